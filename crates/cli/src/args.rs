@@ -1,0 +1,292 @@
+//! The command line, as clap sees it. Forms and JSON keys here are a public contract.
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "patchbay",
+    version,
+    about = "Authenticated connections for AI agents: remote MCP servers and HTTP actions, their tokens and OAuth clients.",
+    after_help = "Data lives in $PATCHBAY_HOME (default: the platform data folder, e.g. ~/.local/share/patchbay); secrets live only in the OS keychain.\nSecrets are never taken from arguments: pipe them on stdin (one line each) or type them at the hidden prompt."
+)]
+pub struct Cli {
+    /// Print results as JSON on stdout (errors as {"error": {...}} on stderr).
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Custom actions: remote MCP servers and HTTP endpoints.
+    #[command(subcommand)]
+    Action(ActionCmd),
+    /// Reusable OAuth connections (one OAuth client, many actions).
+    #[command(subcommand)]
+    Connection(ConnectionCmd),
+    /// Text tokens and HTTP request tokens.
+    #[command(subcommand)]
+    Token(TokenCmd),
+    /// Where the data lives and whether the keychain is reachable.
+    Status,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ActionCmd {
+    /// Add a custom action.
+    Add(ActionAdd),
+    /// List actions with their authentication and health.
+    #[command(visible_alias = "ls")]
+    List,
+    /// Show one action (secrets only as set / not set).
+    Show { name: String },
+    /// Change an action; only the options given change.
+    Edit(ActionEdit),
+    /// Remove an action and its secrets.
+    #[command(visible_alias = "rm")]
+    Remove { name: String },
+    /// Enable an action.
+    Enable { name: String },
+    /// Disable an action: it is never called, tested, proxied or exported.
+    Disable { name: String },
+}
+
+#[derive(Debug, Args, Default)]
+pub struct OAuthArgs {
+    /// OAuth client id (Advanced configuration); leave out to use dynamic client registration.
+    #[arg(long, value_name = "ID")]
+    pub client_id: Option<String>,
+    /// Read the OAuth client secret from stdin (one line) or a hidden prompt.
+    #[arg(long)]
+    pub client_secret_stdin: bool,
+    /// How the client authenticates at the token endpoint.
+    #[arg(long, value_name = "METHOD", value_parser = ["client_secret_basic", "client_secret_post", "none"])]
+    pub token_auth_method: Option<String>,
+    #[arg(long, value_name = "URL")]
+    pub authorization_url: Option<String>,
+    #[arg(long, value_name = "URL")]
+    pub token_url: Option<String>,
+    #[arg(long, value_name = "URL")]
+    pub registration_url: Option<String>,
+    /// Scopes, space- or comma-separated.
+    #[arg(long, value_name = "SCOPES")]
+    pub scopes: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ActionAdd {
+    pub name: String,
+    /// Remote MCP server URL (Streamable HTTP), or the endpoint of an --http action.
+    #[arg(long)]
+    pub url: String,
+    /// A plain HTTP endpoint instead of an MCP server.
+    #[arg(long)]
+    pub http: bool,
+    /// HTTP method (default GET, or POST when a body is given).
+    #[arg(long, requires = "http", value_name = "M")]
+    pub method: Option<String>,
+    /// A request header, 'Name: value'; repeatable.
+    #[arg(long = "header", requires = "http", value_name = "'K: V'")]
+    pub headers: Vec<String>,
+    /// Body template; {{param}} placeholders are filled at call time.
+    #[arg(long, requires = "http", value_name = "TEMPLATE")]
+    pub body: Option<String>,
+    /// none | oauth | token:TOKEN | http-token:TOKEN | connection:CONNECTION
+    #[arg(long, value_name = "AUTH")]
+    pub auth: Option<String>,
+    #[command(flatten)]
+    pub oauth: OAuthArgs,
+    #[arg(long, value_name = "TEXT")]
+    pub description: Option<String>,
+    /// Require end-user confirmation before each use.
+    #[arg(long)]
+    pub confirm: bool,
+    /// Save it disabled.
+    #[arg(long)]
+    pub disabled: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ActionEdit {
+    pub name: String,
+    #[arg(long, value_name = "NEW_NAME")]
+    pub rename: Option<String>,
+    #[arg(long)]
+    pub url: Option<String>,
+    #[arg(long, value_name = "TEXT")]
+    pub description: Option<String>,
+    /// Require end-user confirmation before each use.
+    #[arg(long, conflicts_with = "no_confirm")]
+    pub confirm: bool,
+    /// Stop requiring confirmation.
+    #[arg(long)]
+    pub no_confirm: bool,
+    /// none | oauth | token:TOKEN | http-token:TOKEN | connection:CONNECTION
+    #[arg(long, value_name = "AUTH")]
+    pub auth: Option<String>,
+    #[command(flatten)]
+    pub oauth: OAuthArgs,
+    /// Remove the stored OAuth client secret.
+    #[arg(long, conflicts_with = "client_secret_stdin")]
+    pub no_client_secret: bool,
+    #[arg(long, value_name = "M")]
+    pub method: Option<String>,
+    /// Replace the headers with these; repeatable.
+    #[arg(long = "header", value_name = "'K: V'", conflicts_with = "clear_headers")]
+    pub headers: Vec<String>,
+    /// Remove every header.
+    #[arg(long)]
+    pub clear_headers: bool,
+    #[arg(long, value_name = "TEMPLATE", conflicts_with = "no_body")]
+    pub body: Option<String>,
+    /// Remove the body.
+    #[arg(long)]
+    pub no_body: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConnectionCmd {
+    /// Add a reusable OAuth connection.
+    Add(ConnectionAdd),
+    #[command(visible_alias = "ls")]
+    List,
+    Show { name: String },
+    Edit(ConnectionEdit),
+    /// Remove a connection no action uses.
+    #[command(visible_alias = "rm")]
+    Remove { name: String },
+}
+
+#[derive(Debug, Args)]
+pub struct ConnectionAdd {
+    pub name: String,
+    /// The service it signs in to, e.g. github.
+    #[arg(long)]
+    pub provider: String,
+    #[arg(long, value_name = "ID")]
+    pub client_id: String,
+    /// Read the client secret from stdin (one line) or a hidden prompt.
+    #[arg(long)]
+    pub client_secret_stdin: bool,
+    #[arg(long, value_name = "URL")]
+    pub authorization_url: String,
+    #[arg(long, value_name = "URL")]
+    pub token_url: String,
+    #[arg(long, value_name = "URL")]
+    pub revocation_url: Option<String>,
+    #[arg(long, value_name = "URL")]
+    pub registration_url: Option<String>,
+    /// Default: client_secret_basic with a secret, none (public PKCE client) without.
+    #[arg(long, value_name = "METHOD", value_parser = ["client_secret_basic", "client_secret_post", "none"])]
+    pub token_auth_method: Option<String>,
+    /// Scopes, space- or comma-separated.
+    #[arg(long)]
+    pub scopes: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ConnectionEdit {
+    pub name: String,
+    #[arg(long, value_name = "NEW_NAME")]
+    pub rename: Option<String>,
+    #[arg(long)]
+    pub provider: Option<String>,
+    #[arg(long, value_name = "ID")]
+    pub client_id: Option<String>,
+    #[arg(long, conflicts_with = "no_client_secret")]
+    pub client_secret_stdin: bool,
+    /// Remove the client secret (the client becomes public).
+    #[arg(long)]
+    pub no_client_secret: bool,
+    #[arg(long, value_name = "URL")]
+    pub authorization_url: Option<String>,
+    #[arg(long, value_name = "URL")]
+    pub token_url: Option<String>,
+    /// An empty value removes it.
+    #[arg(long, value_name = "URL")]
+    pub revocation_url: Option<String>,
+    /// An empty value removes it.
+    #[arg(long, value_name = "URL")]
+    pub registration_url: Option<String>,
+    #[arg(long, value_name = "METHOD", value_parser = ["client_secret_basic", "client_secret_post", "none"])]
+    pub token_auth_method: Option<String>,
+    #[arg(long)]
+    pub scopes: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCmd {
+    /// Add a text token (--value-stdin) or an HTTP request token (--http-request).
+    Add(TokenAdd),
+    #[command(visible_alias = "ls")]
+    List,
+    Show { name: String },
+    Edit(TokenEdit),
+    /// Remove a token no action uses.
+    #[command(visible_alias = "rm")]
+    Remove { name: String },
+}
+
+#[derive(Debug, Args)]
+pub struct TokenAdd {
+    pub name: String,
+    /// The header the token is sent in, e.g. Authorization.
+    #[arg(long, value_name = "H")]
+    pub header_name: String,
+    /// Sent before the value with one space, e.g. Bearer.
+    #[arg(long, value_name = "P")]
+    pub prefix: Option<String>,
+    #[arg(long, value_name = "TEXT")]
+    pub description: Option<String>,
+    /// Text token: read the value from stdin (one line) or a hidden prompt.
+    #[arg(long, conflicts_with = "http_request")]
+    pub value_stdin: bool,
+    /// HTTP request token: fetch the value from an auth endpoint.
+    #[arg(long)]
+    pub http_request: bool,
+    #[arg(long, requires = "http_request")]
+    pub url: Option<String>,
+    /// Default POST.
+    #[arg(long, requires = "http_request", value_name = "M")]
+    pub method: Option<String>,
+    /// 'Name: value'; repeatable.
+    #[arg(long = "header", requires = "http_request", value_name = "'K: V'")]
+    pub headers: Vec<String>,
+    /// A header whose value is secret, read from stdin; repeatable.
+    #[arg(long = "secret-header", requires = "http_request", value_name = "K")]
+    pub secret_headers: Vec<String>,
+    /// key=value; repeatable.
+    #[arg(long = "body", requires = "http_request", value_name = "K=V")]
+    pub body: Vec<String>,
+    /// A body field whose value is secret, read from stdin; repeatable.
+    #[arg(long = "secret-body", requires = "http_request", value_name = "K")]
+    pub secret_body: Vec<String>,
+    /// Send the body as application/x-www-form-urlencoded instead of JSON.
+    #[arg(long, requires = "http_request")]
+    pub form: bool,
+    /// Where the token is in the JSON response: $.data.access_token or data.access_token.
+    #[arg(long, requires = "http_request", value_name = "PATH")]
+    pub token_path: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenEdit {
+    pub name: String,
+    #[arg(long, value_name = "NEW_NAME")]
+    pub rename: Option<String>,
+    #[arg(long, value_name = "H")]
+    pub header_name: Option<String>,
+    /// An empty value removes it.
+    #[arg(long, value_name = "P")]
+    pub prefix: Option<String>,
+    #[arg(long, value_name = "TEXT")]
+    pub description: Option<String>,
+    /// Replace a text token's value (stdin or hidden prompt).
+    #[arg(long)]
+    pub value_stdin: bool,
+    /// Replace an HTTP request token's JSONPath.
+    #[arg(long, value_name = "PATH")]
+    pub token_path: Option<String>,
+}

@@ -1,0 +1,334 @@
+//! `patchbay`: the command line over patchbay-core. Thin: parse, call core, print.
+//! Exit codes: 0 ok; 1 an error the user can fix; 2 usage (clap); 3 internal error.
+
+mod args;
+
+mod output;
+mod secrets;
+
+use std::process::ExitCode;
+
+use clap::{ArgMatches, CommandFactory, FromArgMatches};
+use patchbay_core::actions::{ActionPatch, HttpInput, NewAction, OAuthInput};
+use patchbay_core::connections::{ConnectionPatch, NewConnection};
+use patchbay_core::tokens::{NewHttpToken, NewTextToken, TokenPatch};
+use patchbay_core::{Error, Patchbay, Result, SecretString};
+
+use args::*;
+use secrets::SecretInput;
+
+fn main() -> ExitCode {
+    std::panic::set_hook(Box::new(|info| {
+        let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        eprintln!("internal error: Patchbay stopped unexpectedly{at}; this is a bug, please report it");
+    }));
+    let matches = Cli::command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(c) => c,
+        Err(e) => e.exit(),
+    };
+    let json = cli.json;
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(cli, &matches))) {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(e)) => {
+            report(&e, json);
+            ExitCode::from(if e.is_user_error() { 1 } else { 3 })
+        }
+        Err(_) => ExitCode::from(3),
+    }
+}
+
+fn report(e: &Error, json: bool) {
+    if json {
+        let mut err = serde_json::json!({ "code": e.code(), "message": e.to_string() });
+        if let Some(h) = e.hint() {
+            err["hint"] = h.into();
+        }
+        eprintln!("{}", serde_json::json!({ "error": err }));
+    } else {
+        eprintln!("error: {e}");
+        if let Some(h) = e.hint() {
+            eprintln!("hint: {h}");
+        }
+    }
+}
+
+fn open(sweep: bool) -> Result<Patchbay> {
+    let pb = Patchbay::open_default()?;
+    if sweep {
+        // Orphaned keychain entries are removed before anything writes. A keychain that is
+        // locked or missing is reported by the operation itself, so it is not an error here.
+        let _ = pb.sweep_orphans();
+    }
+    Ok(pb)
+}
+
+fn run(cli: Cli, matches: &ArgMatches) -> Result<()> {
+    let json = cli.json;
+    match cli.command {
+        Command::Action(cmd) => action(cmd, json),
+        Command::Connection(cmd) => connection(cmd, json),
+        Command::Token(cmd) => token(cmd, json, matches),
+        Command::Status => {
+            let pb = open(false)?;
+            let status = pb.status();
+            if json {
+                output::json(&serde_json::json!({
+                    "version": status.version,
+                    "home": status.home,
+                    "profileId": pb.profile_id(),
+                    "database": pb.store().path(),
+                    "schemaVersion": pb.store().schema_version()?,
+                    "vault": status.vault,
+                }));
+            } else {
+                outln!("patchbay {}", status.version);
+                outln!("home:      {}", status.home);
+                outln!("database:  {} (schema v{})", pb.store().path().display(), pb.store().schema_version()?);
+                outln!("profile:   {}", pb.profile_id());
+                match status.vault.message {
+                    None => outln!("keychain:  ok ({})", pb.vault().service()),
+                    Some(m) => outln!("keychain:  {:?}: {m}", status.vault.state),
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+fn oauth_input(a: OAuthArgs, stdin: &mut SecretInput) -> Result<OAuthInput> {
+    let client_secret = if a.client_secret_stdin { Some(stdin.read("client secret")?) } else { None };
+    Ok(OAuthInput {
+        client_id: a.client_id,
+        client_secret,
+        token_auth_method: a.token_auth_method,
+        authorization_url: a.authorization_url,
+        token_url: a.token_url,
+        registration_url: a.registration_url,
+        scopes: a.scopes,
+    })
+}
+
+fn action(cmd: ActionCmd, json: bool) -> Result<()> {
+    let mut stdin = SecretInput::new();
+    let (view, verb) = match cmd {
+        ActionCmd::List => {
+            let list = open(false)?.list_actions()?;
+            if json { output::json(&list) } else { output::actions(&list) }
+            return Ok(());
+        }
+        ActionCmd::Show { name } => {
+            let a = open(false)?.get_action(&name)?;
+            if json { output::json(&a) } else { output::action(&a) }
+            return Ok(());
+        }
+        ActionCmd::Add(a) => {
+            let oauth = oauth_input(a.oauth, &mut stdin)?;
+            let input = NewAction {
+                name: a.name,
+                url: a.url,
+                http: a.http.then(|| HttpInput { method: a.method, headers: a.headers, body: a.body }),
+                auth: a.auth,
+                oauth,
+                description: a.description,
+                confirm: a.confirm,
+                disabled: a.disabled,
+            };
+            (open(true)?.add_action(input)?, "Added")
+        }
+        ActionCmd::Edit(e) => {
+            let oauth = oauth_input(e.oauth, &mut stdin)?;
+            let patch = ActionPatch {
+                rename: e.rename,
+                url: e.url,
+                description: e.description,
+                confirm: if e.confirm { Some(true) } else if e.no_confirm { Some(false) } else { None },
+                enabled: None,
+                auth: e.auth,
+                oauth,
+                clear_client_secret: e.no_client_secret,
+                method: e.method,
+                headers: if e.clear_headers { Some(Vec::new()) } else if e.headers.is_empty() { None } else { Some(e.headers) },
+                body: if e.no_body { Some(None) } else { e.body.map(Some) },
+            };
+            (open(true)?.edit_action(&e.name, patch)?, "Updated")
+        }
+        ActionCmd::Remove { name } => (open(true)?.remove_action(&name)?, "Removed"),
+        ActionCmd::Enable { name } => (open(false)?.set_action_enabled(&name, true)?, "Enabled"),
+        ActionCmd::Disable { name } => (open(false)?.set_action_enabled(&name, false)?, "Disabled"),
+    };
+    if json {
+        output::json(&view);
+    } else {
+        outln!(
+            "{verb} action '{}' ({} {}, auth {}{})",
+            view.name,
+            view.kind.as_str(),
+            view.url,
+            output::auth_label(&view),
+            if view.enabled { "" } else { ", disabled" }
+        );
+    }
+    Ok(())
+}
+
+fn connection(cmd: ConnectionCmd, json: bool) -> Result<()> {
+    let mut stdin = SecretInput::new();
+    let (view, verb) = match cmd {
+        ConnectionCmd::List => {
+            let list = open(false)?.list_connections()?;
+            if json { output::json(&list) } else { output::connections(&list) }
+            return Ok(());
+        }
+        ConnectionCmd::Show { name } => {
+            let c = open(false)?.get_connection(&name)?;
+            if json { output::json(&c) } else { output::connection(&c) }
+            return Ok(());
+        }
+        ConnectionCmd::Add(a) => {
+            let client_secret = if a.client_secret_stdin { Some(stdin.read("client secret")?) } else { None };
+            let input = NewConnection {
+                name: a.name,
+                provider: a.provider,
+                client_id: a.client_id,
+                client_secret,
+                authorization_url: a.authorization_url,
+                token_url: a.token_url,
+                registration_url: a.registration_url,
+                revocation_url: a.revocation_url,
+                token_auth_method: a.token_auth_method,
+                scopes: a.scopes,
+            };
+            (open(true)?.add_connection(input)?, "Added")
+        }
+        ConnectionCmd::Edit(e) => {
+            let client_secret = if e.client_secret_stdin { Some(stdin.read("client secret")?) } else { None };
+            let patch = ConnectionPatch {
+                rename: e.rename,
+                provider: e.provider,
+                client_id: e.client_id,
+                client_secret,
+                clear_client_secret: e.no_client_secret,
+                authorization_url: e.authorization_url,
+                token_url: e.token_url,
+                registration_url: e.registration_url,
+                revocation_url: e.revocation_url,
+                token_auth_method: e.token_auth_method,
+                scopes: e.scopes,
+            };
+            (open(true)?.edit_connection(&e.name, patch)?, "Updated")
+        }
+        ConnectionCmd::Remove { name } => (open(true)?.remove_connection(&name)?, "Removed"),
+    };
+    if json {
+        output::json(&view);
+    } else {
+        outln!(
+            "{verb} connection '{}' ({}, {} client)",
+            view.name,
+            view.provider,
+            if view.public_client { "public" } else { "confidential" }
+        );
+    }
+    Ok(())
+}
+
+/// The secret headers and body fields of `token add`, in the order given on the command line
+/// (that is the order their values are read from stdin).
+fn secret_order(matches: &ArgMatches, a: &TokenAdd) -> Vec<(usize, bool, String)> {
+    let add = matches.subcommand_matches("token").and_then(|m| m.subcommand_matches("add"));
+    let idx = |id: &str| -> Vec<usize> { add.and_then(|m| m.indices_of(id)).map(|i| i.collect()).unwrap_or_default() };
+    let mut order: Vec<(usize, bool, String)> = Vec::new();
+    for (i, k) in idx("secret_headers").into_iter().zip(&a.secret_headers) {
+        order.push((i, true, k.clone()));
+    }
+    for (i, k) in idx("secret_body").into_iter().zip(&a.secret_body) {
+        order.push((i, false, k.clone()));
+    }
+    order.sort_by_key(|(i, _, _)| *i);
+    order
+}
+
+fn token(cmd: TokenCmd, json: bool, matches: &ArgMatches) -> Result<()> {
+    let mut stdin = SecretInput::new();
+    let (view, verb) = match cmd {
+        TokenCmd::List => {
+            let list = open(false)?.list_tokens()?;
+            if json { output::json(&list) } else { output::tokens(&list) }
+            return Ok(());
+        }
+        TokenCmd::Show { name } => {
+            let t = open(false)?.get_token(&name)?;
+            if json { output::json(&t) } else { output::token(&t) }
+            return Ok(());
+        }
+        TokenCmd::Add(a) if a.http_request => {
+            let (Some(url), Some(token_path)) = (a.url.clone(), a.token_path.clone()) else {
+                return Err(Error::invalid_with_hint(
+                    "an HTTP request token needs --url and --token-path",
+                    "e.g. --http-request --url https://auth.example.com/token --token-path $.access_token",
+                ));
+            };
+            let mut secret_headers: Vec<(String, SecretString)> = Vec::new();
+            let mut secret_body: Vec<(String, SecretString)> = Vec::new();
+            for (_, is_header, key) in secret_order(matches, &a) {
+                if is_header {
+                    secret_headers.push((key.clone(), stdin.read(&format!("value of secret header {key}"))?));
+                } else {
+                    secret_body.push((key.clone(), stdin.read(&format!("value of secret body field {key}"))?));
+                }
+            }
+            let input = NewHttpToken {
+                name: a.name,
+                description: a.description,
+                method: a.method,
+                url,
+                headers: a.headers,
+                secret_headers,
+                body: a.body,
+                secret_body,
+                form: a.form,
+                token_path,
+                prefix: a.prefix,
+                header_name: a.header_name,
+            };
+            (open(true)?.add_http_token(input)?, "Added")
+        }
+        TokenCmd::Add(a) => {
+            if !a.value_stdin && !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+                return Err(Error::invalid_with_hint(
+                    "a text token needs its value",
+                    "pipe it with --value-stdin (e.g. `printf %s \"$TOKEN\" | patchbay token add ... --value-stdin`), or use --http-request",
+                ));
+            }
+            let value = stdin.read("token value")?;
+            let input = NewTextToken {
+                name: a.name,
+                description: a.description,
+                value,
+                prefix: a.prefix,
+                header_name: a.header_name,
+            };
+            (open(true)?.add_text_token(input)?, "Added")
+        }
+        TokenCmd::Edit(e) => {
+            let value = if e.value_stdin { Some(stdin.read("token value")?) } else { None };
+            let patch = TokenPatch {
+                rename: e.rename,
+                description: e.description,
+                prefix: e.prefix,
+                header_name: e.header_name,
+                value,
+                token_path: e.token_path,
+            };
+            (open(true)?.edit_token(&e.name, patch)?, "Updated")
+        }
+        TokenCmd::Remove { name } => (open(true)?.remove_token(&name)?, "Removed"),
+    };
+    if json {
+        output::json(&view);
+    } else {
+        outln!("{verb} token '{}' ({}, header {})", view.name, view.kind.as_str(), view.header_name);
+    }
+    Ok(())
+}

@@ -1,0 +1,226 @@
+//! Human output (tables, key: value) and JSON output.
+
+use patchbay_core::model::{ActionView, AuthType, ConnectionView, HealthStatus, TokenKind, TokenView};
+use serde::Serialize;
+
+
+
+/// `println!` that ends the process quietly when stdout is closed (`patchbay ... | head`)
+/// instead of panicking.
+#[macro_export]
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = writeln!(std::io::stdout().lock(), $($arg)*) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+        }
+    }};
+}
+
+pub fn json<T: Serialize + ?Sized>(v: &T) {
+    match serde_json::to_string_pretty(v) {
+        Ok(s) => outln!("{s}"),
+        Err(e) => eprintln!("error: cannot encode JSON: {e}"),
+    }
+}
+
+/// Left-aligned columns, two spaces apart.
+pub fn table(header: &[&str], rows: Vec<Vec<String>>) {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
+    for r in &rows {
+        for (i, c) in r.iter().enumerate() {
+            widths[i] = widths[i].max(c.chars().count());
+        }
+    }
+    let line = |cells: Vec<String>| {
+        let last = cells.len() - 1;
+        let s: Vec<String> = cells
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| if i == last { c } else { format!("{c:<w$}", w = widths[i]) })
+            .collect();
+        outln!("{}", s.join("  ").trim_end());
+    };
+    line(header.iter().map(|h| h.to_string()).collect());
+    for r in rows {
+        line(r);
+    }
+}
+
+pub fn auth_label(a: &ActionView) -> String {
+    match (a.auth.kind, &a.auth.reference) {
+        (AuthType::None, _) => "none".into(),
+        (AuthType::OAuth, _) => "oauth".into(),
+        (AuthType::Token, Some(r)) => format!("token:{r}"),
+        (AuthType::HttpToken, Some(r)) => format!("http-token:{r}"),
+        (AuthType::Connection, Some(r)) => format!("connection:{r}"),
+        (k, None) => k.as_str().into(),
+    }
+}
+
+pub fn health_label(a: &ActionView) -> String {
+    match (a.health.status, &a.health.reason) {
+        (HealthStatus::Unhealthy, Some(r)) => format!("unhealthy ({r})"),
+        (s, _) => s.as_str().into(),
+    }
+}
+
+pub fn actions(list: &[ActionView]) {
+    if list.is_empty() {
+        outln!("No actions yet. Add one with: patchbay action add NAME --url URL");
+        return;
+    }
+    let rows = list
+        .iter()
+        .map(|a| {
+            vec![
+                a.name.clone(),
+                a.kind.as_str().into(),
+                auth_label(a),
+                health_label(a),
+                if a.enabled { "yes".into() } else { "no".into() },
+                a.url.clone(),
+            ]
+        })
+        .collect();
+    table(&["NAME", "KIND", "AUTH", "HEALTH", "ENABLED", "URL"], rows);
+}
+
+fn set(b: bool) -> &'static str {
+    if b { "set" } else { "not set" }
+}
+
+fn kv(k: &str, v: impl std::fmt::Display) {
+    outln!("{:<20}{v}", format!("{k}:"));
+}
+
+fn opt(v: &Option<String>) -> String {
+    v.clone().unwrap_or_else(|| "-".into())
+}
+
+pub fn action(a: &ActionView) {
+    kv("name", &a.name);
+    kv("kind", a.kind.as_str());
+    kv("url", &a.url);
+    kv("enabled", if a.enabled { "yes" } else { "no" });
+    kv("description", if a.description.is_empty() { "-" } else { &a.description });
+    kv("confirm", if a.confirm { "yes (each use waits for approval)" } else { "no" });
+    kv("auth", auth_label(a));
+    if let Some(o) = &a.oauth {
+        kv("client id", opt(&o.settings.client_id));
+        kv("client secret", set(o.client_secret_set));
+        kv("token auth method", o.settings.token_auth_method.map(|m| m.as_str()).unwrap_or("-"));
+        kv("authorization url", opt(&o.settings.authorization_url));
+        kv("token url", opt(&o.settings.token_url));
+        kv("registration url", opt(&o.settings.registration_url));
+        kv("scopes", if o.settings.scopes.is_empty() { "-".into() } else { o.settings.scopes.join(" ") });
+    }
+    if let Some(h) = &a.http {
+        kv("method", &h.method);
+        for hd in &h.headers {
+            kv("header", format!("{}: {}", hd.name, hd.value));
+        }
+        kv("body", h.body.clone().unwrap_or_else(|| "-".into()));
+        if !h.params.is_empty() {
+            kv("params", h.params.join(", "));
+        }
+    }
+    kv("health", health_label(a));
+    if let Some(m) = &a.health.message {
+        kv("health message", m);
+    }
+    kv("checked at", opt(&a.health.checked_at));
+    kv("created at", &a.created_at);
+    kv("updated at", &a.updated_at);
+}
+
+pub fn connections(list: &[ConnectionView]) {
+    if list.is_empty() {
+        outln!("No OAuth connections yet. Add one with: patchbay connection add NAME --provider P --client-id ID --authorization-url U --token-url U");
+        return;
+    }
+    let rows = list
+        .iter()
+        .map(|c| {
+            vec![
+                c.name.clone(),
+                c.provider.clone(),
+                c.client_id.clone(),
+                c.token_auth_method.as_str().into(),
+                if c.used_by.is_empty() { "-".into() } else { c.used_by.join(",") },
+            ]
+        })
+        .collect();
+    table(&["NAME", "PROVIDER", "CLIENT ID", "AUTH METHOD", "USED BY"], rows);
+}
+
+pub fn connection(c: &ConnectionView) {
+    kv("name", &c.name);
+    kv("provider", &c.provider);
+    kv("client id", &c.client_id);
+    kv("client secret", set(c.client_secret_set));
+    kv("token auth method", c.token_auth_method.as_str());
+    kv("client type", if c.public_client { "public (PKCE only)" } else { "confidential" });
+    kv("authorization url", &c.authorization_url);
+    kv("token url", &c.token_url);
+    kv("revocation url", opt(&c.revocation_url));
+    kv("registration url", opt(&c.registration_url));
+    kv("scopes", if c.scopes.is_empty() { "-".into() } else { c.scopes.join(" ") });
+    kv("used by", if c.used_by.is_empty() { "-".into() } else { c.used_by.join(", ") });
+    kv("created at", &c.created_at);
+    kv("updated at", &c.updated_at);
+}
+
+fn token_kind(t: &TokenView) -> &'static str {
+    match t.kind {
+        TokenKind::Text => "text",
+        TokenKind::HttpRequest => "http-request",
+    }
+}
+
+pub fn tokens(list: &[TokenView]) {
+    if list.is_empty() {
+        outln!("No tokens yet. Add one with: patchbay token add NAME --header-name Authorization --prefix Bearer --value-stdin");
+        return;
+    }
+    let rows = list
+        .iter()
+        .map(|t| {
+            vec![
+                t.name.clone(),
+                token_kind(t).into(),
+                t.header_name.clone(),
+                t.prefix.clone().unwrap_or_else(|| "-".into()),
+                if t.used_by.is_empty() { "-".into() } else { t.used_by.join(",") },
+            ]
+        })
+        .collect();
+    table(&["NAME", "KIND", "HEADER", "PREFIX", "USED BY"], rows);
+}
+
+pub fn token(t: &TokenView) {
+    kv("name", &t.name);
+    kv("kind", token_kind(t));
+    kv("description", if t.description.is_empty() { "-" } else { &t.description });
+    kv("header name", &t.header_name);
+    kv("prefix", opt(&t.prefix));
+    match &t.request {
+        None => kv("value", set(t.value_set)),
+        Some(r) => {
+            kv("request", format!("{} {}", r.method, r.url));
+            for h in &r.headers {
+                kv("header", format!("{}: {}", h.name, if h.secret { "(secret, set)".into() } else { opt(&h.value) }));
+            }
+            for f in &r.body {
+                kv("body", format!("{}={}", f.key, if f.secret { "(secret, set)".into() } else { opt(&f.value) }));
+            }
+            kv("body encoding", if r.body.is_empty() { "-" } else if r.form { "form" } else { "json" });
+            kv("token path", &r.token_path);
+        }
+    }
+    kv("used by", if t.used_by.is_empty() { "-".into() } else { t.used_by.join(", ") });
+    kv("created at", &t.created_at);
+    kv("updated at", &t.updated_at);
+}

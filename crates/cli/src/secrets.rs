@@ -1,0 +1,48 @@
+//! Secrets come from stdin (one line each, in the order the options were given) or, when
+//! stdin is a terminal, from a hidden prompt. Never from argv.
+
+use std::io::{BufRead, IsTerminal};
+
+use patchbay_core::{Error, Result, SecretString};
+
+#[derive(Debug)]
+pub struct SecretInput {
+    tty: bool,
+    lines: Option<std::io::StdinLock<'static>>,
+}
+
+impl SecretInput {
+    pub fn new() -> Self {
+        let stdin = std::io::stdin();
+        SecretInput { tty: stdin.is_terminal(), lines: None }
+    }
+
+    /// Read the next secret; `what` names it in the prompt and in errors.
+    pub fn read(&mut self, what: &str) -> Result<SecretString> {
+        let value = if self.tty {
+            rpassword::prompt_password(format!("{what}: "))
+                .map_err(|e| Error::io(format!("cannot read {what} from the terminal"), e))?
+        } else {
+            let lock = self.lines.get_or_insert_with(|| std::io::stdin().lock());
+            let mut line = String::new();
+            let n = lock.read_line(&mut line).map_err(|e| Error::io(format!("cannot read {what} from stdin"), e))?;
+            if n == 0 {
+                return Err(Error::invalid_with_hint(
+                    format!("stdin ended before {what} was read"),
+                    "pipe one line per secret, in the order the options were given",
+                ));
+            }
+            if line.ends_with('\n') {
+                line.pop();
+                if line.ends_with('\r') {
+                    line.pop();
+                }
+            }
+            line
+        };
+        if value.is_empty() {
+            return Err(Error::invalid(format!("{what} is empty")));
+        }
+        Ok(SecretString::from(value))
+    }
+}

@@ -1,0 +1,321 @@
+//! Reusable OAuth connections (seed 002): one OAuth client configuration, used by many
+//! actions; several per provider (one per account).
+
+use rusqlite::{OptionalExtension, Row, params};
+use secrecy::SecretString;
+
+use crate::actions::client_id;
+use crate::error::{Error, Kind, Result};
+use crate::model::{ConnectionView, TokenAuthMethod};
+use crate::validate;
+use crate::vault::keys;
+use crate::Patchbay;
+
+#[derive(Debug, Default)]
+pub struct NewConnection {
+    pub name: String,
+    pub provider: String,
+    pub client_id: String,
+    pub client_secret: Option<SecretString>,
+    pub authorization_url: String,
+    pub token_url: String,
+    pub registration_url: Option<String>,
+    pub revocation_url: Option<String>,
+    /// Defaults to `client_secret_basic` with a secret, `none` (public PKCE client) without.
+    pub token_auth_method: Option<String>,
+    /// Space- or comma-separated.
+    pub scopes: Option<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct ConnectionPatch {
+    pub rename: Option<String>,
+    pub provider: Option<String>,
+    pub client_id: Option<String>,
+    pub client_secret: Option<SecretString>,
+    pub clear_client_secret: bool,
+    pub authorization_url: Option<String>,
+    pub token_url: Option<String>,
+    /// `Some("")` removes it.
+    pub registration_url: Option<String>,
+    pub revocation_url: Option<String>,
+    pub token_auth_method: Option<String>,
+    pub scopes: Option<String>,
+}
+
+fn provider(v: &str) -> Result<String> {
+    let v = v.trim();
+    if v.is_empty() || v.len() > 64 || v.chars().any(char::is_control) {
+        return Err(Error::invalid_with_hint(
+            "the provider name must be 1 to 64 printable characters",
+            "name the service this connection signs in to, e.g. --provider github",
+        ));
+    }
+    Ok(v.to_string())
+}
+
+fn required_client_id(v: &str) -> Result<String> {
+    let v = v.trim();
+    if v.is_empty() {
+        return Err(Error::invalid_with_hint("the client id is empty", "copy the client id from the OAuth app you registered with the provider"));
+    }
+    client_id(v)
+}
+
+fn optional_url(field: &str, v: Option<&str>) -> Result<Option<String>> {
+    match v.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(u) => Ok(Some(validate::url(field, u)?.to_string())),
+    }
+}
+
+/// The method a connection ends up with, checked against whether it has a secret.
+fn method_for(requested: Option<TokenAuthMethod>, current: Option<TokenAuthMethod>, has_secret: bool) -> Result<TokenAuthMethod> {
+    let m = match (requested, current) {
+        (Some(m), _) => m,
+        // The current method still fits: keep it.
+        (None, Some(m)) if m.is_public() != has_secret => m,
+        // Adding a secret makes the client confidential; removing it, public.
+        (None, _) if has_secret => TokenAuthMethod::ClientSecretBasic,
+        (None, _) => TokenAuthMethod::None,
+    };
+    match (m.is_public(), has_secret) {
+        (true, true) => Err(Error::invalid_with_hint(
+            "token auth method 'none' is for public clients, which have no client secret",
+            "use client_secret_basic or client_secret_post with a secret, or drop the secret",
+        )),
+        (false, false) => Err(Error::invalid_with_hint(
+            format!("token auth method '{}' needs a client secret", m.as_str()),
+            "pass it with --client-secret-stdin, or use --token-auth-method none for a public PKCE client",
+        )),
+        _ => Ok(m),
+    }
+}
+
+const SELECT: &str = "SELECT id, name, provider, client_id, has_client_secret, authorization_url, token_url,
+        registration_url, revocation_url, token_auth_method, scopes, issuer, resource, created_at, updated_at
+     FROM connections";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<(ConnectionView, String, String)> {
+    Ok((
+        ConnectionView {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            provider: r.get(2)?,
+            client_id: r.get(3)?,
+            client_secret_set: r.get(4)?,
+            authorization_url: r.get(5)?,
+            token_url: r.get(6)?,
+            registration_url: r.get(7)?,
+            revocation_url: r.get(8)?,
+            token_auth_method: TokenAuthMethod::None,
+            public_client: true,
+            scopes: Vec::new(),
+            issuer: r.get(11)?,
+            resource: r.get(12)?,
+            used_by: Vec::new(),
+            created_at: r.get(13)?,
+            updated_at: r.get(14)?,
+        },
+        r.get(9)?,
+        r.get(10)?,
+    ))
+}
+
+fn finish(c: &rusqlite::Connection, (mut v, method, scopes): (ConnectionView, String, String)) -> Result<ConnectionView> {
+    v.token_auth_method = TokenAuthMethod::parse(&method).map_err(|_| Error::Internal(format!("unknown token auth method '{method}' in the database")))?;
+    v.public_client = v.token_auth_method.is_public();
+    v.scopes = serde_json::from_str(&scopes).map_err(|e| Error::Internal(format!("connections.scopes is unreadable: {e}")))?;
+    v.used_by = users(c, "connection_id", &v.id)?;
+    Ok(v)
+}
+
+/// Names of the actions that reference a row through `column`.
+pub(crate) fn users(c: &rusqlite::Connection, column: &str, id: &str) -> Result<Vec<String>> {
+    let mut stmt = c.prepare_cached(&format!("SELECT name FROM actions WHERE {column} = ?1 ORDER BY name COLLATE NOCASE"))?;
+    let names = stmt.query_map([id], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(names)
+}
+
+fn get_in(c: &rusqlite::Connection, name: &str) -> Result<ConnectionView> {
+    let raw = c
+        .query_row(&format!("{SELECT} WHERE name = ?1 COLLATE NOCASE"), [name], from_row)
+        .optional()?
+        .ok_or_else(|| Error::NotFound { kind: Kind::Connection, name: name.to_string() })?;
+    finish(c, raw)
+}
+
+fn ensure_name_free(c: &rusqlite::Connection, name: &str, except: Option<&str>) -> Result<()> {
+    let existing: Option<String> =
+        c.query_row("SELECT id FROM connections WHERE name = ?1 COLLATE NOCASE", [name], |r| r.get(0)).optional()?;
+    match existing {
+        Some(id) if Some(id.as_str()) != except => Err(Error::Conflict { kind: Kind::Connection, name: name.to_string() }),
+        _ => Ok(()),
+    }
+}
+
+fn scopes_json(s: &[String]) -> Result<String> {
+    serde_json::to_string(s).map_err(|e| Error::Internal(format!("cannot encode scopes: {e}")))
+}
+
+impl Patchbay {
+    pub fn list_connections(&self) -> Result<Vec<ConnectionView>> {
+        self.store().read(|c| {
+            let mut stmt = c.prepare_cached(&format!("{SELECT} ORDER BY name COLLATE NOCASE"))?;
+            let raws = stmt.query_map([], from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+            raws.into_iter().map(|r| finish(c, r)).collect()
+        })
+    }
+
+    pub fn get_connection(&self, name: &str) -> Result<ConnectionView> {
+        self.store().read(|c| get_in(c, name))
+    }
+
+    pub fn add_connection(&self, input: NewConnection) -> Result<ConnectionView> {
+        let name = validate::name("connection", &input.name)?;
+        let provider = provider(&input.provider)?;
+        let client_id = required_client_id(&input.client_id)?;
+        let authorization_url = validate::url("authorization URL", &input.authorization_url)?.to_string();
+        let token_url = validate::url("token URL", &input.token_url)?.to_string();
+        let registration_url = optional_url("registration URL", input.registration_url.as_deref())?;
+        let revocation_url = optional_url("revocation URL", input.revocation_url.as_deref())?;
+        let requested = input.token_auth_method.as_deref().map(TokenAuthMethod::parse).transpose()?;
+        let has_secret = input.client_secret.is_some();
+        let method = method_for(requested, None, has_secret)?;
+        let scopes = validate::scopes(input.scopes.as_deref().unwrap_or(""))?;
+        let id = uuid::Uuid::new_v4().to_string();
+        let now = self.now();
+        let secrets: Vec<(String, SecretString)> =
+            input.client_secret.into_iter().map(|s| (keys::connection_client_secret(&id), s)).collect();
+        self.write_with_secrets(&secrets, |tx| {
+            ensure_name_free(tx, &name, None)?;
+            tx.execute(
+                "INSERT INTO connections (id, name, provider, client_id, has_client_secret, authorization_url,
+                    token_url, registration_url, revocation_url, token_auth_method, scopes, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+                params![
+                    id,
+                    name,
+                    provider,
+                    client_id,
+                    has_secret,
+                    authorization_url,
+                    token_url,
+                    registration_url,
+                    revocation_url,
+                    method.as_str(),
+                    scopes_json(&scopes)?,
+                    now
+                ],
+            )?;
+            get_in(tx, &name)
+        })
+    }
+
+    pub fn edit_connection(&self, name: &str, patch: ConnectionPatch) -> Result<ConnectionView> {
+        let cur = self.get_connection(name)?;
+        let new_name = patch.rename.as_deref().map(|n| validate::name("connection", n)).transpose()?;
+        let provider = patch.provider.as_deref().map(provider).transpose()?.unwrap_or(cur.provider.clone());
+        let client_id = patch.client_id.as_deref().map(required_client_id).transpose()?.unwrap_or(cur.client_id.clone());
+        let authorization_url = match &patch.authorization_url {
+            Some(u) => validate::url("authorization URL", u)?.to_string(),
+            None => cur.authorization_url.clone(),
+        };
+        let token_url = match &patch.token_url {
+            Some(u) => validate::url("token URL", u)?.to_string(),
+            None => cur.token_url.clone(),
+        };
+        let registration_url = match &patch.registration_url {
+            Some(u) => optional_url("registration URL", Some(u))?,
+            None => cur.registration_url.clone(),
+        };
+        let revocation_url = match &patch.revocation_url {
+            Some(u) => optional_url("revocation URL", Some(u))?,
+            None => cur.revocation_url.clone(),
+        };
+        let scopes = match &patch.scopes {
+            Some(s) => validate::scopes(s)?,
+            None => cur.scopes.clone(),
+        };
+        if patch.clear_client_secret && patch.client_secret.is_some() {
+            return Err(Error::invalid("give a new client secret or remove it, not both"));
+        }
+        let requested = patch.token_auth_method.as_deref().map(TokenAuthMethod::parse).transpose()?;
+        // Switching to a public client drops the secret without being asked twice.
+        let switching_public = requested == Some(TokenAuthMethod::None) && patch.client_secret.is_none();
+        let has_secret = patch.client_secret.is_some()
+            || (cur.client_secret_set && !patch.clear_client_secret && !switching_public);
+        let method = method_for(requested, Some(cur.token_auth_method), has_secret)?;
+        let key = keys::connection_client_secret(&cur.id);
+        let secrets: Vec<(String, SecretString)> = patch.client_secret.into_iter().map(|s| (key.clone(), s)).collect();
+        let final_name = new_name.clone().unwrap_or(cur.name.clone());
+        let now = self.now();
+        let view = self.write_with_secrets(&secrets, |tx| {
+            if let Some(n) = &new_name {
+                ensure_name_free(tx, n, Some(&cur.id))?;
+            }
+            tx.execute(
+                "UPDATE connections SET name = ?2, provider = ?3, client_id = ?4, has_client_secret = ?5,
+                    authorization_url = ?6, token_url = ?7, registration_url = ?8, revocation_url = ?9,
+                    token_auth_method = ?10, scopes = ?11, updated_at = ?12
+                 WHERE id = ?1",
+                params![
+                    cur.id,
+                    final_name,
+                    provider,
+                    client_id,
+                    has_secret,
+                    authorization_url,
+                    token_url,
+                    registration_url,
+                    revocation_url,
+                    method.as_str(),
+                    scopes_json(&scopes)?,
+                    now
+                ],
+            )?;
+            get_in(tx, &final_name)
+        })?;
+        if cur.client_secret_set && !has_secret {
+            self.forget_secrets(&[key]);
+        }
+        Ok(view)
+    }
+
+    /// Remove a connection no action uses (refused, naming the actions, otherwise).
+    pub fn remove_connection(&self, name: &str) -> Result<ConnectionView> {
+        let view = self.store().write(|tx| {
+            let view = get_in(tx, name)?;
+            if !view.used_by.is_empty() {
+                return Err(Error::InUse { kind: Kind::Connection, name: view.name.clone(), actions: view.used_by.clone() });
+            }
+            tx.execute("DELETE FROM connections WHERE id = ?1", [&view.id])?;
+            Ok(view)
+        })?;
+        self.forget_secrets(&[keys::connection_client_secret(&view.id)]);
+        Ok(view)
+    }
+
+    pub fn connection_client_secret(&self, c: &ConnectionView) -> Result<Option<SecretString>> {
+        if c.client_secret_set { self.vault().get(&keys::connection_client_secret(&c.id)) } else { Ok(None) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use TokenAuthMethod::*;
+
+    #[test]
+    fn method_defaults_follow_the_secret() {
+        assert_eq!(method_for(None, None, true).expect("ok"), ClientSecretBasic);
+        assert_eq!(method_for(None, None, false).expect("ok"), None);
+        assert_eq!(method_for(Some(ClientSecretPost), None, true).expect("ok"), ClientSecretPost);
+        assert!(method_for(Some(None), None, true).is_err(), "a public client has no secret");
+        assert!(method_for(Some(ClientSecretBasic), None, false).is_err(), "basic needs a secret");
+        // Existing confidential client keeps its method; losing the secret makes it public.
+        assert_eq!(method_for(Option::None, Some(ClientSecretPost), true).expect("ok"), ClientSecretPost);
+        assert_eq!(method_for(Option::None, Some(ClientSecretPost), false).expect("ok"), None);
+        assert_eq!(method_for(Option::None, Some(None), true).expect("ok"), ClientSecretBasic);
+    }
+}

@@ -1,0 +1,201 @@
+//! One error type for the core. Every variant maps to a small [`ErrorCode`] that the UI and the
+//! CLI branch on; messages are one line, never contain a secret, and say what to do.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+/// The kinds of things a user names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Action,
+    Connection,
+    Token,
+}
+
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Kind::Action => "action",
+            Kind::Connection => "connection",
+            Kind::Token => "token",
+        })
+    }
+}
+
+/// The stable error codes of the wire (`{code, message}`); the UI branches on these only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ErrorCode {
+    InvalidInput,
+    NotFound,
+    Conflict,
+    InUse,
+    VaultLocked,
+    VaultUnavailable,
+    Database,
+    Io,
+    Internal,
+}
+
+/// What reaches the UI (and `--json` errors): a code and a one-line message.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ErrorBody {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Bad input from the user: a malformed URL, name, header, JSONPath, option mix...
+    #[error("{message}")]
+    Invalid { message: String, hint: Option<String> },
+
+    #[error("{kind} '{name}' not found")]
+    NotFound { kind: Kind, name: String },
+
+    #[error("{kind} '{name}' already exists (names are case-insensitive)")]
+    Conflict { kind: Kind, name: String },
+
+    #[error("{kind} '{name}' is used by {}", describe_users(.actions))]
+    InUse { kind: Kind, name: String, actions: Vec<String> },
+
+    #[error("the keychain is locked ({detail})")]
+    VaultLocked { detail: String },
+
+    #[error("no keychain is available ({detail})")]
+    VaultUnavailable { detail: String },
+
+    #[error(
+        "the database at {path} was written by a newer Patchbay (schema version {found}; this build knows up to {known})"
+    )]
+    DatabaseTooNew { path: String, found: i64, known: i64 },
+
+    #[error("database error: {0}")]
+    Database(#[from] rusqlite::Error),
+
+    #[error("database migration failed: {0}")]
+    Migration(String),
+
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+fn describe_users(actions: &[String]) -> String {
+    let quoted: Vec<String> = actions.iter().map(|a| format!("'{a}'")).collect();
+    match quoted.len() {
+        1 => format!("action {}", quoted[0]),
+        _ => format!("actions {}", quoted.join(", ")),
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Error::Invalid { message: message.into(), hint: None }
+    }
+
+    pub fn invalid_with_hint(message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Error::Invalid { message: message.into(), hint: Some(hint.into()) }
+    }
+
+    pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
+        Error::Io { context: context.into(), source }
+    }
+
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::Invalid { .. } => ErrorCode::InvalidInput,
+            Error::NotFound { .. } => ErrorCode::NotFound,
+            Error::Conflict { .. } => ErrorCode::Conflict,
+            Error::InUse { .. } => ErrorCode::InUse,
+            Error::VaultLocked { .. } => ErrorCode::VaultLocked,
+            Error::VaultUnavailable { .. } => ErrorCode::VaultUnavailable,
+            Error::DatabaseTooNew { .. } | Error::Database(_) | Error::Migration(_) => {
+                ErrorCode::Database
+            }
+            Error::Io { .. } => ErrorCode::Io,
+            Error::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    /// An error the user can do something about (exit 1), as opposed to a bug (exit 3).
+    pub fn is_user_error(&self) -> bool {
+        !matches!(self, Error::Internal(_))
+    }
+
+    /// One line that tells the user how to fix it, when there is something to say.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            Error::Invalid { hint, .. } => hint.clone(),
+            Error::NotFound { kind, .. } => Some(format!("run `patchbay {kind} list` to see what exists")),
+            Error::Conflict { kind, .. } => {
+                Some(format!("pick another name, or change the existing one with `patchbay {kind} edit`"))
+            }
+            Error::InUse { .. } => {
+                Some("point those actions at other authentication first (`patchbay action edit NAME --auth ...`) or remove them".into())
+            }
+            Error::VaultLocked { .. } => Some(
+                "unlock your login keyring (log in to the desktop session, or run `gnome-keyring-daemon --unlock`) and try again".into(),
+            ),
+            Error::VaultUnavailable { .. } => Some(
+                "Patchbay keeps secrets only in the OS keychain: on Linux install and start a Secret Service (gnome-keyring or KWallet) on the D-Bus session bus".into(),
+            ),
+            Error::DatabaseTooNew { .. } => Some("install the newer Patchbay again, or point PATCHBAY_HOME at another folder".into()),
+            Error::Database(_) | Error::Migration(_) => {
+                Some("another Patchbay process may hold the database; try again, and check the disk is writable".into())
+            }
+            Error::Io { .. } => Some("check the folder exists and is writable (PATCHBAY_HOME overrides it)".into()),
+            Error::Internal(_) => Some("this is a bug in Patchbay; please report it".into()),
+        }
+    }
+
+    pub fn body(&self) -> ErrorBody {
+        ErrorBody { code: self.code(), message: self.to_string() }
+    }
+}
+
+impl From<rusqlite_migration::Error> for Error {
+    fn from(e: rusqlite_migration::Error) -> Self {
+        match e {
+            rusqlite_migration::Error::RusqliteError { err, .. } => Error::Database(err),
+            other => Error::Migration(other.to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn in_use_names_every_action() {
+        let e = Error::InUse {
+            kind: Kind::Token,
+            name: "gh".into(),
+            actions: vec!["a".into(), "b".into()],
+        };
+        assert_eq!(e.to_string(), "token 'gh' is used by actions 'a', 'b'");
+        let one = Error::InUse { kind: Kind::Connection, name: "c".into(), actions: vec!["x".into()] };
+        assert_eq!(one.to_string(), "connection 'c' is used by action 'x'");
+        assert_eq!(one.code(), ErrorCode::InUse);
+    }
+
+    #[test]
+    fn codes_serialize_snake_case() {
+        let body = Error::VaultLocked { detail: "d".into() }.body();
+        let json = serde_json::to_value(&body).expect("serializes");
+        assert_eq!(json["code"], "vault_locked");
+        assert!(json["message"].as_str().is_some_and(|m| m.contains("locked")));
+    }
+}

@@ -1,0 +1,139 @@
+//! Patchbay's core: everything that is Patchbay, with no window and no terminal in it.
+//! The desktop shell (`src-tauri`) and the CLI (`crates/cli`) are thin adapters over
+//! [`Patchbay`], the context built once per process: home folder, store, vault, clock.
+
+pub mod actions;
+pub mod clock;
+pub mod connections;
+pub mod error;
+pub mod model;
+pub mod paths;
+pub mod store;
+pub mod sweep;
+pub mod tokens;
+pub mod validate;
+pub mod vault;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub use error::{Error, ErrorBody, ErrorCode, Kind, Result};
+pub use secrecy::{ExposeSecret, SecretString};
+
+use clock::{Clock, SystemClock};
+use model::AppStatus;
+use secrecy::SecretString as Secret;
+use store::Store;
+use vault::Vault;
+
+/// The context every operation runs against.
+#[derive(Debug)]
+pub struct Patchbay {
+    home: PathBuf,
+    profile_id: String,
+    store: Store,
+    vault: Vault,
+    clock: Arc<dyn Clock>,
+}
+
+impl Patchbay {
+    /// Open the profile in `PATCHBAY_HOME` (or the platform data dir), creating it on first run.
+    pub fn open_default() -> Result<Self> {
+        Self::open(&paths::resolve_home()?)
+    }
+
+    /// Open the profile at `home` with the platform keychain.
+    pub fn open(home: &Path) -> Result<Self> {
+        paths::ensure_home(home)?;
+        let profile_id = paths::profile_id(home)?;
+        let vault = Vault::for_profile(&profile_id);
+        Self::assemble(home, profile_id, vault, Arc::new(SystemClock))
+    }
+
+    /// Open with an injected vault and clock (tests).
+    pub fn open_with(home: &Path, vault: impl FnOnce(&str) -> Vault, clock: Arc<dyn Clock>) -> Result<Self> {
+        paths::ensure_home(home)?;
+        let profile_id = paths::profile_id(home)?;
+        let vault = vault(&profile_id);
+        Self::assemble(home, profile_id, vault, clock)
+    }
+
+    fn assemble(home: &Path, profile_id: String, vault: Vault, clock: Arc<dyn Clock>) -> Result<Self> {
+        let store = Store::open(home)?;
+        Ok(Patchbay { home: home.to_path_buf(), profile_id, store, vault, clock })
+    }
+
+    pub fn home(&self) -> &Path {
+        &self.home
+    }
+    pub fn profile_id(&self) -> &str {
+        &self.profile_id
+    }
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+    pub fn vault(&self) -> &Vault {
+        &self.vault
+    }
+    pub(crate) fn now(&self) -> String {
+        clock::rfc3339(self.clock.now())
+    }
+
+    /// What the window shows in its header and banner.
+    pub fn status(&self) -> AppStatus {
+        AppStatus {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            home: self.home.display().to_string(),
+            vault: self.vault.status(),
+        }
+    }
+
+    /// Vault first, then the DB transaction; when the DB write fails, undo the vault writes
+    /// (restoring what was there before), so a failure never leaves a half-saved thing.
+    pub(crate) fn write_with_secrets<T>(
+        &self,
+        secrets: &[(String, Secret)],
+        db: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let mut undo: Vec<(&str, Option<Secret>)> = Vec::with_capacity(secrets.len());
+        for (key, value) in secrets {
+            let prev = match self.vault.get(key) {
+                Ok(p) => p,
+                Err(e) => {
+                    self.restore(undo);
+                    return Err(e);
+                }
+            };
+            if let Err(e) = self.vault.set(key, value) {
+                self.restore(undo);
+                return Err(e);
+            }
+            undo.push((key, prev));
+        }
+        match self.store.write(db) {
+            Ok(v) => Ok(v),
+            Err(e) => {
+                self.restore(undo);
+                Err(e)
+            }
+        }
+    }
+
+    fn restore(&self, undo: Vec<(&str, Option<Secret>)>) {
+        for (key, prev) in undo.into_iter().rev() {
+            // Best effort: a failure here leaves an entry the start-up sweep removes.
+            let _ = match prev {
+                Some(p) => self.vault.set(key, &p),
+                None => self.vault.delete(key),
+            };
+        }
+    }
+
+    /// After the DB rows are gone: delete their secrets. A failure leaves orphans that the
+    /// start-up sweep removes, so it is not reported as a failure of the operation.
+    pub(crate) fn forget_secrets(&self, keys: &[String]) {
+        for k in keys {
+            let _ = self.vault.delete(k);
+        }
+    }
+}

@@ -1,0 +1,450 @@
+//! The data model: what the store keeps and what the UI and `--json` see. Wire types derive
+//! `ts_rs::TS` (bindings in `ui/src/bindings/`) and never carry a secret: where a secret
+//! exists, the view says only whether it is set.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum ActionKind {
+    Mcp,
+    Http,
+}
+
+impl ActionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionKind::Mcp => "mcp",
+            ActionKind::Http => "http",
+        }
+    }
+    pub fn parse(s: &str) -> Result<Self> {
+        match s {
+            "mcp" => Ok(ActionKind::Mcp),
+            "http" => Ok(ActionKind::Http),
+            other => Err(Error::Internal(format!("unknown action kind '{other}' in the database"))),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export)]
+pub enum AuthType {
+    None,
+    #[serde(rename = "oauth")]
+    OAuth,
+    Token,
+    HttpToken,
+    Connection,
+}
+
+impl AuthType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuthType::None => "none",
+            AuthType::OAuth => "oauth",
+            AuthType::Token => "token",
+            AuthType::HttpToken => "http-token",
+            AuthType::Connection => "connection",
+        }
+    }
+    pub fn parse(s: &str) -> Result<Self> {
+        Ok(match s {
+            "none" => AuthType::None,
+            "oauth" => AuthType::OAuth,
+            "token" => AuthType::Token,
+            "http-token" => AuthType::HttpToken,
+            "connection" => AuthType::Connection,
+            other => return Err(Error::Internal(format!("unknown auth type '{other}' in the database"))),
+        })
+    }
+}
+
+/// How an action authenticates, as the user writes it: `none`, `oauth`, `token:NAME`,
+/// `http-token:NAME` or `connection:NAME`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthSpec {
+    None,
+    OAuth,
+    Token(String),
+    HttpToken(String),
+    Connection(String),
+}
+
+impl AuthSpec {
+    pub fn parse(s: &str) -> Result<Self> {
+        let hint = "use none, oauth, token:TOKEN, http-token:TOKEN or connection:CONNECTION";
+        let (kind, reference) = match s.split_once(':') {
+            Some((k, r)) => (k, Some(r)),
+            None => (s, None),
+        };
+        let need_ref = |r: Option<&str>| -> Result<String> {
+            match r {
+                Some(r) if !r.is_empty() => Ok(r.to_string()),
+                _ => Err(Error::invalid_with_hint(format!("--auth {kind}: needs a name after ':'"), hint)),
+            }
+        };
+        match kind {
+            "none" if reference.is_none() => Ok(AuthSpec::None),
+            "oauth" if reference.is_none() => Ok(AuthSpec::OAuth),
+            "token" => Ok(AuthSpec::Token(need_ref(reference)?)),
+            "http-token" => Ok(AuthSpec::HttpToken(need_ref(reference)?)),
+            "connection" => Ok(AuthSpec::Connection(need_ref(reference)?)),
+            _ => Err(Error::invalid_with_hint(
+                format!("unknown authentication '{}'", crate::validate::printable(s)),
+                hint,
+            )),
+        }
+    }
+
+    pub fn auth_type(&self) -> AuthType {
+        match self {
+            AuthSpec::None => AuthType::None,
+            AuthSpec::OAuth => AuthType::OAuth,
+            AuthSpec::Token(_) => AuthType::Token,
+            AuthSpec::HttpToken(_) => AuthType::HttpToken,
+            AuthSpec::Connection(_) => AuthType::Connection,
+        }
+    }
+}
+
+/// How the client authenticates at the token endpoint. `none` = a public PKCE client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum TokenAuthMethod {
+    ClientSecretBasic,
+    ClientSecretPost,
+    None,
+}
+
+impl TokenAuthMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenAuthMethod::ClientSecretBasic => "client_secret_basic",
+            TokenAuthMethod::ClientSecretPost => "client_secret_post",
+            TokenAuthMethod::None => "none",
+        }
+    }
+    pub fn parse(s: &str) -> Result<Self> {
+        match s {
+            "client_secret_basic" => Ok(TokenAuthMethod::ClientSecretBasic),
+            "client_secret_post" => Ok(TokenAuthMethod::ClientSecretPost),
+            "none" => Ok(TokenAuthMethod::None),
+            other => Err(Error::invalid_with_hint(
+                format!("unknown token auth method '{}'", crate::validate::printable(other)),
+                "use client_secret_basic, client_secret_post or none (a public PKCE client)",
+            )),
+        }
+    }
+    pub fn is_public(self) -> bool {
+        self == TokenAuthMethod::None
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum HealthStatus {
+    Healthy,
+    Unhealthy,
+    Unknown,
+}
+
+impl HealthStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HealthStatus::Healthy => "healthy",
+            HealthStatus::Unhealthy => "unhealthy",
+            HealthStatus::Unknown => "unknown",
+        }
+    }
+    pub fn parse(s: &str) -> Result<Self> {
+        match s {
+            "healthy" => Ok(HealthStatus::Healthy),
+            "unhealthy" => Ok(HealthStatus::Unhealthy),
+            "unknown" => Ok(HealthStatus::Unknown),
+            other => Err(Error::Internal(format!("unknown health status '{other}' in the database"))),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Health {
+    pub status: HealthStatus,
+    /// A short code (`auth`, `needs_reconnect`, `network`, ...) when unhealthy.
+    pub reason: Option<String>,
+    pub message: Option<String>,
+    /// RFC 3339 UTC.
+    pub checked_at: Option<String>,
+    pub latency_ms: Option<i64>,
+    pub tool_count: Option<i64>,
+}
+
+impl Health {
+    pub fn unknown() -> Self {
+        Health { status: HealthStatus::Unknown, reason: None, message: None, checked_at: None, latency_ms: None, tool_count: None }
+    }
+}
+
+/// `{"type": ..., "ref": NAME|null}` in `action list --json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AuthRef {
+    #[serde(rename = "type")]
+    pub kind: AuthType,
+    #[serde(rename = "ref")]
+    pub reference: Option<String>,
+}
+
+/// A header as configured (never a secret: secret headers live in the vault and show as set).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct HeaderView {
+    pub name: String,
+    /// `None` when the value is a secret kept in the keychain.
+    pub value: Option<String>,
+    pub secret: bool,
+}
+
+/// A fixed request header of an HTTP action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Header {
+    pub name: String,
+    pub value: String,
+}
+
+/// What an HTTP action sends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct HttpActionSpec {
+    pub method: String,
+    pub headers: Vec<Header>,
+    /// Body template with `{{param}}` placeholders.
+    pub body: Option<String>,
+    /// The placeholders found in the body, in order.
+    pub params: Vec<String>,
+}
+
+/// OAuth settings an action carries itself (Advanced configuration); everything optional
+/// because discovery and registration fill in what is left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct OAuthSettings {
+    pub client_id: Option<String>,
+    pub token_auth_method: Option<TokenAuthMethod>,
+    pub authorization_url: Option<String>,
+    pub token_url: Option<String>,
+    pub registration_url: Option<String>,
+    pub scopes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct OAuthView {
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub settings: OAuthSettings,
+    pub client_secret_set: bool,
+}
+
+/// A custom action as the UI and `action list/show --json` see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ActionView {
+    pub id: String,
+    pub name: String,
+    pub kind: ActionKind,
+    pub url: String,
+    pub enabled: bool,
+    pub description: String,
+    /// Require end-user confirmation before each tool call.
+    pub confirm: bool,
+    pub auth: AuthRef,
+    pub health: Health,
+    /// Own OAuth settings when `auth.type` is `oauth`.
+    pub oauth: Option<OAuthView>,
+    /// Request settings when `kind` is `http`.
+    pub http: Option<HttpActionSpec>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// A reusable OAuth connection (seed 002), secret shown only as set / not set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ConnectionView {
+    pub id: String,
+    pub name: String,
+    pub provider: String,
+    pub client_id: String,
+    pub client_secret_set: bool,
+    pub authorization_url: String,
+    pub token_url: String,
+    pub registration_url: Option<String>,
+    pub revocation_url: Option<String>,
+    pub token_auth_method: TokenAuthMethod,
+    /// `true` exactly when `tokenAuthMethod` is `none`.
+    pub public_client: bool,
+    pub scopes: Vec<String>,
+    /// Filled in by discovery / registration.
+    pub issuer: Option<String>,
+    pub resource: Option<String>,
+    /// Actions that use this connection.
+    pub used_by: Vec<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export)]
+pub enum TokenKind {
+    /// A value the user pasted (seed 004 "text token").
+    Text,
+    /// A token fetched by an HTTP request (seed 004 "HTTP request token").
+    HttpRequest,
+}
+
+impl TokenKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenKind::Text => "text",
+            TokenKind::HttpRequest => "http-request",
+        }
+    }
+    pub fn parse(s: &str) -> Result<Self> {
+        match s {
+            "text" => Ok(TokenKind::Text),
+            "http-request" => Ok(TokenKind::HttpRequest),
+            other => Err(Error::Internal(format!("unknown token kind '{other}' in the database"))),
+        }
+    }
+}
+
+/// A body field of an HTTP request token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct FieldView {
+    pub key: String,
+    /// `None` when the value is a secret kept in the keychain.
+    pub value: Option<String>,
+    pub secret: bool,
+}
+
+/// The request an HTTP request token performs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct TokenRequestView {
+    pub method: String,
+    pub url: String,
+    pub headers: Vec<HeaderView>,
+    pub body: Vec<FieldView>,
+    /// Body sent as `application/x-www-form-urlencoded` instead of JSON.
+    pub form: bool,
+    /// RFC 9535 JSONPath of the token in the response.
+    pub token_path: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct TokenView {
+    pub id: String,
+    pub name: String,
+    pub kind: TokenKind,
+    pub description: String,
+    pub prefix: Option<String>,
+    pub header_name: String,
+    /// For text tokens: whether the value is in the keychain.
+    pub value_set: bool,
+    pub request: Option<TokenRequestView>,
+    pub used_by: Vec<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// The header value a token produces: the value alone, or `PREFIX VALUE` (the prefix's
+/// trailing spaces trimmed, then one space).
+pub fn header_value_with_prefix(prefix: Option<&str>, value: &str) -> String {
+    match prefix.map(str::trim_end).filter(|p| !p.is_empty()) {
+        Some(p) => format!("{p} {value}"),
+        None => value.to_string(),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum VaultState {
+    Ok,
+    Locked,
+    Unavailable,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct VaultStatus {
+    pub state: VaultState,
+    /// What is wrong and how to fix it, when not ok.
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AppStatus {
+    pub version: String,
+    pub home: String,
+    pub vault: VaultStatus,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auth_specs_parse() {
+        assert_eq!(AuthSpec::parse("none").expect("valid"), AuthSpec::None);
+        assert_eq!(AuthSpec::parse("oauth").expect("valid"), AuthSpec::OAuth);
+        assert_eq!(AuthSpec::parse("token:gh").expect("valid"), AuthSpec::Token("gh".into()));
+        assert_eq!(AuthSpec::parse("http-token:t").expect("valid"), AuthSpec::HttpToken("t".into()));
+        assert_eq!(AuthSpec::parse("connection:c").expect("valid"), AuthSpec::Connection("c".into()));
+        for bad in ["token", "token:", "oauth:x", "basic", "", "none:x"] {
+            assert!(AuthSpec::parse(bad).is_err(), "expected '{bad}' to be rejected");
+        }
+    }
+
+    #[test]
+    fn prefix_is_trimmed_and_joined_by_one_space() {
+        assert_eq!(header_value_with_prefix(Some("Bearer   "), "abc"), "Bearer abc");
+        assert_eq!(header_value_with_prefix(Some("Bearer"), "abc"), "Bearer abc");
+        assert_eq!(header_value_with_prefix(Some("  "), "abc"), "abc");
+        assert_eq!(header_value_with_prefix(None, "abc"), "abc");
+    }
+
+    #[test]
+    fn auth_ref_serializes_as_the_cli_contract() {
+        let r = AuthRef { kind: AuthType::HttpToken, reference: Some("t".into()) };
+        assert_eq!(serde_json::to_value(&r).expect("json"), serde_json::json!({"type": "http-token", "ref": "t"}));
+        let n = AuthRef { kind: AuthType::OAuth, reference: None };
+        assert_eq!(serde_json::to_value(&n).expect("json"), serde_json::json!({"type": "oauth", "ref": null}));
+    }
+}

@@ -1,0 +1,202 @@
+//! The vault: every secret Patchbay holds lives in the OS keychain and nowhere else
+//! (Secret Service on Linux, Keychain on macOS, Credential Manager on Windows, through
+//! keyring-core and one store crate per platform). Entries are namespaced by the profile id
+//! kept in `PATCHBAY_HOME`, so profiles and test runs never see each other's entries.
+//!
+//! Keys name their owner row: `action/<id>/client_secret`, `connection/<id>/client_secret`,
+//! `token/<id>/value`, `token/<id>/header/<name>`, `token/<id>/body/<key>`.
+
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use keyring_core::{CredentialStore, Entry, Error as KError};
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::error::{Error, Result};
+use crate::model::{VaultState, VaultStatus};
+
+/// Attribute holding the unix time an entry was last written (used to spare entries that
+/// another process is writing right now from the orphan sweep).
+const WRITTEN_AT: &str = "patchbay-written-at";
+/// Entries younger than this are never swept: their owner row may be mid-commit elsewhere.
+pub const SWEEP_GRACE_SECS: u64 = 120;
+
+type StoreFactory = fn() -> keyring_core::Result<Arc<CredentialStore>>;
+
+pub struct Vault {
+    service: String,
+    factory: StoreFactory,
+    store: OnceLock<std::result::Result<Arc<CredentialStore>, String>>,
+}
+
+impl std::fmt::Debug for Vault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Vault").field("service", &self.service).finish_non_exhaustive()
+    }
+}
+
+/// The platform's keychain.
+fn platform_store() -> keyring_core::Result<Arc<CredentialStore>> {
+    #[cfg(all(unix, not(any(target_os = "macos", target_os = "ios", target_os = "android"))))]
+    {
+        let s: Arc<CredentialStore> = zbus_secret_service_keyring_store::Store::new()?;
+        Ok(s)
+    }
+    #[cfg(target_os = "macos")]
+    {
+        let s: Arc<CredentialStore> = apple_native_keyring_store::keychain::Store::new()?;
+        Ok(s)
+    }
+    #[cfg(target_os = "windows")]
+    {
+        let s: Arc<CredentialStore> = windows_native_keyring_store::Store::new()?;
+        Ok(s)
+    }
+    #[cfg(not(any(
+        all(unix, not(any(target_os = "macos", target_os = "ios", target_os = "android"))),
+        target_os = "macos",
+        target_os = "windows"
+    )))]
+    {
+        Err(KError::NotSupportedByStore("no keychain is supported on this platform".into()))
+    }
+}
+
+impl Vault {
+    /// A vault over the platform keychain for one profile. Connecting is lazy: opening
+    /// Patchbay never fails because the keychain is locked; using a secret does.
+    pub fn for_profile(profile_id: &str) -> Self {
+        Self::with_factory(profile_id, platform_store)
+    }
+
+    /// A vault over another keyring-core store (tests inject failures with keyring-core's mock).
+    pub fn with_factory(profile_id: &str, factory: StoreFactory) -> Self {
+        Vault { service: format!("dev.patchbay.app/{profile_id}"), factory, store: OnceLock::new() }
+    }
+
+    /// The keychain "service" all of this profile's entries share.
+    pub fn service(&self) -> &str {
+        &self.service
+    }
+
+    fn store(&self) -> Result<&Arc<CredentialStore>> {
+        match self.store.get_or_init(|| (self.factory)().map_err(|e| describe(&e))) {
+            Ok(s) => Ok(s),
+            Err(detail) => Err(Error::VaultUnavailable { detail: detail.clone() }),
+        }
+    }
+
+    fn entry(&self, key: &str) -> Result<Entry> {
+        let label = format!("Patchbay: {key}");
+        let mods = HashMap::from([("label", label.as_str())]);
+        self.store()?.build(&self.service, key, Some(&mods)).map_err(map_err)
+    }
+
+    pub fn set(&self, key: &str, secret: &SecretString) -> Result<()> {
+        let entry = self.entry(key)?;
+        entry.set_password(secret.expose_secret()).map_err(map_err)?;
+        let now = unix_now().to_string();
+        match entry.update_attributes(&HashMap::from([(WRITTEN_AT, now.as_str())])) {
+            Ok(()) | Err(KError::NotSupportedByStore(_)) => Ok(()),
+            Err(e) => Err(map_err(e)),
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Result<Option<SecretString>> {
+        match self.entry(key)?.get_password() {
+            Ok(p) => Ok(Some(SecretString::from(p))),
+            Err(KError::NoEntry) => Ok(None),
+            Err(e) => Err(map_err(e)),
+        }
+    }
+
+    /// Delete an entry; a missing entry is not an error.
+    pub fn delete(&self, key: &str) -> Result<()> {
+        match self.entry(key)?.delete_credential() {
+            Ok(()) | Err(KError::NoEntry) => Ok(()),
+            Err(e) => Err(map_err(e)),
+        }
+    }
+
+    /// Every entry of this profile: its key and when it was written (unix seconds, when the
+    /// store records it). `None` when the store cannot search (the sweep is then skipped).
+    pub fn list(&self) -> Result<Option<Vec<(String, Option<u64>)>>> {
+        let spec = HashMap::from([("service", self.service.as_str())]);
+        let entries = match self.store()?.search(&spec) {
+            Ok(e) => e,
+            Err(KError::NotSupportedByStore(_)) => return Ok(None),
+            Err(e) => return Err(map_err(e)),
+        };
+        let mut out = Vec::with_capacity(entries.len());
+        for e in entries {
+            let attrs = e.get_attributes().map_err(map_err)?;
+            let key = attrs.get("username").cloned().or_else(|| e.get_specifiers().map(|(_, u)| u));
+            if let Some(key) = key {
+                let written = attrs.get(WRITTEN_AT).and_then(|v| v.parse().ok());
+                out.push((key, written));
+            }
+        }
+        Ok(Some(out))
+    }
+
+    /// Probe the keychain by writing and deleting a probe entry: a locked keychain lists
+    /// entries happily but refuses writes, which is what Patchbay needs to do.
+    pub fn status(&self) -> VaultStatus {
+        let probe = self.set(PROBE_KEY, &SecretString::from("probe")).and_then(|()| self.delete(PROBE_KEY));
+        match probe {
+            Ok(()) => VaultStatus { state: VaultState::Ok, message: None },
+            Err(e) => {
+                let state = if matches!(e, Error::VaultLocked { .. }) { VaultState::Locked } else { VaultState::Unavailable };
+                let message = match e.hint() {
+                    Some(h) => format!("{e}; {h}"),
+                    None => e.to_string(),
+                };
+                VaultStatus { state, message: Some(message) }
+            }
+        }
+    }
+}
+
+/// The key of the entry [`Vault::status`] writes and deletes.
+pub const PROBE_KEY: &str = "probe";
+
+pub(crate) fn unix_now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}
+
+/// keyring errors carry platform text (D-Bus errors and the like), never a secret; but
+/// `BadEncoding`/`BadDataFormat` carry the raw bytes, which we never print.
+fn describe(e: &KError) -> String {
+    match e {
+        KError::BadEncoding(_) => "a keychain entry is not valid UTF-8".into(),
+        KError::BadDataFormat(_, _) => "a keychain entry has an unexpected format".into(),
+        other => other.to_string(),
+    }
+}
+
+fn map_err(e: KError) -> Error {
+    match e {
+        KError::NoStorageAccess(_) => Error::VaultLocked { detail: describe(&e) },
+        _ => Error::VaultUnavailable { detail: describe(&e) },
+    }
+}
+
+/// The vault key of a secret owned by a row.
+pub mod keys {
+    pub fn action_client_secret(id: &str) -> String {
+        format!("action/{id}/client_secret")
+    }
+    pub fn connection_client_secret(id: &str) -> String {
+        format!("connection/{id}/client_secret")
+    }
+    pub fn token_value(id: &str) -> String {
+        format!("token/{id}/value")
+    }
+    pub fn token_header(id: &str, name: &str) -> String {
+        format!("token/{id}/header/{}", name.to_ascii_lowercase())
+    }
+    pub fn token_body(id: &str, key: &str) -> String {
+        format!("token/{id}/body/{key}")
+    }
+}

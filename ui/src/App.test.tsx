@@ -1,0 +1,300 @@
+import { act, screen, waitFor, within } from "@testing-library/react";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+
+import type * as ipc from "./ipc";
+import { appStatus, IpcError, listActions, onDataChanged } from "./ipc";
+import { ADD_ACTION_COMMAND } from "./screens/actions/ActionsStates";
+import { makeAction, makeStatus } from "./test/fixtures";
+import { renderApp } from "./test/render";
+
+vi.mock("./ipc", async (importOriginal) => ({
+  ...(await importOriginal<typeof ipc>()),
+  listActions: vi.fn(),
+  appStatus: vi.fn(),
+  onDataChanged: vi.fn(),
+}));
+
+const listActionsMock = vi.mocked(listActions);
+const appStatusMock = vi.mocked(appStatus);
+const onDataChangedMock = vi.mocked(onDataChanged);
+
+let emitDataChanged: () => void;
+let unlisten: ReturnType<typeof vi.fn<() => void>>;
+
+beforeEach(() => {
+  listActionsMock.mockReset().mockResolvedValue([]);
+  appStatusMock.mockReset().mockResolvedValue(makeStatus());
+  unlisten = vi.fn<() => void>();
+  emitDataChanged = () => {
+    throw new Error("onDataChanged was never subscribed");
+  };
+  onDataChangedMock.mockReset().mockImplementation((cb) => {
+    emitDataChanged = cb;
+    return Promise.resolve(unlisten);
+  });
+});
+
+const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
+
+async function rows() {
+  const table = await screen.findByTestId("actions-table");
+  return within(table).queryAllByTestId("action-row");
+}
+
+function row(name: string): HTMLElement {
+  const el = document.querySelector<HTMLElement>(`[data-testid="action-row"][data-name="${name}"]`);
+  if (!el) throw new Error(`no row named ${name}`);
+  return el;
+}
+
+describe("shell", () => {
+  it("offers only the screens that exist, with the current one marked", async () => {
+    renderApp();
+    const nav = screen.getByRole("navigation", { name: "Main" });
+    const links = within(nav).getAllByRole("link");
+    expect(links.map((l) => l.textContent)).toEqual(["Actions"]);
+    expect(links[0]).toHaveAttribute("aria-current", "page");
+    expect(links[0]).toHaveAttribute("href", "#/actions");
+    expect(await screen.findByText("Version 1.2.3")).toBeInTheDocument();
+  });
+});
+
+describe("Actions screen", () => {
+  it("shows the empty state with the terminal command when there are no actions", async () => {
+    renderApp();
+    const empty = await screen.findByTestId("actions-empty");
+    expect(within(empty).getByRole("heading", { name: "No actions yet" })).toBeInTheDocument();
+    expect(within(empty).getByText(ADD_ACTION_COMMAND)).toBeInTheDocument();
+    expect(ADD_ACTION_COMMAND).toBe("patchbay action add my-server --url https://example.com/mcp");
+    expect(screen.queryByTestId("actions-table")).not.toBeInTheDocument();
+    expect(screen.queryByTestId("actions-search")).not.toBeInTheDocument();
+    expect(screen.getByTestId("actions-count")).toHaveTextContent("0");
+  });
+
+  it("copies the command to the clipboard", async () => {
+    const { user } = renderApp();
+    await user.click(await screen.findByRole("button", { name: "Copy" }));
+    expect(await navigator.clipboard.readText()).toBe(ADD_ACTION_COMMAND);
+    expect(screen.getByRole("button", { name: "Copied" })).toBeInTheDocument();
+  });
+
+  it("falls back to execCommand when the Clipboard API fails", async () => {
+    const { user } = renderApp();
+    const button = await screen.findByRole("button", { name: "Copy" });
+    vi.spyOn(navigator.clipboard, "writeText").mockRejectedValue(new Error("denied"));
+    const execCommand = vi.fn((_command: string) => true);
+    Object.defineProperty(document, "execCommand", { value: execCommand, configurable: true });
+    try {
+      await user.click(button);
+      expect(await screen.findByRole("button", { name: "Copied" })).toBeInTheDocument();
+      expect(execCommand).toHaveBeenCalledWith("copy");
+    } finally {
+      Reflect.deleteProperty(document, "execCommand");
+    }
+  });
+
+  it("shows loading skeleton rows until the list arrives", async () => {
+    let resolve!: (value: Awaited<ReturnType<typeof listActions>>) => void;
+    listActionsMock.mockReturnValue(new Promise((r) => (resolve = r)));
+    renderApp();
+    expect(screen.getByText("Loading actions…")).toBeInTheDocument();
+    expect(screen.getAllByTestId("skeleton-row").length).toBeGreaterThan(0);
+    expect(screen.queryByTestId("actions-table")).not.toBeInTheDocument();
+
+    resolve([makeAction({ name: "linear" })]);
+    expect(await rows()).toHaveLength(1);
+    expect(screen.queryByTestId("skeleton-row")).not.toBeInTheDocument();
+  });
+
+  it("renders a row per action with human auth labels", async () => {
+    listActionsMock.mockResolvedValue([
+      makeAction({ name: "a-none", auth: { type: "none", ref: null } }),
+      makeAction({ name: "a-oauth", auth: { type: "oauth", ref: null } }),
+      makeAction({ name: "a-token", auth: { type: "token", ref: "GITHUB_PAT" } }),
+      makeAction({ name: "a-http", auth: { type: "http-token", ref: "METEO_KEY" } }),
+      makeAction({ name: "a-conn", auth: { type: "connection", ref: "notion-work" } }),
+    ]);
+    renderApp();
+    expect((await rows()).map((r) => r.dataset.name)).toEqual([
+      "a-none",
+      "a-oauth",
+      "a-token",
+      "a-http",
+      "a-conn",
+    ]);
+    expect(within(row("a-none")).getByText("None")).toBeInTheDocument();
+    expect(within(row("a-oauth")).getByText("OAuth 2.1")).toBeInTheDocument();
+    expect(within(row("a-token")).getByText("Token · GITHUB_PAT")).toBeInTheDocument();
+    expect(within(row("a-http")).getByText("HTTP token · METEO_KEY")).toBeInTheDocument();
+    expect(within(row("a-conn")).getByText("Connection · notion-work")).toBeInTheDocument();
+    expect(screen.getByTestId("actions-count")).toHaveTextContent("5");
+  });
+
+  it("shows kind, URL, description and enabled state; dims disabled rows", async () => {
+    const url = "https://api.example.com/v1/a/very/long/path?with=query";
+    listActionsMock.mockResolvedValue([
+      makeAction({ name: "on", kind: "mcp", description: "Issue tracker", enabled: true }),
+      makeAction({ name: "off", kind: "http", url, enabled: false }),
+    ]);
+    renderApp();
+    await rows();
+    const on = row("on");
+    const off = row("off");
+    expect(within(on).getByText("MCP")).toBeInTheDocument();
+    expect(within(on).getByText("Issue tracker")).toBeInTheDocument();
+    expect(within(on).getByText("Enabled")).toBeInTheDocument();
+    expect(on).not.toHaveClass("is-disabled");
+    expect(within(off).getByText("HTTP")).toBeInTheDocument();
+    expect(within(off).getByText(url)).toHaveAttribute("title", url);
+    expect(within(off).getByText("Disabled")).toBeInTheDocument();
+    expect(off).toHaveClass("is-disabled");
+  });
+
+  it("shows health badges with reason, message and last-checked time", async () => {
+    listActionsMock.mockResolvedValue([
+      makeAction({
+        name: "ok",
+        health: { status: "healthy", reason: null, message: null, checkedAt: minutesAgo(5) },
+      }),
+      makeAction({
+        name: "bad",
+        health: {
+          status: "unhealthy",
+          reason: "needs_reconnect",
+          message: "Refresh token expired. Reconnect notion.",
+          checkedAt: minutesAgo(120),
+        },
+      }),
+      makeAction({ name: "new" }),
+    ]);
+    renderApp();
+    await rows();
+
+    const ok = within(row("ok")).getByTestId("health-badge");
+    expect(ok).toHaveTextContent(/^Healthy$/);
+    expect(ok).toHaveAttribute("data-status", "healthy");
+    expect(ok).toHaveAttribute("title", "Last checked 5 minutes ago");
+
+    const bad = within(row("bad")).getByTestId("health-badge");
+    expect(bad).toHaveTextContent("Unhealthy · needs reconnect");
+    expect(bad).toHaveAttribute("data-status", "unhealthy");
+    expect(bad).toHaveAttribute(
+      "title",
+      "Refresh token expired. Reconnect notion.\nLast checked 2 hours ago",
+    );
+
+    const unknown = within(row("new")).getByTestId("health-badge");
+    expect(unknown).toHaveTextContent(/^Unknown$/);
+    expect(unknown).toHaveAttribute("title", "Not checked yet");
+  });
+
+  it("filters by name, URL and description, and can clear the search", async () => {
+    listActionsMock.mockResolvedValue([
+      makeAction({ name: "linear", url: "https://mcp.linear.app/mcp", description: "Issues" }),
+      makeAction({ name: "github", url: "https://api.githubcopilot.com/mcp/", description: "Code" }),
+      makeAction({ name: "weather", url: "https://api.meteo.example/v1", description: "Forecasts" }),
+    ]);
+    const { user } = renderApp();
+    await rows();
+    const search = screen.getByTestId("actions-search");
+    expect(search).toHaveAccessibleName("Search actions");
+
+    await user.type(search, "GITHUB");
+    expect((await rows()).map((r) => r.dataset.name)).toEqual(["github"]);
+    expect(screen.getByTestId("actions-count")).toHaveTextContent("1 of 3");
+
+    await user.clear(search);
+    await user.type(search, "meteo.example");
+    expect((await rows()).map((r) => r.dataset.name)).toEqual(["weather"]);
+
+    await user.clear(search);
+    await user.type(search, "issues");
+    expect((await rows()).map((r) => r.dataset.name)).toEqual(["linear"]);
+
+    await user.type(search, "{Escape}");
+    expect(search).toHaveValue("");
+    expect(await rows()).toHaveLength(3);
+
+    await user.type(search, "nothing-like-this");
+    expect(await rows()).toHaveLength(0);
+    expect(screen.getByText("No actions match “nothing-like-this”.")).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Clear search" }));
+    expect(search).toHaveValue("");
+    expect(await rows()).toHaveLength(3);
+  });
+
+  it("shows the error from the backend and refetches on Retry", async () => {
+    listActionsMock
+      .mockRejectedValueOnce(new IpcError("database", "database is locked"))
+      .mockResolvedValueOnce([makeAction({ name: "linear" })]);
+    const { user } = renderApp();
+
+    const error = await screen.findByTestId("actions-error");
+    expect(error).toHaveTextContent("database is locked");
+    expect(error).toHaveTextContent("database");
+    expect(screen.queryByTestId("actions-table")).not.toBeInTheDocument();
+    expect(listActionsMock).toHaveBeenCalledTimes(1);
+
+    await user.click(within(error).getByRole("button", { name: "Retry" }));
+    expect((await rows()).map((r) => r.dataset.name)).toEqual(["linear"]);
+    expect(listActionsMock).toHaveBeenCalledTimes(2);
+    expect(screen.queryByTestId("actions-error")).not.toBeInTheDocument();
+  });
+});
+
+describe("vault banner", () => {
+  it("shows a locked keychain with the backend's fix, above a working list", async () => {
+    appStatusMock.mockResolvedValue(
+      makeStatus({ state: "locked", message: "Unlock the login keychain, then try again." }),
+    );
+    listActionsMock.mockResolvedValue([makeAction({ name: "linear" })]);
+    renderApp();
+    const banner = await screen.findByTestId("vault-banner");
+    expect(banner).toHaveTextContent("Keychain locked.");
+    expect(banner).toHaveTextContent("Unlock the login keychain, then try again.");
+    expect(await rows()).toHaveLength(1);
+  });
+
+  it("shows an unavailable keychain, with a default explanation when there is no message", async () => {
+    appStatusMock.mockResolvedValue(makeStatus({ state: "unavailable", message: null }));
+    renderApp();
+    const banner = await screen.findByTestId("vault-banner");
+    expect(banner).toHaveTextContent("Keychain unavailable.");
+    expect(banner).toHaveTextContent("can't reach a system keychain");
+  });
+
+  it("is absent when the keychain is ok", async () => {
+    renderApp();
+    await screen.findByText("Version 1.2.3");
+    await screen.findByTestId("actions-empty");
+    expect(screen.queryByTestId("vault-banner")).not.toBeInTheDocument();
+  });
+});
+
+describe("db-changed", () => {
+  it("refetches everything when the backend reports a change", async () => {
+    listActionsMock.mockResolvedValueOnce([]).mockResolvedValueOnce([makeAction({ name: "new-one" })]);
+    appStatusMock
+      .mockResolvedValueOnce(makeStatus())
+      .mockResolvedValueOnce(makeStatus({ state: "locked", message: "Locked now." }));
+    renderApp();
+    await screen.findByTestId("actions-empty");
+    await waitFor(() => expect(onDataChangedMock).toHaveBeenCalledTimes(1));
+    expect(screen.queryByTestId("vault-banner")).not.toBeInTheDocument();
+
+    act(() => emitDataChanged());
+
+    expect((await rows()).map((r) => r.dataset.name)).toEqual(["new-one"]);
+    expect(await screen.findByTestId("vault-banner")).toHaveTextContent("Locked now.");
+    expect(listActionsMock).toHaveBeenCalledTimes(2);
+  });
+
+  it("subscribes once and unsubscribes on unmount", async () => {
+    const { unmount } = renderApp();
+    await screen.findByTestId("actions-empty");
+    await waitFor(() => expect(onDataChangedMock).toHaveBeenCalledTimes(1));
+    expect(unlisten).not.toHaveBeenCalled();
+    unmount();
+    expect(unlisten).toHaveBeenCalledTimes(1);
+  });
+});

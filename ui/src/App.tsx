@@ -1,0 +1,27 @@
+import { Sidebar } from "./components/Sidebar";
+import { VaultBanner } from "./components/VaultBanner";
+import { useDataChangedSync } from "./data/useDataChangedSync";
+import { useHashRoute } from "./lib/useHashRoute";
+import { SCREENS } from "./screens";
+
+import "./App.css";
+
+const SCREEN_IDS = SCREENS.map((s) => s.id);
+
+/** App shell: sidebar + content. Expects a QueryClientProvider above it. */
+export function App() {
+  useDataChangedSync();
+  const activeId = useHashRoute(SCREEN_IDS, SCREENS[0].id);
+  const screen = SCREENS.find((s) => s.id === activeId) ?? SCREENS[0];
+  const Screen = screen.component;
+
+  return (
+    <div className="app">
+      <Sidebar screens={SCREENS} activeId={screen.id} />
+      <main className="app__content">
+        <VaultBanner />
+        <Screen />
+      </main>
+    </div>
+  );
+}

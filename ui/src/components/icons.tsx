@@ -1,0 +1,83 @@
+import type { ReactNode, SVGProps } from "react";
+
+type IconProps = Omit<SVGProps<SVGSVGElement>, "children"> & { size?: number };
+
+function Icon({ size = 16, children, ...rest }: IconProps & { children: ReactNode }) {
+  return (
+    <svg
+      width={size}
+      height={size}
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth={1.8}
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      aria-hidden="true"
+      focusable="false"
+      {...rest}
+    >
+      {children}
+    </svg>
+  );
+}
+
+export const SearchIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <circle cx="11" cy="11" r="6.5" />
+    <path d="m20 20-4.2-4.2" />
+  </Icon>
+);
+
+export const CopyIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <rect x="8.5" y="8.5" width="11" height="11" rx="2" />
+    <path d="M15.5 8.5V6.5a2 2 0 0 0-2-2h-7a2 2 0 0 0-2 2v7a2 2 0 0 0 2 2h2" />
+  </Icon>
+);
+
+export const CheckIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="m5 12.5 4.5 4.5L19 7.5" />
+  </Icon>
+);
+
+export const WarningIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M10.3 4.3 2.9 17.2A2 2 0 0 0 4.6 20h14.8a2 2 0 0 0 1.7-2.8L13.7 4.3a2 2 0 0 0-3.4 0Z" />
+    <path d="M12 9.5v4" />
+    <path d="M12 16.8h.01" />
+  </Icon>
+);
+
+export const ErrorIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <circle cx="12" cy="12" r="8.5" />
+    <path d="M12 7.8v4.8" />
+    <path d="M12 16.2h.01" />
+  </Icon>
+);
+
+export const RetryIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M19.5 12a7.5 7.5 0 1 1-2.2-5.3" />
+    <path d="M19.5 4.5v4.2h-4.2" />
+  </Icon>
+);
+
+/** Nav icon for Actions: a plug. */
+export const PlugIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M9 3.5v4.5M15 3.5v4.5" />
+    <path d="M6.5 8h11v3.5a5.5 5.5 0 0 1-11 0Z" />
+    <path d="M12 17v3.5" />
+  </Icon>
+);
+
+export const TerminalIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <rect x="3" y="4.5" width="18" height="15" rx="2.5" />
+    <path d="m7.5 10 2.5 2.5-2.5 2.5" />
+    <path d="M12.5 15.5h4" />
+  </Icon>
+);

@@ -1,0 +1,27 @@
+import type { ActionView } from "../bindings/ActionView";
+import type { AppStatus } from "../bindings/AppStatus";
+
+let seq = 0;
+
+/** An ActionView with sensible defaults; override what the test cares about. */
+export function makeAction(overrides: Partial<ActionView> = {}): ActionView {
+  seq += 1;
+  return {
+    id: `id-${seq}`,
+    name: `action-${seq}`,
+    kind: "mcp",
+    url: `https://example.com/${seq}/mcp`,
+    enabled: true,
+    description: "",
+    confirm: false,
+    auth: { type: "none", ref: null },
+    health: { status: "unknown", reason: null, message: null, checkedAt: null },
+    createdAt: "2025-01-01T00:00:00Z",
+    updatedAt: "2025-01-01T00:00:00Z",
+    ...overrides,
+  };
+}
+
+export function makeStatus(vault: AppStatus["vault"] = { state: "ok", message: null }): AppStatus {
+  return { version: "1.2.3", home: "/home/test/.patchbay", vault };
+}
