@@ -9,10 +9,6 @@ export default defineConfig({
   server: {
     port: 1420,
     strictPort: true,
-    watch: {
-      // The Rust side lives next door; don't let cargo output trigger reloads.
-      ignored: ["**/src-tauri/**", "**/target/**"],
-    },
   },
   build: {
     outDir: "dist",

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import type * as ipc from "./ipc";
 import { appStatus, IpcError, listActions, onDataChanged } from "./ipc";
 import { ADD_ACTION_COMMAND } from "./screens/actions/ActionsStates";
-import { makeAction, makeStatus } from "./test/fixtures";
+import { makeAction, makeHealth, makeStatus } from "./test/fixtures";
 import { renderApp } from "./test/render";
 
 vi.mock("./ipc", async (importOriginal) => ({
@@ -154,16 +154,21 @@ describe("Actions screen", () => {
     listActionsMock.mockResolvedValue([
       makeAction({
         name: "ok",
-        health: { status: "healthy", reason: null, message: null, checkedAt: minutesAgo(5) },
+        health: makeHealth({
+          status: "healthy",
+          checkedAt: minutesAgo(5),
+          toolCount: 12,
+          latencyMs: 240,
+        }),
       }),
       makeAction({
         name: "bad",
-        health: {
+        health: makeHealth({
           status: "unhealthy",
           reason: "needs_reconnect",
           message: "Refresh token expired. Reconnect notion.",
           checkedAt: minutesAgo(120),
-        },
+        }),
       }),
       makeAction({ name: "new" }),
     ]);
@@ -173,7 +178,7 @@ describe("Actions screen", () => {
     const ok = within(row("ok")).getByTestId("health-badge");
     expect(ok).toHaveTextContent(/^Healthy$/);
     expect(ok).toHaveAttribute("data-status", "healthy");
-    expect(ok).toHaveAttribute("title", "Last checked 5 minutes ago");
+    expect(ok).toHaveAttribute("title", "12 tools · 240 ms\nLast checked 5 minutes ago");
 
     const bad = within(row("bad")).getByTestId("health-badge");
     expect(bad).toHaveTextContent("Unhealthy · needs reconnect");
@@ -191,8 +196,16 @@ describe("Actions screen", () => {
   it("filters by name, URL and description, and can clear the search", async () => {
     listActionsMock.mockResolvedValue([
       makeAction({ name: "linear", url: "https://mcp.linear.app/mcp", description: "Issues" }),
-      makeAction({ name: "github", url: "https://api.githubcopilot.com/mcp/", description: "Code" }),
-      makeAction({ name: "weather", url: "https://api.meteo.example/v1", description: "Forecasts" }),
+      makeAction({
+        name: "github",
+        url: "https://api.githubcopilot.com/mcp/",
+        description: "Code",
+      }),
+      makeAction({
+        name: "weather",
+        url: "https://api.meteo.example/v1",
+        description: "Forecasts",
+      }),
     ]);
     const { user } = renderApp();
     await rows();
@@ -273,7 +286,9 @@ describe("vault banner", () => {
 
 describe("db-changed", () => {
   it("refetches everything when the backend reports a change", async () => {
-    listActionsMock.mockResolvedValueOnce([]).mockResolvedValueOnce([makeAction({ name: "new-one" })]);
+    listActionsMock
+      .mockResolvedValueOnce([])
+      .mockResolvedValueOnce([makeAction({ name: "new-one" })]);
     appStatusMock
       .mockResolvedValueOnce(makeStatus())
       .mockResolvedValueOnce(makeStatus({ state: "locked", message: "Locked now." }));

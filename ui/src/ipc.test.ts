@@ -2,7 +2,14 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen, type EventCallback } from "@tauri-apps/api/event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
-import { appStatus, DATA_CHANGED_EVENT, IpcError, listActions, onDataChanged, toIpcError } from "./ipc";
+import {
+  appStatus,
+  DATA_CHANGED_EVENT,
+  IpcError,
+  listActions,
+  onDataChanged,
+  toIpcError,
+} from "./ipc";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn() }));
@@ -65,7 +72,10 @@ describe("toIpcError", () => {
       code: "internal",
       message: "short and stout",
     });
-    expect(toIpcError({ code: "not_found" })).toMatchObject({ code: "not_found", message: "Unknown error" });
+    expect(toIpcError({ code: "not_found" })).toMatchObject({
+      code: "not_found",
+      message: "Unknown error",
+    });
     expect(toIpcError(new TypeError("boom"))).toMatchObject({ code: "internal", message: "boom" });
     expect(toIpcError(null)).toMatchObject({ code: "internal", message: "Unexpected error: null" });
     expect(toIpcError(42)).toMatchObject({ code: "internal", message: "Unexpected error: 42" });

@@ -7,11 +7,27 @@
 import type { ActionView } from "./bindings/ActionView";
 import type { AppStatus } from "./bindings/AppStatus";
 import type { ErrorBody } from "./bindings/ErrorBody";
+import type { Health } from "./bindings/Health";
+import type { HttpActionSpec } from "./bindings/HttpActionSpec";
 
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
 
+const health = (h: Partial<Health> = {}): Health => ({
+  status: "unknown",
+  reason: null,
+  message: null,
+  checkedAt: null,
+  latencyMs: null,
+  toolCount: null,
+  ...h,
+});
+
+const get = (): HttpActionSpec => ({ method: "GET", headers: [], body: null, params: [] });
+
 const base = {
   confirm: false,
+  oauth: null,
+  http: null,
   createdAt: "2025-01-06T09:00:00Z",
   updatedAt: "2025-01-06T09:00:00Z",
 };
@@ -26,7 +42,16 @@ const ACTIONS: ActionView[] = [
     enabled: true,
     description: "Issues, projects and cycles for the product team",
     auth: { type: "oauth", ref: null },
-    health: { status: "healthy", reason: null, message: null, checkedAt: minutesAgo(2) },
+    oauth: {
+      clientSecretSet: false,
+      clientId: "patchbay-3f9c",
+      tokenAuthMethod: "none",
+      authorizationUrl: "https://mcp.linear.app/authorize",
+      tokenUrl: "https://mcp.linear.app/token",
+      registrationUrl: "https://mcp.linear.app/register",
+      scopes: [],
+    },
+    health: health({ status: "healthy", checkedAt: minutesAgo(2), latencyMs: 182, toolCount: 23 }),
   },
   {
     ...base,
@@ -37,23 +62,24 @@ const ACTIONS: ActionView[] = [
     enabled: true,
     description: "Repositories, pull requests and code search",
     auth: { type: "token", ref: "GITHUB_PAT" },
-    health: {
+    health: health({
       status: "unhealthy",
       reason: "auth",
       message: "401 Unauthorized: the token was revoked. Replace GITHUB_PAT.",
       checkedAt: minutesAgo(14),
-    },
+    }),
   },
   {
     ...base,
     id: "a3",
     name: "weather-api",
     kind: "http",
+    http: get(),
     url: "https://api.open-meteo.example/v1/forecast?latitude={lat}&longitude={lon}&hourly=temperature_2m",
     enabled: true,
     description: "",
     auth: { type: "http-token", ref: "METEO_KEY" },
-    health: { status: "unknown", reason: null, message: null, checkedAt: null },
+    health: health(),
   },
   {
     ...base,
@@ -64,32 +90,39 @@ const ACTIONS: ActionView[] = [
     enabled: true,
     description: "Workspace pages and databases shared with the integration",
     auth: { type: "connection", ref: "notion-work" },
-    health: {
+    health: health({
       status: "unhealthy",
       reason: "needs_reconnect",
       message: "The refresh token expired. Reconnect notion-work.",
       checkedAt: minutesAgo(60 * 5),
-    },
+    }),
   },
   {
     ...base,
     id: "a5",
     name: "internal-search",
     kind: "http",
+    http: get(),
     url: "http://localhost:8080/search",
     enabled: false,
     description: "Legacy search endpoint, kept for reference while the new index is rolled out",
     auth: { type: "none", ref: null },
-    health: { status: "unknown", reason: null, message: null, checkedAt: null },
+    health: health(),
   },
 ];
 
 function status(scenario: string): AppStatus {
   const vault: AppStatus["vault"] =
     scenario === "locked"
-      ? { state: "locked", message: "Unlock the login keychain in Keychain Access, then try again." }
+      ? {
+          state: "locked",
+          message: "Unlock the login keychain in Keychain Access, then try again.",
+        }
       : scenario === "unavailable"
-        ? { state: "unavailable", message: "No Secret Service provider found. Install and start gnome-keyring." }
+        ? {
+            state: "unavailable",
+            message: "No Secret Service provider found. Install and start gnome-keyring.",
+          }
         : { state: "ok", message: null };
   return { version: "0.1.0-mock", home: "~/.patchbay", vault };
 }
@@ -100,7 +133,10 @@ export async function handle(scenario: string, command: string): Promise<unknown
     case "list_actions":
       if (scenario === "loading") return new Promise<never>(() => {});
       if (scenario === "error") {
-        const body: ErrorBody = { code: "database", message: "database is locked (another Patchbay process is migrating it)" };
+        const body: ErrorBody = {
+          code: "database",
+          message: "database is locked (another Patchbay process is migrating it)",
+        };
         // Tauri rejects with plain { code, message } objects; mimic that.
         // eslint-disable-next-line @typescript-eslint/only-throw-error
         throw body;

@@ -134,7 +134,11 @@ pub struct ActionEdit {
     #[arg(long, value_name = "M")]
     pub method: Option<String>,
     /// Replace the headers with these; repeatable.
-    #[arg(long = "header", value_name = "'K: V'", conflicts_with = "clear_headers")]
+    #[arg(
+        long = "header",
+        value_name = "'K: V'",
+        conflicts_with = "clear_headers"
+    )]
     pub headers: Vec<String>,
     /// Remove every header.
     #[arg(long)]
@@ -152,11 +156,15 @@ pub enum ConnectionCmd {
     Add(ConnectionAdd),
     #[command(visible_alias = "ls")]
     List,
-    Show { name: String },
+    Show {
+        name: String,
+    },
     Edit(ConnectionEdit),
     /// Remove a connection no action uses.
     #[command(visible_alias = "rm")]
-    Remove { name: String },
+    Remove {
+        name: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -222,11 +230,15 @@ pub enum TokenCmd {
     Add(TokenAdd),
     #[command(visible_alias = "ls")]
     List,
-    Show { name: String },
+    Show {
+        name: String,
+    },
     Edit(TokenEdit),
     /// Remove a token no action uses.
     #[command(visible_alias = "rm")]
-    Remove { name: String },
+    Remove {
+        name: String,
+    },
 }
 
 #[derive(Debug, Args)]

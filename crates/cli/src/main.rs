@@ -19,8 +19,13 @@ use secrets::SecretInput;
 
 fn main() -> ExitCode {
     std::panic::set_hook(Box::new(|info| {
-        let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
-        eprintln!("internal error: Patchbay stopped unexpectedly{at}; this is a bug, please report it");
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!(
+            "internal error: Patchbay stopped unexpectedly{at}; this is a bug, please report it"
+        );
     }));
     let matches = Cli::command().get_matches();
     let cli = match Cli::from_arg_matches(&matches) {
@@ -84,7 +89,11 @@ fn run(cli: Cli, matches: &ArgMatches) -> Result<()> {
             } else {
                 outln!("patchbay {}", status.version);
                 outln!("home:      {}", status.home);
-                outln!("database:  {} (schema v{})", pb.store().path().display(), pb.store().schema_version()?);
+                outln!(
+                    "database:  {} (schema v{})",
+                    pb.store().path().display(),
+                    pb.store().schema_version()?
+                );
                 outln!("profile:   {}", pb.profile_id());
                 match status.vault.message {
                     None => outln!("keychain:  ok ({})", pb.vault().service()),
@@ -97,7 +106,11 @@ fn run(cli: Cli, matches: &ArgMatches) -> Result<()> {
 }
 
 fn oauth_input(a: OAuthArgs, stdin: &mut SecretInput) -> Result<OAuthInput> {
-    let client_secret = if a.client_secret_stdin { Some(stdin.read("client secret")?) } else { None };
+    let client_secret = if a.client_secret_stdin {
+        Some(stdin.read("client secret")?)
+    } else {
+        None
+    };
     Ok(OAuthInput {
         client_id: a.client_id,
         client_secret,
@@ -114,12 +127,20 @@ fn action(cmd: ActionCmd, json: bool) -> Result<()> {
     let (view, verb) = match cmd {
         ActionCmd::List => {
             let list = open(false)?.list_actions()?;
-            if json { output::json(&list) } else { output::actions(&list) }
+            if json {
+                output::json(&list)
+            } else {
+                output::actions(&list)
+            }
             return Ok(());
         }
         ActionCmd::Show { name } => {
             let a = open(false)?.get_action(&name)?;
-            if json { output::json(&a) } else { output::action(&a) }
+            if json {
+                output::json(&a)
+            } else {
+                output::action(&a)
+            }
             return Ok(());
         }
         ActionCmd::Add(a) => {
@@ -127,7 +148,11 @@ fn action(cmd: ActionCmd, json: bool) -> Result<()> {
             let input = NewAction {
                 name: a.name,
                 url: a.url,
-                http: a.http.then(|| HttpInput { method: a.method, headers: a.headers, body: a.body }),
+                http: a.http.then_some(HttpInput {
+                    method: a.method,
+                    headers: a.headers,
+                    body: a.body,
+                }),
                 auth: a.auth,
                 oauth,
                 description: a.description,
@@ -142,14 +167,30 @@ fn action(cmd: ActionCmd, json: bool) -> Result<()> {
                 rename: e.rename,
                 url: e.url,
                 description: e.description,
-                confirm: if e.confirm { Some(true) } else if e.no_confirm { Some(false) } else { None },
+                confirm: if e.confirm {
+                    Some(true)
+                } else if e.no_confirm {
+                    Some(false)
+                } else {
+                    None
+                },
                 enabled: None,
                 auth: e.auth,
                 oauth,
                 clear_client_secret: e.no_client_secret,
                 method: e.method,
-                headers: if e.clear_headers { Some(Vec::new()) } else if e.headers.is_empty() { None } else { Some(e.headers) },
-                body: if e.no_body { Some(None) } else { e.body.map(Some) },
+                headers: if e.clear_headers {
+                    Some(Vec::new())
+                } else if e.headers.is_empty() {
+                    None
+                } else {
+                    Some(e.headers)
+                },
+                body: if e.no_body {
+                    Some(None)
+                } else {
+                    e.body.map(Some)
+                },
             };
             (open(true)?.edit_action(&e.name, patch)?, "Updated")
         }
@@ -177,16 +218,28 @@ fn connection(cmd: ConnectionCmd, json: bool) -> Result<()> {
     let (view, verb) = match cmd {
         ConnectionCmd::List => {
             let list = open(false)?.list_connections()?;
-            if json { output::json(&list) } else { output::connections(&list) }
+            if json {
+                output::json(&list)
+            } else {
+                output::connections(&list)
+            }
             return Ok(());
         }
         ConnectionCmd::Show { name } => {
             let c = open(false)?.get_connection(&name)?;
-            if json { output::json(&c) } else { output::connection(&c) }
+            if json {
+                output::json(&c)
+            } else {
+                output::connection(&c)
+            }
             return Ok(());
         }
         ConnectionCmd::Add(a) => {
-            let client_secret = if a.client_secret_stdin { Some(stdin.read("client secret")?) } else { None };
+            let client_secret = if a.client_secret_stdin {
+                Some(stdin.read("client secret")?)
+            } else {
+                None
+            };
             let input = NewConnection {
                 name: a.name,
                 provider: a.provider,
@@ -202,7 +255,11 @@ fn connection(cmd: ConnectionCmd, json: bool) -> Result<()> {
             (open(true)?.add_connection(input)?, "Added")
         }
         ConnectionCmd::Edit(e) => {
-            let client_secret = if e.client_secret_stdin { Some(stdin.read("client secret")?) } else { None };
+            let client_secret = if e.client_secret_stdin {
+                Some(stdin.read("client secret")?)
+            } else {
+                None
+            };
             let patch = ConnectionPatch {
                 rename: e.rename,
                 provider: e.provider,
@@ -227,7 +284,11 @@ fn connection(cmd: ConnectionCmd, json: bool) -> Result<()> {
             "{verb} connection '{}' ({}, {} client)",
             view.name,
             view.provider,
-            if view.public_client { "public" } else { "confidential" }
+            if view.public_client {
+                "public"
+            } else {
+                "confidential"
+            }
         );
     }
     Ok(())
@@ -236,8 +297,14 @@ fn connection(cmd: ConnectionCmd, json: bool) -> Result<()> {
 /// The secret headers and body fields of `token add`, in the order given on the command line
 /// (that is the order their values are read from stdin).
 fn secret_order(matches: &ArgMatches, a: &TokenAdd) -> Vec<(usize, bool, String)> {
-    let add = matches.subcommand_matches("token").and_then(|m| m.subcommand_matches("add"));
-    let idx = |id: &str| -> Vec<usize> { add.and_then(|m| m.indices_of(id)).map(|i| i.collect()).unwrap_or_default() };
+    let add = matches
+        .subcommand_matches("token")
+        .and_then(|m| m.subcommand_matches("add"));
+    let idx = |id: &str| -> Vec<usize> {
+        add.and_then(|m| m.indices_of(id))
+            .map(|i| i.collect())
+            .unwrap_or_default()
+    };
     let mut order: Vec<(usize, bool, String)> = Vec::new();
     for (i, k) in idx("secret_headers").into_iter().zip(&a.secret_headers) {
         order.push((i, true, k.clone()));
@@ -254,12 +321,20 @@ fn token(cmd: TokenCmd, json: bool, matches: &ArgMatches) -> Result<()> {
     let (view, verb) = match cmd {
         TokenCmd::List => {
             let list = open(false)?.list_tokens()?;
-            if json { output::json(&list) } else { output::tokens(&list) }
+            if json {
+                output::json(&list)
+            } else {
+                output::tokens(&list)
+            }
             return Ok(());
         }
         TokenCmd::Show { name } => {
             let t = open(false)?.get_token(&name)?;
-            if json { output::json(&t) } else { output::token(&t) }
+            if json {
+                output::json(&t)
+            } else {
+                output::token(&t)
+            }
             return Ok(());
         }
         TokenCmd::Add(a) if a.http_request => {
@@ -273,9 +348,15 @@ fn token(cmd: TokenCmd, json: bool, matches: &ArgMatches) -> Result<()> {
             let mut secret_body: Vec<(String, SecretString)> = Vec::new();
             for (_, is_header, key) in secret_order(matches, &a) {
                 if is_header {
-                    secret_headers.push((key.clone(), stdin.read(&format!("value of secret header {key}"))?));
+                    secret_headers.push((
+                        key.clone(),
+                        stdin.read(&format!("value of secret header {key}"))?,
+                    ));
                 } else {
-                    secret_body.push((key.clone(), stdin.read(&format!("value of secret body field {key}"))?));
+                    secret_body.push((
+                        key.clone(),
+                        stdin.read(&format!("value of secret body field {key}"))?,
+                    ));
                 }
             }
             let input = NewHttpToken {
@@ -312,7 +393,11 @@ fn token(cmd: TokenCmd, json: bool, matches: &ArgMatches) -> Result<()> {
             (open(true)?.add_text_token(input)?, "Added")
         }
         TokenCmd::Edit(e) => {
-            let value = if e.value_stdin { Some(stdin.read("token value")?) } else { None };
+            let value = if e.value_stdin {
+                Some(stdin.read("token value")?)
+            } else {
+                None
+            };
             let patch = TokenPatch {
                 rename: e.rename,
                 description: e.description,
@@ -328,7 +413,12 @@ fn token(cmd: TokenCmd, json: bool, matches: &ArgMatches) -> Result<()> {
     if json {
         output::json(&view);
     } else {
-        outln!("{verb} token '{}' ({}, header {})", view.name, view.kind.as_str(), view.header_name);
+        outln!(
+            "{verb} token '{}' ({}, header {})",
+            view.name,
+            view.kind.as_str(),
+            view.header_name
+        );
     }
     Ok(())
 }

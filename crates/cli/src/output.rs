@@ -1,9 +1,9 @@
 //! Human output (tables, key: value) and JSON output.
 
-use patchbay_core::model::{ActionView, AuthType, ConnectionView, HealthStatus, TokenKind, TokenView};
+use patchbay_core::model::{
+    ActionView, AuthType, ConnectionView, HealthStatus, TokenKind, TokenView,
+};
 use serde::Serialize;
-
-
 
 /// `println!` that ends the process quietly when stdout is closed (`patchbay ... | head`)
 /// instead of panicking.
@@ -39,7 +39,13 @@ pub fn table(header: &[&str], rows: Vec<Vec<String>>) {
         let s: Vec<String> = cells
             .into_iter()
             .enumerate()
-            .map(|(i, c)| if i == last { c } else { format!("{c:<w$}", w = widths[i]) })
+            .map(|(i, c)| {
+                if i == last {
+                    c
+                } else {
+                    format!("{c:<w$}", w = widths[i])
+                }
+            })
             .collect();
         outln!("{}", s.join("  ").trim_end());
     };
@@ -105,17 +111,44 @@ pub fn action(a: &ActionView) {
     kv("kind", a.kind.as_str());
     kv("url", &a.url);
     kv("enabled", if a.enabled { "yes" } else { "no" });
-    kv("description", if a.description.is_empty() { "-" } else { &a.description });
-    kv("confirm", if a.confirm { "yes (each use waits for approval)" } else { "no" });
+    kv(
+        "description",
+        if a.description.is_empty() {
+            "-"
+        } else {
+            &a.description
+        },
+    );
+    kv(
+        "confirm",
+        if a.confirm {
+            "yes (each use waits for approval)"
+        } else {
+            "no"
+        },
+    );
     kv("auth", auth_label(a));
     if let Some(o) = &a.oauth {
         kv("client id", opt(&o.settings.client_id));
         kv("client secret", set(o.client_secret_set));
-        kv("token auth method", o.settings.token_auth_method.map(|m| m.as_str()).unwrap_or("-"));
+        kv(
+            "token auth method",
+            o.settings
+                .token_auth_method
+                .map(|m| m.as_str())
+                .unwrap_or("-"),
+        );
         kv("authorization url", opt(&o.settings.authorization_url));
         kv("token url", opt(&o.settings.token_url));
         kv("registration url", opt(&o.settings.registration_url));
-        kv("scopes", if o.settings.scopes.is_empty() { "-".into() } else { o.settings.scopes.join(" ") });
+        kv(
+            "scopes",
+            if o.settings.scopes.is_empty() {
+                "-".into()
+            } else {
+                o.settings.scopes.join(" ")
+            },
+        );
     }
     if let Some(h) = &a.http {
         kv("method", &h.method);
@@ -138,7 +171,9 @@ pub fn action(a: &ActionView) {
 
 pub fn connections(list: &[ConnectionView]) {
     if list.is_empty() {
-        outln!("No OAuth connections yet. Add one with: patchbay connection add NAME --provider P --client-id ID --authorization-url U --token-url U");
+        outln!(
+            "No OAuth connections yet. Add one with: patchbay connection add NAME --provider P --client-id ID --authorization-url U --token-url U"
+        );
         return;
     }
     let rows = list
@@ -149,11 +184,18 @@ pub fn connections(list: &[ConnectionView]) {
                 c.provider.clone(),
                 c.client_id.clone(),
                 c.token_auth_method.as_str().into(),
-                if c.used_by.is_empty() { "-".into() } else { c.used_by.join(",") },
+                if c.used_by.is_empty() {
+                    "-".into()
+                } else {
+                    c.used_by.join(",")
+                },
             ]
         })
         .collect();
-    table(&["NAME", "PROVIDER", "CLIENT ID", "AUTH METHOD", "USED BY"], rows);
+    table(
+        &["NAME", "PROVIDER", "CLIENT ID", "AUTH METHOD", "USED BY"],
+        rows,
+    );
 }
 
 pub fn connection(c: &ConnectionView) {
@@ -162,13 +204,34 @@ pub fn connection(c: &ConnectionView) {
     kv("client id", &c.client_id);
     kv("client secret", set(c.client_secret_set));
     kv("token auth method", c.token_auth_method.as_str());
-    kv("client type", if c.public_client { "public (PKCE only)" } else { "confidential" });
+    kv(
+        "client type",
+        if c.public_client {
+            "public (PKCE only)"
+        } else {
+            "confidential"
+        },
+    );
     kv("authorization url", &c.authorization_url);
     kv("token url", &c.token_url);
     kv("revocation url", opt(&c.revocation_url));
     kv("registration url", opt(&c.registration_url));
-    kv("scopes", if c.scopes.is_empty() { "-".into() } else { c.scopes.join(" ") });
-    kv("used by", if c.used_by.is_empty() { "-".into() } else { c.used_by.join(", ") });
+    kv(
+        "scopes",
+        if c.scopes.is_empty() {
+            "-".into()
+        } else {
+            c.scopes.join(" ")
+        },
+    );
+    kv(
+        "used by",
+        if c.used_by.is_empty() {
+            "-".into()
+        } else {
+            c.used_by.join(", ")
+        },
+    );
     kv("created at", &c.created_at);
     kv("updated at", &c.updated_at);
 }
@@ -182,7 +245,9 @@ fn token_kind(t: &TokenView) -> &'static str {
 
 pub fn tokens(list: &[TokenView]) {
     if list.is_empty() {
-        outln!("No tokens yet. Add one with: patchbay token add NAME --header-name Authorization --prefix Bearer --value-stdin");
+        outln!(
+            "No tokens yet. Add one with: patchbay token add NAME --header-name Authorization --prefix Bearer --value-stdin"
+        );
         return;
     }
     let rows = list
@@ -193,7 +258,11 @@ pub fn tokens(list: &[TokenView]) {
                 token_kind(t).into(),
                 t.header_name.clone(),
                 t.prefix.clone().unwrap_or_else(|| "-".into()),
-                if t.used_by.is_empty() { "-".into() } else { t.used_by.join(",") },
+                if t.used_by.is_empty() {
+                    "-".into()
+                } else {
+                    t.used_by.join(",")
+                },
             ]
         })
         .collect();
@@ -203,7 +272,14 @@ pub fn tokens(list: &[TokenView]) {
 pub fn token(t: &TokenView) {
     kv("name", &t.name);
     kv("kind", token_kind(t));
-    kv("description", if t.description.is_empty() { "-" } else { &t.description });
+    kv(
+        "description",
+        if t.description.is_empty() {
+            "-"
+        } else {
+            &t.description
+        },
+    );
     kv("header name", &t.header_name);
     kv("prefix", opt(&t.prefix));
     match &t.request {
@@ -211,16 +287,54 @@ pub fn token(t: &TokenView) {
         Some(r) => {
             kv("request", format!("{} {}", r.method, r.url));
             for h in &r.headers {
-                kv("header", format!("{}: {}", h.name, if h.secret { "(secret, set)".into() } else { opt(&h.value) }));
+                kv(
+                    "header",
+                    format!(
+                        "{}: {}",
+                        h.name,
+                        if h.secret {
+                            "(secret, set)".into()
+                        } else {
+                            opt(&h.value)
+                        }
+                    ),
+                );
             }
             for f in &r.body {
-                kv("body", format!("{}={}", f.key, if f.secret { "(secret, set)".into() } else { opt(&f.value) }));
+                kv(
+                    "body",
+                    format!(
+                        "{}={}",
+                        f.key,
+                        if f.secret {
+                            "(secret, set)".into()
+                        } else {
+                            opt(&f.value)
+                        }
+                    ),
+                );
             }
-            kv("body encoding", if r.body.is_empty() { "-" } else if r.form { "form" } else { "json" });
+            kv(
+                "body encoding",
+                if r.body.is_empty() {
+                    "-"
+                } else if r.form {
+                    "form"
+                } else {
+                    "json"
+                },
+            );
             kv("token path", &r.token_path);
         }
     }
-    kv("used by", if t.used_by.is_empty() { "-".into() } else { t.used_by.join(", ") });
+    kv(
+        "used by",
+        if t.used_by.is_empty() {
+            "-".into()
+        } else {
+            t.used_by.join(", ")
+        },
+    );
     kv("created at", &t.created_at);
     kv("updated at", &t.updated_at);
 }

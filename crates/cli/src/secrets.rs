@@ -14,7 +14,10 @@ pub struct SecretInput {
 impl SecretInput {
     pub fn new() -> Self {
         let stdin = std::io::stdin();
-        SecretInput { tty: stdin.is_terminal(), lines: None }
+        SecretInput {
+            tty: stdin.is_terminal(),
+            lines: None,
+        }
     }
 
     /// Read the next secret; `what` names it in the prompt and in errors.
@@ -25,7 +28,9 @@ impl SecretInput {
         } else {
             let lock = self.lines.get_or_insert_with(|| std::io::stdin().lock());
             let mut line = String::new();
-            let n = lock.read_line(&mut line).map_err(|e| Error::io(format!("cannot read {what} from stdin"), e))?;
+            let n = lock
+                .read_line(&mut line)
+                .map_err(|e| Error::io(format!("cannot read {what} from stdin"), e))?;
             if n == 0 {
                 return Err(Error::invalid_with_hint(
                     format!("stdin ended before {what} was read"),

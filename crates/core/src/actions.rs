@@ -5,14 +5,14 @@ use rusqlite::{OptionalExtension, Row, Transaction, params};
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 
+use crate::Patchbay;
 use crate::error::{Error, Kind, Result};
 use crate::model::{
-    ActionKind, ActionView, AuthRef, AuthSpec, AuthType, Header, Health, HealthStatus, HttpActionSpec,
-    OAuthSettings, OAuthView, TokenAuthMethod, TokenKind,
+    ActionKind, ActionView, AuthRef, AuthSpec, AuthType, Header, Health, HealthStatus,
+    HttpActionSpec, OAuthSettings, OAuthView, TokenAuthMethod, TokenKind,
 };
 use crate::validate;
 use crate::vault::keys;
-use crate::Patchbay;
 
 /// The request settings of an HTTP action, as typed.
 #[derive(Debug, Default, Clone)]
@@ -117,7 +117,11 @@ fn http_spec(input: &HttpInput) -> Result<HttpColumn> {
             "use --method POST (or PUT / PATCH), or drop --body",
         ));
     }
-    Ok(HttpColumn { method, headers, body: input.body.clone() })
+    Ok(HttpColumn {
+        method,
+        headers,
+        body: input.body.clone(),
+    })
 }
 
 /// Resolved authentication: what goes in the row.
@@ -128,14 +132,20 @@ struct AuthRow {
 }
 
 fn resolve_auth(tx: &Transaction<'_>, spec: &AuthSpec) -> Result<AuthRow> {
-    let mut row = AuthRow { auth_type: spec.auth_type(), token_id: None, connection_id: None };
+    let mut row = AuthRow {
+        auth_type: spec.auth_type(),
+        token_id: None,
+        connection_id: None,
+    };
     match spec {
         AuthSpec::None | AuthSpec::OAuth => {}
         AuthSpec::Token(name) | AuthSpec::HttpToken(name) => {
             let found: Option<(String, String, String)> = tx
-                .query_row("SELECT id, kind, name FROM tokens WHERE name = ?1 COLLATE NOCASE", [name], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-                })
+                .query_row(
+                    "SELECT id, kind, name FROM tokens WHERE name = ?1 COLLATE NOCASE",
+                    [name],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
                 .optional()?;
             let Some((id, kind, real)) = found else {
                 return Err(Error::invalid_with_hint(
@@ -163,7 +173,11 @@ fn resolve_auth(tx: &Transaction<'_>, spec: &AuthSpec) -> Result<AuthRow> {
         }
         AuthSpec::Connection(name) => {
             let id: Option<String> = tx
-                .query_row("SELECT id FROM connections WHERE name = ?1 COLLATE NOCASE", [name], |r| r.get(0))
+                .query_row(
+                    "SELECT id FROM connections WHERE name = ?1 COLLATE NOCASE",
+                    [name],
+                    |r| r.get(0),
+                )
                 .optional()?;
             let Some(id) = id else {
                 return Err(Error::invalid_with_hint(
@@ -178,11 +192,20 @@ fn resolve_auth(tx: &Transaction<'_>, spec: &AuthSpec) -> Result<AuthRow> {
 }
 
 /// Apply typed OAuth settings onto `base`; returns the settings and the secret to store.
-fn merge_oauth(base: OAuthSettings, input: &OAuthInput, had_secret: bool, clear_secret: bool) -> Result<(OAuthSettings, bool)> {
+fn merge_oauth(
+    base: OAuthSettings,
+    input: &OAuthInput,
+    had_secret: bool,
+    clear_secret: bool,
+) -> Result<(OAuthSettings, bool)> {
     let mut s = base;
     if let Some(id) = &input.client_id {
         let id = id.trim();
-        s.client_id = if id.is_empty() { None } else { Some(client_id(id)?) };
+        s.client_id = if id.is_empty() {
+            None
+        } else {
+            Some(client_id(id)?)
+        };
     }
     if let Some(u) = &input.authorization_url {
         s.authorization_url = optional_url("authorization URL", u)?;
@@ -213,7 +236,10 @@ fn merge_oauth(base: OAuthSettings, input: &OAuthInput, had_secret: bool, clear_
                 "use client_secret_basic or client_secret_post with a secret, or drop the secret",
             ));
         }
-        (Some(m @ (TokenAuthMethod::ClientSecretBasic | TokenAuthMethod::ClientSecretPost)), false) => {
+        (
+            Some(m @ (TokenAuthMethod::ClientSecretBasic | TokenAuthMethod::ClientSecretPost)),
+            false,
+        ) => {
             return Err(Error::invalid_with_hint(
                 format!("token auth method '{}' needs a client secret", m.as_str()),
                 "pass it with --client-secret-stdin, or use --token-auth-method none for a public PKCE client",
@@ -229,26 +255,40 @@ fn merge_oauth(base: OAuthSettings, input: &OAuthInput, had_secret: bool, clear_
 
 pub(crate) fn client_id(v: &str) -> Result<String> {
     if v.chars().any(char::is_control) || v.len() > 512 {
-        return Err(Error::invalid("the client id contains control characters or is too long"));
+        return Err(Error::invalid(
+            "the client id contains control characters or is too long",
+        ));
     }
     Ok(v.to_string())
 }
 
 fn optional_url(field: &str, v: &str) -> Result<Option<String>> {
-    if v.trim().is_empty() { Ok(None) } else { Ok(Some(validate::url(field, v)?.to_string())) }
+    if v.trim().is_empty() {
+        Ok(None)
+    } else {
+        Ok(Some(validate::url(field, v)?.to_string()))
+    }
 }
 
 fn ensure_name_free(tx: &Transaction<'_>, name: &str, except_id: Option<&str>) -> Result<()> {
     let existing: Option<String> = tx
-        .query_row("SELECT id FROM actions WHERE name = ?1 COLLATE NOCASE", [name], |r| r.get(0))
+        .query_row(
+            "SELECT id FROM actions WHERE name = ?1 COLLATE NOCASE",
+            [name],
+            |r| r.get(0),
+        )
         .optional()?;
     match existing {
-        Some(id) if Some(id.as_str()) != except_id => Err(Error::Conflict { kind: Kind::Action, name: name.to_string() }),
+        Some(id) if Some(id.as_str()) != except_id => Err(Error::Conflict {
+            kind: Kind::Action,
+            name: name.to_string(),
+        }),
         _ => Ok(()),
     }
 }
 
-const SELECT: &str = "SELECT a.id, a.name, a.kind, a.url, a.description, a.enabled, a.confirm, a.auth_type,
+const SELECT: &str =
+    "SELECT a.id, a.name, a.kind, a.url, a.description, a.enabled, a.confirm, a.auth_type,
         t.name, c.name, a.oauth, a.has_client_secret, a.http, a.health_status, a.health_reason,
         a.health_message, a.health_checked_at, a.health_latency_ms, a.health_tool_count,
         a.created_at, a.updated_at
@@ -323,9 +363,23 @@ impl RawAction {
         };
         let http = match parse_json::<HttpColumn>(self.http.as_deref(), "http")? {
             Some(h) => {
-                let params = h.body.as_deref().map(validate::template_params).transpose()?.unwrap_or_default();
-                let headers = h.headers.into_iter().map(|(name, value)| Header { name, value }).collect();
-                Some(HttpActionSpec { method: h.method, headers, body: h.body, params })
+                let params = h
+                    .body
+                    .as_deref()
+                    .map(validate::template_params)
+                    .transpose()?
+                    .unwrap_or_default();
+                let headers = h
+                    .headers
+                    .into_iter()
+                    .map(|(name, value)| Header { name, value })
+                    .collect();
+                Some(HttpActionSpec {
+                    method: h.method,
+                    headers,
+                    body: h.body,
+                    params,
+                })
             }
             None => None,
         };
@@ -337,7 +391,10 @@ impl RawAction {
             enabled: self.enabled,
             description: self.description,
             confirm: self.confirm,
-            auth: AuthRef { kind: auth_type, reference },
+            auth: AuthRef {
+                kind: auth_type,
+                reference,
+            },
             health: Health {
                 status: HealthStatus::parse(&self.health_status)?,
                 reason: self.health_reason,
@@ -355,8 +412,11 @@ impl RawAction {
 }
 
 fn parse_json<T: for<'de> Deserialize<'de>>(s: Option<&str>, column: &str) -> Result<Option<T>> {
-    s.map(|s| serde_json::from_str(s).map_err(|e| Error::Internal(format!("actions.{column} holds unreadable JSON: {e}"))))
-        .transpose()
+    s.map(|s| {
+        serde_json::from_str(s)
+            .map_err(|e| Error::Internal(format!("actions.{column} holds unreadable JSON: {e}")))
+    })
+    .transpose()
 }
 
 fn to_json<T: Serialize>(v: &T) -> Result<String> {
@@ -364,10 +424,17 @@ fn to_json<T: Serialize>(v: &T) -> Result<String> {
 }
 
 fn get_in(tx: &rusqlite::Connection, name: &str) -> Result<ActionView> {
-    tx.query_row(&format!("{SELECT} WHERE a.name = ?1 COLLATE NOCASE"), [name], from_row)
-        .optional()?
-        .ok_or_else(|| Error::NotFound { kind: Kind::Action, name: name.to_string() })?
-        .into_view()
+    tx.query_row(
+        &format!("{SELECT} WHERE a.name = ?1 COLLATE NOCASE"),
+        [name],
+        from_row,
+    )
+    .optional()?
+    .ok_or_else(|| Error::NotFound {
+        kind: Kind::Action,
+        name: name.to_string(),
+    })?
+    .into_view()
 }
 
 impl Patchbay {
@@ -375,7 +442,9 @@ impl Patchbay {
     pub fn list_actions(&self) -> Result<Vec<ActionView>> {
         self.store().read(|c| {
             let mut stmt = c.prepare_cached(&format!("{SELECT} ORDER BY a.name COLLATE NOCASE"))?;
-            let rows = stmt.query_map([], from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+            let rows = stmt
+                .query_map([], from_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
             rows.into_iter().map(RawAction::into_view).collect()
         })
     }
@@ -386,8 +455,19 @@ impl Patchbay {
 
     pub fn add_action(&self, input: NewAction) -> Result<ActionView> {
         let name = validate::name("action", &input.name)?;
-        let url = validate::url(if input.http.is_some() { "HTTP endpoint URL" } else { "MCP server URL" }, &input.url)?;
-        let kind = if input.http.is_some() { ActionKind::Http } else { ActionKind::Mcp };
+        let url = validate::url(
+            if input.http.is_some() {
+                "HTTP endpoint URL"
+            } else {
+                "MCP server URL"
+            },
+            &input.url,
+        )?;
+        let kind = if input.http.is_some() {
+            ActionKind::Http
+        } else {
+            ActionKind::Mcp
+        };
         let http = input.http.as_ref().map(http_spec).transpose()?;
         let spec = match &input.auth {
             Some(a) => AuthSpec::parse(a)?,
@@ -406,8 +486,12 @@ impl Patchbay {
         let description = input.description.unwrap_or_default();
         let id = uuid::Uuid::new_v4().to_string();
         let now = self.now();
-        let secrets: Vec<(String, SecretString)> =
-            input.oauth.client_secret.into_iter().map(|s| (keys::action_client_secret(&id), s)).collect();
+        let secrets: Vec<(String, SecretString)> = input
+            .oauth
+            .client_secret
+            .into_iter()
+            .map(|s| (keys::action_client_secret(&id), s))
+            .collect();
         self.write_with_secrets(&secrets, |tx| {
             ensure_name_free(tx, &name, None)?;
             let auth = resolve_auth(tx, &spec)?;
@@ -438,25 +522,48 @@ impl Patchbay {
 
     pub fn edit_action(&self, name: &str, patch: ActionPatch) -> Result<ActionView> {
         let current = self.get_action(name)?;
-        let new_name = patch.rename.as_deref().map(|n| validate::name("action", n)).transpose()?;
+        let new_name = patch
+            .rename
+            .as_deref()
+            .map(|n| validate::name("action", n))
+            .transpose()?;
         let url = patch
             .url
             .as_deref()
-            .map(|u| validate::url(if current.kind == ActionKind::Http { "HTTP endpoint URL" } else { "MCP server URL" }, u))
+            .map(|u| {
+                validate::url(
+                    if current.kind == ActionKind::Http {
+                        "HTTP endpoint URL"
+                    } else {
+                        "MCP server URL"
+                    },
+                    u,
+                )
+            })
             .transpose()?;
         let spec = match &patch.auth {
             Some(a) => AuthSpec::parse(a)?,
             None => match current.auth.kind {
                 AuthType::None => AuthSpec::None,
                 AuthType::OAuth => AuthSpec::OAuth,
-                AuthType::Token => AuthSpec::Token(current.auth.reference.clone().unwrap_or_default()),
-                AuthType::HttpToken => AuthSpec::HttpToken(current.auth.reference.clone().unwrap_or_default()),
-                AuthType::Connection => AuthSpec::Connection(current.auth.reference.clone().unwrap_or_default()),
+                AuthType::Token => {
+                    AuthSpec::Token(current.auth.reference.clone().unwrap_or_default())
+                }
+                AuthType::HttpToken => {
+                    AuthSpec::HttpToken(current.auth.reference.clone().unwrap_or_default())
+                }
+                AuthType::Connection => {
+                    AuthSpec::Connection(current.auth.reference.clone().unwrap_or_default())
+                }
             },
         };
         let oauth_touched = !patch.oauth.is_empty() || patch.clear_client_secret;
         let (oauth, has_secret) = if spec == AuthSpec::OAuth {
-            let base = current.oauth.as_ref().map(|o| o.settings.clone()).unwrap_or_default();
+            let base = current
+                .oauth
+                .as_ref()
+                .map(|o| o.settings.clone())
+                .unwrap_or_default();
             let had = current.oauth.as_ref().is_some_and(|o| o.client_secret_set);
             let (s, has) = merge_oauth(base, &patch.oauth, had, patch.clear_client_secret)?;
             (Some(s), has)
@@ -466,21 +573,27 @@ impl Patchbay {
             }
             (None, false)
         };
-        let http_touched = patch.method.is_some() || patch.headers.is_some() || patch.body.is_some();
+        let http_touched =
+            patch.method.is_some() || patch.headers.is_some() || patch.body.is_some();
         let http = match (&current.http, http_touched) {
             (None, true) => {
                 return Err(Error::invalid_with_hint(
-                    format!("'{}' is an MCP action: method, headers and body apply only to HTTP actions", current.name),
+                    format!(
+                        "'{}' is an MCP action: method, headers and body apply only to HTTP actions",
+                        current.name
+                    ),
                     "remove it and add it again with --http to make it an HTTP action",
                 ));
             }
             (Some(h), _) => {
                 let input = HttpInput {
                     method: Some(patch.method.clone().unwrap_or_else(|| h.method.clone())),
-                    headers: patch
-                        .headers
-                        .clone()
-                        .unwrap_or_else(|| h.headers.iter().map(|h| format!("{}: {}", h.name, h.value)).collect()),
+                    headers: patch.headers.clone().unwrap_or_else(|| {
+                        h.headers
+                            .iter()
+                            .map(|h| format!("{}: {}", h.name, h.value))
+                            .collect()
+                    }),
                     body: match &patch.body {
                         Some(b) => b.clone(),
                         None => h.body.clone(),
@@ -495,8 +608,12 @@ impl Patchbay {
             || oauth_touched
             || http_touched;
         let secret_key = keys::action_client_secret(&current.id);
-        let secrets: Vec<(String, SecretString)> =
-            patch.oauth.client_secret.into_iter().map(|s| (secret_key.clone(), s)).collect();
+        let secrets: Vec<(String, SecretString)> = patch
+            .oauth
+            .client_secret
+            .into_iter()
+            .map(|s| (secret_key.clone(), s))
+            .collect();
         let now = self.now();
         let id = current.id.clone();
         let final_name = new_name.clone().unwrap_or_else(|| current.name.clone());
@@ -551,7 +668,10 @@ impl Patchbay {
                 params![name, enabled, now],
             )?;
             if n == 0 {
-                return Err(Error::NotFound { kind: Kind::Action, name: name.to_string() });
+                return Err(Error::NotFound {
+                    kind: Kind::Action,
+                    name: name.to_string(),
+                });
             }
             get_in(tx, name)
         })
@@ -586,7 +706,10 @@ impl Patchbay {
                 ],
             )?;
             if n == 0 {
-                return Err(Error::NotFound { kind: Kind::Action, name: name.to_string() });
+                return Err(Error::NotFound {
+                    kind: Kind::Action,
+                    name: name.to_string(),
+                });
             }
             Ok(())
         })
@@ -595,7 +718,9 @@ impl Patchbay {
     /// The client secret of an action's own OAuth client.
     pub fn action_client_secret(&self, action: &ActionView) -> Result<Option<SecretString>> {
         match &action.oauth {
-            Some(o) if o.client_secret_set => self.vault().get(&keys::action_client_secret(&action.id)),
+            Some(o) if o.client_secret_set => {
+                self.vault().get(&keys::action_client_secret(&action.id))
+            }
             _ => Ok(None),
         }
     }

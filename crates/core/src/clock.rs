@@ -22,7 +22,9 @@ impl Clock for SystemClock {
 
 /// RFC 3339 in UTC with millisecond precision, e.g. `2026-11-24T02:04:03.123Z`.
 pub fn rfc3339(t: OffsetDateTime) -> String {
-    t.to_offset(time::UtcOffset::UTC).format(RFC3339_MS).unwrap_or_else(|_| "1970-01-01T00:00:00.000Z".to_string())
+    t.to_offset(time::UtcOffset::UTC)
+        .format(RFC3339_MS)
+        .unwrap_or_else(|_| "1970-01-01T00:00:00.000Z".to_string())
 }
 
 /// A clock that stands still unless moved (tests).
@@ -42,7 +44,10 @@ impl FixedClock {
 
 impl Clock for FixedClock {
     fn now(&self) -> OffsetDateTime {
-        self.0.lock().map(|t| *t).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+        self.0
+            .lock()
+            .map(|t| *t)
+            .unwrap_or(OffsetDateTime::UNIX_EPOCH)
     }
 }
 
@@ -53,7 +58,13 @@ mod tests {
 
     #[test]
     fn formats_utc_with_milliseconds() {
-        assert_eq!(rfc3339(datetime!(2026-11-24 02:04:03.123456 UTC)), "2026-11-24T02:04:03.123Z");
-        assert_eq!(rfc3339(datetime!(2026-11-24 03:04:03 +01:00)), "2026-11-24T02:04:03.000Z");
+        assert_eq!(
+            rfc3339(datetime!(2026-11-24 02:04:03.123456 UTC)),
+            "2026-11-24T02:04:03.123Z"
+        );
+        assert_eq!(
+            rfc3339(datetime!(2026-11-24 03:04:03 +01:00)),
+            "2026-11-24T02:04:03.000Z"
+        );
     }
 }

@@ -4,12 +4,12 @@
 use rusqlite::{OptionalExtension, Row, params};
 use secrecy::SecretString;
 
+use crate::Patchbay;
 use crate::actions::client_id;
 use crate::error::{Error, Kind, Result};
 use crate::model::{ConnectionView, TokenAuthMethod};
 use crate::validate;
 use crate::vault::keys;
-use crate::Patchbay;
 
 #[derive(Debug, Default)]
 pub struct NewConnection {
@@ -57,7 +57,10 @@ fn provider(v: &str) -> Result<String> {
 fn required_client_id(v: &str) -> Result<String> {
     let v = v.trim();
     if v.is_empty() {
-        return Err(Error::invalid_with_hint("the client id is empty", "copy the client id from the OAuth app you registered with the provider"));
+        return Err(Error::invalid_with_hint(
+            "the client id is empty",
+            "copy the client id from the OAuth app you registered with the provider",
+        ));
     }
     client_id(v)
 }
@@ -70,7 +73,11 @@ fn optional_url(field: &str, v: Option<&str>) -> Result<Option<String>> {
 }
 
 /// The method a connection ends up with, checked against whether it has a secret.
-fn method_for(requested: Option<TokenAuthMethod>, current: Option<TokenAuthMethod>, has_secret: bool) -> Result<TokenAuthMethod> {
+fn method_for(
+    requested: Option<TokenAuthMethod>,
+    current: Option<TokenAuthMethod>,
+    has_secret: bool,
+) -> Result<TokenAuthMethod> {
     let m = match (requested, current) {
         (Some(m), _) => m,
         // The current method still fits: keep it.
@@ -122,34 +129,61 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<(ConnectionView, String, String)> {
     ))
 }
 
-fn finish(c: &rusqlite::Connection, (mut v, method, scopes): (ConnectionView, String, String)) -> Result<ConnectionView> {
-    v.token_auth_method = TokenAuthMethod::parse(&method).map_err(|_| Error::Internal(format!("unknown token auth method '{method}' in the database")))?;
+fn finish(
+    c: &rusqlite::Connection,
+    (mut v, method, scopes): (ConnectionView, String, String),
+) -> Result<ConnectionView> {
+    v.token_auth_method = TokenAuthMethod::parse(&method).map_err(|_| {
+        Error::Internal(format!(
+            "unknown token auth method '{method}' in the database"
+        ))
+    })?;
     v.public_client = v.token_auth_method.is_public();
-    v.scopes = serde_json::from_str(&scopes).map_err(|e| Error::Internal(format!("connections.scopes is unreadable: {e}")))?;
+    v.scopes = serde_json::from_str(&scopes)
+        .map_err(|e| Error::Internal(format!("connections.scopes is unreadable: {e}")))?;
     v.used_by = users(c, "connection_id", &v.id)?;
     Ok(v)
 }
 
 /// Names of the actions that reference a row through `column`.
 pub(crate) fn users(c: &rusqlite::Connection, column: &str, id: &str) -> Result<Vec<String>> {
-    let mut stmt = c.prepare_cached(&format!("SELECT name FROM actions WHERE {column} = ?1 ORDER BY name COLLATE NOCASE"))?;
-    let names = stmt.query_map([id], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
+    let mut stmt = c.prepare_cached(&format!(
+        "SELECT name FROM actions WHERE {column} = ?1 ORDER BY name COLLATE NOCASE"
+    ))?;
+    let names = stmt
+        .query_map([id], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
     Ok(names)
 }
 
 fn get_in(c: &rusqlite::Connection, name: &str) -> Result<ConnectionView> {
     let raw = c
-        .query_row(&format!("{SELECT} WHERE name = ?1 COLLATE NOCASE"), [name], from_row)
+        .query_row(
+            &format!("{SELECT} WHERE name = ?1 COLLATE NOCASE"),
+            [name],
+            from_row,
+        )
         .optional()?
-        .ok_or_else(|| Error::NotFound { kind: Kind::Connection, name: name.to_string() })?;
+        .ok_or_else(|| Error::NotFound {
+            kind: Kind::Connection,
+            name: name.to_string(),
+        })?;
     finish(c, raw)
 }
 
 fn ensure_name_free(c: &rusqlite::Connection, name: &str, except: Option<&str>) -> Result<()> {
-    let existing: Option<String> =
-        c.query_row("SELECT id FROM connections WHERE name = ?1 COLLATE NOCASE", [name], |r| r.get(0)).optional()?;
+    let existing: Option<String> = c
+        .query_row(
+            "SELECT id FROM connections WHERE name = ?1 COLLATE NOCASE",
+            [name],
+            |r| r.get(0),
+        )
+        .optional()?;
     match existing {
-        Some(id) if Some(id.as_str()) != except => Err(Error::Conflict { kind: Kind::Connection, name: name.to_string() }),
+        Some(id) if Some(id.as_str()) != except => Err(Error::Conflict {
+            kind: Kind::Connection,
+            name: name.to_string(),
+        }),
         _ => Ok(()),
     }
 }
@@ -162,7 +196,9 @@ impl Patchbay {
     pub fn list_connections(&self) -> Result<Vec<ConnectionView>> {
         self.store().read(|c| {
             let mut stmt = c.prepare_cached(&format!("{SELECT} ORDER BY name COLLATE NOCASE"))?;
-            let raws = stmt.query_map([], from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+            let raws = stmt
+                .query_map([], from_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
             raws.into_iter().map(|r| finish(c, r)).collect()
         })
     }
@@ -175,18 +211,26 @@ impl Patchbay {
         let name = validate::name("connection", &input.name)?;
         let provider = provider(&input.provider)?;
         let client_id = required_client_id(&input.client_id)?;
-        let authorization_url = validate::url("authorization URL", &input.authorization_url)?.to_string();
+        let authorization_url =
+            validate::url("authorization URL", &input.authorization_url)?.to_string();
         let token_url = validate::url("token URL", &input.token_url)?.to_string();
         let registration_url = optional_url("registration URL", input.registration_url.as_deref())?;
         let revocation_url = optional_url("revocation URL", input.revocation_url.as_deref())?;
-        let requested = input.token_auth_method.as_deref().map(TokenAuthMethod::parse).transpose()?;
+        let requested = input
+            .token_auth_method
+            .as_deref()
+            .map(TokenAuthMethod::parse)
+            .transpose()?;
         let has_secret = input.client_secret.is_some();
         let method = method_for(requested, None, has_secret)?;
         let scopes = validate::scopes(input.scopes.as_deref().unwrap_or(""))?;
         let id = uuid::Uuid::new_v4().to_string();
         let now = self.now();
-        let secrets: Vec<(String, SecretString)> =
-            input.client_secret.into_iter().map(|s| (keys::connection_client_secret(&id), s)).collect();
+        let secrets: Vec<(String, SecretString)> = input
+            .client_secret
+            .into_iter()
+            .map(|s| (keys::connection_client_secret(&id), s))
+            .collect();
         self.write_with_secrets(&secrets, |tx| {
             ensure_name_free(tx, &name, None)?;
             tx.execute(
@@ -214,9 +258,23 @@ impl Patchbay {
 
     pub fn edit_connection(&self, name: &str, patch: ConnectionPatch) -> Result<ConnectionView> {
         let cur = self.get_connection(name)?;
-        let new_name = patch.rename.as_deref().map(|n| validate::name("connection", n)).transpose()?;
-        let provider = patch.provider.as_deref().map(provider).transpose()?.unwrap_or(cur.provider.clone());
-        let client_id = patch.client_id.as_deref().map(required_client_id).transpose()?.unwrap_or(cur.client_id.clone());
+        let new_name = patch
+            .rename
+            .as_deref()
+            .map(|n| validate::name("connection", n))
+            .transpose()?;
+        let provider = patch
+            .provider
+            .as_deref()
+            .map(provider)
+            .transpose()?
+            .unwrap_or(cur.provider.clone());
+        let client_id = patch
+            .client_id
+            .as_deref()
+            .map(required_client_id)
+            .transpose()?
+            .unwrap_or(cur.client_id.clone());
         let authorization_url = match &patch.authorization_url {
             Some(u) => validate::url("authorization URL", u)?.to_string(),
             None => cur.authorization_url.clone(),
@@ -238,16 +296,27 @@ impl Patchbay {
             None => cur.scopes.clone(),
         };
         if patch.clear_client_secret && patch.client_secret.is_some() {
-            return Err(Error::invalid("give a new client secret or remove it, not both"));
+            return Err(Error::invalid(
+                "give a new client secret or remove it, not both",
+            ));
         }
-        let requested = patch.token_auth_method.as_deref().map(TokenAuthMethod::parse).transpose()?;
+        let requested = patch
+            .token_auth_method
+            .as_deref()
+            .map(TokenAuthMethod::parse)
+            .transpose()?;
         // Switching to a public client drops the secret without being asked twice.
-        let switching_public = requested == Some(TokenAuthMethod::None) && patch.client_secret.is_none();
+        let switching_public =
+            requested == Some(TokenAuthMethod::None) && patch.client_secret.is_none();
         let has_secret = patch.client_secret.is_some()
             || (cur.client_secret_set && !patch.clear_client_secret && !switching_public);
         let method = method_for(requested, Some(cur.token_auth_method), has_secret)?;
         let key = keys::connection_client_secret(&cur.id);
-        let secrets: Vec<(String, SecretString)> = patch.client_secret.into_iter().map(|s| (key.clone(), s)).collect();
+        let secrets: Vec<(String, SecretString)> = patch
+            .client_secret
+            .into_iter()
+            .map(|s| (key.clone(), s))
+            .collect();
         let final_name = new_name.clone().unwrap_or(cur.name.clone());
         let now = self.now();
         let view = self.write_with_secrets(&secrets, |tx| {
@@ -287,7 +356,11 @@ impl Patchbay {
         let view = self.store().write(|tx| {
             let view = get_in(tx, name)?;
             if !view.used_by.is_empty() {
-                return Err(Error::InUse { kind: Kind::Connection, name: view.name.clone(), actions: view.used_by.clone() });
+                return Err(Error::InUse {
+                    kind: Kind::Connection,
+                    name: view.name.clone(),
+                    actions: view.used_by.clone(),
+                });
             }
             tx.execute("DELETE FROM connections WHERE id = ?1", [&view.id])?;
             Ok(view)
@@ -297,25 +370,50 @@ impl Patchbay {
     }
 
     pub fn connection_client_secret(&self, c: &ConnectionView) -> Result<Option<SecretString>> {
-        if c.client_secret_set { self.vault().get(&keys::connection_client_secret(&c.id)) } else { Ok(None) }
+        if c.client_secret_set {
+            self.vault().get(&keys::connection_client_secret(&c.id))
+        } else {
+            Ok(None)
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use TokenAuthMethod::*;
+    use TokenAuthMethod as M;
 
     #[test]
     fn method_defaults_follow_the_secret() {
-        assert_eq!(method_for(None, None, true).expect("ok"), ClientSecretBasic);
-        assert_eq!(method_for(None, None, false).expect("ok"), None);
-        assert_eq!(method_for(Some(ClientSecretPost), None, true).expect("ok"), ClientSecretPost);
-        assert!(method_for(Some(None), None, true).is_err(), "a public client has no secret");
-        assert!(method_for(Some(ClientSecretBasic), None, false).is_err(), "basic needs a secret");
+        assert_eq!(
+            method_for(None, None, true).expect("ok"),
+            M::ClientSecretBasic
+        );
+        assert_eq!(method_for(None, None, false).expect("ok"), M::None);
+        assert_eq!(
+            method_for(Some(M::ClientSecretPost), None, true).expect("ok"),
+            M::ClientSecretPost
+        );
+        assert!(
+            method_for(Some(M::None), None, true).is_err(),
+            "a public client has no secret"
+        );
+        assert!(
+            method_for(Some(M::ClientSecretBasic), None, false).is_err(),
+            "basic needs a secret"
+        );
         // Existing confidential client keeps its method; losing the secret makes it public.
-        assert_eq!(method_for(Option::None, Some(ClientSecretPost), true).expect("ok"), ClientSecretPost);
-        assert_eq!(method_for(Option::None, Some(ClientSecretPost), false).expect("ok"), None);
-        assert_eq!(method_for(Option::None, Some(None), true).expect("ok"), ClientSecretBasic);
+        assert_eq!(
+            method_for(None, Some(M::ClientSecretPost), true).expect("ok"),
+            M::ClientSecretPost
+        );
+        assert_eq!(
+            method_for(None, Some(M::ClientSecretPost), false).expect("ok"),
+            M::None
+        );
+        assert_eq!(
+            method_for(None, Some(M::None), true).expect("ok"),
+            M::ClientSecretBasic
+        );
     }
 }

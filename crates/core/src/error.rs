@@ -25,7 +25,6 @@ impl std::fmt::Display for Kind {
 /// The stable error codes of the wire (`{code, message}`); the UI branches on these only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
-#[ts(export)]
 pub enum ErrorCode {
     InvalidInput,
     NotFound,
@@ -40,7 +39,6 @@ pub enum ErrorCode {
 
 /// What reaches the UI (and `--json` errors): a code and a one-line message.
 #[derive(Debug, Clone, Serialize, TS)]
-#[ts(export)]
 pub struct ErrorBody {
     pub code: ErrorCode,
     pub message: String,
@@ -51,7 +49,10 @@ pub struct ErrorBody {
 pub enum Error {
     /// Bad input from the user: a malformed URL, name, header, JSONPath, option mix...
     #[error("{message}")]
-    Invalid { message: String, hint: Option<String> },
+    Invalid {
+        message: String,
+        hint: Option<String>,
+    },
 
     #[error("{kind} '{name}' not found")]
     NotFound { kind: Kind, name: String },
@@ -60,7 +61,11 @@ pub enum Error {
     Conflict { kind: Kind, name: String },
 
     #[error("{kind} '{name}' is used by {}", describe_users(.actions))]
-    InUse { kind: Kind, name: String, actions: Vec<String> },
+    InUse {
+        kind: Kind,
+        name: String,
+        actions: Vec<String>,
+    },
 
     #[error("the keychain is locked ({detail})")]
     VaultLocked { detail: String },
@@ -71,7 +76,11 @@ pub enum Error {
     #[error(
         "the database at {path} was written by a newer Patchbay (schema version {found}; this build knows up to {known})"
     )]
-    DatabaseTooNew { path: String, found: i64, known: i64 },
+    DatabaseTooNew {
+        path: String,
+        found: i64,
+        known: i64,
+    },
 
     #[error("database error: {0}")]
     Database(#[from] rusqlite::Error),
@@ -102,15 +111,24 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub fn invalid(message: impl Into<String>) -> Self {
-        Error::Invalid { message: message.into(), hint: None }
+        Error::Invalid {
+            message: message.into(),
+            hint: None,
+        }
     }
 
     pub fn invalid_with_hint(message: impl Into<String>, hint: impl Into<String>) -> Self {
-        Error::Invalid { message: message.into(), hint: Some(hint.into()) }
+        Error::Invalid {
+            message: message.into(),
+            hint: Some(hint.into()),
+        }
     }
 
     pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
-        Error::Io { context: context.into(), source }
+        Error::Io {
+            context: context.into(),
+            source,
+        }
     }
 
     pub fn code(&self) -> ErrorCode {
@@ -161,15 +179,9 @@ impl Error {
     }
 
     pub fn body(&self) -> ErrorBody {
-        ErrorBody { code: self.code(), message: self.to_string() }
-    }
-}
-
-impl From<rusqlite_migration::Error> for Error {
-    fn from(e: rusqlite_migration::Error) -> Self {
-        match e {
-            rusqlite_migration::Error::RusqliteError { err, .. } => Error::Database(err),
-            other => Error::Migration(other.to_string()),
+        ErrorBody {
+            code: self.code(),
+            message: self.to_string(),
         }
     }
 }
@@ -186,7 +198,11 @@ mod tests {
             actions: vec!["a".into(), "b".into()],
         };
         assert_eq!(e.to_string(), "token 'gh' is used by actions 'a', 'b'");
-        let one = Error::InUse { kind: Kind::Connection, name: "c".into(), actions: vec!["x".into()] };
+        let one = Error::InUse {
+            kind: Kind::Connection,
+            name: "c".into(),
+            actions: vec!["x".into()],
+        };
         assert_eq!(one.to_string(), "connection 'c' is used by action 'x'");
         assert_eq!(one.code(), ErrorCode::InUse);
     }
@@ -196,6 +212,10 @@ mod tests {
         let body = Error::VaultLocked { detail: "d".into() }.body();
         let json = serde_json::to_value(&body).expect("serializes");
         assert_eq!(json["code"], "vault_locked");
-        assert!(json["message"].as_str().is_some_and(|m| m.contains("locked")));
+        assert!(
+            json["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("locked"))
+        );
     }
 }

@@ -3,6 +3,7 @@
 //! [`Patchbay`], the context built once per process: home folder, store, vault, clock.
 
 pub mod actions;
+pub mod bindings;
 pub mod clock;
 pub mod connections;
 pub mod error;
@@ -51,16 +52,31 @@ impl Patchbay {
     }
 
     /// Open with an injected vault and clock (tests).
-    pub fn open_with(home: &Path, vault: impl FnOnce(&str) -> Vault, clock: Arc<dyn Clock>) -> Result<Self> {
+    pub fn open_with(
+        home: &Path,
+        vault: impl FnOnce(&str) -> Vault,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self> {
         paths::ensure_home(home)?;
         let profile_id = paths::profile_id(home)?;
         let vault = vault(&profile_id);
         Self::assemble(home, profile_id, vault, clock)
     }
 
-    fn assemble(home: &Path, profile_id: String, vault: Vault, clock: Arc<dyn Clock>) -> Result<Self> {
+    fn assemble(
+        home: &Path,
+        profile_id: String,
+        vault: Vault,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self> {
         let store = Store::open(home)?;
-        Ok(Patchbay { home: home.to_path_buf(), profile_id, store, vault, clock })
+        Ok(Patchbay {
+            home: home.to_path_buf(),
+            profile_id,
+            store,
+            vault,
+            clock,
+        })
     }
 
     pub fn home(&self) -> &Path {

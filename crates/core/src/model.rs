@@ -9,7 +9,6 @@ use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
-#[ts(export)]
 pub enum ActionKind {
     Mcp,
     Http,
@@ -26,14 +25,15 @@ impl ActionKind {
         match s {
             "mcp" => Ok(ActionKind::Mcp),
             "http" => Ok(ActionKind::Http),
-            other => Err(Error::Internal(format!("unknown action kind '{other}' in the database"))),
+            other => Err(Error::Internal(format!(
+                "unknown action kind '{other}' in the database"
+            ))),
         }
     }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "kebab-case")]
-#[ts(export)]
 pub enum AuthType {
     None,
     #[serde(rename = "oauth")]
@@ -60,7 +60,11 @@ impl AuthType {
             "token" => AuthType::Token,
             "http-token" => AuthType::HttpToken,
             "connection" => AuthType::Connection,
-            other => return Err(Error::Internal(format!("unknown auth type '{other}' in the database"))),
+            other => {
+                return Err(Error::Internal(format!(
+                    "unknown auth type '{other}' in the database"
+                )));
+            }
         })
     }
 }
@@ -86,7 +90,10 @@ impl AuthSpec {
         let need_ref = |r: Option<&str>| -> Result<String> {
             match r {
                 Some(r) if !r.is_empty() => Ok(r.to_string()),
-                _ => Err(Error::invalid_with_hint(format!("--auth {kind}: needs a name after ':'"), hint)),
+                _ => Err(Error::invalid_with_hint(
+                    format!("--auth {kind}: needs a name after ':'"),
+                    hint,
+                )),
             }
         };
         match kind {
@@ -116,7 +123,6 @@ impl AuthSpec {
 /// How the client authenticates at the token endpoint. `none` = a public PKCE client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
-#[ts(export)]
 pub enum TokenAuthMethod {
     ClientSecretBasic,
     ClientSecretPost,
@@ -137,7 +143,10 @@ impl TokenAuthMethod {
             "client_secret_post" => Ok(TokenAuthMethod::ClientSecretPost),
             "none" => Ok(TokenAuthMethod::None),
             other => Err(Error::invalid_with_hint(
-                format!("unknown token auth method '{}'", crate::validate::printable(other)),
+                format!(
+                    "unknown token auth method '{}'",
+                    crate::validate::printable(other)
+                ),
                 "use client_secret_basic, client_secret_post or none (a public PKCE client)",
             )),
         }
@@ -149,7 +158,6 @@ impl TokenAuthMethod {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
-#[ts(export)]
 pub enum HealthStatus {
     Healthy,
     Unhealthy,
@@ -169,14 +177,15 @@ impl HealthStatus {
             "healthy" => Ok(HealthStatus::Healthy),
             "unhealthy" => Ok(HealthStatus::Unhealthy),
             "unknown" => Ok(HealthStatus::Unknown),
-            other => Err(Error::Internal(format!("unknown health status '{other}' in the database"))),
+            other => Err(Error::Internal(format!(
+                "unknown health status '{other}' in the database"
+            ))),
         }
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct Health {
     pub status: HealthStatus,
     /// A short code (`auth`, `needs_reconnect`, `network`, ...) when unhealthy.
@@ -190,13 +199,19 @@ pub struct Health {
 
 impl Health {
     pub fn unknown() -> Self {
-        Health { status: HealthStatus::Unknown, reason: None, message: None, checked_at: None, latency_ms: None, tool_count: None }
+        Health {
+            status: HealthStatus::Unknown,
+            reason: None,
+            message: None,
+            checked_at: None,
+            latency_ms: None,
+            tool_count: None,
+        }
     }
 }
 
 /// `{"type": ..., "ref": NAME|null}` in `action list --json`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
 pub struct AuthRef {
     #[serde(rename = "type")]
     pub kind: AuthType,
@@ -207,7 +222,6 @@ pub struct AuthRef {
 /// A header as configured (never a secret: secret headers live in the vault and show as set).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct HeaderView {
     pub name: String,
     /// `None` when the value is a secret kept in the keychain.
@@ -217,7 +231,6 @@ pub struct HeaderView {
 
 /// A fixed request header of an HTTP action.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
 pub struct Header {
     pub name: String,
     pub value: String,
@@ -226,7 +239,6 @@ pub struct Header {
 /// What an HTTP action sends.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct HttpActionSpec {
     pub method: String,
     pub headers: Vec<Header>,
@@ -240,7 +252,6 @@ pub struct HttpActionSpec {
 /// because discovery and registration fill in what is left out.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct OAuthSettings {
     pub client_id: Option<String>,
     pub token_auth_method: Option<TokenAuthMethod>,
@@ -252,7 +263,6 @@ pub struct OAuthSettings {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct OAuthView {
     #[serde(flatten)]
     #[ts(flatten)]
@@ -263,7 +273,6 @@ pub struct OAuthView {
 /// A custom action as the UI and `action list/show --json` see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct ActionView {
     pub id: String,
     pub name: String,
@@ -286,7 +295,6 @@ pub struct ActionView {
 /// A reusable OAuth connection (seed 002), secret shown only as set / not set.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct ConnectionView {
     pub id: String,
     pub name: String,
@@ -312,7 +320,6 @@ pub struct ConnectionView {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "kebab-case")]
-#[ts(export)]
 pub enum TokenKind {
     /// A value the user pasted (seed 004 "text token").
     Text,
@@ -331,7 +338,9 @@ impl TokenKind {
         match s {
             "text" => Ok(TokenKind::Text),
             "http-request" => Ok(TokenKind::HttpRequest),
-            other => Err(Error::Internal(format!("unknown token kind '{other}' in the database"))),
+            other => Err(Error::Internal(format!(
+                "unknown token kind '{other}' in the database"
+            ))),
         }
     }
 }
@@ -339,7 +348,6 @@ impl TokenKind {
 /// A body field of an HTTP request token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct FieldView {
     pub key: String,
     /// `None` when the value is a secret kept in the keychain.
@@ -350,7 +358,6 @@ pub struct FieldView {
 /// The request an HTTP request token performs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct TokenRequestView {
     pub method: String,
     pub url: String,
@@ -364,7 +371,6 @@ pub struct TokenRequestView {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct TokenView {
     pub id: String,
     pub name: String,
@@ -391,7 +397,6 @@ pub fn header_value_with_prefix(prefix: Option<&str>, value: &str) -> String {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
-#[ts(export)]
 pub enum VaultState {
     Ok,
     Locked,
@@ -400,7 +405,6 @@ pub enum VaultState {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct VaultStatus {
     pub state: VaultState,
     /// What is wrong and how to fix it, when not ok.
@@ -409,7 +413,6 @@ pub struct VaultStatus {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct AppStatus {
     pub version: String,
     pub home: String,
@@ -424,27 +427,57 @@ mod tests {
     fn auth_specs_parse() {
         assert_eq!(AuthSpec::parse("none").expect("valid"), AuthSpec::None);
         assert_eq!(AuthSpec::parse("oauth").expect("valid"), AuthSpec::OAuth);
-        assert_eq!(AuthSpec::parse("token:gh").expect("valid"), AuthSpec::Token("gh".into()));
-        assert_eq!(AuthSpec::parse("http-token:t").expect("valid"), AuthSpec::HttpToken("t".into()));
-        assert_eq!(AuthSpec::parse("connection:c").expect("valid"), AuthSpec::Connection("c".into()));
+        assert_eq!(
+            AuthSpec::parse("token:gh").expect("valid"),
+            AuthSpec::Token("gh".into())
+        );
+        assert_eq!(
+            AuthSpec::parse("http-token:t").expect("valid"),
+            AuthSpec::HttpToken("t".into())
+        );
+        assert_eq!(
+            AuthSpec::parse("connection:c").expect("valid"),
+            AuthSpec::Connection("c".into())
+        );
         for bad in ["token", "token:", "oauth:x", "basic", "", "none:x"] {
-            assert!(AuthSpec::parse(bad).is_err(), "expected '{bad}' to be rejected");
+            assert!(
+                AuthSpec::parse(bad).is_err(),
+                "expected '{bad}' to be rejected"
+            );
         }
     }
 
     #[test]
     fn prefix_is_trimmed_and_joined_by_one_space() {
-        assert_eq!(header_value_with_prefix(Some("Bearer   "), "abc"), "Bearer abc");
-        assert_eq!(header_value_with_prefix(Some("Bearer"), "abc"), "Bearer abc");
+        assert_eq!(
+            header_value_with_prefix(Some("Bearer   "), "abc"),
+            "Bearer abc"
+        );
+        assert_eq!(
+            header_value_with_prefix(Some("Bearer"), "abc"),
+            "Bearer abc"
+        );
         assert_eq!(header_value_with_prefix(Some("  "), "abc"), "abc");
         assert_eq!(header_value_with_prefix(None, "abc"), "abc");
     }
 
     #[test]
     fn auth_ref_serializes_as_the_cli_contract() {
-        let r = AuthRef { kind: AuthType::HttpToken, reference: Some("t".into()) };
-        assert_eq!(serde_json::to_value(&r).expect("json"), serde_json::json!({"type": "http-token", "ref": "t"}));
-        let n = AuthRef { kind: AuthType::OAuth, reference: None };
-        assert_eq!(serde_json::to_value(&n).expect("json"), serde_json::json!({"type": "oauth", "ref": null}));
+        let r = AuthRef {
+            kind: AuthType::HttpToken,
+            reference: Some("t".into()),
+        };
+        assert_eq!(
+            serde_json::to_value(&r).expect("json"),
+            serde_json::json!({"type": "http-token", "ref": "t"})
+        );
+        let n = AuthRef {
+            kind: AuthType::OAuth,
+            reference: None,
+        };
+        assert_eq!(
+            serde_json::to_value(&n).expect("json"),
+            serde_json::json!({"type": "oauth", "ref": null})
+        );
     }
 }

@@ -15,17 +15,22 @@ pub fn resolve_home() -> Result<PathBuf> {
         return Ok(PathBuf::from(h));
     }
     dirs::data_dir().map(|d| d.join("patchbay")).ok_or_else(|| {
-        Error::invalid_with_hint("cannot find the platform data folder", format!("set {HOME_ENV} to a folder for Patchbay's data"))
+        Error::invalid_with_hint(
+            "cannot find the platform data folder",
+            format!("set {HOME_ENV} to a folder for Patchbay's data"),
+        )
     })
 }
 
 /// Create the folder (owner-only on Unix) if needed.
 pub fn ensure_home(home: &Path) -> Result<()> {
-    fs::create_dir_all(home).map_err(|e| Error::io(format!("cannot create {}", home.display()), e))?;
+    fs::create_dir_all(home)
+        .map_err(|e| Error::io(format!("cannot create {}", home.display()), e))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let meta = fs::metadata(home).map_err(|e| Error::io(format!("cannot read {}", home.display()), e))?;
+        let meta = fs::metadata(home)
+            .map_err(|e| Error::io(format!("cannot read {}", home.display()), e))?;
         if meta.permissions().mode() & 0o077 != 0 {
             // Best effort: a shared folder the user chose stays as they set it.
             let _ = fs::set_permissions(home, fs::Permissions::from_mode(0o700));
@@ -44,7 +49,8 @@ pub fn profile_id(home: &Path) -> Result<String> {
     let id = uuid::Uuid::new_v4().to_string();
     let tmp = home.join(format!(".{PROFILE_FILE}.{id}"));
     {
-        let mut f = fs::File::create(&tmp).map_err(|e| Error::io(format!("cannot write {}", tmp.display()), e))?;
+        let mut f = fs::File::create(&tmp)
+            .map_err(|e| Error::io(format!("cannot write {}", tmp.display()), e))?;
         f.write_all(id.as_bytes())
             .and_then(|_| f.sync_all())
             .map_err(|e| Error::io(format!("cannot write {}", tmp.display()), e))?;
@@ -95,10 +101,15 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().to_path_buf();
         let ids: Vec<String> = std::thread::scope(|s| {
-            let hs: Vec<_> = (0..8).map(|_| s.spawn(|| profile_id(&path).expect("id"))).collect();
+            let hs: Vec<_> = (0..8)
+                .map(|_| s.spawn(|| profile_id(&path).expect("id")))
+                .collect();
             hs.into_iter().map(|h| h.join().expect("thread")).collect()
         });
-        assert!(ids.windows(2).all(|w| w[0] == w[1]), "all threads see one id: {ids:?}");
+        assert!(
+            ids.windows(2).all(|w| w[0] == w[1]),
+            "all threads see one id: {ids:?}"
+        );
     }
 
     #[test]

@@ -5,10 +5,10 @@
 
 use std::collections::HashSet;
 
+use crate::Patchbay;
 use crate::error::Result;
 use crate::model::TokenKind;
-use crate::vault::{SWEEP_GRACE_SECS, keys, unix_now};
-use crate::Patchbay;
+use crate::vault::{SWEEP_GRACE_SECS, VaultEntry, keys, unix_now};
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct SweepReport {
@@ -40,20 +40,31 @@ impl Patchbay {
     }
 
     pub fn sweep_orphans(&self) -> Result<SweepReport> {
+        self.sweep_orphans_older_than(SWEEP_GRACE_SECS)
+    }
+
+    /// The sweep with another grace period (tests use 0).
+    pub fn sweep_orphans_older_than(&self, grace_secs: u64) -> Result<SweepReport> {
         let Some(entries) = self.vault().list()? else {
-            return Ok(SweepReport { removed: Vec::new(), supported: false });
+            return Ok(SweepReport {
+                removed: Vec::new(),
+                supported: false,
+            });
         };
         let expected = self.expected_vault_keys()?;
         let now = unix_now();
         let mut removed = Vec::new();
-        for (key, written) in entries {
-            let fresh = written.is_some_and(|w| now.saturating_sub(w) < SWEEP_GRACE_SECS);
+        for VaultEntry { key, written_at } in entries {
+            let fresh = written_at.is_some_and(|w| now.saturating_sub(w) < grace_secs);
             if !expected.contains(&key) && !fresh {
                 self.vault().delete(&key)?;
                 removed.push(key);
             }
         }
         removed.sort();
-        Ok(SweepReport { removed, supported: true })
+        Ok(SweepReport {
+            removed,
+            supported: true,
+        })
     }
 }

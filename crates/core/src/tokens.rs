@@ -6,12 +6,14 @@ use rusqlite::{OptionalExtension, Row, params};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
+use crate::Patchbay;
 use crate::connections::users;
 use crate::error::{Error, Kind, Result};
-use crate::model::{FieldView, HeaderView, TokenKind, TokenRequestView, TokenView, header_value_with_prefix};
+use crate::model::{
+    FieldView, HeaderView, TokenKind, TokenRequestView, TokenView, header_value_with_prefix,
+};
 use crate::validate::{self, printable};
 use crate::vault::keys;
-use crate::Patchbay;
 
 #[derive(Debug)]
 pub struct NewTextToken {
@@ -85,11 +87,16 @@ fn prefix(p: Option<&str>) -> Result<Option<String>> {
 fn secret_value(what: &str, v: &SecretString) -> Result<()> {
     let s = v.expose_secret();
     if s.is_empty() {
-        return Err(Error::invalid_with_hint(format!("{what} is empty"), "pipe the value on stdin, e.g. `printf %s \"$TOKEN\" | patchbay ...`"));
+        return Err(Error::invalid_with_hint(
+            format!("{what} is empty"),
+            "pipe the value on stdin, e.g. `printf %s \"$TOKEN\" | patchbay ...`",
+        ));
     }
     if http::HeaderValue::from_str(s).is_err() {
         // Never echo the value itself.
-        return Err(Error::invalid(format!("{what} contains line breaks or control characters")));
+        return Err(Error::invalid(format!(
+            "{what} contains line breaks or control characters"
+        )));
     }
     Ok(())
 }
@@ -98,8 +105,7 @@ fn description(d: Option<String>) -> String {
     d.unwrap_or_default().trim().to_string()
 }
 
-const SELECT: &str =
-    "SELECT id, name, kind, description, prefix, header_name, request, token_path, created_at, updated_at FROM tokens";
+const SELECT: &str = "SELECT id, name, kind, description, prefix, header_name, request, token_path, created_at, updated_at FROM tokens";
 
 struct RawToken {
     id: String,
@@ -133,9 +139,16 @@ fn finish(c: &rusqlite::Connection, t: RawToken) -> Result<TokenView> {
     let kind = TokenKind::parse(&t.kind)?;
     let request = match (t.request, t.token_path) {
         (Some(req), Some(path)) => {
-            let r: RequestColumn =
-                serde_json::from_str(&req).map_err(|e| Error::Internal(format!("tokens.request is unreadable: {e}")))?;
-            Some(TokenRequestView { method: r.method, url: r.url, headers: r.headers, body: r.body, form: r.form, token_path: path })
+            let r: RequestColumn = serde_json::from_str(&req)
+                .map_err(|e| Error::Internal(format!("tokens.request is unreadable: {e}")))?;
+            Some(TokenRequestView {
+                method: r.method,
+                url: r.url,
+                headers: r.headers,
+                body: r.body,
+                form: r.form,
+                token_path: path,
+            })
         }
         _ => None,
     };
@@ -157,17 +170,32 @@ fn finish(c: &rusqlite::Connection, t: RawToken) -> Result<TokenView> {
 
 fn get_in(c: &rusqlite::Connection, name: &str) -> Result<TokenView> {
     let raw = c
-        .query_row(&format!("{SELECT} WHERE name = ?1 COLLATE NOCASE"), [name], from_row)
+        .query_row(
+            &format!("{SELECT} WHERE name = ?1 COLLATE NOCASE"),
+            [name],
+            from_row,
+        )
         .optional()?
-        .ok_or_else(|| Error::NotFound { kind: Kind::Token, name: name.to_string() })?;
+        .ok_or_else(|| Error::NotFound {
+            kind: Kind::Token,
+            name: name.to_string(),
+        })?;
     finish(c, raw)
 }
 
 fn ensure_name_free(c: &rusqlite::Connection, name: &str, except: Option<&str>) -> Result<()> {
-    let existing: Option<String> =
-        c.query_row("SELECT id FROM tokens WHERE name = ?1 COLLATE NOCASE", [name], |r| r.get(0)).optional()?;
+    let existing: Option<String> = c
+        .query_row(
+            "SELECT id FROM tokens WHERE name = ?1 COLLATE NOCASE",
+            [name],
+            |r| r.get(0),
+        )
+        .optional()?;
     match existing {
-        Some(id) if Some(id.as_str()) != except => Err(Error::Conflict { kind: Kind::Token, name: name.to_string() }),
+        Some(id) if Some(id.as_str()) != except => Err(Error::Conflict {
+            kind: Kind::Token,
+            name: name.to_string(),
+        }),
         _ => Ok(()),
     }
 }
@@ -178,8 +206,18 @@ pub(crate) fn vault_keys(t: &TokenView) -> Vec<String> {
     match &t.request {
         None => out.push(keys::token_value(&t.id)),
         Some(r) => {
-            out.extend(r.headers.iter().filter(|h| h.secret).map(|h| keys::token_header(&t.id, &h.name)));
-            out.extend(r.body.iter().filter(|f| f.secret).map(|f| keys::token_body(&t.id, &f.key)));
+            out.extend(
+                r.headers
+                    .iter()
+                    .filter(|h| h.secret)
+                    .map(|h| keys::token_header(&t.id, &h.name)),
+            );
+            out.extend(
+                r.body
+                    .iter()
+                    .filter(|f| f.secret)
+                    .map(|f| keys::token_body(&t.id, &f.key)),
+            );
             // The most recently fetched token (kept by the runtime).
             out.push(keys::token_value(&t.id));
         }
@@ -191,7 +229,9 @@ impl Patchbay {
     pub fn list_tokens(&self) -> Result<Vec<TokenView>> {
         self.store().read(|c| {
             let mut stmt = c.prepare_cached(&format!("{SELECT} ORDER BY name COLLATE NOCASE"))?;
-            let raws = stmt.query_map([], from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+            let raws = stmt
+                .query_map([], from_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
             raws.into_iter().map(|r| finish(c, r)).collect()
         })
     }
@@ -239,20 +279,31 @@ impl Patchbay {
         for line in &input.headers {
             let (k, v) = validate::header_line(line)?;
             seen_header(&k, &headers)?;
-            headers.push(HeaderView { name: k, value: Some(v), secret: false });
+            headers.push(HeaderView {
+                name: k,
+                value: Some(v),
+                secret: false,
+            });
         }
         for (k, v) in input.secret_headers {
             let k = validate::header_name(&k)?;
             seen_header(&k, &headers)?;
             secret_value(&format!("the value of secret header '{k}'"), &v)?;
             secrets.push((keys::token_header(&id, &k), v));
-            headers.push(HeaderView { name: k, value: None, secret: true });
+            headers.push(HeaderView {
+                name: k,
+                value: None,
+                secret: true,
+            });
         }
         let mut body: Vec<FieldView> = Vec::new();
         let check_key = |k: &str, body: &[FieldView]| -> Result<String> {
             let k = k.trim();
             if k.is_empty() || k.chars().any(char::is_control) {
-                return Err(Error::invalid_with_hint(format!("body field name '{}' is not valid", printable(k)), "write body fields as key=value"));
+                return Err(Error::invalid_with_hint(
+                    format!("body field name '{}' is not valid", printable(k)),
+                    "write body fields as key=value",
+                ));
             }
             if body.iter().any(|f| f.key == k) {
                 return Err(Error::invalid(format!("body field '{k}' is given twice")));
@@ -267,24 +318,46 @@ impl Patchbay {
                 ));
             };
             let k = check_key(k, &body)?;
-            body.push(FieldView { key: k, value: Some(v.to_string()), secret: false });
+            body.push(FieldView {
+                key: k,
+                value: Some(v.to_string()),
+                secret: false,
+            });
         }
         for (k, v) in input.secret_body {
             let k = check_key(&k, &body)?;
             if v.expose_secret().is_empty() {
-                return Err(Error::invalid(format!("the value of secret body field '{k}' is empty")));
+                return Err(Error::invalid(format!(
+                    "the value of secret body field '{k}' is empty"
+                )));
             }
             secrets.push((keys::token_body(&id, &k), v));
-            body.push(FieldView { key: k, value: None, secret: true });
+            body.push(FieldView {
+                key: k,
+                value: None,
+                secret: true,
+            });
         }
         if !body.is_empty() && matches!(method.as_str(), "GET" | "HEAD") {
-            return Err(Error::invalid_with_hint(format!("a {method} request cannot have a body"), "use --method POST, or drop the body fields"));
+            return Err(Error::invalid_with_hint(
+                format!("a {method} request cannot have a body"),
+                "use --method POST, or drop the body fields",
+            ));
         }
         if input.form && body.is_empty() {
-            return Err(Error::invalid("--form sends the body as a form, but no body fields are given"));
+            return Err(Error::invalid(
+                "--form sends the body as a form, but no body fields are given",
+            ));
         }
-        let request = RequestColumn { method, url, headers, body, form: input.form };
-        let request_json = serde_json::to_string(&request).map_err(|e| Error::Internal(format!("cannot encode request: {e}")))?;
+        let request = RequestColumn {
+            method,
+            url,
+            headers,
+            body,
+            form: input.form,
+        };
+        let request_json = serde_json::to_string(&request)
+            .map_err(|e| Error::Internal(format!("cannot encode request: {e}")))?;
         let now = self.now();
         let description = description(input.description);
         self.write_with_secrets(&secrets, |tx| {
@@ -300,8 +373,17 @@ impl Patchbay {
 
     pub fn edit_token(&self, name: &str, patch: TokenPatch) -> Result<TokenView> {
         let cur = self.get_token(name)?;
-        let new_name = patch.rename.as_deref().map(|n| validate::name("token", n)).transpose()?;
-        let header_name = patch.header_name.as_deref().map(validate::header_name).transpose()?.unwrap_or(cur.header_name.clone());
+        let new_name = patch
+            .rename
+            .as_deref()
+            .map(|n| validate::name("token", n))
+            .transpose()?;
+        let header_name = patch
+            .header_name
+            .as_deref()
+            .map(validate::header_name)
+            .transpose()?
+            .unwrap_or(cur.header_name.clone());
         let prefix = match &patch.prefix {
             Some(p) => prefix(Some(p))?,
             None => cur.prefix.clone(),
@@ -309,7 +391,9 @@ impl Patchbay {
         let mut secrets = Vec::new();
         if let Some(v) = patch.value {
             if cur.kind != TokenKind::Text {
-                return Err(Error::invalid("only text tokens have a value to set; an HTTP request token fetches its own"));
+                return Err(Error::invalid(
+                    "only text tokens have a value to set; an HTTP request token fetches its own",
+                ));
             }
             secret_value("the token value", &v)?;
             secrets.push((keys::token_value(&cur.id), v));
@@ -319,7 +403,10 @@ impl Patchbay {
             Some(_) => return Err(Error::invalid("only HTTP request tokens have a token path")),
             None => cur.request.as_ref().map(|r| r.token_path.clone()),
         };
-        let description = patch.description.map(|d| d.trim().to_string()).unwrap_or(cur.description.clone());
+        let description = patch
+            .description
+            .map(|d| d.trim().to_string())
+            .unwrap_or(cur.description.clone());
         let final_name = new_name.clone().unwrap_or(cur.name.clone());
         let now = self.now();
         self.write_with_secrets(&secrets, |tx| {
@@ -340,7 +427,11 @@ impl Patchbay {
         let view = self.store().write(|tx| {
             let view = get_in(tx, name)?;
             if !view.used_by.is_empty() {
-                return Err(Error::InUse { kind: Kind::Token, name: view.name.clone(), actions: view.used_by.clone() });
+                return Err(Error::InUse {
+                    kind: Kind::Token,
+                    name: view.name.clone(),
+                    actions: view.used_by.clone(),
+                });
             }
             tx.execute("DELETE FROM tokens WHERE id = ?1", [&view.id])?;
             Ok(view)
@@ -352,7 +443,10 @@ impl Patchbay {
     /// The header a text token produces: `(name, [PREFIX ]VALUE)`, read from the keychain.
     pub fn text_token_header(&self, t: &TokenView) -> Result<(String, SecretString)> {
         if t.kind != TokenKind::Text {
-            return Err(Error::invalid(format!("token '{}' is fetched by an HTTP request; it has no stored value", t.name)));
+            return Err(Error::invalid(format!(
+                "token '{}' is fetched by an HTTP request; it has no stored value",
+                t.name
+            )));
         }
         let value = self.vault().get(&keys::token_value(&t.id))?.ok_or_else(|| {
             Error::invalid_with_hint(
@@ -360,12 +454,20 @@ impl Patchbay {
                 format!("set it again: `printf %s \"$VALUE\" | patchbay token edit {} --value-stdin`", t.name),
             )
         })?;
-        Ok((t.header_name.clone(), SecretString::from(header_value_with_prefix(t.prefix.as_deref(), value.expose_secret()))))
+        Ok((
+            t.header_name.clone(),
+            SecretString::from(header_value_with_prefix(
+                t.prefix.as_deref(),
+                value.expose_secret(),
+            )),
+        ))
     }
 
     /// The secret values of an HTTP request token's request, by header name / body key.
     pub fn http_token_secrets(&self, t: &TokenView) -> Result<Vec<(String, SecretString)>> {
-        let Some(r) = &t.request else { return Ok(Vec::new()) };
+        let Some(r) = &t.request else {
+            return Ok(Vec::new());
+        };
         let mut out = Vec::new();
         for h in r.headers.iter().filter(|h| h.secret) {
             let v = self.vault().get(&keys::token_header(&t.id, &h.name))?;

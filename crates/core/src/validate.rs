@@ -8,9 +8,10 @@ use url::{Host, Url};
 pub fn name(kind: &str, value: &str) -> Result<String> {
     let ok = !value.is_empty()
         && value.len() <= 64
-        && value.bytes().enumerate().all(|(i, b)| {
-            b.is_ascii_alphanumeric() || (i > 0 && matches!(b, b'.' | b'_' | b'-'))
-        });
+        && value
+            .bytes()
+            .enumerate()
+            .all(|(i, b)| b.is_ascii_alphanumeric() || (i > 0 && matches!(b, b'.' | b'_' | b'-')));
     if ok {
         Ok(value.to_string())
     } else {
@@ -40,7 +41,9 @@ pub fn url(field: &str, value: &str) -> Result<Url> {
         "https" if parsed.host().is_some() => Ok(parsed),
         "http" if is_loopback(&parsed) => Ok(parsed),
         "http" => Err(Error::invalid_with_hint(
-            format!("{field} must use https (plain http is allowed only on 127.0.0.1, [::1] or localhost)"),
+            format!(
+                "{field} must use https (plain http is allowed only on 127.0.0.1, [::1] or localhost)"
+            ),
             format!("use https://{}", trimmed.trim_start_matches("http://")),
         )),
         other => Err(Error::invalid_with_hint(
@@ -114,7 +117,11 @@ pub fn json_path(value: &str) -> Result<String> {
             "write where the token is in the response, e.g. $.access_token or data.access_token",
         ));
     }
-    let full = if v.starts_with('$') { v.to_string() } else { format!("$.{v}") };
+    let full = if v.starts_with('$') {
+        v.to_string()
+    } else {
+        format!("$.{v}")
+    };
     serde_json_path::JsonPath::parse(&full).map_err(|e| {
         Error::invalid_with_hint(
             format!("'{}' is not a valid JSONPath: {e}", printable(v)),
@@ -127,9 +134,15 @@ pub fn json_path(value: &str) -> Result<String> {
 /// Scopes typed space- or comma-separated; returned de-duplicated in order.
 pub fn scopes(value: &str) -> Result<Vec<String>> {
     let mut out: Vec<String> = Vec::new();
-    for s in value.split(|c: char| c == ',' || c.is_whitespace()).filter(|s| !s.is_empty()) {
+    for s in value
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|s| !s.is_empty())
+    {
         // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
-        if !s.bytes().all(|b| b == 0x21 || (0x23..=0x5B).contains(&b) || (0x5D..=0x7E).contains(&b)) {
+        if !s
+            .bytes()
+            .all(|b| b == 0x21 || (0x23..=0x5B).contains(&b) || (0x5D..=0x7E).contains(&b))
+        {
             return Err(Error::invalid(format!(
                 "scope '{}' contains characters OAuth does not allow (quotes, backslashes or non-ASCII)",
                 printable(s)
@@ -176,7 +189,10 @@ pub fn template_params(template: &str) -> Result<Vec<String>> {
 
 /// Show user input in an error without control characters and at a bounded length.
 pub(crate) fn printable(s: &str) -> String {
-    let cleaned: String = s.chars().map(|c| if c.is_control() { '?' } else { c }).collect();
+    let cleaned: String = s
+        .chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect();
     if cleaned.chars().count() > 80 {
         let cut: String = cleaned.chars().take(77).collect();
         format!("{cut}...")
@@ -192,10 +208,26 @@ mod tests {
     #[test]
     fn names_follow_the_pattern() {
         for ok in ["a", "A9", "linear", "my-server.v2_x", &"a".repeat(64)] {
-            assert!(name("action", ok).is_ok(), "expected '{ok}' to be a valid name");
+            assert!(
+                name("action", ok).is_ok(),
+                "expected '{ok}' to be a valid name"
+            );
         }
-        for bad in ["", "-a", ".a", "_a", "a b", "a/b", "é", &"a".repeat(65), "a\n"] {
-            assert!(name("action", bad).is_err(), "expected '{bad}' to be rejected");
+        for bad in [
+            "",
+            "-a",
+            ".a",
+            "_a",
+            "a b",
+            "a/b",
+            "é",
+            &"a".repeat(65),
+            "a\n",
+        ] {
+            assert!(
+                name("action", bad).is_err(),
+                "expected '{bad}' to be rejected"
+            );
         }
     }
 
@@ -228,8 +260,14 @@ mod tests {
 
     #[test]
     fn json_paths_accept_rfc9535_and_the_dotted_shorthand() {
-        assert_eq!(json_path("$.data.access_token").expect("valid"), "$.data.access_token");
-        assert_eq!(json_path("data.access_token").expect("valid"), "$.data.access_token");
+        assert_eq!(
+            json_path("$.data.access_token").expect("valid"),
+            "$.data.access_token"
+        );
+        assert_eq!(
+            json_path("data.access_token").expect("valid"),
+            "$.data.access_token"
+        );
         assert_eq!(json_path("$['token']").expect("valid"), "$['token']");
         assert!(json_path("$.data[").is_err());
         assert!(json_path("").is_err());
@@ -238,7 +276,10 @@ mod tests {
 
     #[test]
     fn scopes_split_on_spaces_and_commas() {
-        assert_eq!(scopes("read write,admin  read").expect("valid"), vec!["read", "write", "admin"]);
+        assert_eq!(
+            scopes("read write,admin  read").expect("valid"),
+            vec!["read", "write", "admin"]
+        );
         assert_eq!(scopes(" , ").expect("valid"), Vec::<String>::new());
         assert!(scopes("bad\"scope").is_err());
     }
@@ -246,13 +287,17 @@ mod tests {
     #[test]
     fn templates_list_their_placeholders() {
         assert_eq!(
-            template_params(r#"{"q": "{{query}}", "n": {{ limit }}, "again": "{{query}}"}"#).expect("valid"),
+            template_params(r#"{"q": "{{query}}", "n": {{ limit }}, "again": "{{query}}"}"#)
+                .expect("valid"),
             vec!["query", "limit"]
         );
         assert!(template_params("{{unclosed").is_err());
         assert!(template_params("{{1abc}}").is_err());
         assert!(template_params("{{}}").is_err());
-        assert_eq!(template_params("no placeholders").expect("valid"), Vec::<String>::new());
+        assert_eq!(
+            template_params("no placeholders").expect("valid"),
+            Vec::<String>::new()
+        );
     }
 
     #[test]

@@ -32,13 +32,18 @@ pub struct Vault {
 
 impl std::fmt::Debug for Vault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Vault").field("service", &self.service).finish_non_exhaustive()
+        f.debug_struct("Vault")
+            .field("service", &self.service)
+            .finish_non_exhaustive()
     }
 }
 
 /// The platform's keychain.
 fn platform_store() -> keyring_core::Result<Arc<CredentialStore>> {
-    #[cfg(all(unix, not(any(target_os = "macos", target_os = "ios", target_os = "android"))))]
+    #[cfg(all(
+        unix,
+        not(any(target_os = "macos", target_os = "ios", target_os = "android"))
+    ))]
     {
         let s: Arc<CredentialStore> = zbus_secret_service_keyring_store::Store::new()?;
         Ok(s)
@@ -54,12 +59,17 @@ fn platform_store() -> keyring_core::Result<Arc<CredentialStore>> {
         Ok(s)
     }
     #[cfg(not(any(
-        all(unix, not(any(target_os = "macos", target_os = "ios", target_os = "android"))),
+        all(
+            unix,
+            not(any(target_os = "macos", target_os = "ios", target_os = "android"))
+        ),
         target_os = "macos",
         target_os = "windows"
     )))]
     {
-        Err(KError::NotSupportedByStore("no keychain is supported on this platform".into()))
+        Err(KError::NotSupportedByStore(
+            "no keychain is supported on this platform".into(),
+        ))
     }
 }
 
@@ -72,7 +82,11 @@ impl Vault {
 
     /// A vault over another keyring-core store (tests inject failures with keyring-core's mock).
     pub fn with_factory(profile_id: &str, factory: StoreFactory) -> Self {
-        Vault { service: format!("dev.patchbay.app/{profile_id}"), factory, store: OnceLock::new() }
+        Vault {
+            service: format!("dev.patchbay.app/{profile_id}"),
+            factory,
+            store: OnceLock::new(),
+        }
     }
 
     /// The keychain "service" all of this profile's entries share.
@@ -81,21 +95,30 @@ impl Vault {
     }
 
     fn store(&self) -> Result<&Arc<CredentialStore>> {
-        match self.store.get_or_init(|| (self.factory)().map_err(|e| describe(&e))) {
+        match self
+            .store
+            .get_or_init(|| (self.factory)().map_err(|e| describe(&e)))
+        {
             Ok(s) => Ok(s),
-            Err(detail) => Err(Error::VaultUnavailable { detail: detail.clone() }),
+            Err(detail) => Err(Error::VaultUnavailable {
+                detail: detail.clone(),
+            }),
         }
     }
 
     fn entry(&self, key: &str) -> Result<Entry> {
         let label = format!("Patchbay: {key}");
         let mods = HashMap::from([("label", label.as_str())]);
-        self.store()?.build(&self.service, key, Some(&mods)).map_err(map_err)
+        self.store()?
+            .build(&self.service, key, Some(&mods))
+            .map_err(map_err)
     }
 
     pub fn set(&self, key: &str, secret: &SecretString) -> Result<()> {
         let entry = self.entry(key)?;
-        entry.set_password(secret.expose_secret()).map_err(map_err)?;
+        entry
+            .set_password(secret.expose_secret())
+            .map_err(map_err)?;
         let now = unix_now().to_string();
         match entry.update_attributes(&HashMap::from([(WRITTEN_AT, now.as_str())])) {
             Ok(()) | Err(KError::NotSupportedByStore(_)) => Ok(()),
@@ -121,7 +144,7 @@ impl Vault {
 
     /// Every entry of this profile: its key and when it was written (unix seconds, when the
     /// store records it). `None` when the store cannot search (the sweep is then skipped).
-    pub fn list(&self) -> Result<Option<Vec<(String, Option<u64>)>>> {
+    pub fn list(&self) -> Result<Option<Vec<VaultEntry>>> {
         let spec = HashMap::from([("service", self.service.as_str())]);
         let entries = match self.store()?.search(&spec) {
             Ok(e) => e,
@@ -131,10 +154,16 @@ impl Vault {
         let mut out = Vec::with_capacity(entries.len());
         for e in entries {
             let attrs = e.get_attributes().map_err(map_err)?;
-            let key = attrs.get("username").cloned().or_else(|| e.get_specifiers().map(|(_, u)| u));
+            let key = attrs
+                .get("username")
+                .cloned()
+                .or_else(|| e.get_specifiers().map(|(_, u)| u));
             if let Some(key) = key {
                 let written = attrs.get(WRITTEN_AT).and_then(|v| v.parse().ok());
-                out.push((key, written));
+                out.push(VaultEntry {
+                    key,
+                    written_at: written,
+                });
             }
         }
         Ok(Some(out))
@@ -143,26 +172,49 @@ impl Vault {
     /// Probe the keychain by writing and deleting a probe entry: a locked keychain lists
     /// entries happily but refuses writes, which is what Patchbay needs to do.
     pub fn status(&self) -> VaultStatus {
-        let probe = self.set(PROBE_KEY, &SecretString::from("probe")).and_then(|()| self.delete(PROBE_KEY));
+        let probe = self
+            .set(PROBE_KEY, &SecretString::from("probe"))
+            .and_then(|()| self.delete(PROBE_KEY));
         match probe {
-            Ok(()) => VaultStatus { state: VaultState::Ok, message: None },
+            Ok(()) => VaultStatus {
+                state: VaultState::Ok,
+                message: None,
+            },
             Err(e) => {
-                let state = if matches!(e, Error::VaultLocked { .. }) { VaultState::Locked } else { VaultState::Unavailable };
+                let state = if matches!(e, Error::VaultLocked { .. }) {
+                    VaultState::Locked
+                } else {
+                    VaultState::Unavailable
+                };
                 let message = match e.hint() {
                     Some(h) => format!("{e}; {h}"),
                     None => e.to_string(),
                 };
-                VaultStatus { state, message: Some(message) }
+                VaultStatus {
+                    state,
+                    message: Some(message),
+                }
             }
         }
     }
+}
+
+/// One keychain entry of this profile (its key, never its secret).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VaultEntry {
+    pub key: String,
+    /// Unix seconds of the last write, when the store records it.
+    pub written_at: Option<u64>,
 }
 
 /// The key of the entry [`Vault::status`] writes and deletes.
 pub const PROBE_KEY: &str = "probe";
 
 pub(crate) fn unix_now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }
 
 /// keyring errors carry platform text (D-Bus errors and the like), never a secret; but
@@ -177,8 +229,12 @@ fn describe(e: &KError) -> String {
 
 fn map_err(e: KError) -> Error {
     match e {
-        KError::NoStorageAccess(_) => Error::VaultLocked { detail: describe(&e) },
-        _ => Error::VaultUnavailable { detail: describe(&e) },
+        KError::NoStorageAccess(_) => Error::VaultLocked {
+            detail: describe(&e),
+        },
+        _ => Error::VaultUnavailable {
+            detail: describe(&e),
+        },
     }
 }
 

@@ -2,5 +2,22 @@
 import type { ActionKind } from "./ActionKind";
 import type { AuthRef } from "./AuthRef";
 import type { Health } from "./Health";
+import type { HttpActionSpec } from "./HttpActionSpec";
+import type { OAuthView } from "./OAuthView";
 
-export type ActionView = { id: string, name: string, kind: ActionKind, url: string, enabled: boolean, description: string, confirm: boolean, auth: AuthRef, health: Health, createdAt: string, updatedAt: string, };
+/**
+ * A custom action as the UI and `action list/show --json` see it.
+ */
+export type ActionView = { id: string, name: string, kind: ActionKind, url: string, enabled: boolean, description: string, 
+/**
+ * Require end-user confirmation before each tool call.
+ */
+confirm: boolean, auth: AuthRef, health: Health, 
+/**
+ * Own OAuth settings when `auth.type` is `oauth`.
+ */
+oauth: OAuthView | null, 
+/**
+ * Request settings when `kind` is `http`.
+ */
+http: HttpActionSpec | null, createdAt: string, updatedAt: string, };

@@ -11,8 +11,17 @@ type Props = HTMLAttributes<HTMLSpanElement> & {
   variant?: "soft" | "outline";
 };
 
-export function Badge({ tone = "neutral", dot = false, variant = "soft", className, children, ...rest }: Props) {
-  const classes = ["badge", `badge--${variant}`, `tone-${tone}`, className].filter(Boolean).join(" ");
+export function Badge({
+  tone = "neutral",
+  dot = false,
+  variant = "soft",
+  className,
+  children,
+  ...rest
+}: Props) {
+  const classes = ["badge", `badge--${variant}`, `tone-${tone}`, className]
+    .filter(Boolean)
+    .join(" ");
   return (
     <span className={classes} {...rest}>
       {dot && <span className="badge__dot" aria-hidden="true" />}

@@ -7,7 +7,13 @@ type Props = ButtonHTMLAttributes<HTMLButtonElement> & {
   size?: "sm" | "md";
 };
 
-export function Button({ variant = "secondary", size = "md", className, type = "button", ...rest }: Props) {
+export function Button({
+  variant = "secondary",
+  size = "md",
+  className,
+  type = "button",
+  ...rest
+}: Props) {
   const classes = ["btn", `btn--${variant}`, `btn--${size}`, className].filter(Boolean).join(" ");
   return <button type={type} className={classes} {...rest} />;
 }

@@ -45,7 +45,9 @@ export function CommandSnippet({ command }: { command: string }) {
         </Button>
       </div>
       <p className="snippet__status" role="status">
-        {state === "failed" ? "Couldn't reach the clipboard. The command is selected: press ⌘C or Ctrl+C." : ""}
+        {state === "failed"
+          ? "Couldn't reach the clipboard. The command is selected: press ⌘C or Ctrl+C."
+          : ""}
       </p>
     </div>
   );

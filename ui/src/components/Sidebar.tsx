@@ -20,11 +20,7 @@ export function Sidebar({ screens, activeId }: Props) {
             const active = id === activeId;
             return (
               <li key={id}>
-                <a
-                  href={`#/${id}`}
-                  className="nav-item"
-                  aria-current={active ? "page" : undefined}
-                >
+                <a href={`#/${id}`} className="nav-item" aria-current={active ? "page" : undefined}>
                   <Icon size={16} className="nav-item__icon" />
                   {label}
                 </a>

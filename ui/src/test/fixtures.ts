@@ -1,5 +1,6 @@
 import type { ActionView } from "../bindings/ActionView";
 import type { AppStatus } from "../bindings/AppStatus";
+import type { Health } from "../bindings/Health";
 
 let seq = 0;
 
@@ -15,7 +16,9 @@ export function makeAction(overrides: Partial<ActionView> = {}): ActionView {
     description: "",
     confirm: false,
     auth: { type: "none", ref: null },
-    health: { status: "unknown", reason: null, message: null, checkedAt: null },
+    health: makeHealth(),
+    oauth: null,
+    http: null,
     createdAt: "2025-01-01T00:00:00Z",
     updatedAt: "2025-01-01T00:00:00Z",
     ...overrides,
@@ -24,4 +27,16 @@ export function makeAction(overrides: Partial<ActionView> = {}): ActionView {
 
 export function makeStatus(vault: AppStatus["vault"] = { state: "ok", message: null }): AppStatus {
   return { version: "1.2.3", home: "/home/test/.patchbay", vault };
+}
+
+export function makeHealth(overrides: Partial<Health> = {}): Health {
+  return {
+    status: "unknown",
+    reason: null,
+    message: null,
+    checkedAt: null,
+    latencyMs: null,
+    toolCount: null,
+    ...overrides,
+  };
 }

@@ -8,17 +8,22 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
-use rusqlite_migration::{M, Migrations};
 
 use crate::error::{Error, Result};
 
-const MIGRATIONS: &[M<'static>] = &[
-    M::up(include_str!("migrations/001_initial.sql")),
-    M::up(include_str!("migrations/002_health_details.sql")),
+/// Schema migrations, in order; `PRAGMA user_version` counts how many were applied.
+/// Append only: never edit one that has shipped.
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/001_initial.sql"),
+    include_str!("migrations/002_health_details.sql"),
 ];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// The first schema alone, for upgrade tests.
+#[doc(hidden)]
+pub const FIRST_SCHEMA: &[&str] = &[include_str!("migrations/001_initial.sql")];
 
 pub const DB_FILE: &str = "patchbay.db";
 
@@ -36,7 +41,7 @@ impl Store {
 
     /// Open with a given list of migrations (tests build a v1 database this way).
     #[doc(hidden)]
-    pub fn open_with(home: &Path, migrations: &'static [M<'static>]) -> Result<Self> {
+    pub fn open_with(home: &Path, migrations: &[&str]) -> Result<Self> {
         let path = home.join(DB_FILE);
         let mut conn = Connection::open(&path)?;
         conn.busy_timeout(Duration::from_secs(10))?;
@@ -44,17 +49,11 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-
-        let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        let known = migrations.len() as i64;
-        if found > known {
-            return Err(Error::DatabaseTooNew { path: path.display().to_string(), found, known });
-        }
-        if found < known {
-            // rusqlite_migration runs every pending migration in one transaction.
-            Migrations::from_slice(migrations).to_latest(&mut conn)?;
-        }
-        Ok(Store { path, conn: Mutex::new(conn) })
+        migrate(&mut conn, &path, migrations)?;
+        Ok(Store {
+            path,
+            conn: Mutex::new(conn),
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -62,7 +61,9 @@ impl Store {
     }
 
     fn lock(&self) -> Result<std::sync::MutexGuard<'_, Connection>> {
-        self.conn.lock().map_err(|_| Error::Internal("the database lock was poisoned by an earlier failure".into()))
+        self.conn.lock().map_err(|_| {
+            Error::Internal("the database lock was poisoned by an earlier failure".into())
+        })
     }
 
     /// Run `f` on the connection (reads).
@@ -92,17 +93,71 @@ impl Store {
     }
 }
 
-/// The first schema alone, for upgrade tests.
-#[doc(hidden)]
-pub const FIRST_SCHEMA: &[M<'static>] = &[M::up(include_str!("migrations/001_initial.sql"))];
+/// Apply the pending migrations in ONE transaction that takes the write lock before reading
+/// the schema version, so two processes opening a new database at once (the app and a CLI
+/// on first run) migrate it exactly once. Written by hand: rusqlite_migration reads the
+/// version before taking the write lock, and our concurrency test caught the second process
+/// re-running migration 1.
+fn migrate(conn: &mut Connection, path: &Path, migrations: &[&str]) -> Result<()> {
+    let known = migrations.len() as i64;
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current == known {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let found: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if found > known {
+        return Err(Error::DatabaseTooNew {
+            path: path.display().to_string(),
+            found,
+            known,
+        });
+    }
+    for (i, sql) in migrations.iter().enumerate().skip(found.max(0) as usize) {
+        tx.execute_batch(sql)
+            .map_err(|e| Error::Migration(format!("migration {} of {known} failed: {e}", i + 1)))?;
+    }
+    tx.pragma_update(None, "user_version", known)?;
+    tx.commit()?;
+    Ok(())
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn migrations_are_valid() {
-        assert!(Migrations::from_slice(MIGRATIONS).validate().is_ok(), "every migration applies to an empty database");
+    fn migrations_apply_once_and_record_the_version() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(dir.path()).expect("opens");
+        assert_eq!(store.schema_version().expect("version"), SCHEMA_VERSION);
+        drop(store);
+        let again = Store::open(dir.path()).expect("reopens without re-running migrations");
+        assert_eq!(again.schema_version().expect("version"), SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn a_failing_migration_leaves_the_database_as_it_was() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        drop(Store::open_with(dir.path(), FIRST_SCHEMA).expect("v1"));
+        let broken: &[&str] = &[
+            MIGRATIONS[0],
+            "ALTER TABLE actions ADD COLUMN x INTEGER; NOT SQL;",
+        ];
+        let err = Store::open_with(dir.path(), broken).expect_err("broken migration");
+        assert!(matches!(err, Error::Migration(_)), "{err}");
+        let v1 = Store::open_with(dir.path(), FIRST_SCHEMA).expect("still v1");
+        assert_eq!(v1.schema_version().expect("version"), 1);
+        let has_x: i64 = v1
+            .read(|c| {
+                Ok(c.query_row(
+                    "SELECT count(*) FROM pragma_table_info('actions') WHERE name = 'x'",
+                    [],
+                    |r| r.get(0),
+                )?)
+            })
+            .expect("query");
+        assert_eq!(has_x, 0, "the half-applied migration was rolled back");
     }
 
     #[test]
@@ -119,7 +174,6 @@ mod tests {
             .expect("pragmas");
         assert_eq!(mode, "wal");
         assert_eq!(fk, 1);
-        assert_eq!(store.schema_version().expect("version"), SCHEMA_VERSION);
     }
 
     #[test]
@@ -130,12 +184,17 @@ mod tests {
         let before = a.data_version().expect("v");
         b.write(|tx| {
             tx.execute(
-                "INSERT INTO tokens (id, name, kind, header_name, created_at, updated_at) VALUES ('1', 't', 'text', 'X', 'now', 'now')",
+                "INSERT INTO tokens (id, name, kind, header_name, created_at, updated_at)
+                 VALUES ('1', 't', 'text', 'X', 'now', 'now')",
                 [],
             )?;
             Ok(())
         })
         .expect("write");
-        assert_ne!(a.data_version().expect("v"), before, "a commit by another connection changes data_version");
+        assert_ne!(
+            a.data_version().expect("v"),
+            before,
+            "a commit by another connection changes data_version"
+        );
     }
 }

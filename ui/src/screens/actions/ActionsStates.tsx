@@ -13,7 +13,8 @@ export function ActionsEmpty() {
       </div>
       <h2 className="state-panel__title">No actions yet</h2>
       <p className="state-panel__text">
-        An action gives your agents an authenticated connection to a remote MCP server or an HTTP API.
+        An action gives your agents an authenticated connection to a remote MCP server or an HTTP
+        API.
       </p>
       <div className="state-panel__steps">
         <p className="state-panel__label">

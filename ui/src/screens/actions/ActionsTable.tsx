@@ -5,33 +5,36 @@ import { useNow } from "../../lib/useNow";
 import { authLabel, KIND_LABELS } from "./format";
 import { HealthBadge } from "./HealthBadge";
 
+/**
+ * "flex" columns share the free width (and truncate); "fit" columns shrink to
+ * their content. Cells reuse the same class so header and body line up.
+ */
 const COLUMNS = [
-  { key: "name", label: "Name" },
-  { key: "kind", label: "Kind" },
-  { key: "url", label: "URL" },
-  { key: "auth", label: "Auth" },
-  { key: "health", label: "Health" },
-  { key: "enabled", label: "Enabled" },
+  { key: "name", label: "Name", size: "flex" },
+  { key: "kind", label: "Kind", size: "fit" },
+  { key: "url", label: "URL", size: "flex" },
+  { key: "auth", label: "Auth", size: "fit" },
+  { key: "health", label: "Health", size: "fit" },
+  { key: "enabled", label: "Enabled", size: "fit" },
 ] as const;
+
+type ColumnKey = (typeof COLUMNS)[number]["key"];
+
+const cellClass = Object.fromEntries(
+  COLUMNS.map((c) => [c.key, `cell--${c.size} cell--${c.key}`]),
+) as Record<ColumnKey, string>;
 
 function Columns() {
   return (
-    <>
-      <colgroup>
+    <thead>
+      <tr>
         {COLUMNS.map((c) => (
-          <col key={c.key} className={`col-${c.key}`} />
+          <th key={c.key} scope="col" className={cellClass[c.key]}>
+            {c.label}
+          </th>
         ))}
-      </colgroup>
-      <thead>
-        <tr>
-          {COLUMNS.map((c) => (
-            <th key={c.key} scope="col">
-              {c.label}
-            </th>
-          ))}
-        </tr>
-      </thead>
-    </>
+      </tr>
+    </thead>
   );
 }
 
@@ -77,7 +80,7 @@ function ActionRow({ action, now }: { action: ActionView; now: number }) {
       data-name={action.name}
       data-enabled={action.enabled}
     >
-      <td>
+      <td className={cellClass.name}>
         <div className="cell-name">
           <span className="cell-name__title" title={action.name}>
             {action.name}
@@ -89,26 +92,26 @@ function ActionRow({ action, now }: { action: ActionView; now: number }) {
           )}
         </div>
       </td>
-      <td>
+      <td className={cellClass.kind}>
         <Badge variant="outline" tone={action.kind === "mcp" ? "accent" : "info"}>
           {KIND_LABELS[action.kind]}
         </Badge>
       </td>
-      <td>
+      <td className={cellClass.url}>
         <span className="cell-truncate cell-url" title={action.url}>
           {action.url}
         </span>
       </td>
-      <td>
+      <td className={cellClass.auth}>
         <span className="cell-truncate" title={auth}>
           {auth}
         </span>
       </td>
-      <td>
+      <td className={cellClass.health}>
         <HealthBadge health={action.health} now={now} />
       </td>
-      <td>
-        <Badge tone="neutral" dot className={action.enabled ? "pill-on" : "pill-off"}>
+      <td className={cellClass.enabled}>
+        <Badge tone="neutral" className={action.enabled ? "pill-on" : "pill-off"}>
           {action.enabled ? "Enabled" : "Disabled"}
         </Badge>
       </td>
@@ -126,25 +129,28 @@ export function ActionsTableSkeleton({ rows = 5 }: { rows?: number }) {
         <tbody>
           {Array.from({ length: rows }, (_, i) => (
             <tr key={i} data-testid="skeleton-row">
-              <td>
+              <td className={cellClass.name}>
                 <div className="cell-name">
                   <span className="skeleton" style={{ width: `${55 - (i % 3) * 10}%` }} />
-                  <span className="skeleton skeleton--thin" style={{ width: `${80 - (i % 2) * 20}%` }} />
+                  <span
+                    className="skeleton skeleton--thin"
+                    style={{ width: `${80 - (i % 2) * 20}%` }}
+                  />
                 </div>
               </td>
-              <td>
+              <td className={cellClass.kind}>
                 <span className="skeleton" style={{ width: 36 }} />
               </td>
-              <td>
+              <td className={cellClass.url}>
                 <span className="skeleton" style={{ width: `${85 - (i % 3) * 15}%` }} />
               </td>
-              <td>
-                <span className="skeleton" style={{ width: "60%" }} />
+              <td className={cellClass.auth}>
+                <span className="skeleton" style={{ width: 120 }} />
               </td>
-              <td>
+              <td className={cellClass.health}>
                 <span className="skeleton skeleton--pill" style={{ width: 72 }} />
               </td>
-              <td>
+              <td className={cellClass.enabled}>
                 <span className="skeleton skeleton--pill" style={{ width: 64 }} />
               </td>
             </tr>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { makeAction } from "../../test/fixtures";
+import { makeAction, makeHealth } from "../../test/fixtures";
 import { relativeTime } from "../../lib/relativeTime";
 import { filterActions, healthLabel } from "./format";
 
@@ -23,12 +23,11 @@ describe("relativeTime", () => {
 
 describe("healthLabel", () => {
   it("adds a readable reason only for unhealthy", () => {
-    const base = { message: null, checkedAt: null };
-    expect(healthLabel({ ...base, status: "unhealthy", reason: "needs_reconnect" })).toBe(
+    expect(healthLabel(makeHealth({ status: "unhealthy", reason: "needs_reconnect" }))).toBe(
       "Unhealthy · needs reconnect",
     );
-    expect(healthLabel({ ...base, status: "unhealthy", reason: null })).toBe("Unhealthy");
-    expect(healthLabel({ ...base, status: "healthy", reason: "auth" })).toBe("Healthy");
+    expect(healthLabel(makeHealth({ status: "unhealthy" }))).toBe("Unhealthy");
+    expect(healthLabel(makeHealth({ status: "healthy", reason: "auth" }))).toBe("Healthy");
   });
 });
 

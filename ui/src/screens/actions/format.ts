@@ -33,13 +33,20 @@ export function reasonLabel(reason: string): string {
 /** Visible badge text, e.g. "Healthy" or "Unhealthy · auth". */
 export function healthLabel(health: Health): string {
   const name = HEALTH_NAMES[health.status];
-  return health.status === "unhealthy" && health.reason ? `${name} · ${reasonLabel(health.reason)}` : name;
+  return health.status === "unhealthy" && health.reason
+    ? `${name} · ${reasonLabel(health.reason)}`
+    : name;
 }
 
-/** Tooltip: the backend's message plus when the check ran. */
+/** Tooltip: the backend's message, what the check measured, and when it ran. */
 export function healthTooltip(health: Health, now: number = Date.now()): string {
   const lines: string[] = [];
   if (health.message) lines.push(health.message);
+  const details: string[] = [];
+  if (health.toolCount !== null)
+    details.push(`${health.toolCount} ${health.toolCount === 1 ? "tool" : "tools"}`);
+  if (health.latencyMs !== null) details.push(`${Math.round(health.latencyMs)} ms`);
+  if (details.length > 0) lines.push(details.join(" · "));
   const when = health.checkedAt ? relativeTime(health.checkedAt, now) : null;
   lines.push(when ? `Last checked ${when}` : "Not checked yet");
   return lines.join("\n");
@@ -50,7 +57,7 @@ export function filterActions(actions: readonly ActionView[], query: string): Ac
   const terms = query.toLowerCase().split(/\s+/).filter(Boolean);
   if (terms.length === 0) return [...actions];
   return actions.filter((action) => {
-    const haystack = `${action.name}\n${action.description}`.toLowerCase();
+    const haystack = `${action.name}\n${action.url}\n${action.description}`.toLowerCase();
     return terms.every((term) => haystack.includes(term));
   });
 }

@@ -1,0 +1,35 @@
+# Patchbay: one place for the everyday commands.
+.PHONY: run test fmt lint bench bindings screenshots ui
+
+## Install what is missing (Debian 12) and open the desktop app.
+run:
+	scripts/run.sh
+
+## Install what is missing and run every test; ends with "N passed, N failed".
+test:
+	scripts/test.sh
+
+fmt:
+	cargo fmt --all
+	npm --prefix ui run --silent lint -- --fix
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	npm --prefix ui run --silent typecheck
+	npm --prefix ui run --silent lint
+
+## Regenerate ui/src/bindings from the Rust wire types (ts-rs).
+bindings:
+	UPDATE_BINDINGS=1 cargo test -p patchbay-core --test bindings --quiet
+
+## Benchmarks (figures go in the README).
+bench:
+	scripts/bench.sh
+
+## Screenshots of the real window for the README (docs/screenshots/).
+screenshots:
+	scripts/screenshots.sh
+
+ui:
+	npm --prefix ui run --silent build

@@ -1,0 +1,21 @@
+//! TypeScript bindings for the UI (`ui/src/bindings/`), generated from the wire types with
+//! ts-rs. `make bindings` rewrites them; the test suite fails when they drift.
+
+use std::path::Path;
+
+use ts_rs::{Config, TS};
+
+use crate::error::ErrorBody;
+use crate::model::{ActionView, AppStatus, ConnectionView, TokenView};
+
+/// Write every wire type (and what it refers to) into `dir`, one `.ts` file per type.
+pub fn export(dir: &Path) -> Result<(), ts_rs::ExportError> {
+    // JSON numbers, not bigint: our integers (latencies, counts) are far below 2^53.
+    let cfg = Config::new().with_out_dir(dir).with_large_int("number");
+    ActionView::export_all(&cfg)?;
+    ConnectionView::export_all(&cfg)?;
+    TokenView::export_all(&cfg)?;
+    AppStatus::export_all(&cfg)?;
+    ErrorBody::export_all(&cfg)?;
+    Ok(())
+}

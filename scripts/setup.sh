@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Install whatever is missing to build and run Patchbay on Debian 12 (and, with --test, to
+# test it). Idempotent: a second run installs nothing and takes about a second.
+#   scripts/setup.sh          build + run dependencies
+#   scripts/setup.sh --test   also Xvfb, WebKitWebDriver, gnome-keyring, D-Bus, tauri-driver
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+with_tests=0
+[ "${1:-}" = "--test" ] && with_tests=1
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# --- Debian packages -------------------------------------------------------------------
+pkgs=(libwebkit2gtk-4.1-dev libsoup-3.0-dev libayatana-appindicator3-dev librsvg2-dev
+      libssl-dev libxdo-dev build-essential pkg-config file curl)
+# Never dbus-x11: it auto-starts a bus and accessibility services that outlive the app.
+[ $with_tests = 1 ] && pkgs+=(xvfb webkit2gtk-driver gnome-keyring dbus dbus-daemon)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing Debian packages: ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# --- Rust toolchain (installed by rustup; nothing is downloaded here) --------------------
+for tool in cargo rustfmt cargo-clippy; do
+  command -v "$tool" >/dev/null || { echo "error: $tool is missing; install Rust 1.95 with rustup (components rustfmt, clippy)" >&2; exit 1; }
+done
+command -v node >/dev/null && command -v npm >/dev/null || { echo "error: Node.js 20 and npm are required" >&2; exit 1; }
+
+if [ $with_tests = 1 ]; then
+  cargo_bin="${CARGO_HOME:-$HOME/.cargo}/bin"
+  if [ ! -x "$cargo_bin/tauri-driver" ]; then
+    say "installing tauri-driver (cargo install, ~1 min)"
+    cargo install tauri-driver --version '^2' --locked --quiet
+  fi
+fi
+
+# --- npm packages for the UI -----------------------------------------------------------
+stamp=ui/node_modules/.patchbay-lock
+if ! cmp -s ui/package-lock.json "$stamp" 2>/dev/null; then
+  say "installing the UI's npm packages (npm ci)"
+  (cd ui && npm ci --no-audit --no-fund --loglevel=error)
+  cp ui/package-lock.json "$stamp"
+fi

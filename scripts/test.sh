@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Every test, the way CI runs it: installs what is missing, then formatting, lints, type
+# checks, UI unit tests, Rust unit + integration tests (real SQLite, a real Secret Service
+# on a private D-Bus session, the CLI as a binary) and the real window under Xvfb through
+# WebDriver. Ends with one line: "N passed, N failed" (every test case of every runner, plus
+# one case per static check).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TERM_COLOR=never
+unset PATCHBAY_HOME
+logs=$(mktemp -d "${TMPDIR:-/tmp}/patchbay-test.XXXXXX")
+passed=0
+failed=0
+failures=()
+
+say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+check() { # check NAME CMD...: a static check counts as one case
+  local name=$1; shift
+  say "$name"
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$name"); fi
+}
+
+say "setup"
+scripts/setup.sh --test || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
+
+check "bindings: ui/src/bindings exist" test -d ui/src/bindings
+check "ui: typecheck" npm --prefix ui run --silent typecheck
+check "ui: lint (eslint)" npm --prefix ui run --silent lint
+say "ui: unit tests (vitest)"
+(cd ui && npx vitest run --reporter=default --reporter=json --outputFile="$logs/vitest.json")
+vitest_rc=$?
+if [ -f "$logs/vitest.json" ]; then
+  read -r vp vf < <(node -e 'const r=require(process.argv[1]);console.log(r.numPassedTests, r.numFailedTests+(r.numRuntimeErrorTestSuites||0))' "$logs/vitest.json")
+  passed=$((passed + vp)); failed=$((failed + vf))
+  [ "$vf" -gt 0 ] && failures+=("vitest: $vf failed")
+fi
+if [ $vitest_rc -ne 0 ] && [ "${vf:-0}" -eq 0 ]; then failed=$((failed + 1)); failures+=("vitest exited $vitest_rc"); fi
+check "ui: build" npm --prefix ui run --silent build
+
+check "rust: cargo fmt --check" cargo fmt --all -- --check
+check "rust: cargo clippy -D warnings" cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+say "rust: build"
+cargo build --workspace --bins --quiet || { failed=$((failed + 1)); failures+=("cargo build"); }
+say "rust: tests (real Secret Service on a private D-Bus session; the window under Xvfb)"
+scripts/with-keyring.sh cargo test --workspace --no-fail-fast 2>&1 | tee "$logs/cargo-test.log"
+cargo_rc=${PIPESTATUS[0]}
+read -r cp cf < <(grep -E '^test result: ' "$logs/cargo-test.log" |
+  sed -E 's/.* ([0-9]+) passed; ([0-9]+) failed.*/\1 \2/' | awk '{p+=$1; f+=$2} END {print p+0, f+0}')
+passed=$((passed + cp)); failed=$((failed + cf))
+[ "$cf" -gt 0 ] && failures+=("cargo test: $cf failed")
+if [ "$cargo_rc" -ne 0 ] && [ "$cf" -eq 0 ]; then failed=$((failed + 1)); failures+=("cargo test exited $cargo_rc (build error?)"); fi
+
+echo
+if [ ${#failures[@]} -gt 0 ]; then
+  echo "failed:"; printf '  - %s\n' "${failures[@]}"
+fi
+rm -rf "$logs"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
