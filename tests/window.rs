@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 
 /// A child process killed (SIGTERM, then SIGKILL) when dropped.
@@ -146,6 +147,19 @@ fn cli() -> PathBuf {
     p
 }
 
+/// What the user sees of an element. (WebKitWebDriver's Get Element Text answers "" for
+/// table rows, so ask the page.)
+async fn inner_text(c: &Client, el: &Element) -> String {
+    let v = c
+        .execute(
+            "return arguments[0].innerText;",
+            vec![serde_json::to_value(el).expect("element ref")],
+        )
+        .await
+        .expect("innerText");
+    v.as_str().unwrap_or_default().to_string()
+}
+
 async fn screenshot(client: &Client, name: &str) {
     if let Ok(dir) = std::env::var("PATCHBAY_SCREENSHOT_DIR") {
         tokio::time::sleep(Duration::from_millis(300)).await;
@@ -166,7 +180,7 @@ async fn the_list_shows_what_the_cli_adds() {
         .for_element(Locator::Css("[data-testid=actions-empty]"))
         .await
         .expect("the empty state invites adding an action");
-    let text = empty.text().await.expect("text");
+    let text = inner_text(c, &empty).await;
     assert!(
         text.contains("Add Custom Action") || text.contains("No actions"),
         "empty state text: {text}"
@@ -210,7 +224,7 @@ async fn the_list_shows_what_the_cli_adds() {
         waited < Duration::from_secs(2),
         "the list refreshed after {waited:?}; expected < 2 s"
     );
-    let row_text = row.text().await.expect("row text");
+    let row_text = inner_text(c, &row).await;
     assert!(
         row_text.contains("mcp.linear.app"),
         "row shows the URL: {row_text}"
@@ -219,9 +233,13 @@ async fn the_list_shows_what_the_cli_adds() {
         .find(Locator::Css("[data-testid=health-badge]"))
         .await
         .expect("health badge");
+    assert_eq!(
+        badge.attr("data-status").await.expect("attr").as_deref(),
+        Some("unknown")
+    );
     assert!(
-        badge.text().await.expect("badge").contains("Unknown"),
-        "a new action's health is Unknown"
+        inner_text(c, &badge).await.contains("Unknown"),
+        "a new action's health reads Unknown"
     );
     assert!(
         c.find(Locator::Css("[data-testid=actions-empty]"))
@@ -283,7 +301,7 @@ async fn the_list_shows_what_the_cli_adds() {
         ))
         .await
         .expect("the HTTP action appears");
-    let text = row.text().await.expect("text");
+    let text = inner_text(c, &row).await;
     assert!(
         text.contains("HTTP") && text.contains("gh-pat"),
         "row shows kind and token: {text}"
