@@ -23,7 +23,6 @@ check() { # check NAME CMD...: a static check counts as one case
 say "setup"
 scripts/setup.sh --test || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
 
-check "bindings: ui/src/bindings exist" test -d ui/src/bindings
 check "ui: typecheck" npm --prefix ui run --silent typecheck
 check "ui: lint (eslint)" npm --prefix ui run --silent lint
 say "ui: unit tests (vitest)"
