@@ -9,13 +9,24 @@ use std::time::{Duration, Instant};
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 
-/// A child process killed (SIGTERM, then SIGKILL) when dropped.
+/// A child process in its own process group; the whole group is stopped (SIGTERM, then
+/// SIGKILL) when dropped, so wrappers take their children with them.
 struct Guard(Child);
+
+impl Guard {
+    fn spawn(cmd: &mut Command, what: &str) -> Guard {
+        use std::os::unix::process::CommandExt;
+        let child = cmd.process_group(0).spawn().unwrap_or_else(|e| {
+            panic!("cannot start {what}: {e} (scripts/setup.sh --test installs it)")
+        });
+        Guard(child)
+    }
+}
 
 impl Drop for Guard {
     fn drop(&mut self) {
-        let pid = self.0.id().to_string();
-        let _ = Command::new("kill").arg("-TERM").arg(&pid).status();
+        let group = format!("-{}", self.0.id());
+        let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
         let deadline = Instant::now() + Duration::from_secs(3);
         while Instant::now() < deadline {
             if let Ok(Some(_)) = self.0.try_wait() {
@@ -23,7 +34,7 @@ impl Drop for Guard {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        let _ = self.0.kill();
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
         let _ = self.0.wait();
     }
 }
@@ -54,21 +65,22 @@ fn display() -> (String, Option<Guard>) {
     {
         return (d, None);
     }
-    let mut child = Command::new("Xvfb")
-        .args([
-            "-displayfd",
-            "1",
-            "-screen",
-            "0",
-            "1280x800x24",
-            "-nolisten",
-            "tcp",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("Xvfb is installed (scripts/setup.sh installs it)");
-    let mut out = child.stdout.take().expect("stdout");
+    let mut xvfb = Guard::spawn(
+        Command::new("Xvfb")
+            .args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                "1280x800x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null()),
+        "Xvfb",
+    );
+    let mut out = xvfb.0.stdout.take().expect("stdout");
     let mut buf = Vec::new();
     let mut byte = [0u8; 1];
     while std::io::Read::read(&mut out, &mut byte)
@@ -79,7 +91,7 @@ fn display() -> (String, Option<Guard>) {
         buf.push(byte[0]);
     }
     let n = String::from_utf8(buf).expect("display number");
-    (format!(":{}", n.trim()), Some(Guard(child)))
+    (format!(":{}", n.trim()), Some(xvfb))
 }
 
 fn tauri_driver() -> PathBuf {
@@ -94,29 +106,57 @@ fn tauri_driver() -> PathBuf {
 
 struct App {
     client: Client,
+    display: String,
     _driver: Guard,
     _xvfb: Option<Guard>,
 }
 
-async fn launch(home: &Path) -> App {
+/// The keychain the app sees.
+#[derive(Clone, Copy, PartialEq)]
+enum Keychain {
+    /// The test run's own (the session `scripts/with-keyring.sh` started around `cargo test`).
+    Shared,
+    /// A private bus and keyring of its own, locked before the app starts.
+    Locked,
+}
+
+async fn launch(home: &Path, keychain: Keychain) -> App {
     let (display, xvfb) = display();
     let port = free_port();
     let native = free_port();
-    let driver = Command::new(tauri_driver())
-        .args([
-            "--port",
-            &port.to_string(),
-            "--native-port",
-            &native.to_string(),
-        ])
-        .env("DISPLAY", &display)
+    let driver_args = [
+        "--port".to_string(),
+        port.to_string(),
+        "--native-port".to_string(),
+        native.to_string(),
+    ];
+    let mut cmd = match keychain {
+        Keychain::Shared => {
+            let mut c = Command::new(tauri_driver());
+            c.args(&driver_args);
+            c
+        }
+        Keychain::Locked => {
+            let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+            let script = format!(
+                "dbus-send --session --print-reply --dest=org.freedesktop.secrets /org/freedesktop/secrets \
+                   org.freedesktop.Secret.Service.Lock array:objpath:/org/freedesktop/secrets/collection/login >/dev/null \
+                 && exec '{}' {}",
+                tauri_driver().display(),
+                driver_args.join(" ")
+            );
+            let mut c = Command::new(root.join("scripts/with-keyring.sh"));
+            c.args(["sh", "-c", &script])
+                .env_remove("PATCHBAY_PRIVATE_BUS");
+            c
+        }
+    };
+    cmd.env("DISPLAY", &display)
         .env("PATCHBAY_HOME", home)
         .env("PATCHBAY_NO_SCHEME_REGISTRATION", "1")
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("tauri-driver is installed (scripts/setup.sh: cargo install tauri-driver)");
-    let driver = Guard(driver);
+        .stderr(Stdio::null());
+    let driver = Guard::spawn(&mut cmd, "tauri-driver");
     wait_for_port(port, "tauri-driver");
     let app = env!("CARGO_BIN_EXE_patchbay-desktop");
     let mut caps = serde_json::Map::new();
@@ -131,6 +171,7 @@ async fn launch(home: &Path) -> App {
         .expect("WebDriver session with the app");
     App {
         client,
+        display: display.clone(),
         _driver: driver,
         _xvfb: xvfb,
     }
@@ -171,7 +212,7 @@ async fn screenshot(client: &Client, name: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_list_shows_what_the_cli_adds() {
     let home = tempfile::tempdir().expect("tempdir");
-    let app = launch(home.path()).await;
+    let app = launch(home.path(), Keychain::Shared).await;
     let c = &app.client;
 
     let empty = c
@@ -313,5 +354,90 @@ async fn the_list_shows_what_the_cli_adds() {
     assert_eq!(rows.len(), 2);
     screenshot(c, "actions-list.png").await;
 
+    // A second launch with an app link is handed to this instance (single instance over
+    // D-Bus) and exits at once instead of opening a second window.
+    let started = Instant::now();
+    let mut second = Command::new(env!("CARGO_BIN_EXE_patchbay-desktop"))
+        .arg("patchbay://actions")
+        .env("PATCHBAY_HOME", home.path())
+        .env("PATCHBAY_NO_SCHEME_REGISTRATION", "1")
+        .env("DISPLAY", &app.display)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("second launch");
+    let status = loop {
+        if let Some(s) = second.try_wait().expect("wait") {
+            break s;
+        }
+        if started.elapsed() > Duration::from_secs(10) {
+            let _ = second.kill();
+            panic!("the second launch did not hand over and exit within 10 s");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(
+        status.success(),
+        "the second launch exits cleanly: {status}"
+    );
+    assert_eq!(
+        c.windows().await.expect("windows").len(),
+        1,
+        "still one window"
+    );
+    let hash = c
+        .execute("return window.location.hash;", vec![])
+        .await
+        .expect("hash");
+    assert_eq!(
+        hash.as_str(),
+        Some("#/actions"),
+        "the link routed the window"
+    );
+
+    app.client.clone().close().await.expect("close the session");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_locked_keychain_shows_a_banner_and_still_the_list() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let out = Command::new(cli())
+        .args([
+            "action",
+            "add",
+            "sentry",
+            "--url",
+            "https://mcp.sentry.dev/mcp",
+            "--auth",
+            "oauth",
+        ])
+        .env("PATCHBAY_HOME", home.path())
+        .output()
+        .expect("run the CLI");
+    assert!(
+        out.status.success(),
+        "CLI add failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let app = launch(home.path(), Keychain::Locked).await;
+    let c = &app.client;
+    let banner = c
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("[data-testid=vault-banner]"))
+        .await
+        .expect("a banner says the keychain is locked");
+    let text = inner_text(c, &banner).await;
+    assert!(
+        text.to_lowercase().contains("locked"),
+        "banner text: {text}"
+    );
+    assert!(text.contains("unlock"), "the banner names the fix: {text}");
+    c.wait()
+        .at_most(Duration::from_secs(5))
+        .for_element(Locator::Css("[data-testid=action-row][data-name=sentry]"))
+        .await
+        .expect("the list still shows");
+    screenshot(c, "keychain-locked.png").await;
     app.client.clone().close().await.expect("close the session");
 }

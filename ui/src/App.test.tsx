@@ -2,7 +2,7 @@ import { act, screen, waitFor, within } from "@testing-library/react";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
 import type * as ipc from "./ipc";
-import { appStatus, IpcError, listActions, onDataChanged } from "./ipc";
+import { appStatus, IpcError, listActions, onDataChanged, onDeepLink } from "./ipc";
 import { ADD_ACTION_COMMAND } from "./screens/actions/ActionsStates";
 import { makeAction, makeHealth, makeStatus } from "./test/fixtures";
 import { renderApp } from "./test/render";
@@ -12,13 +12,16 @@ vi.mock("./ipc", async (importOriginal) => ({
   listActions: vi.fn(),
   appStatus: vi.fn(),
   onDataChanged: vi.fn(),
+  onDeepLink: vi.fn(),
 }));
 
 const listActionsMock = vi.mocked(listActions);
 const appStatusMock = vi.mocked(appStatus);
 const onDataChangedMock = vi.mocked(onDataChanged);
+const onDeepLinkMock = vi.mocked(onDeepLink);
 
 let emitDataChanged: () => void;
+let emitDeepLink: (url: string) => void;
 let unlisten: ReturnType<typeof vi.fn<() => void>>;
 
 beforeEach(() => {
@@ -31,6 +34,13 @@ beforeEach(() => {
   onDataChangedMock.mockReset().mockImplementation((cb) => {
     emitDataChanged = cb;
     return Promise.resolve(unlisten);
+  });
+  emitDeepLink = () => {
+    throw new Error("onDeepLink was never subscribed");
+  };
+  onDeepLinkMock.mockReset().mockImplementation((cb) => {
+    emitDeepLink = cb;
+    return Promise.resolve(() => {});
   });
 });
 
@@ -311,5 +321,18 @@ describe("db-changed", () => {
     expect(unlisten).not.toHaveBeenCalled();
     unmount();
     expect(unlisten).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe("app links", () => {
+  it("a patchbay://<screen> link opens that screen; others are ignored", async () => {
+    window.location.hash = "#/nowhere";
+    renderApp();
+    await screen.findByTestId("actions-empty");
+    await waitFor(() => expect(onDeepLinkMock).toHaveBeenCalledTimes(1));
+    act(() => emitDeepLink("patchbay://unknown-screen"));
+    expect(window.location.hash).toBe("#/nowhere");
+    act(() => emitDeepLink("patchbay://actions"));
+    expect(window.location.hash).toBe("#/actions");
   });
 });

@@ -1,6 +1,7 @@
 import { Sidebar } from "./components/Sidebar";
 import { VaultBanner } from "./components/VaultBanner";
 import { useDataChangedSync } from "./data/useDataChangedSync";
+import { useDeepLinkRouting } from "./data/useDeepLinkRouting";
 import { useHashRoute } from "./lib/useHashRoute";
 import { SCREENS } from "./screens";
 
@@ -11,6 +12,7 @@ const SCREEN_IDS = SCREENS.map((s) => s.id);
 /** App shell: sidebar + content. Expects a QueryClientProvider above it. */
 export function App() {
   useDataChangedSync();
+  useDeepLinkRouting(SCREEN_IDS);
   const activeId = useHashRoute(SCREEN_IDS, SCREENS[0].id);
   const screen = SCREENS.find((s) => s.id === activeId) ?? SCREENS[0];
   const Screen = screen.component;

@@ -114,3 +114,16 @@ export async function onDataChanged(cb: () => void): Promise<() => void> {
   if (mockScenario() !== null) return () => {};
   return listen(DATA_CHANGED_EVENT, () => cb());
 }
+
+/** Event carrying a `patchbay://…` (or `dev.patchbay.app:…`) URL the app was opened with. */
+export const DEEP_LINK_EVENT = "deep-link";
+
+/**
+ * Calls `cb` with each app link the OS hands to the running app (a second
+ * launch is forwarded here by the single-instance plugin). Resolves to an
+ * unlisten function.
+ */
+export async function onDeepLink(cb: (url: string) => void): Promise<() => void> {
+  if (mockScenario() !== null) return () => {};
+  return listen<string>(DEEP_LINK_EVENT, (event) => cb(event.payload));
+}

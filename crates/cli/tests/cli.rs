@@ -620,6 +620,19 @@ fn bad_input_is_exit_1_with_a_hint_and_changes_nothing() {
             ],
             "unsupported scheme",
         ),
+        (
+            &[
+                "action",
+                "add",
+                "x",
+                "--url",
+                "https://x.example/api",
+                "--http",
+                "--auth",
+                "oauth",
+            ],
+            "needs its authorization URL and token URL",
+        ),
         (&["action", "show", "missing"], "action 'missing' not found"),
         (
             &["action", "enable", "missing"],

@@ -476,6 +476,7 @@ impl Patchbay {
         };
         let (oauth, has_secret) = if spec == AuthSpec::OAuth {
             let (s, has) = merge_oauth(OAuthSettings::default(), &input.oauth, false, false)?;
+            require_endpoints_for_http(kind, &s)?;
             (Some(s), has)
         } else {
             if !input.oauth.is_empty() {
@@ -566,6 +567,7 @@ impl Patchbay {
                 .unwrap_or_default();
             let had = current.oauth.as_ref().is_some_and(|o| o.client_secret_set);
             let (s, has) = merge_oauth(base, &patch.oauth, had, patch.clear_client_secret)?;
+            require_endpoints_for_http(current.kind, &s)?;
             (Some(s), has)
         } else {
             if oauth_touched {
@@ -724,6 +726,18 @@ impl Patchbay {
             _ => Ok(None),
         }
     }
+}
+
+/// MCP servers publish their OAuth endpoints (discovery); a plain HTTP endpoint does not,
+/// so an HTTP action's own OAuth client needs them spelled out.
+fn require_endpoints_for_http(kind: ActionKind, s: &OAuthSettings) -> Result<()> {
+    if kind == ActionKind::Http && (s.authorization_url.is_none() || s.token_url.is_none()) {
+        return Err(Error::invalid_with_hint(
+            "OAuth on an HTTP action needs its authorization URL and token URL (only MCP servers publish them for discovery)",
+            "add --authorization-url and --token-url, or use a reusable connection with --auth connection:NAME",
+        ));
+    }
+    Ok(())
 }
 
 fn oauth_only_error() -> Error {

@@ -186,9 +186,23 @@ impl Vault {
                 } else {
                     VaultState::Unavailable
                 };
+                // What to do first, then what the keychain said.
+                let detail = match &e {
+                    Error::VaultLocked { detail } | Error::VaultUnavailable { detail } => {
+                        detail.clone()
+                    }
+                    other => other.to_string(),
+                };
                 let message = match e.hint() {
-                    Some(h) => format!("{e}; {h}"),
-                    None => e.to_string(),
+                    Some(h) => {
+                        let mut chars = h.chars();
+                        let first: String = chars
+                            .next()
+                            .map(|c| c.to_uppercase().collect())
+                            .unwrap_or_default();
+                        format!("{first}{}. Details: {detail}", chars.as_str())
+                    }
+                    None => format!("Details: {detail}"),
                 };
                 VaultStatus {
                     state,
