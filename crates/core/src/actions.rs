@@ -5,7 +5,6 @@ use rusqlite::{OptionalExtension, Row, Transaction, params};
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 
-use crate::Patchbay;
 use crate::error::{Error, Kind, Result};
 use crate::model::{
     ActionKind, ActionView, AuthRef, AuthSpec, AuthType, Header, Health, HealthStatus,
@@ -13,6 +12,7 @@ use crate::model::{
 };
 use crate::validate;
 use crate::vault::keys;
+use crate::{Entries, Patchbay};
 
 /// The request settings of an HTTP action, as typed.
 #[derive(Debug, Default, Clone)]
@@ -493,7 +493,7 @@ impl Patchbay {
             .into_iter()
             .map(|s| (keys::action_client_secret(&id), s))
             .collect();
-        self.write_with_secrets(&secrets, |tx| {
+        self.write_with_secrets(Entries::New, &secrets, |tx| {
             ensure_name_free(tx, &name, None)?;
             let auth = resolve_auth(tx, &spec)?;
             tx.execute(
@@ -619,7 +619,7 @@ impl Patchbay {
         let now = self.now();
         let id = current.id.clone();
         let final_name = new_name.clone().unwrap_or_else(|| current.name.clone());
-        let view = self.write_with_secrets(&secrets, |tx| {
+        let view = self.write_with_secrets(Entries::MayExist, &secrets, |tx| {
             if let Some(n) = &new_name {
                 ensure_name_free(tx, n, Some(&id))?;
             }

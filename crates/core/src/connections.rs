@@ -4,12 +4,12 @@
 use rusqlite::{OptionalExtension, Row, params};
 use secrecy::SecretString;
 
-use crate::Patchbay;
 use crate::actions::client_id;
 use crate::error::{Error, Kind, Result};
 use crate::model::{ConnectionView, TokenAuthMethod};
 use crate::validate;
 use crate::vault::keys;
+use crate::{Entries, Patchbay};
 
 #[derive(Debug, Default)]
 pub struct NewConnection {
@@ -231,7 +231,7 @@ impl Patchbay {
             .into_iter()
             .map(|s| (keys::connection_client_secret(&id), s))
             .collect();
-        self.write_with_secrets(&secrets, |tx| {
+        self.write_with_secrets(Entries::New, &secrets, |tx| {
             ensure_name_free(tx, &name, None)?;
             tx.execute(
                 "INSERT INTO connections (id, name, provider, client_id, has_client_secret, authorization_url,
@@ -319,7 +319,7 @@ impl Patchbay {
             .collect();
         let final_name = new_name.clone().unwrap_or(cur.name.clone());
         let now = self.now();
-        let view = self.write_with_secrets(&secrets, |tx| {
+        let view = self.write_with_secrets(Entries::MayExist, &secrets, |tx| {
             if let Some(n) = &new_name {
                 ensure_name_free(tx, n, Some(&cur.id))?;
             }

@@ -27,6 +27,13 @@ use secrecy::SecretString as Secret;
 use store::Store;
 use vault::Vault;
 
+/// Whether the vault entries a write sets may already exist (edits) or are new (adds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Entries {
+    New,
+    MayExist,
+}
+
 /// The context every operation runs against.
 #[derive(Debug)]
 pub struct Patchbay {
@@ -108,17 +115,22 @@ impl Patchbay {
     /// (restoring what was there before), so a failure never leaves a half-saved thing.
     pub(crate) fn write_with_secrets<T>(
         &self,
+        entries: Entries,
         secrets: &[(String, Secret)],
         db: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
     ) -> Result<T> {
         let mut undo: Vec<(&str, Option<Secret>)> = Vec::with_capacity(secrets.len());
         for (key, value) in secrets {
-            let prev = match self.vault.get(key) {
-                Ok(p) => p,
-                Err(e) => {
-                    self.restore(undo);
-                    return Err(e);
-                }
+            let prev = match entries {
+                // Keys of a row being created name its fresh id: nothing to restore.
+                Entries::New => None,
+                Entries::MayExist => match self.vault.get(key) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        self.restore(undo);
+                        return Err(e);
+                    }
+                },
             };
             if let Err(e) = self.vault.set(key, value) {
                 self.restore(undo);

@@ -6,7 +6,6 @@ use rusqlite::{OptionalExtension, Row, params};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
-use crate::Patchbay;
 use crate::connections::users;
 use crate::error::{Error, Kind, Result};
 use crate::model::{
@@ -14,6 +13,7 @@ use crate::model::{
 };
 use crate::validate::{self, printable};
 use crate::vault::keys;
+use crate::{Entries, Patchbay};
 
 #[derive(Debug)]
 pub struct NewTextToken {
@@ -248,7 +248,7 @@ impl Patchbay {
         let id = uuid::Uuid::new_v4().to_string();
         let now = self.now();
         let description = description(input.description);
-        self.write_with_secrets(&[(keys::token_value(&id), input.value)], |tx| {
+        self.write_with_secrets(Entries::New, &[(keys::token_value(&id), input.value)], |tx| {
             ensure_name_free(tx, &name, None)?;
             tx.execute(
                 "INSERT INTO tokens (id, name, kind, description, prefix, header_name, created_at, updated_at)
@@ -360,7 +360,7 @@ impl Patchbay {
             .map_err(|e| Error::Internal(format!("cannot encode request: {e}")))?;
         let now = self.now();
         let description = description(input.description);
-        self.write_with_secrets(&secrets, |tx| {
+        self.write_with_secrets(Entries::New, &secrets, |tx| {
             ensure_name_free(tx, &name, None)?;
             tx.execute(
                 "INSERT INTO tokens (id, name, kind, description, prefix, header_name, request, token_path, created_at, updated_at)
@@ -409,7 +409,7 @@ impl Patchbay {
             .unwrap_or(cur.description.clone());
         let final_name = new_name.clone().unwrap_or(cur.name.clone());
         let now = self.now();
-        self.write_with_secrets(&secrets, |tx| {
+        self.write_with_secrets(Entries::MayExist, &secrets, |tx| {
             if let Some(n) = &new_name {
                 ensure_name_free(tx, n, Some(&cur.id))?;
             }

@@ -23,7 +23,9 @@ pub fn name(kind: &str, value: &str) -> Result<String> {
 }
 
 /// An endpoint URL: `https`, or `http` only on a loopback host; no credentials in it.
-pub fn url(field: &str, value: &str) -> Result<Url> {
+/// Returns the URL exactly as given (trimmed): `url::Url` would add a `/` to a bare origin,
+/// and an MCP server's resource identifier must be compared exactly as published.
+pub fn url(field: &str, value: &str) -> Result<String> {
     let trimmed = value.trim();
     let parsed = Url::parse(trimmed).map_err(|e| {
         Error::invalid_with_hint(
@@ -38,8 +40,8 @@ pub fn url(field: &str, value: &str) -> Result<Url> {
         ));
     }
     match parsed.scheme() {
-        "https" if parsed.host().is_some() => Ok(parsed),
-        "http" if is_loopback(&parsed) => Ok(parsed),
+        "https" if parsed.host().is_some() => Ok(trimmed.to_string()),
+        "http" if is_loopback(&parsed) => Ok(trimmed.to_string()),
         "http" => Err(Error::invalid_with_hint(
             format!(
                 "{field} must use https (plain http is allowed only on 127.0.0.1, [::1] or localhost)"
@@ -234,6 +236,11 @@ mod tests {
     #[test]
     fn urls_need_https_except_on_loopback() {
         assert!(url("URL", "https://mcp.example.com/mcp").is_ok());
+        assert_eq!(
+            url("URL", " https://mcp.example.com ").expect("valid"),
+            "https://mcp.example.com",
+            "kept as typed, no '/' added"
+        );
         assert!(url("URL", "http://127.0.0.1:8080/mcp").is_ok());
         assert!(url("URL", "http://localhost:3000").is_ok());
         assert!(url("URL", "http://[::1]:3000/").is_ok());

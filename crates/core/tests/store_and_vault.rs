@@ -330,3 +330,36 @@ fn concurrent_writers_from_two_handles_all_land() {
     let pb = Patchbay::open(&path).expect("open");
     assert_eq!(pb.list_actions().expect("list").len(), 40);
 }
+
+#[test]
+fn a_failed_edit_restores_the_previous_secret() {
+    let p = profile();
+    for name in ["one", "two"] {
+        p.pb.add_text_token(NewTextToken {
+            name: name.into(),
+            description: None,
+            value: secret(&format!("{name}-value")),
+            prefix: None,
+            header_name: "X-Key".into(),
+        })
+        .expect("saved");
+    }
+    // A new value and a rename onto a taken name: the DB refuses after the vault write.
+    let err =
+        p.pb.edit_token(
+            "one",
+            patchbay_core::tokens::TokenPatch {
+                rename: Some("TWO".into()),
+                value: Some(secret("replacement")),
+                ..Default::default()
+            },
+        )
+        .expect_err("name taken");
+    assert!(matches!(err, Error::Conflict { .. }), "{err}");
+    let t = p.pb.get_token("one").expect("unchanged");
+    assert_eq!(
+        p.pb.text_token_header(&t).expect("value").1.expose_secret(),
+        "one-value",
+        "the old value is back in the keychain"
+    );
+}
