@@ -1,7 +1,8 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { useEffect } from "react";
+import { useCallback } from "react";
 
 import { onDataChanged } from "../ipc";
+import { useBackendEvent } from "../lib/useBackendEvent";
 
 /**
  * Subscribes once to the backend's `db-changed` event and invalidates every
@@ -10,26 +11,8 @@ import { onDataChanged } from "../ipc";
  */
 export function useDataChangedSync(): void {
   const queryClient = useQueryClient();
-
-  useEffect(() => {
-    let disposed = false;
-    let unlisten: (() => void) | undefined;
-
-    onDataChanged(() => {
-      void queryClient.invalidateQueries();
-    }).then(
-      (fn) => {
-        if (disposed) fn();
-        else unlisten = fn;
-      },
-      (error: unknown) => {
-        console.error("Could not subscribe to data changes", error);
-      },
-    );
-
-    return () => {
-      disposed = true;
-      unlisten?.();
-    };
+  const refetchAll = useCallback(() => {
+    void queryClient.invalidateQueries();
   }, [queryClient]);
+  useBackendEvent<void>(onDataChanged, refetchAll, "data changes");
 }
