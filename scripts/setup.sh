@@ -42,10 +42,14 @@ if [ $with_tests = 1 ]; then
   fi
 fi
 
-# --- npm packages for the UI -----------------------------------------------------------
-stamp=ui/node_modules/.patchbay-lock
-if ! cmp -s ui/package-lock.json "$stamp" 2>/dev/null; then
-  say "installing the UI's npm packages (npm ci)"
-  (cd ui && npm ci --no-audit --no-fund --loglevel=error)
-  cp ui/package-lock.json "$stamp"
-fi
+# --- npm packages: the UI, and (for tests) the OAuth + MCP test servers -------------------
+npm_ci() { # npm_ci DIR: `npm ci` when its lock file changed since the last install
+  local stamp="$1/node_modules/.patchbay-lock"
+  if ! cmp -s "$1/package-lock.json" "$stamp" 2>/dev/null; then
+    say "installing npm packages in $1 (npm ci)"
+    (cd "$1" && npm ci --no-audit --no-fund --loglevel=error)
+    cp "$1/package-lock.json" "$stamp"
+  fi
+}
+npm_ci ui
+[ $with_tests = 1 ] && npm_ci tests/servers

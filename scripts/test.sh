@@ -36,6 +36,17 @@ fi
 if [ $vitest_rc -ne 0 ] && [ "${vf:-0}" -eq 0 ]; then failed=$((failed + 1)); failures+=("vitest exited $vitest_rc"); fi
 check "ui: build" npm --prefix ui run --silent build
 
+say "test servers: oidc-provider + MCP SDK on 127.0.0.1 (node --test)"
+(cd tests/servers && node --test --test-concurrency=1 --test-timeout=60000 \
+  --test-reporter=spec --test-reporter-destination=stdout \
+  --test-reporter=tap --test-reporter-destination="$logs/servers.tap" test/)
+servers_rc=$?
+sp=$(grep -E '^# pass [0-9]+' "$logs/servers.tap" 2>/dev/null | awk '{print $3}' | tail -1)
+sf=$(grep -E '^# fail [0-9]+' "$logs/servers.tap" 2>/dev/null | awk '{print $3}' | tail -1)
+passed=$((passed + ${sp:-0})); failed=$((failed + ${sf:-0}))
+[ "${sf:-0}" -gt 0 ] && failures+=("test servers: $sf failed")
+if [ $servers_rc -ne 0 ] && [ "${sf:-0}" -eq 0 ]; then failed=$((failed + 1)); failures+=("test servers exited $servers_rc"); fi
+
 check "rust: cargo fmt --check" cargo fmt --all -- --check
 check "rust: cargo clippy -D warnings" cargo clippy --workspace --all-targets --quiet -- -D warnings
 

@@ -1,0 +1,459 @@
+#!/usr/bin/env node
+// OAuth 2.1 / OpenID Connect authorization server for Patchbay's integration
+// tests: oidc-provider, configured by us. See README.md for every knob.
+import './lib/stdio-guard.mjs';
+
+import { createServer } from 'node:http';
+import { generateKeyPair, randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
+
+import {
+  createStats, htmlEscape, installLifecycle, isHttpUrl, listen, loadConfig, log,
+  printReady, readBody, sendJson, fail,
+} from './lib/common.mjs';
+
+// Startup time matters (2-core CI): the RSA key is generated on the libuv
+// thread pool while oidc-provider (the slow import) loads on the main thread.
+const keyPairPromise = promisify(generateKeyPair)('rsa', { modulusLength: 2048 });
+const { default: Provider, errors } = await import('oidc-provider');
+
+const NAME = 'auth-server';
+const startedAt = Date.now();
+
+const cfg = loadConfig(NAME, 'AUTH_SERVER_CONFIG', {
+  port: 0,
+  issuerPath: '',
+  metadata: 'both',
+  advertiseS256: true,
+  dcr: true,
+  clients: [],
+  accessTokenTtl: 3600,
+  refreshTokens: true,
+  allowedResources: null,
+  strictClientAuth: true,
+  scopes: [],
+  users: [],
+});
+
+// ---- validate configuration ------------------------------------------------
+if (!['both', 'openid-only', 'oauth-only'].includes(cfg.metadata)) {
+  fail(NAME, `metadata must be "both", "openid-only" or "oauth-only", got ${JSON.stringify(cfg.metadata)}`);
+}
+if (![true, false, 'forbidden'].includes(cfg.dcr)) {
+  fail(NAME, `dcr must be true, false or "forbidden", got ${JSON.stringify(cfg.dcr)}`);
+}
+let issuerPath = String(cfg.issuerPath ?? '');
+if (issuerPath === '/') issuerPath = '';
+if (issuerPath && (!issuerPath.startsWith('/') || issuerPath.endsWith('/') || /[?#]/.test(issuerPath))) {
+  fail(NAME, `issuerPath must look like "/tenant/acme" (leading slash, no trailing slash), got ${JSON.stringify(cfg.issuerPath)}`);
+}
+if (!Number.isInteger(cfg.accessTokenTtl) || cfg.accessTokenTtl <= 0) {
+  fail(NAME, 'accessTokenTtl must be a positive integer (seconds)');
+}
+if (cfg.allowedResources !== null && !Array.isArray(cfg.allowedResources)) {
+  fail(NAME, 'allowedResources must be an array of resource URLs');
+}
+if (!Array.isArray(cfg.scopes) || !Array.isArray(cfg.users) || !Array.isArray(cfg.clients)) {
+  fail(NAME, 'scopes, users and clients must be arrays');
+}
+
+// ---- scopes ----------------------------------------------------------------
+// Every non-OpenID scope is a resource-server scope, granted per resource
+// indicator (RFC 8707) and put into the resource's JWT access token.
+const OIDC_SCOPES = ['openid', 'email', 'profile', 'offline_access'];
+const RESOURCE_SCOPES = [...new Set(['mcp:read', 'mcp:write', ...cfg.scopes.filter((s) => !OIDC_SCOPES.includes(s))])];
+const SCOPES_SUPPORTED = [...OIDC_SCOPES, ...RESOURCE_SCOPES];
+
+// ---- users -------------------------------------------------------------------
+const accounts = new Map(); // sub -> account
+const byEmail = new Map(); // lower-case email -> account
+function addUser(u) {
+  const email = typeof u === 'string' ? u : u.email;
+  if (!email || !email.includes('@')) fail(NAME, `users: invalid email ${JSON.stringify(u)}`);
+  const sub = (typeof u === 'object' && u.sub) || email.split('@')[0];
+  const name = (typeof u === 'object' && u.name) || sub;
+  const account = { sub, email, email_verified: true, name };
+  accounts.set(sub, account);
+  byEmail.set(email.toLowerCase(), account);
+}
+addUser({ email: 'alice@example.com', sub: 'alice', name: 'Alice Example' });
+for (const u of cfg.users) addUser(u);
+
+// ---- pre-registered clients -------------------------------------------------
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+const clients = cfg.clients.map((c) => {
+  if (!c || !c.client_id || !Array.isArray(c.redirect_uris)) {
+    fail(NAME, `clients: each needs client_id and redirect_uris: ${JSON.stringify(c)}`);
+  }
+  const allLoopback = c.redirect_uris.every((u) => {
+    const p = URL.parse(u);
+    return p && p.protocol === 'http:' && LOOPBACK_HOSTS.has(p.hostname);
+  });
+  return {
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    // native => any loopback port is accepted at /auth (RFC 8252 section 7.3)
+    application_type: allLoopback ? 'native' : 'web',
+    token_endpoint_auth_method: c.client_secret ? 'client_secret_basic' : 'none',
+    ...c,
+  };
+});
+
+// ---- server + provider -------------------------------------------------------
+const stats = createStats();
+const server = createServer();
+let port;
+try {
+  port = await listen(server, cfg.port);
+} catch (err) {
+  fail(NAME, `cannot listen on 127.0.0.1:${cfg.port}: ${err.message}`, 1);
+}
+const origin = `http://127.0.0.1:${port}`;
+const issuer = `${origin}${issuerPath}`;
+
+const { privateKey } = await keyPairPromise;
+const signingJwk = { ...privateKey.export({ format: 'jwk' }), use: 'sig', alg: 'RS256', kid: randomBytes(8).toString('hex') };
+
+const provider = new Provider(issuer, {
+  clients,
+  jwks: { keys: [signingJwk] },
+  cookies: { keys: [randomBytes(32).toString('hex')] },
+  // The resource scopes are listed here too: oidc-provider validates a
+  // registration's `scope` (which MCP clients send) against this list.
+  scopes: SCOPES_SUPPORTED,
+  claims: {
+    openid: ['sub'],
+    email: ['email', 'email_verified'],
+    profile: ['name'],
+  },
+  // Put scope-requested claims into the id_token too (not only into userinfo).
+  conformIdTokenClaims: false,
+  responseTypes: ['code'],
+  clientDefaults: {
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    token_endpoint_auth_method: 'client_secret_basic',
+    id_token_signed_response_alg: 'RS256',
+  },
+  pkce: { required: () => true }, // S256 is the only method oidc-provider v9 supports
+  features: {
+    devInteractions: { enabled: false },
+    registration: { enabled: cfg.dcr !== false, initialAccessToken: false },
+    revocation: { enabled: true },
+    introspection: { enabled: true },
+    userinfo: { enabled: true },
+    resourceIndicators: {
+      enabled: true,
+      defaultResource: async (_ctx, _client, oneOf) => oneOf ?? undefined,
+      useGrantedResource: async () => false,
+      getResourceServerInfo: async (_ctx, resourceIndicator) => {
+        if (!isHttpUrl(resourceIndicator)) {
+          throw new errors.InvalidTarget('resource must be an absolute http(s) URL');
+        }
+        if (cfg.allowedResources && !cfg.allowedResources.includes(resourceIndicator)) {
+          throw new errors.InvalidTarget(`resource ${resourceIndicator} is not served by this authorization server`);
+        }
+        return {
+          scope: RESOURCE_SCOPES.join(' '),
+          audience: resourceIndicator,
+          accessTokenTTL: cfg.accessTokenTtl,
+          accessTokenFormat: 'jwt',
+          jwt: { sign: { alg: 'RS256' } },
+        };
+      },
+    },
+  },
+  findAccount: async (_ctx, sub) => {
+    const account = accounts.get(sub);
+    if (!account) return undefined;
+    return {
+      accountId: sub,
+      claims: async () => ({ ...account }),
+    };
+  },
+  issueRefreshToken: async (_ctx, client) => cfg.refreshTokens && client.grantTypeAllowed('refresh_token'),
+  rotateRefreshToken: () => true,
+  expiresWithSession: async () => false,
+  ttl: {
+    AccessToken: cfg.accessTokenTtl,
+    AuthorizationCode: 60,
+    ClientCredentials: cfg.accessTokenTtl,
+    IdToken: 3600,
+    RefreshToken: 24 * 3600,
+    Interaction: 600,
+    Session: 24 * 3600,
+    Grant: 24 * 3600,
+  },
+  interactions: {
+    url: async (_ctx, interaction) => `${issuerPath}/interaction/${interaction.uid}`,
+  },
+  renderError: async (ctx, out) => {
+    ctx.type = 'html';
+    ctx.body = page('Error', `<h1>Error</h1>${Object.entries(out)
+      .map(([k, v]) => `<p><strong>${htmlEscape(k)}</strong>: <span class="${htmlEscape(k)}">${htmlEscape(v)}</span></p>`).join('')}`);
+  },
+});
+
+provider.on('server_error', (_ctx, err) => log(NAME, 'server_error', err));
+
+// Post-process the discovery document (used for both the OpenID and the
+// RFC 8414 document).
+provider.use(async (ctx, next) => {
+  await next();
+  if (ctx.oidc?.route === 'discovery' && ctx.status === 200 && ctx.body) {
+    ctx.body.issuer = issuer;
+    ctx.body.scopes_supported = SCOPES_SUPPORTED;
+    ctx.body.authorization_response_iss_parameter_supported = true;
+    if (!cfg.advertiseS256) delete ctx.body.code_challenge_methods_supported;
+  }
+});
+
+// ---- our own interaction pages ------------------------------------------------
+function page(title, body) {
+  return `<!doctype html>
+<html><head><meta charset="utf-8"><title>${htmlEscape(title)}</title></head>
+<body>
+${body}
+</body></html>`;
+}
+
+function sendHtml(res, status, html) {
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(html),
+  });
+  res.end(html);
+}
+
+function loginPage(uid, details, error) {
+  const hint = details.params.login_hint || '';
+  return page('Sign in', `<h1>Sign in</h1>
+<p>Client <code class="client_id">${htmlEscape(details.params.client_id)}</code> asks you to sign in.</p>
+${error ? `<p class="error">${htmlEscape(error)}</p>` : ''}
+<form id="login" method="post" action="${issuerPath}/interaction/${htmlEscape(uid)}/login">
+  <label>Email <input type="email" name="email" value="${htmlEscape(hint)}" autofocus></label>
+  <label>Password <input type="password" name="password"></label>
+  <button type="submit">Sign in</button>
+</form>
+<form id="deny" method="post" action="${issuerPath}/interaction/${htmlEscape(uid)}/abort">
+  <button type="submit">Deny</button>
+</form>`);
+}
+
+function consentPage(uid, details) {
+  const d = details.prompt.details;
+  const oidcScopes = d.missingOIDCScope ?? [];
+  const resourceScopes = Object.entries(d.missingResourceScopes ?? {});
+  return page('Authorize', `<h1>Authorize</h1>
+<p>Client <code class="client_id">${htmlEscape(details.params.client_id)}</code> wants access as
+<code class="account">${htmlEscape(details.session?.accountId)}</code>.</p>
+<ul>
+${oidcScopes.map((s) => `<li>scope <code>${htmlEscape(s)}</code></li>`).join('\n')}
+${resourceScopes.map(([r, s]) => `<li>resource <code class="resource">${htmlEscape(r)}</code>: ${s.map((x) => `<code>${htmlEscape(x)}</code>`).join(' ')}</li>`).join('\n')}
+</ul>
+<form id="approve" method="post" action="${issuerPath}/interaction/${htmlEscape(uid)}/confirm">
+  <button type="submit">Allow</button>
+</form>
+<form id="deny" method="post" action="${issuerPath}/interaction/${htmlEscape(uid)}/abort">
+  <button type="submit">Deny</button>
+</form>`);
+}
+
+async function handleInteraction(req, res, uid, action) {
+  let details;
+  try {
+    details = await provider.interactionDetails(req, res);
+  } catch (err) {
+    sendHtml(res, 400, page('Error', `<h1>Error</h1><p class="error">${htmlEscape(err.error || err.message)}: ${htmlEscape(err.error_description || '')}</p>`));
+    return;
+  }
+  if (details.uid !== uid) {
+    sendHtml(res, 400, page('Error', '<h1>Error</h1><p class="error">interaction mismatch</p>'));
+    return;
+  }
+  const { prompt } = details;
+
+  if (req.method === 'GET' && !action) {
+    if (prompt.name === 'login') sendHtml(res, 200, loginPage(uid, details));
+    else if (prompt.name === 'consent') sendHtml(res, 200, consentPage(uid, details));
+    else sendHtml(res, 400, page('Error', `<p class="error">unknown prompt ${htmlEscape(prompt.name)}</p>`));
+    return;
+  }
+  if (req.method !== 'POST' || !action) {
+    sendHtml(res, 405, page('Error', '<p class="error">method not allowed</p>'));
+    return;
+  }
+  const form = new URLSearchParams(await readBody(req));
+
+  if (action === 'abort') {
+    log(NAME, `interaction ${uid}: denied by the user`);
+    await provider.interactionFinished(req, res, {
+      error: 'access_denied',
+      error_description: 'End-User denied the authorization request',
+    }, { mergeWithLastSubmission: false });
+    return;
+  }
+
+  if (action === 'login') {
+    if (prompt.name !== 'login') {
+      sendHtml(res, 400, page('Error', '<p class="error">not a login prompt</p>'));
+      return;
+    }
+    const account = byEmail.get(String(form.get('email') ?? '').trim().toLowerCase());
+    if (!account) {
+      sendHtml(res, 200, loginPage(uid, details, 'unknown user'));
+      return;
+    }
+    log(NAME, `interaction ${uid}: logged in as ${account.sub}`);
+    await provider.interactionFinished(req, res, {
+      login: { accountId: account.sub },
+    }, { mergeWithLastSubmission: false });
+    return;
+  }
+
+  if (action === 'confirm') {
+    if (prompt.name !== 'consent') {
+      sendHtml(res, 400, page('Error', '<p class="error">not a consent prompt</p>'));
+      return;
+    }
+    const { params, session } = details;
+    const d = prompt.details;
+    const grant = details.grantId
+      ? await provider.Grant.find(details.grantId)
+      : new provider.Grant({ accountId: session.accountId, clientId: params.client_id });
+    if (d.missingOIDCScope) grant.addOIDCScope(d.missingOIDCScope.join(' '));
+    if (d.missingOIDCClaims) grant.addOIDCClaims(d.missingOIDCClaims);
+    for (const [indicator, scopes] of Object.entries(d.missingResourceScopes ?? {})) {
+      grant.addResourceScope(indicator, scopes.join(' '));
+    }
+    const grantId = await grant.save();
+    const consent = {};
+    if (!details.grantId) consent.grantId = grantId;
+    log(NAME, `interaction ${uid}: consent given`);
+    await provider.interactionFinished(req, res, { consent }, { mergeWithLastSubmission: true });
+    return;
+  }
+  sendHtml(res, 404, page('Not found', '<p>not found</p>'));
+}
+
+// ---- routing -------------------------------------------------------------------
+const providerCallback = provider.callback();
+const RFC8414_PATH = `/.well-known/oauth-authorization-server${issuerPath}`;
+const DCR_FORBIDDEN = {
+  error: 'access_denied',
+  error_description: 'dynamic client registration is restricted to allow-listed clients',
+};
+
+// oidc-provider treats client_secret_basic and client_secret_post as
+// interchangeable for a client registered with either. Real servers differ;
+// by default we refuse the method the client did NOT register, so a client
+// that ignores its registration fails here. The body is read here and handed
+// to oidc-provider as req.body (its documented fallback for parsed bodies).
+const CLIENT_AUTH_PATHS = new Set(['/token', '/token/revocation', '/token/introspection']);
+async function enforceRegisteredAuthMethod(req, res) {
+  const raw = await readBody(req, 56 * 1024);
+  req.body = Buffer.from(raw);
+  const form = new URLSearchParams(raw);
+  let used;
+  let clientId = form.get('client_id');
+  if (form.get('client_secret')) used = 'client_secret_post';
+  else if (/^basic /i.test(req.headers.authorization ?? '')) {
+    used = 'client_secret_basic';
+    try {
+      const decoded = Buffer.from(req.headers.authorization.slice(6).trim(), 'base64').toString('utf8');
+      clientId = decodeURIComponent(decoded.slice(0, decoded.indexOf(':')).replace(/\+/g, '%20'));
+    } catch {
+      return true; // let oidc-provider produce its own error
+    }
+  }
+  if (!used || !clientId) return true;
+  const client = await provider.Client.find(clientId).catch(() => undefined);
+  const registered = client?.clientAuthMethod;
+  if ((registered === 'client_secret_basic' || registered === 'client_secret_post') && registered !== used) {
+    log(NAME, `client ${clientId} is registered for ${registered} but used ${used}: invalid_client`);
+    const headers = registered === 'client_secret_basic' ? { 'www-authenticate': 'Basic realm="token"' } : {};
+    sendJson(res, 401, {
+      error: 'invalid_client',
+      error_description: `client authentication failed: the client is registered for ${registered}, not ${used}`,
+    }, headers);
+    return false;
+  }
+  return true;
+}
+
+function notFound(res) {
+  sendJson(res, 404, { error: 'not_found' });
+}
+
+server.on('request', async (req, res) => {
+  const url = new URL(req.url, origin);
+  const { pathname } = url;
+  if (stats.handle(req, res, pathname)) return;
+  stats.count(pathname);
+
+  try {
+    // RFC 8414 metadata (path-inserted for a path issuer): served by running
+    // oidc-provider's own discovery route.
+    if (pathname === RFC8414_PATH) {
+      if (cfg.metadata === 'openid-only' || req.method !== 'GET') {
+        notFound(res);
+        return;
+      }
+      req.originalUrl = `${issuerPath}/.well-known/openid-configuration`;
+      req.url = '/.well-known/openid-configuration';
+      providerCallback(req, res);
+      return;
+    }
+
+    // Everything else lives under the issuer path.
+    let inner;
+    if (!issuerPath) inner = req.url;
+    else if (pathname === issuerPath || pathname.startsWith(`${issuerPath}/`)) {
+      inner = req.url.slice(issuerPath.length) || '/';
+    } else {
+      notFound(res);
+      return;
+    }
+    const innerPath = new URL(inner, origin).pathname;
+
+    if (innerPath === '/.well-known/openid-configuration' && cfg.metadata === 'oauth-only') {
+      notFound(res);
+      return;
+    }
+    // oidc-provider v9 also answers {issuer}/.well-known/oauth-authorization-server
+    // itself. For a path issuer that is the wrong (path-appended) place for
+    // RFC 8414, so it is hidden: only the path-inserted form above exists.
+    if (innerPath === '/.well-known/oauth-authorization-server') {
+      notFound(res);
+      return;
+    }
+    if (innerPath === '/reg' && cfg.dcr === 'forbidden') {
+      log(NAME, 'refusing dynamic client registration (dcr: "forbidden")');
+      sendJson(res, 403, DCR_FORBIDDEN);
+      return;
+    }
+    if (cfg.strictClientAuth && req.method === 'POST' && CLIENT_AUTH_PATHS.has(innerPath)) {
+      if (!(await enforceRegisteredAuthMethod(req, res))) return;
+    }
+    const m = /^\/interaction\/([A-Za-z0-9_-]+)(?:\/(login|confirm|abort))?$/.exec(innerPath);
+    if (m) {
+      await handleInteraction(req, res, m[1], m[2]);
+      return;
+    }
+
+    if (issuerPath) {
+      req.originalUrl = req.url;
+      req.url = inner;
+    }
+    providerCallback(req, res);
+  } catch (err) {
+    log(NAME, 'request failed', err);
+    if (!res.headersSent) sendJson(res, 500, { error: 'server_error', error_description: err.message });
+    else res.destroy();
+  }
+});
+
+installLifecycle(NAME, server);
+printReady({ issuer, port });
+log(NAME, `listening at ${issuer} (metadata=${cfg.metadata}, dcr=${cfg.dcr}, S256 advertised=${cfg.advertiseS256}) in ${Date.now() - startedAt} ms`);

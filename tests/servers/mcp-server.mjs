@@ -1,0 +1,301 @@
+#!/usr/bin/env node
+// A real MCP server (Streamable HTTP, @modelcontextprotocol/sdk) protected by
+// OAuth bearer tokens from auth-server.mjs. See README.md for every knob.
+import './lib/stdio-guard.mjs';
+
+import { createServer } from 'node:http';
+import { randomUUID } from 'node:crypto';
+
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { z } from 'zod';
+
+import {
+  createStats, fail, installLifecycle, listen, loadConfig, log, printReady, readBody, sendJson,
+} from './lib/common.mjs';
+
+const NAME = 'mcp-server';
+
+const cfg = loadConfig(NAME, 'MCP_SERVER_CONFIG', {
+  port: 0,
+  authServer: null,
+  auth: true,
+  requiredScopes: ['mcp:read'],
+  resourceMetadata: 'path',
+  challenge: 'full',
+  resource: null,
+  jsonResponse: false,
+});
+
+if (!['path', 'root', 'none'].includes(cfg.resourceMetadata)) {
+  fail(NAME, `resourceMetadata must be "path", "root" or "none", got ${JSON.stringify(cfg.resourceMetadata)}`);
+}
+if (!['full', 'bare'].includes(cfg.challenge)) {
+  fail(NAME, `challenge must be "full" or "bare", got ${JSON.stringify(cfg.challenge)}`);
+}
+if (cfg.auth && !cfg.authServer) fail(NAME, 'authServer (the issuer URL) is required when auth is on');
+if (cfg.authServer && !URL.canParse(cfg.authServer)) fail(NAME, `authServer is not a URL: ${cfg.authServer}`);
+if (!Array.isArray(cfg.requiredScopes)) fail(NAME, 'requiredScopes must be an array');
+
+const stats = createStats();
+const server = createServer();
+let port;
+try {
+  port = await listen(server, cfg.port);
+} catch (err) {
+  fail(NAME, `cannot listen on 127.0.0.1:${cfg.port}: ${err.message}`, 1);
+}
+const origin = `http://127.0.0.1:${port}`;
+const mcpUrl = `${origin}/mcp`;
+const resource = cfg.resource ?? mcpUrl;
+const PRM_PATH = cfg.resourceMetadata === 'root'
+  ? '/.well-known/oauth-protected-resource'
+  : '/.well-known/oauth-protected-resource/mcp';
+// With resourceMetadata "none" the challenge still names the path-form URL,
+// which then answers 404.
+const prmUrl = `${origin}${PRM_PATH}`;
+const SCOPES_SUPPORTED = [...new Set([...cfg.requiredScopes, 'mcp:read', 'mcp:write'])];
+const ADMIN_SCOPES = [...new Set([...cfg.requiredScopes, 'mcp:write'])];
+
+// ---- token validation -------------------------------------------------------
+let jwksPromise;
+async function discoverJwks() {
+  const issuer = new URL(cfg.authServer);
+  const path = issuer.pathname === '/' ? '' : issuer.pathname.replace(/\/$/, '');
+  const candidates = [
+    `${issuer.origin}/.well-known/oauth-authorization-server${path}`,
+    `${issuer.origin}${path}/.well-known/openid-configuration`,
+    `${issuer.origin}/.well-known/openid-configuration${path}`,
+  ];
+  for (const url of candidates) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+      if (!res.ok) continue;
+      const meta = await res.json();
+      if (meta.jwks_uri) {
+        log(NAME, `authorization server metadata from ${url}; jwks_uri ${meta.jwks_uri}`);
+        return createRemoteJWKSet(new URL(meta.jwks_uri));
+      }
+    } catch (err) {
+      log(NAME, `metadata fetch ${url} failed: ${err.message}`);
+    }
+  }
+  throw new Error(`no authorization server metadata with a jwks_uri found for ${cfg.authServer}`);
+}
+function jwks() {
+  if (!jwksPromise) {
+    jwksPromise = discoverJwks().catch((err) => {
+      jwksPromise = undefined;
+      throw err;
+    });
+  }
+  return jwksPromise;
+}
+
+class AuthError extends Error {
+  constructor(status, error, description, scope) {
+    super(description);
+    this.status = status;
+    this.error = error;
+    this.scope = scope;
+  }
+}
+
+const quote = (s) => `"${String(s).replace(/["\\]/g, '\\$&')}"`;
+
+function challengeHeader(err) {
+  const parts = [];
+  const full = cfg.challenge === 'full';
+  if (err?.error === 'insufficient_scope') {
+    parts.push(`error=${quote(err.error)}`, `scope=${quote(err.scope.join(' '))}`);
+    if (full) parts.push(`resource_metadata=${quote(prmUrl)}`);
+  } else {
+    if (err?.error) parts.push(`error=${quote(err.error)}`, `error_description=${quote(err.message)}`);
+    if (full) {
+      parts.push(`resource_metadata=${quote(prmUrl)}`);
+      if (cfg.requiredScopes.length) parts.push(`scope=${quote(cfg.requiredScopes.join(' '))}`);
+    }
+  }
+  return parts.length ? `Bearer ${parts.join(', ')}` : 'Bearer';
+}
+
+function sendAuthError(res, err) {
+  const body = err.error
+    ? { error: err.error, error_description: err.message }
+    : { error: 'unauthorized', error_description: err.message };
+  sendJson(res, err.status, body, { 'www-authenticate': challengeHeader(err) });
+}
+
+async function authenticate(req) {
+  const header = req.headers.authorization;
+  if (!header) throw new AuthError(401, undefined, 'missing bearer token');
+  const m = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i.exec(header);
+  if (!m) throw new AuthError(401, 'invalid_token', 'malformed Authorization header');
+  const token = m[1];
+  let payload;
+  try {
+    const keys = await jwks();
+    ({ payload } = await jwtVerify(token, keys, {
+      issuer: cfg.authServer,
+      typ: 'at+jwt',
+      algorithms: ['RS256', 'PS256', 'ES256', 'EdDSA'],
+    }));
+  } catch (err) {
+    throw new AuthError(401, 'invalid_token', `token rejected: ${err.code ?? ''} ${err.message}`.trim());
+  }
+  const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+  if (!aud.includes(resource)) {
+    throw new AuthError(401, 'invalid_token', `token audience ${JSON.stringify(payload.aud)} is not this resource (${resource})`);
+  }
+  const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [];
+  const missing = cfg.requiredScopes.filter((s) => !scopes.includes(s));
+  if (missing.length) {
+    throw new AuthError(403, 'insufficient_scope', `token lacks scope ${missing.join(' ')}`, cfg.requiredScopes);
+  }
+  return {
+    token,
+    clientId: payload.client_id,
+    scopes,
+    expiresAt: payload.exp,
+    resource: new URL(resource),
+    extra: { sub: payload.sub, scope: payload.scope ?? '' },
+  };
+}
+
+// ---- the MCP server ----------------------------------------------------------
+function newMcpServer() {
+  const mcp = new McpServer({ name: 'patchbay-test-mcp', version: '1.0.0' });
+  mcp.registerTool('echo', {
+    description: 'Echo the given text back',
+    inputSchema: { text: z.string() },
+  }, async ({ text }) => ({ content: [{ type: 'text', text }] }));
+  mcp.registerTool('whoami', {
+    description: "The bearer token's subject and scope",
+  }, async (extra) => {
+    const who = { sub: extra.authInfo?.extra?.sub ?? null, scope: extra.authInfo?.extra?.scope ?? null };
+    return { content: [{ type: 'text', text: JSON.stringify(who) }], structuredContent: who };
+  });
+  mcp.registerTool('add', {
+    description: 'Add two numbers',
+    inputSchema: { a: z.number(), b: z.number() },
+  }, async ({ a, b }) => ({ content: [{ type: 'text', text: String(a + b) }] }));
+  mcp.registerTool('admin', {
+    description: 'Needs the mcp:write scope',
+  }, async (extra) => {
+    if (cfg.auth && !extra.authInfo?.scopes?.includes('mcp:write')) {
+      // Not reached in practice: the HTTP layer answers 403 first.
+      return { isError: true, content: [{ type: 'text', text: 'insufficient_scope: mcp:write' }] };
+    }
+    return { content: [{ type: 'text', text: 'admin ok' }] };
+  });
+  return mcp;
+}
+
+const sessions = new Map(); // session id -> transport
+
+function callsAdmin(body) {
+  const msgs = Array.isArray(body) ? body : [body];
+  return msgs.some((m) => m && m.method === 'tools/call' && m.params?.name === 'admin');
+}
+
+function jsonRpcError(res, status, message) {
+  sendJson(res, status, { jsonrpc: '2.0', error: { code: -32000, message }, id: null });
+}
+
+async function handleMcp(req, res) {
+  let authInfo;
+  if (cfg.auth) {
+    try {
+      authInfo = await authenticate(req);
+    } catch (err) {
+      if (!(err instanceof AuthError)) throw err;
+      log(NAME, `${req.method} /mcp -> ${err.status} ${err.error ?? 'no token'}: ${err.message}`);
+      sendAuthError(res, err);
+      return;
+    }
+    req.auth = authInfo;
+  }
+
+  let body;
+  if (req.method === 'POST') {
+    const text = await readBody(req, 4 * 1024 * 1024);
+    try {
+      body = JSON.parse(text);
+    } catch {
+      jsonRpcError(res, 400, 'Parse error: invalid JSON');
+      return;
+    }
+    if (cfg.auth && callsAdmin(body) && !authInfo.scopes.includes('mcp:write')) {
+      const err = new AuthError(403, 'insufficient_scope', 'the admin tool needs scope mcp:write', ADMIN_SCOPES);
+      log(NAME, 'tools/call admin -> 403 insufficient_scope');
+      sendAuthError(res, err);
+      return;
+    }
+  }
+
+  const sessionId = req.headers['mcp-session-id'];
+  let transport = sessionId ? sessions.get(sessionId) : undefined;
+  if (sessionId && !transport) {
+    sendJson(res, 404, { jsonrpc: '2.0', error: { code: -32001, message: 'Session not found' }, id: null });
+    return;
+  }
+  if (!transport) {
+    if (req.method !== 'POST' || !isInitializeRequest(body)) {
+      jsonRpcError(res, 400, 'Bad Request: no valid session ID provided');
+      return;
+    }
+    transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      enableJsonResponse: cfg.jsonResponse,
+      onsessioninitialized: (id) => {
+        sessions.set(id, transport);
+        log(NAME, `session ${id} started${authInfo ? ` for ${authInfo.extra.sub}` : ''}`);
+      },
+      onsessionclosed: (id) => {
+        sessions.delete(id);
+        log(NAME, `session ${id} closed`);
+      },
+    });
+    transport.onclose = () => {
+      if (transport.sessionId) sessions.delete(transport.sessionId);
+    };
+    await newMcpServer().connect(transport);
+  }
+  await transport.handleRequest(req, res, body);
+}
+
+// ---- routing -------------------------------------------------------------------
+server.on('request', async (req, res) => {
+  const { pathname } = new URL(req.url, origin);
+  if (stats.handle(req, res, pathname)) return;
+  stats.count(pathname);
+  try {
+    if (pathname === '/mcp') {
+      await handleMcp(req, res);
+      return;
+    }
+    if (cfg.auth && cfg.resourceMetadata !== 'none' && pathname === PRM_PATH && req.method === 'GET') {
+      sendJson(res, 200, {
+        resource,
+        authorization_servers: [cfg.authServer],
+        scopes_supported: SCOPES_SUPPORTED,
+        bearer_methods_supported: ['header'],
+        resource_name: 'Patchbay test MCP server',
+      });
+      return;
+    }
+    sendJson(res, 404, { error: 'not_found' });
+  } catch (err) {
+    log(NAME, 'request failed', err);
+    if (!res.headersSent) jsonRpcError(res, 500, `Internal error: ${err.message}`);
+    else res.destroy();
+  }
+});
+
+installLifecycle(NAME, server, () => {
+  for (const t of sessions.values()) t.close().catch(() => {});
+});
+printReady({ url: mcpUrl, resource, port });
+log(NAME, `listening at ${mcpUrl} (auth=${cfg.auth}, resourceMetadata=${cfg.resourceMetadata}, challenge=${cfg.challenge}, resource=${resource})`);
