@@ -30,6 +30,22 @@ const ERROR_CODES: Record<ErrorCode, true> = {
   database: true,
   io: true,
   internal: true,
+  discovery_failed: true,
+  resource_mismatch: true,
+  issuer_mismatch: true,
+  pkce_unsupported: true,
+  needs_client_id: true,
+  registration_refused: true,
+  redirect_uri_mismatch: true,
+  access_denied: true,
+  authorization_failed: true,
+  consent_timeout: true,
+  state_mismatch: true,
+  token_error: true,
+  unreachable: true,
+  tls: true,
+  port_busy: true,
+  not_connected: true,
 };
 
 export function isErrorCode(value: unknown): value is ErrorCode {

@@ -29,8 +29,29 @@ pub enum Command {
     /// Text tokens and HTTP request tokens.
     #[command(subcommand)]
     Token(TokenCmd),
-    /// Where the data lives and whether the keychain is reachable.
-    Status,
+    /// Without NAME: where the data lives and whether the keychain is reachable.
+    /// With NAME: whether that OAuth action is connected, as whom, with which scopes.
+    Status { name: Option<String> },
+    /// Authorize an OAuth action in the browser ("Connected as ...").
+    Connect(ConnectArgs),
+    /// Forget an action's OAuth tokens.
+    Disconnect { name: String },
+    /// Print a valid access token of a connected action, alone on stdout (for scripts).
+    AccessToken { name: String },
+}
+
+#[derive(Debug, Args)]
+pub struct ConnectArgs {
+    pub name: String,
+    /// Do not open a browser: print the authorization URL alone on the first line of stdout.
+    #[arg(long)]
+    pub no_browser: bool,
+    /// Give up when the browser has not come back after this many seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 600)]
+    pub timeout: u64,
+    /// Loopback callback port (register http://127.0.0.1:PORT/callback with the provider).
+    #[arg(long, value_name = "PORT", env = "PATCHBAY_CALLBACK_PORT", default_value_t = patchbay_core::oauth::callback::DEFAULT_PORT)]
+    pub port: u16,
 }
 
 #[derive(Debug, Subcommand)]
@@ -73,6 +94,15 @@ pub struct OAuthArgs {
     /// Scopes, space- or comma-separated.
     #[arg(long, value_name = "SCOPES")]
     pub scopes: Option<String>,
+    /// Accept an authorization server that does not advertise PKCE S256.
+    #[arg(long)]
+    pub assume_pkce_s256: bool,
+    /// Send this RFC 8707 resource instead of the discovered one.
+    #[arg(long, value_name = "URL", conflicts_with = "no_resource")]
+    pub resource: Option<String>,
+    /// Send no resource parameter (for providers that reject it, such as Entra ID).
+    #[arg(long)]
+    pub no_resource: bool,
 }
 
 #[derive(Debug, Args)]

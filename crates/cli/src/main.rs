@@ -2,6 +2,7 @@
 //! Exit codes: 0 ok; 1 an error the user can fix; 2 usage (clap); 3 internal error.
 
 mod args;
+mod connect;
 
 mod output;
 mod secrets;
@@ -58,7 +59,7 @@ fn report(e: &Error, json: bool) {
     }
 }
 
-fn open(sweep: bool) -> Result<Patchbay> {
+pub(crate) fn open(sweep: bool) -> Result<Patchbay> {
     let pb = Patchbay::open_default()?;
     if sweep {
         // Orphaned keychain entries are removed before anything writes. A keychain that is
@@ -74,7 +75,16 @@ fn run(cli: Cli, matches: &ArgMatches) -> Result<()> {
         Command::Action(cmd) => action(cmd, json),
         Command::Connection(cmd) => connection(cmd, json),
         Command::Token(cmd) => token(cmd, json, matches),
-        Command::Status => {
+        Command::Status { name: Some(name) } => {
+            let g = open(false)?.oauth_status(&name)?;
+            if json {
+                output::json(&g);
+            } else {
+                output::grant(&name, &g);
+            }
+            Ok(())
+        }
+        Command::Status { name: None } => {
             let pb = open(false)?;
             let status = pb.status();
             if json {
@@ -102,6 +112,23 @@ fn run(cli: Cli, matches: &ArgMatches) -> Result<()> {
             }
             Ok(())
         }
+        Command::Connect(c) => connect::run(c, json),
+        Command::Disconnect { name } => {
+            let before = open(true)?.disconnect_action(&name)?;
+            if json {
+                output::json(&patchbay_core::model::GrantView::disconnected());
+            } else if before.connected {
+                outln!("Disconnected '{name}': its tokens were deleted from this machine.");
+            } else {
+                outln!("'{name}' was not connected; nothing to delete.");
+            }
+            Ok(())
+        }
+        Command::AccessToken { name } => {
+            let token = open(false)?.access_token(&name)?;
+            outln!("{}", patchbay_core::ExposeSecret::expose_secret(&token));
+            Ok(())
+        }
     }
 }
 
@@ -119,6 +146,9 @@ fn oauth_input(a: OAuthArgs, stdin: &mut SecretInput) -> Result<OAuthInput> {
         token_url: a.token_url,
         registration_url: a.registration_url,
         scopes: a.scopes,
+        assume_pkce_s256: a.assume_pkce_s256.then_some(true),
+        resource_override: a.resource,
+        omit_resource: a.no_resource.then_some(true),
     })
 }
 

@@ -338,3 +338,34 @@ pub fn token(t: &TokenView) {
     kv("created at", &t.created_at);
     kv("updated at", &t.updated_at);
 }
+
+pub fn grant(name: &str, g: &patchbay_core::model::GrantView) {
+    if !g.connected {
+        outln!("'{name}' is not connected. Connect it with: patchbay connect {name}");
+        return;
+    }
+    kv(
+        "connected",
+        match &g.account {
+            Some(a) => format!("yes, as {a}"),
+            None => "yes".into(),
+        },
+    );
+    kv(
+        "scopes",
+        if g.scopes.is_empty() {
+            "-".into()
+        } else {
+            g.scopes.join(" ")
+        },
+    );
+    kv("expires at", opt(&g.expires_at));
+    kv(
+        "refresh token",
+        if g.has_refresh_token { "yes" } else { "no" },
+    );
+    kv("issuer", opt(&g.issuer));
+    kv("client id", opt(&g.client_id));
+    kv("resource", opt(&g.resource));
+    kv("connected at", opt(&g.connected_at));
+}

@@ -34,11 +34,18 @@ pub struct OAuthInput {
     pub registration_url: Option<String>,
     /// Space- or comma-separated.
     pub scopes: Option<String>,
+    pub assume_pkce_s256: Option<bool>,
+    /// `Some("")` clears the override.
+    pub resource_override: Option<String>,
+    pub omit_resource: Option<bool>,
 }
 
 impl OAuthInput {
     fn is_empty(&self) -> bool {
-        self.client_id.is_none()
+        self.assume_pkce_s256.is_none()
+            && self.resource_override.is_none()
+            && self.omit_resource.is_none()
+            && self.client_id.is_none()
             && self.client_secret.is_none()
             && self.token_auth_method.is_none()
             && self.authorization_url.is_none()
@@ -221,6 +228,20 @@ fn merge_oauth(
     }
     if let Some(m) = &input.token_auth_method {
         s.token_auth_method = Some(TokenAuthMethod::parse(m)?);
+    }
+    if let Some(a) = input.assume_pkce_s256 {
+        s.assume_pkce_s256 = a;
+    }
+    if let Some(r) = &input.resource_override {
+        s.resource_override = optional_url("resource", r)?;
+    }
+    if let Some(o) = input.omit_resource {
+        s.omit_resource = o;
+    }
+    if s.omit_resource && s.resource_override.is_some() {
+        return Err(Error::invalid(
+            "give a resource override or omit the resource, not both",
+        ));
     }
     let has_secret = (had_secret && !clear_secret) || input.client_secret.is_some();
     if has_secret && s.client_id.is_none() {

@@ -6,7 +6,7 @@ use std::path::Path;
 use ts_rs::{Config, TS};
 
 use crate::error::ErrorBody;
-use crate::model::{ActionView, AppStatus, ConnectionView, TokenView};
+use crate::model::{ActionView, AppStatus, ConnectionView, GrantView, TokenView};
 
 /// Write every wire type (and what it refers to) into `dir`, one `.ts` file per type.
 pub fn export(dir: &Path) -> Result<(), ts_rs::ExportError> {
@@ -17,5 +17,6 @@ pub fn export(dir: &Path) -> Result<(), ts_rs::ExportError> {
     TokenView::export_all(&cfg)?;
     AppStatus::export_all(&cfg)?;
     ErrorBody::export_all(&cfg)?;
+    GrantView::export_all(&cfg)?;
     Ok(())
 }

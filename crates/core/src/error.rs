@@ -35,6 +35,23 @@ pub enum ErrorCode {
     Database,
     Io,
     Internal,
+    // OAuth connect: each a situation the user can act on.
+    DiscoveryFailed,
+    ResourceMismatch,
+    IssuerMismatch,
+    PkceUnsupported,
+    NeedsClientId,
+    RegistrationRefused,
+    RedirectUriMismatch,
+    AccessDenied,
+    AuthorizationFailed,
+    ConsentTimeout,
+    StateMismatch,
+    TokenError,
+    Unreachable,
+    Tls,
+    PortBusy,
+    NotConnected,
 }
 
 /// What reaches the UI (and `--json` errors): a code and a one-line message.
@@ -97,6 +114,14 @@ pub enum Error {
 
     #[error("internal error: {0}")]
     Internal(String),
+
+    /// An OAuth step failed in a way the user can act on; `code` says which.
+    #[error("{message}")]
+    OAuth {
+        code: ErrorCode,
+        message: String,
+        hint: Option<String>,
+    },
 }
 
 fn describe_users(actions: &[String]) -> String {
@@ -124,6 +149,14 @@ impl Error {
         }
     }
 
+    pub fn oauth(code: ErrorCode, message: impl Into<String>, hint: Option<String>) -> Self {
+        Error::OAuth {
+            code,
+            message: message.into(),
+            hint,
+        }
+    }
+
     pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
         Error::Io {
             context: context.into(),
@@ -144,6 +177,7 @@ impl Error {
             }
             Error::Io { .. } => ErrorCode::Io,
             Error::Internal(_) => ErrorCode::Internal,
+            Error::OAuth { code, .. } => *code,
         }
     }
 
@@ -175,6 +209,7 @@ impl Error {
             }
             Error::Io { .. } => Some("check the folder exists and is writable (PATCHBAY_HOME overrides it)".into()),
             Error::Internal(_) => Some("this is a bug in Patchbay; please report it".into()),
+            Error::OAuth { hint, .. } => hint.clone(),
         }
     }
 

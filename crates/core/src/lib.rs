@@ -8,6 +8,7 @@ pub mod clock;
 pub mod connections;
 pub mod error;
 pub mod model;
+pub mod oauth;
 pub mod paths;
 pub mod store;
 pub mod sweep;

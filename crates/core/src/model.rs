@@ -259,6 +259,48 @@ pub struct OAuthSettings {
     pub token_url: Option<String>,
     pub registration_url: Option<String>,
     pub scopes: Vec<String>,
+    /// Accept an authorization server that does not advertise PKCE S256 (some omit it).
+    #[serde(default)]
+    pub assume_pkce_s256: bool,
+    /// Send this as the RFC 8707 `resource` instead of the discovered one.
+    #[serde(default)]
+    pub resource_override: Option<String>,
+    /// Send no `resource` at all (providers that reject it, such as Entra ID).
+    #[serde(default)]
+    pub omit_resource: bool,
+}
+
+/// Whether an action is connected (OAuth), as `patchbay status NAME --json` prints it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct GrantView {
+    pub connected: bool,
+    /// "alice@example.com", or null when the server did not say who.
+    pub account: Option<String>,
+    pub scopes: Vec<String>,
+    /// RFC 3339 UTC; null when the server gave no expiry.
+    pub expires_at: Option<String>,
+    pub issuer: Option<String>,
+    pub client_id: Option<String>,
+    pub resource: Option<String>,
+    pub has_refresh_token: bool,
+    pub connected_at: Option<String>,
+}
+
+impl GrantView {
+    pub fn disconnected() -> Self {
+        GrantView {
+            connected: false,
+            account: None,
+            scopes: Vec::new(),
+            expires_at: None,
+            issuer: None,
+            client_id: None,
+            resource: None,
+            has_refresh_token: false,
+            connected_at: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

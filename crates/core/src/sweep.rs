@@ -32,6 +32,14 @@ impl Patchbay {
                 keys_set.insert(keys::connection_client_secret(&c.id));
             }
         }
+        let granted: Vec<String> = self.store().read(|c| {
+            let mut stmt = c.prepare("SELECT action_id FROM oauth_grants")?;
+            let ids = stmt
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<Vec<String>>>()?;
+            Ok(ids)
+        })?;
+        keys_set.extend(granted.iter().map(|id| crate::oauth::tokens_key(id)));
         for t in self.list_tokens()? {
             debug_assert!(t.kind == TokenKind::Text || t.request.is_some());
             keys_set.extend(crate::tokens::vault_keys(&t));

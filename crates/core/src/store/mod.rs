@@ -16,6 +16,7 @@ use crate::error::{Error, Result};
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_initial.sql"),
     include_str!("migrations/002_health_details.sql"),
+    include_str!("migrations/003_oauth.sql"),
 ];
 
 /// The schema version this build writes.

@@ -1,0 +1,81 @@
+//! `patchbay connect NAME`: open the browser (or print the URL), wait, report.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use patchbay_core::oauth::ConnectRequest;
+use patchbay_core::{Error, Result};
+
+use crate::args::ConnectArgs;
+use crate::{open, outln, output};
+
+/// Open `url` with `$BROWSER` (a program and its arguments, split on spaces; no shell), or
+/// the desktop's opener. The browser runs in the background; we never wait for it.
+fn open_browser(url: &str) -> Result<()> {
+    let (program, mut args): (String, Vec<String>) = match std::env::var("BROWSER")
+        .ok()
+        .filter(|b| !b.trim().is_empty())
+    {
+        Some(b) => {
+            let mut parts = b.split_whitespace().map(String::from);
+            let program = parts.next().unwrap_or_default();
+            (program, parts.collect())
+        }
+        None if cfg!(target_os = "macos") => ("open".into(), Vec::new()),
+        None if cfg!(windows) => ("explorer".into(), Vec::new()),
+        None => ("xdg-open".into(), Vec::new()),
+    };
+    args.push(url.to_string());
+    Command::new(&program)
+        .args(&args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map(|_| ())
+        .map_err(|e| {
+            Error::invalid_with_hint(
+                format!("cannot start the browser '{program}': {e}"),
+                "set $BROWSER, or use --no-browser and open the URL yourself",
+            )
+        })
+}
+
+pub fn run(c: ConnectArgs, json: bool) -> Result<()> {
+    let pb = open(true)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Internal(format!("cannot start the async runtime: {e}")))?;
+    let req = ConnectRequest {
+        action: c.name.clone(),
+        port: c.port,
+        timeout: Duration::from_secs(c.timeout),
+    };
+    let no_browser = c.no_browser;
+    let grant = runtime.block_on(pb.connect_action(req, |url, redirect_uri| {
+        if no_browser {
+            // The URL alone on the first line of stdout, for scripts.
+            outln!("{url}");
+            let _ = std::io::stdout().flush();
+        } else {
+            eprintln!("Opening the browser to sign in (callback {redirect_uri})...");
+            if let Err(e) = open_browser(url) {
+                eprintln!("{e}\nOpen this URL yourself:\n{url}");
+            }
+        }
+        eprintln!("Waiting for the browser (up to {} s)...", c.timeout);
+        Ok(())
+    }))?;
+    if json {
+        output::json(&grant);
+    } else {
+        match &grant.account {
+            Some(a) => outln!("Connected as {a}"),
+            None => outln!("Connected"),
+        }
+    }
+    Ok(())
+}

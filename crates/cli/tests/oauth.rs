@@ -1,0 +1,511 @@
+//! `patchbay connect` against a REAL authorization server (oidc-provider) and a REAL MCP
+//! server (@modelcontextprotocol/sdk) on 127.0.0.1 (tests/servers/), with consent given by
+//! tests/servers/browser.mjs acting as `$BROWSER`; the Secret Service is the real one the
+//! test script starts.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+
+use assert_cmd::Command as Cmd;
+use serde_json::{Value, json};
+use tempfile::TempDir;
+
+fn servers_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/servers")
+}
+
+/// A node test server; stops when dropped (its stdin closes, then a kill to be sure).
+struct Server {
+    child: Child,
+    _stdin: ChildStdin,
+    ready: Value,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(script: &str, env: &str, config: Value) -> Server {
+    let mut child = Command::new("node")
+        .arg(servers_dir().join(script))
+        .env(env, config.to_string())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!("start {script}: {e} (scripts/setup.sh --test installs tests/servers)")
+        });
+    let stdin = child.stdin.take().expect("stdin");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("ready line");
+    let ready: Value =
+        serde_json::from_str(&line).unwrap_or_else(|e| panic!("{script} ready line {line:?}: {e}"));
+    assert_eq!(ready["ready"], true, "{script} is ready");
+    Server {
+        child,
+        _stdin: stdin,
+        ready,
+    }
+}
+
+struct World {
+    home: TempDir,
+    auth: Server,
+    mcp: Server,
+}
+
+impl World {
+    fn new(auth: Value, mcp: Value) -> Self {
+        let auth = start("auth-server.mjs", "AUTH_SERVER_CONFIG", auth);
+        let mut mcp_cfg = mcp;
+        mcp_cfg["authServer"] = auth.ready["issuer"].clone();
+        let mcp = start("mcp-server.mjs", "MCP_SERVER_CONFIG", mcp_cfg);
+        World {
+            home: tempfile::tempdir().expect("tempdir"),
+            auth,
+            mcp,
+        }
+    }
+    fn simple() -> Self {
+        Self::new(json!({}), json!({}))
+    }
+    fn url(&self) -> String {
+        self.mcp.ready["url"].as_str().expect("url").to_string()
+    }
+    fn issuer(&self) -> String {
+        self.auth.ready["issuer"]
+            .as_str()
+            .expect("issuer")
+            .to_string()
+    }
+    fn cmd(&self) -> Cmd {
+        let mut c = Cmd::cargo_bin("patchbay").expect("binary");
+        c.env("PATCHBAY_HOME", self.home.path())
+            .env(
+                "BROWSER",
+                format!("node {}", servers_dir().join("browser.mjs").display()),
+            )
+            .env_remove("PATCHBAY_TEST_BROWSER")
+            .env_remove("PATCHBAY_CALLBACK_PORT");
+        c
+    }
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.cmd().args(args).write_stdin("").assert().success();
+        String::from_utf8(out.get_output().stdout.clone()).expect("utf8")
+    }
+    fn add(&self, extra: &[&str]) {
+        let url = self.url();
+        let mut args = vec!["action", "add", "demo", "--url", &url, "--auth", "oauth"];
+        args.extend_from_slice(extra);
+        self.ok(&args);
+    }
+    /// `patchbay connect demo` with a browser mode; returns (exit code, stdout, stderr JSON error code).
+    fn connect(&self, mode: &str, extra: &[&str]) -> (i32, String, Option<String>) {
+        let mut args = vec!["--json", "connect", "demo"];
+        // Defaults a test can override: any free port, a short wait.
+        if !extra.contains(&"--port") {
+            args.extend(["--port", "0"]);
+        }
+        if !extra.contains(&"--timeout") {
+            args.extend(["--timeout", "20"]);
+        }
+        args.extend_from_slice(extra);
+        let out = self
+            .cmd()
+            .env("PATCHBAY_TEST_BROWSER", mode)
+            .args(&args)
+            .write_stdin("")
+            .output()
+            .expect("run connect");
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        let code = stderr
+            .lines()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+            .find_map(|v| v["error"]["code"].as_str().map(String::from));
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+            code,
+        )
+    }
+    fn status(&self) -> Value {
+        serde_json::from_str(&self.ok(&["--json", "status", "demo"])).expect("status json")
+    }
+    /// An MCP initialize with the action's access token: what the real server thinks of it.
+    fn mcp_status_with_token(&self) -> u16 {
+        let token = self.ok(&["access-token", "demo"]);
+        let token = token.trim_end_matches('\n');
+        assert!(
+            !token.is_empty() && !token.contains('\n'),
+            "one token alone on stdout"
+        );
+        reqwest::blocking::Client::new()
+            .post(self.url())
+            .bearer_auth(token)
+            .header("Accept", "application/json, text/event-stream")
+            .json(&json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "test", "version": "1"}}}))
+            .send()
+            .expect("MCP request")
+            .status()
+            .as_u16()
+    }
+}
+
+#[test]
+fn dynamic_registration_connects_as_alice_and_the_mcp_server_accepts_the_token() {
+    let w = World::simple();
+    w.add(&[]);
+    assert_eq!(w.status()["connected"], false);
+    let (code, stdout, err) = w.connect("consent", &[]);
+    assert_eq!((code, err), (0, None), "connect succeeds: {stdout}");
+    let grant: Value = serde_json::from_str(&stdout).expect("json");
+    assert_eq!(grant["account"], "alice@example.com");
+    let st = w.status();
+    assert_eq!(st["connected"], true);
+    assert_eq!(st["account"], "alice@example.com");
+    assert!(
+        st["scopes"]
+            .as_array()
+            .is_some_and(|s| s.iter().any(|x| x == "mcp:read")),
+        "granted scopes: {st}"
+    );
+    assert!(
+        st["expiresAt"].as_str().is_some_and(|t| t.ends_with('Z')),
+        "expiry: {st}"
+    );
+    assert_eq!(
+        st["resource"],
+        w.url(),
+        "the resource is the server URL exactly"
+    );
+    assert_eq!(st["issuer"], w.issuer());
+    // The real MCP server checks the token's signature, issuer and audience.
+    assert_eq!(w.mcp_status_with_token(), 200);
+    // Human output.
+    let human = w.ok(&["status", "demo"]);
+    assert!(human.contains("yes, as alice@example.com"), "{human}");
+    // No token in any file of the profile.
+    let token = w.ok(&["access-token", "demo"]);
+    for e in std::fs::read_dir(w.home.path()).expect("home") {
+        let bytes = std::fs::read(e.expect("entry").path()).expect("read");
+        assert!(
+            !bytes.windows(40).any(|win| win == &token.as_bytes()[..40]),
+            "the access token is not in a file"
+        );
+    }
+    // Disconnect deletes the tokens.
+    w.ok(&["disconnect", "demo"]);
+    assert_eq!(w.status()["connected"], false);
+    let out = w
+        .cmd()
+        .args(["--json", "access-token", "demo"])
+        .write_stdin("")
+        .assert()
+        .code(1);
+    let e: Value = serde_json::from_slice(&out.get_output().stderr).expect("json error");
+    assert_eq!(e["error"]["code"], "not_connected");
+}
+
+#[test]
+fn a_registration_is_reused_for_the_same_issuer_and_callback() {
+    let w = World::simple();
+    w.add(&[]);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
+        .to_string();
+    let (c1, _, e1) = w.connect("consent", &["--port", &port]);
+    assert_eq!((c1, e1), (0, None));
+    let first = w.status()["clientId"].clone();
+    let (c2, _, e2) = w.connect("consent", &["--port", &port]);
+    assert_eq!((c2, e2), (0, None));
+    assert_eq!(
+        w.status()["clientId"],
+        first,
+        "the second connect reuses the registered client"
+    );
+}
+
+#[test]
+fn denial_timeout_and_forged_callbacks_fail_cleanly() {
+    let w = World::simple();
+    w.add(&[]);
+    let (code, _, err) = w.connect("deny", &[]);
+    assert_eq!((code, err.as_deref()), (1, Some("access_denied")));
+    let (code, _, err) = w.connect("ignore", &["--timeout", "2"]);
+    assert_eq!((code, err.as_deref()), (1, Some("consent_timeout")));
+    // A forged callback (unknown state) is refused by the listener and changes nothing: the
+    // real flow then times out.
+    let (code, _, err) = w.connect("forge", &["--timeout", "3"]);
+    assert_eq!((code, err.as_deref()), (1, Some("consent_timeout")));
+    assert_eq!(w.status()["connected"], false, "nothing was saved");
+    // A replayed callback: the first use connects, the second is refused by the listener.
+    let (code, _, err) = w.connect("replay", &[]);
+    assert_eq!((code, err), (0, None));
+    assert_eq!(w.status()["connected"], true);
+}
+
+#[test]
+fn pre_registered_clients_basic_post_and_public() {
+    let w = World::new(
+        json!({"clients": [
+            {"client_id": "conf-basic", "client_secret": "basic-secret-123", "token_endpoint_auth_method": "client_secret_basic", "redirect_uris": ["http://127.0.0.1/callback"]},
+            {"client_id": "conf-post", "client_secret": "post-secret-456", "token_endpoint_auth_method": "client_secret_post", "redirect_uris": ["http://127.0.0.1/callback"]},
+            {"client_id": "public-1", "token_endpoint_auth_method": "none", "redirect_uris": ["http://127.0.0.1/callback"]}
+        ], "dcr": false}),
+        json!({}),
+    );
+    w.add(&[]);
+    for (id, secret, method) in [
+        (
+            "conf-basic",
+            Some("basic-secret-123"),
+            "client_secret_basic",
+        ),
+        ("conf-post", Some("post-secret-456"), "client_secret_post"),
+        ("public-1", None, "none"),
+    ] {
+        let mut args = vec![
+            "action",
+            "edit",
+            "demo",
+            "--client-id",
+            id,
+            "--token-auth-method",
+            method,
+        ];
+        if secret.is_some() {
+            args.push("--client-secret-stdin");
+        } else {
+            args.push("--no-client-secret");
+        }
+        w.cmd()
+            .args(&args)
+            .write_stdin(secret.map(|s| format!("{s}\n")).unwrap_or_default())
+            .assert()
+            .success();
+        let (code, out, err) = w.connect("consent", &[]);
+        assert_eq!((code, err), (0, None), "{method}: {out}");
+        assert_eq!(w.status()["clientId"], id);
+        assert_eq!(w.mcp_status_with_token(), 200, "{method}: token accepted");
+    }
+    // The wrong method for a client is refused by the token endpoint, with the reason.
+    w.cmd()
+        .args([
+            "action",
+            "edit",
+            "demo",
+            "--client-id",
+            "conf-basic",
+            "--token-auth-method",
+            "client_secret_post",
+            "--client-secret-stdin",
+        ])
+        .write_stdin("basic-secret-123\n")
+        .assert()
+        .success();
+    let (code, _, err) = w.connect("consent", &[]);
+    assert_eq!((code, err.as_deref()), (1, Some("token_error")));
+}
+
+#[test]
+fn discovery_handles_path_issuers_openid_only_metadata_and_bare_challenges() {
+    for (auth, mcp) in [
+        (json!({"issuerPath": "/tenant/acme"}), json!({})),
+        (json!({"metadata": "openid-only"}), json!({})),
+        (
+            json!({"issuerPath": "/tenant/acme", "metadata": "openid-only"}),
+            json!({}),
+        ),
+        (
+            json!({}),
+            json!({"challenge": "bare", "resourceMetadata": "root"}),
+        ),
+        (json!({}), json!({"challenge": "bare"})),
+    ] {
+        let w = World::new(auth.clone(), mcp.clone());
+        w.add(&[]);
+        let (code, out, err) = w.connect("consent", &[]);
+        assert_eq!((code, err), (0, None), "auth {auth} / mcp {mcp}: {out}");
+        assert_eq!(w.status()["issuer"], w.issuer());
+        assert_eq!(w.mcp_status_with_token(), 200, "auth {auth} / mcp {mcp}");
+    }
+}
+
+#[test]
+fn refusals_each_have_their_code() {
+    // PKCE not advertised: refused, unless the action says to assume S256.
+    let w = World::new(json!({"advertiseS256": false}), json!({}));
+    w.add(&[]);
+    assert_eq!(
+        w.connect("consent", &[]).2.as_deref(),
+        Some("pkce_unsupported")
+    );
+    w.ok(&["action", "edit", "demo", "--assume-pkce-s256"]);
+    assert_eq!(
+        w.connect("consent", &[]).0,
+        0,
+        "connects once told to assume S256"
+    );
+
+    // Registration refused (allow-listed DCR) and no registration at all.
+    let w = World::new(json!({"dcr": "forbidden"}), json!({}));
+    w.add(&[]);
+    let out = w
+        .cmd()
+        .args(["connect", "demo", "--port", "0", "--timeout", "5"])
+        .write_stdin("")
+        .assert()
+        .code(1);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        err.contains("refused to register") && err.contains("--client-id"),
+        "{err}"
+    );
+    let w = World::new(json!({"dcr": false}), json!({}));
+    w.add(&[]);
+    let out = w
+        .cmd()
+        .args(["--json", "connect", "demo", "--port", "0"])
+        .write_stdin("")
+        .assert()
+        .code(1);
+    let e: Value = serde_json::from_slice(&out.get_output().stderr).expect("json");
+    assert_eq!(e["error"]["code"], "needs_client_id");
+    assert!(
+        e["error"]["hint"]
+            .as_str()
+            .is_some_and(|h| h.contains("http://127.0.0.1:") && h.contains("/callback")),
+        "names the callback URL: {e}"
+    );
+
+    // Metadata for another resource.
+    let w = World::new(
+        json!({}),
+        json!({"resource": "https://other.example.com/mcp"}),
+    );
+    w.add(&[]);
+    assert_eq!(
+        w.connect("consent", &[]).2.as_deref(),
+        Some("resource_mismatch")
+    );
+
+    // No metadata anywhere: discovery lists what it tried.
+    let w = World::new(
+        json!({}),
+        json!({"resourceMetadata": "none", "challenge": "bare"}),
+    );
+    w.ok(&[
+        "action",
+        "add",
+        "demo",
+        "--url",
+        &format!("{}/nothing", w.url().trim_end_matches("/mcp")),
+        "--auth",
+        "oauth",
+    ]);
+    let out = w
+        .cmd()
+        .args(["connect", "demo", "--port", "0"])
+        .write_stdin("")
+        .assert()
+        .code(1);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        err.contains("tried:") && err.contains("/.well-known/oauth-protected-resource"),
+        "{err}"
+    );
+
+    // Nothing listening at all.
+    let w = World::simple();
+    w.ok(&[
+        "action",
+        "add",
+        "demo",
+        "--url",
+        "http://127.0.0.1:9/mcp",
+        "--auth",
+        "oauth",
+    ]);
+    assert_eq!(w.connect("consent", &[]).2.as_deref(), Some("unreachable"));
+}
+
+#[test]
+fn a_busy_callback_port_is_a_clear_error() {
+    let w = World::simple();
+    w.add(&[]);
+    let held = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = held.local_addr().expect("addr").port().to_string();
+    let out = w
+        .cmd()
+        .args(["connect", "demo", "--port", &port])
+        .write_stdin("")
+        .assert()
+        .code(1);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        err.contains(&format!("port {port}")) && err.contains("--port"),
+        "{err}"
+    );
+}
+
+#[test]
+fn no_browser_prints_the_authorization_url_alone_first() {
+    let w = World::simple();
+    w.add(&[]);
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("patchbay"))
+        .args([
+            "connect",
+            "demo",
+            "--no-browser",
+            "--port",
+            "0",
+            "--timeout",
+            "20",
+        ])
+        .env("PATCHBAY_HOME", w.home.path())
+        .env_remove("BROWSER")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("connect");
+    let mut reader = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut first = String::new();
+    reader.read_line(&mut first).expect("first line");
+    let url = url::Url::parse(first.trim()).expect("the first line is the authorization URL alone");
+    let q: std::collections::HashMap<String, String> = url.query_pairs().into_owned().collect();
+    assert_eq!(
+        q.get("code_challenge_method").map(String::as_str),
+        Some("S256")
+    );
+    assert_eq!(
+        q.get("resource"),
+        Some(&w.url()),
+        "RFC 8707 resource is the server URL"
+    );
+    assert!(q.contains_key("state") && q.contains_key("code_challenge"));
+    // The user opens it themselves.
+    let status = std::process::Command::new("node")
+        .arg(servers_dir().join("browser.mjs"))
+        .arg("--foreground")
+        .arg(first.trim())
+        .stderr(Stdio::null())
+        .status()
+        .expect("browser");
+    assert!(status.success());
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut reader, &mut rest).expect("rest");
+    assert!(child.wait().expect("wait").success());
+    assert!(rest.contains("Connected as alice@example.com"), "{rest}");
+}

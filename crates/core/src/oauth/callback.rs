@@ -1,0 +1,219 @@
+//! The loopback callback (RFC 8252 §7.3): `http://127.0.0.1:PORT/callback`, bound to
+//! 127.0.0.1 only. Each accepted connection is its own task (axum). A callback is handed to
+//! the pending flow whose `state` it carries; the browser then gets a page saying how it
+//! ended. A callback with an unknown, expired or replayed state changes nothing and gets a
+//! page that says so.
+
+use std::collections::HashMap;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Html;
+use axum::routing::get;
+use tokio::sync::oneshot;
+
+use crate::error::{Error, ErrorCode, Result};
+
+/// The default callback port (configurable; register `http://127.0.0.1:47615/callback`).
+pub const DEFAULT_PORT: u16 = 47615;
+
+/// What the authorization server sent back.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct CallbackParams {
+    pub code: Option<String>,
+    pub state: Option<String>,
+    pub iss: Option<String>,
+    pub error: Option<String>,
+    pub error_description: Option<String>,
+}
+
+/// The page the browser shows once the flow has used the callback.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub ok: bool,
+    pub title: String,
+    pub message: String,
+}
+
+type Waiter = oneshot::Sender<(CallbackParams, oneshot::Sender<Page>)>;
+
+#[derive(Default)]
+struct Pending {
+    waiting: HashMap<String, Waiter>,
+}
+
+/// A running callback listener.
+pub struct CallbackServer {
+    port: u16,
+    pending: Arc<Mutex<Pending>>,
+    shutdown: Option<oneshot::Sender<()>>,
+}
+
+impl std::fmt::Debug for CallbackServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CallbackServer")
+            .field("port", &self.port)
+            .finish_non_exhaustive()
+    }
+}
+
+impl CallbackServer {
+    /// Listen on 127.0.0.1:`port` (0 picks a free one).
+    pub async fn bind(port: u16) -> Result<Self> {
+        let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+        let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AddrInUse {
+                Error::oauth(
+                    ErrorCode::PortBusy,
+                    format!("the OAuth callback port {port} on 127.0.0.1 is in use by another program"),
+                    Some(format!(
+                        "close the program using it (`ss -ltnp 'sport = :{port}'` shows which), or pick another port with --port (then register http://127.0.0.1:PORT/callback with the provider)"
+                    )),
+                )
+            } else {
+                Error::io(format!("cannot listen on 127.0.0.1:{port}"), e)
+            }
+        })?;
+        let port = listener
+            .local_addr()
+            .map_err(|e| Error::io("cannot read the callback address", e))?
+            .port();
+        let pending = Arc::new(Mutex::new(Pending::default()));
+        let app = axum::Router::new()
+            .route("/callback", get(handle))
+            .with_state(pending.clone());
+        let (tx, rx) = oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .await;
+        });
+        Ok(CallbackServer {
+            port,
+            pending,
+            shutdown: Some(tx),
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn redirect_uri(&self) -> String {
+        format!("http://127.0.0.1:{}/callback", self.port)
+    }
+
+    /// Register a pending flow; its callback arrives on the receiver, with a sender for
+    /// the page to show.
+    pub fn expect(
+        &self,
+        state: &str,
+    ) -> oneshot::Receiver<(CallbackParams, oneshot::Sender<Page>)> {
+        let (tx, rx) = oneshot::channel();
+        if let Ok(mut p) = self.pending.lock() {
+            p.waiting.insert(state.to_string(), tx);
+        }
+        rx
+    }
+
+    /// Forget a pending flow (expired or cancelled): its callback is then refused.
+    pub fn forget(&self, state: &str) {
+        if let Ok(mut p) = self.pending.lock() {
+            p.waiting.remove(state);
+        }
+    }
+}
+
+impl Drop for CallbackServer {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+async fn handle(
+    State(pending): State<Arc<Mutex<Pending>>>,
+    Query(params): Query<CallbackParams>,
+) -> (StatusCode, Html<String>) {
+    let waiter = params
+        .state
+        .as_deref()
+        .and_then(|s| pending.lock().ok().and_then(|mut p| p.waiting.remove(s)));
+    let Some(waiter) = waiter else {
+        let page = Page {
+            ok: false,
+            title: "This sign-in link is not valid".into(),
+            message: "Patchbay is not waiting for this sign-in: it was already used, it expired, or it did not come from Patchbay. Nothing was changed. Start again from Patchbay with Connect.".into(),
+        };
+        return (StatusCode::BAD_REQUEST, Html(render(&page)));
+    };
+    let (page_tx, page_rx) = oneshot::channel();
+    if waiter.send((params, page_tx)).is_err() {
+        let page = Page {
+            ok: false,
+            title: "Sign-in was cancelled".into(),
+            message: "Patchbay stopped waiting for this sign-in. Start again with Connect.".into(),
+        };
+        return (StatusCode::GONE, Html(render(&page)));
+    }
+    let page = match tokio::time::timeout(Duration::from_secs(60), page_rx).await {
+        Ok(Ok(p)) => p,
+        _ => Page {
+            ok: false,
+            title: "Sign-in did not finish".into(),
+            message: "Patchbay did not finish the sign-in. Check Patchbay for details.".into(),
+        },
+    };
+    let status = if page.ok {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    (status, Html(render(&page)))
+}
+
+/// A small self-contained page with a way back to the app.
+pub fn render(page: &Page) -> String {
+    let title = html_escape::encode_text(&page.title);
+    let message = html_escape::encode_text(&page.message);
+    let (accent, mark) = if page.ok {
+        ("#1f8f4e", "&#10003;")
+    } else {
+        ("#c0392b", "!")
+    };
+    format!(
+        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>Patchbay: {title}</title>
+<style>body{{font:15px/1.5 system-ui,sans-serif;margin:0;display:grid;place-items:center;min-height:100vh;background:#f5f5f7;color:#1d1d1f}}
+main{{max-width:30rem;padding:2rem;background:#fff;border-radius:12px;box-shadow:0 1px 4px #0002;text-align:center}}
+.mark{{width:3rem;height:3rem;border-radius:50%;margin:0 auto 1rem;display:grid;place-items:center;color:#fff;font-size:1.5rem;background:{accent}}}
+a{{display:inline-block;margin-top:1rem;padding:.5rem 1rem;border-radius:8px;background:#4f46e5;color:#fff;text-decoration:none}}
+@media (prefers-color-scheme:dark){{body{{background:#18181b;color:#eee}}main{{background:#27272a}}}}</style></head>
+<body><main><div class="mark">{mark}</div><h1 id="title">{title}</h1><p id="message">{message}</p>
+<a href="patchbay://actions">Return to Patchbay</a></main></body></html>"#
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_escape_what_they_show() {
+        let html = render(&Page {
+            ok: false,
+            title: "<b>x</b>".into(),
+            message: "a & \"b\" <script>".into(),
+        });
+        assert!(html.contains("&lt;b&gt;x&lt;/b&gt;"));
+        assert!(html.contains("&lt;script&gt;"));
+        assert!(!html.contains("<script>"));
+        assert!(html.contains("patchbay://"));
+    }
+}

@@ -1,0 +1,864 @@
+//! OAuth 2.1 connect for MCP actions: discovery → client identity (user's client, a saved
+//! registration, or RFC 7591 dynamic registration) → authorization code + PKCE S256 with the
+//! RFC 8707 `resource` → loopback callback (state, RFC 9207 `iss`) → token exchange → keychain.
+//!
+//! The engine: discovery and registration over reqwest (see `discovery.rs` for why), the
+//! authorization URL, PKCE and the token exchange with the `oauth2` crate.
+
+pub mod callback;
+pub mod discovery;
+
+use std::time::Duration;
+
+use base64::Engine;
+use oauth2::basic::{
+    BasicErrorResponse, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse,
+    BasicTokenType,
+};
+use oauth2::{
+    AuthType, AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointNotSet,
+    EndpointSet, ExtraTokenFields, PkceCodeChallenge, RedirectUrl, RequestTokenError, Scope,
+    StandardRevocableToken, StandardTokenResponse, TokenResponse, TokenUrl,
+};
+use rusqlite::{OptionalExtension, params};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::model::{ActionKind, AuthType as ActionAuth, GrantView, TokenAuthMethod};
+use crate::{Entries, Patchbay};
+use callback::{CallbackParams, CallbackServer, Page};
+use discovery::{Discovered, DiscoveryOptions, ServerMetadata};
+
+/// How long a pending flow waits for the browser by default.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// The `id_token` an OpenID provider returns beside the access token.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct IdTokenField {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_token: Option<String>,
+}
+impl ExtraTokenFields for IdTokenField {}
+
+type TokenResp = StandardTokenResponse<IdTokenField, BasicTokenType>;
+type OAuthClient = oauth2::Client<
+    BasicErrorResponse,
+    TokenResp,
+    BasicTokenIntrospectionResponse,
+    StandardRevocableToken,
+    BasicRevocationErrorResponse,
+    EndpointSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointSet,
+>;
+
+/// The tokens kept in the keychain (one JSON entry per action).
+#[derive(Serialize, Deserialize)]
+struct StoredTokens {
+    access_token: String,
+    #[serde(default)]
+    refresh_token: Option<String>,
+    #[serde(default)]
+    token_type: Option<String>,
+    #[serde(default)]
+    expires_at: Option<String>,
+}
+
+pub(crate) fn tokens_key(action_id: &str) -> String {
+    format!("action/{action_id}/oauth_tokens")
+}
+
+/// The client Patchbay authenticates as.
+struct ClientIdentity {
+    id: String,
+    secret: Option<SecretString>,
+    method: TokenAuthMethod,
+}
+
+/// A connect request from a front end.
+#[derive(Debug, Clone)]
+pub struct ConnectRequest {
+    pub action: String,
+    /// Loopback callback port; 0 picks a free one (tests).
+    pub port: u16,
+    pub timeout: Duration,
+}
+
+pub(crate) fn http_client() -> Result<reqwest::Client> {
+    reqwest::Client::builder()
+        // Token and metadata requests never follow redirects (RFC 9700 §4.11).
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(30))
+        .user_agent(concat!("Patchbay/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| Error::Internal(format!("cannot build the HTTP client: {e}")))
+}
+
+fn oauth_err(code: ErrorCode, message: impl Into<String>, hint: impl Into<String>) -> Error {
+    Error::oauth(code, message, Some(hint.into()))
+}
+
+/// The claims part of a JWT, without verifying it (the token came straight from the token
+/// endpoint over the connection we opened; we only read who signed in).
+fn jwt_claims(token: &str) -> Option<serde_json::Value> {
+    let payload = token.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+fn account_from_claims(c: &serde_json::Value) -> Option<String> {
+    ["email", "preferred_username", "upn", "name", "sub"]
+        .iter()
+        .find_map(|k| {
+            c.get(*k)
+                .and_then(|v| v.as_str())
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+        })
+}
+
+/// RFC 9207 §2.4: when the server says it sends `iss`, it must be there and match; when it
+/// is there anyway, it must match.
+fn check_iss(server: &ServerMetadata, iss: Option<&str>) -> Result<()> {
+    let required = server.authorization_response_iss_parameter_supported == Some(true);
+    match iss {
+        Some(i) if i != server.issuer => Err(oauth_err(
+            ErrorCode::IssuerMismatch,
+            format!(
+                "the authorization response came from issuer '{i}', not '{}'",
+                server.issuer
+            ),
+            "this can be a mix-up attack; nothing was saved. Try again, and report it if it repeats",
+        )),
+        None if required => Err(oauth_err(
+            ErrorCode::IssuerMismatch,
+            "the authorization response has no 'iss', though the server promises one (RFC 9207)",
+            "nothing was saved; try again, and report it to the server's operator if it repeats",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Scopes in the spec's order: the user's, else the 401 challenge's, else the resource's
+/// `scopes_supported`, else none; plus `offline_access` (a refresh token) and `openid email`
+/// (to say who is connected) when the authorization server offers them.
+fn choose_scopes(user: &[String], d: &Discovered) -> Vec<String> {
+    let mut scopes: Vec<String> = if !user.is_empty() {
+        user.to_vec()
+    } else if !d.challenge_scopes.is_empty() {
+        d.challenge_scopes.clone()
+    } else {
+        d.resource_scopes.clone()
+    };
+    let offered = d.server.scopes_supported.clone().unwrap_or_default();
+    for extra in ["offline_access", "openid", "email"] {
+        if offered.iter().any(|s| s == extra) && !scopes.iter().any(|s| s == extra) {
+            scopes.push(extra.to_string());
+        }
+    }
+    scopes
+}
+
+fn callback_error(p: &CallbackParams) -> Error {
+    let error = p.error.clone().unwrap_or_default();
+    let desc = p.error_description.clone().unwrap_or_default();
+    let said = if desc.is_empty() {
+        error.clone()
+    } else {
+        format!("{error}: {desc}")
+    };
+    match error.as_str() {
+        "access_denied" => oauth_err(
+            ErrorCode::AccessDenied,
+            "authorization was denied in the browser (access_denied)",
+            "run connect again and choose Allow, or sign in with an account that has access",
+        ),
+        _ if desc.contains("redirect_uri") => oauth_err(
+            ErrorCode::RedirectUriMismatch,
+            format!("the authorization server refused the redirect URI ({said})"),
+            "register the callback URL shown by `patchbay connect` with the provider exactly, or pick the registered port with --port",
+        ),
+        _ => oauth_err(
+            ErrorCode::AuthorizationFailed,
+            format!("authorization failed: {said}"),
+            "check the client id, scopes and redirect URI in Advanced configuration, then try again",
+        ),
+    }
+}
+
+fn token_error(
+    e: RequestTokenError<oauth2::HttpClientError<reqwest::Error>, BasicErrorResponse>,
+    token_url: &str,
+) -> Error {
+    match e {
+        RequestTokenError::ServerResponse(r) => {
+            let code = r.error().to_string();
+            let desc = r.error_description().cloned().unwrap_or_default();
+            let said = if desc.is_empty() {
+                code.clone()
+            } else {
+                format!("{code}: {desc}")
+            };
+            if desc.contains("redirect_uri") {
+                oauth_err(
+                    ErrorCode::RedirectUriMismatch,
+                    format!("the token endpoint refused the redirect URI ({said})"),
+                    "register the callback URL exactly as `patchbay connect` shows it",
+                )
+            } else if code == "invalid_client" {
+                oauth_err(
+                    ErrorCode::TokenError,
+                    format!("the token endpoint refused the client ({said})"),
+                    "check the client id, secret and token auth method (client_secret_basic / client_secret_post / none)",
+                )
+            } else {
+                oauth_err(
+                    ErrorCode::TokenError,
+                    format!("the token endpoint answered with an error ({said})"),
+                    "try again; if it repeats, check Advanced configuration",
+                )
+            }
+        }
+        RequestTokenError::Request(oauth2::HttpClientError::Reqwest(re)) => {
+            discovery::transport_error(token_url, &re)
+        }
+        RequestTokenError::Request(other) => oauth_err(
+            ErrorCode::Unreachable,
+            format!("the token request to {token_url} failed: {other}"),
+            "check the token URL and your network",
+        ),
+        RequestTokenError::Parse(_, _) => oauth_err(
+            ErrorCode::TokenError,
+            format!(
+                "the token endpoint {token_url} sent a response that is not a valid token response"
+            ),
+            "check the token URL points at the OAuth token endpoint",
+        ),
+        RequestTokenError::Other(o) => oauth_err(
+            ErrorCode::TokenError,
+            format!("the token request failed: {o}"),
+            "try again",
+        ),
+    }
+}
+
+impl Patchbay {
+    /// Connect an MCP action that uses OAuth: discover, identify the client, open the
+    /// browser (through `open`, which the front end supplies), wait for the callback,
+    /// exchange the code, store the tokens. Returns who is connected.
+    pub async fn connect_action(
+        &self,
+        req: ConnectRequest,
+        open: impl FnOnce(&str, &str) -> Result<()>,
+    ) -> Result<GrantView> {
+        let action = self.get_action(&req.action)?;
+        if action.auth.kind != ActionAuth::OAuth {
+            return Err(Error::invalid_with_hint(
+                format!(
+                    "action '{}' does not use OAuth (its authentication is {})",
+                    action.name,
+                    action.auth.kind.as_str()
+                ),
+                format!(
+                    "switch it with `patchbay action edit {} --auth oauth`",
+                    action.name
+                ),
+            ));
+        }
+        if !action.enabled {
+            return Err(Error::invalid_with_hint(
+                format!("action '{}' is disabled", action.name),
+                format!("enable it first: `patchbay action enable {}`", action.name),
+            ));
+        }
+        let settings = action
+            .oauth
+            .as_ref()
+            .map(|o| o.settings.clone())
+            .unwrap_or_default();
+        let http = http_client()?;
+
+        // 1. Where to authorize: the user's endpoints, else discovery.
+        let discovered = match (
+            &settings.authorization_url,
+            &settings.token_url,
+            action.kind,
+        ) {
+            (Some(a), Some(t), _) => Discovered {
+                resource: action.url.clone(),
+                server: ServerMetadata {
+                    issuer: Url::parse(a)
+                        .map(|u| u.origin().ascii_serialization())
+                        .unwrap_or_default(),
+                    authorization_endpoint: a.clone(),
+                    token_endpoint: t.clone(),
+                    registration_endpoint: settings.registration_url.clone(),
+                    revocation_endpoint: None,
+                    userinfo_endpoint: None,
+                    scopes_supported: None,
+                    code_challenge_methods_supported: Some(vec!["S256".into()]),
+                    token_endpoint_auth_methods_supported: None,
+                    authorization_response_iss_parameter_supported: None,
+                    client_id_metadata_document_supported: None,
+                },
+                challenge_scopes: Vec::new(),
+                resource_scopes: Vec::new(),
+            },
+            (_, _, ActionKind::Http) => {
+                return Err(Error::invalid(
+                    "an HTTP action's OAuth needs its authorization and token URLs",
+                ));
+            }
+            _ => {
+                let mut d = discovery::discover(
+                    &http,
+                    &action.url,
+                    &DiscoveryOptions {
+                        assume_pkce_s256: settings.assume_pkce_s256,
+                    },
+                )
+                .await?;
+                if let Some(r) = &settings.registration_url {
+                    d.server.registration_endpoint = Some(r.clone());
+                }
+                d
+            }
+        };
+        let server = discovered.server.clone();
+
+        // 2. The callback listener (its URL is part of the client's registration).
+        let listener = CallbackServer::bind(req.port).await?;
+        let redirect_uri = listener.redirect_uri();
+
+        // 3. Who we are to the authorization server.
+        let client = self
+            .client_identity(&action, &settings, &server, &redirect_uri, &http)
+            .await?;
+
+        // 4. The authorization request: PKCE S256, state, resource, scopes.
+        let scopes = choose_scopes(&settings.scopes, &discovered);
+        let resource = if settings.omit_resource {
+            None
+        } else {
+            Some(
+                settings
+                    .resource_override
+                    .clone()
+                    .unwrap_or_else(|| discovered.resource.clone()),
+            )
+        };
+        let oauth = build_client(&client, &server, &redirect_uri)?;
+        let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+        let mut auth_req = oauth
+            .authorize_url(CsrfToken::new_random)
+            .set_pkce_challenge(challenge)
+            .add_scopes(scopes.iter().cloned().map(Scope::new));
+        if let Some(r) = &resource {
+            auth_req = auth_req.add_extra_param("resource", r.clone());
+        }
+        let (auth_url, state) = auth_req.url();
+        discovery::check_endpoint("authorization URL", &auth_url)?;
+        let rx = listener.expect(state.secret());
+        open(auth_url.as_str(), &redirect_uri)?;
+
+        // 5. Wait for the browser to come back (the pending flow expires after the timeout).
+        let (params, page_tx) = match tokio::time::timeout(req.timeout, rx).await {
+            Ok(Ok(v)) => v,
+            _ => {
+                listener.forget(state.secret());
+                return Err(oauth_err(
+                    ErrorCode::ConsentTimeout,
+                    format!(
+                        "no answer from the browser within {} s; the sign-in expired",
+                        req.timeout.as_secs()
+                    ),
+                    "run connect again and finish signing in in the browser (or raise --timeout)",
+                ));
+            }
+        };
+        let outcome = self
+            .finish(
+                &action.id,
+                &oauth,
+                &server,
+                &client,
+                params,
+                verifier,
+                resource.as_deref(),
+                &scopes,
+                &http,
+            )
+            .await;
+        let page = match &outcome {
+            Ok(g) => Page {
+                ok: true,
+                title: match &g.account {
+                    Some(a) => format!("Connected as {a}"),
+                    None => "Connected".into(),
+                },
+                message: format!(
+                    "Patchbay can now use '{}'. You can close this tab.",
+                    action.name
+                ),
+            },
+            Err(e) => Page {
+                ok: false,
+                title: "Authorization failed".into(),
+                message: format!("{e}. Return to Patchbay to try again."),
+            },
+        };
+        let _ = page_tx.send(page);
+        // Give the browser its page before the listener goes away.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        outcome
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn finish(
+        &self,
+        action_id: &str,
+        oauth: &OAuthClient,
+        server: &ServerMetadata,
+        client: &ClientIdentity,
+        params: CallbackParams,
+        verifier: oauth2::PkceCodeVerifier,
+        resource: Option<&str>,
+        requested: &[String],
+        http: &reqwest::Client,
+    ) -> Result<GrantView> {
+        if params.error.is_some() {
+            check_iss(server, params.iss.as_deref())?;
+            return Err(callback_error(&params));
+        }
+        check_iss(server, params.iss.as_deref())?;
+        let Some(code) = params.code.clone() else {
+            return Err(oauth_err(
+                ErrorCode::AuthorizationFailed,
+                "the authorization response has no code",
+                "try again",
+            ));
+        };
+        let mut exchange = oauth
+            .exchange_code(AuthorizationCode::new(code))
+            .set_pkce_verifier(verifier);
+        if let Some(r) = resource {
+            exchange = exchange.add_extra_param("resource", r.to_string());
+        }
+        let token = exchange
+            .request_async(http)
+            .await
+            .map_err(|e| token_error(e, &server.token_endpoint))?;
+
+        let access = token.access_token().secret().clone();
+        let granted: Vec<String> = match token.scopes() {
+            Some(s) => s.iter().map(|x| x.to_string()).collect(),
+            None => requested.to_vec(),
+        };
+        let expires_at = token
+            .expires_in()
+            .map(|d| crate::clock::rfc3339(self.clock_now() + d));
+        let account = match token
+            .extra_fields()
+            .id_token
+            .as_deref()
+            .and_then(jwt_claims)
+            .and_then(|c| account_from_claims(&c))
+        {
+            Some(a) => Some(a),
+            None => match (
+                &server.userinfo_endpoint,
+                granted.iter().any(|s| s == "openid"),
+            ) {
+                (Some(u), true) => userinfo_account(http, u, &access).await,
+                _ => None,
+            }
+            .or_else(|| jwt_claims(&access).and_then(|c| account_from_claims(&c))),
+        };
+        let stored = StoredTokens {
+            access_token: access,
+            refresh_token: token.refresh_token().map(|r| r.secret().clone()),
+            token_type: Some("Bearer".into()),
+            expires_at: expires_at.clone(),
+        };
+        let json = serde_json::to_string(&stored)
+            .map_err(|e| Error::Internal(format!("cannot encode tokens: {e}")))?;
+        let now = self.now();
+        let scopes_json = serde_json::to_string(&granted).unwrap_or_else(|_| "[]".into());
+        let has_refresh = stored.refresh_token.is_some();
+        self.write_with_secrets(Entries::MayExist, &[(tokens_key(action_id), SecretString::from(json))], |tx| {
+            tx.execute(
+                "INSERT INTO oauth_grants (action_id, issuer, client_id, resource, account, scopes, expires_at, has_refresh, connected_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                 ON CONFLICT (action_id) DO UPDATE SET issuer = ?2, client_id = ?3, resource = ?4, account = ?5, scopes = ?6,
+                    expires_at = ?7, has_refresh = ?8, connected_at = ?9",
+                params![action_id, server.issuer, client.id, resource, account, scopes_json, expires_at, has_refresh, now],
+            )?;
+            Ok(())
+        })?;
+        self.grant_by_id(action_id)
+    }
+
+    fn clock_now(&self) -> time::OffsetDateTime {
+        self.clock.now()
+    }
+
+    /// The user's client, else a saved registration for this issuer and redirect URI, else
+    /// dynamic client registration.
+    async fn client_identity(
+        &self,
+        action: &crate::model::ActionView,
+        settings: &crate::model::OAuthSettings,
+        server: &ServerMetadata,
+        redirect_uri: &str,
+        http: &reqwest::Client,
+    ) -> Result<ClientIdentity> {
+        if let Some(id) = &settings.client_id {
+            let secret = self.action_client_secret(action)?;
+            let method = settings.token_auth_method.unwrap_or(if secret.is_some() {
+                TokenAuthMethod::ClientSecretBasic
+            } else {
+                TokenAuthMethod::None
+            });
+            return Ok(ClientIdentity {
+                id: id.clone(),
+                secret,
+                method,
+            });
+        }
+        let saved: Option<String> = self.store().read(|c| {
+            Ok(c.query_row(
+                "SELECT client_id FROM oauth_clients WHERE issuer = ?1 AND redirect_uri = ?2 AND has_secret = 0",
+                params![server.issuer, redirect_uri],
+                |r| r.get(0),
+            )
+            .optional()?)
+        })?;
+        if let Some(id) = saved {
+            return Ok(ClientIdentity {
+                id,
+                secret: None,
+                method: TokenAuthMethod::None,
+            });
+        }
+        let Some(reg) = &server.registration_endpoint else {
+            return Err(oauth_err(
+                ErrorCode::NeedsClientId,
+                format!(
+                    "this server needs a client id: {} offers no dynamic client registration",
+                    server.issuer
+                ),
+                format!(
+                    "register an OAuth app with the provider using the redirect URI {redirect_uri}, then: `patchbay action edit {} --client-id ID [--client-secret-stdin]`",
+                    action.name
+                ),
+            ));
+        };
+        let body = serde_json::json!({
+            "client_name": "Patchbay",
+            "redirect_uris": [redirect_uri],
+            "grant_types": ["authorization_code", "refresh_token"],
+            "response_types": ["code"],
+            "token_endpoint_auth_method": "none",
+            "application_type": "native",
+        });
+        let resp = http
+            .post(reg)
+            .json(&body)
+            .send()
+            .await
+            .map_err(|e| discovery::transport_error(reg, &e))?;
+        let status = resp.status();
+        let value: serde_json::Value = resp.json().await.unwrap_or(serde_json::Value::Null);
+        if !status.is_success() {
+            let said = value
+                .get("error_description")
+                .or_else(|| value.get("error"))
+                .and_then(|v| v.as_str())
+                .unwrap_or("no reason given");
+            return Err(oauth_err(
+                ErrorCode::RegistrationRefused,
+                format!("the authorization server refused to register Patchbay ({status}: {said})"),
+                format!(
+                    "register an OAuth app with the provider yourself (redirect URI {redirect_uri}) and fill in Advanced configuration: `patchbay action edit {} --client-id ID`",
+                    action.name
+                ),
+            ));
+        }
+        let Some(id) = value
+            .get("client_id")
+            .and_then(|v| v.as_str())
+            .map(String::from)
+        else {
+            return Err(oauth_err(
+                ErrorCode::RegistrationRefused,
+                "the registration response has no client_id",
+                "fill in Advanced configuration with a client id",
+            ));
+        };
+        let secret = value
+            .get("client_secret")
+            .and_then(|v| v.as_str())
+            .map(|s| SecretString::from(s.to_string()));
+        if secret.is_none() {
+            // A public client: remember it for this issuer and callback URL.
+            let now = self.now();
+            self.store().write(|tx| {
+                tx.execute(
+                    "INSERT OR REPLACE INTO oauth_clients (issuer, redirect_uri, client_id, has_secret, auth_method, registered_at)
+                     VALUES (?1, ?2, ?3, 0, 'none', ?4)",
+                    params![server.issuer, redirect_uri, id, now],
+                )?;
+                Ok(())
+            })?;
+        }
+        let method = if secret.is_some() {
+            TokenAuthMethod::ClientSecretBasic
+        } else {
+            TokenAuthMethod::None
+        };
+        Ok(ClientIdentity { id, secret, method })
+    }
+
+    fn grant_by_id(&self, action_id: &str) -> Result<GrantView> {
+        self.store().read(|c| {
+            let row = c
+                .query_row(
+                    "SELECT issuer, client_id, resource, account, scopes, expires_at, has_refresh, connected_at FROM oauth_grants WHERE action_id = ?1",
+                    [action_id],
+                    |r| {
+                        Ok((
+                            r.get::<_, String>(0)?,
+                            r.get::<_, String>(1)?,
+                            r.get::<_, Option<String>>(2)?,
+                            r.get::<_, Option<String>>(3)?,
+                            r.get::<_, String>(4)?,
+                            r.get::<_, Option<String>>(5)?,
+                            r.get::<_, bool>(6)?,
+                            r.get::<_, String>(7)?,
+                        ))
+                    },
+                )
+                .optional()?;
+            Ok(match row {
+                None => GrantView::disconnected(),
+                Some((issuer, client_id, resource, account, scopes, expires_at, has_refresh, connected_at)) => GrantView {
+                    connected: true,
+                    account,
+                    scopes: serde_json::from_str(&scopes).unwrap_or_default(),
+                    expires_at,
+                    issuer: Some(issuer),
+                    client_id: Some(client_id),
+                    resource,
+                    has_refresh_token: has_refresh,
+                    connected_at: Some(connected_at),
+                },
+            })
+        })
+    }
+
+    /// Whether an action is connected, and as whom (no keychain access).
+    pub fn oauth_status(&self, name: &str) -> Result<GrantView> {
+        let action = self.get_action(name)?;
+        self.grant_by_id(&action.id)
+    }
+
+    /// Forget an action's tokens: the grant row, then the keychain entry.
+    pub fn disconnect_action(&self, name: &str) -> Result<GrantView> {
+        let action = self.get_action(name)?;
+        let before = self.grant_by_id(&action.id)?;
+        self.store().write(|tx| {
+            tx.execute(
+                "DELETE FROM oauth_grants WHERE action_id = ?1",
+                [&action.id],
+            )?;
+            Ok(())
+        })?;
+        self.forget_secrets(&[tokens_key(&action.id)]);
+        Ok(before)
+    }
+
+    /// The stored access token of a connected action, while it is valid.
+    pub fn access_token(&self, name: &str) -> Result<SecretString> {
+        let action = self.get_action(name)?;
+        let grant = self.grant_by_id(&action.id)?;
+        if !grant.connected {
+            return Err(oauth_err(
+                ErrorCode::NotConnected,
+                format!("action '{}' is not connected", action.name),
+                format!("run `patchbay connect {}`", action.name),
+            ));
+        }
+        let raw = self.vault().get(&tokens_key(&action.id))?.ok_or_else(|| {
+            oauth_err(
+                ErrorCode::NotConnected,
+                format!("the keychain has no tokens for '{}'", action.name),
+                format!("run `patchbay connect {}` again", action.name),
+            )
+        })?;
+        let stored: StoredTokens = serde_json::from_str(raw.expose_secret()).map_err(|_| {
+            oauth_err(
+                ErrorCode::NotConnected,
+                "the stored tokens are unreadable",
+                format!("run `patchbay connect {}` again", action.name),
+            )
+        })?;
+        if let Some(exp) = &stored.expires_at
+            && exp.as_str() <= self.now().as_str()
+        {
+            return Err(oauth_err(
+                ErrorCode::NotConnected,
+                format!("the access token of '{}' expired at {exp}", action.name),
+                format!("run `patchbay connect {}` again", action.name),
+            ));
+        }
+        Ok(SecretString::from(stored.access_token))
+    }
+}
+
+async fn userinfo_account(http: &reqwest::Client, url: &str, access: &str) -> Option<String> {
+    let resp = http.get(url).bearer_auth(access).send().await.ok()?;
+    if !resp.status().is_success() {
+        return None;
+    }
+    let v: serde_json::Value = resp.json().await.ok()?;
+    account_from_claims(&v)
+}
+
+fn build_client(
+    client: &ClientIdentity,
+    server: &ServerMetadata,
+    redirect_uri: &str,
+) -> Result<OAuthClient> {
+    let bad = |what: &str, u: &str| {
+        oauth_err(
+            ErrorCode::DiscoveryFailed,
+            format!("the {what} '{u}' is not a valid URL"),
+            "check Advanced configuration",
+        )
+    };
+    let mut c = oauth2::Client::new(ClientId::new(client.id.clone()))
+        .set_auth_uri(
+            AuthUrl::new(server.authorization_endpoint.clone())
+                .map_err(|_| bad("authorization endpoint", &server.authorization_endpoint))?,
+        )
+        .set_token_uri(
+            TokenUrl::new(server.token_endpoint.clone())
+                .map_err(|_| bad("token endpoint", &server.token_endpoint))?,
+        )
+        .set_redirect_uri(
+            RedirectUrl::new(redirect_uri.to_string())
+                .map_err(|_| bad("redirect URI", redirect_uri))?,
+        )
+        .set_auth_type(match client.method {
+            TokenAuthMethod::ClientSecretPost => AuthType::RequestBody,
+            _ => AuthType::BasicAuth,
+        });
+    if let Some(s) = &client.secret {
+        c = c.set_client_secret(ClientSecret::new(s.expose_secret().to_string()));
+    }
+    if client.method == TokenAuthMethod::None {
+        // A public client sends its id in the body and no Authorization header.
+        c = c.set_auth_type(AuthType::RequestBody);
+    }
+    Ok(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn server(iss_supported: Option<bool>) -> ServerMetadata {
+        ServerMetadata {
+            issuer: "https://auth.example.com".into(),
+            authorization_endpoint: "https://auth.example.com/auth".into(),
+            token_endpoint: "https://auth.example.com/token".into(),
+            registration_endpoint: None,
+            revocation_endpoint: None,
+            userinfo_endpoint: None,
+            scopes_supported: Some(vec![
+                "mcp:read".into(),
+                "offline_access".into(),
+                "openid".into(),
+            ]),
+            code_challenge_methods_supported: Some(vec!["S256".into()]),
+            token_endpoint_auth_methods_supported: None,
+            authorization_response_iss_parameter_supported: iss_supported,
+            client_id_metadata_document_supported: None,
+        }
+    }
+
+    #[test]
+    fn iss_is_checked_per_rfc_9207() {
+        assert!(check_iss(&server(Some(true)), Some("https://auth.example.com")).is_ok());
+        assert_eq!(
+            check_iss(&server(Some(true)), None)
+                .expect_err("required")
+                .code(),
+            ErrorCode::IssuerMismatch
+        );
+        assert_eq!(
+            check_iss(&server(None), Some("https://evil.example"))
+                .expect_err("mismatch")
+                .code(),
+            ErrorCode::IssuerMismatch
+        );
+        assert!(
+            check_iss(&server(None), None).is_ok(),
+            "not promised, not sent: accepted"
+        );
+    }
+
+    #[test]
+    fn scopes_follow_the_spec_order() {
+        let d = Discovered {
+            resource: "https://mcp.example.com/mcp".into(),
+            server: server(None),
+            challenge_scopes: vec!["mcp:read".into()],
+            resource_scopes: vec!["mcp:read".into(), "mcp:write".into()],
+        };
+        assert_eq!(
+            choose_scopes(&["custom".into()], &d),
+            vec!["custom", "offline_access", "openid"]
+        );
+        assert_eq!(
+            choose_scopes(&[], &d),
+            vec!["mcp:read", "offline_access", "openid"]
+        );
+        let d2 = Discovered {
+            challenge_scopes: vec![],
+            ..d.clone()
+        };
+        assert_eq!(
+            choose_scopes(&[], &d2),
+            vec!["mcp:read", "mcp:write", "offline_access", "openid"]
+        );
+    }
+
+    #[test]
+    fn accounts_come_from_claims() {
+        let claims = serde_json::json!({"sub": "alice", "email": "alice@example.com"});
+        assert_eq!(
+            account_from_claims(&claims).as_deref(),
+            Some("alice@example.com")
+        );
+        assert_eq!(
+            account_from_claims(&serde_json::json!({"sub": "u1"})).as_deref(),
+            Some("u1")
+        );
+        let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(br#"{"email":"bob@example.com"}"#);
+        assert_eq!(
+            jwt_claims(&format!("h.{payload}.s"))
+                .and_then(|c| account_from_claims(&c))
+                .as_deref(),
+            Some("bob@example.com")
+        );
+        assert!(jwt_claims("opaque-token").is_none());
+    }
+}
