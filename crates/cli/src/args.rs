@@ -195,6 +195,20 @@ pub enum ConnectionCmd {
     Remove {
         name: String,
     },
+    /// Authorize the connection in the browser ("Connected as ...").
+    Connect(ConnectArgs),
+    /// Forget the connection's tokens.
+    Disconnect {
+        name: String,
+    },
+    /// Whether the connection is authorized, as whom, with which scopes.
+    Status {
+        name: String,
+    },
+    /// Print a valid access token of the connection, alone on stdout.
+    AccessToken {
+        name: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -222,6 +236,18 @@ pub struct ConnectionAdd {
     /// Scopes, space- or comma-separated.
     #[arg(long)]
     pub scopes: Option<String>,
+    /// Save, then authorize it right away (as `connection connect`).
+    #[arg(long)]
+    pub connect: bool,
+    /// With --connect: print the authorization URL instead of opening a browser.
+    #[arg(long, requires = "connect")]
+    pub no_browser: bool,
+    /// With --connect: seconds to wait for the browser.
+    #[arg(long, value_name = "SECS", default_value_t = 600, requires = "connect")]
+    pub timeout: u64,
+    /// With --connect: the loopback callback port.
+    #[arg(long, value_name = "PORT", env = "PATCHBAY_CALLBACK_PORT", default_value_t = patchbay_core::oauth::callback::DEFAULT_PORT)]
+    pub port: u16,
 }
 
 #[derive(Debug, Args)]

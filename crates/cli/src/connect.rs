@@ -5,7 +5,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use patchbay_core::oauth::ConnectRequest;
-use patchbay_core::{Error, Result};
+use patchbay_core::{Error, Kind, Result};
 
 use crate::args::ConnectArgs;
 use crate::{open, outln, output};
@@ -42,7 +42,7 @@ fn open_browser(url: &str) -> Result<()> {
         })
 }
 
-pub fn run(c: ConnectArgs, json: bool) -> Result<()> {
+pub fn run(kind: Kind, c: ConnectArgs, json: bool) -> Result<()> {
     let pb = open(true)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -55,7 +55,7 @@ pub fn run(c: ConnectArgs, json: bool) -> Result<()> {
         timeout: Duration::from_secs(c.timeout),
     };
     let no_browser = c.no_browser;
-    let grant = runtime.block_on(pb.connect_action(req, |url, redirect_uri| {
+    let open_url = move |url: &str, redirect_uri: &str| {
         if no_browser {
             // The URL alone on the first line of stdout, for scripts.
             outln!("{url}");
@@ -68,7 +68,11 @@ pub fn run(c: ConnectArgs, json: bool) -> Result<()> {
         }
         eprintln!("Waiting for the browser (up to {} s)...", c.timeout);
         Ok(())
-    }))?;
+    };
+    let grant = match kind {
+        Kind::Connection => runtime.block_on(pb.connect_connection(req, open_url)),
+        _ => runtime.block_on(pb.connect_action(req, open_url)),
+    }?;
     if json {
         output::json(&grant);
     } else {

@@ -13,7 +13,7 @@ use clap::{ArgMatches, CommandFactory, FromArgMatches};
 use patchbay_core::actions::{ActionPatch, HttpInput, NewAction, OAuthInput};
 use patchbay_core::connections::{ConnectionPatch, NewConnection};
 use patchbay_core::tokens::{NewHttpToken, NewTextToken, TokenPatch};
-use patchbay_core::{Error, Patchbay, Result, SecretString};
+use patchbay_core::{Error, Kind, Patchbay, Result, SecretString};
 
 use args::*;
 use secrets::SecretInput;
@@ -76,7 +76,7 @@ fn run(cli: Cli, matches: &ArgMatches) -> Result<()> {
         Command::Connection(cmd) => connection(cmd, json),
         Command::Token(cmd) => token(cmd, json, matches),
         Command::Status { name: Some(name) } => {
-            let g = open(false)?.oauth_status(&name)?;
+            let g = open(false)?.oauth_status(Kind::Action, &name)?;
             if json {
                 output::json(&g);
             } else {
@@ -112,24 +112,28 @@ fn run(cli: Cli, matches: &ArgMatches) -> Result<()> {
             }
             Ok(())
         }
-        Command::Connect(c) => connect::run(c, json),
-        Command::Disconnect { name } => {
-            let before = open(true)?.disconnect_action(&name)?;
-            if json {
-                output::json(&patchbay_core::model::GrantView::disconnected());
-            } else if before.connected {
-                outln!("Disconnected '{name}': its tokens were deleted from this machine.");
-            } else {
-                outln!("'{name}' was not connected; nothing to delete.");
-            }
-            Ok(())
-        }
-        Command::AccessToken { name } => {
-            let token = open(false)?.access_token(&name)?;
-            outln!("{}", patchbay_core::ExposeSecret::expose_secret(&token));
-            Ok(())
-        }
+        Command::Connect(c) => connect::run(Kind::Action, c, json),
+        Command::Disconnect { name } => disconnect(Kind::Action, &name, json),
+        Command::AccessToken { name } => print_token(Kind::Action, &name),
     }
+}
+
+fn print_token(kind: Kind, name: &str) -> Result<()> {
+    let token = open(false)?.access_token(kind, name)?;
+    outln!("{}", patchbay_core::ExposeSecret::expose_secret(&token));
+    Ok(())
+}
+
+fn disconnect(kind: Kind, name: &str, json: bool) -> Result<()> {
+    let before = open(true)?.disconnect(kind, name)?;
+    if json {
+        output::json(&patchbay_core::model::GrantView::disconnected());
+    } else if before.connected {
+        outln!("Disconnected '{name}': its tokens were deleted from this machine.");
+    } else {
+        outln!("'{name}' was not connected; nothing to delete.");
+    }
+    Ok(())
 }
 
 fn oauth_input(a: OAuthArgs, stdin: &mut SecretInput) -> Result<OAuthInput> {
@@ -264,7 +268,25 @@ fn connection(cmd: ConnectionCmd, json: bool) -> Result<()> {
             }
             return Ok(());
         }
+        ConnectionCmd::Connect(c) => return connect::run(Kind::Connection, c, json),
+        ConnectionCmd::Disconnect { name } => return disconnect(Kind::Connection, &name, json),
+        ConnectionCmd::AccessToken { name } => return print_token(Kind::Connection, &name),
+        ConnectionCmd::Status { name } => {
+            let g = open(false)?.oauth_status(Kind::Connection, &name)?;
+            if json {
+                output::json(&g)
+            } else {
+                output::grant(&name, &g)
+            }
+            return Ok(());
+        }
         ConnectionCmd::Add(a) => {
+            let then_connect = a.connect.then(|| args::ConnectArgs {
+                name: a.name.clone(),
+                no_browser: a.no_browser,
+                timeout: a.timeout,
+                port: a.port,
+            });
             let client_secret = if a.client_secret_stdin {
                 Some(stdin.read("client secret")?)
             } else {
@@ -282,7 +304,13 @@ fn connection(cmd: ConnectionCmd, json: bool) -> Result<()> {
                 token_auth_method: a.token_auth_method,
                 scopes: a.scopes,
             };
-            (open(true)?.add_connection(input)?, "Added")
+            let view = open(true)?.add_connection(input)?;
+            if let Some(c) = then_connect {
+                // Saved first (seed 002), then authorized; a failed authorization keeps it.
+                eprintln!("Added connection '{}'; now authorizing it.", view.name);
+                return connect::run(Kind::Connection, c, json);
+            }
+            (view, "Added")
         }
         ConnectionCmd::Edit(e) => {
             let client_secret = if e.client_secret_stdin {

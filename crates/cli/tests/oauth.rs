@@ -509,3 +509,130 @@ fn no_browser_prints_the_authorization_url_alone_first() {
     assert!(child.wait().expect("wait").success());
     assert!(rest.contains("Connected as alice@example.com"), "{rest}");
 }
+
+#[test]
+fn a_reusable_connection_is_saved_then_authorized() {
+    let w = World::new(
+        json!({"clients": [{"client_id": "conn-app", "client_secret": "conn-secret-789", "token_endpoint_auth_method": "client_secret_post", "redirect_uris": ["http://127.0.0.1/callback"]}]}),
+        json!({}),
+    );
+    let issuer = w.issuer();
+    let (auth_url, token_url) = (format!("{issuer}/auth"), format!("{issuer}/token"));
+    let out = w
+        .cmd()
+        .env("PATCHBAY_TEST_BROWSER", "consent")
+        .args([
+            "connection",
+            "add",
+            "work",
+            "--provider",
+            "example",
+            "--client-id",
+            "conn-app",
+            "--client-secret-stdin",
+            "--token-auth-method",
+            "client_secret_post",
+            "--authorization-url",
+            &auth_url,
+            "--token-url",
+            &token_url,
+            "--scopes",
+            "openid email",
+            "--connect",
+            "--port",
+            "0",
+            "--timeout",
+            "20",
+        ])
+        .write_stdin("conn-secret-789\n")
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert!(
+        stdout.contains("Connected as alice@example.com"),
+        "{stdout}"
+    );
+    let st: Value =
+        serde_json::from_str(&w.ok(&["--json", "connection", "status", "work"])).expect("json");
+    assert_eq!(st["connected"], true);
+    assert_eq!(st["clientId"], "conn-app");
+    // The token works at the provider (userinfo).
+    let token = w.ok(&["connection", "access-token", "work"]);
+    let me: Value = reqwest::blocking::Client::new()
+        .get(format!("{issuer}/me"))
+        .bearer_auth(token.trim())
+        .send()
+        .expect("userinfo")
+        .json()
+        .expect("json");
+    assert_eq!(me["email"], "alice@example.com");
+    w.ok(&["connection", "disconnect", "work"]);
+    let st: Value =
+        serde_json::from_str(&w.ok(&["--json", "connection", "status", "work"])).expect("json");
+    assert_eq!(st["connected"], false);
+    // A failed authorization keeps the saved connection.
+    let out = w
+        .cmd()
+        .env("PATCHBAY_TEST_BROWSER", "deny")
+        .args([
+            "connection",
+            "add",
+            "work2",
+            "--provider",
+            "example",
+            "--client-id",
+            "conn-app",
+            "--client-secret-stdin",
+            "--token-auth-method",
+            "client_secret_post",
+            "--authorization-url",
+            &auth_url,
+            "--token-url",
+            &token_url,
+            "--connect",
+            "--port",
+            "0",
+            "--timeout",
+            "20",
+        ])
+        .write_stdin("conn-secret-789\n")
+        .assert()
+        .code(1);
+    assert!(String::from_utf8_lossy(&out.get_output().stderr).contains("access_denied"));
+    w.ok(&["connection", "show", "work2"]);
+}
+
+#[test]
+fn two_actions_on_one_server_keep_separate_accounts() {
+    let w = World::new(json!({"users": ["bob@example.com"]}), json!({}));
+    let url = w.url();
+    w.ok(&["action", "add", "demo", "--url", &url, "--auth", "oauth"]);
+    w.ok(&[
+        "action", "add", "demo-bob", "--url", &url, "--auth", "oauth",
+    ]);
+    assert_eq!(w.connect("consent", &[]).0, 0);
+    let out = w
+        .cmd()
+        .env("PATCHBAY_TEST_BROWSER", "login-as=bob@example.com")
+        .args(["connect", "demo-bob", "--port", "0", "--timeout", "20"])
+        .write_stdin("")
+        .assert()
+        .success();
+    assert!(
+        String::from_utf8_lossy(&out.get_output().stdout).contains("Connected as bob@example.com")
+    );
+    let a: Value = serde_json::from_str(&w.ok(&["--json", "status", "demo"])).expect("json");
+    let b: Value = serde_json::from_str(&w.ok(&["--json", "status", "demo-bob"])).expect("json");
+    assert_eq!(
+        (a["account"].as_str(), b["account"].as_str()),
+        (Some("alice@example.com"), Some("bob@example.com"))
+    );
+    assert_ne!(
+        w.ok(&["access-token", "demo"]),
+        w.ok(&["access-token", "demo-bob"]),
+        "separate tokens"
+    );
+    // Removing one action forgets its tokens only.
+    w.ok(&["action", "remove", "demo-bob"]);
+    assert_eq!(w.status()["account"], "alice@example.com");
+}

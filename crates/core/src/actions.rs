@@ -707,7 +707,10 @@ impl Patchbay {
             tx.execute("DELETE FROM actions WHERE id = ?1", [&view.id])?;
             Ok(view)
         })?;
-        self.forget_secrets(&[keys::action_client_secret(&view.id)]);
+        self.forget_secrets(&[
+            keys::action_client_secret(&view.id),
+            crate::oauth::Owner::Action(view.id.clone()).tokens_key(),
+        ]);
         Ok(view)
     }
 

@@ -365,7 +365,10 @@ impl Patchbay {
             tx.execute("DELETE FROM connections WHERE id = ?1", [&view.id])?;
             Ok(view)
         })?;
-        self.forget_secrets(&[keys::connection_client_secret(&view.id)]);
+        self.forget_secrets(&[
+            keys::connection_client_secret(&view.id),
+            crate::oauth::Owner::Connection(view.id.clone()).tokens_key(),
+        ]);
         Ok(view)
     }
 

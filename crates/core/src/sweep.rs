@@ -33,7 +33,7 @@ impl Patchbay {
             }
         }
         let granted: Vec<String> = self.store().read(|c| {
-            let mut stmt = c.prepare("SELECT action_id FROM oauth_grants")?;
+            let mut stmt = c.prepare("SELECT owner FROM oauth_grants")?;
             let ids = stmt
                 .query_map([], |r| r.get(0))?
                 .collect::<rusqlite::Result<Vec<String>>>()?;

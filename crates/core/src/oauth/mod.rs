@@ -25,7 +25,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{Error, ErrorCode, Kind, Result};
 use crate::model::{ActionKind, AuthType as ActionAuth, GrantView, TokenAuthMethod};
 use crate::{Entries, Patchbay};
 use callback::{CallbackParams, CallbackServer, Page};
@@ -68,8 +68,9 @@ struct StoredTokens {
     expires_at: Option<String>,
 }
 
-pub(crate) fn tokens_key(action_id: &str) -> String {
-    format!("action/{action_id}/oauth_tokens")
+/// The keychain entry holding the tokens of a grant owner (`action/<id>`, `connection/<id>`).
+pub(crate) fn tokens_key(owner_key: &str) -> String {
+    format!("{owner_key}/oauth_tokens")
 }
 
 /// The client Patchbay authenticates as.
@@ -330,18 +331,22 @@ impl Patchbay {
                 d
             }
         };
-        let server = discovered.server.clone();
-
-        // 2. The callback listener (its URL is part of the client's registration).
-        let listener = CallbackServer::bind(req.port).await?;
-        let redirect_uri = listener.redirect_uri();
-
-        // 3. Who we are to the authorization server.
-        let client = self
-            .client_identity(&action, &settings, &server, &redirect_uri, &http)
-            .await?;
-
-        // 4. The authorization request: PKCE S256, state, resource, scopes.
+        let user_client = match &settings.client_id {
+            Some(id) => {
+                let secret = self.action_client_secret(&action)?;
+                let method = settings.token_auth_method.unwrap_or(if secret.is_some() {
+                    TokenAuthMethod::ClientSecretBasic
+                } else {
+                    TokenAuthMethod::None
+                });
+                Some(ClientIdentity {
+                    id: id.clone(),
+                    secret,
+                    method,
+                })
+            }
+            None => None,
+        };
         let scopes = choose_scopes(&settings.scopes, &discovered);
         let resource = if settings.omit_resource {
             None
@@ -353,6 +358,83 @@ impl Patchbay {
                     .unwrap_or_else(|| discovered.resource.clone()),
             )
         };
+        let target = Target {
+            owner: Owner::Action(action.id.clone()),
+            name: action.name.clone(),
+            edit_command: format!("patchbay action edit {}", action.name),
+            server: discovered.server,
+            client: user_client,
+            scopes,
+            resource,
+        };
+        self.authorize(target, &req, &http, open).await
+    }
+
+    /// Connect a reusable OAuth connection (seed 002): its own endpoints and client.
+    pub async fn connect_connection(
+        &self,
+        req: ConnectRequest,
+        open: impl FnOnce(&str, &str) -> Result<()>,
+    ) -> Result<GrantView> {
+        let c = self.get_connection(&req.action)?;
+        let http = http_client()?;
+        let secret = self.connection_client_secret(&c)?;
+        let issuer = c.issuer.clone().unwrap_or_else(|| {
+            Url::parse(&c.authorization_url)
+                .map(|u| u.origin().ascii_serialization())
+                .unwrap_or_default()
+        });
+        let server = ServerMetadata {
+            issuer,
+            authorization_endpoint: c.authorization_url.clone(),
+            token_endpoint: c.token_url.clone(),
+            registration_endpoint: c.registration_url.clone(),
+            revocation_endpoint: c.revocation_url.clone(),
+            userinfo_endpoint: None,
+            scopes_supported: None,
+            code_challenge_methods_supported: Some(vec!["S256".into()]),
+            token_endpoint_auth_methods_supported: None,
+            authorization_response_iss_parameter_supported: None,
+            client_id_metadata_document_supported: None,
+        };
+        let target = Target {
+            owner: Owner::Connection(c.id.clone()),
+            name: c.name.clone(),
+            edit_command: format!("patchbay connection edit {}", c.name),
+            server,
+            client: Some(ClientIdentity {
+                id: c.client_id.clone(),
+                secret,
+                method: c.token_auth_method,
+            }),
+            scopes: c.scopes.clone(),
+            resource: c.resource.clone(),
+        };
+        self.authorize(target, &req, &http, open).await
+    }
+
+    /// The authorization code flow for one target: callback listener, client identity,
+    /// PKCE + state + resource, the browser, the callback, the token exchange.
+    async fn authorize(
+        &self,
+        target: Target,
+        req: &ConnectRequest,
+        http: &reqwest::Client,
+        open: impl FnOnce(&str, &str) -> Result<()>,
+    ) -> Result<GrantView> {
+        let server = target.server.clone();
+        // The callback listener (its URL is part of the client's registration).
+        let listener = CallbackServer::bind(req.port).await?;
+        let redirect_uri = listener.redirect_uri();
+        let client = match target.client {
+            Some(c) => c,
+            None => {
+                self.registered_client(&target.edit_command, &server, &redirect_uri, http)
+                    .await?
+            }
+        };
+        let scopes = target.scopes.clone();
+        let resource = target.resource.clone();
         let oauth = build_client(&client, &server, &redirect_uri)?;
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let mut auth_req = oauth
@@ -367,7 +449,7 @@ impl Patchbay {
         let rx = listener.expect(state.secret());
         open(auth_url.as_str(), &redirect_uri)?;
 
-        // 5. Wait for the browser to come back (the pending flow expires after the timeout).
+        // Wait for the browser to come back (the pending flow expires after the timeout).
         let (params, page_tx) = match tokio::time::timeout(req.timeout, rx).await {
             Ok(Ok(v)) => v,
             _ => {
@@ -384,7 +466,7 @@ impl Patchbay {
         };
         let outcome = self
             .finish(
-                &action.id,
+                &target.owner,
                 &oauth,
                 &server,
                 &client,
@@ -392,7 +474,7 @@ impl Patchbay {
                 verifier,
                 resource.as_deref(),
                 &scopes,
-                &http,
+                http,
             )
             .await;
         let page = match &outcome {
@@ -404,7 +486,7 @@ impl Patchbay {
                 },
                 message: format!(
                     "Patchbay can now use '{}'. You can close this tab.",
-                    action.name
+                    target.name
                 ),
             },
             Err(e) => Page {
@@ -422,7 +504,7 @@ impl Patchbay {
     #[allow(clippy::too_many_arguments)]
     async fn finish(
         &self,
-        action_id: &str,
+        owner: &Owner,
         oauth: &OAuthClient,
         server: &ServerMetadata,
         client: &ClientIdentity,
@@ -491,46 +573,44 @@ impl Patchbay {
         let now = self.now();
         let scopes_json = serde_json::to_string(&granted).unwrap_or_else(|_| "[]".into());
         let has_refresh = stored.refresh_token.is_some();
-        self.write_with_secrets(Entries::MayExist, &[(tokens_key(action_id), SecretString::from(json))], |tx| {
+        self.write_with_secrets(Entries::MayExist, &[(owner.tokens_key(), SecretString::from(json))], |tx| {
             tx.execute(
-                "INSERT INTO oauth_grants (action_id, issuer, client_id, resource, account, scopes, expires_at, has_refresh, connected_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-                 ON CONFLICT (action_id) DO UPDATE SET issuer = ?2, client_id = ?3, resource = ?4, account = ?5, scopes = ?6,
-                    expires_at = ?7, has_refresh = ?8, connected_at = ?9",
-                params![action_id, server.issuer, client.id, resource, account, scopes_json, expires_at, has_refresh, now],
+                "INSERT INTO oauth_grants (owner, action_id, connection_id, issuer, client_id, resource, account, scopes, expires_at, has_refresh, connected_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                 ON CONFLICT (owner) DO UPDATE SET issuer = ?4, client_id = ?5, resource = ?6, account = ?7, scopes = ?8,
+                    expires_at = ?9, has_refresh = ?10, connected_at = ?11",
+                params![
+                    owner.key(),
+                    owner.action_id(),
+                    owner.connection_id(),
+                    server.issuer,
+                    client.id,
+                    resource,
+                    account,
+                    scopes_json,
+                    expires_at,
+                    has_refresh,
+                    now
+                ],
             )?;
             Ok(())
         })?;
-        self.grant_by_id(action_id)
+        self.grant(owner)
     }
 
     fn clock_now(&self) -> time::OffsetDateTime {
         self.clock.now()
     }
 
-    /// The user's client, else a saved registration for this issuer and redirect URI, else
-    /// dynamic client registration.
-    async fn client_identity(
+    /// A saved registration for this issuer and redirect URI, else dynamic client
+    /// registration (RFC 7591) as a public native client.
+    async fn registered_client(
         &self,
-        action: &crate::model::ActionView,
-        settings: &crate::model::OAuthSettings,
+        edit_command: &str,
         server: &ServerMetadata,
         redirect_uri: &str,
         http: &reqwest::Client,
     ) -> Result<ClientIdentity> {
-        if let Some(id) = &settings.client_id {
-            let secret = self.action_client_secret(action)?;
-            let method = settings.token_auth_method.unwrap_or(if secret.is_some() {
-                TokenAuthMethod::ClientSecretBasic
-            } else {
-                TokenAuthMethod::None
-            });
-            return Ok(ClientIdentity {
-                id: id.clone(),
-                secret,
-                method,
-            });
-        }
         let saved: Option<String> = self.store().read(|c| {
             Ok(c.query_row(
                 "SELECT client_id FROM oauth_clients WHERE issuer = ?1 AND redirect_uri = ?2 AND has_secret = 0",
@@ -554,8 +634,7 @@ impl Patchbay {
                     server.issuer
                 ),
                 format!(
-                    "register an OAuth app with the provider using the redirect URI {redirect_uri}, then: `patchbay action edit {} --client-id ID [--client-secret-stdin]`",
-                    action.name
+                    "register an OAuth app with the provider using the redirect URI {redirect_uri}, then: `{edit_command} --client-id ID [--client-secret-stdin]`"
                 ),
             ));
         };
@@ -585,8 +664,7 @@ impl Patchbay {
                 ErrorCode::RegistrationRefused,
                 format!("the authorization server refused to register Patchbay ({status}: {said})"),
                 format!(
-                    "register an OAuth app with the provider yourself (redirect URI {redirect_uri}) and fill in Advanced configuration: `patchbay action edit {} --client-id ID`",
-                    action.name
+                    "register an OAuth app with the provider yourself (redirect URI {redirect_uri}) and fill in Advanced configuration: `{edit_command} --client-id ID`"
                 ),
             ));
         }
@@ -601,12 +679,13 @@ impl Patchbay {
                 "fill in Advanced configuration with a client id",
             ));
         };
+        // We ask for a public client; a server that insists on a secret gets it used for
+        // this flow only (not remembered: secrets live in the keychain, keyed by their owner).
         let secret = value
             .get("client_secret")
             .and_then(|v| v.as_str())
             .map(|s| SecretString::from(s.to_string()));
         if secret.is_none() {
-            // A public client: remember it for this issuer and callback URL.
             let now = self.now();
             self.store().write(|tx| {
                 tx.execute(
@@ -625,12 +704,13 @@ impl Patchbay {
         Ok(ClientIdentity { id, secret, method })
     }
 
-    fn grant_by_id(&self, action_id: &str) -> Result<GrantView> {
+    fn grant(&self, owner: &Owner) -> Result<GrantView> {
         self.store().read(|c| {
             let row = c
                 .query_row(
-                    "SELECT issuer, client_id, resource, account, scopes, expires_at, has_refresh, connected_at FROM oauth_grants WHERE action_id = ?1",
-                    [action_id],
+                    "SELECT issuer, client_id, resource, account, scopes, expires_at, has_refresh, connected_at
+                     FROM oauth_grants WHERE owner = ?1",
+                    [owner.key()],
                     |r| {
                         Ok((
                             r.get::<_, String>(0)?,
@@ -662,50 +742,64 @@ impl Patchbay {
         })
     }
 
-    /// Whether an action is connected, and as whom (no keychain access).
-    pub fn oauth_status(&self, name: &str) -> Result<GrantView> {
-        let action = self.get_action(name)?;
-        self.grant_by_id(&action.id)
+    fn owner_of(&self, kind: Kind, name: &str) -> Result<(Owner, String)> {
+        Ok(match kind {
+            Kind::Connection => {
+                let c = self.get_connection(name)?;
+                (Owner::Connection(c.id), c.name)
+            }
+            _ => {
+                let a = self.get_action(name)?;
+                (Owner::Action(a.id), a.name)
+            }
+        })
     }
 
-    /// Forget an action's tokens: the grant row, then the keychain entry.
-    pub fn disconnect_action(&self, name: &str) -> Result<GrantView> {
-        let action = self.get_action(name)?;
-        let before = self.grant_by_id(&action.id)?;
+    /// Whether an action (or, with `Kind::Connection`, a connection) is connected, and as
+    /// whom. Reads no secret.
+    pub fn oauth_status(&self, kind: Kind, name: &str) -> Result<GrantView> {
+        let (owner, _) = self.owner_of(kind, name)?;
+        self.grant(&owner)
+    }
+
+    /// Forget the tokens: the grant row, then the keychain entry. Returns what was there.
+    pub fn disconnect(&self, kind: Kind, name: &str) -> Result<GrantView> {
+        let (owner, _) = self.owner_of(kind, name)?;
+        let before = self.grant(&owner)?;
         self.store().write(|tx| {
-            tx.execute(
-                "DELETE FROM oauth_grants WHERE action_id = ?1",
-                [&action.id],
-            )?;
+            tx.execute("DELETE FROM oauth_grants WHERE owner = ?1", [owner.key()])?;
             Ok(())
         })?;
-        self.forget_secrets(&[tokens_key(&action.id)]);
+        self.forget_secrets(&[owner.tokens_key()]);
         Ok(before)
     }
 
-    /// The stored access token of a connected action, while it is valid.
-    pub fn access_token(&self, name: &str) -> Result<SecretString> {
-        let action = self.get_action(name)?;
-        let grant = self.grant_by_id(&action.id)?;
-        if !grant.connected {
+    /// The stored access token, while it is valid.
+    pub fn access_token(&self, kind: Kind, name: &str) -> Result<SecretString> {
+        let (owner, name) = self.owner_of(kind, name)?;
+        let connect = match kind {
+            Kind::Connection => format!("patchbay connection connect {name}"),
+            _ => format!("patchbay connect {name}"),
+        };
+        if !self.grant(&owner)?.connected {
             return Err(oauth_err(
                 ErrorCode::NotConnected,
-                format!("action '{}' is not connected", action.name),
-                format!("run `patchbay connect {}`", action.name),
+                format!("'{name}' is not connected"),
+                format!("run `{connect}`"),
             ));
         }
-        let raw = self.vault().get(&tokens_key(&action.id))?.ok_or_else(|| {
+        let raw = self.vault().get(&owner.tokens_key())?.ok_or_else(|| {
             oauth_err(
                 ErrorCode::NotConnected,
-                format!("the keychain has no tokens for '{}'", action.name),
-                format!("run `patchbay connect {}` again", action.name),
+                format!("the keychain has no tokens for '{name}'"),
+                format!("run `{connect}` again"),
             )
         })?;
         let stored: StoredTokens = serde_json::from_str(raw.expose_secret()).map_err(|_| {
             oauth_err(
                 ErrorCode::NotConnected,
                 "the stored tokens are unreadable",
-                format!("run `patchbay connect {}` again", action.name),
+                format!("run `{connect}` again"),
             )
         })?;
         if let Some(exp) = &stored.expires_at
@@ -713,12 +807,56 @@ impl Patchbay {
         {
             return Err(oauth_err(
                 ErrorCode::NotConnected,
-                format!("the access token of '{}' expired at {exp}", action.name),
-                format!("run `patchbay connect {}` again", action.name),
+                format!("the access token of '{name}' expired at {exp}"),
+                format!("run `{connect}` again"),
             ));
         }
         Ok(SecretString::from(stored.access_token))
     }
+}
+
+/// Who owns a grant: an action with its own OAuth settings, or a reusable connection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Owner {
+    Action(String),
+    Connection(String),
+}
+
+impl Owner {
+    pub fn key(&self) -> String {
+        match self {
+            Owner::Action(id) => format!("action/{id}"),
+            Owner::Connection(id) => format!("connection/{id}"),
+        }
+    }
+    pub fn tokens_key(&self) -> String {
+        tokens_key(&self.key())
+    }
+    fn action_id(&self) -> Option<&str> {
+        match self {
+            Owner::Action(id) => Some(id),
+            Owner::Connection(_) => None,
+        }
+    }
+    fn connection_id(&self) -> Option<&str> {
+        match self {
+            Owner::Connection(id) => Some(id),
+            Owner::Action(_) => None,
+        }
+    }
+}
+
+/// What one authorization is for.
+struct Target {
+    owner: Owner,
+    name: String,
+    /// The command that edits the owner's client settings (for hints).
+    edit_command: String,
+    server: ServerMetadata,
+    /// The user's client; `None` = a saved registration or dynamic registration.
+    client: Option<ClientIdentity>,
+    scopes: Vec<String>,
+    resource: Option<String>,
 }
 
 async fn userinfo_account(http: &reqwest::Client, url: &str, access: &str) -> Option<String> {

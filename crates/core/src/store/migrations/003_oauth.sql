@@ -11,8 +11,12 @@ CREATE TABLE oauth_clients (
     PRIMARY KEY (issuer, redirect_uri)
 );
 
+-- One grant per action (its own OAuth settings) or per reusable connection.
 CREATE TABLE oauth_grants (
-    action_id     TEXT PRIMARY KEY NOT NULL REFERENCES actions (id) ON DELETE CASCADE,
+    -- 'action/<id>' or 'connection/<id>': also the prefix of its keychain entry
+    owner         TEXT PRIMARY KEY NOT NULL,
+    action_id     TEXT REFERENCES actions (id) ON DELETE CASCADE,
+    connection_id TEXT REFERENCES connections (id) ON DELETE CASCADE,
     issuer        TEXT NOT NULL,
     client_id     TEXT NOT NULL,
     resource      TEXT,
@@ -21,6 +25,7 @@ CREATE TABLE oauth_grants (
     expires_at    TEXT,
     has_refresh   INTEGER NOT NULL DEFAULT 0 CHECK (has_refresh IN (0, 1)),
     connected_at  TEXT NOT NULL,
-    -- discovered metadata, reused until it fails (JSON: endpoints, issuer, resource)
-    metadata      TEXT
+    CHECK ((action_id IS NULL) <> (connection_id IS NULL))
 );
+CREATE INDEX oauth_grants_action ON oauth_grants (action_id);
+CREATE INDEX oauth_grants_connection ON oauth_grants (connection_id);
