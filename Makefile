@@ -26,6 +26,7 @@ bindings:
 ## Benchmarks (figures go in the README).
 bench:
 	scripts/bench.sh
+	scripts/bench-oauth.sh
 
 ## Screenshots of the real window for the README (docs/screenshots/).
 screenshots:

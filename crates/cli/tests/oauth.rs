@@ -636,3 +636,44 @@ fn two_actions_on_one_server_keep_separate_accounts() {
     w.ok(&["action", "remove", "demo-bob"]);
     assert_eq!(w.status()["account"], "alice@example.com");
 }
+
+#[test]
+fn a_connection_with_typed_endpoints_on_a_path_issuer_connects() {
+    // The issuer of typed endpoints is unknown to Patchbay, so the response's `iss`
+    // (here with a path) cannot be held against a guess of it.
+    let w = World::new(
+        json!({"issuerPath": "/tenant/acme", "clients": [{"client_id": "pub-app", "token_endpoint_auth_method": "none", "redirect_uris": ["http://127.0.0.1/callback"]}]}),
+        json!({}),
+    );
+    let issuer = w.issuer();
+    let out = w
+        .cmd()
+        .env("PATCHBAY_TEST_BROWSER", "consent")
+        .args([
+            "connection",
+            "add",
+            "acme",
+            "--provider",
+            "acme",
+            "--client-id",
+            "pub-app",
+            "--authorization-url",
+            &format!("{issuer}/auth"),
+            "--token-url",
+            &format!("{issuer}/token"),
+            "--scopes",
+            "openid email",
+            "--connect",
+            "--port",
+            "0",
+            "--timeout",
+            "20",
+        ])
+        .write_stdin("")
+        .assert()
+        .success();
+    assert!(
+        String::from_utf8_lossy(&out.get_output().stdout)
+            .contains("Connected as alice@example.com")
+    );
+}

@@ -104,6 +104,11 @@ pub struct ServerMetadata {
     pub authorization_response_iss_parameter_supported: Option<bool>,
     #[serde(default)]
     pub client_id_metadata_document_supported: Option<bool>,
+    /// `issuer` was checked against the issuer the metadata was fetched for (discovery),
+    /// so an authorization response's `iss` can be held to it. False for endpoints the user
+    /// typed, whose issuer Patchbay does not know.
+    #[serde(skip)]
+    pub issuer_checked: bool,
 }
 
 /// Everything discovery found for one MCP server.
@@ -326,6 +331,8 @@ pub async fn discover(
         ));
     }
     check_pkce(&server, opts)?;
+    let mut server = server;
+    server.issuer_checked = true;
     for (what, u) in [
         ("authorization endpoint", &server.authorization_endpoint),
         ("token endpoint", &server.token_endpoint),

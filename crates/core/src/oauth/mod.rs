@@ -127,6 +127,10 @@ fn account_from_claims(c: &serde_json::Value) -> Option<String> {
 /// RFC 9207 §2.4: when the server says it sends `iss`, it must be there and match; when it
 /// is there anyway, it must match.
 fn check_iss(server: &ServerMetadata, iss: Option<&str>) -> Result<()> {
+    if !server.issuer_checked {
+        // Endpoints typed by the user: no verified issuer to compare `iss` with.
+        return Ok(());
+    }
     let required = server.authorization_response_iss_parameter_supported == Some(true);
     match iss {
         Some(i) if i != server.issuer => Err(oauth_err(
@@ -158,7 +162,13 @@ fn choose_scopes(user: &[String], d: &Discovered) -> Vec<String> {
         d.resource_scopes.clone()
     };
     let offered = d.server.scopes_supported.clone().unwrap_or_default();
-    for extra in ["offline_access", "openid", "email"] {
+    // A refresh token when offered (the spec); who signed in, unless the user chose scopes.
+    let extras: &[&str] = if user.is_empty() {
+        &["offline_access", "openid", "email"]
+    } else {
+        &["offline_access"]
+    };
+    for extra in extras {
         if offered.iter().any(|s| s == extra) && !scopes.iter().any(|s| s == extra) {
             scopes.push(extra.to_string());
         }
@@ -307,6 +317,7 @@ impl Patchbay {
                     token_endpoint_auth_methods_supported: None,
                     authorization_response_iss_parameter_supported: None,
                     client_id_metadata_document_supported: None,
+                    issuer_checked: false,
                 },
                 challenge_scopes: Vec::new(),
                 resource_scopes: Vec::new(),
@@ -396,6 +407,7 @@ impl Patchbay {
             token_endpoint_auth_methods_supported: None,
             authorization_response_iss_parameter_supported: None,
             client_id_metadata_document_supported: None,
+            issuer_checked: c.issuer.is_some(),
         };
         let target = Target {
             owner: Owner::Connection(c.id.clone()),
@@ -928,6 +940,7 @@ mod tests {
             token_endpoint_auth_methods_supported: None,
             authorization_response_iss_parameter_supported: iss_supported,
             client_id_metadata_document_supported: None,
+            issuer_checked: true,
         }
     }
 
@@ -962,7 +975,8 @@ mod tests {
         };
         assert_eq!(
             choose_scopes(&["custom".into()], &d),
-            vec!["custom", "offline_access", "openid"]
+            vec!["custom", "offline_access"],
+            "the user's scopes, plus a refresh token"
         );
         assert_eq!(
             choose_scopes(&[], &d),

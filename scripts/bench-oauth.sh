@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# One OAuth connect, side by side: `patchbay connect` (release build) and the MCP TypeScript
+# SDK's client (tests/servers/bench-sdk-connect.mjs), against the same real servers
+# (oidc-provider + MCP SDK server on 127.0.0.1), each with a fresh dynamic registration.
+# Reports the client's own CPU time (consent excluded: the browser is a separate process
+# for Patchbay and is subtracted for the SDK) and the HTTP requests the client made.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${RUNS:-7}
+if [ -z "${PATCHBAY_PRIVATE_BUS:-}" ]; then
+  scripts/setup.sh --test
+  cargo build --release -p patchbay-cli --quiet
+  exec scripts/with-keyring.sh "$0" "$@"
+fi
+bin="$(pwd)/target/release/patchbay"
+work=$(mktemp -d "${TMPDIR:-/tmp}/patchbay-bench-oauth.XXXXXX")
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null; rm -rf "$work"' EXIT
+node tests/servers/auth-server.mjs </dev/null >"$work/as.json" 2>/dev/null & pids+=($!)
+until [ -s "$work/as.json" ]; do sleep 0.05; done
+issuer=$(node -p 'JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")).issuer' "$work/as.json")
+MCP_SERVER_CONFIG="{\"authServer\":\"$issuer\"}" node tests/servers/mcp-server.mjs </dev/null >"$work/mcp.json" 2>/dev/null & pids+=($!)
+until [ -s "$work/mcp.json" ]; do sleep 0.05; done
+mcp=$(node -p 'JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")).url' "$work/mcp.json")
+mcp_origin=${mcp%/mcp}
+auth_origin=$(node -p 'new URL(process.argv[1]).origin' "$issuer")
+
+reset() { curl -s -X DELETE "$auth_origin/__stats" >/dev/null; curl -s -X DELETE "$mcp_origin/__stats" >/dev/null; }
+# Requests the client made: everything at the MCP server, and at the authorization server
+# all but the browser's consent pages (/auth, /interaction/...).
+count() {
+  node -e '
+    const [a, m] = process.argv.slice(1).map((s) => JSON.parse(s));
+    const browser = (p) => p === "/auth" || p.startsWith("/auth/") || p.startsWith("/interaction");
+    const as = Object.entries(a.byPath).filter(([p]) => !browser(p)).reduce((n, [, c]) => n + c, 0);
+    console.log(as + m.requests);' "$(curl -s "$auth_origin/__stats")" "$(curl -s "$mcp_origin/__stats")"
+}
+
+echo "runs: $runs; servers: $issuer, $mcp" >&2
+: >"$work/pb.txt"; : >"$work/sdk.txt"
+for i in $(seq 1 "$runs"); do
+  home="$work/home$i"
+  PATCHBAY_HOME=$home "$bin" action add demo --url "$mcp" --auth oauth >/dev/null
+  reset
+  PATCHBAY_HOME=$home BROWSER="node tests/servers/browser.mjs" /usr/bin/time -f "%U %S %e" -o "$work/t" \
+    "$bin" connect demo --port 0 --timeout 30 >/dev/null 2>&1
+  read -r u s e <"$work/t"
+  sleep 0.3 # let the detached browser's last request land before counting
+  echo "$(echo "($u + $s) * 1000" | bc -l) $(echo "$e * 1000" | bc -l) $(count)" >>"$work/pb.txt"
+  reset
+  out=$(node tests/servers/bench-sdk-connect.mjs "$mcp")
+  node -e 'const r = JSON.parse(process.argv[1]); if (!r.authorized) process.exit(1); console.log(r.cpuMs, r.wallMs)' "$out" |
+    while read -r c w; do echo "$c $w $(count)"; done >>"$work/sdk.txt"
+done
+node -e '
+  const fs = require("fs");
+  const rows = (f) => fs.readFileSync(f, "utf8").trim().split("\n").map((l) => l.split(" ").map(Number));
+  const med = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+  const pb = rows(process.argv[1]), sdk = rows(process.argv[2]);
+  const f = (r, i) => med(r.map((x) => x[i]));
+  const line = (name, r) => `| ${name} | ${f(r, 0).toFixed(0)} ms | ${f(r, 2)} |`;
+  console.log(`| client (median of ${pb.length}) | CPU time, consent excluded | HTTP requests made |`);
+  console.log("|:---|---:|---:|");
+  console.log(line("patchbay connect (release)", pb));
+  console.log(line("MCP TS SDK 1.32 auth() on Node 20", sdk));
+  console.log(`\nSDK / Patchbay: CPU ${(f(sdk, 0) / f(pb, 0)).toFixed(1)}x, requests ${(f(sdk, 2) / f(pb, 2)).toFixed(2)}x`);
+' "$work/pb.txt" "$work/sdk.txt"
