@@ -111,6 +111,39 @@ pub struct ServerMetadata {
     pub issuer_checked: bool,
 }
 
+impl ServerMetadata {
+    /// Endpoints the user typed (Advanced configuration, or a reusable connection): no
+    /// discovery, so PKCE S256 is assumed and the issuer is verified only when known.
+    pub fn typed(
+        authorization: &str,
+        token: &str,
+        registration: Option<String>,
+        revocation: Option<String>,
+        known_issuer: Option<String>,
+    ) -> Self {
+        let issuer_checked = known_issuer.is_some();
+        let issuer = known_issuer.unwrap_or_else(|| {
+            Url::parse(authorization)
+                .map(|u| u.origin().ascii_serialization())
+                .unwrap_or_default()
+        });
+        ServerMetadata {
+            issuer,
+            authorization_endpoint: authorization.to_string(),
+            token_endpoint: token.to_string(),
+            registration_endpoint: registration,
+            revocation_endpoint: revocation,
+            userinfo_endpoint: None,
+            scopes_supported: None,
+            code_challenge_methods_supported: Some(vec!["S256".into()]),
+            token_endpoint_auth_methods_supported: None,
+            authorization_response_iss_parameter_supported: None,
+            client_id_metadata_document_supported: None,
+            issuer_checked,
+        }
+    }
+}
+
 /// Everything discovery found for one MCP server.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Discovered {

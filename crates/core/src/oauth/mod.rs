@@ -23,7 +23,6 @@ use oauth2::{
 use rusqlite::{OptionalExtension, params};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
-use url::Url;
 
 use crate::error::{Error, ErrorCode, Kind, Result};
 use crate::model::{ActionKind, AuthType as ActionAuth, GrantView, TokenAuthMethod};
@@ -303,22 +302,7 @@ impl Patchbay {
         ) {
             (Some(a), Some(t), _) => Discovered {
                 resource: action.url.clone(),
-                server: ServerMetadata {
-                    issuer: Url::parse(a)
-                        .map(|u| u.origin().ascii_serialization())
-                        .unwrap_or_default(),
-                    authorization_endpoint: a.clone(),
-                    token_endpoint: t.clone(),
-                    registration_endpoint: settings.registration_url.clone(),
-                    revocation_endpoint: None,
-                    userinfo_endpoint: None,
-                    scopes_supported: None,
-                    code_challenge_methods_supported: Some(vec!["S256".into()]),
-                    token_endpoint_auth_methods_supported: None,
-                    authorization_response_iss_parameter_supported: None,
-                    client_id_metadata_document_supported: None,
-                    issuer_checked: false,
-                },
+                server: ServerMetadata::typed(a, t, settings.registration_url.clone(), None, None),
                 challenge_scopes: Vec::new(),
                 resource_scopes: Vec::new(),
             },
@@ -390,25 +374,13 @@ impl Patchbay {
         let c = self.get_connection(&req.action)?;
         let http = http_client()?;
         let secret = self.connection_client_secret(&c)?;
-        let issuer = c.issuer.clone().unwrap_or_else(|| {
-            Url::parse(&c.authorization_url)
-                .map(|u| u.origin().ascii_serialization())
-                .unwrap_or_default()
-        });
-        let server = ServerMetadata {
-            issuer,
-            authorization_endpoint: c.authorization_url.clone(),
-            token_endpoint: c.token_url.clone(),
-            registration_endpoint: c.registration_url.clone(),
-            revocation_endpoint: c.revocation_url.clone(),
-            userinfo_endpoint: None,
-            scopes_supported: None,
-            code_challenge_methods_supported: Some(vec!["S256".into()]),
-            token_endpoint_auth_methods_supported: None,
-            authorization_response_iss_parameter_supported: None,
-            client_id_metadata_document_supported: None,
-            issuer_checked: c.issuer.is_some(),
-        };
+        let server = ServerMetadata::typed(
+            &c.authorization_url,
+            &c.token_url,
+            c.registration_url.clone(),
+            c.revocation_url.clone(),
+            c.issuer.clone(),
+        );
         let target = Target {
             owner: Owner::Connection(c.id.clone()),
             name: c.name.clone(),
