@@ -677,3 +677,157 @@ fn a_connection_with_typed_endpoints_on_a_path_issuer_connects() {
             .contains("Connected as alice@example.com")
     );
 }
+
+/// `patchbay --json connect demo --no-browser`: the child, and the authorization URL it printed.
+fn start_no_browser(w: &World) -> (std::process::Child, url::Url) {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("patchbay"))
+        .args([
+            "--json",
+            "connect",
+            "demo",
+            "--no-browser",
+            "--port",
+            "0",
+            "--timeout",
+            "20",
+        ])
+        .env("PATCHBAY_HOME", w.home.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("connect");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut first)
+        .expect("first line");
+    (
+        child,
+        url::Url::parse(first.trim()).expect("authorization URL"),
+    )
+}
+
+fn error_code_of(child: std::process::Child) -> (i32, Option<String>) {
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    let code = stderr
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .find_map(|v| v["error"]["code"].as_str().map(String::from));
+    (out.status.code().unwrap_or(-1), code)
+}
+
+#[test]
+fn responses_a_real_server_wont_send_are_still_named() {
+    // oidc-provider shows a redirect_uri error on its own page and always sends the right
+    // `iss`; other providers redirect such errors back, and a mix-up attack sends another
+    // issuer. The callback is delivered by hand, with the flow's real state.
+    let w = World::simple();
+    w.add(&[]);
+    let cases = [
+        (
+            "error=invalid_request&error_description=redirect_uri%20is%20not%20registered",
+            "redirect_uri_mismatch",
+        ),
+        (
+            "code=anything&iss=https%3A%2F%2Fattacker.example",
+            "issuer_mismatch",
+        ),
+        ("code=anything", "issuer_mismatch"), // the server promises `iss` (RFC 9207) but it is missing
+        (
+            "error=server_error&error_description=try%20later",
+            "authorization_failed",
+        ),
+    ];
+    for (query, expected) in cases {
+        let (child, url) = start_no_browser(&w);
+        let q: std::collections::HashMap<String, String> = url.query_pairs().into_owned().collect();
+        let iss = if query.contains("iss=") || query == "code=anything" {
+            String::new()
+        } else {
+            format!("&iss={}", w.issuer())
+        };
+        let callback = format!("{}?{query}&state={}{iss}", q["redirect_uri"], q["state"]);
+        let page = reqwest::blocking::get(&callback).expect("callback");
+        assert_eq!(
+            page.status().as_u16(),
+            400,
+            "{expected}: the browser is told it failed"
+        );
+        assert!(page.text().expect("page").contains("Authorization failed"));
+        assert_eq!(
+            error_code_of(child),
+            (1, Some(expected.to_string())),
+            "{query}"
+        );
+    }
+    assert_eq!(w.status()["connected"], false, "nothing was saved");
+}
+
+#[test]
+fn a_server_with_an_untrusted_certificate_is_a_tls_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (key, cert) = (dir.path().join("key.pem"), dir.path().join("cert.pem"));
+    let made = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-keyout",
+        ])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("openssl (scripts/setup.sh --test installs it)");
+    assert!(made.success(), "self-signed certificate");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let mut server = Command::new("openssl")
+        .args([
+            "s_server",
+            "-quiet",
+            "-www",
+            "-accept",
+            &format!("127.0.0.1:{port}"),
+            "-cert",
+        ])
+        .arg(&cert)
+        .arg("-key")
+        .arg(&key)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("openssl s_server");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(std::time::Instant::now() < deadline, "s_server listens");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let w = World::simple();
+    w.ok(&[
+        "action",
+        "add",
+        "demo",
+        "--url",
+        &format!("https://127.0.0.1:{port}/mcp"),
+        "--auth",
+        "oauth",
+    ]);
+    let (code, _, err) = w.connect("consent", &[]);
+    let _ = server.kill();
+    let _ = server.wait();
+    assert_eq!((code, err.as_deref()), (1, Some("tls")));
+}
