@@ -831,3 +831,65 @@ fn a_server_with_an_untrusted_certificate_is_a_tls_error() {
     let _ = server.wait();
     assert_eq!((code, err.as_deref()), (1, Some("tls")));
 }
+
+fn stats(origin: &str) -> Value {
+    reqwest::blocking::get(format!("{origin}/__stats"))
+        .expect("stats")
+        .json()
+        .expect("json")
+}
+
+fn reset_stats(origin: &str) {
+    reqwest::blocking::Client::new()
+        .delete(format!("{origin}/__stats"))
+        .send()
+        .expect("reset");
+}
+
+#[test]
+fn discovery_is_reused_and_redone_when_it_goes_stale() {
+    let w = World::simple();
+    w.add(&[]);
+    let mcp_origin = w.url().trim_end_matches("/mcp").to_string();
+    let auth_origin = w.issuer();
+    assert_eq!(w.connect("consent", &[]).0, 0);
+    // A reconnect asks nothing of the MCP server and no metadata of the authorization server.
+    reset_stats(&mcp_origin);
+    reset_stats(&auth_origin);
+    assert_eq!(w.connect("consent", &[]).0, 0);
+    assert_eq!(
+        stats(&mcp_origin)["requests"],
+        0,
+        "no probe, no resource metadata"
+    );
+    let by_path = stats(&auth_origin)["byPath"].clone();
+    assert!(
+        by_path
+            .as_object()
+            .is_some_and(|m| m.keys().all(|p| !p.starts_with("/.well-known"))),
+        "no metadata fetched again: {by_path}"
+    );
+    // Stale metadata (a registration endpoint that moved): the connect discovers again and
+    // retries before the browser opens, in the same command.
+    let pb = patchbay_core::Patchbay::open(w.home.path()).expect("open");
+    pb.store()
+        .write(|tx| {
+            tx.execute(
+                "UPDATE oauth_discovery SET discovered = json_set(discovered, '$.server.registration_endpoint', 'http://127.0.0.1:9/reg')",
+                [],
+            )?;
+            tx.execute("DELETE FROM oauth_clients", [])?;
+            Ok(())
+        })
+        .expect("make the cache stale");
+    let (code, out, err) = w.connect("consent", &[]);
+    assert_eq!((code, err), (0, None), "{out}");
+    let fixed: String = pb
+        .store()
+        .read(|c| Ok(c.query_row("SELECT json_extract(discovered, '$.server.registration_endpoint') FROM oauth_discovery", [], |r| r.get(0))?))
+        .expect("cache");
+    assert!(
+        fixed.starts_with(&auth_origin),
+        "the cache holds the fresh metadata: {fixed}"
+    );
+}

@@ -73,6 +73,7 @@ pub(crate) fn tokens_key(owner_key: &str) -> String {
 }
 
 /// The client Patchbay authenticates as.
+#[derive(Clone)]
 struct ClientIdentity {
     id: String,
     secret: Option<SecretString>,
@@ -175,6 +176,18 @@ fn choose_scopes(user: &[String], d: &Discovered) -> Vec<String> {
     scopes
 }
 
+/// Failures that stale cached metadata can explain (moved endpoints, a new server).
+fn stale_metadata(e: &Error) -> bool {
+    matches!(
+        e.code(),
+        ErrorCode::Unreachable
+            | ErrorCode::Tls
+            | ErrorCode::RegistrationRefused
+            | ErrorCode::DiscoveryFailed
+            | ErrorCode::TokenError
+    )
+}
+
 fn callback_error(p: &CallbackParams) -> Error {
     let error = p.error.clone().unwrap_or_default();
     let desc = p.error_description.clone().unwrap_or_default();
@@ -265,7 +278,7 @@ impl Patchbay {
     pub async fn connect_action(
         &self,
         req: ConnectRequest,
-        open: impl FnOnce(&str, &str) -> Result<()>,
+        open: impl FnMut(&str, &str) -> Result<()>,
     ) -> Result<GrantView> {
         let action = self.get_action(&req.action)?;
         if action.auth.kind != ActionAuth::OAuth {
@@ -294,7 +307,8 @@ impl Patchbay {
             .unwrap_or_default();
         let http = http_client()?;
 
-        // 1. Where to authorize: the user's endpoints, else discovery.
+        // 1. Where to authorize: the user's endpoints, else what discovery found (cached).
+        let mut cached = false;
         let discovered = match (
             &settings.authorization_url,
             &settings.token_url,
@@ -311,21 +325,16 @@ impl Patchbay {
                     "an HTTP action's OAuth needs its authorization and token URLs",
                 ));
             }
-            _ => {
-                let mut d = discovery::discover(
-                    &http,
-                    &action.url,
-                    &DiscoveryOptions {
-                        assume_pkce_s256: settings.assume_pkce_s256,
-                    },
-                )
-                .await?;
-                if let Some(r) = &settings.registration_url {
-                    d.server.registration_endpoint = Some(r.clone());
+            _ => match self.cached_discovery(&action.id, &action.url)? {
+                Some(d) => {
+                    cached = true;
+                    d
                 }
-                d
-            }
+                None => self.discover_for(&action, &settings, &http).await?,
+            },
         };
+        let typed = settings.authorization_url.is_some() && settings.token_url.is_some();
+        let mut discovered_for_cache = (!typed && !cached).then(|| discovered.clone());
         let user_client = match &settings.client_id {
             Some(id) => {
                 let secret = self.action_client_secret(&action)?;
@@ -362,14 +371,107 @@ impl Patchbay {
             scopes,
             resource,
         };
-        self.authorize(target, &req, &http, open).await
+        let opened = std::cell::Cell::new(false);
+        let mut open = open;
+        let mut open_once = |url: &str, redirect: &str| {
+            opened.set(true);
+            open(url, redirect)
+        };
+        let mut result = self
+            .authorize(target.clone(), &req, &http, &mut open_once)
+            .await;
+        if let Err(e) = &result
+            && cached
+            && stale_metadata(e)
+        {
+            // The cached metadata may be what failed: forget it, and when the browser was
+            // not opened yet, discover again and retry once.
+            self.forget_discovery(&action.id)?;
+            if !opened.get() {
+                let fresh = self.discover_for(&action, &settings, &http).await?;
+                let retry = Target {
+                    server: fresh.server.clone(),
+                    ..target
+                };
+                discovered_for_cache = Some(fresh);
+                result = self.authorize(retry, &req, &http, &mut open_once).await;
+            }
+        }
+        if result.is_ok()
+            && let Some(d) = &discovered_for_cache
+        {
+            self.save_discovery(&action.id, &action.url, d)?;
+        }
+        result
+    }
+
+    async fn discover_for(
+        &self,
+        action: &crate::model::ActionView,
+        settings: &crate::model::OAuthSettings,
+        http: &reqwest::Client,
+    ) -> Result<Discovered> {
+        let mut d = discovery::discover(
+            http,
+            &action.url,
+            &DiscoveryOptions {
+                assume_pkce_s256: settings.assume_pkce_s256,
+            },
+        )
+        .await?;
+        if let Some(r) = &settings.registration_url {
+            d.server.registration_endpoint = Some(r.clone());
+        }
+        Ok(d)
+    }
+
+    /// What an earlier connect discovered for this action's server URL.
+    fn cached_discovery(&self, action_id: &str, server_url: &str) -> Result<Option<Discovered>> {
+        let json: Option<String> = self.store().read(|c| {
+            Ok(c.query_row(
+                "SELECT discovered FROM oauth_discovery WHERE action_id = ?1 AND server_url = ?2",
+                params![action_id, server_url],
+                |r| r.get(0),
+            )
+            .optional()?)
+        })?;
+        Ok(json
+            .and_then(|j| serde_json::from_str::<Discovered>(&j).ok())
+            .map(|mut d| {
+                // Only discovery writes this cache, and discovery checked the issuer.
+                d.server.issuer_checked = true;
+                d
+            }))
+    }
+
+    fn save_discovery(&self, action_id: &str, server_url: &str, d: &Discovered) -> Result<()> {
+        let json = serde_json::to_string(d)
+            .map_err(|e| Error::Internal(format!("cannot encode metadata: {e}")))?;
+        let now = self.now();
+        self.store().write(|tx| {
+            tx.execute(
+                "INSERT OR REPLACE INTO oauth_discovery (action_id, server_url, discovered, discovered_at) VALUES (?1, ?2, ?3, ?4)",
+                params![action_id, server_url, json, now],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn forget_discovery(&self, action_id: &str) -> Result<()> {
+        self.store().write(|tx| {
+            tx.execute(
+                "DELETE FROM oauth_discovery WHERE action_id = ?1",
+                [action_id],
+            )?;
+            Ok(())
+        })
     }
 
     /// Connect a reusable OAuth connection (seed 002): its own endpoints and client.
     pub async fn connect_connection(
         &self,
         req: ConnectRequest,
-        open: impl FnOnce(&str, &str) -> Result<()>,
+        open: impl FnMut(&str, &str) -> Result<()>,
     ) -> Result<GrantView> {
         let c = self.get_connection(&req.action)?;
         let http = http_client()?;
@@ -394,7 +496,8 @@ impl Patchbay {
             scopes: c.scopes.clone(),
             resource: c.resource.clone(),
         };
-        self.authorize(target, &req, &http, open).await
+        let mut open = open;
+        self.authorize(target, &req, &http, &mut open).await
     }
 
     /// The authorization code flow for one target: callback listener, client identity,
@@ -404,7 +507,7 @@ impl Patchbay {
         target: Target,
         req: &ConnectRequest,
         http: &reqwest::Client,
-        open: impl FnOnce(&str, &str) -> Result<()>,
+        open: &mut impl FnMut(&str, &str) -> Result<()>,
     ) -> Result<GrantView> {
         let server = target.server.clone();
         // The callback listener (its URL is part of the client's registration).
@@ -831,6 +934,7 @@ impl Owner {
 }
 
 /// What one authorization is for.
+#[derive(Clone)]
 struct Target {
     owner: Owner,
     name: String,

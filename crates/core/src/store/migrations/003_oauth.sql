@@ -29,3 +29,13 @@ CREATE TABLE oauth_grants (
 );
 CREATE INDEX oauth_grants_action ON oauth_grants (action_id);
 CREATE INDEX oauth_grants_connection ON oauth_grants (connection_id);
+
+-- What discovery found for an action's MCP server, reused by later connects (fewer
+-- round trips) until the server URL changes or a connect fails in a way stale metadata
+-- explains; then it is discovered again.
+CREATE TABLE oauth_discovery (
+    action_id     TEXT PRIMARY KEY NOT NULL REFERENCES actions (id) ON DELETE CASCADE,
+    server_url    TEXT NOT NULL,
+    discovered    TEXT NOT NULL,
+    discovered_at TEXT NOT NULL
+);
