@@ -373,12 +373,12 @@ impl Patchbay {
         };
         let opened = std::cell::Cell::new(false);
         let mut open = open;
-        let mut open_once = |url: &str, redirect: &str| {
+        let mut open_tracked = |url: &str, redirect: &str| {
             opened.set(true);
             open(url, redirect)
         };
         let mut result = self
-            .authorize(target.clone(), &req, &http, &mut open_once)
+            .authorize(target.clone(), &req, &http, &mut open_tracked)
             .await;
         if let Err(e) = &result
             && cached
@@ -394,7 +394,7 @@ impl Patchbay {
                     ..target
                 };
                 discovered_for_cache = Some(fresh);
-                result = self.authorize(retry, &req, &http, &mut open_once).await;
+                result = self.authorize(retry, &req, &http, &mut open_tracked).await;
             }
         }
         if result.is_ok()
