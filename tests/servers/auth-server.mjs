@@ -33,6 +33,7 @@ const cfg = loadConfig(NAME, 'AUTH_SERVER_CONFIG', {
   strictClientAuth: true,
   scopes: [],
   users: [],
+  clientMetadataDocuments: {},
 });
 
 // ---- validate configuration ------------------------------------------------
@@ -99,6 +100,38 @@ const clients = cfg.clients.map((c) => {
   };
 });
 
+// ---- Client ID Metadata Documents ------------------------------------------------
+// The documents live at https URLs on the client developer's site. This machine
+// has no internet, so oidc-provider's outgoing fetch (its `fetch` option) answers
+// the configured URLs from here; everything else about CIMD (the URL rules, the
+// document's checks, the client it makes) is oidc-provider's own implementation.
+const cimdDocs = new Map();
+if (typeof cfg.clientMetadataDocuments !== 'object' || cfg.clientMetadataDocuments === null
+  || Array.isArray(cfg.clientMetadataDocuments)) {
+  fail(NAME, 'clientMetadataDocuments must be an object of URL -> document');
+}
+for (const [url, doc] of Object.entries(cfg.clientMetadataDocuments)) {
+  if (!url.startsWith('https://') || typeof doc !== 'object' || doc === null) {
+    fail(NAME, `clientMetadataDocuments: ${JSON.stringify(url)} must be an https URL with an object document`);
+  }
+  cimdDocs.set(url, { client_id: url, ...doc });
+}
+const cimdEnabled = cimdDocs.size > 0;
+async function cimdFetch(url, options) {
+  const doc = cimdDocs.get(String(url));
+  if (doc) {
+    log(NAME, `client metadata document fetched: ${url}`);
+    return new Response(JSON.stringify(doc), {
+      status: 200,
+      headers: { 'content-type': 'application/json', 'cache-control': 'max-age=60' },
+    });
+  }
+  if (cimdEnabled && String(url).startsWith('https://')) {
+    return new Response('not found', { status: 404 });
+  }
+  return globalThis.fetch(url, options);
+}
+
 // ---- server + provider -------------------------------------------------------
 const stats = createStats();
 const server = createServer();
@@ -136,10 +169,12 @@ const provider = new Provider(issuer, {
     id_token_signed_response_alg: 'RS256',
   },
   pkce: { required: () => true }, // S256 is the only method oidc-provider v9 supports
+  fetch: cimdFetch,
   features: {
     devInteractions: { enabled: false },
     registration: { enabled: cfg.dcr !== false, initialAccessToken: false },
     revocation: { enabled: true },
+    clientIdMetadataDocument: { enabled: cimdEnabled, ack: 'draft-02' },
     introspection: { enabled: true },
     userinfo: { enabled: true },
     resourceIndicators: {

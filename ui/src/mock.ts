@@ -52,6 +52,7 @@ const ACTIONS: ActionView[] = [
       assumePkceS256: false,
       resourceOverride: null,
       omitResource: false,
+      clientMetadataUrl: null,
       scopes: [],
     },
     health: health({ status: "healthy", checkedAt: minutesAgo(2), latencyMs: 182, toolCount: 23 }),

@@ -103,6 +103,10 @@ pub struct OAuthArgs {
     /// Send no resource parameter (for providers that reject it, such as Entra ID).
     #[arg(long)]
     pub no_resource: bool,
+    /// Client ID Metadata Document URL (https): used as the client id when the server
+    /// supports such documents and no --client-id is given. "" clears it.
+    #[arg(long, value_name = "URL")]
+    pub client_metadata_url: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -153,6 +153,7 @@ fn oauth_input(a: OAuthArgs, stdin: &mut SecretInput) -> Result<OAuthInput> {
         assume_pkce_s256: a.assume_pkce_s256.then_some(true),
         resource_override: a.resource,
         omit_resource: a.no_resource.then_some(true),
+        client_metadata_url: a.client_metadata_url,
     })
 }
 

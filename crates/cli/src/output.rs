@@ -149,6 +149,18 @@ pub fn action(a: &ActionView) {
                 o.settings.scopes.join(" ")
             },
         );
+        kv("client metadata url", opt(&o.settings.client_metadata_url));
+        kv(
+            "resource",
+            match (&o.settings.resource_override, o.settings.omit_resource) {
+                (_, true) => "not sent".to_string(),
+                (Some(r), false) => r.clone(),
+                (None, false) => "discovered".to_string(),
+            },
+        );
+        if o.settings.assume_pkce_s256 {
+            kv("assume pkce s256", "yes");
+        }
     }
     if let Some(h) = &a.http {
         kv("method", &h.method);

@@ -236,6 +236,75 @@ fn a_registration_is_reused_for_the_same_issuer_and_callback() {
     );
 }
 
+const CIMD_URL: &str = "https://patchbay.example/oauth/client.json";
+
+#[test]
+fn a_client_id_metadata_document_comes_before_registration() {
+    // Registration is off: the document is the only way this server knows Patchbay.
+    let doc = json!({
+        "client_name": "Patchbay",
+        "redirect_uris": ["http://127.0.0.1:47615/callback"],
+        "grant_types": ["authorization_code", "refresh_token"],
+        "response_types": ["code"],
+        "token_endpoint_auth_method": "none",
+        "application_type": "native",
+    });
+    let w = World::new(
+        json!({"dcr": false, "clientMetadataDocuments": {CIMD_URL: doc}}),
+        json!({}),
+    );
+    w.add(&["--client-metadata-url", CIMD_URL]);
+    let shown = w.ok(&["action", "show", "demo"]);
+    assert!(shown.contains(CIMD_URL), "{shown}");
+    let (code, stdout, err) = w.connect("consent", &[]);
+    assert_eq!((code, err), (0, None), "connect succeeds: {stdout}");
+    let st = w.status();
+    assert_eq!(
+        st["clientId"], CIMD_URL,
+        "the document URL is the client id"
+    );
+    assert_eq!(st["account"], "alice@example.com");
+    assert_eq!(w.mcp_status_with_token(), 200);
+
+    // A server without document support: the configured URL is skipped and Patchbay
+    // registers as usual.
+    let plain = World::simple();
+    plain.add(&["--client-metadata-url", CIMD_URL]);
+    let (code, _, err) = plain.connect("consent", &[]);
+    assert_eq!((code, err), (0, None));
+    let id = plain.status()["clientId"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    assert!(!id.is_empty() && id != CIMD_URL, "registered client: {id}");
+
+    // A URL that cannot be a client id is refused when typed, and nothing changes.
+    for bad in [
+        "http://patchbay.example/client.json",
+        "https://patchbay.example",
+        "https://patchbay.example/a/../client.json",
+        "https://patchbay.example/client.json#x",
+    ] {
+        let out = w
+            .cmd()
+            .args([
+                "--json",
+                "action",
+                "edit",
+                "demo",
+                "--client-metadata-url",
+                bad,
+            ])
+            .write_stdin("")
+            .assert()
+            .code(1);
+        let e: Value = serde_json::from_slice(&out.get_output().stderr).expect("json error");
+        assert_eq!(e["error"]["code"], "invalid_input", "{bad}");
+    }
+    let still = w.ok(&["--json", "action", "show", "demo"]);
+    assert!(still.contains(CIMD_URL), "{still}");
+}
+
 #[test]
 fn denial_timeout_and_forged_callbacks_fail_cleanly() {
     let w = World::simple();
@@ -245,9 +314,9 @@ fn denial_timeout_and_forged_callbacks_fail_cleanly() {
     let (code, _, err) = w.connect("ignore", &["--timeout", "2"]);
     assert_eq!((code, err.as_deref()), (1, Some("consent_timeout")));
     // A forged callback (unknown state) is refused by the listener and changes nothing: the
-    // real flow then times out.
+    // real flow keeps waiting (a forger cannot cancel it), then ends naming the mismatch.
     let (code, _, err) = w.connect("forge", &["--timeout", "3"]);
-    assert_eq!((code, err.as_deref()), (1, Some("consent_timeout")));
+    assert_eq!((code, err.as_deref()), (1, Some("state_mismatch")));
     assert_eq!(w.status()["connected"], false, "nothing was saved");
     // A replayed callback: the first use connects, the second is refused by the listener.
     let (code, _, err) = w.connect("replay", &[]);

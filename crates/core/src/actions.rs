@@ -38,6 +38,8 @@ pub struct OAuthInput {
     /// `Some("")` clears the override.
     pub resource_override: Option<String>,
     pub omit_resource: Option<bool>,
+    /// `Some("")` clears it.
+    pub client_metadata_url: Option<String>,
 }
 
 impl OAuthInput {
@@ -45,6 +47,7 @@ impl OAuthInput {
         self.assume_pkce_s256.is_none()
             && self.resource_override.is_none()
             && self.omit_resource.is_none()
+            && self.client_metadata_url.is_none()
             && self.client_id.is_none()
             && self.client_secret.is_none()
             && self.token_auth_method.is_none()
@@ -237,6 +240,13 @@ fn merge_oauth(
     }
     if let Some(o) = input.omit_resource {
         s.omit_resource = o;
+    }
+    if let Some(u) = &input.client_metadata_url {
+        s.client_metadata_url = if u.trim().is_empty() {
+            None
+        } else {
+            Some(validate::client_metadata_url(u)?)
+        };
     }
     if s.omit_resource && s.resource_override.is_some() {
         return Err(Error::invalid(

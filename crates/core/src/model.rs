@@ -268,6 +268,10 @@ pub struct OAuthSettings {
     /// Send no `resource` at all (providers that reject it, such as Entra ID).
     #[serde(default)]
     pub omit_resource: bool,
+    /// A Client ID Metadata Document URL used as the client id when the authorization
+    /// server supports it and no client id is given (before dynamic registration).
+    #[serde(default)]
+    pub client_metadata_url: Option<String>,
 }
 
 /// Whether an action is connected (OAuth), as `patchbay status NAME --json` prints it.

@@ -25,6 +25,57 @@ pub fn name(kind: &str, value: &str) -> Result<String> {
 /// An endpoint URL: `https`, or `http` only on a loopback host; no credentials in it.
 /// Returns the URL exactly as given (trimmed): `url::Url` would add a `/` to a bare origin,
 /// and an MCP server's resource identifier must be compared exactly as published.
+/// A Client ID Metadata Document URL: the client id itself, so https with a path and
+/// nothing a server would refuse (no fragment, no user info, no dot segments).
+pub fn client_metadata_url(value: &str) -> Result<String> {
+    let trimmed = value.trim();
+    let hint = "give the https URL where your client metadata document is published, such as https://example.com/oauth/client.json";
+    let parsed = Url::parse(trimmed).map_err(|e| {
+        Error::invalid_with_hint(
+            format!(
+                "client metadata URL '{}' is not a valid URL: {e}",
+                printable(trimmed)
+            ),
+            hint,
+        )
+    })?;
+    let raw_path = trimmed
+        .strip_prefix("https://")
+        .and_then(|rest| rest.find('/').map(|i| &rest[i..]))
+        .unwrap_or("");
+    let problem = if parsed.scheme() != "https" {
+        Some("must use https")
+    } else if parsed.path() == "/" || raw_path.is_empty() {
+        Some("must have a path (the document's location)")
+    } else if parsed.fragment().is_some() || trimmed.contains('#') {
+        Some("must not have a fragment")
+    } else if !parsed.username().is_empty() || parsed.password().is_some() {
+        Some("must not contain a user name or password")
+    } else if raw_path
+        .split(['?'])
+        .next()
+        .unwrap_or("")
+        .split('/')
+        .any(|seg| {
+            matches!(
+                seg.to_ascii_lowercase().replace("%2e", ".").as_str(),
+                "." | ".."
+            )
+        })
+    {
+        Some("must not contain . or .. segments")
+    } else {
+        None
+    };
+    match problem {
+        Some(p) => Err(Error::invalid_with_hint(
+            format!("client metadata URL '{}' {p}", printable(trimmed)),
+            hint,
+        )),
+        None => Ok(trimmed.to_string()),
+    }
+}
+
 pub fn url(field: &str, value: &str) -> Result<String> {
     let trimmed = value.trim();
     let parsed = Url::parse(trimmed).map_err(|e| {
@@ -311,5 +362,28 @@ mod tests {
     fn methods_are_normalised() {
         assert_eq!(method("post").expect("valid"), "POST");
         assert!(method("FETCH").is_err());
+    }
+
+    #[test]
+    fn client_metadata_urls_are_https_with_a_path() {
+        for ok in [
+            "https://example.com/oauth/client.json",
+            " https://example.com/c?v=1 ",
+        ] {
+            assert!(client_metadata_url(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://example.com/client.json",
+            "http://127.0.0.1/client.json",
+            "https://example.com",
+            "https://example.com/",
+            "https://example.com/a/./b",
+            "https://example.com/a/%2E%2E/b",
+            "https://example.com/c#frag",
+            "https://u:p@example.com/c",
+            "not a url",
+        ] {
+            assert!(client_metadata_url(bad).is_err(), "{bad}");
+        }
     }
 }

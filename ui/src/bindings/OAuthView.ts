@@ -13,4 +13,9 @@ resourceOverride: string | null,
 /**
  * Send no `resource` at all (providers that reject it, such as Entra ID).
  */
-omitResource: boolean, };
+omitResource: boolean, 
+/**
+ * A Client ID Metadata Document URL used as the client id when the authorization
+ * server supports it and no client id is given (before dynamic registration).
+ */
+clientMetadataUrl: string | null, };

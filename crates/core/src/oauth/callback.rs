@@ -43,6 +43,8 @@ type Waiter = oneshot::Sender<(CallbackParams, oneshot::Sender<Page>)>;
 #[derive(Default)]
 struct Pending {
     waiting: HashMap<String, Waiter>,
+    /// Callbacks refused because their `state` matched no pending flow.
+    refused: u32,
 }
 
 /// A running callback listener.
@@ -121,6 +123,12 @@ impl CallbackServer {
         rx
     }
 
+    /// How many callbacks were refused so far because their `state` matched no pending flow
+    /// (forged, replayed, or from an older sign-in tab).
+    pub fn refused(&self) -> u32 {
+        self.pending.lock().map(|p| p.refused).unwrap_or(0)
+    }
+
     /// Forget a pending flow (expired or cancelled): its callback is then refused.
     pub fn forget(&self, state: &str) {
         if let Ok(mut p) = self.pending.lock() {
@@ -141,15 +149,18 @@ async fn handle(
     State(pending): State<Arc<Mutex<Pending>>>,
     Query(params): Query<CallbackParams>,
 ) -> (StatusCode, Html<String>) {
-    let waiter = params
-        .state
-        .as_deref()
-        .and_then(|s| pending.lock().ok().and_then(|mut p| p.waiting.remove(s)));
+    let waiter = pending.lock().ok().and_then(|mut p| {
+        let w = params.state.as_deref().and_then(|s| p.waiting.remove(s));
+        if w.is_none() {
+            p.refused += 1;
+        }
+        w
+    });
     let Some(waiter) = waiter else {
         let page = Page {
             ok: false,
             title: "This sign-in link is not valid".into(),
-            message: "Patchbay is not waiting for this sign-in: it was already used, it expired, or it did not come from Patchbay. Nothing was changed. Start again from Patchbay with Connect.".into(),
+            message: "Patchbay is not waiting for this sign-in (state_mismatch): it was already used, it expired, or it did not come from Patchbay. Nothing was changed. Start again from Patchbay with Connect.".into(),
         };
         return (StatusCode::BAD_REQUEST, Html(render(&page)));
     };

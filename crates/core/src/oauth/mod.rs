@@ -368,6 +368,7 @@ impl Patchbay {
             edit_command: format!("patchbay action edit {}", action.name),
             server: discovered.server,
             client: user_client,
+            client_metadata_url: settings.client_metadata_url.clone(),
             scopes,
             resource,
         };
@@ -493,6 +494,7 @@ impl Patchbay {
                 secret,
                 method: c.token_auth_method,
             }),
+            client_metadata_url: None,
             scopes: c.scopes.clone(),
             resource: c.resource.clone(),
         };
@@ -513,9 +515,18 @@ impl Patchbay {
         // The callback listener (its URL is part of the client's registration).
         let listener = CallbackServer::bind(req.port).await?;
         let redirect_uri = listener.redirect_uri();
-        let client = match target.client {
-            Some(c) => c,
-            None => {
+        // Client identity in the spec's order: the user's client, a Client ID Metadata
+        // Document (when the server supports them and one is configured), registration.
+        let client = match (target.client, &target.client_metadata_url) {
+            (Some(c), _) => c,
+            (None, Some(url)) if server.client_id_metadata_document_supported == Some(true) => {
+                ClientIdentity {
+                    id: url.clone(),
+                    secret: None,
+                    method: TokenAuthMethod::None,
+                }
+            }
+            (None, _) => {
                 self.registered_client(&target.edit_command, &server, &redirect_uri, http)
                     .await?
             }
@@ -541,6 +552,18 @@ impl Patchbay {
             Ok(Ok(v)) => v,
             _ => {
                 listener.forget(state.secret());
+                let refused = listener.refused();
+                if refused > 0 {
+                    // Something came back, but not this sign-in: a forged or replayed callback,
+                    // or a tab left over from an earlier attempt. Each was refused unused.
+                    return Err(oauth_err(
+                        ErrorCode::StateMismatch,
+                        format!(
+                            "the browser came back {refused} time(s) with a sign-in that is not this one (state mismatch); nothing was saved"
+                        ),
+                        "close old sign-in tabs and run connect again, then finish in the tab it opens",
+                    ));
+                }
                 return Err(oauth_err(
                     ErrorCode::ConsentTimeout,
                     format!(
@@ -941,8 +964,10 @@ struct Target {
     /// The command that edits the owner's client settings (for hints).
     edit_command: String,
     server: ServerMetadata,
-    /// The user's client; `None` = a saved registration or dynamic registration.
+    /// The user's client; `None` = a metadata document, a saved registration or dynamic
+    /// registration.
     client: Option<ClientIdentity>,
+    client_metadata_url: Option<String>,
     scopes: Vec<String>,
     resource: Option<String>,
 }
