@@ -34,6 +34,8 @@ const cfg = loadConfig(NAME, 'AUTH_SERVER_CONFIG', {
   scopes: [],
   users: [],
   clientMetadataDocuments: {},
+  refreshDelayMs: 0,
+  revocation: true,
 });
 
 // ---- validate configuration ------------------------------------------------
@@ -50,6 +52,9 @@ if (issuerPath && (!issuerPath.startsWith('/') || issuerPath.endsWith('/') || /[
 }
 if (!Number.isInteger(cfg.accessTokenTtl) || cfg.accessTokenTtl <= 0) {
   fail(NAME, 'accessTokenTtl must be a positive integer (seconds)');
+}
+if (!Number.isInteger(cfg.refreshDelayMs) || cfg.refreshDelayMs < 0) {
+  fail(NAME, 'refreshDelayMs must be a non-negative integer (milliseconds)');
 }
 if (cfg.allowedResources !== null && !Array.isArray(cfg.allowedResources)) {
   fail(NAME, 'allowedResources must be an array of resource URLs');
@@ -173,7 +178,7 @@ const provider = new Provider(issuer, {
   features: {
     devInteractions: { enabled: false },
     registration: { enabled: cfg.dcr !== false, initialAccessToken: false },
-    revocation: { enabled: true },
+    revocation: { enabled: cfg.revocation !== false },
     clientIdMetadataDocument: { enabled: cimdEnabled, ack: 'draft-02' },
     introspection: { enabled: true },
     userinfo: { enabled: true },
@@ -230,6 +235,36 @@ const provider = new Provider(issuer, {
 });
 
 provider.on('server_error', (_ctx, err) => log(NAME, 'server_error', err));
+
+// ---- test control: what a provider's own admin pages would show or do -----------
+// Every refresh token issued (opaque: its value is its jti), so a test can try one
+// itself after Patchbay revoked it; and every grant, so a test can revoke them all
+// the way a user does on the provider's "connected apps" page.
+const issuedRefreshTokens = [];
+const grantIds = new Set();
+provider.on('refresh_token.saved', (token) => {
+  issuedRefreshTokens.push({ value: token.jti, grantId: token.grantId, clientId: token.clientId });
+  if (token.grantId) grantIds.add(token.grantId);
+});
+provider.on('access_token.saved', (token) => {
+  if (token.grantId) grantIds.add(token.grantId);
+});
+provider.on('access_token.issued', (token) => {
+  if (token.grantId) grantIds.add(token.grantId);
+});
+async function revokeAllGrants() {
+  const ids = [...grantIds];
+  for (const id of ids) {
+    await Promise.all([
+      provider.AccessToken.revokeByGrantId(id),
+      provider.RefreshToken.revokeByGrantId(id),
+      provider.AuthorizationCode.revokeByGrantId(id),
+      provider.Grant.adapter.destroy(id),
+    ]);
+  }
+  log(NAME, `revoked ${ids.length} grant(s)`);
+  return ids.length;
+}
 
 // Post-process the discovery document (used for both the OpenID and the
 // RFC 8414 document).
@@ -384,11 +419,10 @@ const DCR_FORBIDDEN = {
 // interchangeable for a client registered with either. Real servers differ;
 // by default we refuse the method the client did NOT register, so a client
 // that ignores its registration fails here. The body is read here and handed
-// to oidc-provider as req.body (its documented fallback for parsed bodies).
+// to oidc-provider as req.body (its documented fallback for parsed bodies) by the
+// request handler.
 const CLIENT_AUTH_PATHS = new Set(['/token', '/token/revocation', '/token/introspection']);
-async function enforceRegisteredAuthMethod(req, res) {
-  const raw = await readBody(req, 56 * 1024);
-  req.body = Buffer.from(raw);
+async function enforceRegisteredAuthMethod(req, res, raw) {
   const form = new URLSearchParams(raw);
   let used;
   let clientId = form.get('client_id');
@@ -425,6 +459,14 @@ server.on('request', async (req, res) => {
   const url = new URL(req.url, origin);
   const { pathname } = url;
   if (stats.handle(req, res, pathname)) return;
+  if (pathname === '/__admin/refresh-tokens' && req.method === 'GET') {
+    sendJson(res, 200, { tokens: issuedRefreshTokens });
+    return;
+  }
+  if (pathname === '/__admin/revoke-grants' && req.method === 'POST') {
+    sendJson(res, 200, { revoked: await revokeAllGrants() });
+    return;
+  }
   stats.count(pathname);
 
   try {
@@ -468,8 +510,20 @@ server.on('request', async (req, res) => {
       sendJson(res, 403, DCR_FORBIDDEN);
       return;
     }
-    if (cfg.strictClientAuth && req.method === 'POST' && CLIENT_AUTH_PATHS.has(innerPath)) {
-      if (!(await enforceRegisteredAuthMethod(req, res))) return;
+    if (req.method === 'POST' && CLIENT_AUTH_PATHS.has(innerPath)) {
+      const raw = await readBody(req, 56 * 1024);
+      req.body = Buffer.from(raw);
+      if (innerPath === '/token') {
+        const grantType = new URLSearchParams(raw).get('grant_type') ?? '(none)';
+        stats.tag(`grant_type:${grantType}`);
+        if (grantType === 'refresh_token' && cfg.refreshDelayMs > 0) {
+          await new Promise((r) => setTimeout(r, cfg.refreshDelayMs));
+        }
+      }
+      if (innerPath === '/token/revocation') {
+        stats.tag(`revocation:${new URLSearchParams(raw).get('token_type_hint') ?? '(no hint)'}`);
+      }
+      if (cfg.strictClientAuth && !(await enforceRegisteredAuthMethod(req, res, raw))) return;
     }
     const m = /^\/interaction\/([A-Za-z0-9_-]+)(?:\/(login|confirm|abort))?$/.exec(innerPath);
     if (m) {

@@ -46,6 +46,7 @@ const ERROR_CODES: Record<ErrorCode, true> = {
   tls: true,
   port_busy: true,
   not_connected: true,
+  needs_reconnect: true,
 };
 
 export function isErrorCode(value: unknown): value is ErrorCode {

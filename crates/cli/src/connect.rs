@@ -42,13 +42,18 @@ fn open_browser(url: &str) -> Result<()> {
         })
 }
 
-pub fn run(kind: Kind, c: ConnectArgs, json: bool) -> Result<()> {
-    let pb = open(true)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+/// The async runtime for the network commands.
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| Error::Internal(format!("cannot start the async runtime: {e}")))?;
+        .map_err(|e| Error::Internal(format!("cannot start the async runtime: {e}")))
+}
+
+pub fn run(kind: Kind, c: ConnectArgs, json: bool) -> Result<()> {
+    let pb = open(true)?;
+    let runtime = runtime()?;
     let req = ConnectRequest {
         action: c.name.clone(),
         port: c.port,

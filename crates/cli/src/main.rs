@@ -119,19 +119,43 @@ fn run(cli: Cli, matches: &ArgMatches) -> Result<()> {
 }
 
 fn print_token(kind: Kind, name: &str) -> Result<()> {
-    let token = open(false)?.access_token(kind, name)?;
+    let pb = open(false)?;
+    let token = connect::runtime()?.block_on(pb.access_token(kind, name))?;
     outln!("{}", patchbay_core::ExposeSecret::expose_secret(&token));
     Ok(())
 }
 
 fn disconnect(kind: Kind, name: &str, json: bool) -> Result<()> {
-    let before = open(true)?.disconnect(kind, name)?;
+    use patchbay_core::model::RevocationOutcome as R;
+    let pb = open(true)?;
+    let report = connect::runtime()?.block_on(pb.disconnect(kind, name))?;
     if json {
-        output::json(&patchbay_core::model::GrantView::disconnected());
-    } else if before.connected {
-        outln!("Disconnected '{name}': its tokens were deleted from this machine.");
-    } else {
+        output::json(&report);
+        return Ok(());
+    }
+    if !report.was_connected {
         outln!("'{name}' was not connected; nothing to delete.");
+        return Ok(());
+    }
+    let r = &report.revocation;
+    match r.outcome {
+        R::Revoked => {
+            outln!(
+                "Disconnected '{name}': the provider revoked its {}, and its tokens were deleted from this machine.",
+                r.revoked.join(" and ").replace('_', " ")
+            );
+            if let Some(note) = &r.message {
+                outln!("Note: {note}.");
+            }
+        }
+        R::Unsupported => outln!(
+            "Disconnected '{name}': its tokens were deleted from this machine (the provider offers no revocation endpoint, so they stay valid there until they expire)."
+        ),
+        R::Failed => outln!(
+            "Disconnected '{name}': its tokens were deleted from this machine, but revoking them at the provider failed: {}",
+            r.message.as_deref().unwrap_or("no reason given")
+        ),
+        R::Nothing => outln!("Disconnected '{name}': its tokens were deleted from this machine."),
     }
     Ok(())
 }

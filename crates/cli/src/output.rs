@@ -352,6 +352,15 @@ pub fn token(t: &TokenView) {
 }
 
 pub fn grant(name: &str, g: &patchbay_core::model::GrantView) {
+    if g.needs_reconnect {
+        outln!(
+            "'{name}' needs to be connected again: {}. Run: patchbay connect {name}",
+            g.reconnect_reason
+                .as_deref()
+                .unwrap_or("its grant stopped working")
+        );
+        return;
+    }
     if !g.connected {
         outln!("'{name}' is not connected. Connect it with: patchbay connect {name}");
         return;
@@ -380,4 +389,7 @@ pub fn grant(name: &str, g: &patchbay_core::model::GrantView) {
     kv("client id", opt(&g.client_id));
     kv("resource", opt(&g.resource));
     kv("connected at", opt(&g.connected_at));
+    if g.refreshed_at.is_some() {
+        kv("refreshed at", opt(&g.refreshed_at));
+    }
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 use ts_rs::{Config, TS};
 
 use crate::error::ErrorBody;
-use crate::model::{ActionView, AppStatus, ConnectionView, GrantView, TokenView};
+use crate::model::{ActionView, AppStatus, ConnectionView, DisconnectReport, GrantView, TokenView};
 
 /// Write every wire type (and what it refers to) into `dir`, one `.ts` file per type.
 pub fn export(dir: &Path) -> Result<(), ts_rs::ExportError> {
@@ -18,5 +18,6 @@ pub fn export(dir: &Path) -> Result<(), ts_rs::ExportError> {
     AppStatus::export_all(&cfg)?;
     ErrorBody::export_all(&cfg)?;
     GrantView::export_all(&cfg)?;
+    DisconnectReport::export_all(&cfg)?;
     Ok(())
 }

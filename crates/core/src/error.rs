@@ -52,6 +52,8 @@ pub enum ErrorCode {
     Tls,
     PortBusy,
     NotConnected,
+    /// The grant stopped working (refresh token refused or missing): connect again.
+    NeedsReconnect,
 }
 
 /// What reaches the UI (and `--json` errors): a code and a one-line message.

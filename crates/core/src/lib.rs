@@ -43,6 +43,7 @@ pub struct Patchbay {
     store: Store,
     vault: Vault,
     clock: Arc<dyn Clock>,
+    token_locks: oauth::lifecycle::TokenLocks,
 }
 
 impl Patchbay {
@@ -84,6 +85,7 @@ impl Patchbay {
             store,
             vault,
             clock,
+            token_locks: Default::default(),
         })
     }
 

@@ -289,6 +289,50 @@ pub struct GrantView {
     pub resource: Option<String>,
     pub has_refresh_token: bool,
     pub connected_at: Option<String>,
+    /// The grant stopped working (its refresh token was refused, or it expired with none):
+    /// `connected` is then false and the user must connect again.
+    pub needs_reconnect: bool,
+    /// Why, when `needsReconnect`.
+    pub reconnect_reason: Option<String>,
+    /// When the access token was last refreshed.
+    pub refreshed_at: Option<String>,
+}
+
+/// What `disconnect` did: the grant as it was, and what the provider was told (RFC 7009).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DisconnectReport {
+    /// After a disconnect: the keys of a disconnected grant (`connected` false, ...).
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub grant: GrantView,
+    /// Whether there was a grant to disconnect.
+    pub was_connected: bool,
+    pub revocation: Revocation,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Revocation {
+    pub outcome: RevocationOutcome,
+    /// The token types revoked at the provider, in order: "refresh_token", "access_token".
+    pub revoked: Vec<String>,
+    /// What went wrong when `outcome` is `failed`; with `revoked`, a note on a token type the
+    /// provider cannot revoke (JWT access tokens stay valid until they expire). Never a token.
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum RevocationOutcome {
+    /// The provider accepted every revocation.
+    Revoked,
+    /// The provider has no revocation endpoint: tokens were only deleted here.
+    Unsupported,
+    /// A revocation request failed (tokens were still deleted here).
+    Failed,
+    /// There were no tokens to revoke.
+    Nothing,
 }
 
 impl GrantView {
@@ -303,6 +347,9 @@ impl GrantView {
             resource: None,
             has_refresh_token: false,
             connected_at: None,
+            needs_reconnect: false,
+            reconnect_reason: None,
+            refreshed_at: None,
         }
     }
 }

@@ -60,11 +60,15 @@ export function printReady(obj) {
 // Request counting, served at GET /__stats (never counted itself).
 // DELETE /__stats resets the counters.
 export function createStats() {
-  const stats = { requests: 0, byPath: {} };
+  const stats = { requests: 0, byPath: {}, tags: {} };
   return {
     count(pathname) {
       stats.requests += 1;
       stats.byPath[pathname] = (stats.byPath[pathname] ?? 0) + 1;
+    },
+    // a finer count of requests already counted (e.g. "grant_type:refresh_token")
+    tag(name) {
+      stats.tags[name] = (stats.tags[name] ?? 0) + 1;
     },
     // returns true if the request was a stats request and has been answered
     handle(req, res, pathname) {
@@ -72,6 +76,7 @@ export function createStats() {
       if (req.method === 'DELETE') {
         stats.requests = 0;
         stats.byPath = {};
+        stats.tags = {};
       }
       sendJson(res, 200, stats);
       return true;

@@ -11,4 +11,17 @@ account: string | null, scopes: Array<string>,
 /**
  * RFC 3339 UTC; null when the server gave no expiry.
  */
-expiresAt: string | null, issuer: string | null, clientId: string | null, resource: string | null, hasRefreshToken: boolean, connectedAt: string | null, };
+expiresAt: string | null, issuer: string | null, clientId: string | null, resource: string | null, hasRefreshToken: boolean, connectedAt: string | null, 
+/**
+ * The grant stopped working (its refresh token was refused, or it expired with none):
+ * `connected` is then false and the user must connect again.
+ */
+needsReconnect: boolean, 
+/**
+ * Why, when `needsReconnect`.
+ */
+reconnectReason: string | null, 
+/**
+ * When the access token was last refreshed.
+ */
+refreshedAt: string | null, };

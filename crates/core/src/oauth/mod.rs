@@ -7,6 +7,7 @@
 
 pub mod callback;
 pub mod discovery;
+pub mod lifecycle;
 
 use std::time::Duration;
 
@@ -54,6 +55,18 @@ type OAuthClient = oauth2::Client<
     EndpointNotSet,
     EndpointSet,
 >;
+type BaseClient = oauth2::Client<
+    BasicErrorResponse,
+    TokenResp,
+    BasicTokenIntrospectionResponse,
+    StandardRevocableToken,
+    BasicRevocationErrorResponse,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+>;
 
 /// The tokens kept in the keychain (one JSON entry per action).
 #[derive(Serialize, Deserialize)]
@@ -65,6 +78,14 @@ struct StoredTokens {
     token_type: Option<String>,
     #[serde(default)]
     expires_at: Option<String>,
+    /// When the access token was issued (with `expires_at`, its lifetime).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    issued_at: Option<String>,
+    /// A secret the authorization server issued with a dynamic registration (kept with the
+    /// tokens it is needed to refresh and revoke). The user's own client secrets stay in
+    /// their own keychain entries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    client_secret: Option<String>,
 }
 
 /// The keychain entry holding the tokens of a grant owner (`action/<id>`, `connection/<id>`).
@@ -78,6 +99,8 @@ struct ClientIdentity {
     id: String,
     secret: Option<SecretString>,
     method: TokenAuthMethod,
+    /// The secret came from a dynamic registration: keep it with the tokens.
+    keep_secret: bool,
 }
 
 /// A connect request from a front end.
@@ -347,6 +370,7 @@ impl Patchbay {
                     id: id.clone(),
                     secret,
                     method,
+                    keep_secret: false,
                 })
             }
             None => None,
@@ -493,6 +517,7 @@ impl Patchbay {
                 id: c.client_id.clone(),
                 secret,
                 method: c.token_auth_method,
+                keep_secret: false,
             }),
             client_metadata_url: None,
             scopes: c.scopes.clone(),
@@ -524,6 +549,7 @@ impl Patchbay {
                     id: url.clone(),
                     secret: None,
                     method: TokenAuthMethod::None,
+                    keep_secret: false,
                 }
             }
             (None, _) => {
@@ -677,18 +703,30 @@ impl Patchbay {
             refresh_token: token.refresh_token().map(|r| r.secret().clone()),
             token_type: Some("Bearer".into()),
             expires_at: expires_at.clone(),
+            issued_at: Some(self.now()),
+            client_secret: client
+                .secret
+                .as_ref()
+                .filter(|_| client.keep_secret)
+                .map(|s| s.expose_secret().to_string()),
         };
         let json = serde_json::to_string(&stored)
             .map_err(|e| Error::Internal(format!("cannot encode tokens: {e}")))?;
         let now = self.now();
         let scopes_json = serde_json::to_string(&granted).unwrap_or_else(|_| "[]".into());
         let has_refresh = stored.refresh_token.is_some();
+        // Replacing the tokens waits for a refresh in progress (any process), so that refresh
+        // cannot overwrite the new grant with tokens of the old one.
+        let _lock = self.lock_tokens(owner).await?;
         self.write_with_secrets(Entries::MayExist, &[(owner.tokens_key(), SecretString::from(json))], |tx| {
             tx.execute(
-                "INSERT INTO oauth_grants (owner, action_id, connection_id, issuer, client_id, resource, account, scopes, expires_at, has_refresh, connected_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                "INSERT INTO oauth_grants (owner, action_id, connection_id, issuer, client_id, resource, account, scopes, expires_at, has_refresh, connected_at,
+                    authorization_endpoint, token_endpoint, revocation_endpoint, auth_method, needs_reconnect, refreshed_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, NULL, NULL)
                  ON CONFLICT (owner) DO UPDATE SET issuer = ?4, client_id = ?5, resource = ?6, account = ?7, scopes = ?8,
-                    expires_at = ?9, has_refresh = ?10, connected_at = ?11",
+                    expires_at = ?9, has_refresh = ?10, connected_at = ?11, authorization_endpoint = ?12,
+                    token_endpoint = ?13, revocation_endpoint = ?14, auth_method = ?15, needs_reconnect = NULL,
+                    refreshed_at = NULL",
                 params![
                     owner.key(),
                     owner.action_id(),
@@ -700,8 +738,22 @@ impl Patchbay {
                     scopes_json,
                     expires_at,
                     has_refresh,
-                    now
+                    now,
+                    server.authorization_endpoint,
+                    server.token_endpoint,
+                    server.revocation_endpoint,
+                    client.method.as_str(),
                 ],
+            )?;
+            // A grant that needed reconnecting works again; its actions' health is unknown
+            // until they are tested.
+            let (column, id) = owner.actions_column();
+            tx.execute(
+                &format!(
+                    "UPDATE actions SET health_status = 'unknown', health_reason = NULL, health_message = NULL
+                     WHERE {column} = ?1 AND health_reason = 'needs_reconnect'"
+                ),
+                [id],
             )?;
             Ok(())
         })?;
@@ -734,6 +786,7 @@ impl Patchbay {
                 id,
                 secret: None,
                 method: TokenAuthMethod::None,
+                keep_secret: false,
             });
         }
         let Some(reg) = &server.registration_endpoint else {
@@ -811,44 +864,43 @@ impl Patchbay {
         } else {
             TokenAuthMethod::None
         };
-        Ok(ClientIdentity { id, secret, method })
+        Ok(ClientIdentity {
+            id,
+            secret,
+            method,
+            keep_secret: true,
+        })
     }
 
     fn grant(&self, owner: &Owner) -> Result<GrantView> {
         self.store().read(|c| {
-            let row = c
+            let view = c
                 .query_row(
-                    "SELECT issuer, client_id, resource, account, scopes, expires_at, has_refresh, connected_at
+                    "SELECT issuer, client_id, resource, account, scopes, expires_at, has_refresh, connected_at,
+                        needs_reconnect, refreshed_at
                      FROM oauth_grants WHERE owner = ?1",
                     [owner.key()],
                     |r| {
-                        Ok((
-                            r.get::<_, String>(0)?,
-                            r.get::<_, String>(1)?,
-                            r.get::<_, Option<String>>(2)?,
-                            r.get::<_, Option<String>>(3)?,
-                            r.get::<_, String>(4)?,
-                            r.get::<_, Option<String>>(5)?,
-                            r.get::<_, bool>(6)?,
-                            r.get::<_, String>(7)?,
-                        ))
+                        let needs: Option<String> = r.get(8)?;
+                        Ok(GrantView {
+                            connected: needs.is_none(),
+                            issuer: Some(r.get(0)?),
+                            client_id: Some(r.get(1)?),
+                            resource: r.get(2)?,
+                            account: r.get(3)?,
+                            scopes: serde_json::from_str(&r.get::<_, String>(4)?)
+                                .unwrap_or_default(),
+                            expires_at: r.get(5)?,
+                            has_refresh_token: r.get(6)?,
+                            connected_at: Some(r.get(7)?),
+                            needs_reconnect: needs.is_some(),
+                            reconnect_reason: needs,
+                            refreshed_at: r.get(9)?,
+                        })
                     },
                 )
                 .optional()?;
-            Ok(match row {
-                None => GrantView::disconnected(),
-                Some((issuer, client_id, resource, account, scopes, expires_at, has_refresh, connected_at)) => GrantView {
-                    connected: true,
-                    account,
-                    scopes: serde_json::from_str(&scopes).unwrap_or_default(),
-                    expires_at,
-                    issuer: Some(issuer),
-                    client_id: Some(client_id),
-                    resource,
-                    has_refresh_token: has_refresh,
-                    connected_at: Some(connected_at),
-                },
-            })
+            Ok(view.unwrap_or_else(GrantView::disconnected))
         })
     }
 
@@ -871,58 +923,6 @@ impl Patchbay {
         let (owner, _) = self.owner_of(kind, name)?;
         self.grant(&owner)
     }
-
-    /// Forget the tokens: the grant row, then the keychain entry. Returns what was there.
-    pub fn disconnect(&self, kind: Kind, name: &str) -> Result<GrantView> {
-        let (owner, _) = self.owner_of(kind, name)?;
-        let before = self.grant(&owner)?;
-        self.store().write(|tx| {
-            tx.execute("DELETE FROM oauth_grants WHERE owner = ?1", [owner.key()])?;
-            Ok(())
-        })?;
-        self.forget_secrets(&[owner.tokens_key()]);
-        Ok(before)
-    }
-
-    /// The stored access token, while it is valid.
-    pub fn access_token(&self, kind: Kind, name: &str) -> Result<SecretString> {
-        let (owner, name) = self.owner_of(kind, name)?;
-        let connect = match kind {
-            Kind::Connection => format!("patchbay connection connect {name}"),
-            _ => format!("patchbay connect {name}"),
-        };
-        if !self.grant(&owner)?.connected {
-            return Err(oauth_err(
-                ErrorCode::NotConnected,
-                format!("'{name}' is not connected"),
-                format!("run `{connect}`"),
-            ));
-        }
-        let raw = self.vault().get(&owner.tokens_key())?.ok_or_else(|| {
-            oauth_err(
-                ErrorCode::NotConnected,
-                format!("the keychain has no tokens for '{name}'"),
-                format!("run `{connect}` again"),
-            )
-        })?;
-        let stored: StoredTokens = serde_json::from_str(raw.expose_secret()).map_err(|_| {
-            oauth_err(
-                ErrorCode::NotConnected,
-                "the stored tokens are unreadable",
-                format!("run `{connect}` again"),
-            )
-        })?;
-        if let Some(exp) = &stored.expires_at
-            && exp.as_str() <= self.now().as_str()
-        {
-            return Err(oauth_err(
-                ErrorCode::NotConnected,
-                format!("the access token of '{name}' expired at {exp}"),
-                format!("run `{connect}` again"),
-            ));
-        }
-        Ok(SecretString::from(stored.access_token))
-    }
 }
 
 /// Who owns a grant: an action with its own OAuth settings, or a reusable connection.
@@ -941,6 +941,13 @@ impl Owner {
     }
     pub fn tokens_key(&self) -> String {
         tokens_key(&self.key())
+    }
+    /// The `actions` column and value that select the actions using this grant.
+    fn actions_column(&self) -> (&'static str, &str) {
+        match self {
+            Owner::Action(id) => ("id", id),
+            Owner::Connection(id) => ("connection_id", id),
+        }
     }
     fn action_id(&self) -> Option<&str> {
         match self {
@@ -981,43 +988,117 @@ async fn userinfo_account(http: &reqwest::Client, url: &str, access: &str) -> Op
     account_from_claims(&v)
 }
 
+fn bad_url(what: &str, u: &str) -> Error {
+    oauth_err(
+        ErrorCode::DiscoveryFailed,
+        format!("the {what} '{u}' is not a valid URL"),
+        "check Advanced configuration",
+    )
+}
+
+/// The client's identity and token endpoint authentication, with no endpoint set yet:
+/// each use (authorize, refresh, revoke) sets the endpoints it needs.
+fn base_client(client: &ClientIdentity) -> BaseClient {
+    let mut c =
+        oauth2::Client::new(ClientId::new(client.id.clone())).set_auth_type(match client.method {
+            // A public client sends its id in the body and no Authorization header.
+            TokenAuthMethod::ClientSecretPost | TokenAuthMethod::None => AuthType::RequestBody,
+            TokenAuthMethod::ClientSecretBasic => AuthType::BasicAuth,
+        });
+    if let Some(s) = &client.secret {
+        c = c.set_client_secret(ClientSecret::new(s.expose_secret().to_string()));
+    }
+    c
+}
+
 fn build_client(
     client: &ClientIdentity,
     server: &ServerMetadata,
     redirect_uri: &str,
 ) -> Result<OAuthClient> {
-    let bad = |what: &str, u: &str| {
-        oauth_err(
-            ErrorCode::DiscoveryFailed,
-            format!("the {what} '{u}' is not a valid URL"),
-            "check Advanced configuration",
-        )
-    };
-    let mut c = oauth2::Client::new(ClientId::new(client.id.clone()))
+    Ok(base_client(client)
         .set_auth_uri(
             AuthUrl::new(server.authorization_endpoint.clone())
-                .map_err(|_| bad("authorization endpoint", &server.authorization_endpoint))?,
+                .map_err(|_| bad_url("authorization endpoint", &server.authorization_endpoint))?,
         )
         .set_token_uri(
             TokenUrl::new(server.token_endpoint.clone())
-                .map_err(|_| bad("token endpoint", &server.token_endpoint))?,
+                .map_err(|_| bad_url("token endpoint", &server.token_endpoint))?,
         )
         .set_redirect_uri(
             RedirectUrl::new(redirect_uri.to_string())
-                .map_err(|_| bad("redirect URI", redirect_uri))?,
-        )
-        .set_auth_type(match client.method {
-            TokenAuthMethod::ClientSecretPost => AuthType::RequestBody,
-            _ => AuthType::BasicAuth,
-        });
-    if let Some(s) = &client.secret {
-        c = c.set_client_secret(ClientSecret::new(s.expose_secret().to_string()));
+                .map_err(|_| bad_url("redirect URI", redirect_uri))?,
+        ))
+}
+
+/// RFC 7009: ask the provider to revoke one token. Returns a message (never the token)
+/// when it fails. Written over reqwest rather than with the `oauth2` crate's revocation,
+/// which refuses any non-https endpoint, loopback included (RFC 8252 development servers,
+/// our tests).
+async fn revoke_token(
+    http: &reqwest::Client,
+    endpoint: &str,
+    client: &ClientIdentity,
+    hint: &str,
+    token: &str,
+) -> std::result::Result<(), RevokeError> {
+    let url = url::Url::parse(endpoint).map_err(|_| {
+        RevokeError::Failed(format!(
+            "the revocation endpoint '{endpoint}' is not a valid URL"
+        ))
+    })?;
+    discovery::check_endpoint("revocation endpoint", &url)
+        .map_err(|e| RevokeError::Failed(e.to_string()))?;
+    let mut form: Vec<(&str, String)> = vec![
+        ("token", token.to_string()),
+        ("token_type_hint", hint.to_string()),
+    ];
+    let mut req = http.post(url);
+    match (client.method, &client.secret) {
+        (TokenAuthMethod::ClientSecretBasic, Some(secret)) => {
+            // RFC 6749 §2.3.1: both parts form-urlencoded before base64.
+            let enc =
+                |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+            req = req.basic_auth(enc(&client.id), Some(enc(secret.expose_secret())));
+        }
+        (TokenAuthMethod::ClientSecretPost, Some(secret)) => {
+            form.push(("client_id", client.id.clone()));
+            form.push(("client_secret", secret.expose_secret().to_string()));
+        }
+        _ => form.push(("client_id", client.id.clone())),
     }
-    if client.method == TokenAuthMethod::None {
-        // A public client sends its id in the body and no Authorization header.
-        c = c.set_auth_type(AuthType::RequestBody);
+    let resp =
+        req.form(&form).send().await.map_err(|e| {
+            RevokeError::Failed(discovery::transport_error(endpoint, &e).to_string())
+        })?;
+    let status = resp.status();
+    if status.is_success() {
+        return Ok(());
     }
-    Ok(c)
+    let body: serde_json::Value = resp.json().await.unwrap_or(serde_json::Value::Null);
+    let said = match (body["error"].as_str(), body["error_description"].as_str()) {
+        (Some(e), Some(d)) => format!("{e}: {d}"),
+        (Some(e), None) => e.to_string(),
+        _ => status.to_string(),
+    };
+    let what = hint.replace('_', " ");
+    if body["error"] == "unsupported_token_type" {
+        // RFC 7009 §2.2.1: this kind of token cannot be revoked here (e.g. JWT access
+        // tokens, which stay valid until they expire).
+        return Err(RevokeError::Unsupported(format!(
+            "the provider cannot revoke its {what}s ({said}); it stays valid until it expires"
+        )));
+    }
+    Err(RevokeError::Failed(format!(
+        "the provider refused to revoke the {what} ({said})"
+    )))
+}
+
+/// Why a revocation did not happen.
+enum RevokeError {
+    /// The provider does not revoke this token type.
+    Unsupported(String),
+    Failed(String),
 }
 
 #[cfg(test)]

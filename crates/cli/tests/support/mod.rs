@@ -1,0 +1,192 @@
+//! What the CLI's integration tests share: the real test servers of `tests/servers/`
+//! (oidc-provider, the MCP SDK server) and a `World` with a fresh profile using them.
+#![allow(dead_code)] // each test file uses its own part
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+
+use assert_cmd::Command as Cmd;
+use serde_json::{Value, json};
+use tempfile::TempDir;
+
+pub fn servers_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/servers")
+}
+
+/// A node test server; stops when dropped (its stdin closes, then a kill to be sure).
+pub struct Server {
+    pub child: Child,
+    _stdin: ChildStdin,
+    pub ready: Value,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn start(script: &str, env: &str, config: Value) -> Server {
+    let mut child = Command::new("node")
+        .arg(servers_dir().join(script))
+        .env(env, config.to_string())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!("start {script}: {e} (scripts/setup.sh --test installs tests/servers)")
+        });
+    let stdin = child.stdin.take().expect("stdin");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("ready line");
+    let ready: Value =
+        serde_json::from_str(&line).unwrap_or_else(|e| panic!("{script} ready line {line:?}: {e}"));
+    assert_eq!(ready["ready"], true, "{script} is ready");
+    Server {
+        child,
+        _stdin: stdin,
+        ready,
+    }
+}
+
+pub struct World {
+    pub home: TempDir,
+    pub auth: Server,
+    pub mcp: Server,
+}
+
+impl World {
+    pub fn new(auth: Value, mcp: Value) -> Self {
+        let auth = start("auth-server.mjs", "AUTH_SERVER_CONFIG", auth);
+        let mut mcp_cfg = mcp;
+        mcp_cfg["authServer"] = auth.ready["issuer"].clone();
+        let mcp = start("mcp-server.mjs", "MCP_SERVER_CONFIG", mcp_cfg);
+        World {
+            home: tempfile::tempdir().expect("tempdir"),
+            auth,
+            mcp,
+        }
+    }
+    pub fn simple() -> Self {
+        Self::new(json!({}), json!({}))
+    }
+    pub fn url(&self) -> String {
+        self.mcp.ready["url"].as_str().expect("url").to_string()
+    }
+    pub fn issuer(&self) -> String {
+        self.auth.ready["issuer"]
+            .as_str()
+            .expect("issuer")
+            .to_string()
+    }
+    pub fn cmd(&self) -> Cmd {
+        let mut c = Cmd::cargo_bin("patchbay").expect("binary");
+        c.env("PATCHBAY_HOME", self.home.path())
+            .env(
+                "BROWSER",
+                format!("node {}", servers_dir().join("browser.mjs").display()),
+            )
+            .env_remove("PATCHBAY_TEST_BROWSER")
+            .env_remove("PATCHBAY_CALLBACK_PORT");
+        c
+    }
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.cmd().args(args).write_stdin("").assert().success();
+        String::from_utf8(out.get_output().stdout.clone()).expect("utf8")
+    }
+    pub fn add(&self, extra: &[&str]) {
+        let url = self.url();
+        let mut args = vec!["action", "add", "demo", "--url", &url, "--auth", "oauth"];
+        args.extend_from_slice(extra);
+        self.ok(&args);
+    }
+    /// `patchbay connect demo` with a browser mode; returns (exit code, stdout, stderr JSON error code).
+    pub fn connect(&self, mode: &str, extra: &[&str]) -> (i32, String, Option<String>) {
+        let mut args = vec!["--json", "connect", "demo"];
+        // Defaults a test can override: any free port, a short wait.
+        if !extra.contains(&"--port") {
+            args.extend(["--port", "0"]);
+        }
+        if !extra.contains(&"--timeout") {
+            args.extend(["--timeout", "20"]);
+        }
+        args.extend_from_slice(extra);
+        let out = self
+            .cmd()
+            .env("PATCHBAY_TEST_BROWSER", mode)
+            .args(&args)
+            .write_stdin("")
+            .output()
+            .expect("run connect");
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        let code = stderr
+            .lines()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+            .find_map(|v| v["error"]["code"].as_str().map(String::from));
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+            code,
+        )
+    }
+    pub fn status(&self) -> Value {
+        serde_json::from_str(&self.ok(&["--json", "status", "demo"])).expect("status json")
+    }
+    /// An MCP initialize with the action's access token: what the real server thinks of it.
+    pub fn mcp_status_with_token(&self) -> u16 {
+        let token = self.ok(&["access-token", "demo"]);
+        let token = token.trim_end_matches('\n');
+        assert!(
+            !token.is_empty() && !token.contains('\n'),
+            "one token alone on stdout"
+        );
+        self.mcp_status(token)
+    }
+    /// What the real MCP server answers an initialize carrying this token.
+    pub fn mcp_status(&self, token: &str) -> u16 {
+        reqwest::blocking::Client::new()
+            .post(self.url())
+            .bearer_auth(token)
+            .header("Accept", "application/json, text/event-stream")
+            .json(&json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "test", "version": "1"}}}))
+            .send()
+            .expect("MCP request")
+            .status()
+            .as_u16()
+    }
+}
+
+pub fn stats(origin: &str) -> Value {
+    reqwest::blocking::get(format!("{origin}/__stats"))
+        .expect("stats")
+        .json()
+        .expect("json")
+}
+
+pub fn reset_stats(origin: &str) {
+    reqwest::blocking::Client::new()
+        .delete(format!("{origin}/__stats"))
+        .send()
+        .expect("reset");
+}
+
+/// A binary of the workspace's test harness crate (`crates/harness`), built when missing
+/// (`scripts/test.sh` builds every binary first).
+pub fn harness_bin(name: &str) -> PathBuf {
+    let path = assert_cmd::cargo::cargo_bin(name);
+    if !path.exists() {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = Command::new(cargo)
+            .args(["build", "--quiet", "-p", "patchbay-harness", "--bin", name])
+            .status()
+            .expect("run cargo build");
+        assert!(status.success(), "build {name}");
+    }
+    path
+}

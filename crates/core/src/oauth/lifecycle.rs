@@ -1,0 +1,569 @@
+//! The token lifecycle: a fresh access token before each use, refreshed at most once however
+//! many users race for it (inside one process and across processes sharing one profile),
+//! `invalid_grant` → "needs reconnect", and disconnect with RFC 7009 revocation.
+//!
+//! ## Single flight
+//! Refreshing an owner's tokens (and replacing them after a connect) happens under the
+//! owner's token lock: an in-process async mutex (so waiting tasks queue instead of polling),
+//! then an advisory file lock `PATCHBAY_HOME/locks/<owner>.lock` (`flock`, released by the
+//! OS when a process dies, so a `kill -9` never leaves it held). After taking it the stored
+//! tokens are read again: whoever waited finds the token the first one fetched and makes no
+//! request.
+//!
+//! ## Rotation and crashes
+//! The new tokens (with a rotated refresh token) are written to the keychain before the new
+//! access token is handed to anyone. The one unavoidable window is between the server's answer
+//! and that keychain write (one D-Bus call, a few milliseconds): a crash exactly there leaves
+//! the old refresh token stored while the server has rotated it away. The next refresh then
+//! gets `invalid_grant` (servers that detect reuse also revoke the grant), and the grant is
+//! marked "needs reconnect": the user is asked, never looped on.
+
+use std::collections::HashMap;
+use std::fs::{File, OpenOptions, TryLockError};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use oauth2::basic::BasicErrorResponseType;
+use oauth2::{RefreshToken, RequestTokenError, TokenResponse, TokenUrl};
+use rusqlite::{OptionalExtension, params};
+use secrecy::{ExposeSecret, SecretString};
+
+use super::{
+    ClientIdentity, Owner, RevokeError, StoredTokens, TokenResp, bad_url, base_client, http_client,
+    oauth_err, token_error,
+};
+use crate::Patchbay;
+use crate::error::{Error, ErrorCode, Kind, Result};
+use crate::model::{DisconnectReport, GrantView, Revocation, RevocationOutcome, TokenAuthMethod};
+
+/// Refresh when the access token expires within this margin.
+pub const REFRESH_MARGIN: Duration = Duration::from_secs(60);
+/// How long a user waits for another process's refresh before giving up.
+const LOCK_WAIT: Duration = Duration::from_secs(90);
+/// Waits between refresh attempts after a transient failure (network, 5xx).
+const BACKOFF: [Duration; 2] = [Duration::from_millis(300), Duration::from_millis(1200)];
+
+/// The in-process half of the token locks, one async mutex per owner.
+#[derive(Default)]
+pub(crate) struct TokenLocks(Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>);
+
+impl std::fmt::Debug for TokenLocks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TokenLocks")
+    }
+}
+
+impl TokenLocks {
+    fn for_owner(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        map.entry(key.to_string()).or_default().clone()
+    }
+}
+
+/// Held while an owner's tokens are refreshed or replaced; dropping it unlocks both halves.
+pub(crate) struct TokenLock {
+    _file: File,
+    _local: tokio::sync::OwnedMutexGuard<()>,
+}
+
+/// What refresh and revocation need from a grant row.
+#[derive(Debug, Clone)]
+struct GrantRow {
+    client_id: String,
+    resource: Option<String>,
+    token_endpoint: Option<String>,
+    revocation_endpoint: Option<String>,
+    auth_method: TokenAuthMethod,
+    needs_reconnect: Option<String>,
+}
+
+enum RefreshFailure {
+    /// The server refused the refresh token: only a new sign-in helps.
+    InvalidGrant(String),
+    Other(Error),
+}
+
+/// How to name an owner in messages and hints.
+struct Names {
+    name: String,
+    connect: String,
+}
+
+fn names(kind: Kind, name: &str) -> Names {
+    Names {
+        name: name.to_string(),
+        connect: match kind {
+            Kind::Connection => format!("patchbay connection connect {name}"),
+            _ => format!("patchbay connect {name}"),
+        },
+    }
+}
+
+fn needs_reconnect_err(n: &Names, why: &str) -> Error {
+    oauth_err(
+        ErrorCode::NeedsReconnect,
+        format!("'{}' needs to be connected again: {why}", n.name),
+        format!("run `{}`", n.connect),
+    )
+}
+
+fn parse_time(s: &str) -> Option<time::OffsetDateTime> {
+    time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()
+}
+
+/// Whether the access token stays valid for longer than `margin` (at most half its lifetime,
+/// so a short-lived token is not refreshed on every use). No expiry: valid until a 401.
+fn fresh_enough(t: &StoredTokens, now: time::OffsetDateTime, margin: Duration) -> bool {
+    let Some(exp) = &t.expires_at else {
+        return true;
+    };
+    let Some(at) = parse_time(exp) else {
+        return false;
+    };
+    let margin = match t.issued_at.as_deref().and_then(parse_time) {
+        Some(issued) if at > issued => {
+            let lifetime: time::Duration = at - issued;
+            margin.min(lifetime.unsigned_abs() / 2)
+        }
+        _ => margin,
+    };
+    at - now > margin
+}
+
+impl Patchbay {
+    /// Take the owner's token lock (in-process, then across processes).
+    pub(crate) async fn lock_tokens(&self, owner: &Owner) -> Result<TokenLock> {
+        let local = self.token_locks.for_owner(&owner.key()).lock_owned().await;
+        let dir = self.home().join("locks");
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
+        let path = dir.join(format!("{}.lock", owner.key().replace('/', "-")));
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| Error::io(format!("cannot open {}", path.display()), e))?;
+        let started = Instant::now();
+        loop {
+            match file.try_lock() {
+                Ok(()) => break,
+                Err(TryLockError::WouldBlock) if started.elapsed() < LOCK_WAIT => {
+                    tokio::time::sleep(Duration::from_millis(15)).await;
+                }
+                Err(TryLockError::WouldBlock) => {
+                    return Err(oauth_err(
+                        ErrorCode::TokenError,
+                        format!(
+                            "another Patchbay process has been refreshing these tokens for {} s",
+                            LOCK_WAIT.as_secs()
+                        ),
+                        format!(
+                            "try again; if it repeats, find the stuck process (`fuser {}`)",
+                            path.display()
+                        ),
+                    ));
+                }
+                Err(TryLockError::Error(e)) => {
+                    return Err(Error::io(format!("cannot lock {}", path.display()), e));
+                }
+            }
+        }
+        Ok(TokenLock {
+            _file: file,
+            _local: local,
+        })
+    }
+
+    fn grant_row(&self, owner: &Owner) -> Result<Option<GrantRow>> {
+        self.store().read(|c| {
+            Ok(c.query_row(
+                "SELECT client_id, resource, token_endpoint, revocation_endpoint, auth_method, needs_reconnect
+                 FROM oauth_grants WHERE owner = ?1",
+                [owner.key()],
+                |r| {
+                    Ok(GrantRow {
+                        client_id: r.get(0)?,
+                        resource: r.get(1)?,
+                        token_endpoint: r.get(2)?,
+                        revocation_endpoint: r.get(3)?,
+                        auth_method: TokenAuthMethod::parse(&r.get::<_, String>(4)?)
+                            .unwrap_or(TokenAuthMethod::None),
+                        needs_reconnect: r.get(5)?,
+                    })
+                },
+            )
+            .optional()?)
+        })
+    }
+
+    fn stored_tokens(&self, owner: &Owner) -> Result<Option<StoredTokens>> {
+        Ok(match self.vault().get(&owner.tokens_key())? {
+            None => None,
+            Some(raw) => serde_json::from_str(raw.expose_secret()).ok(),
+        })
+    }
+
+    /// The grant and its tokens, or the error that tells the user to connect (again).
+    fn usable(&self, owner: &Owner, n: &Names) -> Result<(GrantRow, StoredTokens)> {
+        let Some(row) = self.grant_row(owner)? else {
+            return Err(oauth_err(
+                ErrorCode::NotConnected,
+                format!("'{}' is not connected", n.name),
+                format!("run `{}`", n.connect),
+            ));
+        };
+        if let Some(why) = &row.needs_reconnect {
+            return Err(needs_reconnect_err(n, why));
+        }
+        let Some(tokens) = self.stored_tokens(owner)? else {
+            return Err(oauth_err(
+                ErrorCode::NotConnected,
+                format!("the keychain has no readable tokens for '{}'", n.name),
+                format!("run `{}` again", n.connect),
+            ));
+        };
+        Ok((row, tokens))
+    }
+
+    /// A valid access token for an action (or, with `Kind::Connection`, a connection),
+    /// refreshed first when it expires within [`REFRESH_MARGIN`].
+    pub async fn access_token(&self, kind: Kind, name: &str) -> Result<SecretString> {
+        let (owner, name) = self.owner_of(kind, name)?;
+        self.token_for(&owner, &names(kind, &name), None).await
+    }
+
+    /// After the resource refused `rejected` with a 401: one forced refresh, unless another
+    /// user replaced that token meanwhile (then theirs). The caller retries once with the
+    /// result and never asks again for the same call.
+    pub async fn access_token_after_401(
+        &self,
+        kind: Kind,
+        name: &str,
+        rejected: &SecretString,
+    ) -> Result<SecretString> {
+        let (owner, name) = self.owner_of(kind, name)?;
+        self.token_for(&owner, &names(kind, &name), Some(rejected.expose_secret()))
+            .await
+    }
+
+    async fn token_for(
+        &self,
+        owner: &Owner,
+        n: &Names,
+        rejected: Option<&str>,
+    ) -> Result<SecretString> {
+        let now = self.clock.now();
+        // Fast path, no lock: a token that stays valid past the margin.
+        let (_, seen) = self.usable(owner, n)?;
+        if rejected.is_none() && fresh_enough(&seen, now, REFRESH_MARGIN) {
+            return Ok(SecretString::from(seen.access_token));
+        }
+        let _lock = self.lock_tokens(owner).await?;
+        // Whoever held the lock before us may have refreshed already.
+        let (row, current) = self.usable(owner, n)?;
+        let now = self.clock.now();
+        let keep = match rejected {
+            None => fresh_enough(&current, now, REFRESH_MARGIN),
+            // Another user already replaced the refused token: use theirs.
+            Some(r) => r != current.access_token && fresh_enough(&current, now, Duration::ZERO),
+        };
+        if keep {
+            return Ok(SecretString::from(current.access_token));
+        }
+        let Some(refresh) = current.refresh_token.clone() else {
+            let why = "its access token expired and the server gave no refresh token";
+            self.mark_needs_reconnect(owner, why)?;
+            return Err(needs_reconnect_err(n, why));
+        };
+        match self.refresh(owner, &row, &current, &refresh).await {
+            Ok(fresh) => Ok(fresh),
+            Err(RefreshFailure::InvalidGrant(said)) => {
+                // Clear only what we tried: a process that replaced the tokens meanwhile
+                // (a reconnect) keeps its own.
+                let still_ours = self
+                    .stored_tokens(owner)?
+                    .is_some_and(|t| t.refresh_token.as_deref() == Some(refresh.as_str()));
+                let why = format!("the authorization server refused its refresh token ({said})");
+                if still_ours {
+                    self.mark_needs_reconnect(owner, &why)?;
+                    self.forget_secrets(&[owner.tokens_key()]);
+                }
+                Err(needs_reconnect_err(n, &why))
+            }
+            Err(RefreshFailure::Other(e)) => Err(e),
+        }
+    }
+
+    /// One refresh (with retries for transient failures), under the token lock. The new
+    /// tokens are in the keychain before the access token is returned.
+    async fn refresh(
+        &self,
+        owner: &Owner,
+        row: &GrantRow,
+        current: &StoredTokens,
+        refresh: &str,
+    ) -> std::result::Result<SecretString, RefreshFailure> {
+        let Some(token_endpoint) = row.token_endpoint.clone() else {
+            return Err(RefreshFailure::InvalidGrant(
+                "it was connected by an older Patchbay that did not record the token endpoint"
+                    .into(),
+            ));
+        };
+        let client = self
+            .grant_client(owner, row, current)
+            .map_err(RefreshFailure::Other)?;
+        let oauth = base_client(&client).set_token_uri(
+            TokenUrl::new(token_endpoint.clone())
+                .map_err(|_| RefreshFailure::Other(bad_url("token endpoint", &token_endpoint)))?,
+        );
+        let http = http_client().map_err(RefreshFailure::Other)?;
+        let refresh_token = RefreshToken::new(refresh.to_string());
+        let mut attempt = 0;
+        let token: TokenResp = loop {
+            let mut req = oauth.exchange_refresh_token(&refresh_token);
+            if let Some(r) = &row.resource {
+                req = req.add_extra_param("resource", r.clone());
+            }
+            match req.request_async(&http).await {
+                Ok(t) => break t,
+                Err(RequestTokenError::ServerResponse(r))
+                    if *r.error() == BasicErrorResponseType::InvalidGrant =>
+                {
+                    let said = match r.error_description() {
+                        Some(d) => format!("invalid_grant: {d}"),
+                        None => "invalid_grant".into(),
+                    };
+                    return Err(RefreshFailure::InvalidGrant(said));
+                }
+                Err(e) => {
+                    let transient = match &e {
+                        RequestTokenError::ServerResponse(r) => matches!(
+                            r.error(),
+                            BasicErrorResponseType::Extension(x)
+                                if x == "server_error" || x == "temporarily_unavailable"
+                        ),
+                        _ => true,
+                    };
+                    let err = token_error(e, &token_endpoint);
+                    if !transient || attempt >= BACKOFF.len() {
+                        return Err(RefreshFailure::Other(err));
+                    }
+                    tokio::time::sleep(BACKOFF[attempt]).await;
+                    attempt += 1;
+                }
+            }
+        };
+        let expires_at = token
+            .expires_in()
+            .map(|d| crate::clock::rfc3339(self.clock.now() + d));
+        let stored = StoredTokens {
+            access_token: token.access_token().secret().clone(),
+            // A server that does not rotate keeps the refresh token we have.
+            refresh_token: token
+                .refresh_token()
+                .map(|r| r.secret().clone())
+                .or_else(|| current.refresh_token.clone()),
+            token_type: Some("Bearer".into()),
+            expires_at: expires_at.clone(),
+            issued_at: Some(self.now()),
+            client_secret: current.client_secret.clone(),
+        };
+        let scopes = token.scopes().map(|s| {
+            serde_json::to_string(&s.iter().map(|x| x.as_str()).collect::<Vec<_>>())
+                .unwrap_or_else(|_| "[]".into())
+        });
+        let json = serde_json::to_string(&stored).map_err(|e| {
+            RefreshFailure::Other(Error::Internal(format!("cannot encode tokens: {e}")))
+        })?;
+        // The rotated refresh token is stored before the new access token is used.
+        self.vault()
+            .set(&owner.tokens_key(), &SecretString::from(json))
+            .map_err(RefreshFailure::Other)?;
+        let now = self.now();
+        let has_refresh = stored.refresh_token.is_some();
+        self.store()
+            .write(|tx| {
+                tx.execute(
+                    "UPDATE oauth_grants SET expires_at = ?2, scopes = COALESCE(?3, scopes), has_refresh = ?4,
+                        refreshed_at = ?5, needs_reconnect = NULL WHERE owner = ?1",
+                    params![owner.key(), expires_at, scopes, has_refresh, now],
+                )?;
+                Ok(())
+            })
+            .map_err(RefreshFailure::Other)?;
+        Ok(SecretString::from(stored.access_token))
+    }
+
+    /// The client the grant's tokens were issued to, with its secret when it has one.
+    fn grant_client(
+        &self,
+        owner: &Owner,
+        row: &GrantRow,
+        current: &StoredTokens,
+    ) -> Result<ClientIdentity> {
+        let secret = if row.auth_method == TokenAuthMethod::None {
+            None
+        } else if let Some(s) = &current.client_secret {
+            Some(SecretString::from(s.clone()))
+        } else {
+            let key = match owner {
+                Owner::Action(id) => crate::vault::keys::action_client_secret(id),
+                Owner::Connection(id) => crate::vault::keys::connection_client_secret(id),
+            };
+            self.vault().get(&key)?
+        };
+        Ok(ClientIdentity {
+            id: row.client_id.clone(),
+            secret,
+            method: row.auth_method,
+            keep_secret: false,
+        })
+    }
+
+    /// Record that the grant needs a new sign-in, and say so in the health of the actions
+    /// that use it.
+    fn mark_needs_reconnect(&self, owner: &Owner, why: &str) -> Result<()> {
+        let now = self.now();
+        self.store().write(|tx| {
+            tx.execute(
+                "UPDATE oauth_grants SET needs_reconnect = ?2 WHERE owner = ?1",
+                params![owner.key(), why],
+            )?;
+            let (column, id) = owner.actions_column();
+            tx.execute(
+                &format!(
+                    "UPDATE actions SET health_status = 'unhealthy', health_reason = 'needs_reconnect',
+                        health_message = ?2, health_checked_at = ?3, health_latency_ms = NULL, health_tool_count = NULL
+                     WHERE {column} = ?1"
+                ),
+                params![id, why, now],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Disconnect: revoke at the provider (RFC 7009: the refresh token, then the access
+    /// token) when it has a revocation endpoint, then delete the tokens here either way.
+    pub async fn disconnect(&self, kind: Kind, name: &str) -> Result<DisconnectReport> {
+        let (owner, _) = self.owner_of(kind, name)?;
+        let before = self.grant(&owner)?;
+        let _lock = self.lock_tokens(&owner).await?;
+        let row = self.grant_row(&owner)?;
+        let tokens = self.stored_tokens(&owner)?;
+        let revocation = match (&row, &tokens) {
+            (Some(row), Some(tokens)) => self.revoke(&owner, row, tokens).await,
+            _ => Revocation {
+                outcome: RevocationOutcome::Nothing,
+                revoked: Vec::new(),
+                message: None,
+            },
+        };
+        self.store().write(|tx| {
+            tx.execute("DELETE FROM oauth_grants WHERE owner = ?1", [owner.key()])?;
+            Ok(())
+        })?;
+        self.forget_secrets(&[owner.tokens_key()]);
+        Ok(DisconnectReport {
+            grant: GrantView::disconnected(),
+            was_connected: before.connected || before.needs_reconnect,
+            revocation,
+        })
+    }
+
+    async fn revoke(&self, owner: &Owner, row: &GrantRow, tokens: &StoredTokens) -> Revocation {
+        let Some(endpoint) = row.revocation_endpoint.clone() else {
+            return Revocation {
+                outcome: RevocationOutcome::Unsupported,
+                revoked: Vec::new(),
+                message: None,
+            };
+        };
+        let mut revoked = Vec::new();
+        let fail = |revoked: Vec<String>, message: String| Revocation {
+            outcome: RevocationOutcome::Failed,
+            revoked,
+            message: Some(message),
+        };
+        let client = match self.grant_client(owner, row, tokens) {
+            Ok(c) => c,
+            Err(e) => return fail(revoked, e.to_string()),
+        };
+        let http = match http_client() {
+            Ok(h) => h,
+            Err(e) => return fail(revoked, e.to_string()),
+        };
+        let mut list: Vec<(&str, &str)> = Vec::new();
+        if let Some(r) = &tokens.refresh_token {
+            list.push(("refresh_token", r));
+        }
+        list.push(("access_token", &tokens.access_token));
+        let mut notes = Vec::new();
+        for (hint, token) in list {
+            match super::revoke_token(&http, &endpoint, &client, hint, token).await {
+                Ok(()) => revoked.push(hint.to_string()),
+                Err(RevokeError::Unsupported(note)) => notes.push(note),
+                Err(RevokeError::Failed(message)) => return fail(revoked, message),
+            }
+        }
+        Revocation {
+            outcome: if revoked.is_empty() {
+                RevocationOutcome::Unsupported
+            } else {
+                RevocationOutcome::Revoked
+            },
+            revoked,
+            message: (!notes.is_empty()).then(|| notes.join("; ")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens(expires_at: Option<&str>) -> StoredTokens {
+        StoredTokens {
+            access_token: "a".into(),
+            refresh_token: None,
+            token_type: None,
+            expires_at: expires_at.map(String::from),
+            issued_at: None,
+            client_secret: None,
+        }
+    }
+
+    #[test]
+    fn freshness_honours_the_margin() {
+        let now = time::macros::datetime!(2026-01-01 12:00 UTC);
+        let m = REFRESH_MARGIN;
+        assert!(
+            fresh_enough(&tokens(None), now, m),
+            "no expiry: use until a 401"
+        );
+        assert!(fresh_enough(&tokens(Some("2026-01-01T12:05:00Z")), now, m));
+        assert!(!fresh_enough(&tokens(Some("2026-01-01T12:00:30Z")), now, m));
+        assert!(fresh_enough(
+            &tokens(Some("2026-01-01T12:00:30Z")),
+            now,
+            Duration::ZERO
+        ));
+        assert!(!fresh_enough(
+            &tokens(Some("2026-01-01T11:59:00Z")),
+            now,
+            Duration::ZERO
+        ));
+        assert!(!fresh_enough(&tokens(Some("garbage")), now, Duration::ZERO));
+        // A 10 s token issued 2 s ago: the margin shrinks to 5 s, so it is still fresh.
+        let short = StoredTokens {
+            issued_at: Some("2026-01-01T11:59:58Z".into()),
+            ..tokens(Some("2026-01-01T12:00:08Z"))
+        };
+        assert!(fresh_enough(&short, now, m));
+        let now_later = time::macros::datetime!(2026-01-01 12:00:04 UTC);
+        assert!(
+            !fresh_enough(&short, now_later, m),
+            "within half its life of expiry"
+        );
+    }
+}
