@@ -27,6 +27,7 @@ bindings:
 bench:
 	scripts/bench.sh
 	scripts/bench-oauth.sh
+	scripts/bench-refresh.sh
 
 ## Screenshots of the real window for the README (docs/screenshots/).
 screenshots:

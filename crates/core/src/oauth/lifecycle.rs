@@ -43,9 +43,13 @@ const LOCK_WAIT: Duration = Duration::from_secs(90);
 /// Waits between refresh attempts after a transient failure (network, 5xx).
 const BACKOFF: [Duration; 2] = [Duration::from_millis(300), Duration::from_millis(1200)];
 
-/// The in-process half of the token locks, one async mutex per owner.
+/// The in-process half of the token locks: one async mutex per owner, guarding the tokens
+/// this process last refreshed (so users queued behind a refresh take its result from
+/// memory instead of each re-reading the keychain under the file lock).
 #[derive(Default)]
-pub(crate) struct TokenLocks(Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>);
+pub(crate) struct TokenLocks(Mutex<HashMap<String, Arc<LocalSlot>>>);
+
+type LocalSlot = tokio::sync::Mutex<Option<StoredTokens>>;
 
 impl std::fmt::Debug for TokenLocks {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -54,7 +58,7 @@ impl std::fmt::Debug for TokenLocks {
 }
 
 impl TokenLocks {
-    fn for_owner(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
+    fn for_owner(&self, key: &str) -> Arc<LocalSlot> {
         let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
         map.entry(key.to_string()).or_default().clone()
     }
@@ -63,7 +67,14 @@ impl TokenLocks {
 /// Held while an owner's tokens are refreshed or replaced; dropping it unlocks both halves.
 pub(crate) struct TokenLock {
     _file: File,
-    _local: tokio::sync::OwnedMutexGuard<()>,
+    local: tokio::sync::OwnedMutexGuard<Option<StoredTokens>>,
+}
+
+impl TokenLock {
+    /// Remember (or, with `None`, forget) the tokens this process just stored.
+    pub(crate) fn remember(&mut self, tokens: Option<StoredTokens>) {
+        *self.local = tokens;
+    }
 }
 
 /// What refresh and revocation need from a grant row.
@@ -134,6 +145,15 @@ impl Patchbay {
     /// Take the owner's token lock (in-process, then across processes).
     pub(crate) async fn lock_tokens(&self, owner: &Owner) -> Result<TokenLock> {
         let local = self.token_locks.for_owner(&owner.key()).lock_owned().await;
+        self.lock_file(owner, local).await
+    }
+
+    /// The cross-process half, taken while holding the in-process half.
+    async fn lock_file(
+        &self,
+        owner: &Owner,
+        local: tokio::sync::OwnedMutexGuard<Option<StoredTokens>>,
+    ) -> Result<TokenLock> {
         let dir = self.home().join("locks");
         std::fs::create_dir_all(&dir)
             .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
@@ -169,10 +189,7 @@ impl Patchbay {
                 }
             }
         }
-        Ok(TokenLock {
-            _file: file,
-            _local: local,
-        })
+        Ok(TokenLock { _file: file, local })
     }
 
     fn grant_row(&self, owner: &Owner) -> Result<Option<GrantRow>> {
@@ -259,25 +276,39 @@ impl Patchbay {
         if rejected.is_none() && fresh_enough(&seen, now, REFRESH_MARGIN) {
             return Ok(SecretString::from(seen.access_token));
         }
-        let _lock = self.lock_tokens(owner).await?;
-        // Whoever held the lock before us may have refreshed already.
-        let (row, current) = self.usable(owner, n)?;
-        let now = self.clock.now();
-        let keep = match rejected {
-            None => fresh_enough(&current, now, REFRESH_MARGIN),
-            // Another user already replaced the refused token: use theirs.
-            Some(r) => r != current.access_token && fresh_enough(&current, now, Duration::ZERO),
+        let keep = |t: &StoredTokens| {
+            let now = self.clock.now();
+            match rejected {
+                None => fresh_enough(t, now, REFRESH_MARGIN),
+                // Another user already replaced the refused token: use theirs.
+                Some(r) => r != t.access_token && fresh_enough(t, now, Duration::ZERO),
+            }
         };
-        if keep {
-            return Ok(SecretString::from(current.access_token));
+        let local = self.token_locks.for_owner(&owner.key()).lock_owned().await;
+        // A user of this process refreshed while we queued: take its result.
+        if let Some(t) = local.as_ref().filter(|t| keep(t)) {
+            return Ok(SecretString::from(t.access_token.clone()));
         }
+        let mut lock = self.lock_file(owner, local).await?;
+        // Another process may have refreshed already.
+        let (row, current) = self.usable(owner, n)?;
+        if keep(&current) {
+            let token = SecretString::from(current.access_token.clone());
+            lock.remember(Some(current));
+            return Ok(token);
+        }
+        lock.remember(None);
         let Some(refresh) = current.refresh_token.clone() else {
             let why = "its access token expired and the server gave no refresh token";
             self.mark_needs_reconnect(owner, why)?;
             return Err(needs_reconnect_err(n, why));
         };
         match self.refresh(owner, &row, &current, &refresh).await {
-            Ok(fresh) => Ok(fresh),
+            Ok(fresh) => {
+                let token = SecretString::from(fresh.access_token.clone());
+                lock.remember(Some(fresh));
+                Ok(token)
+            }
             Err(RefreshFailure::InvalidGrant(said)) => {
                 // Clear only what we tried: a process that replaced the tokens meanwhile
                 // (a reconnect) keeps its own.
@@ -303,7 +334,7 @@ impl Patchbay {
         row: &GrantRow,
         current: &StoredTokens,
         refresh: &str,
-    ) -> std::result::Result<SecretString, RefreshFailure> {
+    ) -> std::result::Result<StoredTokens, RefreshFailure> {
         let Some(token_endpoint) = row.token_endpoint.clone() else {
             return Err(RefreshFailure::InvalidGrant(
                 "it was connected by an older Patchbay that did not record the token endpoint"
@@ -392,7 +423,7 @@ impl Patchbay {
                 Ok(())
             })
             .map_err(RefreshFailure::Other)?;
-        Ok(SecretString::from(stored.access_token))
+        Ok(stored)
     }
 
     /// The client the grant's tokens were issued to, with its secret when it has one.
@@ -448,7 +479,8 @@ impl Patchbay {
     pub async fn disconnect(&self, kind: Kind, name: &str) -> Result<DisconnectReport> {
         let (owner, _) = self.owner_of(kind, name)?;
         let before = self.grant(&owner)?;
-        let _lock = self.lock_tokens(&owner).await?;
+        let mut lock = self.lock_tokens(&owner).await?;
+        lock.remember(None);
         let row = self.grant_row(&owner)?;
         let tokens = self.stored_tokens(&owner)?;
         let revocation = match (&row, &tokens) {

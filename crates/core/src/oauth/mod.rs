@@ -69,8 +69,8 @@ type BaseClient = oauth2::Client<
 >;
 
 /// The tokens kept in the keychain (one JSON entry per action).
-#[derive(Serialize, Deserialize)]
-struct StoredTokens {
+#[derive(Clone, Serialize, Deserialize)]
+pub(crate) struct StoredTokens {
     access_token: String,
     #[serde(default)]
     refresh_token: Option<String>,
@@ -717,7 +717,8 @@ impl Patchbay {
         let has_refresh = stored.refresh_token.is_some();
         // Replacing the tokens waits for a refresh in progress (any process), so that refresh
         // cannot overwrite the new grant with tokens of the old one.
-        let _lock = self.lock_tokens(owner).await?;
+        let mut lock = self.lock_tokens(owner).await?;
+        lock.remember(None);
         self.write_with_secrets(Entries::MayExist, &[(owner.tokens_key(), SecretString::from(json))], |tx| {
             tx.execute(
                 "INSERT INTO oauth_grants (owner, action_id, connection_id, issuer, client_id, resource, account, scopes, expires_at, has_refresh, connected_at,
