@@ -94,6 +94,13 @@ function jwks() {
   return jwksPromise;
 }
 
+// Test control (POST /__admin/reject-seen-tokens): every token presented so far is
+// refused from now on with 401 invalid_token, as after a server-side revocation.
+const seenJtis = new Set();
+const rejectedJtis = new Set();
+// POST /__admin/reject-all-tokens: every token is refused from now on.
+let rejectAll = false;
+
 class AuthError extends Error {
   constructor(status, error, description, scope) {
     super(description);
@@ -145,6 +152,10 @@ async function authenticate(req) {
   } catch (err) {
     throw new AuthError(401, 'invalid_token', `token rejected: ${err.code ?? ''} ${err.message}`.trim());
   }
+  if (rejectAll || (payload.jti && rejectedJtis.has(payload.jti))) {
+    throw new AuthError(401, 'invalid_token', 'token revoked by the resource server');
+  }
+  if (payload.jti) seenJtis.add(payload.jti);
   const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
   if (!aud.includes(resource)) {
     throw new AuthError(401, 'invalid_token', `token audience ${JSON.stringify(payload.aud)} is not this resource (${resource})`);
@@ -270,6 +281,16 @@ async function handleMcp(req, res) {
 server.on('request', async (req, res) => {
   const { pathname } = new URL(req.url, origin);
   if (stats.handle(req, res, pathname)) return;
+  if (pathname === '/__admin/reject-seen-tokens' && req.method === 'POST') {
+    for (const j of seenJtis) rejectedJtis.add(j);
+    sendJson(res, 200, { rejected: rejectedJtis.size });
+    return;
+  }
+  if (pathname === '/__admin/reject-all-tokens' && req.method === 'POST') {
+    rejectAll = true;
+    sendJson(res, 200, { rejectAll });
+    return;
+  }
   stats.count(pathname);
   try {
     if (pathname === '/mcp') {

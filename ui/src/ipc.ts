@@ -47,6 +47,12 @@ const ERROR_CODES: Record<ErrorCode, true> = {
   port_busy: true,
   not_connected: true,
   needs_reconnect: true,
+  auth_rejected: true,
+  insufficient_scope: true,
+  unsupported_transport: true,
+  protocol: true,
+  timeout: true,
+  server_error: true,
 };
 
 export function isErrorCode(value: unknown): value is ErrorCode {

@@ -38,6 +38,39 @@ pub enum Command {
     Disconnect { name: String },
     /// Print a valid access token of a connected action, alone on stdout (for scripts).
     AccessToken { name: String },
+    /// Test Connection: MCP handshake + tools/list. Exit 0 when healthy, 1 otherwise.
+    Test(TestArgs),
+    /// List the tools of an MCP action.
+    Tools { name: String },
+    /// Call a tool of an MCP action (exit 1 when the result is an error).
+    Call(CallArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// The action to test.
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    pub name: Option<String>,
+    /// Test every enabled action, concurrently.
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CallArgs {
+    pub name: String,
+    /// The tool to call (MCP actions).
+    pub tool: String,
+    /// The tool's arguments as a JSON object.
+    #[arg(long, value_name = "JSON")]
+    pub args: Option<String>,
+    /// When the server asks for more scopes (403 insufficient_scope), fail instead of
+    /// re-authorizing in the browser.
+    #[arg(long)]
+    pub no_step_up: bool,
+    /// Loopback callback port for a step-up sign-in.
+    #[arg(long, value_name = "PORT", env = "PATCHBAY_CALLBACK_PORT", default_value_t = patchbay_core::oauth::callback::DEFAULT_PORT)]
+    pub port: u16,
 }
 
 #[derive(Debug, Args)]

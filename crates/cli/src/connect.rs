@@ -4,8 +4,9 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use patchbay_core::model::GrantView;
 use patchbay_core::oauth::ConnectRequest;
-use patchbay_core::{Error, Kind, Result};
+use patchbay_core::{Error, Kind, Patchbay, Result};
 
 use crate::args::ConnectArgs;
 use crate::{open, outln, output};
@@ -53,13 +54,34 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
 
 pub fn run(kind: Kind, c: ConnectArgs, json: bool) -> Result<()> {
     let pb = open(true)?;
+    let grant = authorize(&pb, kind, &c, Vec::new())?;
+    if json {
+        output::json(&grant);
+    } else {
+        match &grant.account {
+            Some(a) => outln!("Connected as {a}"),
+            None => outln!("Connected"),
+        }
+    }
+    Ok(())
+}
+
+/// The browser flow for an action (with `extra_scopes` on a step-up) or a connection.
+pub fn authorize(
+    pb: &Patchbay,
+    kind: Kind,
+    c: &ConnectArgs,
+    extra_scopes: Vec<String>,
+) -> Result<GrantView> {
     let runtime = runtime()?;
     let req = ConnectRequest {
         action: c.name.clone(),
         port: c.port,
         timeout: Duration::from_secs(c.timeout),
+        extra_scopes,
     };
     let no_browser = c.no_browser;
+    let timeout = c.timeout;
     let open_url = move |url: &str, redirect_uri: &str| {
         if no_browser {
             // The URL alone on the first line of stdout, for scripts.
@@ -71,20 +93,11 @@ pub fn run(kind: Kind, c: ConnectArgs, json: bool) -> Result<()> {
                 eprintln!("{e}\nOpen this URL yourself:\n{url}");
             }
         }
-        eprintln!("Waiting for the browser (up to {} s)...", c.timeout);
+        eprintln!("Waiting for the browser (up to {timeout} s)...");
         Ok(())
     };
-    let grant = match kind {
+    match kind {
         Kind::Connection => runtime.block_on(pb.connect_connection(req, open_url)),
         _ => runtime.block_on(pb.connect_action(req, open_url)),
-    }?;
-    if json {
-        output::json(&grant);
-    } else {
-        match &grant.account {
-            Some(a) => outln!("Connected as {a}"),
-            None => outln!("Connected"),
-        }
     }
-    Ok(())
 }

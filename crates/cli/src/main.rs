@@ -2,6 +2,7 @@
 //! Exit codes: 0 ok; 1 an error the user can fix; 2 usage (clap); 3 internal error.
 
 mod args;
+mod calls;
 mod connect;
 
 mod output;
@@ -35,7 +36,7 @@ fn main() -> ExitCode {
     };
     let json = cli.json;
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(cli, &matches))) {
-        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Ok(())) => ExitCode::from(calls::EXIT.load(std::sync::atomic::Ordering::Relaxed)),
         Ok(Err(e)) => {
             report(&e, json);
             ExitCode::from(if e.is_user_error() { 1 } else { 3 })
@@ -115,6 +116,9 @@ fn run(cli: Cli, matches: &ArgMatches) -> Result<()> {
         Command::Connect(c) => connect::run(Kind::Action, c, json),
         Command::Disconnect { name } => disconnect(Kind::Action, &name, json),
         Command::AccessToken { name } => print_token(Kind::Action, &name),
+        Command::Test(t) => calls::test(t, json),
+        Command::Tools { name } => calls::tools(&name, json),
+        Command::Call(c) => calls::call(c, json),
     }
 }
 

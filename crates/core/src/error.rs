@@ -54,6 +54,17 @@ pub enum ErrorCode {
     NotConnected,
     /// The grant stopped working (refresh token refused or missing): connect again.
     NeedsReconnect,
+    /// The server refused the credentials (after the one refresh and retry).
+    AuthRejected,
+    /// 403 insufficient_scope: more scopes must be granted (step-up).
+    InsufficientScope,
+    /// The server speaks only the deprecated HTTP+SSE transport (or not MCP at all).
+    UnsupportedTransport,
+    /// The server's answer broke the protocol (or was too large).
+    Protocol,
+    Timeout,
+    /// The server failed (5xx).
+    ServerError,
 }
 
 /// What reaches the UI (and `--json` errors): a code and a one-line message.
@@ -124,6 +135,21 @@ pub enum Error {
         message: String,
         hint: Option<String>,
     },
+
+    /// 403 `insufficient_scope`: the server wants these scopes for the operation (step-up).
+    #[error(
+        "the MCP server of '{action}' needs more permissions for this (403 insufficient_scope{})",
+        describe_scopes(scopes)
+    )]
+    InsufficientScope { action: String, scopes: Vec<String> },
+}
+
+fn describe_scopes(scopes: &[String]) -> String {
+    if scopes.is_empty() {
+        String::new()
+    } else {
+        format!(": scope {}", scopes.join(" "))
+    }
 }
 
 fn describe_users(actions: &[String]) -> String {
@@ -180,6 +206,7 @@ impl Error {
             Error::Io { .. } => ErrorCode::Io,
             Error::Internal(_) => ErrorCode::Internal,
             Error::OAuth { code, .. } => *code,
+            Error::InsufficientScope { .. } => ErrorCode::InsufficientScope,
         }
     }
 
@@ -212,6 +239,9 @@ impl Error {
             Error::Io { .. } => Some("check the folder exists and is writable (PATCHBAY_HOME overrides it)".into()),
             Error::Internal(_) => Some("this is a bug in Patchbay; please report it".into()),
             Error::OAuth { hint, .. } => hint.clone(),
+            Error::InsufficientScope { action, .. } => Some(format!(
+                "connect again to grant it: `patchbay connect {action}` (`patchbay call` does this for you)"
+            )),
         }
     }
 

@@ -10,6 +10,7 @@ pub mod error;
 pub mod model;
 pub mod oauth;
 pub mod paths;
+pub mod runtime;
 pub mod store;
 pub mod sweep;
 pub mod tokens;

@@ -3,4 +3,4 @@
 /**
  * The stable error codes of the wire (`{code, message}`); the UI branches on these only.
  */
-export type ErrorCode = "invalid_input" | "not_found" | "conflict" | "in_use" | "vault_locked" | "vault_unavailable" | "database" | "io" | "internal" | "discovery_failed" | "resource_mismatch" | "issuer_mismatch" | "pkce_unsupported" | "needs_client_id" | "registration_refused" | "redirect_uri_mismatch" | "access_denied" | "authorization_failed" | "consent_timeout" | "state_mismatch" | "token_error" | "unreachable" | "tls" | "port_busy" | "not_connected" | "needs_reconnect";
+export type ErrorCode = "invalid_input" | "not_found" | "conflict" | "in_use" | "vault_locked" | "vault_unavailable" | "database" | "io" | "internal" | "discovery_failed" | "resource_mismatch" | "issuer_mismatch" | "pkce_unsupported" | "needs_client_id" | "registration_refused" | "redirect_uri_mismatch" | "access_denied" | "authorization_failed" | "consent_timeout" | "state_mismatch" | "token_error" | "unreachable" | "tls" | "port_busy" | "not_connected" | "needs_reconnect" | "auth_rejected" | "insufficient_scope" | "unsupported_transport" | "protocol" | "timeout" | "server_error";

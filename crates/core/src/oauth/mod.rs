@@ -110,6 +110,9 @@ pub struct ConnectRequest {
     /// Loopback callback port; 0 picks a free one (tests).
     pub port: u16,
     pub timeout: Duration,
+    /// Step-up: scopes the resource asked for (403 insufficient_scope); the new grant asks
+    /// for the union of these, the scopes already granted and the usual ones.
+    pub extra_scopes: Vec<String>,
 }
 
 pub(crate) fn http_client() -> Result<reqwest::Client> {
@@ -375,7 +378,15 @@ impl Patchbay {
             }
             None => None,
         };
-        let scopes = choose_scopes(&settings.scopes, &discovered);
+        let mut scopes = choose_scopes(&settings.scopes, &discovered);
+        if !req.extra_scopes.is_empty() {
+            let granted = self.grant(&Owner::Action(action.id.clone()))?.scopes;
+            for s in granted.into_iter().chain(req.extra_scopes.iter().cloned()) {
+                if !scopes.contains(&s) {
+                    scopes.push(s);
+                }
+            }
+        }
         let resource = if settings.omit_resource {
             None
         } else {

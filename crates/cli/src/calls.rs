@@ -1,0 +1,230 @@
+//! `patchbay test`, `tools` and `call`: running actions.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, Ordering};
+
+use patchbay_core::model::{Health, HealthStatus};
+use patchbay_core::{Error, Kind, Patchbay, Result};
+
+use crate::args::{CallArgs, TestArgs};
+use crate::connect::runtime;
+use crate::{open, outln, output};
+
+/// The exit code of a command that succeeded in running but reports a failure (an
+/// unhealthy test, a tool result with `isError`): 0 unless set.
+pub static EXIT: AtomicU8 = AtomicU8::new(0);
+
+fn fail_softly() {
+    EXIT.store(1, Ordering::Relaxed);
+}
+
+fn core() -> Result<Arc<Patchbay>> {
+    Ok(Arc::new(open(false)?))
+}
+
+fn health_line(name: &str, h: &Health) -> String {
+    match h.status {
+        HealthStatus::Healthy => format!(
+            "{name}: healthy ({} tools, {} ms)",
+            h.tool_count.unwrap_or(0),
+            h.latency_ms.unwrap_or(0)
+        ),
+        _ => format!(
+            "{name}: unhealthy ({}): {}",
+            h.reason.as_deref().unwrap_or("unknown"),
+            h.message.as_deref().unwrap_or("")
+        ),
+    }
+}
+
+pub fn test(t: TestArgs, json: bool) -> Result<()> {
+    let pb = core()?;
+    let rt = runtime()?;
+    let names: Vec<String> = match (&t.name, t.all) {
+        (Some(n), _) => vec![n.clone()],
+        (None, _) => pb
+            .list_actions()?
+            .into_iter()
+            .filter(|a| a.enabled)
+            .map(|a| a.name)
+            .collect(),
+    };
+    let results: Vec<(String, Result<Health>)> = rt.block_on(async {
+        let tasks: Vec<_> = names
+            .iter()
+            .map(|n| {
+                let pb = pb.clone();
+                let n = n.clone();
+                tokio::spawn(async move {
+                    let r = pb.test_action(&n).await;
+                    (n, r)
+                })
+            })
+            .collect();
+        let mut out = Vec::with_capacity(tasks.len());
+        for t in tasks {
+            match t.await {
+                Ok(r) => out.push(r),
+                Err(e) => out.push((
+                    String::new(),
+                    Err(Error::Internal(format!("a test stopped: {e}"))),
+                )),
+            }
+        }
+        out
+    });
+    if t.name.is_some() {
+        let (name, r) = results.into_iter().next().expect("one name, one result");
+        let h = r?;
+        if json {
+            output::json(&h);
+        } else {
+            outln!("{}", health_line(&name, &h));
+        }
+        if h.status != HealthStatus::Healthy {
+            fail_softly();
+        }
+        return Ok(());
+    }
+    let mut rows = Vec::new();
+    for (name, r) in results {
+        let h = match r {
+            Ok(h) => h,
+            Err(e) => Health {
+                status: HealthStatus::Unhealthy,
+                reason: Some("error".into()),
+                message: Some(e.to_string()),
+                checked_at: None,
+                latency_ms: None,
+                tool_count: None,
+            },
+        };
+        if h.status != HealthStatus::Healthy {
+            fail_softly();
+        }
+        rows.push((name, h));
+    }
+    if json {
+        let list: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|(n, h)| {
+                let mut v = serde_json::to_value(h).unwrap_or_default();
+                v["name"] = n.clone().into();
+                v
+            })
+            .collect();
+        output::json(&list);
+    } else if rows.is_empty() {
+        outln!("No enabled actions to test.");
+    } else {
+        for (n, h) in &rows {
+            outln!("{}", health_line(n, h));
+        }
+    }
+    Ok(())
+}
+
+pub fn tools(name: &str, json: bool) -> Result<()> {
+    let pb = core()?;
+    let tools = runtime()?.block_on(pb.mcp_tools(name))?;
+    if json {
+        output::json(&tools);
+    } else if tools.is_empty() {
+        outln!("'{name}' offers no tools.");
+    } else {
+        for t in &tools {
+            match &t.description {
+                Some(d) => outln!("{}  {}", t.name, d.lines().next().unwrap_or("")),
+                None => outln!("{}", t.name),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Step-up sign-ins per call before giving up (the spec's bound).
+const MAX_STEP_UPS: u32 = 3;
+
+fn uses_own_oauth(pb: &Patchbay, name: &str) -> bool {
+    pb.get_action(name)
+        .is_ok_and(|a| a.auth.kind == patchbay_core::model::AuthType::OAuth)
+}
+
+/// Re-authorize with the union of the granted and the challenged scopes, saying why.
+fn step_up(pb: &Patchbay, c: &CallArgs, challenged: &[String], attempt: u32) -> Result<()> {
+    let granted = pb.oauth_status(Kind::Action, &c.name)?.scopes;
+    let adding: Vec<&String> = challenged.iter().filter(|s| !granted.contains(s)).collect();
+    let adding = if adding.is_empty() {
+        "the scopes it asked for again".to_string()
+    } else {
+        adding
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    eprintln!(
+        "'{}' needs more permissions for '{}': the server answered 403 insufficient_scope asking for '{}'. Signing in again to add {adding} (step-up {attempt} of {MAX_STEP_UPS})...",
+        c.name,
+        c.tool,
+        challenged.join(" ")
+    );
+    let args = crate::args::ConnectArgs {
+        name: c.name.clone(),
+        no_browser: false,
+        timeout: 600,
+        port: c.port,
+    };
+    let grant = crate::connect::authorize(pb, Kind::Action, &args, challenged.to_vec())?;
+    eprintln!("Granted: {}", grant.scopes.join(" "));
+    Ok(())
+}
+
+pub fn call(c: CallArgs, json: bool) -> Result<()> {
+    let args = match &c.args {
+        None => None,
+        Some(text) => match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(serde_json::Value::Object(m)) => Some(m),
+            Ok(_) => {
+                return Err(Error::invalid_with_hint(
+                    "--args must be a JSON object",
+                    r#"e.g. --args '{"text": "hello"}'"#,
+                ));
+            }
+            Err(e) => {
+                return Err(Error::invalid_with_hint(
+                    format!("--args is not valid JSON: {e}"),
+                    r#"e.g. --args '{"text": "hello"}'"#,
+                ));
+            }
+        },
+    };
+    let pb = core()?;
+    let rt = runtime()?;
+    let mut step_ups = 0;
+    let out = loop {
+        match rt.block_on(pb.mcp_call(&c.name, &c.tool, args.clone())) {
+            Err(Error::InsufficientScope { scopes, .. })
+                if !c.no_step_up && step_ups < MAX_STEP_UPS && uses_own_oauth(&pb, &c.name) =>
+            {
+                step_ups += 1;
+                step_up(&pb, &c, &scopes, step_ups)?;
+            }
+            other => break other?,
+        }
+    };
+    if out.is_error {
+        fail_softly();
+    }
+    if json {
+        output::json(&out);
+    } else if out.is_error {
+        eprintln!("{}: the tool returned an error:", c.tool);
+        eprintln!("{}", out.text);
+    } else if !out.text.is_empty() {
+        outln!("{}", out.text);
+    } else {
+        output::json(&out.result);
+    }
+    Ok(())
+}

@@ -1,0 +1,326 @@
+//! Running actions for real: `patchbay test`, `tools` and `call` against the REAL MCP server
+//! (@modelcontextprotocol/sdk) and authorization server (oidc-provider) of `tests/servers/`:
+//! health with its reason codes, tool calls, a 401 answered by one refresh and one retry (and
+//! never a loop), step-up to a scope the first grant lacked, text tokens in headers.
+
+mod support;
+
+use serde_json::{Value, json};
+use support::{World, reset_stats, stats};
+
+/// A world with the action `demo` connected (OAuth, consent by the test browser).
+fn connected() -> World {
+    let w = World::simple();
+    w.add(&[]);
+    let (code, out, err) = w.connect("consent", &[]);
+    assert_eq!((code, err), (0, None), "connect: {out}");
+    w
+}
+
+/// Run the CLI; (exit code, stdout, stderr).
+fn run(w: &World, args: &[&str]) -> (i32, String, String) {
+    let out = w
+        .cmd()
+        .env("PATCHBAY_CALLBACK_PORT", "0")
+        .args(args)
+        .write_stdin("")
+        .output()
+        .expect("run patchbay");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+fn error_code(stderr: &str) -> Option<String> {
+    stderr
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .find_map(|v| v["error"]["code"].as_str().map(String::from))
+}
+
+fn mcp_origin(w: &World) -> String {
+    w.url().trim_end_matches("/mcp").to_string()
+}
+
+fn refreshes(w: &World) -> u64 {
+    stats(&w.issuer())["tags"]["grant_type:refresh_token"]
+        .as_u64()
+        .unwrap_or(0)
+}
+
+#[test]
+fn test_tools_and_call_against_a_real_mcp_server() {
+    let w = connected();
+    let (code, out, _) = run(&w, &["--json", "test", "demo"]);
+    assert_eq!(code, 0, "{out}");
+    let h: Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(h["status"], "healthy");
+    assert_eq!(h["reason"], Value::Null);
+    assert_eq!(h["toolCount"], 4);
+    assert!(h["latencyMs"].as_i64().is_some_and(|l| l >= 0), "{h}");
+    assert!(
+        h["checkedAt"].as_str().is_some_and(|t| t.ends_with('Z')),
+        "{h}"
+    );
+    // Persisted: the action's health says the same.
+    let show: Value =
+        serde_json::from_str(&w.ok(&["--json", "action", "show", "demo"])).expect("json");
+    assert_eq!(show["health"]["status"], "healthy");
+    assert_eq!(show["health"]["toolCount"], 4);
+
+    let tools: Value = serde_json::from_str(&w.ok(&["--json", "tools", "demo"])).expect("json");
+    let names: Vec<&str> = tools
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|t| t["name"].as_str())
+        .collect();
+    assert_eq!(names, ["echo", "whoami", "add", "admin"]);
+    assert_eq!(
+        tools[0]["inputSchema"]["properties"]["text"]["type"],
+        "string"
+    );
+    let human = w.ok(&["tools", "demo"]);
+    assert!(human.contains("echo  Echo the given text back"), "{human}");
+
+    assert_eq!(
+        w.ok(&[
+            "call",
+            "demo",
+            "echo",
+            "--args",
+            r#"{"text": "hello there"}"#
+        ]),
+        "hello there\n"
+    );
+    let r: Value = serde_json::from_str(&w.ok(&[
+        "--json",
+        "call",
+        "demo",
+        "add",
+        "--args",
+        r#"{"a": 2, "b": 40}"#,
+    ]))
+    .expect("json");
+    assert_eq!(
+        (r["isError"].clone(), r["text"].clone()),
+        (json!(false), json!("42"))
+    );
+    // The token's subject reached the server: the call ran as alice.
+    let who = w.ok(&["call", "demo", "whoami"]);
+    assert!(who.contains(r#""sub":"alice""#), "{who}");
+
+    // A tool error is exit 1 with its text; bad --args never reach the server.
+    let (code, _, err) = run(&w, &["call", "demo", "nosuch"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("nosuch"), "{err}");
+    for bad in ["[1]", "{nope"] {
+        let (code, _, err) = run(&w, &["--json", "call", "demo", "echo", "--args", bad]);
+        assert_eq!(
+            (code, error_code(&err).as_deref()),
+            (1, Some("invalid_input")),
+            "{bad}"
+        );
+    }
+}
+
+#[test]
+fn unhealthy_actions_say_why_and_test_all_runs_them_together() {
+    let w = World::simple();
+    w.add(&[]);
+    // Not connected yet.
+    let (code, out, _) = run(&w, &["--json", "test", "demo"]);
+    assert_eq!(code, 1);
+    let h: Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(
+        (h["status"].clone(), h["reason"].clone()),
+        (json!("unhealthy"), json!("needs_reconnect"))
+    );
+    // Nothing listening.
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = dead.local_addr().expect("addr").port();
+    drop(dead);
+    w.ok(&[
+        "action",
+        "add",
+        "dead",
+        "--url",
+        &format!("http://127.0.0.1:{port}/mcp"),
+    ]);
+    // Not an MCP endpoint at all.
+    w.ok(&[
+        "action",
+        "add",
+        "notmcp",
+        "--url",
+        &format!("{}/nothing-here", mcp_origin(&w)),
+    ]);
+    // Disabled actions are refused, not tested.
+    w.ok(&["action", "add", "off", "--url", &w.url()]);
+    w.ok(&["action", "disable", "off"]);
+    let (code, _, err) = run(&w, &["--json", "test", "off"]);
+    assert_eq!(
+        (code, error_code(&err).as_deref()),
+        (1, Some("invalid_input"))
+    );
+
+    let (code, out, _) = run(&w, &["--json", "test", "--all"]);
+    assert_eq!(code, 1, "some are unhealthy");
+    let all: Value = serde_json::from_str(&out).expect("json");
+    let reason = |name: &str| {
+        all.as_array()
+            .expect("list")
+            .iter()
+            .find(|h| h["name"] == name)
+            .map(|h| h["reason"].clone())
+            .unwrap_or(Value::Null)
+    };
+    assert_eq!(
+        all.as_array().map(Vec::len),
+        Some(3),
+        "enabled ones only: {all}"
+    );
+    assert_eq!(reason("demo"), "needs_reconnect");
+    assert_eq!(reason("dead"), "network");
+    assert_eq!(reason("notmcp"), "protocol");
+    let human = w.ok(&["action", "list"]);
+    assert!(human.contains("unhealthy (network)"), "{human}");
+}
+
+#[test]
+fn a_401_gets_one_refresh_and_one_retry_never_a_loop() {
+    let w = connected();
+    assert_eq!(
+        w.ok(&["call", "demo", "echo", "--args", r#"{"text": "a"}"#]),
+        "a\n"
+    );
+    // The resource server revokes the token Patchbay holds (still unexpired locally).
+    let mcp = mcp_origin(&w);
+    let client = reqwest::blocking::Client::new();
+    client
+        .post(format!("{mcp}/__admin/reject-seen-tokens"))
+        .send()
+        .expect("reject");
+    reset_stats(&w.issuer());
+    reset_stats(&mcp);
+    assert_eq!(
+        w.ok(&["call", "demo", "echo", "--args", r#"{"text": "b"}"#]),
+        "b\n"
+    );
+    assert_eq!(refreshes(&w), 1, "one forced refresh");
+
+    // A server that refuses every token: one refresh, one retry, then a clear error.
+    client
+        .post(format!("{mcp}/__admin/reject-all-tokens"))
+        .send()
+        .expect("reject all");
+    reset_stats(&w.issuer());
+    reset_stats(&mcp);
+    let (code, _, err) = run(
+        &w,
+        &[
+            "--json",
+            "call",
+            "demo",
+            "echo",
+            "--args",
+            r#"{"text": "c"}"#,
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(
+        matches!(error_code(&err).as_deref(), Some("auth_rejected")),
+        "{err}"
+    );
+    assert_eq!(refreshes(&w), 1, "one refresh for the call, not a loop");
+    let mcp_posts = stats(&mcp)["byPath"]["/mcp"].as_u64().unwrap_or(0);
+    assert_eq!(mcp_posts, 2, "the request and its one retry");
+}
+
+#[test]
+fn step_up_adds_the_scope_the_first_grant_lacked() {
+    let w = connected();
+    assert!(
+        !w.status()["scopes"]
+            .as_array()
+            .expect("scopes")
+            .iter()
+            .any(|s| s == "mcp:write")
+    );
+    // Scripts can refuse the browser.
+    let (code, _, err) = run(&w, &["--json", "call", "demo", "admin", "--no-step-up"]);
+    assert_eq!(
+        (code, error_code(&err).as_deref()),
+        (1, Some("insufficient_scope"))
+    );
+
+    let (code, out, err) = run(&w, &["call", "demo", "admin"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "admin ok\n");
+    assert!(err.contains("403 insufficient_scope"), "says why: {err}");
+    assert!(err.contains("to add mcp:write"), "says what it adds: {err}");
+    let scopes = w.status()["scopes"].clone();
+    for s in ["mcp:read", "mcp:write"] {
+        assert!(
+            scopes.as_array().expect("scopes").iter().any(|x| x == s),
+            "{scopes}"
+        );
+    }
+    // Now granted: no more sign-in.
+    let (code, out, err) = run(&w, &["call", "demo", "admin"]);
+    assert_eq!((code, out.as_str()), (0, "admin ok\n"));
+    assert!(!err.contains("insufficient_scope"), "{err}");
+}
+
+#[test]
+fn a_text_token_travels_in_its_header() {
+    let w = connected();
+    let token = w.ok(&["access-token", "demo"]);
+    let token = token.trim_end();
+    // The same bearer token, kept as a text token, on a second action.
+    w.cmd()
+        .args([
+            "token",
+            "add",
+            "tok",
+            "--header-name",
+            "Authorization",
+            "--prefix",
+            "Bearer",
+            "--value-stdin",
+        ])
+        .write_stdin(format!("{token}\n"))
+        .assert()
+        .success();
+    w.ok(&[
+        "action",
+        "add",
+        "static",
+        "--url",
+        &w.url(),
+        "--auth",
+        "token:tok",
+    ]);
+    assert_eq!(
+        w.ok(&[
+            "call",
+            "static",
+            "echo",
+            "--args",
+            r#"{"text": "via token"}"#
+        ]),
+        "via token\n"
+    );
+    // A wrong value is refused by the server and reported as such (no refresh to try).
+    w.cmd()
+        .args(["token", "edit", "tok", "--value-stdin"])
+        .write_stdin("not-a-valid-token\n")
+        .assert()
+        .success();
+    let (code, out, _) = run(&w, &["--json", "test", "static"]);
+    assert_eq!(code, 1);
+    let h: Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(h["reason"], "auth", "{h}");
+}

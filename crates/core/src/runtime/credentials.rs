@@ -1,0 +1,110 @@
+//! Credential providers behind one interface: what header an action's requests carry, and
+//! what to do after the server refused it with a 401 (OAuth: one forced refresh; a static
+//! token: nothing, the 401 stands).
+
+use std::sync::Arc;
+
+use http::{HeaderName, HeaderValue};
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::Patchbay;
+use crate::error::{Error, Kind, Result};
+use crate::model::{ActionView, AuthType};
+
+enum Source {
+    None,
+    /// A text token: its header, read once per session.
+    Static(HeaderName, SecretString),
+    /// OAuth tokens of the action itself or of a reusable connection, kept fresh.
+    OAuth(Kind, String),
+}
+
+pub(crate) struct Credentials {
+    pb: Arc<Patchbay>,
+    source: Source,
+}
+
+fn header_value(v: &str) -> Result<HeaderValue> {
+    let mut h = HeaderValue::from_str(v)
+        .map_err(|_| Error::invalid("the credential contains characters a header cannot carry"))?;
+    h.set_sensitive(true);
+    Ok(h)
+}
+
+fn bearer(token: &SecretString) -> Result<Option<(HeaderName, HeaderValue)>> {
+    Ok(Some((
+        http::header::AUTHORIZATION,
+        header_value(&format!("Bearer {}", token.expose_secret()))?,
+    )))
+}
+
+impl Credentials {
+    /// The header for the next request.
+    pub(crate) async fn header(&self) -> Result<Option<(HeaderName, HeaderValue)>> {
+        match &self.source {
+            Source::None => Ok(None),
+            Source::Static(name, value) => {
+                Ok(Some((name.clone(), header_value(value.expose_secret())?)))
+            }
+            Source::OAuth(kind, name) => bearer(&self.pb.access_token(*kind, name).await?),
+        }
+    }
+
+    /// After a 401 to a request that carried `used`: a different credential to retry with
+    /// once, or `None` when there is nothing better to send.
+    pub(crate) async fn after_401(
+        &self,
+        used: &Option<(HeaderName, HeaderValue)>,
+    ) -> Result<Option<(HeaderName, HeaderValue)>> {
+        match &self.source {
+            Source::None | Source::Static(..) => Ok(None),
+            Source::OAuth(kind, name) => {
+                let rejected = used
+                    .as_ref()
+                    .and_then(|(_, v)| v.to_str().ok())
+                    .and_then(|v| v.strip_prefix("Bearer "))
+                    .unwrap_or_default()
+                    .to_string();
+                let fresh = self
+                    .pb
+                    .access_token_after_401(*kind, name, &SecretString::from(rejected))
+                    .await?;
+                bearer(&fresh)
+            }
+        }
+    }
+}
+
+impl Patchbay {
+    /// The credential provider of an action.
+    pub(crate) fn credentials(self: &Arc<Self>, action: &ActionView) -> Result<Credentials> {
+        let source = match action.auth.kind {
+            AuthType::None => Source::None,
+            AuthType::OAuth => Source::OAuth(Kind::Action, action.name.clone()),
+            AuthType::Connection => Source::OAuth(
+                Kind::Connection,
+                action.auth.reference.clone().unwrap_or_default(),
+            ),
+            AuthType::Token => {
+                let t = self.get_token(action.auth.reference.as_deref().unwrap_or_default())?;
+                let (name, value) = self.text_token_header(&t)?;
+                let name = HeaderName::from_bytes(name.as_bytes())
+                    .map_err(|_| Error::invalid(format!("'{name}' is not a header name")))?;
+                Source::Static(name, value)
+            }
+            AuthType::HttpToken => {
+                return Err(Error::invalid_with_hint(
+                    format!(
+                        "'{}' uses an HTTP request token, which this version cannot fetch for calls yet",
+                        action.name
+                    ),
+                    "use a text token, OAuth or an OAuth connection for now",
+                ));
+            }
+        };
+        Ok(Credentials {
+            pb: self.clone(),
+            source,
+        })
+    }
+}

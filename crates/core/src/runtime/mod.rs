@@ -1,0 +1,535 @@
+//! Running actions: MCP over Streamable HTTP with rmcp, the action's credentials on every
+//! request (an `Authorization` or configured header, never the query string).
+//!
+//! rmcp speaks the protocol (the 2025-x `initialize` handshake, or the stateless 2026-07-28
+//! form it probes for with `server/discover`, falling back to `initialize`); [`AuthedHttp`]
+//! wraps its reqwest transport to attach fresh credentials to each HTTP request and, on a
+//! 401, to ask for one forced refresh and retry that request once (never more).
+
+pub mod credentials;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures::stream::BoxStream;
+use http::{HeaderName, HeaderValue};
+use rmcp::ClientHandler;
+use rmcp::RoleClient;
+use rmcp::model::{
+    CallToolRequestParams, ClientCapabilities, ClientConfig, ClientJsonRpcMessage, Implementation,
+    ProtocolVersion,
+};
+use rmcp::service::{ClientInitializeError, ClientLifecycleMode, ClientServiceExt, RunningService};
+use rmcp::transport::StreamableHttpClientTransport;
+use rmcp::transport::streamable_http_client::SseError;
+use rmcp::transport::streamable_http_client::{
+    StreamableHttpClient, StreamableHttpClientTransportConfig, StreamableHttpError,
+    StreamableHttpPostResponse,
+};
+use serde::Serialize;
+use sse_stream::Sse;
+
+use crate::Patchbay;
+use crate::error::{Error, ErrorCode, Result};
+use crate::model::{ActionKind, ActionView, Health, HealthStatus};
+use credentials::Credentials;
+
+/// How long one MCP operation (connect + request) may take.
+pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A tool as `patchbay tools NAME --json` prints it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ToolInfo {
+    pub name: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub input_schema: serde_json::Value,
+}
+
+/// The result of `patchbay call NAME TOOL`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallOutcome {
+    pub is_error: bool,
+    /// The result's text content, joined by newlines.
+    pub text: String,
+    /// The whole MCP result (`content`, `structuredContent`, `isError`).
+    pub result: serde_json::Value,
+    pub latency_ms: i64,
+}
+
+/// Our client: rmcp's default handling, with Patchbay's name on the handshake.
+#[derive(Clone)]
+struct PatchbayClient;
+
+impl ClientHandler for PatchbayClient {
+    fn get_info(&self) -> ClientConfig {
+        ClientConfig::new(
+            ClientCapabilities::default(),
+            Implementation::new("Patchbay", env!("CARGO_PKG_VERSION")),
+        )
+    }
+}
+
+type Session = RunningService<RoleClient, PatchbayClient>;
+
+/// rmcp's reqwest transport with the action's credentials added to every request.
+#[derive(Clone)]
+pub(crate) struct AuthedHttp {
+    inner: reqwest013::Client,
+    creds: Arc<Credentials>,
+}
+
+type HttpErr = StreamableHttpError<reqwest013::Error>;
+
+impl AuthedHttp {
+    fn headers(
+        &self,
+        base: &HashMap<HeaderName, HeaderValue>,
+        cred: &Option<(HeaderName, HeaderValue)>,
+    ) -> HashMap<HeaderName, HeaderValue> {
+        let mut h = base.clone();
+        if let Some((k, v)) = cred {
+            h.insert(k.clone(), v.clone());
+        }
+        h
+    }
+
+    async fn cred(&self) -> std::result::Result<Option<(HeaderName, HeaderValue)>, HttpErr> {
+        self.creds.header().await.map_err(credential_failure)
+    }
+
+    async fn cred_after_401(
+        &self,
+        used: &Option<(HeaderName, HeaderValue)>,
+    ) -> std::result::Result<Option<(HeaderName, HeaderValue)>, HttpErr> {
+        self.creds.after_401(used).await.map_err(credential_failure)
+    }
+}
+
+/// A credential failure (needs reconnect, keychain locked...) carried through rmcp's error
+/// type; [`classify`] finds it again.
+fn credential_failure(e: Error) -> HttpErr {
+    StreamableHttpError::Io(std::io::Error::other(CredentialFailure(e)))
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct CredentialFailure(Error);
+
+impl StreamableHttpClient for AuthedHttp {
+    type Error = reqwest013::Error;
+
+    async fn post_message(
+        &self,
+        uri: Arc<str>,
+        message: ClientJsonRpcMessage,
+        session_id: Option<Arc<str>>,
+        _auth_header: Option<String>,
+        custom_headers: HashMap<HeaderName, HeaderValue>,
+    ) -> std::result::Result<StreamableHttpPostResponse, HttpErr> {
+        let cred = self.cred().await?;
+        let first = self
+            .inner
+            .post_message(
+                uri.clone(),
+                message.clone(),
+                session_id.clone(),
+                None,
+                self.headers(&custom_headers, &cred),
+            )
+            .await;
+        match first {
+            Err(StreamableHttpError::AuthRequired(_)) if cred.is_some() => {
+                // One forced refresh, one retry; a second 401 is the caller's answer.
+                let Some(fresh) = self.cred_after_401(&cred).await? else {
+                    return first;
+                };
+                self.inner
+                    .post_message(
+                        uri,
+                        message,
+                        session_id,
+                        None,
+                        self.headers(&custom_headers, &Some(fresh)),
+                    )
+                    .await
+            }
+            other => other,
+        }
+    }
+
+    async fn delete_session(
+        &self,
+        uri: Arc<str>,
+        session_id: Arc<str>,
+        _auth_header: Option<String>,
+        custom_headers: HashMap<HeaderName, HeaderValue>,
+    ) -> std::result::Result<(), HttpErr> {
+        let cred = self.cred().await?;
+        self.inner
+            .delete_session(uri, session_id, None, self.headers(&custom_headers, &cred))
+            .await
+    }
+
+    async fn get_stream(
+        &self,
+        uri: Arc<str>,
+        session_id: Option<Arc<str>>,
+        last_event_id: Option<String>,
+        _auth_header: Option<String>,
+        custom_headers: HashMap<HeaderName, HeaderValue>,
+    ) -> std::result::Result<BoxStream<'static, std::result::Result<Sse, SseError>>, HttpErr> {
+        let cred = self.cred().await?;
+        self.inner
+            .get_stream(
+                uri,
+                session_id,
+                last_event_id,
+                None,
+                self.headers(&custom_headers, &cred),
+            )
+            .await
+    }
+}
+
+fn err(code: ErrorCode, message: impl Into<String>, hint: impl Into<String>) -> Error {
+    Error::oauth(code, message, Some(hint.into()))
+}
+
+/// A name for what failed, from anything in the error's chain.
+fn classify(action: &ActionView, e: &(dyn std::error::Error + 'static)) -> Error {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    let mut text = String::new();
+    while let Some(cur) = source {
+        // io::Error hides what it wraps from `source()`; look inside.
+        let cur = match cur
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            Some(inner) => inner as &(dyn std::error::Error + 'static),
+            None => cur,
+        };
+        if let Some(CredentialFailure(inner)) = cur.downcast_ref::<CredentialFailure>() {
+            return Error::oauth(inner.code(), inner.to_string(), inner.hint());
+        }
+        // rmcp's handshake errors do not chain their transport error: start from it.
+        if let Some(init) = cur.downcast_ref::<ClientInitializeError>() {
+            match init {
+                ClientInitializeError::TransportError { error, .. } => {
+                    return classify(action, error);
+                }
+                ClientInitializeError::LegacyFallbackFailed { fallback, .. } => {
+                    return classify(action, fallback.as_ref());
+                }
+                _ => {}
+            }
+        }
+        if let Some(se) = cur.downcast_ref::<HttpErr>() {
+            match se {
+                StreamableHttpError::AuthRequired(a) => {
+                    return err(
+                        ErrorCode::AuthRejected,
+                        format!(
+                            "the MCP server refused the credentials of '{}' (401: {})",
+                            action.name, a.www_authenticate_header
+                        ),
+                        auth_hint(action),
+                    );
+                }
+                StreamableHttpError::InsufficientScope(s) => {
+                    let scopes: Vec<String> = s
+                        .required_scope
+                        .as_deref()
+                        .unwrap_or_default()
+                        .split_whitespace()
+                        .map(String::from)
+                        .collect();
+                    return Error::InsufficientScope {
+                        action: action.name.clone(),
+                        scopes,
+                    };
+                }
+                StreamableHttpError::UnexpectedContentType(ct) => {
+                    return err(
+                        ErrorCode::UnsupportedTransport,
+                        format!(
+                            "{} did not answer as a Streamable HTTP MCP server (content type {}); it may only speak the deprecated HTTP+SSE transport",
+                            action.url,
+                            ct.as_deref().unwrap_or("none")
+                        ),
+                        "use the server's Streamable HTTP URL (often ending in /mcp rather than /sse)",
+                    );
+                }
+                StreamableHttpError::Client(re) => {
+                    if let Some(e) = from_reqwest(action, re) {
+                        return e;
+                    }
+                }
+                StreamableHttpError::HttpStatus(h) => {
+                    return err(
+                        ErrorCode::ServerError,
+                        format!(
+                            "the MCP server answered HTTP {}{}",
+                            h.status,
+                            h.retry_after
+                                .as_deref()
+                                .map(|r| format!(" (retry after {r})"))
+                                .unwrap_or_default()
+                        ),
+                        "the server is failing or rate-limiting; try again later",
+                    );
+                }
+                StreamableHttpError::UnexpectedServerResponse(m)
+                    if m.starts_with("HTTP 404") || m.starts_with("HTTP 405") =>
+                {
+                    return err(
+                        ErrorCode::Protocol,
+                        format!(
+                            "there is no Streamable HTTP MCP endpoint at {} ({m})",
+                            action.url
+                        ),
+                        "check the URL: it is usually the server's /mcp endpoint",
+                    );
+                }
+                StreamableHttpError::ResponseBodyTooLarge { max_size } => {
+                    return err(
+                        ErrorCode::Protocol,
+                        format!("the MCP server's answer is larger than {max_size} bytes"),
+                        "ask for less (pagination, arguments) or check the server",
+                    );
+                }
+                _ => {}
+            }
+        }
+        if let Some(re) = cur.downcast_ref::<reqwest013::Error>()
+            && let Some(e) = from_reqwest(action, re)
+        {
+            return e;
+        }
+        if text.is_empty() {
+            text = cur.to_string();
+        }
+        source = cur.source();
+    }
+    let lower = text.to_ascii_lowercase();
+    if lower.contains("http status") && lower.contains(" 5") {
+        return err(
+            ErrorCode::ServerError,
+            format!("the MCP server failed: {text}"),
+            "the server has a problem; try again later",
+        );
+    }
+    err(
+        ErrorCode::Protocol,
+        format!("MCP with {} failed: {text}", action.url),
+        "check that the URL is a Streamable HTTP MCP endpoint",
+    )
+}
+
+fn from_reqwest(action: &ActionView, re: &reqwest013::Error) -> Option<Error> {
+    let dbg = format!("{re:?}").to_ascii_lowercase();
+    if re.is_timeout() {
+        return Some(err(
+            ErrorCode::Timeout,
+            format!("{} did not answer in time", action.url),
+            "check the server is up, or try again",
+        ));
+    }
+    if dbg.contains("certificate") || dbg.contains("tls") || dbg.contains("handshake") {
+        return Some(err(
+            ErrorCode::Tls,
+            format!("the TLS connection to {} failed", action.url),
+            "check the server's certificate (expired, self-signed, wrong host name)",
+        ));
+    }
+    if re.is_connect() || re.is_request() {
+        return Some(err(
+            ErrorCode::Unreachable,
+            format!("cannot reach {}", action.url),
+            "check the URL and your network, and that the server is running",
+        ));
+    }
+    if let Some(status) = re.status()
+        && status.is_server_error()
+    {
+        return Some(err(
+            ErrorCode::ServerError,
+            format!("the MCP server answered {status}"),
+            "the server has a problem; try again later",
+        ));
+    }
+    None
+}
+
+fn auth_hint(action: &ActionView) -> String {
+    use crate::model::AuthType as A;
+    match action.auth.kind {
+        A::OAuth => format!("connect again: `patchbay connect {}`", action.name),
+        A::Connection => format!(
+            "connect the connection again: `patchbay connection connect {}`",
+            action.auth.reference.as_deref().unwrap_or("NAME")
+        ),
+        A::None => format!(
+            "the server needs authentication: `patchbay action edit {} --auth oauth` (or a token)",
+            action.name
+        ),
+        _ => "check the token's value and header (`patchbay token show NAME`)".into(),
+    }
+}
+
+/// Health from the outcome of a test.
+fn health_of(e: &Error, checked_at: String, latency_ms: i64) -> Health {
+    let reason = match e.code() {
+        ErrorCode::NeedsReconnect | ErrorCode::NotConnected => "needs_reconnect",
+        ErrorCode::AuthRejected | ErrorCode::InsufficientScope | ErrorCode::TokenError => "auth",
+        ErrorCode::Unreachable => "network",
+        ErrorCode::Tls => "tls",
+        ErrorCode::Timeout => "timeout",
+        ErrorCode::ServerError => "server_error",
+        ErrorCode::VaultLocked | ErrorCode::VaultUnavailable => "auth",
+        _ => "protocol",
+    };
+    Health {
+        status: HealthStatus::Unhealthy,
+        reason: Some(reason.into()),
+        message: Some(e.to_string()),
+        checked_at: Some(checked_at),
+        latency_ms: Some(latency_ms),
+        tool_count: None,
+    }
+}
+
+impl Patchbay {
+    /// Open an MCP session with an enabled MCP action.
+    async fn mcp_session(self: &Arc<Self>, action: &ActionView) -> Result<Session> {
+        if action.kind != ActionKind::Mcp {
+            return Err(Error::invalid_with_hint(
+                format!("'{}' is an HTTP action, not an MCP server", action.name),
+                format!("call it with `patchbay call {}`", action.name),
+            ));
+        }
+        if !action.enabled {
+            return Err(Error::invalid_with_hint(
+                format!("action '{}' is disabled", action.name),
+                format!("enable it first: `patchbay action enable {}`", action.name),
+            ));
+        }
+        let creds = Arc::new(self.credentials(action)?);
+        let inner = reqwest013::Client::builder()
+            .timeout(DEFAULT_CALL_TIMEOUT)
+            .redirect(reqwest013::redirect::Policy::limited(5))
+            .user_agent(concat!("Patchbay/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Error::Internal(format!("cannot build the HTTP client: {e}")))?;
+        let transport = StreamableHttpClientTransport::with_client(
+            AuthedHttp { inner, creds },
+            StreamableHttpClientTransportConfig::with_uri(action.url.clone()),
+        );
+        let lifecycle = ClientLifecycleMode::Auto {
+            preferred_versions: vec![ProtocolVersion::V_2026_07_28],
+            legacy_version: Some(ProtocolVersion::V_2025_11_25),
+        };
+        let started = tokio::time::timeout(
+            DEFAULT_CALL_TIMEOUT,
+            PatchbayClient.serve_with_lifecycle(transport, lifecycle),
+        )
+        .await
+        .map_err(|_| {
+            err(
+                ErrorCode::Timeout,
+                format!("{} did not finish the MCP handshake in time", action.url),
+                "check the server is up, or try again",
+            )
+        })?;
+        started.map_err(|e: ClientInitializeError| classify(action, &e))
+    }
+
+    /// The tools an MCP action offers (`tools/list`, every page).
+    pub async fn mcp_tools(self: &Arc<Self>, name: &str) -> Result<Vec<ToolInfo>> {
+        let action = self.get_action(name)?;
+        let session = self.mcp_session(&action).await?;
+        let tools = session
+            .list_all_tools()
+            .await
+            .map_err(|e| classify(&action, &e));
+        let _ = session.cancel().await;
+        Ok(tools?
+            .into_iter()
+            .map(|t| ToolInfo {
+                name: t.name.to_string(),
+                title: t.title.clone(),
+                description: t.description.as_ref().map(|d| d.to_string()),
+                input_schema: serde_json::Value::Object((*t.input_schema).clone()),
+            })
+            .collect())
+    }
+
+    /// Call one tool of an MCP action.
+    pub async fn mcp_call(
+        self: &Arc<Self>,
+        name: &str,
+        tool: &str,
+        args: Option<serde_json::Map<String, serde_json::Value>>,
+    ) -> Result<CallOutcome> {
+        let action = self.get_action(name)?;
+        let started = Instant::now();
+        let session = self.mcp_session(&action).await?;
+        let mut params = CallToolRequestParams::new(tool.to_string());
+        params.arguments = args;
+        let result = tokio::time::timeout(DEFAULT_CALL_TIMEOUT, session.call_tool(params)).await;
+        let _ = session.cancel().await;
+        let result = result
+            .map_err(|_| {
+                err(
+                    ErrorCode::Timeout,
+                    format!("the tool '{tool}' did not answer in time"),
+                    "try again, or check the server",
+                )
+            })?
+            .map_err(|e| classify(&action, &e))?;
+        let text = result
+            .content
+            .iter()
+            .filter_map(|c| c.as_text().map(|t| t.text.clone()))
+            .collect::<Vec<_>>()
+            .join("\n");
+        Ok(CallOutcome {
+            is_error: result.is_error.unwrap_or(false),
+            text,
+            result: serde_json::to_value(&result).unwrap_or(serde_json::Value::Null),
+            latency_ms: started.elapsed().as_millis() as i64,
+        })
+    }
+
+    /// Test Connection: for MCP, the handshake and `tools/list`. Records the health.
+    pub async fn test_action(self: &Arc<Self>, name: &str) -> Result<Health> {
+        let action = self.get_action(name)?;
+        let started = Instant::now();
+        let outcome = match self.mcp_session(&action).await {
+            Ok(session) => {
+                let tools = session.list_all_tools().await;
+                let _ = session.cancel().await;
+                tools.map_err(|e| classify(&action, &e))
+            }
+            Err(e) => Err(e),
+        };
+        let latency = started.elapsed().as_millis() as i64;
+        let health = match outcome {
+            Ok(tools) => Health {
+                status: HealthStatus::Healthy,
+                reason: None,
+                message: None,
+                checked_at: Some(self.now()),
+                latency_ms: Some(latency),
+                tool_count: Some(tools.len() as i64),
+            },
+            Err(e) if e.code() == ErrorCode::InvalidInput => return Err(e),
+            Err(e) => health_of(&e, self.now(), latency),
+        };
+        self.record_health(&action.name, &health)?;
+        Ok(health)
+    }
+}
