@@ -79,6 +79,7 @@ pub fn authorize(
         port: c.port,
         timeout: Duration::from_secs(c.timeout),
         extra_scopes,
+        challenge: None,
     };
     let no_browser = c.no_browser;
     let timeout = c.timeout;

@@ -136,6 +136,17 @@ pub enum Error {
         hint: Option<String>,
     },
 
+    /// The server answered 401 and Patchbay has no usable grant: `code` says why
+    /// (`not_connected`, `needs_reconnect`, `auth_rejected`), `challenge` is the server's
+    /// `WWW-Authenticate`, for the sign-in that fixes it.
+    #[error("{message}")]
+    SignInRequired {
+        code: ErrorCode,
+        message: String,
+        hint: Option<String>,
+        challenge: String,
+    },
+
     /// 403 `insufficient_scope`: the server wants these scopes for the operation (step-up).
     #[error(
         "the MCP server of '{action}' needs more permissions for this (403 insufficient_scope{})",
@@ -185,6 +196,16 @@ impl Error {
         }
     }
 
+    /// This error, with the server's challenge for the sign-in that fixes it.
+    pub fn with_challenge(self, challenge: String) -> Self {
+        Error::SignInRequired {
+            code: self.code(),
+            message: self.to_string(),
+            hint: self.hint(),
+            challenge,
+        }
+    }
+
     pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
         Error::Io {
             context: context.into(),
@@ -207,6 +228,7 @@ impl Error {
             Error::Internal(_) => ErrorCode::Internal,
             Error::OAuth { code, .. } => *code,
             Error::InsufficientScope { .. } => ErrorCode::InsufficientScope,
+            Error::SignInRequired { code, .. } => *code,
         }
     }
 
@@ -239,6 +261,7 @@ impl Error {
             Error::Io { .. } => Some("check the folder exists and is writable (PATCHBAY_HOME overrides it)".into()),
             Error::Internal(_) => Some("this is a bug in Patchbay; please report it".into()),
             Error::OAuth { hint, .. } => hint.clone(),
+            Error::SignInRequired { hint, .. } => hint.clone(),
             Error::InsufficientScope { action, .. } => Some(format!(
                 "connect again to grant it: `patchbay connect {action}` (`patchbay call` does this for you)"
             )),

@@ -158,6 +158,9 @@ pub struct Discovered {
 /// Options from the action's Advanced configuration.
 #[derive(Debug, Clone, Default)]
 pub struct DiscoveryOptions {
+    /// The `WWW-Authenticate` challenge of the request that needed a sign-in: used instead
+    /// of probing (it carries the scope that request needs).
+    pub challenge: Option<String>,
     /// Accept a server whose metadata omits `code_challenge_methods_supported`.
     pub assume_pkce_s256: bool,
 }
@@ -277,7 +280,10 @@ pub async fn discover(
 ) -> Result<Discovered> {
     let base = Url::parse(server_url)
         .map_err(|e| Error::invalid(format!("the server URL is not valid: {e}")))?;
-    let challenge = probe(http, server_url).await?.unwrap_or_default();
+    let challenge = match opts.challenge.as_deref().and_then(parse_challenge) {
+        Some(c) => c,
+        None => probe(http, server_url).await?.unwrap_or_default(),
+    };
     let mut tried: Vec<String> = Vec::new();
 
     // RFC 9728: the URL from the challenge, else path-inserted, then root.
@@ -306,7 +312,7 @@ pub async fn discover(
 
     let (resource, issuer, resource_scopes) = match prm {
         Some(m) => {
-            if m.resource != server_url {
+            if !resource_covers(&m.resource, server_url) {
                 return Err(Error::oauth(
                     ErrorCode::ResourceMismatch,
                     format!("the server's metadata names resource '{}', not '{server_url}'", m.resource),
@@ -391,6 +397,25 @@ pub async fn discover(
     })
 }
 
+/// Whether the protected resource a server's metadata names covers the server URL: the same
+/// string, or (as the MCP spec allows for metadata published at the root) the same origin
+/// with a path the server's path starts with, segment by segment. The resource is then sent
+/// exactly as published.
+pub fn resource_covers(resource: &str, server_url: &str) -> bool {
+    if resource == server_url {
+        return true;
+    }
+    let (Ok(r), Ok(s)) = (Url::parse(resource), Url::parse(server_url)) else {
+        return false;
+    };
+    if r.origin() != s.origin() || r.query().is_some() || r.fragment().is_some() {
+        return false;
+    }
+    let rp = r.path().trim_end_matches('/');
+    let sp = s.path();
+    rp.is_empty() || sp == rp || sp.starts_with(&format!("{rp}/"))
+}
+
 /// PKCE S256 is required: refuse servers that do not advertise it, unless overridden.
 pub fn check_pkce(server: &ServerMetadata, opts: &DiscoveryOptions) -> Result<()> {
     match &server.code_challenge_methods_supported {
@@ -452,6 +477,26 @@ mod tests {
             Some("a")
         );
         assert!(parse_challenge("Basic realm=x").is_none());
+    }
+
+    #[test]
+    fn a_resource_covers_its_own_paths_on_the_same_origin_only() {
+        let s = "http://localhost:3000/mcp";
+        assert!(resource_covers(s, s));
+        assert!(resource_covers("http://localhost:3000", s));
+        assert!(resource_covers("http://localhost:3000/", s));
+        assert!(resource_covers(
+            "https://a.example/api",
+            "https://a.example/api/mcp"
+        ));
+        assert!(!resource_covers(
+            "https://a.example/api",
+            "https://a.example/apix/mcp"
+        ));
+        assert!(!resource_covers("https://evil.example.com/mcp", s));
+        assert!(!resource_covers("http://localhost:3001/mcp", s));
+        assert!(!resource_covers("http://localhost:3000/other", s));
+        assert!(!resource_covers("not a url", s));
     }
 
     #[test]

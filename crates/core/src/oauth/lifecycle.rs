@@ -299,7 +299,11 @@ impl Patchbay {
         }
         lock.remember(None);
         let Some(refresh) = current.refresh_token.clone() else {
-            let why = "its access token expired and the server gave no refresh token";
+            let why = if rejected.is_some() {
+                "the server refused its access token, and there is no refresh token to get another"
+            } else {
+                "its access token expired and the server gave no refresh token"
+            };
             self.mark_needs_reconnect(owner, why)?;
             return Err(needs_reconnect_err(n, why));
         };

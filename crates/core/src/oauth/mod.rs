@@ -113,6 +113,8 @@ pub struct ConnectRequest {
     /// Step-up: scopes the resource asked for (403 insufficient_scope); the new grant asks
     /// for the union of these, the scopes already granted and the usual ones.
     pub extra_scopes: Vec<String>,
+    /// The `WWW-Authenticate` challenge of the request that needs this sign-in, when known.
+    pub challenge: Option<String>,
 }
 
 pub(crate) fn http_client() -> Result<reqwest::Client> {
@@ -351,12 +353,17 @@ impl Patchbay {
                     "an HTTP action's OAuth needs its authorization and token URLs",
                 ));
             }
+            // A challenge from the request that needs the sign-in says what it needs: use it.
+            _ if req.challenge.is_some() => {
+                self.discover_for(&action, &settings, &http, req.challenge.as_deref())
+                    .await?
+            }
             _ => match self.cached_discovery(&action.id, &action.url)? {
                 Some(d) => {
                     cached = true;
                     d
                 }
-                None => self.discover_for(&action, &settings, &http).await?,
+                None => self.discover_for(&action, &settings, &http, None).await?,
             },
         };
         let typed = settings.authorization_url.is_some() && settings.token_url.is_some();
@@ -424,7 +431,7 @@ impl Patchbay {
             // not opened yet, discover again and retry once.
             self.forget_discovery(&action.id)?;
             if !opened.get() {
-                let fresh = self.discover_for(&action, &settings, &http).await?;
+                let fresh = self.discover_for(&action, &settings, &http, None).await?;
                 let retry = Target {
                     server: fresh.server.clone(),
                     ..target
@@ -446,12 +453,14 @@ impl Patchbay {
         action: &crate::model::ActionView,
         settings: &crate::model::OAuthSettings,
         http: &reqwest::Client,
+        challenge: Option<&str>,
     ) -> Result<Discovered> {
         let mut d = discovery::discover(
             http,
             &action.url,
             &DiscoveryOptions {
                 assume_pkce_s256: settings.assume_pkce_s256,
+                challenge: challenge.map(String::from),
             },
         )
         .await?;
@@ -493,7 +502,7 @@ impl Patchbay {
         })
     }
 
-    fn forget_discovery(&self, action_id: &str) -> Result<()> {
+    pub(crate) fn forget_discovery(&self, action_id: &str) -> Result<()> {
         self.store().write(|tx| {
             tx.execute(
                 "DELETE FROM oauth_discovery WHERE action_id = ?1",
@@ -871,10 +880,16 @@ impl Patchbay {
                 Ok(())
             })?;
         }
-        let method = if secret.is_some() {
-            TokenAuthMethod::ClientSecretBasic
-        } else {
-            TokenAuthMethod::None
+        // The server may register another method than the `none` we asked for.
+        let method = match (
+            value
+                .get("token_endpoint_auth_method")
+                .and_then(|v| v.as_str()),
+            &secret,
+        ) {
+            (_, None) => TokenAuthMethod::None,
+            (Some("client_secret_post"), Some(_)) => TokenAuthMethod::ClientSecretPost,
+            (_, Some(_)) => TokenAuthMethod::ClientSecretBasic,
         };
         Ok(ClientIdentity {
             id,

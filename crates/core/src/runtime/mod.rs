@@ -60,6 +60,14 @@ pub struct CallOutcome {
     pub latency_ms: i64,
 }
 
+/// How to speak to the server.
+#[derive(Debug, Clone, Default)]
+pub struct McpOptions {
+    /// `None`: the stateless 2026-07-28 form when the server offers it (`server/discover`),
+    /// else the 2025-11-25 `initialize` handshake. `Some(v)`: only that revision.
+    pub protocol: Option<String>,
+}
+
 /// Our client: rmcp's default handling, with Patchbay's name on the handshake.
 #[derive(Clone)]
 struct PatchbayClient;
@@ -97,15 +105,39 @@ impl AuthedHttp {
         h
     }
 
-    async fn cred(&self) -> std::result::Result<Option<(HeaderName, HeaderValue)>, HttpErr> {
-        self.creds.header().await.map_err(credential_failure)
+    /// The credential for the next request; `Err(Ok(e))` when there is no usable grant (the
+    /// request then goes without, for the server's challenge), `Err(Err(_))` on failure.
+    async fn cred(
+        &self,
+    ) -> std::result::Result<Option<(HeaderName, HeaderValue)>, std::result::Result<Error, HttpErr>>
+    {
+        match self.creds.header().await {
+            Ok(c) => Ok(c),
+            Err(e) if needs_sign_in(&e) => Err(Ok(e)),
+            Err(e) => Err(Err(credential_failure(e))),
+        }
     }
 
-    async fn cred_after_401(
-        &self,
-        used: &Option<(HeaderName, HeaderValue)>,
-    ) -> std::result::Result<Option<(HeaderName, HeaderValue)>, HttpErr> {
-        self.creds.after_401(used).await.map_err(credential_failure)
+}
+
+fn needs_sign_in(e: &Error) -> bool {
+    matches!(
+        e.code(),
+        ErrorCode::NotConnected | ErrorCode::NeedsReconnect
+    )
+}
+
+/// Without a usable grant, a request goes without credentials: a server that needs none for
+/// it answers; one that does answers 401, whose challenge is kept for the sign-in.
+async fn unauthenticated<T>(
+    no_grant: Error,
+    send: impl std::future::Future<Output = std::result::Result<T, HttpErr>>,
+) -> std::result::Result<T, HttpErr> {
+    match send.await {
+        Err(StreamableHttpError::AuthRequired(a)) => Err(credential_failure(
+            no_grant.with_challenge(a.www_authenticate_header),
+        )),
+        other => other,
     }
 }
 
@@ -130,7 +162,18 @@ impl StreamableHttpClient for AuthedHttp {
         _auth_header: Option<String>,
         custom_headers: HashMap<HeaderName, HeaderValue>,
     ) -> std::result::Result<StreamableHttpPostResponse, HttpErr> {
-        let cred = self.cred().await?;
+        let cred = match self.cred().await {
+            Ok(c) => c,
+            Err(Ok(no_grant)) => {
+                return unauthenticated(
+                    no_grant,
+                    self.inner
+                        .post_message(uri, message, session_id, None, custom_headers),
+                )
+                .await;
+            }
+            Err(Err(e)) => return Err(e),
+        };
         let first = self
             .inner
             .post_message(
@@ -142,10 +185,16 @@ impl StreamableHttpClient for AuthedHttp {
             )
             .await;
         match first {
-            Err(StreamableHttpError::AuthRequired(_)) if cred.is_some() => {
+            Err(StreamableHttpError::AuthRequired(ref a)) if cred.is_some() => {
                 // One forced refresh, one retry; a second 401 is the caller's answer.
-                let Some(fresh) = self.cred_after_401(&cred).await? else {
-                    return first;
+                let challenge = a.www_authenticate_header.clone();
+                let fresh = match self.creds.after_401(&cred).await {
+                    Ok(Some(f)) => f,
+                    Ok(None) => return first,
+                    Err(e) if needs_sign_in(&e) => {
+                        return Err(credential_failure(e.with_challenge(challenge)));
+                    }
+                    Err(e) => return Err(credential_failure(e)),
                 };
                 self.inner
                     .post_message(
@@ -168,7 +217,11 @@ impl StreamableHttpClient for AuthedHttp {
         _auth_header: Option<String>,
         custom_headers: HashMap<HeaderName, HeaderValue>,
     ) -> std::result::Result<(), HttpErr> {
-        let cred = self.cred().await?;
+        let cred = match self.cred().await {
+            Ok(c) => c,
+            Err(Ok(_)) => None,
+            Err(Err(e)) => return Err(e),
+        };
         self.inner
             .delete_session(uri, session_id, None, self.headers(&custom_headers, &cred))
             .await
@@ -182,7 +235,18 @@ impl StreamableHttpClient for AuthedHttp {
         _auth_header: Option<String>,
         custom_headers: HashMap<HeaderName, HeaderValue>,
     ) -> std::result::Result<BoxStream<'static, std::result::Result<Sse, SseError>>, HttpErr> {
-        let cred = self.cred().await?;
+        let cred = match self.cred().await {
+            Ok(c) => c,
+            Err(Ok(no_grant)) => {
+                return unauthenticated(
+                    no_grant,
+                    self.inner
+                        .get_stream(uri, session_id, last_event_id, None, custom_headers),
+                )
+                .await;
+            }
+            Err(Err(e)) => return Err(e),
+        };
         self.inner
             .get_stream(
                 uri,
@@ -213,7 +277,20 @@ fn classify(action: &ActionView, e: &(dyn std::error::Error + 'static)) -> Error
             None => cur,
         };
         if let Some(CredentialFailure(inner)) = cur.downcast_ref::<CredentialFailure>() {
-            return Error::oauth(inner.code(), inner.to_string(), inner.hint());
+            return match inner {
+                Error::SignInRequired {
+                    code,
+                    message,
+                    hint,
+                    challenge,
+                } => Error::SignInRequired {
+                    code: *code,
+                    message: message.clone(),
+                    hint: hint.clone(),
+                    challenge: challenge.clone(),
+                },
+                other => Error::oauth(other.code(), other.to_string(), other.hint()),
+            };
         }
         // rmcp's handshake errors do not chain their transport error: start from it.
         if let Some(init) = cur.downcast_ref::<ClientInitializeError>() {
@@ -237,7 +314,8 @@ fn classify(action: &ActionView, e: &(dyn std::error::Error + 'static)) -> Error
                             action.name, a.www_authenticate_header
                         ),
                         auth_hint(action),
-                    );
+                    )
+                    .with_challenge(a.www_authenticate_header.clone());
                 }
                 StreamableHttpError::InsufficientScope(s) => {
                     let scopes: Vec<String> = s
@@ -403,8 +481,34 @@ fn health_of(e: &Error, checked_at: String, latency_ms: i64) -> Health {
 }
 
 impl Patchbay {
+    /// What a failed request teaches: credentials refused after a refresh mean the next
+    /// connect must discover the server's authorization server again.
+    fn after_failure(&self, action: &ActionView, e: Error) -> Error {
+        if matches!(
+            e.code(),
+            ErrorCode::AuthRejected | ErrorCode::NeedsReconnect
+        ) {
+            let _ = self.forget_discovery(&action.id);
+        }
+        e
+    }
+
     /// Open an MCP session with an enabled MCP action.
-    async fn mcp_session(self: &Arc<Self>, action: &ActionView) -> Result<Session> {
+    async fn mcp_session(
+        self: &Arc<Self>,
+        action: &ActionView,
+        opts: &McpOptions,
+    ) -> Result<Session> {
+        self.open_session(action, opts)
+            .await
+            .map_err(|e| self.after_failure(action, e))
+    }
+
+    async fn open_session(
+        self: &Arc<Self>,
+        action: &ActionView,
+        opts: &McpOptions,
+    ) -> Result<Session> {
         if action.kind != ActionKind::Mcp {
             return Err(Error::invalid_with_hint(
                 format!("'{}' is an HTTP action, not an MCP server", action.name),
@@ -428,9 +532,24 @@ impl Patchbay {
             AuthedHttp { inner, creds },
             StreamableHttpClientTransportConfig::with_uri(action.url.clone()),
         );
-        let lifecycle = ClientLifecycleMode::Auto {
-            preferred_versions: vec![ProtocolVersion::V_2026_07_28],
-            legacy_version: Some(ProtocolVersion::V_2025_11_25),
+        let lifecycle = match opts.protocol.as_deref() {
+            None => ClientLifecycleMode::Auto {
+                preferred_versions: vec![ProtocolVersion::V_2026_07_28],
+                legacy_version: Some(ProtocolVersion::V_2025_11_25),
+            },
+            Some(v) => {
+                let version: ProtocolVersion = serde_json::from_value(serde_json::Value::String(
+                    v.to_string(),
+                ))
+                .map_err(|_| Error::invalid(format!("unknown MCP protocol version '{v}'")))?;
+                if version.has_initialize() {
+                    ClientLifecycleMode::Initialize
+                } else {
+                    ClientLifecycleMode::Discover {
+                        preferred_versions: vec![version],
+                    }
+                }
+            }
         };
         let started = tokio::time::timeout(
             DEFAULT_CALL_TIMEOUT,
@@ -449,12 +568,20 @@ impl Patchbay {
 
     /// The tools an MCP action offers (`tools/list`, every page).
     pub async fn mcp_tools(self: &Arc<Self>, name: &str) -> Result<Vec<ToolInfo>> {
+        self.mcp_tools_with(name, &McpOptions::default()).await
+    }
+
+    pub async fn mcp_tools_with(
+        self: &Arc<Self>,
+        name: &str,
+        opts: &McpOptions,
+    ) -> Result<Vec<ToolInfo>> {
         let action = self.get_action(name)?;
-        let session = self.mcp_session(&action).await?;
+        let session = self.mcp_session(&action, opts).await?;
         let tools = session
             .list_all_tools()
             .await
-            .map_err(|e| classify(&action, &e));
+            .map_err(|e| self.after_failure(&action, classify(&action, &e)));
         let _ = session.cancel().await;
         Ok(tools?
             .into_iter()
@@ -474,9 +601,20 @@ impl Patchbay {
         tool: &str,
         args: Option<serde_json::Map<String, serde_json::Value>>,
     ) -> Result<CallOutcome> {
+        self.mcp_call_with(name, tool, args, &McpOptions::default())
+            .await
+    }
+
+    pub async fn mcp_call_with(
+        self: &Arc<Self>,
+        name: &str,
+        tool: &str,
+        args: Option<serde_json::Map<String, serde_json::Value>>,
+        opts: &McpOptions,
+    ) -> Result<CallOutcome> {
         let action = self.get_action(name)?;
         let started = Instant::now();
-        let session = self.mcp_session(&action).await?;
+        let session = self.mcp_session(&action, opts).await?;
         let mut params = CallToolRequestParams::new(tool.to_string());
         params.arguments = args;
         let result = tokio::time::timeout(DEFAULT_CALL_TIMEOUT, session.call_tool(params)).await;
@@ -489,7 +627,7 @@ impl Patchbay {
                     "try again, or check the server",
                 )
             })?
-            .map_err(|e| classify(&action, &e))?;
+            .map_err(|e| self.after_failure(&action, classify(&action, &e)))?;
         let text = result
             .content
             .iter()
@@ -508,11 +646,11 @@ impl Patchbay {
     pub async fn test_action(self: &Arc<Self>, name: &str) -> Result<Health> {
         let action = self.get_action(name)?;
         let started = Instant::now();
-        let outcome = match self.mcp_session(&action).await {
+        let outcome = match self.mcp_session(&action, &McpOptions::default()).await {
             Ok(session) => {
                 let tools = session.list_all_tools().await;
                 let _ = session.cancel().await;
-                tools.map_err(|e| classify(&action, &e))
+                tools.map_err(|e| self.after_failure(&action, classify(&action, &e)))
             }
             Err(e) => Err(e),
         };

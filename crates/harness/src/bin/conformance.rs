@@ -1,0 +1,182 @@
+//! `patchbay-conformance SERVER_URL`: the client the official MCP conformance suite
+//! (`@modelcontextprotocol/conformance client --command ...`) drives, on Patchbay's own
+//! engine: the action is added and connected exactly as `patchbay action add` + `patchbay
+//! connect` + `patchbay call` do, in a throwaway profile. It never looks at the scenario name.
+//!
+//! Inputs (the suite's contract): the server URL as the last argument;
+//! `MCP_CONFORMANCE_PROTOCOL_VERSION` (the wire revision to speak);
+//! `MCP_CONFORMANCE_CONTEXT` (JSON; pre-registered `client_id` / `client_secret` when the
+//! scenario has them). Authorization is headless, as the suite documents: the "browser" GETs
+//! the authorization URL without following redirects and delivers the `Location` it answers
+//! with to Patchbay's loopback callback.
+//!
+//! Exit 0 when `tools/list` and a `tools/call` succeeded, 1 otherwise (with the reason on
+//! stderr).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use patchbay_core::actions::{NewAction, OAuthInput};
+use patchbay_core::oauth::ConnectRequest;
+use patchbay_core::runtime::McpOptions;
+use patchbay_core::{Error, ErrorCode, Patchbay, Result, SecretString};
+
+const ACTION: &str = "conformance";
+/// The Client ID Metadata Document URL the suite expects from a client that has one.
+const CLIENT_METADATA_URL: &str = "https://conformance-test.local/client-metadata.json";
+/// Sign-ins per operation (the spec's bound on step-up).
+const MAX_AUTHORIZATIONS: u32 = 3;
+
+fn log(msg: &str) {
+    eprintln!("patchbay-conformance: {msg}");
+}
+
+/// The headless "browser": GET the authorization URL, follow nothing, hand `Location` (the
+/// authorization response) to the loopback callback.
+async fn headless_consent(auth_url: String) {
+    let http = match reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(10))
+        .build()
+    {
+        Ok(h) => h,
+        Err(e) => return log(&format!("cannot build the browser: {e}")),
+    };
+    let resp = match http.get(&auth_url).send().await {
+        Ok(r) => r,
+        Err(e) => return log(&format!("authorization request failed: {e}")),
+    };
+    let Some(location) = resp
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|l| l.to_str().ok())
+        .map(String::from)
+    else {
+        return log(&format!(
+            "the authorization endpoint answered {} without a redirect",
+            resp.status()
+        ));
+    };
+    if let Err(e) = http.get(&location).send().await {
+        log(&format!("delivering the authorization response failed: {e}"));
+    }
+}
+
+async fn authorize(
+    pb: &Patchbay,
+    extra_scopes: Vec<String>,
+    challenge: Option<String>,
+) -> Result<()> {
+    let req = ConnectRequest {
+        action: ACTION.into(),
+        port: 0,
+        timeout: Duration::from_secs(15),
+        extra_scopes,
+        challenge,
+    };
+    let grant = pb
+        .connect_action(req, |url: &str, _redirect: &str| {
+            tokio::spawn(headless_consent(url.to_string()));
+            Ok(())
+        })
+        .await?;
+    log(&format!("connected; scopes: {}", grant.scopes.join(" ")));
+    Ok(())
+}
+
+/// Run one operation, signing in (again) when the server asks for it: at most
+/// [`MAX_AUTHORIZATIONS`] times, with the challenged scopes on a step-up.
+async fn with_auth<T, F, Fut>(pb: &Arc<Patchbay>, what: &str, op: F) -> Result<T>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<T>>,
+{
+    let mut signed_in = 0;
+    loop {
+        let err = match op().await {
+            Ok(v) => return Ok(v),
+            Err(e) => e,
+        };
+        let (extra, challenge) = match &err {
+            Error::InsufficientScope { scopes, .. } => (scopes.clone(), None),
+            Error::SignInRequired { challenge, .. } => (Vec::new(), Some(challenge.clone())),
+            e if matches!(
+                e.code(),
+                ErrorCode::NotConnected | ErrorCode::NeedsReconnect | ErrorCode::AuthRejected
+            ) =>
+            {
+                (Vec::new(), None)
+            }
+            _ => return Err(err),
+        };
+        if signed_in >= MAX_AUTHORIZATIONS {
+            log(&format!("{what}: giving up after {signed_in} sign-ins"));
+            return Err(err);
+        }
+        signed_in += 1;
+        log(&format!("{what}: {err}; signing in ({signed_in})"));
+        authorize(pb, extra, challenge).await?;
+    }
+}
+
+async fn run(server_url: String) -> Result<()> {
+    let home = tempfile::tempdir()
+        .map_err(|e| Error::io("cannot create a profile folder", e))?;
+    let pb = Arc::new(Patchbay::open(home.path())?);
+    let context: serde_json::Value = std::env::var("MCP_CONFORMANCE_CONTEXT")
+        .ok()
+        .and_then(|c| serde_json::from_str(&c).ok())
+        .unwrap_or_default();
+    let mut oauth = OAuthInput {
+        client_metadata_url: Some(CLIENT_METADATA_URL.into()),
+        ..Default::default()
+    };
+    if let Some(id) = context["client_id"].as_str() {
+        oauth.client_id = Some(id.into());
+        oauth.client_secret = context["client_secret"]
+            .as_str()
+            .map(|s| SecretString::from(s.to_string()));
+    }
+    pb.add_action(NewAction {
+        name: ACTION.into(),
+        url: server_url,
+        auth: Some("oauth".into()),
+        oauth,
+        ..Default::default()
+    })?;
+    let opts = McpOptions {
+        protocol: std::env::var("MCP_CONFORMANCE_PROTOCOL_VERSION").ok(),
+    };
+    let tools = with_auth(&pb, "tools/list", || pb.mcp_tools_with(ACTION, &opts)).await?;
+    log(&format!(
+        "tools: {}",
+        tools.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", ")
+    ));
+    let tool = tools
+        .iter()
+        .find(|t| t.name == "test-tool")
+        .or(tools.first())
+        .map(|t| t.name.clone());
+    if let Some(tool) = tool {
+        let out = with_auth(&pb, "tools/call", || {
+            pb.mcp_call_with(ACTION, &tool, Some(Default::default()), &opts)
+        })
+        .await?;
+        log(&format!("{tool}: {}", out.text));
+    }
+    // Forget this profile's keychain entries.
+    let _ = pb.remove_action(ACTION);
+    Ok(())
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let Some(url) = std::env::args().skip(1).last() else {
+        eprintln!("usage: patchbay-conformance SERVER_URL");
+        std::process::exit(2)
+    };
+    if let Err(e) = run(url).await {
+        log(&format!("{e}"));
+        std::process::exit(1);
+    }
+}
