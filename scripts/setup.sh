@@ -53,3 +53,5 @@ npm_ci() { # npm_ci DIR: `npm ci` when its lock file changed since the last inst
 }
 npm_ci ui
 [ $with_tests = 1 ] && npm_ci tests/servers
+# The official MCP conformance suite, with its own Node 22 from npm (the system Node stays).
+[ $with_tests = 1 ] && npm_ci tests/conformance

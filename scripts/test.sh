@@ -61,6 +61,16 @@ passed=$((passed + cp)); failed=$((failed + cf))
 [ "$cf" -gt 0 ] && failures+=("cargo test: $cf failed")
 if [ "$cargo_rc" -ne 0 ] && [ "$cf" -eq 0 ]; then failed=$((failed + 1)); failures+=("cargo test exited $cargo_rc (build error?)"); fi
 
+say "MCP conformance suite (official, Node 22 from npm): --suite auth and --requirements 2026-07-28"
+target_dir=$(cargo metadata --format-version 1 --no-deps 2>/dev/null | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')
+scripts/with-keyring.sh node tests/conformance/run.mjs "$target_dir/debug/patchbay-conformance" 2>&1 | tee "$logs/conformance.log"
+conf_rc=${PIPESTATUS[0]}
+confp=$(grep -E '^# pass [0-9]+' "$logs/conformance.log" | awk '{print $3}' | tail -1)
+conff=$(grep -E '^# fail [0-9]+' "$logs/conformance.log" | awk '{print $3}' | tail -1)
+passed=$((passed + ${confp:-0})); failed=$((failed + ${conff:-0}))
+[ "${conff:-0}" -gt 0 ] && failures+=("conformance: $conff failed")
+if [ "$conf_rc" -ne 0 ] && [ "${conff:-0}" -eq 0 ]; then failed=$((failed + 1)); failures+=("conformance exited $conf_rc"); fi
+
 echo
 if [ ${#failures[@]} -gt 0 ]; then
   echo "failed:"; printf '  - %s\n' "${failures[@]}"

@@ -68,6 +68,88 @@ pub struct McpOptions {
     pub protocol: Option<String>,
 }
 
+/// An open MCP session with one action (see [`Patchbay::mcp_connect`]).
+pub struct McpConnection {
+    pb: Arc<Patchbay>,
+    action: ActionView,
+    session: Session,
+}
+
+impl std::fmt::Debug for McpConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("McpConnection")
+            .field("action", &self.action.name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl McpConnection {
+    /// The protocol revision the server and Patchbay agreed on.
+    pub fn protocol(&self) -> Option<String> {
+        self.session
+            .peer()
+            .peer_info()
+            .map(|i| i.protocol_version.to_string())
+    }
+
+    /// `tools/list`, every page.
+    pub async fn tools(&self) -> Result<Vec<ToolInfo>> {
+        let tools = self
+            .session
+            .list_all_tools()
+            .await
+            .map_err(|e| self.pb.after_failure(&self.action, classify(&self.action, &e)))?;
+        Ok(tools
+            .into_iter()
+            .map(|t| ToolInfo {
+                name: t.name.to_string(),
+                title: t.title.clone(),
+                description: t.description.as_ref().map(|d| d.to_string()),
+                input_schema: serde_json::Value::Object((*t.input_schema).clone()),
+            })
+            .collect())
+    }
+
+    /// `tools/call`. Tools listed earlier in this session have their `x-mcp-header`
+    /// parameters mirrored into headers; `input_required` rounds (2026-07-28) are answered.
+    pub async fn call(
+        &self,
+        tool: &str,
+        args: Option<serde_json::Map<String, serde_json::Value>>,
+    ) -> Result<CallOutcome> {
+        let started = Instant::now();
+        let mut params = CallToolRequestParams::new(tool.to_string());
+        params.arguments = args;
+        let result = tokio::time::timeout(DEFAULT_CALL_TIMEOUT, self.session.call_tool(params))
+            .await
+            .map_err(|_| {
+                err(
+                    ErrorCode::Timeout,
+                    format!("the tool '{tool}' did not answer in time"),
+                    "try again, or check the server",
+                )
+            })?
+            .map_err(|e| self.pb.after_failure(&self.action, classify(&self.action, &e)))?;
+        let text = result
+            .content
+            .iter()
+            .filter_map(|c| c.as_text().map(|t| t.text.clone()))
+            .collect::<Vec<_>>()
+            .join("\n");
+        Ok(CallOutcome {
+            is_error: result.is_error.unwrap_or(false),
+            text,
+            result: serde_json::to_value(&result).unwrap_or(serde_json::Value::Null),
+            latency_ms: started.elapsed().as_millis() as i64,
+        })
+    }
+
+    /// End the session (a 2025-x server is told to drop it).
+    pub async fn close(self) {
+        let _ = self.session.cancel().await;
+    }
+}
+
 /// Our client: rmcp's default handling, with Patchbay's name on the handshake.
 #[derive(Clone)]
 struct PatchbayClient;
@@ -576,22 +658,10 @@ impl Patchbay {
         name: &str,
         opts: &McpOptions,
     ) -> Result<Vec<ToolInfo>> {
-        let action = self.get_action(name)?;
-        let session = self.mcp_session(&action, opts).await?;
-        let tools = session
-            .list_all_tools()
-            .await
-            .map_err(|e| self.after_failure(&action, classify(&action, &e)));
-        let _ = session.cancel().await;
-        Ok(tools?
-            .into_iter()
-            .map(|t| ToolInfo {
-                name: t.name.to_string(),
-                title: t.title.clone(),
-                description: t.description.as_ref().map(|d| d.to_string()),
-                input_schema: serde_json::Value::Object((*t.input_schema).clone()),
-            })
-            .collect())
+        let conn = self.mcp_connect(name, opts).await?;
+        let tools = conn.tools().await;
+        conn.close().await;
+        tools
     }
 
     /// Call one tool of an MCP action.
@@ -612,33 +682,28 @@ impl Patchbay {
         args: Option<serde_json::Map<String, serde_json::Value>>,
         opts: &McpOptions,
     ) -> Result<CallOutcome> {
-        let action = self.get_action(name)?;
         let started = Instant::now();
-        let session = self.mcp_session(&action, opts).await?;
-        let mut params = CallToolRequestParams::new(tool.to_string());
-        params.arguments = args;
-        let result = tokio::time::timeout(DEFAULT_CALL_TIMEOUT, session.call_tool(params)).await;
-        let _ = session.cancel().await;
-        let result = result
-            .map_err(|_| {
-                err(
-                    ErrorCode::Timeout,
-                    format!("the tool '{tool}' did not answer in time"),
-                    "try again, or check the server",
-                )
-            })?
-            .map_err(|e| self.after_failure(&action, classify(&action, &e)))?;
-        let text = result
-            .content
-            .iter()
-            .filter_map(|c| c.as_text().map(|t| t.text.clone()))
-            .collect::<Vec<_>>()
-            .join("\n");
-        Ok(CallOutcome {
-            is_error: result.is_error.unwrap_or(false),
-            text,
-            result: serde_json::to_value(&result).unwrap_or(serde_json::Value::Null),
+        let conn = self.mcp_connect(name, opts).await?;
+        let out = conn.call(tool, args).await;
+        conn.close().await;
+        out.map(|o| CallOutcome {
             latency_ms: started.elapsed().as_millis() as i64,
+            ..o
+        })
+    }
+
+    /// An open MCP session with an action, for several requests.
+    pub async fn mcp_connect(
+        self: &Arc<Self>,
+        name: &str,
+        opts: &McpOptions,
+    ) -> Result<McpConnection> {
+        let action = self.get_action(name)?;
+        let session = self.mcp_session(&action, opts).await?;
+        Ok(McpConnection {
+            pb: self.clone(),
+            action,
+            session,
         })
     }
 

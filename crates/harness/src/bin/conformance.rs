@@ -147,26 +147,93 @@ async fn run(server_url: String) -> Result<()> {
     let opts = McpOptions {
         protocol: std::env::var("MCP_CONFORMANCE_PROTOCOL_VERSION").ok(),
     };
-    let tools = with_auth(&pb, "tools/list", || pb.mcp_tools_with(ACTION, &opts)).await?;
-    log(&format!(
-        "tools: {}",
-        tools.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", ")
-    ));
-    let tool = tools
-        .iter()
-        .find(|t| t.name == "test-tool")
-        .or(tools.first())
-        .map(|t| t.name.clone());
-    if let Some(tool) = tool {
-        let out = with_auth(&pb, "tools/call", || {
-            pb.mcp_call_with(ACTION, &tool, Some(Default::default()), &opts)
+    // Arguments the scenario supplies for some tools; the rest get minimal valid ones.
+    let supplied: Vec<(String, serde_json::Value)> = context["toolCalls"]
+        .as_array()
+        .map(|calls| {
+            calls
+                .iter()
+                .filter_map(|c| Some((c["name"].as_str()?.to_string(), c["arguments"].clone())))
+                .collect()
         })
-        .await?;
-        log(&format!("{tool}: {}", out.text));
-    }
+        .unwrap_or_default();
+    with_auth(&pb, "session", || exercise(&pb, &opts, &supplied)).await?;
     // Forget this profile's keychain entries.
     let _ = pb.remove_action(ACTION);
     Ok(())
+}
+
+/// One session: `tools/list`, then every tool called at once (each with the scenario's
+/// arguments, or minimal ones from its input schema). A tool result with `isError` is
+/// reported, not fatal; an authorization failure is (the caller signs in and retries).
+async fn exercise(
+    pb: &Arc<Patchbay>,
+    opts: &McpOptions,
+    supplied: &[(String, serde_json::Value)],
+) -> Result<()> {
+    let conn = pb.mcp_connect(ACTION, opts).await?;
+    log(&format!("session: protocol {}", conn.protocol().unwrap_or_default()));
+    let tools = match conn.tools().await {
+        Ok(t) => t,
+        Err(e) => {
+            conn.close().await;
+            return Err(e);
+        }
+    };
+    let mut calls: Vec<(String, serde_json::Map<String, serde_json::Value>)> = Vec::new();
+    for t in &tools {
+        let given: Vec<_> = supplied.iter().filter(|(n, _)| n == &t.name).collect();
+        if given.is_empty() {
+            calls.push((t.name.clone(), minimal_args(&t.input_schema)));
+        }
+        for (_, args) in given {
+            calls.push((t.name.clone(), args.as_object().cloned().unwrap_or_default()));
+        }
+    }
+    let results = futures::future::join_all(
+        calls
+            .iter()
+            .map(|(tool, args)| conn.call(tool, Some(args.clone()))),
+    )
+    .await;
+    conn.close().await;
+    for ((tool, _), r) in calls.iter().zip(results) {
+        match r {
+            Ok(out) if out.is_error => log(&format!("{tool}: tool error: {}", out.text)),
+            Ok(out) => log(&format!("{tool}: {}", out.text)),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// Minimal arguments for an input schema: each required property with a value of its type.
+fn minimal_args(schema: &serde_json::Value) -> serde_json::Map<String, serde_json::Value> {
+    let mut args = serde_json::Map::new();
+    let Some(props) = schema["properties"].as_object() else {
+        return args;
+    };
+    let required: Vec<&str> = schema["required"]
+        .as_array()
+        .map(|r| r.iter().filter_map(|x| x.as_str()).collect())
+        .unwrap_or_default();
+    for (name, prop) in props {
+        if !required.contains(&name.as_str()) {
+            continue;
+        }
+        let value = match prop["type"].as_str() {
+            Some("integer") | Some("number") => serde_json::json!(2),
+            Some("boolean") => serde_json::json!(true),
+            Some("array") => serde_json::json!([]),
+            Some("object") => serde_json::json!({}),
+            _ => match prop["enum"].as_array().and_then(|e| e.first()) {
+                Some(first) => first.clone(),
+                None => serde_json::json!("test"),
+            },
+        };
+        args.insert(name.clone(), value);
+    }
+    args
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
