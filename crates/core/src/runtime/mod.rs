@@ -94,11 +94,10 @@ impl McpConnection {
 
     /// `tools/list`, every page.
     pub async fn tools(&self) -> Result<Vec<ToolInfo>> {
-        let tools = self
-            .session
-            .list_all_tools()
-            .await
-            .map_err(|e| self.pb.after_failure(&self.action, classify(&self.action, &e)))?;
+        let tools = self.session.list_all_tools().await.map_err(|e| {
+            self.pb
+                .after_failure(&self.action, classify(&self.action, &e))
+        })?;
         Ok(tools
             .into_iter()
             .map(|t| ToolInfo {
@@ -129,7 +128,10 @@ impl McpConnection {
                     "try again, or check the server",
                 )
             })?
-            .map_err(|e| self.pb.after_failure(&self.action, classify(&self.action, &e)))?;
+            .map_err(|e| {
+                self.pb
+                    .after_failure(&self.action, classify(&self.action, &e))
+            })?;
         let text = result
             .content
             .iter()
@@ -199,7 +201,6 @@ impl AuthedHttp {
             Err(e) => Err(Err(credential_failure(e))),
         }
     }
-
 }
 
 fn needs_sign_in(e: &Error) -> bool {

@@ -58,7 +58,9 @@ async fn headless_consent(auth_url: String) {
         ));
     };
     if let Err(e) = http.get(&location).send().await {
-        log(&format!("delivering the authorization response failed: {e}"));
+        log(&format!(
+            "delivering the authorization response failed: {e}"
+        ));
     }
 }
 
@@ -120,8 +122,7 @@ where
 }
 
 async fn run(server_url: String) -> Result<()> {
-    let home = tempfile::tempdir()
-        .map_err(|e| Error::io("cannot create a profile folder", e))?;
+    let home = tempfile::tempdir().map_err(|e| Error::io("cannot create a profile folder", e))?;
     let pb = Arc::new(Patchbay::open(home.path())?);
     let context: serde_json::Value = std::env::var("MCP_CONFORMANCE_CONTEXT")
         .ok()
@@ -172,7 +173,10 @@ async fn exercise(
     supplied: &[(String, serde_json::Value)],
 ) -> Result<()> {
     let conn = pb.mcp_connect(ACTION, opts).await?;
-    log(&format!("session: protocol {}", conn.protocol().unwrap_or_default()));
+    log(&format!(
+        "session: protocol {}",
+        conn.protocol().unwrap_or_default()
+    ));
     let tools = match conn.tools().await {
         Ok(t) => t,
         Err(e) => {
@@ -187,7 +191,10 @@ async fn exercise(
             calls.push((t.name.clone(), minimal_args(&t.input_schema)));
         }
         for (_, args) in given {
-            calls.push((t.name.clone(), args.as_object().cloned().unwrap_or_default()));
+            calls.push((
+                t.name.clone(),
+                args.as_object().cloned().unwrap_or_default(),
+            ));
         }
     }
     let results = futures::future::join_all(
