@@ -179,6 +179,8 @@ const provider = new Provider(issuer, {
     devInteractions: { enabled: false },
     registration: { enabled: cfg.dcr !== false, initialAccessToken: false },
     revocation: { enabled: cfg.revocation !== false },
+    // For clients registered with grant_types ["client_credentials"] (HTTP request tokens).
+    clientCredentials: { enabled: true },
     clientIdMetadataDocument: { enabled: cimdEnabled, ack: 'draft-02' },
     introspection: { enabled: true },
     userinfo: { enabled: true },

@@ -53,6 +53,7 @@ const ERROR_CODES: Record<ErrorCode, true> = {
   protocol: true,
   timeout: true,
   server_error: true,
+  token_request_failed: true,
 };
 
 export function isErrorCode(value: unknown): value is ErrorCode {

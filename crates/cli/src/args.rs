@@ -332,6 +332,11 @@ pub enum TokenCmd {
     Remove {
         name: String,
     },
+    /// Perform an HTTP request token's request: the status, and where the token was found
+    /// (its first 4 characters and length, never the token) or the response's shape.
+    Test {
+        name: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -374,6 +379,10 @@ pub struct TokenAdd {
     /// Where the token is in the JSON response: $.data.access_token or data.access_token.
     #[arg(long, requires = "http_request", value_name = "PATH")]
     pub token_path: Option<String>,
+    /// Save without performing the request first (by default a request that fails, or whose
+    /// JSONPath finds nothing, saves nothing).
+    #[arg(long, requires = "http_request")]
+    pub no_test: bool,
 }
 
 #[derive(Debug, Args)]

@@ -51,6 +51,9 @@ fn report(e: &Error, json: bool) {
         if let Some(h) = e.hint() {
             err["hint"] = h.into();
         }
+        if let Error::TokenRequestFailed { report, .. } = e {
+            err["report"] = serde_json::to_value(report).unwrap_or_default();
+        }
         eprintln!("{}", serde_json::json!({ "error": err }));
     } else {
         eprintln!("error: {e}");
@@ -460,7 +463,13 @@ fn token(cmd: TokenCmd, json: bool, matches: &ArgMatches) -> Result<()> {
                 prefix: a.prefix,
                 header_name: a.header_name,
             };
-            (open(true)?.add_http_token(input)?, "Added")
+            let pb = open(true)?;
+            let (view, report) =
+                connect::runtime()?.block_on(pb.add_http_token_tested(input, !a.no_test))?;
+            if let (Some(r), false) = (&report, json) {
+                output::token_test(&view.name, r);
+            }
+            (view, "Added")
         }
         TokenCmd::Add(a) => {
             if !a.value_stdin && !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
@@ -496,6 +505,19 @@ fn token(cmd: TokenCmd, json: bool, matches: &ArgMatches) -> Result<()> {
             (open(true)?.edit_token(&e.name, patch)?, "Updated")
         }
         TokenCmd::Remove { name } => (open(true)?.remove_token(&name)?, "Removed"),
+        TokenCmd::Test { name } => {
+            let pb = open(false)?;
+            let report = connect::runtime()?.block_on(pb.test_token(&name))?;
+            if json {
+                output::json(&report);
+            } else {
+                output::token_test(&name, &report);
+            }
+            if !report.ok {
+                calls::EXIT.store(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            return Ok(());
+        }
     };
     if json {
         output::json(&view);

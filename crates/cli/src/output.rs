@@ -393,3 +393,30 @@ pub fn grant(name: &str, g: &patchbay_core::model::GrantView) {
         kv("refreshed at", opt(&g.refreshed_at));
     }
 }
+
+/// What a token request did, never the token.
+pub fn token_test(name: &str, r: &patchbay_core::runtime::http_token::TokenTestReport) {
+    let status = r
+        .status
+        .map(|s| format!("HTTP {s}"))
+        .unwrap_or_else(|| "no answer".into());
+    match &r.found {
+        Some(f) => outln!(
+            "Token '{name}': {status} in {} ms; token found at {}: {}... ({} characters)",
+            r.latency_ms,
+            f.path,
+            f.preview,
+            f.length
+        ),
+        None => {
+            outln!(
+                "Token '{name}': {status} in {} ms; no token: {}",
+                r.latency_ms,
+                r.message.as_deref().unwrap_or("no reason given")
+            );
+            if let Some(shape) = &r.shape {
+                outln!("The response's shape: {shape}");
+            }
+        }
+    }
+}

@@ -324,3 +324,167 @@ fn a_text_token_travels_in_its_header() {
     let h: Value = serde_json::from_str(&out).expect("json");
     assert_eq!(h["reason"], "auth", "{h}");
 }
+
+/// A machine client of the real authorization server, for HTTP request tokens: its
+/// client_credentials grant gives a JWT for the MCP server.
+fn machine_world() -> World {
+    World::new(
+        json!({"clients": [{
+            "client_id": "machine",
+            "client_secret": "machine-secret",
+            "token_endpoint_auth_method": "client_secret_post",
+            "grant_types": ["client_credentials"],
+            "response_types": [],
+            "redirect_uris": [],
+        }]}),
+        json!({}),
+    )
+}
+
+fn add_machine_token(
+    w: &World,
+    name: &str,
+    secret: &str,
+    path: &str,
+    extra: &[&str],
+) -> (i32, String, String) {
+    let token_url = format!("{}/token", w.issuer());
+    let resource = format!("resource={}", w.url());
+    let mut args = vec![
+        "--json",
+        "token",
+        "add",
+        name,
+        "--http-request",
+        "--url",
+        &token_url,
+        "--form",
+        "--body",
+        "grant_type=client_credentials",
+        "--body",
+        "client_id=machine",
+        "--body",
+        "scope=mcp:read",
+        "--body",
+        &resource,
+        "--secret-body",
+        "client_secret",
+        "--token-path",
+        path,
+        "--header-name",
+        "Authorization",
+        "--prefix",
+        "Bearer",
+    ];
+    args.extend_from_slice(extra);
+    let out = w
+        .cmd()
+        .args(&args)
+        .write_stdin(format!("{secret}\n"))
+        .output()
+        .expect("run token add");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+fn client_credentials_grants(w: &World) -> u64 {
+    stats(&w.issuer())["tags"]["grant_type:client_credentials"]
+        .as_u64()
+        .unwrap_or(0)
+}
+
+#[test]
+fn an_http_request_token_is_tested_before_it_is_saved_and_used_for_calls() {
+    let w = machine_world();
+    // A wrong secret: the request fails, nothing is saved.
+    let (code, _, err) = add_machine_token(&w, "m", "wrong", "$.access_token", &[]);
+    assert_eq!(
+        (code, error_code(&err).as_deref()),
+        (1, Some("token_request_failed")),
+        "{err}"
+    );
+    let e: Value = serde_json::from_str(err.trim()).expect("json error");
+    assert_eq!(e["error"]["report"]["status"], 401, "{e}");
+    // A path that finds nothing: refused, with the response's shape (never its values).
+    let (code, _, err) = add_machine_token(&w, "m", "machine-secret", "$.data.token", &[]);
+    assert_eq!(code, 1);
+    let e: Value = serde_json::from_str(err.trim()).expect("json error");
+    assert_eq!(
+        e["error"]["report"]["shape"]["access_token"], "string",
+        "{e}"
+    );
+    assert!(!err.contains("eyJ"), "no token in the error: {err}");
+    let list: Value = serde_json::from_str(&w.ok(&["--json", "token", "list"])).expect("json");
+    assert_eq!(list, json!([]), "nothing saved");
+    // --no-test saves anyway.
+    let (code, _, _) = add_machine_token(
+        &w,
+        "untested",
+        "machine-secret",
+        "$.data.token",
+        &["--no-test"],
+    );
+    assert_eq!(code, 0);
+
+    // The right path: saved, and the report says where the token was.
+    let (code, out, err) = add_machine_token(&w, "m", "machine-secret", "$.access_token", &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        serde_json::from_str::<Value>(&out).expect("json")["name"],
+        "m"
+    );
+    let human = w.ok(&["token", "test", "m"]);
+    assert!(
+        human.contains("HTTP 200") && human.contains("token found at $.access_token: eyJ"),
+        "{human}"
+    );
+    let r: Value = serde_json::from_str(&w.ok(&["--json", "token", "test", "m"])).expect("json");
+    assert_eq!(
+        (r["ok"].clone(), r["found"]["preview"].clone()),
+        (json!(true), json!("eyJh"))
+    );
+    assert!(r["found"]["length"].as_u64().unwrap_or(0) > 100);
+    let (code, out, _) = run(&w, &["--json", "token", "test", "untested"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        serde_json::from_str::<Value>(&out).expect("json")["shape"]["token_type"],
+        "string"
+    );
+
+    // An MCP action using it: the kept token goes in the header; no new request per call.
+    w.ok(&[
+        "action",
+        "add",
+        "m-mcp",
+        "--url",
+        &w.url(),
+        "--auth",
+        "http-token:m",
+    ]);
+    reset_stats(&w.issuer());
+    assert_eq!(
+        w.ok(&["call", "m-mcp", "echo", "--args", r#"{"text": "machine"}"#]),
+        "machine\n"
+    );
+    assert_eq!(client_credentials_grants(&w), 0, "the kept token was used");
+    // The server drops it: one new token request, one retry.
+    let mcp = mcp_origin(&w);
+    reqwest::blocking::Client::new()
+        .post(format!("{mcp}/__admin/reject-seen-tokens"))
+        .send()
+        .expect("reject");
+    assert_eq!(
+        w.ok(&["call", "m-mcp", "echo", "--args", r#"{"text": "again"}"#]),
+        "again\n"
+    );
+    assert_eq!(
+        client_credentials_grants(&w),
+        1,
+        "fetched once after the 401"
+    );
+    let (code, out, _) = run(&w, &["--json", "test", "m-mcp"]);
+    assert_eq!(code, 0, "{out}");
+}

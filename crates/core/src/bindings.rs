@@ -19,5 +19,6 @@ pub fn export(dir: &Path) -> Result<(), ts_rs::ExportError> {
     ErrorBody::export_all(&cfg)?;
     GrantView::export_all(&cfg)?;
     DisconnectReport::export_all(&cfg)?;
+    crate::runtime::http_token::TokenTestReport::export_all(&cfg)?;
     Ok(())
 }

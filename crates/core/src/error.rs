@@ -65,6 +65,8 @@ pub enum ErrorCode {
     Timeout,
     /// The server failed (5xx).
     ServerError,
+    /// An HTTP request token's request gave no token.
+    TokenRequestFailed,
 }
 
 /// What reaches the UI (and `--json` errors): a code and a one-line message.
@@ -145,6 +147,13 @@ pub enum Error {
         message: String,
         hint: Option<String>,
         challenge: String,
+    },
+
+    /// An HTTP request token's request gave no token; the report says what came back.
+    #[error("the request of token '{token}' gave no token: {}", report.message.as_deref().unwrap_or("no reason"))]
+    TokenRequestFailed {
+        token: String,
+        report: Box<crate::runtime::http_token::TokenTestReport>,
     },
 
     /// 403 `insufficient_scope`: the server wants these scopes for the operation (step-up).
@@ -229,6 +238,7 @@ impl Error {
             Error::OAuth { code, .. } => *code,
             Error::InsufficientScope { .. } => ErrorCode::InsufficientScope,
             Error::SignInRequired { code, .. } => *code,
+            Error::TokenRequestFailed { .. } => ErrorCode::TokenRequestFailed,
         }
     }
 
@@ -262,6 +272,14 @@ impl Error {
             Error::Internal(_) => Some("this is a bug in Patchbay; please report it".into()),
             Error::OAuth { hint, .. } => hint.clone(),
             Error::SignInRequired { hint, .. } => hint.clone(),
+            Error::TokenRequestFailed { token, report } => Some(match &report.shape {
+                Some(s) if report.status.is_some_and(|c| (200..300).contains(&c)) => format!(
+                    "the response has {s}; fix the path with `patchbay token edit {token} --token-path PATH`"
+                ),
+                _ => format!(
+                    "check the token's URL, method and fields, then `patchbay token test {token}`"
+                ),
+            }),
             Error::InsufficientScope { action, .. } => Some(format!(
                 "connect again to grant it: `patchbay connect {action}` (`patchbay call` does this for you)"
             )),

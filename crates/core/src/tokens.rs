@@ -60,12 +60,12 @@ pub struct TokenPatch {
 
 /// The JSON stored in `tokens.request` (secret values are absent: they are in the vault).
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct RequestColumn {
-    method: String,
-    url: String,
-    headers: Vec<HeaderView>,
-    body: Vec<FieldView>,
-    form: bool,
+pub(crate) struct RequestColumn {
+    pub(crate) method: String,
+    pub(crate) url: String,
+    pub(crate) headers: Vec<HeaderView>,
+    pub(crate) body: Vec<FieldView>,
+    pub(crate) form: bool,
 }
 
 fn prefix(p: Option<&str>) -> Result<Option<String>> {
@@ -225,6 +225,19 @@ pub(crate) fn vault_keys(t: &TokenView) -> Vec<String> {
     out
 }
 
+/// An HTTP request token checked and ready to insert (nothing saved yet).
+pub(crate) struct PreparedHttpToken {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    description: String,
+    prefix: Option<String>,
+    header_name: String,
+    pub(crate) request: RequestColumn,
+    pub(crate) token_path: String,
+    /// Vault key → secret value.
+    pub(crate) secrets: Vec<(String, SecretString)>,
+}
+
 impl Patchbay {
     pub fn list_tokens(&self) -> Result<Vec<TokenView>> {
         self.store().read(|c| {
@@ -260,6 +273,12 @@ impl Patchbay {
     }
 
     pub fn add_http_token(&self, input: NewHttpToken) -> Result<TokenView> {
+        let prepared = self.prepare_http_token(input)?;
+        self.insert_http_token(prepared, None)
+    }
+
+    /// Validate an HTTP request token without saving it.
+    pub(crate) fn prepare_http_token(&self, input: NewHttpToken) -> Result<PreparedHttpToken> {
         let name = validate::name("token", &input.name)?;
         let header_name = validate::header_name(&input.header_name)?;
         let prefix = prefix(input.prefix.as_deref())?;
@@ -356,10 +375,40 @@ impl Patchbay {
             body,
             form: input.form,
         };
+        Ok(PreparedHttpToken {
+            id,
+            name,
+            description: description(input.description),
+            prefix,
+            header_name,
+            request,
+            token_path,
+            secrets,
+        })
+    }
+
+    /// Save a prepared HTTP request token, with the token its test fetched when given.
+    pub(crate) fn insert_http_token(
+        &self,
+        p: PreparedHttpToken,
+        fetched: Option<SecretString>,
+    ) -> Result<TokenView> {
+        let PreparedHttpToken {
+            id,
+            name,
+            description,
+            prefix,
+            header_name,
+            request,
+            token_path,
+            mut secrets,
+        } = p;
+        if let Some(v) = fetched {
+            secrets.push((keys::token_value(&id), v));
+        }
         let request_json = serde_json::to_string(&request)
             .map_err(|e| Error::Internal(format!("cannot encode request: {e}")))?;
         let now = self.now();
-        let description = description(input.description);
         self.write_with_secrets(Entries::New, &secrets, |tx| {
             ensure_name_free(tx, &name, None)?;
             tx.execute(

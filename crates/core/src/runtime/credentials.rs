@@ -9,7 +9,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::Patchbay;
 use crate::error::{Error, Kind, Result};
-use crate::model::{ActionView, AuthType};
+use crate::model::{ActionView, AuthType, TokenView, header_value_with_prefix};
 
 enum Source {
     None,
@@ -17,6 +17,8 @@ enum Source {
     Static(HeaderName, SecretString),
     /// OAuth tokens of the action itself or of a reusable connection, kept fresh.
     OAuth(Kind, String),
+    /// An HTTP request token: the most recent token, fetched again after a 401.
+    HttpToken(Box<TokenView>),
 }
 
 pub(crate) struct Credentials {
@@ -29,6 +31,19 @@ fn header_value(v: &str) -> Result<HeaderValue> {
         .map_err(|_| Error::invalid("the credential contains characters a header cannot carry"))?;
     h.set_sensitive(true);
     Ok(h)
+}
+
+/// `HEADER: [PREFIX ]VALUE` for an HTTP request token.
+fn token_header(t: &TokenView, value: &SecretString) -> Result<Option<(HeaderName, HeaderValue)>> {
+    let name = HeaderName::from_bytes(t.header_name.as_bytes())
+        .map_err(|_| Error::invalid(format!("'{}' is not a header name", t.header_name)))?;
+    Ok(Some((
+        name,
+        header_value(&header_value_with_prefix(
+            t.prefix.as_deref(),
+            value.expose_secret(),
+        ))?,
+    )))
 }
 
 fn bearer(token: &SecretString) -> Result<Option<(HeaderName, HeaderValue)>> {
@@ -47,6 +62,10 @@ impl Credentials {
                 Ok(Some((name.clone(), header_value(value.expose_secret())?)))
             }
             Source::OAuth(kind, name) => bearer(&self.pb.access_token(*kind, name).await?),
+            Source::HttpToken(t) => {
+                let v = self.pb.http_token_value(t, false).await?;
+                token_header(t, &v)
+            }
         }
     }
 
@@ -58,6 +77,12 @@ impl Credentials {
     ) -> Result<Option<(HeaderName, HeaderValue)>> {
         match &self.source {
             Source::None | Source::Static(..) => Ok(None),
+            Source::HttpToken(t) => {
+                let fresh = self.pb.http_token_value(t, true).await?;
+                let header = token_header(t, &fresh)?;
+                // The same token again would only be refused again.
+                Ok(header.filter(|(_, v)| Some(v) != used.as_ref().map(|(_, u)| u)))
+            }
             Source::OAuth(kind, name) => {
                 let rejected = used
                     .as_ref()
@@ -92,15 +117,9 @@ impl Patchbay {
                     .map_err(|_| Error::invalid(format!("'{name}' is not a header name")))?;
                 Source::Static(name, value)
             }
-            AuthType::HttpToken => {
-                return Err(Error::invalid_with_hint(
-                    format!(
-                        "'{}' uses an HTTP request token, which this version cannot fetch for calls yet",
-                        action.name
-                    ),
-                    "use a text token, OAuth or an OAuth connection for now",
-                ));
-            }
+            AuthType::HttpToken => Source::HttpToken(Box::new(
+                self.get_token(action.auth.reference.as_deref().unwrap_or_default())?,
+            )),
         };
         Ok(Credentials {
             pb: self.clone(),

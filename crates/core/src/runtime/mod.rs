@@ -7,6 +7,7 @@
 //! 401, to ask for one forced refresh and retry that request once (never more).
 
 pub mod credentials;
+pub mod http_token;
 
 use std::collections::HashMap;
 use std::sync::Arc;
