@@ -42,7 +42,8 @@ pub enum Command {
     Test(TestArgs),
     /// List the tools of an MCP action.
     Tools { name: String },
-    /// Call a tool of an MCP action (exit 1 when the result is an error).
+    /// Call a tool of an MCP action, or an HTTP action (exit 1 when the result is an
+    /// error or the HTTP status is not 2xx).
     Call(CallArgs),
 }
 
@@ -59,8 +60,8 @@ pub struct TestArgs {
 #[derive(Debug, Args)]
 pub struct CallArgs {
     pub name: String,
-    /// The tool to call (MCP actions).
-    pub tool: String,
+    /// The tool to call (MCP actions; HTTP actions have none).
+    pub tool: Option<String>,
     /// The tool's arguments as a JSON object.
     #[arg(long, value_name = "JSON")]
     pub args: Option<String>,

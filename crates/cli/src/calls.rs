@@ -151,7 +151,13 @@ fn uses_own_oauth(pb: &Patchbay, name: &str) -> bool {
 }
 
 /// Re-authorize with the union of the granted and the challenged scopes, saying why.
-fn step_up(pb: &Patchbay, c: &CallArgs, challenged: &[String], attempt: u32) -> Result<()> {
+fn step_up(
+    pb: &Patchbay,
+    c: &CallArgs,
+    tool: &str,
+    challenged: &[String],
+    attempt: u32,
+) -> Result<()> {
     let granted = pb.oauth_status(Kind::Action, &c.name)?.scopes;
     let adding: Vec<&String> = challenged.iter().filter(|s| !granted.contains(s)).collect();
     let adding = if adding.is_empty() {
@@ -166,7 +172,7 @@ fn step_up(pb: &Patchbay, c: &CallArgs, challenged: &[String], attempt: u32) -> 
     eprintln!(
         "'{}' needs more permissions for '{}': the server answered 403 insufficient_scope asking for '{}'. Signing in again to add {adding} (step-up {attempt} of {MAX_STEP_UPS})...",
         c.name,
-        c.tool,
+        tool,
         challenged.join(" ")
     );
     let args = crate::args::ConnectArgs {
@@ -201,14 +207,33 @@ pub fn call(c: CallArgs, json: bool) -> Result<()> {
     };
     let pb = core()?;
     let rt = runtime()?;
+    let action = pb.get_action(&c.name)?;
+    let tool = match (action.kind, &c.tool) {
+        (patchbay_core::model::ActionKind::Http, None) => {
+            return http_call(&pb, &rt, &c.name, args, json);
+        }
+        (patchbay_core::model::ActionKind::Http, Some(t)) => {
+            return Err(Error::invalid_with_hint(
+                format!("'{}' is an HTTP action: it has no tool '{t}'", c.name),
+                format!("call it with `patchbay call {} --args JSON`", c.name),
+            ));
+        }
+        (_, Some(t)) => t.clone(),
+        (_, None) => {
+            return Err(Error::invalid_with_hint(
+                format!("'{}' is an MCP server: name the tool to call", c.name),
+                format!("see its tools with `patchbay tools {}`", c.name),
+            ));
+        }
+    };
     let mut step_ups = 0;
     let out = loop {
-        match rt.block_on(pb.mcp_call(&c.name, &c.tool, args.clone())) {
+        match rt.block_on(pb.mcp_call(&c.name, &tool, args.clone())) {
             Err(Error::InsufficientScope { scopes, .. })
                 if !c.no_step_up && step_ups < MAX_STEP_UPS && uses_own_oauth(&pb, &c.name) =>
             {
                 step_ups += 1;
-                step_up(&pb, &c, &scopes, step_ups)?;
+                step_up(&pb, &c, &tool, &scopes, step_ups)?;
             }
             other => break other?,
         }
@@ -219,12 +244,43 @@ pub fn call(c: CallArgs, json: bool) -> Result<()> {
     if json {
         output::json(&out);
     } else if out.is_error {
-        eprintln!("{}: the tool returned an error:", c.tool);
+        eprintln!("{tool}: the tool returned an error:");
         eprintln!("{}", out.text);
     } else if !out.text.is_empty() {
         outln!("{}", out.text);
     } else {
         output::json(&out.result);
+    }
+    Ok(())
+}
+
+fn http_call(
+    pb: &Arc<Patchbay>,
+    rt: &tokio::runtime::Runtime,
+    name: &str,
+    args: Option<serde_json::Map<String, serde_json::Value>>,
+    json: bool,
+) -> Result<()> {
+    let out = rt.block_on(pb.http_call(name, args))?;
+    if !out.ok() {
+        fail_softly();
+    }
+    if json {
+        output::json(&out);
+        return Ok(());
+    }
+    if !out.ok() {
+        eprintln!("{name}: HTTP {}", out.status);
+    }
+    match &out.json {
+        Some(v) => output::json(v),
+        None => outln!("{}", out.body),
+    }
+    if out.truncated {
+        eprintln!(
+            "(the response was cut at {} KiB)",
+            patchbay_core::runtime::http_action::MAX_BODY_BYTES / 1024
+        );
     }
     Ok(())
 }

@@ -328,6 +328,10 @@ fn a_text_token_travels_in_its_header() {
 /// A machine client of the real authorization server, for HTTP request tokens: its
 /// client_credentials grant gives a JWT for the MCP server.
 fn machine_world() -> World {
+    machine_world_with(json!({}))
+}
+
+fn machine_world_with(mcp: Value) -> World {
     World::new(
         json!({"clients": [{
             "client_id": "machine",
@@ -337,7 +341,7 @@ fn machine_world() -> World {
             "response_types": [],
             "redirect_uris": [],
         }]}),
-        json!({}),
+        mcp,
     )
 }
 
@@ -487,4 +491,102 @@ fn an_http_request_token_is_tested_before_it_is_saved_and_used_for_calls() {
     );
     let (code, out, _) = run(&w, &["--json", "test", "m-mcp"]);
     assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn an_http_action_fills_its_template_sends_its_credential_and_reports_the_status() {
+    // The MCP endpoint, spoken to as a plain HTTP API (JSON responses), with a JWT from an
+    // HTTP request token.
+    let w = machine_world_with(json!({"jsonResponse": true}));
+    let (code, _, err) = add_machine_token(&w, "m", "machine-secret", "$.access_token", &[]);
+    assert_eq!(code, 0, "{err}");
+    let template = r#"{"jsonrpc": "2.0", "id": 7, "method": "initialize", "params": {"protocolVersion": "{{version}}", "capabilities": {}, "clientInfo": {"name": "{{client}}", "version": "1"}}}"#;
+    w.ok(&[
+        "action",
+        "add",
+        "api",
+        "--http",
+        "--url",
+        &w.url(),
+        "--method",
+        "POST",
+        "--header",
+        "Accept: application/json, text/event-stream",
+        "--body",
+        template,
+        "--auth",
+        "http-token:m",
+    ]);
+    let out: Value = serde_json::from_str(&w.ok(&[
+        "--json",
+        "call",
+        "api",
+        "--args",
+        r#"{"version": "2025-11-25", "client": "patchbay \"http\" test"}"#,
+    ]))
+    .expect("json");
+    assert_eq!(out["status"], 200, "{out}");
+    assert_eq!(out["json"]["id"], 7);
+    assert_eq!(
+        out["json"]["result"]["protocolVersion"], "2025-11-25",
+        "the placeholder was filled"
+    );
+    assert_eq!(
+        out["json"]["result"]["serverInfo"]["name"],
+        "patchbay-test-mcp"
+    );
+    assert_eq!(out["truncated"], false);
+    // Human output is the body.
+    let human = w.ok(&[
+        "call",
+        "api",
+        "--args",
+        r#"{"version": "2025-11-25", "client": "x"}"#,
+    ]);
+    assert!(human.contains("patchbay-test-mcp"), "{human}");
+    // Arguments must match the placeholders; nothing is sent otherwise.
+    let (code, _, err) = run(
+        &w,
+        &["--json", "call", "api", "--args", r#"{"version": "x"}"#],
+    );
+    assert_eq!(
+        (code, error_code(&err).as_deref()),
+        (1, Some("invalid_input")),
+        "{err}"
+    );
+    // A tool name on an HTTP action, and no tool on an MCP one, are usage mistakes.
+    let (code, _, _) = run(&w, &["call", "api", "echo"]);
+    assert_eq!(code, 1);
+
+    // A non-2xx status: exit 1, the status on stderr.
+    w.ok(&[
+        "action",
+        "add",
+        "missing",
+        "--http",
+        "--url",
+        &format!("{}/nothing-here", mcp_origin(&w)),
+    ]);
+    let (code, _, err) = run(&w, &["call", "missing"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("HTTP 404"), "{err}");
+    // Test Connection: the configured request.
+    let (code, out, _) = run(&w, &["--json", "test", "missing"]);
+    assert_eq!(code, 1);
+    let h: Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(
+        (h["status"].clone(), h["reason"].clone()),
+        (json!("unhealthy"), json!("protocol"))
+    );
+    let (code, out, _) = run(&w, &["--json", "test", "api"]);
+    assert_eq!(
+        code, 0,
+        "the request with empty placeholders is answered 200: {out}"
+    );
+    // Without the credential the endpoint refuses: reason auth.
+    w.ok(&["action", "edit", "api", "--auth", "none"]);
+    let (code, out, _) = run(&w, &["--json", "test", "api"]);
+    assert_eq!(code, 1);
+    let h: Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(h["reason"], "auth", "{h}");
 }

@@ -7,6 +7,7 @@
 //! 401, to ask for one forced refresh and retry that request once (never more).
 
 pub mod credentials;
+pub mod http_action;
 pub mod http_token;
 
 use std::collections::HashMap;
@@ -552,6 +553,7 @@ fn health_of(e: &Error, checked_at: String, latency_ms: i64) -> Health {
         ErrorCode::Timeout => "timeout",
         ErrorCode::ServerError => "server_error",
         ErrorCode::VaultLocked | ErrorCode::VaultUnavailable => "auth",
+        ErrorCode::TokenRequestFailed => "auth",
         _ => "protocol",
     };
     Health {
@@ -709,10 +711,23 @@ impl Patchbay {
         })
     }
 
-    /// Test Connection: for MCP, the handshake and `tools/list`. Records the health.
+    /// Test Connection: for MCP, the handshake and `tools/list`; for HTTP, the configured
+    /// request (placeholders empty). Records the health.
     pub async fn test_action(self: &Arc<Self>, name: &str) -> Result<Health> {
         let action = self.get_action(name)?;
         let started = Instant::now();
+        if action.kind == ActionKind::Http {
+            let health = match self
+                .http_request(&action, &serde_json::Map::new(), true)
+                .await
+            {
+                Ok(out) => http_action::http_health(&out, self.now()),
+                Err(e) if e.code() == ErrorCode::InvalidInput => return Err(e),
+                Err(e) => health_of(&e, self.now(), started.elapsed().as_millis() as i64),
+            };
+            self.record_health(&action.name, &health)?;
+            return Ok(health);
+        }
         let outcome = match self.mcp_session(&action, &McpOptions::default()).await {
             Ok(session) => {
                 let tools = session.list_all_tools().await;

@@ -1,0 +1,357 @@
+//! HTTP actions: the configured method, URL and headers, the body template with its
+//! `{{param}}` placeholders filled from the call's arguments, the action's credential in its
+//! header (a 401 gets one fresh credential and one retry), and the response captured with a
+//! size cap.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::Patchbay;
+use crate::error::{Error, ErrorCode, Result};
+use crate::model::{ActionKind, ActionView, Health, HealthStatus};
+
+/// Response bodies are kept up to this size (the rest is cut and `truncated` set).
+pub const MAX_BODY_BYTES: usize = 1 << 20;
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What an HTTP action answered (`patchbay call NAME --json`).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HttpOutcome {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    /// The body as text (lossy UTF-8), at most [`MAX_BODY_BYTES`].
+    pub body: String,
+    /// The body parsed, when it is JSON.
+    pub json: Option<serde_json::Value>,
+    pub truncated: bool,
+    pub latency_ms: i64,
+}
+
+impl HttpOutcome {
+    pub fn ok(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
+fn is_json_template(template: &str) -> bool {
+    // With every placeholder standing for `null`, is the template JSON?
+    let mut probe = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        let Some(end) = rest[start + 2..].find("}}") else {
+            break;
+        };
+        probe.push_str(&rest[..start]);
+        probe.push_str("null");
+        rest = &rest[start + 2 + end + 2..];
+    }
+    probe.push_str(rest);
+    serde_json::from_str::<serde_json::Value>(&probe).is_ok()
+}
+
+/// Fill a body template. In a JSON template a placeholder that is a whole JSON string
+/// (`"{{q}}"`) or stands alone (`{{n}}`) becomes the argument's JSON value; one inside a
+/// longer string becomes the argument's text, escaped. In any other template the
+/// argument's text is put in as is.
+pub fn fill_template(
+    template: &str,
+    args: &serde_json::Map<String, serde_json::Value>,
+) -> Result<String> {
+    let params = crate::validate::template_params(template)?;
+    for p in &params {
+        if !args.contains_key(p) {
+            return Err(Error::invalid_with_hint(
+                format!("the argument '{p}' is missing"),
+                format!("the body takes: {}", params.join(", ")),
+            ));
+        }
+    }
+    if let Some(extra) = args.keys().find(|k| !params.contains(k)) {
+        return Err(Error::invalid_with_hint(
+            format!("the body has no placeholder '{extra}'"),
+            if params.is_empty() {
+                "this action's body takes no arguments".to_string()
+            } else {
+                format!("the body takes: {}", params.join(", "))
+            },
+        ));
+    }
+    let text = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let json = is_json_template(template);
+    let mut out = String::with_capacity(template.len());
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut i = 0;
+    let bytes = template.as_bytes();
+    while i < template.len() {
+        if template[i..].starts_with("{{")
+            && let Some(end) = template[i + 2..].find("}}")
+        {
+            let name = template[i + 2..i + 2 + end].trim();
+            let value = &args[name];
+            let after = i + 2 + end + 2;
+            if !json {
+                out.push_str(&text(value));
+            } else if in_string {
+                let whole = out.ends_with('"') && template[after..].starts_with('"');
+                if whole {
+                    // Replace the quotes too: "{{n}}" becomes the JSON value.
+                    out.pop();
+                    out.push_str(&value.to_string());
+                    in_string = false;
+                    i = after + 1;
+                    continue;
+                }
+                let quoted = serde_json::Value::String(text(value)).to_string();
+                out.push_str(&quoted[1..quoted.len() - 1]);
+            } else {
+                out.push_str(&value.to_string());
+            }
+            i = after;
+            continue;
+        }
+        let c = template[i..].chars().next().unwrap_or('\0');
+        if json {
+            if in_string && escaped {
+                escaped = false;
+            } else if in_string && bytes[i] == b'\\' {
+                escaped = true;
+            } else if bytes[i] == b'"' {
+                in_string = !in_string;
+            }
+        }
+        out.push(c);
+        i += c.len_utf8();
+    }
+    Ok(out)
+}
+
+impl Patchbay {
+    /// Call an HTTP action with `args` for its body's placeholders.
+    pub async fn http_call(
+        self: &Arc<Self>,
+        name: &str,
+        args: Option<serde_json::Map<String, serde_json::Value>>,
+    ) -> Result<HttpOutcome> {
+        let action = self.get_action(name)?;
+        self.http_request(&action, &args.unwrap_or_default(), false)
+            .await
+    }
+
+    /// Send an HTTP action's request. `lenient` (Test Connection) fills missing placeholders
+    /// with empty strings.
+    pub(crate) async fn http_request(
+        self: &Arc<Self>,
+        action: &ActionView,
+        args: &serde_json::Map<String, serde_json::Value>,
+        lenient: bool,
+    ) -> Result<HttpOutcome> {
+        let (ActionKind::Http, Some(spec)) = (action.kind, &action.http) else {
+            return Err(Error::invalid_with_hint(
+                format!("'{}' is an MCP server, not an HTTP action", action.name),
+                format!(
+                    "call one of its tools: `patchbay call {} TOOL`",
+                    action.name
+                ),
+            ));
+        };
+        if !action.enabled {
+            return Err(Error::invalid_with_hint(
+                format!("action '{}' is disabled", action.name),
+                format!("enable it first: `patchbay action enable {}`", action.name),
+            ));
+        }
+        let body = match &spec.body {
+            None => None,
+            Some(t) => {
+                let mut filled_args = args.clone();
+                if lenient {
+                    for p in &spec.params {
+                        filled_args.entry(p.clone()).or_insert_with(|| "".into());
+                    }
+                }
+                Some(fill_template(t, &filled_args)?)
+            }
+        };
+        if body.is_none() && !args.is_empty() && !lenient {
+            return Err(Error::invalid_with_hint(
+                format!("'{}' sends no body, so it takes no arguments", action.name),
+                "drop --args",
+            ));
+        }
+        let creds = self.credentials(action)?;
+        let http = reqwest::Client::builder()
+            .timeout(TIMEOUT)
+            .redirect(reqwest::redirect::Policy::limited(5))
+            .user_agent(concat!("Patchbay/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Error::Internal(format!("cannot build the HTTP client: {e}")))?;
+        let method = reqwest::Method::from_bytes(spec.method.as_bytes())
+            .map_err(|_| Error::invalid(format!("'{}' is not an HTTP method", spec.method)))?;
+        let json_body = body
+            .as_deref()
+            .is_some_and(|b| serde_json::from_str::<serde_json::Value>(b).is_ok());
+        let has_content_type = spec
+            .headers
+            .iter()
+            .any(|h| h.name.eq_ignore_ascii_case("content-type"));
+        let send = |cred: Option<(http::HeaderName, http::HeaderValue)>| {
+            let mut req = http.request(method.clone(), &action.url);
+            for h in &spec.headers {
+                req = req.header(h.name.as_str(), h.value.as_str());
+            }
+            if let Some(b) = &body {
+                if json_body && !has_content_type {
+                    req = req.header("content-type", "application/json");
+                }
+                req = req.body(b.clone());
+            }
+            if let Some((k, v)) = cred {
+                req = req.header(k, v);
+            }
+            req.send()
+        };
+        let started = Instant::now();
+        let cred = creds.header().await?;
+        let mut resp = send(cred.clone())
+            .await
+            .map_err(|e| transport(action, &e))?;
+        if resp.status() == reqwest::StatusCode::UNAUTHORIZED && cred.is_some() {
+            // One fresh credential, one retry.
+            if let Some(fresh) = creds.after_401(&cred).await? {
+                resp = send(Some(fresh)).await.map_err(|e| transport(action, &e))?;
+            }
+        }
+        read(resp, started).await
+    }
+}
+
+fn transport(action: &ActionView, e: &reqwest::Error) -> Error {
+    let (code, what) = if e.is_timeout() {
+        (
+            ErrorCode::Timeout,
+            format!("{} did not answer in time", action.url),
+        )
+    } else if format!("{e:?}")
+        .to_ascii_lowercase()
+        .contains("certificate")
+    {
+        (
+            ErrorCode::Tls,
+            format!("the TLS connection to {} failed", action.url),
+        )
+    } else {
+        (
+            ErrorCode::Unreachable,
+            format!("cannot reach {}", action.url),
+        )
+    };
+    Error::oauth(code, what, Some("check the URL and your network".into()))
+}
+
+async fn read(mut resp: reqwest::Response, started: Instant) -> Result<HttpOutcome> {
+    let status = resp.status().as_u16();
+    let headers = resp
+        .headers()
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let mut body: Vec<u8> = Vec::new();
+    let mut truncated = false;
+    while let Some(chunk) = resp.chunk().await.map_err(|e| {
+        Error::oauth(
+            ErrorCode::Protocol,
+            format!("reading the response failed: {e}"),
+            Some("try again".into()),
+        )
+    })? {
+        let room = MAX_BODY_BYTES - body.len();
+        if chunk.len() > room {
+            body.extend_from_slice(&chunk[..room]);
+            truncated = true;
+            break;
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let json = if truncated {
+        None
+    } else {
+        serde_json::from_slice(&body).ok()
+    };
+    Ok(HttpOutcome {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&body).into_owned(),
+        json,
+        truncated,
+        latency_ms: started.elapsed().as_millis() as i64,
+    })
+}
+
+/// Health from an HTTP action's answer.
+pub(crate) fn http_health(out: &HttpOutcome, checked_at: String) -> Health {
+    let reason = match out.status {
+        200..=299 => None,
+        401 | 403 => Some("auth"),
+        500..=599 => Some("server_error"),
+        _ => Some("protocol"),
+    };
+    Health {
+        status: if reason.is_none() {
+            HealthStatus::Healthy
+        } else {
+            HealthStatus::Unhealthy
+        },
+        reason: reason.map(String::from),
+        message: reason.map(|_| format!("the endpoint answered HTTP {}", out.status)),
+        checked_at: Some(checked_at),
+        latency_ms: Some(out.latency_ms),
+        tool_count: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn args(v: serde_json::Value) -> serde_json::Map<String, serde_json::Value> {
+        v.as_object().cloned().unwrap_or_default()
+    }
+
+    #[test]
+    fn json_templates_get_json_values_and_escaped_text() {
+        let t = r#"{"q": "{{query}}", "n": {{ limit }}, "greeting": "hi {{query}}!"}"#;
+        let out = fill_template(t, &args(json!({"query": "a \"b\"", "limit": 5}))).expect("fills");
+        let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+        assert_eq!(
+            v,
+            json!({"q": "a \"b\"", "n": 5, "greeting": "hi a \"b\"!"})
+        );
+        // A whole-string placeholder takes the value's type.
+        let out = fill_template(r#"{"n": "{{n}}"}"#, &args(json!({"n": 3}))).expect("fills");
+        assert_eq!(out, r#"{"n": 3}"#);
+    }
+
+    #[test]
+    fn other_templates_get_text_and_arguments_must_match() {
+        let out =
+            fill_template("q={{q}}&n={{n}}", &args(json!({"q": "x y", "n": 2}))).expect("fills");
+        assert_eq!(out, "q=x y&n=2");
+        let missing = fill_template("{{a}}", &args(json!({}))).expect_err("missing");
+        assert!(missing.to_string().contains("'a' is missing"));
+        let extra = fill_template("{{a}}", &args(json!({"a": 1, "b": 2}))).expect_err("extra");
+        assert!(extra.to_string().contains("no placeholder 'b'"));
+    }
+}
