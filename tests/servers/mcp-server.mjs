@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { z } from 'zod';
@@ -27,6 +28,7 @@ const cfg = loadConfig(NAME, 'MCP_SERVER_CONFIG', {
   challenge: 'full',
   resource: null,
   jsonResponse: false,
+  legacySse: false,
 });
 
 if (!['path', 'root', 'none'].includes(cfg.resourceMetadata)) {
@@ -277,9 +279,35 @@ async function handleMcp(req, res) {
   await transport.handleRequest(req, res, body);
 }
 
+// ---- the deprecated HTTP+SSE transport (legacySse: true) ---------------------------
+// GET /sse opens the event stream (its first event names the POST endpoint); the client
+// POSTs to /messages?sessionId=... . No Streamable HTTP endpoint exists then.
+const sseSessions = new Map();
+async function handleLegacy(req, res, url) {
+  if (url.pathname === '/sse' && req.method === 'GET') {
+    const transport = new SSEServerTransport('/messages', res);
+    sseSessions.set(transport.sessionId, transport);
+    res.on('close', () => sseSessions.delete(transport.sessionId));
+    await newMcpServer().connect(transport);
+    return true;
+  }
+  if (url.pathname === '/messages' && req.method === 'POST') {
+    const transport = sseSessions.get(url.searchParams.get('sessionId'));
+    if (!transport) {
+      sendJson(res, 404, { error: 'unknown session' });
+      return true;
+    }
+    const body = JSON.parse(await readBody(req, 4 * 1024 * 1024));
+    await transport.handlePostMessage(req, res, body);
+    return true;
+  }
+  return false;
+}
+
 // ---- routing -------------------------------------------------------------------
 server.on('request', async (req, res) => {
-  const { pathname } = new URL(req.url, origin);
+  const url = new URL(req.url, origin);
+  const { pathname } = url;
   if (stats.handle(req, res, pathname)) return;
   if (pathname === '/__admin/reject-seen-tokens' && req.method === 'POST') {
     for (const j of seenJtis) rejectedJtis.add(j);
@@ -293,6 +321,10 @@ server.on('request', async (req, res) => {
   }
   stats.count(pathname);
   try {
+    if (cfg.legacySse) {
+      if (!(await handleLegacy(req, res, url))) sendJson(res, 404, { error: 'not_found' });
+      return;
+    }
     if (pathname === '/mcp') {
       await handleMcp(req, res);
       return;

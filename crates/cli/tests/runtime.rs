@@ -590,3 +590,24 @@ fn an_http_action_fills_its_template_sends_its_credential_and_reports_the_status
     let h: Value = serde_json::from_str(&out).expect("json");
     assert_eq!(h["reason"], "auth", "{h}");
 }
+
+#[test]
+fn a_server_with_only_the_deprecated_sse_transport_is_named_as_such() {
+    let w = World::new(json!({}), json!({"auth": false, "legacySse": true}));
+    let sse = format!("{}/sse", mcp_origin(&w));
+    w.ok(&["action", "add", "old", "--url", &sse]);
+    let (code, _, err) = run(&w, &["--json", "tools", "old"]);
+    assert_eq!(
+        (code, error_code(&err).as_deref()),
+        (1, Some("unsupported_transport")),
+        "{err}"
+    );
+    assert!(
+        err.contains("Streamable HTTP URL"),
+        "suggests the fix: {err}"
+    );
+    let (code, out, _) = run(&w, &["--json", "test", "old"]);
+    assert_eq!(code, 1);
+    let h: Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(h["reason"], "protocol", "{h}");
+}

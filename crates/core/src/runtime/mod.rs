@@ -527,6 +527,45 @@ fn from_reqwest(action: &ActionView, re: &reqwest013::Error) -> Option<Error> {
     None
 }
 
+/// Whether `url` answers a GET as the deprecated HTTP+SSE transport does: an event stream
+/// whose first event names the endpoint to POST to.
+async fn legacy_sse(url: &str) -> bool {
+    let Ok(http) = reqwest013::Client::builder()
+        .timeout(Duration::from_secs(5))
+        .build()
+    else {
+        return false;
+    };
+    let Ok(mut resp) = http
+        .get(url)
+        .header("accept", "text/event-stream")
+        .send()
+        .await
+    else {
+        return false;
+    };
+    let is_stream = resp
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("text/event-stream"));
+    if !resp.status().is_success() || !is_stream {
+        return false;
+    }
+    let mut seen = Vec::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(2);
+    while seen.len() < 4096 {
+        match tokio::time::timeout_at(deadline, resp.chunk()).await {
+            Ok(Ok(Some(c))) => seen.extend_from_slice(&c),
+            _ => break,
+        }
+        if String::from_utf8_lossy(&seen).contains("event: endpoint") {
+            return true;
+        }
+    }
+    false
+}
+
 fn auth_hint(action: &ActionView) -> String {
     use crate::model::AuthType as A;
     match action.auth.kind {
@@ -585,9 +624,18 @@ impl Patchbay {
         action: &ActionView,
         opts: &McpOptions,
     ) -> Result<Session> {
-        self.open_session(action, opts)
-            .await
-            .map_err(|e| self.after_failure(action, e))
+        match self.open_session(action, opts).await {
+            Ok(s) => Ok(s),
+            Err(e) if e.code() == ErrorCode::Protocol && legacy_sse(&action.url).await => Err(err(
+                ErrorCode::UnsupportedTransport,
+                format!(
+                    "{} speaks only the deprecated HTTP+SSE transport, which Patchbay does not use",
+                    action.url
+                ),
+                "use the server's Streamable HTTP URL instead (often the same host with /mcp in place of /sse; see the server's documentation)",
+            )),
+            Err(e) => Err(self.after_failure(action, e)),
+        }
     }
 
     async fn open_session(
