@@ -42,6 +42,8 @@ pub enum Command {
     Test(TestArgs),
     /// List the tools of an MCP action.
     Tools { name: String },
+    /// What happened: calls, tests, token fetches, refreshes, connects, health changes.
+    Logs(LogsArgs),
     /// Call a tool of an MCP action, or an HTTP action (exit 1 when the result is an
     /// error or the HTTP status is not 2xx).
     Call(CallArgs),
@@ -55,6 +57,30 @@ pub struct TestArgs {
     /// Test every enabled action, concurrently.
     #[arg(long)]
     pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LogsArgs {
+    /// Only this action (or connection, or token).
+    #[arg(long, value_name = "NAME")]
+    pub action: Option<String>,
+    /// Only the last DURATION: 30s, 10m, 2h, 7d.
+    #[arg(long, value_name = "DURATION")]
+    pub since: Option<String>,
+    /// call, test, token_fetch, refresh, connect, disconnect, health, breaker.
+    #[arg(long, value_name = "K")]
+    pub kind: Option<String>,
+    #[arg(long, value_parser = ["ok", "error"])]
+    pub outcome: Option<String>,
+    /// Text anywhere in the summary, request or response (case-insensitive).
+    #[arg(long, value_name = "TEXT")]
+    pub search: Option<String>,
+    /// Keep printing new entries as they come (Ctrl-C stops).
+    #[arg(long, short = 'f')]
+    pub follow: bool,
+    /// How many of the most recent entries to print first.
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    pub limit: usize,
 }
 
 #[derive(Debug, Args)]

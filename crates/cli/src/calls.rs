@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use patchbay_core::model::{Health, HealthStatus};
 use patchbay_core::{Error, Kind, Patchbay, Result};
 
-use crate::args::{CallArgs, TestArgs};
+use crate::args::{CallArgs, LogsArgs, TestArgs};
 use crate::connect::runtime;
 use crate::{open, outln, output};
 
@@ -283,4 +283,120 @@ fn http_call(
         );
     }
     Ok(())
+}
+
+/// `30s`, `10m`, `2h`, `7d` as seconds.
+fn duration_secs(s: &str) -> Result<i64> {
+    let bad = || {
+        Error::invalid_with_hint(
+            format!("'{s}' is not a duration"),
+            "write a number and a unit: 30s, 10m, 2h, 7d",
+        )
+    };
+    let s = s.trim();
+    let (num, unit) = s.split_at(s.len().saturating_sub(1));
+    let n: i64 = num.parse().map_err(|_| bad())?;
+    let mult = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => return Err(bad()),
+    };
+    if n < 0 {
+        return Err(bad());
+    }
+    n.checked_mul(mult).ok_or_else(bad)
+}
+
+pub fn logs(l: LogsArgs, json: bool) -> Result<()> {
+    use patchbay_core::logs::{LogKind, LogQuery};
+    let pb = open(false)?;
+    let since = match &l.since {
+        None => None,
+        Some(d) => {
+            let secs = duration_secs(d)?;
+            let at = time::OffsetDateTime::now_utc() - time::Duration::seconds(secs);
+            Some(patchbay_core::clock::rfc3339(at))
+        }
+    };
+    let mut q = LogQuery {
+        subject: l.action.clone(),
+        since,
+        kind: l.kind.as_deref().map(LogKind::parse).transpose()?,
+        outcome: l.outcome.clone(),
+        search: l.search.clone(),
+        after_id: None,
+        limit: Some(l.limit),
+    };
+    let print = |rows: &[patchbay_core::logs::LogEntry], header: bool| {
+        if json {
+            for r in rows {
+                outln!("{}", serde_json::to_string(r).unwrap_or_default());
+            }
+            return;
+        }
+        let cells: Vec<Vec<String>> = rows
+            .iter()
+            .map(|r| {
+                vec![
+                    r.at.clone(),
+                    r.subject.clone().unwrap_or_else(|| "-".into()),
+                    r.kind.as_str().into(),
+                    r.outcome.clone(),
+                    r.status
+                        .map(|s| s.to_string())
+                        .unwrap_or_else(|| "-".into()),
+                    r.latency_ms
+                        .map(|l| format!("{l} ms"))
+                        .unwrap_or_else(|| "-".into()),
+                    r.summary.clone(),
+                ]
+            })
+            .collect();
+        if header {
+            output::table(
+                &[
+                    "TIME", "ACTION", "KIND", "OUTCOME", "STATUS", "LATENCY", "SUMMARY",
+                ],
+                cells,
+            );
+        } else {
+            for c in cells {
+                outln!("{}", c.join("  "));
+            }
+        }
+    };
+    let rows = pb.logs(&q)?;
+    if rows.is_empty() && !json && !l.follow {
+        outln!("No log entries match.");
+        return Ok(());
+    }
+    print(&rows, true);
+    if !l.follow {
+        return Ok(());
+    }
+    let mut last = match rows.last() {
+        Some(r) => r.id,
+        None => pb
+            .logs(&LogQuery {
+                limit: Some(1),
+                ..Default::default()
+            })?
+            .last()
+            .map(|r| r.id)
+            .unwrap_or(0),
+    };
+    q.limit = None;
+    loop {
+        std::thread::sleep(std::time::Duration::from_millis(400));
+        q.after_id = Some(last);
+        let rows = pb.logs(&q)?;
+        if let Some(r) = rows.last() {
+            last = r.id;
+            print(&rows, false);
+            use std::io::Write;
+            let _ = std::io::stdout().flush();
+        }
+    }
 }

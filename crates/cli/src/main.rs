@@ -122,6 +122,7 @@ fn run(cli: Cli, matches: &ArgMatches) -> Result<()> {
         Command::Test(t) => calls::test(t, json),
         Command::Tools { name } => calls::tools(&name, json),
         Command::Call(c) => calls::call(c, json),
+        Command::Logs(l) => calls::logs(l, json),
     }
 }
 

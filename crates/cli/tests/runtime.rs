@@ -611,3 +611,168 @@ fn a_server_with_only_the_deprecated_sse_transport_is_named_as_such() {
     let h: Value = serde_json::from_str(&out).expect("json");
     assert_eq!(h["reason"], "protocol", "{h}");
 }
+
+#[test]
+fn logs_record_every_path_with_filters_and_no_secret_anywhere() {
+    let w = machine_world_with(json!({"jsonResponse": true}));
+    w.add(&[]);
+    let mut outputs: Vec<String> = Vec::new();
+    let mut keep = |o: (i32, String, String)| {
+        outputs.push(o.1.clone());
+        outputs.push(o.2.clone());
+        o
+    };
+    // OAuth connect, calls, a refresh forced by a 401, a step-up-free tool error.
+    let (code, out, err) = w.connect("consent", &[]);
+    assert_eq!(code, 0, "{out}");
+    let _ = err;
+    keep(run(
+        &w,
+        &["call", "demo", "echo", "--args", r#"{"text": "first"}"#],
+    ));
+    reqwest::blocking::Client::new()
+        .post(format!("{}/__admin/reject-seen-tokens", mcp_origin(&w)))
+        .send()
+        .expect("reject");
+    keep(run(
+        &w,
+        &["call", "demo", "echo", "--args", r#"{"text": "second"}"#],
+    ));
+    keep(run(&w, &["call", "demo", "nosuch"]));
+    // An HTTP request token with a secret body field, an MCP action and an HTTP action on it.
+    let (code, _, err) = keep(add_machine_token(
+        &w,
+        "m",
+        "machine-secret",
+        "$.access_token",
+        &[],
+    ));
+    assert_eq!(code, 0, "{err}");
+    keep(run(&w, &["token", "test", "m"]));
+    w.ok(&[
+        "action",
+        "add",
+        "m-mcp",
+        "--url",
+        &w.url(),
+        "--auth",
+        "http-token:m",
+    ]);
+    keep(run(
+        &w,
+        &["call", "m-mcp", "echo", "--args", r#"{"text": "machine"}"#],
+    ));
+    w.ok(&[
+        "action", "add", "api", "--http", "--url", &w.url(), "--method", "POST", "--header",
+        "Accept: application/json, text/event-stream", "--body",
+        r#"{"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "{{who}}", "version": "1"}}}"#,
+        "--auth", "http-token:m",
+    ]);
+    keep(run(
+        &w,
+        &["call", "api", "--args", r#"{"who": "logs-test"}"#],
+    ));
+    keep(run(&w, &["test", "--all"]));
+    keep(run(&w, &["disconnect", "demo"]));
+
+    // What the log holds, as JSON lines.
+    let (code, lines, _) = keep(run(&w, &["--json", "logs", "--limit", "1000"]));
+    assert_eq!(code, 0);
+    let rows: Vec<Value> = lines
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect();
+    let kinds: std::collections::BTreeSet<&str> =
+        rows.iter().filter_map(|r| r["kind"].as_str()).collect();
+    for k in [
+        "connect",
+        "call",
+        "refresh",
+        "token_fetch",
+        "test",
+        "health",
+        "disconnect",
+    ] {
+        assert!(kinds.contains(k), "a {k} entry: {kinds:?}");
+    }
+    let call = rows
+        .iter()
+        .find(|r| {
+            r["summary"]
+                .as_str()
+                .is_some_and(|s| s.contains("→ HTTP 200"))
+        })
+        .expect("the HTTP call");
+    assert_eq!(call["subject"], "api");
+    assert_eq!(call["status"], 200);
+    assert_eq!(
+        call["request"]["headers"][1],
+        json!(["authorization", "[redacted]"]),
+        "{call}"
+    );
+    assert!(
+        call["request"]["body"]
+            .as_str()
+            .is_some_and(|b| b.contains("logs-test"))
+    );
+    // Filters.
+    let count = |args: &[&str]| {
+        let mut a = vec!["--json", "logs"];
+        a.extend_from_slice(args);
+        w.ok(&a).lines().count()
+    };
+    assert_eq!(count(&["--action", "api", "--kind", "call"]), 1);
+    assert!(count(&["--outcome", "error"]) >= 1, "the tool error");
+    assert_eq!(
+        count(&["--search", "LOGS-TEST"]),
+        1,
+        "case-insensitive search"
+    );
+    assert_eq!(count(&["--kind", "refresh", "--action", "demo"]), 1);
+    assert_eq!(count(&["--since", "1h"]), rows.len());
+    let human = w.ok(&["logs", "--action", "demo", "--kind", "call"]);
+    assert!(
+        human.starts_with("TIME") && human.contains("tools/call echo"),
+        "{human}"
+    );
+    let (code, _, err) = run(&w, &["--json", "logs", "--since", "soon"]);
+    assert_eq!(
+        (code, error_code(&err).as_deref()),
+        (1, Some("invalid_input"))
+    );
+
+    // No secret in the database, its WAL, the log, or anything printed.
+    let refresh_tokens: Vec<String> =
+        reqwest::blocking::get(format!("{}/__admin/refresh-tokens", w.issuer()))
+            .expect("admin")
+            .json::<Value>()
+            .expect("json")["tokens"]
+            .as_array()
+            .expect("tokens")
+            .iter()
+            .filter_map(|t| t["value"].as_str().map(String::from))
+            .collect();
+    assert!(!refresh_tokens.is_empty());
+    let mut secrets: Vec<String> = vec!["machine-secret".into()];
+    secrets.extend(refresh_tokens);
+    let mut files = String::new();
+    for e in std::fs::read_dir(w.home.path()).expect("home") {
+        let p = e.expect("entry").path();
+        if p.is_file() {
+            files.push_str(&String::from_utf8_lossy(&std::fs::read(&p).expect("read")));
+        }
+    }
+    for s in &secrets {
+        assert!(
+            !files.contains(s.as_str()),
+            "a secret in the profile's files"
+        );
+        for o in &outputs {
+            assert!(!o.contains(s.as_str()), "a secret in the output: {o}");
+        }
+    }
+    // Access tokens are JWTs: none appears in the log or the files.
+    for (label, text) in [("files", &files), ("logs", &lines)] {
+        assert!(!text.contains("eyJhbGci"), "a JWT in the {label}");
+    }
+}

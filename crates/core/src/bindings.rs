@@ -20,5 +20,6 @@ pub fn export(dir: &Path) -> Result<(), ts_rs::ExportError> {
     GrantView::export_all(&cfg)?;
     DisconnectReport::export_all(&cfg)?;
     crate::runtime::http_token::TokenTestReport::export_all(&cfg)?;
+    crate::logs::LogEntry::export_all(&cfg)?;
     Ok(())
 }

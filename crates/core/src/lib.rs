@@ -7,6 +7,7 @@ pub mod bindings;
 pub mod clock;
 pub mod connections;
 pub mod error;
+pub mod logs;
 pub mod model;
 pub mod oauth;
 pub mod paths;

@@ -307,7 +307,46 @@ impl Patchbay {
             self.mark_needs_reconnect(owner, why)?;
             return Err(needs_reconnect_err(n, why));
         };
-        match self.refresh(owner, &row, &current, &refresh).await {
+        let started = std::time::Instant::now();
+        let result = self.refresh(owner, &row, &current, &refresh).await;
+        let mut secrets = vec![current.access_token.clone(), refresh.clone()];
+        if let Ok(f) = &result {
+            secrets.push(f.access_token.clone());
+            secrets.extend(f.refresh_token.clone());
+        }
+        self.log(crate::logs::NewLog {
+            action_id: owner.action_id(),
+            subject: Some(&n.name),
+            kind: Some(crate::logs::LogKind::Refresh),
+            ok: result.is_ok(),
+            latency_ms: Some(started.elapsed().as_millis() as i64),
+            summary: match &result {
+                Ok(f) => format!(
+                    "refreshed the access token{}{}",
+                    if rejected.is_some() {
+                        " after a 401"
+                    } else {
+                        ""
+                    },
+                    match &f.expires_at {
+                        Some(e) => format!(" (expires {e})"),
+                        None => String::new(),
+                    }
+                ),
+                Err(RefreshFailure::InvalidGrant(said)) => {
+                    format!("refresh refused: {said}; needs reconnect")
+                }
+                Err(RefreshFailure::Other(e)) => format!("refresh failed: {e}"),
+            },
+            error_code: match &result {
+                Ok(_) => None,
+                Err(RefreshFailure::InvalidGrant(_)) => Some("needs_reconnect".into()),
+                Err(RefreshFailure::Other(e)) => Some(crate::runtime::code_str(e.code())),
+            },
+            secrets,
+            ..Default::default()
+        });
+        match result {
             Ok(fresh) => {
                 let token = SecretString::from(fresh.access_token.clone());
                 lock.remember(Some(fresh));
@@ -500,9 +539,36 @@ impl Patchbay {
             Ok(())
         })?;
         self.forget_secrets(&[owner.tokens_key()]);
+        let was_connected = before.connected || before.needs_reconnect;
+        if was_connected {
+            self.log(crate::logs::NewLog {
+                action_id: owner.action_id(),
+                subject: Some(name),
+                kind: Some(crate::logs::LogKind::Disconnect),
+                ok: revocation.outcome != RevocationOutcome::Failed,
+                summary: format!(
+                    "disconnected; revocation: {}{}",
+                    serde_json::to_value(revocation.outcome)
+                        .ok()
+                        .and_then(|v| v.as_str().map(String::from))
+                        .unwrap_or_default(),
+                    revocation
+                        .message
+                        .as_deref()
+                        .map(|m| format!(" ({m})"))
+                        .unwrap_or_default()
+                ),
+                secrets: tokens
+                    .iter()
+                    .flat_map(|t| [Some(t.access_token.clone()), t.refresh_token.clone()])
+                    .flatten()
+                    .collect(),
+                ..Default::default()
+            });
+        }
         Ok(DisconnectReport {
             grant: GrantView::disconnected(),
-            was_connected: before.connected || before.needs_reconnect,
+            was_connected,
             revocation,
         })
     }

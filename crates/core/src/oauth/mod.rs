@@ -652,6 +652,29 @@ impl Patchbay {
             },
         };
         let _ = page_tx.send(page);
+        self.log(crate::logs::NewLog {
+            action_id: target.owner.action_id(),
+            subject: Some(&target.name),
+            kind: Some(crate::logs::LogKind::Connect),
+            ok: outcome.is_ok(),
+            summary: match &outcome {
+                Ok(g) => format!(
+                    "connected{} at {} (scopes: {})",
+                    g.account
+                        .as_deref()
+                        .map(|a| format!(" as {a}"))
+                        .unwrap_or_default(),
+                    server.issuer,
+                    g.scopes.join(" ")
+                ),
+                Err(e) => format!("connect failed: {e}"),
+            },
+            error_code: outcome
+                .as_ref()
+                .err()
+                .map(|e| crate::runtime::code_str(e.code())),
+            ..Default::default()
+        });
         // Give the browser its page before the listener goes away.
         tokio::time::sleep(Duration::from_millis(50)).await;
         outcome
@@ -976,7 +999,7 @@ impl Owner {
             Owner::Connection(id) => ("connection_id", id),
         }
     }
-    fn action_id(&self) -> Option<&str> {
+    pub(crate) fn action_id(&self) -> Option<&str> {
         match self {
             Owner::Action(id) => Some(id),
             Owner::Connection(_) => None,

@@ -218,17 +218,65 @@ impl Patchbay {
             req.send()
         };
         let started = Instant::now();
-        let cred = creds.header().await?;
-        let mut resp = send(cred.clone())
-            .await
-            .map_err(|e| transport(action, &e))?;
-        if resp.status() == reqwest::StatusCode::UNAUTHORIZED && cred.is_some() {
-            // One fresh credential, one retry.
-            if let Some(fresh) = creds.after_401(&cred).await? {
-                resp = send(Some(fresh)).await.map_err(|e| transport(action, &e))?;
+        let mut secrets: Vec<String> = Vec::new();
+        let outcome = async {
+            let cred = creds.header().await?;
+            let mut used = cred.clone();
+            let mut resp = send(cred.clone())
+                .await
+                .map_err(|e| transport(action, &e))?;
+            if resp.status() == reqwest::StatusCode::UNAUTHORIZED && cred.is_some() {
+                // One fresh credential, one retry.
+                if let Some(fresh) = creds.after_401(&cred).await? {
+                    used = Some(fresh.clone());
+                    resp = send(Some(fresh)).await.map_err(|e| transport(action, &e))?;
+                }
             }
+            for (_, v) in cred.iter().chain(used.iter()) {
+                if let Ok(s) = v.to_str() {
+                    secrets.push(s.to_string());
+                    if let Some((_, token)) = s.split_once(' ') {
+                        secrets.push(token.to_string());
+                    }
+                }
+            }
+            read(resp, started).await
         }
-        read(resp, started).await
+        .await;
+        if !lenient {
+            let mut headers: Vec<serde_json::Value> = spec
+                .headers
+                .iter()
+                .map(|h| serde_json::json!([h.name, h.value]))
+                .collect();
+            if action.auth.kind != crate::model::AuthType::None {
+                headers.push(serde_json::json!(["authorization", "[redacted]"]));
+            }
+            self.log(crate::logs::NewLog {
+                action_id: Some(&action.id),
+                subject: Some(&action.name),
+                kind: Some(crate::logs::LogKind::Call),
+                ok: outcome.as_ref().is_ok_and(HttpOutcome::ok),
+                status: outcome.as_ref().ok().map(|o| i64::from(o.status)),
+                latency_ms: Some(started.elapsed().as_millis() as i64),
+                summary: match &outcome {
+                    Ok(o) => format!("{} {} → HTTP {}", spec.method, action.url, o.status),
+                    Err(e) => format!("{} {}: {e}", spec.method, action.url),
+                },
+                request: Some(serde_json::json!({
+                    "method": spec.method,
+                    "url": action.url,
+                    "headers": headers,
+                    "body": body,
+                })),
+                response: outcome.as_ref().ok().map(|o| {
+                    serde_json::json!({"status": o.status, "headers": o.headers, "body": o.body})
+                }),
+                error_code: outcome.as_ref().err().map(|e| super::code_str(e.code())),
+                secrets,
+            });
+        }
+        outcome
     }
 }
 

@@ -320,6 +320,39 @@ impl Patchbay {
             // The most recent token, for the next use.
             let _ = self.vault().set(&keys::token_value(&t.id), v);
         }
+        let mut known: Vec<String> = secrets
+            .values()
+            .map(|s| s.expose_secret().to_string())
+            .collect();
+        if let Some(v) = &token {
+            known.push(v.expose_secret().to_string());
+        }
+        self.log(crate::logs::NewLog {
+            subject: Some(&t.name),
+            kind: Some(crate::logs::LogKind::TokenFetch),
+            ok: report.ok,
+            status: report.status.map(i64::from),
+            latency_ms: Some(report.latency_ms),
+            summary: match (&report.found, &report.message) {
+                (Some(f), _) => format!(
+                    "token request {} {}: token found at {} ({} characters)",
+                    column.method, column.url, f.path, f.length
+                ),
+                (None, m) => format!(
+                    "token request {} {}: {}",
+                    column.method,
+                    column.url,
+                    m.as_deref().unwrap_or("no token")
+                ),
+            },
+            response: report
+                .shape
+                .clone()
+                .map(|s| serde_json::json!({"shape": s})),
+            error_code: (!report.ok).then(|| "token_request_failed".to_string()),
+            secrets: known,
+            ..Default::default()
+        });
         (report, token)
     }
 

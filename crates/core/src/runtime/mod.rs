@@ -34,6 +34,7 @@ use sse_stream::Sse;
 
 use crate::Patchbay;
 use crate::error::{Error, ErrorCode, Result};
+use crate::logs::{LogKind, NewLog};
 use crate::model::{ActionKind, ActionView, Health, HealthStatus};
 use credentials::Credentials;
 
@@ -119,6 +120,7 @@ impl McpConnection {
         args: Option<serde_json::Map<String, serde_json::Value>>,
     ) -> Result<CallOutcome> {
         let started = Instant::now();
+        let request = serde_json::json!({"tool": tool, "arguments": args});
         let mut params = CallToolRequestParams::new(tool.to_string());
         params.arguments = args;
         let result = tokio::time::timeout(DEFAULT_CALL_TIMEOUT, self.session.call_tool(params))
@@ -129,23 +131,48 @@ impl McpConnection {
                     format!("the tool '{tool}' did not answer in time"),
                     "try again, or check the server",
                 )
-            })?
-            .map_err(|e| {
-                self.pb
-                    .after_failure(&self.action, classify(&self.action, &e))
-            })?;
-        let text = result
-            .content
-            .iter()
-            .filter_map(|c| c.as_text().map(|t| t.text.clone()))
-            .collect::<Vec<_>>()
-            .join("\n");
-        Ok(CallOutcome {
-            is_error: result.is_error.unwrap_or(false),
-            text,
-            result: serde_json::to_value(&result).unwrap_or(serde_json::Value::Null),
-            latency_ms: started.elapsed().as_millis() as i64,
-        })
+            })
+            .and_then(|r| {
+                r.map_err(|e| {
+                    self.pb
+                        .after_failure(&self.action, classify(&self.action, &e))
+                })
+            });
+        let latency_ms = started.elapsed().as_millis() as i64;
+        let out = result.map(|result| {
+            let text = result
+                .content
+                .iter()
+                .filter_map(|c| c.as_text().map(|t| t.text.clone()))
+                .collect::<Vec<_>>()
+                .join("\n");
+            CallOutcome {
+                is_error: result.is_error.unwrap_or(false),
+                text,
+                result: serde_json::to_value(&result).unwrap_or(serde_json::Value::Null),
+                latency_ms,
+            }
+        });
+        self.pb.log(NewLog {
+            action_id: Some(&self.action.id),
+            subject: Some(&self.action.name),
+            kind: Some(LogKind::Call),
+            ok: out.as_ref().is_ok_and(|o| !o.is_error),
+            latency_ms: Some(latency_ms),
+            summary: match &out {
+                Ok(o) if o.is_error => format!("tools/call {tool}: the tool returned an error"),
+                Ok(_) => format!("tools/call {tool}"),
+                Err(e) => format!("tools/call {tool}: {e}"),
+            },
+            request: Some(request),
+            response: out
+                .as_ref()
+                .ok()
+                .map(|o| serde_json::json!({"isError": o.is_error, "text": o.text})),
+            error_code: out.as_ref().err().map(|e| code_str(e.code())),
+            ..Default::default()
+        });
+        out
     }
 
     /// End the session (a 2025-x server is told to drop it).
@@ -342,6 +369,14 @@ impl StreamableHttpClient for AuthedHttp {
             )
             .await
     }
+}
+
+/// An error code as its wire name (`auth_rejected`, ...).
+pub(crate) fn code_str(code: ErrorCode) -> String {
+    serde_json::to_value(code)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default()
 }
 
 fn err(code: ErrorCode, message: impl Into<String>, hint: impl Into<String>) -> Error {
@@ -773,7 +808,7 @@ impl Patchbay {
                 Err(e) if e.code() == ErrorCode::InvalidInput => return Err(e),
                 Err(e) => health_of(&e, self.now(), started.elapsed().as_millis() as i64),
             };
-            self.record_health(&action.name, &health)?;
+            self.record_tested(&action, &health)?;
             return Ok(health);
         }
         let outcome = match self.mcp_session(&action, &McpOptions::default()).await {
@@ -797,7 +832,42 @@ impl Patchbay {
             Err(e) if e.code() == ErrorCode::InvalidInput => return Err(e),
             Err(e) => health_of(&e, self.now(), latency),
         };
-        self.record_health(&action.name, &health)?;
+        self.record_tested(&action, &health)?;
         Ok(health)
+    }
+
+    /// Save a test's health; log the test, and the change when the health changed.
+    fn record_tested(&self, action: &ActionView, health: &Health) -> Result<()> {
+        self.record_health(&action.name, health)?;
+        let label = |h: &Health| match &h.reason {
+            Some(r) => format!("{} ({r})", h.status.as_str()),
+            None => h.status.as_str().to_string(),
+        };
+        let healthy = health.status == HealthStatus::Healthy;
+        self.log(NewLog {
+            action_id: Some(&action.id),
+            subject: Some(&action.name),
+            kind: Some(LogKind::Test),
+            ok: healthy,
+            latency_ms: health.latency_ms,
+            summary: match &health.message {
+                Some(m) => format!("test: {}: {m}", label(health)),
+                None => format!("test: {}", label(health)),
+            },
+            response: Some(serde_json::json!({"toolCount": health.tool_count})),
+            error_code: health.reason.clone(),
+            ..Default::default()
+        });
+        if action.health.status != health.status || action.health.reason != health.reason {
+            self.log(NewLog {
+                action_id: Some(&action.id),
+                subject: Some(&action.name),
+                kind: Some(LogKind::Health),
+                ok: healthy,
+                summary: format!("health: {} → {}", label(&action.health), label(health)),
+                ..Default::default()
+            });
+        }
+        Ok(())
     }
 }

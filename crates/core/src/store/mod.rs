@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/002_health_details.sql"),
     include_str!("migrations/003_oauth.sql"),
     include_str!("migrations/004_token_lifecycle.sql"),
+    include_str!("migrations/005_logs.sql"),
 ];
 
 /// The schema version this build writes.

@@ -1,0 +1,383 @@
+//! The log: every call, test, token fetch, refresh, connect, disconnect and health change,
+//! in SQLite, with request and response summaries redacted before they are written
+//! (credential headers, secret-looking keys in bodies and query strings, and every known
+//! secret value wherever it appears). Retention by count and age.
+
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::Patchbay;
+use crate::error::{Error, Result};
+
+/// Rows kept at most (oldest go first).
+pub const DEFAULT_MAX_ROWS: i64 = 100_000;
+/// Rows older than this many days go.
+pub const DEFAULT_MAX_AGE_DAYS: i64 = 30;
+/// Request and response texts are cut to this many characters.
+pub const MAX_FIELD_CHARS: usize = 4096;
+const REDACTED: &str = "[redacted]";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum LogKind {
+    Call,
+    Test,
+    TokenFetch,
+    Refresh,
+    Connect,
+    Disconnect,
+    Health,
+    Breaker,
+}
+
+impl LogKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogKind::Call => "call",
+            LogKind::Test => "test",
+            LogKind::TokenFetch => "token_fetch",
+            LogKind::Refresh => "refresh",
+            LogKind::Connect => "connect",
+            LogKind::Disconnect => "disconnect",
+            LogKind::Health => "health",
+            LogKind::Breaker => "breaker",
+        }
+    }
+    pub fn parse(s: &str) -> Result<Self> {
+        Ok(match s {
+            "call" => LogKind::Call,
+            "test" => LogKind::Test,
+            "token_fetch" => LogKind::TokenFetch,
+            "refresh" => LogKind::Refresh,
+            "connect" => LogKind::Connect,
+            "disconnect" => LogKind::Disconnect,
+            "health" => LogKind::Health,
+            "breaker" => LogKind::Breaker,
+            other => {
+                return Err(Error::invalid_with_hint(
+                    format!("'{other}' is not a log kind"),
+                    "kinds: call, test, token_fetch, refresh, connect, disconnect, health, breaker",
+                ));
+            }
+        })
+    }
+}
+
+/// One log row, as `patchbay logs --json` prints it (one object per line).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LogEntry {
+    pub id: i64,
+    pub at: String,
+    /// The action (or connection, or token) it is about.
+    pub subject: Option<String>,
+    pub kind: LogKind,
+    /// `ok` or `error`.
+    pub outcome: String,
+    pub status: Option<i64>,
+    pub latency_ms: Option<i64>,
+    pub summary: String,
+    #[ts(type = "unknown")]
+    pub request: Option<serde_json::Value>,
+    #[ts(type = "unknown")]
+    pub response: Option<serde_json::Value>,
+    pub error_code: Option<String>,
+}
+
+/// A row to write. `secrets` are values to blank wherever they appear.
+#[derive(Debug, Default)]
+pub(crate) struct NewLog<'a> {
+    pub action_id: Option<&'a str>,
+    pub subject: Option<&'a str>,
+    pub kind: Option<LogKind>,
+    pub ok: bool,
+    pub status: Option<i64>,
+    pub latency_ms: Option<i64>,
+    pub summary: String,
+    pub request: Option<serde_json::Value>,
+    pub response: Option<serde_json::Value>,
+    pub error_code: Option<String>,
+    pub secrets: Vec<String>,
+}
+
+/// Filters for `patchbay logs`.
+#[derive(Debug, Clone, Default)]
+pub struct LogQuery {
+    pub subject: Option<String>,
+    /// RFC 3339; rows at or after it.
+    pub since: Option<String>,
+    pub kind: Option<LogKind>,
+    /// `ok` or `error`.
+    pub outcome: Option<String>,
+    /// Case-insensitive text anywhere in the summary, request or response.
+    pub search: Option<String>,
+    /// Rows with a larger id (for following).
+    pub after_id: Option<i64>,
+    /// Most recent rows first when set without `after_id`; at most this many.
+    pub limit: Option<usize>,
+}
+
+/// Header and field names whose values are credentials.
+fn secret_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase().replace('-', "_");
+    matches!(
+        n.as_str(),
+        "authorization" | "proxy_authorization" | "cookie" | "set_cookie" | "code" | "state"
+    ) || [
+        "token",
+        "secret",
+        "password",
+        "passwd",
+        "api_key",
+        "apikey",
+        "credential",
+        "private_key",
+        "session",
+        "verifier",
+        "assertion",
+    ]
+    .iter()
+    .any(|s| n.contains(s))
+}
+
+/// Blank every known secret value (4 characters or more) in `text`.
+fn blank(text: &str, secrets: &[String]) -> String {
+    let mut out = text.to_string();
+    for s in secrets.iter().filter(|s| s.chars().count() >= 4) {
+        if out.contains(s.as_str()) {
+            out = out.replace(s.as_str(), REDACTED);
+        }
+    }
+    out
+}
+
+fn cut(s: String) -> String {
+    if s.chars().count() <= MAX_FIELD_CHARS {
+        s
+    } else {
+        let mut c: String = s.chars().take(MAX_FIELD_CHARS).collect();
+        c.push_str("…[cut]");
+        c
+    }
+}
+
+/// Redact a JSON value: secret-named keys, known secret values, query strings of URLs.
+pub(crate) fn redact(v: &serde_json::Value, secrets: &[String]) -> serde_json::Value {
+    match v {
+        serde_json::Value::Object(m) => serde_json::Value::Object(
+            m.iter()
+                .map(|(k, v)| {
+                    let v = if secret_name(k) && !v.is_null() {
+                        serde_json::Value::String(REDACTED.into())
+                    } else {
+                        redact(v, secrets)
+                    };
+                    (k.clone(), v)
+                })
+                .collect(),
+        ),
+        serde_json::Value::Array(a) => {
+            // [name, value] pairs (headers) are redacted by name.
+            if a.len() == 2
+                && let (Some(name), Some(_)) = (a[0].as_str(), a[1].as_str())
+                && secret_name(name)
+            {
+                return serde_json::json!([name, REDACTED]);
+            }
+            serde_json::Value::Array(a.iter().map(|x| redact(x, secrets)).collect())
+        }
+        serde_json::Value::String(s) => {
+            serde_json::Value::String(cut(redact_url(&blank(s, secrets))))
+        }
+        other => other.clone(),
+    }
+}
+
+/// A URL's secret-looking query parameters blanked; other text unchanged.
+fn redact_url(s: &str) -> String {
+    let Ok(mut u) = url::Url::parse(s) else {
+        return s.to_string();
+    };
+    if u.query().is_none() || !matches!(u.scheme(), "http" | "https") {
+        return s.to_string();
+    }
+    let pairs: Vec<(String, String)> = u
+        .query_pairs()
+        .map(|(k, v)| {
+            let v = if secret_name(&k) {
+                REDACTED.to_string()
+            } else {
+                v.into_owned()
+            };
+            (k.into_owned(), v)
+        })
+        .collect();
+    u.query_pairs_mut().clear().extend_pairs(pairs);
+    u.to_string()
+}
+
+fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<LogEntry> {
+    let json = |i: usize| -> rusqlite::Result<Option<serde_json::Value>> {
+        Ok(r.get::<_, Option<String>>(i)?
+            .and_then(|s| serde_json::from_str(&s).ok()))
+    };
+    Ok(LogEntry {
+        id: r.get(0)?,
+        at: r.get(1)?,
+        subject: r.get(2)?,
+        kind: LogKind::parse(&r.get::<_, String>(3)?).unwrap_or(LogKind::Call),
+        outcome: r.get(4)?,
+        status: r.get(5)?,
+        latency_ms: r.get(6)?,
+        summary: r.get(7)?,
+        request: json(8)?,
+        response: json(9)?,
+        error_code: r.get(10)?,
+    })
+}
+
+impl Patchbay {
+    /// Write a log row (redacted here). Best effort: logging never fails an operation.
+    pub(crate) fn log(&self, e: NewLog<'_>) {
+        let secrets = &e.secrets;
+        let summary = cut(blank(&e.summary, secrets));
+        let enc =
+            |v: &Option<serde_json::Value>| v.as_ref().map(|v| redact(v, secrets).to_string());
+        let (request, response) = (enc(&e.request), enc(&e.response));
+        let now = self.now();
+        let kind = e.kind.unwrap_or(LogKind::Call).as_str();
+        let outcome = if e.ok { "ok" } else { "error" };
+        let _ = self.store().write(|tx| {
+            tx.execute(
+                "INSERT INTO logs (at, action_id, subject, kind, outcome, status, latency_ms, summary, request, response, error_code)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                params![
+                    now,
+                    e.action_id,
+                    e.subject,
+                    kind,
+                    outcome,
+                    e.status,
+                    e.latency_ms,
+                    summary,
+                    request,
+                    response,
+                    e.error_code
+                ],
+            )?;
+            // Retention, every 256 rows: by count, then by age.
+            let id = tx.last_insert_rowid();
+            if id % 256 == 0 {
+                tx.execute(
+                    "DELETE FROM logs WHERE id <= ?1 - ?2",
+                    params![id, DEFAULT_MAX_ROWS],
+                )?;
+                let cutoff = crate::clock::rfc3339(
+                    self.clock.now() - time::Duration::days(DEFAULT_MAX_AGE_DAYS),
+                );
+                tx.execute("DELETE FROM logs WHERE at < ?1", [cutoff])?;
+            }
+            Ok(())
+        });
+    }
+
+    /// Log rows matching `q`: oldest first when following (`after_id`), else the most
+    /// recent `limit` rows, oldest first.
+    pub fn logs(&self, q: &LogQuery) -> Result<Vec<LogEntry>> {
+        let mut sql = String::from(
+            "SELECT id, at, subject, kind, outcome, status, latency_ms, summary, request, response, error_code FROM logs WHERE 1 = 1",
+        );
+        let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
+        // Each value gets the next numbered placeholder.
+        let mut bind = |v: Box<dyn rusqlite::ToSql>| {
+            args.push(v);
+            format!("?{}", args.len())
+        };
+        if let Some(s) = &q.subject {
+            sql.push_str(&format!(
+                " AND subject = {} COLLATE NOCASE",
+                bind(Box::new(s.clone()))
+            ));
+        }
+        if let Some(s) = &q.since {
+            sql.push_str(&format!(" AND at >= {}", bind(Box::new(s.clone()))));
+        }
+        if let Some(k) = q.kind {
+            sql.push_str(&format!(" AND kind = {}", bind(Box::new(k.as_str()))));
+        }
+        if let Some(o) = &q.outcome {
+            if o != "ok" && o != "error" {
+                return Err(Error::invalid_with_hint(
+                    format!("'{o}' is not an outcome"),
+                    "use --outcome ok or --outcome error",
+                ));
+            }
+            sql.push_str(&format!(" AND outcome = {}", bind(Box::new(o.clone()))));
+        }
+        if let Some(text) = q.search.as_deref().filter(|t| !t.is_empty()) {
+            let pattern = format!(
+                "%{}%",
+                text.replace('!', "!!")
+                    .replace('%', "!%")
+                    .replace('_', "!_")
+            );
+            let p = bind(Box::new(pattern));
+            sql.push_str(&format!(
+                " AND (summary LIKE {p} ESCAPE '!' OR request LIKE {p} ESCAPE '!' OR response LIKE {p} ESCAPE '!')"
+            ));
+        }
+        let following = q.after_id.is_some();
+        if let Some(a) = q.after_id {
+            sql.push_str(&format!(" AND id > {}", bind(Box::new(a))));
+        }
+        sql.push_str(if following {
+            " ORDER BY id ASC"
+        } else {
+            " ORDER BY id DESC"
+        });
+        if let Some(l) = q.limit {
+            sql.push_str(&format!(" LIMIT {l}"));
+        }
+        self.store().read(|c| {
+            let mut stmt = c.prepare(&sql)?;
+            let params: Vec<&dyn rusqlite::ToSql> = args.iter().map(|b| b.as_ref()).collect();
+            let mut rows = stmt
+                .query_map(params.as_slice(), row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            if !following {
+                rows.reverse();
+            }
+            Ok(rows)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn secrets_never_reach_a_log_row() {
+        let secrets = vec!["s3cr3t-value".to_string()];
+        let v = json!({
+            "headers": [["Authorization", "Bearer abc"], ["Accept", "application/json"]],
+            "body": {"client_secret": "x", "refresh_token": "y", "query": "about s3cr3t-value"},
+            "url": "https://api.example.com/x?api_key=k1&page=2",
+            "note": "token s3cr3t-value here",
+        });
+        let r = redact(&v, &secrets);
+        let text = r.to_string();
+        for leaked in ["Bearer abc", "s3cr3t-value", "k1", "\"x\"", "\"y\""] {
+            assert!(!text.contains(leaked), "{leaked} leaked: {text}");
+        }
+        assert_eq!(r["headers"][1], json!(["Accept", "application/json"]));
+        assert!(text.contains("page=2"), "{text}");
+        assert_eq!(blank("abc s3cr3t-value", &secrets), "abc [redacted]");
+        assert_eq!(
+            cut("x".repeat(MAX_FIELD_CHARS + 5)).chars().count(),
+            MAX_FIELD_CHARS + 6
+        );
+    }
+}
