@@ -54,6 +54,7 @@ const ERROR_CODES: Record<ErrorCode, true> = {
   timeout: true,
   server_error: true,
   token_request_failed: true,
+  circuit_open: true,
 };
 
 export function isErrorCode(value: unknown): value is ErrorCode {

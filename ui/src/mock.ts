@@ -26,6 +26,7 @@ const get = (): HttpActionSpec => ({ method: "GET", headers: [], body: null, par
 
 const base = {
   confirm: false,
+  breaker: { state: "closed" as const, failures: 0, retryAt: null },
   oauth: null,
   http: null,
   createdAt: "2025-01-06T09:00:00Z",

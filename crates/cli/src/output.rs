@@ -173,6 +173,20 @@ pub fn action(a: &ActionView) {
         }
     }
     kv("health", health_label(a));
+    match a.breaker.state {
+        patchbay_core::model::BreakerState::Closed => {}
+        patchbay_core::model::BreakerState::Open => kv(
+            "breaker",
+            format!(
+                "open after {} failures; retries at {}",
+                a.breaker.failures,
+                a.breaker.retry_at.as_deref().unwrap_or("-")
+            ),
+        ),
+        patchbay_core::model::BreakerState::HalfOpen => {
+            kv("breaker", "half-open: the next call is the probe")
+        }
+    }
     if let Some(m) = &a.health.message {
         kv("health message", m);
     }

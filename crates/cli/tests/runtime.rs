@@ -776,3 +776,69 @@ fn logs_record_every_path_with_filters_and_no_secret_anywhere() {
         assert!(!text.contains("eyJhbGci"), "a JWT in the {label}");
     }
 }
+
+#[test]
+fn the_circuit_breaker_opens_after_failures_in_a_row_and_a_probe_closes_it() {
+    let w = World::simple();
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        l.local_addr().expect("addr").port()
+    };
+    let url = format!("http://127.0.0.1:{port}/ping");
+    w.ok(&["action", "add", "flaky", "--http", "--url", &url]);
+    let call = |w: &World| {
+        let out = w
+            .cmd()
+            .env("PATCHBAY_BREAKER_THRESHOLD", "3")
+            .env("PATCHBAY_BREAKER_COOLDOWN_SECS", "2")
+            .args(["--json", "call", "flaky"])
+            .write_stdin("")
+            .output()
+            .expect("run");
+        (
+            out.status.code().unwrap_or(-1),
+            error_code(&String::from_utf8_lossy(&out.stderr)),
+        )
+    };
+    for _ in 0..3 {
+        assert_eq!(call(&w), (1, Some("unreachable".to_string())));
+    }
+    // Open: fails fast, saying so, without trying.
+    assert_eq!(call(&w), (1, Some("circuit_open".to_string())));
+    let show: Value =
+        serde_json::from_str(&w.ok(&["--json", "action", "show", "flaky"])).expect("json");
+    assert_eq!(show["breaker"]["state"], "open", "{show}");
+    assert_eq!(show["breaker"]["failures"], 3);
+    assert_eq!(show["health"]["reason"], "circuit_open");
+    assert!(w.ok(&["action", "show", "flaky"]).contains("retries at"));
+
+    // The endpoint comes back; after the cool-down the next call is the probe, and closes it.
+    let mut server = std::process::Command::new("node")
+        .args([
+            "-e",
+            &format!(
+                "require('http').createServer((q,s)=>{{s.writeHead(200,{{'content-type':'application/json'}});s.end('{{\"pong\":true}}')}}).listen({port},'127.0.0.1',()=>console.log('up'))"
+            ),
+        ])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("node");
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(server.stdout.take().expect("stdout")),
+        &mut line,
+    )
+    .expect("server up");
+    std::thread::sleep(std::time::Duration::from_millis(2200));
+    assert_eq!(call(&w), (0, None), "the probe succeeds");
+    let show: Value =
+        serde_json::from_str(&w.ok(&["--json", "action", "show", "flaky"])).expect("json");
+    assert_eq!(show["breaker"]["state"], "closed");
+    let _ = server.kill();
+    let _ = server.wait();
+    let log = w.ok(&["logs", "--kind", "breaker"]);
+    assert!(
+        log.contains("opened after 3 failures") && log.contains("closed"),
+        "{log}"
+    );
+}

@@ -322,10 +322,11 @@ const SELECT: &str =
     "SELECT a.id, a.name, a.kind, a.url, a.description, a.enabled, a.confirm, a.auth_type,
         t.name, c.name, a.oauth, a.has_client_secret, a.http, a.health_status, a.health_reason,
         a.health_message, a.health_checked_at, a.health_latency_ms, a.health_tool_count,
-        a.created_at, a.updated_at
+        a.created_at, a.updated_at, b.failures, b.open_until
      FROM actions a
      LEFT JOIN tokens t ON t.id = a.token_id
-     LEFT JOIN connections c ON c.id = a.connection_id";
+     LEFT JOIN connections c ON c.id = a.connection_id
+     LEFT JOIN breakers b ON b.action_id = a.id";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<RawAction> {
     Ok(RawAction {
@@ -350,6 +351,8 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<RawAction> {
         health_tool_count: r.get(18)?,
         created_at: r.get(19)?,
         updated_at: r.get(20)?,
+        breaker_failures: r.get(21)?,
+        breaker_open_until: r.get(22)?,
     })
 }
 
@@ -375,6 +378,8 @@ struct RawAction {
     health_tool_count: Option<i64>,
     created_at: String,
     updated_at: String,
+    breaker_failures: Option<i64>,
+    breaker_open_until: Option<String>,
 }
 
 impl RawAction {
@@ -436,6 +441,10 @@ impl RawAction {
             },
             oauth,
             http,
+            breaker: crate::model::BreakerView::from_row(
+                self.breaker_failures.unwrap_or(0),
+                self.breaker_open_until,
+            ),
             created_at: self.created_at,
             updated_at: self.updated_at,
         })

@@ -67,6 +67,8 @@ pub enum ErrorCode {
     ServerError,
     /// An HTTP request token's request gave no token.
     TokenRequestFailed,
+    /// The action's circuit breaker is open: calls fail fast until it retries.
+    CircuitOpen,
 }
 
 /// What reaches the UI (and `--json` errors): a code and a one-line message.

@@ -377,12 +377,49 @@ pub struct ActionView {
     pub confirm: bool,
     pub auth: AuthRef,
     pub health: Health,
+    /// The circuit breaker: closed, open (calls fail fast until `retryAt`), or half-open
+    /// (the next call is the probe).
+    pub breaker: BreakerView,
     /// Own OAuth settings when `auth.type` is `oauth`.
     pub oauth: Option<OAuthView>,
     /// Request settings when `kind` is `http`.
     pub http: Option<HttpActionSpec>,
     pub created_at: String,
     pub updated_at: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum BreakerState {
+    Closed,
+    Open,
+    HalfOpen,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BreakerView {
+    pub state: BreakerState,
+    /// Failures in a row.
+    pub failures: i64,
+    /// While open: when the next call may try again (RFC 3339).
+    pub retry_at: Option<String>,
+}
+
+impl BreakerView {
+    pub(crate) fn from_row(failures: i64, open_until: Option<String>) -> Self {
+        let now = crate::clock::rfc3339(time::OffsetDateTime::now_utc());
+        let state = match &open_until {
+            None => BreakerState::Closed,
+            Some(t) if t.as_str() > now.as_str() => BreakerState::Open,
+            Some(_) => BreakerState::HalfOpen,
+        };
+        BreakerView {
+            state,
+            failures,
+            retry_at: open_until,
+        }
+    }
 }
 
 /// A reusable OAuth connection (seed 002), secret shown only as set / not set.

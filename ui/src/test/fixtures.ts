@@ -17,6 +17,7 @@ export function makeAction(overrides: Partial<ActionView> = {}): ActionView {
     confirm: false,
     auth: { type: "none", ref: null },
     health: makeHealth(),
+    breaker: { state: "closed", failures: 0, retryAt: null },
     oauth: null,
     http: null,
     createdAt: "2025-01-01T00:00:00Z",

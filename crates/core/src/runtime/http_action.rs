@@ -140,8 +140,21 @@ impl Patchbay {
         args: Option<serde_json::Map<String, serde_json::Value>>,
     ) -> Result<HttpOutcome> {
         let action = self.get_action(name)?;
-        self.http_request(&action, &args.unwrap_or_default(), false)
-            .await
+        self.breaker_admit(&action)?;
+        let out = self
+            .http_request(&action, &args.unwrap_or_default(), false)
+            .await;
+        match &out {
+            Ok(o) if o.status >= 500 => {
+                self.breaker_record(&action, Some(&format!("HTTP {}", o.status)))
+            }
+            Ok(_) => self.breaker_record(&action, None),
+            Err(e) if super::breaker::counts(e) => {
+                self.breaker_record(&action, Some(&super::code_str(e.code())))
+            }
+            Err(_) => {}
+        }
+        out
     }
 
     /// Send an HTTP action's request. `lenient` (Test Connection) fills missing placeholders

@@ -6,6 +6,7 @@
 //! wraps its reqwest transport to attach fresh credentials to each HTTP request and, on a
 //! 401, to ask for one forced refresh and retry that request once (never more).
 
+pub mod breaker;
 pub mod credentials;
 pub mod http_action;
 pub mod http_token;
@@ -628,6 +629,7 @@ fn health_of(e: &Error, checked_at: String, latency_ms: i64) -> Health {
         ErrorCode::ServerError => "server_error",
         ErrorCode::VaultLocked | ErrorCode::VaultUnavailable => "auth",
         ErrorCode::TokenRequestFailed => "auth",
+        ErrorCode::CircuitOpen => "circuit_open",
         _ => "protocol",
     };
     Health {
@@ -745,10 +747,26 @@ impl Patchbay {
         name: &str,
         opts: &McpOptions,
     ) -> Result<Vec<ToolInfo>> {
-        let conn = self.mcp_connect(name, opts).await?;
-        let tools = conn.tools().await;
-        conn.close().await;
+        let action = self.get_action(name)?;
+        self.breaker_admit(&action)?;
+        let tools = async {
+            let conn = self.mcp_connect(name, opts).await?;
+            let tools = conn.tools().await;
+            conn.close().await;
+            tools
+        }
+        .await;
+        self.breaker_after(&action, tools.as_ref().err());
         tools
+    }
+
+    /// Feed an outcome to the breaker.
+    fn breaker_after(&self, action: &ActionView, e: Option<&Error>) {
+        match e {
+            Some(e) if breaker::counts(e) => self.breaker_record(action, Some(&code_str(e.code()))),
+            Some(_) => {}
+            None => self.breaker_record(action, None),
+        }
     }
 
     /// Call one tool of an MCP action.
@@ -770,9 +788,16 @@ impl Patchbay {
         opts: &McpOptions,
     ) -> Result<CallOutcome> {
         let started = Instant::now();
-        let conn = self.mcp_connect(name, opts).await?;
-        let out = conn.call(tool, args).await;
-        conn.close().await;
+        let action = self.get_action(name)?;
+        self.breaker_admit(&action)?;
+        let out = async {
+            let conn = self.mcp_connect(name, opts).await?;
+            let out = conn.call(tool, args).await;
+            conn.close().await;
+            out
+        }
+        .await;
+        self.breaker_after(&action, out.as_ref().err());
         out.map(|o| CallOutcome {
             latency_ms: started.elapsed().as_millis() as i64,
             ..o
@@ -839,6 +864,16 @@ impl Patchbay {
     /// Save a test's health; log the test, and the change when the health changed.
     fn record_tested(&self, action: &ActionView, health: &Health) -> Result<()> {
         self.record_health(&action.name, health)?;
+        // A test is a probe: it closes an open breaker, or counts as a failure.
+        let down = matches!(
+            health.reason.as_deref(),
+            Some("network" | "tls" | "timeout" | "server_error" | "protocol")
+        );
+        if health.status == HealthStatus::Healthy {
+            self.breaker_record(action, None);
+        } else if down {
+            self.breaker_record(action, health.reason.as_deref());
+        }
         let label = |h: &Health| match &h.reason {
             Some(r) => format!("{} ({r})", h.status.as_str()),
             None => h.status.as_str().to_string(),

@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/003_oauth.sql"),
     include_str!("migrations/004_token_lifecycle.sql"),
     include_str!("migrations/005_logs.sql"),
+    include_str!("migrations/006_breakers.sql"),
 ];
 
 /// The schema version this build writes.
