@@ -842,3 +842,105 @@ fn the_circuit_breaker_opens_after_failures_in_a_row_and_a_probe_closes_it() {
         "{log}"
     );
 }
+
+/// A node HTTP server on 127.0.0.1 answering with `handler` (JS `(req, res) => ...`).
+struct Misbehaving {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Drop for Misbehaving {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn misbehaving(handler: &str) -> Misbehaving {
+    let mut child = std::process::Command::new("node")
+        .args([
+            "-e",
+            &format!(
+                "const s=require('http').createServer({handler});s.listen(0,'127.0.0.1',()=>console.log(s.address().port))"
+            ),
+        ])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("node");
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().expect("stdout")),
+        &mut line,
+    )
+    .expect("port");
+    let url = format!("http://127.0.0.1:{}/x", line.trim());
+    Misbehaving { child, url }
+}
+
+#[test]
+fn hanging_oversized_and_garbage_answers_are_named_and_nothing_panics() {
+    let w = World::simple();
+    let hang = misbehaving("(q,s)=>{}");
+    let big = misbehaving(
+        "(q,s)=>{s.writeHead(200,{'content-type':'text/plain'});s.end('x'.repeat(3*1024*1024))}",
+    );
+    let garbage = misbehaving(
+        "(q,s)=>{s.writeHead(200,{'content-type':'text/plain'});s.end('\\u0000garbage\\u00ff')}",
+    );
+    let with_timeout = |args: &[&str]| {
+        let out = w
+            .cmd()
+            .env("PATCHBAY_TIMEOUT_SECS", "1")
+            .args(args)
+            .write_stdin("")
+            .output()
+            .expect("run");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
+    };
+    // A server that never answers: a timeout, for HTTP and MCP alike.
+    w.ok(&["action", "add", "hang-http", "--http", "--url", &hang.url]);
+    w.ok(&["action", "add", "hang-mcp", "--url", &hang.url]);
+    let started = std::time::Instant::now();
+    let (code, _, err) = with_timeout(&["--json", "call", "hang-http"]);
+    assert_eq!(
+        (code, error_code(&err).as_deref()),
+        (1, Some("timeout")),
+        "{err}"
+    );
+    let (code, out, _) = with_timeout(&["--json", "test", "hang-mcp"]);
+    assert_eq!(code, 1);
+    let h: Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(h["reason"], "timeout", "{h}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "bounded by the timeout"
+    );
+
+    // 3 MiB: cut at the cap and said so.
+    w.ok(&["action", "add", "big", "--http", "--url", &big.url]);
+    let (code, out, _) = with_timeout(&["--json", "call", "big"]);
+    assert_eq!(code, 0);
+    let r: Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(r["truncated"], true);
+    assert_eq!(r["body"].as_str().map(str::len), Some(1024 * 1024));
+
+    // Garbage where MCP was expected: a protocol error, not a crash.
+    w.ok(&["action", "add", "junk", "--url", &garbage.url]);
+    let (code, out, err) = with_timeout(&["--json", "test", "junk"]);
+    assert_eq!(code, 1, "{err}");
+    let h: Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(h["reason"], "protocol", "{h}");
+    let (code, _, err) = with_timeout(&["--json", "tools", "junk"]);
+    assert_eq!(code, 1);
+    assert!(
+        matches!(
+            error_code(&err).as_deref(),
+            Some("protocol" | "unsupported_transport")
+        ),
+        "{err}"
+    );
+}

@@ -4,7 +4,7 @@
 //! size cap.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use serde::Serialize;
 
@@ -14,7 +14,6 @@ use crate::model::{ActionKind, ActionView, Health, HealthStatus};
 
 /// Response bodies are kept up to this size (the rest is cut and `truncated` set).
 pub const MAX_BODY_BYTES: usize = 1 << 20;
-const TIMEOUT: Duration = Duration::from_secs(30);
 
 /// What an HTTP action answered (`patchbay call NAME --json`).
 #[derive(Debug, Clone, Serialize)]
@@ -200,7 +199,7 @@ impl Patchbay {
         }
         let creds = self.credentials(action)?;
         let http = reqwest::Client::builder()
-            .timeout(TIMEOUT)
+            .timeout(super::call_timeout())
             .redirect(reqwest::redirect::Policy::limited(5))
             .user_agent(concat!("Patchbay/", env!("CARGO_PKG_VERSION")))
             .build()

@@ -4,7 +4,7 @@
 //! token) or, when the JSONPath found nothing, the response's shape so the path can be fixed.
 
 use std::collections::HashMap;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
@@ -19,7 +19,6 @@ use crate::vault::keys;
 
 /// Responses larger than this are refused.
 pub const MAX_RESPONSE_BYTES: usize = 1 << 20;
-const TIMEOUT: Duration = Duration::from_secs(30);
 
 /// What a token request did (`patchbay token test NAME --json`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -121,7 +120,7 @@ pub(crate) async fn run_request(
     let started = Instant::now();
     let http = match reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
-        .timeout(TIMEOUT)
+        .timeout(super::call_timeout())
         .user_agent(concat!("Patchbay/", env!("CARGO_PKG_VERSION")))
         .build()
     {
@@ -193,7 +192,11 @@ pub(crate) async fn run_request(
         Ok(r) => r,
         Err(e) => {
             let what = if e.is_timeout() {
-                format!("{} did not answer within {} s", req.url, TIMEOUT.as_secs())
+                format!(
+                    "{} did not answer within {} s",
+                    req.url,
+                    super::call_timeout().as_secs()
+                )
             } else {
                 format!("cannot reach {}: {e}", req.url)
             };

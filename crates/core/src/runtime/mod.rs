@@ -39,8 +39,18 @@ use crate::logs::{LogKind, NewLog};
 use crate::model::{ActionKind, ActionView, Health, HealthStatus};
 use credentials::Credentials;
 
-/// How long one MCP operation (connect + request) may take.
+/// How long one network operation may take by default.
 pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The timeout of every network call of the runtime: `PATCHBAY_TIMEOUT_SECS`, else 30 s.
+pub fn call_timeout() -> Duration {
+    std::env::var("PATCHBAY_TIMEOUT_SECS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .filter(|s| *s > 0)
+        .map(Duration::from_secs)
+        .unwrap_or(DEFAULT_CALL_TIMEOUT)
+}
 
 /// A tool as `patchbay tools NAME --json` prints it.
 #[derive(Debug, Clone, Serialize)]
@@ -124,7 +134,7 @@ impl McpConnection {
         let request = serde_json::json!({"tool": tool, "arguments": args});
         let mut params = CallToolRequestParams::new(tool.to_string());
         params.arguments = args;
-        let result = tokio::time::timeout(DEFAULT_CALL_TIMEOUT, self.session.call_tool(params))
+        let result = tokio::time::timeout(call_timeout(), self.session.call_tool(params))
             .await
             .map_err(|_| {
                 err(
@@ -694,7 +704,7 @@ impl Patchbay {
         }
         let creds = Arc::new(self.credentials(action)?);
         let inner = reqwest013::Client::builder()
-            .timeout(DEFAULT_CALL_TIMEOUT)
+            .timeout(call_timeout())
             .redirect(reqwest013::redirect::Policy::limited(5))
             .user_agent(concat!("Patchbay/", env!("CARGO_PKG_VERSION")))
             .build()
@@ -723,7 +733,7 @@ impl Patchbay {
             }
         };
         let started = tokio::time::timeout(
-            DEFAULT_CALL_TIMEOUT,
+            call_timeout(),
             PatchbayClient.serve_with_lifecycle(transport, lifecycle),
         )
         .await
