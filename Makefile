@@ -28,6 +28,7 @@ bench:
 	scripts/bench.sh
 	scripts/bench-oauth.sh
 	scripts/bench-refresh.sh
+	scripts/bench-calls.sh
 
 ## Screenshots of the real window for the README (docs/screenshots/).
 screenshots:

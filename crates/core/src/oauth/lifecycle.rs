@@ -243,6 +243,33 @@ impl Patchbay {
         Ok((row, tokens))
     }
 
+    /// A cheap fingerprint of a grant, from SQLite alone (no keychain): it changes whenever
+    /// the grant's tokens do (connect, refresh in any process, needs-reconnect), with the
+    /// access token's expiry. `None` when not connected.
+    pub(crate) fn grant_stamp(
+        &self,
+        kind: Kind,
+        name: &str,
+    ) -> Result<Option<(String, Option<String>)>> {
+        let (owner, _) = self.owner_of(kind, name)?;
+        self.store().read(|c| {
+            Ok(c.query_row(
+                "SELECT connected_at, refreshed_at, needs_reconnect, expires_at FROM oauth_grants WHERE owner = ?1",
+                [owner.key()],
+                |r| {
+                    let stamp = format!(
+                        "{}|{}|{}",
+                        r.get::<_, String>(0)?,
+                        r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+                        r.get::<_, Option<String>>(2)?.unwrap_or_default()
+                    );
+                    Ok((stamp, r.get::<_, Option<String>>(3)?))
+                },
+            )
+            .optional()?)
+        })
+    }
+
     /// A valid access token for an action (or, with `Kind::Connection`, a connection),
     /// refreshed first when it expires within [`REFRESH_MARGIN`].
     pub async fn access_token(&self, kind: Kind, name: &str) -> Result<SecretString> {

@@ -2,7 +2,7 @@
 //! what to do after the server refused it with a 401 (OAuth: one forced refresh; a static
 //! token: nothing, the 401 stands).
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use http::{HeaderName, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
@@ -11,12 +11,23 @@ use crate::Patchbay;
 use crate::error::{Error, Kind, Result};
 use crate::model::{ActionView, AuthType, TokenView, header_value_with_prefix};
 
+struct Cached {
+    stamp: String,
+    token: SecretString,
+    expires_at: Option<String>,
+}
+
+/// Reuse a kept token only while it stays valid this much longer.
+const KEEP_MARGIN: time::Duration = time::Duration::seconds(60);
+
 enum Source {
     None,
     /// A text token: its header, read once per session.
     Static(HeaderName, SecretString),
-    /// OAuth tokens of the action itself or of a reusable connection, kept fresh.
-    OAuth(Kind, String),
+    /// OAuth tokens of the action itself or of a reusable connection, kept fresh. The last
+    /// token is kept for this session while the grant's stamp (SQLite) is unchanged and it
+    /// stays valid, so most requests cost no keychain read.
+    OAuth(Kind, String, Mutex<Option<Cached>>),
     /// An HTTP request token: the most recent token, fetched again after a 401.
     HttpToken(Box<TokenView>),
 }
@@ -54,6 +65,19 @@ fn bearer(token: &SecretString) -> Result<Option<(HeaderName, HeaderValue)>> {
 }
 
 impl Credentials {
+    /// Keep `token` with the grant's current stamp.
+    fn keep(&self, cache: &Mutex<Option<Cached>>, kind: Kind, name: &str, token: &SecretString) {
+        if let (Ok(Some((stamp, expires_at))), Ok(mut c)) =
+            (self.pb.grant_stamp(kind, name), cache.lock())
+        {
+            *c = Some(Cached {
+                stamp,
+                token: token.clone(),
+                expires_at,
+            });
+        }
+    }
+
     /// The header for the next request.
     pub(crate) async fn header(&self) -> Result<Option<(HeaderName, HeaderValue)>> {
         match &self.source {
@@ -61,7 +85,21 @@ impl Credentials {
             Source::Static(name, value) => {
                 Ok(Some((name.clone(), header_value(value.expose_secret())?)))
             }
-            Source::OAuth(kind, name) => bearer(&self.pb.access_token(*kind, name).await?),
+            Source::OAuth(kind, name, cache) => {
+                let stamp = self.pb.grant_stamp(*kind, name)?;
+                let limit = crate::clock::rfc3339(time::OffsetDateTime::now_utc() + KEEP_MARGIN);
+                if let Some((s, _)) = &stamp
+                    && let Ok(c) = cache.lock()
+                    && let Some(c) = c.as_ref()
+                    && &c.stamp == s
+                    && c.expires_at.as_deref().is_none_or(|e| e > limit.as_str())
+                {
+                    return bearer(&c.token);
+                }
+                let token = self.pb.access_token(*kind, name).await?;
+                self.keep(cache, *kind, name, &token);
+                bearer(&token)
+            }
             Source::HttpToken(t) => {
                 let v = self.pb.http_token_value(t, false).await?;
                 token_header(t, &v)
@@ -83,7 +121,10 @@ impl Credentials {
                 // The same token again would only be refused again.
                 Ok(header.filter(|(_, v)| Some(v) != used.as_ref().map(|(_, u)| u)))
             }
-            Source::OAuth(kind, name) => {
+            Source::OAuth(kind, name, cache) => {
+                if let Ok(mut c) = cache.lock() {
+                    *c = None;
+                }
                 let rejected = used
                     .as_ref()
                     .and_then(|(_, v)| v.to_str().ok())
@@ -94,6 +135,7 @@ impl Credentials {
                     .pb
                     .access_token_after_401(*kind, name, &SecretString::from(rejected))
                     .await?;
+                self.keep(cache, *kind, name, &fresh);
                 bearer(&fresh)
             }
         }
@@ -105,10 +147,11 @@ impl Patchbay {
     pub(crate) fn credentials(self: &Arc<Self>, action: &ActionView) -> Result<Credentials> {
         let source = match action.auth.kind {
             AuthType::None => Source::None,
-            AuthType::OAuth => Source::OAuth(Kind::Action, action.name.clone()),
+            AuthType::OAuth => Source::OAuth(Kind::Action, action.name.clone(), Mutex::default()),
             AuthType::Connection => Source::OAuth(
                 Kind::Connection,
                 action.auth.reference.clone().unwrap_or_default(),
+                Mutex::default(),
             ),
             AuthType::Token => {
                 let t = self.get_token(action.auth.reference.as_deref().unwrap_or_default())?;
