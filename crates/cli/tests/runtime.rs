@@ -944,3 +944,97 @@ fn hanging_oversized_and_garbage_answers_are_named_and_nothing_panics() {
         "{err}"
     );
 }
+
+#[test]
+fn a_token_endpoint_that_keeps_failing_opens_the_breaker_without_a_loop() {
+    let w = World::simple();
+    let failing = misbehaving(
+        "(q,s)=>{s.writeHead(500,{'content-type':'application/json'});s.end('{\"error\":\"down\"}')}",
+    );
+    w.cmd()
+        .args([
+            "token",
+            "add",
+            "down",
+            "--http-request",
+            "--no-test",
+            "--url",
+            &failing.url,
+            "--body",
+            "grant_type=client_credentials",
+            "--token-path",
+            "$.access_token",
+            "--header-name",
+            "Authorization",
+            "--prefix",
+            "Bearer",
+        ])
+        .write_stdin("")
+        .assert()
+        .success();
+    w.ok(&[
+        "action",
+        "add",
+        "needs-token",
+        "--url",
+        &w.url(),
+        "--auth",
+        "http-token:down",
+    ]);
+    let call = || {
+        let out = w
+            .cmd()
+            .env("PATCHBAY_BREAKER_THRESHOLD", "3")
+            .args(["--json", "tools", "needs-token"])
+            .write_stdin("")
+            .output()
+            .expect("run");
+        error_code(&String::from_utf8_lossy(&out.stderr))
+    };
+    for _ in 0..3 {
+        assert_eq!(call().as_deref(), Some("token_request_failed"));
+    }
+    assert_eq!(
+        call().as_deref(),
+        Some("circuit_open"),
+        "then it fails fast"
+    );
+    let fetches = w
+        .ok(&["--json", "logs", "--kind", "token_fetch"])
+        .lines()
+        .count();
+    assert_eq!(fetches, 3, "one token request per call, none while open");
+    let log = w.ok(&["logs", "--kind", "breaker"]);
+    assert!(log.contains("opened after 3 failures"), "{log}");
+    // The log keeps the token endpoint's status, never a secret.
+    let row: Value = serde_json::from_str(
+        w.ok(&["--json", "logs", "--kind", "token_fetch", "--limit", "1"])
+            .trim(),
+    )
+    .expect("json");
+    assert_eq!(row["status"], 500);
+}
+
+#[test]
+fn log_retention_keeps_the_most_recent_rows() {
+    let w = World::simple();
+    w.ok(&[
+        "action",
+        "add",
+        "dead",
+        "--http",
+        "--url",
+        "http://127.0.0.1:1/x",
+    ]);
+    for _ in 0..6 {
+        let _ = w
+            .cmd()
+            .env("PATCHBAY_LOG_MAX_ROWS", "4")
+            .env("PATCHBAY_BREAKER_THRESHOLD", "100")
+            .args(["call", "dead"])
+            .write_stdin("")
+            .output();
+    }
+    let n = w.ok(&["--json", "logs", "--limit", "100"]).lines().count();
+    assert_eq!(n, 4, "the 4 most recent rows are kept");
+}

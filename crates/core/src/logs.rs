@@ -10,10 +10,30 @@ use ts_rs::TS;
 use crate::Patchbay;
 use crate::error::{Error, Result};
 
-/// Rows kept at most (oldest go first).
+/// Rows kept at most (oldest go first); `PATCHBAY_LOG_MAX_ROWS` changes it.
 pub const DEFAULT_MAX_ROWS: i64 = 100_000;
-/// Rows older than this many days go.
+/// Rows older than this many days go; `PATCHBAY_LOG_MAX_AGE_DAYS` changes it.
 pub const DEFAULT_MAX_AGE_DAYS: i64 = 30;
+/// How often (in rows written) the age retention runs.
+const RETENTION_EVERY: i64 = 256;
+
+fn env_i64(name: &str, default: i64) -> i64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse::<i64>().ok())
+        .filter(|v| *v > 0)
+        .unwrap_or(default)
+}
+
+/// Retention: at most this many rows.
+pub fn max_rows() -> i64 {
+    env_i64("PATCHBAY_LOG_MAX_ROWS", DEFAULT_MAX_ROWS)
+}
+
+/// Retention: rows younger than this many days.
+pub fn max_age_days() -> i64 {
+    env_i64("PATCHBAY_LOG_MAX_AGE_DAYS", DEFAULT_MAX_AGE_DAYS)
+}
 /// Request and response texts are cut to this many characters.
 pub const MAX_FIELD_CHARS: usize = 4096;
 const REDACTED: &str = "[redacted]";
@@ -266,15 +286,13 @@ impl Patchbay {
                     e.error_code
                 ],
             )?;
-            // Retention, every 256 rows: by count, then by age.
+            // Retention: by count on every row (a primary-key range, usually empty), by age
+            // every RETENTION_EVERY rows.
             let id = tx.last_insert_rowid();
-            if id % 256 == 0 {
-                tx.execute(
-                    "DELETE FROM logs WHERE id <= ?1 - ?2",
-                    params![id, DEFAULT_MAX_ROWS],
-                )?;
+            tx.execute("DELETE FROM logs WHERE id <= ?1 - ?2", params![id, max_rows()])?;
+            if id % RETENTION_EVERY == 0 {
                 let cutoff = crate::clock::rfc3339(
-                    self.clock.now() - time::Duration::days(DEFAULT_MAX_AGE_DAYS),
+                    self.clock.now() - time::Duration::days(max_age_days()),
                 );
                 tx.execute("DELETE FROM logs WHERE at < ?1", [cutoff])?;
             }
