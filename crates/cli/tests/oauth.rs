@@ -174,6 +174,14 @@ fn denial_timeout_and_forged_callbacks_fail_cleanly() {
     assert_eq!((code, err.as_deref()), (1, Some("access_denied")));
     let (code, _, err) = w.connect("ignore", &["--timeout", "2"]);
     assert_eq!((code, err.as_deref()), (1, Some("consent_timeout")));
+    // Every way a connect ends is in the log, with its code.
+    let failed = w.ok(&["--json", "logs", "--kind", "connect", "--outcome", "error"]);
+    let codes: Vec<String> = failed
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter_map(|v| v["errorCode"].as_str().map(String::from))
+        .collect();
+    assert_eq!(codes, ["access_denied", "consent_timeout"], "{failed}");
     // A forged callback (unknown state) is refused by the listener and changes nothing: the
     // real flow keeps waiting (a forger cannot cancel it), then ends naming the mismatch.
     let (code, _, err) = w.connect("forge", &["--timeout", "3"]);

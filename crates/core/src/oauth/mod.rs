@@ -308,6 +308,45 @@ impl Patchbay {
         req: ConnectRequest,
         open: impl FnMut(&str, &str) -> Result<()>,
     ) -> Result<GrantView> {
+        let name = req.action.clone();
+        let action_id = self.get_action(&name).ok().map(|a| a.id);
+        let result = self.connect_action_inner(req, open).await;
+        self.log_connect(action_id.as_deref(), &name, &result);
+        result
+    }
+
+    /// Log how a connect ended (every way it can end, from discovery to the token exchange).
+    fn log_connect(&self, action_id: Option<&str>, name: &str, result: &Result<GrantView>) {
+        self.log(crate::logs::NewLog {
+            action_id,
+            subject: Some(name),
+            kind: Some(crate::logs::LogKind::Connect),
+            ok: result.is_ok(),
+            summary: match result {
+                Ok(g) => format!(
+                    "connected{} at {} (scopes: {})",
+                    g.account
+                        .as_deref()
+                        .map(|a| format!(" as {a}"))
+                        .unwrap_or_default(),
+                    g.issuer.as_deref().unwrap_or("-"),
+                    g.scopes.join(" ")
+                ),
+                Err(e) => format!("connect failed: {e}"),
+            },
+            error_code: result
+                .as_ref()
+                .err()
+                .map(|e| crate::runtime::code_str(e.code())),
+            ..Default::default()
+        });
+    }
+
+    async fn connect_action_inner(
+        &self,
+        req: ConnectRequest,
+        open: impl FnMut(&str, &str) -> Result<()>,
+    ) -> Result<GrantView> {
         let action = self.get_action(&req.action)?;
         if action.auth.kind != ActionAuth::OAuth {
             return Err(Error::invalid_with_hint(
@@ -518,6 +557,17 @@ impl Patchbay {
         req: ConnectRequest,
         open: impl FnMut(&str, &str) -> Result<()>,
     ) -> Result<GrantView> {
+        let name = req.action.clone();
+        let result = self.connect_connection_inner(req, open).await;
+        self.log_connect(None, &name, &result);
+        result
+    }
+
+    async fn connect_connection_inner(
+        &self,
+        req: ConnectRequest,
+        open: impl FnMut(&str, &str) -> Result<()>,
+    ) -> Result<GrantView> {
         let c = self.get_connection(&req.action)?;
         let http = http_client()?;
         let secret = self.connection_client_secret(&c)?;
@@ -652,29 +702,6 @@ impl Patchbay {
             },
         };
         let _ = page_tx.send(page);
-        self.log(crate::logs::NewLog {
-            action_id: target.owner.action_id(),
-            subject: Some(&target.name),
-            kind: Some(crate::logs::LogKind::Connect),
-            ok: outcome.is_ok(),
-            summary: match &outcome {
-                Ok(g) => format!(
-                    "connected{} at {} (scopes: {})",
-                    g.account
-                        .as_deref()
-                        .map(|a| format!(" as {a}"))
-                        .unwrap_or_default(),
-                    server.issuer,
-                    g.scopes.join(" ")
-                ),
-                Err(e) => format!("connect failed: {e}"),
-            },
-            error_code: outcome
-                .as_ref()
-                .err()
-                .map(|e| crate::runtime::code_str(e.code())),
-            ..Default::default()
-        });
         // Give the browser its page before the listener goes away.
         tokio::time::sleep(Duration::from_millis(50)).await;
         outcome
