@@ -65,11 +65,15 @@ fn bearer(token: &SecretString) -> Result<Option<(HeaderName, HeaderValue)>> {
 }
 
 impl Credentials {
-    /// Keep `token` with the grant's current stamp.
-    fn keep(&self, cache: &Mutex<Option<Cached>>, kind: Kind, name: &str, token: &SecretString) {
-        if let (Ok(Some((stamp, expires_at))), Ok(mut c)) =
-            (self.pb.grant_stamp(kind, name), cache.lock())
-        {
+    /// Keep `token` with the stamp read BEFORE it was fetched: if another process changed the
+    /// tokens in between, the stamps differ at the next request and it reads them again.
+    fn keep(
+        &self,
+        cache: &Mutex<Option<Cached>>,
+        stamp: Option<(String, Option<String>)>,
+        token: &SecretString,
+    ) {
+        if let (Some((stamp, expires_at)), Ok(mut c)) = (stamp, cache.lock()) {
             *c = Some(Cached {
                 stamp,
                 token: token.clone(),
@@ -97,7 +101,7 @@ impl Credentials {
                     return bearer(&c.token);
                 }
                 let token = self.pb.access_token(*kind, name).await?;
-                self.keep(cache, *kind, name, &token);
+                self.keep(cache, stamp, &token);
                 bearer(&token)
             }
             Source::HttpToken(t) => {
@@ -125,6 +129,7 @@ impl Credentials {
                 if let Ok(mut c) = cache.lock() {
                     *c = None;
                 }
+                let stamp = self.pb.grant_stamp(*kind, name)?;
                 let rejected = used
                     .as_ref()
                     .and_then(|(_, v)| v.to_str().ok())
@@ -135,7 +140,7 @@ impl Credentials {
                     .pb
                     .access_token_after_401(*kind, name, &SecretString::from(rejected))
                     .await?;
-                self.keep(cache, *kind, name, &fresh);
+                self.keep(cache, stamp, &fresh);
                 bearer(&fresh)
             }
         }
