@@ -54,5 +54,5 @@ PY
 hyperfine --warmup 1 --min-runs 5 -N --export-markdown "$work/logs.md" \
   -n "logs (latest 100 of 1,000,001)" "$bin logs --json" \
   -n "logs --action action7 (latest 100)" "$bin logs --json --action action7" \
-  -n "logs --search needle (full scan)" "$bin logs --json --search needle" >/dev/null
+  -n "logs --search needle (trigram index)" "$bin logs --json --search needle" >/dev/null
 cat "$work/logs.md"

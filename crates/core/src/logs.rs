@@ -334,16 +334,26 @@ impl Patchbay {
             sql.push_str(&format!(" AND outcome = {}", bind(Box::new(o.clone()))));
         }
         if let Some(text) = q.search.as_deref().filter(|t| !t.is_empty()) {
-            let pattern = format!(
-                "%{}%",
-                text.replace('!', "!!")
-                    .replace('%', "!%")
-                    .replace('_', "!_")
-            );
-            let p = bind(Box::new(pattern));
-            sql.push_str(&format!(
-                " AND (summary LIKE {p} ESCAPE '!' OR request LIKE {p} ESCAPE '!' OR response LIKE {p} ESCAPE '!')"
-            ));
+            if text.chars().count() >= 3 {
+                // The trigram index: the text as one phrase, any substring, any case.
+                let phrase = format!("\"{}\"", text.replace('"', "\"\""));
+                let p = bind(Box::new(phrase));
+                sql.push_str(&format!(
+                    " AND id IN (SELECT rowid FROM logs_fts WHERE logs_fts MATCH {p})"
+                ));
+            } else {
+                // Shorter than a trigram: a scan.
+                let pattern = format!(
+                    "%{}%",
+                    text.replace('!', "!!")
+                        .replace('%', "!%")
+                        .replace('_', "!_")
+                );
+                let p = bind(Box::new(pattern));
+                sql.push_str(&format!(
+                    " AND (summary LIKE {p} ESCAPE '!' OR request LIKE {p} ESCAPE '!' OR response LIKE {p} ESCAPE '!')"
+                ));
+            }
         }
         let following = q.after_id.is_some();
         if let Some(a) = q.after_id {
@@ -397,5 +407,44 @@ mod tests {
             cut("x".repeat(MAX_FIELD_CHARS + 5)).chars().count(),
             MAX_FIELD_CHARS + 6
         );
+    }
+
+    #[test]
+    fn search_finds_substrings_in_any_case_short_or_long_and_quotes_are_text() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let pb = Patchbay::open(dir.path()).expect("open");
+        for (summary, req) in [
+            (
+                "tools/call search_issues",
+                json!({"q": "Login BUG in \"prod\""}),
+            ),
+            ("tools/call whoami", json!({"n": 1})),
+            ("GET https://api.example.com → HTTP 200", json!(null)),
+        ] {
+            pb.log(NewLog {
+                subject: Some("a"),
+                kind: Some(LogKind::Call),
+                ok: true,
+                summary: summary.into(),
+                request: Some(req),
+                ..Default::default()
+            });
+        }
+        let found = |text: &str| {
+            pb.logs(&LogQuery {
+                search: Some(text.into()),
+                ..Default::default()
+            })
+            .expect("query")
+            .len()
+        };
+        assert_eq!(found("login bug"), 1, "case-insensitive substring");
+        assert_eq!(found("ssue"), 1, "inside a word");
+        assert_eq!(found("\\\"prod"), 1, "quotes are text, not syntax");
+        assert_eq!(found("→ HTTP"), 1);
+        assert_eq!(found("wh"), 1, "shorter than a trigram: a scan");
+        assert_eq!(found("%"), 0, "LIKE wildcards are text");
+        assert_eq!(found("nothing like it"), 0);
+        assert_eq!(found("tools/call"), 2);
     }
 }

@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/004_token_lifecycle.sql"),
     include_str!("migrations/005_logs.sql"),
     include_str!("migrations/006_breakers.sql"),
+    include_str!("migrations/007_logs_search.sql"),
 ];
 
 /// The schema version this build writes.
