@@ -34,15 +34,17 @@ pub enum Command {
     Status { name: Option<String> },
     /// Authorize an OAuth action in the browser ("Connected as ...").
     Connect(ConnectArgs),
-    /// Forget an action's OAuth tokens.
+    /// Revoke an action's OAuth tokens at the provider (when it can) and delete them here.
     Disconnect { name: String },
     /// Print a valid access token of a connected action, alone on stdout (for scripts).
     AccessToken { name: String },
-    /// Test Connection: MCP handshake + tools/list. Exit 0 when healthy, 1 otherwise.
+    /// Test Connection (MCP: handshake + tools/list; HTTP: the configured request).
+    /// Exit 0 when healthy, 1 otherwise.
     Test(TestArgs),
     /// List the tools of an MCP action.
     Tools { name: String },
-    /// What happened: calls, tests, token fetches, refreshes, connects, health changes.
+    /// What happened (redacted): calls, tests, health changes, token fetches, refreshes,
+    /// connects, disconnects, circuit breaker changes.
     Logs(LogsArgs),
     /// Call a tool of an MCP action, or an HTTP action (exit 1 when the result is an
     /// error or the HTTP status is not 2xx).
@@ -261,7 +263,7 @@ pub enum ConnectionCmd {
     },
     /// Authorize the connection in the browser ("Connected as ...").
     Connect(ConnectArgs),
-    /// Forget the connection's tokens.
+    /// Revoke the connection's tokens at the provider (when it can) and delete them here.
     Disconnect {
         name: String,
     },
