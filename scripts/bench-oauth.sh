@@ -13,17 +13,8 @@ if [ -z "${PATCHBAY_PRIVATE_BUS:-}" ]; then
   exec scripts/with-keyring.sh "$0" "$@"
 fi
 bin="$(pwd)/target/release/patchbay"
-work=$(mktemp -d "${TMPDIR:-/tmp}/patchbay-bench-oauth.XXXXXX")
-pids=()
-trap 'kill "${pids[@]}" 2>/dev/null; rm -rf "$work"' EXIT
-node tests/servers/auth-server.mjs </dev/null >"$work/as.json" 2>/dev/null & pids+=($!)
-until [ -s "$work/as.json" ]; do sleep 0.05; done
-issuer=$(node -p 'JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")).issuer' "$work/as.json")
-MCP_SERVER_CONFIG="{\"authServer\":\"$issuer\"}" node tests/servers/mcp-server.mjs </dev/null >"$work/mcp.json" 2>/dev/null & pids+=($!)
-until [ -s "$work/mcp.json" ]; do sleep 0.05; done
-mcp=$(node -p 'JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")).url' "$work/mcp.json")
-mcp_origin=${mcp%/mcp}
-auth_origin=$(node -p 'new URL(process.argv[1]).origin' "$issuer")
+source scripts/lib-servers.sh
+start_servers bench-oauth
 
 reset() { curl -s -X DELETE "$auth_origin/__stats" >/dev/null; curl -s -X DELETE "$mcp_origin/__stats" >/dev/null; }
 # Requests the client made: everything at the MCP server, and at the authorization server

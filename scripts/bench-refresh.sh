@@ -15,16 +15,8 @@ if [ -z "${PATCHBAY_PRIVATE_BUS:-}" ]; then
 fi
 bin="$(pwd)/target/release/patchbay"
 race="$(pwd)/target/release/patchbay-race"
-work=$(mktemp -d "${TMPDIR:-/tmp}/patchbay-bench-refresh.XXXXXX")
-pids=()
-trap 'kill "${pids[@]}" 2>/dev/null; rm -rf "$work"' EXIT
-AUTH_SERVER_CONFIG='{"accessTokenTtl": 2}' node tests/servers/auth-server.mjs </dev/null >"$work/as.json" 2>/dev/null & pids+=($!)
-until [ -s "$work/as.json" ]; do sleep 0.05; done
-issuer=$(node -p 'JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")).issuer' "$work/as.json")
-MCP_SERVER_CONFIG="{\"authServer\":\"$issuer\"}" node tests/servers/mcp-server.mjs </dev/null >"$work/mcp.json" 2>/dev/null & pids+=($!)
-until [ -s "$work/mcp.json" ]; do sleep 0.05; done
-mcp=$(node -p 'JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")).url' "$work/mcp.json")
-auth_origin=$(node -p 'new URL(process.argv[1]).origin' "$issuer")
+source scripts/lib-servers.sh
+start_servers bench-refresh '{"accessTokenTtl": 2}'
 export PATCHBAY_HOME="$work/home"
 "$bin" action add demo --url "$mcp" --auth oauth >/dev/null
 BROWSER="node tests/servers/browser.mjs" "$bin" connect demo --port 0 --timeout 30 >/dev/null 2>&1

@@ -17,22 +17,14 @@ pub const DEFAULT_MAX_AGE_DAYS: i64 = 30;
 /// How often (in rows written) the age retention runs.
 const RETENTION_EVERY: i64 = 256;
 
-fn env_i64(name: &str, default: i64) -> i64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse::<i64>().ok())
-        .filter(|v| *v > 0)
-        .unwrap_or(default)
-}
-
 /// Retention: at most this many rows.
 pub fn max_rows() -> i64 {
-    env_i64("PATCHBAY_LOG_MAX_ROWS", DEFAULT_MAX_ROWS)
+    crate::paths::env_positive("PATCHBAY_LOG_MAX_ROWS", DEFAULT_MAX_ROWS)
 }
 
 /// Retention: rows younger than this many days.
 pub fn max_age_days() -> i64 {
-    env_i64("PATCHBAY_LOG_MAX_AGE_DAYS", DEFAULT_MAX_AGE_DAYS)
+    crate::paths::env_positive("PATCHBAY_LOG_MAX_AGE_DAYS", DEFAULT_MAX_AGE_DAYS)
 }
 /// Request and response texts are cut to this many characters.
 pub const MAX_FIELD_CHARS: usize = 4096;

@@ -8,6 +8,17 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 
 pub const HOME_ENV: &str = "PATCHBAY_HOME";
+
+/// A positive number from the environment (`PATCHBAY_TIMEOUT_SECS`, the breaker and log
+/// retention limits), else `default`. Until the Settings screen stores them, these knobs
+/// live here.
+pub fn env_positive(name: &str, default: i64) -> i64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse::<i64>().ok())
+        .filter(|v| *v > 0)
+        .unwrap_or(default)
+}
 const PROFILE_FILE: &str = "profile-id";
 
 pub fn resolve_home() -> Result<PathBuf> {

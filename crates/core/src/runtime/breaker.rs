@@ -16,22 +16,14 @@ pub const DEFAULT_THRESHOLD: i64 = 5;
 pub const DEFAULT_COOLDOWN_SECS: i64 = 60;
 pub const MAX_COOLDOWN_SECS: i64 = 3600;
 
-fn env_i64(name: &str, default: i64) -> i64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse::<i64>().ok())
-        .filter(|v| *v > 0)
-        .unwrap_or(default)
-}
-
 /// Failures in a row that open the breaker (`PATCHBAY_BREAKER_THRESHOLD`, default 5).
 pub fn threshold() -> i64 {
-    env_i64("PATCHBAY_BREAKER_THRESHOLD", DEFAULT_THRESHOLD)
+    crate::paths::env_positive("PATCHBAY_BREAKER_THRESHOLD", DEFAULT_THRESHOLD)
 }
 
 /// The first cool-down (`PATCHBAY_BREAKER_COOLDOWN_SECS`, default 60 s), doubling to 1 h.
 pub fn base_cooldown() -> i64 {
-    env_i64("PATCHBAY_BREAKER_COOLDOWN_SECS", DEFAULT_COOLDOWN_SECS)
+    crate::paths::env_positive("PATCHBAY_BREAKER_COOLDOWN_SECS", DEFAULT_COOLDOWN_SECS)
 }
 
 /// Whether a failure says the far side is down (and so counts for the breaker).
@@ -49,6 +41,18 @@ pub(crate) fn counts(e: &Error) -> bool {
 }
 
 impl Patchbay {
+    /// Feed a call's outcome to the breaker: failures that say the far side is down count,
+    /// success resets, other errors (authorization, input) leave it as it is.
+    pub(crate) fn breaker_after(&self, action: &ActionView, e: Option<&Error>) {
+        match e {
+            Some(e) if counts(e) => {
+                self.breaker_record(action, Some(&super::code_str(e.code())));
+            }
+            Some(_) => {}
+            None => self.breaker_record(action, None),
+        }
+    }
+
     /// Before a call: refuse while the breaker is open.
     pub(crate) fn breaker_admit(&self, action: &ActionView) -> Result<()> {
         let row: Option<(i64, Option<String>)> = self.store().read(|c| {

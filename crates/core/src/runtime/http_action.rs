@@ -147,11 +147,7 @@ impl Patchbay {
             Ok(o) if o.status >= 500 => {
                 self.breaker_record(&action, Some(&format!("HTTP {}", o.status)))
             }
-            Ok(_) => self.breaker_record(&action, None),
-            Err(e) if super::breaker::counts(e) => {
-                self.breaker_record(&action, Some(&super::code_str(e.code())))
-            }
-            Err(_) => {}
+            other => self.breaker_after(&action, other.as_ref().err()),
         }
         out
     }

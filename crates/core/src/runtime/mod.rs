@@ -44,12 +44,11 @@ pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The timeout of every network call of the runtime: `PATCHBAY_TIMEOUT_SECS`, else 30 s.
 pub fn call_timeout() -> Duration {
-    std::env::var("PATCHBAY_TIMEOUT_SECS")
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok())
-        .filter(|s| *s > 0)
-        .map(Duration::from_secs)
-        .unwrap_or(DEFAULT_CALL_TIMEOUT)
+    let secs = crate::paths::env_positive(
+        "PATCHBAY_TIMEOUT_SECS",
+        DEFAULT_CALL_TIMEOUT.as_secs() as i64,
+    );
+    Duration::from_secs(secs.unsigned_abs())
 }
 
 /// A tool as `patchbay tools NAME --json` prints it.
@@ -760,7 +759,7 @@ impl Patchbay {
         let action = self.get_action(name)?;
         self.breaker_admit(&action)?;
         let tools = async {
-            let conn = self.mcp_connect(name, opts).await?;
+            let conn = self.connect_to(action.clone(), opts).await?;
             let tools = conn.tools().await;
             conn.close().await;
             tools
@@ -768,15 +767,6 @@ impl Patchbay {
         .await;
         self.breaker_after(&action, tools.as_ref().err());
         tools
-    }
-
-    /// Feed an outcome to the breaker.
-    fn breaker_after(&self, action: &ActionView, e: Option<&Error>) {
-        match e {
-            Some(e) if breaker::counts(e) => self.breaker_record(action, Some(&code_str(e.code()))),
-            Some(_) => {}
-            None => self.breaker_record(action, None),
-        }
     }
 
     /// Call one tool of an MCP action.
@@ -801,7 +791,7 @@ impl Patchbay {
         let action = self.get_action(name)?;
         self.breaker_admit(&action)?;
         let out = async {
-            let conn = self.mcp_connect(name, opts).await?;
+            let conn = self.connect_to(action.clone(), opts).await?;
             let out = conn.call(tool, args).await;
             conn.close().await;
             out
@@ -820,7 +810,14 @@ impl Patchbay {
         name: &str,
         opts: &McpOptions,
     ) -> Result<McpConnection> {
-        let action = self.get_action(name)?;
+        self.connect_to(self.get_action(name)?, opts).await
+    }
+
+    async fn connect_to(
+        self: &Arc<Self>,
+        action: ActionView,
+        opts: &McpOptions,
+    ) -> Result<McpConnection> {
         let session = self.mcp_session(&action, opts).await?;
         Ok(McpConnection {
             pb: self.clone(),
