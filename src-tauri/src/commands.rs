@@ -1,17 +1,178 @@
 //! One-line adapters from `invoke` to core. No logic lives here.
 
 use patchbay_core::ErrorBody;
-use patchbay_core::model::{ActionView, AppStatus};
+use patchbay_core::forms::{
+    ActionForm, CallbackUrls, ConnectionForm, HttpTokenForm, OwnerKind, SavedHttpToken,
+    TextTokenForm,
+};
+use patchbay_core::model::{
+    ActionView, AppStatus, ConnectionView, DisconnectReport, GrantView, Health, TokenView,
+};
+use patchbay_core::runtime::http_token::TokenTestReport;
 use tauri::State;
 
 use crate::Shell;
 
+type Res<T> = Result<T, ErrorBody>;
+
 #[tauri::command]
-pub async fn list_actions(shell: State<'_, Shell>) -> Result<Vec<ActionView>, ErrorBody> {
+pub async fn list_actions(shell: State<'_, Shell>) -> Res<Vec<ActionView>> {
     shell.run(|pb| pb.list_actions()).await
 }
 
 #[tauri::command]
-pub async fn app_status(shell: State<'_, Shell>) -> Result<AppStatus, ErrorBody> {
+pub async fn app_status(shell: State<'_, Shell>) -> Res<AppStatus> {
     shell.run(|pb| Ok(pb.status())).await
+}
+
+#[tauri::command]
+pub async fn save_action(
+    shell: State<'_, Shell>,
+    original: Option<String>,
+    form: ActionForm,
+) -> Res<ActionView> {
+    shell
+        .run(move |pb| pb.save_action_form(original.as_deref(), form))
+        .await
+}
+
+#[tauri::command]
+pub async fn set_action_enabled(
+    shell: State<'_, Shell>,
+    name: String,
+    enabled: bool,
+) -> Res<ActionView> {
+    shell
+        .run(move |pb| pb.set_action_enabled(&name, enabled))
+        .await
+}
+
+#[tauri::command]
+pub async fn remove_action(shell: State<'_, Shell>, name: String) -> Res<ActionView> {
+    shell.run(move |pb| pb.remove_action(&name)).await
+}
+
+#[tauri::command]
+pub async fn test_action(shell: State<'_, Shell>, name: String) -> Res<Health> {
+    shell
+        .run_async(move |pb| async move { pb.test_action(&name).await })
+        .await
+}
+
+#[tauri::command]
+pub async fn connect(shell: State<'_, Shell>, kind: OwnerKind, name: String) -> Res<GrantView> {
+    shell.connect(kind, name).await
+}
+
+#[tauri::command]
+pub async fn cancel_connect(shell: State<'_, Shell>, kind: OwnerKind, name: String) -> Res<bool> {
+    Ok(shell.cancel_connect(kind, &name))
+}
+
+#[tauri::command]
+pub async fn oauth_status(
+    shell: State<'_, Shell>,
+    kind: OwnerKind,
+    name: String,
+) -> Res<GrantView> {
+    shell
+        .run(move |pb| pb.oauth_status(kind.into(), &name))
+        .await
+}
+
+#[tauri::command]
+pub async fn disconnect(
+    shell: State<'_, Shell>,
+    kind: OwnerKind,
+    name: String,
+) -> Res<DisconnectReport> {
+    shell
+        .run_async(move |pb| async move { pb.disconnect(kind.into(), &name).await })
+        .await
+}
+
+#[tauri::command]
+pub async fn list_connections(shell: State<'_, Shell>) -> Res<Vec<ConnectionView>> {
+    shell.run(|pb| pb.list_connections()).await
+}
+
+#[tauri::command]
+pub async fn save_connection(
+    shell: State<'_, Shell>,
+    original: Option<String>,
+    form: ConnectionForm,
+) -> Res<ConnectionView> {
+    shell
+        .run(move |pb| pb.save_connection_form(original.as_deref(), form))
+        .await
+}
+
+#[tauri::command]
+pub async fn remove_connection(shell: State<'_, Shell>, name: String) -> Res<ConnectionView> {
+    shell.run(move |pb| pb.remove_connection(&name)).await
+}
+
+#[tauri::command]
+pub async fn callback_urls() -> Res<CallbackUrls> {
+    Ok(patchbay_core::forms::callback_urls())
+}
+
+#[tauri::command]
+pub async fn list_tokens(shell: State<'_, Shell>) -> Res<Vec<TokenView>> {
+    shell.run(|pb| pb.list_tokens()).await
+}
+
+#[tauri::command]
+pub async fn save_text_token(
+    shell: State<'_, Shell>,
+    original: Option<String>,
+    form: TextTokenForm,
+) -> Res<TokenView> {
+    shell
+        .run(move |pb| pb.save_text_token_form(original.as_deref(), form))
+        .await
+}
+
+#[tauri::command]
+pub async fn test_http_token_form(
+    shell: State<'_, Shell>,
+    form: HttpTokenForm,
+) -> Res<TokenTestReport> {
+    shell
+        .run_async(move |pb| async move { pb.test_http_token_form(form).await })
+        .await
+}
+
+#[tauri::command]
+pub async fn add_http_token(
+    shell: State<'_, Shell>,
+    form: HttpTokenForm,
+    save_anyway: bool,
+) -> Res<SavedHttpToken> {
+    shell
+        .run_async(move |pb| async move { pb.add_http_token_form(form, save_anyway).await })
+        .await
+}
+
+#[tauri::command]
+pub async fn edit_http_token(
+    shell: State<'_, Shell>,
+    original: String,
+    form: HttpTokenForm,
+) -> Res<TokenView> {
+    shell
+        .run(move |pb| pb.edit_http_token_form(&original, form))
+        .await
+}
+
+#[tauri::command]
+pub async fn test_token(shell: State<'_, Shell>, name: String) -> Res<TokenTestReport> {
+    shell
+        .run_async(move |pb| async move { pb.test_token(&name).await })
+        .await
+}
+
+#[tauri::command]
+pub async fn remove_token(shell: State<'_, Shell>, name: String) -> Res<TokenView> {
+    shell.run(move |pb| pb.remove_token(&name)).await
 }

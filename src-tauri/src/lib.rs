@@ -3,9 +3,13 @@
 
 mod commands;
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use patchbay_core::forms::OwnerKind;
+use patchbay_core::model::GrantView;
 use patchbay_core::{ErrorBody, Patchbay};
 use tauri::{AppHandle, Emitter, Manager};
 use tauri_plugin_deep_link::DeepLinkExt;
@@ -14,12 +18,28 @@ use tauri_plugin_deep_link::DeepLinkExt;
 pub const DATA_CHANGED: &str = "db-changed";
 /// Event carrying a `patchbay://` or `dev.patchbay.app:` URL the app was opened with.
 pub const DEEP_LINK: &str = "deep-link";
+/// Event carrying how an app-link sign-in callback ended (`{ok, title, message}`).
+pub const SIGN_IN_RETURNED: &str = "sign-in-returned";
 
 /// The shared state: the core context, or why it could not be opened (the window then shows
 /// the reason instead of failing to start).
 #[derive(Debug)]
 pub struct Shell {
     core: Result<Arc<Patchbay>, ErrorBody>,
+    /// Sign-ins waiting for the browser, by "kind:name": the sender cancels one.
+    sign_ins: Mutex<HashMap<String, tokio::sync::oneshot::Sender<()>>>,
+}
+
+fn internal(e: impl std::fmt::Display) -> ErrorBody {
+    ErrorBody {
+        code: patchbay_core::ErrorCode::Internal,
+        message: format!("internal error: {e}"),
+        hint: None,
+    }
+}
+
+fn sign_in_key(kind: OwnerKind, name: &str) -> String {
+    format!("{kind:?}:{}", name.to_lowercase())
 }
 
 impl Shell {
@@ -32,10 +52,53 @@ impl Shell {
         let pb = self.core.clone()?;
         tauri::async_runtime::spawn_blocking(move || f(&pb).map_err(|e| e.body()))
             .await
-            .map_err(|e| ErrorBody {
-                code: patchbay_core::ErrorCode::Internal,
-                message: format!("internal error: {e}"),
-            })?
+            .map_err(internal)?
+    }
+
+    /// Run an async core call (network) on a blocking thread of its own, so core futures
+    /// need not be `Send` and the UI thread never waits on the network or the database.
+    pub async fn run_async<T, F, Fut>(&self, f: F) -> Result<T, ErrorBody>
+    where
+        T: Send + 'static,
+        F: FnOnce(Arc<Patchbay>) -> Fut + Send + 'static,
+        Fut: Future<Output = patchbay_core::Result<T>>,
+    {
+        let pb = self.core.clone()?;
+        tauri::async_runtime::spawn_blocking(move || {
+            tauri::async_runtime::block_on(f(pb)).map_err(|e| e.body())
+        })
+        .await
+        .map_err(internal)?
+    }
+
+    /// Connect in the browser; a second Connect for the same target cancels the first.
+    pub async fn connect(&self, kind: OwnerKind, name: String) -> Result<GrantView, ErrorBody> {
+        let key = sign_in_key(kind, &name);
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        if let Ok(mut m) = self.sign_ins.lock()
+            && let Some(old) = m.insert(key.clone(), tx)
+        {
+            let _ = old.send(());
+        }
+        let result = self
+            .run_async(move |pb| async move { pb.connect_in_browser(kind, &name, rx).await })
+            .await;
+        if let Ok(mut m) = self.sign_ins.lock()
+            && m.get(&key).is_some_and(|tx| tx.is_closed())
+        {
+            m.remove(&key);
+        }
+        result
+    }
+
+    /// Stop a sign-in that waits for the browser; false when none was waiting.
+    pub fn cancel_connect(&self, kind: OwnerKind, name: &str) -> bool {
+        let tx = self
+            .sign_ins
+            .lock()
+            .ok()
+            .and_then(|mut m| m.remove(&sign_in_key(kind, name)));
+        tx.is_some_and(|tx| tx.send(()).is_ok())
     }
 }
 
@@ -80,17 +143,54 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_opener::init())
-        .manage(Shell { core: core.clone() })
+        .manage(Shell {
+            core: core.clone(),
+            sign_ins: Mutex::new(HashMap::new()),
+        })
         .invoke_handler(tauri::generate_handler![
             commands::list_actions,
-            commands::app_status
+            commands::app_status,
+            commands::save_action,
+            commands::set_action_enabled,
+            commands::remove_action,
+            commands::test_action,
+            commands::connect,
+            commands::cancel_connect,
+            commands::oauth_status,
+            commands::disconnect,
+            commands::list_connections,
+            commands::save_connection,
+            commands::remove_connection,
+            commands::callback_urls,
+            commands::list_tokens,
+            commands::save_text_token,
+            commands::test_http_token_form,
+            commands::add_http_token,
+            commands::edit_http_token,
+            commands::test_token,
+            commands::remove_token,
         ])
         .setup(move |app| {
             let handle = app.handle().clone();
             app.deep_link().on_open_url(move |event| {
                 show_main(&handle);
                 for url in event.urls() {
-                    let _ = handle.emit(DEEP_LINK, url.to_string());
+                    let url = url.to_string();
+                    if patchbay_core::oauth::callback::is_app_link_callback(&url) {
+                        // A sign-in coming back: finish its pending flow (the Connect that
+                        // waits for it then resolves), and tell the window how it ended.
+                        let handle = handle.clone();
+                        tauri::async_runtime::spawn(async move {
+                            let page = patchbay_core::oauth::callback::deliver_app_link(&url).await;
+                            let payload = match page {
+                                Ok(p) => serde_json::json!({"ok": p.ok, "title": p.title, "message": p.message}),
+                                Err(e) => serde_json::json!({"ok": false, "title": "Not a sign-in link", "message": e.to_string()}),
+                            };
+                            let _ = handle.emit(SIGN_IN_RETURNED, payload);
+                        });
+                    } else {
+                        let _ = handle.emit(DEEP_LINK, url);
+                    }
                 }
             });
             // Installed packages register the schemes in their .desktop file; a build run from

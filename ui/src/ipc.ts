@@ -12,9 +12,22 @@
 import { invoke, type InvokeArgs } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 
+import type { ActionForm } from "./bindings/ActionForm";
 import type { ActionView } from "./bindings/ActionView";
 import type { AppStatus } from "./bindings/AppStatus";
+import type { CallbackUrls } from "./bindings/CallbackUrls";
+import type { ConnectionForm } from "./bindings/ConnectionForm";
+import type { ConnectionView } from "./bindings/ConnectionView";
+import type { DisconnectReport } from "./bindings/DisconnectReport";
 import type { ErrorCode } from "./bindings/ErrorCode";
+import type { GrantView } from "./bindings/GrantView";
+import type { Health } from "./bindings/Health";
+import type { HttpTokenForm } from "./bindings/HttpTokenForm";
+import type { OwnerKind } from "./bindings/OwnerKind";
+import type { SavedHttpToken } from "./bindings/SavedHttpToken";
+import type { TextTokenForm } from "./bindings/TextTokenForm";
+import type { TokenTestReport } from "./bindings/TokenTestReport";
+import type { TokenView } from "./bindings/TokenView";
 
 /** Event the Rust side emits (debounced) after any change to the data store. */
 export const DATA_CHANGED_EVENT = "db-changed";
@@ -55,6 +68,7 @@ const ERROR_CODES: Record<ErrorCode, true> = {
   server_error: true,
   token_request_failed: true,
   circuit_open: true,
+  cancelled: true,
 };
 
 export function isErrorCode(value: unknown): value is ErrorCode {
@@ -65,10 +79,17 @@ export function isErrorCode(value: unknown): value is ErrorCode {
 export class IpcError extends Error {
   override readonly name = "IpcError";
   readonly code: ErrorCode;
+  /** How to fix it, when the backend had something to say (often in CLI terms). */
+  readonly hint: string | undefined;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown; hint?: string | undefined },
+  ) {
     super(message, options);
     this.code = code;
+    this.hint = options?.hint;
   }
 }
 
@@ -83,9 +104,12 @@ export function toIpcError(value: unknown): IpcError {
     return new IpcError("internal", value.trim() || "Unknown error", { cause: value });
   }
   if (typeof value === "object" && value !== null) {
-    const { code, message } = value as { code?: unknown; message?: unknown };
+    const { code, message, hint } = value as { code?: unknown; message?: unknown; hint?: unknown };
     const text = typeof message === "string" && message.trim() !== "" ? message : "Unknown error";
-    return new IpcError(isErrorCode(code) ? code : "internal", text, { cause: value });
+    return new IpcError(isErrorCode(code) ? code : "internal", text, {
+      cause: value,
+      hint: typeof hint === "string" && hint.trim() !== "" ? hint : undefined,
+    });
   }
   return new IpcError("internal", `Unexpected error: ${String(value)}`, { cause: value });
 }
@@ -115,7 +139,7 @@ async function call<T>(command: string, args?: InvokeArgs): Promise<T> {
     const scenario = mockScenario();
     if (scenario !== null) {
       const mock = await import("./mock");
-      return (await mock.handle(scenario, command)) as T;
+      return (await mock.handle(scenario, command, args as Record<string, unknown> | undefined)) as T;
     }
     return await invoke<T>(command, args);
   } catch (error) {
@@ -129,6 +153,109 @@ export function listActions(): Promise<ActionView[]> {
 
 export function appStatus(): Promise<AppStatus> {
   return call<AppStatus>("app_status");
+}
+
+// ---- Actions ---------------------------------------------------------------
+
+/** Create (`original` null) or update the action named `original`. */
+export function saveAction(original: string | null, form: ActionForm): Promise<ActionView> {
+  return call<ActionView>("save_action", { original, form });
+}
+
+export function setActionEnabled(name: string, enabled: boolean): Promise<ActionView> {
+  return call<ActionView>("set_action_enabled", { name, enabled });
+}
+
+export function removeAction(name: string): Promise<ActionView> {
+  return call<ActionView>("remove_action", { name });
+}
+
+/** Test Connection: health is stored and returned. */
+export function testAction(name: string): Promise<Health> {
+  return call<Health>("test_action", { name });
+}
+
+// ---- OAuth sign-in (actions and connections) ---------------------------------
+
+/**
+ * Opens the system browser and resolves once the sign-in came back (loopback
+ * callback or app link), timed out, failed, or was cancelled (`cancelled`).
+ */
+export function connect(kind: OwnerKind, name: string): Promise<GrantView> {
+  return call<GrantView>("connect", { kind, name });
+}
+
+/** Stops a sign-in that waits for the browser. Resolves to false if none was waiting. */
+export function cancelConnect(kind: OwnerKind, name: string): Promise<boolean> {
+  return call<boolean>("cancel_connect", { kind, name });
+}
+
+export function oauthStatus(kind: OwnerKind, name: string): Promise<GrantView> {
+  return call<GrantView>("oauth_status", { kind, name });
+}
+
+/** Revokes at the provider (RFC 7009) where it can, and forgets the tokens. */
+export function disconnect(kind: OwnerKind, name: string): Promise<DisconnectReport> {
+  return call<DisconnectReport>("disconnect", { kind, name });
+}
+
+// ---- OAuth connections ---------------------------------------------------------
+
+export function listConnections(): Promise<ConnectionView[]> {
+  return call<ConnectionView[]>("list_connections");
+}
+
+export function saveConnection(
+  original: string | null,
+  form: ConnectionForm,
+): Promise<ConnectionView> {
+  return call<ConnectionView>("save_connection", { original, form });
+}
+
+export function removeConnection(name: string): Promise<ConnectionView> {
+  return call<ConnectionView>("remove_connection", { name });
+}
+
+/** The redirect URIs to register with a provider (loopback and app link). */
+export function callbackUrls(): Promise<CallbackUrls> {
+  return call<CallbackUrls>("callback_urls");
+}
+
+// ---- Tokens ------------------------------------------------------------------
+
+export function listTokens(): Promise<TokenView[]> {
+  return call<TokenView[]>("list_tokens");
+}
+
+export function saveTextToken(original: string | null, form: TextTokenForm): Promise<TokenView> {
+  return call<TokenView>("save_text_token", { original, form });
+}
+
+/** "Test request" on an unsaved HTTP request token: nothing is stored. */
+export function testHttpTokenForm(form: HttpTokenForm): Promise<TokenTestReport> {
+  return call<TokenTestReport>("test_http_token_form", { form });
+}
+
+/**
+ * Saves a new HTTP request token once its request passes; `saveAnyway` skips
+ * the test. A failing test rejects with `token_request_failed` and saves nothing.
+ */
+export function addHttpToken(form: HttpTokenForm, saveAnyway: boolean): Promise<SavedHttpToken> {
+  return call<SavedHttpToken>("add_http_token", { form, saveAnyway });
+}
+
+/** Edits name, description, prefix, header and JSONPath of an HTTP request token. */
+export function editHttpToken(original: string, form: HttpTokenForm): Promise<TokenView> {
+  return call<TokenView>("edit_http_token", { original, form });
+}
+
+/** Performs a saved HTTP request token's request again and reports. */
+export function testToken(name: string): Promise<TokenTestReport> {
+  return call<TokenTestReport>("test_token", { name });
+}
+
+export function removeToken(name: string): Promise<TokenView> {
+  return call<TokenView>("remove_token", { name });
 }
 
 /**
@@ -151,4 +278,15 @@ export const DEEP_LINK_EVENT = "deep-link";
 export async function onDeepLink(cb: (url: string) => void): Promise<() => void> {
   if (mockScenario() !== null) return () => {};
   return listen<string>(DEEP_LINK_EVENT, (event) => cb(event.payload));
+}
+
+/** Event: an app-link sign-in callback reached this instance and finished its flow. */
+export const SIGN_IN_RETURNED_EVENT = "sign-in-returned";
+
+export type SignInReturned = { ok: boolean; title: string; message: string };
+
+/** Calls `cb` when a sign-in comes back through the app link (the window is brought forward). */
+export async function onSignInReturned(cb: (r: SignInReturned) => void): Promise<() => void> {
+  if (mockScenario() !== null) return () => {};
+  return listen<SignInReturned>(SIGN_IN_RETURNED_EVENT, (event) => cb(event.payload));
 }

@@ -6,7 +6,11 @@
  */
 import type { ActionView } from "./bindings/ActionView";
 import type { AppStatus } from "./bindings/AppStatus";
+import type { ConnectionView } from "./bindings/ConnectionView";
 import type { ErrorBody } from "./bindings/ErrorBody";
+import type { GrantView } from "./bindings/GrantView";
+import type { TokenTestReport } from "./bindings/TokenTestReport";
+import type { TokenView } from "./bindings/TokenView";
 import type { Health } from "./bindings/Health";
 import type { HttpActionSpec } from "./bindings/HttpActionSpec";
 
@@ -54,6 +58,7 @@ const ACTIONS: ActionView[] = [
       resourceOverride: null,
       omitResource: false,
       clientMetadataUrl: null,
+      callback: "loopback",
       scopes: [],
     },
     health: health({ status: "healthy", checkedAt: minutesAgo(2), latencyMs: 182, toolCount: 23 }),
@@ -132,27 +137,170 @@ function status(scenario: string): AppStatus {
   return { version: "0.1.0-mock", home: "~/.patchbay", vault };
 }
 
-export async function handle(scenario: string, command: string): Promise<unknown> {
+const CONNECTIONS: ConnectionView[] = [
+  {
+    id: "c1",
+    name: "notion-work",
+    provider: "notion",
+    clientId: "8c1f-notion-client",
+    clientSecretSet: true,
+    authorizationUrl: "https://api.notion.com/v1/oauth/authorize",
+    tokenUrl: "https://api.notion.com/v1/oauth/token",
+    registrationUrl: null,
+    revocationUrl: null,
+    tokenAuthMethod: "client_secret_basic",
+    publicClient: false,
+    scopes: [],
+    issuer: null,
+    resource: null,
+    usedBy: ["notion"],
+    createdAt: "2025-01-06T09:00:00Z",
+    updatedAt: "2025-01-06T09:00:00Z",
+  },
+];
+
+const TOKENS: TokenView[] = [
+  {
+    id: "t1",
+    name: "GITHUB_PAT",
+    kind: "text",
+    description: "Fine-grained PAT, repo read",
+    prefix: "Bearer",
+    headerName: "Authorization",
+    valueSet: true,
+    request: null,
+    usedBy: ["github"],
+    createdAt: "2025-01-06T09:00:00Z",
+    updatedAt: "2025-01-06T09:00:00Z",
+  },
+  {
+    id: "t2",
+    name: "METEO_KEY",
+    kind: "http-request",
+    description: "",
+    prefix: "Bearer",
+    headerName: "Authorization",
+    valueSet: true,
+    request: {
+      method: "POST",
+      url: "https://auth.open-meteo.example/token",
+      headers: [{ name: "X-Api-Key", value: null, secret: true }],
+      body: [],
+      form: false,
+      tokenPath: "$.access_token",
+    },
+    usedBy: ["weather-api"],
+    createdAt: "2025-01-06T09:00:00Z",
+    updatedAt: "2025-01-06T09:00:00Z",
+  },
+];
+
+const GRANT: GrantView = {
+  connected: true,
+  account: "ada@example.com",
+  scopes: ["read", "write"],
+  expiresAt: minutesAgo(-50),
+  issuer: "https://mcp.linear.app",
+  clientId: "patchbay-3f9c",
+  resource: "https://mcp.linear.app/mcp",
+  hasRefreshToken: true,
+  connectedAt: minutesAgo(10),
+  needsReconnect: false,
+  reconnectReason: null,
+  refreshedAt: null,
+};
+
+const REPORT: TokenTestReport = {
+  ok: true,
+  status: 200,
+  latencyMs: 143,
+  found: { path: "$.access_token", preview: "eyJh", length: 812 },
+  shape: null,
+  message: null,
+};
+
+function fail(code: ErrorBody["code"], message: string): never {
+  const body: ErrorBody = { code, message };
+  // Tauri rejects with plain { code, message } objects; mimic that.
+  // eslint-disable-next-line @typescript-eslint/only-throw-error
+  throw body;
+}
+
+type InvokeArgs = Record<string, unknown>;
+
+function arg<T>(args: InvokeArgs | undefined, key: string): T {
+  return args?.[key] as T;
+}
+
+export async function handle(
+  scenario: string,
+  command: string,
+  args?: InvokeArgs,
+): Promise<unknown> {
   await new Promise((resolve) => setTimeout(resolve, 150));
   switch (command) {
     case "list_actions":
       if (scenario === "loading") return new Promise<never>(() => {});
       if (scenario === "error") {
-        const body: ErrorBody = {
-          code: "database",
-          message: "database is locked (another Patchbay process is migrating it)",
-        };
-        // Tauri rejects with plain { code, message } objects; mimic that.
-        // eslint-disable-next-line @typescript-eslint/only-throw-error
-        throw body;
+        fail("database", "database is locked (another Patchbay process is migrating it)");
       }
       return scenario === "empty" ? [] : ACTIONS;
     case "app_status":
       return status(scenario);
-    default: {
-      const body: ErrorBody = { code: "internal", message: `mock: unknown command ${command}` };
-      // eslint-disable-next-line @typescript-eslint/only-throw-error
-      throw body;
+    case "list_connections":
+      return scenario === "empty" ? [] : CONNECTIONS;
+    case "list_tokens":
+      return scenario === "empty" ? [] : TOKENS;
+    case "callback_urls":
+      return {
+        loopback: "http://127.0.0.1:47615/callback",
+        port: 47615,
+        appLink: "dev.patchbay.app:/oauth/callback",
+      };
+    case "oauth_status":
+      return GRANT;
+    case "connect":
+      await new Promise((resolve) => setTimeout(resolve, 1200));
+      if (scenario === "denied") fail("access_denied", "the user denied access at the provider");
+      return GRANT;
+    case "cancel_connect":
+      return true;
+    case "disconnect":
+      return {
+        ...GRANT,
+        connected: false,
+        account: null,
+        wasConnected: true,
+        revocation: { outcome: "revoked", revoked: ["refresh_token"], message: null },
+      };
+    case "test_action":
+      return {
+        status: "healthy",
+        reason: null,
+        message: null,
+        checkedAt: new Date().toISOString(),
+        latencyMs: 96,
+        toolCount: 12,
+      } satisfies Health;
+    case "test_http_token_form":
+    case "test_token":
+      return REPORT;
+    case "save_action":
+    case "set_action_enabled":
+    case "remove_action": {
+      const name = arg<string | null>(args, "original") ?? arg<string>(args, "name");
+      return ACTIONS.find((a) => a.name === name) ?? ACTIONS[0];
     }
+    case "save_connection":
+    case "remove_connection":
+      return CONNECTIONS[0];
+    case "save_text_token":
+    case "edit_http_token":
+    case "remove_token":
+      return TOKENS[0];
+    case "add_http_token":
+      return { token: TOKENS[1], report: REPORT };
+    default:
+      return fail("internal", `mock: unknown command ${command}`);
   }
 }

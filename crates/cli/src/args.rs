@@ -169,6 +169,11 @@ pub struct OAuthArgs {
     /// supports such documents and no --client-id is given. "" clears it.
     #[arg(long, value_name = "URL")]
     pub client_metadata_url: Option<String>,
+    /// Where the provider sends the browser back: `loopback` (http://127.0.0.1:PORT/callback,
+    /// the default) or `app-link` (dev.patchbay.app:/oauth/callback; the desktop app
+    /// connects such actions).
+    #[arg(long, value_name = "KIND", value_parser = ["loopback", "app-link"])]
+    pub callback: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -1,7 +1,6 @@
 //! `patchbay connect NAME`: open the browser (or print the URL), wait, report.
 
 use std::io::Write;
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use patchbay_core::model::GrantView;
@@ -10,38 +9,6 @@ use patchbay_core::{Error, Kind, Patchbay, Result};
 
 use crate::args::ConnectArgs;
 use crate::{open, outln, output};
-
-/// Open `url` with `$BROWSER` (a program and its arguments, split on spaces; no shell), or
-/// the desktop's opener. The browser runs in the background; we never wait for it.
-fn open_browser(url: &str) -> Result<()> {
-    let (program, mut args): (String, Vec<String>) = match std::env::var("BROWSER")
-        .ok()
-        .filter(|b| !b.trim().is_empty())
-    {
-        Some(b) => {
-            let mut parts = b.split_whitespace().map(String::from);
-            let program = parts.next().unwrap_or_default();
-            (program, parts.collect())
-        }
-        None if cfg!(target_os = "macos") => ("open".into(), Vec::new()),
-        None if cfg!(windows) => ("explorer".into(), Vec::new()),
-        None => ("xdg-open".into(), Vec::new()),
-    };
-    args.push(url.to_string());
-    Command::new(&program)
-        .args(&args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .map(|_| ())
-        .map_err(|e| {
-            Error::invalid_with_hint(
-                format!("cannot start the browser '{program}': {e}"),
-                "set $BROWSER, or use --no-browser and open the URL yourself",
-            )
-        })
-}
 
 /// The async runtime for the network commands.
 pub fn runtime() -> Result<tokio::runtime::Runtime> {
@@ -80,6 +47,7 @@ pub fn authorize(
         timeout: Duration::from_secs(c.timeout),
         extra_scopes,
         challenge: None,
+        receives_app_links: false,
     };
     let no_browser = c.no_browser;
     let timeout = c.timeout;
@@ -90,7 +58,7 @@ pub fn authorize(
             let _ = std::io::stdout().flush();
         } else {
             eprintln!("Opening the browser to sign in (callback {redirect_uri})...");
-            if let Err(e) = open_browser(url) {
+            if let Err(e) = patchbay_core::browser::open(url) {
                 eprintln!("{e}\nOpen this URL yourself:\n{url}");
             }
         }

@@ -13,6 +13,7 @@ use std::process::ExitCode;
 use clap::{ArgMatches, CommandFactory, FromArgMatches};
 use patchbay_core::actions::{ActionPatch, HttpInput, NewAction, OAuthInput};
 use patchbay_core::connections::{ConnectionPatch, NewConnection};
+use patchbay_core::model::CallbackKind;
 use patchbay_core::tokens::{NewHttpToken, NewTextToken, TokenPatch};
 use patchbay_core::{Error, Kind, Patchbay, Result, SecretString};
 
@@ -186,6 +187,13 @@ fn oauth_input(a: OAuthArgs, stdin: &mut SecretInput) -> Result<OAuthInput> {
         resource_override: a.resource,
         omit_resource: a.no_resource.then_some(true),
         client_metadata_url: a.client_metadata_url,
+        callback: a.callback.as_deref().map(|c| {
+            if c == "app-link" {
+                CallbackKind::AppLink
+            } else {
+                CallbackKind::Loopback
+            }
+        }),
     })
 }
 

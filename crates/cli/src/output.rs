@@ -150,6 +150,7 @@ pub fn action(a: &ActionView) {
             },
         );
         kv("client metadata url", opt(&o.settings.client_metadata_url));
+        kv("callback", o.settings.callback.as_str());
         kv(
             "resource",
             match (&o.settings.resource_override, o.settings.omit_resource) {

@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Kind, Result};
 use crate::model::{
-    ActionKind, ActionView, AuthRef, AuthSpec, AuthType, Header, Health, HealthStatus,
-    HttpActionSpec, OAuthSettings, OAuthView, TokenAuthMethod, TokenKind,
+    ActionKind, ActionView, AuthRef, AuthSpec, AuthType, CallbackKind, Header, Health,
+    HealthStatus, HttpActionSpec, OAuthSettings, OAuthView, TokenAuthMethod, TokenKind,
 };
 use crate::validate;
 use crate::vault::keys;
@@ -40,11 +40,13 @@ pub struct OAuthInput {
     pub omit_resource: Option<bool>,
     /// `Some("")` clears it.
     pub client_metadata_url: Option<String>,
+    pub callback: Option<CallbackKind>,
 }
 
 impl OAuthInput {
     fn is_empty(&self) -> bool {
         self.assume_pkce_s256.is_none()
+            && self.callback.is_none()
             && self.resource_override.is_none()
             && self.omit_resource.is_none()
             && self.client_metadata_url.is_none()
@@ -247,6 +249,9 @@ fn merge_oauth(
         } else {
             Some(validate::client_metadata_url(u)?)
         };
+    }
+    if let Some(c) = input.callback {
+        s.callback = c;
     }
     if s.omit_resource && s.resource_override.is_some() {
         return Err(Error::invalid(

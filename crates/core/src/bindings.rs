@@ -21,5 +21,13 @@ pub fn export(dir: &Path) -> Result<(), ts_rs::ExportError> {
     DisconnectReport::export_all(&cfg)?;
     crate::runtime::http_token::TokenTestReport::export_all(&cfg)?;
     crate::logs::LogEntry::export_all(&cfg)?;
+    crate::forms::ActionForm::export_all(&cfg)?;
+    crate::forms::ConnectionForm::export_all(&cfg)?;
+    crate::forms::TextTokenForm::export_all(&cfg)?;
+    crate::forms::HttpTokenForm::export_all(&cfg)?;
+    crate::forms::SavedHttpToken::export_all(&cfg)?;
+    crate::forms::CallbackUrls::export_all(&cfg)?;
+    crate::forms::OwnerKind::export_all(&cfg)?;
+    crate::model::Health::export_all(&cfg)?;
     Ok(())
 }

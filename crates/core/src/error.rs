@@ -69,6 +69,8 @@ pub enum ErrorCode {
     TokenRequestFailed,
     /// The action's circuit breaker is open: calls fail fast until it retries.
     CircuitOpen,
+    /// The user stopped a long operation (a sign-in waiting for the browser).
+    Cancelled,
 }
 
 /// What reaches the UI (and `--json` errors): a code and a one-line message.
@@ -76,6 +78,10 @@ pub enum ErrorCode {
 pub struct ErrorBody {
     pub code: ErrorCode,
     pub message: String,
+    /// How to fix it, when there is something to say (CLI terms: a command to run).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub hint: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -292,6 +298,7 @@ impl Error {
         ErrorBody {
             code: self.code(),
             message: self.to_string(),
+            hint: self.hint(),
         }
     }
 }

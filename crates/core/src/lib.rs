@@ -4,9 +4,11 @@
 
 pub mod actions;
 pub mod bindings;
+pub mod browser;
 pub mod clock;
 pub mod connections;
 pub mod error;
+pub mod forms;
 pub mod logs;
 pub mod model;
 pub mod oauth;

@@ -272,6 +272,29 @@ pub struct OAuthSettings {
     /// server supports it and no client id is given (before dynamic registration).
     #[serde(default)]
     pub client_metadata_url: Option<String>,
+    /// Where the provider sends the browser back after consent.
+    #[serde(default)]
+    pub callback: CallbackKind,
+}
+
+/// The redirect URI a sign-in uses: the loopback listener (any front end) or the app link
+/// `dev.patchbay.app:/oauth/callback` (flows started in the desktop app; for providers that
+/// refuse http loopback redirect URIs).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum CallbackKind {
+    #[default]
+    Loopback,
+    AppLink,
+}
+
+impl CallbackKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CallbackKind::Loopback => "loopback",
+            CallbackKind::AppLink => "app-link",
+        }
+    }
 }
 
 /// Whether an action is connected (OAuth), as `patchbay status NAME --json` prints it.

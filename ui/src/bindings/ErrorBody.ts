@@ -4,4 +4,8 @@ import type { ErrorCode } from "./ErrorCode";
 /**
  * What reaches the UI (and `--json` errors): a code and a one-line message.
  */
-export type ErrorBody = { code: ErrorCode, message: string, };
+export type ErrorBody = { code: ErrorCode, message: string, 
+/**
+ * How to fix it, when there is something to say (CLI terms: a command to run).
+ */
+hint?: string, };

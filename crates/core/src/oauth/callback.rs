@@ -20,6 +20,15 @@ use crate::error::{Error, ErrorCode, Result};
 /// The default callback port (configurable; register `http://127.0.0.1:47615/callback`).
 pub const DEFAULT_PORT: u16 = 47615;
 
+/// The callback port in use: `PATCHBAY_CALLBACK_PORT` when set to a port number (0 picks a
+/// free one per sign-in), else [`DEFAULT_PORT`].
+pub fn configured_port() -> u16 {
+    std::env::var("PATCHBAY_CALLBACK_PORT")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(DEFAULT_PORT)
+}
+
 /// What the authorization server sent back.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 pub struct CallbackParams {
@@ -149,6 +158,25 @@ async fn handle(
     State(pending): State<Arc<Mutex<Pending>>>,
     Query(params): Query<CallbackParams>,
 ) -> (StatusCode, Html<String>) {
+    let page = deliver(&pending, params).await;
+    let status = if page.ok {
+        StatusCode::OK
+    } else if page.gone {
+        StatusCode::GONE
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    (status, Html(render(&page.page)))
+}
+
+struct Delivered {
+    ok: bool,
+    gone: bool,
+    page: Page,
+}
+
+/// Hand a callback to the pending flow whose `state` it carries and wait for how it ended.
+async fn deliver(pending: &Arc<Mutex<Pending>>, params: CallbackParams) -> Delivered {
     let waiter = pending.lock().ok().and_then(|mut p| {
         let w = params.state.as_deref().and_then(|s| p.waiting.remove(s));
         if w.is_none() {
@@ -157,21 +185,28 @@ async fn handle(
         w
     });
     let Some(waiter) = waiter else {
-        let page = Page {
+        return Delivered {
             ok: false,
-            title: "This sign-in link is not valid".into(),
-            message: "Patchbay is not waiting for this sign-in (state_mismatch): it was already used, it expired, or it did not come from Patchbay. Nothing was changed. Start again from Patchbay with Connect.".into(),
+            gone: false,
+            page: Page {
+                ok: false,
+                title: "This sign-in link is not valid".into(),
+                message: "Patchbay is not waiting for this sign-in (state_mismatch): it was already used, it expired, or it did not come from Patchbay. Nothing was changed. Start again from Patchbay with Connect.".into(),
+            },
         };
-        return (StatusCode::BAD_REQUEST, Html(render(&page)));
     };
     let (page_tx, page_rx) = oneshot::channel();
     if waiter.send((params, page_tx)).is_err() {
-        let page = Page {
+        return Delivered {
             ok: false,
-            title: "Sign-in was cancelled".into(),
-            message: "Patchbay stopped waiting for this sign-in. Start again with Connect.".into(),
+            gone: true,
+            page: Page {
+                ok: false,
+                title: "Sign-in was cancelled".into(),
+                message: "Patchbay stopped waiting for this sign-in. Start again with Connect."
+                    .into(),
+            },
         };
-        return (StatusCode::GONE, Html(render(&page)));
     }
     let page = match tokio::time::timeout(Duration::from_secs(60), page_rx).await {
         Ok(Ok(p)) => p,
@@ -181,12 +216,119 @@ async fn handle(
             message: "Patchbay did not finish the sign-in. Check Patchbay for details.".into(),
         },
     };
-    let status = if page.ok {
-        StatusCode::OK
-    } else {
-        StatusCode::BAD_REQUEST
-    };
-    (status, Html(render(&page)))
+    Delivered {
+        ok: page.ok,
+        gone: false,
+        page,
+    }
+}
+
+/// The redirect URI of sign-ins that return through the app link (RFC 8252 §7.1: a
+/// private-use scheme named after a domain we control). Only the desktop app receives it.
+pub const APP_LINK_REDIRECT: &str = "dev.patchbay.app:/oauth/callback";
+
+/// Sign-ins waiting for the app link, process-wide: the link reaches this process through
+/// the OS and the single-instance hand-over, not through a listener of the flow's own.
+static APP_LINK_FLOWS: std::sync::LazyLock<Arc<Mutex<Pending>>> =
+    std::sync::LazyLock::new(|| Arc::new(Mutex::new(Pending::default())));
+
+/// True when `url` is an app-link OAuth callback (whatever its query).
+pub fn is_app_link_callback(url: &str) -> bool {
+    url::Url::parse(url).is_ok_and(|u| {
+        u.scheme() == "dev.patchbay.app" && u.path().trim_end_matches('/') == "/oauth/callback"
+    })
+}
+
+/// Finish the pending sign-in an app link belongs to. Returns how it ended (the page a
+/// browser would show); an error when `url` is not an app-link callback at all.
+pub async fn deliver_app_link(url: &str) -> Result<Page> {
+    if !is_app_link_callback(url) {
+        return Err(Error::invalid(format!(
+            "this is not a Patchbay sign-in link ({APP_LINK_REDIRECT}?...)"
+        )));
+    }
+    let parsed = url::Url::parse(url)
+        .map_err(|e| Error::invalid(format!("the sign-in link is not a valid URL: {e}")))?;
+    let mut params = CallbackParams::default();
+    for (k, v) in parsed.query_pairs() {
+        let v = Some(v.into_owned());
+        match k.as_ref() {
+            "code" => params.code = v,
+            "state" => params.state = v,
+            "iss" => params.iss = v,
+            "error" => params.error = v,
+            "error_description" => params.error_description = v,
+            _ => {}
+        }
+    }
+    Ok(deliver(&APP_LINK_FLOWS, params).await.page)
+}
+
+/// Where a flow's callback comes back: its own loopback listener, or the app link.
+#[derive(Debug)]
+pub enum Listener {
+    Loopback(CallbackServer),
+    /// `refused_before`: app-link callbacks refused before this flow started.
+    AppLink {
+        refused_before: u32,
+    },
+}
+
+impl Listener {
+    pub async fn open(kind: crate::model::CallbackKind, port: u16) -> Result<Self> {
+        Ok(match kind {
+            crate::model::CallbackKind::Loopback => {
+                Listener::Loopback(CallbackServer::bind(port).await?)
+            }
+            crate::model::CallbackKind::AppLink => Listener::AppLink {
+                refused_before: APP_LINK_FLOWS.lock().map(|p| p.refused).unwrap_or(0),
+            },
+        })
+    }
+
+    pub fn redirect_uri(&self) -> String {
+        match self {
+            Listener::Loopback(l) => l.redirect_uri(),
+            Listener::AppLink { .. } => APP_LINK_REDIRECT.to_string(),
+        }
+    }
+
+    pub fn expect(
+        &self,
+        state: &str,
+    ) -> oneshot::Receiver<(CallbackParams, oneshot::Sender<Page>)> {
+        match self {
+            Listener::Loopback(l) => l.expect(state),
+            Listener::AppLink { .. } => {
+                let (tx, rx) = oneshot::channel();
+                if let Ok(mut p) = APP_LINK_FLOWS.lock() {
+                    p.waiting.insert(state.to_string(), tx);
+                }
+                rx
+            }
+        }
+    }
+
+    pub fn refused(&self) -> u32 {
+        match self {
+            Listener::Loopback(l) => l.refused(),
+            Listener::AppLink { refused_before } => APP_LINK_FLOWS
+                .lock()
+                .map(|p| p.refused.saturating_sub(*refused_before))
+                .unwrap_or(0),
+        }
+    }
+
+    pub fn forget(&self, state: &str) {
+        match self {
+            Listener::Loopback(l) => l.forget(state),
+            Listener::AppLink { .. } => {
+                if let Ok(mut p) = APP_LINK_FLOWS.lock() {
+                    p.waiting.remove(state);
+                }
+            }
+        }
+    }
 }
 
 /// A small self-contained page with a way back to the app.

@@ -26,9 +26,9 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorCode, Kind, Result};
-use crate::model::{ActionKind, AuthType as ActionAuth, GrantView, TokenAuthMethod};
+use crate::model::{ActionKind, AuthType as ActionAuth, CallbackKind, GrantView, TokenAuthMethod};
 use crate::{Entries, Patchbay};
-use callback::{CallbackParams, CallbackServer, Page};
+use callback::{CallbackParams, Page};
 use discovery::{Discovered, DiscoveryOptions, ServerMetadata};
 
 /// How long a pending flow waits for the browser by default.
@@ -115,6 +115,9 @@ pub struct ConnectRequest {
     pub extra_scopes: Vec<String>,
     /// The `WWW-Authenticate` challenge of the request that needs this sign-in, when known.
     pub challenge: Option<String>,
+    /// This front end receives `dev.patchbay.app:` links (the desktop app); sign-ins whose
+    /// callback is the app link are refused elsewhere, with a hint.
+    pub receives_app_links: bool,
 }
 
 pub(crate) fn http_client() -> Result<reqwest::Client> {
@@ -452,6 +455,7 @@ impl Patchbay {
             client_metadata_url: settings.client_metadata_url.clone(),
             scopes,
             resource,
+            callback: settings.callback,
         };
         let opened = std::cell::Cell::new(false);
         let mut open = open;
@@ -592,6 +596,7 @@ impl Patchbay {
             client_metadata_url: None,
             scopes: c.scopes.clone(),
             resource: c.resource.clone(),
+            callback: CallbackKind::Loopback,
         };
         let mut open = open;
         self.authorize(target, &req, &http, &mut open).await
@@ -607,8 +612,21 @@ impl Patchbay {
         open: &mut impl FnMut(&str, &str) -> Result<()>,
     ) -> Result<GrantView> {
         let server = target.server.clone();
+        if target.callback == CallbackKind::AppLink && !req.receives_app_links {
+            return Err(Error::invalid_with_hint(
+                format!(
+                    "'{}' signs in through the app link {}, which only the Patchbay desktop app receives",
+                    target.name,
+                    callback::APP_LINK_REDIRECT
+                ),
+                format!(
+                    "connect it from the desktop app, or use the loopback callback: `{} --callback loopback` (register http://127.0.0.1:PORT/callback with the provider)",
+                    target.edit_command
+                ),
+            ));
+        }
         // The callback listener (its URL is part of the client's registration).
-        let listener = CallbackServer::bind(req.port).await?;
+        let listener = callback::Listener::open(target.callback, req.port).await?;
         let redirect_uri = listener.redirect_uri();
         // Client identity in the spec's order: the user's client, a Client ID Metadata
         // Document (when the server supports them and one is configured), registration.
@@ -1054,6 +1072,7 @@ struct Target {
     client_metadata_url: Option<String>,
     scopes: Vec<String>,
     resource: Option<String>,
+    callback: CallbackKind,
 }
 
 async fn userinfo_account(http: &reqwest::Client, url: &str, access: &str) -> Option<String> {

@@ -371,6 +371,23 @@ impl Patchbay {
         Ok(self.fetch_token(&t).await.0)
     }
 
+    /// Perform an unsaved token's request and report what came back; nothing is stored.
+    pub async fn test_http_token_draft(&self, mut input: NewHttpToken) -> Result<TokenTestReport> {
+        if input.name.trim().is_empty() {
+            input.name = "draft".into();
+        }
+        let prepared = self.prepare_http_token(input)?;
+        let secrets: HashMap<String, SecretString> = prepared.secrets.iter().cloned().collect();
+        let (report, _token) = run_request(
+            &prepared.id,
+            &prepared.request,
+            &prepared.token_path,
+            &secrets,
+        )
+        .await;
+        Ok(report)
+    }
+
     /// Add an HTTP request token after its request passed (unless `test` is false). A
     /// failing test saves nothing and returns the report in the error.
     pub async fn add_http_token_tested(

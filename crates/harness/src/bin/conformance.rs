@@ -75,6 +75,7 @@ async fn authorize(
         timeout: Duration::from_secs(15),
         extra_scopes,
         challenge,
+        receives_app_links: false,
     };
     let grant = pb
         .connect_action(req, |url: &str, _redirect: &str| {

@@ -1,0 +1,492 @@
+//! What the desktop app's forms send: whole forms (every field as typed), mapped here onto
+//! the same add / edit operations the CLI uses, so both front ends validate alike.
+//!
+//! Secrets arrive as plain strings over IPC and are wrapped in [`SecretString`] at once;
+//! a `null` secret on an edit keeps the stored one.
+
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::Patchbay;
+use crate::actions::{ActionPatch, HttpInput, NewAction, OAuthInput};
+use crate::connections::{ConnectionPatch, NewConnection};
+use crate::error::{Error, Result};
+use crate::model::{
+    ActionKind, ActionView, AuthRef, AuthType, CallbackKind, ConnectionView, Header,
+    TokenAuthMethod, TokenView,
+};
+use crate::runtime::http_token::TokenTestReport;
+use crate::tokens::{NewHttpToken, NewTextToken, TokenPatch};
+
+/// The Add / Edit Custom Action form.
+#[derive(Debug, Clone, Deserialize, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ActionForm {
+    pub name: String,
+    pub kind: ActionKind,
+    pub url: String,
+    /// HTTP actions only.
+    pub method: Option<String>,
+    #[serde(default)]
+    pub headers: Vec<Header>,
+    pub body: Option<String>,
+    pub auth: AuthRef,
+    /// Used when `auth.type` is `oauth` (Advanced configuration).
+    pub oauth: OAuthForm,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub confirm: bool,
+    #[serde(default = "yes")]
+    pub enabled: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Advanced configuration of the OAuth 2.1 card. Empty strings mean "not set".
+#[derive(Debug, Clone, Default, Deserialize, Serialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct OAuthForm {
+    pub client_id: String,
+    /// `null` keeps the stored secret (edits); a value replaces it.
+    pub client_secret: Option<String>,
+    pub clear_client_secret: bool,
+    pub token_auth_method: Option<TokenAuthMethod>,
+    pub authorization_url: String,
+    pub token_url: String,
+    pub registration_url: String,
+    /// Space- or comma-separated.
+    pub scopes: String,
+    pub assume_pkce_s256: bool,
+    pub resource_override: String,
+    pub omit_resource: bool,
+    pub client_metadata_url: String,
+    /// Where the provider sends the browser back: the loopback URL or the app link.
+    pub callback: CallbackKind,
+}
+
+/// The OAuth connection form (seed 002).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ConnectionForm {
+    pub name: String,
+    pub provider: String,
+    pub client_id: String,
+    /// `null` keeps the stored secret (edits).
+    pub client_secret: Option<String>,
+    pub clear_client_secret: bool,
+    pub authorization_url: String,
+    pub token_url: String,
+    pub registration_url: String,
+    pub revocation_url: String,
+    pub token_auth_method: Option<TokenAuthMethod>,
+    pub scopes: String,
+}
+
+/// A text token (seed 004).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct TextTokenForm {
+    pub name: String,
+    pub description: String,
+    /// `null` keeps the stored value (edits).
+    pub value: Option<String>,
+    pub prefix: String,
+    pub header_name: String,
+}
+
+/// One header or body field of a token request; `secret` ones go to the keychain.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct RequestField {
+    pub name: String,
+    pub value: String,
+    pub secret: bool,
+}
+
+/// An HTTP request token (seed 004): the request that fetches it and where the token is.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct HttpTokenForm {
+    pub name: String,
+    pub description: String,
+    pub method: String,
+    pub url: String,
+    pub headers: Vec<RequestField>,
+    pub body: Vec<RequestField>,
+    /// Send the body as `application/x-www-form-urlencoded` instead of JSON.
+    pub form: bool,
+    pub token_path: String,
+    pub prefix: String,
+    pub header_name: String,
+}
+
+/// What saving an HTTP request token did: the token and the test that let it through
+/// (`null` when saved without a test).
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SavedHttpToken {
+    pub token: TokenView,
+    pub report: Option<TokenTestReport>,
+}
+
+/// The redirect URIs to register with a provider (OAuth Connections tab).
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CallbackUrls {
+    /// `http://127.0.0.1:PORT/callback` on the configured port.
+    pub loopback: String,
+    pub port: u16,
+    /// `dev.patchbay.app:/oauth/callback`: for sign-ins started in the desktop app.
+    pub app_link: String,
+}
+
+/// The callback URLs on the configured port (`PATCHBAY_CALLBACK_PORT`, default 47615).
+pub fn callback_urls() -> CallbackUrls {
+    let port = crate::oauth::callback::configured_port();
+    CallbackUrls {
+        loopback: format!("http://127.0.0.1:{port}/callback"),
+        port,
+        app_link: crate::oauth::callback::APP_LINK_REDIRECT.to_string(),
+    }
+}
+
+fn opt(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+fn secret(s: Option<String>) -> Option<SecretString> {
+    s.filter(|v| !v.is_empty()).map(SecretString::from)
+}
+
+fn auth_string(a: &AuthRef) -> Result<String> {
+    let named = |prefix: &str, what: &str| -> Result<String> {
+        match a.reference.as_deref().map(str::trim) {
+            Some(r) if !r.is_empty() => Ok(format!("{prefix}:{r}")),
+            _ => Err(Error::invalid(format!(
+                "choose the {what} this action uses"
+            ))),
+        }
+    };
+    match a.kind {
+        AuthType::None => Ok("none".into()),
+        AuthType::OAuth => Ok("oauth".into()),
+        AuthType::Token => named("token", "bearer token"),
+        AuthType::HttpToken => named("http-token", "HTTP request token"),
+        AuthType::Connection => named("connection", "OAuth connection"),
+    }
+}
+
+impl OAuthForm {
+    /// Every field, as a full replacement (empty clears).
+    fn input(&self) -> OAuthInput {
+        OAuthInput {
+            client_id: Some(self.client_id.trim().to_string()),
+            client_secret: secret(self.client_secret.clone()),
+            token_auth_method: self.token_auth_method.map(|m| m.as_str().to_string()),
+            authorization_url: Some(self.authorization_url.trim().to_string()),
+            token_url: Some(self.token_url.trim().to_string()),
+            registration_url: Some(self.registration_url.trim().to_string()),
+            scopes: Some(self.scopes.clone()),
+            assume_pkce_s256: Some(self.assume_pkce_s256),
+            resource_override: Some(self.resource_override.trim().to_string()),
+            omit_resource: Some(self.omit_resource),
+            client_metadata_url: Some(self.client_metadata_url.trim().to_string()),
+            callback: Some(self.callback),
+        }
+    }
+
+    /// Only what was filled in (a new action).
+    fn filled(&self) -> OAuthInput {
+        OAuthInput {
+            client_id: opt(&self.client_id),
+            client_secret: secret(self.client_secret.clone()),
+            token_auth_method: self.token_auth_method.map(|m| m.as_str().to_string()),
+            authorization_url: opt(&self.authorization_url),
+            token_url: opt(&self.token_url),
+            registration_url: opt(&self.registration_url),
+            scopes: opt(&self.scopes),
+            assume_pkce_s256: self.assume_pkce_s256.then_some(true),
+            resource_override: opt(&self.resource_override),
+            omit_resource: self.omit_resource.then_some(true),
+            client_metadata_url: opt(&self.client_metadata_url),
+            callback: (self.callback != CallbackKind::Loopback).then_some(self.callback),
+        }
+    }
+}
+
+fn header_lines(h: &[Header]) -> Vec<String> {
+    h.iter()
+        .filter(|h| !(h.name.trim().is_empty() && h.value.trim().is_empty()))
+        .map(|h| format!("{}: {}", h.name.trim(), h.value))
+        .collect()
+}
+
+impl Patchbay {
+    /// Create (`original` = `None`) or update the action named `original` from the form.
+    pub fn save_action_form(&self, original: Option<&str>, f: ActionForm) -> Result<ActionView> {
+        let auth = auth_string(&f.auth)?;
+        let is_oauth = f.auth.kind == AuthType::OAuth;
+        let body = f.body.as_deref().and_then(opt);
+        let Some(original) = original else {
+            let http = (f.kind == ActionKind::Http).then(|| HttpInput {
+                method: f.method.as_deref().and_then(opt),
+                headers: header_lines(&f.headers),
+                body: body.clone(),
+            });
+            return self.add_action(NewAction {
+                name: f.name,
+                url: f.url,
+                http,
+                auth: Some(auth),
+                oauth: if is_oauth {
+                    f.oauth.filled()
+                } else {
+                    OAuthInput::default()
+                },
+                description: opt(&f.description),
+                confirm: f.confirm,
+                disabled: !f.enabled,
+            });
+        };
+        let current = self.get_action(original)?;
+        if current.kind != f.kind {
+            return Err(Error::invalid_with_hint(
+                format!(
+                    "'{}' is an {} action and cannot become an {} action",
+                    current.name,
+                    current.kind.as_str().to_uppercase(),
+                    f.kind.as_str().to_uppercase()
+                ),
+                "add a new action of the other kind instead",
+            ));
+        }
+        let is_http = current.kind == ActionKind::Http;
+        self.edit_action(
+            original,
+            ActionPatch {
+                rename: (f.name.trim() != current.name).then(|| f.name.clone()),
+                url: Some(f.url),
+                description: Some(f.description.trim().to_string()),
+                confirm: Some(f.confirm),
+                enabled: Some(f.enabled),
+                auth: Some(auth),
+                oauth: if is_oauth {
+                    f.oauth.input()
+                } else {
+                    OAuthInput::default()
+                },
+                clear_client_secret: is_oauth && f.oauth.clear_client_secret,
+                method: is_http.then(|| f.method.clone().unwrap_or_default()),
+                headers: is_http.then(|| header_lines(&f.headers)),
+                body: is_http.then_some(body),
+            },
+        )
+    }
+
+    /// Create or update an OAuth connection from the form.
+    pub fn save_connection_form(
+        &self,
+        original: Option<&str>,
+        f: ConnectionForm,
+    ) -> Result<ConnectionView> {
+        let Some(original) = original else {
+            return self.add_connection(NewConnection {
+                name: f.name,
+                provider: f.provider,
+                client_id: f.client_id,
+                client_secret: secret(f.client_secret),
+                authorization_url: f.authorization_url,
+                token_url: f.token_url,
+                registration_url: opt(&f.registration_url),
+                revocation_url: opt(&f.revocation_url),
+                token_auth_method: f.token_auth_method.map(|m| m.as_str().to_string()),
+                scopes: opt(&f.scopes),
+            });
+        };
+        let current = self.get_connection(original)?;
+        self.edit_connection(
+            original,
+            ConnectionPatch {
+                rename: (f.name.trim() != current.name).then(|| f.name.clone()),
+                provider: Some(f.provider),
+                client_id: Some(f.client_id),
+                client_secret: secret(f.client_secret),
+                clear_client_secret: f.clear_client_secret,
+                authorization_url: Some(f.authorization_url),
+                token_url: Some(f.token_url),
+                registration_url: Some(f.registration_url.trim().to_string()),
+                revocation_url: Some(f.revocation_url.trim().to_string()),
+                token_auth_method: f.token_auth_method.map(|m| m.as_str().to_string()),
+                scopes: Some(f.scopes),
+            },
+        )
+    }
+
+    /// Create or update a text token from the form.
+    pub fn save_text_token_form(
+        &self,
+        original: Option<&str>,
+        f: TextTokenForm,
+    ) -> Result<TokenView> {
+        let header_name = opt(&f.header_name).unwrap_or_else(|| "Authorization".into());
+        let Some(original) = original else {
+            let Some(value) = secret(f.value) else {
+                return Err(Error::invalid("enter the token's value"));
+            };
+            return self.add_text_token(NewTextToken {
+                name: f.name,
+                description: opt(&f.description),
+                value,
+                prefix: opt(&f.prefix),
+                header_name,
+            });
+        };
+        let current = self.get_token(original)?;
+        self.edit_token(
+            original,
+            TokenPatch {
+                rename: (f.name.trim() != current.name).then(|| f.name.clone()),
+                description: Some(f.description.trim().to_string()),
+                prefix: Some(f.prefix.trim().to_string()),
+                header_name: Some(header_name),
+                value: secret(f.value),
+                token_path: None,
+            },
+        )
+    }
+
+    fn http_token_input(f: HttpTokenForm) -> NewHttpToken {
+        let mut headers = Vec::new();
+        let mut secret_headers = Vec::new();
+        for h in f.headers.into_iter().filter(|h| !h.name.trim().is_empty()) {
+            if h.secret {
+                secret_headers.push((h.name.trim().to_string(), SecretString::from(h.value)));
+            } else {
+                headers.push(format!("{}: {}", h.name.trim(), h.value));
+            }
+        }
+        let mut body = Vec::new();
+        let mut secret_body = Vec::new();
+        for b in f.body.into_iter().filter(|b| !b.name.trim().is_empty()) {
+            if b.secret {
+                secret_body.push((b.name.trim().to_string(), SecretString::from(b.value)));
+            } else {
+                body.push(format!("{}={}", b.name.trim(), b.value));
+            }
+        }
+        NewHttpToken {
+            name: f.name,
+            description: opt(&f.description),
+            method: opt(&f.method),
+            url: f.url,
+            headers,
+            secret_headers,
+            body,
+            secret_body,
+            form: f.form,
+            token_path: f.token_path,
+            prefix: opt(&f.prefix),
+            header_name: opt(&f.header_name).unwrap_or_else(|| "Authorization".into()),
+        }
+    }
+
+    /// "Test request" on an unsaved form: perform the request and report, saving nothing.
+    pub async fn test_http_token_form(&self, f: HttpTokenForm) -> Result<TokenTestReport> {
+        self.test_http_token_draft(Self::http_token_input(f)).await
+    }
+
+    /// Save a new HTTP request token once its request passes (or anyway, when asked).
+    pub async fn add_http_token_form(
+        &self,
+        f: HttpTokenForm,
+        save_anyway: bool,
+    ) -> Result<SavedHttpToken> {
+        let (token, report) = self
+            .add_http_token_tested(Self::http_token_input(f), !save_anyway)
+            .await?;
+        Ok(SavedHttpToken { token, report })
+    }
+
+    /// Edit what an HTTP request token's edit can change: name, description, prefix,
+    /// header and JSONPath (the request itself is re-created by adding a new token).
+    pub fn edit_http_token_form(&self, original: &str, f: HttpTokenForm) -> Result<TokenView> {
+        let current = self.get_token(original)?;
+        self.edit_token(
+            original,
+            TokenPatch {
+                rename: (f.name.trim() != current.name).then(|| f.name.clone()),
+                description: Some(f.description.trim().to_string()),
+                prefix: Some(f.prefix.trim().to_string()),
+                header_name: Some(opt(&f.header_name).unwrap_or_else(|| "Authorization".into())),
+                value: None,
+                token_path: Some(f.token_path),
+            },
+        )
+    }
+}
+
+/// What a sign-in, status or disconnect is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum OwnerKind {
+    Action,
+    Connection,
+}
+
+impl From<OwnerKind> for crate::error::Kind {
+    fn from(k: OwnerKind) -> Self {
+        match k {
+            OwnerKind::Action => crate::error::Kind::Action,
+            OwnerKind::Connection => crate::error::Kind::Connection,
+        }
+    }
+}
+
+/// How long a sign-in started in the app waits for the browser
+/// (`PATCHBAY_CONSENT_TIMEOUT_SECS`, default 300).
+pub fn consent_timeout() -> std::time::Duration {
+    std::time::Duration::from_secs(
+        crate::paths::env_positive("PATCHBAY_CONSENT_TIMEOUT_SECS", 300).unsigned_abs(),
+    )
+}
+
+impl Patchbay {
+    /// Connect from the app: open the browser, wait for the loopback callback or the app
+    /// link, until done, timed out, or `cancel` fires.
+    pub async fn connect_in_browser(
+        &self,
+        kind: OwnerKind,
+        name: &str,
+        cancel: tokio::sync::oneshot::Receiver<()>,
+    ) -> Result<crate::model::GrantView> {
+        let req = crate::oauth::ConnectRequest {
+            action: name.to_string(),
+            port: crate::oauth::callback::configured_port(),
+            timeout: consent_timeout(),
+            extra_scopes: Vec::new(),
+            challenge: None,
+            receives_app_links: true,
+        };
+        let open = |url: &str, _redirect: &str| crate::browser::open(url);
+        let flow = async {
+            match kind {
+                OwnerKind::Action => self.connect_action(req, open).await,
+                OwnerKind::Connection => self.connect_connection(req, open).await,
+            }
+        };
+        let mut cancel = cancel;
+        tokio::select! {
+            r = flow => r,
+            Ok(()) = &mut cancel => Err(Error::oauth(
+                crate::error::ErrorCode::Cancelled,
+                "the sign-in was cancelled; nothing was saved",
+                None,
+            )),
+        }
+    }
+}
