@@ -1,7 +1,9 @@
 import type { ComponentType, SVGProps } from "react";
 
-import { PlugIcon } from "./components/icons";
+import { KeyIcon, LinkIcon, PlugIcon } from "./components/icons";
 import { ActionsScreen } from "./screens/actions/ActionsScreen";
+import { ConnectionsScreen } from "./screens/connections/ConnectionsScreen";
+import { TokensScreen } from "./screens/tokens/TokensScreen";
 
 export type ScreenDef = {
   /** URL fragment: `#/<id>`. */
@@ -17,4 +19,6 @@ export type ScreenDef = {
  */
 export const SCREENS: readonly [ScreenDef, ...ScreenDef[]] = [
   { id: "actions", label: "Actions", icon: PlugIcon, component: ActionsScreen },
+  { id: "connections", label: "OAuth Connections", icon: LinkIcon, component: ConnectionsScreen },
+  { id: "tokens", label: "Tokens", icon: KeyIcon, component: TokensScreen },
 ];
