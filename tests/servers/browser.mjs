@@ -8,10 +8,11 @@
 // has stdin/stdout on /dev/null. `--foreground` does the work in-process and
 // exits 1 if the flow did not reach the client.
 //
-// PATCHBAY_TEST_BROWSER (default "consent"), comma-separated items:
+// PATCHBAY_TEST_BROWSER (default "consent"), comma-separated items (or the contents of
+// the file PATCHBAY_TEST_BROWSER_FILE names, read at each launch):
 //   consent | deny | ignore | replay | forge, login-as=EMAIL, capture=FILE
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 import { parseMode, runBrowser } from './lib/browser-core.mjs';
@@ -33,7 +34,10 @@ const [authUrl] = urls;
 
 let mode;
 try {
-  mode = parseMode(process.env.PATCHBAY_TEST_BROWSER);
+  // PATCHBAY_TEST_BROWSER_FILE: read the mode from a file at each launch, so a test can
+  // change it while the app that launches us keeps running.
+  const modeFile = process.env.PATCHBAY_TEST_BROWSER_FILE;
+  mode = parseMode(modeFile ? readFileSync(modeFile, 'utf8').trim() : process.env.PATCHBAY_TEST_BROWSER);
   if (!URL.canParse(authUrl)) throw new Error(`not a URL: ${authUrl}`);
 } catch (err) {
   log(err.message);

@@ -817,3 +817,28 @@ fn discovery_is_reused_and_redone_when_it_goes_stale() {
         "the cache holds the fresh metadata: {fixed}"
     );
 }
+
+#[test]
+fn an_app_link_sign_in_is_left_to_the_desktop_app() {
+    let w = World::simple();
+    w.add(&["--callback", "app-link"]);
+    let shown = w.ok(&["action", "show", "demo"]);
+    assert!(shown.contains("app-link"), "{shown}");
+    let (code, _, err) = w.connect("consent", &[]);
+    assert_eq!((code, err.as_deref()), (1, Some("invalid_input")));
+    let out = w
+        .cmd()
+        .args(["connect", "demo", "--port", "0"])
+        .write_stdin("")
+        .assert()
+        .code(1);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        err.contains("dev.patchbay.app:/oauth/callback") && err.contains("desktop app"),
+        "{err}"
+    );
+    assert!(err.contains("--callback loopback"), "names the fix: {err}");
+    // Back to loopback: the CLI connects.
+    w.ok(&["action", "edit", "demo", "--callback", "loopback"]);
+    assert_eq!(w.connect("consent", &[]).0, 0);
+}

@@ -232,7 +232,12 @@ fn merge_oauth(
         s.scopes = validate::scopes(sc)?;
     }
     if let Some(m) = &input.token_auth_method {
-        s.token_auth_method = Some(TokenAuthMethod::parse(m)?);
+        // "auto": chosen below from whether there is a secret.
+        s.token_auth_method = if m == "auto" {
+            None
+        } else {
+            Some(TokenAuthMethod::parse(m)?)
+        };
     }
     if let Some(a) = input.assume_pkce_s256 {
         s.assume_pkce_s256 = a;

@@ -54,6 +54,7 @@ pub struct OAuthForm {
     /// `null` keeps the stored secret (edits); a value replaces it.
     pub client_secret: Option<String>,
     pub clear_client_secret: bool,
+    /// `null`: automatic (a confidential client with a secret, a public one without).
     pub token_auth_method: Option<TokenAuthMethod>,
     pub authorization_url: String,
     pub token_url: String,
@@ -187,7 +188,11 @@ impl OAuthForm {
         OAuthInput {
             client_id: Some(self.client_id.trim().to_string()),
             client_secret: secret(self.client_secret.clone()),
-            token_auth_method: self.token_auth_method.map(|m| m.as_str().to_string()),
+            token_auth_method: Some(
+                self.token_auth_method
+                    .map_or("auto", |m| m.as_str())
+                    .to_string(),
+            ),
             authorization_url: Some(self.authorization_url.trim().to_string()),
             token_url: Some(self.token_url.trim().to_string()),
             registration_url: Some(self.registration_url.trim().to_string()),

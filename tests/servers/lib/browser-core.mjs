@@ -92,8 +92,32 @@ export function parseMode(spec) {
 
 const snippet = (text) => text.slice(0, 200).replace(/\s+/g, ' ');
 
+// Hand a private-use scheme URL (an app link such as dev.patchbay.app:/oauth/callback) to
+// the program the OS would open it with: $PATCHBAY_TEST_APP_LINK_HANDLER (the desktop
+// app's binary, which passes it to the running instance and exits).
+async function openAppLink(url, log) {
+  const handler = process.env.PATCHBAY_TEST_APP_LINK_HANDLER;
+  if (!handler) {
+    log(`no handler for ${new URL(url).protocol} links (set PATCHBAY_TEST_APP_LINK_HANDLER)`);
+    return { url, status: 0, body: '', error: 'no app link handler' };
+  }
+  log(`opening the app link with ${handler}`);
+  const { spawn } = await import('node:child_process');
+  const code = await new Promise((resolve) => {
+    const child = spawn(handler, [url], { stdio: ['ignore', 'ignore', 'inherit'] });
+    child.on('error', (err) => {
+      log(`cannot start ${handler}: ${err.message}`);
+      resolve(-1);
+    });
+    child.on('exit', (c) => resolve(c ?? -1));
+  });
+  log(`app link handler exited with ${code}`);
+  return { url, status: code === 0 ? 200 : 0, body: '', error: code === 0 ? undefined : `handler exit ${code}` };
+}
+
 // Deliver a URL to the client (its loopback redirect_uri): a plain GET, no cookies.
 async function deliver(url, log) {
+  if (!/^https?:$/.test(new URL(url).protocol)) return openAppLink(url, log);
   log(`GET ${url}`);
   try {
     const res = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(15000) });

@@ -369,4 +369,52 @@ mod tests {
         assert!(!html.contains("<script>"));
         assert!(html.contains("patchbay://"));
     }
+
+    #[tokio::test]
+    async fn an_app_link_reaches_its_pending_flow_once_and_others_are_refused() {
+        assert!(is_app_link_callback(
+            "dev.patchbay.app:/oauth/callback?code=a&state=b"
+        ));
+        assert!(!is_app_link_callback("patchbay://actions"));
+        assert!(!is_app_link_callback("dev.patchbay.app:/elsewhere?state=b"));
+        assert!(deliver_app_link("patchbay://actions").await.is_err());
+
+        let l = Listener::open(crate::model::CallbackKind::AppLink, 0)
+            .await
+            .expect("app link listener");
+        assert_eq!(l.redirect_uri(), APP_LINK_REDIRECT);
+        let rx = l.expect("state-app-link-1");
+        let flow = tokio::spawn(async move {
+            let (params, page) = rx.await.expect("the callback");
+            let _ = page.send(Page {
+                ok: true,
+                title: "Connected".into(),
+                message: String::new(),
+            });
+            params
+        });
+        // A link for another sign-in is refused and does not disturb this one.
+        let other = deliver_app_link("dev.patchbay.app:/oauth/callback?code=x&state=forged")
+            .await
+            .expect("a page");
+        assert!(!other.ok);
+        assert_eq!(l.refused(), 1);
+        let page = deliver_app_link(
+            "dev.patchbay.app:/oauth/callback?code=the-code&state=state-app-link-1&iss=https%3A%2F%2Fas.example",
+        )
+        .await
+        .expect("a page");
+        assert!(page.ok, "{}", page.title);
+        let params = flow.await.expect("flow");
+        assert_eq!(params.code.as_deref(), Some("the-code"));
+        assert_eq!(params.iss.as_deref(), Some("https://as.example"));
+        // Replayed: refused.
+        let again = deliver_app_link(
+            "dev.patchbay.app:/oauth/callback?code=the-code&state=state-app-link-1",
+        )
+        .await
+        .expect("a page");
+        assert!(!again.ok);
+        assert_eq!(l.refused(), 2);
+    }
 }

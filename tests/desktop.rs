@@ -1,0 +1,367 @@
+//! Configure and connect from the window, end to end: the real app under Xvfb through
+//! WebDriver, the real authorization server (oidc-provider) and MCP server on loopback, and
+//! consent given by the headless browser script the app launches as `$BROWSER`.
+
+mod support;
+
+use std::path::Path;
+use std::time::Duration;
+
+use fantoccini::{Client, Locator};
+use serde_json::{Value, json};
+use support::{
+    App, Keychain, Servers, browser_env, cli_ok, click, fill, find, go, inner_text, launch_with,
+    screenshot, select, wait_attr, wait_text,
+};
+
+struct Session {
+    app: App,
+    home: tempfile::TempDir,
+    mode: tempfile::NamedTempFile,
+}
+
+impl Session {
+    async fn new() -> Session {
+        let home = tempfile::tempdir().expect("tempdir");
+        let mode = tempfile::NamedTempFile::new().expect("mode file");
+        std::fs::write(mode.path(), "consent").expect("mode");
+        let app = launch_with(home.path(), Keychain::Shared, &browser_env(mode.path())).await;
+        find(&app.client, "[data-testid=add-action]").await;
+        Session { app, home, mode }
+    }
+    fn c(&self) -> &Client {
+        &self.app.client
+    }
+    fn browser(&self, mode: &str) {
+        std::fs::write(self.mode.path(), mode).expect("mode");
+    }
+    fn home(&self) -> &Path {
+        self.home.path()
+    }
+    fn status(&self, name: &str) -> Value {
+        serde_json::from_str(&cli_ok(self.home(), &["--json", "status", name])).expect("json")
+    }
+    async fn close(self) {
+        self.app
+            .client
+            .clone()
+            .close()
+            .await
+            .expect("close the session");
+    }
+}
+
+/// The Add Custom Action form up to the Connect button: name, MCP URL, OAuth 2.1.
+async fn new_oauth_action(c: &Client, name: &str, url: &str) {
+    click(c, "[data-testid=add-action]").await;
+    find(c, "[data-testid=action-form]").await;
+    fill(c, "[data-testid=action-form] input[name=name]", name).await;
+    fill(c, "[data-testid=action-form] input[name=url]", url).await;
+    click(c, "[data-testid=auth-card-oauth]").await;
+    find(c, "[data-testid=connect-button]").await;
+}
+
+/// Test Connection from the row's ⋮ menu; waits for the badge to read `status`.
+async fn test_from_menu(c: &Client, name: &str, status: &str) {
+    let row = format!("[data-testid=action-row][data-name=\"{name}\"]");
+    click(c, &format!("{row} [data-testid=action-menu]")).await;
+    click(c, "[data-testid=menu-test]").await;
+    wait_attr(
+        c,
+        &format!("{row} [data-testid=health-badge]"),
+        "data-status",
+        status,
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_oauth_action_is_added_connected_after_a_denied_consent_and_tested_healthy() {
+    let servers = Servers::new(json!({}), json!({}));
+    let s = Session::new().await;
+    let c = s.c();
+    screenshot(c, "desktop-actions-empty.png").await;
+
+    new_oauth_action(c, "demo", &servers.mcp_url()).await;
+    screenshot(c, "desktop-add-action-oauth.png").await;
+
+    // The user denies at the provider: "Authorization failed", with the reason.
+    s.browser("deny");
+    click(c, "[data-testid=connect-button]").await;
+    let failed = wait_text(c, "[data-testid=auth-failed]", "Authorization failed").await;
+    assert!(
+        failed.to_lowercase().contains("denied"),
+        "the reason is shown: {failed}"
+    );
+    screenshot(c, "desktop-authorization-failed.png").await;
+
+    // Try again, and allow this time: "Connected as alice@example.com".
+    s.browser("consent");
+    click(c, "[data-testid=try-again]").await;
+    let connected = wait_text(c, "[data-testid=connected-as]", "Connected as").await;
+    assert!(connected.contains("alice@example.com"), "{connected}");
+    find(c, "[data-testid=disconnect-button]").await;
+    screenshot(c, "desktop-connected-as.png").await;
+
+    // The rest of the form, then Create Custom Action.
+    fill(
+        c,
+        "[data-testid=action-form] textarea[name=description]",
+        "The test MCP server",
+    )
+    .await;
+    click(c, "[data-testid=confirm-yes]").await;
+    click(c, "[data-testid=save-action]").await;
+    let row = find(c, "[data-testid=action-row][data-name=demo]").await;
+    assert!(
+        c.find(Locator::Css("[data-testid=action-form]"))
+            .await
+            .is_err(),
+        "the form closed"
+    );
+    assert!(inner_text(c, &row).await.contains("The test MCP server"));
+
+    // What the CLI sees in the shared profile: connected, confirmation required.
+    let status = s.status("demo");
+    assert_eq!(status["connected"], true, "{status}");
+    assert_eq!(status["account"], "alice@example.com");
+    let action: Value =
+        serde_json::from_str(&cli_ok(s.home(), &["--json", "action", "show", "demo"]))
+            .expect("json");
+    assert_eq!(action["confirm"], true, "{action}");
+    assert_eq!(action["description"], "The test MCP server");
+
+    // Test Connection from the ⋮ menu: Healthy, with the server's tools counted.
+    test_from_menu(c, "demo", "healthy").await;
+    let row = find(c, "[data-testid=action-row][data-name=demo]").await;
+    let text = inner_text(c, &row).await;
+    assert!(text.contains("Healthy"), "{text}");
+    screenshot(c, "desktop-actions-healthy.png").await;
+
+    // The ⋮ menu offers what an OAuth action can do.
+    click(
+        c,
+        "[data-testid=action-row][data-name=demo] [data-testid=action-menu]",
+    )
+    .await;
+    for item in [
+        "menu-edit",
+        "menu-test",
+        "menu-connect",
+        "menu-disconnect",
+        "menu-toggle",
+        "menu-delete",
+    ] {
+        find(c, &format!("[data-testid={item}]")).await;
+    }
+    screenshot(c, "desktop-action-menu.png").await;
+    // Delete asks first; Cancel keeps the action.
+    click(c, "[data-testid=menu-delete]").await;
+    find(c, "[data-testid=confirm-dialog]").await;
+    screenshot(c, "desktop-delete-confirm.png").await;
+    click(c, "[data-testid=confirm-cancel]").await;
+    find(c, "[data-testid=action-row][data-name=demo]").await;
+    s.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_without_registration_opens_advanced_configuration_and_connects_with_a_client_id()
+{
+    let servers = Servers::new(
+        json!({"dcr": false, "clients": [
+            {"client_id": "desk-public", "token_endpoint_auth_method": "none", "redirect_uris": ["http://127.0.0.1/callback"]}
+        ]}),
+        json!({}),
+    );
+    let s = Session::new().await;
+    let c = s.c();
+    new_oauth_action(c, "noreg", &servers.mcp_url()).await;
+    click(c, "[data-testid=connect-button]").await;
+    let failed = wait_text(c, "[data-testid=auth-failed]", "Authorization failed").await;
+    assert!(
+        failed.contains("Advanced configuration"),
+        "the message says to fill in Advanced configuration: {failed}"
+    );
+    // ...and Advanced configuration is open, its fields there to fill in.
+    wait_attr(c, "[data-testid=advanced-toggle]", "aria-expanded", "true").await;
+    screenshot(c, "desktop-needs-client-id.png").await;
+    fill(
+        c,
+        "[data-testid=action-form] input[name=clientId]",
+        "desk-public",
+    )
+    .await;
+    click(c, "[data-testid=try-again]").await;
+    let connected = wait_text(c, "[data-testid=connected-as]", "Connected as").await;
+    assert!(connected.contains("alice@example.com"), "{connected}");
+    click(c, "[data-testid=save-action]").await;
+    find(c, "[data-testid=action-row][data-name=noreg]").await;
+    let action: Value =
+        serde_json::from_str(&cli_ok(s.home(), &["--json", "action", "show", "noreg"]))
+            .expect("json");
+    assert_eq!(action["oauth"]["clientId"], "desk-public", "{action}");
+    assert_eq!(s.status("noreg")["connected"], true);
+    test_from_menu(c, "noreg", "healthy").await;
+    s.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_http_action_with_an_http_request_token_is_tested_saved_and_healthy() {
+    let servers = Servers::new(
+        json!({"clients": [{
+            "client_id": "machine",
+            "client_secret": "machine-secret",
+            "token_endpoint_auth_method": "client_secret_post",
+            "grant_types": ["client_credentials"],
+            "response_types": [],
+            "redirect_uris": [],
+        }]}),
+        json!({"jsonResponse": true}),
+    );
+    let s = Session::new().await;
+    let c = s.c();
+
+    // Tokens → Add token → HTTP request token.
+    go(c, "#/tokens").await;
+    click(c, "[data-testid=add-token]").await;
+    let dialog = "[data-testid=token-dialog]";
+    find(c, dialog).await;
+    click(c, "[data-testid=tokenKind-http]").await;
+    fill(c, &format!("{dialog} input[name=name]"), "machine").await;
+    select(c, &format!("{dialog} select[name=method]"), "POST").await;
+    fill(
+        c,
+        &format!("{dialog} input[name=url]"),
+        &format!("{}/token", servers.issuer()),
+    )
+    .await;
+    let resource = servers.mcp_url();
+    let fields = [
+        ("grant_type", "client_credentials", false),
+        ("client_id", "machine", false),
+        ("scope", "mcp:read", false),
+        ("resource", resource.as_str(), false),
+        ("client_secret", "machine-secret", true),
+    ];
+    for (i, (name, value, secret)) in fields.iter().enumerate() {
+        if c.find(Locator::Css(&format!("{dialog} input[name=body-name-{i}]")))
+            .await
+            .is_err()
+        {
+            click(c, &format!("{dialog} [data-testid=add-body-field]")).await;
+        }
+        fill(c, &format!("{dialog} input[name=body-name-{i}]"), name).await;
+        fill(c, &format!("{dialog} input[name=body-value-{i}]"), value).await;
+        if *secret {
+            click(c, &format!("{dialog} input[name=body-secret-{i}]")).await;
+        }
+    }
+    click(c, &format!("{dialog} input[name=form]")).await;
+    fill(
+        c,
+        &format!("{dialog} input[name=tokenPath]"),
+        "$.access_token",
+    )
+    .await;
+
+    // Test request: where the token was found, never the token.
+    click(c, "[data-testid=token-test]").await;
+    wait_attr(c, "[data-testid=token-test-result]", "data-ok", "true").await;
+    let result = wait_text(c, "[data-testid=token-test-result]", "200").await;
+    assert!(result.contains("$.access_token"), "{result}");
+    assert!(!result.contains("machine-secret"), "{result}");
+    screenshot(c, "desktop-token-test-request.png").await;
+    click(c, "[data-testid=token-save]").await;
+    find(c, "[data-testid=token-row][data-name=machine]").await;
+    screenshot(c, "desktop-tokens.png").await;
+
+    // Actions → Add → HTTP endpoint with that token.
+    go(c, "#/actions").await;
+    click(c, "[data-testid=add-action]").await;
+    let form = "[data-testid=action-form]";
+    find(c, form).await;
+    fill(c, &format!("{form} input[name=name]"), "api").await;
+    click(c, "[data-testid=kind-http]").await;
+    fill(c, &format!("{form} input[name=url]"), &servers.mcp_url()).await;
+    select(c, &format!("{form} select[name=method]"), "POST").await;
+    if c.find(Locator::Css(&format!("{form} input[name=header-name-0]")))
+        .await
+        .is_err()
+    {
+        click(c, &format!("{form} [data-testid=add-header]")).await;
+    }
+    fill(c, &format!("{form} input[name=header-name-0]"), "Accept").await;
+    fill(
+        c,
+        &format!("{form} input[name=header-value-0]"),
+        "application/json, text/event-stream",
+    )
+    .await;
+    fill(
+        c,
+        &format!("{form} textarea[name=body]"),
+        r#"{"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "patchbay", "version": "1"}}}"#,
+    )
+    .await;
+    click(c, "[data-testid=auth-card-http-token]").await;
+    select(c, &format!("{form} select[name=authRef]"), "machine").await;
+    screenshot(c, "desktop-add-http-action.png").await;
+    click(c, "[data-testid=save-action]").await;
+    find(c, "[data-testid=action-row][data-name=api]").await;
+    test_from_menu(c, "api", "healthy").await;
+    let shown: Value =
+        serde_json::from_str(&cli_ok(s.home(), &["--json", "action", "show", "api"]))
+            .expect("json");
+    assert_eq!(
+        shown["auth"],
+        json!({"type": "http-token", "ref": "machine"})
+    );
+    assert_eq!(shown["http"]["method"], "POST");
+    s.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_app_link_callback_reaches_the_running_instance_and_finishes_its_sign_in() {
+    let servers = Servers::new(json!({}), json!({}));
+    let s = Session::new().await;
+    let c = s.c();
+    // An action whose provider sends the browser back through the app link.
+    cli_ok(
+        s.home(),
+        &[
+            "action",
+            "add",
+            "linked",
+            "--url",
+            &servers.mcp_url(),
+            "--auth",
+            "oauth",
+            "--callback",
+            "app-link",
+        ],
+    );
+    let row = "[data-testid=action-row][data-name=linked]";
+    find(c, row).await;
+    // Connect from the ⋮ menu. The consent script gets redirected to
+    // dev.patchbay.app:/oauth/callback?code=...&state=..., and opens it with a second
+    // launch of the app, which hands it to this instance and exits.
+    click(c, &format!("{row} [data-testid=action-menu]")).await;
+    click(c, "[data-testid=menu-connect]").await;
+    let mut connected = Value::Null;
+    for _ in 0..200 {
+        connected = s.status("linked");
+        if connected["connected"] == true {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(connected["connected"], true, "{connected}");
+    assert_eq!(connected["account"], "alice@example.com");
+    // The window says so.
+    wait_text(c, "[data-testid=toast]", "Connected as alice@example.com").await;
+    screenshot(c, "desktop-app-link-connected.png").await;
+    // The registration used the app link as its redirect URI.
+    let logs = cli_ok(s.home(), &["logs", "--kind", "connect"]);
+    assert!(logs.contains("connected as alice@example.com"), "{logs}");
+    s.close().await;
+}
