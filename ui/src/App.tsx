@@ -1,3 +1,4 @@
+import { Toaster } from "./components/kit";
 import { Sidebar } from "./components/Sidebar";
 import { VaultBanner } from "./components/VaultBanner";
 import { useDataChangedSync } from "./data/useDataChangedSync";
@@ -24,6 +25,7 @@ export function App() {
         <VaultBanner />
         <Screen />
       </main>
+      <Toaster />
     </div>
   );
 }

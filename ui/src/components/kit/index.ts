@@ -2,4 +2,26 @@
  * Patchbay's component kit: Radix primitives (the `radix-ui` package) with our own styles,
  * on the design tokens in `styles/tokens.css`. Screens import controls from here only.
  */
-export {};
+export { Badge, type Tone } from "../Badge";
+export { Button } from "../Button";
+export { Checkbox } from "./Checkbox";
+export { Collapsible } from "./Collapsible";
+export { ConfirmDialog } from "./ConfirmDialog";
+export { CopyField } from "./CopyField";
+export { Dialog } from "./Dialog";
+export { EmptyState } from "./EmptyState";
+export { ErrorNotice } from "./ErrorNotice";
+export { errorAdvice, errorTitle } from "./errors";
+export { FormSection } from "./FormSection";
+export { Menu, type MenuItem } from "./Menu";
+export { RadioCards, type RadioCardOption } from "./RadioCards";
+export { SecretField } from "./SecretField";
+export { Segmented } from "./Segmented";
+export { SelectField } from "./SelectField";
+export { Spinner } from "./Spinner";
+export { Switch } from "./Switch";
+export { TabPanel, Tabs } from "./Tabs";
+export { TextArea } from "./TextArea";
+export { TextField, type TextFieldProps } from "./TextField";
+export { Toaster } from "./Toaster";
+export { clearToasts, dismissToast, toast, type ToastInput, type ToastTone } from "./toastStore";

@@ -1,0 +1,63 @@
+import { Dialog as RadixDialog } from "radix-ui";
+import type { ReactNode } from "react";
+
+import "./Dialog.css";
+
+type Props = {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  title: ReactNode;
+  description?: ReactNode;
+  children?: ReactNode;
+  /** Buttons, right-aligned under the body. */
+  footer?: ReactNode;
+  testId?: string;
+  /** A wider panel for forms. */
+  wide?: boolean;
+};
+
+/** A modal dialog: focus is trapped, Escape and the × close it. */
+export function Dialog({
+  open,
+  onOpenChange,
+  title,
+  description,
+  children,
+  footer,
+  testId,
+  wide = false,
+}: Props) {
+  return (
+    <RadixDialog.Root open={open} onOpenChange={onOpenChange}>
+      <RadixDialog.Portal>
+        <RadixDialog.Overlay className="dialog-overlay" />
+        <RadixDialog.Content
+          className={wide ? "dialog dialog--wide" : "dialog"}
+          data-testid={testId}
+          {...(description === undefined ? { "aria-describedby": undefined } : {})}
+        >
+          <header className="dialog__header">
+            <RadixDialog.Title className="dialog__title">{title}</RadixDialog.Title>
+            <RadixDialog.Close className="dialog__close" aria-label="Close">
+              <svg width="14" height="14" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+                <path
+                  d="M6 6l12 12M18 6 6 18"
+                  stroke="currentColor"
+                  strokeWidth="2"
+                  strokeLinecap="round"
+                />
+              </svg>
+            </RadixDialog.Close>
+          </header>
+          {description !== undefined && (
+            <RadixDialog.Description className="dialog__description">
+              {description}
+            </RadixDialog.Description>
+          )}
+          {children !== undefined && <div className="dialog__body">{children}</div>}
+          {footer !== undefined && <footer className="dialog__footer">{footer}</footer>}
+        </RadixDialog.Content>
+      </RadixDialog.Portal>
+    </RadixDialog.Root>
+  );
+}
