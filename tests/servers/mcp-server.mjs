@@ -29,6 +29,8 @@ const cfg = loadConfig(NAME, 'MCP_SERVER_CONFIG', {
   resource: null,
   jsonResponse: false,
   legacySse: false,
+  // Also offer the `ask` tool (a log notification and an elicitation during the call).
+  interactive: false,
 });
 
 if (!['path', 'root', 'none'].includes(cfg.resourceMetadata)) {
@@ -179,7 +181,10 @@ async function authenticate(req) {
 
 // ---- the MCP server ----------------------------------------------------------
 function newMcpServer() {
-  const mcp = new McpServer({ name: 'patchbay-test-mcp', version: '1.0.0' });
+  const mcp = new McpServer(
+    { name: 'patchbay-test-mcp', version: '1.0.0' },
+    cfg.interactive ? { capabilities: { logging: {} } } : undefined,
+  );
   mcp.registerTool('echo', {
     description: 'Echo the given text back',
     inputSchema: { text: z.string() },
@@ -194,6 +199,18 @@ function newMcpServer() {
     description: 'Add two numbers',
     inputSchema: { a: z.number(), b: z.number() },
   }, async ({ a, b }) => ({ content: [{ type: 'text', text: String(a + b) }] }));
+  // Server-initiated traffic, for the stdio proxy's tests: a log notification during the
+  // call, then an elicitation request the client must answer.
+  if (cfg.interactive) mcp.registerTool('ask', {
+    description: 'Log a notification, ask the user a question (elicitation), return the answer',
+  }, async (extra) => {
+    await extra.sendNotification({ method: 'notifications/message', params: { level: 'info', data: 'asking the user' } });
+    const r = await mcp.server.elicitInput({
+      message: 'Proceed?',
+      requestedSchema: { type: 'object', properties: { answer: { type: 'string' } }, required: ['answer'] },
+    });
+    return { content: [{ type: 'text', text: `${r.action}: ${r.content?.answer ?? ''}` }] };
+  });
   mcp.registerTool('admin', {
     description: 'Needs the mcp:write scope',
   }, async (extra) => {

@@ -49,6 +49,10 @@ pub enum Command {
     /// Call a tool of an MCP action, or an HTTP action (exit 1 when the result is an
     /// error or the HTTP status is not 2xx).
     Call(CallArgs),
+    /// Serve an MCP action to a local MCP client on stdin/stdout: every message goes to the
+    /// remote server with fresh credentials (what `patchbay export` puts in client configs).
+    /// Ends when stdin closes.
+    Proxy { name: String },
 }
 
 #[derive(Debug, Args)]

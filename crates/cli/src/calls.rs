@@ -142,6 +142,17 @@ pub fn tools(name: &str, json: bool) -> Result<()> {
     Ok(())
 }
 
+/// `patchbay proxy NAME`: stdout carries only MCP messages; anything for a person goes to
+/// stderr (MCP clients show it in their server log).
+pub fn proxy(name: &str) -> Result<()> {
+    let pb = core()?;
+    let report = runtime()?.block_on(pb.proxy(name, tokio::io::stdin(), tokio::io::stdout()))?;
+    if let Some(f) = &report.failure {
+        eprintln!("patchbay proxy {name}: {f}");
+    }
+    Ok(())
+}
+
 /// Step-up sign-ins per call before giving up (the spec's bound).
 const MAX_STEP_UPS: u32 = 3;
 

@@ -124,6 +124,7 @@ fn run(cli: Cli, matches: &ArgMatches) -> Result<()> {
         Command::Tools { name } => calls::tools(&name, json),
         Command::Call(c) => calls::call(c, json),
         Command::Logs(l) => calls::logs(l, json),
+        Command::Proxy { name } => calls::proxy(&name),
     }
 }
 

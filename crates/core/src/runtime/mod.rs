@@ -10,6 +10,7 @@ pub mod breaker;
 pub mod credentials;
 pub mod http_action;
 pub mod http_token;
+pub mod proxy;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -664,6 +665,23 @@ impl Patchbay {
         e
     }
 
+    /// An MCP action that is enabled, or why not.
+    fn check_runnable(&self, action: &ActionView) -> Result<()> {
+        if action.kind != ActionKind::Mcp {
+            return Err(Error::invalid_with_hint(
+                format!("'{}' is an HTTP action, not an MCP server", action.name),
+                format!("call it with `patchbay call {}`", action.name),
+            ));
+        }
+        if !action.enabled {
+            return Err(Error::invalid_with_hint(
+                format!("action '{}' is disabled", action.name),
+                format!("enable it first: `patchbay action enable {}`", action.name),
+            ));
+        }
+        Ok(())
+    }
+
     /// Open an MCP session with an enabled MCP action.
     async fn mcp_session(
         self: &Arc<Self>,
@@ -689,18 +707,7 @@ impl Patchbay {
         action: &ActionView,
         opts: &McpOptions,
     ) -> Result<Session> {
-        if action.kind != ActionKind::Mcp {
-            return Err(Error::invalid_with_hint(
-                format!("'{}' is an HTTP action, not an MCP server", action.name),
-                format!("call it with `patchbay call {}`", action.name),
-            ));
-        }
-        if !action.enabled {
-            return Err(Error::invalid_with_hint(
-                format!("action '{}' is disabled", action.name),
-                format!("enable it first: `patchbay action enable {}`", action.name),
-            ));
-        }
+        self.check_runnable(action)?;
         let creds = Arc::new(self.credentials(action)?);
         let inner = reqwest013::Client::builder()
             .timeout(call_timeout())

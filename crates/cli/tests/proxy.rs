@@ -1,0 +1,181 @@
+//! `patchbay proxy NAME` driven by a REAL MCP client (the TypeScript SDK's Client over
+//! stdio, `tests/servers/proxy-client.mjs`) against the real authorization server
+//! (oidc-provider, 4 s access tokens, rotating refresh tokens) and MCP server.
+
+mod support;
+
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use assert_cmd::cargo::cargo_bin;
+use serde_json::{Value, json};
+use support::{World, reset_stats, servers_dir, stats};
+
+const TTL: u64 = 4;
+
+fn connected_world() -> World {
+    let w = World::new(json!({"accessTokenTtl": TTL}), json!({"interactive": true}));
+    w.add(&[]);
+    let (code, out, err) = w.connect("consent", &[]);
+    assert_eq!((code, err), (0, None), "connect: {out}");
+    w
+}
+
+fn refreshes(w: &World) -> u64 {
+    stats(&w.issuer())["tags"]["grant_type:refresh_token"]
+        .as_u64()
+        .unwrap_or(0)
+}
+
+/// Run the SDK client against `patchbay proxy demo`; its one JSON line.
+fn client(w: &World, args: &[&str]) -> Command {
+    let mut c = Command::new("node");
+    c.arg(servers_dir().join("proxy-client.mjs"))
+        .arg(cargo_bin("patchbay"))
+        .arg("demo")
+        .args(args)
+        .env("PATCHBAY_HOME", w.home.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    c
+}
+
+fn run_client(w: &World, args: &[&str]) -> (Value, String) {
+    let out = client(w, args).output().expect("run the MCP client");
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "client output {:?}: {e}\nstderr: {stderr}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    });
+    (v, stderr)
+}
+
+#[test]
+fn an_mcp_client_lists_and_calls_tools_through_the_proxy_across_a_token_expiry() {
+    let w = connected_world();
+    reset_stats(&w.issuer());
+    // Three calls 2.5 s apart: the 4 s access token expires in between.
+    let (out, stderr) = run_client(&w, &["--calls", "3", "--pause-ms", "2500"]);
+    assert_eq!(out["error"], Value::Null, "{out} {stderr}");
+    let tools: Vec<&str> = out["tools"]
+        .as_array()
+        .expect("tools")
+        .iter()
+        .filter_map(|t| t.as_str())
+        .collect();
+    assert!(
+        tools.contains(&"echo") && tools.contains(&"whoami"),
+        "{out}"
+    );
+    for r in out["results"].as_array().expect("results") {
+        assert_eq!(r["ok"], true, "{out} {stderr}");
+        assert_eq!(r["text"], "hello through the proxy");
+    }
+    assert!(refreshes(&w) >= 1, "the token was refreshed on the way");
+    // Each call is logged, redacted: no token anywhere.
+    let logs = w.ok(&["--json", "logs", "--kind", "call"]);
+    let rows: Vec<Value> = logs
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    assert_eq!(rows.len(), 3, "{logs}");
+    assert!(
+        rows.iter().all(|r| r["outcome"] == "ok"
+            && r["summary"]
+                .as_str()
+                .is_some_and(|s| s.contains("tools/call echo (proxy)"))),
+        "{logs}"
+    );
+    assert!(!logs.contains("eyJ"), "no token in the logs");
+    assert_eq!(
+        rows[0]["response"]["text"], "hello through the proxy",
+        "{logs}"
+    );
+}
+
+#[test]
+fn notifications_and_server_requests_pass_both_ways() {
+    let w = connected_world();
+    let (out, stderr) = run_client(&w, &["--tool", "ask", "--args", "{}"]);
+    assert_eq!(
+        out["results"][0]["text"], "accept: yes from the client",
+        "the client's answer reached the server: {out} {stderr}"
+    );
+    assert_eq!(out["elicitations"], json!(["Proceed?"]), "{out}");
+    assert_eq!(out["notifications"], json!(["asking the user"]), "{out}");
+}
+
+#[test]
+fn a_grant_that_needs_reconnecting_is_an_mcp_error_naming_the_fix_not_a_hang() {
+    let w = connected_world();
+    let _: Value = reqwest::blocking::Client::new()
+        .post(format!("{}/__admin/revoke-grants", w.issuer()))
+        .send()
+        .expect("revoke")
+        .json()
+        .expect("json");
+    std::thread::sleep(Duration::from_secs(TTL) + Duration::from_millis(500));
+    let started = std::time::Instant::now();
+    let (out, stderr) = run_client(&w, &[]);
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "answered in {:?}",
+        started.elapsed()
+    );
+    let message = out["error"]
+        .as_str()
+        .or_else(|| out["results"][0]["error"].as_str())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        message.contains("patchbay connect demo"),
+        "the error names the command that fixes it: {out} {stderr}"
+    );
+}
+
+#[test]
+fn a_disabled_or_http_action_refuses_to_start() {
+    let w = World::simple();
+    w.add(&[]);
+    w.ok(&["action", "disable", "demo"]);
+    let out = w
+        .cmd()
+        .args(["proxy", "demo"])
+        .write_stdin("")
+        .assert()
+        .code(1);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        err.contains("disabled") && err.contains("patchbay action enable demo"),
+        "{err}"
+    );
+    assert!(out.get_output().stdout.is_empty(), "stdout stays clean");
+    w.ok(&["action", "add", "api", "--http", "--url", &w.url()]);
+    let out = w
+        .cmd()
+        .args(["proxy", "api"])
+        .write_stdin("")
+        .assert()
+        .code(1);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("HTTP action"), "{err}");
+}
+
+#[test]
+fn four_proxies_at_once_refresh_the_expired_token_once() {
+    let w = connected_world();
+    std::thread::sleep(Duration::from_secs(TTL) + Duration::from_millis(500));
+    reset_stats(&w.issuer());
+    let children: Vec<_> = (0..4)
+        .map(|_| client(&w, &[]).spawn().expect("spawn client"))
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().expect("client");
+        let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+        assert_eq!(v["results"][0]["ok"], true, "{v}");
+    }
+    assert_eq!(refreshes(&w), 1, "one refresh across four processes");
+}

@@ -1,0 +1,373 @@
+//! `patchbay proxy NAME`: an MCP server on stdio that forwards every JSON-RPC message to the
+//! action's remote MCP server over Streamable HTTP, both ways, and attaches fresh credentials
+//! to each HTTP request ([`AuthedHttp`]: single-flight refresh across processes, one forced
+//! refresh and one retry on a 401).
+//!
+//! Messages pass through as rmcp's typed JSON-RPC messages (unknown methods travel as its
+//! custom request / notification variants), so the proxy adds nothing to the protocol: the
+//! local client's `initialize` (or `server/discover`) is the one the server sees, and
+//! server-initiated requests (sampling, elicitation, roots) reach the client and their
+//! answers go back. Each `tools/call` is logged (redacted) with its latency and outcome.
+//!
+//! When the remote side cannot be used (the grant needs reconnecting, the keychain is
+//! locked, the server is gone) every pending and later request gets a JSON-RPC error that
+//! says why and names the command that fixes it, instead of hanging. The proxy ends when
+//! stdin closes.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rmcp::RoleServer;
+use rmcp::model::{
+    ClientJsonRpcMessage, ClientRequest, ErrorData, RequestId, ServerJsonRpcMessage, ServerResult,
+};
+use rmcp::transport::async_rw::AsyncRwTransport;
+use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
+use rmcp::transport::{StreamableHttpClientTransport, Transport};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::sync::mpsc;
+
+use super::{AuthedHttp, classify, code_str};
+use crate::Patchbay;
+use crate::error::{Error, ErrorCode, Result};
+use crate::logs::{LogKind, NewLog};
+use crate::model::ActionView;
+
+/// JSON-RPC error code of requests the proxy answers itself (implementation-defined range).
+pub const PROXY_ERROR: i32 = -32001;
+
+/// How a proxy session ended.
+#[derive(Debug, Clone, Default)]
+pub struct ProxyReport {
+    pub requests: u64,
+    pub tool_calls: u64,
+    /// Why the remote side stopped being usable, if it did.
+    pub failure: Option<String>,
+}
+
+struct Pending {
+    method: String,
+    tool: Option<String>,
+    arguments: Option<serde_json::Value>,
+    started: Instant,
+}
+
+fn method_of(r: &ClientRequest) -> String {
+    serde_json::to_value(r)
+        .ok()
+        .and_then(|v| v.get("method").and_then(|m| m.as_str()).map(String::from))
+        .unwrap_or_else(|| "request".into())
+}
+
+/// The MCP error a client sees for a Patchbay failure: the message and, when there is one,
+/// the command that fixes it; `data` carries Patchbay's error code.
+pub fn mcp_error(e: &Error) -> ErrorData {
+    let message = match e.hint() {
+        Some(h) => format!("Patchbay: {e} ({h})"),
+        None => format!("Patchbay: {e}"),
+    };
+    ErrorData::new(
+        rmcp::model::ErrorCode(PROXY_ERROR),
+        message,
+        Some(serde_json::json!({"patchbay": {"code": code_str(e.code())}})),
+    )
+}
+
+impl Patchbay {
+    /// Run the bridge for `name` between `read`/`write` (stdin/stdout) and the remote server
+    /// until `read` ends.
+    pub async fn proxy<R, W>(self: &Arc<Self>, name: &str, read: R, write: W) -> Result<ProxyReport>
+    where
+        R: AsyncRead + Send + Unpin + 'static,
+        W: AsyncWrite + Send + Unpin + 'static,
+    {
+        let action = self.get_action(name)?;
+        self.check_runnable(&action)?;
+        let creds = Arc::new(self.credentials(&action)?);
+        let inner = reqwest013::Client::builder()
+            // No total timeout: a server's event stream stays open as long as the session.
+            .connect_timeout(Duration::from_secs(10))
+            .redirect(reqwest013::redirect::Policy::limited(5))
+            .user_agent(concat!("Patchbay/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Error::Internal(format!("cannot build the HTTP client: {e}")))?;
+        let remote = StreamableHttpClientTransport::with_client(
+            AuthedHttp { inner, creds },
+            StreamableHttpClientTransportConfig::with_uri(action.url.clone()),
+        );
+        let local = AsyncRwTransport::<RoleServer, R, W>::new(read, write);
+        Bridge {
+            pb: self.clone(),
+            action,
+            pending: HashMap::new(),
+            failure: None,
+            report: ProxyReport::default(),
+        }
+        .run(local, remote)
+        .await
+    }
+}
+
+struct Bridge {
+    pb: Arc<Patchbay>,
+    action: ActionView,
+    pending: HashMap<RequestId, Pending>,
+    /// Set once the remote side is unusable: every request is then answered with it.
+    failure: Option<Error>,
+    report: ProxyReport,
+}
+
+impl Bridge {
+    async fn run<L, T>(mut self, mut local: L, mut remote: T) -> Result<ProxyReport>
+    where
+        L: Transport<RoleServer>,
+        T: Transport<rmcp::RoleClient>,
+    {
+        // Failed sends come back here with the id of the request they carried.
+        let (failed_tx, mut failed_rx) = mpsc::unbounded_channel::<(Option<RequestId>, Error)>();
+        let mut remote_open = true;
+        loop {
+            tokio::select! {
+                incoming = local.receive() => {
+                    let Some(msg) = incoming else { break };
+                    if let Some(reply) = self.note_client(&msg) {
+                        let _ = local.send(reply).await;
+                        continue;
+                    }
+                    let id = match &msg {
+                        ClientJsonRpcMessage::Request(r) => Some(r.id.clone()),
+                        _ => None,
+                    };
+                    let send = remote.send(msg);
+                    let failed = failed_tx.clone();
+                    let action = self.action.clone();
+                    tokio::spawn(async move {
+                        if let Err(e) = send.await {
+                            let _ = failed.send((id, classify(&action, &e)));
+                        }
+                    });
+                }
+                outgoing = remote.receive(), if remote_open => {
+                    match outgoing {
+                        Some(msg) => {
+                            self.note_server(&msg);
+                            let _ = local.send(msg).await;
+                        }
+                        None => {
+                            // The remote side ended (its worker quit): nothing more comes.
+                            // The failed send that ended it says why; it may still be on
+                            // its way.
+                            remote_open = false;
+                            while let Ok(Some((id, e))) =
+                                tokio::time::timeout(Duration::from_millis(500), failed_rx.recv()).await
+                            {
+                                let e = self.pb.after_failure(&self.action, e);
+                                if let Some(id) = id
+                                    && let Some(p) = self.pending.remove(&id)
+                                {
+                                    self.log_done(&p, Err(&e));
+                                    let _ = local.send(ServerJsonRpcMessage::error(mcp_error(&e), Some(id))).await;
+                                }
+                                self.fail(e);
+                            }
+                            if self.failure.is_none() {
+                                self.fail(Error::oauth(
+                                    ErrorCode::Unreachable,
+                                    format!("the connection to {} ended", self.action.url),
+                                    Some(format!("check the server, then restart the client's connection (`patchbay test {}` checks it)", self.action.name)),
+                                ));
+                            }
+                            for reply in self.answer_pending() {
+                                let _ = local.send(reply).await;
+                            }
+                        }
+                    }
+                }
+                Some((id, e)) = failed_rx.recv() => {
+                    let e = self.pb.after_failure(&self.action, e);
+                    let fatal = matches!(
+                        e.code(),
+                        ErrorCode::NeedsReconnect
+                            | ErrorCode::NotConnected
+                            | ErrorCode::AuthRejected
+                            | ErrorCode::VaultLocked
+                            | ErrorCode::VaultUnavailable
+                    );
+                    if let Some(id) = id
+                        && let Some(p) = self.pending.remove(&id)
+                    {
+                        self.log_done(&p, Err(&e));
+                        let _ = local.send(ServerJsonRpcMessage::error(mcp_error(&e), Some(id))).await;
+                    }
+                    if fatal {
+                        self.fail(e);
+                        for reply in self.answer_pending() {
+                            let _ = local.send(reply).await;
+                        }
+                    }
+                }
+            }
+        }
+        // stdin closed: end the remote session (a 2025-x server is told to drop it).
+        let _ = tokio::time::timeout(Duration::from_secs(3), remote.close()).await;
+        let _ = local.close().await;
+        self.report.failure = self.failure.as_ref().map(|e| e.to_string());
+        Ok(self.report)
+    }
+
+    /// Note a client message; `Some(reply)` when the proxy answers it itself.
+    fn note_client(&mut self, msg: &ClientJsonRpcMessage) -> Option<ServerJsonRpcMessage> {
+        let ClientJsonRpcMessage::Request(r) = msg else {
+            return None;
+        };
+        self.report.requests += 1;
+        let (tool, arguments) = match &r.request {
+            ClientRequest::CallToolRequest(c) => {
+                self.report.tool_calls += 1;
+                (
+                    Some(c.params.name.to_string()),
+                    c.params.arguments.clone().map(serde_json::Value::Object),
+                )
+            }
+            _ => (None, None),
+        };
+        let p = Pending {
+            method: method_of(&r.request),
+            tool,
+            arguments,
+            started: Instant::now(),
+        };
+        if let Some(e) = &self.failure {
+            self.log_done(&p, Err(e));
+            return Some(ServerJsonRpcMessage::error(
+                mcp_error(e),
+                Some(r.id.clone()),
+            ));
+        }
+        self.pending.insert(r.id.clone(), p);
+        None
+    }
+
+    /// Note a server message: a response ends its pending request.
+    fn note_server(&mut self, msg: &ServerJsonRpcMessage) {
+        let (id, outcome) = match msg {
+            ServerJsonRpcMessage::Response(r) => (r.id.clone(), Ok(&r.result)),
+            ServerJsonRpcMessage::Error(e) => match &e.id {
+                Some(id) => (id.clone(), Err(&e.error)),
+                None => return,
+            },
+            _ => return,
+        };
+        if let Some(p) = self.pending.remove(&id) {
+            match outcome {
+                Ok(result) => self.log_result(&p, result),
+                Err(err) => {
+                    let e = Error::oauth(
+                        ErrorCode::Protocol,
+                        format!(
+                            "the server answered {} with error {}: {}",
+                            p.method, err.code.0, err.message
+                        ),
+                        None,
+                    );
+                    self.log_done(&p, Err(&e));
+                }
+            }
+        }
+    }
+
+    fn fail(&mut self, e: Error) {
+        if self.failure.is_none() {
+            self.failure = Some(e);
+        }
+    }
+
+    /// Errors for every request still waiting (the remote side is unusable).
+    fn answer_pending(&mut self) -> Vec<ServerJsonRpcMessage> {
+        let Some(e) = self
+            .failure
+            .as_ref()
+            .map(|e| Error::oauth(e.code(), e.to_string(), e.hint()))
+        else {
+            return Vec::new();
+        };
+        let pending: Vec<(RequestId, Pending)> = self.pending.drain().collect();
+        pending
+            .into_iter()
+            .map(|(id, p)| {
+                self.log_done(&p, Err(&e));
+                ServerJsonRpcMessage::error(mcp_error(&e), Some(id))
+            })
+            .collect()
+    }
+
+    fn log_result(&self, p: &Pending, result: &ServerResult) {
+        let (is_error, response) = match result {
+            ServerResult::CallToolResult(r) => {
+                let text = r
+                    .content
+                    .iter()
+                    .filter_map(|c| c.as_text().map(|t| t.text.clone()))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                let is_error = r.is_error.unwrap_or(false);
+                (
+                    is_error,
+                    Some(serde_json::json!({"isError": is_error, "text": text})),
+                )
+            }
+            _ => (false, None),
+        };
+        self.log_done_with(
+            p,
+            !is_error,
+            None,
+            is_error.then(|| "the tool returned an error".into()),
+            response,
+        );
+    }
+
+    fn log_done(&self, p: &Pending, outcome: std::result::Result<(), &Error>) {
+        match outcome {
+            Ok(()) => self.log_done_with(p, true, None, None, None),
+            Err(e) => self.log_done_with(
+                p,
+                false,
+                Some(code_str(e.code())),
+                Some(e.to_string()),
+                None,
+            ),
+        }
+    }
+
+    /// Only tool calls are logged (one row each); the handshake and listings are not.
+    fn log_done_with(
+        &self,
+        p: &Pending,
+        ok: bool,
+        code: Option<String>,
+        note: Option<String>,
+        response: Option<serde_json::Value>,
+    ) {
+        let Some(tool) = &p.tool else { return };
+        let summary = match &note {
+            Some(n) => format!("tools/call {tool} (proxy): {n}"),
+            None => format!("tools/call {tool} (proxy)"),
+        };
+        self.pb.log(NewLog {
+            action_id: Some(&self.action.id),
+            subject: Some(&self.action.name),
+            kind: Some(LogKind::Call),
+            ok,
+            latency_ms: Some(p.started.elapsed().as_millis() as i64),
+            summary,
+            request: Some(
+                serde_json::json!({"tool": tool, "arguments": p.arguments, "via": "proxy"}),
+            ),
+            response,
+            error_code: code,
+            ..Default::default()
+        });
+    }
+}
