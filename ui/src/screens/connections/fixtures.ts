@@ -1,0 +1,44 @@
+/** Test data for the connection screens' tests (not used by the app). */
+import type { ConnectionView } from "../../bindings/ConnectionView";
+import type { GrantView } from "../../bindings/GrantView";
+
+export function makeConnection(overrides: Partial<ConnectionView> = {}): ConnectionView {
+  return {
+    id: `c-${overrides.name ?? "hubspot-sales"}`,
+    name: "hubspot-sales",
+    provider: "HubSpot",
+    clientId: "client-123",
+    clientSecretSet: true,
+    authorizationUrl: "https://app.hubspot.com/oauth/authorize",
+    tokenUrl: "https://api.hubapi.com/oauth/v1/token",
+    registrationUrl: null,
+    revocationUrl: null,
+    tokenAuthMethod: "client_secret_basic",
+    publicClient: false,
+    scopes: ["crm.objects.contacts.read", "oauth"],
+    issuer: null,
+    resource: null,
+    usedBy: [],
+    createdAt: "2026-01-01T00:00:00Z",
+    updatedAt: "2026-01-01T00:00:00Z",
+    ...overrides,
+  };
+}
+
+export function makeGrant(overrides: Partial<GrantView> = {}): GrantView {
+  return {
+    connected: false,
+    account: null,
+    scopes: [],
+    expiresAt: null,
+    issuer: null,
+    clientId: null,
+    resource: null,
+    hasRefreshToken: false,
+    connectedAt: null,
+    needsReconnect: false,
+    reconnectReason: null,
+    refreshedAt: null,
+    ...overrides,
+  };
+}
