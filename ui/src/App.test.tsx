@@ -152,11 +152,11 @@ describe("Actions screen", () => {
     const off = row("off");
     expect(within(on).getByText("MCP")).toBeInTheDocument();
     expect(within(on).getByText("Issue tracker")).toBeInTheDocument();
-    expect(within(on).getByText("Enabled")).toBeInTheDocument();
+    expect(within(on).getByRole("switch", { name: "Enabled: on" })).toBeChecked();
     expect(on).not.toHaveClass("is-disabled");
     expect(within(off).getByText("HTTP")).toBeInTheDocument();
     expect(within(off).getByText(url)).toHaveAttribute("title", url);
-    expect(within(off).getByText("Disabled")).toBeInTheDocument();
+    expect(within(off).getByRole("switch", { name: "Enabled: off" })).not.toBeChecked();
     expect(off).toHaveClass("is-disabled");
   });
 

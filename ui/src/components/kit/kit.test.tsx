@@ -27,8 +27,14 @@ import {
 } from "./index";
 
 // jsdom has no pointer capture; Radix Toast asks for it on pointerdown.
-Element.prototype.hasPointerCapture ??= () => false;
-Element.prototype.releasePointerCapture ??= () => {};
+for (const [method, impl] of [
+  ["hasPointerCapture", () => false],
+  ["releasePointerCapture", () => {}],
+] as const) {
+  if (!(method in Element.prototype)) {
+    Object.defineProperty(Element.prototype, method, { value: impl, configurable: true });
+  }
+}
 
 afterEach(() => {
   act(() => clearToasts());

@@ -1,15 +1,32 @@
 import { useId, useMemo, useState } from "react";
 
-import { Button } from "../../components/Button";
 import { SearchField } from "../../components/SearchField";
+import { Button } from "../../components/kit";
 import { useActions } from "../../data/queries";
+import { navigate, useSubRoute } from "../../lib/useHashRoute";
+import { ActionForm } from "../action-form/ActionForm";
 import { ActionsEmpty, ActionsError } from "./ActionsStates";
 import { ActionsTable, ActionsTableSkeleton } from "./ActionsTable";
 import { filterActions } from "./format";
 
 import "./ActionsScreen.css";
 
+/** `#/actions/new` → null (add), `#/actions/NAME/edit` → NAME, anything else → undefined (list). */
+export function formTarget(parts: readonly string[]): string | null | undefined {
+  if (parts.length === 1 && parts[0] === "new") return null;
+  if (parts.length === 2 && parts[1] === "edit") return parts[0];
+  return undefined;
+}
+
 export function ActionsScreen() {
+  const target = formTarget(useSubRoute());
+  if (target !== undefined) {
+    return <ActionForm key={target ?? ""} original={target} onClose={() => navigate("actions")} />;
+  }
+  return <ActionsList />;
+}
+
+function ActionsList() {
   const titleId = useId();
   const actions = useActions();
   const [query, setQuery] = useState("");
@@ -47,16 +64,26 @@ export function ActionsScreen() {
             </span>
           )}
         </div>
-        {all && all.length > 0 && (
-          <SearchField
-            className="screen__search"
-            label="Search actions"
-            placeholder="Search name, URL or description"
-            value={query}
-            onValueChange={setQuery}
-            data-testid="actions-search"
-          />
-        )}
+        <div className="screen__tools">
+          {all && all.length > 0 && (
+            <SearchField
+              className="screen__search"
+              label="Search actions"
+              placeholder="Search name, URL or description"
+              value={query}
+              onValueChange={setQuery}
+              data-testid="actions-search"
+            />
+          )}
+          <Button
+            variant="primary"
+            onClick={() => navigate("actions", "new")}
+            data-testid="add-action"
+          >
+            <PlusIcon />
+            Add Custom Action
+          </Button>
+        </div>
       </header>
       {all && actions.isError && (
         <div className="inline-error" role="alert">
@@ -68,5 +95,13 @@ export function ActionsScreen() {
       )}
       <div className="screen__body">{body}</div>
     </section>
+  );
+}
+
+function PlusIcon() {
+  return (
+    <svg width="14" height="14" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+      <path d="M12 5v14M5 12h14" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
+    </svg>
   );
 }

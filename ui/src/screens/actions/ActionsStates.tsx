@@ -1,30 +1,37 @@
-import { Button } from "../../components/Button";
 import { CommandSnippet } from "../../components/CommandSnippet";
-import { ErrorIcon, PlugIcon, RetryIcon, TerminalIcon } from "../../components/icons";
+import { PlugIcon, TerminalIcon } from "../../components/icons";
+import { Button, EmptyState, ErrorNotice } from "../../components/kit";
 import type { IpcError } from "../../ipc";
+import { navigate } from "../../lib/useHashRoute";
 
 export const ADD_ACTION_COMMAND = "patchbay action add my-server --url https://example.com/mcp";
 
 export function ActionsEmpty() {
   return (
-    <div className="state-panel" data-testid="actions-empty">
-      <div className="state-panel__art" aria-hidden="true">
-        <PlugIcon size={22} />
-      </div>
-      <h2 className="state-panel__title">No actions yet</h2>
-      <p className="state-panel__text">
-        An action gives your agents an authenticated connection to a remote MCP server or an HTTP
-        API.
-      </p>
+    <EmptyState
+      testId="actions-empty"
+      icon={<PlugIcon size={22} />}
+      title="No actions yet"
+      description="An action gives your agents an authenticated connection to a remote MCP server or an HTTP API."
+      action={
+        <Button
+          variant="primary"
+          onClick={() => navigate("actions", "new")}
+          data-testid="empty-add-action"
+        >
+          Add Custom Action
+        </Button>
+      }
+    >
       <div className="state-panel__steps">
         <p className="state-panel__label">
           <TerminalIcon size={14} />
-          Add Custom Action from the terminal
+          Or add one from the terminal
         </p>
         <CommandSnippet command={ADD_ACTION_COMMAND} />
         <p className="state-panel__hint">It appears here as soon as it’s saved.</p>
       </div>
-    </div>
+    </EmptyState>
   );
 }
 
@@ -32,19 +39,14 @@ type ErrorProps = { error: IpcError; onRetry: () => void; retrying: boolean };
 
 export function ActionsError({ error, onRetry, retrying }: ErrorProps) {
   return (
-    <div className="state-panel state-panel--error" role="alert" data-testid="actions-error">
-      <div className="state-panel__art" aria-hidden="true">
-        <ErrorIcon size={22} />
-      </div>
-      <h2 className="state-panel__title">Couldn’t load actions</h2>
-      <p className="state-panel__text">{error.message}</p>
-      <p className="state-panel__code">
-        Error code <code>{error.code}</code>
-      </p>
-      <Button onClick={onRetry} aria-busy={retrying}>
-        <RetryIcon size={14} className={retrying ? "spin" : undefined} />
-        {retrying ? "Retrying…" : "Retry"}
-      </Button>
+    <div className="state-error">
+      <ErrorNotice
+        error={error}
+        title="Couldn’t load actions"
+        onRetry={onRetry}
+        retrying={retrying}
+        testId="actions-error"
+      />
     </div>
   );
 }

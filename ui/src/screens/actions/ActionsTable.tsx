@@ -1,28 +1,8 @@
 import type { ActionView } from "../../bindings/ActionView";
-import { Badge } from "../../components/Badge";
-import { Button } from "../../components/Button";
+import { Button } from "../../components/kit";
 import { useNow } from "../../lib/useNow";
-import { authLabel, KIND_LABELS } from "./format";
-import { HealthBadge } from "./HealthBadge";
-
-/**
- * "flex" columns share the free width (and truncate); "fit" columns shrink to
- * their content. Cells reuse the same class so header and body line up.
- */
-const COLUMNS = [
-  { key: "name", label: "Name", size: "flex" },
-  { key: "kind", label: "Kind", size: "fit" },
-  { key: "url", label: "URL", size: "flex" },
-  { key: "auth", label: "Auth", size: "fit" },
-  { key: "health", label: "Health", size: "fit" },
-  { key: "enabled", label: "Enabled", size: "fit" },
-] as const;
-
-type ColumnKey = (typeof COLUMNS)[number]["key"];
-
-const cellClass = Object.fromEntries(
-  COLUMNS.map((c) => [c.key, `cell--${c.size} cell--${c.key}`]),
-) as Record<ColumnKey, string>;
+import { ActionRow } from "./ActionRow";
+import { cellClass, COLUMNS } from "./columns";
 
 function Columns() {
   return (
@@ -30,7 +10,7 @@ function Columns() {
       <tr>
         {COLUMNS.map((c) => (
           <th key={c.key} scope="col" className={cellClass[c.key]}>
-            {c.label}
+            {"hidden" in c ? <span className="visually-hidden">{c.label}</span> : c.label}
           </th>
         ))}
       </tr>
@@ -71,54 +51,6 @@ export function ActionsTable({ actions, query, onClearQuery }: Props) {
   );
 }
 
-function ActionRow({ action, now }: { action: ActionView; now: number }) {
-  const auth = authLabel(action.auth);
-  return (
-    <tr
-      className={action.enabled ? undefined : "is-disabled"}
-      data-testid="action-row"
-      data-name={action.name}
-      data-enabled={action.enabled}
-    >
-      <td className={cellClass.name}>
-        <div className="cell-name">
-          <span className="cell-name__title" title={action.name}>
-            {action.name}
-          </span>
-          {action.description && (
-            <span className="cell-name__description" title={action.description}>
-              {action.description}
-            </span>
-          )}
-        </div>
-      </td>
-      <td className={cellClass.kind}>
-        <Badge variant="outline" tone={action.kind === "mcp" ? "accent" : "info"}>
-          {KIND_LABELS[action.kind]}
-        </Badge>
-      </td>
-      <td className={cellClass.url}>
-        <span className="cell-truncate cell-url" title={action.url}>
-          {action.url}
-        </span>
-      </td>
-      <td className={cellClass.auth}>
-        <span className="cell-truncate" title={auth}>
-          {auth}
-        </span>
-      </td>
-      <td className={cellClass.health}>
-        <HealthBadge health={action.health} now={now} />
-      </td>
-      <td className={cellClass.enabled}>
-        <Badge tone="neutral" className={action.enabled ? "pill-on" : "pill-off"}>
-          {action.enabled ? "Enabled" : "Disabled"}
-        </Badge>
-      </td>
-    </tr>
-  );
-}
-
 /** Placeholder rows while the first load is in flight. */
 export function ActionsTableSkeleton({ rows = 5 }: { rows?: number }) {
   return (
@@ -151,7 +83,10 @@ export function ActionsTableSkeleton({ rows = 5 }: { rows?: number }) {
                 <span className="skeleton skeleton--pill" style={{ width: 72 }} />
               </td>
               <td className={cellClass.enabled}>
-                <span className="skeleton skeleton--pill" style={{ width: 64 }} />
+                <span className="skeleton skeleton--pill" style={{ width: 30 }} />
+              </td>
+              <td className={cellClass.more}>
+                <span className="skeleton" style={{ width: 16 }} />
               </td>
             </tr>
           ))}
