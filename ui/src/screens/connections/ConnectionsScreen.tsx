@@ -1,4 +1,284 @@
-/** OAuth Connections (placeholder until the screen lands). */
+import { useQueryClient } from "@tanstack/react-query";
+import { useId, useMemo, useState, type ReactNode } from "react";
+
+import type { ConnectionView } from "../../bindings/ConnectionView";
+import {
+  Button,
+  ConfirmDialog,
+  CopyField,
+  EmptyState,
+  ErrorNotice,
+  Spinner,
+  toast,
+} from "../../components/kit";
+import { LinkIcon } from "../../components/icons";
+import { disconnect, removeConnection, toIpcError, type IpcError } from "../../ipc";
+import { ConnectionDialog } from "./ConnectionDialog";
+import { ConnectionRow } from "./ConnectionRow";
+import { connectionKeys, useCallbackUrls, useConnections } from "./data";
+import { groupByProvider } from "./model";
+
+import "./ConnectionsScreen.css";
+
+type Editing = { mode: "add" } | { mode: "edit"; connection: ConnectionView } | null;
+type Notice = { title: string; error: IpcError; details?: ReactNode } | null;
+
+/** OAuth Connections: reusable OAuth apps (seed 002) and the redirect URIs to register. */
 export function ConnectionsScreen() {
-  return <section data-testid="connections-screen" />;
+  const titleId = useId();
+  const queryClient = useQueryClient();
+  const connections = useConnections();
+  const all = connections.data;
+  const groups = useMemo(() => (all ? groupByProvider(all) : []), [all]);
+
+  const [editing, setEditing] = useState<Editing>(null);
+  const [dialogKey, setDialogKey] = useState(0);
+  const [deleting, setDeleting] = useState<ConnectionView | null>(null);
+  const [disconnecting, setDisconnecting] = useState<ConnectionView | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState<Notice>(null);
+
+  function openDialog(next: Editing) {
+    setDialogKey((k) => k + 1);
+    setEditing(next);
+  }
+
+  async function confirmDelete(c: ConnectionView) {
+    setBusy(true);
+    try {
+      await removeConnection(c.name);
+      toast({ title: `Deleted ${c.name}`, tone: "success" });
+      setNotice(null);
+    } catch (e) {
+      const error = toIpcError(e);
+      setNotice({
+        title: `Couldn’t delete ${c.name}`,
+        error,
+        details:
+          error.code === "in_use" && c.usedBy.length > 0 ? (
+            <p className="notice-details" data-testid="connection-in-use">
+              Used by {c.usedBy.join(", ")}. Edit{" "}
+              {c.usedBy.length === 1 ? "that action" : "those actions"} to use another connection or
+              authentication, then delete this one.
+            </p>
+          ) : undefined,
+      });
+    } finally {
+      setBusy(false);
+      setDeleting(null);
+      void queryClient.invalidateQueries({ queryKey: connectionKeys.list });
+    }
+  }
+
+  async function confirmDisconnect(c: ConnectionView) {
+    setBusy(true);
+    try {
+      const report = await disconnect("connection", c.name);
+      const r = report.revocation;
+      const description =
+        r.outcome === "revoked"
+          ? "The provider revoked its tokens."
+          : r.outcome === "failed"
+            ? `The provider couldn’t revoke them${r.message ? `: ${r.message}` : ""}. They were forgotten here.`
+            : r.outcome === "unsupported"
+              ? "The provider has no revocation endpoint; the tokens were forgotten here."
+              : "There was nothing to revoke.";
+      toast({
+        title: `Disconnected ${c.name}`,
+        description:
+          r.message && r.outcome === "revoked" ? `${description} ${r.message}` : description,
+        tone: r.outcome === "failed" ? "info" : "success",
+      });
+      setNotice(null);
+    } catch (e) {
+      setNotice({ title: `Couldn’t disconnect ${c.name}`, error: toIpcError(e) });
+    } finally {
+      setBusy(false);
+      setDisconnecting(null);
+      void queryClient.invalidateQueries({ queryKey: connectionKeys.status(c.name) });
+    }
+  }
+
+  let body;
+  if (connections.isPending) {
+    body = (
+      <div className="conn-loading">
+        <Spinner label="Loading connections…" />
+      </div>
+    );
+  } else if (connections.isError && all === undefined) {
+    body = (
+      <ErrorNotice
+        error={connections.error}
+        title="Couldn’t load connections"
+        onRetry={() => void connections.refetch()}
+        retrying={connections.isFetching}
+        testId="connections-error"
+      />
+    );
+  } else if (!all || all.length === 0) {
+    body = (
+      <EmptyState
+        testId="connections-empty"
+        icon={<LinkIcon size={22} />}
+        title="No OAuth connections yet"
+        description="A connection is an OAuth app you registered with a provider (HubSpot, Salesforce, GitHub…). Set it up once, sign in, and reuse it from any action: tokens refresh on their own."
+        action={
+          <Button variant="primary" onClick={() => openDialog({ mode: "add" })}>
+            Add connection
+          </Button>
+        }
+      />
+    );
+  } else {
+    body = (
+      <div className="conn-groups">
+        {groups.map((g) => (
+          <section key={g.provider.toLowerCase()} className="conn-group" aria-label={g.provider}>
+            <h2 className="conn-group__title">
+              {g.provider}
+              <span className="conn-group__count">{g.items.length}</span>
+            </h2>
+            <ul className="conn-list">
+              {g.items.map((c) => (
+                <ConnectionRow
+                  key={c.id}
+                  connection={c}
+                  onEdit={() => openDialog({ mode: "edit", connection: c })}
+                  onDisconnect={() => setDisconnecting(c)}
+                  onDelete={() => setDeleting(c)}
+                />
+              ))}
+            </ul>
+          </section>
+        ))}
+      </div>
+    );
+  }
+
+  return (
+    <section className="screen" aria-labelledby={titleId} data-testid="connections-screen">
+      <header className="screen__header">
+        <div className="screen__heading">
+          <h1 id={titleId} className="screen__title">
+            OAuth Connections
+          </h1>
+          {all && (
+            <span className="screen__count" data-testid="connections-count">
+              {all.length}
+            </span>
+          )}
+        </div>
+        <Button
+          variant="primary"
+          onClick={() => openDialog({ mode: "add" })}
+          data-testid="add-connection"
+        >
+          Add connection
+        </Button>
+      </header>
+      <div className="conn-scroll">
+        {all && connections.isError && (
+          <ErrorNotice
+            error={connections.error}
+            title="Couldn’t refresh the list"
+            onRetry={() => void connections.refetch()}
+            retrying={connections.isFetching}
+          />
+        )}
+        {notice && (
+          <ErrorNotice error={notice.error} title={notice.title} testId="connections-notice">
+            {notice.details}
+            <Button size="sm" variant="ghost" onClick={() => setNotice(null)}>
+              Dismiss
+            </Button>
+          </ErrorNotice>
+        )}
+        <CallbackUrlsPanel />
+        {body}
+      </div>
+
+      {editing && (
+        <ConnectionDialog
+          key={dialogKey}
+          editing={editing.mode === "edit" ? editing.connection : null}
+          onClose={() => setEditing(null)}
+        />
+      )}
+      <ConfirmDialog
+        open={deleting !== null}
+        onOpenChange={(open) => !open && setDeleting(null)}
+        title={`Delete ${deleting?.name ?? ""}?`}
+        description={
+          deleting && deleting.usedBy.length > 0
+            ? `Used by ${deleting.usedBy.join(", ")}: point ${deleting.usedBy.length === 1 ? "that action" : "those actions"} elsewhere first. Deleting forgets the client secret and the sign-in.`
+            : "This forgets the client secret and the sign-in. Actions can’t use it any more."
+        }
+        confirmLabel="Delete"
+        destructive
+        busy={busy}
+        onConfirm={() => deleting && void confirmDelete(deleting)}
+      />
+      <ConfirmDialog
+        open={disconnecting !== null}
+        onOpenChange={(open) => !open && setDisconnecting(null)}
+        title={`Disconnect ${disconnecting?.name ?? ""}?`}
+        description="The tokens are revoked at the provider where it allows it, and forgotten here. Actions using this connection stop working until you connect again."
+        confirmLabel="Disconnect"
+        destructive
+        busy={busy}
+        testId="disconnect-dialog"
+        onConfirm={() => disconnecting && void confirmDisconnect(disconnecting)}
+      />
+    </section>
+  );
+}
+
+/** The redirect URIs to register with the provider's OAuth app. */
+function CallbackUrlsPanel() {
+  const urls = useCallbackUrls();
+  return (
+    <section
+      className="callback-panel"
+      data-testid="callback-urls"
+      aria-labelledby="callback-urls-title"
+    >
+      <div className="callback-panel__head">
+        <h2 id="callback-urls-title" className="callback-panel__title">
+          Callback URLs
+        </h2>
+        <p className="callback-panel__text">
+          Register this as the redirect URI in your OAuth app (the provider may call it “callback
+          URL”). It is the same for every connection.
+        </p>
+      </div>
+      {urls.isPending ? (
+        <Spinner label="Loading callback URLs…" />
+      ) : urls.isError ? (
+        <ErrorNotice
+          error={urls.error}
+          title="Couldn’t read the callback URLs"
+          onRetry={() => void urls.refetch()}
+          retrying={urls.isFetching}
+        />
+      ) : (
+        <div className="callback-panel__fields">
+          <div>
+            <CopyField label="Loopback" value={urls.data.loopback} testId="callback-loopback" />
+            <p className="callback-panel__when">
+              Works for every sign-in, from this app or the terminal. Use it unless the provider
+              refuses http://127.0.0.1 redirect URIs.
+            </p>
+          </div>
+          <div>
+            <CopyField label="App link" value={urls.data.appLink} testId="callback-app-link" />
+            <p className="callback-panel__when">
+              Only for sign-ins started in this app: for providers that refuse http loopback
+              redirect URIs. Register both if you are unsure.
+            </p>
+          </div>
+        </div>
+      )}
+    </section>
+  );
 }
