@@ -1,11 +1,80 @@
-/** Add / Edit Custom Action (placeholder until the form lands). */
+import { useState } from "react";
+
+import type { ActionView } from "../../bindings/ActionView";
+import { BackIcon } from "./icons";
+import { Button, EmptyState, ErrorNotice, Spinner } from "../../components/kit";
+import { useActions } from "../../data/queries";
+import { ActionFormBody } from "./ActionFormBody";
+
+import "./ActionForm.css";
+
+/**
+ * Add (`original` null) or edit the action named `original`: a full page inside the Actions
+ * screen. Editing waits for the actions list, then keeps the action it found (a rename or a
+ * refresh underneath never resets what is being typed).
+ */
 export function ActionForm(props: { original: string | null; onClose: () => void }) {
+  const { original, onClose } = props;
+  const actions = useActions();
+  const [loaded, setLoaded] = useState<ActionView | null>(null);
+
+  if (original === null) return <ActionFormBody view={null} onClose={onClose} />;
+
+  const found = loaded ?? actions.data?.find((a) => a.name === original) ?? null;
+  if (found !== null) {
+    if (loaded === null) setLoaded(found);
+    return <ActionFormBody key={found.id} view={found} onClose={onClose} />;
+  }
+
+  let content;
+  if (actions.isPending) {
+    content = (
+      <div className="action-form__state" data-testid="action-form-loading">
+        <Spinner label={`Loading ${original}…`} size={20} />
+      </div>
+    );
+  } else if (actions.isError && actions.data === undefined) {
+    content = (
+      <ErrorNotice
+        error={actions.error}
+        title={`Couldn’t load ${original}`}
+        onRetry={() => void actions.refetch()}
+        retrying={actions.isFetching}
+      />
+    );
+  } else {
+    content = (
+      <EmptyState
+        testId="action-not-found"
+        title={`No action named ${original}`}
+        description="It may have been removed or renamed elsewhere (for example from the CLI)."
+        action={
+          <Button variant="primary" onClick={onClose}>
+            Back to actions
+          </Button>
+        }
+      />
+    );
+  }
+
   return (
-    <section data-testid="action-form">
-      <p>{props.original ?? "New action"}</p>
-      <button type="button" onClick={props.onClose}>
-        Cancel
-      </button>
+    <section
+      className="screen action-form"
+      data-testid="action-form"
+      aria-label={`Edit ${original}`}
+    >
+      <header className="action-form__header">
+        <div className="action-form__column">
+          <Button variant="ghost" size="sm" onClick={onClose} data-testid="action-form-back">
+            <BackIcon />
+            Actions
+          </Button>
+          <h1 className="screen__title">Edit {original}</h1>
+        </div>
+      </header>
+      <div className="action-form__scroll">
+        <div className="action-form__column">{content}</div>
+      </div>
     </section>
   );
 }
