@@ -4,6 +4,7 @@ import { useState } from "react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { IpcError } from "../../ipc";
+import "./jsdom-polyfills";
 import {
   Button,
   Checkbox,
@@ -25,16 +26,6 @@ import {
   clearToasts,
   toast,
 } from "./index";
-
-// jsdom has no pointer capture; Radix Toast asks for it on pointerdown.
-for (const [method, impl] of [
-  ["hasPointerCapture", () => false],
-  ["releasePointerCapture", () => {}],
-] as const) {
-  if (!(method in Element.prototype)) {
-    Object.defineProperty(Element.prototype, method, { value: impl, configurable: true });
-  }
-}
 
 afterEach(() => {
   act(() => clearToasts());

@@ -1,0 +1,450 @@
+import { act, screen, waitFor, within } from "@testing-library/react";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+
+import type { ActionView } from "../../bindings/ActionView";
+import type { GrantView } from "../../bindings/GrantView";
+import type { Health } from "../../bindings/Health";
+import { clearToasts } from "../../components/kit";
+import "../../components/kit/jsdom-polyfills";
+import type * as ipc from "../../ipc";
+import {
+  appStatus,
+  cancelConnect,
+  connect,
+  disconnect,
+  IpcError,
+  listActions,
+  oauthStatus,
+  onDataChanged,
+  onDeepLink,
+  removeAction,
+  setActionEnabled,
+  testAction,
+} from "../../ipc";
+import { makeAction, makeHealth, makeStatus } from "../../test/fixtures";
+import { renderApp } from "../../test/render";
+
+// The form has its own tests; here only the route matters.
+vi.mock("../action-form/ActionForm", () => ({
+  ActionForm: ({ original }: { original: string | null }) => (
+    <section data-testid="action-form">{original ?? "New action"}</section>
+  ),
+}));
+
+vi.mock("../../ipc", async (importOriginal) => ({
+  ...(await importOriginal<typeof ipc>()),
+  listActions: vi.fn(),
+  appStatus: vi.fn(),
+  onDataChanged: vi.fn(),
+  onDeepLink: vi.fn(),
+  setActionEnabled: vi.fn(),
+  removeAction: vi.fn(),
+  testAction: vi.fn(),
+  connect: vi.fn(),
+  cancelConnect: vi.fn(),
+  oauthStatus: vi.fn(),
+  disconnect: vi.fn(),
+}));
+
+const GRANT_OFF: GrantView = {
+  connected: false,
+  account: null,
+  scopes: [],
+  expiresAt: null,
+  issuer: null,
+  clientId: null,
+  resource: null,
+  hasRefreshToken: false,
+  connectedAt: null,
+  needsReconnect: false,
+  reconnectReason: null,
+  refreshedAt: null,
+};
+const GRANT_ON: GrantView = {
+  ...GRANT_OFF,
+  connected: true,
+  account: "ada@example.com",
+  connectedAt: "2026-11-24T08:00:00Z",
+  hasRefreshToken: true,
+};
+
+function deferred<T>() {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+beforeEach(() => {
+  act(() => clearToasts());
+  vi.mocked(listActions).mockReset().mockResolvedValue([]);
+  vi.mocked(appStatus).mockReset().mockResolvedValue(makeStatus());
+  vi.mocked(onDataChanged)
+    .mockReset()
+    .mockResolvedValue(() => {});
+  vi.mocked(onDeepLink)
+    .mockReset()
+    .mockResolvedValue(() => {});
+  vi.mocked(oauthStatus).mockReset().mockResolvedValue(GRANT_OFF);
+  for (const m of [
+    setActionEnabled,
+    removeAction,
+    testAction,
+    connect,
+    cancelConnect,
+    disconnect,
+  ]) {
+    vi.mocked(m).mockReset();
+  }
+});
+
+function row(name: string): HTMLElement {
+  const el = document.querySelector<HTMLElement>(`[data-testid="action-row"][data-name="${name}"]`);
+  if (!el) throw new Error(`no row named ${name}`);
+  return el;
+}
+
+async function setup(actions: ActionView[]) {
+  vi.mocked(listActions).mockResolvedValue(actions);
+  const r = renderApp();
+  await screen.findByTestId("actions-table");
+  return r;
+}
+
+async function openMenu(user: ReturnType<typeof renderApp>["user"], name: string) {
+  await user.click(within(row(name)).getByTestId("action-menu"));
+  return screen.findByRole("menu");
+}
+
+function menuIds(menu: HTMLElement) {
+  return within(menu)
+    .getAllByRole("menuitem")
+    .map((i) => i.dataset.testid);
+}
+
+describe("header", () => {
+  it("Add Custom Action opens the form, from the header and from the empty state", async () => {
+    const { user } = renderApp();
+    await screen.findByTestId("actions-empty");
+    await user.click(screen.getByTestId("empty-add-action"));
+    expect(window.location.hash).toBe("#/actions/new");
+    expect(await screen.findByTestId("action-form")).toBeInTheDocument();
+
+    window.location.hash = "#/actions";
+    await user.click(await screen.findByTestId("add-action"));
+    expect(window.location.hash).toBe("#/actions/new");
+  });
+
+  it("#/actions/NAME/edit renders the form for NAME", async () => {
+    window.location.hash = "#/actions/linear/edit";
+    renderApp();
+    expect(await screen.findByTestId("action-form")).toHaveTextContent("linear");
+    expect(screen.queryByTestId("actions-table")).not.toBeInTheDocument();
+  });
+});
+
+describe("row menu", () => {
+  it("offers connect and disconnect only for OAuth actions", async () => {
+    vi.mocked(oauthStatus).mockResolvedValue(GRANT_ON);
+    const { user } = await setup([
+      makeAction({ name: "plain", auth: { type: "none", ref: null } }),
+      makeAction({ name: "tok", auth: { type: "token", ref: "PAT" } }),
+      makeAction({ name: "oa", auth: { type: "oauth", ref: null } }),
+    ]);
+    expect(menuIds(await openMenu(user, "plain"))).toEqual([
+      "menu-edit",
+      "menu-test",
+      "menu-toggle",
+      "menu-delete",
+    ]);
+    await user.keyboard("{Escape}");
+    expect(menuIds(await openMenu(user, "tok"))).toEqual([
+      "menu-edit",
+      "menu-test",
+      "menu-toggle",
+      "menu-delete",
+    ]);
+    await user.keyboard("{Escape}");
+    await waitFor(() => expect(oauthStatus).toHaveBeenCalledWith("action", "oa"));
+    const menu = await openMenu(user, "oa");
+    expect(menuIds(menu)).toEqual([
+      "menu-edit",
+      "menu-test",
+      "menu-connect",
+      "menu-disconnect",
+      "menu-toggle",
+      "menu-delete",
+    ]);
+    expect(within(menu).getByTestId("menu-connect")).toHaveTextContent("Reconnect");
+    expect(within(menu).getByTestId("menu-toggle")).toHaveTextContent("Disable");
+    expect(oauthStatus).not.toHaveBeenCalledWith("action", "plain");
+  });
+
+  it("says Connect for a never-connected OAuth action, Reconnect when it needs it", async () => {
+    const { user } = await setup([
+      makeAction({ name: "fresh", auth: { type: "oauth", ref: null } }),
+      makeAction({
+        name: "stale",
+        auth: { type: "oauth", ref: null },
+        health: makeHealth({ status: "unhealthy", reason: "needs_reconnect" }),
+      }),
+    ]);
+    await waitFor(() => expect(oauthStatus).toHaveBeenCalledTimes(2));
+    let menu = await openMenu(user, "fresh");
+    expect(within(menu).getByTestId("menu-connect")).toHaveTextContent(/^Connect$/);
+    expect(within(menu).queryByTestId("menu-disconnect")).not.toBeInTheDocument();
+    await user.keyboard("{Escape}");
+    menu = await openMenu(user, "stale");
+    expect(within(menu).getByTestId("menu-connect")).toHaveTextContent("Reconnect");
+  });
+
+  it("is usable by keyboard", async () => {
+    const { user } = await setup([makeAction({ name: "linear" })]);
+    within(row("linear")).getByTestId("action-menu").focus();
+    await user.keyboard("{Enter}");
+    await screen.findByRole("menu");
+    await user.keyboard("{Enter}"); // first item: Edit
+    expect(window.location.hash).toBe("#/actions/linear/edit");
+  });
+});
+
+describe("delete", () => {
+  it("asks first and calls removeAction only after confirming", async () => {
+    vi.mocked(removeAction).mockResolvedValue(makeAction({ name: "linear" }));
+    const { user } = await setup([
+      makeAction({ name: "linear", auth: { type: "connection", ref: "notion-work" } }),
+    ]);
+    await openMenu(user, "linear");
+    await user.click(screen.getByTestId("menu-delete"));
+    const dialog = await screen.findByTestId("confirm-dialog");
+    expect(dialog).toHaveAccessibleName("Delete linear?");
+    expect(dialog).toHaveTextContent(/secrets and tokens stored for it are removed/);
+    expect(dialog).toHaveTextContent("The OAuth connection notion-work it uses is kept.");
+
+    await user.click(within(dialog).getByTestId("confirm-cancel"));
+    expect(screen.queryByTestId("confirm-dialog")).not.toBeInTheDocument();
+    expect(removeAction).not.toHaveBeenCalled();
+
+    await openMenu(user, "linear");
+    await user.click(screen.getByTestId("menu-delete"));
+    await user.click(await screen.findByTestId("confirm-ok"));
+    expect(removeAction).toHaveBeenCalledWith("linear");
+    await waitFor(() => expect(screen.queryByTestId("confirm-dialog")).not.toBeInTheDocument());
+    expect(document.querySelector('[data-name="linear"]')).toBeNull();
+    expect(await screen.findByTestId("toast")).toHaveTextContent("Deleted linear");
+  });
+
+  it("keeps the row and explains a refusal", async () => {
+    vi.mocked(removeAction).mockRejectedValue(new IpcError("vault_locked", "keyring is locked"));
+    const { user } = await setup([makeAction({ name: "linear" })]);
+    await openMenu(user, "linear");
+    await user.click(screen.getByTestId("menu-delete"));
+    await user.click(await screen.findByTestId("confirm-ok"));
+    const t = await screen.findByTestId("toast");
+    expect(t).toHaveAttribute("data-tone", "error");
+    expect(t).toHaveTextContent("Couldn’t delete linear");
+    expect(t).toHaveTextContent(/unlock your system keyring/i);
+    expect(row("linear")).toBeInTheDocument();
+  });
+});
+
+describe("enabled switch", () => {
+  it("calls setActionEnabled and shows the new state at once", async () => {
+    const d = deferred<ActionView>();
+    vi.mocked(setActionEnabled).mockReturnValue(d.promise);
+    const { user } = await setup([makeAction({ name: "linear", enabled: true })]);
+    const sw = within(row("linear")).getByRole("switch", { name: "Enabled: linear" });
+    expect(sw).toHaveAttribute("data-testid", "action-enabled");
+    await user.click(sw);
+    expect(setActionEnabled).toHaveBeenCalledWith("linear", false);
+    await waitFor(() => expect(sw).not.toBeChecked());
+    expect(row("linear")).toHaveClass("is-disabled");
+    d.resolve(makeAction({ name: "linear", enabled: false }));
+    await waitFor(() => expect(setActionEnabled).toHaveBeenCalledTimes(1));
+    expect(sw).not.toBeChecked();
+  });
+
+  it("rolls back and shows an error toast when the backend refuses", async () => {
+    const d = deferred<ActionView>();
+    vi.mocked(setActionEnabled).mockReturnValue(d.promise);
+    const { user } = await setup([makeAction({ name: "linear", enabled: true })]);
+    const sw = within(row("linear")).getByRole("switch", { name: "Enabled: linear" });
+    await user.click(sw);
+    await waitFor(() => expect(sw).not.toBeChecked());
+    await act(async () => {
+      d.reject(new IpcError("database", "database is locked"));
+      await Promise.resolve();
+    });
+    await waitFor(() => expect(sw).toBeChecked());
+    const t = await screen.findByTestId("toast");
+    expect(t).toHaveAttribute("data-tone", "error");
+    expect(t).toHaveTextContent("Couldn’t disable linear");
+    expect(t).toHaveTextContent("database is locked");
+  });
+
+  it("the menu's Enable does the same", async () => {
+    vi.mocked(setActionEnabled).mockResolvedValue(makeAction({ name: "off", enabled: true }));
+    const { user } = await setup([makeAction({ name: "off", enabled: false })]);
+    const menu = await openMenu(user, "off");
+    const item = within(menu).getByTestId("menu-toggle");
+    expect(item).toHaveTextContent("Enable");
+    await user.click(item);
+    expect(setActionEnabled).toHaveBeenCalledWith("off", true);
+    await waitFor(() =>
+      expect(within(row("off")).getByRole("switch", { name: "Enabled: off" })).toBeChecked(),
+    );
+  });
+});
+
+describe("test connection", () => {
+  it("shows Testing… then the new health, and says how it went", async () => {
+    const d = deferred<Health>();
+    vi.mocked(testAction).mockReturnValue(d.promise);
+    const { user } = await setup([makeAction({ name: "linear" })]);
+    expect(within(row("linear")).getByTestId("health-badge")).toHaveAttribute(
+      "data-status",
+      "unknown",
+    );
+    await openMenu(user, "linear");
+    await user.click(screen.getByTestId("menu-test"));
+    expect(testAction).toHaveBeenCalledWith("linear");
+    const badge = await within(row("linear")).findByText("Testing…");
+    expect(badge.closest("[data-testid=health-badge]")).toHaveAttribute("data-status", "testing");
+
+    await act(async () => {
+      d.resolve(
+        makeHealth({
+          status: "healthy",
+          checkedAt: new Date().toISOString(),
+          toolCount: 12,
+          latencyMs: 96,
+        }),
+      );
+      await Promise.resolve();
+    });
+    await waitFor(() =>
+      expect(within(row("linear")).getByTestId("health-badge")).toHaveAttribute(
+        "data-status",
+        "healthy",
+      ),
+    );
+    expect(within(row("linear")).getByTestId("health-checked")).toHaveTextContent(
+      "Checked just now",
+    );
+    const t = await screen.findByTestId("toast");
+    expect(t).toHaveTextContent("linear is healthy (12 tools, 96 ms)");
+    expect(t).toHaveAttribute("data-tone", "success");
+  });
+
+  it("reports an unhealthy result with its reason", async () => {
+    vi.mocked(testAction).mockResolvedValue(
+      makeHealth({ status: "unhealthy", reason: "auth", message: "401 from the server" }),
+    );
+    const { user } = await setup([makeAction({ name: "gh" })]);
+    await openMenu(user, "gh");
+    await user.click(screen.getByTestId("menu-test"));
+    const t = await screen.findByTestId("toast");
+    expect(t).toHaveTextContent("gh is unhealthy: auth");
+    expect(t).toHaveTextContent("401 from the server");
+    expect(within(row("gh")).getByTestId("health-badge")).toHaveTextContent("Unhealthy · auth");
+  });
+});
+
+describe("connect", () => {
+  it("waits for the browser with a Cancel, then says who it connected as", async () => {
+    const d = deferred<GrantView>();
+    vi.mocked(connect).mockReturnValue(d.promise);
+    vi.mocked(cancelConnect).mockResolvedValue(true);
+    const { user } = await setup([makeAction({ name: "oa", auth: { type: "oauth", ref: null } })]);
+    await openMenu(user, "oa");
+    await user.click(await screen.findByTestId("menu-connect"));
+    expect(connect).toHaveBeenCalledWith("action", "oa");
+    const waiting = await within(row("oa")).findByTestId("connect-waiting");
+    expect(waiting).toHaveTextContent("Waiting for the browser…");
+
+    await act(async () => {
+      d.resolve(GRANT_ON);
+      await Promise.resolve();
+    });
+    expect(await screen.findByTestId("toast")).toHaveTextContent("Connected as ada@example.com");
+    expect(within(row("oa")).queryByTestId("connect-waiting")).not.toBeInTheDocument();
+    const menu = await openMenu(user, "oa");
+    expect(within(menu).getByTestId("menu-disconnect")).toBeInTheDocument();
+    expect(within(menu).getByTestId("menu-connect")).toHaveTextContent("Reconnect");
+  });
+
+  it("Cancel stops the sign-in", async () => {
+    const d = deferred<GrantView>();
+    vi.mocked(connect).mockReturnValue(d.promise);
+    vi.mocked(cancelConnect).mockImplementation(() => {
+      d.reject(new IpcError("cancelled", "sign-in cancelled"));
+      return Promise.resolve(true);
+    });
+    const { user } = await setup([makeAction({ name: "oa", auth: { type: "oauth", ref: null } })]);
+    await openMenu(user, "oa");
+    await user.click(await screen.findByTestId("menu-connect"));
+    await user.click(await screen.findByTestId("connect-cancel"));
+    expect(cancelConnect).toHaveBeenCalledWith("action", "oa");
+    await waitFor(() =>
+      expect(within(row("oa")).queryByTestId("connect-waiting")).not.toBeInTheDocument(),
+    );
+    expect(await screen.findByTestId("toast")).toHaveAttribute("data-tone", "info");
+  });
+
+  it("explains a denial with what to do", async () => {
+    vi.mocked(connect).mockRejectedValue(new IpcError("access_denied", "the user said no"));
+    const { user } = await setup([makeAction({ name: "oa", auth: { type: "oauth", ref: null } })]);
+    await openMenu(user, "oa");
+    await user.click(await screen.findByTestId("menu-connect"));
+    const t = await screen.findByTestId("toast");
+    expect(t).toHaveAttribute("data-tone", "error");
+    expect(t).toHaveTextContent("the user said no");
+    expect(t).toHaveTextContent(/try again and allow access/i);
+  });
+
+  it("Disconnect reports the revocation", async () => {
+    vi.mocked(oauthStatus).mockResolvedValue(GRANT_ON);
+    vi.mocked(disconnect).mockResolvedValue({
+      ...GRANT_OFF,
+      wasConnected: true,
+      revocation: { outcome: "unsupported", revoked: [], message: null },
+    });
+    const { user } = await setup([makeAction({ name: "oa", auth: { type: "oauth", ref: null } })]);
+    await waitFor(() => expect(oauthStatus).toHaveBeenCalled());
+    await openMenu(user, "oa");
+    await user.click(await screen.findByTestId("menu-disconnect"));
+    expect(disconnect).toHaveBeenCalledWith("action", "oa");
+    const t = await screen.findByTestId("toast");
+    expect(t).toHaveTextContent("Disconnected oa");
+    expect(t).toHaveTextContent("can’t revoke tokens");
+  });
+});
+
+describe("health details", () => {
+  it("shows when it was checked and an open breaker", async () => {
+    await setup([
+      makeAction({
+        name: "flaky",
+        health: makeHealth({
+          status: "unhealthy",
+          reason: "network",
+          checkedAt: new Date(Date.now() - 5 * 60_000).toISOString(),
+        }),
+        breaker: {
+          state: "open",
+          failures: 5,
+          retryAt: new Date(Date.now() + 3 * 60_000).toISOString(),
+        },
+      }),
+    ]);
+    expect(within(row("flaky")).getByTestId("health-checked")).toHaveTextContent(
+      "Checked 5 minutes ago",
+    );
+    const breaker = within(row("flaky")).getByTestId("breaker-badge");
+    expect(breaker).toHaveTextContent("Paused · retry in 3 minutes");
+    expect(breaker).toHaveAttribute("title", expect.stringContaining("5 failures in a row"));
+  });
+});
