@@ -24,6 +24,9 @@ import { renderApp } from "../../test/render";
 import { ActionForm } from "./ActionForm";
 import { CLIENT_DETAILS_MESSAGE } from "./model";
 
+// Many keystrokes per test: give a loaded machine room.
+vi.setConfig({ testTimeout: 20_000 });
+
 vi.mock("../../ipc", async (importOriginal) => ({
   ...(await importOriginal<typeof ipc>()),
   listActions: vi.fn(),
@@ -169,9 +172,15 @@ const describedText = (el: HTMLElement) =>
 
 type User = ReturnType<typeof renderForm>["user"];
 
+/** Types by pasting (fast, and `{` needs no escaping). */
+async function fill(user: User, name: string, value: string) {
+  await user.click(field(name));
+  await user.paste(value);
+}
+
 async function fillBasics(user: User, name = "linear", url = "https://mcp.linear.app/mcp") {
-  await user.type(field("name"), name);
-  await user.type(field("url"), url);
+  await fill(user, "name", name);
+  await fill(user, "url", url);
 }
 
 function lastSaved(): [string | null, ActionFormWire] {
@@ -202,7 +211,7 @@ describe("new action: validation", () => {
     expect(describedText(field("url"))).toMatch(/Use https/);
     expect(saveMock).not.toHaveBeenCalled();
     await user.clear(field("url"));
-    await user.type(field("url"), "http://127.0.0.1:8080/mcp");
+    await fill(user, "url", "http://127.0.0.1:8080/mcp");
     expect(field("url")).not.toHaveAttribute("aria-invalid");
   });
 
@@ -265,9 +274,9 @@ describe("saving a new action", () => {
     await user.click(screen.getByTestId("advanced-toggle"));
     await user.type(field("clientId"), "my-client");
     await user.type(field("clientSecret"), "s3cret");
-    await user.type(field("authorizationUrl"), "https://auth.example.com/authorize");
-    await user.type(field("tokenUrl"), "https://auth.example.com/token");
-    await user.type(field("registrationUrl"), "https://auth.example.com/register");
+    await fill(user, "authorizationUrl", "https://auth.example.com/authorize");
+    await fill(user, "tokenUrl", "https://auth.example.com/token");
+    await fill(user, "registrationUrl", "https://auth.example.com/register");
     await user.type(field("scopes"), "read write");
     await user.selectOptions(field("tokenAuthMethod"), "client_secret_post");
     await user.click(field("assumePkceS256"));
@@ -328,9 +337,7 @@ describe("saving a new action", () => {
     await user.type(field("header-name-2"), "X-Trace");
     await user.type(field("header-value-2"), "1");
     await user.click(screen.getByTestId("remove-header-1"));
-    // user.type treats { as a key descriptor: paste the template instead.
-    await user.click(field("body"));
-    await user.paste('{"city": "{{city}}"}');
+    await fill(user, "body", '{"city": "{{city}}"}');
     expect(screen.getByText(/Parameters: city\./)).toBeInTheDocument();
     await user.click(screen.getByTestId("auth-card-http-token"));
     await user.selectOptions(
@@ -389,6 +396,14 @@ describe("saving a new action", () => {
     await waitFor(() => expect(onClose).toHaveBeenCalled());
     expect(saveMock).toHaveBeenCalledTimes(2);
     expect(saveMock.mock.calls[0]).toEqual(saveMock.mock.calls[1]);
+  });
+
+  it("Enter in a text field submits", async () => {
+    const { user, onClose } = renderForm();
+    await fillBasics(user);
+    await user.type(field("url"), "{Enter}");
+    await waitFor(() => expect(onClose).toHaveBeenCalled());
+    expect(lastSaved()[1]).toMatchObject({ name: "linear", url: "https://mcp.linear.app/mcp" });
   });
 
   it("shows a name conflict on the Name field", async () => {
