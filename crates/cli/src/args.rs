@@ -44,7 +44,7 @@ pub enum Command {
     /// List the tools of an MCP action.
     Tools { name: String },
     /// What happened (redacted): calls, tests, health changes, token fetches, refreshes,
-    /// connects, disconnects, circuit breaker changes.
+    /// connects, disconnects, circuit breaker changes, confirmations.
     Logs(LogsArgs),
     /// Call a tool of an MCP action, or an HTTP action (exit 1 when the result is an
     /// error or the HTTP status is not 2xx).
@@ -53,6 +53,13 @@ pub enum Command {
     /// remote server with fresh credentials (what `patchbay export` puts in client configs).
     /// Ends when stdin closes.
     Proxy { name: String },
+    /// Tool calls waiting for the user's confirmation (actions marked "require
+    /// confirmation"), and how many were approved, denied or expired per action.
+    Approvals,
+    /// Approve a pending tool call (what the app's Approve button does).
+    Approve { id: String },
+    /// Deny a pending tool call.
+    Deny { id: String },
 }
 
 #[derive(Debug, Args)]
@@ -73,7 +80,7 @@ pub struct LogsArgs {
     /// Only the last DURATION: 30s, 10m, 2h, 7d.
     #[arg(long, value_name = "DURATION")]
     pub since: Option<String>,
-    /// call, test, token_fetch, refresh, connect, disconnect, health, breaker.
+    /// call, test, token_fetch, refresh, connect, disconnect, health, breaker, approval.
     #[arg(long, value_name = "K")]
     pub kind: Option<String>,
     #[arg(long, value_parser = ["ok", "error"])]

@@ -153,6 +153,59 @@ pub fn proxy(name: &str) -> Result<()> {
     Ok(())
 }
 
+/// `patchbay approvals`: what waits for the user, then the counts per action.
+pub fn approvals(json: bool) -> Result<()> {
+    let pb = core()?;
+    let pending = pb.pending_approvals()?;
+    let counts = pb.approval_counts()?;
+    if json {
+        output::json(&serde_json::json!({"pending": pending, "counts": counts}));
+        return Ok(());
+    }
+    if pending.is_empty() {
+        outln!("No tool call is waiting for confirmation.");
+    }
+    for a in &pending {
+        outln!(
+            "{}  {} wants to call '{}' on '{}'{}",
+            a.id,
+            a.requester,
+            a.tool,
+            a.action,
+            a.arguments
+                .as_ref()
+                .map(|v| format!(" with {v}"))
+                .unwrap_or_default()
+        );
+    }
+    for c in &counts {
+        outln!(
+            "{}: {} approved, {} denied, {} expired",
+            c.action,
+            c.approved,
+            c.denied,
+            c.expired
+        );
+    }
+    Ok(())
+}
+
+/// `patchbay approve|deny ID`.
+pub fn decide(id: &str, approve: bool, json: bool) -> Result<()> {
+    let a = core()?.decide_approval(id, approve)?;
+    if json {
+        output::json(&a);
+    } else {
+        outln!(
+            "{} the call of '{}' on '{}'.",
+            if approve { "Approved" } else { "Denied" },
+            a.tool,
+            a.action
+        );
+    }
+    Ok(())
+}
+
 /// Step-up sign-ins per call before giving up (the spec's bound).
 const MAX_STEP_UPS: u32 = 3;
 

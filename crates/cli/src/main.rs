@@ -125,6 +125,9 @@ fn run(cli: Cli, matches: &ArgMatches) -> Result<()> {
         Command::Call(c) => calls::call(c, json),
         Command::Logs(l) => calls::logs(l, json),
         Command::Proxy { name } => calls::proxy(&name),
+        Command::Approvals => calls::approvals(json),
+        Command::Approve { id } => calls::decide(&id, true, json),
+        Command::Deny { id } => calls::decide(&id, false, json),
     }
 }
 

@@ -179,3 +179,77 @@ fn four_proxies_at_once_refresh_the_expired_token_once() {
     }
     assert_eq!(refreshes(&w), 1, "one refresh across four processes");
 }
+
+/// An action that requires confirmation, and a client whose "app" decides `decision`.
+fn confirm_run(decision: &str, extra_env: &[(&str, &str)]) -> (World, Value, String, String) {
+    let w = connected_world();
+    w.ok(&["action", "edit", "demo", "--confirm"]);
+    let marker = w.home.path().join("fake-app-launches");
+    let mut c = client(&w, &[]);
+    c.env("PATCHBAY_DESKTOP_BIN", servers_dir().join("fake-app.mjs"))
+        .env("FAKE_APP_MARKER", &marker)
+        .env("FAKE_APP_DECISION", decision)
+        .env("FAKE_APP_CLI", cargo_bin("patchbay"));
+    for (k, v) in extra_env {
+        c.env(k, v);
+    }
+    let out = c.output().expect("run the MCP client");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let launches = std::fs::read_to_string(&marker).unwrap_or_default();
+    (
+        w,
+        v,
+        String::from_utf8_lossy(&out.stderr).to_string(),
+        launches,
+    )
+}
+
+#[test]
+fn a_confirmed_action_waits_for_the_users_approval_launching_the_app() {
+    let (w, out, stderr, launches) = confirm_run("approve", &[]);
+    assert_eq!(out["results"][0]["ok"], true, "{out} {stderr}");
+    assert_eq!(launches, "launched\n", "the proxy started the app to ask");
+    let counts: Value = serde_json::from_str(&w.ok(&["--json", "approvals"])).expect("json");
+    assert_eq!(counts["pending"], json!([]));
+    assert_eq!(counts["counts"][0]["approved"], 1, "{counts}");
+    let log = w.ok(&["logs", "--kind", "approval"]);
+    assert!(
+        log.contains("tools/call echo approved by the user"),
+        "{log}"
+    );
+}
+
+#[test]
+fn a_denied_call_is_an_mcp_error_and_the_session_goes_on() {
+    let (w, out, stderr, _) = confirm_run("deny", &[]);
+    let r = &out["results"][0];
+    assert_eq!(r["ok"], false, "{out} {stderr}");
+    assert!(
+        r["error"].as_str().is_some_and(|e| e.contains("denied")),
+        "{out}"
+    );
+    let counts: Value = serde_json::from_str(&w.ok(&["--json", "approvals"])).expect("json");
+    assert_eq!(counts["counts"][0]["denied"], 1, "{counts}");
+    // Denied calls never reached the server.
+    let calls = w.ok(&["--json", "logs", "--kind", "call"]);
+    assert!(calls.contains("\"outcome\":\"error\""), "{calls}");
+}
+
+#[test]
+fn an_unanswered_call_times_out_as_a_denial() {
+    let started = std::time::Instant::now();
+    let (w, out, stderr, launches) =
+        confirm_run("ignore", &[("PATCHBAY_CONFIRM_TIMEOUT_SECS", "2")]);
+    assert!(started.elapsed() < Duration::from_secs(30));
+    let r = &out["results"][0];
+    assert!(
+        r["error"].as_str().is_some_and(|e| e.contains("in time")),
+        "{out} {stderr}"
+    );
+    assert_eq!(launches, "launched\n");
+    let counts: Value = serde_json::from_str(&w.ok(&["--json", "approvals"])).expect("json");
+    assert_eq!(counts["counts"][0]["expired"], 1, "{counts}");
+    // A decision after the deadline is refused.
+    let log = w.ok(&["--json", "logs", "--kind", "approval"]);
+    assert!(log.contains("not confirmed in time"), "{log}");
+}

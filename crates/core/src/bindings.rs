@@ -28,6 +28,8 @@ pub fn export(dir: &Path) -> Result<(), ts_rs::ExportError> {
     crate::forms::SavedHttpToken::export_all(&cfg)?;
     crate::forms::CallbackUrls::export_all(&cfg)?;
     crate::forms::OwnerKind::export_all(&cfg)?;
+    crate::approvals::ApprovalView::export_all(&cfg)?;
+    crate::approvals::ApprovalCounts::export_all(&cfg)?;
     crate::model::Health::export_all(&cfg)?;
     Ok(())
 }

@@ -3,11 +3,13 @@
 //! [`Patchbay`], the context built once per process: home folder, store, vault, clock.
 
 pub mod actions;
+pub mod approvals;
 pub mod bindings;
 pub mod browser;
 pub mod clock;
 pub mod connections;
 pub mod error;
+pub mod export;
 pub mod forms;
 pub mod logs;
 pub mod model;

@@ -41,12 +41,15 @@ pub enum LogKind {
     Disconnect,
     Health,
     Breaker,
+    /// An end-user confirmation: approved, denied or expired.
+    Approval,
 }
 
 impl LogKind {
     pub fn as_str(self) -> &'static str {
         match self {
             LogKind::Call => "call",
+            LogKind::Approval => "approval",
             LogKind::Test => "test",
             LogKind::TokenFetch => "token_fetch",
             LogKind::Refresh => "refresh",
@@ -66,10 +69,11 @@ impl LogKind {
             "disconnect" => LogKind::Disconnect,
             "health" => LogKind::Health,
             "breaker" => LogKind::Breaker,
+            "approval" => LogKind::Approval,
             other => {
                 return Err(Error::invalid_with_hint(
                     format!("'{other}' is not a log kind"),
-                    "kinds: call, test, token_fetch, refresh, connect, disconnect, health, breaker",
+                    "kinds: call, test, token_fetch, refresh, connect, disconnect, health, breaker, approval",
                 ));
             }
         })

@@ -9,7 +9,11 @@ export type OAuthForm = { clientId: string,
 /**
  * `null` keeps the stored secret (edits); a value replaces it.
  */
-clientSecret: string | null, clearClientSecret: boolean, tokenAuthMethod: TokenAuthMethod | null, authorizationUrl: string, tokenUrl: string, registrationUrl: string, 
+clientSecret: string | null, clearClientSecret: boolean, 
+/**
+ * `null`: automatic (a confidential client with a secret, a public one without).
+ */
+tokenAuthMethod: TokenAuthMethod | null, authorizationUrl: string, tokenUrl: string, registrationUrl: string, 
 /**
  * Space- or comma-separated.
  */

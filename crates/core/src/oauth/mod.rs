@@ -849,7 +849,7 @@ impl Patchbay {
         self.grant(owner)
     }
 
-    fn clock_now(&self) -> time::OffsetDateTime {
+    pub(crate) fn clock_now(&self) -> time::OffsetDateTime {
         self.clock.now()
     }
 

@@ -53,6 +53,18 @@ struct Pending {
     started: Instant,
 }
 
+fn is_tool_call(m: &ClientJsonRpcMessage) -> bool {
+    matches!(m, ClientJsonRpcMessage::Request(r) if matches!(r.request, ClientRequest::CallToolRequest(_)))
+}
+
+/// A denied or unconfirmed call: that call fails, the session goes on.
+fn is_denial(e: &Error) -> bool {
+    matches!(
+        e.code(),
+        ErrorCode::AccessDenied | ErrorCode::ConsentTimeout
+    )
+}
+
 fn method_of(r: &ClientRequest) -> String {
     serde_json::to_value(r)
         .ok()
@@ -102,6 +114,7 @@ impl Patchbay {
             action,
             pending: HashMap::new(),
             failure: None,
+            client_name: None,
             report: ProxyReport::default(),
         }
         .run(local, remote)
@@ -115,6 +128,8 @@ struct Bridge {
     pending: HashMap<RequestId, Pending>,
     /// Set once the remote side is unusable: every request is then answered with it.
     failure: Option<Error>,
+    /// The local client's name, from its `initialize` (shown in confirmation prompts).
+    client_name: Option<String>,
     report: ProxyReport,
 }
 
@@ -124,8 +139,10 @@ impl Bridge {
         L: Transport<RoleServer>,
         T: Transport<rmcp::RoleClient>,
     {
-        // Failed sends come back here with the id of the request they carried.
+        // Failed sends (and denied confirmations) come back here with their request's id.
         let (failed_tx, mut failed_rx) = mpsc::unbounded_channel::<(Option<RequestId>, Error)>();
+        // Tool calls the user approved, to be sent on.
+        let (approved_tx, mut approved_rx) = mpsc::unbounded_channel::<ClientJsonRpcMessage>();
         let mut remote_open = true;
         loop {
             tokio::select! {
@@ -135,6 +152,24 @@ impl Bridge {
                         let _ = local.send(reply).await;
                         continue;
                     }
+                    if self.action.confirm && is_tool_call(&msg) {
+                        self.confirm_then_send(msg, approved_tx.clone(), failed_tx.clone());
+                        continue;
+                    }
+                    let id = match &msg {
+                        ClientJsonRpcMessage::Request(r) => Some(r.id.clone()),
+                        _ => None,
+                    };
+                    let send = remote.send(msg);
+                    let failed = failed_tx.clone();
+                    let action = self.action.clone();
+                    tokio::spawn(async move {
+                        if let Err(e) = send.await {
+                            let _ = failed.send((id, classify(&action, &e)));
+                        }
+                    });
+                }
+                Some(msg) = approved_rx.recv() => {
                     let id = match &msg {
                         ClientJsonRpcMessage::Request(r) => Some(r.id.clone()),
                         _ => None,
@@ -186,7 +221,7 @@ impl Bridge {
                 }
                 Some((id, e)) = failed_rx.recv() => {
                     let e = self.pb.after_failure(&self.action, e);
-                    let fatal = matches!(
+                    let fatal = !is_denial(&e) && matches!(
                         e.code(),
                         ErrorCode::NeedsReconnect
                             | ErrorCode::NotConnected
@@ -216,12 +251,69 @@ impl Bridge {
         Ok(self.report)
     }
 
+    /// Ask the user (through the app) before sending a tool call on; a denial or timeout
+    /// answers the call with an error instead.
+    fn confirm_then_send(
+        &self,
+        msg: ClientJsonRpcMessage,
+        approved: mpsc::UnboundedSender<ClientJsonRpcMessage>,
+        failed: mpsc::UnboundedSender<(Option<RequestId>, Error)>,
+    ) {
+        let ClientJsonRpcMessage::Request(r) = &msg else {
+            return;
+        };
+        let id = r.id.clone();
+        let (tool, args) = match &r.request {
+            ClientRequest::CallToolRequest(c) => (
+                c.params.name.to_string(),
+                c.params.arguments.clone().map(serde_json::Value::Object),
+            ),
+            _ => return,
+        };
+        let pb = self.pb.clone();
+        let action = self.action.name.clone();
+        let requester = match &self.client_name {
+            Some(c) => format!("{c} (patchbay proxy, pid {})", std::process::id()),
+            None => format!("patchbay proxy, pid {}", std::process::id()),
+        };
+        tokio::spawn(async move {
+            let asked = pb.request_approval(
+                &action,
+                &tool,
+                args.as_ref(),
+                &requester,
+                crate::approvals::confirm_timeout(),
+            );
+            let outcome = match asked {
+                Ok(a) => {
+                    // The app shows the prompt; start it when it is not running.
+                    if let Err(e) = pb.ensure_app_running() {
+                        eprintln!("patchbay proxy {action}: {e}");
+                    }
+                    pb.await_approval(&a.id).await
+                }
+                Err(e) => Err(e),
+            };
+            match outcome {
+                Ok(()) => {
+                    let _ = approved.send(msg);
+                }
+                Err(e) => {
+                    let _ = failed.send((Some(id), e));
+                }
+            }
+        });
+    }
+
     /// Note a client message; `Some(reply)` when the proxy answers it itself.
     fn note_client(&mut self, msg: &ClientJsonRpcMessage) -> Option<ServerJsonRpcMessage> {
         let ClientJsonRpcMessage::Request(r) = msg else {
             return None;
         };
         self.report.requests += 1;
+        if let ClientRequest::InitializeRequest(i) = &r.request {
+            self.client_name = Some(i.params.client_info.name.clone());
+        }
         let (tool, arguments) = match &r.request {
             ClientRequest::CallToolRequest(c) => {
                 self.report.tool_calls += 1;

@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/005_logs.sql"),
     include_str!("migrations/006_breakers.sql"),
     include_str!("migrations/007_logs_search.sql"),
+    include_str!("migrations/008_approvals.sql"),
 ];
 
 /// The schema version this build writes.

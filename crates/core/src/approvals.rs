@@ -1,0 +1,356 @@
+//! End-user confirmation (seed 000): a tool call of an action marked "require confirmation"
+//! waits for the user's Approve / Deny in the desktop app. The request goes through the shared
+//! database, so it works whichever process asks (a proxy per MCP client) and whichever
+//! process decides (the app): the asker writes a pending row and polls it; the app lists
+//! pending rows, shows a prompt, and writes the decision. A row nobody decides in time
+//! expires, which is a denial. Every outcome is logged and counted per action.
+
+use std::time::Duration;
+
+use rusqlite::{OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::Patchbay;
+use crate::error::{Error, ErrorCode, Result};
+use crate::logs::{LogKind, NewLog};
+
+/// How long a call waits for the user by default (`PATCHBAY_CONFIRM_TIMEOUT_SECS`).
+pub fn confirm_timeout() -> Duration {
+    Duration::from_secs(
+        crate::paths::env_positive("PATCHBAY_CONFIRM_TIMEOUT_SECS", 120).unsigned_abs(),
+    )
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum ApprovalStatus {
+    Pending,
+    Approved,
+    Denied,
+    Expired,
+}
+
+impl ApprovalStatus {
+    fn as_str(self) -> &'static str {
+        match self {
+            ApprovalStatus::Pending => "pending",
+            ApprovalStatus::Approved => "approved",
+            ApprovalStatus::Denied => "denied",
+            ApprovalStatus::Expired => "expired",
+        }
+    }
+    fn parse(s: &str) -> Self {
+        match s {
+            "approved" => ApprovalStatus::Approved,
+            "denied" => ApprovalStatus::Denied,
+            "expired" => ApprovalStatus::Expired,
+            _ => ApprovalStatus::Pending,
+        }
+    }
+}
+
+/// One request for confirmation, as the app's prompt shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ApprovalView {
+    pub id: String,
+    pub action: String,
+    pub tool: String,
+    /// The call's arguments (redacted like log rows).
+    #[ts(type = "unknown")]
+    pub arguments: Option<serde_json::Value>,
+    pub requester: String,
+    pub requested_at: String,
+    pub expires_at: String,
+    pub status: ApprovalStatus,
+    pub decided_at: Option<String>,
+}
+
+/// Approvals and denials of one action.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ApprovalCounts {
+    pub action: String,
+    pub approved: i64,
+    pub denied: i64,
+    pub expired: i64,
+    pub pending: i64,
+}
+
+fn view(r: &rusqlite::Row<'_>) -> rusqlite::Result<ApprovalView> {
+    let args: Option<String> = r.get(3)?;
+    Ok(ApprovalView {
+        id: r.get(0)?,
+        action: r.get(1)?,
+        tool: r.get(2)?,
+        arguments: args.and_then(|a| serde_json::from_str(&a).ok()),
+        requester: r.get(4)?,
+        requested_at: r.get(5)?,
+        expires_at: r.get(6)?,
+        status: ApprovalStatus::parse(&r.get::<_, String>(7)?),
+        decided_at: r.get(8)?,
+    })
+}
+
+const SELECT: &str = "SELECT p.id, a.name, p.tool, p.arguments, p.requester, p.requested_at, p.expires_at, p.status, p.decided_at
+     FROM approvals p JOIN actions a ON a.id = p.action_id";
+
+impl Patchbay {
+    /// Ask for the user's confirmation of a tool call; returns the pending request.
+    pub fn request_approval(
+        &self,
+        action: &str,
+        tool: &str,
+        arguments: Option<&serde_json::Value>,
+        requester: &str,
+        timeout: Duration,
+    ) -> Result<ApprovalView> {
+        let a = self.get_action(action)?;
+        let id = uuid::Uuid::new_v4().to_string();
+        let now = self.now();
+        let expires = crate::clock::rfc3339(
+            self.clock_now() + time::Duration::try_from(timeout).unwrap_or(time::Duration::MINUTE),
+        );
+        let args = arguments.map(|v| crate::logs::redact(v, &[]).to_string());
+        self.store().write(|tx| {
+            tx.execute(
+                "INSERT INTO approvals (id, action_id, tool, arguments, requester, requested_at, expires_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![id, a.id, tool, args, requester, now, expires],
+            )?;
+            Ok(())
+        })?;
+        self.approval(&id)
+    }
+
+    pub fn approval(&self, id: &str) -> Result<ApprovalView> {
+        self.store()
+            .read(|c| {
+                Ok(
+                    c.query_row(&format!("{SELECT} WHERE p.id = ?1"), [id], view)
+                        .optional()?,
+                )
+            })?
+            .ok_or_else(|| Error::invalid(format!("no confirmation request '{id}'")))
+    }
+
+    /// Requests waiting for the user, oldest first (expired ones are marked so first).
+    pub fn pending_approvals(&self) -> Result<Vec<ApprovalView>> {
+        self.expire_approvals()?;
+        self.store().read(|c| {
+            let mut st = c.prepare(&format!(
+                "{SELECT} WHERE p.status = 'pending' ORDER BY p.requested_at"
+            ))?;
+            let rows = st
+                .query_map([], view)?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
+    }
+
+    fn expire_approvals(&self) -> Result<()> {
+        let now = self.now();
+        let expired: Vec<ApprovalView> = self.store().read(|c| {
+            let mut st = c.prepare(&format!(
+                "{SELECT} WHERE p.status = 'pending' AND p.expires_at <= ?1"
+            ))?;
+            let rows = st
+                .query_map([&now], view)?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })?;
+        for a in expired {
+            self.settle(&a, ApprovalStatus::Expired)?;
+        }
+        Ok(())
+    }
+
+    /// The user's decision (the app's Approve / Deny). Deciding twice, or after expiry, is
+    /// refused and changes nothing.
+    pub fn decide_approval(&self, id: &str, approve: bool) -> Result<ApprovalView> {
+        self.expire_approvals()?;
+        let a = self.approval(id)?;
+        if a.status != ApprovalStatus::Pending {
+            return Err(Error::invalid(format!(
+                "this request to use '{}' was already {}",
+                a.action,
+                a.status.as_str()
+            )));
+        }
+        let status = if approve {
+            ApprovalStatus::Approved
+        } else {
+            ApprovalStatus::Denied
+        };
+        self.settle(&a, status)
+    }
+
+    /// Move a pending request to its outcome (only from pending: the first decision wins)
+    /// and log it.
+    fn settle(&self, a: &ApprovalView, status: ApprovalStatus) -> Result<ApprovalView> {
+        let now = self.now();
+        let changed = self.store().write(|tx| {
+            Ok(tx.execute(
+                "UPDATE approvals SET status = ?2, decided_at = ?3 WHERE id = ?1 AND status = 'pending'",
+                params![a.id, status.as_str(), now],
+            )?)
+        })?;
+        let after = self.approval(&a.id)?;
+        if changed == 1 {
+            let action_id = self.get_action(&a.action).ok().map(|x| x.id);
+            self.log(NewLog {
+                action_id: action_id.as_deref(),
+                subject: Some(&a.action),
+                kind: Some(LogKind::Approval),
+                ok: status == ApprovalStatus::Approved,
+                summary: format!("tools/call {} {}", a.tool, match status {
+                    ApprovalStatus::Approved => "approved by the user",
+                    ApprovalStatus::Denied => "denied by the user",
+                    ApprovalStatus::Expired => "not confirmed in time (denied)",
+                    ApprovalStatus::Pending => "pending",
+                }),
+                request: Some(serde_json::json!({"tool": a.tool, "arguments": a.arguments, "requester": a.requester})),
+                error_code: (status != ApprovalStatus::Approved).then(|| "denied".to_string()),
+                ..Default::default()
+            });
+        }
+        Ok(after)
+    }
+
+    /// Wait for the decision on `id` (polling the shared database), expiring it at its
+    /// deadline. `Ok(())` when approved; an error that says why otherwise.
+    pub async fn await_approval(&self, id: &str) -> Result<()> {
+        loop {
+            self.expire_approvals()?;
+            let a = self.approval(id)?;
+            match a.status {
+                ApprovalStatus::Pending => tokio::time::sleep(Duration::from_millis(150)).await,
+                ApprovalStatus::Approved => return Ok(()),
+                ApprovalStatus::Denied => {
+                    return Err(Error::oauth(
+                        ErrorCode::AccessDenied,
+                        format!("the user denied the call of '{}' on '{}'", a.tool, a.action),
+                        None,
+                    ));
+                }
+                ApprovalStatus::Expired => {
+                    return Err(Error::oauth(
+                        ErrorCode::ConsentTimeout,
+                        format!(
+                            "nobody confirmed the call of '{}' on '{}' in time, so it was denied",
+                            a.tool, a.action
+                        ),
+                        Some(
+                            "approve it in the Patchbay app when it asks (the app must be running)"
+                                .into(),
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Approvals, denials and expiries per action (actions without any are left out).
+    pub fn approval_counts(&self) -> Result<Vec<ApprovalCounts>> {
+        self.expire_approvals()?;
+        self.store().read(|c| {
+            let mut st = c.prepare(
+                "SELECT a.name,
+                        SUM(p.status = 'approved'), SUM(p.status = 'denied'),
+                        SUM(p.status = 'expired'), SUM(p.status = 'pending')
+                 FROM approvals p JOIN actions a ON a.id = p.action_id
+                 GROUP BY a.id ORDER BY a.name",
+            )?;
+            let rows = st
+                .query_map([], |r| {
+                    Ok(ApprovalCounts {
+                        action: r.get(0)?,
+                        approved: r.get(1)?,
+                        denied: r.get(2)?,
+                        expired: r.get(3)?,
+                        pending: r.get(4)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
+    }
+}
+
+/// Held by the running desktop app: an exclusive `flock` on `PATCHBAY_HOME/locks/app.lock`
+/// (the OS releases it when the app exits, however it exits).
+#[derive(Debug)]
+pub struct AppPresence {
+    _file: std::fs::File,
+}
+
+impl Patchbay {
+    fn app_lock_file(&self) -> Result<std::fs::File> {
+        let dir = self.home().join("locks");
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
+        let path = dir.join("app.lock");
+        std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| Error::io(format!("cannot open {}", path.display()), e))
+    }
+
+    /// Mark the desktop app as running for as long as the returned value lives; `None` when
+    /// another app instance already holds it.
+    pub fn hold_app_presence(&self) -> Result<Option<AppPresence>> {
+        let file = self.app_lock_file()?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(AppPresence { _file: file })),
+            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+            Err(std::fs::TryLockError::Error(e)) => Err(Error::io("cannot lock app.lock", e)),
+        }
+    }
+
+    /// Whether a desktop app runs on this profile.
+    pub fn app_running(&self) -> Result<bool> {
+        let file = self.app_lock_file()?;
+        match file.try_lock_shared() {
+            Ok(()) => Ok(false),
+            Err(std::fs::TryLockError::WouldBlock) => Ok(true),
+            Err(std::fs::TryLockError::Error(e)) => Err(Error::io("cannot lock app.lock", e)),
+        }
+    }
+
+    /// Start the desktop app when it is not running (so it can ask the user); true when it
+    /// was started. The binary: `PATCHBAY_DESKTOP_BIN`, else `patchbay-desktop` next to this
+    /// program, else on the PATH.
+    pub fn ensure_app_running(&self) -> Result<bool> {
+        if self.app_running()? {
+            return Ok(false);
+        }
+        let bin = std::env::var_os("PATCHBAY_DESKTOP_BIN")
+            .map(std::path::PathBuf::from)
+            .or_else(|| {
+                let sibling = std::env::current_exe()
+                    .ok()?
+                    .with_file_name(format!("patchbay-desktop{}", std::env::consts::EXE_SUFFIX));
+                sibling.exists().then_some(sibling)
+            })
+            .unwrap_or_else(|| "patchbay-desktop".into());
+        std::process::Command::new(&bin)
+            .env("PATCHBAY_HOME", self.home())
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .map_err(|e| {
+                Error::invalid_with_hint(
+                    format!(
+                        "cannot start the Patchbay app ({}) to ask for confirmation: {e}",
+                        bin.display()
+                    ),
+                    "start the Patchbay app yourself, or set PATCHBAY_DESKTOP_BIN",
+                )
+            })?;
+        Ok(true)
+    }
+}
