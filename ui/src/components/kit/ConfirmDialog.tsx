@@ -40,7 +40,12 @@ export function ConfirmDialog({
       testId={testId}
       footer={
         <>
-          <Button data-testid="confirm-cancel" onClick={() => onOpenChange(false)} disabled={busy}>
+          <Button
+            data-testid="confirm-cancel"
+            data-autofocus=""
+            onClick={() => onOpenChange(false)}
+            disabled={busy}
+          >
             Cancel
           </Button>
           <Button

@@ -1,5 +1,5 @@
 import { Dialog as RadixDialog } from "radix-ui";
-import type { ReactNode } from "react";
+import { useRef, type ReactNode } from "react";
 
 import "./Dialog.css";
 
@@ -16,6 +16,14 @@ type Props = {
   wide?: boolean;
 };
 
+const AUTOFOCUS = [
+  "[data-autofocus]",
+  ".dialog__body input:not([disabled]):not([type=hidden])",
+  ".dialog__body textarea:not([disabled])",
+  ".dialog__body select:not([disabled])",
+  ".dialog__footer button:not([disabled])",
+];
+
 /** A modal dialog: focus is trapped, Escape and the × close it. */
 export function Dialog({
   open,
@@ -27,6 +35,7 @@ export function Dialog({
   testId,
   wide = false,
 }: Props) {
+  const contentRef = useRef<HTMLDivElement>(null);
   return (
     <RadixDialog.Root open={open} onOpenChange={onOpenChange}>
       <RadixDialog.Portal>
@@ -34,6 +43,18 @@ export function Dialog({
         <RadixDialog.Content
           className={wide ? "dialog dialog--wide" : "dialog"}
           data-testid={testId}
+          ref={contentRef}
+          onOpenAutoFocus={(event) => {
+            // Focus what the user came for (the first field, or a marked button), not the ×.
+            const root = contentRef.current;
+            const target = AUTOFOCUS.map((sel) => root?.querySelector<HTMLElement>(sel)).find(
+              Boolean,
+            );
+            if (target) {
+              event.preventDefault();
+              target.focus();
+            }
+          }}
           {...(description === undefined ? { "aria-describedby": undefined } : {})}
         >
           <header className="dialog__header">

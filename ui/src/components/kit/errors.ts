@@ -46,7 +46,7 @@ const ADVICE: Record<ErrorCode, string | null> = {
   in_use: "Point those actions elsewhere first, then try again.",
   vault_locked: "Unlock your system keyring (for example, log in to it), then try again.",
   vault_unavailable: "Install or start a system keyring service, then restart Patchbay.",
-  database: "Check the disk has space and the data folder is writable, then try again.",
+  database: "Another Patchbay process may be using the data store: wait a moment, then try again.",
   io: "Check the disk has space and the data folder is writable, then try again.",
   internal: "Try again. If it keeps happening, check the logs.",
   discovery_failed:

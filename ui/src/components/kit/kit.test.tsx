@@ -114,6 +114,27 @@ describe("ConfirmDialog", () => {
 });
 
 describe("Dialog", () => {
+  it("focuses the first field on open, and Cancel in a confirmation", () => {
+    const { unmount } = render(
+      <Dialog open onOpenChange={() => {}} title="Add" footer={<button>Save</button>}>
+        <TextField label="Name" name="name" value="" onChange={() => {}} />
+      </Dialog>,
+    );
+    expect(screen.getByLabelText("Name")).toHaveFocus();
+    unmount();
+    render(
+      <ConfirmDialog
+        open
+        onOpenChange={() => {}}
+        title="Delete?"
+        description="Sure?"
+        confirmLabel="Delete"
+        onConfirm={() => {}}
+      />,
+    );
+    expect(screen.getByTestId("confirm-cancel")).toHaveFocus();
+  });
+
   it("renders title, body and footer; × closes", async () => {
     const user = userEvent.setup();
     const onOpenChange = vi.fn();
