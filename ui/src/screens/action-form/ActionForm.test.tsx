@@ -215,6 +215,21 @@ describe("new action: validation", () => {
     expect(field("url")).not.toHaveAttribute("aria-invalid");
   });
 
+  it("opens Advanced configuration when a problem is inside it", async () => {
+    const { user } = renderForm();
+    await user.click(screen.getByTestId("kind-http"));
+    await fill(user, "url", "https://api.example.com/v1");
+    await user.click(screen.getByTestId("auth-card-oauth"));
+    expect(screen.getByTestId("advanced-toggle")).toHaveAttribute("aria-expanded", "false");
+    await user.click(screen.getByTestId("save-action"));
+    // Name is focused (first problem), and the endpoints HTTP needs are shown too.
+    expect(field("name")).toHaveFocus();
+    expect(screen.getByTestId("advanced-toggle")).toHaveAttribute("aria-expanded", "true");
+    expect(describedText(field("authorizationUrl"))).toMatch(/Needed for OAuth/);
+    expect(describedText(field("tokenUrl"))).toMatch(/Needed for OAuth/);
+    expect(saveMock).not.toHaveBeenCalled();
+  });
+
   it("refuses an Authorization header inline", async () => {
     const { user } = renderForm();
     await user.click(screen.getByTestId("kind-http"));
@@ -441,6 +456,46 @@ describe("Connect", () => {
     expect(saveMock).toHaveBeenCalledTimes(2);
     expect(lastSaved()[0]).toBe("linear");
     expect(lastSaved()[1].description).toBe("Issues");
+  });
+
+  it("never shows the secret again once Connect stored it", async () => {
+    saveMock.mockImplementationOnce((_original, form) =>
+      Promise.resolve(
+        makeAction({
+          name: form.name,
+          auth: form.auth,
+          oauth: {
+            clientSecretSet: true,
+            clientId: form.oauth.clientId,
+            tokenAuthMethod: "client_secret_basic",
+            authorizationUrl: null,
+            tokenUrl: null,
+            registrationUrl: null,
+            scopes: [],
+            assumePkceS256: false,
+            resourceOverride: null,
+            omitResource: false,
+            clientMetadataUrl: null,
+            callback: "loopback",
+          },
+        }),
+      ),
+    );
+    const { user } = renderForm();
+    await fillBasics(user);
+    await user.click(screen.getByTestId("advanced-toggle"));
+    await user.type(field("clientId"), "cid");
+    await user.type(field("clientSecret"), "s3cret");
+    await user.click(screen.getByTestId("connect-button"));
+    await screen.findByTestId("connected-as");
+    expect(lastSaved()[1].oauth.clientSecret).toBe("s3cret");
+    expect(field("clientSecret")).toHaveValue("");
+    expect(field("clientSecret")).toHaveAttribute("placeholder", "Stored — leave empty to keep");
+    expect(document.body).not.toHaveTextContent("s3cret");
+    // Saving the rest keeps the stored secret (null), it isn't sent again.
+    await user.click(screen.getByTestId("save-action"));
+    await waitFor(() => expect(saveMock).toHaveBeenCalledTimes(2));
+    expect(lastSaved()[1].oauth).toMatchObject({ clientSecret: null, clearClientSecret: false });
   });
 
   it("does nothing but show errors when the form is invalid", async () => {

@@ -161,6 +161,8 @@ export function ActionFormBody({
     setTopError(null);
     const errs = validate(state, secretStored);
     if (!hasErrors(errs)) return true;
+    // Problems inside Advanced configuration must be visible, not just the first one.
+    if (ADVANCED_FIELDS.some((k) => errs[k] !== undefined)) setAdvancedOpen(true);
     const first = firstErrorField(state, errs);
     if (first) focusField(first);
     return false;

@@ -269,11 +269,11 @@ function AdvancedFields({
         name="clientSecret"
         value={o.clientSecret}
         onChange={(v) => updateOAuth({ clientSecret: v }, "clientSecret")}
-        placeholder={secretStored ? "Stored — leave empty to keep" : undefined}
+        placeholder={secretStored ? "Stored — leave empty to keep" : isEdit ? "Not set" : undefined}
         hint={secretStored ? undefined : "Leave empty for a public client (PKCE only)."}
         error={errors.clientSecret}
       />
-      {isEdit && secretStored && (
+      {secretStored && (
         <Checkbox
           label="Remove stored secret"
           name="clearClientSecret"
