@@ -23,6 +23,9 @@ fn main() {
             "edit_http_token",
             "test_token",
             "remove_token",
+            "pending_approvals",
+            "decide_approval",
+            "approval_counts",
         ]),
     ))
     .expect("tauri-build failed: check tauri.conf.json and the icons folder");

@@ -1,6 +1,7 @@
 //! One-line adapters from `invoke` to core. No logic lives here.
 
 use patchbay_core::ErrorBody;
+use patchbay_core::approvals::{ApprovalCounts, ApprovalView};
 use patchbay_core::forms::{
     ActionForm, CallbackUrls, ConnectionForm, HttpTokenForm, OwnerKind, SavedHttpToken,
     TextTokenForm,
@@ -175,4 +176,23 @@ pub async fn test_token(shell: State<'_, Shell>, name: String) -> Res<TokenTestR
 #[tauri::command]
 pub async fn remove_token(shell: State<'_, Shell>, name: String) -> Res<TokenView> {
     shell.run(move |pb| pb.remove_token(&name)).await
+}
+
+#[tauri::command]
+pub async fn pending_approvals(shell: State<'_, Shell>) -> Res<Vec<ApprovalView>> {
+    shell.run(|pb| pb.pending_approvals()).await
+}
+
+#[tauri::command]
+pub async fn decide_approval(
+    shell: State<'_, Shell>,
+    id: String,
+    approve: bool,
+) -> Res<ApprovalView> {
+    shell.run(move |pb| pb.decide_approval(&id, approve)).await
+}
+
+#[tauri::command]
+pub async fn approval_counts(shell: State<'_, Shell>) -> Res<Vec<ApprovalCounts>> {
+    shell.run(|pb| pb.approval_counts()).await
 }

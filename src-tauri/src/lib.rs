@@ -107,19 +107,28 @@ fn open_core() -> Result<Arc<Patchbay>, ErrorBody> {
     Ok(Arc::new(pb))
 }
 
-/// Emit `db-changed` whenever another process (a CLI) commits to the database.
+/// Emit `db-changed` whenever another process (a CLI, a proxy) commits to the database, and
+/// bring the window forward when a tool call starts waiting for the user's confirmation.
 fn watch_database(app: AppHandle, pb: Arc<Patchbay>) {
     std::thread::Builder::new()
         .name("db-watch".into())
         .spawn(move || {
             let mut last = pb.store().data_version().ok();
+            let mut asked: std::collections::HashSet<String> = std::collections::HashSet::new();
+            let mut first = true;
             loop {
-                std::thread::sleep(Duration::from_millis(400));
                 let now = pb.store().data_version().ok();
-                if now != last {
+                if now != last || first {
                     last = now;
                     let _ = app.emit(DATA_CHANGED, ());
+                    let pending = pb.pending_approvals().unwrap_or_default();
+                    if pending.iter().any(|a| !asked.contains(&a.id)) {
+                        show_main(&app);
+                    }
+                    asked = pending.into_iter().map(|a| a.id).collect();
                 }
+                first = false;
+                std::thread::sleep(Duration::from_millis(250));
             }
         })
         .ok();
@@ -169,6 +178,9 @@ pub fn run() {
             commands::edit_http_token,
             commands::test_token,
             commands::remove_token,
+            commands::pending_approvals,
+            commands::decide_approval,
+            commands::approval_counts,
         ])
         .setup(move |app| {
             let handle = app.handle().clone();
@@ -202,6 +214,14 @@ pub fn run() {
                 eprintln!("patchbay: could not register the patchbay:// URL schemes: {e}");
             }
             if let Ok(pb) = core {
+                // Tell proxies the app runs (they start it when it does not, to ask the user).
+                match pb.hold_app_presence() {
+                    Ok(Some(p)) => {
+                        app.manage(p);
+                    }
+                    Ok(None) => {}
+                    Err(e) => eprintln!("patchbay: {e}"),
+                }
                 // Remove keychain entries no row owns (left by a crash), off the UI thread.
                 let sweeper = pb.clone();
                 std::thread::spawn(move || {

@@ -15,6 +15,8 @@ import { listen } from "@tauri-apps/api/event";
 import type { ActionForm } from "./bindings/ActionForm";
 import type { ActionView } from "./bindings/ActionView";
 import type { AppStatus } from "./bindings/AppStatus";
+import type { ApprovalCounts } from "./bindings/ApprovalCounts";
+import type { ApprovalView } from "./bindings/ApprovalView";
 import type { CallbackUrls } from "./bindings/CallbackUrls";
 import type { ConnectionForm } from "./bindings/ConnectionForm";
 import type { ConnectionView } from "./bindings/ConnectionView";
@@ -278,6 +280,23 @@ export const DEEP_LINK_EVENT = "deep-link";
 export async function onDeepLink(cb: (url: string) => void): Promise<() => void> {
   if (mockScenario() !== null) return () => {};
   return listen<string>(DEEP_LINK_EVENT, (event) => cb(event.payload));
+}
+
+// ---- End-user confirmation ---------------------------------------------------------
+
+/** Tool calls waiting for the user's Approve / Deny (any process may have asked). */
+export function pendingApprovals(): Promise<ApprovalView[]> {
+  return call<ApprovalView[]>("pending_approvals");
+}
+
+/** The user's decision; rejects if the request was already decided or expired. */
+export function decideApproval(id: string, approve: boolean): Promise<ApprovalView> {
+  return call<ApprovalView>("decide_approval", { id, approve });
+}
+
+/** Approvals, denials and expiries per action. */
+export function approvalCounts(): Promise<ApprovalCounts[]> {
+  return call<ApprovalCounts[]>("approval_counts");
 }
 
 /** Event: an app-link sign-in callback reached this instance and finished its flow. */

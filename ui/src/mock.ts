@@ -2,7 +2,8 @@
  * Sample backend for running the UI in a plain browser (no Tauri).
  * Imported only (lazily) by ./ipc.ts; never used inside the desktop app.
  *
- * Scenarios (`?mock=`): list (default), empty, locked, unavailable, error, loading.
+ * Scenarios (`?mock=`): list (default), empty, locked, unavailable, error, loading, denied
+ * (Connect fails), approval (a tool call waits for confirmation).
  */
 import type { ActionView } from "./bindings/ActionView";
 import type { AppStatus } from "./bindings/AppStatus";
@@ -300,6 +301,26 @@ export async function handle(
       return TOKENS[0];
     case "add_http_token":
       return { token: TOKENS[1], report: REPORT };
+    case "pending_approvals":
+      return scenario === "approval"
+        ? [
+            {
+              id: "p1",
+              action: "linear",
+              tool: "create_issue",
+              arguments: { title: "Fix login redirect", team: "WEB" },
+              requester: "Claude Desktop (patchbay proxy, pid 4242)",
+              requestedAt: minutesAgo(0),
+              expiresAt: minutesAgo(-2),
+              status: "pending",
+              decidedAt: null,
+            },
+          ]
+        : [];
+    case "decide_approval":
+      return { status: arg<boolean>(args, "approve") ? "approved" : "denied" };
+    case "approval_counts":
+      return [{ action: "linear", approved: 12, denied: 1, expired: 0, pending: 0 }];
     default:
       return fail("internal", `mock: unknown command ${command}`);
   }
