@@ -60,6 +60,28 @@ pub enum Command {
     Approve { id: String },
     /// Deny a pending tool call.
     Deny { id: String },
+    /// Write MCP client config entries that run `patchbay proxy NAME` (no secret in them).
+    Export(ExportArgs),
+}
+
+/// `patchbay export [NAME...] --client CLIENT [--write] [--config PATH]`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Without --write: prints the entries in the client's format, ready to paste, and where its config file is.\nWith --write: shows the command of each entry on stderr, then merges them into that file (other entries, keys and comments stay; an entry of the same name is replaced), keeping a backup FILE.patchbay-backup-YYYYMMDDTHHMMSSZ.\nPATCHBAY_EXPORT_BIN overrides the binary the entries run (an absolute path)."
+)]
+pub struct ExportArgs {
+    /// The MCP actions to export (default: every enabled MCP action).
+    pub names: Vec<String>,
+    /// The MCP client whose config format and file to use.
+    #[arg(long, value_name = "CLIENT", value_parser = ["claude-desktop", "claude-code", "cursor", "vscode", "windsurf", "codex", "generic"])]
+    pub client: String,
+    /// Merge the entries into the client's config file (a backup of it is kept).
+    #[arg(long)]
+    pub write: bool,
+    /// Use this config file instead of the client's user file (e.g. a project's .mcp.json,
+    /// .vscode/mcp.json, .cursor/mcp.json or .codex/config.toml).
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]

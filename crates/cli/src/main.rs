@@ -4,6 +4,7 @@
 mod args;
 mod calls;
 mod connect;
+mod export;
 
 mod output;
 mod secrets;
@@ -128,6 +129,7 @@ fn run(cli: Cli, matches: &ArgMatches) -> Result<()> {
         Command::Approvals => calls::approvals(json),
         Command::Approve { id } => calls::decide(&id, true, json),
         Command::Deny { id } => calls::decide(&id, false, json),
+        Command::Export(e) => export::run(e, json),
     }
 }
 

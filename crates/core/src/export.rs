@@ -631,7 +631,16 @@ fn read_text(path: &Path) -> Result<Option<String>> {
                 "fix the file (or move it away) and export again",
             )
         }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        // No such file, or a folder on its way is a file: nothing to merge with (creating
+        // the folders when writing says what is wrong, if anything).
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+            ) =>
+        {
+            Ok(None)
+        }
         Err(e) => Err(Error::io(format!("cannot read {}", path.display()), e)),
     }
 }

@@ -1,0 +1,673 @@
+//! `patchbay export` as a user meets it: the real binary, a temp PATCHBAY_HOME and a temp
+//! HOME (so the clients' default files are never the developer's), copies of real-world
+//! client config files, and the real Secret Service (scripts/with-keyring.sh) for the
+//! secrets that must never reach an export.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command as StdCommand, Stdio};
+
+use assert_cmd::Command;
+use serde_json::{Value, json};
+use tempfile::TempDir;
+
+const TOKEN_SECRET: &str = "tok-EXPORT-8f2a6c1e-secret";
+const CLIENT_SECRET: &str = "cs-EXPORT-41d7b9a3-secret";
+
+struct World {
+    data: TempDir,
+    /// HOME and XDG_CONFIG_HOME of the clients, and the copies of their files.
+    files: TempDir,
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../core/tests/fixtures/export")
+        .join(name)
+}
+
+/// The installed binary, as the entries must name it.
+fn bin() -> String {
+    assert_cmd::cargo::cargo_bin("patchbay")
+        .canonicalize()
+        .expect("canonical binary path")
+        .to_str()
+        .expect("utf8")
+        .to_string()
+}
+
+struct Out {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Out {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
+    }
+    /// The `{"error": ...}` line of a `--json` failure.
+    fn error(&self) -> Value {
+        self.stderr
+            .lines()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+            .find(|v| v.get("error").is_some())
+            .map(|v| v["error"].clone())
+            .unwrap_or_else(|| panic!("no JSON error on stderr: {}", self.stderr))
+    }
+}
+
+impl World {
+    fn new() -> Self {
+        let w = World {
+            data: tempfile::tempdir().expect("tempdir"),
+            files: tempfile::tempdir().expect("tempdir"),
+        };
+        std::fs::create_dir_all(w.home()).expect("home");
+        w
+    }
+    fn home(&self) -> PathBuf {
+        self.files.path().join("home")
+    }
+    fn cmd(&self) -> Command {
+        let mut c = Command::cargo_bin("patchbay").expect("patchbay binary");
+        c.env("PATCHBAY_HOME", self.data.path())
+            .env("HOME", self.home())
+            .env("XDG_CONFIG_HOME", self.home().join(".config"))
+            .env_remove("CODEX_HOME")
+            .env_remove("PATCHBAY_EXPORT_BIN")
+            .env_remove("BROWSER");
+        c
+    }
+    fn run_with(&self, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Out {
+        let mut c = self.cmd();
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        let out = c
+            .args(args)
+            .write_stdin(stdin.to_string())
+            .output()
+            .expect("run patchbay");
+        Out {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(out.stdout).expect("utf8"),
+            stderr: String::from_utf8(out.stderr).expect("utf8"),
+        }
+    }
+    fn run(&self, args: &[&str]) -> Out {
+        self.run_with(args, "", &[])
+    }
+    fn ok(&self, args: &[&str]) -> Out {
+        self.ok_with(args, "")
+    }
+    fn ok_with(&self, args: &[&str], stdin: &str) -> Out {
+        let out = self.run_with(args, stdin, &[]);
+        assert_eq!(out.code, 0, "{args:?}: {}{}", out.stdout, out.stderr);
+        out
+    }
+    /// A copy of a fixture in the files folder.
+    fn copy(&self, name: &str) -> PathBuf {
+        let to = self.files.path().join(name);
+        std::fs::copy(fixture(name), &to).expect("copy fixture");
+        to
+    }
+    /// Two MCP actions whose credentials are secrets in the keychain (a client secret and a
+    /// text token), an HTTP action and a disabled MCP action.
+    fn seed(&self) {
+        self.ok_with(
+            &[
+                "action",
+                "add",
+                "linear",
+                "--url",
+                "https://mcp.linear.example/mcp",
+                "--auth",
+                "oauth",
+                "--client-id",
+                "client-abc",
+                "--client-secret-stdin",
+            ],
+            &format!("{CLIENT_SECRET}\n"),
+        );
+        self.ok_with(
+            &[
+                "token",
+                "add",
+                "gh-pat",
+                "--header-name",
+                "Authorization",
+                "--prefix",
+                "Bearer",
+                "--value-stdin",
+            ],
+            TOKEN_SECRET,
+        );
+        self.ok(&[
+            "action",
+            "add",
+            "github",
+            "--url",
+            "https://api.github.example/mcp",
+            "--auth",
+            "token:gh-pat",
+        ]);
+        self.ok(&[
+            "action",
+            "add",
+            "hook",
+            "--url",
+            "https://hooks.example/x",
+            "--http",
+        ]);
+        self.ok(&[
+            "action",
+            "add",
+            "paused",
+            "--url",
+            "https://paused.example/mcp",
+            "--disabled",
+        ]);
+    }
+}
+
+/// Every file under `dir`, recursively.
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).expect("read dir") {
+        let p = e.expect("entry").path();
+        if p.is_dir() {
+            out.extend(files_under(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+fn jsonc(text: &str) -> Value {
+    jsonc_parser::cst::CstRootNode::parse(text, &jsonc_parser::ParseOptions::default())
+        .unwrap_or_else(|e| panic!("JSONC ({e}): {text}"))
+        .to_serde_value()
+        .unwrap_or(Value::Null)
+}
+
+/// (client, fixture, the servers in the file, a line that must survive the merge)
+const CASES: [(&str, &str, &str, &str); 6] = [
+    (
+        "claude-desktop",
+        "claude_desktop_config.json",
+        "mcpServers",
+        "\"sidebarMode\": \"chat\"",
+    ),
+    (
+        "claude-code",
+        "claude.json",
+        "mcpServers",
+        "\"/home/alice/src/app\": {",
+    ),
+    (
+        "cursor",
+        "cursor-mcp.json",
+        "mcpServers",
+        "\"args\": [\"@playwright/mcp@latest\"]",
+    ),
+    (
+        "vscode",
+        "vscode-mcp.json",
+        "servers",
+        "/* The Perplexity server, started with npx. */",
+    ),
+    (
+        "windsurf",
+        "windsurf-mcp_config.json",
+        "mcpServers",
+        "\"serverUrl\": \"https://actions.example.com/mcp/sse\"",
+    ),
+    (
+        "codex",
+        "codex-config.toml",
+        "mcp_servers",
+        "network_access = false # keep the sandbox offline",
+    ),
+];
+
+/// The server entries of a written file, as JSON.
+fn servers(client: &str, text: &str, key: &str) -> Value {
+    if client != "codex" {
+        return jsonc(text)[key].clone();
+    }
+    let doc: toml_edit::DocumentMut = text.parse().expect("valid TOML");
+    let mut out = serde_json::Map::new();
+    for (name, item) in doc[key].as_table_like().expect("servers table").iter() {
+        let t = item.as_table_like().expect("server table");
+        let mut m = serde_json::Map::new();
+        for (k, v) in t.iter() {
+            let v = match v.as_value() {
+                Some(toml_edit::Value::String(s)) => json!(s.value()),
+                Some(toml_edit::Value::Array(a)) => {
+                    json!(a.iter().filter_map(|x| x.as_str()).collect::<Vec<_>>())
+                }
+                _ => json!(v.to_string().trim()),
+            };
+            m.insert(k.to_string(), v);
+        }
+        out.insert(name.to_string(), Value::Object(m));
+    }
+    Value::Object(out)
+}
+
+#[test]
+fn write_merges_into_every_clients_file_keeps_a_backup_and_shows_the_commands() {
+    let w = World::new();
+    w.seed();
+    let bin = bin();
+    for (client, file, key, survivor) in CASES {
+        let path = w.copy(file);
+        let original = std::fs::read(&path).expect("read");
+        let out = w.ok(&[
+            "export",
+            "--client",
+            client,
+            "--write",
+            "--config",
+            path.to_str().expect("utf8"),
+        ]);
+        // The commands are on stderr, exactly as the client will run them.
+        for name in ["github", "linear"] {
+            assert!(
+                out.stderr
+                    .lines()
+                    .any(|l| l.trim() == format!("{bin} proxy {name}")),
+                "{client}: stderr shows `{bin} proxy {name}`: {}",
+                out.stderr
+            );
+        }
+        assert!(
+            out.stdout.contains("added 'github', 'linear'"),
+            "{client}: {}",
+            out.stdout
+        );
+        // The backup holds the original bytes.
+        let backups: Vec<PathBuf> = files_under(w.files.path())
+            .into_iter()
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with(&format!("{file}.patchbay-backup-")))
+            })
+            .collect();
+        assert_eq!(backups.len(), 1, "{client}: one backup");
+        let stamp = backups[0]
+            .to_str()
+            .and_then(|n| n.rsplit("patchbay-backup-").next())
+            .expect("stamp");
+        assert!(
+            stamp.len() == 16 && stamp.ends_with('Z') && stamp.as_bytes()[8] == b'T',
+            "{client}: YYYYMMDDTHHMMSSZ, got {stamp}"
+        );
+        assert_eq!(std::fs::read(&backups[0]).expect("backup"), original);
+        assert!(
+            out.stdout.contains(backups[0].to_str().expect("utf8")),
+            "{client}: the backup is named: {}",
+            out.stdout
+        );
+        // The merge: both entries, every other entry, and the survivor line.
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert!(
+            text.contains(survivor),
+            "{client} lost {survivor:?}:\n{text}"
+        );
+        let before = servers(client, &String::from_utf8(original).expect("utf8"), key);
+        let after = servers(client, &text, key);
+        for (name, entry) in before.as_object().expect("servers") {
+            assert_eq!(&after[name], entry, "{client}: {name} kept");
+        }
+        for name in ["github", "linear"] {
+            assert_eq!(after[name]["command"], json!(bin), "{client}: {name}");
+            assert_eq!(
+                after[name]["args"],
+                json!(["proxy", name]),
+                "{client}: {name}"
+            );
+        }
+        assert!(
+            after.get("hook").is_none() && after.get("paused").is_none(),
+            "{client}: HTTP and disabled actions are not exported by default"
+        );
+
+        // Again: already there, nothing written, no new backup.
+        let again = w.ok(&[
+            "--json",
+            "export",
+            "--client",
+            client,
+            "--write",
+            "--config",
+            path.to_str().expect("utf8"),
+        ]);
+        let r = again.json();
+        assert_eq!(r["written"], false, "{client}");
+        assert_eq!(r["backup"], Value::Null);
+        assert_eq!(
+            r["changes"],
+            json!([{"name": "github", "change": "unchanged"}, {"name": "linear", "change": "unchanged"}])
+        );
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), text);
+    }
+}
+
+#[test]
+fn an_existing_entry_is_updated_with_a_backup_of_the_old_one() {
+    let w = World::new();
+    w.seed();
+    let path = w.copy("cursor-mcp.json");
+    let p = path.to_str().expect("utf8");
+    let old = w.run_with(
+        &[
+            "--json", "export", "linear", "--client", "cursor", "--write", "--config", p,
+        ],
+        "",
+        &[("PATCHBAY_EXPORT_BIN", "/usr/lib/patchbay-old/patchbay")],
+    );
+    assert_eq!(old.code, 0, "{}", old.stderr);
+    assert_eq!(old.json()["changes"][0]["change"], "added");
+    assert!(
+        old.stderr
+            .contains("/usr/lib/patchbay-old/patchbay proxy linear")
+    );
+    let r = w
+        .ok(&[
+            "--json", "export", "linear", "--client", "cursor", "--write", "--config", p,
+        ])
+        .json();
+    assert_eq!(
+        r["changes"],
+        json!([{"name": "linear", "change": "updated"}])
+    );
+    assert_eq!(r["written"], true);
+    let backup = r["backup"].as_str().expect("backup path");
+    assert!(
+        std::fs::read_to_string(backup)
+            .expect("backup")
+            .contains("/usr/lib/patchbay-old/patchbay")
+    );
+    let text = std::fs::read_to_string(&path).expect("read");
+    assert!(!text.contains("patchbay-old"), "{text}");
+    assert_eq!(text.matches("\"linear\":").count(), 1, "{text}");
+}
+
+#[test]
+fn json_without_write_gives_the_contract_and_the_default_file() {
+    let w = World::new();
+    w.seed();
+    let bin = bin();
+    let r = w.ok(&["--json", "export", "--client", "cursor"]).json();
+    let mut keys: Vec<String> = r.as_object().expect("object").keys().cloned().collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "backup", "changes", "client", "entries", "path", "snippet", "written"
+        ]
+    );
+    assert_eq!(r["client"], "cursor");
+    let default = w.home().join(".cursor/mcp.json");
+    assert_eq!(r["path"], json!(default.to_str().expect("utf8")));
+    assert_eq!(r["written"], false);
+    assert_eq!(r["backup"], Value::Null);
+    assert_eq!(
+        r["entries"],
+        json!([
+            {"name": "github", "command": bin, "args": ["proxy", "github"]},
+            {"name": "linear", "command": bin, "args": ["proxy", "linear"]},
+        ])
+    );
+    assert_eq!(
+        r["changes"],
+        json!([{"name": "github", "change": "added"}, {"name": "linear", "change": "added"}])
+    );
+    let snippet: Value =
+        serde_json::from_str(r["snippet"].as_str().expect("snippet")).expect("JSON");
+    assert_eq!(snippet["mcpServers"]["linear"]["command"], json!(bin));
+    assert!(!default.exists(), "nothing written without --write");
+
+    // Human: the snippet and the file's location.
+    let out = w.ok(&["export", "github", "--client", "claude-desktop"]);
+    let cfg = w.home().join(".config/Claude/claude_desktop_config.json");
+    assert!(
+        out.stdout.contains(cfg.to_str().expect("utf8")),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("\"mcpServers\": {"), "{}", out.stdout);
+    assert!(!out.stdout.contains("linear"), "only the named action");
+
+    // --write to the default file: created with its folders, no backup (there was no file).
+    let r = w
+        .ok(&["--json", "export", "--client", "vscode", "--write"])
+        .json();
+    let vscode = w.home().join(".config/Code/User/mcp.json");
+    assert_eq!(r["path"], json!(vscode.to_str().expect("utf8")));
+    assert_eq!(
+        (r["written"].clone(), r["backup"].clone()),
+        (json!(true), Value::Null)
+    );
+    let written: Value =
+        serde_json::from_str(&std::fs::read_to_string(&vscode).expect("created")).expect("json");
+    assert_eq!(written["servers"]["github"]["type"], "stdio");
+
+    // Codex follows CODEX_HOME; generic has no file.
+    let codex = w.files.path().join("codex-home");
+    let out = w.run_with(
+        &["--json", "export", "--client", "codex"],
+        "",
+        &[("CODEX_HOME", codex.to_str().expect("utf8"))],
+    );
+    assert_eq!(
+        out.json()["path"],
+        json!(codex.join("config.toml").to_str().expect("utf8"))
+    );
+    let g = w.ok(&["--json", "export", "--client", "generic"]).json();
+    assert_eq!(g["path"], Value::Null);
+    assert!(
+        g["snippet"]
+            .as_str()
+            .is_some_and(|s| s.contains("\"mcpServers\""))
+    );
+}
+
+#[test]
+fn no_secret_reaches_any_output_or_file() {
+    let w = World::new();
+    w.seed();
+    let mut seen = String::new();
+    for (client, file, _, _) in CASES {
+        let path = w.copy(file);
+        let p = path.to_str().expect("utf8");
+        for args in [
+            vec!["export", "--client", client],
+            vec!["--json", "export", "--client", client],
+            vec!["export", "--client", client, "--write", "--config", p],
+            vec![
+                "--json", "export", "linear", "github", "--client", client, "--write", "--config",
+                p,
+            ],
+        ] {
+            let out = w.ok(&args);
+            seen.push_str(&out.stdout);
+            seen.push_str(&out.stderr);
+        }
+    }
+    let g = w.ok(&["--json", "export", "--client", "generic"]);
+    seen.push_str(&g.stdout);
+    // Each action's credentials exist: the keychain has them.
+    assert!(
+        w.ok(&["--json", "action", "show", "linear"]).json()["oauth"]["clientSecretSet"] == true,
+        "the client secret is stored"
+    );
+    for secret in [TOKEN_SECRET, CLIENT_SECRET, "client-abc"] {
+        assert!(!seen.contains(secret), "{secret} in an output");
+        for f in files_under(w.files.path()) {
+            let bytes = std::fs::read(&f).expect("read");
+            assert!(
+                !bytes.windows(secret.len()).any(|x| x == secret.as_bytes()),
+                "{secret} in {}",
+                f.display()
+            );
+        }
+    }
+    // No environment either: Claude Code's entries carry an empty env.
+    let text = std::fs::read_to_string(w.files.path().join("claude.json")).expect("read");
+    let v: Value = serde_json::from_str(&text).expect("json");
+    assert_eq!(v["mcpServers"]["linear"]["env"], json!({}));
+}
+
+#[test]
+fn errors_name_what_is_wrong_and_leave_files_untouched() {
+    let w = World::new();
+    w.seed();
+    let e = w.run(&["--json", "export", "nope", "--client", "cursor"]);
+    assert_eq!(e.code, 1);
+    assert_eq!(e.error()["code"], "not_found");
+
+    let e = w.run(&["--json", "export", "hook", "--client", "cursor"]);
+    assert_eq!(e.code, 1);
+    assert_eq!(e.error()["code"], "invalid_input");
+    assert!(
+        e.error()["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("HTTP action")),
+        "{}",
+        e.stderr
+    );
+
+    let e = w.run(&["export", "paused", "--client", "cursor"]);
+    assert_eq!(e.code, 1);
+    assert!(e.stderr.contains("'paused' is disabled"), "{}", e.stderr);
+    assert!(
+        e.stderr
+            .contains("hint: enable it first with `patchbay action enable paused`"),
+        "{}",
+        e.stderr
+    );
+
+    let e = w.run(&["--json", "export", "--client", "generic", "--write"]);
+    assert_eq!(
+        (e.code, e.error()["code"].clone()),
+        (1, json!("invalid_input"))
+    );
+
+    let e = w.run_with(
+        &["--json", "export", "--client", "cursor"],
+        "",
+        &[("PATCHBAY_EXPORT_BIN", "bin/patchbay")],
+    );
+    assert_eq!(
+        (e.code, e.error()["code"].clone()),
+        (1, json!("invalid_input"))
+    );
+
+    let e = w.run(&["export", "--client", "emacs"]);
+    assert_eq!(e.code, 2, "clap refuses an unknown client: {}", e.stderr);
+
+    // A file that does not parse: refused with its line and column, untouched, no backup,
+    // and no command shown (nothing is going to be written).
+    let path = w.files.path().join("broken.json");
+    let broken = "{\n  \"mcpServers\": {\n    \"x\": {\"command\": \"a\" \"args\": []}\n  }\n}\n";
+    std::fs::write(&path, broken).expect("write");
+    let e = w.run(&[
+        "--json",
+        "export",
+        "--client",
+        "windsurf",
+        "--write",
+        "--config",
+        path.to_str().expect("utf8"),
+    ]);
+    assert_eq!(e.code, 1);
+    let err = e.error();
+    assert_eq!(err["code"], "invalid_input");
+    let msg = err["message"].as_str().expect("message");
+    assert!(
+        msg.contains("line 3, column") && msg.contains("broken.json"),
+        "{msg}"
+    );
+    assert!(!e.stderr.contains(" proxy "), "{}", e.stderr);
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), broken);
+    assert_eq!(
+        files_under(w.files.path()).len(),
+        1,
+        "no backup, no temp file"
+    );
+
+    // The commands come before the write: shown even when the write then fails.
+    let blocker = w.files.path().join("not-a-folder");
+    std::fs::write(&blocker, "").expect("write");
+    let target = blocker.join("mcp.json");
+    let e = w.run(&[
+        "export",
+        "--client",
+        "cursor",
+        "--write",
+        "--config",
+        target.to_str().expect("utf8"),
+    ]);
+    assert_eq!(e.code, 1, "{}", e.stderr);
+    let shown = e.stderr.find(" proxy linear").expect("command shown");
+    let failed = e.stderr.find("error:").expect("then the error");
+    assert!(shown < failed, "{}", e.stderr);
+}
+
+#[test]
+fn the_exported_command_starts_the_proxy_of_that_action() {
+    let w = World::new();
+    w.ok(&["action", "add", "dead", "--url", "http://127.0.0.1:9/mcp"]);
+    let r = w
+        .ok(&["--json", "export", "dead", "--client", "claude-desktop"])
+        .json();
+    let entry = &r["entries"][0];
+    let command = entry["command"].as_str().expect("command");
+    assert!(Path::new(command).is_absolute(), "{command}");
+    assert_eq!(command, bin());
+    assert_eq!(entry["args"], json!(["proxy", "dead"]));
+    // Run it as the client does: the command and its arguments, no shell.
+    let args: Vec<&str> = entry["args"]
+        .as_array()
+        .expect("args")
+        .iter()
+        .filter_map(|a| a.as_str())
+        .collect();
+    let mut child = StdCommand::new(command)
+        .args(&args)
+        .env("PATCHBAY_HOME", w.data.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the exported command");
+    let mut stdin = child.stdin.take().expect("stdin");
+    writeln!(
+        stdin,
+        "{}",
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "protocolVersion": "2025-11-25", "capabilities": {},
+            "clientInfo": {"name": "export-test", "version": "1"}}})
+    )
+    .expect("send initialize");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("a reply");
+    drop(stdin);
+    let _ = child.wait();
+    let reply: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line}"));
+    // The proxy of 'dead' answered, naming the server it could not reach.
+    assert_eq!(reply["id"], 1);
+    let msg = reply["error"]["message"].as_str().expect("an MCP error");
+    assert!(
+        msg.contains("Patchbay") && msg.contains("127.0.0.1:9"),
+        "{reply}"
+    );
+}
