@@ -33,8 +33,11 @@ export function ConnectionsScreen() {
 
   const [editing, setEditing] = useState<Editing>(null);
   const [dialogKey, setDialogKey] = useState(0);
+  // The confirm dialogs keep their target while they close (no "Delete ?" flash).
   const [deleting, setDeleting] = useState<ConnectionView | null>(null);
+  const [deleteOpen, setDeleteOpen] = useState(false);
   const [disconnecting, setDisconnecting] = useState<ConnectionView | null>(null);
+  const [disconnectOpen, setDisconnectOpen] = useState(false);
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<Notice>(null);
 
@@ -65,7 +68,7 @@ export function ConnectionsScreen() {
       });
     } finally {
       setBusy(false);
-      setDeleting(null);
+      setDeleteOpen(false);
       void queryClient.invalidateQueries({ queryKey: connectionKeys.list });
     }
   }
@@ -94,7 +97,7 @@ export function ConnectionsScreen() {
       setNotice({ title: `Couldn’t disconnect ${c.name}`, error: toIpcError(e) });
     } finally {
       setBusy(false);
-      setDisconnecting(null);
+      setDisconnectOpen(false);
       void queryClient.invalidateQueries({ queryKey: connectionKeys.status(c.name) });
     }
   }
@@ -145,8 +148,14 @@ export function ConnectionsScreen() {
                   key={c.id}
                   connection={c}
                   onEdit={() => openDialog({ mode: "edit", connection: c })}
-                  onDisconnect={() => setDisconnecting(c)}
-                  onDelete={() => setDeleting(c)}
+                  onDisconnect={() => {
+                    setDisconnecting(c);
+                    setDisconnectOpen(true);
+                  }}
+                  onDelete={() => {
+                    setDeleting(c);
+                    setDeleteOpen(true);
+                  }}
                 />
               ))}
             </ul>
@@ -206,8 +215,8 @@ export function ConnectionsScreen() {
         />
       )}
       <ConfirmDialog
-        open={deleting !== null}
-        onOpenChange={(open) => !open && setDeleting(null)}
+        open={deleteOpen}
+        onOpenChange={setDeleteOpen}
         title={`Delete ${deleting?.name ?? ""}?`}
         description={
           deleting && deleting.usedBy.length > 0
@@ -220,8 +229,8 @@ export function ConnectionsScreen() {
         onConfirm={() => deleting && void confirmDelete(deleting)}
       />
       <ConfirmDialog
-        open={disconnecting !== null}
-        onOpenChange={(open) => !open && setDisconnecting(null)}
+        open={disconnectOpen}
+        onOpenChange={setDisconnectOpen}
         title={`Disconnect ${disconnecting?.name ?? ""}?`}
         description="The tokens are revoked at the provider where it allows it, and forgotten here. Actions using this connection stop working until you connect again."
         confirmLabel="Disconnect"

@@ -45,10 +45,13 @@ export function TokensScreen() {
 
   const [editing, setEditing] = useState<Editing>(null);
   const [dialogKey, setDialogKey] = useState(0);
+  // Dialogs keep their target while they close (no "Delete ?" flash).
   const [deleting, setDeleting] = useState<TokenView | null>(null);
+  const [deleteOpen, setDeleteOpen] = useState(false);
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<Notice>(null);
   const [testRun, setTestRun] = useState<TestRun>(null);
+  const [testOpen, setTestOpen] = useState(false);
 
   function openDialog(next: Editing) {
     setDialogKey((k) => k + 1);
@@ -57,6 +60,7 @@ export function TokensScreen() {
 
   async function runTest(token: TokenView) {
     setTestRun({ token, phase: "running" });
+    setTestOpen(true);
     try {
       const report = await testToken(token.name);
       setTestRun((cur) =>
@@ -92,7 +96,7 @@ export function TokensScreen() {
       });
     } finally {
       setBusy(false);
-      setDeleting(null);
+      setDeleteOpen(false);
       void queryClient.invalidateQueries({ queryKey: tokenKeys.list });
     }
   }
@@ -137,7 +141,10 @@ export function TokensScreen() {
             token={t}
             onEdit={() => openDialog({ mode: "edit", token: t })}
             onTest={() => void runTest(t)}
-            onDelete={() => setDeleting(t)}
+            onDelete={() => {
+              setDeleting(t);
+              setDeleteOpen(true);
+            }}
           />
         ))}
       </ul>
@@ -193,8 +200,8 @@ export function TokensScreen() {
         />
       )}
       <ConfirmDialog
-        open={deleting !== null}
-        onOpenChange={(open) => !open && setDeleting(null)}
+        open={deleteOpen}
+        onOpenChange={setDeleteOpen}
         title={`Delete ${deleting?.name ?? ""}?`}
         description={
           deleting && deleting.usedBy.length > 0
@@ -207,8 +214,8 @@ export function TokensScreen() {
         onConfirm={() => deleting && void confirmDelete(deleting)}
       />
       <Dialog
-        open={testRun !== null}
-        onOpenChange={(open) => !open && setTestRun(null)}
+        open={testOpen}
+        onOpenChange={setTestOpen}
         title={`Test ${testRun?.token.name ?? ""}`}
         description="Performs the token’s request now and shows what came back (never the token)."
         testId="token-test-dialog"
@@ -220,7 +227,7 @@ export function TokensScreen() {
             >
               Run again
             </Button>
-            <Button variant="primary" onClick={() => setTestRun(null)}>
+            <Button variant="primary" onClick={() => setTestOpen(false)}>
               Close
             </Button>
           </>
