@@ -529,11 +529,14 @@ describe("Connect", () => {
     // The rest of the form stays usable while waiting.
     await user.type(field("description"), "typing while waiting");
     expect(field("description")).toHaveValue("typing while waiting");
+    // The Authentication card stays put until the sign-in ends.
+    expect(screen.getByTestId("auth-card-none")).toBeDisabled();
 
     await user.click(screen.getByTestId("connect-cancel"));
     expect(cancelConnect).toHaveBeenCalledWith("action", "linear");
     expect(await screen.findByTestId("connect-button")).toBeEnabled();
     expect(screen.queryByTestId("auth-failed")).not.toBeInTheDocument();
+    expect(screen.getByTestId("auth-card-none")).toBeEnabled();
   });
 
   it("a failure with empty Advanced opens it, says what to do, and Try again connects again", async () => {

@@ -388,6 +388,7 @@ export function ActionFormBody({
                 }}
                 update={update}
                 updateOAuth={updateOAuth}
+                locked={connecting}
               >
                 <ConnectPanel
                   phase={shownPhase}

@@ -26,6 +26,8 @@ type Props = {
   onAuthChange: (auth: AuthType) => void;
   update: Update;
   updateOAuth: UpdateOAuth;
+  /** A sign-in is under way: the card can't change until it ends or is cancelled. */
+  locked: boolean;
   /** The connect panel, shown under Advanced for OAuth 2.1. */
   children: ReactNode;
 };
@@ -40,9 +42,11 @@ export function AuthSection({
   onAuthChange,
   update,
   updateOAuth,
+  locked,
   children,
 }: Props) {
   const http = state.kind === "http";
+  const lock = (value: AuthType) => locked && value !== state.auth;
   return (
     <>
       <RadioCards
@@ -55,6 +59,7 @@ export function AuthSection({
         options={[
           {
             value: "oauth",
+            disabled: lock("oauth"),
             title: "OAuth 2.1",
             icon: <ShieldIcon />,
             description: http
@@ -63,24 +68,28 @@ export function AuthSection({
           },
           {
             value: "token",
+            disabled: lock("token"),
             title: "Bearer token",
             icon: <TokenIcon />,
             description: "A stored text token sent with every request.",
           },
           {
             value: "http-token",
+            disabled: lock("http-token"),
             title: "HTTP request token",
             icon: <RequestIcon />,
             description: "A token fetched by a request you set up, fetched again on a 401.",
           },
           {
             value: "connection",
+            disabled: lock("connection"),
             title: "Use an OAuth connection",
             icon: <LinkedIcon />,
             description: "A reusable OAuth client shared by several actions.",
           },
           {
             value: "none",
+            disabled: lock("none"),
             title: "None",
             icon: <NoneIcon />,
             description: "The server needs no credentials.",
