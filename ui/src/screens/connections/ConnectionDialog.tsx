@@ -306,7 +306,7 @@ export function ConnectionDialog({ editing, onClose }: Props) {
           </div>
         </FormSection>
 
-        <FormSection title="Scopes">
+        <FormSection title="Access" description="What the connection may do at the provider.">
           <TextField
             label="Scopes"
             name="scopes"
@@ -374,7 +374,7 @@ function SignInPanel({
         <Badge tone="success" dot>
           {state.grant.account ? `Connected as ${state.grant.account}` : "Connected"}
         </Badge>
-        <span className="signin-panel__text">
+        <span className="signin-panel__message">
           Saved and authorized. Actions using <strong>{state.name}</strong> can call the provider
           now.
         </span>

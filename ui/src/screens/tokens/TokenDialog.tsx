@@ -507,7 +507,8 @@ export function TokenDialog({ editing, onClose }: Props) {
         >
           {offerAnyway && (
             <span className="token-kind-help">
-              Fix the request and try again, or use Save anyway to keep it as it is.
+              Test request shows what the endpoint answered. Fix the request and save again, or use
+              Save anyway to keep it as it is.
             </span>
           )}
         </ErrorNotice>
