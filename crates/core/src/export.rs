@@ -361,10 +361,20 @@ pub fn merge(
     entries: &[ExportEntry],
     source: &str,
 ) -> Result<Merged> {
-    match client.format() {
-        Format::Json => merge_json(client, text, entries, source),
-        Format::Toml => merge_toml(text, entries, source),
+    // A byte order mark (editors on Windows write one) is kept, outside the parsers.
+    const BOM: char = '\u{feff}';
+    let (bom, body) = match text.strip_prefix(BOM) {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let mut merged = match client.format() {
+        Format::Json => merge_json(client, body, entries, source),
+        Format::Toml => merge_toml(body, entries, source),
+    }?;
+    if bom {
+        merged.text.insert(0, BOM);
     }
+    Ok(merged)
 }
 
 fn parse_error(source: &str, line: usize, column: usize, what: &str) -> Error {
@@ -1160,6 +1170,19 @@ mod tests {
         let doc: toml_edit::DocumentMut = m.text.parse().expect("toml");
         assert_eq!(doc["mcp_servers"]["other"]["command"].as_str(), Some("x"));
         assert_eq!(doc["mcp_servers"]["linear"]["command"].as_str(), Some(BIN));
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_kept() {
+        for (client, text) in [
+            (ExportClient::Vscode, "\u{feff}{\n  \"servers\": {}\n}\n"),
+            (ExportClient::Codex, "\u{feff}model = \"x\"\n"),
+        ] {
+            let m = merge(client, text, &two(), "f").expect("merge");
+            assert!(m.text.starts_with('\u{feff}'), "{client:?}");
+            assert_eq!(m.text.matches('\u{feff}').count(), 1);
+            assert!(m.text.contains("linear"));
+        }
     }
 
     #[test]
