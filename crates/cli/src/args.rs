@@ -71,6 +71,7 @@ pub enum Command {
 )]
 pub struct ExportArgs {
     /// The MCP actions to export (default: every enabled MCP action).
+    #[arg(value_name = "NAME")]
     pub names: Vec<String>,
     /// The MCP client whose config format and file to use.
     #[arg(long, value_name = "CLIENT", value_parser = ["claude-desktop", "claude-code", "cursor", "vscode", "windsurf", "codex", "generic"])]
