@@ -18,7 +18,8 @@ use tauri_plugin_deep_link::DeepLinkExt;
 pub const DATA_CHANGED: &str = "db-changed";
 /// Event carrying a `patchbay://` or `dev.patchbay.app:` URL the app was opened with.
 pub const DEEP_LINK: &str = "deep-link";
-/// Event carrying how an app-link sign-in callback ended (`{ok, title, message}`).
+/// Event carrying how an app-link sign-in callback ended (`{ok, matched, title, message}`;
+/// `matched`: a pending sign-in took it, and its Connect reports the outcome).
 pub const SIGN_IN_RETURNED: &str = "sign-in-returned";
 
 /// The shared state: the core context, or why it could not be opened (the window then shows
@@ -195,8 +196,8 @@ pub fn run() {
                         tauri::async_runtime::spawn(async move {
                             let page = patchbay_core::oauth::callback::deliver_app_link(&url).await;
                             let payload = match page {
-                                Ok(p) => serde_json::json!({"ok": p.ok, "title": p.title, "message": p.message}),
-                                Err(e) => serde_json::json!({"ok": false, "title": "Not a sign-in link", "message": e.to_string()}),
+                                Ok((p, matched)) => serde_json::json!({"ok": p.ok, "matched": matched, "title": p.title, "message": p.message}),
+                                Err(e) => serde_json::json!({"ok": false, "matched": false, "title": "Not a sign-in link", "message": e.to_string()}),
                             };
                             let _ = handle.emit(SIGN_IN_RETURNED, payload);
                         });

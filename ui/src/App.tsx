@@ -3,8 +3,10 @@ import { Sidebar } from "./components/Sidebar";
 import { VaultBanner } from "./components/VaultBanner";
 import { useDataChangedSync } from "./data/useDataChangedSync";
 import { useDeepLinkRouting } from "./data/useDeepLinkRouting";
+import { useSignInReturned } from "./data/useSignInReturned";
 import { useHashRoute } from "./lib/useHashRoute";
 import { SCREENS } from "./screens";
+import { ApprovalPrompt } from "./screens/approvals/ApprovalPrompt";
 
 import "./App.css";
 
@@ -14,6 +16,7 @@ const SCREEN_IDS = SCREENS.map((s) => s.id);
 export function App() {
   useDataChangedSync();
   useDeepLinkRouting(SCREEN_IDS);
+  useSignInReturned();
   const activeId = useHashRoute(SCREEN_IDS, SCREENS[0].id);
   const screen = SCREENS.find((s) => s.id === activeId) ?? SCREENS[0];
   const Screen = screen.component;
@@ -25,6 +28,7 @@ export function App() {
         <VaultBanner />
         <Screen />
       </main>
+      <ApprovalPrompt />
       <Toaster />
     </div>
   );

@@ -141,7 +141,11 @@ async function call<T>(command: string, args?: InvokeArgs): Promise<T> {
     const scenario = mockScenario();
     if (scenario !== null) {
       const mock = await import("./mock");
-      return (await mock.handle(scenario, command, args as Record<string, unknown> | undefined)) as T;
+      return (await mock.handle(
+        scenario,
+        command,
+        args as Record<string, unknown> | undefined,
+      )) as T;
     }
     return await invoke<T>(command, args);
   } catch (error) {
@@ -302,7 +306,8 @@ export function approvalCounts(): Promise<ApprovalCounts[]> {
 /** Event: an app-link sign-in callback reached this instance and finished its flow. */
 export const SIGN_IN_RETURNED_EVENT = "sign-in-returned";
 
-export type SignInReturned = { ok: boolean; title: string; message: string };
+/** `matched`: a pending sign-in took the link (its Connect call reports the outcome). */
+export type SignInReturned = { ok: boolean; matched: boolean; title: string; message: string };
 
 /** Calls `cb` when a sign-in comes back through the app link (the window is brought forward). */
 export async function onSignInReturned(cb: (r: SignInReturned) => void): Promise<() => void> {

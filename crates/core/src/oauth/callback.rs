@@ -172,6 +172,8 @@ async fn handle(
 struct Delivered {
     ok: bool,
     gone: bool,
+    /// A pending flow took it (it then reports how it ended to whoever started it).
+    matched: bool,
     page: Page,
 }
 
@@ -188,6 +190,7 @@ async fn deliver(pending: &Arc<Mutex<Pending>>, params: CallbackParams) -> Deliv
         return Delivered {
             ok: false,
             gone: false,
+            matched: false,
             page: Page {
                 ok: false,
                 title: "This sign-in link is not valid".into(),
@@ -200,6 +203,7 @@ async fn deliver(pending: &Arc<Mutex<Pending>>, params: CallbackParams) -> Deliv
         return Delivered {
             ok: false,
             gone: true,
+            matched: false,
             page: Page {
                 ok: false,
                 title: "Sign-in was cancelled".into(),
@@ -219,6 +223,7 @@ async fn deliver(pending: &Arc<Mutex<Pending>>, params: CallbackParams) -> Deliv
     Delivered {
         ok: page.ok,
         gone: false,
+        matched: true,
         page,
     }
 }
@@ -240,8 +245,9 @@ pub fn is_app_link_callback(url: &str) -> bool {
 }
 
 /// Finish the pending sign-in an app link belongs to. Returns how it ended (the page a
-/// browser would show); an error when `url` is not an app-link callback at all.
-pub async fn deliver_app_link(url: &str) -> Result<Page> {
+/// browser would show) and whether a pending sign-in took it; an error when `url` is not an
+/// app-link callback at all.
+pub async fn deliver_app_link(url: &str) -> Result<(Page, bool)> {
     if !is_app_link_callback(url) {
         return Err(Error::invalid(format!(
             "this is not a Patchbay sign-in link ({APP_LINK_REDIRECT}?...)"
@@ -261,7 +267,8 @@ pub async fn deliver_app_link(url: &str) -> Result<Page> {
             _ => {}
         }
     }
-    Ok(deliver(&APP_LINK_FLOWS, params).await.page)
+    let d = deliver(&APP_LINK_FLOWS, params).await;
+    Ok((d.page, d.matched))
 }
 
 /// Where a flow's callback comes back: its own loopback listener, or the app link.
@@ -394,22 +401,23 @@ mod tests {
             params
         });
         // A link for another sign-in is refused and does not disturb this one.
-        let other = deliver_app_link("dev.patchbay.app:/oauth/callback?code=x&state=forged")
-            .await
-            .expect("a page");
-        assert!(!other.ok);
+        let (other, matched) =
+            deliver_app_link("dev.patchbay.app:/oauth/callback?code=x&state=forged")
+                .await
+                .expect("a page");
+        assert!(!other.ok && !matched);
         assert_eq!(l.refused(), 1);
-        let page = deliver_app_link(
+        let (page, matched) = deliver_app_link(
             "dev.patchbay.app:/oauth/callback?code=the-code&state=state-app-link-1&iss=https%3A%2F%2Fas.example",
         )
         .await
         .expect("a page");
-        assert!(page.ok, "{}", page.title);
+        assert!(page.ok && matched, "{}", page.title);
         let params = flow.await.expect("flow");
         assert_eq!(params.code.as_deref(), Some("the-code"));
         assert_eq!(params.iss.as_deref(), Some("https://as.example"));
         // Replayed: refused.
-        let again = deliver_app_link(
+        let (again, _) = deliver_app_link(
             "dev.patchbay.app:/oauth/callback?code=the-code&state=state-app-link-1",
         )
         .await
