@@ -113,6 +113,13 @@ describe("Connections screen", () => {
     expect(await screen.findByTestId("connection-dialog")).toBeInTheDocument();
   });
 
+  it("shows a spinner while loading", () => {
+    vi.mocked(listConnections).mockReturnValue(new Promise(() => {}));
+    renderScreen();
+    expect(screen.getByText("Loading connections…").closest("[role=status]")).not.toBeNull();
+    expect(screen.queryByTestId("connections-empty")).not.toBeInTheDocument();
+  });
+
   it("shows the list error with its code and a retry", async () => {
     vi.mocked(listConnections).mockRejectedValueOnce(
       new IpcError("database", "database is locked"),

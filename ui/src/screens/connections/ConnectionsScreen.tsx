@@ -105,8 +105,9 @@ export function ConnectionsScreen() {
   let body;
   if (connections.isPending) {
     body = (
-      <div className="conn-loading">
-        <Spinner label="Loading connections…" />
+      <div className="conn-loading" role="status">
+        <Spinner />
+        <span>Loading connections…</span>
       </div>
     );
   } else if (connections.isError && all === undefined) {

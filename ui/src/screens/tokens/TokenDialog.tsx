@@ -13,7 +13,6 @@ import {
   SecretField,
   Segmented,
   SelectField,
-  Spinner,
   TextField,
   toast,
 } from "../../components/kit";
@@ -407,7 +406,8 @@ export function TokenDialog({ editing, onClose }: Props) {
                         .map((b) => `${b.key}=${b.secret ? "•••• (stored)" : (b.value ?? "")}`)
                         .join(", ")
                     : "—"}
-                  {editing.request.form ? " (form)" : " (JSON)"}
+                  {editing.request.body.length > 0 &&
+                    (editing.request.form ? " (form)" : " (JSON)")}
                 </dd>
               </div>
             </dl>
@@ -435,7 +435,9 @@ export function TokenDialog({ editing, onClose }: Props) {
                 Test request
               </Button>
               {testing ? (
-                <Spinner label="Requesting a token…" />
+                <span className="token-kind-help" role="status">
+                  Requesting a token…
+                </span>
               ) : (
                 !adding && (
                   <span className="token-kind-help">Runs the saved request and token path.</span>

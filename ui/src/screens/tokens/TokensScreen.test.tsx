@@ -111,6 +111,13 @@ describe("Tokens list", () => {
     expect(await screen.findByTestId("token-dialog")).toBeInTheDocument();
   });
 
+  it("shows a spinner while loading", () => {
+    vi.mocked(listTokens).mockReturnValue(new Promise(() => {}));
+    renderScreen();
+    expect(screen.getByText("Loading tokens…").closest("[role=status]")).not.toBeNull();
+    expect(screen.queryByTestId("tokens-empty")).not.toBeInTheDocument();
+  });
+
   it("shows the load error by code", async () => {
     vi.mocked(listTokens).mockRejectedValue(new IpcError("vault_locked", "keyring is locked"));
     renderScreen();

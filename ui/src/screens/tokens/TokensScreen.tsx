@@ -104,8 +104,9 @@ export function TokensScreen() {
   let body;
   if (tokens.isPending) {
     body = (
-      <div className="conn-loading">
-        <Spinner label="Loading tokens…" />
+      <div className="conn-loading" role="status">
+        <Spinner />
+        <span>Loading tokens…</span>
       </div>
     );
   } else if (tokens.isError && all === undefined) {
@@ -233,7 +234,12 @@ export function TokensScreen() {
           </>
         }
       >
-        {testRun?.phase === "running" && <Spinner label="Requesting a token…" />}
+        {testRun?.phase === "running" && (
+          <div className="conn-loading" role="status">
+            <Spinner />
+            <span>Requesting a token…</span>
+          </div>
+        )}
         {testRun?.phase === "done" && <TokenTestResult report={testRun.report} />}
         {testRun?.phase === "failed" && (
           <ErrorNotice
