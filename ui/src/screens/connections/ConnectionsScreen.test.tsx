@@ -1,6 +1,7 @@
 import { screen, waitFor, within } from "@testing-library/react";
-import { beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
+import { clearToasts, Toaster } from "../../components/kit";
 import "../../components/kit/jsdom-polyfills";
 import type * as ipc from "../../ipc";
 import {
@@ -46,8 +47,15 @@ beforeEach(() => {
   vi.mocked(disconnect).mockReset();
 });
 
+afterEach(() => clearToasts());
+
 function renderScreen() {
-  return renderApp(<ConnectionsScreen />);
+  return renderApp(
+    <>
+      <ConnectionsScreen />
+      <Toaster />
+    </>,
+  );
 }
 
 function row(name: string): HTMLElement {
@@ -239,6 +247,47 @@ describe("Connections screen", () => {
       within(await screen.findByTestId("disconnect-dialog")).getByTestId("confirm-ok"),
     );
     expect(disconnect).toHaveBeenCalledWith("connection", "hubspot-sales");
+    const toast = await screen.findByTestId("toast");
+    expect(toast).toHaveAttribute("data-tone", "success");
+    expect(toast).toHaveTextContent("Disconnected hubspot-sales");
+    expect(toast).toHaveTextContent("The provider revoked its tokens.");
+  });
+
+  it("toasts who signed in after a connect from the row", async () => {
+    vi.mocked(listConnections).mockResolvedValue([makeConnection()]);
+    const grant = makeGrant({ connected: true, account: "ada@example.com" });
+    vi.mocked(connect).mockResolvedValue(grant);
+    // The backend answers for the new grant once the sign-in happened.
+    vi.mocked(oauthStatus).mockImplementation(() =>
+      Promise.resolve(vi.mocked(connect).mock.calls.length > 0 ? grant : makeGrant()),
+    );
+    const { user } = renderScreen();
+    await screen.findByTestId("connection-row");
+    await openMenuItem(user, "hubspot-sales", "connection-connect");
+    expect(await screen.findByTestId("toast")).toHaveTextContent("Connected as ada@example.com");
+    await waitFor(() =>
+      expect(within(row("hubspot-sales")).getByTestId("connection-state")).toHaveTextContent(
+        "Connected as ada@example.com",
+      ),
+    );
+  });
+
+  it("shows a failed connect in the row with Try again", async () => {
+    vi.mocked(listConnections).mockResolvedValue([makeConnection()]);
+    vi.mocked(connect).mockRejectedValueOnce(
+      new IpcError("consent_timeout", "no answer in 5 minutes"),
+    );
+    const { user } = renderScreen();
+    await screen.findByTestId("connection-row");
+    await openMenuItem(user, "hubspot-sales", "connection-connect");
+    const error = await within(row("hubspot-sales")).findByTestId("connection-signin-error");
+    expect(error).toHaveAttribute("data-code", "consent_timeout");
+    vi.mocked(connect).mockResolvedValueOnce(makeGrant({ connected: true }));
+    await user.click(within(error).getByRole("button", { name: "Try again" }));
+    expect(connect).toHaveBeenCalledTimes(2);
+    await waitFor(() =>
+      expect(within(row("hubspot-sales")).queryByTestId("connection-signin-error")).toBeNull(),
+    );
   });
 });
 

@@ -1,6 +1,7 @@
 import { screen, waitFor, within } from "@testing-library/react";
-import { beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
+import { clearToasts, Toaster } from "../../components/kit";
 import "../../components/kit/jsdom-polyfills";
 import type * as ipc from "../../ipc";
 import {
@@ -44,8 +45,15 @@ beforeEach(() => {
 
 type User = ReturnType<typeof renderApp>["user"];
 
+afterEach(() => clearToasts());
+
 function renderScreen() {
-  return renderApp(<TokensScreen />);
+  return renderApp(
+    <>
+      <TokensScreen />
+      <Toaster />
+    </>,
+  );
 }
 
 function row(name: string): HTMLElement {
@@ -317,6 +325,9 @@ describe("HTTP request token form", () => {
     expect(addHttpToken).toHaveBeenCalledTimes(1);
     expect(addHttpToken).toHaveBeenCalledWith(HTTP_FORM, false);
     await waitFor(() => expect(screen.queryByTestId("token-dialog")).not.toBeInTheDocument());
+    expect(await screen.findByTestId("toast")).toHaveTextContent(
+      "Token found at $.access_token: eyJh… (812 characters)",
+    );
   });
 
   it("needs Save anyway when the request fails, and keeps everything typed", async () => {
