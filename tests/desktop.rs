@@ -248,7 +248,7 @@ async fn an_http_action_with_an_http_request_token_is_tested_saved_and_healthy()
             .await
             .is_err()
         {
-            click(c, &format!("{dialog} [data-testid=add-body-field]")).await;
+            click(c, &format!("{dialog} [data-testid=body-add]")).await;
         }
         fill(c, &format!("{dialog} input[name=body-name-{i}]"), name).await;
         fill(c, &format!("{dialog} input[name=body-value-{i}]"), value).await;

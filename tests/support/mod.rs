@@ -336,12 +336,35 @@ pub fn cli_ok(home: &Path, args: &[&str]) -> String {
 pub const WAIT: Duration = Duration::from_secs(20);
 
 pub async fn find(c: &Client, css: &str) -> Element {
-    c.wait()
+    match c
+        .wait()
         .at_most(WAIT)
         .every(Duration::from_millis(50))
         .for_element(Locator::Css(css))
         .await
-        .unwrap_or_else(|e| panic!("no element {css} within {WAIT:?}: {e}"))
+    {
+        Ok(el) => el,
+        Err(e) => {
+            let shot = failure_screenshot(c).await;
+            panic!("no element {css} within {WAIT:?}: {e} (the window then: {shot})")
+        }
+    }
+}
+
+/// Save what the window shows into the target folder, for a failing test's message.
+pub async fn failure_screenshot(c: &Client) -> String {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let path = dir.join(format!(
+        "e2e-failure-{}.png",
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis())
+            .unwrap_or_default()
+    ));
+    match c.screenshot().await {
+        Ok(png) if std::fs::write(&path, &png).is_ok() => path.display().to_string(),
+        _ => "no screenshot".into(),
+    }
 }
 
 pub async fn click(c: &Client, css: &str) {
@@ -353,9 +376,10 @@ pub async fn click(c: &Client, css: &str) {
             vec![serde_json::to_value(&el).expect("element ref")],
         )
         .await;
-    el.click()
-        .await
-        .unwrap_or_else(|e| panic!("click {css}: {e}"));
+    if let Err(e) = el.click().await {
+        let shot = failure_screenshot(c).await;
+        panic!("click {css}: {e:?} (the window then: {shot})");
+    }
 }
 
 /// Replace an input's text as a user would (select all, type).
@@ -369,9 +393,24 @@ pub async fn fill(c: &Client, css: &str, text: &str) {
         .unwrap_or_else(|e| panic!("type into {css}: {e}"));
 }
 
-/// Pick an option of a native `<select>` by its value.
+/// Pick an option of a native `<select>` by its value, as the keyboard or the list would
+/// (WebKitWebDriver's click on an `<option>` does not always fire `change`).
 pub async fn select(c: &Client, css: &str, value: &str) {
-    click(c, &format!("{css} option[value=\"{value}\"]")).await;
+    find(c, &format!("{css} option[value=\"{value}\"]")).await;
+    let el = find(c, css).await;
+    c.execute(
+        "const s = arguments[0]; s.focus(); s.value = arguments[1]; \
+         s.dispatchEvent(new Event('input', {bubbles: true})); \
+         s.dispatchEvent(new Event('change', {bubbles: true}));",
+        vec![
+            serde_json::to_value(&el).expect("element ref"),
+            serde_json::Value::String(value.to_string()),
+        ],
+    )
+    .await
+    .unwrap_or_else(|e| panic!("select {value} in {css}: {e}"));
+    let now = el.prop("value").await.ok().flatten();
+    assert_eq!(now.as_deref(), Some(value), "{css} now holds {value}");
 }
 
 /// Wait until the element's text contains `needle`; returns the text.
@@ -387,7 +426,8 @@ pub async fn wait_text(c: &Client, css: &str, needle: &str) -> String {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!("{css} did not show {needle:?} within {WAIT:?}; it shows {last:?}");
+    let shot = failure_screenshot(c).await;
+    panic!("{css} did not show {needle:?} within {WAIT:?}; it shows {last:?} (the window then: {shot})");
 }
 
 /// Wait until an attribute has a value.
@@ -403,7 +443,8 @@ pub async fn wait_attr(c: &Client, css: &str, attr: &str, value: &str) {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!("{css} [{attr}] did not become {value:?} within {WAIT:?}; it is {last:?}");
+    let shot = failure_screenshot(c).await;
+    panic!("{css} [{attr}] did not become {value:?} within {WAIT:?}; it is {last:?} (the window then: {shot})");
 }
 
 /// Go to a route (`#/actions/new`).
