@@ -50,7 +50,7 @@ export type Update = (patch: Partial<FormState>, ...clear: FieldKey[]) => void;
 export type UpdateOAuth = (patch: Partial<OAuthState>, ...clear: FieldKey[]) => void;
 
 const CONFIRM_HINT =
-  "Yes: the agent asks the end user to approve before running this action (each confirmation uses one more query). No: the agent runs it automatically.";
+  "Yes: each tool call waits until you approve it in Patchbay (denied after 2 minutes without an answer). No: tools run without asking.";
 
 function hasErrors(e: FieldErrors): boolean {
   return Object.values(e).some((v) => v !== undefined);
