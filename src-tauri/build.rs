@@ -26,6 +26,8 @@ fn main() {
             "pending_approvals",
             "decide_approval",
             "approval_counts",
+            "export_preview",
+            "export_write",
         ]),
     ))
     .expect("tauri-build failed: check tauri.conf.json and the icons folder");

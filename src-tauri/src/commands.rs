@@ -2,6 +2,7 @@
 
 use patchbay_core::ErrorBody;
 use patchbay_core::approvals::{ApprovalCounts, ApprovalView};
+use patchbay_core::export::{ExportClient, ExportReport};
 use patchbay_core::forms::{
     ActionForm, CallbackUrls, ConnectionForm, HttpTokenForm, OwnerKind, SavedHttpToken,
     TextTokenForm,
@@ -195,4 +196,28 @@ pub async fn decide_approval(
 #[tauri::command]
 pub async fn approval_counts(shell: State<'_, Shell>) -> Res<Vec<ApprovalCounts>> {
     shell.run(|pb| pb.approval_counts()).await
+}
+
+/// The Export screen: a client's entries (and where they go) for these actions.
+#[tauri::command]
+pub async fn export_preview(
+    shell: State<'_, Shell>,
+    client: ExportClient,
+    names: Vec<String>,
+) -> Res<ExportReport> {
+    shell
+        .run(move |pb| pb.export_from_app(client, &names, false))
+        .await
+}
+
+/// "Write to config": merge them into the client's config file (with a backup).
+#[tauri::command]
+pub async fn export_write(
+    shell: State<'_, Shell>,
+    client: ExportClient,
+    names: Vec<String>,
+) -> Res<ExportReport> {
+    shell
+        .run(move |pb| pb.export_from_app(client, &names, true))
+        .await
 }

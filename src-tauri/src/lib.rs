@@ -182,6 +182,8 @@ pub fn run() {
             commands::pending_approvals,
             commands::decide_approval,
             commands::approval_counts,
+            commands::export_preview,
+            commands::export_write,
         ])
         .setup(move |app| {
             let handle = app.handle().clone();

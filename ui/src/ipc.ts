@@ -22,6 +22,8 @@ import type { ConnectionForm } from "./bindings/ConnectionForm";
 import type { ConnectionView } from "./bindings/ConnectionView";
 import type { DisconnectReport } from "./bindings/DisconnectReport";
 import type { ErrorCode } from "./bindings/ErrorCode";
+import type { ExportClient } from "./bindings/ExportClient";
+import type { ExportReport } from "./bindings/ExportReport";
 import type { GrantView } from "./bindings/GrantView";
 import type { Health } from "./bindings/Health";
 import type { HttpTokenForm } from "./bindings/HttpTokenForm";
@@ -301,6 +303,24 @@ export function decideApproval(id: string, approve: boolean): Promise<ApprovalVi
 /** Approvals, denials and expiries per action. */
 export function approvalCounts(): Promise<ApprovalCounts[]> {
   return call<ApprovalCounts[]>("approval_counts");
+}
+
+// ---- Export to local MCP clients ---------------------------------------------------------
+
+/**
+ * The entries `client` would get for these actions (every enabled MCP action when
+ * `names` is empty), in its own format, and where its config file is. Writes nothing.
+ */
+export function exportPreview(client: ExportClient, names: string[]): Promise<ExportReport> {
+  return call<ExportReport>("export_preview", { client, names });
+}
+
+/**
+ * Merges the entries into the client's config file: other entries and comments are kept,
+ * a timestamped backup is written first, an unparseable file is refused untouched.
+ */
+export function exportWrite(client: ExportClient, names: string[]): Promise<ExportReport> {
+  return call<ExportReport>("export_write", { client, names });
 }
 
 /** Event: an app-link sign-in callback reached this instance and finished its flow. */

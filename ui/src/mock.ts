@@ -319,6 +319,32 @@ export async function handle(
         : [];
     case "decide_approval":
       return { status: arg<boolean>(args, "approve") ? "approved" : "denied" };
+    case "export_preview":
+    case "export_write": {
+      const client = arg<string>(args, "client");
+      const names = arg<string[]>(args, "names");
+      const list = names.length > 0 ? names : ["linear", "github", "notion"];
+      const entries = list.map((name) => ({
+        name,
+        command: "/usr/bin/patchbay",
+        args: ["proxy", name],
+      }));
+      const servers = Object.fromEntries(
+        entries.map((e) => [e.name, { command: e.command, args: e.args }]),
+      );
+      return {
+        client,
+        path: client === "generic" ? null : `~/.config/${client}/mcp.json`,
+        entries,
+        snippet: JSON.stringify({ mcpServers: servers }, null, 2),
+        written: command === "export_write",
+        backup:
+          command === "export_write"
+            ? `~/.config/${client}/mcp.json.patchbay-backup-20261124T090000Z`
+            : null,
+        changes: list.map((name) => ({ name, change: "added" })),
+      };
+    }
     case "approval_counts":
       return [{ action: "linear", approved: 12, denied: 1, expired: 0, pending: 0 }];
     default:

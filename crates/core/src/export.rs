@@ -816,6 +816,39 @@ impl Patchbay {
         Ok(out)
     }
 
+    /// The desktop app's Export screen: the entries for `names` (every enabled MCP action
+    /// when empty) in `client`'s format, written into its config file when `write`. The
+    /// entries run the `patchbay` CLI installed next to the app (or `PATCHBAY_EXPORT_BIN`).
+    pub fn export_from_app(
+        &self,
+        client: ExportClient,
+        names: &[String],
+        write: bool,
+    ) -> Result<ExportReport> {
+        let cli = std::env::current_exe()
+            .map(|app| app.with_file_name(format!("patchbay{}", std::env::consts::EXE_SUFFIX)));
+        if std::env::var_os(BIN_ENV).is_none()
+            && let Ok(p) = &cli
+            && !p.exists()
+        {
+            return Err(Error::invalid_with_hint(
+                format!(
+                    "the patchbay command is not installed next to the app ({})",
+                    p.display()
+                ),
+                "install Patchbay from its package (it puts both in place), or set PATCHBAY_EXPORT_BIN to the patchbay binary",
+            ));
+        }
+        let bin = resolve_binary(std::env::var_os(BIN_ENV), cli)?;
+        let names = self.export_names(names)?;
+        let plan = plan(client, entries(&bin, &names)?, None, None, write)?;
+        if write {
+            self.write_export(&plan)
+        } else {
+            Ok(plan.report())
+        }
+    }
+
     /// [`write`] with the time from this context's clock (for the backup's name).
     pub fn write_export(&self, plan: &ExportPlan) -> Result<ExportReport> {
         write(plan, self.clock.now())
