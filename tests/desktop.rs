@@ -365,3 +365,231 @@ async fn an_app_link_callback_reaches_the_running_instance_and_finishes_its_sign
     assert!(logs.contains("connected as alice@example.com"), "{logs}");
     s.close().await;
 }
+
+/// `patchbay connect NAME` from the CLI, consent by the headless browser script.
+fn cli_connect(home: &Path, name: &str) {
+    let out = std::process::Command::new(support::cli())
+        .args(["connect", name, "--port", "0", "--timeout", "30"])
+        .env("PATCHBAY_HOME", home)
+        .env(
+            "BROWSER",
+            format!(
+                "node {}",
+                support::servers_dir().join("browser.mjs").display()
+            ),
+        )
+        .env("PATCHBAY_TEST_BROWSER", "consent")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("connect");
+    assert!(
+        out.status.success(),
+        "connect: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// An MCP client (the SDK's, over stdio) calling `echo` through `patchbay proxy NAME`, in
+/// the background.
+fn proxy_client(home: &Path, name: &str, env: &[(&str, String)]) -> std::process::Child {
+    std::process::Command::new("node")
+        .arg(support::servers_dir().join("proxy-client.mjs"))
+        .arg(support::cli())
+        .arg(name)
+        .env("PATCHBAY_HOME", home)
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start the MCP client")
+}
+
+fn client_result(child: std::process::Child) -> Value {
+    let out = child.wait_with_output().expect("client");
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "client output {:?}: {e}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_confirmed_tool_call_waits_for_approve_or_deny_in_the_running_app() {
+    let servers = Servers::new(json!({}), json!({}));
+    let s = Session::new().await;
+    let c = s.c();
+    cli_ok(
+        s.home(),
+        &[
+            "action",
+            "add",
+            "guarded",
+            "--url",
+            &servers.mcp_url(),
+            "--auth",
+            "oauth",
+            "--confirm",
+        ],
+    );
+    cli_connect(s.home(), "guarded");
+
+    // Approve: the prompt names the action, tool and arguments; the call then succeeds.
+    let client = proxy_client(s.home(), "guarded", &[]);
+    let prompt = wait_text(c, "[data-testid=approval-prompt]", "echo").await;
+    assert!(prompt.contains("guarded"), "{prompt}");
+    assert!(
+        prompt.contains("hello through the proxy"),
+        "the arguments are shown: {prompt}"
+    );
+    assert!(prompt.contains("patchbay-proxy-test"), "who asks: {prompt}");
+    screenshot(c, "desktop-approval-prompt.png").await;
+    click(c, "[data-testid=approval-approve]").await;
+    let out = client_result(client);
+    assert_eq!(out["results"][0]["ok"], true, "{out}");
+    assert_eq!(out["results"][0]["text"], "hello through the proxy");
+
+    // Deny: the client gets an MCP error saying so.
+    let client = proxy_client(s.home(), "guarded", &[]);
+    find(c, "[data-testid=approval-prompt]").await;
+    click(c, "[data-testid=approval-deny]").await;
+    let out = client_result(client);
+    assert_eq!(out["results"][0]["ok"], false, "{out}");
+    assert!(
+        out["results"][0]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("denied")),
+        "{out}"
+    );
+
+    // No answer: denied when the time is up, and the prompt goes away.
+    let client = proxy_client(
+        s.home(),
+        "guarded",
+        &[("PATCHBAY_CONFIRM_TIMEOUT_SECS", "3".into())],
+    );
+    find(c, "[data-testid=approval-prompt]").await;
+    let out = client_result(client);
+    assert!(
+        out["results"][0]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("in time")),
+        "{out}"
+    );
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while c
+        .find(Locator::Css("[data-testid=approval-prompt]"))
+        .await
+        .is_ok()
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the expired prompt closes"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let counts: Value =
+        serde_json::from_str(&cli_ok(s.home(), &["--json", "approvals"])).expect("json");
+    assert_eq!(
+        (
+            counts["counts"][0]["approved"].clone(),
+            counts["counts"][0]["denied"].clone(),
+            counts["counts"][0]["expired"].clone()
+        ),
+        (json!(1), json!(1), json!(1)),
+        "{counts}"
+    );
+    s.close().await;
+}
+
+/// Processes whose environment has `PATCHBAY_HOME=home` (apps a proxy started).
+fn apps_of(home: &Path) -> Vec<u32> {
+    let needle = format!("PATCHBAY_HOME={}", home.display());
+    std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            let exe = std::fs::read_link(format!("/proc/{pid}/exe")).unwrap_or_default();
+            exe.file_name().is_some_and(|n| n == "patchbay-desktop")
+                && std::fs::read(format!("/proc/{pid}/environ"))
+                    .map(|env| env.split(|b| *b == 0).any(|kv| kv == needle.as_bytes()))
+                    .unwrap_or(false)
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_running_app_the_proxy_starts_it_to_ask() {
+    let _slot = support::app_slot().await;
+    let servers = Servers::new(json!({}), json!({}));
+    let home = tempfile::tempdir().expect("tempdir");
+    cli_ok(
+        home.path(),
+        &[
+            "action",
+            "add",
+            "guarded",
+            "--url",
+            &servers.mcp_url(),
+            "--auth",
+            "oauth",
+            "--confirm",
+        ],
+    );
+    cli_connect(home.path(), "guarded");
+    let (display, _xvfb) = support::display();
+    let client = proxy_client(
+        home.path(),
+        "guarded",
+        &[
+            (
+                "PATCHBAY_DESKTOP_BIN",
+                env!("CARGO_BIN_EXE_patchbay-desktop").to_string(),
+            ),
+            ("DISPLAY", display),
+            ("PATCHBAY_NO_SCHEME_REGISTRATION", "1".into()),
+        ],
+    );
+    // The real app comes up (holding its presence lock) and the request waits in it.
+    let lock = home.path().join("locks/app.lock");
+    let held = || {
+        !std::process::Command::new("flock")
+            .args(["--nonblock", "--shared"])
+            .arg(&lock)
+            .arg("true")
+            .status()
+            .expect("flock")
+            .success()
+    };
+    let mut pending = Value::Null;
+    for _ in 0..200 {
+        pending =
+            serde_json::from_str(&cli_ok(home.path(), &["--json", "approvals"])).expect("json");
+        if !apps_of(home.path()).is_empty() && pending["pending"][0]["id"].is_string() && held() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let apps = apps_of(home.path());
+    assert_eq!(apps.len(), 1, "the proxy started one app: {apps:?}");
+    assert!(held(), "the app holds its presence lock");
+    let id = pending["pending"][0]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("a pending request: {pending}"))
+        .to_string();
+    cli_ok(home.path(), &["approve", &id]);
+    let out = client_result(client);
+    assert_eq!(out["results"][0]["ok"], true, "{out}");
+    for pid in apps {
+        let _ = std::process::Command::new("kill")
+            .arg(pid.to_string())
+            .status();
+    }
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !apps_of(home.path()).is_empty() && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}

@@ -111,6 +111,9 @@ pub struct App {
     pub display: String,
     _driver: Guard,
     _xvfb: Option<Guard>,
+    /// One app at a time per test binary (instances on one D-Bus session are single-instance);
+    /// declared last so it is released after the app and its driver are gone.
+    _slot: tokio::sync::OwnedMutexGuard<()>,
 }
 
 /// The keychain the app sees.
@@ -126,8 +129,19 @@ pub async fn launch(home: &Path, keychain: Keychain) -> App {
     launch_with(home, keychain, &[]).await
 }
 
+/// Apps launched by one test binary run one after another: the app is single-instance on
+/// its D-Bus session, so a second one would hand over to the first and exit.
+static APP_SLOT: std::sync::LazyLock<std::sync::Arc<tokio::sync::Mutex<()>>> =
+    std::sync::LazyLock::new(|| std::sync::Arc::new(tokio::sync::Mutex::new(())));
+
+/// Take the one-app slot for an app started some other way (e.g. by a proxy).
+pub async fn app_slot() -> tokio::sync::OwnedMutexGuard<()> {
+    APP_SLOT.clone().lock_owned().await
+}
+
 /// Launch with extra environment for the app (tauri-driver passes its own on).
 pub async fn launch_with(home: &Path, keychain: Keychain, env: &[(&str, String)]) -> App {
+    let slot = APP_SLOT.clone().lock_owned().await;
     let (display, xvfb) = display();
     let port = free_port();
     let native = free_port();
@@ -186,6 +200,7 @@ pub async fn launch_with(home: &Path, keychain: Keychain, env: &[(&str, String)]
         display: display.clone(),
         _driver: driver,
         _xvfb: xvfb,
+        _slot: slot,
     }
 }
 
@@ -427,7 +442,9 @@ pub async fn wait_text(c: &Client, css: &str, needle: &str) -> String {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let shot = failure_screenshot(c).await;
-    panic!("{css} did not show {needle:?} within {WAIT:?}; it shows {last:?} (the window then: {shot})");
+    panic!(
+        "{css} did not show {needle:?} within {WAIT:?}; it shows {last:?} (the window then: {shot})"
+    );
 }
 
 /// Wait until an attribute has a value.
@@ -444,7 +461,9 @@ pub async fn wait_attr(c: &Client, css: &str, attr: &str, value: &str) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let shot = failure_screenshot(c).await;
-    panic!("{css} [{attr}] did not become {value:?} within {WAIT:?}; it is {last:?} (the window then: {shot})");
+    panic!(
+        "{css} [{attr}] did not become {value:?} within {WAIT:?}; it is {last:?} (the window then: {shot})"
+    );
 }
 
 /// Go to a route (`#/actions/new`).
