@@ -593,3 +593,68 @@ async fn without_a_running_app_the_proxy_starts_it_to_ask() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_oauth_connection_is_saved_and_authorized_from_its_dialog() {
+    let servers = Servers::new(
+        json!({"clients": [{"client_id": "conn-app", "client_secret": "conn-secret-789", "token_endpoint_auth_method": "client_secret_post", "redirect_uris": ["http://127.0.0.1/callback"]}]}),
+        json!({}),
+    );
+    let s = Session::new().await;
+    let c = s.c();
+    go(c, "#/connections").await;
+    // The callback URLs to register, each with a copy button.
+    let urls = wait_text(
+        c,
+        "[data-testid=callback-urls]",
+        "dev.patchbay.app:/oauth/callback",
+    )
+    .await;
+    assert!(urls.contains("http://127.0.0.1:"), "{urls}");
+    screenshot(c, "desktop-connections-empty.png").await;
+
+    click(c, "[data-testid=add-connection]").await;
+    let d = "[data-testid=connection-dialog]";
+    find(c, d).await;
+    let issuer = servers.issuer();
+    for (field, value) in [
+        ("name", "test-provider-work"),
+        ("provider", "Test provider"),
+        ("clientId", "conn-app"),
+        ("clientSecret", "conn-secret-789"),
+        ("authorizationUrl", &format!("{issuer}/auth")),
+        ("tokenUrl", &format!("{issuer}/token")),
+        ("scopes", "openid email mcp:read"),
+    ] {
+        fill(c, &format!("{d} input[name={field}]"), value).await;
+    }
+    select(
+        c,
+        &format!("{d} select[name=tokenAuthMethod]"),
+        "client_secret_post",
+    )
+    .await;
+    screenshot(c, "desktop-connection-dialog.png").await;
+    click(c, "[data-testid=connection-save-authorize]").await;
+    let done = wait_text(c, "[data-testid=connection-signin]", "Connected as").await;
+    assert!(done.contains("alice@example.com"), "{done}");
+    screenshot(c, "desktop-connection-authorized.png").await;
+    click(c, "[data-testid=connection-done]").await;
+    let row = wait_text(
+        c,
+        "[data-testid=connection-row][data-name=test-provider-work]",
+        "alice@example.com",
+    )
+    .await;
+    assert!(row.contains("conn-app"), "{row}");
+    // The secret went to the keychain only: the CLI sees it as set, never its value.
+    let shown = cli_ok(
+        s.home(),
+        &["--json", "connection", "show", "test-provider-work"],
+    );
+    let v: Value = serde_json::from_str(&shown).expect("json");
+    assert_eq!(v["clientSecretSet"], true, "{shown}");
+    assert!(!shown.contains("conn-secret-789"), "{shown}");
+    screenshot(c, "desktop-connections.png").await;
+    s.close().await;
+}
