@@ -53,7 +53,11 @@ check "rust: cargo clippy -D warnings" cargo clippy --workspace --all-targets --
 say "rust: build"
 cargo build --workspace --bins --quiet || { failed=$((failed + 1)); failures+=("cargo build"); }
 say "rust: tests (real Secret Service on a private D-Bus session; the window under Xvfb)"
-scripts/with-keyring.sh cargo test --workspace --no-fail-fast 2>&1 | tee "$logs/cargo-test.log"
+# The real-window tests save a screenshot of every screen and state they visit here
+# (`make screenshots` refreshes the README's copies in docs/screenshots).
+mkdir -p "$logs/screenshots"
+PATCHBAY_SCREENSHOT_DIR="$logs/screenshots" \
+  scripts/with-keyring.sh cargo test --workspace --no-fail-fast 2>&1 | tee "$logs/cargo-test.log"
 cargo_rc=${PIPESTATUS[0]}
 read -r cp cf < <(grep -E '^test result: ' "$logs/cargo-test.log" |
   sed -E 's/.* ([0-9]+) passed; ([0-9]+) failed.*/\1 \2/' | awk '{p+=$1; f+=$2} END {print p+0, f+0}')
