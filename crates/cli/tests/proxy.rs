@@ -253,3 +253,42 @@ fn an_unanswered_call_times_out_as_a_denial() {
     let log = w.ok(&["--json", "logs", "--kind", "approval"]);
     assert!(log.contains("not confirmed in time"), "{log}");
 }
+
+#[test]
+fn the_proxy_ends_cleanly_when_stdin_closes() {
+    let w = connected_world();
+    let mut child = Command::new(cargo_bin("patchbay"))
+        .args(["proxy", "demo"])
+        .env("PATCHBAY_HOME", w.home.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the proxy");
+    let mut stdin = child.stdin.take().expect("stdin");
+    std::io::Write::write_all(
+        &mut stdin,
+        br#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}
+"#,
+    )
+    .expect("write initialize");
+    let mut stdout = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut stdout, &mut line).expect("a reply");
+    let reply: Value = serde_json::from_str(&line).expect("one JSON-RPC message per line");
+    assert_eq!(reply["id"], 1, "{reply}");
+    assert_eq!(reply["result"]["serverInfo"]["name"], "patchbay-test-mcp");
+    drop(stdin);
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            break s;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "the proxy exits when stdin closes"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status}");
+}
