@@ -62,7 +62,12 @@ describe("shell", () => {
     renderApp();
     const nav = screen.getByRole("navigation", { name: "Main" });
     const links = within(nav).getAllByRole("link");
-    expect(links.map((l) => l.textContent)).toEqual(["Actions", "OAuth Connections", "Tokens"]);
+    expect(links.map((l) => l.textContent)).toEqual([
+      "Actions",
+      "OAuth Connections",
+      "Tokens",
+      "Export",
+    ]);
     expect(links[0]).toHaveAttribute("aria-current", "page");
     expect(links[0]).toHaveAttribute("href", "#/actions");
     expect(await screen.findByText("Version 1.2.3")).toBeInTheDocument();

@@ -1,8 +1,9 @@
 import type { ComponentType, SVGProps } from "react";
 
-import { KeyIcon, LinkIcon, PlugIcon } from "./components/icons";
+import { ExportIcon, KeyIcon, LinkIcon, PlugIcon } from "./components/icons";
 import { ActionsScreen } from "./screens/actions/ActionsScreen";
 import { ConnectionsScreen } from "./screens/connections/ConnectionsScreen";
+import { ExportScreen } from "./screens/export/ExportScreen";
 import { TokensScreen } from "./screens/tokens/TokensScreen";
 
 export type ScreenDef = {
@@ -21,4 +22,5 @@ export const SCREENS: readonly [ScreenDef, ...ScreenDef[]] = [
   { id: "actions", label: "Actions", icon: PlugIcon, component: ActionsScreen },
   { id: "connections", label: "OAuth Connections", icon: LinkIcon, component: ConnectionsScreen },
   { id: "tokens", label: "Tokens", icon: KeyIcon, component: TokensScreen },
+  { id: "export", label: "Export", icon: ExportIcon, component: ExportScreen },
 ];

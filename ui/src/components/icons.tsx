@@ -95,3 +95,12 @@ export const LinkIcon = (p: IconProps) => (
     <path d="M14 10a4.5 4.5 0 0 0-6.4 0l-3 3a4.5 4.5 0 0 0 6.4 6.4l1-1" />
   </Icon>
 );
+
+/** Nav icon for Export: an arrow leaving a box. */
+export const ExportIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M14 4.5h5.5V10" />
+    <path d="m19.5 4.5-8 8" />
+    <path d="M17.5 13.5v4a2 2 0 0 1-2 2h-9a2 2 0 0 1-2-2v-9a2 2 0 0 1 2-2h4" />
+  </Icon>
+);

@@ -157,6 +157,7 @@ describe("row menu", () => {
     expect(menuIds(await openMenu(user, "plain"))).toEqual([
       "menu-edit",
       "menu-test",
+      "menu-export",
       "menu-toggle",
       "menu-delete",
     ]);
@@ -164,6 +165,7 @@ describe("row menu", () => {
     expect(menuIds(await openMenu(user, "tok"))).toEqual([
       "menu-edit",
       "menu-test",
+      "menu-export",
       "menu-toggle",
       "menu-delete",
     ]);
@@ -175,6 +177,7 @@ describe("row menu", () => {
       "menu-test",
       "menu-connect",
       "menu-disconnect",
+      "menu-export",
       "menu-toggle",
       "menu-delete",
     ]);
@@ -199,6 +202,22 @@ describe("row menu", () => {
     await user.keyboard("{Escape}");
     menu = await openMenu(user, "stale");
     expect(within(menu).getByTestId("menu-connect")).toHaveTextContent("Reconnect");
+  });
+
+  it("offers Export… for enabled MCP actions only, opening the Export screen for that action", async () => {
+    const { user } = await setup([
+      makeAction({ name: "linear", kind: "mcp", enabled: true }),
+      makeAction({ name: "weather", kind: "http", enabled: true }),
+      makeAction({ name: "paused", kind: "mcp", enabled: false }),
+    ]);
+    expect(within(await openMenu(user, "weather")).queryByTestId("menu-export")).toBeNull();
+    await user.keyboard("{Escape}");
+    expect(within(await openMenu(user, "paused")).queryByTestId("menu-export")).toBeNull();
+    await user.keyboard("{Escape}");
+    const menu = await openMenu(user, "linear");
+    expect(within(menu).getByTestId("menu-export")).toHaveTextContent("Export…");
+    await user.click(within(menu).getByTestId("menu-export"));
+    expect(window.location.hash).toBe("#/export/linear");
   });
 
   it("is usable by keyboard", async () => {

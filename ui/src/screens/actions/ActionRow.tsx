@@ -141,6 +141,13 @@ export function ActionRow({ action, now }: { action: ActionView; now: number }) 
       });
     }
   }
+  if (action.kind === "mcp" && action.enabled) {
+    items.push({
+      label: "Export…",
+      testId: "menu-export",
+      onSelect: () => navigate("export", name),
+    });
+  }
   items.push(
     {
       label: action.enabled ? "Disable" : "Enable",

@@ -1,0 +1,287 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+
+import type { ExportClient } from "../../bindings/ExportClient";
+import type { ExportReport } from "../../bindings/ExportReport";
+import type * as ipc from "../../ipc";
+import { exportPreview, exportWrite, IpcError, listActions } from "../../ipc";
+import { makeAction } from "../../test/fixtures";
+import { renderApp } from "../../test/render";
+import { ExportScreen } from "./ExportScreen";
+
+vi.mock("../../ipc", async (importOriginal) => ({
+  ...(await importOriginal<typeof ipc>()),
+  listActions: vi.fn(),
+  exportPreview: vi.fn(),
+  exportWrite: vi.fn(),
+}));
+
+const BIN = "/Applications/Patchbay.app/Contents/MacOS/patchbay";
+const PATH = "/Users/ada/Library/Application Support/Claude/claude_desktop_config.json";
+
+/** What the backend would answer for `client` and `names`. */
+function report(
+  client: ExportClient,
+  names: string[],
+  overrides: Partial<ExportReport> = {},
+): ExportReport {
+  const entries = names.map((name) => ({ name, command: BIN, args: ["proxy", name] }));
+  return {
+    client,
+    path: client === "generic" ? null : client === "claude-desktop" ? PATH : `/home/${client}.json`,
+    entries,
+    snippet: JSON.stringify(
+      { mcpServers: Object.fromEntries(entries.map((e) => [e.name, e])) },
+      null,
+      2,
+    ),
+    written: false,
+    backup: null,
+    changes: client === "generic" ? [] : names.map((name) => ({ name, change: "added" })),
+    ...overrides,
+  };
+}
+
+const ACTIONS = [
+  makeAction({ name: "linear", kind: "mcp", enabled: true, description: "Issue tracker" }),
+  makeAction({ name: "github", kind: "mcp", enabled: true }),
+  makeAction({ name: "weather-api", kind: "http", enabled: true }),
+  makeAction({ name: "notion", kind: "mcp", enabled: false }),
+];
+
+beforeEach(() => {
+  vi.mocked(listActions).mockReset().mockResolvedValue(ACTIONS);
+  vi.mocked(exportPreview)
+    .mockReset()
+    .mockImplementation((client, names) => Promise.resolve(report(client, names)));
+  vi.mocked(exportWrite).mockReset();
+});
+
+function renderScreen(hash = "#/export") {
+  window.location.hash = hash;
+  return renderApp(<ExportScreen />);
+}
+
+function box(name: string): HTMLInputElement {
+  const el = document.querySelector<HTMLInputElement>(`input[name="export-action-${name}"]`);
+  if (!el) throw new Error(`no checkbox for ${name}`);
+  return el;
+}
+
+const lastPreview = () => vi.mocked(exportPreview).mock.lastCall;
+
+describe("Export screen", () => {
+  it("previews every enabled MCP action for Claude Desktop, with path, snippet and commands", async () => {
+    renderScreen();
+    expect(await screen.findByTestId("export-screen")).toHaveTextContent(
+      /no token or secret is ever written/,
+    );
+    const snippet = await screen.findByTestId("export-snippet");
+    expect(exportPreview).toHaveBeenLastCalledWith("claude-desktop", ["linear", "github"]);
+    expect(snippet).toHaveTextContent('"mcpServers"');
+    expect(screen.getByTestId("export-path")).toHaveTextContent(PATH);
+    expect(screen.getAllByTestId("export-command").map((c) => c.textContent)).toEqual([
+      `${BIN} proxy linear`,
+      `${BIN} proxy github`,
+    ]);
+    expect(screen.getAllByTestId("export-change").map((c) => c.textContent)).toEqual([
+      "Will be added",
+      "Will be added",
+    ]);
+    expect(screen.getByTestId("export-client-claude-desktop")).toHaveAttribute(
+      "aria-checked",
+      "true",
+    );
+  });
+
+  it("lists HTTP and disabled actions greyed, with why", async () => {
+    renderScreen();
+    await screen.findByTestId("export-snippet");
+    expect(box("linear")).toBeChecked();
+    expect(box("github")).toBeChecked();
+    expect(box("weather-api")).toBeDisabled();
+    expect(box("weather-api")).not.toBeChecked();
+    expect(box("weather-api")).toHaveAccessibleDescription(/no MCP server/);
+    expect(box("notion")).toBeDisabled();
+    expect(box("notion")).toHaveAccessibleDescription(/Disabled/);
+  });
+
+  it("fetches the preview again for the client picked", async () => {
+    const { user } = renderScreen();
+    await screen.findByTestId("export-snippet");
+    await user.click(screen.getByTestId("export-client-cursor"));
+    await waitFor(() => expect(lastPreview()).toEqual(["cursor", ["linear", "github"]]));
+    expect(await screen.findByTestId("export-path")).toHaveTextContent("/home/cursor.json");
+    expect(screen.getByRole("heading", { name: "Preview for Cursor" })).toBeInTheDocument();
+  });
+
+  it("leaves an unchecked action out of names", async () => {
+    const { user } = renderScreen();
+    await screen.findByTestId("export-snippet");
+    await user.click(box("linear"));
+    expect(box("linear")).not.toBeChecked();
+    await waitFor(() => expect(lastPreview()).toEqual(["claude-desktop", ["github"]]));
+    await waitFor(() =>
+      expect(screen.getAllByTestId("export-entry").map((e) => e.dataset.name)).toEqual(["github"]),
+    );
+    expect(screen.getByTestId("export-selected-count")).toHaveTextContent("1 of 2");
+  });
+
+  it("asks for a choice instead of exporting everything when nothing is checked", async () => {
+    const { user } = renderScreen();
+    await screen.findByTestId("export-snippet");
+    vi.mocked(exportPreview).mockClear();
+    await user.click(screen.getByRole("button", { name: "Clear" }));
+    expect(await screen.findByTestId("export-nothing")).toBeInTheDocument();
+    expect(exportPreview).not.toHaveBeenCalled();
+    expect(screen.getByTestId("export-write")).toBeDisabled();
+  });
+
+  it("pre-selects the action named in the route", async () => {
+    renderScreen("#/export/github");
+    await screen.findByTestId("export-snippet");
+    expect(exportPreview).toHaveBeenCalledTimes(1);
+    expect(exportPreview).toHaveBeenCalledWith("claude-desktop", ["github"]);
+    expect(box("github")).toBeChecked();
+    expect(box("linear")).not.toBeChecked();
+  });
+
+  it("says why a route's action can't be pre-selected", async () => {
+    renderScreen("#/export/weather-api");
+    expect(await screen.findByTestId("export-preselect-missing")).toHaveTextContent(
+      "weather-api can’t be exported",
+    );
+    expect(screen.getByTestId("export-nothing")).toBeInTheDocument();
+  });
+
+  it("copies the snippet", async () => {
+    const { user } = renderScreen();
+    const snippet = await screen.findByTestId("export-snippet");
+    await user.click(screen.getByTestId("export-copy"));
+    expect(await navigator.clipboard.readText()).toBe(snippet.textContent);
+    expect(screen.getByTestId("export-copy")).toHaveTextContent("Copied");
+  });
+
+  it("asks before writing, shows the commands, then writes and shows the backup", async () => {
+    const backup = `${PATH}.patchbay-backup-20261124T090000Z`;
+    vi.mocked(exportWrite).mockImplementation((client, names) =>
+      Promise.resolve(report(client, names, { written: true, backup })),
+    );
+    const { user } = renderScreen();
+    await screen.findByTestId("export-snippet");
+    await user.click(screen.getByTestId("export-write"));
+
+    const dialog = await screen.findByTestId("export-confirm");
+    expect(dialog).toHaveAccessibleName("Write to Claude Desktop’s config?");
+    expect(within(dialog).getByTestId("export-confirm-path")).toHaveTextContent(PATH);
+    expect(
+      within(dialog)
+        .getAllByTestId("export-confirm-command")
+        .map((c) => c.textContent),
+    ).toEqual([`${BIN} proxy linear`, `${BIN} proxy github`]);
+    expect(dialog).toHaveTextContent(/timestamped backup/);
+    expect(dialog).toHaveTextContent(/comments in it are kept/);
+    expect(exportWrite).not.toHaveBeenCalled();
+
+    await user.click(within(dialog).getByTestId("confirm-cancel"));
+    expect(exportWrite).not.toHaveBeenCalled();
+
+    await user.click(screen.getByTestId("export-write"));
+    await user.click(within(await screen.findByTestId("export-confirm")).getByTestId("confirm-ok"));
+    expect(exportWrite).toHaveBeenCalledWith("claude-desktop", ["linear", "github"]);
+    const result = await screen.findByTestId("export-result");
+    expect(result).toHaveTextContent(`Wrote 2 entries to ${PATH}`);
+    expect(within(result).getByTestId("export-backup")).toHaveTextContent(backup);
+    await waitFor(() => expect(screen.queryByTestId("export-confirm")).not.toBeInTheDocument());
+  });
+
+  it("says already up to date when nothing was written", async () => {
+    vi.mocked(exportWrite).mockImplementation((client, names) =>
+      Promise.resolve(report(client, names, { written: false })),
+    );
+    const { user } = renderScreen();
+    await screen.findByTestId("export-snippet");
+    await user.click(screen.getByTestId("export-write"));
+    await user.click(within(await screen.findByTestId("export-confirm")).getByTestId("confirm-ok"));
+    const result = await screen.findByTestId("export-result");
+    expect(result).toHaveTextContent("already up to date");
+    expect(within(result).queryByTestId("export-backup")).not.toBeInTheDocument();
+  });
+
+  it("shows an unparseable config file's error and keeps the choices", async () => {
+    const message = "cannot parse /home/cursor.json: expected `,` or `}` at line 4 column 3";
+    vi.mocked(exportWrite).mockRejectedValue(new IpcError("invalid_input", message));
+    const { user } = renderScreen();
+    await screen.findByTestId("export-snippet");
+    await user.click(screen.getByTestId("export-client-cursor"));
+    await user.click(box("github"));
+    await waitFor(() => expect(lastPreview()).toEqual(["cursor", ["linear"]]));
+    await screen.findByTestId("export-snippet");
+    await user.click(screen.getByTestId("export-write"));
+    await user.click(within(await screen.findByTestId("export-confirm")).getByTestId("confirm-ok"));
+
+    const notice = await screen.findByTestId("export-write-error");
+    expect(notice).toHaveAttribute("data-code", "invalid_input");
+    expect(notice).toHaveTextContent(message);
+    expect(notice).toHaveTextContent("Couldn’t write to Cursor’s config");
+    expect(screen.queryByTestId("export-result")).not.toBeInTheDocument();
+    expect(screen.getByTestId("export-client-cursor")).toHaveAttribute("aria-checked", "true");
+    expect(box("linear")).toBeChecked();
+    expect(box("github")).not.toBeChecked();
+    expect(screen.getByTestId("export-snippet")).toBeInTheDocument();
+  });
+
+  it("shows a preview error with its message", async () => {
+    vi.mocked(exportPreview).mockRejectedValue(
+      new IpcError("invalid_input", "the patchbay command is not installed next to the app"),
+    );
+    renderScreen();
+    const notice = await screen.findByTestId("export-preview-error");
+    expect(notice).toHaveTextContent("the patchbay command is not installed next to the app");
+    expect(screen.getByTestId("export-write")).toBeDisabled();
+  });
+
+  it("offers no Write for the generic client, and says there is no file", async () => {
+    const { user } = renderScreen();
+    await screen.findByTestId("export-snippet");
+    expect(screen.getByTestId("export-write")).toBeInTheDocument();
+    await user.click(screen.getByTestId("export-client-generic"));
+    expect(await screen.findByTestId("export-no-file")).toHaveTextContent(
+      "paste this into your client’s settings",
+    );
+    expect(lastPreview()).toEqual(["generic", ["linear", "github"]]);
+    expect(screen.queryByTestId("export-write")).not.toBeInTheDocument();
+    expect(screen.queryByTestId("export-path")).not.toBeInTheDocument();
+    expect(screen.getAllByTestId("export-command")).toHaveLength(2);
+  });
+
+  it("moves between clients with the arrow keys", async () => {
+    const { user } = renderScreen();
+    await screen.findByTestId("export-snippet");
+    await user.click(screen.getByTestId("export-client-claude-desktop"));
+    // Radix selects on focus while an arrow key is held down.
+    await user.keyboard("{ArrowRight>}");
+    await waitFor(() => expect(lastPreview()?.[0]).toBe("claude-code"));
+    await user.keyboard("{/ArrowRight}");
+    expect(screen.getByTestId("export-client-claude-code")).toHaveAttribute("aria-checked", "true");
+  });
+
+  it("shows the empty state when no MCP action is enabled, with a way to add one", async () => {
+    vi.mocked(listActions).mockResolvedValue([ACTIONS[2]!, ACTIONS[3]!]);
+    const { user } = renderScreen();
+    const empty = await screen.findByTestId("export-empty");
+    expect(empty).toHaveTextContent("No MCP action to export");
+    expect(exportPreview).not.toHaveBeenCalled();
+    await user.click(within(empty).getByTestId("export-add-action"));
+    expect(window.location.hash).toBe("#/actions/new");
+  });
+
+  it("shows loading, then a load error with Retry", async () => {
+    vi.mocked(listActions).mockRejectedValue(new IpcError("database", "database is locked"));
+    renderScreen();
+    expect(screen.getByText("Loading actions…").closest("[role=status]")).not.toBeNull();
+    const notice = await screen.findByTestId("export-actions-error");
+    expect(notice).toHaveAttribute("data-code", "database");
+    expect(within(notice).getByRole("button", { name: /Retry/ })).toBeInTheDocument();
+  });
+});
