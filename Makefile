@@ -29,6 +29,7 @@ bench:
 	scripts/bench-oauth.sh
 	scripts/bench-refresh.sh
 	scripts/bench-calls.sh
+	scripts/bench-proxy.sh
 
 ## Screenshots of the real window for the README (docs/screenshots/).
 screenshots:
