@@ -658,3 +658,78 @@ async fn an_oauth_connection_is_saved_and_authorized_from_its_dialog() {
     screenshot(c, "desktop-connections.png").await;
     s.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn export_writes_a_clients_config_from_the_window_keeping_what_was_there() {
+    let servers = Servers::new(json!({}), json!({}));
+    // The app's HOME is a scratch folder: the client config it writes is Cursor's there.
+    let fake_home = tempfile::tempdir().expect("home");
+    let cursor = fake_home.path().join(".cursor/mcp.json");
+    std::fs::create_dir_all(cursor.parent().expect("dir")).expect("mkdir");
+    let before = "{\n  // my own server\n  \"mcpServers\": {\n    \"other\": { \"command\": \"/usr/bin/other-mcp\", \"args\": [] },\n  },\n}\n";
+    std::fs::write(&cursor, before).expect("seed the config");
+    let home = tempfile::tempdir().expect("tempdir");
+    let mode = tempfile::NamedTempFile::new().expect("mode file");
+    let mut env = browser_env(mode.path());
+    env.push(("HOME", fake_home.path().display().to_string()));
+    let app = launch_with(home.path(), Keychain::Shared, &env).await;
+    let c = &app.client;
+    cli_ok(
+        home.path(),
+        &[
+            "action",
+            "add",
+            "demo",
+            "--url",
+            &servers.mcp_url(),
+            "--auth",
+            "oauth",
+        ],
+    );
+    // From the action's ⋮ menu: Export… opens the screen with it selected.
+    let row = "[data-testid=action-row][data-name=demo]";
+    click(c, &format!("{row} [data-testid=action-menu]")).await;
+    click(c, "[data-testid=menu-export]").await;
+    find(c, "[data-testid=export-screen]").await;
+    click(c, "[data-testid=export-client-cursor]").await;
+    let path = wait_text(c, "[data-testid=export-path]", ".cursor/mcp.json").await;
+    assert!(
+        path.contains(&fake_home.path().display().to_string()),
+        "{path}"
+    );
+    let command = wait_text(c, "[data-testid=export-command]", "proxy demo").await;
+    assert!(command.starts_with('/'), "an absolute path: {command}");
+    screenshot(c, "desktop-export.png").await;
+
+    // Write to config asks first, listing the exact command.
+    click(c, "[data-testid=export-write]").await;
+    let confirm = wait_text(c, "[data-testid=export-confirm]", "proxy demo").await;
+    assert!(confirm.contains("backup"), "{confirm}");
+    screenshot(c, "desktop-export-confirm.png").await;
+    click(c, "[data-testid=confirm-ok]").await;
+    wait_text(c, "[data-testid=export-result]", "mcp.json").await;
+    let backup = wait_text(c, "[data-testid=export-backup]", "patchbay-backup-").await;
+    screenshot(c, "desktop-export-written.png").await;
+
+    let after = std::fs::read_to_string(&cursor).expect("the config");
+    assert!(after.contains("// my own server"), "comments kept: {after}");
+    assert!(
+        after.contains("/usr/bin/other-mcp"),
+        "other entries kept: {after}"
+    );
+    assert!(
+        after.contains("\"demo\"") && after.contains("\"proxy\""),
+        "{after}"
+    );
+    let backups: Vec<_> = std::fs::read_dir(cursor.parent().expect("dir"))
+        .expect("dir")
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains("patchbay-backup-"))
+        .collect();
+    assert_eq!(backups.len(), 1, "{backup}");
+    assert_eq!(
+        std::fs::read_to_string(backups[0].path()).expect("backup"),
+        before
+    );
+    app.client.clone().close().await.expect("close");
+}
