@@ -242,6 +242,11 @@ describe("Export screen", () => {
   });
 
   it("offers no Write for the generic client, and says there is no file", async () => {
+    vi.mocked(exportPreview).mockImplementation((client, names) =>
+      Promise.resolve(
+        report(client, names, { changes: names.map((name) => ({ name, change: "added" })) }),
+      ),
+    );
     const { user } = renderScreen();
     await screen.findByTestId("export-snippet");
     expect(screen.getByTestId("export-write")).toBeInTheDocument();
@@ -253,6 +258,8 @@ describe("Export screen", () => {
     expect(screen.queryByTestId("export-write")).not.toBeInTheDocument();
     expect(screen.queryByTestId("export-path")).not.toBeInTheDocument();
     expect(screen.getAllByTestId("export-command")).toHaveLength(2);
+    // No file to write, so nothing "will be added".
+    expect(screen.queryByTestId("export-change")).not.toBeInTheDocument();
   });
 
   it("moves between clients with the arrow keys", async () => {

@@ -318,7 +318,7 @@ function Preview({ client, names, outcome, onOutcome }: PreviewProps) {
                 >
                   <div className="export-entry__head">
                     <span className="export-entry__name">{e.name}</span>
-                    {change && (
+                    {change && !generic && (
                       <Badge tone={CHANGE_LABELS[change].tone} data-testid="export-change">
                         {CHANGE_LABELS[change].label}
                       </Badge>
@@ -331,6 +331,12 @@ function Preview({ client, names, outcome, onOutcome }: PreviewProps) {
               );
             })}
           </ul>
+          {!generic && (
+            <p className="export-note">
+              Writing makes a timestamped backup of the file first and keeps its other entries and
+              comments.
+            </p>
+          )}
           {!generic && r.entries.length > 0 && r.changes.length === 0 && (
             <p className="export-note" data-testid="export-changes-unknown">
               Patchbay couldn’t read the current file, so it can’t say what writing would change.
@@ -349,8 +355,18 @@ function Preview({ client, names, outcome, onOutcome }: PreviewProps) {
           Preview for {CLIENTS.find((c) => c.id === client)?.label}
         </h2>
         {preview.isFetching && !preview.isPending && <Spinner size={12} />}
+        {!generic && (
+          <Button
+            variant="primary"
+            className="export-panel__end"
+            disabled={!report || names.length === 0 || preview.isError}
+            onClick={() => setConfirmOpen(true)}
+            data-testid="export-write"
+          >
+            Write to config
+          </Button>
+        )}
       </div>
-      {content}
       {outcome?.kind === "written" && <WriteResult report={outcome.report} />}
       {outcome?.kind === "failed" && (
         <ErrorNotice
@@ -363,21 +379,7 @@ function Preview({ client, names, outcome, onOutcome }: PreviewProps) {
           </Button>
         </ErrorNotice>
       )}
-      {!generic && (
-        <div className="export-actions-bar">
-          <Button
-            variant="primary"
-            disabled={!report || names.length === 0 || preview.isError}
-            onClick={() => setConfirmOpen(true)}
-            data-testid="export-write"
-          >
-            Write to config
-          </Button>
-          <span className="export-actions-bar__hint">
-            A timestamped backup is made first; other entries and comments are kept.
-          </span>
-        </div>
-      )}
+      {content}
       <ConfirmDialog
         open={confirmOpen}
         onOpenChange={setConfirmOpen}
