@@ -22,14 +22,17 @@ export function App() {
   const Screen = screen.component;
 
   return (
-    <div className="app">
-      <Sidebar screens={SCREENS} activeId={screen.id} />
-      <main className="app__content">
-        <VaultBanner />
-        <Screen />
-      </main>
+    <>
+      <div className="app">
+        <Sidebar screens={SCREENS} activeId={screen.id} />
+        <main className="app__content">
+          <VaultBanner />
+          <Screen />
+        </main>
+      </div>
+      {/* Outside the grid: the toast region and the prompt must not become grid rows. */}
       <ApprovalPrompt />
       <Toaster />
-    </div>
+    </>
   );
 }
