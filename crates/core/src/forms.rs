@@ -224,6 +224,25 @@ impl OAuthForm {
     }
 }
 
+/// Named rows split into plain lines (`line(name, value)`) and secrets for the keychain;
+/// rows without a name are dropped.
+fn split_fields(
+    rows: Vec<RequestField>,
+    line: impl Fn(&str, &str) -> String,
+) -> (Vec<String>, Vec<(String, SecretString)>) {
+    let mut plain = Vec::new();
+    let mut secrets = Vec::new();
+    for r in rows.into_iter().filter(|r| !r.name.trim().is_empty()) {
+        let name = r.name.trim().to_string();
+        if r.secret {
+            secrets.push((name, SecretString::from(r.value)));
+        } else {
+            plain.push(line(&name, &r.value));
+        }
+    }
+    (plain, secrets)
+}
+
 fn header_lines(h: &[Header]) -> Vec<String> {
     h.iter()
         .filter(|h| !(h.name.trim().is_empty() && h.value.trim().is_empty()))
@@ -366,24 +385,8 @@ impl Patchbay {
     }
 
     fn http_token_input(f: HttpTokenForm) -> NewHttpToken {
-        let mut headers = Vec::new();
-        let mut secret_headers = Vec::new();
-        for h in f.headers.into_iter().filter(|h| !h.name.trim().is_empty()) {
-            if h.secret {
-                secret_headers.push((h.name.trim().to_string(), SecretString::from(h.value)));
-            } else {
-                headers.push(format!("{}: {}", h.name.trim(), h.value));
-            }
-        }
-        let mut body = Vec::new();
-        let mut secret_body = Vec::new();
-        for b in f.body.into_iter().filter(|b| !b.name.trim().is_empty()) {
-            if b.secret {
-                secret_body.push((b.name.trim().to_string(), SecretString::from(b.value)));
-            } else {
-                body.push(format!("{}={}", b.name.trim(), b.value));
-            }
-        }
+        let (headers, secret_headers) = split_fields(f.headers, |n, v| format!("{n}: {v}"));
+        let (body, secret_body) = split_fields(f.body, |n, v| format!("{n}={v}"));
         NewHttpToken {
             name: f.name,
             description: opt(&f.description),

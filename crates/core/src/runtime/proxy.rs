@@ -122,6 +122,28 @@ impl Patchbay {
     }
 }
 
+/// Send a client message on to the server without holding up the loop (a long tool call
+/// must not stop other traffic); a failed send comes back with its request's id.
+fn forward<T: Transport<rmcp::RoleClient>>(
+    remote: &mut T,
+    msg: ClientJsonRpcMessage,
+    action: &ActionView,
+    failed: &mpsc::UnboundedSender<(Option<RequestId>, Error)>,
+) {
+    let id = match &msg {
+        ClientJsonRpcMessage::Request(r) => Some(r.id.clone()),
+        _ => None,
+    };
+    let send = remote.send(msg);
+    let failed = failed.clone();
+    let action = action.clone();
+    tokio::spawn(async move {
+        if let Err(e) = send.await {
+            let _ = failed.send((id, classify(&action, &e)));
+        }
+    });
+}
+
 struct Bridge {
     pb: Arc<Patchbay>,
     action: ActionView,
@@ -156,32 +178,10 @@ impl Bridge {
                         self.confirm_then_send(msg, approved_tx.clone(), failed_tx.clone());
                         continue;
                     }
-                    let id = match &msg {
-                        ClientJsonRpcMessage::Request(r) => Some(r.id.clone()),
-                        _ => None,
-                    };
-                    let send = remote.send(msg);
-                    let failed = failed_tx.clone();
-                    let action = self.action.clone();
-                    tokio::spawn(async move {
-                        if let Err(e) = send.await {
-                            let _ = failed.send((id, classify(&action, &e)));
-                        }
-                    });
+                    forward(&mut remote, msg, &self.action, &failed_tx);
                 }
                 Some(msg) = approved_rx.recv() => {
-                    let id = match &msg {
-                        ClientJsonRpcMessage::Request(r) => Some(r.id.clone()),
-                        _ => None,
-                    };
-                    let send = remote.send(msg);
-                    let failed = failed_tx.clone();
-                    let action = self.action.clone();
-                    tokio::spawn(async move {
-                        if let Err(e) = send.await {
-                            let _ = failed.send((id, classify(&action, &e)));
-                        }
-                    });
+                    forward(&mut remote, msg, &self.action, &failed_tx);
                 }
                 outgoing = remote.receive(), if remote_open => {
                     match outgoing {

@@ -1,8 +1,9 @@
-import { useEffect, useId, useRef, useState } from "react";
+import { useId } from "react";
 
-import { copyText } from "../../lib/clipboard";
 import { Button } from "../Button";
 import { CheckIcon, CopyIcon } from "../icons";
+
+import { useCopy } from "./useCopy";
 
 import "./CopyField.css";
 
@@ -11,24 +12,7 @@ type Props = { label: string; value: string; testId?: string };
 /** A read-only value (a URL, an id) with a Copy button. */
 export function CopyField({ label, value, testId }: Props) {
   const id = useId();
-  const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
-  const valueRef = useRef<HTMLElement>(null);
-
-  useEffect(() => {
-    if (state !== "copied") return;
-    const t = window.setTimeout(() => setState("idle"), 2000);
-    return () => window.clearTimeout(t);
-  }, [state]);
-
-  async function copy() {
-    if (await copyText(value)) {
-      setState("copied");
-      return;
-    }
-    const el = valueRef.current;
-    if (el) window.getSelection()?.selectAllChildren(el);
-    setState("failed");
-  }
+  const { state, copy, ref: valueRef } = useCopy<HTMLElement>(value);
 
   return (
     <div className="copy-field" data-testid={testId}>

@@ -24,4 +24,5 @@ export { TabPanel, Tabs } from "./Tabs";
 export { TextArea } from "./TextArea";
 export { TextField, type TextFieldProps } from "./TextField";
 export { Toaster } from "./Toaster";
+export { useCopy, type CopyState } from "./useCopy";
 export { clearToasts, dismissToast, toast, type ToastInput, type ToastTone } from "./toastStore";

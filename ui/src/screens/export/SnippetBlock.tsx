@@ -1,30 +1,12 @@
-import { useEffect, useId, useRef, useState } from "react";
+import { useId } from "react";
 
-import { Button } from "../../components/kit";
 import { CheckIcon, CopyIcon } from "../../components/icons";
-import { copyText } from "../../lib/clipboard";
+import { Button, useCopy } from "../../components/kit";
 
 /** The snippet in the client's format, read-only, with a Copy button. */
 export function SnippetBlock({ snippet, title }: { snippet: string; title: string }) {
   const titleId = useId();
-  const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
-  const preRef = useRef<HTMLPreElement>(null);
-
-  useEffect(() => {
-    if (state !== "copied") return;
-    const t = window.setTimeout(() => setState("idle"), 2000);
-    return () => window.clearTimeout(t);
-  }, [state]);
-
-  async function copy() {
-    if (await copyText(snippet)) {
-      setState("copied");
-      return;
-    }
-    const el = preRef.current;
-    if (el) window.getSelection()?.selectAllChildren(el);
-    setState("failed");
-  }
+  const { state, copy, ref: preRef } = useCopy<HTMLPreElement>(snippet);
 
   return (
     <div className="export-snippet">
