@@ -67,6 +67,7 @@ describe("shell", () => {
       "OAuth Connections",
       "Tokens",
       "Export",
+      "Health",
     ]);
     expect(links[0]).toHaveAttribute("aria-current", "page");
     expect(links[0]).toHaveAttribute("href", "#/actions");

@@ -4,6 +4,8 @@ import { ExportIcon, KeyIcon, LinkIcon, PlugIcon } from "./components/icons";
 import { ActionsScreen } from "./screens/actions/ActionsScreen";
 import { ConnectionsScreen } from "./screens/connections/ConnectionsScreen";
 import { ExportScreen } from "./screens/export/ExportScreen";
+import { HealthIcon } from "./screens/health/HealthIcon";
+import { HealthScreen } from "./screens/health/HealthScreen";
 import { TokensScreen } from "./screens/tokens/TokensScreen";
 
 export type ScreenDef = {
@@ -23,4 +25,5 @@ export const SCREENS: readonly [ScreenDef, ...ScreenDef[]] = [
   { id: "connections", label: "OAuth Connections", icon: LinkIcon, component: ConnectionsScreen },
   { id: "tokens", label: "Tokens", icon: KeyIcon, component: TokensScreen },
   { id: "export", label: "Export", icon: ExportIcon, component: ExportScreen },
+  { id: "health", label: "Health", icon: HealthIcon, component: HealthScreen },
 ];

@@ -1,0 +1,290 @@
+import { useId, useMemo } from "react";
+
+import type { ActionView } from "../../bindings/ActionView";
+import type { ApprovalCounts } from "../../bindings/ApprovalCounts";
+import type { BreakerView } from "../../bindings/BreakerView";
+import { PlugIcon } from "../../components/icons";
+import { Badge, Button, EmptyState, ErrorNotice, Spinner, type Tone } from "../../components/kit";
+import { useActions } from "../../data/queries";
+import { useNow } from "../../lib/useNow";
+import { navigate } from "../../lib/useHashRoute";
+import { HealthBadge } from "../actions/HealthBadge";
+import { KIND_LABELS } from "../actions/format";
+import { type TestAllProgress, useApprovalCounts, useHealthTests } from "./data";
+import {
+  breakerText,
+  checkedText,
+  countsByAction,
+  countsFor,
+  healthSummary,
+  type HealthSummary,
+  latencyText,
+  reasonText,
+  sortByHealth,
+  testAllNames,
+  toolCountText,
+} from "./model";
+
+import "./HealthScreen.css";
+
+/** Relative times ("checked 2 minutes ago", "retry in 30 seconds") are redrawn this often. */
+const CLOCK_MS = 10_000;
+
+export function HealthScreen() {
+  const titleId = useId();
+  const actions = useActions();
+  const counts = useApprovalCounts();
+  const now = useNow(CLOCK_MS);
+  const { testing, progress, testOne, testAll, cancel } = useHealthTests();
+
+  const all = actions.data;
+  const rows = useMemo(() => (all ? sortByHealth(all) : []), [all]);
+  const summary = useMemo(() => healthSummary(all ?? []), [all]);
+  const countMap = useMemo(() => countsByAction(counts.data ?? []), [counts.data]);
+  const enabled = useMemo(() => (all ? testAllNames(all) : []), [all]);
+
+  let body;
+  if (actions.isPending) {
+    body = (
+      <div className="health-state" data-testid="health-loading">
+        <Spinner label="Loading actions…" size={20} />
+      </div>
+    );
+  } else if (actions.isError && all === undefined) {
+    body = (
+      <div className="health-state">
+        <ErrorNotice
+          error={actions.error}
+          title="Couldn’t load actions"
+          onRetry={() => void actions.refetch()}
+          retrying={actions.isFetching}
+          testId="health-error"
+        />
+      </div>
+    );
+  } else if (!all || all.length === 0) {
+    body = (
+      <EmptyState
+        testId="health-empty"
+        icon={<PlugIcon size={22} />}
+        title="Nothing to watch yet"
+        description="Add an action and its health, latency and circuit breaker show up here."
+        action={
+          <Button variant="primary" onClick={() => navigate("actions", "new")}>
+            Add Custom Action
+          </Button>
+        }
+      />
+    );
+  } else {
+    body = (
+      <>
+        <Summary summary={summary} />
+        <div className="table-scroll">
+          <table className="health-table" data-testid="health-table">
+            <thead>
+              <tr>
+                <th scope="col">Action</th>
+                <th scope="col">Status</th>
+                <th scope="col">Reason</th>
+                <th scope="col" className="num">
+                  Latency
+                </th>
+                <th scope="col" className="num">
+                  Tools
+                </th>
+                <th scope="col">Last checked</th>
+                <th scope="col">Breaker</th>
+                <th scope="col">Confirmations</th>
+                <th scope="col">
+                  <span className="visually-hidden">Test</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((action) => (
+                <HealthRow
+                  key={action.id}
+                  action={action}
+                  now={now}
+                  counts={countsFor(countMap, action.name)}
+                  testing={testing.has(action.name)}
+                  onTest={() => testOne(action.name)}
+                />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </>
+    );
+  }
+
+  return (
+    <section className="screen" aria-labelledby={titleId} data-testid="health-screen">
+      <header className="screen__header">
+        <div className="screen__heading">
+          <h1 id={titleId} className="screen__title">
+            Health
+          </h1>
+          {all && <span className="screen__count">{all.length}</span>}
+        </div>
+        <div className="screen__tools">
+          {progress && <Progress progress={progress} />}
+          {progress ? (
+            <Button onClick={cancel} disabled={progress.cancelling} data-testid="health-cancel">
+              {progress.cancelling ? "Cancelling…" : "Cancel"}
+            </Button>
+          ) : (
+            <Button
+              variant="primary"
+              onClick={() => void testAll(enabled)}
+              disabled={enabled.length === 0}
+              title={enabled.length === 0 ? "No enabled action to test" : undefined}
+              data-testid="health-test-all"
+            >
+              Test all
+            </Button>
+          )}
+        </div>
+      </header>
+      {all && actions.isError && (
+        <div className="inline-error" role="alert">
+          <span>Couldn’t refresh: {actions.error.message}</span>
+          <Button variant="ghost" size="sm" onClick={() => void actions.refetch()}>
+            Retry
+          </Button>
+        </div>
+      )}
+      <div className="screen__body">{body}</div>
+    </section>
+  );
+}
+
+function Progress({ progress }: { progress: TestAllProgress }) {
+  const { done, total } = progress;
+  return (
+    <span className="health-progress" data-testid="health-progress" role="status">
+      <Spinner size={12} />
+      <span>
+        Tested {done} of {total}
+      </span>
+      <progress value={done} max={total} aria-hidden="true" />
+    </span>
+  );
+}
+
+const SUMMARY: { key: keyof Omit<HealthSummary, "total">; label: string; tone: Tone }[] = [
+  { key: "healthy", label: "Healthy", tone: "success" },
+  { key: "unhealthy", label: "Unhealthy", tone: "danger" },
+  { key: "unknown", label: "Unknown", tone: "neutral" },
+];
+
+function Summary({ summary }: { summary: HealthSummary }) {
+  return (
+    <dl className="health-summary" data-testid="health-summary">
+      {SUMMARY.map(({ key, label, tone }) => (
+        <div
+          key={key}
+          className={`health-summary__item tone-${tone}`}
+          data-testid={`health-summary-${key}`}
+        >
+          <dt>{label}</dt>
+          <dd>{summary[key]}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+const BREAKER_TONES: Record<BreakerView["state"], Tone> = {
+  closed: "neutral",
+  open: "warning",
+  half_open: "info",
+};
+
+function BreakerCell({ breaker, now }: { breaker: BreakerView; now: number }) {
+  const failures = `${breaker.failures} ${breaker.failures === 1 ? "failure" : "failures"} in a row`;
+  return (
+    <Badge
+      tone={BREAKER_TONES[breaker.state]}
+      variant={breaker.state === "closed" ? "outline" : "soft"}
+      title={breaker.state === "closed" ? undefined : failures}
+      data-testid="health-breaker"
+      data-state={breaker.state}
+    >
+      {breakerText(breaker, now)}
+    </Badge>
+  );
+}
+
+function ConfirmationCell({ counts, confirm }: { counts?: ApprovalCounts; confirm: boolean }) {
+  if (!counts && !confirm) return <span className="health-muted">—</span>;
+  const c = counts ?? { approved: 0, denied: 0, expired: 0 };
+  return (
+    <span className="health-confirmations" data-testid="health-confirmations">
+      <span>{c.approved} approved</span>
+      <span>{c.denied} denied</span>
+      <span>{c.expired} expired</span>
+    </span>
+  );
+}
+
+type RowProps = {
+  action: ActionView;
+  now: number;
+  counts: ApprovalCounts | undefined;
+  testing: boolean;
+  onTest: () => void;
+};
+
+function HealthRow({ action, now, counts, testing, onTest }: RowProps) {
+  const { health } = action;
+  return (
+    <tr
+      className={action.enabled ? undefined : "is-disabled"}
+      data-testid="health-row"
+      data-name={action.name}
+      data-status={testing ? "testing" : health.status}
+    >
+      <th scope="row">
+        <div className="health-table__name">
+          <span className="health-name">{action.name}</span>
+          <span className="health-muted">
+            {KIND_LABELS[action.kind]}
+            {action.enabled ? "" : " · disabled"}
+          </span>
+        </div>
+      </th>
+      <td>
+        <HealthBadge health={health} now={now} testing={testing} />
+      </td>
+      <td className="health-table__reason">
+        <span className="health-reason" title={health.message ?? undefined}>
+          {reasonText(health)}
+        </span>
+      </td>
+      <td className="num">{latencyText(health)}</td>
+      <td className="num">{toolCountText(health)}</td>
+      <td>
+        <time dateTime={health.checkedAt ?? undefined}>{checkedText(health, now)}</time>
+      </td>
+      <td>
+        <BreakerCell breaker={action.breaker} now={now} />
+      </td>
+      <td>
+        <ConfirmationCell counts={counts} confirm={action.confirm} />
+      </td>
+      <td>
+        <Button
+          size="sm"
+          onClick={onTest}
+          busy={testing}
+          aria-label={`Test ${action.name}`}
+          data-testid="health-test"
+        >
+          Test
+        </Button>
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,94 @@
+/** The Health screen's data: confirmation counts, and the Test / Test all runs. */
+import { useQuery } from "@tanstack/react-query";
+import { useCallback, useEffect, useRef, useState } from "react";
+
+import type { Health } from "../../bindings/Health";
+import { toast } from "../../components/kit";
+import { useTestAction } from "../../data/queries";
+import { approvalCounts, toIpcError } from "../../ipc";
+import { errorToast, testResultToast } from "../actions/messages";
+import { runLimited, TEST_ALL_CONCURRENCY, testAllToast, type TestOutcome } from "./model";
+
+/** Approved / denied / expired per action (refetched on db-changed like every query). */
+export function useApprovalCounts() {
+  return useQuery({ queryKey: ["approval-counts"], queryFn: approvalCounts });
+}
+
+export type TestAllProgress = { done: number; total: number; cancelling: boolean };
+
+/**
+ * Test one action (the row's button) or all of them (at most TEST_ALL_CONCURRENCY at
+ * once). `testing` holds the names whose test is running now.
+ */
+export function useHealthTests() {
+  const { mutateAsync } = useTestAction();
+  const [testing, setTesting] = useState<ReadonlySet<string>>(() => new Set());
+  const [progress, setProgress] = useState<TestAllProgress | null>(null);
+  const cancelled = useRef(false);
+
+  // Leaving the screen stops starting new tests (the running ones finish in the backend).
+  useEffect(() => {
+    cancelled.current = false;
+    return () => {
+      cancelled.current = true;
+    };
+  }, []);
+
+  const run = useCallback(
+    async (name: string): Promise<Health> => {
+      setTesting((s) => new Set(s).add(name));
+      try {
+        return await mutateAsync(name);
+      } finally {
+        setTesting((s) => {
+          const next = new Set(s);
+          next.delete(name);
+          return next;
+        });
+      }
+    },
+    [mutateAsync],
+  );
+
+  const testOne = useCallback(
+    (name: string) => {
+      run(name).then(
+        (health) => toast(testResultToast(name, health)),
+        (e: unknown) => toast(errorToast(`Couldn’t test ${name}`, e)),
+      );
+    },
+    [run],
+  );
+
+  const testAll = useCallback(
+    async (names: readonly string[]) => {
+      cancelled.current = false;
+      const total = names.length;
+      const outcomes: TestOutcome[] = [];
+      setProgress({ done: 0, total, cancelling: false });
+      await runLimited(
+        names,
+        TEST_ALL_CONCURRENCY,
+        async (name) => {
+          try {
+            outcomes.push({ name, health: await run(name) });
+          } catch (e) {
+            outcomes.push({ name, error: toIpcError(e).message });
+          }
+          setProgress((p) => p && { ...p, done: p.done + 1 });
+        },
+        () => cancelled.current,
+      );
+      setProgress(null);
+      toast(testAllToast(outcomes, total, cancelled.current && outcomes.length < total));
+    },
+    [run],
+  );
+
+  const cancel = useCallback(() => {
+    cancelled.current = true;
+    setProgress((p) => p && { ...p, cancelling: true });
+  }, []);
+
+  return { testing, progress, testOne, testAll, cancel };
+}
