@@ -1,6 +1,7 @@
 import { act, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
+import type { ActionView } from "../../bindings/ActionView";
 import type { Health } from "../../bindings/Health";
 import { clearToasts, Toaster } from "../../components/kit";
 import type * as ipc from "../../ipc";
@@ -62,8 +63,34 @@ function deferred<T>() {
   return { promise, resolve, reject };
 }
 
+/** What the backend stores: listActions answers it, a test records its health here. */
+let db: ActionView[] = [];
+
+function serve(list: ActionView[]) {
+  db = list;
+  vi.mocked(listActions).mockImplementation(() => Promise.resolve(db));
+}
+
+/** As the backend does: the health is stored and a passing test closes the breaker. */
+function record(name: string, health: Health): Health {
+  db = db.map((a) =>
+    a.name === name
+      ? {
+          ...a,
+          health,
+          breaker:
+            health.status === "healthy"
+              ? { state: "closed", failures: 0, retryAt: null }
+              : a.breaker,
+        }
+      : a,
+  );
+  return health;
+}
+
 beforeEach(() => {
-  vi.mocked(listActions).mockReset().mockResolvedValue(ACTIONS);
+  vi.mocked(listActions).mockReset();
+  serve(ACTIONS);
   vi.mocked(approvalCounts)
     .mockReset()
     .mockResolvedValue([{ action: "linear", approved: 12, denied: 1, expired: 2, pending: 0 }]);
@@ -129,7 +156,7 @@ describe("Health screen", () => {
 
   it("Test all tests every enabled action, at most 4 at once, with progress and a result toast", async () => {
     const many = [...ACTIONS, makeAction({ name: "sentry" }), makeAction({ name: "vercel" })];
-    vi.mocked(listActions).mockResolvedValue(many);
+    serve(many);
     const pending = new Map<string, ReturnType<typeof deferred<Health>>>();
     let running = 0;
     let peak = 0;
@@ -138,9 +165,11 @@ describe("Health screen", () => {
       pending.set(name, d);
       running += 1;
       peak = Math.max(peak, running);
-      return d.promise.finally(() => {
-        running -= 1;
-      });
+      return d.promise
+        .then((h) => record(name, h))
+        .finally(() => {
+          running -= 1;
+        });
     });
     const { user } = renderScreen();
     await screen.findAllByTestId("health-row");
@@ -204,14 +233,25 @@ describe("Health screen", () => {
     expect(testAction).toHaveBeenCalledTimes(4);
   });
 
-  it("the row's Test tests that action and reports it", async () => {
-    vi.mocked(testAction).mockResolvedValue(healthy(12));
+  it("the row's Test tests that action, reports it and shows the breaker it left", async () => {
+    vi.mocked(testAction).mockImplementation((name) => Promise.resolve(record(name, healthy(12))));
+    serve(
+      ACTIONS.map((a) =>
+        a.name === "github"
+          ? { ...a, breaker: { state: "half_open", failures: 3, retryAt: null } }
+          : a,
+      ),
+    );
     const { user } = renderScreen();
     await screen.findAllByTestId("health-row");
+    expect(within(row("github")).getByTestId("health-breaker")).toHaveTextContent("Half-open");
     await user.click(screen.getByRole("button", { name: "Test github" }));
     expect(testAction).toHaveBeenCalledExactlyOnceWith("github");
     expect(await screen.findByText("github is healthy (12 tools, 120 ms)")).toBeInTheDocument();
     await waitFor(() => expect(row("github").dataset.status).toBe("healthy"));
+    await waitFor(() =>
+      expect(within(row("github")).getByTestId("health-breaker")).toHaveTextContent("Closed"),
+    );
   });
 
   it("redraws relative times as the clock moves, without refetching", async () => {

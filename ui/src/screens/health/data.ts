@@ -1,10 +1,10 @@
 /** The Health screen's data: confirmation counts, and the Test / Test all runs. */
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
 
 import type { Health } from "../../bindings/Health";
 import { toast } from "../../components/kit";
-import { useTestAction } from "../../data/queries";
+import { queryKeys, useTestAction } from "../../data/queries";
 import { approvalCounts, toIpcError } from "../../ipc";
 import { errorToast, testResultToast } from "../actions/messages";
 import { runLimited, TEST_ALL_CONCURRENCY, testAllToast, type TestOutcome } from "./model";
@@ -21,6 +21,7 @@ export type TestAllProgress = { done: number; total: number; cancelling: boolean
  * once). `testing` holds the names whose test is running now.
  */
 export function useHealthTests() {
+  const qc = useQueryClient();
   const { mutateAsync } = useTestAction();
   const [testing, setTesting] = useState<ReadonlySet<string>>(() => new Set());
   const [progress, setProgress] = useState<TestAllProgress | null>(null);
@@ -45,9 +46,11 @@ export function useHealthTests() {
           next.delete(name);
           return next;
         });
+        // The test moved the breaker too, and this app's own writes raise no db-changed.
+        void qc.invalidateQueries({ queryKey: queryKeys.actions });
       }
     },
-    [mutateAsync],
+    [mutateAsync, qc],
   );
 
   const testOne = useCallback(
