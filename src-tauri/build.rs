@@ -28,6 +28,7 @@ fn main() {
             "approval_counts",
             "export_preview",
             "export_write",
+            "list_providers",
         ]),
     ))
     .expect("tauri-build failed: check tauri.conf.json and the icons folder");

@@ -10,6 +10,7 @@ use patchbay_core::forms::{
 use patchbay_core::model::{
     ActionView, AppStatus, ConnectionView, DisconnectReport, GrantView, Health, TokenView,
 };
+use patchbay_core::providers::Provider;
 use patchbay_core::runtime::http_token::TokenTestReport;
 use tauri::State;
 
@@ -220,4 +221,9 @@ pub async fn export_write(
     shell
         .run(move |pb| pb.export_from_app(client, &names, true))
         .await
+}
+
+#[tauri::command]
+pub fn list_providers() -> Vec<Provider> {
+    patchbay_core::providers::providers().to_vec()
 }

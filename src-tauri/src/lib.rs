@@ -184,6 +184,7 @@ pub fn run() {
             commands::approval_counts,
             commands::export_preview,
             commands::export_write,
+            commands::list_providers,
         ])
         .setup(move |app| {
             let handle = app.handle().clone();

@@ -67,6 +67,7 @@ describe("shell", () => {
       "OAuth Connections",
       "Tokens",
       "Export",
+      "Provider gallery",
       "Health",
     ]);
     expect(links[0]).toHaveAttribute("aria-current", "page");

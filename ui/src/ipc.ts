@@ -28,6 +28,7 @@ import type { GrantView } from "./bindings/GrantView";
 import type { Health } from "./bindings/Health";
 import type { HttpTokenForm } from "./bindings/HttpTokenForm";
 import type { OwnerKind } from "./bindings/OwnerKind";
+import type { Provider } from "./bindings/Provider";
 import type { SavedHttpToken } from "./bindings/SavedHttpToken";
 import type { TextTokenForm } from "./bindings/TextTokenForm";
 import type { TokenTestReport } from "./bindings/TokenTestReport";
@@ -153,6 +154,11 @@ async function call<T>(command: string, args?: InvokeArgs): Promise<T> {
   } catch (error) {
     throw toIpcError(error);
   }
+}
+
+/** The provider gallery (a data file in core). */
+export function listProviders(): Promise<Provider[]> {
+  return call<Provider[]>("list_providers");
 }
 
 export function listActions(): Promise<ActionView[]> {

@@ -246,6 +246,8 @@ export async function handle(
         fail("database", "database is locked (another Patchbay process is migrating it)");
       }
       return scenario === "empty" ? [] : ACTIONS;
+    case "list_providers":
+      return (await import("./screens/gallery/fixtures")).PROVIDERS;
     case "app_status":
       return status(scenario);
     case "list_connections":

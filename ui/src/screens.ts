@@ -4,6 +4,7 @@ import { ExportIcon, KeyIcon, LinkIcon, PlugIcon } from "./components/icons";
 import { ActionsScreen } from "./screens/actions/ActionsScreen";
 import { ConnectionsScreen } from "./screens/connections/ConnectionsScreen";
 import { ExportScreen } from "./screens/export/ExportScreen";
+import { GalleryScreen } from "./screens/gallery/GalleryScreen";
 import { HealthIcon } from "./screens/health/HealthIcon";
 import { HealthScreen } from "./screens/health/HealthScreen";
 import { TokensScreen } from "./screens/tokens/TokensScreen";
@@ -25,5 +26,6 @@ export const SCREENS: readonly [ScreenDef, ...ScreenDef[]] = [
   { id: "connections", label: "OAuth Connections", icon: LinkIcon, component: ConnectionsScreen },
   { id: "tokens", label: "Tokens", icon: KeyIcon, component: TokensScreen },
   { id: "export", label: "Export", icon: ExportIcon, component: ExportScreen },
+  { id: "gallery", label: "Provider gallery", icon: PlugIcon, component: GalleryScreen },
   { id: "health", label: "Health", icon: HealthIcon, component: HealthScreen },
 ];

@@ -62,6 +62,9 @@ pub enum Command {
     Deny { id: String },
     /// Write MCP client config entries that run `patchbay proxy NAME` (no secret in them).
     Export(ExportArgs),
+    /// The provider gallery: well-known remote MCP servers, their URL and how they sign in
+    /// (use one with `patchbay action add NAME --provider ID`).
+    Providers,
 }
 
 /// `patchbay export [NAME...] --client CLIENT [--write] [--config PATH]`.
@@ -214,8 +217,12 @@ pub struct OAuthArgs {
 pub struct ActionAdd {
     pub name: String,
     /// Remote MCP server URL (Streamable HTTP), or the endpoint of an --http action.
-    #[arg(long)]
-    pub url: String,
+    #[arg(long, required_unless_present = "provider")]
+    pub url: Option<String>,
+    /// Start from a gallery entry (`patchbay providers`): its URL, description and OAuth
+    /// settings; the options given here win.
+    #[arg(long, value_name = "ID", conflicts_with = "http")]
+    pub provider: Option<String>,
     /// A plain HTTP endpoint instead of an MCP server.
     #[arg(long)]
     pub http: bool,

@@ -130,6 +130,15 @@ fn run(cli: Cli, matches: &ArgMatches) -> Result<()> {
         Command::Approve { id } => calls::decide(&id, true, json),
         Command::Deny { id } => calls::decide(&id, false, json),
         Command::Export(e) => export::run(e, json),
+        Command::Providers => {
+            let list = patchbay_core::providers::providers();
+            if json {
+                output::json(&list);
+            } else {
+                output::providers(list);
+            }
+            Ok(())
+        }
     }
 }
 
@@ -228,7 +237,7 @@ fn action(cmd: ActionCmd, json: bool) -> Result<()> {
             let oauth = oauth_input(a.oauth, &mut stdin)?;
             let input = NewAction {
                 name: a.name,
-                url: a.url,
+                url: a.url.unwrap_or_default(),
                 http: a.http.then_some(HttpInput {
                     method: a.method,
                     headers: a.headers,
@@ -240,7 +249,24 @@ fn action(cmd: ActionCmd, json: bool) -> Result<()> {
                 confirm: a.confirm,
                 disabled: a.disabled,
             };
-            (open(true)?.add_action(input)?, "Added")
+            let input = match &a.provider {
+                Some(id) => patchbay_core::providers::prefill(id, input)?,
+                None => input,
+            };
+            let own_app = match &a.provider {
+                Some(id) if input.oauth.client_id.is_none() => {
+                    patchbay_core::providers::provider(id)?.register.as_ref()
+                }
+                _ => None,
+            };
+            let view = open(true)?.add_action(input)?;
+            if let Some(r) = own_app {
+                eprintln!(
+                    "note: this provider needs your own OAuth app. Register one at {} with the redirect URI {}. {} Then: patchbay action edit {} --client-id ID --client-secret-stdin",
+                    r.where_, r.redirect_uri, r.what, view.name
+                );
+            }
+            (view, "Added")
         }
         ActionCmd::Edit(e) => {
             let oauth = oauth_input(e.oauth, &mut stdin)?;

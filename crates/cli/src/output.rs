@@ -94,6 +94,30 @@ pub fn actions(list: &[ActionView]) {
     table(&["NAME", "KIND", "AUTH", "HEALTH", "ENABLED", "URL"], rows);
 }
 
+/// The provider gallery: id, sign-in, URL, and what an own OAuth app needs.
+pub fn providers(list: &[patchbay_core::providers::Provider]) {
+    use patchbay_core::providers::ProviderFlow;
+    let rows = list
+        .iter()
+        .map(|p| {
+            vec![
+                p.id.clone(),
+                p.name.clone(),
+                match p.flow {
+                    ProviderFlow::Dcr => "oauth (automatic registration)".into(),
+                    ProviderFlow::OwnApp => "oauth (needs your own OAuth app)".into(),
+                },
+                p.url.clone(),
+            ]
+        })
+        .collect();
+    table(&["ID", "NAME", "SIGN-IN", "URL"], rows);
+    outln!("");
+    outln!(
+        "Add one with: patchbay action add NAME --provider ID (--json shows what to register for an own app, and each entry's documentation)"
+    );
+}
+
 fn set(b: bool) -> &'static str {
     if b { "set" } else { "not set" }
 }

@@ -32,5 +32,6 @@ pub fn export(dir: &Path) -> Result<(), ts_rs::ExportError> {
     crate::approvals::ApprovalCounts::export_all(&cfg)?;
     crate::model::Health::export_all(&cfg)?;
     crate::export::ExportReport::export_all(&cfg)?;
+    crate::providers::Provider::export_all(&cfg)?;
     Ok(())
 }

@@ -10,6 +10,8 @@ pub enum Kind {
     Action,
     Connection,
     Token,
+    /// An entry of the provider gallery.
+    Provider,
 }
 
 impl std::fmt::Display for Kind {
@@ -18,6 +20,7 @@ impl std::fmt::Display for Kind {
             Kind::Action => "action",
             Kind::Connection => "connection",
             Kind::Token => "token",
+            Kind::Provider => "provider",
         })
     }
 }
@@ -259,6 +262,10 @@ impl Error {
     pub fn hint(&self) -> Option<String> {
         match self {
             Error::Invalid { hint, .. } => hint.clone(),
+            Error::NotFound {
+                kind: Kind::Provider,
+                ..
+            } => Some("run `patchbay providers` to see the gallery".to_string()),
             Error::NotFound { kind, .. } => Some(format!("run `patchbay {kind} list` to see what exists")),
             Error::Conflict { kind, .. } => {
                 Some(format!("pick another name, or change the existing one with `patchbay {kind} edit`"))

@@ -15,6 +15,7 @@ pub mod logs;
 pub mod model;
 pub mod oauth;
 pub mod paths;
+pub mod providers;
 pub mod runtime;
 pub mod store;
 pub mod sweep;

@@ -1,9 +1,12 @@
-import { useState } from "react";
+import { useState, useSyncExternalStore } from "react";
+import { useQuery } from "@tanstack/react-query";
 
 import type { ActionView } from "../../bindings/ActionView";
 import { BackIcon } from "./icons";
 import { Button, EmptyState, ErrorNotice, Spinner } from "../../components/kit";
 import { useActions } from "../../data/queries";
+import { listProviders } from "../../ipc";
+import { fromProvider, type FormState } from "./model";
 import { ActionFormBody } from "./ActionFormBody";
 
 import "./ActionForm.css";
@@ -18,7 +21,17 @@ export function ActionForm(props: { original: string | null; onClose: () => void
   const actions = useActions();
   const [loaded, setLoaded] = useState<ActionView | null>(null);
 
-  if (original === null) return <ActionFormBody view={null} onClose={onClose} />;
+  const prefill = useProviderPrefill(original === null);
+  if (original === null) {
+    if (prefill === "loading") {
+      return (
+        <div className="action-form__state" data-testid="action-form-loading">
+          <Spinner label="Loading the provider…" size={20} />
+        </div>
+      );
+    }
+    return <ActionFormBody view={null} onClose={onClose} initial={prefill ?? undefined} />;
+  }
 
   const found = loaded ?? actions.data?.find((a) => a.name === original) ?? null;
   if (found !== null) {
@@ -77,4 +90,31 @@ export function ActionForm(props: { original: string | null; onClose: () => void
       </div>
     </section>
   );
+}
+
+function subscribeHash(onChange: () => void): () => void {
+  window.addEventListener("hashchange", onChange);
+  return () => window.removeEventListener("hashchange", onChange);
+}
+
+/** `?provider=ID` of the route, if any. */
+export function providerParam(hash: string): string | null {
+  const q = hash.indexOf("?");
+  return q < 0 ? null : new URLSearchParams(hash.slice(q + 1)).get("provider");
+}
+
+/** The Add form's starting state from `#/actions/new?provider=ID` (null: none or unknown). */
+function useProviderPrefill(adding: boolean): FormState | null | "loading" {
+  const hash = useSyncExternalStore(subscribeHash, () => window.location.hash, () => "");
+  const id = adding ? providerParam(hash) : null;
+  const providers = useQuery({
+    queryKey: ["providers"],
+    queryFn: listProviders,
+    staleTime: Infinity,
+    enabled: id !== null,
+  });
+  if (id === null) return null;
+  if (providers.isPending) return "loading";
+  const p = providers.data?.find((x) => x.id === id);
+  return p ? fromProvider(p) : null;
 }

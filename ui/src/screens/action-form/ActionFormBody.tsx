@@ -66,13 +66,18 @@ function fieldMessage(err: IpcError): string {
 export function ActionFormBody({
   view,
   onClose,
+  initial,
 }: {
   view: ActionView | null;
   onClose: () => void;
+  /** A new action's starting state (from a gallery entry). */
+  initial?: FormState;
 }) {
   const isEdit = view !== null;
   const queryClient = useQueryClient();
-  const [state, setState] = useState<FormState>(() => (view ? formFromAction(view) : emptyForm()));
+  const [state, setState] = useState<FormState>(() =>
+    view ? formFromAction(view) : (initial ?? emptyForm()),
+  );
   const [attempted, setAttempted] = useState(false);
   const [serverErrors, setServerErrors] = useState<FieldErrors>({});
   const [topError, setTopError] = useState<IpcError | null>(null);

@@ -11,6 +11,7 @@ import type { AuthType } from "../../bindings/AuthType";
 import type { CallbackKind } from "../../bindings/CallbackKind";
 import type { ErrorCode } from "../../bindings/ErrorCode";
 import type { OAuthForm } from "../../bindings/OAuthForm";
+import type { Provider } from "../../bindings/Provider";
 import type { TokenAuthMethod } from "../../bindings/TokenAuthMethod";
 
 export const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
@@ -166,6 +167,27 @@ export function emptyForm(): FormState {
     description: "",
     confirm: false,
     enabled: true,
+  };
+}
+
+/**
+ * A new action from a gallery entry: its id as the name, the server URL, OAuth 2.1 with the
+ * entry's endpoints and scopes (an own-app provider still needs the user's client id).
+ */
+export function fromProvider(p: Provider): FormState {
+  const f = emptyForm();
+  return {
+    ...f,
+    name: p.id,
+    url: p.url,
+    auth: "oauth",
+    description: p.description,
+    oauth: {
+      ...f.oauth,
+      authorizationUrl: p.authorizationUrl ?? "",
+      tokenUrl: p.tokenUrl ?? "",
+      scopes: p.scopes ?? "",
+    },
   };
 }
 

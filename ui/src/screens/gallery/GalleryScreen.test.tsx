@@ -1,0 +1,60 @@
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+
+import type * as ipc from "../../ipc";
+import { listProviders } from "../../ipc";
+import { renderApp } from "../../test/render";
+import { ActionForm } from "../action-form/ActionForm";
+import { PROVIDERS } from "./fixtures";
+import { GalleryScreen } from "./GalleryScreen";
+
+vi.mock("../../ipc", async (importOriginal) => ({
+  ...(await importOriginal<typeof ipc>()),
+  listProviders: vi.fn(),
+  listActions: vi.fn(() => Promise.resolve([])),
+}));
+
+beforeEach(() => {
+  vi.mocked(listProviders).mockResolvedValue(PROVIDERS);
+  window.location.hash = "#/gallery";
+});
+
+describe("GalleryScreen", () => {
+  it("shows a tile per provider, says when an own OAuth app is needed, and searches", async () => {
+    renderApp(<GalleryScreen />);
+    await waitFor(() => expect(screen.getAllByTestId("provider-tile")).toHaveLength(4));
+    const hub = screen
+      .getAllByTestId("provider-tile")
+      .find((t) => t.getAttribute("data-id") === "hubspot")!;
+    expect(within(hub).getByText("Needs your own OAuth app")).toBeTruthy();
+    expect(within(hub).getByText(/create your own OAuth app at/)).toBeTruthy();
+    expect(within(hub).getByText("http://127.0.0.1:47615/callback")).toBeTruthy();
+    const lin = screen
+      .getAllByTestId("provider-tile")
+      .find((t) => t.getAttribute("data-id") === "linear")!;
+    expect(within(lin).getByText("OAuth, automatic")).toBeTruthy();
+    expect(within(lin).getByText("https://linear.app/docs/mcp")).toBeTruthy();
+
+    fireEvent.change(screen.getByRole("searchbox"), { target: { value: "stripe" } });
+    await waitFor(() => expect(screen.getAllByTestId("provider-tile")).toHaveLength(1));
+  });
+
+  it("Add navigates to the Add form with the provider", async () => {
+    renderApp(<GalleryScreen />);
+    await waitFor(() => expect(screen.getAllByTestId("provider-add")).toHaveLength(4));
+    const gh = screen
+      .getAllByTestId("provider-tile")
+      .find((t) => t.getAttribute("data-id") === "github")!;
+    fireEvent.click(within(gh).getByTestId("provider-add"));
+    expect(window.location.hash).toBe("#/actions/new?provider=github");
+  });
+
+  it("the Add form pre-fills from ?provider=ID", async () => {
+    window.location.hash = "#/actions/new?provider=github";
+    renderApp(<ActionForm original={null} onClose={() => {}} />);
+    await waitFor(() =>
+      expect(screen.getByDisplayValue("https://api.githubcopilot.com/mcp/")).toBeTruthy(),
+    );
+    expect(screen.getByDisplayValue("github")).toBeTruthy();
+  });
+});
