@@ -145,6 +145,14 @@ pub fn tools(name: &str, json: bool) -> Result<()> {
 /// `patchbay proxy NAME`: stdout carries only MCP messages; anything for a person goes to
 /// stderr (MCP clients show it in their server log).
 pub fn proxy(name: &str) -> Result<()> {
+    // What the MCP transport itself reports when it gives up (a worker's fatal error) goes
+    // to stderr, which MCP clients keep in their server log.
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .with_target(false)
+        .with_max_level(tracing_subscriber::filter::LevelFilter::WARN)
+        .try_init();
     let pb = core()?;
     let report = runtime()?.block_on(pb.proxy(name, tokio::io::stdin(), tokio::io::stdout()))?;
     if let Some(f) = &report.failure {
