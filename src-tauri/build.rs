@@ -29,6 +29,7 @@ fn main() {
             "export_preview",
             "export_write",
             "list_providers",
+            "list_logs",
         ]),
     ))
     .expect("tauri-build failed: check tauri.conf.json and the icons folder");

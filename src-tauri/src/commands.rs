@@ -7,6 +7,7 @@ use patchbay_core::forms::{
     ActionForm, CallbackUrls, ConnectionForm, HttpTokenForm, OwnerKind, SavedHttpToken,
     TextTokenForm,
 };
+use patchbay_core::logs::{LogEntry, LogQuery};
 use patchbay_core::model::{
     ActionView, AppStatus, ConnectionView, DisconnectReport, GrantView, Health, TokenView,
 };
@@ -221,6 +222,11 @@ pub async fn export_write(
     shell
         .run(move |pb| pb.export_from_app(client, &names, true))
         .await
+}
+
+#[tauri::command]
+pub async fn list_logs(shell: State<'_, Shell>, query: LogQuery) -> Res<Vec<LogEntry>> {
+    shell.run(move |pb| pb.logs(&query)).await
 }
 
 #[tauri::command]

@@ -185,6 +185,7 @@ pub fn run() {
             commands::export_preview,
             commands::export_write,
             commands::list_providers,
+            commands::list_logs,
         ])
         .setup(move |app| {
             let handle = app.handle().clone();

@@ -69,6 +69,7 @@ describe("shell", () => {
       "Export",
       "Provider gallery",
       "Health",
+      "Logs",
     ]);
     expect(links[0]).toHaveAttribute("aria-current", "page");
     expect(links[0]).toHaveAttribute("href", "#/actions");

@@ -27,6 +27,8 @@ import type { ExportReport } from "./bindings/ExportReport";
 import type { GrantView } from "./bindings/GrantView";
 import type { Health } from "./bindings/Health";
 import type { HttpTokenForm } from "./bindings/HttpTokenForm";
+import type { LogEntry } from "./bindings/LogEntry";
+import type { LogQuery } from "./bindings/LogQuery";
 import type { OwnerKind } from "./bindings/OwnerKind";
 import type { Provider } from "./bindings/Provider";
 import type { SavedHttpToken } from "./bindings/SavedHttpToken";
@@ -327,6 +329,16 @@ export function exportPreview(client: ExportClient, names: string[]): Promise<Ex
  */
 export function exportWrite(client: ExportClient, names: string[]): Promise<ExportReport> {
   return call<ExportReport>("export_write", { client, names });
+}
+
+// ---- Logs ---------------------------------------------------------------------
+
+/**
+ * Log rows matching `query`, oldest first: the most recent `limit` rows, or with `afterId`
+ * the rows after that one (for following). Request and response are already redacted.
+ */
+export function listLogs(query: LogQuery): Promise<LogEntry[]> {
+  return call<LogEntry[]>("list_logs", { query });
 }
 
 /** Event: an app-link sign-in callback reached this instance and finished its flow. */

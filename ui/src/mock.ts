@@ -3,7 +3,7 @@
  * Imported only (lazily) by ./ipc.ts; never used inside the desktop app.
  *
  * Scenarios (`?mock=`): list (default), empty, locked, unavailable, error, loading, denied
- * (Connect fails), approval (a tool call waits for confirmation).
+ * (Connect fails), approval (a tool call waits for confirmation), logs (100,000 log rows).
  */
 import type { ActionView } from "./bindings/ActionView";
 import type { AppStatus } from "./bindings/AppStatus";
@@ -14,6 +14,7 @@ import type { TokenTestReport } from "./bindings/TokenTestReport";
 import type { TokenView } from "./bindings/TokenView";
 import type { Health } from "./bindings/Health";
 import type { HttpActionSpec } from "./bindings/HttpActionSpec";
+import type { LogQuery } from "./bindings/LogQuery";
 
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
 
@@ -346,6 +347,10 @@ export async function handle(
             : null,
         changes: list.map((name) => ({ name, change: "added" })),
       };
+    }
+    case "list_logs": {
+      const { listLogsMock } = await import("./screens/logs/mockLogs");
+      return listLogsMock(scenario, arg<LogQuery>(args, "query"));
     }
     case "approval_counts":
       return [{ action: "linear", approved: 12, denied: 1, expired: 0, pending: 0 }];

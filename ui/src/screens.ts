@@ -7,6 +7,8 @@ import { ExportScreen } from "./screens/export/ExportScreen";
 import { GalleryScreen } from "./screens/gallery/GalleryScreen";
 import { HealthIcon } from "./screens/health/HealthIcon";
 import { HealthScreen } from "./screens/health/HealthScreen";
+import { LogsIcon } from "./screens/logs/LogsIcon";
+import { LogsScreen } from "./screens/logs/LogsScreen";
 import { TokensScreen } from "./screens/tokens/TokensScreen";
 
 export type ScreenDef = {
@@ -28,4 +30,5 @@ export const SCREENS: readonly [ScreenDef, ...ScreenDef[]] = [
   { id: "export", label: "Export", icon: ExportIcon, component: ExportScreen },
   { id: "gallery", label: "Provider gallery", icon: PlugIcon, component: GalleryScreen },
   { id: "health", label: "Health", icon: HealthIcon, component: HealthScreen },
+  { id: "logs", label: "Logs", icon: LogsIcon, component: LogsScreen },
 ];

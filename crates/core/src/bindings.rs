@@ -21,6 +21,7 @@ pub fn export(dir: &Path) -> Result<(), ts_rs::ExportError> {
     DisconnectReport::export_all(&cfg)?;
     crate::runtime::http_token::TokenTestReport::export_all(&cfg)?;
     crate::logs::LogEntry::export_all(&cfg)?;
+    crate::logs::LogQuery::export_all(&cfg)?;
     crate::forms::ActionForm::export_all(&cfg)?;
     crate::forms::ConnectionForm::export_all(&cfg)?;
     crate::forms::TextTokenForm::export_all(&cfg)?;

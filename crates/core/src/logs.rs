@@ -117,8 +117,9 @@ pub(crate) struct NewLog<'a> {
     pub secrets: Vec<String>,
 }
 
-/// Filters for `patchbay logs`.
-#[derive(Debug, Clone, Default)]
+/// Filters for `patchbay logs` and the window's Logs screen (`list_logs`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
 pub struct LogQuery {
     pub subject: Option<String>,
     /// RFC 3339; rows at or after it.

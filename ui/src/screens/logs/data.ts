@@ -1,0 +1,31 @@
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+
+import type { LogEntry } from "../../bindings/LogEntry";
+import type { LogQuery } from "../../bindings/LogQuery";
+import { listLogs } from "../../ipc";
+import { appendRows, followQuery, MAX_ROWS, TAIL_INTERVAL_MS } from "./model";
+
+export const logsKey = (query: LogQuery) => ["logs", query] as const;
+
+/**
+ * The rows `query` matches, oldest first. The first fetch loads them all; every later
+ * one (live tail's poll, or the refetch after `db-changed`) asks only for rows after the
+ * last one loaded and appends them.
+ */
+export function useLogs(query: LogQuery, tail: boolean) {
+  const qc = useQueryClient();
+  return useQuery({
+    queryKey: logsKey(query),
+    queryFn: async (): Promise<LogEntry[]> => {
+      const loaded = qc.getQueryData<LogEntry[]>(logsKey(query));
+      if (loaded && loaded.length > 0) {
+        const newer = await listLogs(followQuery(query, loaded));
+        return appendRows(loaded, newer, query.limit ?? MAX_ROWS);
+      }
+      return listLogs(query);
+    },
+    refetchInterval: tail ? TAIL_INTERVAL_MS : false,
+    // 100,000 rows: compared by identity, not walked (appendRows keeps the array when nothing is new).
+    structuralSharing: false,
+  });
+}

@@ -1,0 +1,95 @@
+/**
+ * Generated log rows for the in-browser mock (`?mock=logs`: 100,000 rows, to try the
+ * virtual list; other scenarios: a few hundred; `empty`: none). Filtered like the backend.
+ */
+import type { LogEntry } from "../../bindings/LogEntry";
+import type { LogKind } from "../../bindings/LogKind";
+import type { LogQuery } from "../../bindings/LogQuery";
+
+const SUBJECTS = ["linear", "github", "weather-api", "notion", "internal-search"];
+const KINDS: LogKind[] = [
+  "call",
+  "call",
+  "call",
+  "call",
+  "test",
+  "token_fetch",
+  "refresh",
+  "health",
+];
+const TOOLS = ["list_issues", "create_issue", "search_code", "get_page", "forecast"];
+
+/** Row `i` of `count`, one every 6 seconds up to now. */
+function row(i: number, count: number, now: number): LogEntry {
+  const subject = SUBJECTS[i % SUBJECTS.length] ?? "linear";
+  const kind = KINDS[(i * 7) % KINDS.length] ?? "call";
+  const tool = TOOLS[(i * 3) % TOOLS.length] ?? "list_issues";
+  const failed = i % 17 === 0;
+  const status = failed ? (i % 2 === 0 ? 401 : 503) : 200;
+  return {
+    id: i + 1,
+    at: new Date(now - (count - 1 - i) * 6_000).toISOString(),
+    subject,
+    kind,
+    outcome: failed ? "error" : "ok",
+    status,
+    latencyMs: 40 + ((i * 37) % 900),
+    summary:
+      kind === "call"
+        ? `tools/call ${tool} → ${failed ? `HTTP ${status}` : "ok"}`
+        : `${kind.replace("_", " ")} ${subject} → ${failed ? `HTTP ${status}` : "ok"}`,
+    request: {
+      method: "POST",
+      url: `https://mcp.${subject}.example/mcp`,
+      headers: [
+        ["Authorization", "[redacted]"],
+        ["Content-Type", "application/json"],
+      ],
+      body: {
+        jsonrpc: "2.0",
+        id: i,
+        method: "tools/call",
+        params: { name: tool, arguments: { query: `q${i}` } },
+      },
+    },
+    response: failed
+      ? { status, body: { error: status === 401 ? "invalid_token" : "unavailable" } }
+      : {
+          status,
+          body: {
+            jsonrpc: "2.0",
+            id: i,
+            result: { content: [{ type: "text", text: `result ${i}` }] },
+          },
+        },
+    errorCode: failed ? (status === 401 ? "auth_rejected" : "server_error") : null,
+  };
+}
+
+let cache: { scenario: string; rows: LogEntry[] } | null = null;
+
+function rowsFor(scenario: string): LogEntry[] {
+  if (cache?.scenario !== scenario) {
+    const count = scenario === "empty" ? 0 : scenario === "logs" ? 100_000 : 400;
+    const now = Date.now();
+    cache = { scenario, rows: Array.from({ length: count }, (_, i) => row(i, count, now)) };
+  }
+  return cache.rows;
+}
+
+export function listLogsMock(scenario: string, q: LogQuery): LogEntry[] {
+  const search = q.search?.toLowerCase() ?? null;
+  const matches = rowsFor(scenario).filter(
+    (r) =>
+      (q.subject === null || r.subject?.toLowerCase() === q.subject.toLowerCase()) &&
+      (q.since === null || r.at >= q.since) &&
+      (q.kind === null || r.kind === q.kind) &&
+      (q.outcome === null || r.outcome === q.outcome) &&
+      (q.afterId === null || r.id > q.afterId) &&
+      (search === null ||
+        r.summary.toLowerCase().includes(search) ||
+        JSON.stringify([r.request, r.response]).toLowerCase().includes(search)),
+  );
+  if (q.limit === null) return matches;
+  return q.afterId === null ? matches.slice(-q.limit) : matches.slice(0, q.limit);
+}
