@@ -118,13 +118,8 @@ fn a_grant_that_needs_reconnecting_is_an_mcp_error_naming_the_fix_not_a_hang() {
         .json()
         .expect("json");
     std::thread::sleep(Duration::from_secs(TTL) + Duration::from_millis(500));
-    let started = std::time::Instant::now();
+    // A hang would end in the SDK client's own request timeout, whose message names no fix.
     let (out, stderr) = run_client(&w, &[]);
-    assert!(
-        started.elapsed() < Duration::from_secs(20),
-        "answered in {:?}",
-        started.elapsed()
-    );
     let message = out["error"]
         .as_str()
         .or_else(|| out["results"][0]["error"].as_str())
@@ -237,10 +232,9 @@ fn a_denied_call_is_an_mcp_error_and_the_session_goes_on() {
 
 #[test]
 fn an_unanswered_call_times_out_as_a_denial() {
-    let started = std::time::Instant::now();
+    // A hang would show as the SDK client's own request timeout, not this message.
     let (w, out, stderr, launches) =
         confirm_run("ignore", &[("PATCHBAY_CONFIRM_TIMEOUT_SECS", "2")]);
-    assert!(started.elapsed() < Duration::from_secs(30));
     let r = &out["results"][0];
     assert!(
         r["error"].as_str().is_some_and(|e| e.contains("in time")),
@@ -285,7 +279,7 @@ fn the_proxy_ends_cleanly_when_stdin_closes() {
             break s;
         }
         assert!(
-            started.elapsed() < Duration::from_secs(5),
+            started.elapsed() < Duration::from_secs(15),
             "the proxy exits when stdin closes"
         );
         std::thread::sleep(Duration::from_millis(20));
