@@ -733,3 +733,147 @@ async fn export_writes_a_clients_config_from_the_window_keeping_what_was_there()
     );
     app.client.clone().close().await.expect("close");
 }
+
+/// Run the CLI with `stdin` (for secrets); its stdout, or a panic with its stderr.
+fn cli_with_stdin(home: &Path, args: &[&str], stdin: &str) -> String {
+    let mut child = std::process::Command::new(support::cli())
+        .args(args)
+        .env("PATCHBAY_HOME", home)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run the CLI");
+    std::io::Write::write_all(&mut child.stdin.take().expect("stdin"), stdin.as_bytes())
+        .expect("stdin");
+    let out = child.wait_with_output().expect("wait");
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_after_test_all_logs_without_secrets_and_the_gallery_prefill() {
+    let servers = Servers::new(json!({}), json!({}));
+    let s = Session::new().await;
+    let c = s.c();
+    let url = servers.mcp_url();
+    cli_ok(
+        s.home(),
+        &["action", "add", "demo", "--url", &url, "--auth", "oauth"],
+    );
+    cli_connect(s.home(), "demo");
+    cli_ok(
+        s.home(),
+        &["action", "add", "down", "--url", "http://127.0.0.1:9/mcp"],
+    );
+    // A call that carries a secret the server refuses, and one that works.
+    const SECRET: &str = "ghp_e2eSecretValue0123456789";
+    cli_with_stdin(
+        s.home(),
+        &[
+            "token",
+            "add",
+            "pat",
+            "--header-name",
+            "Authorization",
+            "--prefix",
+            "Bearer",
+            "--value-stdin",
+        ],
+        &format!("{SECRET}\n"),
+    );
+    cli_ok(
+        s.home(),
+        &[
+            "action",
+            "add",
+            "api",
+            "--http",
+            "--url",
+            &url,
+            "--auth",
+            "token:pat",
+        ],
+    );
+    cli_with_stdin(s.home(), &["call", "api"], "");
+    cli_ok(
+        s.home(),
+        &[
+            "call",
+            "demo",
+            "echo",
+            "--args",
+            r#"{"text": "logged call"}"#,
+        ],
+    );
+
+    // Health: Test all, then every row says how it went.
+    go(c, "#/health").await;
+    click(c, "[data-testid=health-test-all]").await;
+    wait_attr(
+        c,
+        "[data-testid=health-row][data-name=demo]",
+        "data-status",
+        "healthy",
+    )
+    .await;
+    wait_attr(
+        c,
+        "[data-testid=health-row][data-name=down]",
+        "data-status",
+        "unhealthy",
+    )
+    .await;
+    wait_attr(
+        c,
+        "[data-testid=health-row][data-name=api]",
+        "data-status",
+        "unhealthy",
+    )
+    .await;
+    screenshot(c, "desktop-health.png").await;
+
+    // Logs: the calls are there, searchable, and no secret shows anywhere.
+    go(c, "#/logs").await;
+    find(c, "[data-testid=log-row]").await;
+    select(c, "[data-testid=logs-action]", "api").await;
+    click(c, "[data-testid=log-row]").await;
+    let details = wait_text(c, "[data-testid=log-details]", "api").await;
+    let page = c
+        .execute("return document.body.innerText;", vec![])
+        .await
+        .expect("page text");
+    assert!(
+        !page.as_str().unwrap_or_default().contains(SECRET) && !details.contains(SECRET),
+        "no secret on the Logs screen"
+    );
+    select(c, "[data-testid=logs-action]", "all").await;
+    fill(c, "[data-testid=logs-search]", "logged call").await;
+    let row = wait_text(c, "[data-testid=log-row]", "echo").await;
+    assert!(row.contains("demo"), "{row}");
+    click(c, "[data-testid=log-row]").await;
+    wait_text(c, "[data-testid=log-details]", "logged call").await;
+    screenshot(c, "desktop-logs.png").await;
+
+    // Provider gallery: Add pre-fills the form.
+    go(c, "#/gallery").await;
+    click(
+        c,
+        "[data-testid=provider-tile][data-id=linear] [data-testid=provider-add]",
+    )
+    .await;
+    let name = find(c, "[data-testid=action-form] input[name=url]").await;
+    let mut value = None;
+    for _ in 0..50 {
+        value = name.prop("value").await.ok().flatten();
+        if value.as_deref() == Some("https://mcp.linear.app/mcp") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(value.as_deref(), Some("https://mcp.linear.app/mcp"));
+    screenshot(c, "desktop-gallery-prefill.png").await;
+    go(c, "#/gallery").await;
+    find(c, "[data-testid=provider-tile][data-id=github]").await;
+    screenshot(c, "desktop-gallery.png").await;
+    s.close().await;
+}
