@@ -13,6 +13,7 @@ export { EmptyState } from "./EmptyState";
 export { ErrorNotice } from "./ErrorNotice";
 export { errorAdvice, errorTitle } from "./errors";
 export { FormSection } from "./FormSection";
+export { listState } from "./ListStates";
 export { Menu, type MenuItem } from "./Menu";
 export { RadioCards, type RadioCardOption } from "./RadioCards";
 export { SecretField } from "./SecretField";

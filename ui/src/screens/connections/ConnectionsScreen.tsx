@@ -8,6 +8,7 @@ import {
   CopyField,
   EmptyState,
   ErrorNotice,
+  listState,
   Spinner,
   toast,
 } from "../../components/kit";
@@ -102,26 +103,10 @@ export function ConnectionsScreen() {
     }
   }
 
-  let body;
-  if (connections.isPending) {
-    body = (
-      <div className="conn-loading" role="status">
-        <Spinner />
-        <span>Loading connections…</span>
-      </div>
-    );
-  } else if (connections.isError && all === undefined) {
-    body = (
-      <ErrorNotice
-        error={connections.error}
-        title="Couldn’t load connections"
-        onRetry={() => void connections.refetch()}
-        retrying={connections.isFetching}
-        testId="connections-error"
-      />
-    );
-  } else if (!all || all.length === 0) {
-    body = (
+  const body = listState(connections, {
+    noun: "connections",
+    errorTestId: "connections-error",
+    empty: (
       <EmptyState
         testId="connections-empty"
         icon={<LinkIcon size={22} />}
@@ -133,38 +118,36 @@ export function ConnectionsScreen() {
           </Button>
         }
       />
-    );
-  } else {
-    body = (
-      <div className="conn-groups">
-        {groups.map((g) => (
-          <section key={g.provider.toLowerCase()} className="conn-group" aria-label={g.provider}>
-            <h2 className="conn-group__title">
-              {g.provider}
-              <span className="conn-group__count">{g.items.length}</span>
-            </h2>
-            <ul className="conn-list">
-              {g.items.map((c) => (
-                <ConnectionRow
-                  key={c.id}
-                  connection={c}
-                  onEdit={() => openDialog({ mode: "edit", connection: c })}
-                  onDisconnect={() => {
-                    setDisconnecting(c);
-                    setDisconnectOpen(true);
-                  }}
-                  onDelete={() => {
-                    setDeleting(c);
-                    setDeleteOpen(true);
-                  }}
-                />
-              ))}
-            </ul>
-          </section>
-        ))}
-      </div>
-    );
-  }
+    ),
+  }) ?? (
+    <div className="conn-groups">
+      {groups.map((g) => (
+        <section key={g.provider.toLowerCase()} className="conn-group" aria-label={g.provider}>
+          <h2 className="conn-group__title">
+            {g.provider}
+            <span className="conn-group__count">{g.items.length}</span>
+          </h2>
+          <ul className="conn-list">
+            {g.items.map((c) => (
+              <ConnectionRow
+                key={c.id}
+                connection={c}
+                onEdit={() => openDialog({ mode: "edit", connection: c })}
+                onDisconnect={() => {
+                  setDisconnecting(c);
+                  setDisconnectOpen(true);
+                }}
+                onDelete={() => {
+                  setDeleting(c);
+                  setDeleteOpen(true);
+                }}
+              />
+            ))}
+          </ul>
+        </section>
+      ))}
+    </div>
+  );
 
   return (
     <section className="screen" aria-labelledby={titleId} data-testid="connections-screen">

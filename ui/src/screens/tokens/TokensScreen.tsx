@@ -10,6 +10,7 @@ import {
   Dialog,
   EmptyState,
   ErrorNotice,
+  listState,
   Menu,
   Spinner,
   toast,
@@ -101,26 +102,10 @@ export function TokensScreen() {
     }
   }
 
-  let body;
-  if (tokens.isPending) {
-    body = (
-      <div className="conn-loading" role="status">
-        <Spinner />
-        <span>Loading tokens…</span>
-      </div>
-    );
-  } else if (tokens.isError && all === undefined) {
-    body = (
-      <ErrorNotice
-        error={tokens.error}
-        title="Couldn’t load tokens"
-        onRetry={() => void tokens.refetch()}
-        retrying={tokens.isFetching}
-        testId="tokens-error"
-      />
-    );
-  } else if (!all || all.length === 0) {
-    body = (
+  const body = listState(tokens, {
+    noun: "tokens",
+    errorTestId: "tokens-error",
+    empty: (
       <EmptyState
         testId="tokens-empty"
         icon={<KeyIcon size={22} />}
@@ -132,25 +117,23 @@ export function TokensScreen() {
           </Button>
         }
       />
-    );
-  } else {
-    body = (
-      <ul className="conn-list" aria-label="Tokens">
-        {sorted.map((t) => (
-          <TokenRow
-            key={t.id}
-            token={t}
-            onEdit={() => openDialog({ mode: "edit", token: t })}
-            onTest={() => void runTest(t)}
-            onDelete={() => {
-              setDeleting(t);
-              setDeleteOpen(true);
-            }}
-          />
-        ))}
-      </ul>
-    );
-  }
+    ),
+  }) ?? (
+    <ul className="conn-list" aria-label="Tokens">
+      {sorted.map((t) => (
+        <TokenRow
+          key={t.id}
+          token={t}
+          onEdit={() => openDialog({ mode: "edit", token: t })}
+          onTest={() => void runTest(t)}
+          onDelete={() => {
+            setDeleting(t);
+            setDeleteOpen(true);
+          }}
+        />
+      ))}
+    </ul>
+  );
 
   return (
     <section className="screen" aria-labelledby={titleId} data-testid="tokens-screen">
