@@ -30,6 +30,9 @@ fn main() {
             "export_write",
             "list_providers",
             "list_logs",
+            "get_settings",
+            "save_settings",
+            "app_ready",
         ]),
     ))
     .expect("tauri-build failed: check tauri.conf.json and the icons folder");

@@ -13,6 +13,7 @@ use patchbay_core::model::{
 };
 use patchbay_core::providers::Provider;
 use patchbay_core::runtime::http_token::TokenTestReport;
+use patchbay_core::settings::{Settings, SettingsView};
 use tauri::State;
 
 use crate::Shell;
@@ -117,8 +118,8 @@ pub async fn remove_connection(shell: State<'_, Shell>, name: String) -> Res<Con
 }
 
 #[tauri::command]
-pub async fn callback_urls() -> Res<CallbackUrls> {
-    Ok(patchbay_core::forms::callback_urls())
+pub async fn callback_urls(shell: State<'_, Shell>) -> Res<CallbackUrls> {
+    shell.run(|pb| Ok(pb.callback_urls())).await
 }
 
 #[tauri::command]
@@ -232,4 +233,20 @@ pub async fn list_logs(shell: State<'_, Shell>, query: LogQuery) -> Res<Vec<LogE
 #[tauri::command]
 pub fn list_providers() -> Vec<Provider> {
     patchbay_core::providers::providers().to_vec()
+}
+
+#[tauri::command]
+pub async fn get_settings(shell: State<'_, Shell>) -> Res<SettingsView> {
+    shell.run(|pb| pb.settings_view()).await
+}
+
+#[tauri::command]
+pub async fn save_settings(shell: State<'_, Shell>, settings: Settings) -> Res<SettingsView> {
+    shell.run(move |pb| pb.save_settings(&settings)).await
+}
+
+/// The window rendered its first screen: milliseconds since the app started.
+#[tauri::command]
+pub fn app_ready(shell: State<'_, Shell>) -> u64 {
+    shell.ready()
 }

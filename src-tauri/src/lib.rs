@@ -5,8 +5,8 @@ mod commands;
 
 use std::collections::HashMap;
 use std::future::Future;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 use patchbay_core::forms::OwnerKind;
 use patchbay_core::model::GrantView;
@@ -29,7 +29,14 @@ pub struct Shell {
     core: Result<Arc<Patchbay>, ErrorBody>,
     /// Sign-ins waiting for the browser, by "kind:name": the sender cancels one.
     sign_ins: Mutex<HashMap<String, tokio::sync::oneshot::Sender<()>>>,
+    /// When `run` began, and how long until the window first rendered a screen.
+    started: Instant,
+    ready_ms: OnceLock<u64>,
 }
+
+/// With this set to a file path, the app writes the milliseconds from its start to its
+/// first rendered screen there, once (what the start-up benchmark waits for).
+pub const READY_FILE_ENV: &str = "PATCHBAY_READY_FILE";
 
 fn internal(e: impl std::fmt::Display) -> ErrorBody {
     ErrorBody {
@@ -92,6 +99,20 @@ impl Shell {
         result
     }
 
+    /// The window's first screen rendered: record (and, for the benchmark, write to
+    /// `PATCHBAY_READY_FILE`) the start-up time. Later calls return the first figure.
+    pub fn ready(&self) -> u64 {
+        *self.ready_ms.get_or_init(|| {
+            let ms = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+            if let Some(path) = std::env::var_os(READY_FILE_ENV)
+                && let Err(e) = std::fs::write(&path, format!("{ms}\n"))
+            {
+                eprintln!("patchbay: could not write {}: {e}", path.to_string_lossy());
+            }
+            ms
+        })
+    }
+
     /// Stop a sign-in that waits for the browser; false when none was waiting.
     pub fn cancel_connect(&self, kind: OwnerKind, name: &str) -> bool {
         let tx = self
@@ -144,6 +165,7 @@ fn show_main(app: &AppHandle) {
 }
 
 pub fn run() {
+    let started = Instant::now();
     let core = open_core();
     let result = tauri::Builder::default()
         // Must come first: a second launch (e.g. the OS opening a patchbay:// link) hands
@@ -156,6 +178,8 @@ pub fn run() {
         .manage(Shell {
             core: core.clone(),
             sign_ins: Mutex::new(HashMap::new()),
+            started,
+            ready_ms: OnceLock::new(),
         })
         .invoke_handler(tauri::generate_handler![
             commands::list_actions,
@@ -186,6 +210,9 @@ pub fn run() {
             commands::export_write,
             commands::list_providers,
             commands::list_logs,
+            commands::get_settings,
+            commands::save_settings,
+            commands::app_ready,
         ])
         .setup(move |app| {
             let handle = app.handle().clone();

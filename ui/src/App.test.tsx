@@ -70,6 +70,7 @@ describe("shell", () => {
       "Provider gallery",
       "Health",
       "Logs",
+      "Settings",
     ]);
     expect(links[0]).toHaveAttribute("aria-current", "page");
     expect(links[0]).toHaveAttribute("href", "#/actions");

@@ -1,12 +1,14 @@
 import { Toaster } from "./components/kit";
 import { Sidebar } from "./components/Sidebar";
 import { VaultBanner } from "./components/VaultBanner";
+import { useActions } from "./data/queries";
 import { useDataChangedSync } from "./data/useDataChangedSync";
 import { useDeepLinkRouting } from "./data/useDeepLinkRouting";
 import { useSignInReturned } from "./data/useSignInReturned";
 import { useHashRoute } from "./lib/useHashRoute";
 import { SCREENS } from "./screens";
 import { ApprovalPrompt } from "./screens/approvals/ApprovalPrompt";
+import { useReportReady, useThemeFromSettings } from "./screens/settings/data";
 
 import "./App.css";
 
@@ -17,6 +19,9 @@ export function App() {
   useDataChangedSync();
   useDeepLinkRouting(SCREEN_IDS);
   useSignInReturned();
+  useThemeFromSettings();
+  // The first screen is up once the actions list has its answer (data or error).
+  useReportReady(!useActions().isPending);
   const activeId = useHashRoute(SCREEN_IDS, SCREENS[0].id);
   const screen = SCREENS.find((s) => s.id === activeId) ?? SCREENS[0];
   const Screen = screen.component;

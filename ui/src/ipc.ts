@@ -32,6 +32,8 @@ import type { LogQuery } from "./bindings/LogQuery";
 import type { OwnerKind } from "./bindings/OwnerKind";
 import type { Provider } from "./bindings/Provider";
 import type { SavedHttpToken } from "./bindings/SavedHttpToken";
+import type { Settings } from "./bindings/Settings";
+import type { SettingsView } from "./bindings/SettingsView";
 import type { TextTokenForm } from "./bindings/TextTokenForm";
 import type { TokenTestReport } from "./bindings/TokenTestReport";
 import type { TokenView } from "./bindings/TokenView";
@@ -339,6 +341,22 @@ export function exportWrite(client: ExportClient, names: string[]): Promise<Expo
  */
 export function listLogs(query: LogQuery): Promise<LogEntry[]> {
   return call<LogEntry[]>("list_logs", { query });
+}
+
+// ---- Settings ----------------------------------------------------------------
+
+export function getSettings(): Promise<SettingsView> {
+  return call<SettingsView>("get_settings");
+}
+
+/** Saves every setting at once; one bad value saves nothing (`invalid_input`). */
+export function saveSettings(settings: Settings): Promise<SettingsView> {
+  return call<SettingsView>("save_settings", { settings });
+}
+
+/** Tells the app its first screen rendered; resolves to the milliseconds since it started. */
+export function appReady(): Promise<number> {
+  return call<number>("app_ready");
 }
 
 /** Event: an app-link sign-in callback reached this instance and finished its flow. */

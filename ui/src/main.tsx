@@ -8,6 +8,10 @@ import "./styles/base.css";
 
 import { App } from "./App";
 import { createQueryClient } from "./data/queryClient";
+import { applyRememberedTheme } from "./screens/settings/theme";
+
+// Paint in the last theme at once; the saved setting confirms it when it loads.
+applyRememberedTheme();
 
 const root = document.getElementById("root");
 if (!root) throw new Error("#root element missing from index.html");

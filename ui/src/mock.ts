@@ -354,6 +354,13 @@ export async function handle(
     }
     case "approval_counts":
       return [{ action: "linear", approved: 12, denied: 1, expired: 0, pending: 0 }];
+    case "get_settings":
+    case "save_settings": {
+      const { settingsMock } = await import("./screens/settings/fixtures");
+      return settingsMock(scenario, command, arg(args, "settings"));
+    }
+    case "app_ready":
+      return Math.round(performance.now());
     default:
       return fail("internal", `mock: unknown command ${command}`);
   }

@@ -1,6 +1,6 @@
 import type { ComponentType, SVGProps } from "react";
 
-import { ExportIcon, KeyIcon, LinkIcon, PlugIcon } from "./components/icons";
+import { ExportIcon, KeyIcon, LinkIcon, PlugIcon, SettingsIcon } from "./components/icons";
 import { ActionsScreen } from "./screens/actions/ActionsScreen";
 import { ConnectionsScreen } from "./screens/connections/ConnectionsScreen";
 import { ExportScreen } from "./screens/export/ExportScreen";
@@ -9,6 +9,7 @@ import { HealthIcon } from "./screens/health/HealthIcon";
 import { HealthScreen } from "./screens/health/HealthScreen";
 import { LogsIcon } from "./screens/logs/LogsIcon";
 import { LogsScreen } from "./screens/logs/LogsScreen";
+import { SettingsScreen } from "./screens/settings/SettingsScreen";
 import { TokensScreen } from "./screens/tokens/TokensScreen";
 
 export type ScreenDef = {
@@ -31,4 +32,5 @@ export const SCREENS: readonly [ScreenDef, ...ScreenDef[]] = [
   { id: "gallery", label: "Provider gallery", icon: PlugIcon, component: GalleryScreen },
   { id: "health", label: "Health", icon: HealthIcon, component: HealthScreen },
   { id: "logs", label: "Logs", icon: LogsIcon, component: LogsScreen },
+  { id: "settings", label: "Settings", icon: SettingsIcon, component: SettingsScreen },
 ];

@@ -65,6 +65,25 @@ pub enum Command {
     /// The provider gallery: well-known remote MCP servers, their URL and how they sign in
     /// (use one with `patchbay action add NAME --provider ID`).
     Providers,
+    /// Settings shared with the desktop app: the callback port, how long a sign-in and a
+    /// confirmation wait, log retention, the window's theme. Without a subcommand: list them
+    /// (with where each value comes from: default, saved, or an environment variable).
+    Settings {
+        #[command(subcommand)]
+        cmd: Option<SettingsCmd>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SettingsCmd {
+    /// Save one setting, e.g. `patchbay settings set callbackPort 47700`.
+    Set {
+        key: String,
+        #[arg(allow_hyphen_values = true)]
+        value: String,
+    },
+    /// Back to the default: KEY, or every setting without one.
+    Reset { key: Option<String> },
 }
 
 /// `patchbay export [NAME...] --client CLIENT [--write] [--config PATH]`.
@@ -134,9 +153,9 @@ pub struct CallArgs {
     /// re-authorizing in the browser.
     #[arg(long)]
     pub no_step_up: bool,
-    /// Loopback callback port for a step-up sign-in.
-    #[arg(long, value_name = "PORT", env = "PATCHBAY_CALLBACK_PORT", default_value_t = patchbay_core::oauth::callback::DEFAULT_PORT)]
-    pub port: u16,
+    /// Loopback callback port for a step-up sign-in [default: the callbackPort setting].
+    #[arg(long, value_name = "PORT")]
+    pub port: Option<u16>,
 }
 
 #[derive(Debug, Args)]
@@ -145,12 +164,14 @@ pub struct ConnectArgs {
     /// Do not open a browser: print the authorization URL alone on the first line of stdout.
     #[arg(long)]
     pub no_browser: bool,
-    /// Give up when the browser has not come back after this many seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 600)]
-    pub timeout: u64,
-    /// Loopback callback port (register http://127.0.0.1:PORT/callback with the provider).
-    #[arg(long, value_name = "PORT", env = "PATCHBAY_CALLBACK_PORT", default_value_t = patchbay_core::oauth::callback::DEFAULT_PORT)]
-    pub port: u16,
+    /// Give up when the browser has not come back after this many seconds [default: the
+    /// consentTimeoutSecs setting, 300].
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<u64>,
+    /// Loopback callback port (register http://127.0.0.1:PORT/callback with the provider)
+    /// [default: the callbackPort setting, 47615].
+    #[arg(long, value_name = "PORT")]
+    pub port: Option<u16>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -354,12 +375,13 @@ pub struct ConnectionAdd {
     /// With --connect: print the authorization URL instead of opening a browser.
     #[arg(long, requires = "connect")]
     pub no_browser: bool,
-    /// With --connect: seconds to wait for the browser.
-    #[arg(long, value_name = "SECS", default_value_t = 600, requires = "connect")]
-    pub timeout: u64,
-    /// With --connect: the loopback callback port.
-    #[arg(long, value_name = "PORT", env = "PATCHBAY_CALLBACK_PORT", default_value_t = patchbay_core::oauth::callback::DEFAULT_PORT)]
-    pub port: u16,
+    /// With --connect: seconds to wait for the browser [default: the consentTimeoutSecs
+    /// setting].
+    #[arg(long, value_name = "SECS", requires = "connect")]
+    pub timeout: Option<u64>,
+    /// With --connect: the loopback callback port [default: the callbackPort setting].
+    #[arg(long, value_name = "PORT", requires = "connect")]
+    pub port: Option<u16>,
 }
 
 #[derive(Debug, Args)]

@@ -250,7 +250,7 @@ fn step_up(
     let args = crate::args::ConnectArgs {
         name: c.name.clone(),
         no_browser: false,
-        timeout: 600,
+        timeout: None,
         port: c.port,
     };
     let grant = crate::connect::authorize(pb, Kind::Action, &args, challenged.to_vec())?;

@@ -41,16 +41,17 @@ pub fn authorize(
     extra_scopes: Vec<String>,
 ) -> Result<GrantView> {
     let runtime = runtime()?;
+    let settings = pb.settings();
+    let timeout = c.timeout.unwrap_or(settings.consent_timeout_secs.into());
     let req = ConnectRequest {
         action: c.name.clone(),
-        port: c.port,
-        timeout: Duration::from_secs(c.timeout),
+        port: c.port.unwrap_or(settings.callback_port),
+        timeout: Duration::from_secs(timeout),
         extra_scopes,
         challenge: None,
         receives_app_links: false,
     };
     let no_browser = c.no_browser;
-    let timeout = c.timeout;
     let open_url = move |url: &str, redirect_uri: &str| {
         if no_browser {
             // The URL alone on the first line of stdout, for scripts.

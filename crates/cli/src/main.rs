@@ -130,6 +130,20 @@ fn run(cli: Cli, matches: &ArgMatches) -> Result<()> {
         Command::Approve { id } => calls::decide(&id, true, json),
         Command::Deny { id } => calls::decide(&id, false, json),
         Command::Export(e) => export::run(e, json),
+        Command::Settings { cmd } => {
+            let pb = open(false)?;
+            let view = match cmd {
+                None => pb.settings_view()?,
+                Some(args::SettingsCmd::Set { key, value }) => pb.set_setting(&key, &value)?,
+                Some(args::SettingsCmd::Reset { key }) => pb.reset_settings(key.as_deref())?,
+            };
+            if json {
+                output::json(&view);
+            } else {
+                output::settings(&view);
+            }
+            Ok(())
+        }
         Command::Providers => {
             let list = patchbay_core::providers::providers();
             if json {

@@ -118,6 +118,40 @@ pub fn providers(list: &[patchbay_core::providers::Provider]) {
     );
 }
 
+pub fn settings(view: &patchbay_core::settings::SettingsView) {
+    let as_map = |s: &patchbay_core::settings::Settings| match serde_json::to_value(s) {
+        Ok(serde_json::Value::Object(m)) => m,
+        _ => serde_json::Map::new(),
+    };
+    let show = |v: Option<&serde_json::Value>| match v {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(v) => v.to_string(),
+        None => String::new(),
+    };
+    let (effective, saved, defaults) = (
+        as_map(&view.effective),
+        as_map(&view.saved),
+        as_map(&view.defaults),
+    );
+    let rows = patchbay_core::settings::keys()
+        .into_iter()
+        .map(|k| {
+            let source = match view.overrides.iter().find(|o| o.key == k) {
+                Some(o) => format!("environment ({})", o.env),
+                None if saved.get(k) != defaults.get(k) => "saved".into(),
+                None => "default".into(),
+            };
+            vec![
+                k.to_string(),
+                show(effective.get(k)),
+                show(defaults.get(k)),
+                source,
+            ]
+        })
+        .collect();
+    table(&["KEY", "VALUE", "DEFAULT", "SOURCE"], rows);
+}
+
 fn set(b: bool) -> &'static str {
     if b { "set" } else { "not set" }
 }

@@ -15,13 +15,6 @@ use crate::Patchbay;
 use crate::error::{Error, ErrorCode, Result};
 use crate::logs::{LogKind, NewLog};
 
-/// How long a call waits for the user by default (`PATCHBAY_CONFIRM_TIMEOUT_SECS`).
-pub fn confirm_timeout() -> Duration {
-    Duration::from_secs(
-        crate::paths::env_positive("PATCHBAY_CONFIRM_TIMEOUT_SECS", 120).unsigned_abs(),
-    )
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
 pub enum ApprovalStatus {
@@ -97,6 +90,11 @@ const SELECT: &str = "SELECT p.id, a.name, p.tool, p.arguments, p.requester, p.r
      FROM approvals p JOIN actions a ON a.id = p.action_id";
 
 impl Patchbay {
+    /// How long a call waits for the user (setting `confirmTimeoutSecs`).
+    pub fn confirm_timeout(&self) -> Duration {
+        Duration::from_secs(self.settings().confirm_timeout_secs.into())
+    }
+
     /// Ask for the user's confirmation of a tool call; returns the pending request.
     pub fn request_approval(
         &self,

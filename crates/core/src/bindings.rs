@@ -34,5 +34,6 @@ pub fn export(dir: &Path) -> Result<(), ts_rs::ExportError> {
     crate::model::Health::export_all(&cfg)?;
     crate::export::ExportReport::export_all(&cfg)?;
     crate::providers::Provider::export_all(&cfg)?;
+    crate::settings::SettingsView::export_all(&cfg)?;
     Ok(())
 }

@@ -145,9 +145,8 @@ pub struct CallbackUrls {
     pub app_link: String,
 }
 
-/// The callback URLs on the configured port (`PATCHBAY_CALLBACK_PORT`, default 47615).
-pub fn callback_urls() -> CallbackUrls {
-    let port = crate::oauth::callback::configured_port();
+/// The callback URLs on `port` (the `callbackPort` setting: [`Patchbay::callback_urls`]).
+pub fn callback_urls(port: u16) -> CallbackUrls {
     CallbackUrls {
         loopback: format!("http://127.0.0.1:{port}/callback"),
         port,
@@ -455,15 +454,12 @@ impl From<OwnerKind> for crate::error::Kind {
     }
 }
 
-/// How long a sign-in started in the app waits for the browser
-/// (`PATCHBAY_CONSENT_TIMEOUT_SECS`, default 300).
-pub fn consent_timeout() -> std::time::Duration {
-    std::time::Duration::from_secs(
-        crate::paths::env_positive("PATCHBAY_CONSENT_TIMEOUT_SECS", 300).unsigned_abs(),
-    )
-}
-
 impl Patchbay {
+    /// The callback URLs on the configured port (setting `callbackPort`).
+    pub fn callback_urls(&self) -> CallbackUrls {
+        callback_urls(self.settings().callback_port)
+    }
+
     /// Connect from the app: open the browser, wait for the loopback callback or the app
     /// link, until done, timed out, or `cancel` fires.
     pub async fn connect_in_browser(
@@ -472,10 +468,11 @@ impl Patchbay {
         name: &str,
         cancel: tokio::sync::oneshot::Receiver<()>,
     ) -> Result<crate::model::GrantView> {
+        let settings = self.settings();
         let req = crate::oauth::ConnectRequest {
             action: name.to_string(),
-            port: crate::oauth::callback::configured_port(),
-            timeout: consent_timeout(),
+            port: settings.callback_port,
+            timeout: std::time::Duration::from_secs(settings.consent_timeout_secs.into()),
             extra_scopes: Vec::new(),
             challenge: None,
             receives_app_links: true,

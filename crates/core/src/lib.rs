@@ -17,6 +17,7 @@ pub mod oauth;
 pub mod paths;
 pub mod providers;
 pub mod runtime;
+pub mod settings;
 pub mod store;
 pub mod sweep;
 pub mod tokens;

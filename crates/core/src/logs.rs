@@ -10,22 +10,8 @@ use ts_rs::TS;
 use crate::Patchbay;
 use crate::error::{Error, Result};
 
-/// Rows kept at most (oldest go first); `PATCHBAY_LOG_MAX_ROWS` changes it.
-pub const DEFAULT_MAX_ROWS: i64 = 100_000;
-/// Rows older than this many days go; `PATCHBAY_LOG_MAX_AGE_DAYS` changes it.
-pub const DEFAULT_MAX_AGE_DAYS: i64 = 30;
 /// How often (in rows written) the age retention runs.
 const RETENTION_EVERY: i64 = 256;
-
-/// Retention: at most this many rows.
-pub fn max_rows() -> i64 {
-    crate::paths::env_positive("PATCHBAY_LOG_MAX_ROWS", DEFAULT_MAX_ROWS)
-}
-
-/// Retention: rows younger than this many days.
-pub fn max_age_days() -> i64 {
-    crate::paths::env_positive("PATCHBAY_LOG_MAX_AGE_DAYS", DEFAULT_MAX_AGE_DAYS)
-}
 /// Request and response texts are cut to this many characters.
 pub const MAX_FIELD_CHARS: usize = 4096;
 const REDACTED: &str = "[redacted]";
@@ -265,6 +251,7 @@ impl Patchbay {
         let now = self.now();
         let kind = e.kind.unwrap_or(LogKind::Call).as_str();
         let outcome = if e.ok { "ok" } else { "error" };
+        let retention = self.settings();
         let _ = self.store().write(|tx| {
             tx.execute(
                 "INSERT INTO logs (at, action_id, subject, kind, outcome, status, latency_ms, summary, request, response, error_code)
@@ -286,10 +273,13 @@ impl Patchbay {
             // Retention: by count on every row (a primary-key range, usually empty), by age
             // every RETENTION_EVERY rows.
             let id = tx.last_insert_rowid();
-            tx.execute("DELETE FROM logs WHERE id <= ?1 - ?2", params![id, max_rows()])?;
+            tx.execute(
+                "DELETE FROM logs WHERE id <= ?1 - ?2",
+                params![id, retention.log_max_rows],
+            )?;
             if id % RETENTION_EVERY == 0 {
                 let cutoff = crate::clock::rfc3339(
-                    self.clock.now() - time::Duration::days(max_age_days()),
+                    self.clock.now() - time::Duration::days(retention.log_max_age_days.into()),
                 );
                 tx.execute("DELETE FROM logs WHERE at < ?1", [cutoff])?;
             }

@@ -9,9 +9,8 @@ use crate::error::{Error, Result};
 
 pub const HOME_ENV: &str = "PATCHBAY_HOME";
 
-/// A positive number from the environment (`PATCHBAY_TIMEOUT_SECS`, the breaker and log
-/// retention limits), else `default`. Until the Settings screen stores them, these knobs
-/// live here.
+/// A positive number from the environment (`PATCHBAY_TIMEOUT_SECS`, the breaker limits),
+/// else `default`. What a user sets in the window lives in [`crate::settings`].
 pub fn env_positive(name: &str, default: i64) -> i64 {
     std::env::var(name)
         .ok()

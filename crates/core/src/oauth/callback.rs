@@ -20,15 +20,6 @@ use crate::error::{Error, ErrorCode, Result};
 /// The default callback port (configurable; register `http://127.0.0.1:47615/callback`).
 pub const DEFAULT_PORT: u16 = 47615;
 
-/// The callback port in use: `PATCHBAY_CALLBACK_PORT` when set to a port number (0 picks a
-/// free one per sign-in), else [`DEFAULT_PORT`].
-pub fn configured_port() -> u16 {
-    std::env::var("PATCHBAY_CALLBACK_PORT")
-        .ok()
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(DEFAULT_PORT)
-}
-
 /// What the authorization server sent back.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 pub struct CallbackParams {

@@ -282,7 +282,7 @@ impl Bridge {
                 &tool,
                 args.as_ref(),
                 &requester,
-                crate::approvals::confirm_timeout(),
+                pb.confirm_timeout(),
             );
             let outcome = match asked {
                 Ok(a) => {

@@ -22,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/006_breakers.sql"),
     include_str!("migrations/007_logs_search.sql"),
     include_str!("migrations/008_approvals.sql"),
+    include_str!("migrations/009_settings.sql"),
 ];
 
 /// The schema version this build writes.

@@ -1,0 +1,394 @@
+//! Settings shared by the app, the CLI and every proxy: the loopback callback port, how long
+//! a sign-in waits for the browser, how long a tool call waits for the user's confirmation,
+//! log retention, and the window's theme. Stored in the profile's database (`settings`
+//! table, one JSON value per key), so every process sees a change at its next read.
+//!
+//! An environment variable, when set to a valid value, wins over the stored one for the
+//! process it is set in (scripts, CI, tests); [`SettingsView::overrides`] says which ones do,
+//! so the window can show it.
+
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::Patchbay;
+use crate::error::{Error, Result};
+
+/// The window's colours.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    /// Follow the operating system (light or dark).
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+impl Theme {
+    fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "system" => Some(Theme::System),
+            "light" => Some(Theme::Light),
+            "dark" => Some(Theme::Dark),
+            _ => None,
+        }
+    }
+}
+
+/// Every setting, as the window's form and `patchbay settings --json` show them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Settings {
+    /// Loopback callback port (`http://127.0.0.1:PORT/callback`); 0 picks a free port for
+    /// each sign-in (only for providers that accept any loopback port).
+    pub callback_port: u16,
+    /// How long a sign-in waits for the browser to come back, in seconds.
+    pub consent_timeout_secs: u32,
+    /// How long a tool call that needs confirmation waits for the user, in seconds.
+    pub confirm_timeout_secs: u32,
+    /// Log rows kept at most (the oldest go first).
+    pub log_max_rows: u32,
+    /// Log rows older than this many days go.
+    pub log_max_age_days: u32,
+    pub theme: Theme,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            callback_port: crate::oauth::callback::DEFAULT_PORT,
+            consent_timeout_secs: 300,
+            confirm_timeout_secs: 120,
+            log_max_rows: 100_000,
+            log_max_age_days: 30,
+            theme: Theme::System,
+        }
+    }
+}
+
+/// A setting whose value comes from the environment in this process.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingOverride {
+    /// The setting's key (as in [`Settings`], camelCase).
+    pub key: String,
+    /// The environment variable that sets it.
+    pub env: String,
+    pub value: String,
+}
+
+/// The whole numbers a numeric setting accepts: `min..=max`, or `also`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingLimit {
+    pub key: String,
+    pub min: u32,
+    pub max: u32,
+    pub also: Option<u32>,
+}
+
+/// What the Settings screen shows: the values in effect, what is saved, the defaults, which
+/// ones the environment overrides, and the limits of each number (the form checks as you
+/// type; saving checks again).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsView {
+    /// In effect for this process (saved, or the environment's where it overrides).
+    pub effective: Settings,
+    /// Saved in the profile (defaults for the keys never saved): what the form edits.
+    pub saved: Settings,
+    pub defaults: Settings,
+    pub overrides: Vec<SettingOverride>,
+    pub limits: Vec<SettingLimit>,
+}
+
+/// One setting's key, environment variable, allowed range and accessors.
+struct Field {
+    key: &'static str,
+    env: Option<&'static str>,
+    /// Allowed numbers (inclusive), `None` for the theme.
+    range: Option<(u32, u32)>,
+    /// Also allowed outside `range` (the callback port's 0).
+    also: Option<u32>,
+    unit: &'static str,
+    get: fn(&Settings) -> String,
+    set: fn(&mut Settings, &str) -> bool,
+}
+
+fn num<T: std::str::FromStr>(v: &str) -> Option<T> {
+    v.trim().parse().ok()
+}
+
+const FIELDS: &[Field] = &[
+    Field {
+        key: "callbackPort",
+        env: Some("PATCHBAY_CALLBACK_PORT"),
+        range: Some((1024, 65535)),
+        also: Some(0),
+        unit: "",
+        get: |s| s.callback_port.to_string(),
+        set: |s, v| num(v).map(|n| s.callback_port = n).is_some(),
+    },
+    Field {
+        key: "consentTimeoutSecs",
+        env: Some("PATCHBAY_CONSENT_TIMEOUT_SECS"),
+        range: Some((10, 3600)),
+        also: None,
+        unit: " seconds",
+        get: |s| s.consent_timeout_secs.to_string(),
+        set: |s, v| num(v).map(|n| s.consent_timeout_secs = n).is_some(),
+    },
+    Field {
+        key: "confirmTimeoutSecs",
+        env: Some("PATCHBAY_CONFIRM_TIMEOUT_SECS"),
+        range: Some((1, 3600)),
+        also: None,
+        unit: " seconds",
+        get: |s| s.confirm_timeout_secs.to_string(),
+        set: |s, v| num(v).map(|n| s.confirm_timeout_secs = n).is_some(),
+    },
+    Field {
+        key: "logMaxRows",
+        env: Some("PATCHBAY_LOG_MAX_ROWS"),
+        range: Some((1, 10_000_000)),
+        also: None,
+        unit: " rows",
+        get: |s| s.log_max_rows.to_string(),
+        set: |s, v| num(v).map(|n| s.log_max_rows = n).is_some(),
+    },
+    Field {
+        key: "logMaxAgeDays",
+        env: Some("PATCHBAY_LOG_MAX_AGE_DAYS"),
+        range: Some((1, 3650)),
+        also: None,
+        unit: " days",
+        get: |s| s.log_max_age_days.to_string(),
+        set: |s, v| num(v).map(|n| s.log_max_age_days = n).is_some(),
+    },
+    Field {
+        key: "theme",
+        env: None,
+        range: None,
+        also: None,
+        unit: "",
+        get: |s| {
+            serde_json::to_value(s.theme)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default()
+        },
+        set: |s, v| Theme::parse(v).map(|t| s.theme = t).is_some(),
+    },
+];
+
+impl Field {
+    /// Why `value` is not allowed, or `None` when it is.
+    fn check(&self, value: &str) -> Option<String> {
+        let mut probe = Settings::default();
+        let parsed = (self.set)(&mut probe, value);
+        match self.range {
+            None if parsed => None,
+            None => Some(format!(
+                "{}: '{}' is not one of system, light, dark",
+                self.key,
+                value.trim()
+            )),
+            Some((lo, hi)) => {
+                let n = value.trim().parse::<u32>().ok();
+                let ok =
+                    parsed && n.is_some_and(|n| (lo..=hi).contains(&n) || self.also == Some(n));
+                (!ok).then(|| {
+                    let also = self.also.map(|a| format!(" (or {a})")).unwrap_or_default();
+                    format!(
+                        "{}: '{}' is not a whole number from {lo} to {hi}{also}{}",
+                        self.key,
+                        value.trim(),
+                        self.unit
+                    )
+                })
+            }
+        }
+    }
+}
+
+fn field(key: &str) -> Option<&'static Field> {
+    FIELDS.iter().find(|f| {
+        f.key.eq_ignore_ascii_case(key) || f.key.eq_ignore_ascii_case(&key.replace(['-', '_'], ""))
+    })
+}
+
+/// The keys, as `patchbay settings set KEY VALUE` takes them.
+pub fn keys() -> Vec<&'static str> {
+    FIELDS.iter().map(|f| f.key).collect()
+}
+
+impl Patchbay {
+    /// The saved settings (defaults for keys never saved; a value that fails its check,
+    /// e.g. edited by hand, reads as the default).
+    fn saved_settings(&self) -> Result<Settings> {
+        let rows: Vec<(String, String)> = self.store().read(|c| {
+            let mut st = c.prepare_cached("SELECT key, value FROM settings")?;
+            let rows = st
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })?;
+        let mut s = Settings::default();
+        for (key, value) in rows {
+            if let Some(f) = field(&key)
+                && f.check(&value).is_none()
+            {
+                (f.set)(&mut s, &value);
+            }
+        }
+        Ok(s)
+    }
+
+    /// The settings in effect in this process: saved, with valid environment overrides.
+    /// Never fails: an unreadable database gives the defaults (callers are on hot paths
+    /// such as writing a log row).
+    pub fn settings(&self) -> Settings {
+        self.settings_view()
+            .map(|v| v.effective)
+            .unwrap_or_default()
+    }
+
+    /// The settings for the Settings screen and `patchbay settings`.
+    pub fn settings_view(&self) -> Result<SettingsView> {
+        let saved = self.saved_settings()?;
+        let mut effective = saved.clone();
+        let mut overrides = Vec::new();
+        for f in FIELDS {
+            let Some(env) = f.env else { continue };
+            let Ok(v) = std::env::var(env) else { continue };
+            if f.check(&v).is_none() {
+                (f.set)(&mut effective, &v);
+                overrides.push(SettingOverride {
+                    key: f.key.to_string(),
+                    env: env.to_string(),
+                    value: v.trim().to_string(),
+                });
+            }
+        }
+        let limits = FIELDS
+            .iter()
+            .filter_map(|f| {
+                f.range.map(|(min, max)| SettingLimit {
+                    key: f.key.to_string(),
+                    min,
+                    max,
+                    also: f.also,
+                })
+            })
+            .collect();
+        Ok(SettingsView {
+            effective,
+            saved,
+            defaults: Settings::default(),
+            overrides,
+            limits,
+        })
+    }
+
+    /// Save every setting at once (the window's form). All are checked first: one bad value
+    /// saves nothing and names every problem.
+    pub fn save_settings(&self, new: &Settings) -> Result<SettingsView> {
+        let values: Vec<(&Field, String)> = FIELDS.iter().map(|f| (f, (f.get)(new))).collect();
+        let problems: Vec<String> = values.iter().filter_map(|(f, v)| f.check(v)).collect();
+        if !problems.is_empty() {
+            return Err(Error::invalid(problems.join("; ")));
+        }
+        self.store().write(|tx| {
+            for (f, v) in &values {
+                tx.execute(
+                    "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    params![f.key, v],
+                )?;
+            }
+            Ok(())
+        })?;
+        self.settings_view()
+    }
+
+    /// Save one setting (`patchbay settings set KEY VALUE`).
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<SettingsView> {
+        let f = field(key).ok_or_else(|| {
+            Error::invalid_with_hint(
+                format!("unknown setting '{key}'"),
+                format!("settings are: {}", keys().join(", ")),
+            )
+        })?;
+        let mut s = self.saved_settings()?;
+        if let Some(problem) = f.check(value) {
+            return Err(Error::invalid(problem));
+        }
+        (f.set)(&mut s, value);
+        self.save_settings(&s)
+    }
+
+    /// Back to the default: one key, or all of them when `key` is `None`.
+    pub fn reset_settings(&self, key: Option<&str>) -> Result<SettingsView> {
+        let keys: Vec<&str> = match key {
+            None => keys(),
+            Some(k) => vec![
+                field(k)
+                    .ok_or_else(|| {
+                        Error::invalid_with_hint(
+                            format!("unknown setting '{k}'"),
+                            format!("settings are: {}", keys().join(", ")),
+                        )
+                    })?
+                    .key,
+            ],
+        };
+        self.store().write(|tx| {
+            for k in &keys {
+                tx.execute("DELETE FROM settings WHERE key = ?1", [k])?;
+            }
+            Ok(())
+        })?;
+        self.settings_view()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_field_round_trips_its_default_and_names_its_range() {
+        let d = Settings::default();
+        for f in FIELDS {
+            let v = (f.get)(&d);
+            assert!(
+                f.check(&v).is_none(),
+                "{} default {v} fails its check",
+                f.key
+            );
+            let mut s = Settings::default();
+            assert!((f.set)(&mut s, &v));
+            assert_eq!(s, d);
+        }
+        assert!(field("callback-port").is_some());
+        assert!(field("CALLBACK_PORT").is_some());
+        assert!(field("nope").is_none());
+    }
+
+    #[test]
+    fn checks_reject_out_of_range_and_junk() {
+        let port = field("callbackPort").expect("present");
+        assert!(port.check("0").is_none());
+        assert!(port.check("47615").is_none());
+        assert!(port.check("80").expect("present").contains("1024 to 65535 (or 0)"));
+        assert!(port.check("70000").is_some());
+        assert!(port.check("-1").is_some());
+        assert!(port.check("abc").is_some());
+        let days = field("logMaxAgeDays").expect("present");
+        assert!(days.check("0").expect("present").contains("days"));
+        let theme = field("theme").expect("present");
+        assert!(theme.check("Dark").is_none());
+        assert!(theme.check("blue").expect("present").contains("system, light, dark"));
+    }
+}

@@ -1,0 +1,65 @@
+/** Settings: the query, saving, the theme that follows them, and the start-up report. */
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useRef } from "react";
+
+import type { Settings } from "../../bindings/Settings";
+import { appReady, getSettings, saveSettings } from "../../ipc";
+import { applyTheme } from "./theme";
+
+export const settingsKey = ["settings"] as const;
+
+export function useSettings() {
+  return useQuery({ queryKey: settingsKey, queryFn: getSettings });
+}
+
+export function useSaveSettings() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (s: Settings) => saveSettings(s),
+    onSuccess: (view) => qc.setQueryData(settingsKey, view),
+  });
+}
+
+/**
+ * Keeps the window's theme on the saved one (also when another process changes it: every
+ * query refetches on db-changed). Mount once, at the app root.
+ */
+export function useThemeFromSettings(): void {
+  const { data } = useSettings();
+  const theme = data?.effective.theme;
+  useEffect(() => {
+    if (theme) applyTheme(theme);
+  }, [theme]);
+}
+
+let startupMs: number | null = null;
+
+/** Milliseconds from the app's start to its first rendered screen (null before that). */
+export function startupTime(): number | null {
+  return startupMs;
+}
+
+/**
+ * Once `rendered` is true, after the next frame is painted, tell the app its first screen
+ * is up (once per page): it records the start-up time (and the benchmark waits for it).
+ */
+export function useReportReady(rendered: boolean): void {
+  const sent = useRef(false);
+  useEffect(() => {
+    if (!rendered || sent.current || startupMs !== null) return;
+    const frame = requestAnimationFrame(() => {
+      sent.current = true;
+      setTimeout(() => {
+        appReady().then(
+          (ms) => {
+            startupMs = ms;
+          },
+          () => {
+            // Only a measurement: the app works the same without it.
+          },
+        );
+      }, 0);
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [rendered]);
+}
