@@ -877,3 +877,133 @@ async fn health_after_test_all_logs_without_secrets_and_the_gallery_prefill() {
     screenshot(c, "desktop-gallery.png").await;
     s.close().await;
 }
+
+/// An input's current value (the property: what React last rendered or the user typed).
+async fn input_value(c: &Client, css: &str) -> String {
+    let el = find(c, css).await;
+    el.prop("value").await.ok().flatten().unwrap_or_default()
+}
+
+async fn wait_value(c: &Client, css: &str, want: &str) {
+    for _ in 0..100 {
+        if input_value(c, css).await == want {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let shot = support::failure_screenshot(c).await;
+    panic!(
+        "{css} holds {:?}, not {want:?} (the window then: {shot})",
+        input_value(c, css).await
+    );
+}
+
+/// Close the app and wait until its process is gone (the next launch must not hand over
+/// to it: the app is single-instance).
+async fn quit(app: App, home: &Path) {
+    app.client.clone().close().await.expect("close the session");
+    drop(app);
+    for _ in 0..100 {
+        if apps_of(home).is_empty() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the app for {} did not exit", home.display());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn settings_persist_across_restarts_and_reach_the_cli() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let port = support::free_port().to_string();
+    let port_field = "[data-testid=settings-callback-port]";
+
+    // First run: change every setting and save.
+    let app = launch_with(home.path(), Keychain::Shared, &[]).await;
+    let c = &app.client;
+    find(c, "[data-testid=add-action]").await;
+    go(c, "#/settings").await;
+    wait_value(c, port_field, "47615").await;
+    for (field, value) in [
+        (port_field, port.as_str()),
+        ("[data-testid=settings-consent-timeout]", "90"),
+        ("[data-testid=settings-confirm-timeout]", "45"),
+        ("[data-testid=settings-log-rows]", "5000"),
+        ("[data-testid=settings-log-days]", "7"),
+    ] {
+        fill(c, field, value).await;
+        wait_value(c, field, value).await;
+    }
+    wait_text(
+        c,
+        "[data-testid=settings-form]",
+        &format!("http://127.0.0.1:{port}/callback"),
+    )
+    .await;
+    wait_text(c, "[data-testid=settings-form]", "1 minute 30 seconds").await;
+    screenshot(c, "desktop-settings.png").await;
+    click(c, "[data-testid=settings-theme-dark]").await;
+    wait_attr(c, "html", "data-theme", "dark").await;
+    click(c, "[data-testid=settings-save]").await;
+    wait_text(c, "body", "Settings saved").await;
+    // Saved in the profile: another process (the CLI) reads them.
+    let v: Value =
+        serde_json::from_str(&cli_ok(home.path(), &["--json", "settings"])).expect("json");
+    assert_eq!(
+        v["saved"],
+        json!({
+            "callbackPort": port.parse::<u16>().expect("port"),
+            "consentTimeoutSecs": 90,
+            "confirmTimeoutSecs": 45,
+            "logMaxRows": 5000,
+            "logMaxAgeDays": 7,
+            "theme": "dark"
+        }),
+        "{v}"
+    );
+    quit(app, home.path()).await;
+
+    // Second run: the theme, the form and the callback URL all come back.
+    let app = launch_with(home.path(), Keychain::Shared, &[]).await;
+    let c = &app.client;
+    find(c, "[data-testid=add-action]").await;
+    wait_attr(c, "html", "data-theme", "dark").await;
+    go(c, "#/settings").await;
+    wait_value(c, port_field, &port).await;
+    wait_value(c, "[data-testid=settings-consent-timeout]", "90").await;
+    wait_value(c, "[data-testid=settings-log-rows]", "5000").await;
+    wait_value(c, "[data-testid=settings-log-days]", "7").await;
+    let about = wait_text(c, "[data-testid=settings-about]", "first screen in").await;
+    assert!(
+        about.contains(&home.path().display().to_string()),
+        "{about}"
+    );
+    screenshot(c, "desktop-settings-dark.png").await;
+    go(c, "#/connections").await;
+    wait_text(
+        c,
+        "[data-testid=callback-urls]",
+        &format!("http://127.0.0.1:{port}/callback"),
+    )
+    .await;
+    quit(app, home.path()).await;
+
+    // Third run with the port set in the environment: it wins, and the screen says so.
+    let app = launch_with(
+        home.path(),
+        Keychain::Shared,
+        &[("PATCHBAY_CALLBACK_PORT", "0".into())],
+    )
+    .await;
+    let c = &app.client;
+    find(c, "[data-testid=add-action]").await;
+    go(c, "#/settings").await;
+    wait_value(c, port_field, &port).await;
+    wait_text(
+        c,
+        "[data-testid=settings-override-callbackPort]",
+        "PATCHBAY_CALLBACK_PORT",
+    )
+    .await;
+    quit(app, home.path()).await;
+}
