@@ -33,6 +33,8 @@ fn main() {
             "get_settings",
             "save_settings",
             "app_ready",
+            "get_log",
+            "export_logs",
         ]),
     ))
     .expect("tauri-build failed: check tauri.conf.json and the icons folder");

@@ -22,10 +22,16 @@ struct Session {
 
 impl Session {
     async fn new() -> Session {
+        Session::new_with(&[]).await
+    }
+    /// With extra environment for the app (e.g. its own HOME).
+    async fn new_with(extra: &[(&str, String)]) -> Session {
         let home = tempfile::tempdir().expect("tempdir");
         let mode = tempfile::NamedTempFile::new().expect("mode file");
         std::fs::write(mode.path(), "consent").expect("mode");
-        let app = launch_with(home.path(), Keychain::Shared, &browser_env(mode.path())).await;
+        let mut env = browser_env(mode.path());
+        env.extend(extra.iter().cloned());
+        let app = launch_with(home.path(), Keychain::Shared, &env).await;
         find(&app.client, "[data-testid=add-action]").await;
         Session { app, home, mode }
     }
@@ -753,7 +759,9 @@ fn cli_with_stdin(home: &Path, args: &[&str], stdin: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_after_test_all_logs_without_secrets_and_the_gallery_prefill() {
     let servers = Servers::new(json!({}), json!({}));
-    let s = Session::new().await;
+    // The app's own HOME: the logs export goes to its Downloads folder (here: HOME itself).
+    let user_home = tempfile::tempdir().expect("tempdir");
+    let s = Session::new_with(&[("HOME", user_home.path().display().to_string())]).await;
     let c = s.c();
     let url = servers.mcp_url();
     cli_ok(
@@ -853,6 +861,24 @@ async fn health_after_test_all_logs_without_secrets_and_the_gallery_prefill() {
     click(c, "[data-testid=log-row]").await;
     wait_text(c, "[data-testid=log-details]", "logged call").await;
     screenshot(c, "desktop-logs.png").await;
+    // Export what the search selects: whole rows, as JSON lines, where the toast says.
+    click(c, "[data-testid=logs-export]").await;
+    let toast = wait_text(c, "body", "Exported 1 row").await;
+    let file = std::fs::read_dir(user_home.path())
+        .expect("read HOME")
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "jsonl"))
+        .unwrap_or_else(|| panic!("no .jsonl in HOME; the window says {toast:?}"));
+    assert!(toast.contains(&file.display().to_string()), "{toast}");
+    let text = std::fs::read_to_string(&file).expect("read the export");
+    let rows: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert_eq!(rows.len(), 1, "{text}");
+    assert!(rows[0]["request"].is_object(), "whole rows: {text}");
+    assert!(!text.contains(SECRET), "{text}");
 
     // Provider gallery: Add pre-fills the form.
     go(c, "#/gallery").await;

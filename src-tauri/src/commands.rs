@@ -7,7 +7,7 @@ use patchbay_core::forms::{
     ActionForm, CallbackUrls, ConnectionForm, HttpTokenForm, OwnerKind, SavedHttpToken,
     TextTokenForm,
 };
-use patchbay_core::logs::{LogEntry, LogQuery};
+use patchbay_core::logs::{LogEntry, LogExport, LogQuery};
 use patchbay_core::model::{
     ActionView, AppStatus, ConnectionView, DisconnectReport, GrantView, Health, TokenView,
 };
@@ -228,6 +228,19 @@ pub async fn export_write(
 #[tauri::command]
 pub async fn list_logs(shell: State<'_, Shell>, query: LogQuery) -> Res<Vec<LogEntry>> {
     shell.run(move |pb| pb.logs(&query)).await
+}
+
+#[tauri::command]
+pub async fn get_log(shell: State<'_, Shell>, id: i64) -> Res<Option<LogEntry>> {
+    shell.run(move |pb| pb.log_entry(id)).await
+}
+
+/// JSON lines of the rows `query` selects, into the user's Downloads folder (else home).
+#[tauri::command]
+pub async fn export_logs(shell: State<'_, Shell>, query: LogQuery) -> Res<LogExport> {
+    shell
+        .run(move |pb| pb.export_logs(&query, &patchbay_core::paths::downloads_dir()?))
+        .await
 }
 
 #[tauri::command]

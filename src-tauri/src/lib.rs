@@ -213,6 +213,8 @@ pub fn run() {
             commands::get_settings,
             commands::save_settings,
             commands::app_ready,
+            commands::get_log,
+            commands::export_logs,
         ])
         .setup(move |app| {
             let handle = app.handle().clone();

@@ -28,6 +28,7 @@ import type { GrantView } from "./bindings/GrantView";
 import type { Health } from "./bindings/Health";
 import type { HttpTokenForm } from "./bindings/HttpTokenForm";
 import type { LogEntry } from "./bindings/LogEntry";
+import type { LogExport } from "./bindings/LogExport";
 import type { LogQuery } from "./bindings/LogQuery";
 import type { OwnerKind } from "./bindings/OwnerKind";
 import type { Provider } from "./bindings/Provider";
@@ -341,6 +342,16 @@ export function exportWrite(client: ExportClient, names: string[]): Promise<Expo
  */
 export function listLogs(query: LogQuery): Promise<LogEntry[]> {
   return call<LogEntry[]>("list_logs", { query });
+}
+
+/** One whole log row (request and response included); null once retention removed it. */
+export function getLog(id: number): Promise<LogEntry | null> {
+  return call<LogEntry | null>("get_log", { id });
+}
+
+/** Writes the rows `query` selects as JSON lines into the Downloads folder. */
+export function exportLogs(query: LogQuery): Promise<LogExport> {
+  return call<LogExport>("export_logs", { query });
 }
 
 // ---- Settings ----------------------------------------------------------------

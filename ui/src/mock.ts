@@ -352,6 +352,15 @@ export async function handle(
       const { listLogsMock } = await import("./screens/logs/mockLogs");
       return listLogsMock(scenario, arg<LogQuery>(args, "query"));
     }
+    case "get_log": {
+      const { getLogMock } = await import("./screens/logs/mockLogs");
+      return getLogMock(scenario, arg<number>(args, "id"));
+    }
+    case "export_logs": {
+      const { listLogsMock } = await import("./screens/logs/mockLogs");
+      const rows = listLogsMock(scenario, { ...arg<LogQuery>(args, "query"), brief: null });
+      return { path: "~/Downloads/patchbay-logs-20261124T093000Z.jsonl", rows: rows.length };
+    }
     case "approval_counts":
       return [{ action: "linear", approved: 12, denied: 1, expired: 0, pending: 0 }];
     case "get_settings":

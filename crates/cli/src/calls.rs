@@ -400,6 +400,7 @@ pub fn logs(l: LogsArgs, json: bool) -> Result<()> {
         search: l.search.clone(),
         after_id: None,
         limit: Some(l.limit),
+        brief: None,
     };
     let print = |rows: &[patchbay_core::logs::LogEntry], header: bool| {
         if json {

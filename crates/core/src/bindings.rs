@@ -35,5 +35,6 @@ pub fn export(dir: &Path) -> Result<(), ts_rs::ExportError> {
     crate::export::ExportReport::export_all(&cfg)?;
     crate::providers::Provider::export_all(&cfg)?;
     crate::settings::SettingsView::export_all(&cfg)?;
+    crate::logs::LogExport::export_all(&cfg)?;
     Ok(())
 }

@@ -3,6 +3,8 @@
 //! (credential headers, secret-looking keys in bodies and query strings, and every known
 //! secret value wherever it appears). Retention by count and age.
 
+use std::path::Path;
+
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -119,6 +121,9 @@ pub struct LogQuery {
     pub after_id: Option<i64>,
     /// Most recent rows first when set without `after_id`; at most this many.
     pub limit: Option<usize>,
+    /// Leave out `request` and `response` (`null` in each row): what a list needs, a
+    /// fraction of the bytes. [`Patchbay::log_entry`] gives one whole row.
+    pub brief: Option<bool>,
 }
 
 /// Header and field names whose values are credentials.
@@ -290,9 +295,11 @@ impl Patchbay {
     /// Log rows matching `q`: oldest first when following (`after_id`), else the most
     /// recent `limit` rows, oldest first.
     pub fn logs(&self, q: &LogQuery) -> Result<Vec<LogEntry>> {
-        let mut sql = String::from(
-            "SELECT id, at, subject, kind, outcome, status, latency_ms, summary, request, response, error_code FROM logs WHERE 1 = 1",
-        );
+        let mut sql = String::from(if q.brief == Some(true) {
+            "SELECT id, at, subject, kind, outcome, status, latency_ms, summary, NULL, NULL, error_code FROM logs WHERE 1 = 1"
+        } else {
+            "SELECT id, at, subject, kind, outcome, status, latency_ms, summary, request, response, error_code FROM logs WHERE 1 = 1"
+        });
         let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
         // Each value gets the next numbered placeholder.
         let mut bind = |v: Box<dyn rusqlite::ToSql>| {
@@ -366,6 +373,72 @@ impl Patchbay {
             Ok(rows)
         })
     }
+
+    /// One whole log row (the details pane); `None` once retention removed it.
+    pub fn log_entry(&self, id: i64) -> Result<Option<LogEntry>> {
+        use rusqlite::OptionalExtension;
+        self.store().read(|c| {
+            Ok(c.query_row(
+                "SELECT id, at, subject, kind, outcome, status, latency_ms, summary, request, response, error_code FROM logs WHERE id = ?1",
+                [id],
+                row,
+            )
+            .optional()?)
+        })
+    }
+
+    /// Write the rows `q` selects (whole, redacted as stored; oldest first) as JSON lines to
+    /// a new file `patchbay-logs-<UTC stamp>.jsonl` in `dir`. Returns the file and the count.
+    pub fn export_logs(&self, q: &LogQuery, dir: &Path) -> Result<LogExport> {
+        let whole = LogQuery {
+            brief: None,
+            ..q.clone()
+        };
+        let rows = self.logs(&whole)?;
+        let stamp = self
+            .now()
+            .replace(['-', ':'], "")
+            .split('.')
+            .next()
+            .unwrap_or_default()
+            .trim_end_matches('Z')
+            .to_string();
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+        // A second export within the same second gets its own name.
+        let mut path = dir.join(format!("patchbay-logs-{stamp}Z.jsonl"));
+        let mut n = 2;
+        while path.exists() {
+            path = dir.join(format!("patchbay-logs-{stamp}Z-{n}.jsonl"));
+            n += 1;
+        }
+        let mut text = String::with_capacity(rows.len() * 256);
+        for r in &rows {
+            text.push_str(&serde_json::to_string(r).map_err(|e| Error::invalid(e.to_string()))?);
+            text.push('\n');
+        }
+        // create_new: never over an existing file (another export in the same instant).
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .map_err(|e| Error::io(format!("creating {}", path.display()), e))?;
+        std::io::Write::write_all(&mut f, text.as_bytes())
+            .and_then(|()| f.sync_all())
+            .map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
+        Ok(LogExport {
+            path: path.display().to_string(),
+            rows: rows.len(),
+        })
+    }
+}
+
+/// Where `export_logs` wrote, and how many rows.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LogExport {
+    pub path: String,
+    pub rows: usize,
 }
 
 #[cfg(test)]
@@ -433,5 +506,65 @@ mod tests {
         assert_eq!(found("%"), 0, "LIKE wildcards are text");
         assert_eq!(found("nothing like it"), 0);
         assert_eq!(found("tools/call"), 2);
+    }
+
+    #[test]
+    fn brief_rows_leave_out_the_bodies_and_one_row_or_an_export_has_them() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let pb = Patchbay::open(dir.path()).expect("open");
+        for n in 0..3 {
+            pb.log(NewLog {
+                subject: Some("a"),
+                kind: Some(LogKind::Call),
+                ok: n != 1,
+                summary: format!("call {n}"),
+                request: Some(json!({"n": n, "token": "s3cr3t"})),
+                response: Some(json!({"status": 200})),
+                ..Default::default()
+            });
+        }
+        let brief = pb
+            .logs(&LogQuery {
+                brief: Some(true),
+                ..Default::default()
+            })
+            .expect("brief");
+        assert_eq!(brief.len(), 3);
+        assert!(
+            brief
+                .iter()
+                .all(|r| r.request.is_none() && r.response.is_none())
+        );
+        let whole = pb.log_entry(brief[1].id).expect("read").expect("row");
+        assert_eq!(whole.request, Some(json!({"n": 1, "token": "[redacted]"})));
+        assert!(pb.log_entry(9_999).expect("read").is_none());
+
+        let out = tempfile::tempdir().expect("tempdir");
+        let errors = LogQuery {
+            outcome: Some("error".into()),
+            brief: Some(true),
+            ..Default::default()
+        };
+        let first = pb.export_logs(&errors, out.path()).expect("export");
+        let second = pb.export_logs(&errors, out.path()).expect("export again");
+        assert_ne!(first.path, second.path, "a second export gets its own file");
+        assert_eq!(first.rows, 1);
+        let text = std::fs::read_to_string(&first.path).expect("read the export");
+        let rows: Vec<LogEntry> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("a JSON line"))
+            .collect();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].summary, "call 1");
+        assert!(rows[0].request.is_some(), "exports are whole rows");
+        assert!(!text.contains("s3cr3t"));
+        let name = std::path::Path::new(&first.path)
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("name");
+        assert!(
+            name.starts_with("patchbay-logs-") && name.ends_with("Z.jsonl"),
+            "{name}"
+        );
     }
 }

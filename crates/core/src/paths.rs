@@ -20,6 +20,17 @@ pub fn env_positive(name: &str, default: i64) -> i64 {
 }
 const PROFILE_FILE: &str = "profile-id";
 
+/// Where files the user asked for go (a logs export): the platform's Downloads folder, else
+/// the home folder.
+pub fn downloads_dir() -> Result<PathBuf> {
+    dirs::download_dir().or_else(dirs::home_dir).ok_or_else(|| {
+        Error::invalid_with_hint(
+            "cannot find a Downloads or home folder to write to",
+            "set HOME (or XDG_DOWNLOAD_DIR) for the app",
+        )
+    })
+}
+
 pub fn resolve_home() -> Result<PathBuf> {
     if let Some(h) = std::env::var_os(HOME_ENV).filter(|h| !h.is_empty()) {
         return Ok(PathBuf::from(h));

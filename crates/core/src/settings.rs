@@ -381,7 +381,11 @@ mod tests {
         let port = field("callbackPort").expect("present");
         assert!(port.check("0").is_none());
         assert!(port.check("47615").is_none());
-        assert!(port.check("80").expect("present").contains("1024 to 65535 (or 0)"));
+        assert!(
+            port.check("80")
+                .expect("present")
+                .contains("1024 to 65535 (or 0)")
+        );
         assert!(port.check("70000").is_some());
         assert!(port.check("-1").is_some());
         assert!(port.check("abc").is_some());
@@ -389,6 +393,11 @@ mod tests {
         assert!(days.check("0").expect("present").contains("days"));
         let theme = field("theme").expect("present");
         assert!(theme.check("Dark").is_none());
-        assert!(theme.check("blue").expect("present").contains("system, light, dark"));
+        assert!(
+            theme
+                .check("blue")
+                .expect("present")
+                .contains("system, light, dark")
+        );
     }
 }

@@ -24,4 +24,9 @@ afterId: number | null,
 /**
  * Most recent rows first when set without `after_id`; at most this many.
  */
-limit: number | null, };
+limit: number | null, 
+/**
+ * Leave out `request` and `response` (`null` in each row): what a list needs, a
+ * fraction of the bytes. [`Patchbay::log_entry`] gives one whole row.
+ */
+brief: boolean | null, };

@@ -1,12 +1,15 @@
 import { useId } from "react";
 
 import type { LogEntry } from "../../bindings/LogEntry";
-import { Badge } from "../../components/kit";
+import { Badge, Spinner } from "../../components/kit";
+import { useLogEntry } from "./data";
 import { formatLatency, formatTime, kindLabel, prettyJson } from "./model";
 
 /** The selected row: its fields, then the redacted request and response as indented JSON. */
 export function LogDetails({ row }: { row: LogEntry | null }) {
   const headingId = useId();
+  // The list's rows are brief: the request and response come with the whole row.
+  const whole = useLogEntry(row?.id ?? null);
   if (!row) {
     return (
       <aside className="logs-details logs-details--empty" data-testid="log-details">
@@ -39,14 +42,30 @@ export function LogDetails({ row }: { row: LogEntry | null }) {
         <dt>Latency</dt>
         <dd>{formatLatency(row.latencyMs)}</dd>
       </dl>
-      <h3 className="logs-details__label">Request</h3>
-      <pre className="logs-details__json" data-testid="log-request">
-        {prettyJson(row.request)}
-      </pre>
-      <h3 className="logs-details__label">Response</h3>
-      <pre className="logs-details__json" data-testid="log-response">
-        {prettyJson(row.response)}
-      </pre>
+      {whole.isPending ? (
+        <div className="logs-details__loading">
+          <Spinner label="Loading the request and response…" size={16} />
+        </div>
+      ) : whole.isError ? (
+        <p className="logs-details__gone" role="alert">
+          Couldn’t load this row’s request and response: {whole.error.message}
+        </p>
+      ) : whole.data === null ? (
+        <p className="logs-details__gone">
+          This row is no longer stored (log retention removed it).
+        </p>
+      ) : (
+        <>
+          <h3 className="logs-details__label">Request</h3>
+          <pre className="logs-details__json" data-testid="log-request">
+            {prettyJson(whole.data?.request ?? null)}
+          </pre>
+          <h3 className="logs-details__label">Response</h3>
+          <pre className="logs-details__json" data-testid="log-response">
+            {prettyJson(whole.data?.response ?? null)}
+          </pre>
+        </>
+      )}
       <p className="logs-details__note">
         Credentials and secret values were redacted before the row was written.
       </p>

@@ -4,7 +4,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { LogEntry } from "../../bindings/LogEntry";
 import type { LogQuery } from "../../bindings/LogQuery";
 import type * as ipc from "../../ipc";
-import { IpcError, listActions, listLogs } from "../../ipc";
+import { exportLogs, getLog, IpcError, listActions, listLogs } from "../../ipc";
+import { Toaster } from "../../components/kit";
 import { makeAction } from "../../test/fixtures";
 import { renderApp } from "../../test/render";
 import { logRow } from "./fixtures";
@@ -14,6 +15,8 @@ vi.mock("../../ipc", async (importOriginal) => ({
   ...(await importOriginal<typeof ipc>()),
   listActions: vi.fn(),
   listLogs: vi.fn(),
+  getLog: vi.fn(),
+  exportLogs: vi.fn(),
 }));
 
 const COUNT = 100_000;
@@ -26,8 +29,16 @@ const ROWS: LogEntry[] = Array.from({ length: COUNT }, (_, i) =>
 );
 
 /** What the backend answers: everything for a first load, nothing newer when following. */
+/** The list's brief rows (no request / response), as the backend answers `brief: true`. */
 function backend(rows: LogEntry[]) {
-  return (q: LogQuery) => Promise.resolve(q.afterId === null ? rows : []);
+  return (q: LogQuery) =>
+    Promise.resolve(
+      q.afterId === null
+        ? q.brief
+          ? rows.map((r) => ({ ...r, request: null, response: null }))
+          : rows
+        : [],
+    );
 }
 
 beforeEach(() => {
@@ -38,6 +49,9 @@ beforeEach(() => {
     .mockReset()
     .mockResolvedValue([makeAction({ name: "linear" }), makeAction({ name: "github" })]);
   vi.mocked(listLogs).mockReset().mockImplementation(backend(ROWS));
+  vi.mocked(getLog)
+    .mockReset()
+    .mockImplementation((id) => Promise.resolve(ROWS.find((r) => r.id === id) ?? null));
 });
 
 afterEach(() => {
@@ -46,17 +60,12 @@ afterEach(() => {
 
 function renderScreen() {
   window.location.hash = "#/logs";
-  return renderApp(<LogsScreen />);
-}
-
-/** A Blob's text (jsdom's Blob has no `text()`). */
-function readText(blob: Blob): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(typeof reader.result === "string" ? reader.result : "");
-    reader.onerror = () => reject(new Error("unreadable blob"));
-    reader.readAsText(blob);
-  });
+  return renderApp(
+    <>
+      <LogsScreen />
+      <Toaster />
+    </>,
+  );
 }
 
 /** Waits until the row count says `text`. */
@@ -77,7 +86,9 @@ describe("Logs screen", () => {
     const ids = rows.map((r) => Number(r.dataset.id));
     // A contiguous run of ids.
     expect(ids).toEqual(ids.map((_, i) => (ids[0] ?? 0) + i));
-    expect(listLogs).toHaveBeenCalledWith(expect.objectContaining({ afterId: null, limit: COUNT }));
+    expect(listLogs).toHaveBeenCalledWith(
+      expect.objectContaining({ afterId: null, limit: COUNT, brief: true }),
+    );
   });
 
   it("shows the selected row's redacted request and response, and arrow keys move it", async () => {
@@ -91,7 +102,8 @@ describe("Logs screen", () => {
     await user.click(first);
     expect(first).toHaveAttribute("aria-selected", "true");
     const details = screen.getByTestId("log-details");
-    expect(within(details).getByTestId("log-request")).toHaveTextContent(
+    // The list holds brief rows; the pane fetches the whole one.
+    expect(await within(details).findByTestId("log-request")).toHaveTextContent(
       `"url": "https://mcp.example/${id}"`,
     );
     expect(within(details).getByTestId("log-request")).toHaveTextContent("[redacted]");
@@ -163,35 +175,46 @@ describe("Logs screen", () => {
     expect(listLogs).toHaveBeenCalledWith(expect.objectContaining({ afterId: 50 }));
   });
 
-  it("exports the loaded rows as JSON lines", async () => {
-    const small = ROWS.slice(0, 3);
-    vi.mocked(listLogs).mockImplementation(backend(small));
-    let blob: Blob | null = null;
-    const createObjectURL = vi.fn((b: Blob) => {
-      blob = b;
-      return "blob:logs";
-    });
-    const revokeObjectURL = vi.fn();
-    Object.assign(URL, { createObjectURL, revokeObjectURL });
-    const click = vi.spyOn(HTMLAnchorElement.prototype, "click").mockImplementation(function (
-      this: HTMLAnchorElement,
-    ) {
-      expect(this.download).toMatch(/^patchbay-logs-\d{8}T\d{6}Z\.jsonl$/);
-      expect(this.href).toBe("blob:logs");
+  it("exports what the filters select, whole, into a file the toast names", async () => {
+    vi.mocked(exportLogs).mockResolvedValue({
+      path: "/home/me/Downloads/patchbay-logs-20261124T093000Z.jsonl",
+      rows: 100_000,
     });
     const { user } = renderScreen();
-    await loaded("3 rows");
+    await loaded(/100,000 rows/);
+    await user.selectOptions(screen.getByTestId("logs-outcome"), "error");
+    await waitFor(() =>
+      expect(listLogs).toHaveBeenCalledWith(expect.objectContaining({ outcome: "error" })),
+    );
     await user.click(screen.getByTestId("logs-export"));
-    expect(click).toHaveBeenCalledTimes(1);
-    expect(revokeObjectURL).toHaveBeenCalledWith("blob:logs");
-    if (!blob) throw new Error("no blob");
-    const text = await readText(blob);
-    expect(
-      text
-        .trimEnd()
-        .split("\n")
-        .map((l) => JSON.parse(l) as LogEntry),
-    ).toEqual(small);
+    await waitFor(() =>
+      expect(exportLogs).toHaveBeenCalledWith(
+        expect.objectContaining({ outcome: "error", afterId: null, brief: null }),
+      ),
+    );
+    expect(await screen.findByText("Exported 100,000 rows")).toBeInTheDocument();
+    expect(screen.getAllByText(/patchbay-logs-20261124T093000Z\.jsonl/).length).toBeGreaterThan(0);
+  });
+
+  it("says why an export failed", async () => {
+    vi.mocked(exportLogs).mockRejectedValue(
+      new IpcError("io", "creating /home/me/Downloads: read-only"),
+    );
+    const { user } = renderScreen();
+    await loaded(/100,000 rows/);
+    await user.click(screen.getByTestId("logs-export"));
+    expect(await screen.findByText(/Couldn’t export the logs/)).toBeInTheDocument();
+    expect(screen.getAllByText(/read-only/).length).toBeGreaterThan(0);
+  });
+
+  it("says so when the selected row is gone from the store", async () => {
+    vi.mocked(getLog).mockResolvedValue(null);
+    const { user } = renderScreen();
+    await waitFor(() => expect(rendered().length).toBeGreaterThan(2));
+    const first = rendered()[0];
+    if (!first) throw new Error("no row");
+    await user.click(first);
+    expect(await screen.findByText(/log retention removed it/)).toBeInTheDocument();
   });
 
   it("says so when nothing is logged, and when filters match nothing", async () => {

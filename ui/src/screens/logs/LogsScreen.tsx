@@ -1,6 +1,5 @@
 import { useEffect, useId, useMemo, useState } from "react";
 
-import type { LogEntry } from "../../bindings/LogEntry";
 import {
   Button,
   EmptyState,
@@ -12,13 +11,12 @@ import {
 } from "../../components/kit";
 import { ExportIcon, TerminalIcon } from "../../components/icons";
 import { useActions } from "../../data/queries";
-import { useLogs } from "./data";
+import { useExportLogs, useLogs } from "./data";
 import { LogDetails } from "./LogDetails";
 import { LogsTable } from "./LogsTable";
 import {
   ALL,
   DEFAULT_FILTERS,
-  exportFileName,
   isKind,
   isOutcome,
   isRange,
@@ -26,25 +24,11 @@ import {
   OUTCOMES,
   RANGES,
   SEARCH_DEBOUNCE_MS,
-  toJsonLines,
   toQuery,
   type Filters,
 } from "./model";
 
 import "./LogsScreen.css";
-
-/** Downloads `rows` as a `.jsonl` file through a temporary `<a download>`. */
-export function downloadJsonLines(rows: readonly LogEntry[], now = new Date()): void {
-  const blob = new Blob([toJsonLines(rows)], { type: "application/x-ndjson" });
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = exportFileName(now);
-  document.body.append(a);
-  a.click();
-  a.remove();
-  URL.revokeObjectURL(url);
-}
 
 /** `#/logs`: every call, test, token fetch, refresh and health change, newest at the bottom. */
 export function LogsScreen() {
@@ -75,6 +59,7 @@ export function LogsScreen() {
 
   const query = useMemo(() => toQuery(filters, new Date(anchor)), [filters, anchor]);
   const logs = useLogs(query, tail);
+  const exporter = useExportLogs();
   const rows = logs.data;
 
   const selectedIndex = useMemo(() => {
@@ -172,8 +157,9 @@ export function LogsScreen() {
             <span aria-hidden="true">Live tail</span>
           </span>
           <Button
-            onClick={() => rows && downloadJsonLines(rows)}
+            onClick={() => exporter.mutate(query)}
             disabled={!rows || rows.length === 0}
+            busy={exporter.isPending}
             data-testid="logs-export"
           >
             <ExportIcon size={14} />

@@ -1,8 +1,10 @@
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import type { LogEntry } from "../../bindings/LogEntry";
 import type { LogQuery } from "../../bindings/LogQuery";
-import { listLogs } from "../../ipc";
+import { toast } from "../../components/kit";
+import { exportLogs, getLog, listLogs } from "../../ipc";
+import { errorToast } from "../actions/messages";
 import { appendRows, followQuery, MAX_ROWS, TAIL_INTERVAL_MS } from "./model";
 
 export const logsKey = (query: LogQuery) => ["logs", query] as const;
@@ -27,5 +29,32 @@ export function useLogs(query: LogQuery, tail: boolean) {
     refetchInterval: tail ? TAIL_INTERVAL_MS : false,
     // 100,000 rows: compared by identity, not walked (appendRows keeps the array when nothing is new).
     structuralSharing: false,
+  });
+}
+
+/** The whole row for the details pane (rows never change, so it is fetched once). */
+export function useLogEntry(id: number | null) {
+  return useQuery({
+    queryKey: ["log", id],
+    queryFn: () => (id === null ? null : getLog(id)),
+    enabled: id !== null,
+    staleTime: Infinity,
+  });
+}
+
+/**
+ * Export what the filters select (whole rows, redacted as stored) as JSON lines into the
+ * Downloads folder; the toast says where.
+ */
+export function useExportLogs() {
+  return useMutation({
+    mutationFn: (query: LogQuery) => exportLogs({ ...query, afterId: null, brief: null }),
+    onSuccess: (r) =>
+      toast({
+        title: `Exported ${r.rows.toLocaleString("en-US")} ${r.rows === 1 ? "row" : "rows"}`,
+        description: r.path,
+        tone: "success",
+      }),
+    onError: (e) => toast(errorToast("Couldn’t export the logs", e)),
   });
 }

@@ -90,6 +90,15 @@ export function listLogsMock(scenario: string, q: LogQuery): LogEntry[] {
         r.summary.toLowerCase().includes(search) ||
         JSON.stringify([r.request, r.response]).toLowerCase().includes(search)),
   );
-  if (q.limit === null) return matches;
-  return q.afterId === null ? matches.slice(-q.limit) : matches.slice(0, q.limit);
+  const picked =
+    q.limit === null
+      ? matches
+      : q.afterId === null
+        ? matches.slice(-q.limit)
+        : matches.slice(0, q.limit);
+  return q.brief ? picked.map((r) => ({ ...r, request: null, response: null })) : picked;
+}
+
+export function getLogMock(scenario: string, id: number): LogEntry | null {
+  return rowsFor(scenario).find((r) => r.id === id) ?? null;
 }

@@ -1,17 +1,14 @@
 import { describe, expect, it } from "vitest";
 
-import type { LogEntry } from "../../bindings/LogEntry";
 import { logRow } from "./fixtures";
 import {
   appendRows,
   DEFAULT_FILTERS,
-  exportFileName,
   followQuery,
   formatLatency,
   MAX_ROWS,
   moveSelection,
   prettyJson,
-  toJsonLines,
   toQuery,
 } from "./model";
 
@@ -27,6 +24,7 @@ describe("toQuery", () => {
       search: null,
       afterId: null,
       limit: MAX_ROWS,
+      brief: true,
     });
   });
 
@@ -44,6 +42,7 @@ describe("toQuery", () => {
       search: "401",
       afterId: null,
       limit: 500,
+      brief: true,
     });
   });
 
@@ -94,25 +93,6 @@ describe("moveSelection", () => {
   it("ignores other keys and empty lists", () => {
     expect(moveSelection(2, 5, "a")).toBeNull();
     expect(moveSelection(null, 0, "ArrowDown")).toBeNull();
-  });
-});
-
-describe("JSON lines export", () => {
-  it("writes one parseable object per line, in order", () => {
-    const rows = [logRow(1), logRow(2, { outcome: "error", status: 401, errorCode: "auth" })];
-    const text = toJsonLines(rows);
-    expect(text.endsWith("\n")).toBe(true);
-    const lines = text.trimEnd().split("\n");
-    expect(lines).toHaveLength(2);
-    expect(lines.map((l) => JSON.parse(l) as LogEntry)).toEqual(rows);
-  });
-
-  it("is empty for no rows", () => {
-    expect(toJsonLines([])).toBe("");
-  });
-
-  it("names the file after the time, without characters file systems dislike", () => {
-    expect(exportFileName(NOW)).toBe("patchbay-logs-20261124T093000Z.jsonl");
   });
 });
 

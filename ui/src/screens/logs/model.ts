@@ -1,6 +1,6 @@
 /**
  * The Logs screen's pure logic: filters → the backend's query, following new rows, the
- * selection moved by the keyboard, and the JSON lines export.
+ * selection moved by the keyboard.
  */
 import type { LogEntry } from "../../bindings/LogEntry";
 import type { LogKind } from "../../bindings/LogKind";
@@ -95,6 +95,8 @@ export function toQuery(filters: Filters, now: Date, limit = MAX_ROWS): LogQuery
     search: search === "" ? null : search,
     afterId: null,
     limit,
+    // The list needs no request / response: the details pane fetches its row whole.
+    brief: true,
   };
 }
 
@@ -132,20 +134,6 @@ export function moveSelection(current: number | null, count: number, key: string
     default:
       return null;
   }
-}
-
-/** One JSON object per line, as `patchbay logs --json` prints them. */
-export function toJsonLines(rows: readonly LogEntry[]): string {
-  return rows.map((r) => JSON.stringify(r)).join("\n") + (rows.length > 0 ? "\n" : "");
-}
-
-/** The export's file name: `patchbay-logs-20261124T092300Z.jsonl`. */
-export function exportFileName(now: Date): string {
-  const stamp = now
-    .toISOString()
-    .replace(/\.\d+Z$/, "Z")
-    .replace(/[-:]/g, "");
-  return `patchbay-logs-${stamp}.jsonl`;
 }
 
 const TIME = new Intl.DateTimeFormat(undefined, {
