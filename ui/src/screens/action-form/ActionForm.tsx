@@ -6,7 +6,8 @@ import { BackIcon } from "./icons";
 import { Button, EmptyState, ErrorNotice, Spinner } from "../../components/kit";
 import { useActions } from "../../data/queries";
 import { listProviders } from "../../ipc";
-import { fromProvider, type FormState } from "./model";
+import type { Provider } from "../../bindings/Provider";
+import { fromProvider } from "./model";
 import { ActionFormBody } from "./ActionFormBody";
 
 import "./ActionForm.css";
@@ -30,7 +31,14 @@ export function ActionForm(props: { original: string | null; onClose: () => void
         </div>
       );
     }
-    return <ActionFormBody view={null} onClose={onClose} initial={prefill ?? undefined} />;
+    return (
+      <ActionFormBody
+        view={null}
+        onClose={onClose}
+        initial={prefill ? fromProvider(prefill) : undefined}
+        provider={prefill ?? undefined}
+      />
+    );
   }
 
   const found = loaded ?? actions.data?.find((a) => a.name === original) ?? null;
@@ -103,9 +111,13 @@ export function providerParam(hash: string): string | null {
   return q < 0 ? null : new URLSearchParams(hash.slice(q + 1)).get("provider");
 }
 
-/** The Add form's starting state from `#/actions/new?provider=ID` (null: none or unknown). */
-function useProviderPrefill(adding: boolean): FormState | null | "loading" {
-  const hash = useSyncExternalStore(subscribeHash, () => window.location.hash, () => "");
+/** The gallery entry of `#/actions/new?provider=ID` (null: none or unknown). */
+function useProviderPrefill(adding: boolean): Provider | null | "loading" {
+  const hash = useSyncExternalStore(
+    subscribeHash,
+    () => window.location.hash,
+    () => "",
+  );
   const id = adding ? providerParam(hash) : null;
   const providers = useQuery({
     queryKey: ["providers"],
@@ -115,6 +127,5 @@ function useProviderPrefill(adding: boolean): FormState | null | "loading" {
   });
   if (id === null) return null;
   if (providers.isPending) return "loading";
-  const p = providers.data?.find((x) => x.id === id);
-  return p ? fromProvider(p) : null;
+  return providers.data?.find((x) => x.id === id) ?? null;
 }

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState, type FormEvent } from "react";
 
 import type { ActionView } from "../../bindings/ActionView";
 import type { AuthType } from "../../bindings/AuthType";
+import type { Provider } from "../../bindings/Provider";
 import {
   Button,
   Checkbox,
@@ -24,6 +25,7 @@ import {
   toIpcError,
   type IpcError,
 } from "../../ipc";
+import { useCallbackUrls } from "../connections/data";
 import { AuthSection } from "./AuthSection";
 import { ConnectPanel, type ConnectPhase } from "./ConnectPanel";
 import { formKeys, useOAuthStatus } from "./data";
@@ -63,15 +65,41 @@ function fieldMessage(err: IpcError): string {
   return m.charAt(0).toUpperCase() + m.slice(1) + (/[.!?]$/.test(m) ? "" : ".");
 }
 
+/** An own-app provider from the gallery: what to register there, before Connect. */
+function OwnAppNotice({ provider: p }: { provider: Provider }) {
+  // The redirect URI on the configured callback port (Settings), not the file's default.
+  const urls = useCallbackUrls();
+  const redirect = urls.data?.loopback ?? p.register?.redirectUri ?? null;
+  return (
+    <div className="action-form__provider-note" role="note" data-testid="provider-own-app">
+      <p>
+        <strong>{p.name} needs your own OAuth app.</strong>{" "}
+        {p.register ? `Create one at ${p.register.where}` : "Create one in its developer console"}
+        {redirect && (
+          <>
+            {" "}
+            with the redirect URI <code>{redirect}</code>
+          </>
+        )}
+        , then enter its Client ID (and secret) in Advanced configuration below.
+      </p>
+      {p.register?.what && <p>{p.register.what}</p>}
+    </div>
+  );
+}
+
 export function ActionFormBody({
   view,
   onClose,
   initial,
+  provider,
 }: {
   view: ActionView | null;
   onClose: () => void;
   /** A new action's starting state (from a gallery entry). */
   initial?: FormState;
+  /** The gallery entry it came from: an own-app provider opens Advanced configuration. */
+  provider?: Provider;
 }) {
   const isEdit = view !== null;
   const queryClient = useQueryClient();
@@ -88,8 +116,10 @@ export function ActionFormBody({
   const [secretStored, setSecretStored] = useState(view?.oauth?.clientSecretSet ?? false);
   const [createdHere, setCreatedHere] = useState(false);
   const [authTouched, setAuthTouched] = useState(isEdit);
-  const [advancedOpen, setAdvancedOpen] = useState(
-    () => isEdit && !advancedEmpty(formFromAction(view).oauth, view.oauth?.clientSecretSet),
+  const [advancedOpen, setAdvancedOpen] = useState(() =>
+    isEdit
+      ? !advancedEmpty(formFromAction(view).oauth, view.oauth?.clientSecretSet)
+      : provider?.flow === "own_app",
   );
   const [phase, setPhase] = useState<ConnectPhase | null>(null);
   const [saving, setSaving] = useState(false);
@@ -351,6 +381,7 @@ export function ActionFormBody({
                 testId="form-error"
               />
             )}
+            {provider?.flow === "own_app" && <OwnAppNotice provider={provider} />}
             <FormSection title="Server">
               <TextField
                 label="Name"

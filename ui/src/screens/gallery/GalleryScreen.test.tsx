@@ -12,6 +12,13 @@ vi.mock("../../ipc", async (importOriginal) => ({
   ...(await importOriginal<typeof ipc>()),
   listProviders: vi.fn(),
   listActions: vi.fn(() => Promise.resolve([])),
+  callbackUrls: vi.fn(() =>
+    Promise.resolve({
+      loopback: "http://127.0.0.1:47700/callback",
+      port: 47700,
+      appLink: "dev.patchbay.app:/oauth/callback",
+    }),
+  ),
 }));
 
 beforeEach(() => {
@@ -56,5 +63,26 @@ describe("GalleryScreen", () => {
       expect(screen.getByDisplayValue("https://api.githubcopilot.com/mcp/")).toBeTruthy(),
     );
     expect(screen.getByDisplayValue("github")).toBeTruthy();
+  });
+
+  it("an own-app provider opens Advanced configuration and says what to register", async () => {
+    window.location.hash = "#/actions/new?provider=github";
+    renderApp(<ActionForm original={null} onClose={() => {}} />);
+    const note = await screen.findByTestId("provider-own-app");
+    expect(note).toHaveTextContent("GitHub needs your own OAuth app.");
+    expect(note).toHaveTextContent("OAuth Apps → New OAuth App");
+    // The redirect URI on the configured port, not the file's default.
+    await waitFor(() => expect(note).toHaveTextContent("http://127.0.0.1:47700/callback"));
+    expect(screen.getByLabelText("Client ID")).toBeVisible();
+  });
+
+  it("a provider with automatic registration keeps Advanced closed", async () => {
+    window.location.hash = "#/actions/new?provider=linear";
+    renderApp(<ActionForm original={null} onClose={() => {}} />);
+    await waitFor(() =>
+      expect(screen.getByDisplayValue("https://mcp.linear.app/mcp")).toBeTruthy(),
+    );
+    expect(screen.queryByTestId("provider-own-app")).not.toBeInTheDocument();
+    expect(screen.queryByLabelText("Client ID")).not.toBeInTheDocument();
   });
 });

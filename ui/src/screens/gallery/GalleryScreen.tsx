@@ -12,7 +12,11 @@ import "./GalleryScreen.css";
 /** Well-known remote MCP servers; "Add" opens the Add form pre-filled from the entry. */
 export function GalleryScreen() {
   const titleId = useId();
-  const providers = useQuery({ queryKey: ["providers"], queryFn: listProviders, staleTime: Infinity });
+  const providers = useQuery({
+    queryKey: ["providers"],
+    queryFn: listProviders,
+    staleTime: Infinity,
+  });
   const [query, setQuery] = useState("");
   const visible = useMemo(
     () => filterProviders(providers.data ?? [], query),

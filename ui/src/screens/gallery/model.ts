@@ -4,7 +4,10 @@ import type { ProviderFlow } from "../../bindings/ProviderFlow";
 
 /** Entries whose id, name, description or URL contain every word of `query` (any case). */
 export function filterProviders(list: readonly Provider[], query: string): Provider[] {
-  const words = query.toLowerCase().split(/\s+/).filter((w) => w !== "");
+  const words = query
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((w) => w !== "");
   if (words.length === 0) return [...list];
   return list.filter((p) => {
     const text = `${p.id} ${p.name} ${p.description} ${p.url}`.toLowerCase();

@@ -16,7 +16,11 @@ export function useSaveSettings() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (s: Settings) => saveSettings(s),
-    onSuccess: (view) => qc.setQueryData(settingsKey, view),
+    onSuccess: (view) => {
+      qc.setQueryData(settingsKey, view);
+      // The callback URLs shown elsewhere follow the port.
+      void qc.invalidateQueries({ queryKey: ["callback-urls"] });
+    },
   });
 }
 
