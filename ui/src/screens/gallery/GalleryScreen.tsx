@@ -5,6 +5,7 @@ import type { Provider } from "../../bindings/Provider";
 import { SearchField } from "../../components/SearchField";
 import { Badge, Button, EmptyState, ErrorNotice, Spinner } from "../../components/kit";
 import { listProviders } from "../../ipc";
+import { useCallbackUrls } from "../connections/data";
 import { addRoute, filterProviders, flowLabel } from "./model";
 
 import "./GalleryScreen.css";
@@ -66,6 +67,8 @@ export function GalleryScreen() {
 }
 
 function ProviderTile({ provider: p }: { provider: Provider }) {
+  // The redirect URI on the configured callback port (Settings), not the file's default.
+  const urls = useCallbackUrls();
   const own = p.flow === "own_app";
   return (
     <li className="gallery__tile" data-testid="provider-tile" data-id={p.id}>
@@ -79,7 +82,7 @@ function ProviderTile({ provider: p }: { provider: Provider }) {
         <div className="gallery__register">
           <p>
             {p.name} has no automatic registration: create your own OAuth app at {p.register.where}{" "}
-            with the redirect URI <code>{p.register.redirectUri}</code>.
+            with the redirect URI <code>{urls.data?.loopback ?? p.register.redirectUri}</code>.
           </p>
           <p>{p.register.what}</p>
         </div>
