@@ -15,7 +15,10 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 pkgs=(libwebkit2gtk-4.1-dev libsoup-3.0-dev libayatana-appindicator3-dev librsvg2-dev
       libssl-dev libxdo-dev build-essential pkg-config file curl)
 # Never dbus-x11: it auto-starts a bus and accessibility services that outlive the app.
-[ $with_tests = 1 ] && pkgs+=(xvfb webkit2gtk-driver gnome-keyring dbus dbus-daemon openssl)
+# x11-utils (xwininfo) and desktop-file-utils: scripts/check-deb.sh looks for the packaged
+# app's window and validates its desktop entry.
+[ $with_tests = 1 ] && pkgs+=(xvfb webkit2gtk-driver gnome-keyring dbus dbus-daemon openssl
+                             x11-utils desktop-file-utils)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -52,6 +55,8 @@ npm_ci() { # npm_ci DIR: `npm ci` when its lock file changed since the last inst
   fi
 }
 npm_ci ui
-[ $with_tests = 1 ] && npm_ci tests/servers
-# The official MCP conformance suite, with its own Node 22 from npm (the system Node stays).
-[ $with_tests = 1 ] && npm_ci tests/conformance
+if [ $with_tests = 1 ]; then
+  npm_ci tests/servers
+  # The official MCP conformance suite, with its own Node 22 from npm (the system Node stays).
+  npm_ci tests/conformance
+fi

@@ -65,6 +65,21 @@ passed=$((passed + cp)); failed=$((failed + cf))
 [ "$cf" -gt 0 ] && failures+=("cargo test: $cf failed")
 if [ "$cargo_rc" -ne 0 ] && [ "$cf" -eq 0 ]; then failed=$((failed + 1)); failures+=("cargo test exited $cargo_rc (build error?)"); fi
 
+say "package: .deb (debug) unpacked into a scratch root"
+# Bundles what the build above made (warm: a few seconds), then installs nothing: unpacks it
+# and runs both binaries and the desktop entry's checks from there (scripts/check-deb.sh).
+deb_rc=0
+deb=$(scripts/package-deb.sh | tail -1) || deb_rc=$?
+if [ $deb_rc -eq 0 ] && [ -f "$deb" ]; then
+  scripts/check-deb.sh "$deb" 2>&1 | tee "$logs/deb.tap"
+  deb_rc=${PIPESTATUS[0]}
+fi
+debp=$(grep -E '^# pass [0-9]+' "$logs/deb.tap" 2>/dev/null | awk '{print $3}' | tail -1)
+debf=$(grep -E '^# fail [0-9]+' "$logs/deb.tap" 2>/dev/null | awk '{print $3}' | tail -1)
+passed=$((passed + ${debp:-0})); failed=$((failed + ${debf:-0}))
+[ "${debf:-0}" -gt 0 ] && failures+=(".deb: $debf failed")
+if [ "$deb_rc" -ne 0 ] && [ "${debf:-0}" -eq 0 ]; then failed=$((failed + 1)); failures+=(".deb: packaging or its check exited $deb_rc"); fi
+
 say "MCP conformance suite (official, Node 22 from npm): --suite auth and --requirements 2026-07-28"
 target_dir=$(cargo metadata --format-version 1 --no-deps 2>/dev/null | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')
 scripts/with-keyring.sh node tests/conformance/run.mjs "$target_dir/debug/patchbay-conformance" 2>&1 | tee "$logs/conformance.log"
