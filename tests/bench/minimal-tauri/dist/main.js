@@ -1,0 +1,14 @@
+// Render a short list from JS, then (after the next painted frame, as Patchbay's UI
+// does) tell the app it is ready: it writes PATCHBAY_READY_FILE.
+const items = ["github", "linear", "notion", "sentry", "slack"];
+const list = document.getElementById("list");
+for (const name of items) {
+  const li = document.createElement("li");
+  li.textContent = name;
+  list.appendChild(li);
+}
+requestAnimationFrame(() => {
+  setTimeout(() => {
+    window.__TAURI__.core.invoke("app_ready").catch((e) => console.error(e));
+  }, 0);
+});
