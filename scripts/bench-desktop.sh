@@ -45,17 +45,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A private X server (Xvfb prints the display it took on the descriptor given).
-if [ -z "${DISPLAY:-}" ]; then
-  Xvfb -displayfd 1 -screen 0 1280x800x24 -nolisten tcp >"$work/display" 2>/dev/null &
-  xvfb_pid=$!
-  for _ in $(seq 1 200); do
-    grep -q . "$work/display" 2>/dev/null && break
-    sleep 0.05
-  done
-  DISPLAY=":$(head -n1 "$work/display")"
-  [ "$DISPLAY" != ":" ] || { echo "bench-desktop: Xvfb did not start" >&2; exit 1; }
-fi
+# A private X server, even on a desktop, so every run draws the same way (Xvfb prints the
+# display it took on the descriptor given).
+Xvfb -displayfd 1 -screen 0 1280x800x24 -nolisten tcp >"$work/display" 2>/dev/null &
+xvfb_pid=$!
+for _ in $(seq 1 200); do
+  grep -q . "$work/display" 2>/dev/null && break
+  sleep 0.05
+done
+DISPLAY=":$(head -n1 "$work/display")"
+[ "$DISPLAY" != ":" ] || { echo "bench-desktop: Xvfb did not start" >&2; exit 1; }
 export DISPLAY
 export PATCHBAY_HOME="$work/home" PATCHBAY_NO_SCHEME_REGISTRATION=1
 
