@@ -1,5 +1,5 @@
 # Patchbay: one place for the everyday commands.
-.PHONY: run test fmt lint bench bindings screenshots ui
+.PHONY: run test fmt lint bench bindings screenshots ui deb
 
 ## Install what is missing (Debian 12) and open the desktop app.
 run:
@@ -30,6 +30,7 @@ bench:
 	scripts/bench-refresh.sh
 	scripts/bench-calls.sh
 	scripts/bench-proxy.sh
+	scripts/bench-desktop.sh
 
 ## Screenshots of the real window for the README (docs/screenshots/).
 screenshots:
@@ -37,3 +38,8 @@ screenshots:
 
 ui:
 	npm --prefix ui run --silent build
+
+## An installable .deb (debug build; scripts/package-deb.sh --release for an optimised one):
+## the app, the `patchbay` CLI, the desktop entry for both URL schemes, the icons.
+deb:
+	scripts/package-deb.sh
