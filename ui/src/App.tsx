@@ -1,4 +1,6 @@
-import { Toaster } from "./components/kit";
+import { Suspense } from "react";
+
+import { Spinner, Toaster } from "./components/kit";
 import { Sidebar } from "./components/Sidebar";
 import { VaultBanner } from "./components/VaultBanner";
 import { useActions } from "./data/queries";
@@ -32,7 +34,15 @@ export function App() {
         <Sidebar screens={SCREENS} activeId={screen.id} />
         <main className="app__content">
           <VaultBanner />
-          <Screen />
+          <Suspense
+            fallback={
+              <div className="app__loading">
+                <Spinner label={`Loading ${screen.label}…`} size={20} />
+              </div>
+            }
+          >
+            <Screen />
+          </Suspense>
         </main>
       </div>
       {/* Outside the grid: the toast region and the prompt must not become grid rows. */}

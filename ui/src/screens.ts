@@ -1,16 +1,35 @@
-import type { ComponentType, SVGProps } from "react";
+import { lazy, type ComponentType, type SVGProps } from "react";
 
 import { ExportIcon, KeyIcon, LinkIcon, PlugIcon, SettingsIcon } from "./components/icons";
 import { ActionsScreen } from "./screens/actions/ActionsScreen";
-import { ConnectionsScreen } from "./screens/connections/ConnectionsScreen";
-import { ExportScreen } from "./screens/export/ExportScreen";
-import { GalleryScreen } from "./screens/gallery/GalleryScreen";
 import { HealthIcon } from "./screens/health/HealthIcon";
-import { HealthScreen } from "./screens/health/HealthScreen";
 import { LogsIcon } from "./screens/logs/LogsIcon";
-import { LogsScreen } from "./screens/logs/LogsScreen";
-import { SettingsScreen } from "./screens/settings/SettingsScreen";
-import { TokensScreen } from "./screens/tokens/TokensScreen";
+
+/**
+ * Every screen but the first loads on first visit (its own chunk): the start-up bundle holds
+ * only what the Actions list needs.
+ */
+const ConnectionsScreen = lazy(() =>
+  import("./screens/connections/ConnectionsScreen").then((m) => ({ default: m.ConnectionsScreen })),
+);
+const TokensScreen = lazy(() =>
+  import("./screens/tokens/TokensScreen").then((m) => ({ default: m.TokensScreen })),
+);
+const ExportScreen = lazy(() =>
+  import("./screens/export/ExportScreen").then((m) => ({ default: m.ExportScreen })),
+);
+const GalleryScreen = lazy(() =>
+  import("./screens/gallery/GalleryScreen").then((m) => ({ default: m.GalleryScreen })),
+);
+const HealthScreen = lazy(() =>
+  import("./screens/health/HealthScreen").then((m) => ({ default: m.HealthScreen })),
+);
+const LogsScreen = lazy(() =>
+  import("./screens/logs/LogsScreen").then((m) => ({ default: m.LogsScreen })),
+);
+const SettingsScreen = lazy(() =>
+  import("./screens/settings/SettingsScreen").then((m) => ({ default: m.SettingsScreen })),
+);
 
 export type ScreenDef = {
   /** URL fragment: `#/<id>`. */
