@@ -299,13 +299,20 @@ impl Patchbay {
         if !problems.is_empty() {
             return Err(Error::invalid(problems.join("; ")));
         }
+        // Only what differs from the default is stored, so a later release's better default
+        // reaches everyone who never changed that setting.
+        let defaults = Settings::default();
         self.store().write(|tx| {
             for (f, v) in &values {
-                tx.execute(
-                    "INSERT INTO settings (key, value) VALUES (?1, ?2)
-                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    params![f.key, v],
-                )?;
+                if *v == (f.get)(&defaults) {
+                    tx.execute("DELETE FROM settings WHERE key = ?1", [f.key])?;
+                } else {
+                    tx.execute(
+                        "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                        params![f.key, v],
+                    )?;
+                }
             }
             Ok(())
         })?;
@@ -399,5 +406,42 @@ mod tests {
                 .expect("present")
                 .contains("system, light, dark")
         );
+    }
+
+    #[test]
+    fn only_values_that_differ_from_the_default_are_stored() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let pb = Patchbay::open(dir.path()).expect("open");
+        let rows = |pb: &Patchbay| -> Vec<String> {
+            pb.store()
+                .read(|c| {
+                    let mut st = c.prepare("SELECT key FROM settings ORDER BY key")?;
+                    let keys = st
+                        .query_map([], |r| r.get(0))?
+                        .collect::<rusqlite::Result<Vec<String>>>()?;
+                    Ok(keys)
+                })
+                .expect("read")
+        };
+        pb.save_settings(&Settings {
+            theme: Theme::Dark,
+            ..Settings::default()
+        })
+        .expect("save");
+        assert_eq!(rows(&pb), ["theme"]);
+        let v = pb.set_setting("logMaxRows", "500").expect("set");
+        assert_eq!(v.saved.theme, Theme::Dark);
+        assert_eq!(rows(&pb), ["logMaxRows", "theme"]);
+        pb.set_setting("theme", "system")
+            .expect("back to the default");
+        assert_eq!(rows(&pb), ["logMaxRows"]);
+        // A bad value saves nothing, not even the good ones next to it.
+        let bad = Settings {
+            callback_port: 80,
+            log_max_age_days: 9,
+            ..Settings::default()
+        };
+        assert!(pb.save_settings(&bad).is_err());
+        assert_eq!(rows(&pb), ["logMaxRows"]);
     }
 }
