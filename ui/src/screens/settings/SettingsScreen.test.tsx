@@ -1,4 +1,5 @@
 import { screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import type { Settings } from "../../bindings/Settings";
@@ -142,5 +143,18 @@ describe("Settings screen", () => {
     expect(await screen.findByTestId("settings-error")).toHaveTextContent("disk I/O error");
     await user.click(screen.getByRole("button", { name: /retry/i }));
     expect(await screen.findByLabelText("Callback port")).toHaveValue("47615");
+  });
+
+  it("keeps unsaved edits while another screen is shown", async () => {
+    const first = renderScreen();
+    const port = await screen.findByLabelText("Callback port");
+    await first.user.clear(port);
+    await first.user.type(port, "47999");
+    first.unmount();
+    renderScreen();
+    expect(await screen.findByLabelText("Callback port")).toHaveValue("47999");
+    expect(screen.getByTestId("settings-unsaved")).toBeInTheDocument();
+    await userEvent.setup().click(screen.getByTestId("settings-discard"));
+    expect(screen.getByLabelText("Callback port")).toHaveValue("47615");
   });
 });

@@ -74,10 +74,26 @@ const THEMES: { value: Theme; label: string }[] = [
   { value: "dark", label: "Dark" },
 ];
 
+/**
+ * Unsaved edits kept while the user visits another screen (the sidebar leaves without
+ * asking): coming back shows them again, still marked unsaved.
+ */
+let keptDraft: SettingsDraft | null = null;
+
 function SettingsForm({ view }: { view: SettingsView }) {
   const save = useSaveSettings();
-  const [draft, setDraft] = useState<SettingsDraft>(() => toDraft(view.saved));
+  const [draft, setDraft] = useState<SettingsDraft>(() => keptDraft ?? toDraft(view.saved));
   const savedRef = useRef<Settings>(view.saved);
+  const draftRef = useRef(draft);
+  useEffect(() => {
+    draftRef.current = draft;
+  }, [draft]);
+  useEffect(
+    () => () => {
+      keptDraft = isDirty(draftRef.current, savedRef.current) ? draftRef.current : null;
+    },
+    [],
+  );
 
   // Another process (the CLI) saved: follow it unless the user is editing.
   useEffect(() => {
