@@ -174,7 +174,10 @@ echo done >"$LOGS/done"
 SESSION
 chmod +x "$scratch/session.sh"
 mkdir -p "$scratch/logs"
+# Unpacked (not installed), the app would register its URL schemes for this user pointing
+# into the scratch root: it must not touch the machine's own desktop configuration.
 DISPLAY="$display" PATCHBAY_HOME="$scratch/home-app" APP="$desktop" LOGS="$scratch/logs" \
+  PATCHBAY_NO_SCHEME_REGISTRATION=1 \
   setsid "$repo/scripts/with-keyring.sh" "$scratch/session.sh" >"$scratch/logs/session.log" 2>&1 &
 app_pgid=$!
 # The session ends by itself (it stops the app it started); at most about a minute.

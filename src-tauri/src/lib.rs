@@ -156,6 +156,12 @@ fn watch_database(app: AppHandle, pb: Arc<Patchbay>) {
         .ok();
 }
 
+/// Run from a system package (`/usr/bin/patchbay-desktop` from the .deb): its desktop entry
+/// already registers both URL schemes, so the app writes no per-user handler of its own.
+fn installed_from_package() -> bool {
+    std::env::current_exe().is_ok_and(|p| p.starts_with("/usr/") || p.starts_with("/opt/"))
+}
+
 fn show_main(app: &AppHandle) {
     if let Some(w) = app.get_webview_window("main") {
         let _ = w.unminimize();
@@ -243,6 +249,7 @@ pub fn run() {
             // source registers them for the current user (opt out for throwaway sessions).
             #[cfg(any(target_os = "linux", windows))]
             if std::env::var_os("PATCHBAY_NO_SCHEME_REGISTRATION").is_none()
+                && !installed_from_package()
                 && let Err(e) = app.deep_link().register_all()
             {
                 eprintln!("patchbay: could not register the patchbay:// URL schemes: {e}");
