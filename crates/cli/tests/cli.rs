@@ -1,54 +1,26 @@
 //! The `patchbay` CLI as a user meets it: a real binary, a temp PATCHBAY_HOME, the real
 //! Secret Service started by the test script (scripts/with-keyring.sh).
 
+mod support;
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
-use tempfile::TempDir;
+use support::Home;
 
-struct Home(TempDir);
-
-impl Home {
-    fn new() -> Self {
-        Home(tempfile::tempdir().expect("tempdir"))
-    }
-    fn cmd(&self) -> Command {
-        let mut c = Command::cargo_bin("patchbay").expect("patchbay binary");
-        c.env("PATCHBAY_HOME", self.0.path()).env_remove("BROWSER");
-        c
-    }
-    fn run(&self, args: &[&str]) -> assert_cmd::assert::Assert {
-        self.cmd().args(args).write_stdin("").assert()
-    }
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args).success();
-        String::from_utf8(out.get_output().stdout.clone()).expect("utf8")
-    }
-    fn json(&self, args: &[&str]) -> Value {
-        let mut a = vec!["--json"];
-        a.extend_from_slice(args);
-        serde_json::from_str(&self.ok(&a)).expect("stdout is JSON")
-    }
-    fn with_stdin(&self, args: &[&str], stdin: &str) -> assert_cmd::assert::Assert {
-        self.cmd()
-            .args(args)
-            .write_stdin(stdin.to_string())
-            .assert()
-    }
-    /// Every byte of every file under the home folder.
-    fn files_contain(&self, needle: &str) -> Vec<String> {
-        let mut hits = Vec::new();
-        for e in std::fs::read_dir(self.0.path()).expect("read home") {
-            let p = e.expect("entry").path();
-            if p.is_file() {
-                let bytes = std::fs::read(&p).expect("read");
-                if bytes.windows(needle.len()).any(|w| w == needle.as_bytes()) {
-                    hits.push(p.display().to_string());
-                }
+/// Every byte of every file under the home folder.
+fn files_contain(h: &Home, needle: &str) -> Vec<String> {
+    let mut hits = Vec::new();
+    for e in std::fs::read_dir(h.0.path()).expect("read home") {
+        let p = e.expect("entry").path();
+        if p.is_file() {
+            let bytes = std::fs::read(&p).expect("read");
+            if bytes.windows(needle.len()).any(|w| w == needle.as_bytes()) {
+                hits.push(p.display().to_string());
             }
         }
-        hits
     }
+    hits
 }
 
 fn stderr_json(a: &assert_cmd::assert::Assert) -> Value {
@@ -327,9 +299,9 @@ fn secrets_come_from_stdin_and_never_show() {
         assert!(!text.contains(secret), "secret printed: {text}");
     }
     assert!(
-        h.files_contain(secret).is_empty(),
+        files_contain(&h, secret).is_empty(),
         "secret found in {:?}",
-        h.files_contain(secret)
+        files_contain(&h, secret)
     );
     // A public client has no secret; a confidential method needs one.
     h.run(&[

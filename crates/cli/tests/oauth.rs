@@ -616,35 +616,6 @@ fn a_connection_with_typed_endpoints_on_a_path_issuer_connects() {
     );
 }
 
-/// `patchbay --json connect demo --no-browser`: the child, and the authorization URL it printed.
-fn start_no_browser(w: &World) -> (std::process::Child, url::Url) {
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("patchbay"))
-        .args([
-            "--json",
-            "connect",
-            "demo",
-            "--no-browser",
-            "--port",
-            "0",
-            "--timeout",
-            "20",
-        ])
-        .env("PATCHBAY_HOME", w.home.path())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("connect");
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut first)
-        .expect("first line");
-    (
-        child,
-        url::Url::parse(first.trim()).expect("authorization URL"),
-    )
-}
-
 fn error_code_of(child: std::process::Child) -> (i32, Option<String>) {
     let out = child.wait_with_output().expect("wait");
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
@@ -678,7 +649,7 @@ fn responses_a_real_server_wont_send_are_still_named() {
         ),
     ];
     for (query, expected) in cases {
-        let (child, url) = start_no_browser(&w);
+        let (child, url) = w.start_no_browser(&["--port", "0", "--timeout", "20"]);
         let q: std::collections::HashMap<String, String> = url.query_pairs().into_owned().collect();
         let iss = if query.contains("iss=") || query == "code=anything" {
             String::new()

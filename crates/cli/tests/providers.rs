@@ -1,32 +1,11 @@
 //! `patchbay providers` and `patchbay action add NAME --provider ID`: the gallery's data file
 //! as the CLI shows it, and the pre-fill of a new action (never the live providers).
 
-use assert_cmd::Command;
+mod support;
+
 use predicates::prelude::*;
 use serde_json::Value;
-use tempfile::TempDir;
-
-struct Home(TempDir);
-
-impl Home {
-    fn new() -> Self {
-        Home(tempfile::tempdir().expect("tempdir"))
-    }
-    fn cmd(&self) -> Command {
-        let mut c = Command::cargo_bin("patchbay").expect("patchbay binary");
-        c.env("PATCHBAY_HOME", self.0.path()).env_remove("BROWSER");
-        c
-    }
-    fn run(&self, args: &[&str]) -> assert_cmd::assert::Assert {
-        self.cmd().args(args).write_stdin("").assert()
-    }
-    fn json(&self, args: &[&str]) -> Value {
-        let mut a = vec!["--json"];
-        a.extend_from_slice(args);
-        let out = self.run(&a).success();
-        serde_json::from_slice(&out.get_output().stdout).expect("stdout is JSON")
-    }
-}
+use support::Home;
 
 #[test]
 fn providers_json_lists_every_entry_with_its_source() {

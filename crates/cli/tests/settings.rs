@@ -3,42 +3,9 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
-use std::process::Stdio;
-
-use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
-use support::World;
-use tempfile::TempDir;
-
-struct Home(TempDir);
-
-impl Home {
-    fn new() -> Self {
-        Home(tempfile::tempdir().expect("tempdir"))
-    }
-    fn cmd(&self) -> Command {
-        let mut c = Command::cargo_bin("patchbay").expect("patchbay binary");
-        c.env("PATCHBAY_HOME", self.0.path());
-        for var in [
-            "PATCHBAY_CALLBACK_PORT",
-            "PATCHBAY_CONSENT_TIMEOUT_SECS",
-            "PATCHBAY_CONFIRM_TIMEOUT_SECS",
-            "PATCHBAY_LOG_MAX_ROWS",
-            "PATCHBAY_LOG_MAX_AGE_DAYS",
-        ] {
-            c.env_remove(var);
-        }
-        c
-    }
-    fn json(&self, args: &[&str]) -> Value {
-        let mut a = vec!["--json"];
-        a.extend_from_slice(args);
-        let out = self.cmd().args(&a).write_stdin("").assert().success();
-        serde_json::from_slice(&out.get_output().stdout).expect("stdout is JSON")
-    }
-}
+use support::{Home, World};
 
 #[test]
 fn settings_are_listed_saved_reset_and_survive_a_new_process() {
@@ -178,21 +145,10 @@ fn the_saved_callback_port_is_the_redirect_uri_of_a_cli_sign_in() {
         .expect("addr")
         .port();
     w.ok(&["settings", "set", "callbackPort", &port.to_string()]);
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("patchbay"))
-        .env("PATCHBAY_HOME", w.home.path())
-        .env_remove("PATCHBAY_CALLBACK_PORT")
-        .args(["connect", "demo", "--no-browser"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn connect");
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut first)
-        .expect("read the URL");
+    let (mut child, url) = w.start_no_browser(&[]);
     let _ = child.kill();
     let _ = child.wait();
+    let first = url.as_str();
     let encoded = format!("redirect_uri=http%3A%2F%2F127.0.0.1%3A{port}%2Fcallback");
     assert!(first.contains(&encoded), "{first}");
 }

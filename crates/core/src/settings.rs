@@ -218,6 +218,25 @@ fn field(key: &str) -> Option<&'static Field> {
     })
 }
 
+/// `saved` with the valid environment overrides of this process applied, and which ones.
+fn with_env(saved: Settings) -> (Settings, Vec<SettingOverride>) {
+    let mut effective = saved;
+    let mut overrides = Vec::new();
+    for f in FIELDS {
+        let Some(env) = f.env else { continue };
+        let Ok(v) = std::env::var(env) else { continue };
+        if f.check(&v).is_none() {
+            (f.set)(&mut effective, &v);
+            overrides.push(SettingOverride {
+                key: f.key.to_string(),
+                env: env.to_string(),
+                value: v.trim().to_string(),
+            });
+        }
+    }
+    (effective, overrides)
+}
+
 /// The keys, as `patchbay settings set KEY VALUE` takes them.
 pub fn keys() -> Vec<&'static str> {
     FIELDS.iter().map(|f| f.key).collect()
@@ -247,30 +266,17 @@ impl Patchbay {
 
     /// The settings in effect in this process: saved, with valid environment overrides.
     /// Never fails: an unreadable database gives the defaults (callers are on hot paths
-    /// such as writing a log row).
+    /// such as writing a log row, so this reads the table and the environment, nothing more).
     pub fn settings(&self) -> Settings {
-        self.settings_view()
-            .map(|v| v.effective)
+        self.saved_settings()
+            .map(|saved| with_env(saved).0)
             .unwrap_or_default()
     }
 
     /// The settings for the Settings screen and `patchbay settings`.
     pub fn settings_view(&self) -> Result<SettingsView> {
         let saved = self.saved_settings()?;
-        let mut effective = saved.clone();
-        let mut overrides = Vec::new();
-        for f in FIELDS {
-            let Some(env) = f.env else { continue };
-            let Ok(v) = std::env::var(env) else { continue };
-            if f.check(&v).is_none() {
-                (f.set)(&mut effective, &v);
-                overrides.push(SettingOverride {
-                    key: f.key.to_string(),
-                    env: env.to_string(),
-                    value: v.trim().to_string(),
-                });
-            }
-        }
+        let (effective, overrides) = with_env(saved.clone());
         let limits = FIELDS
             .iter()
             .filter_map(|f| {

@@ -134,6 +134,26 @@ impl World {
             code,
         )
     }
+    /// `patchbay --json connect demo --no-browser EXTRA...` (no `PATCHBAY_CALLBACK_PORT`):
+    /// the running child, and the authorization URL it printed alone on its first line.
+    pub fn start_no_browser(&self, extra: &[&str]) -> (Child, url::Url) {
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("patchbay"))
+            .args(["--json", "connect", "demo", "--no-browser"])
+            .args(extra)
+            .env("PATCHBAY_HOME", self.home.path())
+            .env_remove("PATCHBAY_CALLBACK_PORT")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("connect");
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut first)
+            .expect("first line");
+        let url = url::Url::parse(first.trim()).expect("authorization URL");
+        (child, url)
+    }
     pub fn status(&self) -> Value {
         serde_json::from_str(&self.ok(&["--json", "status", "demo"])).expect("status json")
     }
@@ -189,4 +209,47 @@ pub fn harness_bin(name: &str) -> PathBuf {
         assert!(status.success(), "build {name}");
     }
     path
+}
+
+/// A fresh profile and no servers: the CLI as a binary over a temp `PATCHBAY_HOME`, with no
+/// `BROWSER` and none of the settings' environment overrides of the calling shell.
+pub struct Home(pub TempDir);
+
+impl Home {
+    pub fn new() -> Self {
+        Home(tempfile::tempdir().expect("tempdir"))
+    }
+    pub fn cmd(&self) -> Cmd {
+        let mut c = Cmd::cargo_bin("patchbay").expect("patchbay binary");
+        c.env("PATCHBAY_HOME", self.0.path()).env_remove("BROWSER");
+        for var in [
+            "PATCHBAY_CALLBACK_PORT",
+            "PATCHBAY_CONSENT_TIMEOUT_SECS",
+            "PATCHBAY_CONFIRM_TIMEOUT_SECS",
+            "PATCHBAY_LOG_MAX_ROWS",
+            "PATCHBAY_LOG_MAX_AGE_DAYS",
+        ] {
+            c.env_remove(var);
+        }
+        c
+    }
+    pub fn run(&self, args: &[&str]) -> assert_cmd::assert::Assert {
+        self.cmd().args(args).write_stdin("").assert()
+    }
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args).success();
+        String::from_utf8(out.get_output().stdout.clone()).expect("utf8")
+    }
+    /// `patchbay --json ARGS...`, which must succeed with JSON on stdout.
+    pub fn json(&self, args: &[&str]) -> Value {
+        let mut a = vec!["--json"];
+        a.extend_from_slice(args);
+        serde_json::from_str(&self.ok(&a)).expect("stdout is JSON")
+    }
+    pub fn with_stdin(&self, args: &[&str], stdin: &str) -> assert_cmd::assert::Assert {
+        self.cmd()
+            .args(args)
+            .write_stdin(stdin.to_string())
+            .assert()
+    }
 }
