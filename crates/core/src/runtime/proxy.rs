@@ -109,16 +109,7 @@ impl Patchbay {
             StreamableHttpClientTransportConfig::with_uri(action.url.clone()),
         );
         let local = AsyncRwTransport::<RoleServer, R, W>::new(read, write);
-        Bridge {
-            pb: self.clone(),
-            action,
-            pending: HashMap::new(),
-            failure: None,
-            client_name: None,
-            report: ProxyReport::default(),
-        }
-        .run(local, remote)
-        .await
+        Bridge::new(self.clone(), action).run(local, remote).await
     }
 }
 
@@ -134,7 +125,19 @@ fn forward<T: Transport<rmcp::RoleClient>>(
         ClientJsonRpcMessage::Request(r) => Some(r.id.clone()),
         _ => None,
     };
-    let send = remote.send(msg);
+    // rmcp's send queues the message for its worker only once the future runs, and spawned
+    // tasks run in any order, so queue it here, in the order the client sent it: one poll
+    // takes the message's place in the worker's channel (tokio's channel queues waiting
+    // senders first come, first served) and the task waits for the POST to finish.
+    // Unconstrained: a poll refused for tokio's cooperative budget would queue nothing.
+    let mut send = Box::pin(tokio::task::unconstrained(remote.send(msg)));
+    let mut first = std::task::Context::from_waker(std::task::Waker::noop());
+    if let std::task::Poll::Ready(sent) = send.as_mut().poll(&mut first) {
+        if let Err(e) = sent {
+            let _ = failed.send((id, classify(action, &e)));
+        }
+        return;
+    }
     let failed = failed.clone();
     let action = action.clone();
     tokio::spawn(async move {
@@ -156,6 +159,17 @@ struct Bridge {
 }
 
 impl Bridge {
+    fn new(pb: Arc<Patchbay>, action: ActionView) -> Self {
+        Bridge {
+            pb,
+            action,
+            pending: HashMap::new(),
+            failure: None,
+            client_name: None,
+            report: ProxyReport::default(),
+        }
+    }
+
     async fn run<L, T>(mut self, mut local: L, mut remote: T) -> Result<ProxyReport>
     where
         L: Transport<RoleServer>,
@@ -461,5 +475,163 @@ impl Bridge {
             error_code: code,
             ..Default::default()
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use rmcp::model::{InitializeResult, ServerCapabilities};
+    use rmcp::transport::streamable_http_client::{
+        StreamableHttpClient, StreamableHttpError, StreamableHttpPostResponse,
+    };
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+
+    use super::*;
+    use crate::actions::NewAction;
+
+    /// An in-process Streamable HTTP server that records the order in which messages are
+    /// POSTed. Its `initialize` answer is slow, which is when a client's next messages pile
+    /// up in the proxy.
+    #[derive(Clone, Default)]
+    struct Recorder {
+        posts: Arc<Mutex<Vec<String>>>,
+    }
+
+    type Posted =
+        std::result::Result<StreamableHttpPostResponse, StreamableHttpError<std::io::Error>>;
+
+    impl StreamableHttpClient for Recorder {
+        type Error = std::io::Error;
+
+        async fn post_message(
+            &self,
+            _uri: Arc<str>,
+            message: ClientJsonRpcMessage,
+            _session_id: Option<Arc<str>>,
+            _auth_header: Option<String>,
+            _headers: HashMap<http::HeaderName, http::HeaderValue>,
+        ) -> Posted {
+            let v = serde_json::to_value(&message).expect("json");
+            let method = v["method"].as_str().unwrap_or("reply").to_string();
+            let label = match v.get("id") {
+                Some(id) => format!("{method} {id}"),
+                None => method.clone(),
+            };
+            self.posts.lock().expect("lock").push(label);
+            let ClientJsonRpcMessage::Request(r) = message else {
+                return Ok(StreamableHttpPostResponse::Accepted);
+            };
+            let result = if method == "initialize" {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                ServerResult::InitializeResult(InitializeResult::new(ServerCapabilities::default()))
+            } else {
+                ServerResult::empty(())
+            };
+            Ok(StreamableHttpPostResponse::Json(
+                ServerJsonRpcMessage::response(result, r.id),
+                Some("session-1".into()),
+            ))
+        }
+
+        async fn delete_session(
+            &self,
+            _uri: Arc<str>,
+            _session_id: Arc<str>,
+            _auth_header: Option<String>,
+            _headers: HashMap<http::HeaderName, http::HeaderValue>,
+        ) -> std::result::Result<(), StreamableHttpError<std::io::Error>> {
+            Ok(())
+        }
+
+        async fn get_stream(
+            &self,
+            _uri: Arc<str>,
+            _session_id: Option<Arc<str>>,
+            _last_event_id: Option<String>,
+            _auth_header: Option<String>,
+            _headers: HashMap<http::HeaderName, http::HeaderValue>,
+        ) -> std::result::Result<
+            futures::stream::BoxStream<
+                'static,
+                std::result::Result<sse_stream::Sse, sse_stream::Error>,
+            >,
+            StreamableHttpError<std::io::Error>,
+        > {
+            Err(StreamableHttpError::ServerDoesNotSupportSse)
+        }
+    }
+
+    /// A client sends `initialize`, `notifications/initialized` and its first requests
+    /// without waiting; the server must see them in that order (rmcp posts whatever comes
+    /// second as the `initialized` notification, and a request there ends the session).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn messages_reach_the_server_in_the_order_the_client_sent_them() {
+        const REQUESTS: usize = 20;
+        let home = tempfile::tempdir().expect("tempdir");
+        let pb = Arc::new(Patchbay::open(home.path()).expect("open"));
+        let action = pb
+            .add_action(NewAction {
+                name: "demo".into(),
+                url: "http://127.0.0.1:9/mcp".into(),
+                auth: Some("none".into()),
+                ..Default::default()
+            })
+            .expect("add");
+        let recorder = Recorder::default();
+        let remote = StreamableHttpClientTransport::with_client(
+            recorder.clone(),
+            StreamableHttpClientTransportConfig::with_uri(action.url.clone()),
+        );
+        let (mut to_proxy, proxy_in) = tokio::io::duplex(1 << 16);
+        let (proxy_out, from_proxy) = tokio::io::duplex(1 << 16);
+        let bridge = Bridge::new(pb.clone(), action);
+        let run = tokio::spawn(bridge.run(
+            AsyncRwTransport::<RoleServer, _, _>::new(proxy_in, proxy_out),
+            remote,
+        ));
+
+        let mut wire = String::from(
+            r#"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"order-test","version":"1"}}}"#,
+        );
+        wire.push('\n');
+        wire.push_str(r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#);
+        wire.push('\n');
+        for id in 1..=REQUESTS {
+            wire.push_str(&format!(r#"{{"jsonrpc":"2.0","id":{id},"method":"ping"}}"#));
+            wire.push('\n');
+        }
+        to_proxy.write_all(wire.as_bytes()).await.expect("write");
+
+        let mut lines = BufReader::new(from_proxy).lines();
+        let mut answered = 0;
+        while answered <= REQUESTS {
+            let line = tokio::time::timeout(Duration::from_secs(10), lines.next_line())
+                .await
+                .expect("the proxy answers every request")
+                .expect("read")
+                .expect("a line");
+            let v: serde_json::Value = serde_json::from_str(&line).expect("json");
+            assert!(v.get("error").is_none(), "{v}");
+            answered += 1;
+        }
+        drop(to_proxy);
+        let report = run.await.expect("join").expect("run");
+        assert_eq!(report.failure, None);
+        assert_eq!(report.requests, REQUESTS as u64 + 1);
+
+        // After the handshake rmcp POSTs each request as it comes, concurrently, so the
+        // requests may arrive in any order (as over any HTTP connection pool).
+        let mut posts = recorder.posts.lock().expect("lock").clone();
+        assert_eq!(
+            posts[..2],
+            ["initialize 0", "notifications/initialized"],
+            "{posts:?}"
+        );
+        posts.drain(..2);
+        posts.sort_by_key(|p| p[5..].parse::<usize>().expect("ping id"));
+        let pings: Vec<String> = (1..=REQUESTS).map(|id| format!("ping {id}")).collect();
+        assert_eq!(posts, pings);
     }
 }
