@@ -9,7 +9,7 @@
 #    tauri-driver.
 # Under Xvfb (no GPU), a private D-Bus + keyring (scripts/with-keyring.sh) and a scratch
 # PATCHBAY_HOME; the desktop app is single-instance per D-Bus session, so one app at a time.
-#   RUNS=10 IDLE_SECS=5 LOG_ROWS=100000 scripts/bench-desktop.sh
+#   RUNS=10 IDLE_SECS=5 LOG_ROWS=100000 scripts/bench-desktop.sh   (LOG_ROWS=0: no scrolling)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -93,6 +93,11 @@ echo "== start-up and idle memory: $runs runs each, alternating (Patchbay, minim
 node tests/bench/desktop.mjs startup "$config" >"$work/startup.json" \
   || { echo "bench-desktop: start-up runs failed; the apps' output:" >&2; tail -n 40 "$work/apps.log" >&2; exit 1; }
 
+scrolls=1
+if [ "$rows" -eq 0 ]; then
+  echo "== LOG_ROWS=0: no scrolling runs" >&2
+  scrolls=0
+else
 # The logs: LOG_ROWS rows over the last days, through the real table (its search index is
 # kept by the triggers), in one transaction.
 echo "== seeding $rows log rows" >&2
@@ -154,16 +159,17 @@ scroll "$work/scroll.json"
 # without a GPU this is the cheaper path, and it shows what the software GL costs above.
 echo "== the same with WEBKIT_DISABLE_COMPOSITING_MODE=1" >&2
 scroll "$work/scroll-nocompositing.json" WEBKIT_DISABLE_COMPOSITING_MODE=1
+fi
 
 size() { stat -c %s "$1"; }
 dist=$(find ui/dist -type f -printf '%s\n' | awk '{ s += $1 } END { print s }')
 # shellcheck disable=SC2016 # JavaScript, not shell
 report_config=$(node -e '
-  const [work, app, cli, mini, dist, rows, cores, load, base] = process.argv.slice(1);
+  const [work, app, cli, mini, dist, rows, cores, load, base, scrolls] = process.argv.slice(1);
   const b = JSON.parse(base);
   console.log(JSON.stringify({
     ...b, startup: work + "/startup.json", rows: +rows, cores: +cores, loadStart: load,
-    scrolls: [
+    scrolls: scrolls === "0" ? [] : [
       { file: work + "/scroll.json", short: "as it comes", title: "As it comes: WebKit composites through OpenGL, here the software rasterizer of Mesa (llvmpipe)" },
       { file: work + "/scroll-nocompositing.json", short: "without compositing", title: "WEBKIT_DISABLE_COMPOSITING_MODE=1: WebKit paints on the CPU, no OpenGL" },
     ],
@@ -173,6 +179,6 @@ report_config=$(node -e '
       ["`patchbay` (the CLI)", +cli],
       ["minimal Tauri 2 app (5-item page)", +mini],
     ],
-  }));' "$work" "$(size "$app")" "$(size "$cli")" "$(size "$mini")" "$dist" "$rows" "$cores" "$load_start" "$config")
+  }));' "$work" "$(size "$app")" "$(size "$cli")" "$(size "$mini")" "$dist" "$rows" "$cores" "$load_start" "$config" "$scrolls")
 echo >&2
 node tests/bench/desktop.mjs report "$report_config"

@@ -40,7 +40,7 @@ export default defineConfig(
     },
   },
   {
-    files: ["src/ipc.ts", "src/ipc.test.ts"],
+    files: ["src/ipc.ts", "src/ipc.test.ts", "src/data/firstScreen.test.ts"],
     rules: { "no-restricted-imports": "off" },
   },
   {

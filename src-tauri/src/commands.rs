@@ -16,7 +16,7 @@ use patchbay_core::runtime::http_token::TokenTestReport;
 use patchbay_core::settings::{Settings, SettingsView};
 use tauri::State;
 
-use crate::Shell;
+use crate::{PageMarks, Shell};
 
 type Res<T> = Result<T, ErrorBody>;
 
@@ -258,8 +258,9 @@ pub async fn save_settings(shell: State<'_, Shell>, settings: Settings) -> Res<S
     shell.run(move |pb| pb.save_settings(&settings)).await
 }
 
-/// The window rendered its first screen: milliseconds since the app started.
+/// The window rendered its first screen: milliseconds since the app started. `marks`: the
+/// page's own start-up marks, for the benchmark's breakdown.
 #[tauri::command]
-pub fn app_ready(shell: State<'_, Shell>) -> u64 {
-    shell.ready()
+pub fn app_ready(shell: State<'_, Shell>, marks: Option<PageMarks>) -> u64 {
+    shell.ready(marks)
 }

@@ -135,17 +135,22 @@ async function startOnce(app, readyFile) {
     await stopTree(child);
     throw new Error(`${app.name}: no ${readyFile} within 60 s (exit ${child.exitCode}); see ${config.logFile}`);
   }
-  // The app writes the file in one call; wait until its figure is in.
+  // The app writes the file in one call; wait until its figure is in. It is JSON:
+  // {"ms": N, "phases": {name: ms since the app's start}} (a bare number from older builds).
   let own = null;
+  let phases = {};
   for (let i = 0; i < 200 && own === null; i++) {
     const s = fs.readFileSync(readyFile, "utf8").trim();
-    if (s !== "") own = Number(s);
-    else await sleep(5);
+    if (s !== "") {
+      const v = JSON.parse(s);
+      own = typeof v === "number" ? v : v.ms;
+      phases = typeof v === "number" ? {} : (v.phases ?? {});
+    } else await sleep(5);
   }
   await sleep(config.idleMs);
   const mem = memory(child.pid);
   await stopTree(child);
-  return { ready_ms: readyMs, own_ms: own, ...mem };
+  return { ready_ms: readyMs, own_ms: own, phases, ...mem };
 }
 
 async function startup() {
@@ -362,6 +367,54 @@ const ms = (x, d = 0) => x.toFixed(d) + " ms";
 const ratio = (a, b) => (a / b).toFixed(2) + "×";
 const num = (n) => n.toLocaleString("en-US");
 
+// Where the start-up goes: each phase's median moment (ms since the app's start, as the
+// apps report it) and the step from the phase before, both apps side by side.
+const PHASES = [
+  ["core", "database opened (Patchbay's core, migrations)"],
+  ["setup", "window built, setup hook done"],
+  ["page", "page starts loading"],
+  ["script", "first script runs (the bundle loaded and parsed)"],
+  ["firstCall", "first command reaches the backend"],
+  ["evaluated", "all modules evaluated (React, the screens)"],
+  ["seeded", "first screen's answers in the cache (or 250 ms passed)"],
+  ["rendering", "React starts the first render"],
+  ["rendered", "first render in the DOM"],
+  ["listed", "the list with its answer in the DOM (the first render, once seeded)"],
+  ["effects", "its effects run (after a paint)"],
+  ["frame", "next frame starts"],
+  ["painted", "that frame painted (the app's own figure)"],
+];
+
+function breakdown(st, a, b) {
+  const at = (name) => Object.fromEntries(PHASES.map(([k]) => {
+    const xs = st[name].map((r) => r.phases?.[k]).filter((x) => typeof x === "number");
+    return [k, xs.length === st[name].length && xs.length > 0 ? median(xs) : null];
+  }));
+  const A = at(a.name);
+  const B = at(b.name);
+  if (A.painted === null) return [];
+  const cell = (m, k) => {
+    if (m[k] === null) return "—";
+    const prev = PHASES.slice(0, PHASES.findIndex(([x]) => x === k)).reverse().find(([x]) => m[x] !== null);
+    const step = m[k] - (prev ? m[prev[0]] : 0);
+    // Medians of different phases come from different runs: a step can read negative.
+    return `${ms(m[k])} (${step < 0 ? "−" : "+"}${ms(Math.abs(step))})`;
+  };
+  const out = [
+    "",
+    `Where the start-up goes (median moment of each phase in ms since the app's \`run()\`, and the step from the phase before it; `
+      + `the page's marks are \`performance.now()\` values placed on the app's clock):`,
+    "",
+    `| phase | ${a.label} | ${b.label} |`,
+    `|:---|---:|---:|`,
+  ];
+  for (const [k, label] of PHASES) {
+    if (A[k] === null && B[k] === null) continue;
+    out.push(`| ${label} | ${cell(A, k)} | ${cell(B, k)} |`);
+  }
+  return out;
+}
+
 function report() {
   const st = JSON.parse(fs.readFileSync(config.startup, "utf8"));
   const scrolls = (config.scrolls ?? []).map((x) => ({ ...x, data: JSON.parse(fs.readFileSync(x.file, "utf8")) }));
@@ -411,6 +464,8 @@ function report() {
     + `binaries were just built, so the cache is warm from run 1 on. Run 1 alone: `
     + `${A.label} ${ms(A.first)}, ${B.label} ${ms(B.first)}`
     + (A.rest !== null ? ` (runs 2–${runs}: ${ms(A.rest)} and ${ms(B.rest)}).` : "."));
+  p();
+  for (const l of breakdown(st, a, b)) p(l);
   p();
   p(`| release binary (stripped, thin LTO, codegen-units 1) | size |`);
   p(`|:---|---:|`);

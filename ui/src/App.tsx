@@ -10,6 +10,7 @@ import { useSignInReturned } from "./data/useSignInReturned";
 import { useHashRoute } from "./lib/useHashRoute";
 import { SCREENS } from "./screens";
 import { ApprovalPrompt } from "./screens/approvals/ApprovalPrompt";
+import { markStartup } from "./lib/startup";
 import { useReportReady, useThemeFromSettings } from "./screens/settings/data";
 
 import "./App.css";
@@ -18,6 +19,7 @@ const SCREEN_IDS = SCREENS.map((s) => s.id);
 
 /** App shell: sidebar + content. Expects a QueryClientProvider above it. */
 export function App() {
+  markStartup("rendering");
   useDataChangedSync();
   useDeepLinkRouting(SCREEN_IDS);
   useSignInReturned();

@@ -8,6 +8,7 @@ import {
   IpcError,
   listActions,
   onDataChanged,
+  startEarly,
   toIpcError,
 } from "./ipc";
 
@@ -119,5 +120,39 @@ describe("outside Tauri", () => {
     stop();
     expect(invokeMock).not.toHaveBeenCalled();
     expect(listenMock).not.toHaveBeenCalled();
+  });
+});
+
+describe("startEarly", () => {
+  it("asks at once and hands that answer to the next call only", async () => {
+    invokeMock.mockResolvedValueOnce([{ id: "early" }]).mockResolvedValueOnce([{ id: "later" }]);
+    startEarly(["list_actions"]);
+    expect(invokeMock).toHaveBeenCalledTimes(1);
+    startEarly(["list_actions"]); // already under way: not asked twice
+    expect(invokeMock).toHaveBeenCalledTimes(1);
+    await expect(listActions()).resolves.toEqual([{ id: "early" }]);
+    expect(invokeMock).toHaveBeenCalledTimes(1);
+    await expect(listActions()).resolves.toEqual([{ id: "later" }]);
+    expect(invokeMock).toHaveBeenCalledTimes(2);
+  });
+
+  it("hands an early failure to its taker as an IpcError", async () => {
+    // Until it is taken, the failure is no unhandled rejection (Vitest fails the run on one).
+    invokeMock.mockRejectedValueOnce({ code: "vault_locked", message: "Keychain is locked" });
+    startEarly(["app_status"]);
+    await new Promise((r) => setTimeout(r, 10));
+    const error = await rejection(appStatus());
+    expect(error.code).toBe("vault_locked");
+    expect(invokeMock).toHaveBeenCalledTimes(1);
+  });
+
+  it("does nothing outside the app", async () => {
+    delete (window as TauriWindow).__TAURI_INTERNALS__;
+    startEarly(["list_actions"]);
+    expect(invokeMock).not.toHaveBeenCalled();
+    (window as TauriWindow).__TAURI_INTERNALS__ = {};
+    invokeMock.mockResolvedValueOnce([]);
+    await expect(listActions()).resolves.toEqual([]);
+    expect(invokeMock).toHaveBeenCalledWith("list_actions", undefined);
   });
 });

@@ -144,7 +144,57 @@ function mockScenario(): string | null {
   return import.meta.env.DEV ? "list" : null;
 }
 
+/** Answers asked for before anything needed them (`startEarly`), each used once. */
+const early = new Map<string, Promise<unknown>>();
+
+/**
+ * Start these argument-less commands now; the next call of each gets this answer (or
+ * error) instead of asking again. Only inside the app (the mock answers at once anyway).
+ */
+export function startEarly(commands: readonly string[]): void {
+  if (!isTauri()) return;
+  for (const command of commands) {
+    if (early.has(command)) continue;
+    const answer = call(command);
+    // Whoever takes it handles its error; until then it is not an unhandled rejection.
+    answer.catch(() => undefined);
+    early.set(command, answer);
+  }
+}
+
+/**
+ * The answer of an early command, taken, when it arrives within `ms`; `undefined` when it
+ * failed, is late, or was never started (it then stays for the next call, which reports
+ * the error or waits for the answer as any call would).
+ */
+export async function takeEarly(
+  command: string,
+  ms: number,
+): Promise<{ value: unknown } | undefined> {
+  const answer = early.get(command);
+  if (answer === undefined) return undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), Math.max(0, ms));
+  });
+  const got = await Promise.race([
+    answer.then(
+      (value) => ({ value }),
+      () => undefined,
+    ),
+    late,
+  ]);
+  clearTimeout(timer);
+  if (got !== undefined && early.get(command) === answer) early.delete(command);
+  return got;
+}
+
 async function call<T>(command: string, args?: InvokeArgs): Promise<T> {
+  const started = args === undefined ? early.get(command) : undefined;
+  if (started !== undefined) {
+    early.delete(command);
+    return started as Promise<T>;
+  }
   try {
     const scenario = mockScenario();
     if (scenario !== null) {
@@ -365,9 +415,15 @@ export function saveSettings(settings: Settings): Promise<SettingsView> {
   return call<SettingsView>("save_settings", { settings });
 }
 
+/**
+ * The page's start-up marks by name, `performance.now()` values (ms since the page began
+ * loading), `now` the moment of sending. Only for the start-up breakdown.
+ */
+export type PageMarks = Record<string, number> & { now: number };
+
 /** Tells the app its first screen rendered; resolves to the milliseconds since it started. */
-export function appReady(): Promise<number> {
-  return call<number>("app_ready");
+export function appReady(marks?: PageMarks): Promise<number> {
+  return call<number>("app_ready", { marks: marks ?? null });
 }
 
 /** Event: an app-link sign-in callback reached this instance and finished its flow. */

@@ -40,5 +40,11 @@ describe("useReportReady", () => {
     );
     await new Promise((r) => setTimeout(r, 50));
     expect(appReady).toHaveBeenCalledTimes(1);
+    // The page's marks for the benchmark's breakdown, in the order they happen.
+    const [marks] = vi.mocked(appReady).mock.calls[0] ?? [];
+    if (marks === undefined) throw new Error("app_ready was sent without marks");
+    const order = ["script", "rendered", "listed", "frame", "now"].map((k) => marks[k] ?? NaN);
+    expect(order.every((x) => Number.isFinite(x))).toBe(true);
+    expect(order).toEqual([...order].sort((x, y) => x - y));
   });
 });

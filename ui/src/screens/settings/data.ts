@@ -1,9 +1,10 @@
 /** Settings: the query, saving, the theme that follows them, and the start-up report. */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useRef } from "react";
+import { useEffect, useLayoutEffect, useRef } from "react";
 
 import type { Settings } from "../../bindings/Settings";
 import { appReady, getSettings, saveSettings } from "../../ipc";
+import { markStartup, startupMarks } from "../../lib/startup";
 import { applyTheme } from "./theme";
 
 export const settingsKey = ["settings"] as const;
@@ -49,12 +50,21 @@ export function startupTime(): number | null {
  */
 export function useReportReady(rendered: boolean): void {
   const sent = useRef(false);
+  // Layout effects run as the commit lands in the DOM, before the browser paints it.
+  useLayoutEffect(() => {
+    markStartup("rendered");
+  }, []);
+  useLayoutEffect(() => {
+    if (rendered) markStartup("listed");
+  }, [rendered]);
   useEffect(() => {
     if (!rendered || sent.current || startupMs !== null) return;
+    markStartup("effects");
     const frame = requestAnimationFrame(() => {
       sent.current = true;
+      markStartup("frame");
       setTimeout(() => {
-        appReady().then(
+        appReady({ ...startupMarks(), now: performance.now() }).then(
           (ms) => {
             startupMs = ms;
           },

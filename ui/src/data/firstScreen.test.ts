@@ -1,0 +1,90 @@
+import { invoke } from "@tauri-apps/api/core";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+
+import { appStatus, getSettings, IpcError, listActions, startEarly } from "../ipc";
+import { approvalsKey } from "../screens/approvals/ApprovalPrompt";
+import { settingsKey } from "../screens/settings/data";
+import { EARLY_COMMANDS } from "./early";
+import { seedFirstScreen } from "./firstScreen";
+import { queryKeys } from "./queries";
+import { createQueryClient } from "./queryClient";
+
+vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
+
+const invokeMock = vi.mocked(invoke);
+type TauriWindow = Window & { __TAURI_INTERNALS__?: unknown };
+
+beforeEach(() => {
+  invokeMock.mockReset();
+  (window as TauriWindow).__TAURI_INTERNALS__ = {};
+});
+
+afterEach(() => {
+  delete (window as TauriWindow).__TAURI_INTERNALS__;
+});
+
+describe("seedFirstScreen", () => {
+  it("puts the early answers into the cache, so the first render has them", async () => {
+    const answers: Record<string, unknown> = {
+      list_actions: [{ name: "linear" }],
+      app_status: { version: "1" },
+      get_settings: { effective: { theme: "dark" } },
+      pending_approvals: [],
+    };
+    invokeMock.mockImplementation((command: string) => Promise.resolve(answers[command]));
+    startEarly(EARLY_COMMANDS);
+    expect(invokeMock.mock.calls.map((c) => c[0])).toEqual([...EARLY_COMMANDS]);
+
+    const qc = createQueryClient();
+    await seedFirstScreen(qc, 200);
+    expect(qc.getQueryData(queryKeys.actions)).toEqual([{ name: "linear" }]);
+    expect(qc.getQueryData(queryKeys.appStatus)).toEqual({ version: "1" });
+    expect(qc.getQueryData(settingsKey)).toEqual({ effective: { theme: "dark" } });
+    expect(qc.getQueryData(approvalsKey)).toEqual([]);
+    // Taken: the queries' own calls ask the backend again.
+    invokeMock.mockResolvedValueOnce([]);
+    await listActions();
+    expect(invokeMock).toHaveBeenCalledTimes(EARLY_COMMANDS.length + 1);
+  });
+
+  it("leaves a late or failed answer to its query", async () => {
+    let answerSettings: (v: unknown) => void = () => undefined;
+    invokeMock.mockImplementation((command: string) => {
+      if (command === "get_settings") return new Promise((r) => (answerSettings = r));
+      if (command === "app_status") {
+        return Promise.reject(
+          Object.assign(new Error("No keychain"), { code: "vault_unavailable" }),
+        );
+      }
+      return Promise.resolve([]);
+    });
+    startEarly(EARLY_COMMANDS);
+    const qc = createQueryClient();
+    const t0 = performance.now();
+    await seedFirstScreen(qc, 50);
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(qc.getQueryData(queryKeys.actions)).toEqual([]);
+    expect(qc.getQueryData(settingsKey)).toBeUndefined();
+    expect(qc.getQueryData(queryKeys.appStatus)).toBeUndefined();
+
+    // The late answer still reaches the query that asks, without a second call.
+    const settings = getSettings();
+    answerSettings({ effective: { theme: "light" } });
+    await expect(settings).resolves.toEqual({ effective: { theme: "light" } });
+    // And the failure is the query's error.
+    const error: unknown = await appStatus().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IpcError);
+    expect((error as IpcError).code).toBe("vault_unavailable");
+    expect(invokeMock).toHaveBeenCalledTimes(EARLY_COMMANDS.length);
+  });
+
+  it("renders at once outside the app (nothing was asked early)", async () => {
+    delete (window as TauriWindow).__TAURI_INTERNALS__;
+    const qc = createQueryClient();
+    const t0 = performance.now();
+    await seedFirstScreen(qc, 5000);
+    expect(performance.now() - t0).toBeLessThan(100);
+    expect(qc.getQueryData(queryKeys.actions)).toBeUndefined();
+    expect(invokeMock).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,16 @@
+/**
+ * The page's start-up marks, `performance.now()` values (ms since the page began loading),
+ * sent with `app_ready` for the start-up benchmark's breakdown. main.tsx imports this module
+ * first, so `script` is taken as the bundle starts running.
+ */
+const marks: Record<string, number> = { script: performance.now() };
+
+/** Note when a start-up step happened (the first time only). */
+export function markStartup(name: string): void {
+  if (!(name in marks)) marks[name] = performance.now();
+}
+
+/** The marks so far. */
+export function startupMarks(): Record<string, number> {
+  return { ...marks };
+}
