@@ -121,7 +121,7 @@ impl Shell {
     /// database open), `setup` (the window built, then the app's setup hook done),
     /// `firstCall` (the first command reached the backend), `painted` (the total), and,
     /// placed on the app's clock, `page` (the page began loading: `ready - marks.now`) and
-    /// each of the page's own marks (`script`, `evaluated`, `rendered`, `listed`, `frame`).
+    /// each of the page's own marks (listed in `ui/src/lib/startup.ts`).
     pub fn ready(&self, marks: Option<PageMarks>) -> u64 {
         *self.ready_ms.get_or_init(|| {
             let ms = ms_since(self.started);

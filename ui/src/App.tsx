@@ -7,10 +7,10 @@ import { useActions } from "./data/queries";
 import { useDataChangedSync } from "./data/useDataChangedSync";
 import { useDeepLinkRouting } from "./data/useDeepLinkRouting";
 import { useSignInReturned } from "./data/useSignInReturned";
+import { markStartup } from "./lib/startup";
 import { useHashRoute } from "./lib/useHashRoute";
 import { SCREENS } from "./screens";
 import { ApprovalPrompt } from "./screens/approvals/ApprovalPrompt";
-import { markStartup } from "./lib/startup";
 import { useReportReady, useThemeFromSettings } from "./screens/settings/data";
 
 import "./App.css";

@@ -1,8 +1,8 @@
 /**
  * Render the first screen once, complete: the answers `data/early.ts` asked for go into the
  * query cache before the first render, so the window's first paint is the list, not a
- * spinner followed by the list (under software rendering each full paint of the window
- * costs ~150 ms). The queries still ask again as they mount, so nothing changed in between
+ * spinner followed by the list (under software rendering a full paint of the window
+ * costs 100-300 ms). The queries still ask again as they mount, so nothing changed in between
  * is missed.
  */
 import type { QueryClient, QueryKey } from "@tanstack/react-query";

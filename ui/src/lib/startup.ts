@@ -1,7 +1,11 @@
 /**
  * The page's start-up marks, `performance.now()` values (ms since the page began loading),
  * sent with `app_ready` for the start-up benchmark's breakdown. main.tsx imports this module
- * first, so `script` is taken as the bundle starts running.
+ * first, so `script` is taken as the bundle starts running. The others, in order:
+ * `evaluated` (main.tsx runs: every module evaluated), `seeded` (the first screen's answers
+ * in the cache), `rendering` (App's first render starts), `rendered` (it is in the DOM),
+ * `listed` (the actions list with its answer in the DOM), `effects` (its effects ran),
+ * `frame` (the next frame starts).
  */
 const marks: Record<string, number> = { script: performance.now() };
 
