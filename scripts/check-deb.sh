@@ -40,14 +40,18 @@ pass=0
 fail=0
 ok() { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n - $*"; }
 not_ok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $*"; }
-# check DESCRIPTION CMD...: one case; the command's output is shown only when it fails.
+# check DESCRIPTION CMD...: one case, at most 120 s; the command's output is shown only when
+# it fails.
 check() {
-  local what=$1 out
+  local what=$1 out rc=0
   shift
-  if out=$("$@" 2>&1); then
+  out=$(timeout --kill-after=5 120 "$@" 2>&1) || rc=$?
+  if [ $rc -eq 0 ]; then
     ok "$what"
   else
     not_ok "$what"
+    [ $rc -eq 124 ] && out="did not finish within 120 s (stopped): $*
+$out"
     [ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/  # /' | head -40
   fi
   return 0
@@ -141,6 +145,15 @@ mkdir -p "$scratch/home-app"
 cat >"$scratch/session.sh" <<'SESSION'
 #!/usr/bin/env bash
 # Inside the private bus: start the packaged app, and hand it a URL from a second launch.
+stop_app() { # SIGTERM, then SIGKILL after 10 s: never an unbounded wait
+  kill -TERM "$app" 2>/dev/null
+  for _ in $(seq 1 100); do kill -0 "$app" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$app" 2>/dev/null; then
+    echo "the app did not exit within 10 s of SIGTERM: killed" >>"$LOGS/app.log"
+    kill -KILL "$app" 2>/dev/null
+  fi
+  wait "$app" 2>/dev/null
+}
 "$APP" >"$LOGS/app.log" 2>&1 &
 app=$!
 echo "$app" >"$LOGS/app.pid"
@@ -154,8 +167,7 @@ for _ in $(seq 1 600); do
 done
 if [ ! -f "$LOGS/window" ]; then
   echo "no window" >"$LOGS/second.rc"
-  kill -TERM "$app" 2>/dev/null
-  wait "$app" 2>/dev/null
+  stop_app
   exit 0
 fi
 sleep 3
@@ -168,8 +180,7 @@ sleep 1
 kill -0 "$app" 2>/dev/null && echo alive >"$LOGS/alive-after"
 xprop -display "$DISPLAY" -id "$(xwininfo -root -tree -display "$DISPLAY" | awk '/"Patchbay"/ {print $1; exit}')" WM_CLASS \
   >"$LOGS/wm_class" 2>&1 || true
-kill -TERM "$app" 2>/dev/null
-wait "$app" 2>/dev/null
+stop_app
 echo done >"$LOGS/done"
 SESSION
 chmod +x "$scratch/session.sh"
@@ -185,6 +196,12 @@ for _ in $(seq 1 900); do
   kill -0 "$app_pgid" 2>/dev/null || break
   sleep 0.1
 done
+if kill -0 "$app_pgid" 2>/dev/null; then
+  echo "# the app's session did not end within 90 s: stopped" >&2
+  kill -TERM -- "-$app_pgid" 2>/dev/null
+  sleep 2
+  kill -KILL -- "-$app_pgid" 2>/dev/null
+fi
 wait "$app_pgid" 2>/dev/null || true
 show() { # show FILE: its last lines as TAP comments, when there is one
   if [ -s "$1" ]; then tail -20 "$1" | sed 's/^/  # /'; fi

@@ -9,6 +9,10 @@ cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
 unset PATCHBAY_HOME
 logs=$(mktemp -d "${TMPDIR:-/tmp}/patchbay-test.XXXXXX")
+# What the programs the tests start print (test servers, Xvfb, tauri-driver with
+# WebKitWebDriver and the app, gnome-keyring) goes here; the folder is kept when a test fails.
+export PATCHBAY_TEST_LOGS="$logs/processes"
+mkdir -p "$PATCHBAY_TEST_LOGS"
 passed=0
 failed=0
 failures=()
@@ -37,7 +41,7 @@ if [ $vitest_rc -ne 0 ] && [ "${vf:-0}" -eq 0 ]; then failed=$((failed + 1)); fa
 check "ui: build" npm --prefix ui run --silent build
 
 say "test servers: oidc-provider + MCP SDK on 127.0.0.1 (node --test)"
-(cd tests/servers && node --test --test-concurrency=1 --test-timeout=60000 \
+(cd tests/servers && timeout --kill-after=10 900 node --test --test-concurrency=1 --test-timeout=60000 \
   --test-reporter=spec --test-reporter-destination=stdout \
   --test-reporter=tap --test-reporter-destination="$logs/servers.tap" test/)
 servers_rc=$?
@@ -56,14 +60,20 @@ say "rust: tests (real Secret Service on a private D-Bus session; the window und
 # The real-window tests save a screenshot of every screen and state they visit here
 # (`make screenshots` refreshes the README's copies in docs/screenshots).
 mkdir -p "$logs/screenshots"
+# A bound on the whole step as a last resort (every wait inside has its own): 50 minutes,
+# about eight times a warm run on two cores.
 PATCHBAY_SCREENSHOT_DIR="$logs/screenshots" \
-  scripts/with-keyring.sh cargo test --workspace --no-fail-fast 2>&1 | tee "$logs/cargo-test.log"
+  timeout --kill-after=30 3000 scripts/with-keyring.sh cargo test --workspace --no-fail-fast 2>&1 | tee "$logs/cargo-test.log"
 cargo_rc=${PIPESTATUS[0]}
+case $cargo_rc in
+  75) failures+=("the Secret Service (gnome-keyring) died during cargo test: see the with-keyring line above"); failed=$((failed + 1)) ;;
+  124) failures+=("cargo test did not finish within 50 min (stopped); the tests 'running for over 60 seconds' above are the stuck ones"); failed=$((failed + 1)) ;;
+esac
 read -r cp cf < <(grep -E '^test result: ' "$logs/cargo-test.log" |
   sed -E 's/.* ([0-9]+) passed; ([0-9]+) failed.*/\1 \2/' | awk '{p+=$1; f+=$2} END {print p+0, f+0}')
 passed=$((passed + cp)); failed=$((failed + cf))
 [ "$cf" -gt 0 ] && failures+=("cargo test: $cf failed")
-if [ "$cargo_rc" -ne 0 ] && [ "$cf" -eq 0 ]; then failed=$((failed + 1)); failures+=("cargo test exited $cargo_rc (build error?)"); fi
+if [ "$cargo_rc" -ne 0 ] && [ "$cargo_rc" -ne 75 ] && [ "$cargo_rc" -ne 124 ] && [ "$cf" -eq 0 ]; then failed=$((failed + 1)); failures+=("cargo test exited $cargo_rc (build error?)"); fi
 
 say "package: .deb (debug) unpacked into a scratch root"
 # Bundles what the build above made (warm: a few seconds), then installs nothing: unpacks it
@@ -82,7 +92,7 @@ if [ "$deb_rc" -ne 0 ] && [ "${debf:-0}" -eq 0 ]; then failed=$((failed + 1)); f
 
 say "MCP conformance suite (official, Node 22 from npm): --suite auth and --requirements 2026-07-28"
 target_dir=$(cargo metadata --format-version 1 --no-deps 2>/dev/null | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')
-scripts/with-keyring.sh node tests/conformance/run.mjs "$target_dir/debug/patchbay-conformance" 2>&1 | tee "$logs/conformance.log"
+timeout --kill-after=30 1200 scripts/with-keyring.sh node tests/conformance/run.mjs "$target_dir/debug/patchbay-conformance" 2>&1 | tee "$logs/conformance.log"
 conf_rc=${PIPESTATUS[0]}
 confp=$(grep -E '^# pass [0-9]+' "$logs/conformance.log" | awk '{print $3}' | tail -1)
 conff=$(grep -E '^# fail [0-9]+' "$logs/conformance.log" | awk '{print $3}' | tail -1)
@@ -94,6 +104,10 @@ echo
 if [ ${#failures[@]} -gt 0 ]; then
   echo "failed:"; printf '  - %s\n' "${failures[@]}"
 fi
-rm -rf "$logs"
+if [ "$failed" -gt 0 ]; then
+  echo "logs of this run (what the tests started printed): $logs"
+else
+  rm -rf "$logs"
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

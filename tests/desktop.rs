@@ -10,8 +10,8 @@ use std::time::Duration;
 use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 use support::{
-    App, Keychain, Servers, browser_env, cli_ok, click, fill, find, go, inner_text, launch_with,
-    screenshot, select, wait_attr, wait_text,
+    App, Keychain, Servers, apps_of, browser_env, cli_ok, click, fill, find, go, inner_text,
+    launch_with, screenshot, select, wait_attr, wait_text,
 };
 
 struct Session {
@@ -48,12 +48,7 @@ impl Session {
         serde_json::from_str(&cli_ok(self.home(), &["--json", "status", name])).expect("json")
     }
     async fn close(self) {
-        self.app
-            .client
-            .clone()
-            .close()
-            .await
-            .expect("close the session");
+        self.app.close().await;
     }
 }
 
@@ -118,14 +113,19 @@ async fn an_oauth_action_is_added_connected_after_a_denied_consent_and_tested_he
     .await;
     click(c, "[data-testid=confirm-yes]").await;
     click(c, "[data-testid=save-action]").await;
-    let row = find(c, "[data-testid=action-row][data-name=demo]").await;
+    // The row may render before the list's refetch brings its description: wait for it.
+    wait_text(
+        c,
+        "[data-testid=action-row][data-name=demo]",
+        "The test MCP server",
+    )
+    .await;
     assert!(
         c.find(Locator::Css("[data-testid=action-form]"))
             .await
             .is_err(),
         "the form closed"
     );
-    assert!(inner_text(c, &row).await.contains("The test MCP server"));
 
     // What the CLI sees in the shared profile: connected, confirmation required.
     let status = s.status("demo");
@@ -374,20 +374,21 @@ async fn an_app_link_callback_reaches_the_running_instance_and_finishes_its_sign
 
 /// `patchbay connect NAME` from the CLI, consent by the headless browser script.
 fn cli_connect(home: &Path, name: &str) {
-    let out = std::process::Command::new(support::cli())
-        .args(["connect", name, "--port", "0", "--timeout", "30"])
-        .env("PATCHBAY_HOME", home)
-        .env(
-            "BROWSER",
-            format!(
-                "node {}",
-                support::servers_dir().join("browser.mjs").display()
-            ),
-        )
-        .env("PATCHBAY_TEST_BROWSER", "consent")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("connect");
+    let out = patchbay_testsupport::run(
+        std::process::Command::new(support::cli())
+            .args(["connect", name, "--port", "0", "--timeout", "30"])
+            .env("PATCHBAY_HOME", home)
+            .env(
+                "BROWSER",
+                format!(
+                    "node {}",
+                    support::servers_dir().join("browser.mjs").display()
+                ),
+            )
+            .env("PATCHBAY_TEST_BROWSER", "consent"),
+        Duration::from_secs(60),
+        &format!("patchbay connect {name}"),
+    );
     assert!(
         out.status.success(),
         "connect: {}",
@@ -406,13 +407,17 @@ fn proxy_client(home: &Path, name: &str, env: &[(&str, String)]) -> std::process
         .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
+        .stderr(support::log_stdio(&support::log_file("proxy-client")))
         .spawn()
         .expect("start the MCP client")
 }
 
 fn client_result(child: std::process::Child) -> Value {
-    let out = child.wait_with_output().expect("client");
+    let out = patchbay_testsupport::output_within(
+        child,
+        Duration::from_secs(120),
+        "the MCP client (proxy-client.mjs) calling through the proxy",
+    );
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
             "client output {:?}: {e}",
@@ -509,24 +514,6 @@ async fn a_confirmed_tool_call_waits_for_approve_or_deny_in_the_running_app() {
     s.close().await;
 }
 
-/// Processes whose environment has `PATCHBAY_HOME=home` (apps a proxy started).
-fn apps_of(home: &Path) -> Vec<u32> {
-    let needle = format!("PATCHBAY_HOME={}", home.display());
-    std::fs::read_dir("/proc")
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
-        .filter(|pid| {
-            let exe = std::fs::read_link(format!("/proc/{pid}/exe")).unwrap_or_default();
-            exe.file_name().is_some_and(|n| n == "patchbay-desktop")
-                && std::fs::read(format!("/proc/{pid}/environ"))
-                    .map(|env| env.split(|b| *b == 0).any(|kv| kv == needle.as_bytes()))
-                    .unwrap_or(false)
-        })
-        .collect()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_a_running_app_the_proxy_starts_it_to_ask() {
     let _slot = support::app_slot().await;
@@ -594,10 +581,11 @@ async fn without_a_running_app_the_proxy_starts_it_to_ask() {
             .arg(pid.to_string())
             .status();
     }
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while !apps_of(home.path()).is_empty() && std::time::Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    patchbay_testsupport::must(
+        "the app the proxy started to exit on SIGTERM",
+        support::INSTANCE_GONE,
+        || apps_of(home.path()).is_empty().then_some(()),
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -737,7 +725,7 @@ async fn export_writes_a_clients_config_from_the_window_keeping_what_was_there()
         std::fs::read_to_string(backups[0].path()).expect("backup"),
         before
     );
-    app.client.clone().close().await.expect("close");
+    app.close().await;
 }
 
 /// Run the CLI with `stdin` (for secrets); its stdout, or a panic with its stderr.
@@ -752,7 +740,11 @@ fn cli_with_stdin(home: &Path, args: &[&str], stdin: &str) -> String {
         .expect("run the CLI");
     std::io::Write::write_all(&mut child.stdin.take().expect("stdin"), stdin.as_bytes())
         .expect("stdin");
-    let out = child.wait_with_output().expect("wait");
+    let out = patchbay_testsupport::output_within(
+        child,
+        support::CLI_WITHIN,
+        &format!("patchbay {args:?}"),
+    );
     String::from_utf8_lossy(&out.stdout).to_string()
 }
 
@@ -927,15 +919,12 @@ async fn wait_value(c: &Client, css: &str, want: &str) {
 /// Close the app and wait until its process is gone (the next launch must not hand over
 /// to it: the app is single-instance).
 async fn quit(app: App, home: &Path) {
-    app.client.clone().close().await.expect("close the session");
-    drop(app);
-    for _ in 0..100 {
-        if apps_of(home).is_empty() {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("the app for {} did not exit", home.display());
+    app.close().await;
+    assert!(
+        apps_of(home).is_empty(),
+        "the app for {} is gone once closed",
+        home.display()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::Locator;
-use support::{Keychain, cli, inner_text, launch, screenshot};
+use support::{Keychain, cli, cli_ok, inner_text, launch, screenshot};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_list_shows_what_the_cli_adds() {
@@ -30,8 +30,9 @@ async fn the_list_shows_what_the_cli_adds() {
     screenshot(c, "actions-empty.png").await;
 
     // Another process (the CLI) writes to the same PATCHBAY_HOME...
-    let out = Command::new(cli())
-        .args([
+    cli_ok(
+        home.path(),
+        &[
             "action",
             "add",
             "linear",
@@ -41,14 +42,7 @@ async fn the_list_shows_what_the_cli_adds() {
             "oauth",
             "--description",
             "Linear issues and projects",
-        ])
-        .env("PATCHBAY_HOME", home.path())
-        .output()
-        .expect("run the CLI");
-    assert!(
-        out.status.success(),
-        "CLI add failed: {}",
-        String::from_utf8_lossy(&out.stderr)
+        ],
     );
     let added = Instant::now();
 
@@ -127,7 +121,11 @@ async fn the_list_shows_what_the_cli_adds() {
             b"ghp_exampletoken\n",
         )
         .expect("stdin");
-        let out = child.wait_with_output().expect("wait");
+        let out = patchbay_testsupport::output_within(
+            child,
+            support::CLI_WITHIN,
+            &format!("patchbay {args:?}"),
+        );
         assert!(
             out.status.success(),
             "CLI {args:?} failed: {}",
@@ -195,14 +193,15 @@ async fn the_list_shows_what_the_cli_adds() {
         "the link routed the window"
     );
 
-    app.client.clone().close().await.expect("close the session");
+    app.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_locked_keychain_shows_a_banner_and_still_the_list() {
     let home = tempfile::tempdir().expect("tempdir");
-    let out = Command::new(cli())
-        .args([
+    cli_ok(
+        home.path(),
+        &[
             "action",
             "add",
             "sentry",
@@ -210,14 +209,7 @@ async fn a_locked_keychain_shows_a_banner_and_still_the_list() {
             "https://mcp.sentry.dev/mcp",
             "--auth",
             "oauth",
-        ])
-        .env("PATCHBAY_HOME", home.path())
-        .output()
-        .expect("run the CLI");
-    assert!(
-        out.status.success(),
-        "CLI add failed: {}",
-        String::from_utf8_lossy(&out.stderr)
+        ],
     );
     let app = launch(home.path(), Keychain::Locked).await;
     let c = &app.client;
@@ -239,5 +231,53 @@ async fn a_locked_keychain_shows_a_banner_and_still_the_list() {
         .await
         .expect("the list still shows");
     screenshot(c, "keychain-locked.png").await;
-    app.client.clone().close().await.expect("close the session");
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_launch_whose_app_exits_at_once_fails_within_its_bound_naming_what_it_waited_for() {
+    // WebKitWebDriver waits without end for a browser that is gone: the launch must not.
+    let home = tempfile::tempdir().expect("tempdir");
+    let bin = tempfile::tempdir().expect("tempdir");
+    let broken = bin.path().join("patchbay-desktop");
+    std::fs::write(
+        &broken,
+        "#!/bin/sh\necho 'the broken app exits at once' >&2\nexit 3\n",
+    )
+    .expect("write the broken app");
+    std::fs::set_permissions(&broken, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .expect("chmod");
+    let started = Instant::now();
+    let launch = tokio::spawn(async move {
+        let app = broken.display().to_string();
+        support::launch_app(
+            home.path(),
+            Keychain::Shared,
+            &[],
+            &app,
+            Duration::from_secs(3),
+        )
+        .await;
+    });
+    let panic = launch.await.expect_err("the launch fails").into_panic();
+    let msg = panic
+        .downcast_ref::<String>()
+        .cloned()
+        .unwrap_or_else(|| panic.downcast_ref::<&str>().unwrap_or(&"").to_string());
+    let took = started.elapsed();
+    assert!(
+        took < Duration::from_secs(60),
+        "two attempts of 3 s each (plus starting the driver) took {took:?}"
+    );
+    assert!(
+        msg.contains("waited for a WebDriver session with the app")
+            && msg.contains("attempt 1: no app process appeared within 3s")
+            && msg.contains("attempt 2: no app process appeared within 3s"),
+        "the message names what it waited for, per attempt: {msg}"
+    );
+    assert!(
+        msg.contains("--- tauri-driver, WebKitWebDriver and the app (")
+            && msg.contains("the broken app exits at once"),
+        "the message carries the driver's log, with what the app printed: {msg}"
+    );
 }

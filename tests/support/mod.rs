@@ -5,41 +5,13 @@
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 
-/// A child process in its own process group; the whole group is stopped (SIGTERM, then
-/// SIGKILL) when dropped, so wrappers take their children with them.
-pub struct Guard(pub Child);
-
-impl Guard {
-    pub fn spawn(cmd: &mut Command, what: &str) -> Guard {
-        use std::os::unix::process::CommandExt;
-        let child = cmd.process_group(0).spawn().unwrap_or_else(|e| {
-            panic!("cannot start {what}: {e} (scripts/setup.sh --test installs it)")
-        });
-        Guard(child)
-    }
-}
-
-impl Drop for Guard {
-    fn drop(&mut self) {
-        let group = format!("-{}", self.0.id());
-        let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
-        let deadline = Instant::now() + Duration::from_secs(3);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.0.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
-        let _ = self.0.wait();
-    }
-}
+pub use patchbay_testsupport::{Guard, describe_log, log_file, log_stdio};
 
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -50,14 +22,8 @@ pub fn free_port() -> u16 {
 }
 
 pub fn wait_for_port(port: u16, what: &str) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while Instant::now() < deadline {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("{what} did not listen on 127.0.0.1:{port} within 20 s");
+    patchbay_testsupport::wait_for_port(port, what, Duration::from_secs(30))
+        .unwrap_or_else(|e| panic!("{e}"));
 }
 
 /// A private X server when none is given (`Xvfb -displayfd` tells which display it took).
@@ -67,6 +33,7 @@ pub fn display() -> (String, Option<Guard>) {
     {
         return (d, None);
     }
+    let log = log_file("xvfb");
     let mut xvfb = Guard::spawn(
         Command::new("Xvfb")
             .args([
@@ -79,20 +46,17 @@ pub fn display() -> (String, Option<Guard>) {
                 "tcp",
             ])
             .stdout(Stdio::piped())
-            .stderr(Stdio::null()),
+            .stderr(log_stdio(&log)),
         "Xvfb",
     );
-    let mut out = xvfb.0.stdout.take().expect("stdout");
-    let mut buf = Vec::new();
-    let mut byte = [0u8; 1];
-    while std::io::Read::read(&mut out, &mut byte)
-        .map(|n| n == 1)
-        .unwrap_or(false)
-        && byte[0] != b'\n'
-    {
-        buf.push(byte[0]);
-    }
-    let n = String::from_utf8(buf).expect("display number");
+    let mut lines = patchbay_testsupport::Lines::new(xvfb.0.stdout.take().expect("stdout"), "Xvfb");
+    let n = match lines.try_next(Duration::from_secs(20)) {
+        Ok(n) => n,
+        Err(why) => panic!(
+            "waited 20 s for Xvfb to print its display number: {why:?}{}",
+            describe_log("Xvfb's stderr", &log)
+        ),
+    };
     (format!(":{}", n.trim()), Some(xvfb))
 }
 
@@ -109,15 +73,154 @@ pub fn tauri_driver() -> PathBuf {
 pub struct App {
     pub client: Client,
     pub display: String,
-    _driver: Guard,
+    /// tauri-driver's output, with WebKitWebDriver's and the app's (they inherit it).
+    pub log: PathBuf,
+    home: PathBuf,
+    keychain: Keychain,
+    driver: Option<Guard>,
+    /// Dropped with the app: ends its watchdog thread.
+    _watchdog: std::sync::mpsc::Sender<()>,
     _xvfb: Option<Guard>,
     /// One app at a time per test binary (instances on one D-Bus session are single-instance);
     /// declared last so it is released after the app and its driver are gone.
     _slot: tokio::sync::OwnedMutexGuard<()>,
 }
 
+impl App {
+    /// End the WebDriver session (bounded), then stop the driver and wait until the app's
+    /// process is gone, so that the next launch never hands over to it.
+    pub async fn close(self) {
+        match tokio::time::timeout(SESSION_CLOSE, self.client.clone().close()).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => panic!(
+                "closing the WebDriver session failed: {e}{}",
+                describe_log("tauri-driver", &self.log)
+            ),
+            Err(_) => panic!(
+                "waited {SESSION_CLOSE:?} for the WebDriver session to close; it did not{}",
+                describe_log("tauri-driver", &self.log)
+            ),
+        }
+        drop(self);
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        drop(self.driver.take());
+        // The app normally goes with its driver; one that lingers is stopped, so that the
+        // next launch starts a fresh instance rather than handing over to this one.
+        if let Err(e) = wait_gone(&self.home, self.keychain) {
+            eprintln!("{e}");
+        }
+    }
+}
+
+/// How long a WebDriver session may take to close.
+pub const SESSION_CLOSE: Duration = Duration::from_secs(15);
+/// How long the app may take from launch to an open WebDriver session (about a second on a
+/// quiet machine; much more while a build loads both cores).
+pub const SESSION_OPEN: Duration = Duration::from_secs(90);
+/// How long a previous instance may take to go away.
+pub const INSTANCE_GONE: Duration = Duration::from_secs(15);
+/// The D-Bus name an instance holds (tauri-plugin-single-instance: identifier + suffix).
+pub const SINGLE_INSTANCE_NAME: &str = "dev.patchbay.app.SingleInstance";
+
+/// Processes of the app whose environment has `PATCHBAY_HOME=home`.
+pub fn apps_of(home: &Path) -> Vec<u32> {
+    let needle = format!("PATCHBAY_HOME={}", home.display());
+    std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            let exe = std::fs::read_link(format!("/proc/{pid}/exe")).unwrap_or_default();
+            exe.file_name().is_some_and(|n| n == "patchbay-desktop")
+                && std::fs::read(format!("/proc/{pid}/environ"))
+                    .map(|env| env.split(|b| *b == 0).any(|kv| kv == needle.as_bytes()))
+                    .unwrap_or(false)
+        })
+        .collect()
+}
+
+/// Who holds the single-instance name on the test run's bus: `Some(pid)`, or `None` when
+/// it is free.
+pub fn single_instance_owner() -> Option<u32> {
+    let out = patchbay_testsupport::run(
+        Command::new("dbus-send").args([
+            "--session",
+            "--print-reply",
+            "--dest=org.freedesktop.DBus",
+            "/org/freedesktop/DBus",
+            "org.freedesktop.DBus.GetConnectionUnixProcessID",
+            &format!("string:{SINGLE_INSTANCE_NAME}"),
+        ]),
+        Duration::from_secs(10),
+        "dbus-send (who owns the single-instance name)",
+    );
+    // No owner: the bus answers an error.
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .skip_while(|w| *w != "uint32")
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+}
+
+fn describe_pid(pid: u32) -> String {
+    let cmd = std::fs::read(format!("/proc/{pid}/cmdline"))
+        .map(|c| String::from_utf8_lossy(&c).replace('\0', " "))
+        .unwrap_or_else(|_| "(gone)".into());
+    format!("pid {pid}: {}", cmd.trim())
+}
+
+/// Wait until no app of `home` runs (SIGKILL for one that lingers past the bound) and, on
+/// the shared bus, until no instance holds the single-instance name.
+fn wait_gone(home: &Path, keychain: Keychain) -> Result<(), String> {
+    if patchbay_testsupport::until("the app to exit", INSTANCE_GONE, || {
+        apps_of(home).is_empty().then_some(())
+    })
+    .is_err()
+    {
+        for pid in apps_of(home) {
+            eprintln!(
+                "the app ({}) did not exit within {INSTANCE_GONE:?} of its driver: killing it",
+                describe_pid(pid)
+            );
+            let _ = Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
+        }
+        patchbay_testsupport::until("the killed app to go", Duration::from_secs(5), || {
+            apps_of(home).is_empty().then_some(())
+        })?;
+    }
+    wait_name_free(keychain)
+}
+
+fn wait_name_free(keychain: Keychain) -> Result<(), String> {
+    if keychain != Keychain::Shared {
+        return Ok(()); // a private bus of its own: nothing else holds the name there
+    }
+    let mut owner = None;
+    patchbay_testsupport::until(
+        &format!("{SINGLE_INSTANCE_NAME} to be free on the session bus"),
+        INSTANCE_GONE,
+        || {
+            owner = single_instance_owner();
+            owner.is_none().then_some(())
+        },
+    )
+    .map_err(|e| {
+        format!(
+            "{e}: a previous instance still holds it ({}); a new launch would hand over to it and exit",
+            owner.map(describe_pid).unwrap_or_default()
+        )
+    })
+}
+
 /// The keychain the app sees.
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy, PartialEq, Debug)]
 pub enum Keychain {
     /// The test run's own (the session `scripts/with-keyring.sh` started around `cargo test`).
     Shared,
@@ -134,17 +237,229 @@ pub async fn launch(home: &Path, keychain: Keychain) -> App {
 static APP_SLOT: std::sync::LazyLock<std::sync::Arc<tokio::sync::Mutex<()>>> =
     std::sync::LazyLock::new(|| std::sync::Arc::new(tokio::sync::Mutex::new(())));
 
-/// Take the one-app slot for an app started some other way (e.g. by a proxy).
+/// Take the one-app slot for an app started some other way (e.g. by a proxy), once the
+/// previous instance is gone.
 pub async fn app_slot() -> tokio::sync::OwnedMutexGuard<()> {
-    APP_SLOT.clone().lock_owned().await
+    let slot = APP_SLOT.clone().lock_owned().await;
+    if let Err(e) = wait_name_free(Keychain::Shared) {
+        panic!("{e}");
+    }
+    slot
 }
 
-/// Launch with extra environment for the app (tauri-driver passes its own on).
+/// Why a launch got no WebDriver session.
+#[derive(Debug)]
+enum NoSession {
+    /// The app started and exited before the session opened (e.g. it handed over to an
+    /// instance that was still there).
+    AppExited,
+    /// The driver refused or failed the session request.
+    Refused(String),
+    /// No app process appeared (it failed to start, or exited at once).
+    NeverStarted(Duration),
+    /// Nothing within the bound.
+    TimedOut { app_seen: bool },
+}
+
+impl std::fmt::Display for NoSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NoSession::AppExited => {
+                write!(f, "the app started, then exited before the session opened")
+            }
+            NoSession::Refused(e) => write!(f, "the driver failed the session request: {e}"),
+            NoSession::NeverStarted(within) => write!(
+                f,
+                "no app process appeared within {within:?} of the session request \
+                 (it did not start, or exited at once)"
+            ),
+            NoSession::TimedOut { app_seen } => write!(
+                f,
+                "no answer within {SESSION_OPEN:?} (the app process was {})",
+                if *app_seen { "running" } else { "never seen" }
+            ),
+        }
+    }
+}
+
+/// Ask the driver on `port` for a session with the app, bounded, watching the app's
+/// process meanwhile (WebKitWebDriver waits for a browser that is gone without end).
+async fn open_session(
+    port: u16,
+    app: &str,
+    home: &Path,
+    start_within: Duration,
+) -> Result<Client, NoSession> {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "tauri:options".into(),
+        serde_json::json!({ "application": app }),
+    );
+    let url = format!("http://127.0.0.1:{port}");
+    let mut builder = ClientBuilder::native();
+    builder.capabilities(caps);
+    let connect = builder.connect(&url);
+    tokio::pin!(connect);
+    let started = Instant::now();
+    let mut app_seen = false;
+    loop {
+        tokio::select! {
+            r = &mut connect => return r.map_err(|e| NoSession::Refused(e.to_string())),
+            () = tokio::time::sleep(Duration::from_millis(50)) => {
+                if apps_of(home).is_empty() {
+                    if app_seen {
+                        // Give the driver a moment to answer on its own.
+                        return match tokio::time::timeout(Duration::from_secs(2), &mut connect).await {
+                            Ok(Ok(c)) => Ok(c),
+                            _ => Err(NoSession::AppExited),
+                        };
+                    }
+                } else {
+                    app_seen = true;
+                }
+                if !app_seen && started.elapsed() > start_within {
+                    return Err(NoSession::NeverStarted(start_within));
+                }
+                if started.elapsed() > SESSION_OPEN {
+                    return Err(NoSession::TimedOut { app_seen });
+                }
+            }
+        }
+    }
+}
+
+/// Launch with extra environment for the app (tauri-driver passes its own on). Waits until
+/// the previous instance is gone; retries once when the new app exits (or the session
+/// fails) before the session opens; fails naming what it waited for, with the driver's log.
 pub async fn launch_with(home: &Path, keychain: Keychain, env: &[(&str, String)]) -> App {
+    launch_app(
+        home,
+        keychain,
+        env,
+        env!("CARGO_BIN_EXE_patchbay-desktop"),
+        APP_START,
+    )
+    .await
+}
+
+/// How long after the session request the app's process must have appeared (a tenth of a
+/// second on a quiet machine).
+pub const APP_START: Duration = Duration::from_secs(30);
+
+/// [`launch_with`] for any application binary (a test gives a broken one), which must
+/// appear as a `patchbay-desktop` process within `start_within`.
+pub async fn launch_app(
+    home: &Path,
+    keychain: Keychain,
+    env: &[(&str, String)],
+    app: &str,
+    start_within: Duration,
+) -> App {
     let slot = APP_SLOT.clone().lock_owned().await;
+    if let Err(e) = wait_gone(home, keychain) {
+        panic!("before launching the app: {e}");
+    }
     let (display, xvfb) = display();
-    let port = free_port();
-    let native = free_port();
+    let mut failures = Vec::new();
+    for attempt in 1..=2 {
+        let port = free_port();
+        let native = free_port();
+        let log = log_file("tauri-driver");
+        let driver = spawn_driver(port, native, keychain, &display, home, env, &log);
+        if let Err(e) =
+            patchbay_testsupport::wait_for_port(port, "tauri-driver", Duration::from_secs(30))
+        {
+            panic!("{e}{}", describe_log("tauri-driver", &log));
+        }
+        match open_session(port, app, home, start_within).await {
+            Ok(client) => {
+                let watchdog = watchdog(driver.0.id(), home, &log);
+                return App {
+                    client,
+                    display: display.clone(),
+                    log,
+                    home: home.to_path_buf(),
+                    keychain,
+                    driver: Some(driver),
+                    _watchdog: watchdog,
+                    _xvfb: xvfb,
+                    _slot: slot,
+                };
+            }
+            Err(why) => {
+                eprintln!(
+                    "launch attempt {attempt} of 2 got no WebDriver session with {app}: {why} (driver log: {})",
+                    log.display()
+                );
+                drop(driver);
+                let gone = wait_gone(home, keychain);
+                failures.push(format!(
+                    "attempt {attempt}: {why}{}{}",
+                    gone.err()
+                        .map(|e| format!(" (then: {e})"))
+                        .unwrap_or_default(),
+                    describe_log("tauri-driver, WebKitWebDriver and the app", &log)
+                ));
+            }
+        }
+    }
+    panic!(
+        "waited for a WebDriver session with the app {app} (PATCHBAY_HOME={}) twice; none opened:\n{}",
+        home.display(),
+        failures.join("\n")
+    );
+}
+
+/// How long one app may live in a test. Past it, the test is stuck (a WebDriver request
+/// has no bound of its own): the watchdog says so, naming the last step, and stops the
+/// driver and the app, so the stuck request fails and the test with it.
+pub const APP_LIFETIME: Duration = Duration::from_secs(360);
+
+static LAST_STEP: std::sync::Mutex<String> = std::sync::Mutex::new(String::new());
+
+/// Note what the test is doing (the WebDriver helpers call this), for the watchdog.
+pub fn step(what: impl Into<String>) {
+    *LAST_STEP.lock().unwrap_or_else(|p| p.into_inner()) = what.into();
+}
+
+fn watchdog(driver_pid: u32, home: &Path, log: &Path) -> std::sync::mpsc::Sender<()> {
+    let (tx, rx) = std::sync::mpsc::channel::<()>();
+    let home = home.to_path_buf();
+    let log = log.to_path_buf();
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("a test")
+        .to_string();
+    std::thread::spawn(move || {
+        if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(APP_LIFETIME) {
+            let last = LAST_STEP.lock().unwrap_or_else(|p| p.into_inner()).clone();
+            eprintln!(
+                "watchdog: {test} still has its app after {APP_LIFETIME:?}; the last step was {last:?}. \
+                 Stopping tauri-driver and the app so the test fails.{}",
+                describe_log("tauri-driver, WebKitWebDriver and the app", &log)
+            );
+            let _ = Command::new("kill")
+                .args(["-KILL", "--", &format!("-{driver_pid}")])
+                .status();
+            for pid in apps_of(&home) {
+                let _ = Command::new("kill")
+                    .args(["-KILL", &pid.to_string()])
+                    .status();
+            }
+        }
+    });
+    tx
+}
+
+fn spawn_driver(
+    port: u16,
+    native: u16,
+    keychain: Keychain,
+    display: &str,
+    home: &Path,
+    env: &[(&str, String)],
+    log: &Path,
+) -> Guard {
     let driver_args = [
         "--port".to_string(),
         port.to_string(),
@@ -172,36 +487,14 @@ pub async fn launch_with(home: &Path, keychain: Keychain, env: &[(&str, String)]
             c
         }
     };
-    cmd.env("DISPLAY", &display)
+    cmd.env("DISPLAY", display)
         .env("PATCHBAY_HOME", home)
         .env("PATCHBAY_NO_SCHEME_REGISTRATION", "1")
         .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
-        .stdout(Stdio::null())
-        .stderr(if std::env::var_os("PATCHBAY_E2E_VERBOSE").is_some() {
-            Stdio::inherit()
-        } else {
-            Stdio::null()
-        });
-    let driver = Guard::spawn(&mut cmd, "tauri-driver");
-    wait_for_port(port, "tauri-driver");
-    let app = env!("CARGO_BIN_EXE_patchbay-desktop");
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "tauri:options".into(),
-        serde_json::json!({ "application": app }),
-    );
-    let client = ClientBuilder::native()
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .expect("WebDriver session with the app");
-    App {
-        client,
-        display: display.clone(),
-        _driver: driver,
-        _xvfb: xvfb,
-        _slot: slot,
-    }
+        .stdin(Stdio::null())
+        .stdout(log_stdio(log))
+        .stderr(log_stdio(log));
+    Guard::spawn(&mut cmd, "tauri-driver")
 }
 
 pub fn cli() -> PathBuf {
@@ -218,20 +511,24 @@ pub fn cli() -> PathBuf {
 /// What the user sees of an element. (WebKitWebDriver's Get Element Text answers "" for
 /// table rows, so ask the page.)
 pub async fn inner_text(c: &Client, el: &Element) -> String {
-    let v = c
-        .execute(
+    let v = bounded(
+        "read an element's text",
+        c.execute(
             "return arguments[0].innerText;",
             vec![serde_json::to_value(el).expect("element ref")],
-        )
-        .await
-        .expect("innerText");
+        ),
+    )
+    .await
+    .expect("innerText");
     v.as_str().unwrap_or_default().to_string()
 }
 
 pub async fn screenshot(client: &Client, name: &str) {
     if let Ok(dir) = std::env::var("PATCHBAY_SCREENSHOT_DIR") {
         tokio::time::sleep(Duration::from_millis(300)).await;
-        let png = client.screenshot().await.expect("screenshot");
+        let png = bounded(&format!("take the screenshot {name}"), client.screenshot())
+            .await
+            .expect("screenshot");
         std::fs::write(Path::new(&dir).join(name), png).expect("write screenshot");
     }
 }
@@ -242,46 +539,12 @@ pub fn servers_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/servers")
 }
 
-/// A node test server; stops when dropped.
-pub struct Server {
-    child: Child,
-    _stdin: std::process::ChildStdin,
-    pub ready: serde_json::Value,
-}
+pub use patchbay_testsupport::Server;
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Start `script` with its JSON config in `env`; returns once it printed its ready line.
+/// Start `script` with its JSON config in `env`; returns once it printed its ready line
+/// (bounded; its stderr is kept in the run's log folder).
 pub fn start_server(script: &str, env: &str, config: serde_json::Value) -> Server {
-    use std::io::BufRead;
-    let mut child = Command::new("node")
-        .arg(servers_dir().join(script))
-        .env(env, config.to_string())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| {
-            panic!("start {script}: {e} (scripts/setup.sh --test installs tests/servers)")
-        });
-    let stdin = child.stdin.take().expect("stdin");
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("ready line");
-    let ready: serde_json::Value =
-        serde_json::from_str(&line).unwrap_or_else(|e| panic!("{script} ready line {line:?}: {e}"));
-    assert_eq!(ready["ready"], true, "{script} is ready");
-    Server {
-        child,
-        _stdin: stdin,
-        ready,
-    }
+    patchbay_testsupport::start_server(&servers_dir(), script, env, config)
 }
 
 /// An authorization server (oidc-provider) and an MCP server it protects.
@@ -330,14 +593,16 @@ pub fn browser_env(mode_file: &Path) -> Vec<(&'static str, String)> {
     ]
 }
 
+/// How long one CLI command may take in these tests.
+pub const CLI_WITHIN: Duration = Duration::from_secs(60);
+
 /// Run the CLI on `home`; panics with its stderr when it fails.
 pub fn cli_ok(home: &Path, args: &[&str]) -> String {
-    let out = Command::new(cli())
-        .args(args)
-        .env("PATCHBAY_HOME", home)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run the CLI");
+    let out = patchbay_testsupport::run(
+        Command::new(cli()).args(args).env("PATCHBAY_HOME", home),
+        CLI_WITHIN,
+        &format!("patchbay {args:?}"),
+    );
     assert!(
         out.status.success(),
         "patchbay {args:?} failed: {}",
@@ -349,20 +614,40 @@ pub fn cli_ok(home: &Path, args: &[&str]) -> String {
 // ---- WebDriver helpers -------------------------------------------------------------
 
 pub const WAIT: Duration = Duration::from_secs(20);
+/// How long one WebDriver command may go unanswered.
+pub const COMMAND: Duration = Duration::from_secs(30);
+
+/// One WebDriver exchange, bounded (fantoccini's requests have no time limit of their own).
+pub async fn bounded<T>(what: &str, fut: impl std::future::Future<Output = T>) -> T {
+    step(what);
+    match tokio::time::timeout(COMMAND, fut).await {
+        Ok(v) => v,
+        Err(_) => {
+            panic!("waited {COMMAND:?} for WebDriver to {what}; no answer (the app may be hung)")
+        }
+    }
+}
 
 pub async fn find(c: &Client, css: &str) -> Element {
-    match c
-        .wait()
-        .at_most(WAIT)
-        .every(Duration::from_millis(50))
-        .for_element(Locator::Css(css))
-        .await
-    {
-        Ok(el) => el,
-        Err(e) => {
+    step(format!("find {css}"));
+    let found = tokio::time::timeout(
+        WAIT + COMMAND,
+        c.wait()
+            .at_most(WAIT)
+            .every(Duration::from_millis(50))
+            .for_element(Locator::Css(css)),
+    )
+    .await;
+    match found {
+        Ok(Ok(el)) => el,
+        Ok(Err(e)) => {
             let shot = failure_screenshot(c).await;
             panic!("no element {css} within {WAIT:?}: {e} (the window then: {shot})")
         }
+        Err(_) => panic!(
+            "waited {:?} for WebDriver to look for {css}; no answer (the app may be hung)",
+            WAIT + COMMAND
+        ),
     }
 }
 
@@ -376,8 +661,8 @@ pub async fn failure_screenshot(c: &Client) -> String {
             .map(|d| d.as_millis())
             .unwrap_or_default()
     ));
-    match c.screenshot().await {
-        Ok(png) if std::fs::write(&path, &png).is_ok() => path.display().to_string(),
+    match tokio::time::timeout(COMMAND, c.screenshot()).await {
+        Ok(Ok(png)) if std::fs::write(&path, &png).is_ok() => path.display().to_string(),
         _ => "no screenshot".into(),
     }
 }
@@ -385,13 +670,15 @@ pub async fn failure_screenshot(c: &Client) -> String {
 pub async fn click(c: &Client, css: &str) {
     let el = find(c, css).await;
     // Scrolled into view first: WebKitWebDriver refuses clicks on covered elements.
-    let _ = c
-        .execute(
+    let _ = bounded(
+        &format!("scroll {css} into view"),
+        c.execute(
             "arguments[0].scrollIntoView({block: 'center'});",
             vec![serde_json::to_value(&el).expect("element ref")],
-        )
-        .await;
-    if let Err(e) = el.click().await {
+        ),
+    )
+    .await;
+    if let Err(e) = bounded(&format!("click {css}"), el.click()).await {
         let shot = failure_screenshot(c).await;
         panic!("click {css}: {e:?} (the window then: {shot})");
     }
@@ -400,10 +687,10 @@ pub async fn click(c: &Client, css: &str) {
 /// Replace an input's text as a user would (select all, type).
 pub async fn fill(c: &Client, css: &str, text: &str) {
     let el = find(c, css).await;
-    el.clear()
+    bounded(&format!("clear {css}"), el.clear())
         .await
         .unwrap_or_else(|e| panic!("clear {css}: {e}"));
-    el.send_keys(text)
+    bounded(&format!("type into {css}"), el.send_keys(text))
         .await
         .unwrap_or_else(|e| panic!("type into {css}: {e}"));
 }
@@ -413,18 +700,24 @@ pub async fn fill(c: &Client, css: &str, text: &str) {
 pub async fn select(c: &Client, css: &str, value: &str) {
     find(c, &format!("{css} option[value=\"{value}\"]")).await;
     let el = find(c, css).await;
-    c.execute(
-        "const s = arguments[0]; s.focus(); s.value = arguments[1]; \
-         s.dispatchEvent(new Event('input', {bubbles: true})); \
-         s.dispatchEvent(new Event('change', {bubbles: true}));",
-        vec![
-            serde_json::to_value(&el).expect("element ref"),
-            serde_json::Value::String(value.to_string()),
-        ],
+    bounded(
+        &format!("select {value} in {css}"),
+        c.execute(
+            "const s = arguments[0]; s.focus(); s.value = arguments[1]; \
+             s.dispatchEvent(new Event('input', {bubbles: true})); \
+             s.dispatchEvent(new Event('change', {bubbles: true}));",
+            vec![
+                serde_json::to_value(&el).expect("element ref"),
+                serde_json::Value::String(value.to_string()),
+            ],
+        ),
     )
     .await
     .unwrap_or_else(|e| panic!("select {value} in {css}: {e}"));
-    let now = el.prop("value").await.ok().flatten();
+    let now = bounded(&format!("read the value of {css}"), el.prop("value"))
+        .await
+        .ok()
+        .flatten();
     assert_eq!(now.as_deref(), Some(value), "{css} now holds {value}");
 }
 
@@ -433,7 +726,12 @@ pub async fn wait_text(c: &Client, css: &str, needle: &str) -> String {
     let deadline = Instant::now() + WAIT;
     let mut last = String::new();
     while Instant::now() < deadline {
-        if let Ok(el) = c.find(Locator::Css(css)).await {
+        if let Ok(el) = bounded(
+            &format!("find {css} (waiting for {needle:?})"),
+            c.find(Locator::Css(css)),
+        )
+        .await
+        {
             last = inner_text(c, &el).await;
             if last.contains(needle) {
                 return last;
@@ -452,8 +750,9 @@ pub async fn wait_attr(c: &Client, css: &str, attr: &str, value: &str) {
     let deadline = Instant::now() + WAIT;
     let mut last = None;
     while Instant::now() < deadline {
-        if let Ok(el) = c.find(Locator::Css(css)).await {
-            last = el.attr(attr).await.ok().flatten();
+        let what = format!("find {css} (waiting for [{attr}={value:?}])");
+        if let Ok(el) = bounded(&what, c.find(Locator::Css(css))).await {
+            last = bounded(&what, el.attr(attr)).await.ok().flatten();
             if last.as_deref() == Some(value) {
                 return;
             }
@@ -468,7 +767,10 @@ pub async fn wait_attr(c: &Client, css: &str, attr: &str, value: &str) {
 
 /// Go to a route (`#/actions/new`).
 pub async fn go(c: &Client, hash: &str) {
-    c.execute(&format!("window.location.hash = {hash:?};"), vec![])
-        .await
-        .expect("set the route");
+    bounded(
+        &format!("go to {hash}"),
+        c.execute(&format!("window.location.hash = {hash:?};"), vec![]),
+    )
+    .await
+    .expect("set the route");
 }

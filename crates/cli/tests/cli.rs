@@ -831,12 +831,14 @@ fn a_locked_keychain_is_a_clear_error() {
          printf 'v\\n' | '{bin}' token add t --header-name X --value-stdin; echo \"exit=$?\"; '{bin}' --json status",
         bin = bin.display()
     );
-    let out = std::process::Command::new(root.join("scripts/with-keyring.sh"))
-        .args(["bash", "-c", &script])
-        .env_remove("PATCHBAY_PRIVATE_BUS")
-        .env("PATCHBAY_HOME", h.0.path())
-        .output()
-        .expect("run with a private keyring");
+    let out = patchbay_testsupport::run(
+        std::process::Command::new(root.join("scripts/with-keyring.sh"))
+            .args(["bash", "-c", &script])
+            .env_remove("PATCHBAY_PRIVATE_BUS")
+            .env("PATCHBAY_HOME", h.0.path()),
+        std::time::Duration::from_secs(90),
+        "the CLI with a private, locked keyring",
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(

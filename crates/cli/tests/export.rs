@@ -3,7 +3,7 @@
 //! client config files, and the real Secret Service (scripts/with-keyring.sh) for the
 //! secrets that must never reach an export.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command as StdCommand, Stdio};
 
@@ -72,7 +72,8 @@ impl World {
     }
     fn cmd(&self) -> Command {
         let mut c = Command::cargo_bin("patchbay").expect("patchbay binary");
-        c.env("PATCHBAY_HOME", self.data.path())
+        c.timeout(std::time::Duration::from_secs(90))
+            .env("PATCHBAY_HOME", self.data.path())
             .env("HOME", self.home())
             .env("XDG_CONFIG_HOME", self.home().join(".config"))
             .env_remove("CODEX_HOME")
@@ -656,12 +657,17 @@ fn the_exported_command_starts_the_proxy_of_that_action() {
             "clientInfo": {"name": "export-test", "version": "1"}}})
     )
     .expect("send initialize");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("a reply");
+    let line = patchbay_testsupport::Lines::new(
+        child.stdout.take().expect("stdout"),
+        "the exported proxy command",
+    )
+    .next(std::time::Duration::from_secs(60));
     drop(stdin);
-    let _ = child.wait();
+    patchbay_testsupport::wait_child(
+        &mut child,
+        std::time::Duration::from_secs(30),
+        "the exported proxy command (its stdin closed)",
+    );
     let reply: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line}"));
     // The proxy of 'dead' answered, naming the server it could not reach.
     assert_eq!(reply["id"], 1);

@@ -150,7 +150,11 @@ fn fifty_users_over_two_processes_make_one_refresh() {
     let (a, b) = (spawn(), spawn());
     let mut fingerprints = std::collections::BTreeSet::new();
     for child in [a, b] {
-        let out = child.wait_with_output().expect("race output");
+        let out = patchbay_testsupport::output_within(
+            child,
+            Duration::from_secs(120),
+            "patchbay-race (25 users asking for a token)",
+        );
         assert!(out.status.success(), "race exits 0");
         let r: Value = serde_json::from_slice(&out.stdout).expect("race json");
         assert_eq!(r["ok"], 25, "every user got a token: {r}");

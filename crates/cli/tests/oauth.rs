@@ -5,7 +5,6 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
 use serde_json::{Value, json};
@@ -418,9 +417,11 @@ fn no_browser_prints_the_authorization_url_alone_first() {
         .stderr(Stdio::null())
         .spawn()
         .expect("connect");
-    let mut reader = BufReader::new(child.stdout.take().expect("stdout"));
-    let mut first = String::new();
-    reader.read_line(&mut first).expect("first line");
+    let mut lines = support::Lines::new(
+        child.stdout.take().expect("stdout"),
+        "patchbay connect --no-browser",
+    );
+    let first = lines.next(std::time::Duration::from_secs(30));
     let url = url::Url::parse(first.trim()).expect("the first line is the authorization URL alone");
     let q: std::collections::HashMap<String, String> = url.query_pairs().into_owned().collect();
     assert_eq!(
@@ -434,17 +435,28 @@ fn no_browser_prints_the_authorization_url_alone_first() {
     );
     assert!(q.contains_key("state") && q.contains_key("code_challenge"));
     // The user opens it themselves.
-    let status = std::process::Command::new("node")
-        .arg(servers_dir().join("browser.mjs"))
-        .arg("--foreground")
-        .arg(first.trim())
-        .stderr(Stdio::null())
-        .status()
-        .expect("browser");
-    assert!(status.success());
-    let mut rest = String::new();
-    std::io::Read::read_to_string(&mut reader, &mut rest).expect("rest");
-    assert!(child.wait().expect("wait").success());
+    let browser = patchbay_testsupport::run(
+        std::process::Command::new("node")
+            .arg(servers_dir().join("browser.mjs"))
+            .arg("--foreground")
+            .arg(first.trim()),
+        std::time::Duration::from_secs(60),
+        "the headless browser (browser.mjs) giving consent",
+    );
+    assert!(
+        browser.status.success(),
+        "browser: {}",
+        String::from_utf8_lossy(&browser.stderr)
+    );
+    let rest = lines.rest(std::time::Duration::from_secs(60));
+    assert!(
+        patchbay_testsupport::wait_child(
+            &mut child,
+            std::time::Duration::from_secs(30),
+            "patchbay connect --no-browser"
+        )
+        .success()
+    );
     assert!(rest.contains("Connected as alice@example.com"), "{rest}");
 }
 
@@ -617,7 +629,11 @@ fn a_connection_with_typed_endpoints_on_a_path_issuer_connects() {
 }
 
 fn error_code_of(child: std::process::Child) -> (i32, Option<String>) {
-    let out = child.wait_with_output().expect("wait");
+    let out = patchbay_testsupport::output_within(
+        child,
+        support::CLI_WITHIN,
+        "patchbay connect (expected to fail)",
+    );
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
     let code = stderr
         .lines()
@@ -677,26 +693,27 @@ fn responses_a_real_server_wont_send_are_still_named() {
 fn a_server_with_an_untrusted_certificate_is_a_tls_error() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (key, cert) = (dir.path().join("key.pem"), dir.path().join("cert.pem"));
-    let made = Command::new("openssl")
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=127.0.0.1",
-            "-keyout",
-        ])
-        .arg(&key)
-        .arg("-out")
-        .arg(&cert)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .expect("openssl (scripts/setup.sh --test installs it)");
+    let made = patchbay_testsupport::run(
+        Command::new("openssl")
+            .args([
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "1",
+                "-subj",
+                "/CN=127.0.0.1",
+                "-keyout",
+            ])
+            .arg(&key)
+            .arg("-out")
+            .arg(&cert),
+        std::time::Duration::from_secs(60),
+        "openssl req (a self-signed certificate; scripts/setup.sh --test installs openssl)",
+    )
+    .status;
     assert!(made.success(), "self-signed certificate");
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .expect("bind")

@@ -27,6 +27,9 @@ fn refreshes(w: &World) -> u64 {
         .unwrap_or(0)
 }
 
+/// How long one MCP client run through the proxy may take.
+const CLIENT_WITHIN: Duration = Duration::from_secs(120);
+
 /// Run the SDK client against `patchbay proxy demo`; its one JSON line.
 fn client(w: &World, args: &[&str]) -> Command {
     let mut c = Command::new("node");
@@ -42,7 +45,11 @@ fn client(w: &World, args: &[&str]) -> Command {
 }
 
 fn run_client(w: &World, args: &[&str]) -> (Value, String) {
-    let out = client(w, args).output().expect("run the MCP client");
+    let out = patchbay_testsupport::output_within(
+        client(w, args).spawn().expect("run the MCP client"),
+        CLIENT_WITHIN,
+        "the MCP client (proxy-client.mjs) through patchbay proxy",
+    );
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
     let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
@@ -168,7 +175,11 @@ fn four_proxies_at_once_refresh_the_expired_token_once() {
         .map(|_| client(&w, &[]).spawn().expect("spawn client"))
         .collect();
     for child in children {
-        let out = child.wait_with_output().expect("client");
+        let out = patchbay_testsupport::output_within(
+            child,
+            CLIENT_WITHIN,
+            "one of four MCP clients through patchbay proxy",
+        );
         let v: Value = serde_json::from_slice(&out.stdout).expect("json");
         assert_eq!(v["results"][0]["ok"], true, "{v}");
     }
@@ -188,7 +199,11 @@ fn confirm_run(decision: &str, extra_env: &[(&str, &str)]) -> (World, Value, Str
     for (k, v) in extra_env {
         c.env(k, v);
     }
-    let out = c.output().expect("run the MCP client");
+    let out = patchbay_testsupport::output_within(
+        c.spawn().expect("run the MCP client"),
+        CLIENT_WITHIN,
+        "the MCP client (proxy-client.mjs) through patchbay proxy, asking for confirmation",
+    );
     let v: Value = serde_json::from_slice(&out.stdout).expect("json");
     let launches = std::fs::read_to_string(&marker).unwrap_or_default();
     (
@@ -266,9 +281,8 @@ fn the_proxy_ends_cleanly_when_stdin_closes() {
 "#,
     )
     .expect("write initialize");
-    let mut stdout = std::io::BufReader::new(child.stdout.take().expect("stdout"));
-    let mut line = String::new();
-    std::io::BufRead::read_line(&mut stdout, &mut line).expect("a reply");
+    let line = support::Lines::new(child.stdout.take().expect("stdout"), "patchbay proxy")
+        .next(Duration::from_secs(60));
     let reply: Value = serde_json::from_str(&line).expect("one JSON-RPC message per line");
     assert_eq!(reply["id"], 1, "{reply}");
     assert_eq!(reply["result"]["serverInfo"]["name"], "patchbay-test-mcp");

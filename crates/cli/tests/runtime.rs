@@ -823,12 +823,8 @@ fn the_circuit_breaker_opens_after_failures_in_a_row_and_a_probe_closes_it() {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .expect("node");
-    let mut line = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(server.stdout.take().expect("stdout")),
-        &mut line,
-    )
-    .expect("server up");
+    support::Lines::new(server.stdout.take().expect("stdout"), "a node HTTP server")
+        .next(std::time::Duration::from_secs(30));
     std::thread::sleep(std::time::Duration::from_millis(2200));
     assert_eq!(call(&w), (0, None), "the probe succeeds");
     let show: Value =
@@ -867,12 +863,11 @@ fn misbehaving(handler: &str) -> Misbehaving {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .expect("node");
-    let mut line = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(child.stdout.take().expect("stdout")),
-        &mut line,
+    let line = support::Lines::new(
+        child.stdout.take().expect("stdout"),
+        "a misbehaving node HTTP server",
     )
-    .expect("port");
+    .next(std::time::Duration::from_secs(30));
     let url = format!("http://127.0.0.1:{}/x", line.trim());
     Misbehaving { child, url }
 }

@@ -64,7 +64,7 @@ impl Patchbay {
     pub fn open(home: &Path) -> Result<Self> {
         paths::ensure_home(home)?;
         let profile_id = paths::profile_id(home)?;
-        let vault = Vault::for_profile(&profile_id);
+        let vault = Vault::for_profile(&profile_id).with_lock_file(paths::vault_lock(home));
         Self::assemble(home, profile_id, vault, Arc::new(SystemClock))
     }
 

@@ -104,6 +104,11 @@ fn read_profile(path: &Path) -> Result<Option<String>> {
     }
 }
 
+/// The profile's keychain lock: its processes take turns at the keychain (see `vault`).
+pub fn vault_lock(home: &Path) -> PathBuf {
+    home.join("locks").join("vault.lock")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,10 +5,20 @@
 //!
 //! Keys name their owner row: `action/<id>/client_secret`, `connection/<id>/client_secret`,
 //! `token/<id>/value`, `token/<id>/header/<name>`, `token/<id>/body/<key>`.
+//!
+//! One profile's processes (the app, the CLI, proxies) take turns at the keychain: every
+//! write and delete holds an exclusive `flock` on `PATCHBAY_HOME/locks/vault.lock`, every
+//! read and search a shared one. gnome-keyring 42 (Debian 12, Ubuntu 22.04) crashes when
+//! two D-Bus clients write and delete the same item at once (a SIGSEGV or a GLib fatal
+//! error, after "asked to register item …, but it's already registered" warnings), which
+//! takes every app's secrets offline until it restarts; and a search that races a delete
+//! fails on the vanished item. `patchbay-vault-stress` reproduces both without the lock.
 
 use std::collections::HashMap;
+use std::fs::{File, OpenOptions, TryLockError};
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use keyring_core::{CredentialStore, Entry, Error as KError};
 use secrecy::{ExposeSecret, SecretString};
@@ -24,10 +34,15 @@ pub const SWEEP_GRACE_SECS: u64 = 120;
 
 type StoreFactory = fn() -> keyring_core::Result<Arc<CredentialStore>>;
 
+/// How long a keychain use waits for another process's turn before it gives up.
+pub const LOCK_WAIT: Duration = Duration::from_secs(30);
+
 pub struct Vault {
     service: String,
     factory: StoreFactory,
     store: OnceLock<std::result::Result<Arc<CredentialStore>, String>>,
+    /// The profile's keychain lock file (none: no turn-taking, for in-memory stores).
+    lock: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Vault {
@@ -86,6 +101,52 @@ impl Vault {
             service: format!("dev.patchbay.app/{profile_id}"),
             factory,
             store: OnceLock::new(),
+            lock: None,
+        }
+    }
+
+    /// Take turns with the profile's other processes through an advisory lock on `path`
+    /// (created when missing): writes and deletes exclusively, reads shared.
+    pub fn with_lock_file(mut self, path: PathBuf) -> Self {
+        self.lock = Some(path);
+        self
+    }
+
+    /// Wait (at most [`LOCK_WAIT`]) for this process's turn; the turn ends when the
+    /// returned file is dropped.
+    fn turn(&self, exclusive: bool) -> Result<Option<File>> {
+        let Some(path) = &self.lock else {
+            return Ok(None);
+        };
+        let file = open_lock_file(path)?;
+        let deadline = Instant::now() + LOCK_WAIT;
+        let mut pause = Duration::from_millis(1);
+        loop {
+            let tried = if exclusive {
+                file.try_lock()
+            } else {
+                file.try_lock_shared()
+            };
+            match tried {
+                Ok(()) => return Ok(Some(file)),
+                Err(TryLockError::WouldBlock) if Instant::now() < deadline => {
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(Duration::from_millis(20));
+                }
+                Err(TryLockError::WouldBlock) => {
+                    return Err(Error::VaultUnavailable {
+                        detail: format!(
+                            "waited {}s for another Patchbay process to finish with the keychain \
+                             (lock {}); it did not",
+                            LOCK_WAIT.as_secs(),
+                            path.display()
+                        ),
+                    });
+                }
+                Err(TryLockError::Error(e)) => {
+                    return Err(Error::io(format!("cannot lock {}", path.display()), e));
+                }
+            }
         }
     }
 
@@ -115,6 +176,7 @@ impl Vault {
     }
 
     pub fn set(&self, key: &str, secret: &SecretString) -> Result<()> {
+        let _turn = self.turn(true)?;
         let entry = self.entry(key)?;
         entry
             .set_password(secret.expose_secret())
@@ -127,6 +189,7 @@ impl Vault {
     }
 
     pub fn get(&self, key: &str) -> Result<Option<SecretString>> {
+        let _turn = self.turn(false)?;
         match self.entry(key)?.get_password() {
             Ok(p) => Ok(Some(SecretString::from(p))),
             Err(KError::NoEntry) => Ok(None),
@@ -136,6 +199,7 @@ impl Vault {
 
     /// Delete an entry; a missing entry is not an error.
     pub fn delete(&self, key: &str) -> Result<()> {
+        let _turn = self.turn(true)?;
         match self.entry(key)?.delete_credential() {
             Ok(()) | Err(KError::NoEntry) => Ok(()),
             Err(e) => Err(map_err(e)),
@@ -145,6 +209,7 @@ impl Vault {
     /// Every entry of this profile: its key and when it was written (unix seconds, when the
     /// store records it). `None` when the store cannot search (the sweep is then skipped).
     pub fn list(&self) -> Result<Option<Vec<VaultEntry>>> {
+        let _turn = self.turn(false)?;
         let spec = HashMap::from([("service", self.service.as_str())]);
         let entries = match self.store()?.search(&spec) {
             Ok(e) => e,
@@ -221,6 +286,20 @@ pub struct VaultEntry {
     pub written_at: Option<u64>,
 }
 
+fn open_lock_file(path: &Path) -> Result<File> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
+    }
+    OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
+        .open(path)
+        .map_err(|e| Error::io(format!("cannot open {}", path.display()), e))
+}
+
 /// The key of the entry [`Vault::status`] writes and deletes.
 pub const PROBE_KEY: &str = "probe";
 
@@ -268,5 +347,75 @@ pub mod keys {
     }
     pub fn token_body(id: &str, key: &str) -> String {
         format!("token/{id}/body/{key}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mock() -> keyring_core::Result<Arc<CredentialStore>> {
+        let s: Arc<CredentialStore> = keyring_core::mock::Store::new()?;
+        Ok(s)
+    }
+
+    fn lock_path(dir: &Path) -> PathBuf {
+        dir.join("locks/vault.lock")
+    }
+
+    fn locked_vault(dir: &Path) -> Vault {
+        Vault::with_factory("lock-test", mock).with_lock_file(lock_path(dir))
+    }
+
+    /// With `other` holding an exclusive lock, a turn of `vault` waits; once `other`
+    /// unlocks, it goes ahead.
+    fn waits_for(vault: Vault, exclusive: bool, other: &File) {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let waiter = std::thread::spawn(move || {
+            let turn = vault.turn(exclusive).map(|f| f.is_some());
+            let _ = tx.send(());
+            turn
+        });
+        assert!(
+            rx.recv_timeout(Duration::from_millis(300)).is_err(),
+            "the turn (exclusive: {exclusive}) waits while another process writes"
+        );
+        other.unlock().expect("unlock");
+        rx.recv_timeout(Duration::from_secs(5))
+            .expect("it goes ahead once the other turn ends");
+        assert!(waiter.join().expect("join").expect("a turn"));
+    }
+
+    #[test]
+    fn a_write_waits_for_another_process_turn_and_goes_ahead_once_it_ends() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        // Another process's turn: an exclusive lock on its own open file.
+        let other = open_lock_file(&lock_path(dir.path())).expect("lock file");
+        other.lock().expect("exclusive");
+        waits_for(locked_vault(dir.path()), true, &other);
+    }
+
+    #[test]
+    fn reads_share_their_turn_but_wait_for_a_write() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let vault = locked_vault(dir.path());
+        let other = open_lock_file(&lock_path(dir.path())).expect("lock file");
+        other.lock_shared().expect("shared");
+        let started = Instant::now();
+        let read = vault.turn(false).expect("a read's turn").expect("locked");
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "reads do not wait for reads"
+        );
+        drop(read);
+        other.unlock().expect("unlock");
+        other.lock().expect("exclusive");
+        waits_for(vault, false, &other);
+    }
+
+    #[test]
+    fn without_a_lock_file_there_is_no_turn_taking() {
+        let free = Vault::with_factory("lock-test", mock);
+        assert!(free.turn(true).expect("no lock file").is_none());
     }
 }

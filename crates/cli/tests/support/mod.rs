@@ -2,9 +2,9 @@
 //! (oidc-provider, the MCP SDK server) and a `World` with a fresh profile using them.
 #![allow(dead_code)] // each test file uses its own part
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
 
 use assert_cmd::Command as Cmd;
 use serde_json::{Value, json};
@@ -14,44 +14,15 @@ pub fn servers_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/servers")
 }
 
-/// A node test server; stops when dropped (its stdin closes, then a kill to be sure).
-pub struct Server {
-    pub child: Child,
-    _stdin: ChildStdin,
-    pub ready: Value,
-}
+pub use patchbay_testsupport::{Lines, Server};
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+/// How long one CLI command may take in these tests (past it, it is killed and fails).
+pub const CLI_WITHIN: Duration = Duration::from_secs(90);
 
+/// Start a node test server of `tests/servers/`; returns once it printed its ready line
+/// (bounded; its stderr is kept in the run's log folder).
 pub fn start(script: &str, env: &str, config: Value) -> Server {
-    let mut child = Command::new("node")
-        .arg(servers_dir().join(script))
-        .env(env, config.to_string())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| {
-            panic!("start {script}: {e} (scripts/setup.sh --test installs tests/servers)")
-        });
-    let stdin = child.stdin.take().expect("stdin");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("ready line");
-    let ready: Value =
-        serde_json::from_str(&line).unwrap_or_else(|e| panic!("{script} ready line {line:?}: {e}"));
-    assert_eq!(ready["ready"], true, "{script} is ready");
-    Server {
-        child,
-        _stdin: stdin,
-        ready,
-    }
+    patchbay_testsupport::start_server(&servers_dir(), script, env, config)
 }
 
 pub struct World {
@@ -86,7 +57,8 @@ impl World {
     }
     pub fn cmd(&self) -> Cmd {
         let mut c = Cmd::cargo_bin("patchbay").expect("binary");
-        c.env("PATCHBAY_HOME", self.home.path())
+        c.timeout(CLI_WITHIN)
+            .env("PATCHBAY_HOME", self.home.path())
             .env(
                 "BROWSER",
                 format!("node {}", servers_dir().join("browser.mjs").display()),
@@ -147,10 +119,11 @@ impl World {
             .stderr(Stdio::piped())
             .spawn()
             .expect("connect");
-        let mut first = String::new();
-        BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut first)
-            .expect("first line");
+        let mut lines = Lines::new(
+            child.stdout.take().expect("stdout"),
+            "patchbay connect --no-browser",
+        );
+        let first = lines.next(Duration::from_secs(30));
         let url = url::Url::parse(first.trim()).expect("authorization URL");
         (child, url)
     }
@@ -202,10 +175,15 @@ pub fn harness_bin(name: &str) -> PathBuf {
     let path = assert_cmd::cargo::cargo_bin(name);
     if !path.exists() {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = Command::new(cargo)
+        let mut build = Command::new(cargo)
             .args(["build", "--quiet", "-p", "patchbay-harness", "--bin", name])
-            .status()
+            .spawn()
             .expect("run cargo build");
+        let status = patchbay_testsupport::wait_child(
+            &mut build,
+            Duration::from_secs(1200),
+            &format!("cargo build of {name}"),
+        );
         assert!(status.success(), "build {name}");
     }
     path
@@ -221,7 +199,9 @@ impl Home {
     }
     pub fn cmd(&self) -> Cmd {
         let mut c = Cmd::cargo_bin("patchbay").expect("patchbay binary");
-        c.env("PATCHBAY_HOME", self.0.path()).env_remove("BROWSER");
+        c.timeout(CLI_WITHIN)
+            .env("PATCHBAY_HOME", self.0.path())
+            .env_remove("BROWSER");
         for var in [
             "PATCHBAY_CALLBACK_PORT",
             "PATCHBAY_CONSENT_TIMEOUT_SECS",
