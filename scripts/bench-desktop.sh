@@ -47,7 +47,7 @@ trap cleanup EXIT
 
 # A private X server, even on a desktop, so every run draws the same way (Xvfb prints the
 # display it took on the descriptor given).
-Xvfb -displayfd 1 -screen 0 1280x800x24 -nolisten tcp >"$work/display" 2>/dev/null &
+Xvfb -displayfd 1 -screen 0 1280x800x24 -nolisten tcp -noreset >"$work/display" 2>/dev/null &
 xvfb_pid=$!
 for _ in $(seq 1 200); do
   grep -q . "$work/display" 2>/dev/null && break

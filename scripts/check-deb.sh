@@ -134,7 +134,10 @@ if [ -n "${DISPLAY:-}" ] && [ -n "${PATCHBAY_DEB_USE_DISPLAY:-}" ]; then
   display=$DISPLAY
 else
   : >"$scratch/display"
-  Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$scratch/display" 2>/dev/null &
+  # -noreset: by default Xvfb resets when its last client leaves (the xwininfo check below),
+  # and a client connecting during the reset is refused (seen under load: the app's GTK
+  # init failed on a display that had just answered).
+  Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp -noreset 3>"$scratch/display" 2>/dev/null &
   xvfb_pid=$!
   for _ in $(seq 1 100); do [ -s "$scratch/display" ] && break; sleep 0.1; done
   display=":$(tr -d '\n' <"$scratch/display")"
@@ -206,7 +209,10 @@ wait "$app_pgid" 2>/dev/null || true
 show() { # show FILE: its last lines as TAP comments, when there is one
   if [ -s "$1" ]; then tail -20 "$1" | sed 's/^/  # /'; fi
 }
-app_log() { show "$scratch/logs/app.log"; }
+app_log() { # why it failed (a panic's first line) and the last lines
+  grep -m3 -E "panicked|cannot open display|Gtk-WARNING|error" "$scratch/logs/app.log" 2>/dev/null | sed 's/^/  # /'
+  show "$scratch/logs/app.log"
+}
 if [ -f "$scratch/logs/window" ]; then
   ok "patchbay-desktop opens its window (\"Patchbay\") under Xvfb with a scratch PATCHBAY_HOME"
 else

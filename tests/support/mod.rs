@@ -44,6 +44,9 @@ pub fn display() -> (String, Option<Guard>) {
                 "1280x800x24",
                 "-nolisten",
                 "tcp",
+                // No reset when the last client leaves: a client connecting during one
+                // is refused (seen under load).
+                "-noreset",
             ])
             .stdout(Stdio::piped())
             .stderr(log_stdio(&log)),
