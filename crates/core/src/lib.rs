@@ -11,6 +11,7 @@ pub mod connections;
 pub mod error;
 pub mod export;
 pub mod forms;
+pub(crate) mod locks;
 pub mod logs;
 pub mod model;
 pub mod oauth;
@@ -51,7 +52,7 @@ pub struct Patchbay {
     store: Store,
     vault: Vault,
     clock: Arc<dyn Clock>,
-    token_locks: oauth::lifecycle::TokenLocks,
+    token_locks: locks::TokenLocks,
 }
 
 impl Patchbay {

@@ -14,6 +14,10 @@ use ts_rs::TS;
 use crate::Patchbay;
 use crate::error::{Error, Result};
 
+/// The loopback callback port sign-ins listen on unless the user chose another
+/// (setting `callbackPort`).
+pub const DEFAULT_CALLBACK_PORT: u16 = 47615;
+
 /// The window's colours.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
@@ -57,7 +61,7 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Settings {
-            callback_port: crate::oauth::callback::DEFAULT_PORT,
+            callback_port: DEFAULT_CALLBACK_PORT,
             consent_timeout_secs: 300,
             confirm_timeout_secs: 120,
             log_max_rows: 100_000,

@@ -1,0 +1,263 @@
+//! Imports in `patchbay-core` only go down. The modules are listed bottom-up in [`ORDER`];
+//! a module may name (`crate::x`, `use crate::{x, ...}`) only modules listed before it, plus
+//! the few pairs in [`SIDEWAYS`], each with its reason. A new upward or sideways import
+//! fails here, naming the file and the line.
+//!
+//! Calls through `self.` on the shared `Patchbay` context are not imports and are not seen
+//! here; the rule is about what a module names.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Bottom-up. Submodules count as their top module (`oauth::lifecycle` is `oauth`).
+const ORDER: &[&str] = &[
+    // The vocabulary: errors, wire types, validation, time, paths.
+    "clock",
+    "error",
+    "validate",
+    "model",
+    "paths",
+    // Infrastructure, and the context (`lib`: `Patchbay`) built from it.
+    "store",
+    "vault",
+    "locks",
+    "browser",
+    "lib",
+    "logs",
+    // The domain: what the user configures.
+    "settings",
+    "actions",
+    "connections",
+    "tokens",
+    "approvals",
+    "sweep",
+    // Signing in and keeping tokens valid.
+    "oauth",
+    // Using an action: MCP and HTTP calls, credentials, the breaker, the proxy.
+    "runtime",
+    // What faces the app and the CLI.
+    "providers",
+    "forms",
+    "export",
+    "bindings",
+];
+
+/// Allowed imports against the order: (from, to, why).
+const SIDEWAYS: &[(&str, &str, &str)] = &[(
+    "error",
+    "model",
+    "an error can carry a report that is a wire type (TokenTestReport); model's parsers \
+     return the crate's Error. Both are the bottom layer.",
+)];
+
+/// Items the crate root re-exports, by the module that defines them.
+fn root_item(name: &str) -> Option<&'static str> {
+    match name {
+        "Patchbay" | "Entries" => Some("lib"),
+        "Error" | "ErrorBody" | "ErrorCode" | "Kind" | "Result" => Some("error"),
+        _ => None, // re-exports of other crates (secrecy)
+    }
+}
+
+/// The module a file belongs to: `oauth/lifecycle.rs` -> `oauth`, `lib.rs` -> `lib`.
+fn module_of(rel: &Path) -> String {
+    let first = rel
+        .components()
+        .next()
+        .map(|c| c.as_os_str().to_string_lossy().to_string())
+        .unwrap_or_default();
+    first.trim_end_matches(".rs").to_string()
+}
+
+/// The file's code without its tests module (clippy keeps it last) and comment lines.
+fn code_of(text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut lines = text.lines().enumerate().peekable();
+    while let Some((n, line)) = lines.next() {
+        let t = line.trim_start();
+        if t.starts_with("#[cfg(test)]")
+            && lines
+                .peek()
+                .is_some_and(|(_, next)| next.trim_start().starts_with("mod "))
+        {
+            break;
+        }
+        if t.starts_with("//") {
+            continue;
+        }
+        out.push((n + 1, line.to_string()));
+    }
+    out
+}
+
+/// The top modules a line names through `crate::`.
+fn named(line: &str, modules: &[&str]) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut rest = line;
+    while let Some(i) = rest.find("crate::") {
+        let after = &rest[i + "crate::".len()..];
+        if let Some(group) = after.strip_prefix('{') {
+            // `use crate::{a, b::c, D}`: the names at depth 1 of the braces.
+            let mut depth = 1;
+            let mut word = String::new();
+            let mut words = Vec::new();
+            let mut at_start = true;
+            for ch in group.chars() {
+                match ch {
+                    '{' => depth += 1,
+                    '}' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    ',' if depth == 1 => {
+                        if !word.is_empty() {
+                            words.push(std::mem::take(&mut word));
+                        }
+                        at_start = true;
+                    }
+                    c if depth == 1 && at_start && (c.is_alphanumeric() || c == '_') => {
+                        word.push(c)
+                    }
+                    _ => {
+                        if !word.is_empty() {
+                            words.push(std::mem::take(&mut word));
+                            at_start = false;
+                        }
+                    }
+                }
+            }
+            if !word.is_empty() {
+                words.push(word);
+            }
+            found.extend(words);
+        } else {
+            let word: String = after
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            found.push(word);
+        }
+        rest = after;
+    }
+    found
+        .into_iter()
+        .filter_map(|w| {
+            if modules.contains(&w.as_str()) {
+                Some(w)
+            } else {
+                root_item(&w).map(String::from)
+            }
+        })
+        .collect()
+}
+
+/// In `lib.rs`, modules are named without `crate::` (`use store::Store`, `oauth::x`).
+fn named_from_root(line: &str, modules: &[&str]) -> Vec<String> {
+    if line.trim_start().starts_with("pub mod ") || line.trim_start().starts_with("mod ") {
+        return Vec::new();
+    }
+    modules
+        .iter()
+        .filter(|m| {
+            let pat = format!("{m}::");
+            line.match_indices(&pat).any(|(i, _)| {
+                i == 0
+                    || !line[..i]
+                        .chars()
+                        .next_back()
+                        .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':')
+            })
+        })
+        .map(|m| m.to_string())
+        .collect()
+}
+
+#[test]
+fn imports_in_core_only_go_down() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let rank: BTreeMap<&str, usize> = ORDER.iter().enumerate().map(|(i, m)| (*m, i)).collect();
+    let mut files = Vec::new();
+    let mut stack = vec![src.clone()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).expect("read src") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    let mut unknown = Vec::new();
+    let mut wrong = Vec::new();
+    for file in &files {
+        let rel = file.strip_prefix(&src).expect("under src");
+        let from = module_of(rel);
+        let Some(&from_rank) = rank.get(from.as_str()) else {
+            unknown.push(rel.display().to_string());
+            continue;
+        };
+        let text = std::fs::read_to_string(file).expect("read a source file");
+        for (n, line) in code_of(&text) {
+            let mut targets = named(&line, ORDER);
+            if from == "lib" {
+                targets.extend(named_from_root(&line, ORDER));
+            }
+            for to in targets {
+                if to == from {
+                    continue;
+                }
+                let to_rank = rank[to.as_str()];
+                let allowed = to_rank < from_rank
+                    || SIDEWAYS
+                        .iter()
+                        .any(|(f, t, _)| *f == from && *t == to.as_str());
+                if !allowed {
+                    wrong.push(format!(
+                        "{}:{n}: `{from}` names `{to}`, which is not below it: {}",
+                        rel.display(),
+                        line.trim()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        unknown.is_empty(),
+        "modules missing from ORDER in tests/layers.rs (place each where it belongs): {unknown:?}"
+    );
+    assert!(
+        wrong.is_empty(),
+        "imports that do not go down (move the item down, or the caller up):\n{}",
+        wrong.join("\n")
+    );
+}
+
+#[test]
+fn the_scanner_sees_grouped_and_qualified_names() {
+    let m = ORDER;
+    assert_eq!(
+        named(
+            "use crate::{Entries, Patchbay, oauth::x, vault::{a, b}};",
+            m
+        ),
+        ["lib", "lib", "oauth", "vault"]
+    );
+    assert_eq!(
+        named("let k = crate::vault::keys::x(crate::Error::y);", m),
+        ["vault", "error"]
+    );
+    assert_eq!(named("use crate::SecretString;", m), Vec::<String>::new());
+    assert_eq!(
+        named_from_root("    token_locks: oauth::lifecycle::TokenLocks,", m),
+        ["oauth"]
+    );
+    assert!(named_from_root("pub mod oauth;", m).is_empty());
+    assert_eq!(
+        code_of("use a;\n// crate::x\n#[cfg(test)]\nmod tests {\nuse crate::y;\n}"),
+        [(1, "use a;".to_string())]
+    );
+}
