@@ -8,6 +8,7 @@ pub mod bindings;
 pub mod browser;
 pub mod clock;
 pub mod connections;
+pub mod env;
 pub mod error;
 pub mod export;
 pub mod forms;

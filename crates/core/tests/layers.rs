@@ -4,7 +4,8 @@
 //! fails here, naming the file and the line.
 //!
 //! Calls through `self.` on the shared `Patchbay` context are not imports and are not seen
-//! here; the rule is about what a module names.
+//! here; the rule is about what a module names. A second rule: environment variables are
+//! named only in `env.rs`.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -13,6 +14,7 @@ use std::path::Path;
 const ORDER: &[&str] = &[
     // The vocabulary: errors, wire types, validation, time, paths.
     "clock",
+    "env",
     "error",
     "validate",
     "model",
@@ -178,19 +180,7 @@ fn named_from_root(line: &str, modules: &[&str]) -> Vec<String> {
 fn imports_in_core_only_go_down() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let rank: BTreeMap<&str, usize> = ORDER.iter().enumerate().map(|(i, m)| (*m, i)).collect();
-    let mut files = Vec::new();
-    let mut stack = vec![src.clone()];
-    while let Some(dir) = stack.pop() {
-        for e in std::fs::read_dir(&dir).expect("read src") {
-            let p = e.expect("entry").path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "rs") {
-                files.push(p);
-            }
-        }
-    }
-    files.sort();
+    let files = rust_files(&src);
     let mut unknown = Vec::new();
     let mut wrong = Vec::new();
     for file in &files {
@@ -233,6 +223,48 @@ fn imports_in_core_only_go_down() {
         wrong.is_empty(),
         "imports that do not go down (move the item down, or the caller up):\n{}",
         wrong.join("\n")
+    );
+}
+
+/// Every `.rs` file under `dir`.
+fn rust_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("read a source folder") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn every_environment_variable_is_named_in_env_rs() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut stray = Vec::new();
+    for dir in ["crates/core/src", "crates/cli/src", "src-tauri/src"] {
+        for file in rust_files(&root.join(dir)) {
+            if file.ends_with("crates/core/src/env.rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&file).expect("read a source file");
+            for (n, line) in code_of(&text) {
+                if line.contains("\"PATCHBAY_") {
+                    stray.push(format!("{}:{n}: {}", file.display(), line.trim()));
+                }
+            }
+        }
+    }
+    assert!(
+        stray.is_empty(),
+        "read environment variables through patchbay_core::env (and list new ones there):\n{}",
+        stray.join("\n")
     );
 }
 

@@ -45,8 +45,8 @@ pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The timeout of every network call of the runtime: `PATCHBAY_TIMEOUT_SECS`, else 30 s.
 pub fn call_timeout() -> Duration {
-    let secs = crate::paths::env_positive(
-        "PATCHBAY_TIMEOUT_SECS",
+    let secs = crate::env::positive(
+        crate::env::TIMEOUT_SECS,
         DEFAULT_CALL_TIMEOUT.as_secs() as i64,
     );
     Duration::from_secs(secs.unsigned_abs())
