@@ -217,7 +217,7 @@ fn imports_in_core_only_go_down() {
     }
     assert!(
         unknown.is_empty(),
-        "modules missing from ORDER in tests/layers.rs (place each where it belongs): {unknown:?}"
+        "modules missing from ORDER in tests/structure.rs (place each where it belongs): {unknown:?}"
     );
     assert!(
         wrong.is_empty(),
@@ -291,5 +291,103 @@ fn the_scanner_sees_grouped_and_qualified_names() {
     assert_eq!(
         code_of("use a;\n// crate::x\n#[cfg(test)]\nmod tests {\nuse crate::y;\n}"),
         [(1, "use a;".to_string())]
+    );
+}
+
+/// The desktop commands as each of the five places that must agree lists them.
+fn command_lists(root: &Path) -> Vec<(&'static str, std::collections::BTreeSet<String>)> {
+    let read = |p: &str| std::fs::read_to_string(root.join(p)).expect("read a file");
+    let ident = |s: &str| -> String {
+        s.chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect()
+    };
+    // src-tauri/src/commands.rs: `#[tauri::command]` then `pub (async) fn NAME`.
+    let commands_rs = read("src-tauri/src/commands.rs");
+    let mut defined = std::collections::BTreeSet::new();
+    let mut lines = commands_rs.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == "#[tauri::command]" {
+            for next in lines.by_ref() {
+                if let Some(i) = next.find("fn ") {
+                    defined.insert(ident(&next[i + 3..]));
+                    break;
+                }
+            }
+        }
+    }
+    // src-tauri/src/lib.rs: `commands::NAME,` inside generate_handler![...].
+    let lib_rs = read("src-tauri/src/lib.rs");
+    let handler = lib_rs
+        .split("generate_handler![")
+        .nth(1)
+        .and_then(|r| r.split(']').next())
+        .unwrap_or_default();
+    let registered = handler
+        .split(',')
+        .filter_map(|s| s.trim().strip_prefix("commands::").map(ident))
+        .collect();
+    // src-tauri/build.rs: the quoted names inside `.commands(&[...])`.
+    let build_rs = read("src-tauri/build.rs");
+    let manifest = build_rs
+        .split(".commands(&[")
+        .nth(1)
+        .and_then(|r| r.split(']').next())
+        .unwrap_or_default();
+    let declared = manifest
+        .split(',')
+        .filter_map(|s| s.trim().strip_prefix('"').map(ident))
+        .collect();
+    // tauri.conf.json: the main capability's `allow-NAME` permissions (plugins' have a ':').
+    let conf: serde_json::Value =
+        serde_json::from_str(&read("tauri.conf.json")).expect("tauri.conf.json is JSON");
+    let allowed = conf["app"]["security"]["capabilities"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|c| c["permissions"].as_array().cloned().unwrap_or_default())
+        .filter_map(|p| p.as_str().map(String::from))
+        .filter(|p| !p.contains(':'))
+        .filter_map(|p| p.strip_prefix("allow-").map(|n| n.replace('-', "_")))
+        .collect();
+    // ui/src/ipc.ts: `call<T>("NAME", ...)`.
+    let ipc_ts = read("ui/src/ipc.ts");
+    let called = ipc_ts
+        .lines()
+        .filter(|l| l.contains("call<") || l.contains("call(\""))
+        .filter_map(|l| l.split("(\"").nth(1).map(ident))
+        .collect();
+    vec![
+        ("src-tauri/src/commands.rs (#[tauri::command] fns)", defined),
+        ("src-tauri/src/lib.rs (generate_handler!)", registered),
+        ("src-tauri/build.rs (AppManifest::commands)", declared),
+        ("tauri.conf.json (allow-* permissions)", allowed),
+        ("ui/src/ipc.ts (call(\"...\"))", called),
+    ]
+}
+
+#[test]
+fn the_desktop_commands_are_the_same_in_all_five_places() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let lists = command_lists(&root);
+    let (first_name, first) = &lists[0];
+    assert!(
+        first.len() > 20,
+        "commands.rs lists the commands: {first:?}"
+    );
+    let mut drift = Vec::new();
+    for (name, list) in &lists[1..] {
+        let missing: Vec<_> = first.difference(list).collect();
+        let extra: Vec<_> = list.difference(first).collect();
+        if !missing.is_empty() || !extra.is_empty() {
+            drift.push(format!(
+                "{name}: missing {missing:?}, not in {first_name}: {extra:?}"
+            ));
+        }
+    }
+    assert!(
+        drift.is_empty(),
+        "a desktop command must be defined, registered, declared, allowed and called alike:\n{}",
+        drift.join("\n")
     );
 }
