@@ -23,7 +23,7 @@ lint:
 bindings:
 	UPDATE_BINDINGS=1 cargo test -p patchbay-core --test bindings --quiet
 
-## Benchmarks (figures go in the README).
+## Benchmarks (figures go in docs/benchmarks.md).
 bench:
 	scripts/bench.sh
 	scripts/bench-oauth.sh

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The desktop app's figures (issue 7), in one run on this machine, printed as markdown
-# tables for the README:
+# tables for docs/benchmarks.md:
 #  - start-up (spawn to the first rendered list) and idle memory of the whole process tree
 #    (RSS and PSS), next to a minimal Tauri 2 app built the same way (tests/bench/minimal-tauri),
 #    launched alternately, RUNS times each (default 10);

@@ -41,7 +41,7 @@ pub struct Shell {
 /// With this set to a file path, the app writes there, once, how long it took from its
 /// start to its first rendered screen (what the start-up benchmark waits for), as JSON:
 /// `{"ms": N, "phases": {...}}` (see [`Shell::ready`]).
-pub const READY_FILE_ENV: &str = "PATCHBAY_READY_FILE";
+pub use patchbay_core::env::READY_FILE as READY_FILE_ENV;
 
 /// The page's own start-up marks, by name, as `performance.now()` values (ms since the page's
 /// navigation began); `now` is the moment `app_ready` was sent.
@@ -306,7 +306,7 @@ pub fn run() {
             // Installed packages register the schemes in their .desktop file; a build run from
             // source registers them for the current user (opt out for throwaway sessions).
             #[cfg(any(target_os = "linux", windows))]
-            if std::env::var_os("PATCHBAY_NO_SCHEME_REGISTRATION").is_none()
+            if std::env::var_os(patchbay_core::env::NO_SCHEME_REGISTRATION).is_none()
                 && !installed_from_package()
                 && let Err(e) = app.deep_link().register_all()
             {

@@ -216,7 +216,7 @@ fn merge_oauth(
         s.client_id = if id.is_empty() {
             None
         } else {
-            Some(client_id(id)?)
+            Some(validate::client_id(id)?)
         };
     }
     if let Some(u) = &input.authorization_url {
@@ -292,15 +292,6 @@ fn merge_oauth(
         _ => {}
     }
     Ok((s, has_secret))
-}
-
-pub(crate) fn client_id(v: &str) -> Result<String> {
-    if v.chars().any(char::is_control) || v.len() > 512 {
-        return Err(Error::invalid(
-            "the client id contains control characters or is too long",
-        ));
-    }
-    Ok(v.to_string())
 }
 
 fn optional_url(field: &str, v: &str) -> Result<Option<String>> {
@@ -738,7 +729,7 @@ impl Patchbay {
         })?;
         self.forget_secrets(&[
             keys::action_client_secret(&view.id),
-            crate::oauth::Owner::Action(view.id.clone()).tokens_key(),
+            keys::action_oauth_tokens(&view.id),
         ]);
         Ok(view)
     }
@@ -798,4 +789,15 @@ fn oauth_only_error() -> Error {
         "client id, client secret, token auth method, OAuth endpoints and scopes apply only to OAuth authentication",
         "add --auth oauth, or leave those settings out",
     )
+}
+
+/// Names of the actions that reference a row through `column`.
+pub(crate) fn names_using(c: &rusqlite::Connection, column: &str, id: &str) -> Result<Vec<String>> {
+    let mut stmt = c.prepare_cached(&format!(
+        "SELECT name FROM actions WHERE {column} = ?1 ORDER BY name COLLATE NOCASE"
+    ))?;
+    let names = stmt
+        .query_map([id], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(names)
 }

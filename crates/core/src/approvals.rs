@@ -325,7 +325,7 @@ impl Patchbay {
         if self.app_running()? {
             return Ok(false);
         }
-        let bin = std::env::var_os("PATCHBAY_DESKTOP_BIN")
+        let bin = std::env::var_os(crate::env::DESKTOP_BIN)
             .map(std::path::PathBuf::from)
             .or_else(|| {
                 let sibling = std::env::current_exe()
@@ -335,7 +335,7 @@ impl Patchbay {
             })
             .unwrap_or_else(|| "patchbay-desktop".into());
         std::process::Command::new(&bin)
-            .env("PATCHBAY_HOME", self.home())
+            .env(crate::env::HOME, self.home())
             .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())

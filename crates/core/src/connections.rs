@@ -4,7 +4,6 @@
 use rusqlite::{OptionalExtension, Row, params};
 use secrecy::SecretString;
 
-use crate::actions::client_id;
 use crate::error::{Error, Kind, Result};
 use crate::model::{ConnectionView, TokenAuthMethod};
 use crate::validate;
@@ -62,7 +61,7 @@ fn required_client_id(v: &str) -> Result<String> {
             "copy the client id from the OAuth app you registered with the provider",
         ));
     }
-    client_id(v)
+    validate::client_id(v)
 }
 
 fn optional_url(field: &str, v: Option<&str>) -> Result<Option<String>> {
@@ -141,19 +140,8 @@ fn finish(
     v.public_client = v.token_auth_method.is_public();
     v.scopes = serde_json::from_str(&scopes)
         .map_err(|e| Error::Internal(format!("connections.scopes is unreadable: {e}")))?;
-    v.used_by = users(c, "connection_id", &v.id)?;
+    v.used_by = crate::actions::names_using(c, "connection_id", &v.id)?;
     Ok(v)
-}
-
-/// Names of the actions that reference a row through `column`.
-pub(crate) fn users(c: &rusqlite::Connection, column: &str, id: &str) -> Result<Vec<String>> {
-    let mut stmt = c.prepare_cached(&format!(
-        "SELECT name FROM actions WHERE {column} = ?1 ORDER BY name COLLATE NOCASE"
-    ))?;
-    let names = stmt
-        .query_map([id], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<String>>>()?;
-    Ok(names)
 }
 
 fn get_in(c: &rusqlite::Connection, name: &str) -> Result<ConnectionView> {
@@ -367,7 +355,7 @@ impl Patchbay {
         })?;
         self.forget_secrets(&[
             keys::connection_client_secret(&view.id),
-            crate::oauth::Owner::Connection(view.id.clone()).tokens_key(),
+            keys::connection_oauth_tokens(&view.id),
         ]);
         Ok(view)
     }

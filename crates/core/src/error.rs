@@ -76,6 +76,16 @@ pub enum ErrorCode {
     Cancelled,
 }
 
+impl ErrorCode {
+    /// The code as it appears on the wire (`auth_rejected`, ...).
+    pub fn wire_name(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default()
+    }
+}
+
 /// What reaches the UI (and `--json` errors): a code and a one-line message.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct ErrorBody {
@@ -164,7 +174,7 @@ pub enum Error {
     #[error("the request of token '{token}' gave no token: {}", report.message.as_deref().unwrap_or("no reason"))]
     TokenRequestFailed {
         token: String,
-        report: Box<crate::runtime::http_token::TokenTestReport>,
+        report: Box<crate::model::TokenTestReport>,
     },
 
     /// 403 `insufficient_scope`: the server wants these scopes for the operation (step-up).

@@ -46,7 +46,7 @@ use crate::error::{Error, Result};
 use crate::model::ActionKind;
 
 /// Overrides the binary the entries run (tests, packagers installing elsewhere).
-pub const BIN_ENV: &str = "PATCHBAY_EXPORT_BIN";
+pub use crate::env::EXPORT_BIN as BIN_ENV;
 
 /// The MCP clients Patchbay writes entries for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

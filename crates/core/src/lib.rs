@@ -8,9 +8,11 @@ pub mod bindings;
 pub mod browser;
 pub mod clock;
 pub mod connections;
+pub mod env;
 pub mod error;
 pub mod export;
 pub mod forms;
+pub(crate) mod locks;
 pub mod logs;
 pub mod model;
 pub mod oauth;
@@ -51,7 +53,7 @@ pub struct Patchbay {
     store: Store,
     vault: Vault,
     clock: Arc<dyn Clock>,
-    token_locks: oauth::lifecycle::TokenLocks,
+    token_locks: locks::TokenLocks,
 }
 
 impl Patchbay {

@@ -572,6 +572,35 @@ pub struct AppStatus {
     pub vault: VaultStatus,
 }
 
+/// What a token request did (`patchbay token test NAME --json`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenTestReport {
+    /// A token was found.
+    pub ok: bool,
+    /// The HTTP status, when the endpoint answered.
+    pub status: Option<u16>,
+    pub latency_ms: i64,
+    pub found: Option<FoundToken>,
+    /// Top-level keys of the JSON response and their types (or the type of a non-object
+    /// response), when no token was found. Never values.
+    #[ts(type = "Record<string, string> | string | null")]
+    pub shape: Option<serde_json::Value>,
+    /// Why no token was found.
+    pub message: Option<String>,
+}
+
+/// Where the token was, without the token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FoundToken {
+    pub path: String,
+    /// The token's first 4 characters.
+    pub preview: String,
+    /// Its length in characters.
+    pub length: usize,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,17 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
-pub const HOME_ENV: &str = "PATCHBAY_HOME";
-
-/// A positive number from the environment (`PATCHBAY_TIMEOUT_SECS`, the breaker limits),
-/// else `default`. What a user sets in the window lives in [`crate::settings`].
-pub fn env_positive(name: &str, default: i64) -> i64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse::<i64>().ok())
-        .filter(|v| *v > 0)
-        .unwrap_or(default)
-}
+pub use crate::env::HOME as HOME_ENV;
 const PROFILE_FILE: &str = "profile-id";
 
 /// Where files the user asked for go (a logs export): the platform's Downloads folder, else

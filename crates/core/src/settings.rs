@@ -14,6 +14,10 @@ use ts_rs::TS;
 use crate::Patchbay;
 use crate::error::{Error, Result};
 
+/// The loopback callback port sign-ins listen on unless the user chose another
+/// (setting `callbackPort`).
+pub const DEFAULT_CALLBACK_PORT: u16 = 47615;
+
 /// The window's colours.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
@@ -57,7 +61,7 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Settings {
-            callback_port: crate::oauth::callback::DEFAULT_PORT,
+            callback_port: DEFAULT_CALLBACK_PORT,
             consent_timeout_secs: 300,
             confirm_timeout_secs: 120,
             log_max_rows: 100_000,
@@ -123,7 +127,7 @@ fn num<T: std::str::FromStr>(v: &str) -> Option<T> {
 const FIELDS: &[Field] = &[
     Field {
         key: "callbackPort",
-        env: Some("PATCHBAY_CALLBACK_PORT"),
+        env: Some(crate::env::CALLBACK_PORT),
         range: Some((1024, 65535)),
         also: Some(0),
         unit: "",
@@ -132,7 +136,7 @@ const FIELDS: &[Field] = &[
     },
     Field {
         key: "consentTimeoutSecs",
-        env: Some("PATCHBAY_CONSENT_TIMEOUT_SECS"),
+        env: Some(crate::env::CONSENT_TIMEOUT_SECS),
         range: Some((10, 3600)),
         also: None,
         unit: " seconds",
@@ -141,7 +145,7 @@ const FIELDS: &[Field] = &[
     },
     Field {
         key: "confirmTimeoutSecs",
-        env: Some("PATCHBAY_CONFIRM_TIMEOUT_SECS"),
+        env: Some(crate::env::CONFIRM_TIMEOUT_SECS),
         range: Some((1, 3600)),
         also: None,
         unit: " seconds",
@@ -150,7 +154,7 @@ const FIELDS: &[Field] = &[
     },
     Field {
         key: "logMaxRows",
-        env: Some("PATCHBAY_LOG_MAX_ROWS"),
+        env: Some(crate::env::LOG_MAX_ROWS),
         range: Some((1, 10_000_000)),
         also: None,
         unit: " rows",
@@ -159,7 +163,7 @@ const FIELDS: &[Field] = &[
     },
     Field {
         key: "logMaxAgeDays",
-        env: Some("PATCHBAY_LOG_MAX_AGE_DAYS"),
+        env: Some(crate::env::LOG_MAX_AGE_DAYS),
         range: Some((1, 3650)),
         also: None,
         unit: " days",

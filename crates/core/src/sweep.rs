@@ -39,7 +39,7 @@ impl Patchbay {
                 .collect::<rusqlite::Result<Vec<String>>>()?;
             Ok(ids)
         })?;
-        keys_set.extend(granted.iter().map(|id| crate::oauth::tokens_key(id)));
+        keys_set.extend(granted.iter().map(|owner| keys::oauth_tokens(owner)));
         for t in self.list_tokens()? {
             debug_assert!(t.kind == TokenKind::Text || t.request.is_some());
             keys_set.extend(crate::tokens::vault_keys(&t));

@@ -6,7 +6,6 @@ use rusqlite::{OptionalExtension, Row, params};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
-use crate::connections::users;
 use crate::error::{Error, Kind, Result};
 use crate::model::{
     FieldView, HeaderView, TokenKind, TokenRequestView, TokenView, header_value_with_prefix,
@@ -153,7 +152,7 @@ fn finish(c: &rusqlite::Connection, t: RawToken) -> Result<TokenView> {
         _ => None,
     };
     Ok(TokenView {
-        used_by: users(c, "token_id", &t.id)?,
+        used_by: crate::actions::names_using(c, "token_id", &t.id)?,
         id: t.id,
         name: t.name,
         kind,

@@ -254,6 +254,16 @@ pub(crate) fn printable(s: &str) -> String {
     }
 }
 
+/// A client id as the user typed it: no control characters, at most 512 bytes.
+pub fn client_id(v: &str) -> Result<String> {
+    if v.chars().any(char::is_control) || v.len() > 512 {
+        return Err(Error::invalid(
+            "the client id contains control characters or is too long",
+        ));
+    }
+    Ok(v.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

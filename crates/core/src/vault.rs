@@ -22,6 +22,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use keyring_core::{CredentialStore, Entry, Error as KError};
 use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::model::{VaultState, VaultStatus};
@@ -331,8 +332,39 @@ fn map_err(e: KError) -> Error {
     }
 }
 
+/// The OAuth tokens of a grant owner, kept in the keychain as one JSON entry
+/// ([`keys::oauth_tokens`]).
+#[derive(Clone, Serialize, Deserialize)]
+pub(crate) struct StoredTokens {
+    pub(crate) access_token: String,
+    #[serde(default)]
+    pub(crate) refresh_token: Option<String>,
+    #[serde(default)]
+    pub(crate) token_type: Option<String>,
+    #[serde(default)]
+    pub(crate) expires_at: Option<String>,
+    /// When the access token was issued (with `expires_at`, its lifetime).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) issued_at: Option<String>,
+    /// A secret the authorization server issued with a dynamic registration (kept with the
+    /// tokens it is needed to refresh and revoke). The user's own client secrets stay in
+    /// their own keychain entries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) client_secret: Option<String>,
+}
+
 /// The vault key of a secret owned by a row.
 pub mod keys {
+    /// The OAuth tokens of a grant owner (`action/<id>`, `connection/<id>`).
+    pub fn oauth_tokens(owner_key: &str) -> String {
+        format!("{owner_key}/oauth_tokens")
+    }
+    pub fn action_oauth_tokens(id: &str) -> String {
+        oauth_tokens(&format!("action/{id}"))
+    }
+    pub fn connection_oauth_tokens(id: &str) -> String {
+        oauth_tokens(&format!("connection/{id}"))
+    }
     pub fn action_client_secret(id: &str) -> String {
         format!("action/{id}/client_secret")
     }

@@ -18,7 +18,7 @@ use tokio::sync::oneshot;
 use crate::error::{Error, ErrorCode, Result};
 
 /// The default callback port (configurable; register `http://127.0.0.1:47615/callback`).
-pub const DEFAULT_PORT: u16 = 47615;
+pub const DEFAULT_PORT: u16 = crate::settings::DEFAULT_CALLBACK_PORT;
 
 /// What the authorization server sent back.
 #[derive(Debug, Clone, Default, serde::Deserialize)]

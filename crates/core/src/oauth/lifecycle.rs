@@ -18,9 +18,7 @@
 //! gets `invalid_grant` (servers that detect reuse also revoke the grant), and the grant is
 //! marked "needs reconnect": the user is asked, never looped on.
 
-use std::collections::HashMap;
 use std::fs::{File, OpenOptions, TryLockError};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use oauth2::basic::BasicErrorResponseType;
@@ -42,27 +40,6 @@ pub const REFRESH_MARGIN: Duration = Duration::from_secs(60);
 const LOCK_WAIT: Duration = Duration::from_secs(90);
 /// Waits between refresh attempts after a transient failure (network, 5xx).
 const BACKOFF: [Duration; 2] = [Duration::from_millis(300), Duration::from_millis(1200)];
-
-/// The in-process half of the token locks: one async mutex per owner, guarding the tokens
-/// this process last refreshed (so users queued behind a refresh take its result from
-/// memory instead of each re-reading the keychain under the file lock).
-#[derive(Default)]
-pub(crate) struct TokenLocks(Mutex<HashMap<String, Arc<LocalSlot>>>);
-
-type LocalSlot = tokio::sync::Mutex<Option<StoredTokens>>;
-
-impl std::fmt::Debug for TokenLocks {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("TokenLocks")
-    }
-}
-
-impl TokenLocks {
-    fn for_owner(&self, key: &str) -> Arc<LocalSlot> {
-        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        map.entry(key.to_string()).or_default().clone()
-    }
-}
 
 /// Held while an owner's tokens are refreshed or replaced; dropping it unlocks both halves.
 pub(crate) struct TokenLock {
@@ -368,7 +345,7 @@ impl Patchbay {
             error_code: match &result {
                 Ok(_) => None,
                 Err(RefreshFailure::InvalidGrant(_)) => Some("needs_reconnect".into()),
-                Err(RefreshFailure::Other(e)) => Some(crate::runtime::code_str(e.code())),
+                Err(RefreshFailure::Other(e)) => Some(e.code().wire_name()),
             },
             secrets,
             ..Default::default()

@@ -68,29 +68,11 @@ type BaseClient = oauth2::Client<
     EndpointNotSet,
 >;
 
-/// The tokens kept in the keychain (one JSON entry per action).
-#[derive(Clone, Serialize, Deserialize)]
-pub(crate) struct StoredTokens {
-    access_token: String,
-    #[serde(default)]
-    refresh_token: Option<String>,
-    #[serde(default)]
-    token_type: Option<String>,
-    #[serde(default)]
-    expires_at: Option<String>,
-    /// When the access token was issued (with `expires_at`, its lifetime).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    issued_at: Option<String>,
-    /// A secret the authorization server issued with a dynamic registration (kept with the
-    /// tokens it is needed to refresh and revoke). The user's own client secrets stay in
-    /// their own keychain entries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    client_secret: Option<String>,
-}
+pub(crate) use crate::vault::StoredTokens;
 
 /// The keychain entry holding the tokens of a grant owner (`action/<id>`, `connection/<id>`).
 pub(crate) fn tokens_key(owner_key: &str) -> String {
-    format!("{owner_key}/oauth_tokens")
+    crate::vault::keys::oauth_tokens(owner_key)
 }
 
 /// The client Patchbay authenticates as.
@@ -337,10 +319,7 @@ impl Patchbay {
                 ),
                 Err(e) => format!("connect failed: {e}"),
             },
-            error_code: result
-                .as_ref()
-                .err()
-                .map(|e| crate::runtime::code_str(e.code())),
+            error_code: result.as_ref().err().map(|e| e.code().wire_name()),
             ..Default::default()
         });
     }

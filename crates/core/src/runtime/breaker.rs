@@ -18,12 +18,12 @@ pub const MAX_COOLDOWN_SECS: i64 = 3600;
 
 /// Failures in a row that open the breaker (`PATCHBAY_BREAKER_THRESHOLD`, default 5).
 pub fn threshold() -> i64 {
-    crate::paths::env_positive("PATCHBAY_BREAKER_THRESHOLD", DEFAULT_THRESHOLD)
+    crate::env::positive(crate::env::BREAKER_THRESHOLD, DEFAULT_THRESHOLD)
 }
 
 /// The first cool-down (`PATCHBAY_BREAKER_COOLDOWN_SECS`, default 60 s), doubling to 1 h.
 pub fn base_cooldown() -> i64 {
-    crate::paths::env_positive("PATCHBAY_BREAKER_COOLDOWN_SECS", DEFAULT_COOLDOWN_SECS)
+    crate::env::positive(crate::env::BREAKER_COOLDOWN_SECS, DEFAULT_COOLDOWN_SECS)
 }
 
 /// Whether a failure says the far side is down (and so counts for the breaker).
@@ -46,7 +46,7 @@ impl Patchbay {
     pub(crate) fn breaker_after(&self, action: &ActionView, e: Option<&Error>) {
         match e {
             Some(e) if counts(e) => {
-                self.breaker_record(action, Some(&super::code_str(e.code())));
+                self.breaker_record(action, Some(&e.code().wire_name()));
             }
             Some(_) => {}
             None => self.breaker_record(action, None),

@@ -7,9 +7,7 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 use secrecy::{ExposeSecret, SecretString};
-use serde::{Deserialize, Serialize};
 use serde_json_path::JsonPath;
-use ts_rs::TS;
 
 use crate::Patchbay;
 use crate::error::{Error, Result};
@@ -20,34 +18,7 @@ use crate::vault::keys;
 /// Responses larger than this are refused.
 pub const MAX_RESPONSE_BYTES: usize = 1 << 20;
 
-/// What a token request did (`patchbay token test NAME --json`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct TokenTestReport {
-    /// A token was found.
-    pub ok: bool,
-    /// The HTTP status, when the endpoint answered.
-    pub status: Option<u16>,
-    pub latency_ms: i64,
-    pub found: Option<FoundToken>,
-    /// Top-level keys of the JSON response and their types (or the type of a non-object
-    /// response), when no token was found. Never values.
-    #[ts(type = "Record<string, string> | string | null")]
-    pub shape: Option<serde_json::Value>,
-    /// Why no token was found.
-    pub message: Option<String>,
-}
-
-/// Where the token was, without the token.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct FoundToken {
-    pub path: String,
-    /// The token's first 4 characters.
-    pub preview: String,
-    /// Its length in characters.
-    pub length: usize,
-}
+pub use crate::model::{FoundToken, TokenTestReport};
 
 fn type_name(v: &serde_json::Value) -> &'static str {
     match v {

@@ -45,8 +45,8 @@ pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The timeout of every network call of the runtime: `PATCHBAY_TIMEOUT_SECS`, else 30 s.
 pub fn call_timeout() -> Duration {
-    let secs = crate::paths::env_positive(
-        "PATCHBAY_TIMEOUT_SECS",
+    let secs = crate::env::positive(
+        crate::env::TIMEOUT_SECS,
         DEFAULT_CALL_TIMEOUT.as_secs() as i64,
     );
     Duration::from_secs(secs.unsigned_abs())
@@ -180,7 +180,7 @@ impl McpConnection {
                 .as_ref()
                 .ok()
                 .map(|o| serde_json::json!({"isError": o.is_error, "text": o.text})),
-            error_code: out.as_ref().err().map(|e| code_str(e.code())),
+            error_code: out.as_ref().err().map(|e| e.code().wire_name()),
             ..Default::default()
         });
         out
@@ -380,14 +380,6 @@ impl StreamableHttpClient for AuthedHttp {
             )
             .await
     }
-}
-
-/// An error code as its wire name (`auth_rejected`, ...).
-pub(crate) fn code_str(code: ErrorCode) -> String {
-    serde_json::to_value(code)
-        .ok()
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_default()
 }
 
 fn err(code: ErrorCode, message: impl Into<String>, hint: impl Into<String>) -> Error {

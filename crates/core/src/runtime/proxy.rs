@@ -28,7 +28,7 @@ use rmcp::transport::{StreamableHttpClientTransport, Transport};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::mpsc;
 
-use super::{AuthedHttp, classify, code_str};
+use super::{AuthedHttp, classify};
 use crate::Patchbay;
 use crate::error::{Error, ErrorCode, Result};
 use crate::logs::{LogKind, NewLog};
@@ -82,7 +82,7 @@ pub fn mcp_error(e: &Error) -> ErrorData {
     ErrorData::new(
         rmcp::model::ErrorCode(PROXY_ERROR),
         message,
-        Some(serde_json::json!({"patchbay": {"code": code_str(e.code())}})),
+        Some(serde_json::json!({"patchbay": {"code": e.code().wire_name()}})),
     )
 }
 
@@ -440,7 +440,7 @@ impl Bridge {
             Err(e) => self.log_done_with(
                 p,
                 false,
-                Some(code_str(e.code())),
+                Some(e.code().wire_name()),
                 Some(e.to_string()),
                 None,
             ),
