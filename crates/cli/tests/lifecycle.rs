@@ -26,12 +26,6 @@ fn world(auth: Value) -> World {
     w
 }
 
-fn refreshes(w: &World) -> u64 {
-    stats(&w.issuer())["tags"]["grant_type:refresh_token"]
-        .as_u64()
-        .unwrap_or(0)
-}
-
 /// Sleep until the stored access token has expired.
 fn wait_for_expiry(w: &World) {
     let exp = w.status()["expiresAt"]
@@ -101,7 +95,7 @@ fn an_expired_token_is_refreshed_once_and_the_rotated_refresh_token_is_kept() {
     // Still fresh: no request at all.
     let (code, again, _) = access_token(&w);
     assert_eq!((code, &again), (0, &first));
-    assert_eq!(refreshes(&w), 0);
+    assert_eq!(w.refreshes(), 0);
 
     wait_for_expiry(&w);
     let (code, fresh, err) = access_token(&w);
@@ -111,7 +105,7 @@ fn an_expired_token_is_refreshed_once_and_the_rotated_refresh_token_is_kept() {
         mcp_accepts(&w, &fresh),
         "the MCP server takes the new token"
     );
-    assert_eq!(refreshes(&w), 1);
+    assert_eq!(w.refreshes(), 1);
     let st = w.status();
     assert!(st["refreshedAt"].as_str().is_some(), "{st}");
     assert_eq!(st["connected"], true);
@@ -124,7 +118,7 @@ fn an_expired_token_is_refreshed_once_and_the_rotated_refresh_token_is_kept() {
     let (code, third, err) = access_token(&w);
     assert_eq!((code, err), (0, None));
     assert!(mcp_accepts(&w, &third));
-    assert_eq!(refreshes(&w), 2);
+    assert_eq!(w.refreshes(), 2);
 }
 
 #[test]
@@ -162,7 +156,7 @@ fn fifty_users_over_two_processes_make_one_refresh() {
             fingerprints.insert(fp.clone());
         }
     }
-    assert_eq!(refreshes(&w), 1, "exactly one token request");
+    assert_eq!(w.refreshes(), 1, "exactly one token request");
     assert_eq!(
         fingerprints.len(),
         1,
@@ -209,7 +203,7 @@ fn a_revoked_grant_needs_reconnect_and_reconnecting_heals_it() {
     // Asking again is answered here, with no new request: never a loop.
     let (code, _, err) = access_token(&w);
     assert_eq!((code, err.as_deref()), (1, Some("needs_reconnect")));
-    assert_eq!(refreshes(&w), 1, "one refused refresh, then none");
+    assert_eq!(w.refreshes(), 1, "one refused refresh, then none");
 
     let (code, _, err) = w.connect("consent", &[]);
     assert_eq!((code, err), (0, None));
@@ -290,7 +284,7 @@ fn a_process_killed_in_the_middle_of_a_refresh_is_recovered_from_or_asks_for_rec
     // Kill it once the server has its refresh request (the server answers after 1.5 s,
     // rotating the refresh token the victim will never store).
     let deadline = Instant::now() + Duration::from_secs(20);
-    while refreshes(&w) == 0 {
+    while w.refreshes() == 0 {
         assert!(Instant::now() < deadline, "the victim asked for a refresh");
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -315,5 +309,5 @@ fn a_process_killed_in_the_middle_of_a_refresh_is_recovered_from_or_asks_for_rec
         }
         other => panic!("unexpected outcome {other:?}"),
     }
-    assert!(refreshes(&w) <= 2, "no loop of refresh attempts");
+    assert!(w.refreshes() <= 2, "no loop of refresh attempts");
 }

@@ -634,11 +634,7 @@ fn error_code_of(child: std::process::Child) -> (i32, Option<String>) {
         support::CLI_WITHIN,
         "patchbay connect (expected to fail)",
     );
-    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-    let code = stderr
-        .lines()
-        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-        .find_map(|v| v["error"]["code"].as_str().map(String::from));
+    let code = support::error_code(&String::from_utf8_lossy(&out.stderr));
     (out.status.code().unwrap_or(-1), code)
 }
 

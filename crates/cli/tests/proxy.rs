@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use assert_cmd::cargo::cargo_bin;
 use serde_json::{Value, json};
-use support::{World, reset_stats, servers_dir, stats};
+use support::{World, reset_stats, servers_dir};
 
 const TTL: u64 = 4;
 
@@ -19,12 +19,6 @@ fn connected_world() -> World {
     let (code, out, err) = w.connect("consent", &[]);
     assert_eq!((code, err), (0, None), "connect: {out}");
     w
-}
-
-fn refreshes(w: &World) -> u64 {
-    stats(&w.issuer())["tags"]["grant_type:refresh_token"]
-        .as_u64()
-        .unwrap_or(0)
 }
 
 /// How long one MCP client run through the proxy may take.
@@ -81,7 +75,7 @@ fn an_mcp_client_lists_and_calls_tools_through_the_proxy_across_a_token_expiry()
         assert_eq!(r["ok"], true, "{out} {stderr}");
         assert_eq!(r["text"], "hello through the proxy");
     }
-    assert!(refreshes(&w) >= 1, "the token was refreshed on the way");
+    assert!(w.refreshes() >= 1, "the token was refreshed on the way");
     // Each call is logged, redacted: no token anywhere.
     let logs = w.ok(&["--json", "logs", "--kind", "call"]);
     let rows: Vec<Value> = logs
@@ -183,7 +177,7 @@ fn four_proxies_at_once_refresh_the_expired_token_once() {
         let v: Value = serde_json::from_slice(&out.stdout).expect("json");
         assert_eq!(v["results"][0]["ok"], true, "{v}");
     }
-    assert_eq!(refreshes(&w), 1, "one refresh across four processes");
+    assert_eq!(w.refreshes(), 1, "one refresh across four processes");
 }
 
 /// An action that requires confirmation, and a client whose "app" decides `decision`.

@@ -6,7 +6,7 @@
 mod support;
 
 use serde_json::{Value, json};
-use support::{World, reset_stats, stats};
+use support::{World, error_code, reset_stats, stats};
 
 /// A world with the action `demo` connected (OAuth, consent by the test browser).
 fn connected() -> World {
@@ -33,21 +33,8 @@ fn run(w: &World, args: &[&str]) -> (i32, String, String) {
     )
 }
 
-fn error_code(stderr: &str) -> Option<String> {
-    stderr
-        .lines()
-        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-        .find_map(|v| v["error"]["code"].as_str().map(String::from))
-}
-
 fn mcp_origin(w: &World) -> String {
     w.url().trim_end_matches("/mcp").to_string()
-}
-
-fn refreshes(w: &World) -> u64 {
-    stats(&w.issuer())["tags"]["grant_type:refresh_token"]
-        .as_u64()
-        .unwrap_or(0)
 }
 
 #[test]
@@ -209,7 +196,7 @@ fn a_401_gets_one_refresh_and_one_retry_never_a_loop() {
         w.ok(&["call", "demo", "echo", "--args", r#"{"text": "b"}"#]),
         "b\n"
     );
-    assert_eq!(refreshes(&w), 1, "one forced refresh");
+    assert_eq!(w.refreshes(), 1, "one forced refresh");
 
     // A server that refuses every token: one refresh, one retry, then a clear error.
     client
@@ -234,7 +221,7 @@ fn a_401_gets_one_refresh_and_one_retry_never_a_loop() {
         matches!(error_code(&err).as_deref(), Some("auth_rejected")),
         "{err}"
     );
-    assert_eq!(refreshes(&w), 1, "one refresh for the call, not a loop");
+    assert_eq!(w.refreshes(), 1, "one refresh for the call, not a loop");
     let mcp_posts = stats(&mcp)["byPath"]["/mcp"].as_u64().unwrap_or(0);
     assert_eq!(mcp_posts, 2, "the request and its one retry");
 }

@@ -114,6 +114,10 @@ impl Patchbay {
     pub(crate) fn now(&self) -> String {
         clock::rfc3339(self.clock.now())
     }
+    /// The time from the context's clock (never the wall clock directly: tests inject one).
+    pub(crate) fn clock_now(&self) -> time::OffsetDateTime {
+        self.clock.now()
+    }
 
     /// What the window shows in its header and banner.
     pub fn status(&self) -> AppStatus {

@@ -95,11 +95,7 @@ impl World {
             .write_stdin("")
             .output()
             .expect("run connect");
-        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-        let code = stderr
-            .lines()
-            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-            .find_map(|v| v["error"]["code"].as_str().map(String::from));
+        let code = error_code(&String::from_utf8_lossy(&out.stderr));
         (
             out.status.code().unwrap_or(-1),
             String::from_utf8_lossy(&out.stdout).to_string(),
@@ -127,6 +123,12 @@ impl World {
         let url = url::Url::parse(first.trim()).expect("authorization URL");
         (child, url)
     }
+    /// Refresh-token grants the authorization server has answered since its stats were reset.
+    pub fn refreshes(&self) -> u64 {
+        stats(&self.issuer())["tags"]["grant_type:refresh_token"]
+            .as_u64()
+            .unwrap_or(0)
+    }
     pub fn status(&self) -> Value {
         serde_json::from_str(&self.ok(&["--json", "status", "demo"])).expect("status json")
     }
@@ -153,6 +155,14 @@ impl World {
             .status()
             .as_u16()
     }
+}
+
+/// The `code` of the first `--json` error line on stderr.
+pub fn error_code(stderr: &str) -> Option<String> {
+    stderr
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .find_map(|v| v["error"]["code"].as_str().map(String::from))
 }
 
 pub fn stats(origin: &str) -> Value {

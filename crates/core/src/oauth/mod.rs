@@ -828,10 +828,6 @@ impl Patchbay {
         self.grant(owner)
     }
 
-    pub(crate) fn clock_now(&self) -> time::OffsetDateTime {
-        self.clock.now()
-    }
-
     /// A saved registration for this issuer and redirect URI, else dynamic client
     /// registration (RFC 7591) as a public native client.
     async fn registered_client(

@@ -91,7 +91,7 @@ impl Credentials {
             }
             Source::OAuth(kind, name, cache) => {
                 let stamp = self.pb.grant_stamp(*kind, name)?;
-                let limit = crate::clock::rfc3339(time::OffsetDateTime::now_utc() + KEEP_MARGIN);
+                let limit = crate::clock::rfc3339(self.pb.clock_now() + KEEP_MARGIN);
                 if let Some((s, _)) = &stamp
                     && let Ok(c) = cache.lock()
                     && let Some(c) = c.as_ref()
