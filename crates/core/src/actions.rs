@@ -384,7 +384,7 @@ struct RawAction {
 }
 
 impl RawAction {
-    fn into_view(self) -> Result<ActionView> {
+    fn into_view(self, now: &str) -> Result<ActionView> {
         let auth_type = AuthType::parse(&self.auth_type)?;
         let reference = match auth_type {
             AuthType::Token | AuthType::HttpToken => self.token_name,
@@ -445,6 +445,7 @@ impl RawAction {
             breaker: crate::model::BreakerView::from_row(
                 self.breaker_failures.unwrap_or(0),
                 self.breaker_open_until,
+                now,
             ),
             created_at: self.created_at,
             updated_at: self.updated_at,
@@ -464,7 +465,8 @@ fn to_json<T: Serialize>(v: &T) -> Result<String> {
     serde_json::to_string(v).map_err(|e| Error::Internal(format!("cannot encode JSON: {e}")))
 }
 
-fn get_in(tx: &rusqlite::Connection, name: &str) -> Result<ActionView> {
+/// The action `name`, its breaker state as of `now` (RFC 3339, from the context's clock).
+fn get_in(tx: &rusqlite::Connection, name: &str, now: &str) -> Result<ActionView> {
     tx.query_row(
         &format!("{SELECT} WHERE a.name = ?1 COLLATE NOCASE"),
         [name],
@@ -475,7 +477,7 @@ fn get_in(tx: &rusqlite::Connection, name: &str) -> Result<ActionView> {
         kind: Kind::Action,
         name: name.to_string(),
     })?
-    .into_view()
+    .into_view(now)
 }
 
 impl Patchbay {
@@ -486,12 +488,13 @@ impl Patchbay {
             let rows = stmt
                 .query_map([], from_row)?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
-            rows.into_iter().map(RawAction::into_view).collect()
+            let now = self.now();
+            rows.into_iter().map(|r| r.into_view(&now)).collect()
         })
     }
 
     pub fn get_action(&self, name: &str) -> Result<ActionView> {
-        self.store().read(|c| get_in(c, name))
+        self.store().read(|c| get_in(c, name, &self.now()))
     }
 
     pub fn add_action(&self, input: NewAction) -> Result<ActionView> {
@@ -558,7 +561,7 @@ impl Patchbay {
                     now,
                 ],
             )?;
-            get_in(tx, &name)
+            get_in(tx, &name, &self.now())
         })
     }
 
@@ -695,7 +698,7 @@ impl Patchbay {
                     [&id],
                 )?;
             }
-            get_in(tx, &final_name)
+            get_in(tx, &final_name, &self.now())
         })?;
         if !has_secret && current.oauth.as_ref().is_some_and(|o| o.client_secret_set) {
             self.forget_secrets(&[secret_key]);
@@ -716,14 +719,14 @@ impl Patchbay {
                     name: name.to_string(),
                 });
             }
-            get_in(tx, name)
+            get_in(tx, name, &self.now())
         })
     }
 
     /// Remove the action's row, then its secrets.
     pub fn remove_action(&self, name: &str) -> Result<ActionView> {
         let view = self.store().write(|tx| {
-            let view = get_in(tx, name)?;
+            let view = get_in(tx, name, &self.now())?;
             tx.execute("DELETE FROM actions WHERE id = ?1", [&view.id])?;
             Ok(view)
         })?;

@@ -430,11 +430,11 @@ pub struct BreakerView {
 }
 
 impl BreakerView {
-    pub(crate) fn from_row(failures: i64, open_until: Option<String>) -> Self {
-        let now = crate::clock::rfc3339(time::OffsetDateTime::now_utc());
+    /// The breaker as of `now` (RFC 3339).
+    pub(crate) fn from_row(failures: i64, open_until: Option<String>, now: &str) -> Self {
         let state = match &open_until {
             None => BreakerState::Closed,
-            Some(t) if t.as_str() > now.as_str() => BreakerState::Open,
+            Some(t) if t.as_str() > now => BreakerState::Open,
             Some(_) => BreakerState::HalfOpen,
         };
         BreakerView {
