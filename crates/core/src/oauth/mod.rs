@@ -4,6 +4,26 @@
 //!
 //! The engine: discovery and registration over reqwest (see `discovery.rs` for why), the
 //! authorization URL, PKCE and the token exchange with the `oauth2` crate.
+//!
+//! Why this engine: the `oauth2` crate does PKCE, the authorization URL, client
+//! authentication (basic / post / none) and the token exchange; discovery and registration
+//! are ~300 hand-written lines over reqwest. rmcp 3.11's `auth` module covers more ground,
+//! but it always sends `resource` (no per-action opt-out or override, which Entra ID needs),
+//! picks basic/post from the server's metadata rather than the user's setting, tolerates a
+//! missing `code_challenge_methods_supported` (the spec, and this project, refuse it unless
+//! told to assume S256), and its errors do not say which URLs discovery tried.
+//!
+//! The app link. A sign-in whose callback is `dev.patchbay.app:/oauth/callback` (the
+//! action's `callback: app-link`, for providers that refuse http loopback redirect URIs) runs
+//! the same flow without a listener: its pending flow waits in the process-wide app-link
+//! registry. The provider redirects the browser to the link, the OS starts
+//! `patchbay-desktop LINK`, the single-instance plugin hands the arguments over D-Bus to the
+//! running instance and exits, the deep-link plugin's `on_open_url` passes the link to
+//! `callback::deliver_app_link`, and the waiting flow takes it by `state` exactly as a loopback
+//! callback. The shell then brings the window forward and emits `sign-in-returned`
+//! (`{ok, matched, title, message}`); the Connect that started the flow resolves. Only the
+//! desktop app can receive the link, so `ConnectRequest.receives_app_links` is false in the CLI
+//! and such a sign-in is refused there with the fix.
 
 pub mod callback;
 pub mod discovery;
