@@ -291,11 +291,8 @@ pub fn run() {
                         // waits for it then resolves), and tell the window how it ended.
                         let handle = handle.clone();
                         tauri::async_runtime::spawn(async move {
-                            let page = patchbay_core::oauth::callback::deliver_app_link(&url).await;
-                            let payload = match page {
-                                Ok((p, matched)) => serde_json::json!({"ok": p.ok, "matched": matched, "title": p.title, "message": p.message}),
-                                Err(e) => serde_json::json!({"ok": false, "matched": false, "title": "Not a sign-in link", "message": e.to_string()}),
-                            };
+                            let payload =
+                                patchbay_core::oauth::callback::sign_in_returned(&url).await;
                             let _ = handle.emit(SIGN_IN_RETURNED, payload);
                         });
                     } else {

@@ -35,11 +35,13 @@ import type { Provider } from "./bindings/Provider";
 import type { SavedHttpToken } from "./bindings/SavedHttpToken";
 import type { Settings } from "./bindings/Settings";
 import type { SettingsView } from "./bindings/SettingsView";
+import type { SignInReturned } from "./bindings/SignInReturned";
 import type { TextTokenForm } from "./bindings/TextTokenForm";
 import type { TokenTestReport } from "./bindings/TokenTestReport";
 import type { TokenView } from "./bindings/TokenView";
 
-/** Event the Rust side emits (debounced) after any change to the data store. */
+/** Event the Rust side emits when another process changed the data store (it polls SQLite's
+ * `data_version` every 250 ms). */
 export const DATA_CHANGED_EVENT = "db-changed";
 
 // A Record (not an array) so the compiler flags any ErrorCode added in Rust.
@@ -430,7 +432,7 @@ export function appReady(marks?: PageMarks): Promise<number> {
 export const SIGN_IN_RETURNED_EVENT = "sign-in-returned";
 
 /** `matched`: a pending sign-in took the link (its Connect call reports the outcome). */
-export type SignInReturned = { ok: boolean; matched: boolean; title: string; message: string };
+export type { SignInReturned };
 
 /** Calls `cb` when a sign-in comes back through the app link (the window is brought forward). */
 export async function onSignInReturned(cb: (r: SignInReturned) => void): Promise<() => void> {

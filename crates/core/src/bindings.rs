@@ -36,5 +36,6 @@ pub fn export(dir: &Path) -> Result<(), ts_rs::ExportError> {
     crate::providers::Provider::export_all(&cfg)?;
     crate::settings::SettingsView::export_all(&cfg)?;
     crate::logs::LogExport::export_all(&cfg)?;
+    crate::model::SignInReturned::export_all(&cfg)?;
     Ok(())
 }

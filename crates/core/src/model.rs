@@ -601,6 +601,17 @@ pub struct FoundToken {
     pub length: usize,
 }
 
+/// The payload of the desktop event `sign-in-returned`: an app-link sign-in callback
+/// reached the running app. `matched`: a pending sign-in took the link (its Connect call
+/// reports the outcome).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SignInReturned {
+    pub ok: bool,
+    pub matched: bool,
+    pub title: String,
+    pub message: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -391,3 +391,32 @@ fn the_desktop_commands_are_the_same_in_all_five_places() {
         drift.join("\n")
     );
 }
+
+#[test]
+fn the_desktop_events_have_the_same_names_in_the_shell_and_the_ui() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let read = |p: &str| std::fs::read_to_string(root.join(p)).expect("read a file");
+    // `pub const NAME: &str = "event";` in the shell, `export const NAME_EVENT = "event";` in ipc.ts.
+    let quoted = |line: &str| line.split('"').nth(1).map(String::from);
+    let shell: std::collections::BTreeMap<String, String> = read("src-tauri/src/lib.rs")
+        .lines()
+        .filter_map(|l| {
+            let rest = l.trim().strip_prefix("pub const ")?;
+            let (name, _) = rest.split_once(": &str = ")?;
+            Some((name.to_string(), quoted(l)?))
+        })
+        .collect();
+    let ui: std::collections::BTreeMap<String, String> = read("ui/src/ipc.ts")
+        .lines()
+        .filter_map(|l| {
+            let rest = l.trim().strip_prefix("export const ")?;
+            let (name, _) = rest.split_once("_EVENT = ")?;
+            Some((name.to_string(), quoted(l)?))
+        })
+        .collect();
+    assert!(shell.len() >= 3, "the shell's events: {shell:?}");
+    assert_eq!(
+        shell, ui,
+        "event names: src-tauri/src/lib.rs vs ui/src/ipc.ts"
+    );
+}

@@ -262,6 +262,24 @@ pub async fn deliver_app_link(url: &str) -> Result<(Page, bool)> {
     Ok((d.page, d.matched))
 }
 
+/// [`deliver_app_link`] as the window hears of it (the `sign-in-returned` event).
+pub async fn sign_in_returned(url: &str) -> crate::model::SignInReturned {
+    match deliver_app_link(url).await {
+        Ok((p, matched)) => crate::model::SignInReturned {
+            ok: p.ok,
+            matched,
+            title: p.title,
+            message: p.message,
+        },
+        Err(e) => crate::model::SignInReturned {
+            ok: false,
+            matched: false,
+            title: "Not a sign-in link".into(),
+            message: e.to_string(),
+        },
+    }
+}
+
 /// Where a flow's callback comes back: its own loopback listener, or the app link.
 #[derive(Debug)]
 pub enum Listener {
