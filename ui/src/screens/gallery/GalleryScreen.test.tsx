@@ -33,14 +33,14 @@ describe("GalleryScreen", () => {
     const hub = screen
       .getAllByTestId("provider-tile")
       .find((t) => t.getAttribute("data-id") === "hubspot")!;
-    expect(within(hub).getByText("Needs your own OAuth app")).toBeTruthy();
-    expect(within(hub).getByText(/create your own OAuth app at/)).toBeTruthy();
-    expect(within(hub).getByText("http://127.0.0.1:47615/callback")).toBeTruthy();
+    expect(within(hub).getByText("Needs your own OAuth app")).toBeInTheDocument();
+    expect(within(hub).getByText(/create your own OAuth app at/)).toBeInTheDocument();
+    expect(within(hub).getByText("http://127.0.0.1:47615/callback")).toBeInTheDocument();
     const lin = screen
       .getAllByTestId("provider-tile")
       .find((t) => t.getAttribute("data-id") === "linear")!;
-    expect(within(lin).getByText("OAuth, automatic")).toBeTruthy();
-    expect(within(lin).getByText("https://linear.app/docs/mcp")).toBeTruthy();
+    expect(within(lin).getByText("OAuth, automatic")).toBeInTheDocument();
+    expect(within(lin).getByText("https://linear.app/docs/mcp")).toBeInTheDocument();
 
     fireEvent.change(screen.getByRole("searchbox"), { target: { value: "stripe" } });
     await waitFor(() => expect(screen.getAllByTestId("provider-tile")).toHaveLength(1));
@@ -60,9 +60,9 @@ describe("GalleryScreen", () => {
     window.location.hash = "#/actions/new?provider=github";
     renderApp(<ActionForm original={null} onClose={() => {}} />);
     await waitFor(() =>
-      expect(screen.getByDisplayValue("https://api.githubcopilot.com/mcp/")).toBeTruthy(),
+      expect(screen.getByDisplayValue("https://api.githubcopilot.com/mcp/")).toBeInTheDocument(),
     );
-    expect(screen.getByDisplayValue("github")).toBeTruthy();
+    expect(screen.getByDisplayValue("github")).toBeInTheDocument();
   });
 
   it("an own-app provider opens Advanced configuration and says what to register", async () => {
@@ -80,7 +80,7 @@ describe("GalleryScreen", () => {
     window.location.hash = "#/actions/new?provider=linear";
     renderApp(<ActionForm original={null} onClose={() => {}} />);
     await waitFor(() =>
-      expect(screen.getByDisplayValue("https://mcp.linear.app/mcp")).toBeTruthy(),
+      expect(screen.getByDisplayValue("https://mcp.linear.app/mcp")).toBeInTheDocument(),
     );
     expect(screen.queryByTestId("provider-own-app")).not.toBeInTheDocument();
     expect(screen.queryByLabelText("Client ID")).not.toBeInTheDocument();
