@@ -357,28 +357,16 @@ fn http_call(
     Ok(())
 }
 
-/// `30s`, `10m`, `2h`, `7d` as seconds.
+/// `30s`, `10m`, `2h`, `7d`, `1h 30m` (humantime's forms) as seconds.
 fn duration_secs(s: &str) -> Result<i64> {
     let bad = || {
         Error::invalid_with_hint(
-            format!("'{s}' is not a duration"),
+            format!("'{}' is not a duration", s.trim()),
             "write a number and a unit: 30s, 10m, 2h, 7d",
         )
     };
-    let s = s.trim();
-    let (num, unit) = s.split_at(s.len().saturating_sub(1));
-    let n: i64 = num.parse().map_err(|_| bad())?;
-    let mult = match unit {
-        "s" => 1,
-        "m" => 60,
-        "h" => 3600,
-        "d" => 86_400,
-        _ => return Err(bad()),
-    };
-    if n < 0 {
-        return Err(bad());
-    }
-    n.checked_mul(mult).ok_or_else(bad)
+    let d = humantime::parse_duration(s.trim()).map_err(|_| bad())?;
+    i64::try_from(d.as_secs()).map_err(|_| bad())
 }
 
 pub fn logs(l: LogsArgs, json: bool) -> Result<()> {
@@ -470,6 +458,28 @@ pub fn logs(l: LogsArgs, json: bool) -> Result<()> {
             print(&rows, false);
             use std::io::Write;
             let _ = std::io::stdout().flush();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::duration_secs;
+
+    #[test]
+    fn since_takes_a_number_and_a_unit_and_refuses_anything_else() {
+        for (s, secs) in [
+            ("30s", 30),
+            ("10m", 600),
+            ("2h", 7200),
+            ("7d", 604_800),
+            (" 1h 30m ", 5400),
+        ] {
+            assert_eq!(duration_secs(s).expect(s), secs, "{s}");
+        }
+        for s in ["soon", "-1h", "", "10", "1y2"] {
+            let e = duration_secs(s).expect_err(s);
+            assert!(e.to_string().contains("is not a duration"), "{s}: {e}");
         }
     }
 }
