@@ -12,6 +12,7 @@ pub mod env;
 pub mod error;
 pub mod export;
 pub mod forms;
+pub(crate) mod http;
 pub(crate) mod locks;
 pub mod logs;
 pub mod model;

@@ -20,6 +20,7 @@ const ORDER: &[&str] = &[
     "model",
     "paths",
     // Infrastructure, and the context (`lib`: `Patchbay`) built from it.
+    "http",
     "store",
     "vault",
     "locks",

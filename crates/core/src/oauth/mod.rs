@@ -122,14 +122,9 @@ pub struct ConnectRequest {
     pub receives_app_links: bool,
 }
 
+/// The client of every OAuth request (no redirects, 30 s).
 pub(crate) fn http_client() -> Result<reqwest::Client> {
-    reqwest::Client::builder()
-        // Token and metadata requests never follow redirects (RFC 9700 §4.11).
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(Duration::from_secs(30))
-        .user_agent(concat!("Patchbay/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(|e| Error::Internal(format!("cannot build the HTTP client: {e}")))
+    crate::http::client(crate::http::Purpose::OAuth)
 }
 
 fn oauth_err(code: ErrorCode, message: impl Into<String>, hint: impl Into<String>) -> Error {

@@ -194,12 +194,7 @@ impl Patchbay {
             ));
         }
         let creds = self.credentials(action)?;
-        let http = reqwest::Client::builder()
-            .timeout(super::call_timeout())
-            .redirect(reqwest::redirect::Policy::limited(5))
-            .user_agent(concat!("Patchbay/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| Error::Internal(format!("cannot build the HTTP client: {e}")))?;
+        let http = crate::http::client(crate::http::Purpose::Action)?;
         let method = reqwest::Method::from_bytes(spec.method.as_bytes())
             .map_err(|_| Error::invalid(format!("'{}' is not an HTTP method", spec.method)))?;
         let json_body = body

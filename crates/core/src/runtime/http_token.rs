@@ -89,18 +89,10 @@ pub(crate) async fn run_request(
     secrets: &HashMap<String, SecretString>,
 ) -> (TokenTestReport, Option<SecretString>) {
     let started = Instant::now();
-    let http = match reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(super::call_timeout())
-        .user_agent(concat!("Patchbay/", env!("CARGO_PKG_VERSION")))
-        .build()
-    {
+    let http = match crate::http::client(crate::http::Purpose::TokenRequest) {
         Ok(h) => h,
         Err(e) => {
-            return (
-                failed(None, started, format!("cannot build the HTTP client: {e}")),
-                None,
-            );
+            return (failed(None, started, e.to_string()), None);
         }
     };
     let Ok(method) = reqwest::Method::from_bytes(req.method.as_bytes()) else {

@@ -40,17 +40,7 @@ use crate::logs::{LogKind, NewLog};
 use crate::model::{ActionKind, ActionView, Health, HealthStatus};
 use credentials::Credentials;
 
-/// How long one network operation may take by default.
-pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// The timeout of every network call of the runtime: `PATCHBAY_TIMEOUT_SECS`, else 30 s.
-pub fn call_timeout() -> Duration {
-    let secs = crate::env::positive(
-        crate::env::TIMEOUT_SECS,
-        DEFAULT_CALL_TIMEOUT.as_secs() as i64,
-    );
-    Duration::from_secs(secs.unsigned_abs())
-}
+pub use crate::http::{DEFAULT_CALL_TIMEOUT, call_timeout};
 
 /// A tool as `patchbay tools NAME --json` prints it.
 #[derive(Debug, Clone, Serialize)]
@@ -568,10 +558,7 @@ fn from_reqwest(action: &ActionView, re: &reqwest013::Error) -> Option<Error> {
 /// Whether `url` answers a GET as the deprecated HTTP+SSE transport does: an event stream
 /// whose first event names the endpoint to POST to.
 async fn legacy_sse(url: &str) -> bool {
-    let Ok(http) = reqwest013::Client::builder()
-        .timeout(Duration::from_secs(5))
-        .build()
-    else {
+    let Ok(http) = crate::http::mcp_client(crate::http::McpPurpose::Probe) else {
         return false;
     };
     let Ok(mut resp) = http
@@ -701,12 +688,7 @@ impl Patchbay {
     ) -> Result<Session> {
         self.check_runnable(action)?;
         let creds = Arc::new(self.credentials(action)?);
-        let inner = reqwest013::Client::builder()
-            .timeout(call_timeout())
-            .redirect(reqwest013::redirect::Policy::limited(5))
-            .user_agent(concat!("Patchbay/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| Error::Internal(format!("cannot build the HTTP client: {e}")))?;
+        let inner = crate::http::mcp_client(crate::http::McpPurpose::Session)?;
         let transport = StreamableHttpClientTransport::with_client(
             AuthedHttp { inner, creds },
             StreamableHttpClientTransportConfig::with_uri(action.url.clone()),

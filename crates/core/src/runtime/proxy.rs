@@ -97,13 +97,8 @@ impl Patchbay {
         let action = self.get_action(name)?;
         self.check_runnable(&action)?;
         let creds = Arc::new(self.credentials(&action)?);
-        let inner = reqwest013::Client::builder()
-            // No total timeout: a server's event stream stays open as long as the session.
-            .connect_timeout(Duration::from_secs(10))
-            .redirect(reqwest013::redirect::Policy::limited(5))
-            .user_agent(concat!("Patchbay/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| Error::Internal(format!("cannot build the HTTP client: {e}")))?;
+        // No total timeout: a server's event stream stays open as long as the session.
+        let inner = crate::http::mcp_client(crate::http::McpPurpose::Stream)?;
         let remote = StreamableHttpClientTransport::with_client(
             AuthedHttp { inner, creds },
             StreamableHttpClientTransportConfig::with_uri(action.url.clone()),
