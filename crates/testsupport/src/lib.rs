@@ -296,7 +296,10 @@ impl Drained {
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             loop {
-                let n = from.read(&mut buf).unwrap_or(0);
+                let n = match from.read(&mut buf) {
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    r => r.unwrap_or(0),
+                };
                 let mut g = shared.0.lock().unwrap_or_else(|p| p.into_inner());
                 if n == 0 {
                     g.1 = true;
