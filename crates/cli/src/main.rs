@@ -393,7 +393,7 @@ fn connection(cmd: ConnectionCmd, json: bool) -> Result<()> {
             };
             let view = open(true)?.add_connection(input)?;
             if let Some(c) = then_connect {
-                // Saved first (seed 002), then authorized; a failed authorization keeps it.
+                // Saved first, then authorized; a failed authorization keeps it.
                 eprintln!("Added connection '{}'; now authorizing it.", view.name);
                 return connect::run(Kind::Connection, c, json);
             }

@@ -1,4 +1,4 @@
-//! Custom actions (seed 000 "Add Custom Action"): a remote MCP server or an HTTP endpoint,
+//! Custom actions (Add Custom Action): a remote MCP server or an HTTP endpoint,
 //! how it authenticates, whether each use needs the user's confirmation, and its health.
 
 use rusqlite::{OptionalExtension, Row, Transaction, params};

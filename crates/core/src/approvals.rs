@@ -1,4 +1,4 @@
-//! End-user confirmation (seed 000): a tool call of an action marked "require confirmation"
+//! End-user confirmation: a tool call of an action marked "require confirmation"
 //! waits for the user's Approve / Deny in the desktop app. The request goes through the shared
 //! database, so it works whichever process asks (a proxy per MCP client) and whichever
 //! process decides (the app): the asker writes a pending row and polls it; the app lists

@@ -1,4 +1,4 @@
-//! Reusable OAuth connections (seed 002): one OAuth client configuration, used by many
+//! Reusable OAuth connections: one OAuth client configuration, used by many
 //! actions; several per provider (one per account).
 
 use rusqlite::{OptionalExtension, Row, params};

@@ -69,7 +69,7 @@ pub struct OAuthForm {
     pub callback: CallbackKind,
 }
 
-/// The OAuth connection form (seed 002).
+/// The OAuth connection form.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, TS)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ConnectionForm {
@@ -87,7 +87,7 @@ pub struct ConnectionForm {
     pub scopes: String,
 }
 
-/// A text token (seed 004).
+/// A text token.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, TS)]
 #[serde(rename_all = "camelCase", default)]
 pub struct TextTokenForm {
@@ -108,7 +108,7 @@ pub struct RequestField {
     pub secret: bool,
 }
 
-/// An HTTP request token (seed 004): the request that fetches it and where the token is.
+/// An HTTP request token: the request that fetches it and where the token is.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, TS)]
 #[serde(rename_all = "camelCase", default)]
 pub struct HttpTokenForm {

@@ -445,7 +445,7 @@ impl BreakerView {
     }
 }
 
-/// A reusable OAuth connection (seed 002), secret shown only as set / not set.
+/// A reusable OAuth connection, secret shown only as set / not set.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectionView {
@@ -474,9 +474,9 @@ pub struct ConnectionView {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum TokenKind {
-    /// A value the user pasted (seed 004 "text token").
+    /// A value the user pasted (text token).
     Text,
-    /// A token fetched by an HTTP request (seed 004 "HTTP request token").
+    /// A token fetched by an HTTP request (HTTP request token).
     HttpRequest,
 }
 

@@ -1,4 +1,4 @@
-//! Tokens (seed 004): text tokens (a value the user pastes) and HTTP request tokens (a value
+//! Tokens: text tokens (a value the user pastes) and HTTP request tokens (a value
 //! fetched from an auth endpoint, found in the response by JSONPath). Either one becomes a
 //! header on the actions that use it: `HEADER: [PREFIX ]VALUE`.
 

@@ -2,7 +2,7 @@
 import type { TokenAuthMethod } from "./TokenAuthMethod";
 
 /**
- * The OAuth connection form (seed 002).
+ * The OAuth connection form.
  */
 export type ConnectionForm = { name: string, provider: string, clientId: string, 
 /**

@@ -2,7 +2,7 @@
 import type { TokenAuthMethod } from "./TokenAuthMethod";
 
 /**
- * A reusable OAuth connection (seed 002), secret shown only as set / not set.
+ * A reusable OAuth connection, secret shown only as set / not set.
  */
 export type ConnectionView = { id: string, name: string, provider: string, clientId: string, clientSecretSet: boolean, authorizationUrl: string, tokenUrl: string, registrationUrl: string | null, revocationUrl: string | null, tokenAuthMethod: TokenAuthMethod, 
 /**

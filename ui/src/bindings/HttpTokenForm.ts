@@ -2,7 +2,7 @@
 import type { RequestField } from "./RequestField";
 
 /**
- * An HTTP request token (seed 004): the request that fetches it and where the token is.
+ * An HTTP request token: the request that fetches it and where the token is.
  */
 export type HttpTokenForm = { name: string, description: string, method: string, url: string, headers: Array<RequestField>, body: Array<RequestField>, 
 /**

@@ -549,7 +549,7 @@ impl Patchbay {
         })
     }
 
-    /// Connect a reusable OAuth connection (seed 002): its own endpoints and client.
+    /// Connect a reusable OAuth connection: its own endpoints and client.
     pub async fn connect_connection(
         &self,
         req: ConnectRequest,

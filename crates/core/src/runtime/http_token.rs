@@ -1,4 +1,4 @@
-//! HTTP request tokens (seed 004): perform the token's auth request, find the token in the
+//! HTTP request tokens: perform the token's auth request, find the token in the
 //! JSON response by JSONPath, keep the most recent one in the keychain. "Test request"
 //! reports where the token was found (its first 4 characters and its length, never the
 //! token) or, when the JSONPath found nothing, the response's shape so the path can be fixed.

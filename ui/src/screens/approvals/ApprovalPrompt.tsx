@@ -15,7 +15,7 @@ function secondsLeft(a: ApprovalView, now: number): number {
 }
 
 /**
- * The end-user confirmation prompt (seed 000): whenever a tool call of an action marked
+ * The end-user confirmation prompt: whenever a tool call of an action marked
  * "require confirmation" waits for the user — asked by any process, through the shared
  * database — it shows here at once with the action, tool and arguments: Approve / Deny.
  * Several waiting calls are answered one after another, oldest first.

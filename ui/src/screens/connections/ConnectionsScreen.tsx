@@ -24,7 +24,7 @@ import "./ConnectionsScreen.css";
 type Editing = { mode: "add" } | { mode: "edit"; connection: ConnectionView } | null;
 type Notice = { title: string; error: IpcError; details?: ReactNode } | null;
 
-/** OAuth Connections: reusable OAuth apps (seed 002) and the redirect URIs to register. */
+/** OAuth Connections: reusable OAuth apps and the redirect URIs to register. */
 export function ConnectionsScreen() {
   const titleId = useId();
   const queryClient = useQueryClient();

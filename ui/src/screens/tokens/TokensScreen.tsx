@@ -36,7 +36,7 @@ type TestRun =
 const byName = (a: TokenView, b: TokenView) =>
   a.name.localeCompare(b.name, undefined, { sensitivity: "base" });
 
-/** Tokens (seed 004): text tokens and HTTP request tokens, never their values. */
+/** Tokens: text tokens and HTTP request tokens, never their values. */
 export function TokensScreen() {
   const titleId = useId();
   const queryClient = useQueryClient();
