@@ -919,7 +919,7 @@ async fn wait_value(c: &Client, css: &str, want: &str) {
 /// Close the app and wait until its process is gone (the next launch must not hand over
 /// to it: the app is single-instance).
 async fn quit(app: App, home: &Path) {
-    app.close().await;
+    app.close_expecting_exit(Duration::from_secs(10)).await;
     assert!(
         apps_of(home).is_empty(),
         "the app for {} is gone once closed",

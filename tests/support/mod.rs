@@ -93,6 +93,26 @@ impl App {
     /// End the WebDriver session (bounded), then stop the driver and wait until the app's
     /// process is gone, so that the next launch never hands over to it.
     pub async fn close(self) {
+        self.end_session().await;
+        drop(self);
+    }
+
+    /// [`App::close`], failing unless the app exits by itself within `within` of its
+    /// session and driver ending (one that lingers is still stopped, for the next launch).
+    pub async fn close_expecting_exit(mut self, within: Duration) {
+        self.end_session().await;
+        drop(self.driver.take());
+        let home = self.home.clone();
+        let exited = patchbay_testsupport::until("the app to exit by itself", within, || {
+            apps_of(&home).is_empty().then_some(())
+        });
+        drop(self);
+        if let Err(e) = exited {
+            panic!("the app for {}: {e}", home.display());
+        }
+    }
+
+    async fn end_session(&self) {
         match tokio::time::timeout(SESSION_CLOSE, self.client.clone().close()).await {
             Ok(Ok(())) => {}
             Ok(Err(e)) => panic!(
@@ -104,7 +124,6 @@ impl App {
                 describe_log("tauri-driver", &self.log)
             ),
         }
-        drop(self);
     }
 }
 

@@ -48,6 +48,9 @@ impl Tally {
     }
 }
 
+/// How long all workers together may take (a healthy run of the defaults: about 20 s).
+const WORKERS_WITHIN: std::time::Duration = std::time::Duration::from_secs(600);
+
 fn usage() -> ! {
     eprintln!("usage: patchbay-vault-stress [--procs N] [--threads T] [--rounds R] [--profiles P]");
     std::process::exit(2)
@@ -128,9 +131,20 @@ fn main() {
         .collect();
     let mut total = Tally::default();
     let mut failed_children = 0;
-    for c in children {
-        // Each worker's own rounds are bounded by the keychain's D-Bus timeouts (zbus: 25 s
-        // per call); the test that runs this bounds the whole.
+    let deadline = started + WORKERS_WITHIN;
+    for mut c in children {
+        // Bounded: a worker stuck on the keychain is stopped and counted as failed.
+        while matches!(c.try_wait(), Ok(None)) && Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        if matches!(c.try_wait(), Ok(None)) {
+            eprintln!(
+                "patchbay-vault-stress: waited {}s for worker {} to finish its rounds; it did not, so it was stopped",
+                WORKERS_WITHIN.as_secs(),
+                c.id()
+            );
+            let _ = c.kill();
+        }
         let out = match c.wait_with_output() {
             Ok(o) => o,
             Err(e) => {
