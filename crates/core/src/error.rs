@@ -86,6 +86,36 @@ impl ErrorCode {
     }
 }
 
+/// The form field an error is about, named as the desktop forms name their fields (the OAuth
+/// settings of an action form are flat here: `authorizationUrl`, not `oauth.authorizationUrl`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum FormField {
+    Name,
+    Kind,
+    Url,
+    Method,
+    Headers,
+    Body,
+    Auth,
+    Description,
+    Provider,
+    ClientId,
+    ClientSecret,
+    TokenAuthMethod,
+    AuthorizationUrl,
+    TokenUrl,
+    RegistrationUrl,
+    RevocationUrl,
+    Scopes,
+    ResourceOverride,
+    ClientMetadataUrl,
+    Value,
+    TokenPath,
+    Prefix,
+    HeaderName,
+}
+
 /// What reaches the UI (and `--json` errors): a code and a one-line message.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct ErrorBody {
@@ -95,6 +125,10 @@ pub struct ErrorBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub hint: Option<String>,
+    /// The form field the error is about; absent when it concerns no single field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub field: Option<FormField>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -105,6 +139,8 @@ pub enum Error {
     Invalid {
         message: String,
         hint: Option<String>,
+        /// The form field it is about, when there is one.
+        field: Option<FormField>,
     },
 
     #[error("{kind} '{name}' not found")]
@@ -208,6 +244,7 @@ impl Error {
         Error::Invalid {
             message: message.into(),
             hint: None,
+            field: None,
         }
     }
 
@@ -215,6 +252,33 @@ impl Error {
         Error::Invalid {
             message: message.into(),
             hint: Some(hint.into()),
+            field: None,
+        }
+    }
+
+    /// Say which form field this invalid input is about (other errors, and an invalid input
+    /// that already names its field, are returned as they are).
+    pub fn at(self, at: FormField) -> Self {
+        match self {
+            Error::Invalid {
+                message,
+                hint,
+                field: None,
+            } => Error::Invalid {
+                message,
+                hint,
+                field: Some(at),
+            },
+            other => other,
+        }
+    }
+
+    /// The form field the error is about: an invalid input's own, or the name for a clash.
+    pub fn field(&self) -> Option<FormField> {
+        match self {
+            Error::Invalid { field, .. } => *field,
+            Error::Conflict { .. } => Some(FormField::Name),
+            _ => None,
         }
     }
 
@@ -316,8 +380,14 @@ impl Error {
             code: self.code(),
             message: self.to_string(),
             hint: self.hint(),
+            field: self.field(),
         }
     }
+}
+
+/// `map_err(at(FormField::Url))`: the error of a field's validation, tagged with the field.
+pub fn at(field: FormField) -> impl Fn(Error) -> Error {
+    move |e| e.at(field)
 }
 
 #[cfg(test)]
