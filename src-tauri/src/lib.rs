@@ -56,6 +56,7 @@ fn internal(e: impl std::fmt::Display) -> ErrorBody {
         code: patchbay_core::ErrorCode::Internal,
         message: format!("internal error: {e}"),
         hint: None,
+        field: None,
     }
 }
 

@@ -1,6 +1,7 @@
 //! The command line, as clap sees it. Forms and JSON keys here are a public contract.
 
 use clap::{Args, Parser, Subcommand};
+use patchbay_core::model::{CallbackKind, TokenAuthMethod};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -203,8 +204,8 @@ pub struct OAuthArgs {
     #[arg(long)]
     pub client_secret_stdin: bool,
     /// How the client authenticates at the token endpoint.
-    #[arg(long, value_name = "METHOD", value_parser = ["client_secret_basic", "client_secret_post", "none"])]
-    pub token_auth_method: Option<String>,
+    #[arg(long, value_name = "METHOD", value_enum)]
+    pub token_auth_method: Option<TokenAuthMethod>,
     #[arg(long, value_name = "URL")]
     pub authorization_url: Option<String>,
     #[arg(long, value_name = "URL")]
@@ -230,8 +231,8 @@ pub struct OAuthArgs {
     /// Where the provider sends the browser back: `loopback` (http://127.0.0.1:PORT/callback,
     /// the default) or `app-link` (dev.patchbay.app:/oauth/callback; the desktop app
     /// connects such actions).
-    #[arg(long, value_name = "KIND", value_parser = ["loopback", "app-link"])]
-    pub callback: Option<String>,
+    #[arg(long, value_name = "KIND", value_enum)]
+    pub callback: Option<CallbackKind>,
 }
 
 #[derive(Debug, Args)]
@@ -364,8 +365,8 @@ pub struct ConnectionAdd {
     #[arg(long, value_name = "URL")]
     pub registration_url: Option<String>,
     /// Default: client_secret_basic with a secret, none (public PKCE client) without.
-    #[arg(long, value_name = "METHOD", value_parser = ["client_secret_basic", "client_secret_post", "none"])]
-    pub token_auth_method: Option<String>,
+    #[arg(long, value_name = "METHOD", value_enum)]
+    pub token_auth_method: Option<TokenAuthMethod>,
     /// Scopes, space- or comma-separated.
     #[arg(long)]
     pub scopes: Option<String>,
@@ -408,8 +409,8 @@ pub struct ConnectionEdit {
     /// An empty value removes it.
     #[arg(long, value_name = "URL")]
     pub registration_url: Option<String>,
-    #[arg(long, value_name = "METHOD", value_parser = ["client_secret_basic", "client_secret_post", "none"])]
-    pub token_auth_method: Option<String>,
+    #[arg(long, value_name = "METHOD", value_enum)]
+    pub token_auth_method: Option<TokenAuthMethod>,
     #[arg(long)]
     pub scopes: Option<String>,
 }

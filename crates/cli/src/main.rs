@@ -14,8 +14,9 @@ use std::process::ExitCode;
 use clap::{ArgMatches, CommandFactory, FromArgMatches};
 use patchbay_core::actions::{ActionPatch, HttpInput, NewAction, OAuthInput};
 use patchbay_core::connections::{ConnectionPatch, NewConnection};
-use patchbay_core::model::CallbackKind;
+use patchbay_core::model::Header;
 use patchbay_core::tokens::{NewHttpToken, NewTextToken, TokenPatch};
+use patchbay_core::validate;
 use patchbay_core::{Error, Kind, Patchbay, Result, SecretString};
 
 use args::*;
@@ -198,6 +199,11 @@ fn disconnect(kind: Kind, name: &str, json: bool) -> Result<()> {
     Ok(())
 }
 
+/// `--header 'Name: value'` arguments, parsed.
+fn headers(lines: &[String]) -> Result<Vec<Header>> {
+    lines.iter().map(|l| validate::header_line(l)).collect()
+}
+
 fn oauth_input(a: OAuthArgs, stdin: &mut SecretInput) -> Result<OAuthInput> {
     let client_secret = if a.client_secret_stdin {
         Some(stdin.read("client secret")?)
@@ -207,7 +213,7 @@ fn oauth_input(a: OAuthArgs, stdin: &mut SecretInput) -> Result<OAuthInput> {
     Ok(OAuthInput {
         client_id: a.client_id,
         client_secret,
-        token_auth_method: a.token_auth_method,
+        token_auth_method: a.token_auth_method.map(Some),
         authorization_url: a.authorization_url,
         token_url: a.token_url,
         registration_url: a.registration_url,
@@ -216,13 +222,7 @@ fn oauth_input(a: OAuthArgs, stdin: &mut SecretInput) -> Result<OAuthInput> {
         resource_override: a.resource,
         omit_resource: a.no_resource.then_some(true),
         client_metadata_url: a.client_metadata_url,
-        callback: a.callback.as_deref().map(|c| {
-            if c == "app-link" {
-                CallbackKind::AppLink
-            } else {
-                CallbackKind::Loopback
-            }
-        }),
+        callback: a.callback,
     })
 }
 
@@ -254,10 +254,10 @@ fn action(cmd: ActionCmd, json: bool) -> Result<()> {
                 url: a.url.unwrap_or_default(),
                 http: a.http.then_some(HttpInput {
                     method: a.method,
-                    headers: a.headers,
+                    headers: headers(&a.headers)?,
                     body: a.body,
                 }),
-                auth: a.auth,
+                auth: a.auth.as_deref().map(validate::auth).transpose()?,
                 oauth,
                 description: a.description,
                 confirm: a.confirm,
@@ -296,7 +296,7 @@ fn action(cmd: ActionCmd, json: bool) -> Result<()> {
                     None
                 },
                 enabled: None,
-                auth: e.auth,
+                auth: e.auth.as_deref().map(validate::auth).transpose()?,
                 oauth,
                 clear_client_secret: e.no_client_secret,
                 method: e.method,
@@ -305,7 +305,7 @@ fn action(cmd: ActionCmd, json: bool) -> Result<()> {
                 } else if e.headers.is_empty() {
                     None
                 } else {
-                    Some(e.headers)
+                    Some(headers(&e.headers)?)
                 },
                 body: if e.no_body {
                     Some(None)
@@ -509,9 +509,13 @@ fn token(cmd: TokenCmd, json: bool, matches: &ArgMatches) -> Result<()> {
                 description: a.description,
                 method: a.method,
                 url,
-                headers: a.headers,
+                headers: headers(&a.headers)?,
                 secret_headers,
-                body: a.body,
+                body: a
+                    .body
+                    .iter()
+                    .map(|p| validate::body_field_line(p))
+                    .collect::<Result<_>>()?,
                 secret_body,
                 form: a.form,
                 token_path,

@@ -5,10 +5,10 @@ use rusqlite::{OptionalExtension, Row, Transaction, params};
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Kind, Result};
+use crate::error::{Error, FormField, Kind, Result, at};
 use crate::model::{
     ActionKind, ActionView, AuthRef, AuthSpec, AuthType, CallbackKind, Header, Health,
-    HealthStatus, HttpActionSpec, OAuthSettings, OAuthView, TokenAuthMethod, TokenKind,
+    HttpActionSpec, OAuthSettings, OAuthView, TokenAuthMethod, TokenKind,
 };
 use crate::validate;
 use crate::vault::keys;
@@ -18,8 +18,7 @@ use crate::{Entries, Patchbay};
 #[derive(Debug, Default, Clone)]
 pub struct HttpInput {
     pub method: Option<String>,
-    /// `'Name: value'` lines.
-    pub headers: Vec<String>,
+    pub headers: Vec<Header>,
     pub body: Option<String>,
 }
 
@@ -28,7 +27,8 @@ pub struct HttpInput {
 pub struct OAuthInput {
     pub client_id: Option<String>,
     pub client_secret: Option<SecretString>,
-    pub token_auth_method: Option<String>,
+    /// `Some(None)`: automatic (a confidential client with a secret, a public one without).
+    pub token_auth_method: Option<Option<TokenAuthMethod>>,
     pub authorization_url: Option<String>,
     pub token_url: Option<String>,
     pub registration_url: Option<String>,
@@ -66,9 +66,8 @@ pub struct NewAction {
     pub url: String,
     /// `Some` for an HTTP action, `None` for a remote MCP server.
     pub http: Option<HttpInput>,
-    /// `none`, `oauth`, `token:NAME`, `http-token:NAME`, `connection:NAME`; when absent:
-    /// `oauth` if any OAuth setting is given, else `none`.
-    pub auth: Option<String>,
+    /// When absent: OAuth if any OAuth setting is given, else none.
+    pub auth: Option<AuthSpec>,
     pub oauth: OAuthInput,
     pub description: Option<String>,
     pub confirm: bool,
@@ -83,14 +82,14 @@ pub struct ActionPatch {
     pub description: Option<String>,
     pub confirm: Option<bool>,
     pub enabled: Option<bool>,
-    pub auth: Option<String>,
+    pub auth: Option<AuthSpec>,
     /// OAuth settings to change (only with OAuth authentication).
     pub oauth: OAuthInput,
     /// Remove the stored client secret.
     pub clear_client_secret: bool,
     pub method: Option<String>,
     /// Replaces every header when `Some`.
-    pub headers: Option<Vec<String>>,
+    pub headers: Option<Vec<Header>>,
     /// `Some(None)` removes the body.
     pub body: Option<Option<String>>,
 }
@@ -105,21 +104,22 @@ struct HttpColumn {
 
 fn http_spec(input: &HttpInput) -> Result<HttpColumn> {
     let mut headers = Vec::with_capacity(input.headers.len());
-    for line in &input.headers {
-        let (k, v) = validate::header_line(line)?;
-        if k.eq_ignore_ascii_case("authorization") {
+    for h in &input.headers {
+        let h = validate::header(&h.name, &h.value).map_err(at(FormField::Headers))?;
+        if h.name.eq_ignore_ascii_case("authorization") {
             return Err(Error::invalid_with_hint(
                 "an HTTP action's Authorization header comes from its authentication, not from a fixed header",
                 "keep the credential in a token (`patchbay token add`) and use --auth token:NAME",
-            ));
+            )
+            .at(FormField::Headers));
         }
-        headers.push((k, v));
+        headers.push((h.name, h.value));
     }
     if let Some(body) = &input.body {
-        validate::template_params(body)?;
+        validate::template_params(body).map_err(at(FormField::Body))?;
     }
     let method = match &input.method {
-        Some(m) => validate::method(m)?,
+        Some(m) => validate::method(m).map_err(at(FormField::Method))?,
         None if input.body.is_some() => "POST".to_string(),
         None => "GET".to_string(),
     };
@@ -127,7 +127,8 @@ fn http_spec(input: &HttpInput) -> Result<HttpColumn> {
         return Err(Error::invalid_with_hint(
             format!("a {method} request cannot have a body"),
             "use --method POST (or PUT / PATCH), or drop --body",
-        ));
+        )
+        .at(FormField::Body));
     }
     Ok(HttpColumn {
         method,
@@ -144,6 +145,10 @@ struct AuthRow {
 }
 
 fn resolve_auth(tx: &Transaction<'_>, spec: &AuthSpec) -> Result<AuthRow> {
+    resolve_auth_row(tx, spec).map_err(at(FormField::Auth))
+}
+
+fn resolve_auth_row(tx: &Transaction<'_>, spec: &AuthSpec) -> Result<AuthRow> {
     let mut row = AuthRow {
         auth_type: spec.auth_type(),
         token_id: None,
@@ -165,7 +170,7 @@ fn resolve_auth(tx: &Transaction<'_>, spec: &AuthSpec) -> Result<AuthRow> {
                     "create it first with `patchbay token add`, or see `patchbay token list`",
                 ));
             };
-            let kind = TokenKind::parse(&kind)?;
+            let kind: TokenKind = crate::model::from_column("token kind", &kind)?;
             match (spec, kind) {
                 (AuthSpec::Token(_), TokenKind::HttpRequest) => {
                     return Err(Error::invalid_with_hint(
@@ -216,34 +221,33 @@ fn merge_oauth(
         s.client_id = if id.is_empty() {
             None
         } else {
-            Some(validate::client_id(id)?)
+            Some(validate::client_id(id).map_err(at(FormField::ClientId))?)
         };
     }
     if let Some(u) = &input.authorization_url {
-        s.authorization_url = optional_url("authorization URL", u)?;
+        s.authorization_url =
+            optional_url("authorization URL", u).map_err(at(FormField::AuthorizationUrl))?;
     }
     if let Some(u) = &input.token_url {
-        s.token_url = optional_url("token URL", u)?;
+        s.token_url = optional_url("token URL", u).map_err(at(FormField::TokenUrl))?;
     }
     if let Some(u) = &input.registration_url {
-        s.registration_url = optional_url("registration URL", u)?;
+        s.registration_url =
+            optional_url("registration URL", u).map_err(at(FormField::RegistrationUrl))?;
     }
     if let Some(sc) = &input.scopes {
-        s.scopes = validate::scopes(sc)?;
+        s.scopes = validate::scopes(sc).map_err(at(FormField::Scopes))?;
     }
-    if let Some(m) = &input.token_auth_method {
-        // "auto": chosen below from whether there is a secret.
-        s.token_auth_method = if m == "auto" {
-            None
-        } else {
-            Some(TokenAuthMethod::parse(m)?)
-        };
+    if let Some(m) = input.token_auth_method {
+        // `None` (automatic): chosen below from whether there is a secret.
+        s.token_auth_method = m;
     }
     if let Some(a) = input.assume_pkce_s256 {
         s.assume_pkce_s256 = a;
     }
     if let Some(r) = &input.resource_override {
-        s.resource_override = optional_url("resource", r)?;
+        s.resource_override =
+            optional_url("resource", r).map_err(at(FormField::ResourceOverride))?;
     }
     if let Some(o) = input.omit_resource {
         s.omit_resource = o;
@@ -252,30 +256,33 @@ fn merge_oauth(
         s.client_metadata_url = if u.trim().is_empty() {
             None
         } else {
-            Some(validate::client_metadata_url(u)?)
+            Some(validate::client_metadata_url(u).map_err(at(FormField::ClientMetadataUrl))?)
         };
     }
     if let Some(c) = input.callback {
         s.callback = c;
     }
     if s.omit_resource && s.resource_override.is_some() {
-        return Err(Error::invalid(
-            "give a resource override or omit the resource, not both",
-        ));
+        return Err(
+            Error::invalid("give a resource override or omit the resource, not both")
+                .at(FormField::ResourceOverride),
+        );
     }
     let has_secret = (had_secret && !clear_secret) || input.client_secret.is_some();
     if has_secret && s.client_id.is_none() {
         return Err(Error::invalid_with_hint(
             "a client secret needs a client id",
             "give the client id your provider issued with --client-id",
-        ));
+        )
+        .at(FormField::ClientId));
     }
     match (s.token_auth_method, has_secret) {
         (Some(TokenAuthMethod::None), true) => {
             return Err(Error::invalid_with_hint(
                 "token auth method 'none' is for public clients, which have no client secret",
                 "use client_secret_basic or client_secret_post with a secret, or drop the secret",
-            ));
+            )
+            .at(FormField::TokenAuthMethod));
         }
         (
             Some(m @ (TokenAuthMethod::ClientSecretBasic | TokenAuthMethod::ClientSecretPost)),
@@ -284,7 +291,8 @@ fn merge_oauth(
             return Err(Error::invalid_with_hint(
                 format!("token auth method '{}' needs a client secret", m.as_str()),
                 "pass it with --client-secret-stdin, or use --token-auth-method none for a public PKCE client",
-            ));
+            )
+            .at(FormField::ClientSecret));
         }
         // Default: a confidential client when a secret is given, a public one when only an id is.
         (None, true) => s.token_auth_method = Some(TokenAuthMethod::ClientSecretBasic),
@@ -385,7 +393,7 @@ struct RawAction {
 
 impl RawAction {
     fn into_view(self, now: &str) -> Result<ActionView> {
-        let auth_type = AuthType::parse(&self.auth_type)?;
+        let auth_type = crate::model::from_column::<AuthType>("auth type", &self.auth_type)?;
         let reference = match auth_type {
             AuthType::Token | AuthType::HttpToken => self.token_name,
             AuthType::Connection => self.connection_name,
@@ -423,7 +431,7 @@ impl RawAction {
         Ok(ActionView {
             id: self.id,
             name: self.name,
-            kind: ActionKind::parse(&self.kind)?,
+            kind: crate::model::from_column("action kind", &self.kind)?,
             url: self.url,
             enabled: self.enabled,
             description: self.description,
@@ -433,7 +441,7 @@ impl RawAction {
                 reference,
             },
             health: Health {
-                status: HealthStatus::parse(&self.health_status)?,
+                status: crate::model::from_column("health status", &self.health_status)?,
                 reason: self.health_reason,
                 message: self.health_message,
                 checked_at: self.health_checked_at,
@@ -498,7 +506,7 @@ impl Patchbay {
     }
 
     pub fn add_action(&self, input: NewAction) -> Result<ActionView> {
-        let name = validate::name("action", &input.name)?;
+        let name = validate::name("action", &input.name).map_err(at(FormField::Name))?;
         let url = validate::url(
             if input.http.is_some() {
                 "HTTP endpoint URL"
@@ -506,15 +514,16 @@ impl Patchbay {
                 "MCP server URL"
             },
             &input.url,
-        )?;
+        )
+        .map_err(at(FormField::Url))?;
         let kind = if input.http.is_some() {
             ActionKind::Http
         } else {
             ActionKind::Mcp
         };
         let http = input.http.as_ref().map(http_spec).transpose()?;
-        let spec = match &input.auth {
-            Some(a) => AuthSpec::parse(a)?,
+        let spec = match input.auth.clone() {
+            Some(a) => a,
             None if !input.oauth.is_empty() => AuthSpec::OAuth,
             None => AuthSpec::None,
         };
@@ -571,7 +580,8 @@ impl Patchbay {
             .rename
             .as_deref()
             .map(|n| validate::name("action", n))
-            .transpose()?;
+            .transpose()
+            .map_err(at(FormField::Name))?;
         let url = patch
             .url
             .as_deref()
@@ -585,9 +595,10 @@ impl Patchbay {
                     u,
                 )
             })
-            .transpose()?;
-        let spec = match &patch.auth {
-            Some(a) => AuthSpec::parse(a)?,
+            .transpose()
+            .map_err(at(FormField::Url))?;
+        let spec = match patch.auth.clone() {
+            Some(a) => a,
             None => match current.auth.kind {
                 AuthType::None => AuthSpec::None,
                 AuthType::OAuth => AuthSpec::OAuth,
@@ -634,12 +645,7 @@ impl Patchbay {
             (Some(h), _) => {
                 let input = HttpInput {
                     method: Some(patch.method.clone().unwrap_or_else(|| h.method.clone())),
-                    headers: patch.headers.clone().unwrap_or_else(|| {
-                        h.headers
-                            .iter()
-                            .map(|h| format!("{}: {}", h.name, h.value))
-                            .collect()
-                    }),
+                    headers: patch.headers.clone().unwrap_or_else(|| h.headers.clone()),
                     body: match &patch.body {
                         Some(b) => b.clone(),
                         None => h.body.clone(),
@@ -782,7 +788,8 @@ fn require_endpoints_for_http(kind: ActionKind, s: &OAuthSettings) -> Result<()>
         return Err(Error::invalid_with_hint(
             "OAuth on an HTTP action needs its authorization URL and token URL (only MCP servers publish them for discovery)",
             "add --authorization-url and --token-url, or use a reusable connection with --auth connection:NAME",
-        ));
+        )
+        .at(FormField::AuthorizationUrl));
     }
     Ok(())
 }

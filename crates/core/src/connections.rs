@@ -4,7 +4,7 @@
 use rusqlite::{OptionalExtension, Row, params};
 use secrecy::SecretString;
 
-use crate::error::{Error, Kind, Result};
+use crate::error::{Error, FormField, Kind, Result, at};
 use crate::model::{ConnectionView, TokenAuthMethod};
 use crate::validate;
 use crate::vault::keys;
@@ -21,7 +21,7 @@ pub struct NewConnection {
     pub registration_url: Option<String>,
     pub revocation_url: Option<String>,
     /// Defaults to `client_secret_basic` with a secret, `none` (public PKCE client) without.
-    pub token_auth_method: Option<String>,
+    pub token_auth_method: Option<TokenAuthMethod>,
     /// Space- or comma-separated.
     pub scopes: Option<String>,
 }
@@ -38,7 +38,8 @@ pub struct ConnectionPatch {
     /// `Some("")` removes it.
     pub registration_url: Option<String>,
     pub revocation_url: Option<String>,
-    pub token_auth_method: Option<String>,
+    /// `None` keeps the current method while it still fits the secret.
+    pub token_auth_method: Option<TokenAuthMethod>,
     pub scopes: Option<String>,
 }
 
@@ -48,7 +49,8 @@ fn provider(v: &str) -> Result<String> {
         return Err(Error::invalid_with_hint(
             "the provider name must be 1 to 64 printable characters",
             "name the service this connection signs in to, e.g. --provider github",
-        ));
+        )
+        .at(FormField::Provider));
     }
     Ok(v.to_string())
 }
@@ -59,9 +61,10 @@ fn required_client_id(v: &str) -> Result<String> {
         return Err(Error::invalid_with_hint(
             "the client id is empty",
             "copy the client id from the OAuth app you registered with the provider",
-        ));
+        )
+        .at(FormField::ClientId));
     }
-    validate::client_id(v)
+    validate::client_id(v).map_err(at(FormField::ClientId))
 }
 
 fn optional_url(field: &str, v: Option<&str>) -> Result<Option<String>> {
@@ -89,11 +92,13 @@ fn method_for(
         (true, true) => Err(Error::invalid_with_hint(
             "token auth method 'none' is for public clients, which have no client secret",
             "use client_secret_basic or client_secret_post with a secret, or drop the secret",
-        )),
+        )
+        .at(FormField::ClientSecret)),
         (false, false) => Err(Error::invalid_with_hint(
             format!("token auth method '{}' needs a client secret", m.as_str()),
             "pass it with --client-secret-stdin, or use --token-auth-method none for a public PKCE client",
-        )),
+        )
+        .at(FormField::ClientSecret)),
         _ => Ok(m),
     }
 }
@@ -132,11 +137,7 @@ fn finish(
     c: &rusqlite::Connection,
     (mut v, method, scopes): (ConnectionView, String, String),
 ) -> Result<ConnectionView> {
-    v.token_auth_method = TokenAuthMethod::parse(&method).map_err(|_| {
-        Error::Internal(format!(
-            "unknown token auth method '{method}' in the database"
-        ))
-    })?;
+    v.token_auth_method = crate::model::from_column("token auth method", &method)?;
     v.public_client = v.token_auth_method.is_public();
     v.scopes = serde_json::from_str(&scopes)
         .map_err(|e| Error::Internal(format!("connections.scopes is unreadable: {e}")))?;
@@ -196,22 +197,23 @@ impl Patchbay {
     }
 
     pub fn add_connection(&self, input: NewConnection) -> Result<ConnectionView> {
-        let name = validate::name("connection", &input.name)?;
+        let name = validate::name("connection", &input.name).map_err(at(FormField::Name))?;
         let provider = provider(&input.provider)?;
         let client_id = required_client_id(&input.client_id)?;
-        let authorization_url =
-            validate::url("authorization URL", &input.authorization_url)?.to_string();
-        let token_url = validate::url("token URL", &input.token_url)?.to_string();
-        let registration_url = optional_url("registration URL", input.registration_url.as_deref())?;
-        let revocation_url = optional_url("revocation URL", input.revocation_url.as_deref())?;
-        let requested = input
-            .token_auth_method
-            .as_deref()
-            .map(TokenAuthMethod::parse)
-            .transpose()?;
+        let authorization_url = validate::url("authorization URL", &input.authorization_url)
+            .map_err(at(FormField::AuthorizationUrl))?
+            .to_string();
+        let token_url = validate::url("token URL", &input.token_url)
+            .map_err(at(FormField::TokenUrl))?
+            .to_string();
+        let registration_url = optional_url("registration URL", input.registration_url.as_deref())
+            .map_err(at(FormField::RegistrationUrl))?;
+        let revocation_url = optional_url("revocation URL", input.revocation_url.as_deref())
+            .map_err(at(FormField::RevocationUrl))?;
         let has_secret = input.client_secret.is_some();
-        let method = method_for(requested, None, has_secret)?;
-        let scopes = validate::scopes(input.scopes.as_deref().unwrap_or(""))?;
+        let method = method_for(input.token_auth_method, None, has_secret)?;
+        let scopes = validate::scopes(input.scopes.as_deref().unwrap_or(""))
+            .map_err(at(FormField::Scopes))?;
         let id = uuid::Uuid::new_v4().to_string();
         let now = self.now();
         let secrets: Vec<(String, SecretString)> = input
@@ -250,7 +252,8 @@ impl Patchbay {
             .rename
             .as_deref()
             .map(|n| validate::name("connection", n))
-            .transpose()?;
+            .transpose()
+            .map_err(at(FormField::Name))?;
         let provider = patch
             .provider
             .as_deref()
@@ -264,35 +267,40 @@ impl Patchbay {
             .transpose()?
             .unwrap_or(cur.client_id.clone());
         let authorization_url = match &patch.authorization_url {
-            Some(u) => validate::url("authorization URL", u)?.to_string(),
+            Some(u) => validate::url("authorization URL", u)
+                .map_err(at(FormField::AuthorizationUrl))?
+                .to_string(),
             None => cur.authorization_url.clone(),
         };
         let token_url = match &patch.token_url {
-            Some(u) => validate::url("token URL", u)?.to_string(),
+            Some(u) => validate::url("token URL", u)
+                .map_err(at(FormField::TokenUrl))?
+                .to_string(),
             None => cur.token_url.clone(),
         };
         let registration_url = match &patch.registration_url {
-            Some(u) => optional_url("registration URL", Some(u))?,
+            Some(u) => {
+                optional_url("registration URL", Some(u)).map_err(at(FormField::RegistrationUrl))?
+            }
             None => cur.registration_url.clone(),
         };
         let revocation_url = match &patch.revocation_url {
-            Some(u) => optional_url("revocation URL", Some(u))?,
+            Some(u) => {
+                optional_url("revocation URL", Some(u)).map_err(at(FormField::RevocationUrl))?
+            }
             None => cur.revocation_url.clone(),
         };
         let scopes = match &patch.scopes {
-            Some(s) => validate::scopes(s)?,
+            Some(s) => validate::scopes(s).map_err(at(FormField::Scopes))?,
             None => cur.scopes.clone(),
         };
         if patch.clear_client_secret && patch.client_secret.is_some() {
-            return Err(Error::invalid(
-                "give a new client secret or remove it, not both",
-            ));
+            return Err(
+                Error::invalid("give a new client secret or remove it, not both")
+                    .at(FormField::ClientSecret),
+            );
         }
-        let requested = patch
-            .token_auth_method
-            .as_deref()
-            .map(TokenAuthMethod::parse)
-            .transpose()?;
+        let requested = patch.token_auth_method;
         // Switching to a public client drops the secret without being asked twice.
         let switching_public =
             requested == Some(TokenAuthMethod::None) && patch.client_secret.is_none();

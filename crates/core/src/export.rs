@@ -1459,7 +1459,7 @@ mod tests {
                 name: name.into(),
                 url: "https://mcp.example.com/mcp".into(),
                 http: http.then(HttpInput::default),
-                auth: Some("none".into()),
+                auth: Some(crate::model::AuthSpec::None),
                 disabled,
                 ..Default::default()
             })

@@ -11,9 +11,9 @@ use ts_rs::TS;
 use crate::Patchbay;
 use crate::actions::{ActionPatch, HttpInput, NewAction, OAuthInput};
 use crate::connections::{ConnectionPatch, NewConnection};
-use crate::error::{Error, Result};
+use crate::error::{Error, FormField, Result};
 use crate::model::{
-    ActionKind, ActionView, AuthRef, AuthType, CallbackKind, ConnectionView, Header,
+    ActionKind, ActionView, AuthRef, AuthSpec, AuthType, CallbackKind, ConnectionView, Header,
     TokenAuthMethod, TokenView,
 };
 use crate::runtime::http_token::TokenTestReport;
@@ -163,22 +163,23 @@ fn secret(s: Option<String>) -> Option<SecretString> {
     s.filter(|v| !v.is_empty()).map(SecretString::from)
 }
 
-fn auth_string(a: &AuthRef) -> Result<String> {
-    let named = |prefix: &str, what: &str| -> Result<String> {
+/// The form's authentication choice; a token or connection kind needs its name.
+fn auth_spec(a: &AuthRef) -> Result<AuthSpec> {
+    let named = |what: &str| -> Result<String> {
         match a.reference.as_deref().map(str::trim) {
-            Some(r) if !r.is_empty() => Ok(format!("{prefix}:{r}")),
-            _ => Err(Error::invalid(format!(
-                "choose the {what} this action uses"
-            ))),
+            Some(r) if !r.is_empty() => Ok(r.to_string()),
+            _ => Err(
+                Error::invalid(format!("choose the {what} this action uses")).at(FormField::Auth),
+            ),
         }
     };
-    match a.kind {
-        AuthType::None => Ok("none".into()),
-        AuthType::OAuth => Ok("oauth".into()),
-        AuthType::Token => named("token", "bearer token"),
-        AuthType::HttpToken => named("http-token", "HTTP request token"),
-        AuthType::Connection => named("connection", "OAuth connection"),
-    }
+    Ok(match a.kind {
+        AuthType::None => AuthSpec::None,
+        AuthType::OAuth => AuthSpec::OAuth,
+        AuthType::Token => AuthSpec::Token(named("bearer token")?),
+        AuthType::HttpToken => AuthSpec::HttpToken(named("HTTP request token")?),
+        AuthType::Connection => AuthSpec::Connection(named("OAuth connection")?),
+    })
 }
 
 impl OAuthForm {
@@ -187,11 +188,7 @@ impl OAuthForm {
         OAuthInput {
             client_id: Some(self.client_id.trim().to_string()),
             client_secret: secret(self.client_secret.clone()),
-            token_auth_method: Some(
-                self.token_auth_method
-                    .map_or("auto", |m| m.as_str())
-                    .to_string(),
-            ),
+            token_auth_method: Some(self.token_auth_method),
             authorization_url: Some(self.authorization_url.trim().to_string()),
             token_url: Some(self.token_url.trim().to_string()),
             registration_url: Some(self.registration_url.trim().to_string()),
@@ -209,7 +206,7 @@ impl OAuthForm {
         OAuthInput {
             client_id: opt(&self.client_id),
             client_secret: secret(self.client_secret.clone()),
-            token_auth_method: self.token_auth_method.map(|m| m.as_str().to_string()),
+            token_auth_method: self.token_auth_method.map(Some),
             authorization_url: opt(&self.authorization_url),
             token_url: opt(&self.token_url),
             registration_url: opt(&self.registration_url),
@@ -223,12 +220,11 @@ impl OAuthForm {
     }
 }
 
-/// Named rows split into plain lines (`line(name, value)`) and secrets for the keychain;
-/// rows without a name are dropped.
-fn split_fields(
-    rows: Vec<RequestField>,
-    line: impl Fn(&str, &str) -> String,
-) -> (Vec<String>, Vec<(String, SecretString)>) {
+/// Named rows split into plain `(name, value)` pairs and secrets for the keychain; rows
+/// without a name are dropped.
+type SplitFields = (Vec<(String, String)>, Vec<(String, SecretString)>);
+
+fn split_fields(rows: Vec<RequestField>) -> SplitFields {
     let mut plain = Vec::new();
     let mut secrets = Vec::new();
     for r in rows.into_iter().filter(|r| !r.name.trim().is_empty()) {
@@ -236,29 +232,33 @@ fn split_fields(
         if r.secret {
             secrets.push((name, SecretString::from(r.value)));
         } else {
-            plain.push(line(&name, &r.value));
+            plain.push((name, r.value));
         }
     }
     (plain, secrets)
 }
 
-fn header_lines(h: &[Header]) -> Vec<String> {
+/// The header rows that are filled in (a row left blank is dropped).
+fn headers(h: &[Header]) -> Vec<Header> {
     h.iter()
         .filter(|h| !(h.name.trim().is_empty() && h.value.trim().is_empty()))
-        .map(|h| format!("{}: {}", h.name.trim(), h.value))
+        .map(|h| Header {
+            name: h.name.trim().to_string(),
+            value: h.value.clone(),
+        })
         .collect()
 }
 
 impl Patchbay {
     /// Create (`original` = `None`) or update the action named `original` from the form.
     pub fn save_action_form(&self, original: Option<&str>, f: ActionForm) -> Result<ActionView> {
-        let auth = auth_string(&f.auth)?;
+        let auth = auth_spec(&f.auth)?;
         let is_oauth = f.auth.kind == AuthType::OAuth;
         let body = f.body.as_deref().and_then(opt);
         let Some(original) = original else {
             let http = (f.kind == ActionKind::Http).then(|| HttpInput {
                 method: f.method.as_deref().and_then(opt),
-                headers: header_lines(&f.headers),
+                headers: headers(&f.headers),
                 body: body.clone(),
             });
             return self.add_action(NewAction {
@@ -286,7 +286,8 @@ impl Patchbay {
                     f.kind.as_str().to_uppercase()
                 ),
                 "add a new action of the other kind instead",
-            ));
+            )
+            .at(FormField::Kind));
         }
         let is_http = current.kind == ActionKind::Http;
         self.edit_action(
@@ -305,7 +306,7 @@ impl Patchbay {
                 },
                 clear_client_secret: is_oauth && f.oauth.clear_client_secret,
                 method: is_http.then(|| f.method.clone().unwrap_or_default()),
-                headers: is_http.then(|| header_lines(&f.headers)),
+                headers: is_http.then(|| headers(&f.headers)),
                 body: is_http.then_some(body),
             },
         )
@@ -327,7 +328,7 @@ impl Patchbay {
                 token_url: f.token_url,
                 registration_url: opt(&f.registration_url),
                 revocation_url: opt(&f.revocation_url),
-                token_auth_method: f.token_auth_method.map(|m| m.as_str().to_string()),
+                token_auth_method: f.token_auth_method,
                 scopes: opt(&f.scopes),
             });
         };
@@ -344,7 +345,7 @@ impl Patchbay {
                 token_url: Some(f.token_url),
                 registration_url: Some(f.registration_url.trim().to_string()),
                 revocation_url: Some(f.revocation_url.trim().to_string()),
-                token_auth_method: f.token_auth_method.map(|m| m.as_str().to_string()),
+                token_auth_method: f.token_auth_method,
                 scopes: Some(f.scopes),
             },
         )
@@ -359,7 +360,7 @@ impl Patchbay {
         let header_name = opt(&f.header_name).unwrap_or_else(|| "Authorization".into());
         let Some(original) = original else {
             let Some(value) = secret(f.value) else {
-                return Err(Error::invalid("enter the token's value"));
+                return Err(Error::invalid("enter the token's value").at(FormField::Value));
             };
             return self.add_text_token(NewTextToken {
                 name: f.name,
@@ -384,8 +385,12 @@ impl Patchbay {
     }
 
     fn http_token_input(f: HttpTokenForm) -> NewHttpToken {
-        let (headers, secret_headers) = split_fields(f.headers, |n, v| format!("{n}: {v}"));
-        let (body, secret_body) = split_fields(f.body, |n, v| format!("{n}={v}"));
+        let (headers, secret_headers) = split_fields(f.headers);
+        let headers = headers
+            .into_iter()
+            .map(|(name, value)| Header { name, value })
+            .collect();
+        let (body, secret_body) = split_fields(f.body);
         NewHttpToken {
             name: f.name,
             description: opt(&f.description),

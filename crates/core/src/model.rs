@@ -7,66 +7,75 @@ use ts_rs::TS;
 
 use crate::error::{Error, Result};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+/// `as_str` for the enums stored in columns and printed by the CLI: the same names as serde's,
+/// through strum (`EnumString` parses them back).
+macro_rules! as_str {
+    ($($t:ty),*) => {$(
+        impl $t {
+            pub fn as_str(self) -> &'static str {
+                self.into()
+            }
+        }
+    )*};
+}
+as_str!(
+    ActionKind,
+    AuthType,
+    TokenAuthMethod,
+    HealthStatus,
+    CallbackKind,
+    TokenKind
+);
+
+/// A value of a database column, parsed: a value this build does not know is an internal
+/// error naming the column (`what`), never a panic.
+pub fn from_column<T: std::str::FromStr>(what: &str, value: &str) -> Result<T> {
+    value
+        .parse()
+        .map_err(|_| Error::Internal(format!("unknown {what} '{value}' in the database")))
+}
+
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    TS,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum ActionKind {
     Mcp,
     Http,
 }
 
-impl ActionKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ActionKind::Mcp => "mcp",
-            ActionKind::Http => "http",
-        }
-    }
-    pub fn parse(s: &str) -> Result<Self> {
-        match s {
-            "mcp" => Ok(ActionKind::Mcp),
-            "http" => Ok(ActionKind::Http),
-            other => Err(Error::Internal(format!(
-                "unknown action kind '{other}' in the database"
-            ))),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    TS,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum AuthType {
     None,
     #[serde(rename = "oauth")]
+    #[strum(serialize = "oauth")]
     OAuth,
     Token,
     HttpToken,
     Connection,
-}
-
-impl AuthType {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AuthType::None => "none",
-            AuthType::OAuth => "oauth",
-            AuthType::Token => "token",
-            AuthType::HttpToken => "http-token",
-            AuthType::Connection => "connection",
-        }
-    }
-    pub fn parse(s: &str) -> Result<Self> {
-        Ok(match s {
-            "none" => AuthType::None,
-            "oauth" => AuthType::OAuth,
-            "token" => AuthType::Token,
-            "http-token" => AuthType::HttpToken,
-            "connection" => AuthType::Connection,
-            other => {
-                return Err(Error::Internal(format!(
-                    "unknown auth type '{other}' in the database"
-                )));
-            }
-        })
-    }
 }
 
 /// How an action authenticates, as the user writes it: `none`, `oauth`, `token:NAME`,
@@ -81,34 +90,6 @@ pub enum AuthSpec {
 }
 
 impl AuthSpec {
-    pub fn parse(s: &str) -> Result<Self> {
-        let hint = "use none, oauth, token:TOKEN, http-token:TOKEN or connection:CONNECTION";
-        let (kind, reference) = match s.split_once(':') {
-            Some((k, r)) => (k, Some(r)),
-            None => (s, None),
-        };
-        let need_ref = |r: Option<&str>| -> Result<String> {
-            match r {
-                Some(r) if !r.is_empty() => Ok(r.to_string()),
-                _ => Err(Error::invalid_with_hint(
-                    format!("--auth {kind}: needs a name after ':'"),
-                    hint,
-                )),
-            }
-        };
-        match kind {
-            "none" if reference.is_none() => Ok(AuthSpec::None),
-            "oauth" if reference.is_none() => Ok(AuthSpec::OAuth),
-            "token" => Ok(AuthSpec::Token(need_ref(reference)?)),
-            "http-token" => Ok(AuthSpec::HttpToken(need_ref(reference)?)),
-            "connection" => Ok(AuthSpec::Connection(need_ref(reference)?)),
-            _ => Err(Error::invalid_with_hint(
-                format!("unknown authentication '{}'", crate::validate::printable(s)),
-                hint,
-            )),
-        }
-    }
-
     pub fn auth_type(&self) -> AuthType {
         match self {
             AuthSpec::None => AuthType::None,
@@ -121,8 +102,25 @@ impl AuthSpec {
 }
 
 /// How the client authenticates at the token endpoint. `none` = a public PKCE client.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    TS,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
+#[cfg_attr(
+    feature = "clap",
+    derive(clap::ValueEnum),
+    value(rename_all = "snake_case")
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum TokenAuthMethod {
     ClientSecretBasic,
     ClientSecretPost,
@@ -130,58 +128,29 @@ pub enum TokenAuthMethod {
 }
 
 impl TokenAuthMethod {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TokenAuthMethod::ClientSecretBasic => "client_secret_basic",
-            TokenAuthMethod::ClientSecretPost => "client_secret_post",
-            TokenAuthMethod::None => "none",
-        }
-    }
-    pub fn parse(s: &str) -> Result<Self> {
-        match s {
-            "client_secret_basic" => Ok(TokenAuthMethod::ClientSecretBasic),
-            "client_secret_post" => Ok(TokenAuthMethod::ClientSecretPost),
-            "none" => Ok(TokenAuthMethod::None),
-            other => Err(Error::invalid_with_hint(
-                format!(
-                    "unknown token auth method '{}'",
-                    crate::validate::printable(other)
-                ),
-                "use client_secret_basic, client_secret_post or none (a public PKCE client)",
-            )),
-        }
-    }
     pub fn is_public(self) -> bool {
         self == TokenAuthMethod::None
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    TS,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum HealthStatus {
     Healthy,
     Unhealthy,
     Unknown,
-}
-
-impl HealthStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            HealthStatus::Healthy => "healthy",
-            HealthStatus::Unhealthy => "unhealthy",
-            HealthStatus::Unknown => "unknown",
-        }
-    }
-    pub fn parse(s: &str) -> Result<Self> {
-        match s {
-            "healthy" => Ok(HealthStatus::Healthy),
-            "unhealthy" => Ok(HealthStatus::Unhealthy),
-            "unknown" => Ok(HealthStatus::Unknown),
-            other => Err(Error::Internal(format!(
-                "unknown health status '{other}' in the database"
-            ))),
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -280,21 +249,26 @@ pub struct OAuthSettings {
 /// The redirect URI a sign-in uses: the loopback listener (any front end) or the app link
 /// `dev.patchbay.app:/oauth/callback` (flows started in the desktop app; for providers that
 /// refuse http loopback redirect URIs).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    TS,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum CallbackKind {
     #[default]
     Loopback,
     AppLink,
-}
-
-impl CallbackKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CallbackKind::Loopback => "loopback",
-            CallbackKind::AppLink => "app-link",
-        }
-    }
 }
 
 /// Whether an action is connected (OAuth), as `patchbay status NAME --json` prints it.
@@ -471,31 +445,25 @@ pub struct ConnectionView {
     pub updated_at: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    TS,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum TokenKind {
     /// A value the user pasted (text token).
     Text,
     /// A token fetched by an HTTP request (HTTP request token).
     HttpRequest,
-}
-
-impl TokenKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TokenKind::Text => "text",
-            TokenKind::HttpRequest => "http-request",
-        }
-    }
-    pub fn parse(s: &str) -> Result<Self> {
-        match s {
-            "text" => Ok(TokenKind::Text),
-            "http-request" => Ok(TokenKind::HttpRequest),
-            other => Err(Error::Internal(format!(
-                "unknown token kind '{other}' in the database"
-            ))),
-        }
-    }
 }
 
 /// A body field of an HTTP request token.
@@ -616,28 +584,45 @@ pub struct SignInReturned {
 mod tests {
     use super::*;
 
+    /// The column and CLI names (strum) are the wire names (serde), and parse back.
     #[test]
-    fn auth_specs_parse() {
-        assert_eq!(AuthSpec::parse("none").expect("valid"), AuthSpec::None);
-        assert_eq!(AuthSpec::parse("oauth").expect("valid"), AuthSpec::OAuth);
-        assert_eq!(
-            AuthSpec::parse("token:gh").expect("valid"),
-            AuthSpec::Token("gh".into())
-        );
-        assert_eq!(
-            AuthSpec::parse("http-token:t").expect("valid"),
-            AuthSpec::HttpToken("t".into())
-        );
-        assert_eq!(
-            AuthSpec::parse("connection:c").expect("valid"),
-            AuthSpec::Connection("c".into())
-        );
-        for bad in ["token", "token:", "oauth:x", "basic", "", "none:x"] {
-            assert!(
-                AuthSpec::parse(bad).is_err(),
-                "expected '{bad}' to be rejected"
-            );
+    fn enum_strings_are_the_wire_names() {
+        fn check<T>(all: &[T])
+        where
+            T: Copy
+                + Serialize
+                + std::str::FromStr
+                + PartialEq
+                + std::fmt::Debug
+                + Into<&'static str>,
+        {
+            for v in all {
+                let s: &'static str = (*v).into();
+                assert_eq!(serde_json::to_value(v).expect("json"), serde_json::json!(s));
+                assert_eq!(s.parse::<T>().ok(), Some(*v), "{s} parses back");
+            }
         }
+        check(&[ActionKind::Mcp, ActionKind::Http]);
+        check(&[
+            AuthType::None,
+            AuthType::OAuth,
+            AuthType::Token,
+            AuthType::HttpToken,
+            AuthType::Connection,
+        ]);
+        check(&[
+            TokenAuthMethod::ClientSecretBasic,
+            TokenAuthMethod::ClientSecretPost,
+            TokenAuthMethod::None,
+        ]);
+        check(&[
+            HealthStatus::Healthy,
+            HealthStatus::Unhealthy,
+            HealthStatus::Unknown,
+        ]);
+        check(&[CallbackKind::Loopback, CallbackKind::AppLink]);
+        check(&[TokenKind::Text, TokenKind::HttpRequest]);
+        assert!(from_column::<TokenKind>("token kind", "bogus").is_err());
     }
 
     #[test]

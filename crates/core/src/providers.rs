@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::actions::NewAction;
+use crate::model::AuthSpec;
 use crate::{Error, Kind, Result};
 
 /// How a provider's server signs in.
@@ -93,8 +94,8 @@ pub fn prefill(id: &str, mut input: NewAction) -> Result<NewAction> {
     if input.description.is_none() {
         input.description = Some(p.description.clone());
     }
-    let auth = input.auth.get_or_insert_with(|| "oauth".to_string());
-    if auth == "oauth" {
+    let auth = input.auth.get_or_insert(AuthSpec::OAuth);
+    if *auth == AuthSpec::OAuth {
         let o = &mut input.oauth;
         if o.authorization_url.is_none() {
             o.authorization_url = p.authorization_url.clone();
@@ -217,7 +218,7 @@ mod tests {
         )
         .expect("known");
         assert_eq!(gh.url, "https://api.githubcopilot.com/mcp/");
-        assert_eq!(gh.auth.as_deref(), Some("oauth"));
+        assert_eq!(gh.auth, Some(AuthSpec::OAuth));
         assert_eq!(gh.oauth.scopes.as_deref(), Some("repo read:org"));
         assert_eq!(
             gh.oauth.token_url.as_deref(),
@@ -228,13 +229,13 @@ mod tests {
         let given = NewAction {
             name: "gh".into(),
             url: "https://example.com/mcp".into(),
-            auth: Some("token:pat".into()),
+            auth: Some(AuthSpec::Token("pat".into())),
             description: Some("mine".into()),
             ..Default::default()
         };
         let kept = prefill("github", given).expect("known");
         assert_eq!(kept.url, "https://example.com/mcp");
-        assert_eq!(kept.auth.as_deref(), Some("token:pat"));
+        assert_eq!(kept.auth, Some(AuthSpec::Token("pat".into())));
         assert_eq!(kept.description.as_deref(), Some("mine"));
         assert!(
             kept.oauth.scopes.is_none(),

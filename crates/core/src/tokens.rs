@@ -6,9 +6,9 @@ use rusqlite::{OptionalExtension, Row, params};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Kind, Result};
+use crate::error::{Error, FormField, Kind, Result, at};
 use crate::model::{
-    FieldView, HeaderView, TokenKind, TokenRequestView, TokenView, header_value_with_prefix,
+    FieldView, Header, HeaderView, TokenKind, TokenRequestView, TokenView, header_value_with_prefix,
 };
 use crate::validate::{self, printable};
 use crate::vault::keys;
@@ -30,12 +30,11 @@ pub struct NewHttpToken {
     /// Defaults to POST.
     pub method: Option<String>,
     pub url: String,
-    /// `'Name: value'` lines.
-    pub headers: Vec<String>,
+    pub headers: Vec<Header>,
     /// Header name and secret value (read from stdin by the CLI).
     pub secret_headers: Vec<(String, SecretString)>,
-    /// `key=value` pairs.
-    pub body: Vec<String>,
+    /// Body fields: `(key, value)`.
+    pub body: Vec<(String, String)>,
     pub secret_body: Vec<(String, SecretString)>,
     /// Send the body as a form instead of JSON.
     pub form: bool,
@@ -135,7 +134,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<RawToken> {
 }
 
 fn finish(c: &rusqlite::Connection, t: RawToken) -> Result<TokenView> {
-    let kind = TokenKind::parse(&t.kind)?;
+    let kind: TokenKind = crate::model::from_column("token kind", &t.kind)?;
     let request = match (t.request, t.token_path) {
         (Some(req), Some(path)) => {
             let r: RequestColumn = serde_json::from_str(&req)
@@ -253,10 +252,11 @@ impl Patchbay {
     }
 
     pub fn add_text_token(&self, input: NewTextToken) -> Result<TokenView> {
-        let name = validate::name("token", &input.name)?;
-        let header_name = validate::header_name(&input.header_name)?;
-        let prefix = prefix(input.prefix.as_deref())?;
-        secret_value("the token value", &input.value)?;
+        let name = validate::name("token", &input.name).map_err(at(FormField::Name))?;
+        let header_name =
+            validate::header_name(&input.header_name).map_err(at(FormField::HeaderName))?;
+        let prefix = prefix(input.prefix.as_deref()).map_err(at(FormField::Prefix))?;
+        secret_value("the token value", &input.value).map_err(at(FormField::Value))?;
         let id = uuid::Uuid::new_v4().to_string();
         let now = self.now();
         let description = description(input.description);
@@ -278,35 +278,43 @@ impl Patchbay {
 
     /// Validate an HTTP request token without saving it.
     pub(crate) fn prepare_http_token(&self, input: NewHttpToken) -> Result<PreparedHttpToken> {
-        let name = validate::name("token", &input.name)?;
-        let header_name = validate::header_name(&input.header_name)?;
-        let prefix = prefix(input.prefix.as_deref())?;
-        let url = validate::url("token request URL", &input.url)?.to_string();
-        let method = validate::method(input.method.as_deref().unwrap_or("POST"))?;
-        let token_path = validate::json_path(&input.token_path)?;
+        let name = validate::name("token", &input.name).map_err(at(FormField::Name))?;
+        let header_name =
+            validate::header_name(&input.header_name).map_err(at(FormField::HeaderName))?;
+        let prefix = prefix(input.prefix.as_deref()).map_err(at(FormField::Prefix))?;
+        let url = validate::url("token request URL", &input.url)
+            .map_err(at(FormField::Url))?
+            .to_string();
+        let method = validate::method(input.method.as_deref().unwrap_or("POST"))
+            .map_err(at(FormField::Method))?;
+        let token_path =
+            validate::json_path(&input.token_path).map_err(at(FormField::TokenPath))?;
         let id = uuid::Uuid::new_v4().to_string();
 
         let mut headers: Vec<HeaderView> = Vec::new();
         let mut secrets: Vec<(String, SecretString)> = Vec::new();
         let seen_header = |n: &str, headers: &[HeaderView]| -> Result<()> {
             if headers.iter().any(|h| h.name.eq_ignore_ascii_case(n)) {
-                return Err(Error::invalid(format!("header '{n}' is given twice")));
+                return Err(
+                    Error::invalid(format!("header '{n}' is given twice")).at(FormField::Headers)
+                );
             }
             Ok(())
         };
-        for line in &input.headers {
-            let (k, v) = validate::header_line(line)?;
-            seen_header(&k, &headers)?;
+        for h in &input.headers {
+            let h = validate::header(&h.name, &h.value).map_err(at(FormField::Headers))?;
+            seen_header(&h.name, &headers)?;
             headers.push(HeaderView {
-                name: k,
-                value: Some(v),
+                name: h.name,
+                value: Some(h.value),
                 secret: false,
             });
         }
         for (k, v) in input.secret_headers {
-            let k = validate::header_name(&k)?;
+            let k = validate::header_name(&k).map_err(at(FormField::Headers))?;
             seen_header(&k, &headers)?;
-            secret_value(&format!("the value of secret header '{k}'"), &v)?;
+            secret_value(&format!("the value of secret header '{k}'"), &v)
+                .map_err(at(FormField::Headers))?;
             secrets.push((keys::token_header(&id, &k), v));
             headers.push(HeaderView {
                 name: k,
@@ -321,20 +329,17 @@ impl Patchbay {
                 return Err(Error::invalid_with_hint(
                     format!("body field name '{}' is not valid", printable(k)),
                     "write body fields as key=value",
-                ));
+                )
+                .at(FormField::Body));
             }
             if body.iter().any(|f| f.key == k) {
-                return Err(Error::invalid(format!("body field '{k}' is given twice")));
+                return Err(
+                    Error::invalid(format!("body field '{k}' is given twice")).at(FormField::Body)
+                );
             }
             Ok(k.to_string())
         };
-        for pair in &input.body {
-            let Some((k, v)) = pair.split_once('=') else {
-                return Err(Error::invalid_with_hint(
-                    format!("body field '{}' has no '='", printable(pair)),
-                    "write body fields as key=value, e.g. --body grant_type=client_credentials",
-                ));
-            };
+        for (k, v) in &input.body {
             let k = check_key(k, &body)?;
             body.push(FieldView {
                 key: k,
@@ -347,7 +352,8 @@ impl Patchbay {
             if v.expose_secret().is_empty() {
                 return Err(Error::invalid(format!(
                     "the value of secret body field '{k}' is empty"
-                )));
+                ))
+                .at(FormField::Body));
             }
             secrets.push((keys::token_body(&id, &k), v));
             body.push(FieldView {
@@ -360,12 +366,14 @@ impl Patchbay {
             return Err(Error::invalid_with_hint(
                 format!("a {method} request cannot have a body"),
                 "use --method POST, or drop the body fields",
-            ));
+            )
+            .at(FormField::Method));
         }
         if input.form && body.is_empty() {
             return Err(Error::invalid(
                 "--form sends the body as a form, but no body fields are given",
-            ));
+            )
+            .at(FormField::Body));
         }
         let request = RequestColumn {
             method,
@@ -425,15 +433,17 @@ impl Patchbay {
             .rename
             .as_deref()
             .map(|n| validate::name("token", n))
-            .transpose()?;
+            .transpose()
+            .map_err(at(FormField::Name))?;
         let header_name = patch
             .header_name
             .as_deref()
             .map(validate::header_name)
-            .transpose()?
+            .transpose()
+            .map_err(at(FormField::HeaderName))?
             .unwrap_or(cur.header_name.clone());
         let prefix = match &patch.prefix {
-            Some(p) => prefix(Some(p))?,
+            Some(p) => prefix(Some(p)).map_err(at(FormField::Prefix))?,
             None => cur.prefix.clone(),
         };
         let mut secrets = Vec::new();
@@ -441,14 +451,20 @@ impl Patchbay {
             if cur.kind != TokenKind::Text {
                 return Err(Error::invalid(
                     "only text tokens have a value to set; an HTTP request token fetches its own",
-                ));
+                )
+                .at(FormField::Value));
             }
-            secret_value("the token value", &v)?;
+            secret_value("the token value", &v).map_err(at(FormField::Value))?;
             secrets.push((keys::token_value(&cur.id), v));
         }
         let token_path = match &patch.token_path {
-            Some(p) if cur.kind == TokenKind::HttpRequest => Some(validate::json_path(p)?),
-            Some(_) => return Err(Error::invalid("only HTTP request tokens have a token path")),
+            Some(p) if cur.kind == TokenKind::HttpRequest => {
+                Some(validate::json_path(p).map_err(at(FormField::TokenPath))?)
+            }
+            Some(_) => {
+                return Err(Error::invalid("only HTTP request tokens have a token path")
+                    .at(FormField::TokenPath));
+            }
             None => cur.request.as_ref().map(|r| r.token_path.clone()),
         };
         let description = patch

@@ -2,7 +2,38 @@
 //! [`Error::Invalid`] naming the field and what is accepted.
 
 use crate::error::{Error, Result};
+use crate::model::{AuthSpec, Header};
 use url::{Host, Url};
+
+/// How an action authenticates, as the CLI takes it: `none`, `oauth`, `token:NAME`,
+/// `http-token:NAME` or `connection:NAME`.
+pub fn auth(s: &str) -> Result<AuthSpec> {
+    let hint = "use none, oauth, token:TOKEN, http-token:TOKEN or connection:CONNECTION";
+    let (kind, reference) = match s.split_once(':') {
+        Some((k, r)) => (k, Some(r)),
+        None => (s, None),
+    };
+    let need_ref = |r: Option<&str>| -> Result<String> {
+        match r {
+            Some(r) if !r.is_empty() => Ok(r.to_string()),
+            _ => Err(Error::invalid_with_hint(
+                format!("--auth {kind}: needs a name after ':'"),
+                hint,
+            )),
+        }
+    };
+    match kind {
+        "none" if reference.is_none() => Ok(AuthSpec::None),
+        "oauth" if reference.is_none() => Ok(AuthSpec::OAuth),
+        "token" => Ok(AuthSpec::Token(need_ref(reference)?)),
+        "http-token" => Ok(AuthSpec::HttpToken(need_ref(reference)?)),
+        "connection" => Ok(AuthSpec::Connection(need_ref(reference)?)),
+        _ => Err(Error::invalid_with_hint(
+            format!("unknown authentication '{}'", printable(s)),
+            hint,
+        )),
+    }
+}
 
 /// `[A-Za-z0-9][A-Za-z0-9._-]{0,63}`: the names of actions, connections and tokens.
 pub fn name(kind: &str, value: &str) -> Result<String> {
@@ -135,17 +166,33 @@ pub fn header_value(name: &str, value: &str) -> Result<String> {
     Ok(value.to_string())
 }
 
+/// A header as given (a form row, or a line the CLI split): a valid name, an allowed value.
+pub fn header(name: &str, value: &str) -> Result<Header> {
+    let name = header_name(name)?;
+    let value = header_value(&name, value.trim())?;
+    Ok(Header { name, value })
+}
+
 /// `'Name: value'` as typed on the command line.
-pub fn header_line(line: &str) -> Result<(String, String)> {
+pub fn header_line(line: &str) -> Result<Header> {
     let Some((k, v)) = line.split_once(':') else {
         return Err(Error::invalid_with_hint(
             format!("header '{}' has no ':'", printable(line)),
             "write headers as 'Name: value', e.g. --header 'Accept: application/json'",
         ));
     };
-    let name = header_name(k)?;
-    let value = header_value(&name, v.trim())?;
-    Ok((name, value))
+    header(k, v)
+}
+
+/// `key=value` as typed on the command line (a body field of an HTTP request token).
+pub fn body_field_line(pair: &str) -> Result<(String, String)> {
+    let Some((k, v)) = pair.split_once('=') else {
+        return Err(Error::invalid_with_hint(
+            format!("body field '{}' has no '='", printable(pair)),
+            "write body fields as key=value, e.g. --body grant_type=client_credentials",
+        ));
+    };
+    Ok((k.to_string(), v.to_string()))
 }
 
 /// An HTTP method such as GET or POST.
@@ -269,6 +316,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn auth_specs_parse() {
+        assert_eq!(auth("none").expect("valid"), crate::model::AuthSpec::None);
+        assert_eq!(auth("oauth").expect("valid"), AuthSpec::OAuth);
+        assert_eq!(
+            auth("token:gh").expect("valid"),
+            AuthSpec::Token("gh".into())
+        );
+        assert_eq!(
+            auth("http-token:t").expect("valid"),
+            AuthSpec::HttpToken("t".into())
+        );
+        assert_eq!(
+            auth("connection:c").expect("valid"),
+            AuthSpec::Connection("c".into())
+        );
+        for bad in ["token", "token:", "oauth:x", "basic", "", "none:x"] {
+            assert!(auth(bad).is_err(), "expected '{bad}' to be rejected");
+        }
+    }
+
+    #[test]
     fn names_follow_the_pattern() {
         for ok in ["a", "A9", "linear", "my-server.v2_x", &"a".repeat(64)] {
             assert!(
@@ -317,8 +385,16 @@ mod tests {
     fn header_lines_parse_and_validate() {
         assert_eq!(
             header_line("Accept:  application/json ").expect("valid"),
-            ("Accept".to_string(), "application/json".to_string())
+            Header {
+                name: "Accept".to_string(),
+                value: "application/json".to_string()
+            }
         );
+        assert_eq!(
+            body_field_line("grant_type=a=b").expect("valid"),
+            ("grant_type".to_string(), "a=b".to_string())
+        );
+        assert!(body_field_line("no-equals").is_err());
         assert!(header_line("NoColon").is_err());
         assert!(header_line("Bad Name: x").is_err());
         assert!(header_line("X-A: line\nbreak").is_err());

@@ -305,3 +305,154 @@ async fn an_http_token_draft_is_tested_without_being_saved() {
         assert!(!contains(&bytes, "draft-secret"), "the secret is in {file}");
     }
 }
+
+/// Each refusal names the form field to show it under (`ErrorBody.field`), so the app never
+/// reads the message text to place it.
+#[test]
+fn a_refusal_names_its_form_field() {
+    use patchbay_core::error::FormField as F;
+    let p = profile();
+    p.pb.save_action_form(None, mcp_oauth("one"))
+        .expect("create");
+    let field = |e: patchbay_core::Error| e.body().field;
+
+    let mut f = mcp_oauth("two");
+    f.url = "ftp://nope".into();
+    assert_eq!(
+        field(p.pb.save_action_form(None, f).expect_err("url")),
+        Some(F::Url)
+    );
+    let mut f = mcp_oauth("bad name!");
+    f.url = "ftp://nope".into();
+    assert_eq!(
+        field(p.pb.save_action_form(None, f).expect_err("name")),
+        Some(F::Name)
+    );
+    assert_eq!(
+        field(
+            p.pb.save_action_form(None, mcp_oauth("ONE"))
+                .expect_err("taken")
+        ),
+        Some(F::Name),
+        "a clash is about the name"
+    );
+    let mut f = mcp_oauth("two");
+    f.oauth.token_url = "not a url".into();
+    assert_eq!(
+        field(p.pb.save_action_form(None, f).expect_err("token url")),
+        Some(F::TokenUrl)
+    );
+    let mut f = mcp_oauth("two");
+    f.oauth.client_secret = Some("s".into());
+    assert_eq!(
+        field(
+            p.pb.save_action_form(None, f)
+                .expect_err("secret without id")
+        ),
+        Some(F::ClientId)
+    );
+    let mut f = mcp_oauth("two");
+    f.oauth.scopes = "a\u{7}b".into();
+    assert_eq!(
+        field(p.pb.save_action_form(None, f).expect_err("scopes")),
+        Some(F::Scopes)
+    );
+    let mut f = mcp_oauth("two");
+    f.kind = ActionKind::Http;
+    f.auth = AuthRef {
+        kind: AuthType::None,
+        reference: None,
+    };
+    f.headers = vec![Header {
+        name: "Bad Name".into(),
+        value: "x".into(),
+    }];
+    assert_eq!(
+        field(p.pb.save_action_form(None, f.clone()).expect_err("header")),
+        Some(F::Headers)
+    );
+    f.headers.clear();
+    f.method = Some("FETCH".into());
+    assert_eq!(
+        field(p.pb.save_action_form(None, f.clone()).expect_err("method")),
+        Some(F::Method)
+    );
+    f.method = Some("GET".into());
+    f.body = Some("{{unclosed".into());
+    assert_eq!(
+        field(p.pb.save_action_form(None, f).expect_err("body")),
+        Some(F::Body)
+    );
+    let mut f = mcp_oauth("two");
+    f.auth = AuthRef {
+        kind: AuthType::Connection,
+        reference: Some("nobody".into()),
+    };
+    assert_eq!(
+        field(p.pb.save_action_form(None, f).expect_err("auth")),
+        Some(F::Auth)
+    );
+    let mut f = mcp_oauth("one");
+    f.kind = ActionKind::Http;
+    assert_eq!(
+        field(p.pb.save_action_form(Some("one"), f).expect_err("kind")),
+        Some(F::Kind)
+    );
+
+    let c = ConnectionForm {
+        name: "c".into(),
+        provider: "P".into(),
+        client_id: "id".into(),
+        authorization_url: "https://a.example.com/authorize".into(),
+        token_url: "https://a.example.com/token".into(),
+        revocation_url: "nope".into(),
+        ..ConnectionForm::default()
+    };
+    assert_eq!(
+        field(
+            p.pb.save_connection_form(None, c.clone())
+                .expect_err("revocation")
+        ),
+        Some(F::RevocationUrl)
+    );
+    let c = ConnectionForm {
+        provider: String::new(),
+        revocation_url: String::new(),
+        ..c
+    };
+    assert_eq!(
+        field(p.pb.save_connection_form(None, c).expect_err("provider")),
+        Some(F::Provider)
+    );
+
+    let t = TextTokenForm {
+        name: "key".into(),
+        value: None,
+        ..TextTokenForm::default()
+    };
+    assert_eq!(
+        field(p.pb.save_text_token_form(None, t).expect_err("value")),
+        Some(F::Value)
+    );
+    let t = TextTokenForm {
+        name: "key".into(),
+        value: Some("v".into()),
+        header_name: "Bad Header".into(),
+        ..TextTokenForm::default()
+    };
+    assert_eq!(
+        field(p.pb.save_text_token_form(None, t).expect_err("header name")),
+        Some(F::HeaderName)
+    );
+
+    // Errors about no single field carry none, and the JSON has no `field` key then.
+    let e = p.pb.get_action("missing").expect_err("not found");
+    assert_eq!(e.body().field, None);
+    let json = serde_json::to_value(e.body()).expect("json");
+    assert!(json.get("field").is_none(), "{json}");
+    assert_eq!(
+        p.pb.list_actions().expect("list").len(),
+        1,
+        "nothing was saved"
+    );
+}

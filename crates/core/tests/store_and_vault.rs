@@ -35,7 +35,7 @@ fn secrets_live_only_in_the_keychain() {
     p.pb.add_action(NewAction {
         name: "linear".into(),
         url: "https://mcp.linear.app/mcp".into(),
-        auth: Some("oauth".into()),
+        auth: Some(patchbay_core::model::AuthSpec::OAuth),
         oauth: OAuthInput {
             client_id: Some("cid".into()),
             client_secret: Some(secret(s_action)),
@@ -56,7 +56,7 @@ fn secrets_live_only_in_the_keychain() {
         name: "fetched".into(),
         url: "https://auth.example.com/token".into(),
         secret_headers: vec![("X-Api-Key".into(), secret(s_header))],
-        body: vec!["grant_type=client_credentials".into()],
+        body: vec![("grant_type".into(), "client_credentials".into())],
         secret_body: vec![("client_secret".into(), secret(s_body))],
         token_path: "data.access_token".into(),
         header_name: "Authorization".into(),

@@ -16,8 +16,8 @@ const ORDER: &[&str] = &[
     "clock",
     "env",
     "error",
-    "validate",
     "model",
+    "validate",
     "paths",
     // Infrastructure, and the context (`lib`: `Patchbay`) built from it.
     "http",

@@ -181,7 +181,9 @@ impl Patchbay {
                         resource: r.get(1)?,
                         token_endpoint: r.get(2)?,
                         revocation_endpoint: r.get(3)?,
-                        auth_method: TokenAuthMethod::parse(&r.get::<_, String>(4)?)
+                        auth_method: r
+                            .get::<_, String>(4)?
+                            .parse()
                             .unwrap_or(TokenAuthMethod::None),
                         needs_reconnect: r.get(5)?,
                     })

@@ -570,7 +570,7 @@ mod tests {
             .add_action(NewAction {
                 name: "demo".into(),
                 url: "http://127.0.0.1:9/mcp".into(),
-                auth: Some("none".into()),
+                auth: Some(crate::model::AuthSpec::None),
                 ..Default::default()
             })
             .expect("add");

@@ -142,7 +142,7 @@ async fn run(server_url: String) -> Result<()> {
     pb.add_action(NewAction {
         name: ACTION.into(),
         url: server_url,
-        auth: Some("oauth".into()),
+        auth: Some(patchbay_core::model::AuthSpec::OAuth),
         oauth,
         ..Default::default()
     })?;
