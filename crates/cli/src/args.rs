@@ -1,6 +1,7 @@
 //! The command line, as clap sees it. Forms and JSON keys here are a public contract.
 
 use clap::{Args, Parser, Subcommand};
+use patchbay_core::export::ExportClient;
 use patchbay_core::model::{CallbackKind, TokenAuthMethod};
 
 #[derive(Debug, Parser)]
@@ -97,8 +98,8 @@ pub struct ExportArgs {
     #[arg(value_name = "NAME")]
     pub names: Vec<String>,
     /// The MCP client whose config format and file to use.
-    #[arg(long, value_name = "CLIENT", value_parser = ["claude-desktop", "claude-code", "cursor", "vscode", "windsurf", "codex", "generic"])]
-    pub client: String,
+    #[arg(long, value_name = "CLIENT", value_enum)]
+    pub client: ExportClient,
     /// Merge the entries into the client's config file (a backup of it is kept).
     #[arg(long)]
     pub write: bool,

@@ -7,7 +7,7 @@ use crate::args::ExportArgs;
 use crate::{open, outln, output};
 
 pub fn run(a: ExportArgs, json: bool) -> Result<()> {
-    let client = ExportClient::parse(&a.client)?;
+    let client = a.client;
     let bin = export::resolve_binary(std::env::var_os(export::BIN_ENV), std::env::current_exe())?;
     let pb = open(false)?;
     let names = pb.export_names(&a.names)?;

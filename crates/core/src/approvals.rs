@@ -15,8 +15,20 @@ use crate::Patchbay;
 use crate::error::{Error, ErrorCode, Result};
 use crate::logs::{LogKind, NewLog};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    TS,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum ApprovalStatus {
     Pending,
     Approved,
@@ -24,24 +36,7 @@ pub enum ApprovalStatus {
     Expired,
 }
 
-impl ApprovalStatus {
-    fn as_str(self) -> &'static str {
-        match self {
-            ApprovalStatus::Pending => "pending",
-            ApprovalStatus::Approved => "approved",
-            ApprovalStatus::Denied => "denied",
-            ApprovalStatus::Expired => "expired",
-        }
-    }
-    fn parse(s: &str) -> Self {
-        match s {
-            "approved" => ApprovalStatus::Approved,
-            "denied" => ApprovalStatus::Denied,
-            "expired" => ApprovalStatus::Expired,
-            _ => ApprovalStatus::Pending,
-        }
-    }
-}
+as_str!(ApprovalStatus);
 
 /// One request for confirmation, as the app's prompt shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -81,7 +76,10 @@ fn view(r: &rusqlite::Row<'_>) -> rusqlite::Result<ApprovalView> {
         requester: r.get(4)?,
         requested_at: r.get(5)?,
         expires_at: r.get(6)?,
-        status: ApprovalStatus::parse(&r.get::<_, String>(7)?),
+        status: r
+            .get::<_, String>(7)?
+            .parse()
+            .unwrap_or(ApprovalStatus::Pending),
         decided_at: r.get(8)?,
     })
 }

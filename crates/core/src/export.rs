@@ -49,8 +49,21 @@ use crate::model::ActionKind;
 pub use crate::env::EXPORT_BIN as BIN_ENV;
 
 /// The MCP clients Patchbay writes entries for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    TS,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum ExportClient {
     ClaudeDesktop,
     ClaudeCode,
@@ -78,29 +91,15 @@ impl ExportClient {
         ExportClient::Generic,
     ];
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ExportClient::ClaudeDesktop => "claude-desktop",
-            ExportClient::ClaudeCode => "claude-code",
-            ExportClient::Cursor => "cursor",
-            ExportClient::Vscode => "vscode",
-            ExportClient::Windsurf => "windsurf",
-            ExportClient::Codex => "codex",
-            ExportClient::Generic => "generic",
-        }
-    }
-
+    /// A client as the user names it (`claude-desktop`, ...).
     pub fn parse(s: &str) -> Result<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|c| c.as_str() == s)
-            .ok_or_else(|| {
-                let all: Vec<&str> = Self::ALL.iter().map(|c| c.as_str()).collect();
-                Error::invalid_with_hint(
-                    format!("unknown MCP client '{s}'"),
-                    format!("use one of: {}", all.join(", ")),
-                )
-            })
+        s.parse().map_err(|_| {
+            let all: Vec<&str> = Self::ALL.iter().map(|c| c.as_str()).collect();
+            Error::invalid_with_hint(
+                format!("unknown MCP client '{}'", crate::validate::printable(s)),
+                format!("use one of: {}", all.join(", ")),
+            )
+        })
     }
 
     /// How people call it.
@@ -238,8 +237,9 @@ impl ExportEntry {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, strum::IntoStaticStr)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum ChangeKind {
     /// The file had no entry of that name.
     Added,
@@ -249,15 +249,7 @@ pub enum ChangeKind {
     Unchanged,
 }
 
-impl ChangeKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ChangeKind::Added => "added",
-            ChangeKind::Updated => "updated",
-            ChangeKind::Unchanged => "unchanged",
-        }
-    }
-}
+as_str!(ChangeKind, ExportClient);
 
 /// What writing does (or would do) to one entry of the config file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

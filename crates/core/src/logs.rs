@@ -18,8 +18,20 @@ const RETENTION_EVERY: i64 = 256;
 pub const MAX_FIELD_CHARS: usize = 4096;
 const REDACTED: &str = "[redacted]";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    TS,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum LogKind {
     Call,
     Test,
@@ -33,37 +45,16 @@ pub enum LogKind {
     Approval,
 }
 
+as_str!(LogKind);
+
 impl LogKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LogKind::Call => "call",
-            LogKind::Approval => "approval",
-            LogKind::Test => "test",
-            LogKind::TokenFetch => "token_fetch",
-            LogKind::Refresh => "refresh",
-            LogKind::Connect => "connect",
-            LogKind::Disconnect => "disconnect",
-            LogKind::Health => "health",
-            LogKind::Breaker => "breaker",
-        }
-    }
+    /// A kind as the user types it (`logs --kind`).
     pub fn parse(s: &str) -> Result<Self> {
-        Ok(match s {
-            "call" => LogKind::Call,
-            "test" => LogKind::Test,
-            "token_fetch" => LogKind::TokenFetch,
-            "refresh" => LogKind::Refresh,
-            "connect" => LogKind::Connect,
-            "disconnect" => LogKind::Disconnect,
-            "health" => LogKind::Health,
-            "breaker" => LogKind::Breaker,
-            "approval" => LogKind::Approval,
-            other => {
-                return Err(Error::invalid_with_hint(
-                    format!("'{other}' is not a log kind"),
-                    "kinds: call, test, token_fetch, refresh, connect, disconnect, health, breaker, approval",
-                ));
-            }
+        s.parse().map_err(|_| {
+            Error::invalid_with_hint(
+                format!("'{}' is not a log kind", crate::validate::printable(s)),
+                "kinds: call, test, token_fetch, refresh, connect, disconnect, health, breaker, approval",
+            )
         })
     }
 }
@@ -234,7 +225,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<LogEntry> {
         id: r.get(0)?,
         at: r.get(1)?,
         subject: r.get(2)?,
-        kind: LogKind::parse(&r.get::<_, String>(3)?).unwrap_or(LogKind::Call),
+        kind: r.get::<_, String>(3)?.parse().unwrap_or(LogKind::Call),
         outcome: r.get(4)?,
         status: r.get(5)?,
         latency_ms: r.get(6)?,

@@ -7,17 +7,6 @@ use ts_rs::TS;
 
 use crate::error::{Error, Result};
 
-/// `as_str` for the enums stored in columns and printed by the CLI: the same names as serde's,
-/// through strum (`EnumString` parses them back).
-macro_rules! as_str {
-    ($($t:ty),*) => {$(
-        impl $t {
-            pub fn as_str(self) -> &'static str {
-                self.into()
-            }
-        }
-    )*};
-}
 as_str!(
     ActionKind,
     AuthType,

@@ -19,25 +19,17 @@ use crate::error::{Error, Result};
 pub const DEFAULT_CALLBACK_PORT: u16 = 47615;
 
 /// The window's colours.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS, strum::EnumString,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase", ascii_case_insensitive)]
 pub enum Theme {
     /// Follow the operating system (light or dark).
     #[default]
     System,
     Light,
     Dark,
-}
-
-impl Theme {
-    fn parse(s: &str) -> Option<Self> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "system" => Some(Theme::System),
-            "light" => Some(Theme::Light),
-            "dark" => Some(Theme::Dark),
-            _ => None,
-        }
-    }
 }
 
 /// Every setting, as the window's form and `patchbay settings --json` show them.
@@ -182,7 +174,7 @@ const FIELDS: &[Field] = &[
                 .and_then(|v| v.as_str().map(str::to_string))
                 .unwrap_or_default()
         },
-        set: |s, v| Theme::parse(v).map(|t| s.theme = t).is_some(),
+        set: |s, v| v.trim().parse::<Theme>().map(|t| s.theme = t).is_ok(),
     },
 ];
 

@@ -34,6 +34,9 @@ pub const FIRST_SCHEMA: &[&str] = &[include_str!("migrations/001_initial.sql")];
 
 pub const DB_FILE: &str = "patchbay.db";
 
+/// How long an open keeps trying while another process sets up the same new database.
+const OPEN_BUSY_FOR: Duration = Duration::from_secs(10);
+
 #[derive(Debug)]
 pub struct Store {
     path: PathBuf,
@@ -50,17 +53,44 @@ impl Store {
     #[doc(hidden)]
     pub fn open_with(home: &Path, migrations: &[&str]) -> Result<Self> {
         let path = home.join(DB_FILE);
-        let mut conn = Connection::open(&path)?;
+        // Switching a new file to WAL can answer SQLITE_BUSY at once, without the busy
+        // handler, while another process does the same (the app and a CLI on first run):
+        // such an open is tried again, for at most OPEN_BUSY_FOR.
+        let started = std::time::Instant::now();
+        loop {
+            match Self::connect(&path, migrations) {
+                Err(Error::Database(e))
+                    if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) =>
+                {
+                    if started.elapsed() >= OPEN_BUSY_FOR {
+                        return Err(Error::Migration(format!(
+                            "the database at {} stayed locked for {} s while opening it (another Patchbay process holds it): {e}",
+                            path.display(),
+                            OPEN_BUSY_FOR.as_secs()
+                        )));
+                    }
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                Err(e) => return Err(e),
+                Ok(conn) => {
+                    return Ok(Store {
+                        path,
+                        conn: Mutex::new(conn),
+                    });
+                }
+            }
+        }
+    }
+
+    fn connect(path: &Path, migrations: &[&str]) -> Result<Connection> {
+        let mut conn = Connection::open(path)?;
         conn.busy_timeout(Duration::from_secs(10))?;
         // WAL lets readers (the window) and a writer (a CLI) work at once.
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        migrate(&mut conn, &path, migrations)?;
-        Ok(Store {
-            path,
-            conn: Mutex::new(conn),
-        })
+        migrate(&mut conn, path, migrations)?;
+        Ok(conn)
     }
 
     pub fn path(&self) -> &Path {
