@@ -19,6 +19,40 @@ macro_rules! outln {
     }};
 }
 
+/// Something a command prints: JSON with `--json`, else its human form.
+pub trait Render: Serialize {
+    fn human(&self);
+}
+
+pub fn show<T: Render + ?Sized>(v: &T, json: bool) {
+    if json {
+        self::json(v);
+    } else {
+        v.human();
+    }
+}
+
+macro_rules! render {
+    ($($t:ty => $f:ident),* $(,)?) => {$(
+        impl Render for $t {
+            fn human(&self) {
+                $f(self)
+            }
+        }
+    )*};
+}
+
+render!(
+    Vec<ActionView> => actions,
+    ActionView => action,
+    Vec<ConnectionView> => connections,
+    ConnectionView => connection,
+    Vec<TokenView> => tokens,
+    TokenView => token,
+    patchbay_core::settings::SettingsView => settings,
+    [patchbay_core::providers::Provider] => providers,
+);
+
 pub fn json<T: Serialize + ?Sized>(v: &T) {
     match serde_json::to_string_pretty(v) {
         Ok(s) => outln!("{s}"),

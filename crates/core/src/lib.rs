@@ -127,6 +127,16 @@ impl Patchbay {
     pub(crate) fn now(&self) -> String {
         clock::rfc3339(self.clock.now())
     }
+    /// The moment `d` before now on the context's clock, as stored (`logs --since 2h`).
+    /// A duration longer than the time since 1970 means 1970 (nothing is older).
+    pub fn ago(&self, d: std::time::Duration) -> String {
+        let then = time::Duration::try_from(d)
+            .ok()
+            .and_then(|d| self.clock.now().checked_sub(d))
+            .filter(|t| *t > time::OffsetDateTime::UNIX_EPOCH)
+            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+        clock::rfc3339(then)
+    }
     /// The time from the context's clock (never the wall clock directly: tests inject one).
     pub(crate) fn clock_now(&self) -> time::OffsetDateTime {
         self.clock.now()

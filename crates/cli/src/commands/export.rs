@@ -3,10 +3,11 @@
 use patchbay_core::Result;
 use patchbay_core::export::{self, ChangeKind, ExportClient, ExportPlan, ExportReport};
 
+use super::{Status, open};
 use crate::args::ExportArgs;
-use crate::{open, outln, output};
+use crate::{outln, output};
 
-pub fn run(a: ExportArgs, json: bool) -> Result<()> {
+pub fn run(a: ExportArgs, json: bool) -> Result<Status> {
     let client = a.client;
     let bin = export::resolve_binary(std::env::var_os(export::BIN_ENV), std::env::current_exe())?;
     let pb = open(false)?;
@@ -20,7 +21,7 @@ pub fn run(a: ExportArgs, json: bool) -> Result<()> {
         } else {
             print_snippet(&plan);
         }
-        return Ok(());
+        return Ok(Status::Done);
     }
     // The user sees exactly what the client will run before anything is written.
     let path = plan
@@ -41,7 +42,7 @@ pub fn run(a: ExportArgs, json: bool) -> Result<()> {
     } else {
         print_written(client, &report);
     }
-    Ok(())
+    Ok(Status::Done)
 }
 
 fn print_snippet(plan: &ExportPlan) {

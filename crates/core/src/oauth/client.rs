@@ -1,0 +1,155 @@
+//! The client identity a sign-in uses: the user's own client, a saved registration, a Client
+//! ID Metadata Document, or RFC 7591 dynamic registration; and the `oauth2` client built on it.
+
+use super::*;
+
+/// The client's identity and token endpoint authentication, with no endpoint set yet:
+/// each use (authorize, refresh, revoke) sets the endpoints it needs.
+pub(super) fn base_client(client: &ClientIdentity) -> BaseClient {
+    let mut c =
+        oauth2::Client::new(ClientId::new(client.id.clone())).set_auth_type(match client.method {
+            // A public client sends its id in the body and no Authorization header.
+            TokenAuthMethod::ClientSecretPost | TokenAuthMethod::None => AuthType::RequestBody,
+            TokenAuthMethod::ClientSecretBasic => AuthType::BasicAuth,
+        });
+    if let Some(s) = &client.secret {
+        c = c.set_client_secret(ClientSecret::new(s.expose_secret().to_string()));
+    }
+    c
+}
+
+pub(super) fn build_client(
+    client: &ClientIdentity,
+    server: &ServerMetadata,
+    redirect_uri: &str,
+) -> Result<OAuthClient> {
+    Ok(base_client(client)
+        .set_auth_uri(
+            AuthUrl::new(server.authorization_endpoint.clone())
+                .map_err(|_| bad_url("authorization endpoint", &server.authorization_endpoint))?,
+        )
+        .set_token_uri(
+            TokenUrl::new(server.token_endpoint.clone())
+                .map_err(|_| bad_url("token endpoint", &server.token_endpoint))?,
+        )
+        .set_redirect_uri(
+            RedirectUrl::new(redirect_uri.to_string())
+                .map_err(|_| bad_url("redirect URI", redirect_uri))?,
+        ))
+}
+
+impl Patchbay {
+    /// A saved registration for this issuer and redirect URI, else dynamic client
+    /// registration (RFC 7591) as a public native client.
+    pub(super) async fn registered_client(
+        &self,
+        edit_command: &str,
+        server: &ServerMetadata,
+        redirect_uri: &str,
+        http: &reqwest::Client,
+    ) -> Result<ClientIdentity> {
+        let saved: Option<String> = self.store().read(|c| {
+            Ok(c.query_row(
+                "SELECT client_id FROM oauth_clients WHERE issuer = ?1 AND redirect_uri = ?2 AND has_secret = 0",
+                params![server.issuer, redirect_uri],
+                |r| r.get(0),
+            )
+            .optional()?)
+        })?;
+        if let Some(id) = saved {
+            return Ok(ClientIdentity {
+                id,
+                secret: None,
+                method: TokenAuthMethod::None,
+                keep_secret: false,
+            });
+        }
+        let Some(reg) = &server.registration_endpoint else {
+            return Err(oauth_err(
+                ErrorCode::NeedsClientId,
+                format!(
+                    "this server needs a client id: {} offers no dynamic client registration",
+                    server.issuer
+                ),
+                format!(
+                    "register an OAuth app with the provider using the redirect URI {redirect_uri}, then: `{edit_command} --client-id ID [--client-secret-stdin]`"
+                ),
+            ));
+        };
+        let body = serde_json::json!({
+            "client_name": "Patchbay",
+            "redirect_uris": [redirect_uri],
+            "grant_types": ["authorization_code", "refresh_token"],
+            "response_types": ["code"],
+            "token_endpoint_auth_method": "none",
+            "application_type": "native",
+        });
+        let resp = http
+            .post(reg)
+            .json(&body)
+            .send()
+            .await
+            .map_err(|e| discovery::transport_error(reg, &e))?;
+        let status = resp.status();
+        let value: serde_json::Value = resp.json().await.unwrap_or(serde_json::Value::Null);
+        if !status.is_success() {
+            let said = value
+                .get("error_description")
+                .or_else(|| value.get("error"))
+                .and_then(|v| v.as_str())
+                .unwrap_or("no reason given");
+            return Err(oauth_err(
+                ErrorCode::RegistrationRefused,
+                format!("the authorization server refused to register Patchbay ({status}: {said})"),
+                format!(
+                    "register an OAuth app with the provider yourself (redirect URI {redirect_uri}) and fill in Advanced configuration: `{edit_command} --client-id ID`"
+                ),
+            ));
+        }
+        let Some(id) = value
+            .get("client_id")
+            .and_then(|v| v.as_str())
+            .map(String::from)
+        else {
+            return Err(oauth_err(
+                ErrorCode::RegistrationRefused,
+                "the registration response has no client_id",
+                "fill in Advanced configuration with a client id",
+            ));
+        };
+        // We ask for a public client; a server that insists on a secret gets it used for
+        // this flow only (not remembered: secrets live in the keychain, keyed by their owner).
+        let secret = value
+            .get("client_secret")
+            .and_then(|v| v.as_str())
+            .map(|s| SecretString::from(s.to_string()));
+        if secret.is_none() {
+            let now = self.now();
+            self.store().write(|tx| {
+                tx.execute(
+                    "INSERT OR REPLACE INTO oauth_clients (issuer, redirect_uri, client_id, has_secret, auth_method, registered_at)
+                     VALUES (?1, ?2, ?3, 0, 'none', ?4)",
+                    params![server.issuer, redirect_uri, id, now],
+                )?;
+                Ok(())
+            })?;
+        }
+        // The server may register another method than the `none` we asked for.
+        let method = match (
+            value
+                .get("token_endpoint_auth_method")
+                .and_then(|v| v.as_str()),
+            &secret,
+        ) {
+            (_, None) => TokenAuthMethod::None,
+            (Some("client_secret_post"), Some(_)) => TokenAuthMethod::ClientSecretPost,
+            (_, Some(_)) => TokenAuthMethod::ClientSecretBasic,
+        };
+        Ok(ClientIdentity {
+            id,
+            secret,
+            method,
+            keep_secret: true,
+        })
+    }
+}

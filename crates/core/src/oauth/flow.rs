@@ -1,0 +1,649 @@
+//! The browser flow: discovery, the authorization URL with PKCE S256 and `resource`, the
+//! callback (state, RFC 9207 `iss`), the token exchange, and saving the grant.
+
+use super::*;
+
+/// The claims part of a JWT, without verifying it (the token came straight from the token
+/// endpoint over the connection we opened; we only read who signed in).
+pub(super) fn jwt_claims(token: &str) -> Option<serde_json::Value> {
+    let payload = token.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+pub(super) fn account_from_claims(c: &serde_json::Value) -> Option<String> {
+    ["email", "preferred_username", "upn", "name", "sub"]
+        .iter()
+        .find_map(|k| {
+            c.get(*k)
+                .and_then(|v| v.as_str())
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+        })
+}
+
+/// RFC 9207 §2.4: when the server says it sends `iss`, it must be there and match; when it
+/// is there anyway, it must match.
+pub(super) fn check_iss(server: &ServerMetadata, iss: Option<&str>) -> Result<()> {
+    if !server.issuer_checked {
+        // Endpoints typed by the user: no verified issuer to compare `iss` with.
+        return Ok(());
+    }
+    let required = server.authorization_response_iss_parameter_supported == Some(true);
+    match iss {
+        Some(i) if i != server.issuer => Err(oauth_err(
+            ErrorCode::IssuerMismatch,
+            format!(
+                "the authorization response came from issuer '{i}', not '{}'",
+                server.issuer
+            ),
+            "this can be a mix-up attack; nothing was saved. Try again, and report it if it repeats",
+        )),
+        None if required => Err(oauth_err(
+            ErrorCode::IssuerMismatch,
+            "the authorization response has no 'iss', though the server promises one (RFC 9207)",
+            "nothing was saved; try again, and report it to the server's operator if it repeats",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Scopes in the spec's order: the user's, else the 401 challenge's, else the resource's
+/// `scopes_supported`, else none; plus `offline_access` (a refresh token) and `openid email`
+/// (to say who is connected) when the authorization server offers them.
+pub(super) fn choose_scopes(user: &[String], d: &Discovered) -> Vec<String> {
+    let mut scopes: Vec<String> = if !user.is_empty() {
+        user.to_vec()
+    } else if !d.challenge_scopes.is_empty() {
+        d.challenge_scopes.clone()
+    } else {
+        d.resource_scopes.clone()
+    };
+    let offered = d.server.scopes_supported.clone().unwrap_or_default();
+    // A refresh token when offered (the spec); who signed in, unless the user chose scopes.
+    let extras: &[&str] = if user.is_empty() {
+        &["offline_access", "openid", "email"]
+    } else {
+        &["offline_access"]
+    };
+    for extra in extras {
+        if offered.iter().any(|s| s == extra) && !scopes.iter().any(|s| s == extra) {
+            scopes.push(extra.to_string());
+        }
+    }
+    scopes
+}
+
+pub(super) async fn userinfo_account(
+    http: &reqwest::Client,
+    url: &str,
+    access: &str,
+) -> Option<String> {
+    let resp = http.get(url).bearer_auth(access).send().await.ok()?;
+    if !resp.status().is_success() {
+        return None;
+    }
+    let v: serde_json::Value = resp.json().await.ok()?;
+    account_from_claims(&v)
+}
+
+impl Patchbay {
+    /// Connect an MCP action that uses OAuth: discover, identify the client, open the
+    /// browser (through `open`, which the front end supplies), wait for the callback,
+    /// exchange the code, store the tokens. Returns who is connected.
+    pub async fn connect_action(
+        &self,
+        req: ConnectRequest,
+        open: impl FnMut(&str, &str) -> Result<()>,
+    ) -> Result<GrantView> {
+        let name = req.action.clone();
+        let action_id = self.get_action(&name).ok().map(|a| a.id);
+        let result = self.connect_action_inner(req, open).await;
+        self.log_connect(action_id.as_deref(), &name, &result);
+        result
+    }
+
+    /// Log how a connect ended (every way it can end, from discovery to the token exchange).
+    pub(super) fn log_connect(
+        &self,
+        action_id: Option<&str>,
+        name: &str,
+        result: &Result<GrantView>,
+    ) {
+        self.log(crate::logs::NewLog {
+            action_id,
+            subject: Some(name),
+            kind: Some(crate::logs::LogKind::Connect),
+            ok: result.is_ok(),
+            summary: match result {
+                Ok(g) => format!(
+                    "connected{} at {} (scopes: {})",
+                    g.account
+                        .as_deref()
+                        .map(|a| format!(" as {a}"))
+                        .unwrap_or_default(),
+                    g.issuer.as_deref().unwrap_or("-"),
+                    g.scopes.join(" ")
+                ),
+                Err(e) => format!("connect failed: {e}"),
+            },
+            error_code: result.as_ref().err().map(|e| e.code().wire_name()),
+            ..Default::default()
+        });
+    }
+
+    pub(super) async fn connect_action_inner(
+        &self,
+        req: ConnectRequest,
+        open: impl FnMut(&str, &str) -> Result<()>,
+    ) -> Result<GrantView> {
+        let action = self.get_action(&req.action)?;
+        if action.auth.kind != ActionAuth::OAuth {
+            return Err(Error::invalid_with_hint(
+                format!(
+                    "action '{}' does not use OAuth (its authentication is {})",
+                    action.name,
+                    action.auth.kind.as_str()
+                ),
+                format!(
+                    "switch it with `patchbay action edit {} --auth oauth`",
+                    action.name
+                ),
+            ));
+        }
+        if !action.enabled {
+            return Err(Error::invalid_with_hint(
+                format!("action '{}' is disabled", action.name),
+                format!("enable it first: `patchbay action enable {}`", action.name),
+            ));
+        }
+        let settings = action
+            .oauth
+            .as_ref()
+            .map(|o| o.settings.clone())
+            .unwrap_or_default();
+        let http = http_client()?;
+
+        // 1. Where to authorize: the user's endpoints, else what discovery found (cached).
+        let mut cached = false;
+        let discovered = match (
+            &settings.authorization_url,
+            &settings.token_url,
+            action.kind,
+        ) {
+            (Some(a), Some(t), _) => Discovered {
+                resource: action.url.clone(),
+                server: ServerMetadata::typed(a, t, settings.registration_url.clone(), None, None),
+                challenge_scopes: Vec::new(),
+                resource_scopes: Vec::new(),
+            },
+            (_, _, ActionKind::Http) => {
+                return Err(Error::invalid(
+                    "an HTTP action's OAuth needs its authorization and token URLs",
+                ));
+            }
+            // A challenge from the request that needs the sign-in says what it needs: use it.
+            _ if req.challenge.is_some() => {
+                self.discover_for(&action, &settings, &http, req.challenge.as_deref())
+                    .await?
+            }
+            _ => match self.cached_discovery(&action.id, &action.url)? {
+                Some(d) => {
+                    cached = true;
+                    d
+                }
+                None => self.discover_for(&action, &settings, &http, None).await?,
+            },
+        };
+        let typed = settings.authorization_url.is_some() && settings.token_url.is_some();
+        let mut discovered_for_cache = (!typed && !cached).then(|| discovered.clone());
+        let user_client = match &settings.client_id {
+            Some(id) => {
+                let secret = self.action_client_secret(&action)?;
+                let method = settings.token_auth_method.unwrap_or(if secret.is_some() {
+                    TokenAuthMethod::ClientSecretBasic
+                } else {
+                    TokenAuthMethod::None
+                });
+                Some(ClientIdentity {
+                    id: id.clone(),
+                    secret,
+                    method,
+                    keep_secret: false,
+                })
+            }
+            None => None,
+        };
+        let mut scopes = choose_scopes(&settings.scopes, &discovered);
+        if !req.extra_scopes.is_empty() {
+            let granted = self.grant(&Owner::Action(action.id.clone()))?.scopes;
+            for s in granted.into_iter().chain(req.extra_scopes.iter().cloned()) {
+                if !scopes.contains(&s) {
+                    scopes.push(s);
+                }
+            }
+        }
+        let resource = if settings.omit_resource {
+            None
+        } else {
+            Some(
+                settings
+                    .resource_override
+                    .clone()
+                    .unwrap_or_else(|| discovered.resource.clone()),
+            )
+        };
+        let target = Target {
+            owner: Owner::Action(action.id.clone()),
+            name: action.name.clone(),
+            edit_command: format!("patchbay action edit {}", action.name),
+            server: discovered.server,
+            client: user_client,
+            client_metadata_url: settings.client_metadata_url.clone(),
+            scopes,
+            resource,
+            callback: settings.callback,
+        };
+        let opened = std::cell::Cell::new(false);
+        let mut open = open;
+        let mut open_tracked = |url: &str, redirect: &str| {
+            opened.set(true);
+            open(url, redirect)
+        };
+        let mut result = self
+            .authorize(target.clone(), &req, &http, &mut open_tracked)
+            .await;
+        if let Err(e) = &result
+            && cached
+            && stale_metadata(e)
+        {
+            // The cached metadata may be what failed: forget it, and when the browser was
+            // not opened yet, discover again and retry once.
+            self.forget_discovery(&action.id)?;
+            if !opened.get() {
+                let fresh = self.discover_for(&action, &settings, &http, None).await?;
+                let retry = Target {
+                    server: fresh.server.clone(),
+                    ..target
+                };
+                discovered_for_cache = Some(fresh);
+                result = self.authorize(retry, &req, &http, &mut open_tracked).await;
+            }
+        }
+        if result.is_ok()
+            && let Some(d) = &discovered_for_cache
+        {
+            self.save_discovery(&action.id, &action.url, d)?;
+        }
+        result
+    }
+
+    pub(super) async fn discover_for(
+        &self,
+        action: &crate::model::ActionView,
+        settings: &crate::model::OAuthSettings,
+        http: &reqwest::Client,
+        challenge: Option<&str>,
+    ) -> Result<Discovered> {
+        let mut d = discovery::discover(
+            http,
+            &action.url,
+            &DiscoveryOptions {
+                assume_pkce_s256: settings.assume_pkce_s256,
+                challenge: challenge.map(String::from),
+            },
+        )
+        .await?;
+        if let Some(r) = &settings.registration_url {
+            d.server.registration_endpoint = Some(r.clone());
+        }
+        Ok(d)
+    }
+
+    /// What an earlier connect discovered for this action's server URL.
+    pub(super) fn cached_discovery(
+        &self,
+        action_id: &str,
+        server_url: &str,
+    ) -> Result<Option<Discovered>> {
+        let json: Option<String> = self.store().read(|c| {
+            Ok(c.query_row(
+                "SELECT discovered FROM oauth_discovery WHERE action_id = ?1 AND server_url = ?2",
+                params![action_id, server_url],
+                |r| r.get(0),
+            )
+            .optional()?)
+        })?;
+        Ok(json
+            .and_then(|j| serde_json::from_str::<Discovered>(&j).ok())
+            .map(|mut d| {
+                // Only discovery writes this cache, and discovery checked the issuer.
+                d.server.issuer_checked = true;
+                d
+            }))
+    }
+
+    pub(super) fn save_discovery(
+        &self,
+        action_id: &str,
+        server_url: &str,
+        d: &Discovered,
+    ) -> Result<()> {
+        let json = serde_json::to_string(d)
+            .map_err(|e| Error::Internal(format!("cannot encode metadata: {e}")))?;
+        let now = self.now();
+        self.store().write(|tx| {
+            tx.execute(
+                "INSERT OR REPLACE INTO oauth_discovery (action_id, server_url, discovered, discovered_at) VALUES (?1, ?2, ?3, ?4)",
+                params![action_id, server_url, json, now],
+            )?;
+            Ok(())
+        })
+    }
+
+    pub(crate) fn forget_discovery(&self, action_id: &str) -> Result<()> {
+        self.store().write(|tx| {
+            tx.execute(
+                "DELETE FROM oauth_discovery WHERE action_id = ?1",
+                [action_id],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Connect a reusable OAuth connection: its own endpoints and client.
+    pub async fn connect_connection(
+        &self,
+        req: ConnectRequest,
+        open: impl FnMut(&str, &str) -> Result<()>,
+    ) -> Result<GrantView> {
+        let name = req.action.clone();
+        let result = self.connect_connection_inner(req, open).await;
+        self.log_connect(None, &name, &result);
+        result
+    }
+
+    pub(super) async fn connect_connection_inner(
+        &self,
+        req: ConnectRequest,
+        open: impl FnMut(&str, &str) -> Result<()>,
+    ) -> Result<GrantView> {
+        let c = self.get_connection(&req.action)?;
+        let http = http_client()?;
+        let secret = self.connection_client_secret(&c)?;
+        let server = ServerMetadata::typed(
+            &c.authorization_url,
+            &c.token_url,
+            c.registration_url.clone(),
+            c.revocation_url.clone(),
+            c.issuer.clone(),
+        );
+        let target = Target {
+            owner: Owner::Connection(c.id.clone()),
+            name: c.name.clone(),
+            edit_command: format!("patchbay connection edit {}", c.name),
+            server,
+            client: Some(ClientIdentity {
+                id: c.client_id.clone(),
+                secret,
+                method: c.token_auth_method,
+                keep_secret: false,
+            }),
+            client_metadata_url: None,
+            scopes: c.scopes.clone(),
+            resource: c.resource.clone(),
+            callback: CallbackKind::Loopback,
+        };
+        let mut open = open;
+        self.authorize(target, &req, &http, &mut open).await
+    }
+
+    /// The authorization code flow for one target: callback listener, client identity,
+    /// PKCE + state + resource, the browser, the callback, the token exchange.
+    pub(super) async fn authorize(
+        &self,
+        target: Target,
+        req: &ConnectRequest,
+        http: &reqwest::Client,
+        open: &mut impl FnMut(&str, &str) -> Result<()>,
+    ) -> Result<GrantView> {
+        let server = target.server.clone();
+        if target.callback == CallbackKind::AppLink && !req.receives_app_links {
+            return Err(Error::invalid_with_hint(
+                format!(
+                    "'{}' signs in through the app link {}, which only the Patchbay desktop app receives",
+                    target.name,
+                    callback::APP_LINK_REDIRECT
+                ),
+                format!(
+                    "connect it from the desktop app, or use the loopback callback: `{} --callback loopback` (register http://127.0.0.1:PORT/callback with the provider)",
+                    target.edit_command
+                ),
+            ));
+        }
+        // The callback listener (its URL is part of the client's registration).
+        let listener = callback::Listener::open(target.callback, req.port).await?;
+        let redirect_uri = listener.redirect_uri();
+        // Client identity in the spec's order: the user's client, a Client ID Metadata
+        // Document (when the server supports them and one is configured), registration.
+        let client = match (target.client, &target.client_metadata_url) {
+            (Some(c), _) => c,
+            (None, Some(url)) if server.client_id_metadata_document_supported == Some(true) => {
+                ClientIdentity {
+                    id: url.clone(),
+                    secret: None,
+                    method: TokenAuthMethod::None,
+                    keep_secret: false,
+                }
+            }
+            (None, _) => {
+                self.registered_client(&target.edit_command, &server, &redirect_uri, http)
+                    .await?
+            }
+        };
+        let scopes = target.scopes.clone();
+        let resource = target.resource.clone();
+        let oauth = build_client(&client, &server, &redirect_uri)?;
+        let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+        let mut auth_req = oauth
+            .authorize_url(CsrfToken::new_random)
+            .set_pkce_challenge(challenge)
+            .add_scopes(scopes.iter().cloned().map(Scope::new));
+        if let Some(r) = &resource {
+            auth_req = auth_req.add_extra_param("resource", r.clone());
+        }
+        let (auth_url, state) = auth_req.url();
+        discovery::check_endpoint("authorization URL", &auth_url)?;
+        let rx = listener.expect(state.secret());
+        open(auth_url.as_str(), &redirect_uri)?;
+
+        // Wait for the browser to come back (the pending flow expires after the timeout).
+        let (params, page_tx) = match tokio::time::timeout(req.timeout, rx).await {
+            Ok(Ok(v)) => v,
+            _ => {
+                listener.forget(state.secret());
+                let refused = listener.refused();
+                if refused > 0 {
+                    // Something came back, but not this sign-in: a forged or replayed callback,
+                    // or a tab left over from an earlier attempt. Each was refused unused.
+                    return Err(oauth_err(
+                        ErrorCode::StateMismatch,
+                        format!(
+                            "the browser came back {refused} time(s) with a sign-in that is not this one (state mismatch); nothing was saved"
+                        ),
+                        "close old sign-in tabs and run connect again, then finish in the tab it opens",
+                    ));
+                }
+                return Err(oauth_err(
+                    ErrorCode::ConsentTimeout,
+                    format!(
+                        "no answer from the browser within {} s; the sign-in expired",
+                        req.timeout.as_secs()
+                    ),
+                    "run connect again and finish signing in in the browser (or raise --timeout)",
+                ));
+            }
+        };
+        let outcome = self
+            .finish(
+                &target.owner,
+                &oauth,
+                &server,
+                &client,
+                params,
+                verifier,
+                resource.as_deref(),
+                &scopes,
+                http,
+            )
+            .await;
+        let page = match &outcome {
+            Ok(g) => Page {
+                ok: true,
+                title: match &g.account {
+                    Some(a) => format!("Connected as {a}"),
+                    None => "Connected".into(),
+                },
+                message: format!(
+                    "Patchbay can now use '{}'. You can close this tab.",
+                    target.name
+                ),
+            },
+            Err(e) => Page {
+                ok: false,
+                title: "Authorization failed".into(),
+                message: format!("{e}. Return to Patchbay to try again."),
+            },
+        };
+        let _ = page_tx.send(page);
+        // Give the browser its page before the listener goes away.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        outcome
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) async fn finish(
+        &self,
+        owner: &Owner,
+        oauth: &OAuthClient,
+        server: &ServerMetadata,
+        client: &ClientIdentity,
+        params: CallbackParams,
+        verifier: oauth2::PkceCodeVerifier,
+        resource: Option<&str>,
+        requested: &[String],
+        http: &reqwest::Client,
+    ) -> Result<GrantView> {
+        if params.error.is_some() {
+            check_iss(server, params.iss.as_deref())?;
+            return Err(callback_error(&params));
+        }
+        check_iss(server, params.iss.as_deref())?;
+        let Some(code) = params.code.clone() else {
+            return Err(oauth_err(
+                ErrorCode::AuthorizationFailed,
+                "the authorization response has no code",
+                "try again",
+            ));
+        };
+        let mut exchange = oauth
+            .exchange_code(AuthorizationCode::new(code))
+            .set_pkce_verifier(verifier);
+        if let Some(r) = resource {
+            exchange = exchange.add_extra_param("resource", r.to_string());
+        }
+        let token = exchange
+            .request_async(http)
+            .await
+            .map_err(|e| token_error(e, &server.token_endpoint))?;
+
+        let access = token.access_token().secret().clone();
+        let granted: Vec<String> = match token.scopes() {
+            Some(s) => s.iter().map(|x| x.to_string()).collect(),
+            None => requested.to_vec(),
+        };
+        let expires_at = token
+            .expires_in()
+            .map(|d| crate::clock::rfc3339(self.clock_now() + d));
+        let account = match token
+            .extra_fields()
+            .id_token
+            .as_deref()
+            .and_then(jwt_claims)
+            .and_then(|c| account_from_claims(&c))
+        {
+            Some(a) => Some(a),
+            None => match (
+                &server.userinfo_endpoint,
+                granted.iter().any(|s| s == "openid"),
+            ) {
+                (Some(u), true) => userinfo_account(http, u, &access).await,
+                _ => None,
+            }
+            .or_else(|| jwt_claims(&access).and_then(|c| account_from_claims(&c))),
+        };
+        let stored = StoredTokens {
+            access_token: access,
+            refresh_token: token.refresh_token().map(|r| r.secret().clone()),
+            token_type: Some("Bearer".into()),
+            expires_at: expires_at.clone(),
+            issued_at: Some(self.now()),
+            client_secret: client
+                .secret
+                .as_ref()
+                .filter(|_| client.keep_secret)
+                .map(|s| s.expose_secret().to_string()),
+        };
+        let json = serde_json::to_string(&stored)
+            .map_err(|e| Error::Internal(format!("cannot encode tokens: {e}")))?;
+        let now = self.now();
+        let scopes_json = serde_json::to_string(&granted).unwrap_or_else(|_| "[]".into());
+        let has_refresh = stored.refresh_token.is_some();
+        // Replacing the tokens waits for a refresh in progress (any process), so that refresh
+        // cannot overwrite the new grant with tokens of the old one.
+        let mut lock = self.lock_tokens(owner).await?;
+        lock.remember(None);
+        self.write_with_secrets(Entries::MayExist, &[(owner.tokens_key(), SecretString::from(json))], |tx| {
+            tx.execute(
+                "INSERT INTO oauth_grants (owner, action_id, connection_id, issuer, client_id, resource, account, scopes, expires_at, has_refresh, connected_at,
+                    authorization_endpoint, token_endpoint, revocation_endpoint, auth_method, needs_reconnect, refreshed_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, NULL, NULL)
+                 ON CONFLICT (owner) DO UPDATE SET issuer = ?4, client_id = ?5, resource = ?6, account = ?7, scopes = ?8,
+                    expires_at = ?9, has_refresh = ?10, connected_at = ?11, authorization_endpoint = ?12,
+                    token_endpoint = ?13, revocation_endpoint = ?14, auth_method = ?15, needs_reconnect = NULL,
+                    refreshed_at = NULL",
+                params![
+                    owner.key(),
+                    owner.action_id(),
+                    owner.connection_id(),
+                    server.issuer,
+                    client.id,
+                    resource,
+                    account,
+                    scopes_json,
+                    expires_at,
+                    has_refresh,
+                    now,
+                    server.authorization_endpoint,
+                    server.token_endpoint,
+                    server.revocation_endpoint,
+                    client.method.as_str(),
+                ],
+            )?;
+            // A grant that needed reconnecting works again; its actions' health is unknown
+            // until they are tested.
+            let (column, id) = owner.actions_column();
+            tx.execute(
+                &format!(
+                    "UPDATE actions SET health_status = 'unknown', health_reason = NULL, health_message = NULL
+                     WHERE {column} = ?1 AND health_reason = 'needs_reconnect'"
+                ),
+                [id],
+            )?;
+            Ok(())
+        })?;
+        self.grant(owner)
+    }
+}

@@ -1,0 +1,66 @@
+//! RFC 7009 revocation of a grant's tokens at the provider (on disconnect).
+
+use super::*;
+
+/// RFC 7009: ask the provider to revoke one token. Returns a message (never the token)
+/// when it fails. Written over reqwest rather than with the `oauth2` crate's revocation,
+/// which refuses any non-https endpoint, loopback included (RFC 8252 development servers,
+/// our tests).
+pub(super) async fn revoke_token(
+    http: &reqwest::Client,
+    endpoint: &str,
+    client: &ClientIdentity,
+    hint: &str,
+    token: &str,
+) -> std::result::Result<(), RevokeError> {
+    let url = url::Url::parse(endpoint).map_err(|_| {
+        RevokeError::Failed(format!(
+            "the revocation endpoint '{endpoint}' is not a valid URL"
+        ))
+    })?;
+    discovery::check_endpoint("revocation endpoint", &url)
+        .map_err(|e| RevokeError::Failed(e.to_string()))?;
+    let mut form: Vec<(&str, String)> = vec![
+        ("token", token.to_string()),
+        ("token_type_hint", hint.to_string()),
+    ];
+    let mut req = http.post(url);
+    match (client.method, &client.secret) {
+        (TokenAuthMethod::ClientSecretBasic, Some(secret)) => {
+            // RFC 6749 §2.3.1: both parts form-urlencoded before base64.
+            let enc =
+                |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+            req = req.basic_auth(enc(&client.id), Some(enc(secret.expose_secret())));
+        }
+        (TokenAuthMethod::ClientSecretPost, Some(secret)) => {
+            form.push(("client_id", client.id.clone()));
+            form.push(("client_secret", secret.expose_secret().to_string()));
+        }
+        _ => form.push(("client_id", client.id.clone())),
+    }
+    let resp =
+        req.form(&form).send().await.map_err(|e| {
+            RevokeError::Failed(discovery::transport_error(endpoint, &e).to_string())
+        })?;
+    let status = resp.status();
+    if status.is_success() {
+        return Ok(());
+    }
+    let body: serde_json::Value = resp.json().await.unwrap_or(serde_json::Value::Null);
+    let said = match (body["error"].as_str(), body["error_description"].as_str()) {
+        (Some(e), Some(d)) => format!("{e}: {d}"),
+        (Some(e), None) => e.to_string(),
+        _ => status.to_string(),
+    };
+    let what = hint.replace('_', " ");
+    if body["error"] == "unsupported_token_type" {
+        // RFC 7009 §2.2.1: this kind of token cannot be revoked here (e.g. JWT access
+        // tokens, which stay valid until they expire).
+        return Err(RevokeError::Unsupported(format!(
+            "the provider cannot revoke its {what}s ({said}); it stays valid until it expires"
+        )));
+    }
+    Err(RevokeError::Failed(format!(
+        "the provider refused to revoke the {what} ({said})"
+    )))
+}
