@@ -350,3 +350,33 @@ impl Patchbay {
         Ok(true)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A request waits until its deadline on the profile's clock, then expires (a denial,
+    /// counted) without anyone answering.
+    #[test]
+    fn an_unanswered_request_expires_at_its_deadline() {
+        let p = crate::testing::profile();
+        crate::testing::action(&p, "mail");
+        let r =
+            p.pb.request_approval("mail", "send", None, "Claude", Duration::from_secs(30))
+                .expect("request");
+        assert_eq!(r.expires_at, "2026-12-01T12:00:30.000Z");
+        p.clock.advance(time::Duration::seconds(29));
+        assert_eq!(p.pb.pending_approvals().expect("pending").len(), 1);
+        p.clock.advance(time::Duration::seconds(1));
+        assert!(p.pb.pending_approvals().expect("pending").is_empty());
+        assert_eq!(
+            p.pb.approval(&r.id).expect("get").status,
+            ApprovalStatus::Expired
+        );
+        let counts = p.pb.approval_counts().expect("counts");
+        assert_eq!(counts.len(), 1);
+        assert_eq!((counts[0].expired, counts[0].approved), (1, 0));
+        let e = p.pb.decide_approval(&r.id, true).expect_err("too late");
+        assert_eq!(e.code(), ErrorCode::InvalidInput, "{e}");
+    }
+}

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use crate::Patchbay;
 use crate::error::Result;
 use crate::model::TokenKind;
-use crate::vault::{SWEEP_GRACE_SECS, VaultEntry, keys, unix_now};
+use crate::vault::{SWEEP_GRACE_SECS, VaultEntry, keys};
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct SweepReport {
@@ -60,7 +60,7 @@ impl Patchbay {
             });
         };
         let expected = self.expected_vault_keys()?;
-        let now = unix_now();
+        let now = u64::try_from(self.clock_now().unix_timestamp()).unwrap_or(0);
         let mut removed = Vec::new();
         for VaultEntry { key, written_at } in entries {
             let fresh = written_at.is_some_and(|w| now.saturating_sub(w) < grace_secs);
@@ -74,5 +74,44 @@ impl Patchbay {
             removed,
             supported: true,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An entry no row owns is spared while younger than the grace period on the profile's
+    /// clock (its row may be mid-commit in another process), then removed; owned ones stay.
+    #[test]
+    fn an_orphan_is_spared_for_the_grace_period_then_removed() {
+        let p = crate::testing::profile();
+        let owned =
+            p.pb.add_text_token(crate::tokens::NewTextToken {
+                name: "kept".into(),
+                description: None,
+                value: secrecy::SecretString::from("owned-value"),
+                prefix: None,
+                header_name: "Authorization".into(),
+            })
+            .expect("token");
+        let orphan = keys::token_value("no-such-row");
+        p.pb.vault()
+            .set(&orphan, &secrecy::SecretString::from("orphan-value"))
+            .expect("set");
+        let report = p.pb.sweep_orphans().expect("sweep");
+        assert!(report.supported, "the Secret Service lists entries");
+        assert!(report.removed.is_empty(), "fresh: {:?}", report.removed);
+        p.clock
+            .advance(time::Duration::seconds(SWEEP_GRACE_SECS as i64 + 1));
+        let report = p.pb.sweep_orphans().expect("sweep");
+        assert_eq!(report.removed, vec![orphan.clone()]);
+        assert!(p.pb.vault().get(&orphan).expect("get").is_none());
+        assert!(
+            p.pb.vault()
+                .get(&keys::token_value(&owned.id))
+                .expect("get")
+                .is_some()
+        );
     }
 }

@@ -18,12 +18,13 @@ use std::collections::HashMap;
 use std::fs::{File, OpenOptions, TryLockError};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use keyring_core::{CredentialStore, Entry, Error as KError};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
+use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, Result};
 use crate::model::{VaultState, VaultStatus};
 
@@ -44,6 +45,8 @@ pub struct Vault {
     store: OnceLock<std::result::Result<Arc<CredentialStore>, String>>,
     /// The profile's keychain lock file (none: no turn-taking, for in-memory stores).
     lock: Option<PathBuf>,
+    /// Entries are stamped with its time ([`WRITTEN_AT`]).
+    clock: Arc<dyn Clock>,
 }
 
 impl std::fmt::Debug for Vault {
@@ -103,7 +106,14 @@ impl Vault {
             factory,
             store: OnceLock::new(),
             lock: None,
+            clock: Arc::new(SystemClock),
         }
+    }
+
+    /// Stamp entries with this clock's time (the profile's: tests inject a fixed one).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// Take turns with the profile's other processes through an advisory lock on `path`
@@ -182,7 +192,7 @@ impl Vault {
         entry
             .set_password(secret.expose_secret())
             .map_err(map_err)?;
-        let now = unix_now().to_string();
+        let now = self.clock.now().unix_timestamp().to_string();
         match entry.update_attributes(&HashMap::from([(WRITTEN_AT, now.as_str())])) {
             Ok(()) | Err(KError::NotSupportedByStore(_)) => Ok(()),
             Err(e) => Err(map_err(e)),
@@ -303,13 +313,6 @@ fn open_lock_file(path: &Path) -> Result<File> {
 
 /// The key of the entry [`Vault::status`] writes and deletes.
 pub const PROBE_KEY: &str = "probe";
-
-pub(crate) fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
-}
 
 /// keyring errors carry platform text (D-Bus errors and the like), never a secret; but
 /// `BadEncoding`/`BadDataFormat` carry the raw bytes, which we never print.

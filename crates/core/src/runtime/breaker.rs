@@ -150,3 +150,62 @@ impl Patchbay {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{action, profile};
+
+    fn unreachable() -> Error {
+        Error::oauth(ErrorCode::Unreachable, "down", None)
+    }
+
+    /// Opens at the threshold, fails fast for the cool-down on the profile's clock, lets the
+    /// probe through after it, and a failed probe opens it again for twice as long.
+    #[test]
+    fn opens_fails_fast_for_the_cooldown_then_lets_the_probe_through() {
+        let p = profile();
+        let a = action(&p, "flaky");
+        for _ in 0..threshold() - 1 {
+            p.pb.breaker_after(&a, Some(&unreachable()));
+        }
+        p.pb.breaker_admit(&a)
+            .expect("still closed one failure short");
+        p.pb.breaker_after(&a, Some(&unreachable()));
+        let e = p.pb.breaker_admit(&a).expect_err("open");
+        assert_eq!(e.code(), ErrorCode::CircuitOpen);
+        assert!(e.to_string().contains("2026-12-01T12:01:00.000Z"), "{e}");
+        assert_eq!(
+            p.pb.get_action("flaky").expect("get").health.status,
+            HealthStatus::Unhealthy
+        );
+
+        p.clock
+            .advance(time::Duration::seconds(base_cooldown() - 1));
+        assert!(p.pb.breaker_admit(&a).is_err(), "one second before the end");
+        p.clock.advance(time::Duration::seconds(1));
+        p.pb.breaker_admit(&a).expect("the probe goes through");
+
+        // The probe fails: open again, for twice the cool-down.
+        p.pb.breaker_after(&a, Some(&unreachable()));
+        p.clock
+            .advance(time::Duration::seconds(2 * base_cooldown() - 1));
+        assert!(p.pb.breaker_admit(&a).is_err(), "doubled");
+        p.clock.advance(time::Duration::seconds(1));
+        p.pb.breaker_admit(&a).expect("second probe");
+        p.pb.breaker_after(&a, None);
+        p.pb.breaker_admit(&a)
+            .expect("closed by the successful probe");
+    }
+
+    #[test]
+    fn authorization_and_input_errors_do_not_count() {
+        let p = profile();
+        let a = action(&p, "auth");
+        for _ in 0..threshold() + 2 {
+            p.pb.breaker_after(&a, Some(&Error::oauth(ErrorCode::AuthRejected, "no", None)));
+            p.pb.breaker_after(&a, Some(&Error::invalid("bad")));
+        }
+        p.pb.breaker_admit(&a).expect("never opens");
+    }
+}
