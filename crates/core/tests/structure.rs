@@ -43,6 +43,8 @@ const ORDER: &[&str] = &[
     "forms",
     "export",
     "bindings",
+    // Test-only: a profile on a fixed clock for the unit tests.
+    "testing",
 ];
 
 /// Allowed imports against the order: (from, to, why).
