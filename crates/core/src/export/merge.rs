@@ -1,0 +1,200 @@
+//! Merging entries into a client's config text: JSONC through a concrete syntax tree (comments,
+//! order and indentation kept), TOML through `toml_edit`; a file that does not parse is refused
+//! with its line and column.
+
+use super::*;
+
+/// Merge the entries into a config file's text (`""` for a file that does not exist yet):
+/// every other entry and key, and the comments and layout, stay as they were; an entry of
+/// the same name is replaced. `source` names the file in errors.
+pub fn merge(
+    client: ExportClient,
+    text: &str,
+    entries: &[ExportEntry],
+    source: &str,
+) -> Result<Merged> {
+    // A byte order mark (editors on Windows write one) is kept, outside the parsers.
+    const BOM: char = '\u{feff}';
+    let (bom, body) = match text.strip_prefix(BOM) {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let mut merged = match client.format() {
+        Format::Json => merge_json(client, body, entries, source),
+        Format::Toml => merge_toml(body, entries, source),
+    }?;
+    if bom {
+        merged.text.insert(0, BOM);
+    }
+    Ok(merged)
+}
+
+pub(super) fn parse_error(source: &str, line: usize, column: usize, what: &str) -> Error {
+    Error::invalid_with_hint(
+        format!(
+            "cannot parse {source}: {what} at line {line}, column {column}; it was left untouched"
+        ),
+        "fix the file (or move it away) and export again",
+    )
+}
+
+pub(super) fn shape_error(source: &str, what: String) -> Error {
+    Error::invalid_with_hint(
+        format!("cannot merge into {source}: {what}; it was left untouched"),
+        "fix the file (or move it away) and export again",
+    )
+}
+
+/// JSON as the clients read it: comments and trailing commas (JSONC, what VS Code writes
+/// and people add to the others), nothing looser (a missing comma is an error, not a guess).
+pub(super) fn json_options() -> ParseOptions {
+    ParseOptions {
+        allow_comments: true,
+        allow_trailing_commas: true,
+        allow_loose_object_property_names: false,
+        allow_missing_commas: false,
+        allow_single_quoted_strings: false,
+        allow_hexadecimal_numbers: false,
+        allow_unary_plus_numbers: false,
+        allow_bare_decimal_point_numbers: false,
+        allow_non_finite_numbers: false,
+        allow_extended_string_escapes: false,
+    }
+}
+
+pub(super) fn merge_json(
+    client: ExportClient,
+    text: &str,
+    entries: &[ExportEntry],
+    source: &str,
+) -> Result<Merged> {
+    // Whitespace alone is a new file (and so gets the snippet's layout).
+    let text = if text.trim().is_empty() { "" } else { text };
+    let root = CstRootNode::parse(text, &json_options()).map_err(|e| {
+        parse_error(
+            source,
+            e.line_display(),
+            e.column_display(),
+            &e.kind().to_string(),
+        )
+    })?;
+    let top = match root.value() {
+        None => root.object_value_or_set(),
+        Some(v) => v
+            .as_object()
+            .ok_or_else(|| shape_error(source, "the top level is not a JSON object".into()))?,
+    };
+    let key = client.servers_key();
+    let servers = top
+        .object_value_or_create(key)
+        .ok_or_else(|| shape_error(source, format!("\"{key}\" is not an object")))?;
+    let mut changes = Vec::with_capacity(entries.len());
+    for e in entries {
+        let change = match servers.get(&e.name) {
+            Some(prop) => {
+                let current = prop.value().and_then(|v| v.to_serde_value());
+                if current.as_ref() == Some(&client.json_entry_value(e)) {
+                    ChangeKind::Unchanged
+                } else {
+                    prop.set_value(CstInputValue::Object(client.json_entry(e)));
+                    ChangeKind::Updated
+                }
+            }
+            None => {
+                servers.append(&e.name, CstInputValue::Object(client.json_entry(e)));
+                ChangeKind::Added
+            }
+        };
+        changes.push(EntryChange {
+            name: e.name.clone(),
+            change,
+        });
+    }
+    let mut out = root.to_string();
+    if !out.ends_with('\n') && (text.is_empty() || text.ends_with('\n')) {
+        out.push('\n');
+    }
+    Ok(Merged { text: out, changes })
+}
+
+pub(super) fn toml_args(e: &ExportEntry) -> toml_edit::Array {
+    e.args.iter().map(|a| a.as_str()).collect()
+}
+
+pub(super) fn toml_matches(t: &dyn toml_edit::TableLike, e: &ExportEntry) -> bool {
+    let args: Option<Vec<&str>> = t
+        .get("args")
+        .and_then(|a| a.as_array())
+        .and_then(|a| a.iter().map(|v| v.as_str()).collect());
+    t.len() == 2
+        && t.get("command").and_then(|c| c.as_str()) == Some(e.command.as_str())
+        && args.is_some_and(|a| a.iter().copied().eq(e.args.iter().map(String::as_str)))
+}
+
+pub(super) fn fill_toml(t: &mut dyn toml_edit::TableLike, e: &ExportEntry) {
+    t.clear();
+    t.insert("command", toml_edit::value(e.command.as_str()));
+    t.insert("args", toml_edit::value(toml_args(e)));
+}
+
+pub(super) fn merge_toml(text: &str, entries: &[ExportEntry], source: &str) -> Result<Merged> {
+    let mut doc: toml_edit::DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
+        let at = e.span().map(|s| s.start).unwrap_or(0);
+        let (line, column) = line_column(text, at);
+        parse_error(source, line, column, e.message().trim())
+    })?;
+    let key = ExportClient::Codex.servers_key();
+    let root = doc.as_table_mut();
+    if !root.contains_key(key) {
+        let mut t = toml_edit::Table::new();
+        t.set_implicit(true);
+        root.insert(key, toml_edit::Item::Table(t));
+    }
+    let servers = root
+        .get_mut(key)
+        .and_then(|i| i.as_table_like_mut())
+        .ok_or_else(|| shape_error(source, format!("\"{key}\" is not a table")))?;
+    let mut changes = Vec::with_capacity(entries.len());
+    for e in entries {
+        let change = match servers.get_mut(&e.name) {
+            Some(item) => {
+                if item.as_table_like().is_some_and(|t| toml_matches(t, e)) {
+                    ChangeKind::Unchanged
+                } else {
+                    match item.as_table_like_mut() {
+                        // Replaced in place: its position and the comments above it stay.
+                        Some(t) => fill_toml(t, e),
+                        None => *item = new_toml_table(e),
+                    }
+                    ChangeKind::Updated
+                }
+            }
+            None => {
+                servers.insert(&e.name, new_toml_table(e));
+                ChangeKind::Added
+            }
+        };
+        changes.push(EntryChange {
+            name: e.name.clone(),
+            change,
+        });
+    }
+    Ok(Merged {
+        text: doc.to_string(),
+        changes,
+    })
+}
+
+pub(super) fn new_toml_table(e: &ExportEntry) -> toml_edit::Item {
+    let mut t = toml_edit::Table::new();
+    fill_toml(&mut t, e);
+    toml_edit::Item::Table(t)
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub(super) fn line_column(text: &str, at: usize) -> (usize, usize) {
+    let before = &text[..text.floor_char_boundary(at.min(text.len()))];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
