@@ -21,7 +21,7 @@ lint:
 
 ## Regenerate ui/src/bindings from the Rust wire types (ts-rs).
 bindings:
-	UPDATE_BINDINGS=1 cargo test -p patchbay-core --test bindings --quiet
+	UPDATE_BINDINGS=1 cargo test -p patchbay-model --test bindings --quiet
 
 ## Benchmarks (figures go in docs/benchmarks.md).
 bench:

@@ -137,7 +137,7 @@ fn finish(
     c: &rusqlite::Connection,
     (mut v, method, scopes): (ConnectionView, String, String),
 ) -> Result<ConnectionView> {
-    v.token_auth_method = crate::model::from_column("token auth method", &method)?;
+    v.token_auth_method = crate::store::from_column("token auth method", &method)?;
     v.public_client = v.token_auth_method.is_public();
     v.scopes = serde_json::from_str(&scopes)
         .map_err(|e| Error::Internal(format!("connections.scopes is unreadable: {e}")))?;

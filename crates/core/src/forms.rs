@@ -5,145 +5,21 @@
 //! a `null` secret on an edit keeps the stored one.
 
 use secrecy::SecretString;
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 
 use crate::Patchbay;
 use crate::actions::{ActionPatch, HttpInput, NewAction, OAuthInput};
 use crate::connections::{ConnectionPatch, NewConnection};
 use crate::error::{Error, FormField, Result};
+pub use crate::model::{
+    ActionForm, CallbackUrls, ConnectionForm, HttpTokenForm, OAuthForm, OwnerKind, RequestField,
+    SavedHttpToken, TextTokenForm,
+};
 use crate::model::{
     ActionKind, ActionView, AuthRef, AuthSpec, AuthType, CallbackKind, ConnectionView, Header,
-    TokenAuthMethod, TokenView,
+    TokenView,
 };
 use crate::runtime::http_token::TokenTestReport;
 use crate::tokens::{NewHttpToken, NewTextToken, TokenPatch};
-
-/// The Add / Edit Custom Action form.
-#[derive(Debug, Clone, Deserialize, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct ActionForm {
-    pub name: String,
-    pub kind: ActionKind,
-    pub url: String,
-    /// HTTP actions only.
-    pub method: Option<String>,
-    #[serde(default)]
-    pub headers: Vec<Header>,
-    pub body: Option<String>,
-    pub auth: AuthRef,
-    /// Used when `auth.type` is `oauth` (Advanced configuration).
-    pub oauth: OAuthForm,
-    #[serde(default)]
-    pub description: String,
-    #[serde(default)]
-    pub confirm: bool,
-    #[serde(default = "yes")]
-    pub enabled: bool,
-}
-
-fn yes() -> bool {
-    true
-}
-
-/// Advanced configuration of the OAuth 2.1 card. Empty strings mean "not set".
-#[derive(Debug, Clone, Default, Deserialize, Serialize, TS)]
-#[serde(rename_all = "camelCase", default)]
-pub struct OAuthForm {
-    pub client_id: String,
-    /// `null` keeps the stored secret (edits); a value replaces it.
-    pub client_secret: Option<String>,
-    pub clear_client_secret: bool,
-    /// `null`: automatic (a confidential client with a secret, a public one without).
-    pub token_auth_method: Option<TokenAuthMethod>,
-    pub authorization_url: String,
-    pub token_url: String,
-    pub registration_url: String,
-    /// Space- or comma-separated.
-    pub scopes: String,
-    pub assume_pkce_s256: bool,
-    pub resource_override: String,
-    pub omit_resource: bool,
-    pub client_metadata_url: String,
-    /// Where the provider sends the browser back: the loopback URL or the app link.
-    pub callback: CallbackKind,
-}
-
-/// The OAuth connection form.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, TS)]
-#[serde(rename_all = "camelCase", default)]
-pub struct ConnectionForm {
-    pub name: String,
-    pub provider: String,
-    pub client_id: String,
-    /// `null` keeps the stored secret (edits).
-    pub client_secret: Option<String>,
-    pub clear_client_secret: bool,
-    pub authorization_url: String,
-    pub token_url: String,
-    pub registration_url: String,
-    pub revocation_url: String,
-    pub token_auth_method: Option<TokenAuthMethod>,
-    pub scopes: String,
-}
-
-/// A text token.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, TS)]
-#[serde(rename_all = "camelCase", default)]
-pub struct TextTokenForm {
-    pub name: String,
-    pub description: String,
-    /// `null` keeps the stored value (edits).
-    pub value: Option<String>,
-    pub prefix: String,
-    pub header_name: String,
-}
-
-/// One header or body field of a token request; `secret` ones go to the keychain.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, TS)]
-#[serde(rename_all = "camelCase", default)]
-pub struct RequestField {
-    pub name: String,
-    pub value: String,
-    pub secret: bool,
-}
-
-/// An HTTP request token: the request that fetches it and where the token is.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, TS)]
-#[serde(rename_all = "camelCase", default)]
-pub struct HttpTokenForm {
-    pub name: String,
-    pub description: String,
-    pub method: String,
-    pub url: String,
-    pub headers: Vec<RequestField>,
-    pub body: Vec<RequestField>,
-    /// Send the body as `application/x-www-form-urlencoded` instead of JSON.
-    pub form: bool,
-    pub token_path: String,
-    pub prefix: String,
-    pub header_name: String,
-}
-
-/// What saving an HTTP request token did: the token and the test that let it through
-/// (`null` when saved without a test).
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct SavedHttpToken {
-    pub token: TokenView,
-    pub report: Option<TokenTestReport>,
-}
-
-/// The redirect URIs to register with a provider (OAuth Connections tab).
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct CallbackUrls {
-    /// `http://127.0.0.1:PORT/callback` on the configured port.
-    pub loopback: String,
-    pub port: u16,
-    /// `dev.patchbay.app:/oauth/callback`: for sign-ins started in the desktop app.
-    pub app_link: String,
-}
 
 /// The callback URLs on `port` (the `callbackPort` setting: [`Patchbay::callback_urls`]).
 pub fn callback_urls(port: u16) -> CallbackUrls {
@@ -182,41 +58,39 @@ fn auth_spec(a: &AuthRef) -> Result<AuthSpec> {
     })
 }
 
-impl OAuthForm {
-    /// Every field, as a full replacement (empty clears).
-    fn input(&self) -> OAuthInput {
-        OAuthInput {
-            client_id: Some(self.client_id.trim().to_string()),
-            client_secret: secret(self.client_secret.clone()),
-            token_auth_method: Some(self.token_auth_method),
-            authorization_url: Some(self.authorization_url.trim().to_string()),
-            token_url: Some(self.token_url.trim().to_string()),
-            registration_url: Some(self.registration_url.trim().to_string()),
-            scopes: Some(self.scopes.clone()),
-            assume_pkce_s256: Some(self.assume_pkce_s256),
-            resource_override: Some(self.resource_override.trim().to_string()),
-            omit_resource: Some(self.omit_resource),
-            client_metadata_url: Some(self.client_metadata_url.trim().to_string()),
-            callback: Some(self.callback),
-        }
+/// Every field of the OAuth form, as a full replacement (empty clears).
+fn oauth_input(o: &OAuthForm) -> OAuthInput {
+    OAuthInput {
+        client_id: Some(o.client_id.trim().to_string()),
+        client_secret: secret(o.client_secret.clone()),
+        token_auth_method: Some(o.token_auth_method),
+        authorization_url: Some(o.authorization_url.trim().to_string()),
+        token_url: Some(o.token_url.trim().to_string()),
+        registration_url: Some(o.registration_url.trim().to_string()),
+        scopes: Some(o.scopes.clone()),
+        assume_pkce_s256: Some(o.assume_pkce_s256),
+        resource_override: Some(o.resource_override.trim().to_string()),
+        omit_resource: Some(o.omit_resource),
+        client_metadata_url: Some(o.client_metadata_url.trim().to_string()),
+        callback: Some(o.callback),
     }
+}
 
-    /// Only what was filled in (a new action).
-    fn filled(&self) -> OAuthInput {
-        OAuthInput {
-            client_id: opt(&self.client_id),
-            client_secret: secret(self.client_secret.clone()),
-            token_auth_method: self.token_auth_method.map(Some),
-            authorization_url: opt(&self.authorization_url),
-            token_url: opt(&self.token_url),
-            registration_url: opt(&self.registration_url),
-            scopes: opt(&self.scopes),
-            assume_pkce_s256: self.assume_pkce_s256.then_some(true),
-            resource_override: opt(&self.resource_override),
-            omit_resource: self.omit_resource.then_some(true),
-            client_metadata_url: opt(&self.client_metadata_url),
-            callback: (self.callback != CallbackKind::Loopback).then_some(self.callback),
-        }
+/// Only what was filled in (a new action).
+fn oauth_filled(o: &OAuthForm) -> OAuthInput {
+    OAuthInput {
+        client_id: opt(&o.client_id),
+        client_secret: secret(o.client_secret.clone()),
+        token_auth_method: o.token_auth_method.map(Some),
+        authorization_url: opt(&o.authorization_url),
+        token_url: opt(&o.token_url),
+        registration_url: opt(&o.registration_url),
+        scopes: opt(&o.scopes),
+        assume_pkce_s256: o.assume_pkce_s256.then_some(true),
+        resource_override: opt(&o.resource_override),
+        omit_resource: o.omit_resource.then_some(true),
+        client_metadata_url: opt(&o.client_metadata_url),
+        callback: (o.callback != CallbackKind::Loopback).then_some(o.callback),
     }
 }
 
@@ -267,7 +141,7 @@ impl Patchbay {
                 http,
                 auth: Some(auth),
                 oauth: if is_oauth {
-                    f.oauth.filled()
+                    oauth_filled(&f.oauth)
                 } else {
                     OAuthInput::default()
                 },
@@ -300,7 +174,7 @@ impl Patchbay {
                 enabled: Some(f.enabled),
                 auth: Some(auth),
                 oauth: if is_oauth {
-                    f.oauth.input()
+                    oauth_input(&f.oauth)
                 } else {
                     OAuthInput::default()
                 },
@@ -440,14 +314,6 @@ impl Patchbay {
             },
         )
     }
-}
-
-/// What a sign-in, status or disconnect is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, TS)]
-#[serde(rename_all = "lowercase")]
-pub enum OwnerKind {
-    Action,
-    Connection,
 }
 
 impl From<OwnerKind> for crate::error::Kind {

@@ -2,21 +2,8 @@
 //! The desktop shell (`src-tauri`) and the CLI (`crates/cli`) are thin adapters over
 //! [`Patchbay`], the context built once per process: home folder, store, vault, clock.
 
-/// `as_str` for the enums stored in columns and printed by the CLI: the same names as serde's,
-/// through strum (`EnumString` parses them back).
-macro_rules! as_str {
-    ($($t:ty),*) => {$(
-        impl $t {
-            pub fn as_str(self) -> &'static str {
-                self.into()
-            }
-        }
-    )*};
-}
-
 pub mod actions;
 pub mod approvals;
-pub mod bindings;
 pub mod browser;
 pub mod clock;
 pub mod connections;

@@ -6,11 +6,10 @@
 use std::path::Path;
 
 use rusqlite::params;
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 
 use crate::Patchbay;
 use crate::error::{Error, Result};
+pub use crate::model::{LogEntry, LogExport, LogKind, LogQuery};
 
 /// How often (in rows written) the age retention runs.
 const RETENTION_EVERY: i64 = 256;
@@ -18,66 +17,14 @@ const RETENTION_EVERY: i64 = 256;
 pub const MAX_FIELD_CHARS: usize = 4096;
 const REDACTED: &str = "[redacted]";
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    TS,
-    strum::EnumString,
-    strum::IntoStaticStr,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum LogKind {
-    Call,
-    Test,
-    TokenFetch,
-    Refresh,
-    Connect,
-    Disconnect,
-    Health,
-    Breaker,
-    /// An end-user confirmation: approved, denied or expired.
-    Approval,
-}
-
-as_str!(LogKind);
-
-impl LogKind {
-    /// A kind as the user types it (`logs --kind`).
-    pub fn parse(s: &str) -> Result<Self> {
-        s.parse().map_err(|_| {
-            Error::invalid_with_hint(
-                format!("'{}' is not a log kind", crate::validate::printable(s)),
-                "kinds: call, test, token_fetch, refresh, connect, disconnect, health, breaker, approval",
-            )
-        })
-    }
-}
-
-/// One log row, as `patchbay logs --json` prints it (one object per line).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct LogEntry {
-    pub id: i64,
-    pub at: String,
-    /// The action (or connection, or token) it is about.
-    pub subject: Option<String>,
-    pub kind: LogKind,
-    /// `ok` or `error`.
-    pub outcome: String,
-    pub status: Option<i64>,
-    pub latency_ms: Option<i64>,
-    pub summary: String,
-    #[ts(type = "unknown")]
-    pub request: Option<serde_json::Value>,
-    #[ts(type = "unknown")]
-    pub response: Option<serde_json::Value>,
-    pub error_code: Option<String>,
+/// A log kind as the user types it (`logs --kind`).
+pub fn parse_kind(s: &str) -> Result<LogKind> {
+    s.parse().map_err(|_| {
+        Error::invalid_with_hint(
+            format!("'{}' is not a log kind", crate::validate::printable(s)),
+            "kinds: call, test, token_fetch, refresh, connect, disconnect, health, breaker, approval",
+        )
+    })
 }
 
 /// A row to write. `secrets` are values to blank wherever they appear.
@@ -94,27 +41,6 @@ pub(crate) struct NewLog<'a> {
     pub response: Option<serde_json::Value>,
     pub error_code: Option<String>,
     pub secrets: Vec<String>,
-}
-
-/// Filters for `patchbay logs` and the window's Logs screen (`list_logs`).
-#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase", default)]
-pub struct LogQuery {
-    pub subject: Option<String>,
-    /// RFC 3339; rows at or after it.
-    pub since: Option<String>,
-    pub kind: Option<LogKind>,
-    /// `ok` or `error`.
-    pub outcome: Option<String>,
-    /// Case-insensitive text anywhere in the summary, request or response.
-    pub search: Option<String>,
-    /// Rows with a larger id (for following).
-    pub after_id: Option<i64>,
-    /// Most recent rows first when set without `after_id`; at most this many.
-    pub limit: Option<usize>,
-    /// Leave out `request` and `response` (`null` in each row): what a list needs, a
-    /// fraction of the bytes. [`Patchbay::log_entry`] gives one whole row.
-    pub brief: Option<bool>,
 }
 
 /// Header and field names whose values are credentials.
@@ -422,14 +348,6 @@ impl Patchbay {
             rows: rows.len(),
         })
     }
-}
-
-/// Where `export_logs` wrote, and how many rows.
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct LogExport {
-    pub path: String,
-    pub rows: usize,
 }
 
 #[cfg(test)]

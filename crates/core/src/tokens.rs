@@ -134,7 +134,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<RawToken> {
 }
 
 fn finish(c: &rusqlite::Connection, t: RawToken) -> Result<TokenView> {
-    let kind: TokenKind = crate::model::from_column("token kind", &t.kind)?;
+    let kind: TokenKind = crate::store::from_column("token kind", &t.kind)?;
     let request = match (t.request, t.token_path) {
         (Some(req), Some(path)) => {
             let r: RequestColumn = serde_json::from_str(&req)

@@ -19,7 +19,7 @@ fn duration(s: &str) -> Result<Duration> {
 }
 
 pub fn run(l: LogsArgs, json: bool) -> Result<Status> {
-    use patchbay_core::logs::{LogKind, LogQuery};
+    use patchbay_core::logs::{LogQuery, parse_kind};
     let pb = open(false)?;
     let since = l
         .since
@@ -30,7 +30,7 @@ pub fn run(l: LogsArgs, json: bool) -> Result<Status> {
     let mut q = LogQuery {
         subject: l.action.clone(),
         since,
-        kind: l.kind.as_deref().map(LogKind::parse).transpose()?,
+        kind: l.kind.as_deref().map(parse_kind).transpose()?,
         outcome: l.outcome.clone(),
         search: l.search.clone(),
         after_id: None,

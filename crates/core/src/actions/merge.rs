@@ -79,7 +79,7 @@ pub(super) fn resolve_auth_row(tx: &Transaction<'_>, spec: &AuthSpec) -> Result<
                     "create it first with `patchbay token add`, or see `patchbay token list`",
                 ));
             };
-            let kind: TokenKind = crate::model::from_column("token kind", &kind)?;
+            let kind: TokenKind = crate::store::from_column("token kind", &kind)?;
             match (spec, kind) {
                 (AuthSpec::Token(_), TokenKind::HttpRequest) => {
                     return Err(Error::invalid_with_hint(

@@ -89,7 +89,7 @@ pub(super) struct RawAction {
 
 impl RawAction {
     pub(super) fn into_view(self, now: &str) -> Result<ActionView> {
-        let auth_type = crate::model::from_column::<AuthType>("auth type", &self.auth_type)?;
+        let auth_type = crate::store::from_column::<AuthType>("auth type", &self.auth_type)?;
         let reference = match auth_type {
             AuthType::Token | AuthType::HttpToken => self.token_name,
             AuthType::Connection => self.connection_name,
@@ -127,7 +127,7 @@ impl RawAction {
         Ok(ActionView {
             id: self.id,
             name: self.name,
-            kind: crate::model::from_column("action kind", &self.kind)?,
+            kind: crate::store::from_column("action kind", &self.kind)?,
             url: self.url,
             enabled: self.enabled,
             description: self.description,
@@ -137,7 +137,7 @@ impl RawAction {
                 reference,
             },
             health: Health {
-                status: crate::model::from_column("health status", &self.health_status)?,
+                status: crate::store::from_column("health status", &self.health_status)?,
                 reason: self.health_reason,
                 message: self.health_message,
                 checked_at: self.health_checked_at,
@@ -146,7 +146,7 @@ impl RawAction {
             },
             oauth,
             http,
-            breaker: crate::model::BreakerView::from_row(
+            breaker: crate::model::BreakerView::at(
                 self.breaker_failures.unwrap_or(0),
                 self.breaker_open_until,
                 now,

@@ -19,7 +19,7 @@ pub fn merge(
         Some(rest) => (true, rest),
         None => (false, text),
     };
-    let mut merged = match client.format() {
+    let mut merged = match format(client) {
         Format::Json => merge_json(client, body, entries, source),
         Format::Toml => merge_toml(body, entries, source),
     }?;
@@ -93,15 +93,15 @@ pub(super) fn merge_json(
         let change = match servers.get(&e.name) {
             Some(prop) => {
                 let current = prop.value().and_then(|v| v.to_serde_value());
-                if current.as_ref() == Some(&client.json_entry_value(e)) {
+                if current.as_ref() == Some(&json_entry_value(client, e)) {
                     ChangeKind::Unchanged
                 } else {
-                    prop.set_value(CstInputValue::Object(client.json_entry(e)));
+                    prop.set_value(CstInputValue::Object(json_entry(client, e)));
                     ChangeKind::Updated
                 }
             }
             None => {
-                servers.append(&e.name, CstInputValue::Object(client.json_entry(e)));
+                servers.append(&e.name, CstInputValue::Object(json_entry(client, e)));
                 ChangeKind::Added
             }
         };

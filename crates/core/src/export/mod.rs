@@ -44,43 +44,16 @@ use std::path::{Path, PathBuf};
 
 use jsonc_parser::ParseOptions;
 use jsonc_parser::cst::{CstInputValue, CstRootNode};
-use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use time::macros::format_description;
-use ts_rs::TS;
 
 use crate::Patchbay;
 use crate::error::{Error, Result};
 use crate::model::ActionKind;
+pub use crate::model::{ChangeKind, EntryChange, ExportClient, ExportEntry, ExportReport};
 
 /// Overrides the binary the entries run (tests, packagers installing elsewhere).
 pub use crate::env::EXPORT_BIN as BIN_ENV;
-
-/// The MCP clients Patchbay writes entries for.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    TS,
-    strum::EnumString,
-    strum::IntoStaticStr,
-)]
-#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
-#[serde(rename_all = "kebab-case")]
-#[strum(serialize_all = "kebab-case")]
-pub enum ExportClient {
-    ClaudeDesktop,
-    ClaudeCode,
-    Cursor,
-    Vscode,
-    Windsurf,
-    Codex,
-    Generic,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Format {
@@ -88,107 +61,73 @@ enum Format {
     Toml,
 }
 
-impl ExportClient {
-    pub const ALL: [ExportClient; 7] = [
-        ExportClient::ClaudeDesktop,
-        ExportClient::ClaudeCode,
-        ExportClient::Cursor,
-        ExportClient::Vscode,
-        ExportClient::Windsurf,
-        ExportClient::Codex,
-        ExportClient::Generic,
-    ];
+/// A client as the user names it (`claude-desktop`, ...).
+pub fn parse_client(s: &str) -> Result<ExportClient> {
+    s.parse().map_err(|_| {
+        let all: Vec<&str> = ExportClient::ALL.iter().map(|c| c.as_str()).collect();
+        Error::invalid_with_hint(
+            format!("unknown MCP client '{}'", crate::validate::printable(s)),
+            format!("use one of: {}", all.join(", ")),
+        )
+    })
+}
 
-    /// A client as the user names it (`claude-desktop`, ...).
-    pub fn parse(s: &str) -> Result<Self> {
-        s.parse().map_err(|_| {
-            let all: Vec<&str> = Self::ALL.iter().map(|c| c.as_str()).collect();
-            Error::invalid_with_hint(
-                format!("unknown MCP client '{}'", crate::validate::printable(s)),
-                format!("use one of: {}", all.join(", ")),
-            )
-        })
+fn format(client: ExportClient) -> Format {
+    match client {
+        ExportClient::Codex => Format::Toml,
+        _ => Format::Json,
     }
+}
 
-    /// How people call it.
-    pub fn label(self) -> &'static str {
-        match self {
-            ExportClient::ClaudeDesktop => "Claude Desktop",
-            ExportClient::ClaudeCode => "Claude Code",
-            ExportClient::Cursor => "Cursor",
-            ExportClient::Vscode => "VS Code",
-            ExportClient::Windsurf => "Windsurf",
-            ExportClient::Codex => "Codex",
-            ExportClient::Generic => "an MCP client",
-        }
-    }
+/// The client's user config file on this machine (`None` for `generic`, which has none).
+pub fn default_path(client: ExportClient, dirs: &ConfigDirs) -> Option<PathBuf> {
+    let home = &dirs.home;
+    Some(match client {
+        ExportClient::ClaudeDesktop => dirs
+            .config
+            .join("Claude")
+            .join("claude_desktop_config.json"),
+        ExportClient::ClaudeCode => home.join(".claude.json"),
+        ExportClient::Cursor => home.join(".cursor").join("mcp.json"),
+        ExportClient::Vscode => dirs.config.join("Code").join("User").join("mcp.json"),
+        ExportClient::Windsurf => home
+            .join(".codeium")
+            .join("windsurf")
+            .join("mcp_config.json"),
+        ExportClient::Codex => dirs
+            .codex_home
+            .clone()
+            .unwrap_or_else(|| home.join(".codex"))
+            .join("config.toml"),
+        ExportClient::Generic => return None,
+    })
+}
 
-    /// The key (JSON) or table (TOML) that holds the servers.
-    pub fn servers_key(self) -> &'static str {
-        match self {
-            ExportClient::Vscode => "servers",
-            ExportClient::Codex => "mcp_servers",
-            _ => "mcpServers",
-        }
+/// One entry as this client's JSON wants it, keys in the order they are written.
+fn json_entry(client: ExportClient, e: &ExportEntry) -> Vec<(String, CstInputValue)> {
+    let args = CstInputValue::Array(e.args.iter().map(|a| a.as_str().into()).collect());
+    let mut fields: Vec<(String, CstInputValue)> = Vec::new();
+    if matches!(client, ExportClient::ClaudeCode | ExportClient::Vscode) {
+        fields.push(("type".into(), "stdio".into()));
     }
+    fields.push(("command".into(), e.command.as_str().into()));
+    fields.push(("args".into(), args));
+    if client == ExportClient::ClaudeCode {
+        fields.push(("env".into(), CstInputValue::Object(Vec::new())));
+    }
+    fields
+}
 
-    fn format(self) -> Format {
-        match self {
-            ExportClient::Codex => Format::Toml,
-            _ => Format::Json,
-        }
+/// The same entry as a JSON value, to compare with what a file already has.
+fn json_entry_value(client: ExportClient, e: &ExportEntry) -> serde_json::Value {
+    let mut v = serde_json::json!({ "command": e.command, "args": e.args });
+    if matches!(client, ExportClient::ClaudeCode | ExportClient::Vscode) {
+        v["type"] = "stdio".into();
     }
-
-    /// The client's user config file on this machine (`None` for `generic`, which has none).
-    pub fn default_path(self, dirs: &ConfigDirs) -> Option<PathBuf> {
-        let home = &dirs.home;
-        Some(match self {
-            ExportClient::ClaudeDesktop => dirs
-                .config
-                .join("Claude")
-                .join("claude_desktop_config.json"),
-            ExportClient::ClaudeCode => home.join(".claude.json"),
-            ExportClient::Cursor => home.join(".cursor").join("mcp.json"),
-            ExportClient::Vscode => dirs.config.join("Code").join("User").join("mcp.json"),
-            ExportClient::Windsurf => home
-                .join(".codeium")
-                .join("windsurf")
-                .join("mcp_config.json"),
-            ExportClient::Codex => dirs
-                .codex_home
-                .clone()
-                .unwrap_or_else(|| home.join(".codex"))
-                .join("config.toml"),
-            ExportClient::Generic => return None,
-        })
+    if client == ExportClient::ClaudeCode {
+        v["env"] = serde_json::json!({});
     }
-
-    /// One entry as this client's JSON wants it, keys in the order they are written.
-    fn json_entry(self, e: &ExportEntry) -> Vec<(String, CstInputValue)> {
-        let args = CstInputValue::Array(e.args.iter().map(|a| a.as_str().into()).collect());
-        let mut fields: Vec<(String, CstInputValue)> = Vec::new();
-        if matches!(self, ExportClient::ClaudeCode | ExportClient::Vscode) {
-            fields.push(("type".into(), "stdio".into()));
-        }
-        fields.push(("command".into(), e.command.as_str().into()));
-        fields.push(("args".into(), args));
-        if self == ExportClient::ClaudeCode {
-            fields.push(("env".into(), CstInputValue::Object(Vec::new())));
-        }
-        fields
-    }
-
-    /// The same entry as a JSON value, to compare with what a file already has.
-    fn json_entry_value(self, e: &ExportEntry) -> serde_json::Value {
-        let mut v = serde_json::json!({ "command": e.command, "args": e.args });
-        if matches!(self, ExportClient::ClaudeCode | ExportClient::Vscode) {
-            v["type"] = "stdio".into();
-        }
-        if self == ExportClient::ClaudeCode {
-            v["env"] = serde_json::json!({});
-        }
-        v
-    }
+    v
 }
 
 /// The folders client config files live under.
@@ -222,69 +161,6 @@ impl ConfigDirs {
             codex_home,
         })
     }
-}
-
-/// One exported action: the command a client runs for it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct ExportEntry {
-    /// The action's name, also the server's name in the client.
-    pub name: String,
-    /// The absolute path of the `patchbay` binary.
-    pub command: String,
-    /// `["proxy", NAME]`.
-    pub args: Vec<String>,
-}
-
-impl ExportEntry {
-    /// The command line as the user should see it before it is written: `BIN proxy NAME`.
-    pub fn command_line(&self) -> String {
-        let mut parts = vec![self.command.clone()];
-        parts.extend(self.args.iter().cloned());
-        parts.join(" ")
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, strum::IntoStaticStr)]
-#[serde(rename_all = "lowercase")]
-#[strum(serialize_all = "lowercase")]
-pub enum ChangeKind {
-    /// The file had no entry of that name.
-    Added,
-    /// The file had an entry of that name with other content; it was replaced.
-    Updated,
-    /// The file already had exactly this entry.
-    Unchanged,
-}
-
-as_str!(ChangeKind, ExportClient);
-
-/// What writing does (or would do) to one entry of the config file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct EntryChange {
-    pub name: String,
-    pub change: ChangeKind,
-}
-
-/// The result of an export (`patchbay export --json`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct ExportReport {
-    pub client: ExportClient,
-    /// The client's config file (`null` for `generic`).
-    pub path: Option<String>,
-    pub entries: Vec<ExportEntry>,
-    /// The entries in the client's format, ready to paste.
-    pub snippet: String,
-    /// Whether the config file was written (false without `--write`, and when it already
-    /// held exactly these entries).
-    pub written: bool,
-    /// The copy of the previous file, when one existed and was replaced.
-    pub backup: Option<String>,
-    /// Per entry: added, updated or unchanged. Without `--write`, what writing would do to the
-    /// file as it is now (empty when the file cannot be parsed).
-    pub changes: Vec<EntryChange>,
 }
 
 /// The binary entries run: `PATCHBAY_EXPORT_BIN` when set (it must be absolute), else this

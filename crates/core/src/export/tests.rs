@@ -365,7 +365,7 @@ fn default_paths_follow_the_clients_documentation() {
         config: PathBuf::from("/home/u/.config"),
         codex_home: None,
     };
-    let p = |c: ExportClient| c.default_path(&dirs).map(|p| p.display().to_string());
+    let p = |c: ExportClient| default_path(c, &dirs).map(|p| p.display().to_string());
     assert_eq!(
         p(ExportClient::ClaudeDesktop).as_deref(),
         Some("/home/u/.config/Claude/claude_desktop_config.json")
@@ -397,19 +397,19 @@ fn default_paths_follow_the_clients_documentation() {
         codex_home: Some(PathBuf::from("/Users/u/codex")),
     };
     assert_eq!(
-        ExportClient::ClaudeDesktop.default_path(&mac),
+        default_path(ExportClient::ClaudeDesktop, &mac),
         Some(PathBuf::from(
             "/Users/u/Library/Application Support/Claude/claude_desktop_config.json"
         ))
     );
     assert_eq!(
-        ExportClient::Codex.default_path(&mac),
+        default_path(ExportClient::Codex, &mac),
         Some(PathBuf::from("/Users/u/codex/config.toml"))
     );
     for c in ExportClient::ALL {
-        assert_eq!(ExportClient::parse(c.as_str()).expect("parses"), c);
+        assert_eq!(parse_client(c.as_str()).expect("parses"), c);
     }
-    assert!(ExportClient::parse("emacs").is_err());
+    assert!(parse_client("emacs").is_err());
 }
 
 #[test]

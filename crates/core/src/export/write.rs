@@ -29,7 +29,7 @@ pub fn plan(
                     Some(d) => d.clone(),
                     None => ConfigDirs::from_env()?,
                 };
-                client.default_path(&dirs)
+                default_path(client, &dirs)
             }
         }
     };

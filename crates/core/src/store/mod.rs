@@ -32,6 +32,14 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 #[doc(hidden)]
 pub const FIRST_SCHEMA: &[&str] = &[include_str!("migrations/001_initial.sql")];
 
+/// A value of a database column, parsed: a value this build does not know is an internal
+/// error naming the column (`what`), never a panic.
+pub(crate) fn from_column<T: std::str::FromStr>(what: &str, value: &str) -> Result<T> {
+    value
+        .parse()
+        .map_err(|_| Error::Internal(format!("unknown {what} '{value}' in the database")))
+}
+
 pub const DB_FILE: &str = "patchbay.db";
 
 /// How long an open keeps trying while another process sets up the same new database.

@@ -1,5 +1,5 @@
 //! The UI's TypeScript types are generated from Rust; this fails when the committed ones
-//! drift. Regenerate with `make bindings` (UPDATE_BINDINGS=1 cargo test -p patchbay-core --test bindings).
+//! drift. Regenerate with `make bindings` (UPDATE_BINDINGS=1 cargo test -p patchbay-model --test bindings).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -26,13 +26,13 @@ fn typescript_bindings_are_up_to_date() {
     let committed_dir: PathBuf =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/bindings");
     let fresh = tempfile::tempdir().expect("tempdir");
-    patchbay_core::bindings::export(fresh.path()).expect("bindings export");
+    patchbay_model::bindings::export(fresh.path()).expect("bindings export");
     if std::env::var_os("UPDATE_BINDINGS").is_some() {
         if committed_dir.exists() {
             std::fs::remove_dir_all(&committed_dir).expect("clear old bindings");
         }
         std::fs::create_dir_all(&committed_dir).expect("create bindings dir");
-        patchbay_core::bindings::export(&committed_dir).expect("bindings export");
+        patchbay_model::bindings::export(&committed_dir).expect("bindings export");
         return;
     }
     let generated = read_dir(fresh.path());

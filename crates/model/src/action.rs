@@ -1,0 +1,309 @@
+//! Actions: what the user configures (a remote MCP server or an HTTP endpoint), how it
+//! authenticates, its health and its circuit breaker.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    TS,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum ActionKind {
+    Mcp,
+    Http,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    TS,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum AuthType {
+    None,
+    #[serde(rename = "oauth")]
+    #[strum(serialize = "oauth")]
+    OAuth,
+    Token,
+    HttpToken,
+    Connection,
+}
+
+/// How an action authenticates, as the user writes it: `none`, `oauth`, `token:NAME`,
+/// `http-token:NAME` or `connection:NAME`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthSpec {
+    None,
+    OAuth,
+    Token(String),
+    HttpToken(String),
+    Connection(String),
+}
+
+impl AuthSpec {
+    pub fn auth_type(&self) -> AuthType {
+        match self {
+            AuthSpec::None => AuthType::None,
+            AuthSpec::OAuth => AuthType::OAuth,
+            AuthSpec::Token(_) => AuthType::Token,
+            AuthSpec::HttpToken(_) => AuthType::HttpToken,
+            AuthSpec::Connection(_) => AuthType::Connection,
+        }
+    }
+}
+
+/// How the client authenticates at the token endpoint. `none` = a public PKCE client.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    TS,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
+#[cfg_attr(
+    feature = "clap",
+    derive(clap::ValueEnum),
+    value(rename_all = "snake_case")
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum TokenAuthMethod {
+    ClientSecretBasic,
+    ClientSecretPost,
+    None,
+}
+
+impl TokenAuthMethod {
+    pub fn is_public(self) -> bool {
+        self == TokenAuthMethod::None
+    }
+}
+
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    TS,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum HealthStatus {
+    Healthy,
+    Unhealthy,
+    Unknown,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Health {
+    pub status: HealthStatus,
+    /// A short code (`auth`, `needs_reconnect`, `network`, ...) when unhealthy.
+    pub reason: Option<String>,
+    pub message: Option<String>,
+    /// RFC 3339 UTC.
+    pub checked_at: Option<String>,
+    pub latency_ms: Option<i64>,
+    pub tool_count: Option<i64>,
+}
+
+impl Health {
+    pub fn unknown() -> Self {
+        Health {
+            status: HealthStatus::Unknown,
+            reason: None,
+            message: None,
+            checked_at: None,
+            latency_ms: None,
+            tool_count: None,
+        }
+    }
+}
+
+/// `{"type": ..., "ref": NAME|null}` in `action list --json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AuthRef {
+    #[serde(rename = "type")]
+    pub kind: AuthType,
+    #[serde(rename = "ref")]
+    pub reference: Option<String>,
+}
+
+/// A header as configured (never a secret: secret headers live in the vault and show as set).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct HeaderView {
+    pub name: String,
+    /// `None` when the value is a secret kept in the keychain.
+    pub value: Option<String>,
+    pub secret: bool,
+}
+
+/// A fixed request header of an HTTP action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Header {
+    pub name: String,
+    pub value: String,
+}
+
+/// What an HTTP action sends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct HttpActionSpec {
+    pub method: String,
+    pub headers: Vec<Header>,
+    /// Body template with `{{param}}` placeholders.
+    pub body: Option<String>,
+    /// The placeholders found in the body, in order.
+    pub params: Vec<String>,
+}
+
+/// OAuth settings an action carries itself (Advanced configuration); everything optional
+/// because discovery and registration fill in what is left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct OAuthSettings {
+    pub client_id: Option<String>,
+    pub token_auth_method: Option<TokenAuthMethod>,
+    pub authorization_url: Option<String>,
+    pub token_url: Option<String>,
+    pub registration_url: Option<String>,
+    pub scopes: Vec<String>,
+    /// Accept an authorization server that does not advertise PKCE S256 (some omit it).
+    #[serde(default)]
+    pub assume_pkce_s256: bool,
+    /// Send this as the RFC 8707 `resource` instead of the discovered one.
+    #[serde(default)]
+    pub resource_override: Option<String>,
+    /// Send no `resource` at all (providers that reject it, such as Entra ID).
+    #[serde(default)]
+    pub omit_resource: bool,
+    /// A Client ID Metadata Document URL used as the client id when the authorization
+    /// server supports it and no client id is given (before dynamic registration).
+    #[serde(default)]
+    pub client_metadata_url: Option<String>,
+    /// Where the provider sends the browser back after consent.
+    #[serde(default)]
+    pub callback: CallbackKind,
+}
+
+/// The redirect URI a sign-in uses: the loopback listener (any front end) or the app link
+/// `dev.patchbay.app:/oauth/callback` (flows started in the desktop app; for providers that
+/// refuse http loopback redirect URIs).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    TS,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum CallbackKind {
+    #[default]
+    Loopback,
+    AppLink,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct OAuthView {
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub settings: OAuthSettings,
+    pub client_secret_set: bool,
+}
+
+/// A custom action as the UI and `action list/show --json` see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ActionView {
+    pub id: String,
+    pub name: String,
+    pub kind: ActionKind,
+    pub url: String,
+    pub enabled: bool,
+    pub description: String,
+    /// Require end-user confirmation before each tool call.
+    pub confirm: bool,
+    pub auth: AuthRef,
+    pub health: Health,
+    /// The circuit breaker: closed, open (calls fail fast until `retryAt`), or half-open
+    /// (the next call is the probe).
+    pub breaker: BreakerView,
+    /// Own OAuth settings when `auth.type` is `oauth`.
+    pub oauth: Option<OAuthView>,
+    /// Request settings when `kind` is `http`.
+    pub http: Option<HttpActionSpec>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum BreakerState {
+    Closed,
+    Open,
+    HalfOpen,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BreakerView {
+    pub state: BreakerState,
+    /// Failures in a row.
+    pub failures: i64,
+    /// While open: when the next call may try again (RFC 3339).
+    pub retry_at: Option<String>,
+}
+
+impl BreakerView {
+    /// The breaker as of `now` (RFC 3339).
+    pub fn at(failures: i64, open_until: Option<String>, now: &str) -> Self {
+        let state = match &open_until {
+            None => BreakerState::Closed,
+            Some(t) if t.as_str() > now => BreakerState::Open,
+            Some(_) => BreakerState::HalfOpen,
+        };
+        BreakerView {
+            state,
+            failures,
+            retry_at: open_until,
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! Settings as the window's form and `patchbay settings --json` show them.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// The loopback callback port sign-ins listen on unless the user chose another
+/// (setting `callbackPort`).
+pub const DEFAULT_CALLBACK_PORT: u16 = 47615;
+
+/// The window's colours.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS, strum::EnumString,
+)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase", ascii_case_insensitive)]
+pub enum Theme {
+    /// Follow the operating system (light or dark).
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+/// Every setting, as the window's form and `patchbay settings --json` show them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Settings {
+    /// Loopback callback port (`http://127.0.0.1:PORT/callback`); 0 picks a free port for
+    /// each sign-in (only for providers that accept any loopback port).
+    pub callback_port: u16,
+    /// How long a sign-in waits for the browser to come back, in seconds.
+    pub consent_timeout_secs: u32,
+    /// How long a tool call that needs confirmation waits for the user, in seconds.
+    pub confirm_timeout_secs: u32,
+    /// Log rows kept at most (the oldest go first).
+    pub log_max_rows: u32,
+    /// Log rows older than this many days go.
+    pub log_max_age_days: u32,
+    pub theme: Theme,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            callback_port: DEFAULT_CALLBACK_PORT,
+            consent_timeout_secs: 300,
+            confirm_timeout_secs: 120,
+            log_max_rows: 100_000,
+            log_max_age_days: 30,
+            theme: Theme::System,
+        }
+    }
+}
+
+/// A setting whose value comes from the environment in this process.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingOverride {
+    /// The setting's key (as in [`Settings`], camelCase).
+    pub key: String,
+    /// The environment variable that sets it.
+    pub env: String,
+    pub value: String,
+}
+
+/// The whole numbers a numeric setting accepts: `min..=max`, or `also`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingLimit {
+    pub key: String,
+    pub min: u32,
+    pub max: u32,
+    pub also: Option<u32>,
+}
+
+/// What the Settings screen shows: the values in effect, what is saved, the defaults, which
+/// ones the environment overrides, and the limits of each number (the form checks as you
+/// type; saving checks again).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsView {
+    /// In effect for this process (saved, or the environment's where it overrides).
+    pub effective: Settings,
+    /// Saved in the profile (defaults for the keys never saved): what the form edits.
+    pub saved: Settings,
+    pub defaults: Settings,
+    pub overrides: Vec<SettingOverride>,
+    pub limits: Vec<SettingLimit>,
+}
