@@ -7,5 +7,5 @@ scripts/setup.sh --test
 cargo build --workspace --bins --quiet
 mkdir -p docs/screenshots
 PATCHBAY_SCREENSHOT_DIR="$(pwd)/docs/screenshots" scripts/with-keyring.sh \
-  cargo test --quiet -p patchbay-desktop --test window --test desktop
+  cargo test --quiet -p patchbay-desktop --test it
 ls -l docs/screenshots

@@ -333,12 +333,15 @@ impl Patchbay {
 
     /// Connect from the app: open the browser, wait for the loopback callback or the app
     /// link, until done, timed out, or `cancel` fires.
+    /// Connect in the browser from the app (which receives app links). A second Connect of
+    /// the same target cancels the first; [`Patchbay::cancel_sign_in`] stops it.
     pub async fn connect_in_browser(
         &self,
         kind: OwnerKind,
         name: &str,
-        cancel: tokio::sync::oneshot::Receiver<()>,
     ) -> Result<crate::model::GrantView> {
+        let target = format!("{kind:?}:{name}");
+        let mut cancel = self.sign_ins.begin(&target);
         let settings = self.settings();
         let req = crate::oauth::ConnectRequest {
             action: name.to_string(),
@@ -355,14 +358,21 @@ impl Patchbay {
                 OwnerKind::Connection => self.connect_connection(req, open).await,
             }
         };
-        let mut cancel = cancel;
-        tokio::select! {
+        let result = tokio::select! {
             r = flow => r,
             Ok(()) = &mut cancel => Err(Error::oauth(
                 crate::error::ErrorCode::Cancelled,
                 "the sign-in was cancelled; nothing was saved",
                 None,
             )),
-        }
+        };
+        drop(cancel);
+        self.sign_ins.end(&target);
+        result
+    }
+
+    /// Stop the sign-in of `kind` `name` that waits for the browser; false when none was.
+    pub fn cancel_sign_in(&self, kind: OwnerKind, name: &str) -> bool {
+        self.sign_ins.cancel(&format!("{kind:?}:{name}"))
     }
 }

@@ -56,6 +56,7 @@ pub struct Patchbay {
     vault: Vault,
     clock: Arc<dyn Clock>,
     token_locks: locks::TokenLocks,
+    sign_ins: locks::SignIns,
 }
 
 impl Patchbay {
@@ -99,6 +100,7 @@ impl Patchbay {
             vault,
             clock,
             token_locks: Default::default(),
+            sign_ins: Default::default(),
         })
     }
 

@@ -545,3 +545,78 @@ mod tests {
         );
     }
 }
+
+/// What a finished command printed, and how it exited.
+#[derive(Debug, Clone)]
+pub struct Out {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Out {
+    pub fn from_output(o: &std::process::Output) -> Self {
+        Out {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+
+    /// stdout as JSON (fails the test, showing stdout, when it is not).
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
+    }
+
+    /// The `{"error": ...}` line of a `--json` failure on stderr.
+    pub fn error(&self) -> serde_json::Value {
+        error_json(&self.stderr)
+            .unwrap_or_else(|| panic!("no JSON error on stderr: {}", self.stderr))
+    }
+
+    /// The `code` of a `--json` failure, if stderr has one.
+    pub fn error_code(&self) -> Option<String> {
+        error_code(&self.stderr)
+    }
+}
+
+fn error_json(stderr: &str) -> Option<serde_json::Value> {
+    stderr
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|v| v.get("error").is_some())
+        .map(|v| v["error"].clone())
+}
+
+/// The `code` of the `{"error": {...}}` line a `--json` failure prints on stderr.
+pub fn error_code(stderr: &str) -> Option<String> {
+    error_json(stderr).and_then(|e| e["code"].as_str().map(String::from))
+}
+
+/// Every file under `dir` with its bytes (database, WAL, shared memory, profile id...), to
+/// check that a secret is in none of them.
+pub fn all_bytes(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let entries =
+            std::fs::read_dir(&d).unwrap_or_else(|e| panic!("cannot read {}: {e}", d.display()));
+        for e in entries {
+            let p = e.expect("dir entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let bytes = std::fs::read(&p)
+                    .unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display()));
+                out.push((p.display().to_string(), bytes));
+            }
+        }
+    }
+    out
+}
+
+/// Whether `needle` occurs in `hay`.
+pub fn contains(hay: &[u8], needle: &str) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle.as_bytes())
+}

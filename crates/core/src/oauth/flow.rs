@@ -246,10 +246,11 @@ impl Patchbay {
             resource,
             callback: settings.callback,
         };
-        let opened = std::cell::Cell::new(false);
+        // Whether the browser was opened (an atomic, so the future stays `Send`).
+        let opened = std::sync::atomic::AtomicBool::new(false);
         let mut open = open;
         let mut open_tracked = |url: &str, redirect: &str| {
-            opened.set(true);
+            opened.store(true, std::sync::atomic::Ordering::Relaxed);
             open(url, redirect)
         };
         let mut result = self
@@ -262,7 +263,7 @@ impl Patchbay {
             // The cached metadata may be what failed: forget it, and when the browser was
             // not opened yet, discover again and retry once.
             self.forget_discovery(&action.id)?;
-            if !opened.get() {
+            if !opened.load(std::sync::atomic::Ordering::Relaxed) {
                 let fresh = self.discover_for(&action, &settings, &http, None).await?;
                 let retry = Target {
                     server: fresh.server.clone(),

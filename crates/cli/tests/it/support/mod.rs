@@ -157,13 +157,7 @@ impl World {
     }
 }
 
-/// The `code` of the first `--json` error line on stderr.
-pub fn error_code(stderr: &str) -> Option<String> {
-    stderr
-        .lines()
-        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-        .find_map(|v| v["error"]["code"].as_str().map(String::from))
-}
+pub use patchbay_testsupport::{Out, error_code};
 
 pub fn stats(origin: &str) -> Value {
     reqwest::blocking::get(format!("{origin}/__stats"))
@@ -235,6 +229,18 @@ impl Home {
         let mut a = vec!["--json"];
         a.extend_from_slice(args);
         serde_json::from_str(&self.ok(&a)).expect("stdout is JSON")
+    }
+    /// Run `patchbay ARGS` with `stdin` and extra environment, whatever its exit code.
+    pub fn out(&self, cmd: &mut Cmd, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Out {
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let o = cmd
+            .args(args)
+            .write_stdin(stdin.to_string())
+            .output()
+            .expect("run patchbay");
+        Out::from_output(&o)
     }
     pub fn with_stdin(&self, args: &[&str], stdin: &str) -> assert_cmd::assert::Assert {
         self.cmd()

@@ -1,12 +1,10 @@
 //! The `patchbay` CLI as a user meets it: a real binary, a temp PATCHBAY_HOME, the real
 //! Secret Service started by the test script (scripts/with-keyring.sh).
 
-mod support;
-
+use crate::support::Home;
 use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
-use support::Home;
 
 /// Every byte of every file under the home folder.
 fn files_contain(h: &Home, needle: &str) -> Vec<String> {

@@ -3,8 +3,6 @@
 //! against a gnome-keyring of its own (scripts/with-keyring.sh, nested), so a crash shows
 //! here with the daemon's log instead of taking the rest of the run's keychain down.
 
-mod support;
-
 use std::time::Duration;
 
 use serde_json::Value;
@@ -12,7 +10,7 @@ use serde_json::Value;
 #[test]
 fn many_processes_at_the_keychain_at_once_leave_the_secret_service_alive_and_lose_nothing() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let stress = support::harness_bin("patchbay-vault-stress");
+    let stress = crate::support::harness_bin("patchbay-vault-stress");
     let out = patchbay_testsupport::run(
         std::process::Command::new(root.join("scripts/with-keyring.sh"))
             .arg(&stress)

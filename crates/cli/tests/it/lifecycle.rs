@@ -3,13 +3,11 @@
 //! expiry, one refresh for 50 users over 2 processes, a revoked grant, disconnect with
 //! revocation, and a process killed in the middle of a refresh.
 
-mod support;
-
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::support::{World, reset_stats, stats};
 use serde_json::{Value, json};
-use support::{World, reset_stats, stats};
 
 /// Access tokens live this long (seconds) in these tests.
 const TTL: u64 = 4;
@@ -126,7 +124,7 @@ fn fifty_users_over_two_processes_make_one_refresh() {
     let w = world(json!({}));
     wait_for_expiry(&w);
     reset_stats(&w.issuer());
-    let race = support::harness_bin("patchbay-race");
+    let race = crate::support::harness_bin("patchbay-race");
     let start_at = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .expect("clock")

@@ -2,17 +2,15 @@
 //! WebDriver, the real authorization server (oidc-provider) and MCP server on loopback, and
 //! consent given by the headless browser script the app launches as `$BROWSER`.
 
-mod support;
-
 use std::path::Path;
 use std::time::Duration;
 
-use fantoccini::{Client, Locator};
-use serde_json::{Value, json};
-use support::{
+use crate::support::{
     App, Keychain, Servers, apps_of, browser_env, cli_ok, click, fill, find, go, inner_text,
     launch_with, screenshot, select, wait_attr, wait_text,
 };
+use fantoccini::{Client, Locator};
+use serde_json::{Value, json};
 
 struct Session {
     app: App,
@@ -375,14 +373,14 @@ async fn an_app_link_callback_reaches_the_running_instance_and_finishes_its_sign
 /// `patchbay connect NAME` from the CLI, consent by the headless browser script.
 fn cli_connect(home: &Path, name: &str) {
     let out = patchbay_testsupport::run(
-        std::process::Command::new(support::cli())
+        std::process::Command::new(crate::support::cli())
             .args(["connect", name, "--port", "0", "--timeout", "30"])
             .env("PATCHBAY_HOME", home)
             .env(
                 "BROWSER",
                 format!(
                     "node {}",
-                    support::servers_dir().join("browser.mjs").display()
+                    crate::support::servers_dir().join("browser.mjs").display()
                 ),
             )
             .env("PATCHBAY_TEST_BROWSER", "consent"),
@@ -400,14 +398,16 @@ fn cli_connect(home: &Path, name: &str) {
 /// the background.
 fn proxy_client(home: &Path, name: &str, env: &[(&str, String)]) -> std::process::Child {
     std::process::Command::new("node")
-        .arg(support::servers_dir().join("proxy-client.mjs"))
-        .arg(support::cli())
+        .arg(crate::support::servers_dir().join("proxy-client.mjs"))
+        .arg(crate::support::cli())
         .arg(name)
         .env("PATCHBAY_HOME", home)
         .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
-        .stderr(support::log_stdio(&support::log_file("proxy-client")))
+        .stderr(crate::support::log_stdio(&crate::support::log_file(
+            "proxy-client",
+        )))
         .spawn()
         .expect("start the MCP client")
 }
@@ -516,7 +516,7 @@ async fn a_confirmed_tool_call_waits_for_approve_or_deny_in_the_running_app() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_a_running_app_the_proxy_starts_it_to_ask() {
-    let _slot = support::app_slot().await;
+    let _slot = crate::support::app_slot().await;
     let servers = Servers::new(json!({}), json!({}));
     let home = tempfile::tempdir().expect("tempdir");
     cli_ok(
@@ -533,7 +533,7 @@ async fn without_a_running_app_the_proxy_starts_it_to_ask() {
         ],
     );
     cli_connect(home.path(), "guarded");
-    let (display, _xvfb) = support::display();
+    let (display, _xvfb) = crate::support::display();
     let client = proxy_client(
         home.path(),
         "guarded",
@@ -583,7 +583,7 @@ async fn without_a_running_app_the_proxy_starts_it_to_ask() {
     }
     patchbay_testsupport::must(
         "the app the proxy started to exit on SIGTERM",
-        support::INSTANCE_GONE,
+        crate::support::INSTANCE_GONE,
         || apps_of(home.path()).is_empty().then_some(()),
     );
 }
@@ -730,7 +730,7 @@ async fn export_writes_a_clients_config_from_the_window_keeping_what_was_there()
 
 /// Run the CLI with `stdin` (for secrets); its stdout, or a panic with its stderr.
 fn cli_with_stdin(home: &Path, args: &[&str], stdin: &str) -> String {
-    let mut child = std::process::Command::new(support::cli())
+    let mut child = std::process::Command::new(crate::support::cli())
         .args(args)
         .env("PATCHBAY_HOME", home)
         .stdin(std::process::Stdio::piped())
@@ -742,7 +742,7 @@ fn cli_with_stdin(home: &Path, args: &[&str], stdin: &str) -> String {
         .expect("stdin");
     let out = patchbay_testsupport::output_within(
         child,
-        support::CLI_WITHIN,
+        crate::support::CLI_WITHIN,
         &format!("patchbay {args:?}"),
     );
     String::from_utf8_lossy(&out.stdout).to_string()
@@ -909,7 +909,7 @@ async fn wait_value(c: &Client, css: &str, want: &str) {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let shot = support::failure_screenshot(c).await;
+    let shot = crate::support::failure_screenshot(c).await;
     panic!(
         "{css} holds {:?}, not {want:?} (the window then: {shot})",
         input_value(c, css).await
@@ -930,7 +930,7 @@ async fn quit(app: App, home: &Path) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn settings_persist_across_restarts_and_reach_the_cli() {
     let home = tempfile::tempdir().expect("tempdir");
-    let port = support::free_port().to_string();
+    let port = crate::support::free_port().to_string();
     let port_field = "[data-testid=settings-callback-port]";
 
     // First run: change every setting and save.

@@ -1,13 +1,11 @@
 //! The real desktop window, end to end: the built app under Xvfb, driven through
 //! tauri-driver + WebKitWebDriver, over a temp PATCHBAY_HOME that the real CLI writes to.
 
-mod support;
-
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::support::{Keychain, cli, cli_ok, inner_text, launch, screenshot};
 use fantoccini::Locator;
-use support::{Keychain, cli, cli_ok, inner_text, launch, screenshot};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_list_shows_what_the_cli_adds() {
@@ -123,7 +121,7 @@ async fn the_list_shows_what_the_cli_adds() {
         .expect("stdin");
         let out = patchbay_testsupport::output_within(
             child,
-            support::CLI_WITHIN,
+            crate::support::CLI_WITHIN,
             &format!("patchbay {args:?}"),
         );
         assert!(
@@ -250,7 +248,7 @@ async fn a_launch_whose_app_exits_at_once_fails_within_its_bound_naming_what_it_
     let started = Instant::now();
     let launch = tokio::spawn(async move {
         let app = broken.display().to_string();
-        support::launch_app(
+        crate::support::launch_app(
             home.path(),
             Keychain::Shared,
             &[],

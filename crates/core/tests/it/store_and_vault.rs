@@ -1,14 +1,12 @@
 //! The store and the vault against a real SQLite file and a real Secret Service.
 
-mod support;
-
+use crate::support::{all_bytes, contains, profile};
 use patchbay_core::actions::{NewAction, OAuthInput};
 use patchbay_core::connections::NewConnection;
 use patchbay_core::model::{Health, HealthStatus};
 use patchbay_core::store::{FIRST_SCHEMA, SCHEMA_VERSION, Store};
 use patchbay_core::tokens::{NewHttpToken, NewTextToken};
 use patchbay_core::{Error, ExposeSecret, Patchbay, SecretString};
-use support::{all_bytes, contains, profile};
 
 fn secret(s: &str) -> SecretString {
     SecretString::from(s.to_string())

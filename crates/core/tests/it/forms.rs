@@ -1,14 +1,12 @@
 //! The desktop forms: whole forms map onto the same add / edit operations as the CLI, keep
 //! secrets out of every row, and refuse bad input without changing anything.
 
-mod support;
-
+use crate::support::{all_bytes, contains, profile};
 use patchbay_core::ErrorCode;
 use patchbay_core::forms::{
     ActionForm, ConnectionForm, HttpTokenForm, OAuthForm, RequestField, TextTokenForm,
 };
 use patchbay_core::model::{ActionKind, AuthRef, AuthType, CallbackKind, Header};
-use support::{all_bytes, contains, profile};
 
 fn mcp_oauth(name: &str) -> ActionForm {
     ActionForm {

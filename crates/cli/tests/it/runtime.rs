@@ -3,10 +3,8 @@
 //! health with its reason codes, tool calls, a 401 answered by one refresh and one retry (and
 //! never a loop), step-up to a scope the first grant lacked, text tokens in headers.
 
-mod support;
-
+use crate::support::{World, error_code, reset_stats, stats};
 use serde_json::{Value, json};
-use support::{World, error_code, reset_stats, stats};
 
 /// A world with the action `demo` connected (OAuth, consent by the test browser).
 fn connected() -> World {
@@ -810,7 +808,7 @@ fn the_circuit_breaker_opens_after_failures_in_a_row_and_a_probe_closes_it() {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .expect("node");
-    support::Lines::new(server.stdout.take().expect("stdout"), "a node HTTP server")
+    crate::support::Lines::new(server.stdout.take().expect("stdout"), "a node HTTP server")
         .next(std::time::Duration::from_secs(30));
     std::thread::sleep(std::time::Duration::from_millis(2200));
     assert_eq!(call(&w), (0, None), "the probe succeeds");
@@ -850,7 +848,7 @@ fn misbehaving(handler: &str) -> Misbehaving {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .expect("node");
-    let line = support::Lines::new(
+    let line = crate::support::Lines::new(
         child.stdout.take().expect("stdout"),
         "a misbehaving node HTTP server",
     )

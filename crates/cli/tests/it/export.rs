@@ -11,12 +11,15 @@ use assert_cmd::Command;
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
+use crate::support::{Home, Out};
+
 const TOKEN_SECRET: &str = "tok-EXPORT-8f2a6c1e-secret";
 const CLIENT_SECRET: &str = "cs-EXPORT-41d7b9a3-secret";
 
+/// A profile ([`Home`]) plus the clients' side: HOME and XDG_CONFIG_HOME in a temp folder
+/// (so the clients' default files are never the developer's), with copies of their files.
 struct World {
-    data: TempDir,
-    /// HOME and XDG_CONFIG_HOME of the clients, and the copies of their files.
+    data: Home,
     files: TempDir,
 }
 
@@ -36,32 +39,10 @@ fn bin() -> String {
         .to_string()
 }
 
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Out {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
-    }
-    /// The `{"error": ...}` line of a `--json` failure.
-    fn error(&self) -> Value {
-        self.stderr
-            .lines()
-            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-            .find(|v| v.get("error").is_some())
-            .map(|v| v["error"].clone())
-            .unwrap_or_else(|| panic!("no JSON error on stderr: {}", self.stderr))
-    }
-}
-
 impl World {
     fn new() -> Self {
         let w = World {
-            data: tempfile::tempdir().expect("tempdir"),
+            data: Home::new(),
             files: tempfile::tempdir().expect("tempdir"),
         };
         std::fs::create_dir_all(w.home()).expect("home");
@@ -71,31 +52,15 @@ impl World {
         self.files.path().join("home")
     }
     fn cmd(&self) -> Command {
-        let mut c = Command::cargo_bin("patchbay").expect("patchbay binary");
-        c.timeout(std::time::Duration::from_secs(90))
-            .env("PATCHBAY_HOME", self.data.path())
-            .env("HOME", self.home())
+        let mut c = self.data.cmd();
+        c.env("HOME", self.home())
             .env("XDG_CONFIG_HOME", self.home().join(".config"))
             .env_remove("CODEX_HOME")
-            .env_remove("PATCHBAY_EXPORT_BIN")
-            .env_remove("BROWSER");
+            .env_remove("PATCHBAY_EXPORT_BIN");
         c
     }
     fn run_with(&self, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Out {
-        let mut c = self.cmd();
-        for (k, v) in env {
-            c.env(k, v);
-        }
-        let out = c
-            .args(args)
-            .write_stdin(stdin.to_string())
-            .output()
-            .expect("run patchbay");
-        Out {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8(out.stdout).expect("utf8"),
-            stderr: String::from_utf8(out.stderr).expect("utf8"),
-        }
+        self.data.out(&mut self.cmd(), args, stdin, env)
     }
     fn run(&self, args: &[&str]) -> Out {
         self.run_with(args, "", &[])
@@ -642,7 +607,7 @@ fn the_exported_command_starts_the_proxy_of_that_action() {
         .collect();
     let mut child = StdCommand::new(command)
         .args(&args)
-        .env("PATCHBAY_HOME", w.data.path())
+        .env("PATCHBAY_HOME", w.data.0.path())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

@@ -3,12 +3,10 @@
 //! tests/servers/browser.mjs acting as `$BROWSER`; the Secret Service is the real one the
 //! test script starts.
 
-mod support;
-
 use std::process::{Command, Stdio};
 
+use crate::support::{World, reset_stats, servers_dir, stats};
 use serde_json::{Value, json};
-use support::{World, reset_stats, servers_dir, stats};
 
 #[test]
 fn dynamic_registration_connects_as_alice_and_the_mcp_server_accepts_the_token() {
@@ -417,7 +415,7 @@ fn no_browser_prints_the_authorization_url_alone_first() {
         .stderr(Stdio::null())
         .spawn()
         .expect("connect");
-    let mut lines = support::Lines::new(
+    let mut lines = crate::support::Lines::new(
         child.stdout.take().expect("stdout"),
         "patchbay connect --no-browser",
     );
@@ -631,10 +629,10 @@ fn a_connection_with_typed_endpoints_on_a_path_issuer_connects() {
 fn error_code_of(child: std::process::Child) -> (i32, Option<String>) {
     let out = patchbay_testsupport::output_within(
         child,
-        support::CLI_WITHIN,
+        crate::support::CLI_WITHIN,
         "patchbay connect (expected to fail)",
     );
-    let code = support::error_code(&String::from_utf8_lossy(&out.stderr));
+    let code = crate::support::error_code(&String::from_utf8_lossy(&out.stderr));
     (out.status.code().unwrap_or(-1), code)
 }
 

@@ -1,11 +1,9 @@
 //! `patchbay providers` and `patchbay action add NAME --provider ID`: the gallery's data file
 //! as the CLI shows it, and the pre-fill of a new action (never the live providers).
 
-mod support;
-
+use crate::support::Home;
 use predicates::prelude::*;
 use serde_json::Value;
-use support::Home;
 
 #[test]
 fn providers_json_lists_every_entry_with_its_source() {

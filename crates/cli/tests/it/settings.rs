@@ -1,11 +1,9 @@
 //! `patchbay settings`: the settings the desktop app's Settings screen edits, shared by every
 //! process through the profile's database, with environment overrides reported.
 
-mod support;
-
+use crate::support::{Home, World};
 use predicates::prelude::*;
 use serde_json::Value;
-use support::{Home, World};
 
 #[test]
 fn settings_are_listed_saved_reset_and_survive_a_new_process() {

@@ -2,14 +2,12 @@
 //! stdio, `tests/servers/proxy-client.mjs`) against the real authorization server
 //! (oidc-provider, 4 s access tokens, rotating refresh tokens) and MCP server.
 
-mod support;
-
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use crate::support::{World, reset_stats, servers_dir};
 use assert_cmd::cargo::cargo_bin;
 use serde_json::{Value, json};
-use support::{World, reset_stats, servers_dir};
 
 const TTL: u64 = 4;
 
@@ -275,7 +273,7 @@ fn the_proxy_ends_cleanly_when_stdin_closes() {
 "#,
     )
     .expect("write initialize");
-    let line = support::Lines::new(child.stdout.take().expect("stdout"), "patchbay proxy")
+    let line = crate::support::Lines::new(child.stdout.take().expect("stdout"), "patchbay proxy")
         .next(Duration::from_secs(60));
     let reply: Value = serde_json::from_str(&line).expect("one JSON-RPC message per line");
     assert_eq!(reply["id"], 1, "{reply}");

@@ -1,0 +1,7 @@
+//! The real desktop window, end to end: the built app under Xvfb, driven through tauri-driver
+//! and WebKitWebDriver, over a temp PATCHBAY_HOME that the real CLI writes to.
+
+mod support;
+
+mod desktop;
+mod window;
