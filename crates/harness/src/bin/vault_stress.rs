@@ -14,7 +14,7 @@
 //! Prints one JSON line: operations done, wrong reads, errors by message (never a secret),
 //! and the wall time. Exits 1 when any operation on a thread's own entry failed or read
 //! back wrong (the shared probe may lose a race to another process's delete; those are
-//! counted apart). The test `crates/cli/tests/keychain.rs` runs it and checks the daemon
+//! counted apart). The test `crates/cli/tests/it/keychain.rs` runs it and checks the daemon
 //! survived.
 
 use std::collections::BTreeMap;
