@@ -62,14 +62,23 @@ pub fn json<T: Serialize + ?Sized>(v: &T) {
 
 /// Left-aligned columns, two spaces apart.
 pub fn table(header: &[&str], rows: Vec<Vec<String>>) {
-    let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
+    for line in table_lines(header, rows) {
+        outln!("{line}");
+    }
+}
+
+/// The lines of [`table`], columns measured in terminal cells (a CJK name or an emoji takes
+/// two).
+fn table_lines(header: &[&str], rows: Vec<Vec<String>>) -> Vec<String> {
+    use unicode_width::UnicodeWidthStr;
+    let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
     for r in &rows {
         for (i, c) in r.iter().enumerate() {
-            widths[i] = widths[i].max(c.chars().count());
+            widths[i] = widths[i].max(c.width());
         }
     }
     let line = |cells: Vec<String>| {
-        let last = cells.len() - 1;
+        let last = cells.len().saturating_sub(1);
         let s: Vec<String> = cells
             .into_iter()
             .enumerate()
@@ -77,16 +86,16 @@ pub fn table(header: &[&str], rows: Vec<Vec<String>>) {
                 if i == last {
                     c
                 } else {
-                    format!("{c:<w$}", w = widths[i])
+                    let pad = widths[i].saturating_sub(c.width());
+                    format!("{c}{}", " ".repeat(pad))
                 }
             })
             .collect();
-        outln!("{}", s.join("  ").trim_end());
+        s.join("  ").trim_end().to_string()
     };
-    line(header.iter().map(|h| h.to_string()).collect());
-    for r in rows {
-        line(r);
-    }
+    let mut out = vec![line(header.iter().map(|h| h.to_string()).collect())];
+    out.extend(rows.into_iter().map(line));
+    out
 }
 
 pub fn auth_label(a: &ActionView) -> String {
@@ -525,5 +534,29 @@ pub fn token_test(name: &str, r: &patchbay_core::runtime::http_token::TokenTestR
                 outln!("The response's shape: {shape}");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::table_lines;
+
+    #[test]
+    fn columns_line_up_in_terminal_cells() {
+        let lines = table_lines(
+            &["NAME", "URL"],
+            vec![
+                vec!["日本".into(), "https://a.example".into()],
+                vec!["abc".into(), "https://b.example".into()],
+            ],
+        );
+        assert_eq!(
+            lines,
+            vec![
+                "NAME  URL",
+                "日本  https://a.example",
+                "abc   https://b.example",
+            ]
+        );
     }
 }

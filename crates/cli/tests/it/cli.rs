@@ -653,6 +653,41 @@ fn json_errors_go_to_stderr_and_usage_errors_exit_2() {
     let e = stderr_json(&a);
     assert_eq!(e["error"]["code"], "not_found");
     assert_eq!(e["error"]["message"], "action 'nope' not found");
+    assert!(
+        e["error"].get("field").is_none(),
+        "about no single input: {e}"
+    );
+    // An error about one input names it (the app places it under that field).
+    let e = stderr_json(
+        &h.run(&["--json", "action", "add", "x", "--url", "ftp://x.example"])
+            .code(1),
+    );
+    assert_eq!(
+        (e["error"]["code"].as_str(), e["error"]["field"].as_str()),
+        (Some("invalid_input"), Some("url")),
+        "{e}"
+    );
+    let e = stderr_json(
+        &h.run(&[
+            "--json",
+            "action",
+            "add",
+            "x",
+            "--url",
+            "https://x.example",
+            "--http",
+            "--header",
+            "No colon",
+        ])
+        .code(1),
+    );
+    assert_eq!(e["error"]["code"], "invalid_input", "{e}");
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("has no ':'")),
+        "{e}"
+    );
     h.run(&[
         "action",
         "add",
