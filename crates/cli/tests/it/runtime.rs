@@ -798,25 +798,13 @@ fn the_circuit_breaker_opens_after_failures_in_a_row_and_a_probe_closes_it() {
     assert!(w.ok(&["action", "show", "flaky"]).contains("retries at"));
 
     // The endpoint comes back; after the cool-down the next call is the probe, and closes it.
-    let mut server = std::process::Command::new("node")
-        .args([
-            "-e",
-            &format!(
-                "require('http').createServer((q,s)=>{{s.writeHead(200,{{'content-type':'application/json'}});s.end('{{\"pong\":true}}')}}).listen({port},'127.0.0.1',()=>console.log('up'))"
-            ),
-        ])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("node");
-    crate::support::Lines::new(server.stdout.take().expect("stdout"), "a node HTTP server")
-        .next(std::time::Duration::from_secs(30));
+    let server = http_server("pong", port);
     std::thread::sleep(std::time::Duration::from_millis(2200));
     assert_eq!(call(&w), (0, None), "the probe succeeds");
     let show: Value =
         serde_json::from_str(&w.ok(&["--json", "action", "show", "flaky"])).expect("json");
     assert_eq!(show["breaker"]["state"], "closed");
-    let _ = server.kill();
-    let _ = server.wait();
+    drop(server);
     let log = w.ok(&["logs", "--kind", "breaker"]);
     assert!(
         log.contains("opened after 3 failures") && log.contains("closed"),
@@ -824,49 +812,41 @@ fn the_circuit_breaker_opens_after_failures_in_a_row_and_a_probe_closes_it() {
     );
 }
 
-/// A node HTTP server on 127.0.0.1 answering with `handler` (JS `(req, res) => ...`).
-struct Misbehaving {
+/// `tests/servers/http-server.mjs MODE` on 127.0.0.1 (`port` 0: any free one), stopped on drop.
+struct HttpServer {
     child: std::process::Child,
     url: String,
 }
 
-impl Drop for Misbehaving {
+impl Drop for HttpServer {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
 }
 
-fn misbehaving(handler: &str) -> Misbehaving {
+fn http_server(mode: &str, port: u16) -> HttpServer {
     let mut child = std::process::Command::new("node")
-        .args([
-            "-e",
-            &format!(
-                "const s=require('http').createServer({handler});s.listen(0,'127.0.0.1',()=>console.log(s.address().port))"
-            ),
-        ])
+        .arg(crate::support::servers_dir().join("http-server.mjs"))
+        .args([mode, &port.to_string()])
         .stdout(std::process::Stdio::piped())
         .spawn()
         .expect("node");
     let line = crate::support::Lines::new(
         child.stdout.take().expect("stdout"),
-        "a misbehaving node HTTP server",
+        &format!("the '{mode}' HTTP test server"),
     )
     .next(std::time::Duration::from_secs(30));
     let url = format!("http://127.0.0.1:{}/x", line.trim());
-    Misbehaving { child, url }
+    HttpServer { child, url }
 }
 
 #[test]
 fn hanging_oversized_and_garbage_answers_are_named_and_nothing_panics() {
     let w = World::simple();
-    let hang = misbehaving("(q,s)=>{}");
-    let big = misbehaving(
-        "(q,s)=>{s.writeHead(200,{'content-type':'text/plain'});s.end('x'.repeat(3*1024*1024))}",
-    );
-    let garbage = misbehaving(
-        "(q,s)=>{s.writeHead(200,{'content-type':'text/plain'});s.end('\\u0000garbage\\u00ff')}",
-    );
+    let hang = http_server("hang", 0);
+    let big = http_server("big", 0);
+    let garbage = http_server("garbage", 0);
     let with_timeout = |args: &[&str]| {
         let out = w
             .cmd()
@@ -928,9 +908,7 @@ fn hanging_oversized_and_garbage_answers_are_named_and_nothing_panics() {
 #[test]
 fn a_token_endpoint_that_keeps_failing_opens_the_breaker_without_a_loop() {
     let w = World::simple();
-    let failing = misbehaving(
-        "(q,s)=>{s.writeHead(500,{'content-type':'application/json'});s.end('{\"error\":\"down\"}')}",
-    );
+    let failing = http_server("down", 0);
     w.cmd()
         .args([
             "token",
