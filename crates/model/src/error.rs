@@ -5,8 +5,11 @@ use serde::Serialize;
 use ts_rs::TS;
 
 /// The stable error codes of the wire (`{code, message}`); the UI branches on these only.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, TS, strum::EnumString, strum::IntoStaticStr,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum ErrorCode {
     InvalidInput,
     NotFound,
@@ -53,16 +56,6 @@ pub enum ErrorCode {
     CircuitOpen,
     /// The user stopped a long operation (a sign-in waiting for the browser).
     Cancelled,
-}
-
-impl ErrorCode {
-    /// The code as it appears on the wire (`auth_rejected`, ...).
-    pub fn wire_name(self) -> String {
-        serde_json::to_value(self)
-            .ok()
-            .and_then(|v| v.as_str().map(String::from))
-            .unwrap_or_default()
-    }
 }
 
 /// The form field an error is about, named as the desktop forms name their fields (the OAuth

@@ -56,7 +56,8 @@ as_str!(
     LogKind,
     ApprovalStatus,
     ChangeKind,
-    ExportClient
+    ExportClient,
+    ErrorCode
 );
 
 #[cfg(test)]
@@ -125,6 +126,14 @@ mod tests {
             ChangeKind::Unchanged,
         ]);
         check(&ExportClient::ALL);
+        check(&[
+            ErrorCode::InvalidInput,
+            ErrorCode::NeedsReconnect,
+            ErrorCode::AuthRejected,
+            ErrorCode::InsufficientScope,
+            ErrorCode::CircuitOpen,
+            ErrorCode::TokenRequestFailed,
+        ]);
         assert!("bogus".parse::<TokenKind>().is_err());
     }
 

@@ -129,7 +129,7 @@ impl Patchbay {
                 ),
                 Err(e) => format!("connect failed: {e}"),
             },
-            error_code: result.as_ref().err().map(|e| e.code().wire_name()),
+            error_code: result.as_ref().err().map(|e| e.code().as_str().to_string()),
             ..Default::default()
         });
     }

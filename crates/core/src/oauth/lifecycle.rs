@@ -347,7 +347,7 @@ impl Patchbay {
             error_code: match &result {
                 Ok(_) => None,
                 Err(RefreshFailure::InvalidGrant(_)) => Some("needs_reconnect".into()),
-                Err(RefreshFailure::Other(e)) => Some(e.code().wire_name()),
+                Err(RefreshFailure::Other(e)) => Some(e.code().as_str().to_string()),
             },
             secrets,
             ..Default::default()

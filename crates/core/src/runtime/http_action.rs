@@ -275,7 +275,7 @@ impl Patchbay {
                 response: outcome.as_ref().ok().map(|o| {
                     serde_json::json!({"status": o.status, "headers": o.headers, "body": o.body})
                 }),
-                error_code: outcome.as_ref().err().map(|e| e.code().wire_name()),
+                error_code: outcome.as_ref().err().map(|e| e.code().as_str().to_string()),
                 secrets,
             });
         }

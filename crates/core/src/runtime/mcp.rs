@@ -86,7 +86,7 @@ impl McpConnection {
                 .as_ref()
                 .ok()
                 .map(|o| serde_json::json!({"isError": o.is_error, "text": o.text})),
-            error_code: out.as_ref().err().map(|e| e.code().wire_name()),
+            error_code: out.as_ref().err().map(|e| e.code().as_str().to_string()),
             ..Default::default()
         });
         out

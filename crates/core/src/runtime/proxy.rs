@@ -82,7 +82,7 @@ pub fn mcp_error(e: &Error) -> ErrorData {
     ErrorData::new(
         rmcp::model::ErrorCode(PROXY_ERROR),
         message,
-        Some(serde_json::json!({"patchbay": {"code": e.code().wire_name()}})),
+        Some(serde_json::json!({"patchbay": {"code": e.code().as_str()}})),
     )
 }
 
@@ -435,7 +435,7 @@ impl Bridge {
             Err(e) => self.log_done_with(
                 p,
                 false,
-                Some(e.code().wire_name()),
+                Some(e.code().as_str().to_string()),
                 Some(e.to_string()),
                 None,
             ),
