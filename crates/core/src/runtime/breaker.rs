@@ -46,7 +46,7 @@ impl Patchbay {
     pub(crate) fn breaker_after(&self, action: &ActionView, e: Option<&Error>) {
         match e {
             Some(e) if counts(e) => {
-                self.breaker_record(action, Some(&e.code().as_str()));
+                self.breaker_record(action, Some(e.code().as_str()));
             }
             Some(_) => {}
             None => self.breaker_record(action, None),
