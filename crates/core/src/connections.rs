@@ -1,11 +1,12 @@
 //! Reusable OAuth connections: one OAuth client configuration, used by many
 //! actions; several per provider (one per account).
 
-use rusqlite::{OptionalExtension, Row, params};
+use rusqlite::{Row, params};
 use secrecy::SecretString;
 
 use crate::error::{Error, FormField, Kind, Result, at};
 use crate::model::{ConnectionView, TokenAuthMethod};
+use crate::store::named;
 use crate::validate;
 use crate::vault::keys;
 use crate::{Entries, Patchbay};
@@ -146,35 +147,12 @@ fn finish(
 }
 
 fn get_in(c: &rusqlite::Connection, name: &str) -> Result<ConnectionView> {
-    let raw = c
-        .query_row(
-            &format!("{SELECT} WHERE name = ?1 COLLATE NOCASE"),
-            [name],
-            from_row,
-        )
-        .optional()?
-        .ok_or_else(|| Error::NotFound {
-            kind: Kind::Connection,
-            name: name.to_string(),
-        })?;
+    let raw = named::find(c, Kind::Connection, SELECT, "name", name, from_row)?;
     finish(c, raw)
 }
 
 fn ensure_name_free(c: &rusqlite::Connection, name: &str, except: Option<&str>) -> Result<()> {
-    let existing: Option<String> = c
-        .query_row(
-            "SELECT id FROM connections WHERE name = ?1 COLLATE NOCASE",
-            [name],
-            |r| r.get(0),
-        )
-        .optional()?;
-    match existing {
-        Some(id) if Some(id.as_str()) != except => Err(Error::Conflict {
-            kind: Kind::Connection,
-            name: name.to_string(),
-        }),
-        _ => Ok(()),
-    }
+    named::ensure_free(c, Kind::Connection, name, except)
 }
 
 fn scopes_json(s: &[String]) -> Result<String> {

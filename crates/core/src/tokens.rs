@@ -2,7 +2,7 @@
 //! fetched from an auth endpoint, found in the response by JSONPath). Either one becomes a
 //! header on the actions that use it: `HEADER: [PREFIX ]VALUE`.
 
-use rusqlite::{OptionalExtension, Row, params};
+use rusqlite::{Row, params};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
@@ -10,6 +10,7 @@ use crate::error::{Error, FormField, Kind, Result, at};
 use crate::model::{
     FieldView, Header, HeaderView, TokenKind, TokenRequestView, TokenView, header_value_with_prefix,
 };
+use crate::store::named;
 use crate::validate::{self, printable};
 use crate::vault::keys;
 use crate::{Entries, Patchbay};
@@ -167,35 +168,12 @@ fn finish(c: &rusqlite::Connection, t: RawToken) -> Result<TokenView> {
 }
 
 fn get_in(c: &rusqlite::Connection, name: &str) -> Result<TokenView> {
-    let raw = c
-        .query_row(
-            &format!("{SELECT} WHERE name = ?1 COLLATE NOCASE"),
-            [name],
-            from_row,
-        )
-        .optional()?
-        .ok_or_else(|| Error::NotFound {
-            kind: Kind::Token,
-            name: name.to_string(),
-        })?;
+    let raw = named::find(c, Kind::Token, SELECT, "name", name, from_row)?;
     finish(c, raw)
 }
 
 fn ensure_name_free(c: &rusqlite::Connection, name: &str, except: Option<&str>) -> Result<()> {
-    let existing: Option<String> = c
-        .query_row(
-            "SELECT id FROM tokens WHERE name = ?1 COLLATE NOCASE",
-            [name],
-            |r| r.get(0),
-        )
-        .optional()?;
-    match existing {
-        Some(id) if Some(id.as_str()) != except => Err(Error::Conflict {
-            kind: Kind::Token,
-            name: name.to_string(),
-        }),
-        _ => Ok(()),
-    }
+    named::ensure_free(c, Kind::Token, name, except)
 }
 
 /// Every vault key a token owns.

@@ -7,20 +7,7 @@ pub(super) fn ensure_name_free(
     name: &str,
     except_id: Option<&str>,
 ) -> Result<()> {
-    let existing: Option<String> = tx
-        .query_row(
-            "SELECT id FROM actions WHERE name = ?1 COLLATE NOCASE",
-            [name],
-            |r| r.get(0),
-        )
-        .optional()?;
-    match existing {
-        Some(id) if Some(id.as_str()) != except_id => Err(Error::Conflict {
-            kind: Kind::Action,
-            name: name.to_string(),
-        }),
-        _ => Ok(()),
-    }
+    crate::store::named::ensure_free(tx, Kind::Action, name, except_id)
 }
 
 pub(super) const SELECT: &str =
@@ -174,17 +161,7 @@ pub(super) fn to_json<T: Serialize>(v: &T) -> Result<String> {
 
 /// The action `name`, its breaker state as of `now` (RFC 3339, from the context's clock).
 pub(super) fn get_in(tx: &rusqlite::Connection, name: &str, now: &str) -> Result<ActionView> {
-    tx.query_row(
-        &format!("{SELECT} WHERE a.name = ?1 COLLATE NOCASE"),
-        [name],
-        from_row,
-    )
-    .optional()?
-    .ok_or_else(|| Error::NotFound {
-        kind: Kind::Action,
-        name: name.to_string(),
-    })?
-    .into_view(now)
+    crate::store::named::find(tx, Kind::Action, SELECT, "a.name", name, from_row)?.into_view(now)
 }
 
 /// Names of the actions that reference a row through `column`.

@@ -9,6 +9,8 @@ use std::time::Duration;
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
+pub(crate) mod named;
+
 use crate::error::{Error, Result};
 
 /// Schema migrations, in order; `PRAGMA user_version` counts how many were applied.
