@@ -162,10 +162,7 @@ fn scopes_json(s: &[String]) -> Result<String> {
 impl Patchbay {
     pub fn list_connections(&self) -> Result<Vec<ConnectionView>> {
         self.store().read(|c| {
-            let mut stmt = c.prepare_cached(&format!("{SELECT} ORDER BY name COLLATE NOCASE"))?;
-            let raws = stmt
-                .query_map([], from_row)?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let raws = named::all(c, SELECT, "name", from_row)?;
             raws.into_iter().map(|r| finish(c, r)).collect()
         })
     }

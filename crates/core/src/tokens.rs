@@ -217,10 +217,7 @@ pub(crate) struct PreparedHttpToken {
 impl Patchbay {
     pub fn list_tokens(&self) -> Result<Vec<TokenView>> {
         self.store().read(|c| {
-            let mut stmt = c.prepare_cached(&format!("{SELECT} ORDER BY name COLLATE NOCASE"))?;
-            let raws = stmt
-                .query_map([], from_row)?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let raws = named::all(c, SELECT, "name", from_row)?;
             raws.into_iter().map(|r| finish(c, r)).collect()
         })
     }

@@ -27,10 +27,7 @@ impl Patchbay {
     /// Every action, ordered by name.
     pub fn list_actions(&self) -> Result<Vec<ActionView>> {
         self.store().read(|c| {
-            let mut stmt = c.prepare_cached(&format!("{SELECT} ORDER BY a.name COLLATE NOCASE"))?;
-            let rows = stmt
-                .query_map([], from_row)?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let rows = crate::store::named::all(c, SELECT, "a.name", from_row)?;
             let now = self.now();
             rows.into_iter().map(|r| r.into_view(&now)).collect()
         })

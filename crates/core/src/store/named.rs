@@ -36,6 +36,21 @@ pub(crate) fn find<T>(
     })
 }
 
+/// Every row through `select` (which ends before its `ORDER BY`), ordered by `name_column`
+/// as people read names (case-insensitive).
+pub(crate) fn all<T>(
+    c: &Connection,
+    select: &str,
+    name_column: &str,
+    row: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
+    let mut stmt = c.prepare_cached(&format!("{select} ORDER BY {name_column} COLLATE NOCASE"))?;
+    let rows = stmt
+        .query_map([], row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
 /// `Conflict` when another row of `kind` (not the one with id `except`) has this name.
 pub(crate) fn ensure_free(
     c: &Connection,
