@@ -1,48 +1,23 @@
 import { act, screen, waitFor, within } from "@testing-library/react";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
-import type * as ipc from "./ipc";
-import { appStatus, IpcError, listActions, onDataChanged, onDeepLink } from "./ipc";
+import type { ActionView } from "./bindings/ActionView";
+import { DATA_CHANGED_EVENT, DEEP_LINK_EVENT } from "./ipc";
 import { ADD_ACTION_COMMAND } from "./screens/actions/ActionsStates";
+import { deferred } from "./test/deferred";
 import { makeAction, makeHealth, makeStatus } from "./test/fixtures";
+import { mockBackend, wireError, type Backend } from "./test/ipcMock";
 import { renderApp } from "./test/render";
 
-vi.mock("./ipc", async (importOriginal) => ({
-  ...(await importOriginal<typeof ipc>()),
-  listActions: vi.fn(),
-  appStatus: vi.fn(),
-  onDataChanged: vi.fn(),
-  onDeepLink: vi.fn(),
-}));
-
-const listActionsMock = vi.mocked(listActions);
-const appStatusMock = vi.mocked(appStatus);
-const onDataChangedMock = vi.mocked(onDataChanged);
-const onDeepLinkMock = vi.mocked(onDeepLink);
-
-let emitDataChanged: () => void;
-let emitDeepLink: (url: string) => void;
-let unlisten: ReturnType<typeof vi.fn<() => void>>;
+let backend: Backend;
 
 beforeEach(() => {
-  listActionsMock.mockReset().mockResolvedValue([]);
-  appStatusMock.mockReset().mockResolvedValue(makeStatus());
-  unlisten = vi.fn<() => void>();
-  emitDataChanged = () => {
-    throw new Error("onDataChanged was never subscribed");
-  };
-  onDataChangedMock.mockReset().mockImplementation((cb) => {
-    emitDataChanged = cb;
-    return Promise.resolve(unlisten);
-  });
-  emitDeepLink = () => {
-    throw new Error("onDeepLink was never subscribed");
-  };
-  onDeepLinkMock.mockReset().mockImplementation((cb) => {
-    emitDeepLink = cb;
-    return Promise.resolve(() => {});
-  });
+  backend = mockBackend();
+  backend.answerShell();
 });
+
+const emitDataChanged = () => backend.emit(DATA_CHANGED_EVENT);
+const emitDeepLink = (url: string) => backend.emit(DEEP_LINK_EVENT, url);
 
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
 
@@ -113,20 +88,20 @@ describe("Actions screen", () => {
   });
 
   it("shows loading skeleton rows until the list arrives", async () => {
-    let resolve!: (value: Awaited<ReturnType<typeof listActions>>) => void;
-    listActionsMock.mockReturnValue(new Promise((r) => (resolve = r)));
+    const list = deferred<ActionView[]>();
+    backend.list_actions.mockReturnValue(list.promise);
     renderApp();
     expect(screen.getByText("Loading actions…")).toBeInTheDocument();
     expect(screen.getAllByTestId("skeleton-row").length).toBeGreaterThan(0);
     expect(screen.queryByTestId("actions-table")).not.toBeInTheDocument();
 
-    resolve([makeAction({ name: "linear" })]);
+    list.resolve([makeAction({ name: "linear" })]);
     expect(await rows()).toHaveLength(1);
     expect(screen.queryByTestId("skeleton-row")).not.toBeInTheDocument();
   });
 
   it("renders a row per action with human auth labels", async () => {
-    listActionsMock.mockResolvedValue([
+    backend.list_actions.mockResolvedValue([
       makeAction({ name: "a-none", auth: { type: "none", ref: null } }),
       makeAction({ name: "a-oauth", auth: { type: "oauth", ref: null } }),
       makeAction({ name: "a-token", auth: { type: "token", ref: "GITHUB_PAT" } }),
@@ -151,7 +126,7 @@ describe("Actions screen", () => {
 
   it("shows kind, URL, description and enabled state; dims disabled rows", async () => {
     const url = "https://api.example.com/v1/a/very/long/path?with=query";
-    listActionsMock.mockResolvedValue([
+    backend.list_actions.mockResolvedValue([
       makeAction({ name: "on", kind: "mcp", description: "Issue tracker", enabled: true }),
       makeAction({ name: "off", kind: "http", url, enabled: false }),
     ]);
@@ -170,7 +145,7 @@ describe("Actions screen", () => {
   });
 
   it("shows health badges with reason, message and last-checked time", async () => {
-    listActionsMock.mockResolvedValue([
+    backend.list_actions.mockResolvedValue([
       makeAction({
         name: "ok",
         health: makeHealth({
@@ -213,7 +188,7 @@ describe("Actions screen", () => {
   });
 
   it("filters by name, URL and description, and can clear the search", async () => {
-    listActionsMock.mockResolvedValue([
+    backend.list_actions.mockResolvedValue([
       makeAction({ name: "linear", url: "https://mcp.linear.app/mcp", description: "Issues" }),
       makeAction({
         name: "github",
@@ -256,8 +231,8 @@ describe("Actions screen", () => {
   });
 
   it("shows the error from the backend and refetches on Retry", async () => {
-    listActionsMock
-      .mockRejectedValueOnce(new IpcError("database", "database is locked"))
+    backend.list_actions
+      .mockRejectedValueOnce(wireError("database", "database is locked"))
       .mockResolvedValueOnce([makeAction({ name: "linear" })]);
     const { user } = renderApp();
 
@@ -265,21 +240,21 @@ describe("Actions screen", () => {
     expect(error).toHaveTextContent("database is locked");
     expect(error).toHaveTextContent("database");
     expect(screen.queryByTestId("actions-table")).not.toBeInTheDocument();
-    expect(listActionsMock).toHaveBeenCalledTimes(1);
+    expect(backend.list_actions).toHaveBeenCalledTimes(1);
 
     await user.click(within(error).getByRole("button", { name: "Retry" }));
     expect((await rows()).map((r) => r.dataset.name)).toEqual(["linear"]);
-    expect(listActionsMock).toHaveBeenCalledTimes(2);
+    expect(backend.list_actions).toHaveBeenCalledTimes(2);
     expect(screen.queryByTestId("actions-error")).not.toBeInTheDocument();
   });
 });
 
 describe("vault banner", () => {
   it("shows a locked keychain with the backend's fix, above a working list", async () => {
-    appStatusMock.mockResolvedValue(
+    backend.app_status.mockResolvedValue(
       makeStatus({ state: "locked", message: "Unlock the login keychain, then try again." }),
     );
-    listActionsMock.mockResolvedValue([makeAction({ name: "linear" })]);
+    backend.list_actions.mockResolvedValue([makeAction({ name: "linear" })]);
     renderApp();
     const banner = await screen.findByTestId("vault-banner");
     expect(banner).toHaveTextContent("Keychain locked.");
@@ -288,7 +263,7 @@ describe("vault banner", () => {
   });
 
   it("shows an unavailable keychain, with a default explanation when there is no message", async () => {
-    appStatusMock.mockResolvedValue(makeStatus({ state: "unavailable", message: null }));
+    backend.app_status.mockResolvedValue(makeStatus({ state: "unavailable", message: null }));
     renderApp();
     const banner = await screen.findByTestId("vault-banner");
     expect(banner).toHaveTextContent("Keychain unavailable.");
@@ -305,31 +280,30 @@ describe("vault banner", () => {
 
 describe("db-changed", () => {
   it("refetches everything when the backend reports a change", async () => {
-    listActionsMock
+    backend.list_actions
       .mockResolvedValueOnce([])
       .mockResolvedValueOnce([makeAction({ name: "new-one" })]);
-    appStatusMock
+    backend.app_status
       .mockResolvedValueOnce(makeStatus())
       .mockResolvedValueOnce(makeStatus({ state: "locked", message: "Locked now." }));
     renderApp();
     await screen.findByTestId("actions-empty");
-    await waitFor(() => expect(onDataChangedMock).toHaveBeenCalledTimes(1));
+    await waitFor(() => expect(backend.listeners(DATA_CHANGED_EVENT)).toBe(1));
     expect(screen.queryByTestId("vault-banner")).not.toBeInTheDocument();
 
     act(() => emitDataChanged());
 
     expect((await rows()).map((r) => r.dataset.name)).toEqual(["new-one"]);
     expect(await screen.findByTestId("vault-banner")).toHaveTextContent("Locked now.");
-    expect(listActionsMock).toHaveBeenCalledTimes(2);
+    expect(backend.list_actions).toHaveBeenCalledTimes(2);
   });
 
   it("subscribes once and unsubscribes on unmount", async () => {
     const { unmount } = renderApp();
     await screen.findByTestId("actions-empty");
-    await waitFor(() => expect(onDataChangedMock).toHaveBeenCalledTimes(1));
-    expect(unlisten).not.toHaveBeenCalled();
+    await waitFor(() => expect(backend.listeners(DATA_CHANGED_EVENT)).toBe(1));
     unmount();
-    expect(unlisten).toHaveBeenCalledTimes(1);
+    expect(backend.listeners(DATA_CHANGED_EVENT)).toBe(0);
   });
 });
 
@@ -338,7 +312,7 @@ describe("app links", () => {
     window.location.hash = "#/nowhere";
     renderApp();
     await screen.findByTestId("actions-empty");
-    await waitFor(() => expect(onDeepLinkMock).toHaveBeenCalledTimes(1));
+    await waitFor(() => expect(backend.listeners(DEEP_LINK_EVENT)).toBe(1));
     act(() => emitDeepLink("patchbay://unknown-screen"));
     expect(window.location.hash).toBe("#/nowhere");
     act(() => emitDeepLink("patchbay://actions"));

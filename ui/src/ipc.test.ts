@@ -84,6 +84,18 @@ describe("toIpcError", () => {
     const original = new IpcError("conflict", "exists");
     expect(toIpcError(original)).toBe(original);
   });
+
+  it("keeps the form field a body names, and drops one it doesn't know", () => {
+    expect(
+      toIpcError({ code: "invalid_input", message: "token URL must use https", field: "tokenUrl" })
+        .field,
+    ).toBe("tokenUrl");
+    expect(toIpcError({ code: "conflict", message: "exists", field: "name" }).field).toBe("name");
+    expect(toIpcError({ code: "invalid_input", message: "x", field: "colour" }).field).toBe(
+      undefined,
+    );
+    expect(toIpcError({ code: "invalid_input", message: "no field" }).field).toBe(undefined);
+  });
 });
 
 describe("onDataChanged", () => {

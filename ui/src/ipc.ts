@@ -24,6 +24,7 @@ import type { DisconnectReport } from "./bindings/DisconnectReport";
 import type { ErrorCode } from "./bindings/ErrorCode";
 import type { ExportClient } from "./bindings/ExportClient";
 import type { ExportReport } from "./bindings/ExportReport";
+import type { FormField } from "./bindings/FormField";
 import type { GrantView } from "./bindings/GrantView";
 import type { Health } from "./bindings/Health";
 import type { HttpTokenForm } from "./bindings/HttpTokenForm";
@@ -87,28 +88,62 @@ export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === "string" && Object.hasOwn(ERROR_CODES, value);
 }
 
+// A Record for the same reason: a FormField added in Rust must be listed here.
+const FORM_FIELDS: Record<FormField, true> = {
+  name: true,
+  kind: true,
+  url: true,
+  method: true,
+  headers: true,
+  body: true,
+  auth: true,
+  description: true,
+  provider: true,
+  clientId: true,
+  clientSecret: true,
+  tokenAuthMethod: true,
+  authorizationUrl: true,
+  tokenUrl: true,
+  registrationUrl: true,
+  revocationUrl: true,
+  scopes: true,
+  resourceOverride: true,
+  clientMetadataUrl: true,
+  value: true,
+  tokenPath: true,
+  prefix: true,
+  headerName: true,
+};
+
+export function isFormField(value: unknown): value is FormField {
+  return typeof value === "string" && Object.hasOwn(FORM_FIELDS, value);
+}
+
 /** Every failed backend call rejects with one of these. */
 export class IpcError extends Error {
   override readonly name = "IpcError";
   readonly code: ErrorCode;
   /** How to fix it, when the backend had something to say (often in CLI terms). */
   readonly hint: string | undefined;
+  /** The form field it is about (a clash is about the name); undefined for the whole form. */
+  readonly field: FormField | undefined;
 
   constructor(
     code: ErrorCode,
     message: string,
-    options?: { cause?: unknown; hint?: string | undefined },
+    options?: { cause?: unknown; hint?: string | undefined; field?: FormField | undefined },
   ) {
     super(message, options);
     this.code = code;
     this.hint = options?.hint;
+    this.field = options?.field;
   }
 }
 
 /**
  * Converts whatever an `invoke` rejected with into an {@link IpcError}.
- * `{ code, message }` bodies keep their code (if it is a known one); strings,
- * `Error`s and anything else become code `"internal"`.
+ * `{ code, message, hint, field }` bodies keep their code and field (if they are known
+ * ones); strings, `Error`s and anything else become code `"internal"`.
  */
 export function toIpcError(value: unknown): IpcError {
   if (value instanceof IpcError) return value;
@@ -116,11 +151,17 @@ export function toIpcError(value: unknown): IpcError {
     return new IpcError("internal", value.trim() || "Unknown error", { cause: value });
   }
   if (typeof value === "object" && value !== null) {
-    const { code, message, hint } = value as { code?: unknown; message?: unknown; hint?: unknown };
+    const { code, message, hint, field } = value as {
+      code?: unknown;
+      message?: unknown;
+      hint?: unknown;
+      field?: unknown;
+    };
     const text = typeof message === "string" && message.trim() !== "" ? message : "Unknown error";
     return new IpcError(isErrorCode(code) ? code : "internal", text, {
       cause: value,
       hint: typeof hint === "string" && hint.trim() !== "" ? hint : undefined,
+      field: isFormField(field) ? field : undefined,
     });
   }
   return new IpcError("internal", `Unexpected error: ${String(value)}`, { cause: value });

@@ -10,6 +10,7 @@ import { createRoot } from "react-dom/client";
 // Global styles first so component styles can build on them.
 import "./styles/tokens.css";
 import "./styles/base.css";
+import "./styles/screen.css";
 
 import { App } from "./App";
 import { FIRST_SCREEN_WAIT_MS, seedFirstScreen } from "./data/firstScreen";

@@ -1,9 +1,15 @@
 import { lazy, type ComponentType, type SVGProps } from "react";
 
-import { ExportIcon, KeyIcon, LinkIcon, PlugIcon, SettingsIcon } from "./components/icons";
+import {
+  ExportIcon,
+  HealthIcon,
+  KeyIcon,
+  LinkIcon,
+  LogsIcon,
+  PlugIcon,
+  SettingsIcon,
+} from "./components/kit";
 import { ActionsScreen } from "./screens/actions/ActionsScreen";
-import { HealthIcon } from "./screens/health/HealthIcon";
-import { LogsIcon } from "./screens/logs/LogsIcon";
 
 /**
  * Every screen but the first loads on first visit (its own chunk): the start-up bundle holds

@@ -1,8 +1,7 @@
 import { useEffect, useRef, useState } from "react";
 
 import { copyText } from "../lib/clipboard";
-import { Button } from "./Button";
-import { CheckIcon, CopyIcon } from "./icons";
+import { Button, CheckIcon, CopyIcon } from "./kit";
 
 import "./CommandSnippet.css";
 

@@ -1,5 +1,5 @@
 import { useAppStatus } from "../data/queries";
-import { WarningIcon } from "./icons";
+import { WarningIcon } from "./kit";
 
 import "./VaultBanner.css";
 

@@ -2,11 +2,9 @@ import { invoke } from "@tauri-apps/api/core";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { appStatus, getSettings, IpcError, listActions, startEarly } from "../ipc";
-import { approvalsKey } from "../screens/approvals/ApprovalPrompt";
-import { settingsKey } from "../screens/settings/data";
 import { EARLY_COMMANDS } from "./early";
 import { seedFirstScreen } from "./firstScreen";
-import { queryKeys } from "./queries";
+import { queryKeys } from "./keys";
 import { createQueryClient } from "./queryClient";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
@@ -39,8 +37,8 @@ describe("seedFirstScreen", () => {
     await seedFirstScreen(qc, 200);
     expect(qc.getQueryData(queryKeys.actions)).toEqual([{ name: "linear" }]);
     expect(qc.getQueryData(queryKeys.appStatus)).toEqual({ version: "1" });
-    expect(qc.getQueryData(settingsKey)).toEqual({ effective: { theme: "dark" } });
-    expect(qc.getQueryData(approvalsKey)).toEqual([]);
+    expect(qc.getQueryData(queryKeys.settings)).toEqual({ effective: { theme: "dark" } });
+    expect(qc.getQueryData(queryKeys.pendingApprovals)).toEqual([]);
     // Taken: the queries' own calls ask the backend again.
     invokeMock.mockResolvedValueOnce([]);
     await listActions();
@@ -64,7 +62,7 @@ describe("seedFirstScreen", () => {
     await seedFirstScreen(qc, 50);
     expect(performance.now() - t0).toBeLessThan(1000);
     expect(qc.getQueryData(queryKeys.actions)).toEqual([]);
-    expect(qc.getQueryData(settingsKey)).toBeUndefined();
+    expect(qc.getQueryData(queryKeys.settings)).toBeUndefined();
     expect(qc.getQueryData(queryKeys.appStatus)).toBeUndefined();
 
     // The late answer still reaches the query that asks, without a second call.

@@ -8,10 +8,8 @@
 import type { QueryClient, QueryKey } from "@tanstack/react-query";
 
 import { takeEarly } from "../ipc";
-import { approvalsKey } from "../screens/approvals/ApprovalPrompt";
-import { settingsKey } from "../screens/settings/data";
 import { EARLY_COMMANDS, type EarlyCommand } from "./early";
-import { queryKeys } from "./queries";
+import { queryKeys } from "./keys";
 
 /** How long the first render waits at most for the early answers. */
 export const FIRST_SCREEN_WAIT_MS = 250;
@@ -20,8 +18,8 @@ export const FIRST_SCREEN_WAIT_MS = 250;
 const CACHE_KEYS: Record<EarlyCommand, QueryKey> = {
   list_actions: queryKeys.actions,
   app_status: queryKeys.appStatus,
-  get_settings: settingsKey,
-  pending_approvals: approvalsKey,
+  get_settings: queryKeys.settings,
+  pending_approvals: queryKeys.pendingApprovals,
 };
 
 /**

@@ -3,20 +3,19 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { ActionView } from "../bindings/ActionView";
 import type { Health } from "../bindings/Health";
 import type { OwnerKind } from "../bindings/OwnerKind";
+import { queryKeys } from "./keys";
 import {
   appStatus,
+  callbackUrls,
   listActions,
+  listConnections,
+  listProviders,
+  listTokens,
   oauthStatus,
   removeAction,
   setActionEnabled,
   testAction,
 } from "../ipc";
-
-export const queryKeys = {
-  actions: ["actions"] as const,
-  appStatus: ["app-status"] as const,
-  oauthStatus: (kind: OwnerKind, name: string) => ["oauth-status", kind, name] as const,
-};
 
 export function useActions() {
   return useQuery({ queryKey: queryKeys.actions, queryFn: listActions });
@@ -24,6 +23,31 @@ export function useActions() {
 
 export function useAppStatus() {
   return useQuery({ queryKey: queryKeys.appStatus, queryFn: appStatus });
+}
+
+/** The provider gallery (a data file in core: it never changes while the app runs). */
+export function useProviders(enabled = true) {
+  return useQuery({
+    queryKey: queryKeys.providers,
+    queryFn: listProviders,
+    staleTime: Infinity,
+    enabled,
+  });
+}
+
+/** Text tokens and HTTP request tokens (the Tokens screen, and the action form's picker). */
+export function useTokens(enabled = true) {
+  return useQuery({ queryKey: queryKeys.tokens, queryFn: listTokens, enabled });
+}
+
+/** OAuth connections (their screen, and the action form's picker). */
+export function useConnections(enabled = true) {
+  return useQuery({ queryKey: queryKeys.connections, queryFn: listConnections, enabled });
+}
+
+/** The redirect URIs to register with a provider (they follow the port in Settings). */
+export function useCallbackUrls() {
+  return useQuery({ queryKey: queryKeys.callbackUrls, queryFn: callbackUrls, staleTime: Infinity });
 }
 
 /** Whether an OAuth action or connection is connected (only fetched when `enabled`). */

@@ -1,5 +1,6 @@
 import type { ActionView } from "../bindings/ActionView";
 import type { AppStatus } from "../bindings/AppStatus";
+import type { GrantView } from "../bindings/GrantView";
 import type { Health } from "../bindings/Health";
 
 let seq = 0;
@@ -38,6 +39,25 @@ export function makeHealth(overrides: Partial<Health> = {}): Health {
     checkedAt: null,
     latencyMs: null,
     toolCount: null,
+    ...overrides,
+  };
+}
+
+/** A sign-in (GrantView): not connected unless overridden. */
+export function makeGrant(overrides: Partial<GrantView> = {}): GrantView {
+  return {
+    connected: false,
+    account: null,
+    scopes: [],
+    expiresAt: null,
+    issuer: null,
+    clientId: null,
+    resource: null,
+    hasRefreshToken: false,
+    connectedAt: null,
+    needsReconnect: false,
+    reconnectReason: null,
+    refreshedAt: null,
     ...overrides,
   };
 }

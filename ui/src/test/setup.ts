@@ -1,10 +1,13 @@
 import "@testing-library/jest-dom/vitest";
-import "../components/kit/jsdom-polyfills";
+import "./jsdom-polyfills";
 
 import { cleanup } from "@testing-library/react";
 import { afterEach } from "vitest";
 
+import { clearBackend } from "./ipcMock";
+
 afterEach(() => {
   cleanup();
+  clearBackend();
   window.location.hash = "";
 });

@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 
-import { Button } from "../Button";
+import { Button } from "./Button";
 import { Dialog } from "./Dialog";
 
 type Props = {

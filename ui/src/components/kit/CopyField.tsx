@@ -1,7 +1,7 @@
 import { useId } from "react";
 
-import { Button } from "../Button";
-import { CheckIcon, CopyIcon } from "../icons";
+import { Button } from "./Button";
+import { CheckIcon, CopyIcon } from "./icons";
 
 import { useCopy } from "./useCopy";
 

@@ -1,6 +1,8 @@
 import { Dialog as RadixDialog } from "radix-ui";
 import { useRef, type ReactNode } from "react";
 
+import { CloseIcon } from "./icons";
+
 import "./Dialog.css";
 
 type Props = {
@@ -60,14 +62,7 @@ export function Dialog({
           <header className="dialog__header">
             <RadixDialog.Title className="dialog__title">{title}</RadixDialog.Title>
             <RadixDialog.Close className="dialog__close" aria-label="Close">
-              <svg width="14" height="14" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-                <path
-                  d="M6 6l12 12M18 6 6 18"
-                  stroke="currentColor"
-                  strokeWidth="2"
-                  strokeLinecap="round"
-                />
-              </svg>
+              <CloseIcon size={14} strokeWidth={2} />
             </RadixDialog.Close>
           </header>
           {description !== undefined && (

@@ -1,8 +1,8 @@
 import type { ReactNode } from "react";
 
 import { toIpcError } from "../../ipc";
-import { Button } from "../Button";
-import { ErrorIcon, RetryIcon } from "../icons";
+import { Button } from "./Button";
+import { ErrorIcon, RetryIcon } from "./icons";
 import { errorAdvice, errorTitle } from "./errors";
 
 import "./ErrorNotice.css";

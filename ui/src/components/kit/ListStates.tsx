@@ -2,7 +2,7 @@ import type { UseQueryResult } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 
 import { ErrorNotice } from "./ErrorNotice";
-import { Spinner } from "./Spinner";
+import { LoadingRow } from "./LoadingRow";
 
 type Options = {
   /** Plural noun for the messages: "connections" → "Loading connections…". */
@@ -22,12 +22,7 @@ export function listState<T>(
   { noun, errorTestId, empty }: Options,
 ): ReactNode | null {
   if (query.isPending) {
-    return (
-      <div className="conn-loading" role="status">
-        <Spinner />
-        <span>Loading {noun}…</span>
-      </div>
-    );
+    return <LoadingRow>Loading {noun}…</LoadingRow>;
   }
   if (query.isError && query.data === undefined) {
     return (

@@ -1,6 +1,8 @@
 import { DropdownMenu } from "radix-ui";
 import { Fragment, type ReactNode } from "react";
 
+import { MoreIcon } from "./icons";
+
 import "./Menu.css";
 
 export type MenuItem = {
@@ -47,15 +49,5 @@ export function Menu({ label, trigger, items, testId }: Props) {
         </DropdownMenu.Content>
       </DropdownMenu.Portal>
     </DropdownMenu.Root>
-  );
-}
-
-function MoreIcon() {
-  return (
-    <svg width="16" height="16" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-      <circle cx="12" cy="5.5" r="1.7" fill="currentColor" />
-      <circle cx="12" cy="12" r="1.7" fill="currentColor" />
-      <circle cx="12" cy="18.5" r="1.7" fill="currentColor" />
-    </svg>
   );
 }

@@ -1,6 +1,7 @@
 import { Toast } from "radix-ui";
 import { useSyncExternalStore } from "react";
 
+import { CloseIcon } from "./icons";
 import { dismissToast, getToasts, subscribeToasts, type ToastEntry } from "./toastStore";
 
 import "./Toaster.css";
@@ -38,14 +39,7 @@ function ToastItem({ entry }: { entry: ToastEntry }) {
         )}
       </div>
       <Toast.Close className="toast__close" aria-label="Dismiss">
-        <svg width="12" height="12" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-          <path
-            d="M6 6l12 12M18 6 6 18"
-            stroke="currentColor"
-            strokeWidth="2.2"
-            strokeLinecap="round"
-          />
-        </svg>
+        <CloseIcon size={12} strokeWidth={2.2} />
       </Toast.Close>
     </Toast.Root>
   );

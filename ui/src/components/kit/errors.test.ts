@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 
 import type { ErrorCode } from "../../bindings/ErrorCode";
-import { errorAdvice, errorTitle } from "./errors";
+import { IpcError } from "../../ipc";
+import { errorAdvice, errorTitle, errorToast } from "./errors";
 
 const ALL: ErrorCode[] = [
   "invalid_input",
@@ -80,5 +81,14 @@ describe("errorAdvice", () => {
     for (const code of ALL.filter((c) => c !== "cancelled")) {
       expect(errorAdvice(code), code).toBeTruthy();
     }
+  });
+});
+
+describe("errorToast", () => {
+  it("puts the title per code, the message and the advice together", () => {
+    const t = errorToast("Couldn’t connect a", new IpcError("port_busy", "port 47615 in use"));
+    expect(t.tone).toBe("error");
+    expect(t.title).toBe("Couldn’t connect a: The sign-in port is busy");
+    expect(t.description).toMatch(/^port 47615 in use Close the other program/);
   });
 });

@@ -1,4 +1,6 @@
 import type { ErrorCode } from "../../bindings/ErrorCode";
+import { toIpcError } from "../../ipc";
+import type { ToastInput } from "./toastStore";
 
 // Records (not switch statements) so the compiler flags any ErrorCode added in Rust.
 const TITLES: Record<ErrorCode, string> = {
@@ -89,4 +91,15 @@ export function errorTitle(code: ErrorCode): string {
 /** What the user can do about it, or null when there is nothing to suggest. */
 export function errorAdvice(code: ErrorCode): string | null {
   return Object.hasOwn(ADVICE, code) ? ADVICE[code] : ADVICE.internal;
+}
+
+/** A failed call as a toast: what failed, the message, and what to do. */
+export function errorToast(what: string, error: unknown): ToastInput {
+  const e = toIpcError(error);
+  const advice = errorAdvice(e.code);
+  return {
+    title: `${what}: ${errorTitle(e.code)}`,
+    description: [e.message, advice].filter(Boolean).join(" "),
+    tone: "error",
+  };
 }

@@ -2,8 +2,8 @@
  * Patchbay's component kit: Radix primitives (the `radix-ui` package) with our own styles,
  * on the design tokens in `styles/tokens.css`. Screens import controls from here only.
  */
-export { Badge, type Tone } from "../Badge";
-export { Button } from "../Button";
+export { Badge, type Tone } from "./Badge";
+export { Button } from "./Button";
 export { Checkbox } from "./Checkbox";
 export { Collapsible } from "./Collapsible";
 export { ConfirmDialog } from "./ConfirmDialog";
@@ -11,11 +11,14 @@ export { CopyField } from "./CopyField";
 export { Dialog } from "./Dialog";
 export { EmptyState } from "./EmptyState";
 export { ErrorNotice } from "./ErrorNotice";
-export { errorAdvice, errorTitle } from "./errors";
+export { errorAdvice, errorTitle, errorToast } from "./errors";
 export { FormSection } from "./FormSection";
+export * from "./icons";
 export { listState } from "./ListStates";
+export { LoadingRow } from "./LoadingRow";
 export { Menu, type MenuItem } from "./Menu";
 export { RadioCards, type RadioCardOption } from "./RadioCards";
+export { SearchField } from "./SearchField";
 export { SecretField } from "./SecretField";
 export { Segmented } from "./Segmented";
 export { SelectField } from "./SelectField";

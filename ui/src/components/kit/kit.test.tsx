@@ -4,7 +4,6 @@ import { useState } from "react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { IpcError } from "../../ipc";
-import "./jsdom-polyfills";
 import {
   Button,
   Checkbox,

@@ -3,142 +3,58 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 
 import type { ActionForm as ActionFormWire } from "../../bindings/ActionForm";
 import type { GrantView } from "../../bindings/GrantView";
-import type { TokenView } from "../../bindings/TokenView";
 import { clearToasts, Toaster } from "../../components/kit";
-import type * as ipc from "../../ipc";
-import {
-  callbackUrls,
-  cancelConnect,
-  connect,
-  disconnect,
-  IpcError,
-  listActions,
-  listConnections,
-  listTokens,
-  oauthStatus,
-  removeAction,
-  saveAction,
-} from "../../ipc";
-import { makeAction } from "../../test/fixtures";
+import { deferred } from "../../test/deferred";
+import { makeAction, makeGrant } from "../../test/fixtures";
+import { mockBackend, wireError, type Backend } from "../../test/ipcMock";
 import { renderApp } from "../../test/render";
+import { makeHttpToken, makeTextToken } from "../tokens/fixtures";
 import { ActionForm } from "./ActionForm";
-import { CLIENT_DETAILS_MESSAGE } from "./model";
+import { CLIENT_DETAILS_MESSAGE } from "./clientDetails";
 
 // Many keystrokes per test: give a loaded machine room.
 vi.setConfig({ testTimeout: 20_000 });
 
-vi.mock("../../ipc", async (importOriginal) => ({
-  ...(await importOriginal<typeof ipc>()),
-  listActions: vi.fn(),
-  saveAction: vi.fn(),
-  removeAction: vi.fn(),
-  connect: vi.fn(),
-  cancelConnect: vi.fn(),
-  oauthStatus: vi.fn(),
-  disconnect: vi.fn(),
-  listTokens: vi.fn(),
-  listConnections: vi.fn(),
-  callbackUrls: vi.fn(),
-}));
+let backend: Backend;
 
-// jsdom lacks these; Radix radio groups inside a <form> measure their hidden inputs, and
-// Radix Toast asks for pointer capture.
-class NoopResizeObserver {
-  observe() {}
-  unobserve() {}
-  disconnect() {}
-}
-if (!("ResizeObserver" in globalThis)) {
-  Object.defineProperty(globalThis, "ResizeObserver", {
-    value: NoopResizeObserver,
-    configurable: true,
-  });
-}
-for (const [method, impl] of [
-  ["hasPointerCapture", () => false],
-  ["releasePointerCapture", () => {}],
-] as const) {
-  if (!(method in Element.prototype)) {
-    Object.defineProperty(Element.prototype, method, { value: impl, configurable: true });
-  }
-}
-
-const saveMock = vi.mocked(saveAction);
-const connectMock = vi.mocked(connect);
-
+/** A connected sign-in (override what the test needs). */
 function grant(over: Partial<GrantView> = {}): GrantView {
-  return {
+  return makeGrant({
     connected: true,
     account: "ada@example.com",
     scopes: ["read"],
-    expiresAt: null,
     issuer: "https://auth.example.com",
     clientId: "cid",
-    resource: null,
     hasRefreshToken: true,
     connectedAt: "2026-11-24T08:00:00Z",
-    needsReconnect: false,
-    reconnectReason: null,
-    refreshedAt: null,
     ...over,
-  };
-}
-
-function token(name: string, kind: TokenView["kind"]): TokenView {
-  return {
-    id: `t-${name}`,
-    name,
-    kind,
-    description: "",
-    prefix: "Bearer",
-    headerName: "Authorization",
-    valueSet: true,
-    request: null,
-    usedBy: [],
-    createdAt: "2026-01-01T00:00:00Z",
-    updatedAt: "2026-01-01T00:00:00Z",
-  };
-}
-
-/** A promise the test settles by hand. */
-function deferred<T>() {
-  let resolve!: (v: T) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
   });
-  return { promise, resolve, reject };
 }
 
 beforeEach(() => {
   clearToasts();
-  vi.mocked(listActions).mockReset().mockResolvedValue([]);
-  saveMock
-    .mockReset()
-    .mockImplementation((_original, form) =>
-      Promise.resolve(
-        makeAction({ name: form.name, kind: form.kind, url: form.url, auth: form.auth }),
-      ),
-    );
-  vi.mocked(removeAction).mockReset().mockResolvedValue(makeAction());
-  connectMock.mockReset().mockResolvedValue(grant());
-  vi.mocked(cancelConnect).mockReset().mockResolvedValue(true);
-  vi.mocked(oauthStatus)
-    .mockReset()
-    .mockResolvedValue(grant({ connected: false, account: null }));
-  vi.mocked(disconnect)
-    .mockReset()
-    .mockResolvedValue({
-      ...grant({ connected: false, account: null }),
-      wasConnected: true,
-      revocation: { outcome: "revoked", revoked: ["refresh_token"], message: null },
-    } as unknown as Awaited<ReturnType<typeof disconnect>>);
-  vi.mocked(listTokens)
-    .mockReset()
-    .mockResolvedValue([token("github-pat", "text"), token("open-meteo", "http-request")]);
-  vi.mocked(listConnections).mockReset().mockResolvedValue([]);
-  vi.mocked(callbackUrls).mockReset().mockResolvedValue({
+  backend = mockBackend();
+  backend.list_actions.mockResolvedValue([]);
+  backend.save_action.mockImplementation(({ form }) =>
+    Promise.resolve(
+      makeAction({ name: form.name, kind: form.kind, url: form.url, auth: form.auth }),
+    ),
+  );
+  backend.remove_action.mockResolvedValue(makeAction());
+  backend.connect.mockResolvedValue(grant());
+  backend.cancel_connect.mockResolvedValue(true);
+  backend.oauth_status.mockResolvedValue(grant({ connected: false, account: null }));
+  backend.disconnect.mockResolvedValue({
+    ...grant({ connected: false, account: null }),
+    wasConnected: true,
+    revocation: { outcome: "revoked", revoked: ["refresh_token"], message: null },
+  });
+  backend.list_tokens.mockResolvedValue([
+    makeTextToken({ name: "github-pat" }),
+    makeHttpToken({ name: "open-meteo" }),
+  ]);
+  backend.list_connections.mockResolvedValue([]);
+  backend.callback_urls.mockResolvedValue({
     loopback: "http://127.0.0.1:47615/callback",
     port: 47615,
     appLink: "dev.patchbay.app:/oauth/callback",
@@ -183,10 +99,11 @@ async function fillBasics(user: User, name = "linear", url = "https://mcp.linear
   await fill(user, "url", url);
 }
 
+/** The last `save_action`'s [original, form]. */
 function lastSaved(): [string | null, ActionFormWire] {
-  const call = saveMock.mock.calls.at(-1);
+  const call = backend.save_action.mock.calls.at(-1);
   if (!call) throw new Error("saveAction was not called");
-  return call;
+  return [call[0].original, call[0].form];
 }
 
 describe("new action: validation", () => {
@@ -198,7 +115,7 @@ describe("new action: validation", () => {
     expect(describedText(field("name"))).toContain("Enter a name.");
     expect(describedText(field("url"))).toContain("Enter the MCP server URL.");
     expect(field("name")).toHaveFocus();
-    expect(saveMock).not.toHaveBeenCalled();
+    expect(backend.save_action).not.toHaveBeenCalled();
     // Fixing a field clears its error as you type.
     await user.type(field("name"), "linear");
     expect(field("name")).not.toHaveAttribute("aria-invalid");
@@ -209,7 +126,7 @@ describe("new action: validation", () => {
     await fillBasics(user, "linear", "http://mcp.linear.app/mcp");
     await user.click(screen.getByTestId("save-action"));
     expect(describedText(field("url"))).toMatch(/Use https/);
-    expect(saveMock).not.toHaveBeenCalled();
+    expect(backend.save_action).not.toHaveBeenCalled();
     await user.clear(field("url"));
     await fill(user, "url", "http://127.0.0.1:8080/mcp");
     expect(field("url")).not.toHaveAttribute("aria-invalid");
@@ -227,7 +144,7 @@ describe("new action: validation", () => {
     expect(screen.getByTestId("advanced-toggle")).toHaveAttribute("aria-expanded", "true");
     expect(describedText(field("authorizationUrl"))).toMatch(/Needed for OAuth/);
     expect(describedText(field("tokenUrl"))).toMatch(/Needed for OAuth/);
-    expect(saveMock).not.toHaveBeenCalled();
+    expect(backend.save_action).not.toHaveBeenCalled();
   });
 
   it("refuses an Authorization header inline", async () => {
@@ -239,7 +156,7 @@ describe("new action: validation", () => {
     await user.type(field("header-value-0"), "Bearer abc");
     await user.click(screen.getByTestId("save-action"));
     expect(describedText(field("header-name-0"))).toMatch(/comes from Authentication/);
-    expect(saveMock).not.toHaveBeenCalled();
+    expect(backend.save_action).not.toHaveBeenCalled();
   });
 });
 
@@ -278,7 +195,7 @@ describe("authentication cards", () => {
     await fillBasics(user);
     await user.click(screen.getByTestId("save-action"));
     expect(empty).toHaveTextContent("Choose the OAuth connection");
-    expect(saveMock).not.toHaveBeenCalled();
+    expect(backend.save_action).not.toHaveBeenCalled();
   });
 });
 
@@ -304,7 +221,7 @@ describe("saving a new action", () => {
 
     await user.click(screen.getByTestId("save-action"));
     await waitFor(() => expect(onClose).toHaveBeenCalledTimes(1));
-    expect(saveMock).toHaveBeenCalledTimes(1);
+    expect(backend.save_action).toHaveBeenCalledTimes(1);
     expect(lastSaved()).toEqual([
       null,
       {
@@ -382,10 +299,11 @@ describe("saving a new action", () => {
   });
 
   it("keeps everything typed when the backend refuses, and points at the field", async () => {
-    saveMock.mockRejectedValueOnce(
-      new IpcError(
+    backend.save_action.mockRejectedValueOnce(
+      wireError(
         "invalid_input",
         "the MCP server URL must use https (plain http is allowed only on 127.0.0.1)",
+        { field: "url" },
       ),
     );
     const { user, onClose } = renderForm();
@@ -409,8 +327,8 @@ describe("saving a new action", () => {
     // Corrected and sent again: the same values go out.
     await user.click(screen.getByTestId("save-action"));
     await waitFor(() => expect(onClose).toHaveBeenCalled());
-    expect(saveMock).toHaveBeenCalledTimes(2);
-    expect(saveMock.mock.calls[0]).toEqual(saveMock.mock.calls[1]);
+    expect(backend.save_action).toHaveBeenCalledTimes(2);
+    expect(backend.save_action.mock.calls[0]).toEqual(backend.save_action.mock.calls[1]);
   });
 
   it("Enter in a text field submits", async () => {
@@ -422,7 +340,9 @@ describe("saving a new action", () => {
   });
 
   it("shows a name conflict on the Name field", async () => {
-    saveMock.mockRejectedValueOnce(new IpcError("conflict", "action 'linear' already exists"));
+    backend.save_action.mockRejectedValueOnce(
+      wireError("conflict", "action 'linear' already exists", { field: "name" }),
+    );
     const { user } = renderForm();
     await fillBasics(user);
     await user.click(screen.getByTestId("save-action"));
@@ -441,11 +361,11 @@ describe("Connect", () => {
     expect(await screen.findByTestId("connected-as")).toHaveTextContent(
       "Connected as ada@example.com",
     );
-    expect(saveMock).toHaveBeenCalledTimes(1);
+    expect(backend.save_action).toHaveBeenCalledTimes(1);
     expect(lastSaved()[0]).toBeNull();
-    expect(connectMock).toHaveBeenCalledWith("action", "linear");
-    expect(saveMock.mock.invocationCallOrder[0]).toBeLessThan(
-      connectMock.mock.invocationCallOrder[0]!,
+    expect(backend.connect).toHaveBeenCalledWith({ kind: "action", name: "linear" });
+    expect(backend.save_action.mock.invocationCallOrder[0]).toBeLessThan(
+      backend.connect.mock.invocationCallOrder[0]!,
     );
 
     // The rest is saved onto the action Connect created.
@@ -453,13 +373,13 @@ describe("Connect", () => {
     expect(screen.getByTestId("save-action")).toHaveTextContent("Create Custom Action");
     await user.click(screen.getByTestId("save-action"));
     await waitFor(() => expect(onClose).toHaveBeenCalled());
-    expect(saveMock).toHaveBeenCalledTimes(2);
+    expect(backend.save_action).toHaveBeenCalledTimes(2);
     expect(lastSaved()[0]).toBe("linear");
     expect(lastSaved()[1].description).toBe("Issues");
   });
 
   it("never shows the secret again once Connect stored it", async () => {
-    saveMock.mockImplementationOnce((_original, form) =>
+    backend.save_action.mockImplementationOnce(({ form }) =>
       Promise.resolve(
         makeAction({
           name: form.name,
@@ -494,7 +414,7 @@ describe("Connect", () => {
     expect(document.body).not.toHaveTextContent("s3cret");
     // Saving the rest keeps the stored secret (null), it isn't sent again.
     await user.click(screen.getByTestId("save-action"));
-    await waitFor(() => expect(saveMock).toHaveBeenCalledTimes(2));
+    await waitFor(() => expect(backend.save_action).toHaveBeenCalledTimes(2));
     expect(lastSaved()[1].oauth).toMatchObject({ clientSecret: null, clearClientSecret: false });
   });
 
@@ -502,12 +422,12 @@ describe("Connect", () => {
     const { user } = renderForm();
     await user.click(screen.getByTestId("connect-button"));
     expect(describedText(field("name"))).toContain("Enter a name.");
-    expect(saveMock).not.toHaveBeenCalled();
-    expect(connectMock).not.toHaveBeenCalled();
+    expect(backend.save_action).not.toHaveBeenCalled();
+    expect(backend.connect).not.toHaveBeenCalled();
   });
 
   it("shows 'Connected' without an account", async () => {
-    connectMock.mockResolvedValueOnce(grant({ account: null }));
+    backend.connect.mockResolvedValueOnce(grant({ account: null }));
     const { user } = renderForm();
     await fillBasics(user);
     await user.click(screen.getByTestId("connect-button"));
@@ -516,9 +436,9 @@ describe("Connect", () => {
 
   it("waits for the browser, and Cancel returns quietly to Connect", async () => {
     const pending = deferred<GrantView>();
-    connectMock.mockReturnValueOnce(pending.promise);
-    vi.mocked(cancelConnect).mockImplementationOnce(() => {
-      pending.reject(new IpcError("cancelled", "sign-in cancelled"));
+    backend.connect.mockReturnValueOnce(pending.promise);
+    backend.cancel_connect.mockImplementationOnce(() => {
+      pending.reject(wireError("cancelled", "sign-in cancelled"));
       return Promise.resolve(true);
     });
     const { user } = renderForm();
@@ -533,15 +453,15 @@ describe("Connect", () => {
     expect(screen.getByTestId("auth-card-none")).toBeDisabled();
 
     await user.click(screen.getByTestId("connect-cancel"));
-    expect(cancelConnect).toHaveBeenCalledWith("action", "linear");
+    expect(backend.cancel_connect).toHaveBeenCalledWith({ kind: "action", name: "linear" });
     expect(await screen.findByTestId("connect-button")).toBeEnabled();
     expect(screen.queryByTestId("auth-failed")).not.toBeInTheDocument();
     expect(screen.getByTestId("auth-card-none")).toBeEnabled();
   });
 
   it("a failure with empty Advanced opens it, says what to do, and Try again connects again", async () => {
-    connectMock.mockRejectedValueOnce(
-      new IpcError(
+    backend.connect.mockRejectedValueOnce(
+      wireError(
         "needs_client_id",
         "the server supports neither dynamic registration nor client metadata documents",
       ),
@@ -561,15 +481,15 @@ describe("Connect", () => {
     await user.type(field("clientId"), "issued-id");
     await user.click(screen.getByTestId("try-again"));
     expect(await screen.findByTestId("connected-as")).toBeInTheDocument();
-    expect(connectMock).toHaveBeenCalledTimes(2);
+    expect(backend.connect).toHaveBeenCalledTimes(2);
     // The new client id was saved onto the action before connecting again.
-    expect(saveMock).toHaveBeenCalledTimes(2);
+    expect(backend.save_action).toHaveBeenCalledTimes(2);
     expect(lastSaved()[0]).toBe("linear");
     expect(lastSaved()[1].oauth.clientId).toBe("issued-id");
   });
 
   it("a failure with Advanced filled in doesn't ask for client details", async () => {
-    connectMock.mockRejectedValueOnce(new IpcError("access_denied", "the user denied access"));
+    backend.connect.mockRejectedValueOnce(wireError("access_denied", "the user denied access"));
     const { user } = renderForm();
     await fillBasics(user);
     await user.click(screen.getByTestId("connect-button"));
@@ -584,12 +504,12 @@ describe("Connect", () => {
   });
 
   it("a save error before connecting keeps the form and never connects", async () => {
-    saveMock.mockRejectedValueOnce(new IpcError("vault_locked", "the keyring is locked"));
+    backend.save_action.mockRejectedValueOnce(wireError("vault_locked", "the keyring is locked"));
     const { user } = renderForm();
     await fillBasics(user);
     await user.click(screen.getByTestId("connect-button"));
     expect(await screen.findByTestId("form-error")).toHaveAttribute("data-code", "vault_locked");
-    expect(connectMock).not.toHaveBeenCalled();
+    expect(backend.connect).not.toHaveBeenCalled();
     expect(screen.getByTestId("connect-button")).toBeEnabled();
     expect(field("name")).toHaveValue("linear");
   });
@@ -604,7 +524,7 @@ describe("Connect", () => {
     expect(dialog).toHaveTextContent("Discard linear?");
     await user.click(within(dialog).getByTestId("confirm-ok"));
     await waitFor(() => expect(onClose).toHaveBeenCalled());
-    expect(removeAction).toHaveBeenCalledWith("linear");
+    expect(backend.remove_action).toHaveBeenCalledWith({ name: "linear" });
   });
 });
 
@@ -625,7 +545,7 @@ describe("closing", () => {
     await user.click(screen.getByTestId("cancel-action"));
     await user.click(within(await screen.findByTestId("confirm-dialog")).getByTestId("confirm-ok"));
     expect(onClose).toHaveBeenCalled();
-    expect(removeAction).not.toHaveBeenCalled();
+    expect(backend.remove_action).not.toHaveBeenCalled();
   });
 });
 
@@ -647,7 +567,7 @@ describe("editing", () => {
     });
 
   it("pre-fills every field, locks the kind and sends the original name", async () => {
-    vi.mocked(listActions).mockResolvedValue([weather()]);
+    backend.list_actions.mockResolvedValue([weather()]);
     const { user, onClose } = renderForm("weather");
     expect(screen.getByTestId("action-form-loading")).toBeInTheDocument();
     await screen.findByTestId("save-action");
@@ -684,7 +604,7 @@ describe("editing", () => {
   });
 
   it("never shows a stored secret; empty keeps it, the checkbox removes it", async () => {
-    vi.mocked(listActions).mockResolvedValue([
+    backend.list_actions.mockResolvedValue([
       makeAction({
         name: "linear",
         auth: { type: "oauth", ref: null },
@@ -704,12 +624,12 @@ describe("editing", () => {
         },
       }),
     ]);
-    vi.mocked(oauthStatus).mockResolvedValue(grant());
+    backend.oauth_status.mockResolvedValue(grant());
     const { user, onClose } = renderForm("linear");
     expect(await screen.findByTestId("connected-as")).toHaveTextContent(
       "Connected as ada@example.com",
     );
-    expect(oauthStatus).toHaveBeenCalledWith("action", "linear");
+    expect(backend.oauth_status).toHaveBeenCalledWith({ kind: "action", name: "linear" });
     // Advanced opens on edit when something is set in it.
     expect(field("clientId")).toHaveValue("cid");
     expect(field("clientSecret")).toHaveValue("");
@@ -727,21 +647,21 @@ describe("editing", () => {
   });
 
   it("disconnects back to the Connect button", async () => {
-    vi.mocked(listActions).mockResolvedValue([
+    backend.list_actions.mockResolvedValue([
       makeAction({ name: "linear", auth: { type: "oauth", ref: null } }),
     ]);
-    vi.mocked(oauthStatus).mockResolvedValue(grant());
+    backend.oauth_status.mockResolvedValue(grant());
     const { user } = renderForm("linear");
     await user.click(await screen.findByTestId("disconnect-button"));
-    expect(disconnect).toHaveBeenCalledWith("action", "linear");
+    expect(backend.disconnect).toHaveBeenCalledWith({ kind: "action", name: "linear" });
     expect(await screen.findByTestId("connect-button")).toBeInTheDocument();
   });
 
   it("says when a reconnect is needed", async () => {
-    vi.mocked(listActions).mockResolvedValue([
+    backend.list_actions.mockResolvedValue([
       makeAction({ name: "linear", auth: { type: "oauth", ref: null } }),
     ]);
-    vi.mocked(oauthStatus).mockResolvedValue(
+    backend.oauth_status.mockResolvedValue(
       grant({
         connected: false,
         needsReconnect: true,
@@ -754,7 +674,7 @@ describe("editing", () => {
   });
 
   it("saves unsaved OAuth edits before connecting an existing action", async () => {
-    vi.mocked(listActions).mockResolvedValue([
+    backend.list_actions.mockResolvedValue([
       makeAction({ name: "linear", auth: { type: "oauth", ref: null } }),
     ]);
     const { user } = renderForm("linear");
@@ -763,27 +683,27 @@ describe("editing", () => {
     await user.type(field("scopes"), "read");
     await user.click(screen.getByTestId("connect-button"));
     await screen.findByTestId("connected-as");
-    expect(saveMock).toHaveBeenCalledTimes(1);
+    expect(backend.save_action).toHaveBeenCalledTimes(1);
     expect(lastSaved()[0]).toBe("linear");
     expect(lastSaved()[1].oauth.scopes).toBe("read");
-    expect(saveMock.mock.invocationCallOrder[0]).toBeLessThan(
-      connectMock.mock.invocationCallOrder[0]!,
+    expect(backend.save_action.mock.invocationCallOrder[0]).toBeLessThan(
+      backend.connect.mock.invocationCallOrder[0]!,
     );
   });
 
   it("connects an unchanged existing action without saving", async () => {
-    vi.mocked(listActions).mockResolvedValue([
+    backend.list_actions.mockResolvedValue([
       makeAction({ name: "linear", auth: { type: "oauth", ref: null } }),
     ]);
     const { user } = renderForm("linear");
     await user.click(await screen.findByTestId("connect-button"));
     await screen.findByTestId("connected-as");
-    expect(saveMock).not.toHaveBeenCalled();
-    expect(connectMock).toHaveBeenCalledWith("action", "linear");
+    expect(backend.save_action).not.toHaveBeenCalled();
+    expect(backend.connect).toHaveBeenCalledWith({ kind: "action", name: "linear" });
   });
 
   it("an unknown name shows an error state with a way back", async () => {
-    vi.mocked(listActions).mockResolvedValue([makeAction({ name: "other" })]);
+    backend.list_actions.mockResolvedValue([makeAction({ name: "other" })]);
     const { user, onClose } = renderForm("ghost");
     const missing = await screen.findByTestId("action-not-found");
     expect(missing).toHaveTextContent("No action named ghost");
@@ -792,8 +712,8 @@ describe("editing", () => {
   });
 
   it("a failed load offers Retry", async () => {
-    vi.mocked(listActions)
-      .mockRejectedValueOnce(new IpcError("database", "database is locked"))
+    backend.list_actions
+      .mockRejectedValueOnce(wireError("database", "database is locked"))
       .mockResolvedValue([makeAction({ name: "linear" })]);
     const { user } = renderForm("linear");
     const notice = await screen.findByTestId("error-notice");

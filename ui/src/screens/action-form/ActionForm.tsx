@@ -1,11 +1,8 @@
 import { useState, useSyncExternalStore } from "react";
-import { useQuery } from "@tanstack/react-query";
 
 import type { ActionView } from "../../bindings/ActionView";
-import { BackIcon } from "./icons";
-import { Button, EmptyState, ErrorNotice, Spinner } from "../../components/kit";
-import { useActions } from "../../data/queries";
-import { listProviders } from "../../ipc";
+import { BackIcon, Button, EmptyState, ErrorNotice, Spinner } from "../../components/kit";
+import { useActions, useProviders } from "../../data/queries";
 import type { Provider } from "../../bindings/Provider";
 import { fromProvider } from "./model";
 import { ActionFormBody } from "./ActionFormBody";
@@ -119,12 +116,7 @@ function useProviderPrefill(adding: boolean): Provider | null | "loading" {
     () => "",
   );
   const id = adding ? providerParam(hash) : null;
-  const providers = useQuery({
-    queryKey: ["providers"],
-    queryFn: listProviders,
-    staleTime: Infinity,
-    enabled: id !== null,
-  });
+  const providers = useProviders(id !== null);
   if (id === null) return null;
   if (providers.isPending) return "loading";
   return providers.data?.find((x) => x.id === id) ?? null;

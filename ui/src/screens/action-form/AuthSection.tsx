@@ -2,18 +2,20 @@ import type { ReactNode } from "react";
 
 import type { AuthType } from "../../bindings/AuthType";
 import {
-  Checkbox,
   Collapsible,
   ErrorNotice,
+  LinkIcon,
+  NoneIcon,
   RadioCards,
-  SecretField,
+  RequestIcon,
   SelectField,
+  ShieldIcon,
   Spinner,
-  TextField,
+  TokenIcon,
 } from "../../components/kit";
-import type { Update, UpdateOAuth } from "./ActionFormBody";
-import { useCallbackUrls, useConnectionList, useTokenList } from "./data";
-import { LinkedIcon, NoneIcon, RequestIcon, ShieldIcon, TokenIcon } from "./icons";
+import type { Update, UpdateOAuth } from "./useActionForm";
+import { AdvancedFields } from "./AdvancedFields";
+import { useConnections, useTokens } from "../../data/queries";
 import { isRefAuth, type FieldErrors, type FormState, type RefAuthType } from "./model";
 
 type Props = {
@@ -84,7 +86,7 @@ export function AuthSection({
             value: "connection",
             disabled: lock("connection"),
             title: "Use an OAuth connection",
-            icon: <LinkedIcon />,
+            icon: <LinkIcon size={18} />,
             description: "A reusable OAuth client shared by several actions.",
           },
           {
@@ -167,8 +169,8 @@ function RefPicker({
   error: string | undefined;
   onChange: (v: string) => void;
 }) {
-  const tokens = useTokenList(kind !== "connection");
-  const connections = useConnectionList(kind === "connection");
+  const tokens = useTokens(kind !== "connection");
+  const connections = useConnections(kind === "connection");
   const q = kind === "connection" ? connections : tokens;
   const text = REF_TEXT[kind];
   let names: string[] | undefined;
@@ -230,179 +232,5 @@ function RefPicker({
       }
       error={error}
     />
-  );
-}
-
-const METHOD_OPTIONS = [
-  { value: "", label: "Automatic" },
-  { value: "client_secret_basic", label: "client_secret_basic" },
-  { value: "client_secret_post", label: "client_secret_post" },
-  { value: "none", label: "none (public client)" },
-];
-
-function AdvancedFields({
-  state,
-  errors,
-  isEdit,
-  secretStored,
-  updateOAuth,
-}: {
-  state: FormState;
-  errors: FieldErrors;
-  isEdit: boolean;
-  secretStored: boolean;
-  updateOAuth: UpdateOAuth;
-}) {
-  const o = state.oauth;
-  const urls = useCallbackUrls(true);
-  const loopback = urls.data?.loopback ?? "http://127.0.0.1:PORT/callback";
-  const appLink = urls.data?.appLink ?? "dev.patchbay.app:/oauth/callback";
-  const needEndpoints = state.kind === "http";
-  return (
-    <div className="action-form__advanced">
-      <p className="field__hint">
-        Only needed when the server doesn’t support discovery or dynamic client registration. Leave
-        empty to let Patchbay find everything.
-      </p>
-      <TextField
-        label="Client ID"
-        name="clientId"
-        value={o.clientId}
-        onChange={(v) => updateOAuth({ clientId: v }, "clientId")}
-        mono
-        autoComplete="off"
-        error={errors.clientId}
-      />
-      <SecretField
-        label="Client secret"
-        name="clientSecret"
-        value={o.clientSecret}
-        onChange={(v) => updateOAuth({ clientSecret: v }, "clientSecret")}
-        placeholder={secretStored ? "Stored — leave empty to keep" : isEdit ? "Not set" : undefined}
-        hint={secretStored ? undefined : "Leave empty for a public client (PKCE only)."}
-        error={errors.clientSecret}
-      />
-      {secretStored && (
-        <Checkbox
-          label="Remove stored secret"
-          name="clearClientSecret"
-          checked={o.clearClientSecret}
-          onCheckedChange={(v) => updateOAuth({ clearClientSecret: v }, "clientSecret", "clientId")}
-          disabled={o.clientSecret !== ""}
-          hint={o.clientSecret !== "" ? "A new secret replaces the stored one." : undefined}
-        />
-      )}
-      <TextField
-        label="Authorization endpoint"
-        name="authorizationUrl"
-        type="url"
-        value={o.authorizationUrl}
-        onChange={(v) => updateOAuth({ authorizationUrl: v }, "authorizationUrl")}
-        mono
-        autoComplete="off"
-        required={needEndpoints}
-        placeholder="https://auth.example.com/authorize"
-        error={errors.authorizationUrl}
-      />
-      <TextField
-        label="Token endpoint"
-        name="tokenUrl"
-        type="url"
-        value={o.tokenUrl}
-        onChange={(v) => updateOAuth({ tokenUrl: v }, "tokenUrl")}
-        mono
-        autoComplete="off"
-        required={needEndpoints}
-        placeholder="https://auth.example.com/token"
-        error={errors.tokenUrl}
-      />
-      <TextField
-        label="Registration endpoint"
-        name="registrationUrl"
-        type="url"
-        value={o.registrationUrl}
-        onChange={(v) => updateOAuth({ registrationUrl: v }, "registrationUrl")}
-        mono
-        autoComplete="off"
-        placeholder="https://auth.example.com/register"
-        hint="For dynamic client registration when the server doesn’t advertise it."
-        error={errors.registrationUrl}
-      />
-      <TextField
-        label="Scopes"
-        name="scopes"
-        value={o.scopes}
-        onChange={(v) => updateOAuth({ scopes: v }, "scopes")}
-        mono
-        autoComplete="off"
-        placeholder="read write"
-        hint="Separated by spaces or commas. Empty: what the server asks for."
-        error={errors.scopes}
-      />
-      <SelectField
-        label="Token endpoint authentication"
-        name="tokenAuthMethod"
-        value={o.tokenAuthMethod}
-        onChange={(v) =>
-          updateOAuth(
-            { tokenAuthMethod: v as typeof o.tokenAuthMethod },
-            "tokenAuthMethod",
-            "clientSecret",
-          )
-        }
-        options={METHOD_OPTIONS}
-        hint="Automatic: client_secret_basic with a secret, none (a public PKCE client) without."
-        error={errors.tokenAuthMethod}
-      />
-      <TextField
-        label="Resource override"
-        name="resourceOverride"
-        type="url"
-        value={o.resourceOverride}
-        onChange={(v) => updateOAuth({ resourceOverride: v }, "resourceOverride")}
-        mono
-        autoComplete="off"
-        disabled={o.omitResource}
-        hint="Sent as the RFC 8707 resource instead of the server URL."
-        error={errors.resourceOverride}
-      />
-      <Checkbox
-        label="Omit resource"
-        name="omitResource"
-        checked={o.omitResource}
-        onCheckedChange={(v) => updateOAuth({ omitResource: v }, "resourceOverride")}
-        hint="For providers that reject the resource parameter (such as Entra ID)."
-      />
-      <Checkbox
-        label="Assume PKCE S256"
-        name="assumePkceS256"
-        checked={o.assumePkceS256}
-        onCheckedChange={(v) => updateOAuth({ assumePkceS256: v })}
-        hint="Sign in even if the server doesn’t advertise PKCE S256 (some omit it)."
-      />
-      <TextField
-        label="Client metadata document URL"
-        name="clientMetadataUrl"
-        type="url"
-        value={o.clientMetadataUrl}
-        onChange={(v) => updateOAuth({ clientMetadataUrl: v }, "clientMetadataUrl")}
-        mono
-        autoComplete="off"
-        placeholder="https://example.com/oauth/client.json"
-        hint="Used as the client ID when the server supports it and no client ID is given."
-        error={errors.clientMetadataUrl}
-      />
-      <SelectField
-        label="Callback"
-        name="callback"
-        value={o.callback}
-        onChange={(v) => updateOAuth({ callback: v as typeof o.callback })}
-        options={[
-          { value: "loopback", label: `Loopback (${loopback})` },
-          { value: "app-link", label: `App link (${appLink})` },
-        ]}
-        hint="Where the provider sends your browser back. Register this URL with the provider if it asks."
-      />
-    </div>
   );
 }

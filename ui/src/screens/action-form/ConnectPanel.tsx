@@ -1,8 +1,7 @@
 import type { GrantView } from "../../bindings/GrantView";
-import { Button, ErrorNotice, Spinner } from "../../components/kit";
+import { Button, ConnectedIcon, ErrorNotice, Spinner } from "../../components/kit";
 import type { IpcError } from "../../ipc";
-import { ConnectedIcon } from "./icons";
-import { CLIENT_DETAILS_MESSAGE } from "./model";
+import { CLIENT_DETAILS_MESSAGE } from "./clientDetails";
 
 export type ConnectPhase =
   | { s: "idle" }

@@ -1,8 +1,16 @@
 import type { ActionKind } from "../../bindings/ActionKind";
-import { Button, Segmented, SelectField, TextArea, TextField } from "../../components/kit";
-import type { Update } from "./ActionFormBody";
-import { PlusIcon, RemoveIcon } from "./icons";
-import { bodyParams, headerRow, METHODS, type FieldErrors, type FormState } from "./model";
+import {
+  Button,
+  CloseIcon,
+  PlusIcon,
+  Segmented,
+  SelectField,
+  TextArea,
+  TextField,
+} from "../../components/kit";
+import type { Update } from "./useActionForm";
+import { headerRow, METHODS, type FieldErrors, type FormState } from "./model";
+import { bodyParams } from "./validation";
 
 type Props = {
   state: FormState;
@@ -111,7 +119,7 @@ export function ServerSection({ state, errors, update, isEdit, onKindChange }: P
                   onClick={() => removeHeader(i)}
                   data-testid={`remove-header-${i}`}
                 >
-                  <RemoveIcon />
+                  <CloseIcon />
                 </Button>
               </div>
             ))}

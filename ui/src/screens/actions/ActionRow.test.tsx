@@ -5,23 +5,9 @@ import type { ActionView } from "../../bindings/ActionView";
 import type { GrantView } from "../../bindings/GrantView";
 import type { Health } from "../../bindings/Health";
 import { clearToasts } from "../../components/kit";
-import "../../components/kit/jsdom-polyfills";
-import type * as ipc from "../../ipc";
-import {
-  appStatus,
-  cancelConnect,
-  connect,
-  disconnect,
-  IpcError,
-  listActions,
-  oauthStatus,
-  onDataChanged,
-  onDeepLink,
-  removeAction,
-  setActionEnabled,
-  testAction,
-} from "../../ipc";
-import { makeAction, makeHealth, makeStatus } from "../../test/fixtures";
+import { deferred } from "../../test/deferred";
+import { makeAction, makeGrant, makeHealth } from "../../test/fixtures";
+import { mockBackend, wireError, type Backend } from "../../test/ipcMock";
 import { renderApp } from "../../test/render";
 
 // The form has its own tests; here only the route matters.
@@ -31,74 +17,21 @@ vi.mock("../action-form/ActionForm", () => ({
   ),
 }));
 
-vi.mock("../../ipc", async (importOriginal) => ({
-  ...(await importOriginal<typeof ipc>()),
-  listActions: vi.fn(),
-  appStatus: vi.fn(),
-  onDataChanged: vi.fn(),
-  onDeepLink: vi.fn(),
-  setActionEnabled: vi.fn(),
-  removeAction: vi.fn(),
-  testAction: vi.fn(),
-  connect: vi.fn(),
-  cancelConnect: vi.fn(),
-  oauthStatus: vi.fn(),
-  disconnect: vi.fn(),
-}));
-
-const GRANT_OFF: GrantView = {
-  connected: false,
-  account: null,
-  scopes: [],
-  expiresAt: null,
-  issuer: null,
-  clientId: null,
-  resource: null,
-  hasRefreshToken: false,
-  connectedAt: null,
-  needsReconnect: false,
-  reconnectReason: null,
-  refreshedAt: null,
-};
-const GRANT_ON: GrantView = {
-  ...GRANT_OFF,
+const GRANT_OFF = makeGrant();
+const GRANT_ON = makeGrant({
   connected: true,
   account: "ada@example.com",
   connectedAt: "2026-11-24T08:00:00Z",
   hasRefreshToken: true,
-};
+});
 
-function deferred<T>() {
-  let resolve!: (v: T) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
+let backend: Backend;
 
 beforeEach(() => {
   act(() => clearToasts());
-  vi.mocked(listActions).mockReset().mockResolvedValue([]);
-  vi.mocked(appStatus).mockReset().mockResolvedValue(makeStatus());
-  vi.mocked(onDataChanged)
-    .mockReset()
-    .mockResolvedValue(() => {});
-  vi.mocked(onDeepLink)
-    .mockReset()
-    .mockResolvedValue(() => {});
-  vi.mocked(oauthStatus).mockReset().mockResolvedValue(GRANT_OFF);
-  for (const m of [
-    setActionEnabled,
-    removeAction,
-    testAction,
-    connect,
-    cancelConnect,
-    disconnect,
-  ]) {
-    vi.mocked(m).mockReset();
-  }
+  backend = mockBackend();
+  backend.answerShell();
+  backend.oauth_status.mockResolvedValue(GRANT_OFF);
 });
 
 function row(name: string): HTMLElement {
@@ -108,7 +41,7 @@ function row(name: string): HTMLElement {
 }
 
 async function setup(actions: ActionView[]) {
-  vi.mocked(listActions).mockResolvedValue(actions);
+  backend.list_actions.mockResolvedValue(actions);
   const r = renderApp();
   await screen.findByTestId("actions-table");
   return r;
@@ -148,7 +81,7 @@ describe("header", () => {
 
 describe("row menu", () => {
   it("offers connect and disconnect only for OAuth actions", async () => {
-    vi.mocked(oauthStatus).mockResolvedValue(GRANT_ON);
+    backend.oauth_status.mockResolvedValue(GRANT_ON);
     const { user } = await setup([
       makeAction({ name: "plain", auth: { type: "none", ref: null } }),
       makeAction({ name: "tok", auth: { type: "token", ref: "PAT" } }),
@@ -170,7 +103,9 @@ describe("row menu", () => {
       "menu-delete",
     ]);
     await user.keyboard("{Escape}");
-    await waitFor(() => expect(oauthStatus).toHaveBeenCalledWith("action", "oa"));
+    await waitFor(() =>
+      expect(backend.oauth_status).toHaveBeenCalledWith({ kind: "action", name: "oa" }),
+    );
     const menu = await openMenu(user, "oa");
     expect(menuIds(menu)).toEqual([
       "menu-edit",
@@ -183,7 +118,7 @@ describe("row menu", () => {
     ]);
     expect(within(menu).getByTestId("menu-connect")).toHaveTextContent("Reconnect");
     expect(within(menu).getByTestId("menu-toggle")).toHaveTextContent("Disable");
-    expect(oauthStatus).not.toHaveBeenCalledWith("action", "plain");
+    expect(backend.oauth_status).not.toHaveBeenCalledWith({ kind: "action", name: "plain" });
   });
 
   it("says Connect for a never-connected OAuth action, Reconnect when it needs it", async () => {
@@ -195,7 +130,7 @@ describe("row menu", () => {
         health: makeHealth({ status: "unhealthy", reason: "needs_reconnect" }),
       }),
     ]);
-    await waitFor(() => expect(oauthStatus).toHaveBeenCalledTimes(2));
+    await waitFor(() => expect(backend.oauth_status).toHaveBeenCalledTimes(2));
     let menu = await openMenu(user, "fresh");
     expect(within(menu).getByTestId("menu-connect")).toHaveTextContent(/^Connect$/);
     expect(within(menu).queryByTestId("menu-disconnect")).not.toBeInTheDocument();
@@ -210,9 +145,13 @@ describe("row menu", () => {
       makeAction({ name: "weather", kind: "http", enabled: true }),
       makeAction({ name: "paused", kind: "mcp", enabled: false }),
     ]);
-    expect(within(await openMenu(user, "weather")).queryByTestId("menu-export")).toBeNull();
+    expect(
+      within(await openMenu(user, "weather")).queryByTestId("menu-export"),
+    ).not.toBeInTheDocument();
     await user.keyboard("{Escape}");
-    expect(within(await openMenu(user, "paused")).queryByTestId("menu-export")).toBeNull();
+    expect(
+      within(await openMenu(user, "paused")).queryByTestId("menu-export"),
+    ).not.toBeInTheDocument();
     await user.keyboard("{Escape}");
     const menu = await openMenu(user, "linear");
     expect(within(menu).getByTestId("menu-export")).toHaveTextContent("Export…");
@@ -232,7 +171,7 @@ describe("row menu", () => {
 
 describe("delete", () => {
   it("asks first and calls removeAction only after confirming", async () => {
-    vi.mocked(removeAction).mockResolvedValue(makeAction({ name: "linear" }));
+    backend.remove_action.mockResolvedValue(makeAction({ name: "linear" }));
     const { user } = await setup([
       makeAction({ name: "linear", auth: { type: "connection", ref: "notion-work" } }),
     ]);
@@ -245,19 +184,19 @@ describe("delete", () => {
 
     await user.click(within(dialog).getByTestId("confirm-cancel"));
     expect(screen.queryByTestId("confirm-dialog")).not.toBeInTheDocument();
-    expect(removeAction).not.toHaveBeenCalled();
+    expect(backend.remove_action).not.toHaveBeenCalled();
 
     await openMenu(user, "linear");
     await user.click(screen.getByTestId("menu-delete"));
     await user.click(await screen.findByTestId("confirm-ok"));
-    expect(removeAction).toHaveBeenCalledWith("linear");
+    expect(backend.remove_action).toHaveBeenCalledWith({ name: "linear" });
     await waitFor(() => expect(screen.queryByTestId("confirm-dialog")).not.toBeInTheDocument());
-    expect(document.querySelector('[data-name="linear"]')).toBeNull();
+    expect(document.querySelector('[data-name="linear"]')).not.toBeInTheDocument();
     expect(await screen.findByTestId("toast")).toHaveTextContent("Deleted linear");
   });
 
   it("keeps the row and explains a refusal", async () => {
-    vi.mocked(removeAction).mockRejectedValue(new IpcError("vault_locked", "keyring is locked"));
+    backend.remove_action.mockRejectedValue(wireError("vault_locked", "keyring is locked"));
     const { user } = await setup([makeAction({ name: "linear" })]);
     await openMenu(user, "linear");
     await user.click(screen.getByTestId("menu-delete"));
@@ -273,28 +212,28 @@ describe("delete", () => {
 describe("enabled switch", () => {
   it("calls setActionEnabled and shows the new state at once", async () => {
     const d = deferred<ActionView>();
-    vi.mocked(setActionEnabled).mockReturnValue(d.promise);
+    backend.set_action_enabled.mockReturnValue(d.promise);
     const { user } = await setup([makeAction({ name: "linear", enabled: true })]);
     const sw = within(row("linear")).getByRole("switch", { name: "Enabled: linear" });
     expect(sw).toHaveAttribute("data-testid", "action-enabled");
     await user.click(sw);
-    expect(setActionEnabled).toHaveBeenCalledWith("linear", false);
+    expect(backend.set_action_enabled).toHaveBeenCalledWith({ name: "linear", enabled: false });
     await waitFor(() => expect(sw).not.toBeChecked());
     expect(row("linear")).toHaveClass("is-disabled");
     d.resolve(makeAction({ name: "linear", enabled: false }));
-    await waitFor(() => expect(setActionEnabled).toHaveBeenCalledTimes(1));
+    await waitFor(() => expect(backend.set_action_enabled).toHaveBeenCalledTimes(1));
     expect(sw).not.toBeChecked();
   });
 
   it("rolls back and shows an error toast when the backend refuses", async () => {
     const d = deferred<ActionView>();
-    vi.mocked(setActionEnabled).mockReturnValue(d.promise);
+    backend.set_action_enabled.mockReturnValue(d.promise);
     const { user } = await setup([makeAction({ name: "linear", enabled: true })]);
     const sw = within(row("linear")).getByRole("switch", { name: "Enabled: linear" });
     await user.click(sw);
     await waitFor(() => expect(sw).not.toBeChecked());
     await act(async () => {
-      d.reject(new IpcError("database", "database is locked"));
+      d.reject(wireError("database", "database is locked"));
       await Promise.resolve();
     });
     await waitFor(() => expect(sw).toBeChecked());
@@ -305,13 +244,13 @@ describe("enabled switch", () => {
   });
 
   it("the menu's Enable does the same", async () => {
-    vi.mocked(setActionEnabled).mockResolvedValue(makeAction({ name: "off", enabled: true }));
+    backend.set_action_enabled.mockResolvedValue(makeAction({ name: "off", enabled: true }));
     const { user } = await setup([makeAction({ name: "off", enabled: false })]);
     const menu = await openMenu(user, "off");
     const item = within(menu).getByTestId("menu-toggle");
     expect(item).toHaveTextContent("Enable");
     await user.click(item);
-    expect(setActionEnabled).toHaveBeenCalledWith("off", true);
+    expect(backend.set_action_enabled).toHaveBeenCalledWith({ name: "off", enabled: true });
     await waitFor(() =>
       expect(within(row("off")).getByRole("switch", { name: "Enabled: off" })).toBeChecked(),
     );
@@ -321,7 +260,7 @@ describe("enabled switch", () => {
 describe("test connection", () => {
   it("shows Testing… then the new health, and says how it went", async () => {
     const d = deferred<Health>();
-    vi.mocked(testAction).mockReturnValue(d.promise);
+    backend.test_action.mockReturnValue(d.promise);
     const { user } = await setup([makeAction({ name: "linear" })]);
     expect(within(row("linear")).getByTestId("health-badge")).toHaveAttribute(
       "data-status",
@@ -329,7 +268,7 @@ describe("test connection", () => {
     );
     await openMenu(user, "linear");
     await user.click(screen.getByTestId("menu-test"));
-    expect(testAction).toHaveBeenCalledWith("linear");
+    expect(backend.test_action).toHaveBeenCalledWith({ name: "linear" });
     const badge = await within(row("linear")).findByText("Testing…");
     expect(badge.closest("[data-testid=health-badge]")).toHaveAttribute("data-status", "testing");
 
@@ -359,7 +298,7 @@ describe("test connection", () => {
   });
 
   it("reports an unhealthy result with its reason", async () => {
-    vi.mocked(testAction).mockResolvedValue(
+    backend.test_action.mockResolvedValue(
       makeHealth({ status: "unhealthy", reason: "auth", message: "401 from the server" }),
     );
     const { user } = await setup([makeAction({ name: "gh" })]);
@@ -375,12 +314,12 @@ describe("test connection", () => {
 describe("connect", () => {
   it("waits for the browser with a Cancel, then says who it connected as", async () => {
     const d = deferred<GrantView>();
-    vi.mocked(connect).mockReturnValue(d.promise);
-    vi.mocked(cancelConnect).mockResolvedValue(true);
+    backend.connect.mockReturnValue(d.promise);
+    backend.cancel_connect.mockResolvedValue(true);
     const { user } = await setup([makeAction({ name: "oa", auth: { type: "oauth", ref: null } })]);
     await openMenu(user, "oa");
     await user.click(await screen.findByTestId("menu-connect"));
-    expect(connect).toHaveBeenCalledWith("action", "oa");
+    expect(backend.connect).toHaveBeenCalledWith({ kind: "action", name: "oa" });
     const waiting = await within(row("oa")).findByTestId("connect-waiting");
     expect(waiting).toHaveTextContent("Waiting for the browser…");
 
@@ -397,16 +336,16 @@ describe("connect", () => {
 
   it("Cancel stops the sign-in", async () => {
     const d = deferred<GrantView>();
-    vi.mocked(connect).mockReturnValue(d.promise);
-    vi.mocked(cancelConnect).mockImplementation(() => {
-      d.reject(new IpcError("cancelled", "sign-in cancelled"));
+    backend.connect.mockReturnValue(d.promise);
+    backend.cancel_connect.mockImplementation(() => {
+      d.reject(wireError("cancelled", "sign-in cancelled"));
       return Promise.resolve(true);
     });
     const { user } = await setup([makeAction({ name: "oa", auth: { type: "oauth", ref: null } })]);
     await openMenu(user, "oa");
     await user.click(await screen.findByTestId("menu-connect"));
     await user.click(await screen.findByTestId("connect-cancel"));
-    expect(cancelConnect).toHaveBeenCalledWith("action", "oa");
+    expect(backend.cancel_connect).toHaveBeenCalledWith({ kind: "action", name: "oa" });
     await waitFor(() =>
       expect(within(row("oa")).queryByTestId("connect-waiting")).not.toBeInTheDocument(),
     );
@@ -414,7 +353,7 @@ describe("connect", () => {
   });
 
   it("explains a denial with what to do", async () => {
-    vi.mocked(connect).mockRejectedValue(new IpcError("access_denied", "the user said no"));
+    backend.connect.mockRejectedValue(wireError("access_denied", "the user said no"));
     const { user } = await setup([makeAction({ name: "oa", auth: { type: "oauth", ref: null } })]);
     await openMenu(user, "oa");
     await user.click(await screen.findByTestId("menu-connect"));
@@ -425,17 +364,17 @@ describe("connect", () => {
   });
 
   it("Disconnect reports the revocation", async () => {
-    vi.mocked(oauthStatus).mockResolvedValue(GRANT_ON);
-    vi.mocked(disconnect).mockResolvedValue({
+    backend.oauth_status.mockResolvedValue(GRANT_ON);
+    backend.disconnect.mockResolvedValue({
       ...GRANT_OFF,
       wasConnected: true,
       revocation: { outcome: "unsupported", revoked: [], message: null },
     });
     const { user } = await setup([makeAction({ name: "oa", auth: { type: "oauth", ref: null } })]);
-    await waitFor(() => expect(oauthStatus).toHaveBeenCalled());
+    await waitFor(() => expect(backend.oauth_status).toHaveBeenCalled());
     await openMenu(user, "oa");
     await user.click(await screen.findByTestId("menu-disconnect"));
-    expect(disconnect).toHaveBeenCalledWith("action", "oa");
+    expect(backend.disconnect).toHaveBeenCalledWith({ kind: "action", name: "oa" });
     const t = await screen.findByTestId("toast");
     expect(t).toHaveTextContent("Disconnected oa");
     expect(t).toHaveTextContent("can’t revoke tokens");

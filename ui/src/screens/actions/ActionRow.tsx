@@ -6,25 +6,27 @@ import {
   Badge,
   Button,
   ConfirmDialog,
+  errorToast,
   Menu,
+  type MenuItem,
   Spinner,
   Switch,
   toast,
-  type MenuItem,
 } from "../../components/kit";
 import {
-  queryKeys,
   useOAuthStatus,
   useRemoveAction,
   useSetActionEnabled,
   useTestAction,
 } from "../../data/queries";
+import { queryKeys } from "../../data/keys";
 import { cancelConnect, connect, disconnect, toIpcError } from "../../ipc";
 import { navigate } from "../../lib/useHashRoute";
 import { cellClass } from "./columns";
 import { authLabel, KIND_LABELS } from "./format";
-import { BreakerBadge, CheckedAgo, HealthBadge } from "./HealthBadge";
-import { connectLabel, disconnectToast, errorToast, testResultToast } from "./messages";
+import { BreakerBadge, CheckedAgo, HealthBadge } from "../../components/health/HealthBadge";
+import { testResultToast } from "../../components/health/format";
+import { connectLabel, disconnectToast } from "./messages";
 
 /** Which secrets go with the action when it is deleted, in words. */
 function deleteDescription(action: ActionView): string {

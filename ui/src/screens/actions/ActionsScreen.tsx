@@ -1,7 +1,7 @@
-import { useId, useMemo, useState } from "react";
+import { useMemo, useState } from "react";
 
-import { SearchField } from "../../components/SearchField";
-import { Button } from "../../components/kit";
+import { Button, PlusIcon, SearchField } from "../../components/kit";
+import { ListScreen, RefreshError } from "../../components/layout/ListScreen";
 import { useActions } from "../../data/queries";
 import { navigate, useSubRoute } from "../../lib/useHashRoute";
 import { ActionForm } from "../action-form/ActionForm";
@@ -27,7 +27,6 @@ export function ActionsScreen() {
 }
 
 function ActionsList() {
-  const titleId = useId();
   const actions = useActions();
   const [query, setQuery] = useState("");
   const all = actions.data;
@@ -52,18 +51,12 @@ function ActionsList() {
   }
 
   return (
-    <section className="screen" aria-labelledby={titleId}>
-      <header className="screen__header">
-        <div className="screen__heading">
-          <h1 id={titleId} className="screen__title">
-            Actions
-          </h1>
-          {all && (
-            <span className="screen__count" aria-live="polite" data-testid="actions-count">
-              {filtering ? `${visible.length} of ${all.length}` : all.length}
-            </span>
-          )}
-        </div>
+    <ListScreen
+      title="Actions"
+      count={all && (filtering ? `${visible.length} of ${all.length}` : all.length)}
+      countTestId="actions-count"
+      countLive
+      tools={
         <div className="screen__tools">
           {all && all.length > 0 && (
             <SearchField
@@ -80,28 +73,14 @@ function ActionsList() {
             onClick={() => navigate("actions", "new")}
             data-testid="add-action"
           >
-            <PlusIcon />
+            <PlusIcon strokeWidth={2} />
             Add Custom Action
           </Button>
         </div>
-      </header>
-      {all && actions.isError && (
-        <div className="inline-error" role="alert">
-          <span>Couldn’t refresh: {actions.error.message}</span>
-          <Button variant="ghost" size="sm" onClick={() => void actions.refetch()}>
-            Retry
-          </Button>
-        </div>
-      )}
+      }
+    >
+      <RefreshError query={actions} />
       <div className="screen__body">{body}</div>
-    </section>
-  );
-}
-
-function PlusIcon() {
-  return (
-    <svg width="14" height="14" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-      <path d="M12 5v14M5 12h14" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
-    </svg>
+    </ListScreen>
   );
 }

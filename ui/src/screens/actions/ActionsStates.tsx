@@ -1,6 +1,5 @@
 import { CommandSnippet } from "../../components/CommandSnippet";
-import { PlugIcon, TerminalIcon } from "../../components/icons";
-import { Button, EmptyState, ErrorNotice } from "../../components/kit";
+import { Button, EmptyState, ErrorNotice, PlugIcon, TerminalIcon } from "../../components/kit";
 import type { IpcError } from "../../ipc";
 import { navigate } from "../../lib/useHashRoute";
 

@@ -1,21 +1,13 @@
 import { screen, waitFor } from "@testing-library/react";
-import { beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 
 import type { ApprovalView } from "../../bindings/ApprovalView";
 import { Toaster } from "../../components/kit";
-import type * as ipc from "../../ipc";
-import { decideApproval, IpcError, pendingApprovals } from "../../ipc";
+import { mockBackend, wireError, type Backend } from "../../test/ipcMock";
 import { renderApp } from "../../test/render";
 import { ApprovalPrompt } from "./ApprovalPrompt";
 
-vi.mock("../../ipc", async (importOriginal) => ({
-  ...(await importOriginal<typeof ipc>()),
-  pendingApprovals: vi.fn(),
-  decideApproval: vi.fn(),
-}));
-
-const pendingMock = vi.mocked(pendingApprovals);
-const decideMock = vi.mocked(decideApproval);
+let backend: Backend;
 
 function approval(overrides: Partial<ApprovalView> = {}): ApprovalView {
   return {
@@ -42,21 +34,20 @@ function render() {
 }
 
 beforeEach(() => {
-  pendingMock.mockReset();
-  decideMock.mockReset();
+  backend = mockBackend();
 });
 
 describe("ApprovalPrompt", () => {
   it("shows nothing while no call waits", async () => {
-    pendingMock.mockResolvedValue([]);
+    backend.pending_approvals.mockResolvedValue([]);
     render();
-    await waitFor(() => expect(pendingMock).toHaveBeenCalled());
+    await waitFor(() => expect(backend.pending_approvals).toHaveBeenCalled());
     expect(screen.queryByTestId("approval-prompt")).not.toBeInTheDocument();
   });
 
   it("shows the action, tool, arguments and who asks, and approves", async () => {
-    pendingMock.mockResolvedValueOnce([approval()]).mockResolvedValue([]);
-    decideMock.mockResolvedValue(approval({ status: "approved" }));
+    backend.pending_approvals.mockResolvedValueOnce([approval()]).mockResolvedValue([]);
+    backend.decide_approval.mockResolvedValue(approval({ status: "approved" }));
     const { user } = render();
     const prompt = await screen.findByTestId("approval-prompt");
     expect(prompt).toHaveTextContent("Allow linear to run create_issue?");
@@ -64,29 +55,29 @@ describe("ApprovalPrompt", () => {
     expect(screen.getByTestId("approval-arguments")).toHaveTextContent('"title": "Fix login"');
     expect(prompt).toHaveTextContent(/denied automatically in \d+ s/);
     await user.click(screen.getByTestId("approval-approve"));
-    expect(decideMock).toHaveBeenCalledWith("p1", true);
+    expect(backend.decide_approval).toHaveBeenCalledWith({ id: "p1", approve: true });
     await waitFor(() => expect(screen.queryByTestId("approval-prompt")).not.toBeInTheDocument());
     expect(await screen.findByText("Approved create_issue")).toBeInTheDocument();
   });
 
   it("denies, and answers several waiting calls one after another", async () => {
-    pendingMock
+    backend.pending_approvals
       .mockResolvedValueOnce([approval(), approval({ id: "p2", tool: "delete_issue" })])
       .mockResolvedValue([approval({ id: "p2", tool: "delete_issue" })]);
-    decideMock.mockResolvedValue(approval({ status: "denied" }));
+    backend.decide_approval.mockResolvedValue(approval({ status: "denied" }));
     const { user } = render();
     expect(await screen.findByTestId("approval-more")).toHaveTextContent("1 more waiting");
     await user.click(screen.getByTestId("approval-deny"));
-    expect(decideMock).toHaveBeenCalledWith("p1", false);
+    expect(backend.decide_approval).toHaveBeenCalledWith({ id: "p1", approve: false });
     await waitFor(() =>
       expect(screen.getByTestId("approval-prompt")).toHaveTextContent("delete_issue"),
     );
   });
 
   it("says why a decision was refused and keeps the prompt", async () => {
-    pendingMock.mockResolvedValue([approval()]);
-    decideMock.mockRejectedValue(
-      new IpcError("invalid_input", "this request to use 'linear' was already expired"),
+    backend.pending_approvals.mockResolvedValue([approval()]);
+    backend.decide_approval.mockRejectedValue(
+      wireError("invalid_input", "this request to use 'linear' was already expired"),
     );
     const { user } = render();
     await user.click(await screen.findByTestId("approval-approve"));

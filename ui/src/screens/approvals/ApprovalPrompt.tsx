@@ -3,12 +3,11 @@ import { useState } from "react";
 
 import type { ApprovalView } from "../../bindings/ApprovalView";
 import { Button, Dialog, ErrorNotice, toast } from "../../components/kit";
+import { queryKeys } from "../../data/keys";
 import { decideApproval, pendingApprovals } from "../../ipc";
 import { useNow } from "../../lib/useNow";
 
 import "./ApprovalPrompt.css";
-
-export const approvalsKey = ["approvals", "pending"] as const;
 
 function secondsLeft(a: ApprovalView, now: number): number {
   return Math.max(0, Math.round((Date.parse(a.expiresAt) - now) / 1000));
@@ -25,7 +24,7 @@ export function ApprovalPrompt() {
   // The backend's db-changed event invalidates this at once; the interval is a fallback
   // that also moves expired requests out.
   const pending = useQuery({
-    queryKey: approvalsKey,
+    queryKey: queryKeys.pendingApprovals,
     queryFn: pendingApprovals,
     refetchInterval: 2000,
   });
@@ -45,7 +44,7 @@ export function ApprovalPrompt() {
       });
     },
     onError: (error, { id }) => setFailure({ id, error }),
-    onSettled: () => void qc.invalidateQueries({ queryKey: approvalsKey }),
+    onSettled: () => void qc.invalidateQueries({ queryKey: queryKeys.pendingApprovals }),
   });
 
   if (!current) return null;

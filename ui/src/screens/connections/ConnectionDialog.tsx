@@ -1,9 +1,8 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { useRef, useState } from "react";
+import { useState } from "react";
 
 import type { ConnectionView } from "../../bindings/ConnectionView";
 import {
-  Badge,
   Button,
   Checkbox,
   Dialog,
@@ -11,12 +10,15 @@ import {
   FormSection,
   SecretField,
   SelectField,
-  Spinner,
   TextField,
   toast,
 } from "../../components/kit";
+import { queryKeys } from "../../data/keys";
 import { saveConnection, toIpcError, type IpcError } from "../../ipc";
-import { connectionKeys, useSignIn } from "./data";
+import { DialogForm } from "../../components/layout/DialogForm";
+import { useFormState } from "../../lib/useFormState";
+import { SignInPanel } from "./SignInPanel";
+import { useSignIn } from "./useSignIn";
 import {
   AUTH_METHOD_OPTIONS,
   draftFromConnection,
@@ -26,7 +28,6 @@ import {
   validateConnection,
   type AuthMethodChoice,
   type ConnectionDraft,
-  type ConnectionErrors,
   type ConnectionField,
 } from "./model";
 
@@ -55,46 +56,22 @@ const FIELD_ORDER: ConnectionField[] = [
  */
 export function ConnectionDialog({ editing, onClose }: Props) {
   const queryClient = useQueryClient();
-  const [draft, setDraft] = useState<ConnectionDraft>(() =>
-    editing ? draftFromConnection(editing) : emptyConnectionDraft(),
-  );
   // The stored connection this dialog edits (set once the first save succeeded).
   const [stored, setStored] = useState<ConnectionView | null>(editing);
-  const [touched, setTouched] = useState<Partial<Record<ConnectionField, boolean>>>({});
-  const [showAll, setShowAll] = useState(false);
-  const [serverErrors, setServerErrors] = useState<ConnectionErrors>({});
+  const { attachForm, ...form } = useFormState<ConnectionDraft, ConnectionField>({
+    initial: () => (editing ? draftFromConnection(editing) : emptyConnectionDraft()),
+    validate: (d) => validateConnection(d, stored),
+    showProblems: "touch",
+    firstField: (errors) => FIELD_ORDER.find((f) => errors[f] !== undefined),
+  });
+  const { values: draft, set, errors } = form;
   const [saveError, setSaveError] = useState<IpcError | null>(null);
   const [saving, setSaving] = useState<null | "save" | "authorize">(null);
   const signIn = useSignIn();
-  const formRef = useRef<HTMLFormElement>(null);
-
-  const problems = validateConnection(draft, stored);
-  const errorOf = (f: ConnectionField): string | undefined =>
-    serverErrors[f] ?? (showAll || touched[f] ? problems[f] : undefined);
-
-  function set<K extends ConnectionField>(field: K, value: ConnectionDraft[K]) {
-    setDraft((d) => ({ ...d, [field]: value }));
-    setTouched((t) => ({ ...t, [field]: true }));
-    setServerErrors((e) => {
-      if (!(field in e)) return e;
-      const next = { ...e };
-      delete next[field];
-      return next;
-    });
-  }
-
-  function focusField(field: ConnectionField) {
-    formRef.current?.querySelector<HTMLElement>(`[name="${field}"]`)?.focus();
-  }
 
   async function save(authorize: boolean) {
-    setShowAll(true);
     setSaveError(null);
-    const first = FIELD_ORDER.find((f) => problems[f] !== undefined);
-    if (first) {
-      focusField(first);
-      return;
-    }
+    if (!form.attempt()) return;
     setSaving(authorize ? "authorize" : "save");
     let saved: ConnectionView;
     try {
@@ -102,21 +79,16 @@ export function ConnectionDialog({ editing, onClose }: Props) {
     } catch (e) {
       const error = toIpcError(e);
       const field = fieldOfError(error);
-      if (field) {
-        setServerErrors({ [field]: error.message });
-        focusField(field);
-      } else {
-        setSaveError(error);
-      }
+      if (field) form.fail(field, error.message);
+      else setSaveError(error);
       return;
     } finally {
       setSaving(null);
     }
     // The secret is stored now: never keep it on screen.
     setStored(saved);
-    setDraft((d) => ({ ...d, clientSecret: "", clearClientSecret: false }));
-    setTouched({});
-    void queryClient.invalidateQueries({ queryKey: connectionKeys.list });
+    form.setValues((d) => ({ ...d, clientSecret: "", clearClientSecret: false }));
+    void queryClient.invalidateQueries({ queryKey: queryKeys.connections });
     if (!authorize) {
       toast({ title: `Saved ${saved.name}`, tone: "success" });
       onClose();
@@ -175,38 +147,24 @@ export function ConnectionDialog({ editing, onClose }: Props) {
         )
       }
     >
-      <form
-        ref={formRef}
-        className="conn-form"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          void save(false);
-        }}
-      >
+      <DialogForm attach={attachForm} onSubmit={() => void save(false)}>
         <FormSection title="Connection">
           <div className="conn-form__grid">
             <TextField
               label="Connection name"
-              name="name"
-              value={draft.name}
-              onChange={(v) => set("name", v)}
+              {...form.bind("name")}
               required
               mono
               placeholder="hubspot-sales"
               hint="Actions refer to it by this name."
-              error={errorOf("name")}
               autoComplete="off"
             />
             <TextField
               label="Provider"
-              name="provider"
-              value={draft.provider}
-              onChange={(v) => set("provider", v)}
+              {...form.bind("provider")}
               required
               placeholder="HubSpot"
               hint="The service it signs in to. Several connections per provider are fine."
-              error={errorOf("provider")}
               autoComplete="off"
             />
           </div>
@@ -219,21 +177,15 @@ export function ConnectionDialog({ editing, onClose }: Props) {
           <div className="conn-form__grid">
             <TextField
               label="Client ID"
-              name="clientId"
-              value={draft.clientId}
-              onChange={(v) => set("clientId", v)}
+              {...form.bind("clientId")}
               required
               mono
-              error={errorOf("clientId")}
               autoComplete="off"
             />
             <SecretField
               label="Client secret"
-              name="clientSecret"
-              value={draft.clientSecret}
-              onChange={(v) => set("clientSecret", v)}
+              {...form.bind("clientSecret")}
               placeholder={secretPlaceholder}
-              error={errorOf("clientSecret")}
               disabled={draft.clearClientSecret}
             />
           </div>
@@ -253,55 +205,43 @@ export function ConnectionDialog({ editing, onClose }: Props) {
             onChange={(v) => set("tokenAuthMethod", v as AuthMethodChoice)}
             options={AUTH_METHOD_OPTIONS}
             hint="How Patchbay proves it is your app at the token URL. The provider’s docs say which one."
-            error={errorOf("tokenAuthMethod")}
+            error={errors.tokenAuthMethod}
           />
         </FormSection>
 
         <FormSection title="Endpoints" description="HTTPS URLs from the provider’s OAuth 2.0 docs.">
           <TextField
             label="Authorization URL"
-            name="authorizationUrl"
-            value={draft.authorizationUrl}
-            onChange={(v) => set("authorizationUrl", v)}
+            {...form.bind("authorizationUrl")}
             required
             mono
             type="url"
             placeholder="https://provider.example/oauth/authorize"
             hint="Where you grant access in the browser."
-            error={errorOf("authorizationUrl")}
           />
           <TextField
             label="Token URL"
-            name="tokenUrl"
-            value={draft.tokenUrl}
-            onChange={(v) => set("tokenUrl", v)}
+            {...form.bind("tokenUrl")}
             required
             mono
             type="url"
             placeholder="https://provider.example/oauth/token"
             hint="Where the authorization code is exchanged for tokens."
-            error={errorOf("tokenUrl")}
           />
           <div className="conn-form__grid">
             <TextField
               label="Revocation URL"
-              name="revocationUrl"
-              value={draft.revocationUrl}
-              onChange={(v) => set("revocationUrl", v)}
+              {...form.bind("revocationUrl")}
               mono
               type="url"
               hint="Optional: tokens are revoked here when you disconnect."
-              error={errorOf("revocationUrl")}
             />
             <TextField
               label="Registration URL"
-              name="registrationUrl"
-              value={draft.registrationUrl}
-              onChange={(v) => set("registrationUrl", v)}
+              {...form.bind("registrationUrl")}
               mono
               type="url"
               hint="Optional: dynamic client registration (RFC 7591)."
-              error={errorOf("registrationUrl")}
             />
           </div>
         </FormSection>
@@ -309,18 +249,13 @@ export function ConnectionDialog({ editing, onClose }: Props) {
         <FormSection title="Access" description="What the connection may do at the provider.">
           <TextField
             label="Scopes"
-            name="scopes"
-            value={draft.scopes}
-            onChange={(v) => set("scopes", v)}
+            {...form.bind("scopes")}
             mono
             placeholder="crm.objects.contacts.read oauth"
             hint="Space or comma separated, from the provider’s docs. Ask only for what you need."
-            error={errorOf("scopes")}
           />
         </FormSection>
-        {/* Enter in a field submits (Save). */}
-        <button type="submit" hidden tabIndex={-1} />
-      </form>
+      </DialogForm>
 
       {saveError && (
         <ErrorNotice
@@ -338,64 +273,4 @@ export function ConnectionDialog({ editing, onClose }: Props) {
       )}
     </Dialog>
   );
-}
-
-function SignInPanel({
-  state,
-  onCancel,
-  onRetry,
-}: {
-  state: ReturnType<typeof useSignIn>["state"];
-  onCancel: () => void;
-  onRetry: () => void;
-}) {
-  if (state.phase === "waiting") {
-    return (
-      <div className="signin-panel" data-testid="connection-signin" data-phase="waiting">
-        <Spinner />
-        <div className="signin-panel__text" role="status">
-          <strong>Waiting for the browser…</strong>
-          <span>Saved. Allow access at the provider, then come back here.</span>
-        </div>
-        <Button size="sm" onClick={onCancel} data-testid="connection-cancel-signin">
-          Cancel sign-in
-        </Button>
-      </div>
-    );
-  }
-  if (state.phase === "connected") {
-    return (
-      <div
-        className="signin-panel signin-panel--ok"
-        data-testid="connection-signin"
-        data-phase="connected"
-        role="status"
-      >
-        <Badge tone="success" dot>
-          {state.grant.account ? `Connected as ${state.grant.account}` : "Connected"}
-        </Badge>
-        <span className="signin-panel__message">
-          Saved and authorized. Actions using <strong>{state.name}</strong> can call the provider
-          now.
-        </span>
-      </div>
-    );
-  }
-  if (state.phase === "failed") {
-    return (
-      <div data-testid="connection-signin" data-phase="failed">
-        <ErrorNotice
-          error={state.error}
-          title="Authorization failed"
-          testId="connection-signin-error"
-        >
-          <Button size="sm" variant="primary" onClick={onRetry} data-testid="connection-try-again">
-            Try again
-          </Button>
-        </ErrorNotice>
-        <p className="signin-panel__note">The connection is saved; only the sign-in failed.</p>
-      </div>
-    );
-  }
-  return null;
 }

@@ -1,6 +1,7 @@
 import type { ConnectionView } from "../../bindings/ConnectionView";
 import { Badge, Button, ErrorNotice, Menu, Spinner, toast } from "../../components/kit";
-import { useConnectionStatus, useSignIn } from "./data";
+import { useOAuthStatus } from "../../data/queries";
+import { useSignIn } from "./useSignIn";
 import { authMethodLabel, signInState } from "./model";
 
 type Props = {
@@ -12,7 +13,7 @@ type Props = {
 
 /** One connection: what it is, who uses it, whether it is signed in, and its ⋮ menu. */
 export function ConnectionRow({ connection: c, onEdit, onDisconnect, onDelete }: Props) {
-  const status = useConnectionStatus(c.name);
+  const status = useOAuthStatus("connection", c.name);
   const signIn = useSignIn();
   const state = status.data ? signInState(status.data) : null;
   const waiting = signIn.state.phase === "waiting";

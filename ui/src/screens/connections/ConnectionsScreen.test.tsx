@@ -1,50 +1,24 @@
 import { screen, waitFor, within } from "@testing-library/react";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 import { clearToasts, Toaster } from "../../components/kit";
-import "../../components/kit/jsdom-polyfills";
-import type * as ipc from "../../ipc";
-import {
-  callbackUrls,
-  cancelConnect,
-  connect,
-  disconnect,
-  IpcError,
-  listConnections,
-  oauthStatus,
-  removeConnection,
-  saveConnection,
-} from "../../ipc";
+import { makeGrant } from "../../test/fixtures";
+import { mockBackend, wireError, type Backend } from "../../test/ipcMock";
 import { renderApp } from "../../test/render";
 import { ConnectionsScreen } from "./ConnectionsScreen";
-import { makeConnection, makeGrant } from "./fixtures";
-
-vi.mock("../../ipc", async (importOriginal) => ({
-  ...(await importOriginal<typeof ipc>()),
-  listConnections: vi.fn(),
-  callbackUrls: vi.fn(),
-  oauthStatus: vi.fn(),
-  saveConnection: vi.fn(),
-  removeConnection: vi.fn(),
-  connect: vi.fn(),
-  cancelConnect: vi.fn(),
-  disconnect: vi.fn(),
-}));
+import { makeConnection } from "./fixtures";
 
 const LOOPBACK = "http://127.0.0.1:47615/callback";
 const APP_LINK = "dev.patchbay.app:/oauth/callback";
 
+let backend: Backend;
+
 beforeEach(() => {
-  vi.mocked(listConnections).mockReset().mockResolvedValue([]);
-  vi.mocked(callbackUrls)
-    .mockReset()
-    .mockResolvedValue({ loopback: LOOPBACK, port: 47615, appLink: APP_LINK });
-  vi.mocked(oauthStatus).mockReset().mockResolvedValue(makeGrant());
-  vi.mocked(saveConnection).mockReset();
-  vi.mocked(removeConnection).mockReset();
-  vi.mocked(connect).mockReset();
-  vi.mocked(cancelConnect).mockReset().mockResolvedValue(true);
-  vi.mocked(disconnect).mockReset();
+  backend = mockBackend();
+  backend.list_connections.mockResolvedValue([]);
+  backend.callback_urls.mockResolvedValue({ loopback: LOOPBACK, port: 47615, appLink: APP_LINK });
+  backend.oauth_status.mockResolvedValue(makeGrant());
+  backend.cancel_connect.mockResolvedValue(true);
 });
 
 afterEach(() => clearToasts());
@@ -122,31 +96,29 @@ describe("Connections screen", () => {
   });
 
   it("shows a spinner while loading", () => {
-    vi.mocked(listConnections).mockReturnValue(new Promise(() => {}));
+    backend.list_connections.mockReturnValue(new Promise(() => {}));
     renderScreen();
-    expect(screen.getByText("Loading connections…").closest("[role=status]")).not.toBeNull();
+    expect(screen.getByText("Loading connections…").closest("[role=status]")).toBeInTheDocument();
     expect(screen.queryByTestId("connections-empty")).not.toBeInTheDocument();
   });
 
   it("shows the list error with its code and a retry", async () => {
-    vi.mocked(listConnections).mockRejectedValueOnce(
-      new IpcError("database", "database is locked"),
-    );
+    backend.list_connections.mockRejectedValueOnce(wireError("database", "database is locked"));
     const { user } = renderScreen();
     const error = await screen.findByTestId("connections-error");
     expect(error).toHaveAttribute("data-code", "database");
-    vi.mocked(listConnections).mockResolvedValue([makeConnection()]);
+    backend.list_connections.mockResolvedValue([makeConnection()]);
     await user.click(within(error).getByRole("button", { name: "Retry" }));
     expect(await screen.findByTestId("connection-row")).toBeInTheDocument();
   });
 
   it("lists connections grouped by provider with their sign-in state and users", async () => {
-    vi.mocked(listConnections).mockResolvedValue([
+    backend.list_connections.mockResolvedValue([
       makeConnection({ name: "hubspot-sales", usedBy: ["crm", "deals"] }),
       makeConnection({ name: "hubspot-support", tokenAuthMethod: "none", publicClient: true }),
       makeConnection({ name: "gh", provider: "GitHub", scopes: [] }),
     ]);
-    vi.mocked(oauthStatus).mockImplementation((_kind, name) =>
+    backend.oauth_status.mockImplementation(({ name }) =>
       Promise.resolve(
         name === "hubspot-sales"
           ? makeGrant({ connected: true, account: "ada@example.com" })
@@ -185,12 +157,12 @@ describe("Connections screen", () => {
     );
     expect(row("gh")).toHaveTextContent("Reconnect needed");
     expect(row("gh")).toHaveTextContent("refresh token refused");
-    expect(oauthStatus).toHaveBeenCalledWith("connection", "gh");
+    expect(backend.oauth_status).toHaveBeenCalledWith({ kind: "connection", name: "gh" });
   });
 
   it("connects from the row menu, shows the wait and can cancel it", async () => {
-    vi.mocked(listConnections).mockResolvedValue([makeConnection()]);
-    vi.mocked(connect).mockReturnValue(new Promise(() => {}));
+    backend.list_connections.mockResolvedValue([makeConnection()]);
+    backend.connect.mockReturnValue(new Promise(() => {}));
     const { user } = renderScreen();
     await screen.findByTestId("connection-row");
     await waitFor(() =>
@@ -199,20 +171,23 @@ describe("Connections screen", () => {
       ),
     );
     await openMenuItem(user, "hubspot-sales", "connection-connect");
-    expect(connect).toHaveBeenCalledWith("connection", "hubspot-sales");
+    expect(backend.connect).toHaveBeenCalledWith({ kind: "connection", name: "hubspot-sales" });
     const waiting = await within(row("hubspot-sales")).findByTestId("connection-waiting");
     expect(waiting).toHaveTextContent("Waiting for the browser…");
     await user.click(within(waiting).getByRole("button", { name: "Cancel" }));
-    expect(cancelConnect).toHaveBeenCalledWith("connection", "hubspot-sales");
+    expect(backend.cancel_connect).toHaveBeenCalledWith({
+      kind: "connection",
+      name: "hubspot-sales",
+    });
     expect(
       within(row("hubspot-sales")).queryByTestId("connection-waiting"),
     ).not.toBeInTheDocument();
   });
 
   it("explains which actions block a delete", async () => {
-    vi.mocked(listConnections).mockResolvedValue([makeConnection({ usedBy: ["crm", "deals"] })]);
-    vi.mocked(removeConnection).mockRejectedValue(
-      new IpcError("in_use", "connection 'hubspot-sales' is used by 2 actions"),
+    backend.list_connections.mockResolvedValue([makeConnection({ usedBy: ["crm", "deals"] })]);
+    backend.remove_connection.mockRejectedValue(
+      wireError("in_use", "connection 'hubspot-sales' is used by 2 actions"),
     );
     const { user } = renderScreen();
     await screen.findByTestId("connection-row");
@@ -220,7 +195,7 @@ describe("Connections screen", () => {
     const confirm = await screen.findByTestId("confirm-dialog");
     expect(confirm).toHaveTextContent("Used by crm, deals");
     await user.click(within(confirm).getByTestId("confirm-ok"));
-    expect(removeConnection).toHaveBeenCalledWith("hubspot-sales");
+    expect(backend.remove_connection).toHaveBeenCalledWith({ name: "hubspot-sales" });
     const notice = await screen.findByTestId("connections-notice");
     expect(notice).toHaveAttribute("data-code", "in_use");
     expect(within(notice).getByTestId("connection-in-use")).toHaveTextContent(
@@ -229,9 +204,9 @@ describe("Connections screen", () => {
   });
 
   it("disconnects after confirming", async () => {
-    vi.mocked(listConnections).mockResolvedValue([makeConnection()]);
-    vi.mocked(oauthStatus).mockResolvedValue(makeGrant({ connected: true, account: "ada" }));
-    vi.mocked(disconnect).mockResolvedValue({
+    backend.list_connections.mockResolvedValue([makeConnection()]);
+    backend.oauth_status.mockResolvedValue(makeGrant({ connected: true, account: "ada" }));
+    backend.disconnect.mockResolvedValue({
       ...makeGrant(),
       wasConnected: true,
       revocation: { outcome: "revoked", revoked: ["refresh_token"], message: null },
@@ -246,7 +221,7 @@ describe("Connections screen", () => {
     await user.click(
       within(await screen.findByTestId("disconnect-dialog")).getByTestId("confirm-ok"),
     );
-    expect(disconnect).toHaveBeenCalledWith("connection", "hubspot-sales");
+    expect(backend.disconnect).toHaveBeenCalledWith({ kind: "connection", name: "hubspot-sales" });
     const toast = await screen.findByTestId("toast");
     expect(toast).toHaveAttribute("data-tone", "success");
     expect(toast).toHaveTextContent("Disconnected hubspot-sales");
@@ -254,12 +229,12 @@ describe("Connections screen", () => {
   });
 
   it("toasts who signed in after a connect from the row", async () => {
-    vi.mocked(listConnections).mockResolvedValue([makeConnection()]);
+    backend.list_connections.mockResolvedValue([makeConnection()]);
     const grant = makeGrant({ connected: true, account: "ada@example.com" });
-    vi.mocked(connect).mockResolvedValue(grant);
+    backend.connect.mockResolvedValue(grant);
     // The backend answers for the new grant once the sign-in happened.
-    vi.mocked(oauthStatus).mockImplementation(() =>
-      Promise.resolve(vi.mocked(connect).mock.calls.length > 0 ? grant : makeGrant()),
+    backend.oauth_status.mockImplementation(() =>
+      Promise.resolve(backend.connect.mock.calls.length > 0 ? grant : makeGrant()),
     );
     const { user } = renderScreen();
     await screen.findByTestId("connection-row");
@@ -273,20 +248,20 @@ describe("Connections screen", () => {
   });
 
   it("shows a failed connect in the row with Try again", async () => {
-    vi.mocked(listConnections).mockResolvedValue([makeConnection()]);
-    vi.mocked(connect).mockRejectedValueOnce(
-      new IpcError("consent_timeout", "no answer in 5 minutes"),
-    );
+    backend.list_connections.mockResolvedValue([makeConnection()]);
+    backend.connect.mockRejectedValueOnce(wireError("consent_timeout", "no answer in 5 minutes"));
     const { user } = renderScreen();
     await screen.findByTestId("connection-row");
     await openMenuItem(user, "hubspot-sales", "connection-connect");
     const error = await within(row("hubspot-sales")).findByTestId("connection-signin-error");
     expect(error).toHaveAttribute("data-code", "consent_timeout");
-    vi.mocked(connect).mockResolvedValueOnce(makeGrant({ connected: true }));
+    backend.connect.mockResolvedValueOnce(makeGrant({ connected: true }));
     await user.click(within(error).getByRole("button", { name: "Try again" }));
-    expect(connect).toHaveBeenCalledTimes(2);
+    expect(backend.connect).toHaveBeenCalledTimes(2);
     await waitFor(() =>
-      expect(within(row("hubspot-sales")).queryByTestId("connection-signin-error")).toBeNull(),
+      expect(
+        within(row("hubspot-sales")).queryByTestId("connection-signin-error"),
+      ).not.toBeInTheDocument(),
     );
   });
 });
@@ -304,11 +279,11 @@ describe("Connection dialog", () => {
     expect(field("name")).toHaveFocus();
     await put(user, "tokenUrl", "http://example.com/token");
     expect(screen.getByText(/plain http is allowed only on 127.0.0.1/)).toBeInTheDocument();
-    expect(saveConnection).not.toHaveBeenCalled();
+    expect(backend.save_connection).not.toHaveBeenCalled();
   });
 
   it("sends the whole form and closes on Save", async () => {
-    vi.mocked(saveConnection).mockResolvedValue(makeConnection());
+    backend.save_connection.mockResolvedValue(makeConnection());
     const { user } = renderScreen();
     await user.click(screen.getByTestId("add-connection"));
     await screen.findByTestId("connection-dialog");
@@ -317,26 +292,31 @@ describe("Connection dialog", () => {
     await user.selectOptions(field("tokenAuthMethod"), "client_secret_post");
     await put(user, "scopes", "crm.objects.contacts.read, oauth");
     await user.click(screen.getByTestId("connection-save"));
-    expect(saveConnection).toHaveBeenCalledWith(null, {
-      name: "hubspot-sales",
-      provider: "HubSpot",
-      clientId: "client-123",
-      clientSecret: "s3cret",
-      clearClientSecret: false,
-      authorizationUrl: "https://app.hubspot.com/oauth/authorize",
-      tokenUrl: "https://api.hubapi.com/oauth/v1/token",
-      revocationUrl: "https://api.hubapi.com/oauth/v1/revoke",
-      registrationUrl: "",
-      tokenAuthMethod: "client_secret_post",
-      scopes: "crm.objects.contacts.read oauth",
+    expect(backend.save_connection).toHaveBeenCalledWith({
+      original: null,
+      form: {
+        name: "hubspot-sales",
+        provider: "HubSpot",
+        clientId: "client-123",
+        clientSecret: "s3cret",
+        clearClientSecret: false,
+        authorizationUrl: "https://app.hubspot.com/oauth/authorize",
+        tokenUrl: "https://api.hubapi.com/oauth/v1/token",
+        revocationUrl: "https://api.hubapi.com/oauth/v1/revoke",
+        registrationUrl: "",
+        tokenAuthMethod: "client_secret_post",
+        scopes: "crm.objects.contacts.read oauth",
+      },
     });
     await waitFor(() => expect(screen.queryByTestId("connection-dialog")).not.toBeInTheDocument());
-    expect(connect).not.toHaveBeenCalled();
+    expect(backend.connect).not.toHaveBeenCalled();
   });
 
   it("keeps what was typed when the save fails, with the error at its field", async () => {
-    vi.mocked(saveConnection).mockRejectedValue(
-      new IpcError("conflict", "a connection named 'hubspot-sales' already exists"),
+    backend.save_connection.mockRejectedValue(
+      wireError("conflict", "a connection named 'hubspot-sales' already exists", {
+        field: "name",
+      }),
     );
     const { user } = renderScreen();
     await user.click(screen.getByTestId("add-connection"));
@@ -349,7 +329,7 @@ describe("Connection dialog", () => {
     expect(field("clientSecret")).toHaveValue("s3cret");
     expect(field("tokenUrl")).toHaveValue("https://api.hubapi.com/oauth/v1/token");
 
-    vi.mocked(saveConnection).mockRejectedValueOnce(new IpcError("vault_locked", "keyring locked"));
+    backend.save_connection.mockRejectedValueOnce(wireError("vault_locked", "keyring locked"));
     await user.clear(field("name"));
     await put(user, "name", "hubspot-2");
     await user.click(screen.getByTestId("connection-save"));
@@ -359,9 +339,9 @@ describe("Connection dialog", () => {
   });
 
   it("saves then authorizes, shows a failure with Try again, then Connected as", async () => {
-    vi.mocked(saveConnection).mockResolvedValue(makeConnection());
-    vi.mocked(connect).mockRejectedValueOnce(
-      new IpcError("access_denied", "the user denied access at the provider"),
+    backend.save_connection.mockResolvedValue(makeConnection());
+    backend.connect.mockRejectedValueOnce(
+      wireError("access_denied", "the user denied access at the provider"),
     );
     const { user } = renderScreen();
     await user.click(screen.getByTestId("add-connection"));
@@ -372,21 +352,21 @@ describe("Connection dialog", () => {
     const failed = await screen.findByTestId("connection-signin-error");
     expect(failed).toHaveTextContent("Authorization failed");
     expect(failed).toHaveAttribute("data-code", "access_denied");
-    expect(saveConnection).toHaveBeenCalledTimes(1);
-    expect(vi.mocked(saveConnection).mock.invocationCallOrder[0]).toBeLessThan(
-      vi.mocked(connect).mock.invocationCallOrder[0]!,
+    expect(backend.save_connection).toHaveBeenCalledTimes(1);
+    expect(backend.save_connection.mock.invocationCallOrder[0]).toBeLessThan(
+      backend.connect.mock.invocationCallOrder[0]!,
     );
-    expect(connect).toHaveBeenCalledWith("connection", "hubspot-sales");
+    expect(backend.connect).toHaveBeenCalledWith({ kind: "connection", name: "hubspot-sales" });
     // Still the dialog, with everything typed except the now-stored secret.
     expect(field("provider")).toHaveValue("HubSpot");
     expect(field("clientSecret")).toHaveValue("");
     expect(field("clientSecret")).toHaveAttribute("placeholder", "Stored — leave empty to keep");
 
     let finish!: (g: ReturnType<typeof makeGrant>) => void;
-    vi.mocked(connect).mockReturnValueOnce(new Promise((r) => (finish = r)));
+    backend.connect.mockReturnValueOnce(new Promise((r) => (finish = r)));
     await user.click(screen.getByTestId("connection-try-again"));
-    expect(connect).toHaveBeenCalledTimes(2);
-    expect(saveConnection).toHaveBeenCalledTimes(1);
+    expect(backend.connect).toHaveBeenCalledTimes(2);
+    expect(backend.save_connection).toHaveBeenCalledTimes(1);
     expect(await screen.findByText("Waiting for the browser…")).toBeInTheDocument();
     finish(makeGrant({ connected: true, account: "ada@example.com" }));
     const ok = await screen.findByText("Connected as ada@example.com");
@@ -401,10 +381,10 @@ describe("Connection dialog", () => {
   });
 
   it("edits with the stored values, keeps an empty secret and sends the original name", async () => {
-    vi.mocked(listConnections).mockResolvedValue([
+    backend.list_connections.mockResolvedValue([
       makeConnection({ revocationUrl: "https://x.example/revoke" }),
     ]);
-    vi.mocked(saveConnection).mockResolvedValue(makeConnection({ name: "hubspot-main" }));
+    backend.save_connection.mockResolvedValue(makeConnection({ name: "hubspot-main" }));
     const { user } = renderScreen();
     await screen.findByTestId("connection-row");
     await openMenuItem(user, "hubspot-sales", "connection-edit");
@@ -417,21 +397,21 @@ describe("Connection dialog", () => {
     await user.clear(field("name"));
     await put(user, "name", "hubspot-main");
     await user.click(screen.getByTestId("connection-save"));
-    expect(saveConnection).toHaveBeenCalledWith(
-      "hubspot-sales",
-      expect.objectContaining({
+    expect(backend.save_connection).toHaveBeenCalledWith({
+      original: "hubspot-sales",
+      form: expect.objectContaining({
         name: "hubspot-main",
         clientSecret: null,
         clearClientSecret: false,
         tokenAuthMethod: "client_secret_basic",
         scopes: "crm.objects.contacts.read oauth",
-      }),
-    );
+      }) as unknown,
+    });
   });
 
   it("can remove a stored secret", async () => {
-    vi.mocked(listConnections).mockResolvedValue([makeConnection()]);
-    vi.mocked(saveConnection).mockResolvedValue(makeConnection());
+    backend.list_connections.mockResolvedValue([makeConnection()]);
+    backend.save_connection.mockResolvedValue(makeConnection());
     const { user } = renderScreen();
     await screen.findByTestId("connection-row");
     await openMenuItem(user, "hubspot-sales", "connection-edit");
@@ -439,17 +419,17 @@ describe("Connection dialog", () => {
     await user.click(field("clearClientSecret"));
     await user.click(screen.getByTestId("connection-save"));
     // client_secret_basic without a secret can't work: the form says so first.
-    expect(saveConnection).not.toHaveBeenCalled();
+    expect(backend.save_connection).not.toHaveBeenCalled();
     expect(field("clientSecret")).toHaveAttribute("aria-invalid", "true");
     await user.selectOptions(field("tokenAuthMethod"), "none");
     await user.click(screen.getByTestId("connection-save"));
-    expect(saveConnection).toHaveBeenCalledWith(
-      "hubspot-sales",
-      expect.objectContaining({
+    expect(backend.save_connection).toHaveBeenCalledWith({
+      original: "hubspot-sales",
+      form: expect.objectContaining({
         clientSecret: null,
         clearClientSecret: true,
         tokenAuthMethod: "none",
-      }),
-    );
+      }) as unknown,
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { useId, useMemo, useState, type ReactNode } from "react";
+import { useMemo, useState } from "react";
 
 import type { ConnectionView } from "../../bindings/ConnectionView";
 import {
@@ -8,25 +8,25 @@ import {
   CopyField,
   EmptyState,
   ErrorNotice,
+  LinkIcon,
   listState,
   Spinner,
   toast,
 } from "../../components/kit";
-import { LinkIcon } from "../../components/icons";
-import { disconnect, removeConnection, toIpcError, type IpcError } from "../../ipc";
+import { disconnect, removeConnection, toIpcError } from "../../ipc";
+import { ListBody, ListScreen, type ListNotice } from "../../components/layout/ListScreen";
+import { queryKeys } from "../../data/keys";
+import { useCallbackUrls, useConnections } from "../../data/queries";
 import { ConnectionDialog } from "./ConnectionDialog";
 import { ConnectionRow } from "./ConnectionRow";
-import { connectionKeys, useCallbackUrls, useConnections } from "./data";
 import { groupByProvider } from "./model";
 
 import "./ConnectionsScreen.css";
 
 type Editing = { mode: "add" } | { mode: "edit"; connection: ConnectionView } | null;
-type Notice = { title: string; error: IpcError; details?: ReactNode } | null;
 
 /** OAuth Connections: reusable OAuth apps and the redirect URIs to register. */
 export function ConnectionsScreen() {
-  const titleId = useId();
   const queryClient = useQueryClient();
   const connections = useConnections();
   const all = connections.data;
@@ -40,7 +40,7 @@ export function ConnectionsScreen() {
   const [disconnecting, setDisconnecting] = useState<ConnectionView | null>(null);
   const [disconnectOpen, setDisconnectOpen] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [notice, setNotice] = useState<Notice>(null);
+  const [notice, setNotice] = useState<ListNotice | null>(null);
 
   function openDialog(next: Editing) {
     setDialogKey((k) => k + 1);
@@ -70,7 +70,7 @@ export function ConnectionsScreen() {
     } finally {
       setBusy(false);
       setDeleteOpen(false);
-      void queryClient.invalidateQueries({ queryKey: connectionKeys.list });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.connections });
     }
   }
 
@@ -99,7 +99,7 @@ export function ConnectionsScreen() {
     } finally {
       setBusy(false);
       setDisconnectOpen(false);
-      void queryClient.invalidateQueries({ queryKey: connectionKeys.status(c.name) });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.oauthStatus("connection", c.name) });
     }
   }
 
@@ -150,18 +150,12 @@ export function ConnectionsScreen() {
   );
 
   return (
-    <section className="screen" aria-labelledby={titleId} data-testid="connections-screen">
-      <header className="screen__header">
-        <div className="screen__heading">
-          <h1 id={titleId} className="screen__title">
-            OAuth Connections
-          </h1>
-          {all && (
-            <span className="screen__count" data-testid="connections-count">
-              {all.length}
-            </span>
-          )}
-        </div>
+    <ListScreen
+      title="OAuth Connections"
+      testId="connections-screen"
+      count={all?.length}
+      countTestId="connections-count"
+      tools={
         <Button
           variant="primary"
           onClick={() => openDialog({ mode: "add" })}
@@ -169,27 +163,17 @@ export function ConnectionsScreen() {
         >
           Add connection
         </Button>
-      </header>
-      <div className="conn-scroll">
-        {all && connections.isError && (
-          <ErrorNotice
-            error={connections.error}
-            title="Couldn’t refresh the list"
-            onRetry={() => void connections.refetch()}
-            retrying={connections.isFetching}
-          />
-        )}
-        {notice && (
-          <ErrorNotice error={notice.error} title={notice.title} testId="connections-notice">
-            {notice.details}
-            <Button size="sm" variant="ghost" onClick={() => setNotice(null)}>
-              Dismiss
-            </Button>
-          </ErrorNotice>
-        )}
+      }
+    >
+      <ListBody
+        query={connections}
+        notice={notice}
+        noticeTestId="connections-notice"
+        onDismissNotice={() => setNotice(null)}
+      >
         <CallbackUrlsPanel />
         {body}
-      </div>
+      </ListBody>
 
       {editing && (
         <ConnectionDialog
@@ -223,7 +207,7 @@ export function ConnectionsScreen() {
         testId="disconnect-dialog"
         onConfirm={() => disconnecting && void confirmDisconnect(disconnecting)}
       />
-    </section>
+    </ListScreen>
   );
 }
 

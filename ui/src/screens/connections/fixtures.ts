@@ -1,6 +1,5 @@
 /** Test data for the connection screens' tests (not used by the app). */
 import type { ConnectionView } from "../../bindings/ConnectionView";
-import type { GrantView } from "../../bindings/GrantView";
 
 export function makeConnection(overrides: Partial<ConnectionView> = {}): ConnectionView {
   return {
@@ -21,24 +20,6 @@ export function makeConnection(overrides: Partial<ConnectionView> = {}): Connect
     usedBy: [],
     createdAt: "2026-01-01T00:00:00Z",
     updatedAt: "2026-01-01T00:00:00Z",
-    ...overrides,
-  };
-}
-
-export function makeGrant(overrides: Partial<GrantView> = {}): GrantView {
-  return {
-    connected: false,
-    account: null,
-    scopes: [],
-    expiresAt: null,
-    issuer: null,
-    clientId: null,
-    resource: null,
-    hasRefreshToken: false,
-    connectedAt: null,
-    needsReconnect: false,
-    reconnectReason: null,
-    refreshedAt: null,
     ...overrides,
   };
 }

@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
 
+import type { ErrorCode } from "../../bindings/ErrorCode";
+import type { FormField } from "../../bindings/FormField";
+import { IpcError } from "../../ipc";
+
 import {
   draftFromConnection,
   emptyConnectionDraft,
@@ -7,11 +11,11 @@ import {
   groupByProvider,
   signInState,
   toConnectionForm,
-  urlProblem,
   validateConnection,
   type ConnectionDraft,
 } from "./model";
-import { makeConnection, makeGrant } from "./fixtures";
+import { makeGrant } from "../../test/fixtures";
+import { makeConnection } from "./fixtures";
 
 const valid = (over: Partial<ConnectionDraft> = {}): ConnectionDraft => ({
   ...emptyConnectionDraft(),
@@ -43,17 +47,7 @@ describe("validateConnection", () => {
     expect(validateConnection(valid({ name: "hub.spot_2-x" }), null).name).toBeUndefined();
   });
 
-  it("allows https anywhere and http only on loopback", () => {
-    expect(urlProblem("https://example.com/token", true)).toBeNull();
-    expect(urlProblem("http://127.0.0.1:8080/token", true)).toBeNull();
-    expect(urlProblem("http://localhost/token", true)).toBeNull();
-    expect(urlProblem("http://[::1]:9/token", true)).toBeNull();
-    expect(urlProblem("http://example.com/token", true)).toMatch(/https/);
-    expect(urlProblem("ftp://example.com", true)).toMatch(/https/);
-    expect(urlProblem("example.com/token", true)).toMatch(/full URL/);
-    expect(urlProblem("https://u:p@example.com/", true)).toMatch(/password/);
-    expect(urlProblem("", true)).toMatch(/Enter a URL/);
-    expect(urlProblem("  ", false)).toBeNull();
+  it("allows http only on loopback in its endpoints", () => {
     const errors = validateConnection(valid({ revocationUrl: "http://example.com/revoke" }), null);
     expect(errors.revocationUrl).toMatch(/https/);
   });
@@ -146,14 +140,13 @@ describe("toConnectionForm", () => {
 
 describe("fieldOfError", () => {
   it("points backend errors at their field", () => {
-    expect(fieldOfError({ code: "conflict", message: "connection 'x' exists" })).toBe("name");
-    expect(fieldOfError({ code: "invalid_input", message: "token URL must use https" })).toBe(
-      "tokenUrl",
-    );
-    expect(
-      fieldOfError({ code: "invalid_input", message: "token auth method 'none' is for public" }),
-    ).toBe("clientSecret");
-    expect(fieldOfError({ code: "vault_locked", message: "locked" })).toBeNull();
+    const at = (code: ErrorCode, field?: FormField) =>
+      fieldOfError(new IpcError(code, "refused", { field }));
+    expect(at("conflict", "name")).toBe("name");
+    expect(at("invalid_input", "tokenUrl")).toBe("tokenUrl");
+    expect(at("invalid_input", "tokenAuthMethod")).toBe("clientSecret");
+    expect(at("invalid_input", "headerName")).toBeNull();
+    expect(at("vault_locked")).toBeNull();
   });
 });
 

@@ -1,13 +1,15 @@
 /**
  * The OAuth connection form as pure data: the draft the dialog edits, its validation
- * (the same rules the backend applies, so most mistakes show before a round trip), the
+ * (lib/validate: the backend's rules, so most mistakes show before a round trip), the
  * `ConnectionForm` wire object, and how a connection's sign-in state reads.
  */
 import type { ConnectionForm } from "../../bindings/ConnectionForm";
 import type { ConnectionView } from "../../bindings/ConnectionView";
+import type { FormField } from "../../bindings/FormField";
 import type { GrantView } from "../../bindings/GrantView";
 import type { TokenAuthMethod } from "../../bindings/TokenAuthMethod";
 import type { IpcError } from "../../ipc";
+import { nameError, scopesError, splitScopes, urlError } from "../../lib/validate";
 
 /** "auto": let the backend pick from whether there is a client secret. */
 export type AuthMethodChoice = TokenAuthMethod | "auto";
@@ -73,56 +75,6 @@ export function draftFromConnection(view: ConnectionView): ConnectionDraft {
   };
 }
 
-const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-
-/** Names of actions, connections and tokens: the backend's `validate::name`. */
-export function nameProblem(value: string): string | null {
-  if (value.trim() === "") return "Enter a name.";
-  if (!NAME_RE.test(value)) {
-    return "Start with a letter or digit, then up to 63 letters, digits, “.”, “_” or “-” (no spaces).";
-  }
-  return null;
-}
-
-function isLoopbackHost(host: string): boolean {
-  const h = host.toLowerCase();
-  return h === "localhost" || h === "[::1]" || /^127(\.\d{1,3}){3}$/.test(h);
-}
-
-/** An endpoint URL: https, or http on 127.0.0.1 / [::1] / localhost; no credentials. */
-export function urlProblem(value: string, required: boolean): string | null {
-  const v = value.trim();
-  if (v === "") return required ? "Enter a URL." : null;
-  let url: URL;
-  try {
-    url = new URL(v);
-  } catch {
-    return "Enter a full URL such as https://example.com/oauth/token.";
-  }
-  if (url.username !== "" || url.password !== "") {
-    return "Remove the user name or password from the URL.";
-  }
-  if (url.protocol === "https:" && url.hostname !== "") return null;
-  if (url.protocol === "http:") {
-    return isLoopbackHost(url.hostname)
-      ? null
-      : "Use https (plain http is allowed only on 127.0.0.1, [::1] or localhost).";
-  }
-  return "Use an https:// URL (or http:// on loopback).";
-}
-
-/** RFC 6749 §3.3 scope tokens, space- or comma-separated. */
-export function scopesProblem(value: string): string | null {
-  const bad = splitScopes(value).find((s) => !/^[\x21\x23-\x5B\x5D-\x7E]+$/.test(s));
-  return bad === undefined
-    ? null
-    : `“${bad}” has characters OAuth scopes can’t contain (quotes, backslashes or non-ASCII).`;
-}
-
-export function splitScopes(value: string): string[] {
-  return value.split(/[\s,]+/).filter((s) => s !== "");
-}
-
 /**
  * Every problem with the draft, by field. `stored` is the connection being edited (null
  * when adding): whether it already has a client secret decides what the method needs.
@@ -132,7 +84,7 @@ export function validateConnection(
   stored: Pick<ConnectionView, "clientSecretSet"> | null,
 ): ConnectionErrors {
   const errors: ConnectionErrors = {};
-  const name = nameProblem(d.name);
+  const name = nameError(d.name);
   if (name) errors.name = name;
   const provider = d.provider.trim();
   if (provider === "") errors.provider = "Enter the service this connects to, e.g. HubSpot.";
@@ -146,10 +98,10 @@ export function validateConnection(
     ["revocationUrl", false],
     ["registrationUrl", false],
   ] as const) {
-    const problem = urlProblem(d[field], required);
+    const problem = urlError(d[field], required);
     if (problem) errors[field] = problem;
   }
-  const scopes = scopesProblem(d.scopes);
+  const scopes = scopesError(d.scopes);
   if (scopes) errors.scopes = scopes;
 
   const typed = d.clientSecret.trim() !== "";
@@ -188,23 +140,39 @@ export function toConnectionForm(d: ConnectionDraft): ConnectionForm {
 }
 
 /**
- * The field a backend rejection is about (its message names it), so the error shows
- * next to what to fix. Null when it is about no single field.
+ * Where the backend's `field` shows on this dialog (undefined: no such field here). A token
+ * auth method problem is about the secret the method needs (or must not have), so it shows
+ * where the client-side check puts it: under Client secret.
  */
-export function fieldOfError(error: Pick<IpcError, "code" | "message">): ConnectionField | null {
-  if (error.code === "conflict") return "name";
-  if (error.code !== "invalid_input") return null;
-  const m = error.message.toLowerCase();
-  if (m.includes("connection name")) return "name";
-  if (m.includes("provider")) return "provider";
-  if (m.includes("client id")) return "clientId";
-  if (m.includes("client secret") || m.includes("token auth method")) return "clientSecret";
-  if (m.includes("authorization url")) return "authorizationUrl";
-  if (m.includes("token url")) return "tokenUrl";
-  if (m.includes("revocation url")) return "revocationUrl";
-  if (m.includes("registration url")) return "registrationUrl";
-  if (m.includes("scope")) return "scopes";
-  return null;
+const FORM_FIELD_KEYS: Record<FormField, ConnectionField | undefined> = {
+  name: "name",
+  provider: "provider",
+  clientId: "clientId",
+  clientSecret: "clientSecret",
+  tokenAuthMethod: "clientSecret",
+  authorizationUrl: "authorizationUrl",
+  tokenUrl: "tokenUrl",
+  revocationUrl: "revocationUrl",
+  registrationUrl: "registrationUrl",
+  scopes: "scopes",
+  kind: undefined,
+  url: undefined,
+  method: undefined,
+  headers: undefined,
+  body: undefined,
+  auth: undefined,
+  description: undefined,
+  resourceOverride: undefined,
+  clientMetadataUrl: undefined,
+  value: undefined,
+  tokenPath: undefined,
+  prefix: undefined,
+  headerName: undefined,
+};
+
+/** The field a backend rejection is about, so it shows next to what to fix; null: none. */
+export function fieldOfError(error: Pick<IpcError, "field">): ConnectionField | null {
+  return error.field === undefined ? null : (FORM_FIELD_KEYS[error.field] ?? null);
 }
 
 export type SignInState = {

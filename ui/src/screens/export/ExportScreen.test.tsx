@@ -1,20 +1,12 @@
 import { screen, waitFor, within } from "@testing-library/react";
-import { beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 
 import type { ExportClient } from "../../bindings/ExportClient";
 import type { ExportReport } from "../../bindings/ExportReport";
-import type * as ipc from "../../ipc";
-import { exportPreview, exportWrite, IpcError, listActions } from "../../ipc";
 import { makeAction } from "../../test/fixtures";
+import { mockBackend, wireError, type Backend } from "../../test/ipcMock";
 import { renderApp } from "../../test/render";
 import { ExportScreen } from "./ExportScreen";
-
-vi.mock("../../ipc", async (importOriginal) => ({
-  ...(await importOriginal<typeof ipc>()),
-  listActions: vi.fn(),
-  exportPreview: vi.fn(),
-  exportWrite: vi.fn(),
-}));
 
 const BIN = "/Applications/Patchbay.app/Contents/MacOS/patchbay";
 const PATH = "/Users/ada/Library/Application Support/Claude/claude_desktop_config.json";
@@ -49,12 +41,14 @@ const ACTIONS = [
   makeAction({ name: "notion", kind: "mcp", enabled: false }),
 ];
 
+let backend: Backend;
+
 beforeEach(() => {
-  vi.mocked(listActions).mockReset().mockResolvedValue(ACTIONS);
-  vi.mocked(exportPreview)
-    .mockReset()
-    .mockImplementation((client, names) => Promise.resolve(report(client, names)));
-  vi.mocked(exportWrite).mockReset();
+  backend = mockBackend();
+  backend.list_actions.mockResolvedValue(ACTIONS);
+  backend.export_preview.mockImplementation(({ client, names }) =>
+    Promise.resolve(report(client, names)),
+  );
 });
 
 function renderScreen(hash = "#/export") {
@@ -68,7 +62,11 @@ function box(name: string): HTMLInputElement {
   return el;
 }
 
-const lastPreview = () => vi.mocked(exportPreview).mock.lastCall;
+/** The client and names of the last preview asked for. */
+const lastPreview = () => {
+  const args = backend.export_preview.mock.lastCall?.[0];
+  return args && [args.client, args.names];
+};
 
 describe("Export screen", () => {
   it("previews every enabled MCP action for Claude Desktop, with path, snippet and commands", async () => {
@@ -77,7 +75,10 @@ describe("Export screen", () => {
       /no token or secret is ever written/,
     );
     const snippet = await screen.findByTestId("export-snippet");
-    expect(exportPreview).toHaveBeenLastCalledWith("claude-desktop", ["linear", "github"]);
+    expect(backend.export_preview).toHaveBeenLastCalledWith({
+      client: "claude-desktop",
+      names: ["linear", "github"],
+    });
     expect(snippet).toHaveTextContent('"mcpServers"');
     expect(screen.getByTestId("export-path")).toHaveTextContent(PATH);
     expect(screen.getAllByTestId("export-command").map((c) => c.textContent)).toEqual([
@@ -130,18 +131,21 @@ describe("Export screen", () => {
   it("asks for a choice instead of exporting everything when nothing is checked", async () => {
     const { user } = renderScreen();
     await screen.findByTestId("export-snippet");
-    vi.mocked(exportPreview).mockClear();
+    backend.export_preview.mockClear();
     await user.click(screen.getByRole("button", { name: "Clear" }));
     expect(await screen.findByTestId("export-nothing")).toBeInTheDocument();
-    expect(exportPreview).not.toHaveBeenCalled();
+    expect(backend.export_preview).not.toHaveBeenCalled();
     expect(screen.getByTestId("export-write")).toBeDisabled();
   });
 
   it("pre-selects the action named in the route", async () => {
     renderScreen("#/export/github");
     await screen.findByTestId("export-snippet");
-    expect(exportPreview).toHaveBeenCalledTimes(1);
-    expect(exportPreview).toHaveBeenCalledWith("claude-desktop", ["github"]);
+    expect(backend.export_preview).toHaveBeenCalledTimes(1);
+    expect(backend.export_preview).toHaveBeenCalledWith({
+      client: "claude-desktop",
+      names: ["github"],
+    });
     expect(box("github")).toBeChecked();
     expect(box("linear")).not.toBeChecked();
   });
@@ -164,7 +168,7 @@ describe("Export screen", () => {
 
   it("asks before writing, shows the commands, then writes and shows the backup", async () => {
     const backup = `${PATH}.patchbay-backup-20261124T090000Z`;
-    vi.mocked(exportWrite).mockImplementation((client, names) =>
+    backend.export_write.mockImplementation(({ client, names }) =>
       Promise.resolve(report(client, names, { written: true, backup })),
     );
     const { user } = renderScreen();
@@ -181,14 +185,17 @@ describe("Export screen", () => {
     ).toEqual([`${BIN} proxy linear`, `${BIN} proxy github`]);
     expect(dialog).toHaveTextContent(/timestamped backup/);
     expect(dialog).toHaveTextContent(/comments in it are kept/);
-    expect(exportWrite).not.toHaveBeenCalled();
+    expect(backend.export_write).not.toHaveBeenCalled();
 
     await user.click(within(dialog).getByTestId("confirm-cancel"));
-    expect(exportWrite).not.toHaveBeenCalled();
+    expect(backend.export_write).not.toHaveBeenCalled();
 
     await user.click(screen.getByTestId("export-write"));
     await user.click(within(await screen.findByTestId("export-confirm")).getByTestId("confirm-ok"));
-    expect(exportWrite).toHaveBeenCalledWith("claude-desktop", ["linear", "github"]);
+    expect(backend.export_write).toHaveBeenCalledWith({
+      client: "claude-desktop",
+      names: ["linear", "github"],
+    });
     const result = await screen.findByTestId("export-result");
     expect(result).toHaveTextContent(`Wrote 2 entries to ${PATH}`);
     expect(within(result).getByTestId("export-backup")).toHaveTextContent(backup);
@@ -196,7 +203,7 @@ describe("Export screen", () => {
   });
 
   it("says already up to date when nothing was written", async () => {
-    vi.mocked(exportWrite).mockImplementation((client, names) =>
+    backend.export_write.mockImplementation(({ client, names }) =>
       Promise.resolve(report(client, names, { written: false })),
     );
     const { user } = renderScreen();
@@ -210,7 +217,7 @@ describe("Export screen", () => {
 
   it("shows an unparseable config file's error and keeps the choices", async () => {
     const message = "cannot parse /home/cursor.json: expected `,` or `}` at line 4 column 3";
-    vi.mocked(exportWrite).mockRejectedValue(new IpcError("invalid_input", message));
+    backend.export_write.mockRejectedValue(wireError("invalid_input", message));
     const { user } = renderScreen();
     await screen.findByTestId("export-snippet");
     await user.click(screen.getByTestId("export-client-cursor"));
@@ -232,8 +239,8 @@ describe("Export screen", () => {
   });
 
   it("shows a preview error with its message", async () => {
-    vi.mocked(exportPreview).mockRejectedValue(
-      new IpcError("invalid_input", "the patchbay command is not installed next to the app"),
+    backend.export_preview.mockRejectedValue(
+      wireError("invalid_input", "the patchbay command is not installed next to the app"),
     );
     renderScreen();
     const notice = await screen.findByTestId("export-preview-error");
@@ -242,7 +249,7 @@ describe("Export screen", () => {
   });
 
   it("offers no Write for the generic client, and says there is no file", async () => {
-    vi.mocked(exportPreview).mockImplementation((client, names) =>
+    backend.export_preview.mockImplementation(({ client, names }) =>
       Promise.resolve(
         report(client, names, { changes: names.map((name) => ({ name, change: "added" })) }),
       ),
@@ -274,19 +281,19 @@ describe("Export screen", () => {
   });
 
   it("shows the empty state when no MCP action is enabled, with a way to add one", async () => {
-    vi.mocked(listActions).mockResolvedValue([ACTIONS[2]!, ACTIONS[3]!]);
+    backend.list_actions.mockResolvedValue([ACTIONS[2]!, ACTIONS[3]!]);
     const { user } = renderScreen();
     const empty = await screen.findByTestId("export-empty");
     expect(empty).toHaveTextContent("No MCP action to export");
-    expect(exportPreview).not.toHaveBeenCalled();
+    expect(backend.export_preview).not.toHaveBeenCalled();
     await user.click(within(empty).getByTestId("export-add-action"));
     expect(window.location.hash).toBe("#/actions/new");
   });
 
   it("shows loading, then a load error with Retry", async () => {
-    vi.mocked(listActions).mockRejectedValue(new IpcError("database", "database is locked"));
+    backend.list_actions.mockRejectedValue(wireError("database", "database is locked"));
     renderScreen();
-    expect(screen.getByText("Loading actions…").closest("[role=status]")).not.toBeNull();
+    expect(screen.getByText("Loading actions…").closest("[role=status]")).toBeInTheDocument();
     const notice = await screen.findByTestId("export-actions-error");
     expect(notice).toHaveAttribute("data-code", "database");
     expect(within(notice).getByRole("button", { name: /Retry/ })).toBeInTheDocument();

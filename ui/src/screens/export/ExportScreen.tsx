@@ -11,10 +11,11 @@ import {
   CopyField,
   EmptyState,
   ErrorNotice,
+  ExportIcon,
+  LoadingRow,
   Segmented,
   Spinner,
 } from "../../components/kit";
-import { ExportIcon } from "../../components/icons";
 import { useActions } from "../../data/queries";
 import { toIpcError, type IpcError } from "../../ipc";
 import { navigate, useSubRoute } from "../../lib/useHashRoute";
@@ -77,12 +78,7 @@ function ExportView({ preselect }: { preselect: string | null }) {
 
   let body;
   if (actions.isPending) {
-    body = (
-      <div className="export-loading" role="status">
-        <Spinner />
-        <span>Loading actions…</span>
-      </div>
-    );
+    body = <LoadingRow>Loading actions…</LoadingRow>;
   } else if (actions.isError && all === undefined) {
     body = (
       <ErrorNotice
@@ -270,12 +266,7 @@ function Preview({ client, names, outcome, onOutcome }: PreviewProps) {
       </p>
     );
   } else if (preview.isPending) {
-    content = (
-      <div className="export-loading" role="status">
-        <Spinner />
-        <span>Preparing the preview…</span>
-      </div>
-    );
+    content = <LoadingRow>Preparing the preview…</LoadingRow>;
   } else if (preview.isError) {
     content = (
       <ErrorNotice

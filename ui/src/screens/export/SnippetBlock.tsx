@@ -1,7 +1,6 @@
 import { useId } from "react";
 
-import { CheckIcon, CopyIcon } from "../../components/icons";
-import { Button, useCopy } from "../../components/kit";
+import { Button, CheckIcon, CopyIcon, useCopy } from "../../components/kit";
 
 /** The snippet in the client's format, read-only, with a Copy button. */
 export function SnippetBlock({ snippet, title }: { snippet: string; title: string }) {

@@ -2,17 +2,13 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import type { ExportClient } from "../../bindings/ExportClient";
+import { queryKeys } from "../../data/keys";
 import { exportPreview, exportWrite } from "../../ipc";
-
-export const exportKeys = {
-  all: ["export"] as const,
-  preview: (client: ExportClient, names: readonly string[]) => ["export", client, names] as const,
-};
 
 /** What `client` would get for `names` (not fetched while nothing is selected). */
 export function useExportPreview(client: ExportClient, names: string[]) {
   return useQuery({
-    queryKey: exportKeys.preview(client, names),
+    queryKey: queryKeys.exportPreview(client, names),
     queryFn: () => exportPreview(client, names),
     enabled: names.length > 0,
   });
@@ -24,6 +20,6 @@ export function useExportWrite() {
   return useMutation({
     mutationFn: ({ client, names }: { client: ExportClient; names: string[] }) =>
       exportWrite(client, names),
-    onSettled: () => qc.invalidateQueries({ queryKey: exportKeys.all }),
+    onSettled: () => qc.invalidateQueries({ queryKey: queryKeys.exports }),
   });
 }

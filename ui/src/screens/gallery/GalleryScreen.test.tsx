@@ -1,28 +1,21 @@
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
-import { beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 
-import type * as ipc from "../../ipc";
-import { listProviders } from "../../ipc";
+import { mockBackend } from "../../test/ipcMock";
 import { renderApp } from "../../test/render";
 import { ActionForm } from "../action-form/ActionForm";
 import { PROVIDERS } from "./fixtures";
 import { GalleryScreen } from "./GalleryScreen";
 
-vi.mock("../../ipc", async (importOriginal) => ({
-  ...(await importOriginal<typeof ipc>()),
-  listProviders: vi.fn(),
-  listActions: vi.fn(() => Promise.resolve([])),
-  callbackUrls: vi.fn(() =>
-    Promise.resolve({
-      loopback: "http://127.0.0.1:47700/callback",
-      port: 47700,
-      appLink: "dev.patchbay.app:/oauth/callback",
-    }),
-  ),
-}));
-
 beforeEach(() => {
-  vi.mocked(listProviders).mockResolvedValue(PROVIDERS);
+  const backend = mockBackend();
+  backend.list_providers.mockResolvedValue(PROVIDERS);
+  backend.list_actions.mockResolvedValue([]);
+  backend.callback_urls.mockResolvedValue({
+    loopback: "http://127.0.0.1:47700/callback",
+    port: 47700,
+    appLink: "dev.patchbay.app:/oauth/callback",
+  });
   window.location.hash = "#/gallery";
 });
 

@@ -1,11 +1,8 @@
 import { useId, useMemo, useState } from "react";
-import { useQuery } from "@tanstack/react-query";
 
 import type { Provider } from "../../bindings/Provider";
-import { SearchField } from "../../components/SearchField";
-import { Badge, Button, EmptyState, ErrorNotice, Spinner } from "../../components/kit";
-import { listProviders } from "../../ipc";
-import { useCallbackUrls } from "../connections/data";
+import { Badge, Button, EmptyState, ErrorNotice, SearchField, Spinner } from "../../components/kit";
+import { useCallbackUrls, useProviders } from "../../data/queries";
 import { addRoute, filterProviders, flowLabel } from "./model";
 
 import "./GalleryScreen.css";
@@ -13,11 +10,7 @@ import "./GalleryScreen.css";
 /** Well-known remote MCP servers; "Add" opens the Add form pre-filled from the entry. */
 export function GalleryScreen() {
   const titleId = useId();
-  const providers = useQuery({
-    queryKey: ["providers"],
-    queryFn: listProviders,
-    staleTime: Infinity,
-  });
+  const providers = useProviders();
   const [query, setQuery] = useState("");
   const visible = useMemo(
     () => filterProviders(providers.data ?? [], query),

@@ -4,18 +4,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ActionView } from "../../bindings/ActionView";
 import type { Health } from "../../bindings/Health";
 import { clearToasts, Toaster } from "../../components/kit";
-import type * as ipc from "../../ipc";
-import { approvalCounts, IpcError, listActions, testAction } from "../../ipc";
+import { deferred } from "../../test/deferred";
 import { makeAction, makeHealth } from "../../test/fixtures";
+import { mockBackend, wireError, type Backend } from "../../test/ipcMock";
 import { renderApp } from "../../test/render";
 import { HealthScreen } from "./HealthScreen";
-
-vi.mock("../../ipc", async (importOriginal) => ({
-  ...(await importOriginal<typeof ipc>()),
-  listActions: vi.fn(),
-  testAction: vi.fn(),
-  approvalCounts: vi.fn(),
-}));
 
 const healthy = (toolCount = 3): Health =>
   makeHealth({
@@ -52,23 +45,14 @@ const ACTIONS = [
   }),
 ];
 
-/** A promise the test settles by hand. */
-function deferred<T>() {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
+let backend: Backend;
 
 /** What the backend stores: listActions answers it, a test records its health here. */
 let db: ActionView[] = [];
 
 function serve(list: ActionView[]) {
   db = list;
-  vi.mocked(listActions).mockImplementation(() => Promise.resolve(db));
+  backend.list_actions.mockImplementation(() => Promise.resolve(db));
 }
 
 /** As the backend does: the health is stored and a passing test closes the breaker. */
@@ -89,12 +73,11 @@ function record(name: string, health: Health): Health {
 }
 
 beforeEach(() => {
-  vi.mocked(listActions).mockReset();
+  backend = mockBackend();
   serve(ACTIONS);
-  vi.mocked(approvalCounts)
-    .mockReset()
-    .mockResolvedValue([{ action: "linear", approved: 12, denied: 1, expired: 2, pending: 0 }]);
-  vi.mocked(testAction).mockReset();
+  backend.approval_counts.mockResolvedValue([
+    { action: "linear", approved: 12, denied: 1, expired: 2, pending: 0 },
+  ]);
 });
 
 afterEach(() => act(() => clearToasts()));
@@ -143,7 +126,7 @@ describe("Health screen", () => {
     expect(notion).toHaveTextContent("120 ms");
     expect(notion).toHaveTextContent("5 minutes ago");
     expect(within(notion).getByTestId("health-breaker")).toHaveTextContent("Closed");
-    expect(within(notion).queryByTestId("health-confirmations")).toBeNull();
+    expect(within(notion).queryByTestId("health-confirmations")).not.toBeInTheDocument();
     expect(within(row("asana")).getByTestId("health-breaker")).toHaveTextContent("Half-open");
     expect(row("github")).toHaveTextContent("Never");
     expect(row("stripe")).toHaveTextContent("disabled");
@@ -160,7 +143,7 @@ describe("Health screen", () => {
     const pending = new Map<string, ReturnType<typeof deferred<Health>>>();
     let running = 0;
     let peak = 0;
-    vi.mocked(testAction).mockImplementation((name) => {
+    backend.test_action.mockImplementation(({ name }) => {
       const d = deferred<Health>();
       pending.set(name, d);
       running += 1;
@@ -175,13 +158,13 @@ describe("Health screen", () => {
     await screen.findAllByTestId("health-row");
 
     await user.click(screen.getByTestId("health-test-all"));
-    await waitFor(() => expect(testAction).toHaveBeenCalledTimes(4));
+    await waitFor(() => expect(backend.test_action).toHaveBeenCalledTimes(4));
     expect(screen.getByTestId("health-progress")).toHaveTextContent("Tested 0 of 6");
     await waitFor(() =>
       expect(rows().filter((r) => r.dataset.status === "testing")).toHaveLength(4),
     );
     // Unhealthy first: the table's order.
-    expect(vi.mocked(testAction).mock.calls.map((c) => c[0])).toEqual([
+    expect(backend.test_action.mock.calls.map(([args]) => args.name)).toEqual([
       "linear",
       "github",
       "sentry",
@@ -190,11 +173,11 @@ describe("Health screen", () => {
     expect(within(row("linear")).getByText("Testing…")).toBeInTheDocument();
 
     act(() => pending.get("linear")?.resolve(healthy()));
-    await waitFor(() => expect(testAction).toHaveBeenCalledTimes(5));
+    await waitFor(() => expect(backend.test_action).toHaveBeenCalledTimes(5));
     expect(screen.getByTestId("health-progress")).toHaveTextContent("Tested 1 of 6");
 
-    act(() => pending.get("github")?.reject(new IpcError("unreachable", "connection refused")));
-    await waitFor(() => expect(testAction).toHaveBeenCalledTimes(6));
+    act(() => pending.get("github")?.reject(wireError("unreachable", "connection refused")));
+    await waitFor(() => expect(backend.test_action).toHaveBeenCalledTimes(6));
     for (const name of ["sentry", "vercel", "asana", "notion"]) {
       act(() => pending.get(name)?.resolve(healthy()));
     }
@@ -202,20 +185,20 @@ describe("Health screen", () => {
     expect(await screen.findByText("Tested 6 actions: 5 healthy, 1 not")).toBeInTheDocument();
     expect(screen.getByText(/github: connection refused/)).toBeInTheDocument();
     expect(peak).toBe(4);
-    expect(testAction).not.toHaveBeenCalledWith("stripe");
-    expect(screen.queryByTestId("health-progress")).toBeNull();
+    expect(backend.test_action).not.toHaveBeenCalledWith({ name: "stripe" });
+    expect(screen.queryByTestId("health-progress")).not.toBeInTheDocument();
     expect(row("linear").dataset.status).toBe("healthy");
     expect(screen.getByTestId("health-test-all")).toBeEnabled();
   });
 
   it("Cancel starts no new test and lets the running ones finish", async () => {
-    vi.mocked(listActions).mockResolvedValue([
+    backend.list_actions.mockResolvedValue([
       ...ACTIONS,
       makeAction({ name: "sentry" }),
       makeAction({ name: "vercel" }),
     ]);
     const pending: ReturnType<typeof deferred<Health>>[] = [];
-    vi.mocked(testAction).mockImplementation(() => {
+    backend.test_action.mockImplementation(() => {
       const d = deferred<Health>();
       pending.push(d);
       return d.promise;
@@ -223,18 +206,20 @@ describe("Health screen", () => {
     const { user } = renderScreen();
     await screen.findAllByTestId("health-row");
     await user.click(screen.getByTestId("health-test-all"));
-    await waitFor(() => expect(testAction).toHaveBeenCalledTimes(4));
+    await waitFor(() => expect(backend.test_action).toHaveBeenCalledTimes(4));
 
     await user.click(screen.getByTestId("health-cancel"));
     expect(screen.getByTestId("health-cancel")).toHaveTextContent("Cancelling…");
     for (const d of pending) act(() => d.resolve(healthy()));
 
     expect(await screen.findByText("Test all cancelled after 4 of 6")).toBeInTheDocument();
-    expect(testAction).toHaveBeenCalledTimes(4);
+    expect(backend.test_action).toHaveBeenCalledTimes(4);
   });
 
   it("the row's Test tests that action, reports it and shows the breaker it left", async () => {
-    vi.mocked(testAction).mockImplementation((name) => Promise.resolve(record(name, healthy(12))));
+    backend.test_action.mockImplementation(({ name }) =>
+      Promise.resolve(record(name, healthy(12))),
+    );
     serve(
       ACTIONS.map((a) =>
         a.name === "github"
@@ -246,7 +231,7 @@ describe("Health screen", () => {
     await screen.findAllByTestId("health-row");
     expect(within(row("github")).getByTestId("health-breaker")).toHaveTextContent("Half-open");
     await user.click(screen.getByRole("button", { name: "Test github" }));
-    expect(testAction).toHaveBeenCalledExactlyOnceWith("github");
+    expect(backend.test_action).toHaveBeenCalledExactlyOnceWith({ name: "github" });
     expect(await screen.findByText("github is healthy (12 tools, 120 ms)")).toBeInTheDocument();
     await waitFor(() => expect(row("github").dataset.status).toBe("healthy"));
     await waitFor(() =>
@@ -270,25 +255,25 @@ describe("Health screen", () => {
       expect(within(row("linear")).getByTestId("health-breaker")).toHaveTextContent(
         "retry in 7 minutes",
       );
-      expect(listActions).toHaveBeenCalledTimes(1);
+      expect(backend.list_actions).toHaveBeenCalledTimes(1);
     } finally {
       vi.useRealTimers();
     }
   });
 
   it("shows the empty, loading and error states", async () => {
-    vi.mocked(listActions).mockResolvedValue([]);
+    backend.list_actions.mockResolvedValue([]);
     const first = renderScreen();
     expect(await screen.findByTestId("health-empty")).toBeInTheDocument();
     expect(screen.getByTestId("health-test-all")).toBeDisabled();
     first.unmount();
 
-    vi.mocked(listActions).mockReturnValue(new Promise(() => {}));
+    backend.list_actions.mockReturnValue(new Promise(() => {}));
     const second = renderScreen();
     expect(screen.getByTestId("health-loading")).toBeInTheDocument();
     second.unmount();
 
-    vi.mocked(listActions).mockRejectedValue(new IpcError("database", "database is locked"));
+    backend.list_actions.mockRejectedValue(wireError("database", "database is locked"));
     renderScreen();
     expect(await screen.findByTestId("health-error")).toHaveTextContent("database is locked");
   });

@@ -1,14 +1,22 @@
-import { useId, useMemo } from "react";
+import { useMemo } from "react";
 
 import type { ActionView } from "../../bindings/ActionView";
 import type { ApprovalCounts } from "../../bindings/ApprovalCounts";
 import type { BreakerView } from "../../bindings/BreakerView";
-import { PlugIcon } from "../../components/icons";
-import { Badge, Button, EmptyState, ErrorNotice, Spinner, type Tone } from "../../components/kit";
+import {
+  Badge,
+  Button,
+  EmptyState,
+  ErrorNotice,
+  PlugIcon,
+  Spinner,
+  type Tone,
+} from "../../components/kit";
+import { ListScreen, RefreshError } from "../../components/layout/ListScreen";
 import { useActions } from "../../data/queries";
 import { useNow } from "../../lib/useNow";
 import { navigate } from "../../lib/useHashRoute";
-import { HealthBadge } from "../actions/HealthBadge";
+import { HealthBadge } from "../../components/health/HealthBadge";
 import { KIND_LABELS } from "../actions/format";
 import { type TestAllProgress, useApprovalCounts, useHealthTests } from "./data";
 import {
@@ -31,7 +39,6 @@ import "./HealthScreen.css";
 const CLOCK_MS = 10_000;
 
 export function HealthScreen() {
-  const titleId = useId();
   const actions = useActions();
   const counts = useApprovalCounts();
   const now = useNow(CLOCK_MS);
@@ -120,14 +127,11 @@ export function HealthScreen() {
   }
 
   return (
-    <section className="screen" aria-labelledby={titleId} data-testid="health-screen">
-      <header className="screen__header">
-        <div className="screen__heading">
-          <h1 id={titleId} className="screen__title">
-            Health
-          </h1>
-          {all && <span className="screen__count">{all.length}</span>}
-        </div>
+    <ListScreen
+      title="Health"
+      testId="health-screen"
+      count={all?.length}
+      tools={
         <div className="screen__tools">
           {progress && <Progress progress={progress} />}
           {progress ? (
@@ -146,17 +150,11 @@ export function HealthScreen() {
             </Button>
           )}
         </div>
-      </header>
-      {all && actions.isError && (
-        <div className="inline-error" role="alert">
-          <span>Couldn’t refresh: {actions.error.message}</span>
-          <Button variant="ghost" size="sm" onClick={() => void actions.refetch()}>
-            Retry
-          </Button>
-        </div>
-      )}
+      }
+    >
+      <RefreshError query={actions} />
       <div className="screen__body">{body}</div>
-    </section>
+    </ListScreen>
   );
 }
 

@@ -3,15 +3,16 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
 
 import type { Health } from "../../bindings/Health";
-import { toast } from "../../components/kit";
-import { queryKeys, useTestAction } from "../../data/queries";
+import { errorToast, toast } from "../../components/kit";
+import { queryKeys } from "../../data/keys";
+import { useTestAction } from "../../data/queries";
 import { approvalCounts, toIpcError } from "../../ipc";
-import { errorToast, testResultToast } from "../actions/messages";
+import { testResultToast } from "../../components/health/format";
 import { runLimited, TEST_ALL_CONCURRENCY, testAllToast, type TestOutcome } from "./model";
 
 /** Approved / denied / expired per action (refetched on db-changed like every query). */
 export function useApprovalCounts() {
-  return useQuery({ queryKey: ["approval-counts"], queryFn: approvalCounts });
+  return useQuery({ queryKey: queryKeys.approvalCounts, queryFn: approvalCounts });
 }
 
 export type TestAllProgress = { done: number; total: number; cancelling: boolean };

@@ -3,21 +3,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import type { LogEntry } from "../../bindings/LogEntry";
 import type { LogQuery } from "../../bindings/LogQuery";
-import type * as ipc from "../../ipc";
-import { exportLogs, getLog, IpcError, listActions, listLogs } from "../../ipc";
 import { Toaster } from "../../components/kit";
 import { makeAction } from "../../test/fixtures";
+import { mockBackend, wireError, type Backend } from "../../test/ipcMock";
 import { renderApp } from "../../test/render";
 import { logRow } from "./fixtures";
 import { LogsScreen } from "./LogsScreen";
-
-vi.mock("../../ipc", async (importOriginal) => ({
-  ...(await importOriginal<typeof ipc>()),
-  listActions: vi.fn(),
-  listLogs: vi.fn(),
-  getLog: vi.fn(),
-  exportLogs: vi.fn(),
-}));
 
 const COUNT = 100_000;
 const ROWS: LogEntry[] = Array.from({ length: COUNT }, (_, i) =>
@@ -30,8 +21,8 @@ const ROWS: LogEntry[] = Array.from({ length: COUNT }, (_, i) =>
 
 /** What the backend answers: everything for a first load, nothing newer when following. */
 /** The list's brief rows (no request / response), as the backend answers `brief: true`. */
-function backend(rows: LogEntry[]) {
-  return (q: LogQuery) =>
+function answering(rows: LogEntry[]) {
+  return ({ query: q }: { query: LogQuery }) =>
     Promise.resolve(
       q.afterId === null
         ? q.brief
@@ -41,17 +32,21 @@ function backend(rows: LogEntry[]) {
     );
 }
 
+let backend: Backend;
+
 beforeEach(() => {
+  backend = mockBackend();
   // jsdom lays nothing out: give the scroller a 600 px high viewport.
   vi.spyOn(HTMLElement.prototype, "clientHeight", "get").mockReturnValue(600);
   vi.spyOn(HTMLElement.prototype, "clientWidth", "get").mockReturnValue(900);
-  vi.mocked(listActions)
-    .mockReset()
-    .mockResolvedValue([makeAction({ name: "linear" }), makeAction({ name: "github" })]);
-  vi.mocked(listLogs).mockReset().mockImplementation(backend(ROWS));
-  vi.mocked(getLog)
-    .mockReset()
-    .mockImplementation((id) => Promise.resolve(ROWS.find((r) => r.id === id) ?? null));
+  backend.list_actions.mockResolvedValue([
+    makeAction({ name: "linear" }),
+    makeAction({ name: "github" }),
+  ]);
+  backend.list_logs.mockImplementation(answering(ROWS));
+  backend.get_log.mockImplementation(({ id }) =>
+    Promise.resolve(ROWS.find((r) => r.id === id) ?? null),
+  );
 });
 
 afterEach(() => {
@@ -86,9 +81,9 @@ describe("Logs screen", () => {
     const ids = rows.map((r) => Number(r.dataset.id));
     // A contiguous run of ids.
     expect(ids).toEqual(ids.map((_, i) => (ids[0] ?? 0) + i));
-    expect(listLogs).toHaveBeenCalledWith(
-      expect.objectContaining({ afterId: null, limit: COUNT, brief: true }),
-    );
+    expect(backend.list_logs).toHaveBeenCalledWith({
+      query: expect.objectContaining({ afterId: null, limit: COUNT, brief: true }) as unknown,
+    });
   });
 
   it("shows the selected row's redacted request and response, and arrow keys move it", async () => {
@@ -124,12 +119,12 @@ describe("Logs screen", () => {
     await loaded(/rows/);
     await user.type(screen.getByTestId("logs-search"), "401 Unauth");
     await waitFor(() =>
-      expect(listLogs).toHaveBeenLastCalledWith(
-        expect.objectContaining({ search: "401 Unauth", afterId: null }),
-      ),
+      expect(backend.list_logs).toHaveBeenLastCalledWith({
+        query: expect.objectContaining({ search: "401 Unauth", afterId: null }) as unknown,
+      }),
     );
     // Debounced: no query for the partial words.
-    const searches = vi.mocked(listLogs).mock.calls.map(([q]) => q.search);
+    const searches = backend.list_logs.mock.calls.map(([{ query }]) => query.search);
     expect(searches).not.toContain("4");
     expect(searches).not.toContain("401 U");
   });
@@ -145,21 +140,21 @@ describe("Logs screen", () => {
     await user.selectOptions(screen.getByTestId("logs-outcome"), "error");
     await user.selectOptions(screen.getByTestId("logs-range"), "15m");
     await waitFor(() =>
-      expect(listLogs).toHaveBeenLastCalledWith(
-        expect.objectContaining({
+      expect(backend.list_logs).toHaveBeenLastCalledWith({
+        query: expect.objectContaining({
           subject: "github",
           kind: "token_fetch",
           outcome: "error",
           since: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown,
-        }),
-      ),
+        }) as unknown,
+      }),
     );
   });
 
   it("live tail asks for rows after the last one and shows them", async () => {
     const small = ROWS.slice(0, 50);
     let tailCalls = 0;
-    vi.mocked(listLogs).mockImplementation((q) => {
+    backend.list_logs.mockImplementation(({ query: q }) => {
       if (q.afterId === null) return Promise.resolve(small);
       tailCalls += 1;
       return Promise.resolve(q.afterId === 50 ? [logRow(51, { summary: "the newest call" })] : []);
@@ -172,11 +167,13 @@ describe("Logs screen", () => {
       timeout: 3000,
     });
     expect(tailCalls).toBeGreaterThan(0);
-    expect(listLogs).toHaveBeenCalledWith(expect.objectContaining({ afterId: 50 }));
+    expect(backend.list_logs).toHaveBeenCalledWith({
+      query: expect.objectContaining({ afterId: 50 }) as unknown,
+    });
   });
 
   it("exports what the filters select, whole, into a file the toast names", async () => {
-    vi.mocked(exportLogs).mockResolvedValue({
+    backend.export_logs.mockResolvedValue({
       path: "/home/me/Downloads/patchbay-logs-20261124T093000Z.jsonl",
       rows: 100_000,
     });
@@ -184,21 +181,23 @@ describe("Logs screen", () => {
     await loaded(/100,000 rows/);
     await user.selectOptions(screen.getByTestId("logs-outcome"), "error");
     await waitFor(() =>
-      expect(listLogs).toHaveBeenCalledWith(expect.objectContaining({ outcome: "error" })),
+      expect(backend.list_logs).toHaveBeenCalledWith({
+        query: expect.objectContaining({ outcome: "error" }) as unknown,
+      }),
     );
     await user.click(screen.getByTestId("logs-export"));
     await waitFor(() =>
-      expect(exportLogs).toHaveBeenCalledWith(
-        expect.objectContaining({ outcome: "error", afterId: null, brief: null }),
-      ),
+      expect(backend.export_logs).toHaveBeenCalledWith({
+        query: expect.objectContaining({ outcome: "error", afterId: null, brief: null }) as unknown,
+      }),
     );
     expect(await screen.findByText("Exported 100,000 rows")).toBeInTheDocument();
     expect(screen.getAllByText(/patchbay-logs-20261124T093000Z\.jsonl/).length).toBeGreaterThan(0);
   });
 
   it("says why an export failed", async () => {
-    vi.mocked(exportLogs).mockRejectedValue(
-      new IpcError("io", "creating /home/me/Downloads: read-only"),
+    backend.export_logs.mockRejectedValue(
+      wireError("io", "creating /home/me/Downloads: read-only"),
     );
     const { user } = renderScreen();
     await loaded(/100,000 rows/);
@@ -208,7 +207,7 @@ describe("Logs screen", () => {
   });
 
   it("says so when the selected row is gone from the store", async () => {
-    vi.mocked(getLog).mockResolvedValue(null);
+    backend.get_log.mockResolvedValue(null);
     const { user } = renderScreen();
     await waitFor(() => expect(rendered().length).toBeGreaterThan(2));
     const first = rendered()[0];
@@ -218,7 +217,7 @@ describe("Logs screen", () => {
   });
 
   it("says so when nothing is logged, and when filters match nothing", async () => {
-    vi.mocked(listLogs).mockResolvedValue([]);
+    backend.list_logs.mockResolvedValue([]);
     const { user } = renderScreen();
     expect(await screen.findByTestId("logs-empty")).toHaveTextContent(/Nothing logged yet/);
     expect(screen.getByTestId("logs-export")).toBeDisabled();
@@ -227,11 +226,11 @@ describe("Logs screen", () => {
   });
 
   it("shows the error with a Retry", async () => {
-    vi.mocked(listLogs).mockRejectedValueOnce(new IpcError("database", "database is locked"));
+    backend.list_logs.mockRejectedValueOnce(wireError("database", "database is locked"));
     const { user } = renderScreen();
     const error = await screen.findByTestId("logs-error");
     expect(error).toHaveTextContent("database is locked");
-    vi.mocked(listLogs).mockImplementation(backend(ROWS.slice(0, 5)));
+    backend.list_logs.mockImplementation(answering(ROWS.slice(0, 5)));
     await user.click(within(error).getByRole("button", { name: /Retry/ }));
     await loaded("5 rows");
   });

@@ -4,12 +4,13 @@ import {
   Button,
   EmptyState,
   ErrorNotice,
+  ExportIcon,
+  LoadingRow,
   SelectField,
-  Spinner,
   Switch,
+  TerminalIcon,
   TextField,
 } from "../../components/kit";
-import { ExportIcon, TerminalIcon } from "../../components/icons";
 import { useActions } from "../../data/queries";
 import { useExportLogs, useLogs } from "./data";
 import { LogDetails } from "./LogDetails";
@@ -85,12 +86,7 @@ export function LogsScreen() {
 
   let body;
   if (logs.isPending) {
-    body = (
-      <div className="logs-state" role="status">
-        <Spinner />
-        <span>Loading logs…</span>
-      </div>
-    );
+    body = <LoadingRow>Loading logs…</LoadingRow>;
   } else if (logs.isError && !rows) {
     body = (
       <ErrorNotice

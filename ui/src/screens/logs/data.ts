@@ -2,12 +2,10 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import type { LogEntry } from "../../bindings/LogEntry";
 import type { LogQuery } from "../../bindings/LogQuery";
-import { toast } from "../../components/kit";
+import { errorToast, toast } from "../../components/kit";
+import { queryKeys } from "../../data/keys";
 import { exportLogs, getLog, listLogs } from "../../ipc";
-import { errorToast } from "../actions/messages";
 import { appendRows, followQuery, MAX_ROWS, TAIL_INTERVAL_MS } from "./model";
-
-export const logsKey = (query: LogQuery) => ["logs", query] as const;
 
 /**
  * The rows `query` matches, oldest first. The first fetch loads them all; every later
@@ -17,9 +15,9 @@ export const logsKey = (query: LogQuery) => ["logs", query] as const;
 export function useLogs(query: LogQuery, tail: boolean) {
   const qc = useQueryClient();
   return useQuery({
-    queryKey: logsKey(query),
+    queryKey: queryKeys.logs(query),
     queryFn: async (): Promise<LogEntry[]> => {
-      const loaded = qc.getQueryData<LogEntry[]>(logsKey(query));
+      const loaded = qc.getQueryData<LogEntry[]>(queryKeys.logs(query));
       if (loaded && loaded.length > 0) {
         const newer = await listLogs(followQuery(query, loaded));
         return appendRows(loaded, newer, query.limit ?? MAX_ROWS);
@@ -35,7 +33,7 @@ export function useLogs(query: LogQuery, tail: boolean) {
 /** The whole row for the details pane (rows never change, so it is fetched once). */
 export function useLogEntry(id: number | null) {
   return useQuery({
-    queryKey: ["log", id],
+    queryKey: queryKeys.log(id),
     queryFn: () => (id === null ? null : getLog(id)),
     enabled: id !== null,
     staleTime: Infinity,

@@ -4,18 +4,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import type { Settings } from "../../bindings/Settings";
 import { clearToasts, Toaster } from "../../components/kit";
-import type * as ipc from "../../ipc";
-import { getSettings, IpcError, saveSettings } from "../../ipc";
+import { makeStatus } from "../../test/fixtures";
+import { mockBackend, wireError, type Backend } from "../../test/ipcMock";
 import { renderApp } from "../../test/render";
 import { DEFAULT_SETTINGS, settingsView } from "./fixtures";
 import { SettingsScreen } from "./SettingsScreen";
 import { applyRememberedTheme, applyTheme } from "./theme";
-
-vi.mock("../../ipc", async (importOriginal) => ({
-  ...(await importOriginal<typeof ipc>()),
-  getSettings: vi.fn(),
-  saveSettings: vi.fn(),
-}));
 
 function renderScreen() {
   return renderApp(
@@ -26,9 +20,15 @@ function renderScreen() {
   );
 }
 
+let backend: Backend;
+
 beforeEach(() => {
-  vi.mocked(getSettings).mockResolvedValue(settingsView());
-  vi.mocked(saveSettings).mockImplementation((s: Settings) => Promise.resolve(settingsView(s)));
+  backend = mockBackend();
+  backend.app_status.mockResolvedValue(makeStatus());
+  backend.get_settings.mockResolvedValue(settingsView());
+  backend.save_settings.mockImplementation(({ settings }: { settings: Settings }) =>
+    Promise.resolve(settingsView(settings)),
+  );
   applyTheme("system");
 });
 
@@ -56,10 +56,8 @@ describe("Settings screen", () => {
     await user.click(screen.getByTestId("settings-save"));
 
     await waitFor(() =>
-      expect(saveSettings).toHaveBeenCalledWith({
-        ...DEFAULT_SETTINGS,
-        callbackPort: 47700,
-        logMaxAgeDays: 7,
+      expect(backend.save_settings).toHaveBeenCalledWith({
+        settings: { ...DEFAULT_SETTINGS, callbackPort: 47700, logMaxAgeDays: 7 },
       }),
     );
     expect(await screen.findByText("Settings saved")).toBeInTheDocument();
@@ -81,7 +79,7 @@ describe("Settings screen", () => {
   });
 
   it("reports a refused save and keeps the form as typed", async () => {
-    vi.mocked(saveSettings).mockRejectedValue(new IpcError("database", "database is locked"));
+    backend.save_settings.mockRejectedValue(wireError("database", "database is locked"));
     const { user } = renderScreen();
     const rows = await screen.findByLabelText("Keep at most (rows)");
     await user.clear(rows);
@@ -108,7 +106,9 @@ describe("Settings screen", () => {
     await user.click(screen.getByTestId("settings-theme-light"));
     await user.click(screen.getByTestId("settings-save"));
     await waitFor(() =>
-      expect(saveSettings).toHaveBeenCalledWith({ ...DEFAULT_SETTINGS, theme: "light" }),
+      expect(backend.save_settings).toHaveBeenCalledWith({
+        settings: { ...DEFAULT_SETTINGS, theme: "light" },
+      }),
     );
     await screen.findByText("Settings saved");
     applyTheme("system", false);
@@ -117,7 +117,7 @@ describe("Settings screen", () => {
   });
 
   it("Restore defaults fills the form with the defaults (saved only on Save)", async () => {
-    vi.mocked(getSettings).mockResolvedValue(
+    backend.get_settings.mockResolvedValue(
       settingsView({ ...DEFAULT_SETTINGS, confirmTimeoutSecs: 30, theme: "dark" }),
     );
     const { user } = renderScreen();
@@ -125,12 +125,12 @@ describe("Settings screen", () => {
     expect(confirm).toHaveValue("30");
     await user.click(screen.getByTestId("settings-defaults"));
     expect(confirm).toHaveValue("120");
-    expect(saveSettings).not.toHaveBeenCalled();
+    expect(backend.save_settings).not.toHaveBeenCalled();
     expect(screen.getByTestId("settings-defaults")).toBeDisabled();
   });
 
   it("says when the environment overrides a value", async () => {
-    vi.mocked(getSettings).mockResolvedValue(settingsView(DEFAULT_SETTINGS, true));
+    backend.get_settings.mockResolvedValue(settingsView(DEFAULT_SETTINGS, true));
     renderScreen();
     const note = await screen.findByTestId("settings-override-callbackPort");
     expect(note).toHaveTextContent("PATCHBAY_CALLBACK_PORT");
@@ -138,7 +138,7 @@ describe("Settings screen", () => {
   });
 
   it("shows why settings could not load, with Retry", async () => {
-    vi.mocked(getSettings).mockRejectedValueOnce(new IpcError("database", "disk I/O error"));
+    backend.get_settings.mockRejectedValueOnce(wireError("database", "disk I/O error"));
     const { user } = renderScreen();
     expect(await screen.findByTestId("settings-error")).toHaveTextContent("disk I/O error");
     await user.click(screen.getByRole("button", { name: /retry/i }));

@@ -6,6 +6,7 @@ import type { Theme } from "../../bindings/Theme";
 import {
   Button,
   ErrorNotice,
+  errorToast,
   FormSection,
   Segmented,
   Spinner,
@@ -13,7 +14,6 @@ import {
   toast,
 } from "../../components/kit";
 import { useAppStatus } from "../../data/queries";
-import { errorToast } from "../actions/messages";
 import { startupTime, useSaveSettings, useSettings } from "./data";
 import {
   draftErrors,

@@ -1,15 +1,9 @@
 import { render, waitFor } from "@testing-library/react";
 import { StrictMode } from "react";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import type * as ipc from "../../ipc";
-import { appReady } from "../../ipc";
+import { mockBackend } from "../../test/ipcMock";
 import { startupTime, useReportReady } from "./data";
-
-vi.mock("../../ipc", async (importOriginal) => ({
-  ...(await importOriginal<typeof ipc>()),
-  appReady: vi.fn(() => Promise.resolve(420)),
-}));
 
 function Probe({ rendered }: { rendered: boolean }) {
   useReportReady(rendered);
@@ -18,13 +12,15 @@ function Probe({ rendered }: { rendered: boolean }) {
 
 describe("useReportReady", () => {
   it("tells the app once, after the first screen rendered (also in StrictMode)", async () => {
+    const backend = mockBackend();
+    backend.app_ready.mockResolvedValue(420);
     const { rerender } = render(
       <StrictMode>
         <Probe rendered={false} />
       </StrictMode>,
     );
     await new Promise((r) => setTimeout(r, 50));
-    expect(appReady).not.toHaveBeenCalled();
+    expect(backend.app_ready).not.toHaveBeenCalled();
     expect(startupTime()).toBeNull();
 
     rerender(
@@ -39,10 +35,10 @@ describe("useReportReady", () => {
       </StrictMode>,
     );
     await new Promise((r) => setTimeout(r, 50));
-    expect(appReady).toHaveBeenCalledTimes(1);
+    expect(backend.app_ready).toHaveBeenCalledTimes(1);
     // The page's marks for the benchmark's breakdown, in the order they happen.
-    const [marks] = vi.mocked(appReady).mock.calls[0] ?? [];
-    if (marks === undefined) throw new Error("app_ready was sent without marks");
+    const marks = backend.app_ready.mock.calls[0]?.[0].marks;
+    if (!marks) throw new Error("app_ready was sent without marks");
     const order = ["script", "rendered", "listed", "frame", "now"].map((k) => marks[k] ?? NaN);
     expect(order.every((x) => Number.isFinite(x))).toBe(true);
     expect(order).toEqual([...order].sort((x, y) => x - y));

@@ -3,14 +3,13 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useLayoutEffect, useRef } from "react";
 
 import type { Settings } from "../../bindings/Settings";
+import { queryKeys } from "../../data/keys";
 import { appReady, getSettings, saveSettings } from "../../ipc";
 import { markStartup, startupMarks } from "../../lib/startup";
 import { applyTheme } from "./theme";
 
-export const settingsKey = ["settings"] as const;
-
 export function useSettings() {
-  return useQuery({ queryKey: settingsKey, queryFn: getSettings });
+  return useQuery({ queryKey: queryKeys.settings, queryFn: getSettings });
 }
 
 export function useSaveSettings() {
@@ -18,9 +17,9 @@ export function useSaveSettings() {
   return useMutation({
     mutationFn: (s: Settings) => saveSettings(s),
     onSuccess: (view) => {
-      qc.setQueryData(settingsKey, view);
+      qc.setQueryData(queryKeys.settings, view);
       // The callback URLs shown elsewhere follow the port.
-      void qc.invalidateQueries({ queryKey: ["callback-urls"] });
+      void qc.invalidateQueries({ queryKey: queryKeys.callbackUrls });
     },
   });
 }

@@ -1,46 +1,17 @@
 import { screen, waitFor, within } from "@testing-library/react";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 import { clearToasts, Toaster } from "../../components/kit";
-import "../../components/kit/jsdom-polyfills";
-import type * as ipc from "../../ipc";
-import {
-  addHttpToken,
-  editHttpToken,
-  IpcError,
-  listTokens,
-  removeToken,
-  saveTextToken,
-  testHttpTokenForm,
-  testToken,
-} from "../../ipc";
+import { mockBackend, wireError, type Backend } from "../../test/ipcMock";
 import { renderApp } from "../../test/render";
 import { failingReport, makeHttpToken, makeTextToken, passingReport } from "./fixtures";
 import { TokensScreen } from "./TokensScreen";
 
-vi.mock("../../ipc", async (importOriginal) => ({
-  ...(await importOriginal<typeof ipc>()),
-  listTokens: vi.fn(),
-  saveTextToken: vi.fn(),
-  testHttpTokenForm: vi.fn(),
-  addHttpToken: vi.fn(),
-  editHttpToken: vi.fn(),
-  testToken: vi.fn(),
-  removeToken: vi.fn(),
-}));
+let backend: Backend;
 
 beforeEach(() => {
-  vi.mocked(listTokens).mockReset().mockResolvedValue([]);
-  for (const fn of [
-    saveTextToken,
-    testHttpTokenForm,
-    addHttpToken,
-    editHttpToken,
-    testToken,
-    removeToken,
-  ]) {
-    vi.mocked(fn).mockReset();
-  }
+  backend = mockBackend();
+  backend.list_tokens.mockResolvedValue([]);
 });
 
 type User = ReturnType<typeof renderApp>["user"];
@@ -120,20 +91,20 @@ describe("Tokens list", () => {
   });
 
   it("shows a spinner while loading", () => {
-    vi.mocked(listTokens).mockReturnValue(new Promise(() => {}));
+    backend.list_tokens.mockReturnValue(new Promise(() => {}));
     renderScreen();
-    expect(screen.getByText("Loading tokens…").closest("[role=status]")).not.toBeNull();
+    expect(screen.getByText("Loading tokens…").closest("[role=status]")).toBeInTheDocument();
     expect(screen.queryByTestId("tokens-empty")).not.toBeInTheDocument();
   });
 
   it("shows the load error by code", async () => {
-    vi.mocked(listTokens).mockRejectedValue(new IpcError("vault_locked", "keyring is locked"));
+    backend.list_tokens.mockRejectedValue(wireError("vault_locked", "keyring is locked"));
     renderScreen();
     expect(await screen.findByTestId("tokens-error")).toHaveAttribute("data-code", "vault_locked");
   });
 
   it("lists tokens with kind, header and users, never a value", async () => {
-    vi.mocked(listTokens).mockResolvedValue([
+    backend.list_tokens.mockResolvedValue([
       makeTextToken({ usedBy: ["github", "gist"] }),
       makeHttpToken({ prefix: null, headerName: "X-Token" }),
     ]);
@@ -152,13 +123,13 @@ describe("Tokens list", () => {
   });
 
   it("tests a saved HTTP request token from its menu", async () => {
-    vi.mocked(listTokens).mockResolvedValue([makeHttpToken()]);
-    vi.mocked(testToken).mockResolvedValue(failingReport({ shape: "string" }));
+    backend.list_tokens.mockResolvedValue([makeHttpToken()]);
+    backend.test_token.mockResolvedValue(failingReport({ shape: "string" }));
     const { user } = renderScreen();
     await screen.findByTestId("token-row");
     await user.click(within(row("METEO_KEY")).getByTestId("token-menu"));
     await user.click(await screen.findByTestId("token-test-saved"));
-    expect(testToken).toHaveBeenCalledWith("METEO_KEY");
+    expect(backend.test_token).toHaveBeenCalledWith({ name: "METEO_KEY" });
     const dialog = await screen.findByTestId("token-test-dialog");
     const result = await within(dialog).findByTestId("token-test-result");
     expect(result).toHaveAttribute("data-ok", "false");
@@ -168,7 +139,7 @@ describe("Tokens list", () => {
   });
 
   it("offers no Test request for text tokens", async () => {
-    vi.mocked(listTokens).mockResolvedValue([makeTextToken()]);
+    backend.list_tokens.mockResolvedValue([makeTextToken()]);
     const { user } = renderScreen();
     await screen.findByTestId("token-row");
     await user.click(within(row("GITHUB_PAT")).getByTestId("token-menu"));
@@ -177,8 +148,8 @@ describe("Tokens list", () => {
   });
 
   it("explains which actions block a delete", async () => {
-    vi.mocked(listTokens).mockResolvedValue([makeTextToken({ usedBy: ["github"] })]);
-    vi.mocked(removeToken).mockRejectedValue(new IpcError("in_use", "token is used by 1 action"));
+    backend.list_tokens.mockResolvedValue([makeTextToken({ usedBy: ["github"] })]);
+    backend.remove_token.mockRejectedValue(wireError("in_use", "token is used by 1 action"));
     const { user } = renderScreen();
     await screen.findByTestId("token-row");
     await user.click(within(row("GITHUB_PAT")).getByTestId("token-menu"));
@@ -186,7 +157,7 @@ describe("Tokens list", () => {
     const confirm = await screen.findByTestId("confirm-dialog");
     expect(confirm).toHaveTextContent("Used by github");
     await user.click(within(confirm).getByTestId("confirm-ok"));
-    expect(removeToken).toHaveBeenCalledWith("GITHUB_PAT");
+    expect(backend.remove_token).toHaveBeenCalledWith({ name: "GITHUB_PAT" });
     const notice = await screen.findByTestId("tokens-notice");
     expect(notice).toHaveAttribute("data-code", "in_use");
     expect(within(notice).getByTestId("token-in-use")).toHaveTextContent(
@@ -206,11 +177,11 @@ describe("Text token form", () => {
     await user.click(screen.getByTestId("token-save"));
     expect(field("name")).toHaveAttribute("aria-invalid", "true");
     expect(field("value")).toHaveAttribute("aria-invalid", "true");
-    expect(saveTextToken).not.toHaveBeenCalled();
+    expect(backend.save_text_token).not.toHaveBeenCalled();
   });
 
   it("sends the text token and keeps it all when saving fails", async () => {
-    vi.mocked(saveTextToken).mockRejectedValueOnce(new IpcError("vault_locked", "keyring locked"));
+    backend.save_text_token.mockRejectedValueOnce(wireError("vault_locked", "keyring locked"));
     const { user } = renderScreen();
     await openAdd(user, "text");
     await put(user, "name", "GITHUB_PAT");
@@ -219,26 +190,29 @@ describe("Text token form", () => {
     await user.clear(field("prefix"));
     await put(user, "prefix", "token");
     await user.click(screen.getByTestId("token-save"));
-    expect(saveTextToken).toHaveBeenCalledWith(null, {
-      name: "GITHUB_PAT",
-      description: "repo read",
-      value: "ghp_secret",
-      headerName: "Authorization",
-      prefix: "token",
+    expect(backend.save_text_token).toHaveBeenCalledWith({
+      original: null,
+      form: {
+        name: "GITHUB_PAT",
+        description: "repo read",
+        value: "ghp_secret",
+        headerName: "Authorization",
+        prefix: "token",
+      },
     });
     const error = await screen.findByTestId("token-save-error");
     expect(error).toHaveAttribute("data-code", "vault_locked");
     expect(field("value")).toHaveValue("ghp_secret");
     expect(field("name")).toHaveValue("GITHUB_PAT");
 
-    vi.mocked(saveTextToken).mockResolvedValueOnce(makeTextToken());
+    backend.save_text_token.mockResolvedValueOnce(makeTextToken());
     await user.click(screen.getByTestId("token-save"));
     await waitFor(() => expect(screen.queryByTestId("token-dialog")).not.toBeInTheDocument());
   });
 
   it("edits with the original name and an empty value meaning keep", async () => {
-    vi.mocked(listTokens).mockResolvedValue([makeTextToken()]);
-    vi.mocked(saveTextToken).mockResolvedValue(makeTextToken({ name: "GH" }));
+    backend.list_tokens.mockResolvedValue([makeTextToken()]);
+    backend.save_text_token.mockResolvedValue(makeTextToken({ name: "GH" }));
     const { user } = renderScreen();
     await screen.findByTestId("token-row");
     await user.click(within(row("GITHUB_PAT")).getByTestId("token-menu"));
@@ -250,19 +224,22 @@ describe("Text token form", () => {
     await user.clear(field("name"));
     await put(user, "name", "GH");
     await user.click(screen.getByTestId("token-save"));
-    expect(saveTextToken).toHaveBeenCalledWith("GITHUB_PAT", {
-      name: "GH",
-      description: "Fine-grained PAT",
-      value: null,
-      headerName: "Authorization",
-      prefix: "Bearer",
+    expect(backend.save_text_token).toHaveBeenCalledWith({
+      original: "GITHUB_PAT",
+      form: {
+        name: "GH",
+        description: "Fine-grained PAT",
+        value: null,
+        headerName: "Authorization",
+        prefix: "Bearer",
+      },
     });
   });
 });
 
 describe("HTTP request token form", () => {
   it("tests the request and shows where the token was found", async () => {
-    vi.mocked(testHttpTokenForm).mockResolvedValue(passingReport());
+    backend.test_http_token_form.mockResolvedValue(passingReport());
     const { user } = renderScreen();
     await openAdd(user, "http");
     expect(field("method")).toHaveValue("POST");
@@ -274,7 +251,7 @@ describe("HTTP request token form", () => {
     expect(field("body-value-0")).toHaveAttribute("type", "text");
 
     await user.click(screen.getByTestId("token-test"));
-    expect(testHttpTokenForm).toHaveBeenCalledWith(HTTP_FORM);
+    expect(backend.test_http_token_form).toHaveBeenCalledWith({ form: HTTP_FORM });
     const result = await screen.findByTestId("token-test-result");
     expect(result).toHaveAttribute("data-ok", "true");
     expect(result).toHaveTextContent("HTTP 200 in 143 ms");
@@ -289,7 +266,7 @@ describe("HTTP request token form", () => {
   });
 
   it("shows the response's shape and message when no token was found", async () => {
-    vi.mocked(testHttpTokenForm).mockResolvedValue(failingReport());
+    backend.test_http_token_form.mockResolvedValue(failingReport());
     const { user } = renderScreen();
     await openAdd(user, "http");
     await put(user, "url", "https://auth.example.com/token");
@@ -312,18 +289,18 @@ describe("HTTP request token form", () => {
     await openAdd(user, "http");
     await put(user, "url", "http://auth.example.com/token");
     await user.click(screen.getByTestId("token-test"));
-    expect(testHttpTokenForm).not.toHaveBeenCalled();
+    expect(backend.test_http_token_form).not.toHaveBeenCalled();
     expect(field("url")).toHaveAttribute("aria-invalid", "true");
   });
 
   it("saves at once when the request passes", async () => {
-    vi.mocked(addHttpToken).mockResolvedValue({ token: makeHttpToken(), report: passingReport() });
+    backend.add_http_token.mockResolvedValue({ token: makeHttpToken(), report: passingReport() });
     const { user } = renderScreen();
     await openAdd(user, "http");
     await fillHttp(user);
     await user.click(screen.getByTestId("token-save"));
-    expect(addHttpToken).toHaveBeenCalledTimes(1);
-    expect(addHttpToken).toHaveBeenCalledWith(HTTP_FORM, false);
+    expect(backend.add_http_token).toHaveBeenCalledTimes(1);
+    expect(backend.add_http_token).toHaveBeenCalledWith({ form: HTTP_FORM, saveAnyway: false });
     await waitFor(() => expect(screen.queryByTestId("token-dialog")).not.toBeInTheDocument());
     expect(await screen.findByTestId("toast")).toHaveTextContent(
       "Token found at $.access_token: eyJh… (812 characters)",
@@ -331,8 +308,8 @@ describe("HTTP request token form", () => {
   });
 
   it("needs Save anyway when the request fails, and keeps everything typed", async () => {
-    vi.mocked(addHttpToken).mockRejectedValueOnce(
-      new IpcError("token_request_failed", "the endpoint answered 401 Unauthorized"),
+    backend.add_http_token.mockRejectedValueOnce(
+      wireError("token_request_failed", "the endpoint answered 401 Unauthorized"),
     );
     const { user } = renderScreen();
     await openAdd(user, "http");
@@ -345,15 +322,15 @@ describe("HTTP request token form", () => {
     expect(field("body-value-1")).toHaveValue("shh");
     expect(field("url")).toHaveValue("https://auth.example.com/token");
 
-    vi.mocked(addHttpToken).mockResolvedValueOnce({ token: makeHttpToken(), report: null });
+    backend.add_http_token.mockResolvedValueOnce({ token: makeHttpToken(), report: null });
     await user.click(screen.getByTestId("token-save-anyway"));
-    expect(addHttpToken).toHaveBeenLastCalledWith(HTTP_FORM, true);
+    expect(backend.add_http_token).toHaveBeenLastCalledWith({ form: HTTP_FORM, saveAnyway: true });
     await waitFor(() => expect(screen.queryByTestId("token-dialog")).not.toBeInTheDocument());
   });
 
   it("edits only name, description, header, prefix and path, sending the original", async () => {
-    vi.mocked(listTokens).mockResolvedValue([makeHttpToken()]);
-    vi.mocked(editHttpToken).mockResolvedValue(makeHttpToken());
+    backend.list_tokens.mockResolvedValue([makeHttpToken()]);
+    backend.edit_http_token.mockResolvedValue(makeHttpToken());
     const { user } = renderScreen();
     await screen.findByTestId("token-row");
     await user.click(within(row("METEO_KEY")).getByTestId("token-menu"));
@@ -361,8 +338,8 @@ describe("HTTP request token form", () => {
     const dialog = await screen.findByTestId("token-dialog");
     expect(screen.getByTestId("tokenKind-http")).toHaveAttribute("data-state", "checked");
     expect(screen.getByTestId("tokenKind-text")).toBeDisabled();
-    expect(dialog.querySelector('[name="url"]')).toBeNull();
-    expect(dialog.querySelector('[name="header-name-0"]')).toBeNull();
+    expect(dialog.querySelector('[name="url"]')).not.toBeInTheDocument();
+    expect(dialog.querySelector('[name="header-name-0"]')).not.toBeInTheDocument();
     const summary = within(dialog).getByTestId("token-request-summary");
     expect(summary).toHaveTextContent("POST https://auth.example.com/token");
     expect(summary).toHaveTextContent("X-Api-Key: •••• (stored)");
@@ -370,15 +347,15 @@ describe("HTTP request token form", () => {
     await user.clear(field("tokenPath"));
     await put(user, "tokenPath", "$.data.token");
     await user.click(screen.getByTestId("token-save"));
-    expect(editHttpToken).toHaveBeenCalledWith(
-      "METEO_KEY",
-      expect.objectContaining({
+    expect(backend.edit_http_token).toHaveBeenCalledWith({
+      original: "METEO_KEY",
+      form: expect.objectContaining({
         name: "METEO_KEY",
         tokenPath: "$.data.token",
         headerName: "Authorization",
         prefix: "Bearer",
-      }),
-    );
-    expect(addHttpToken).not.toHaveBeenCalled();
+      }) as unknown,
+    });
+    expect(backend.add_http_token).not.toHaveBeenCalled();
   });
 });

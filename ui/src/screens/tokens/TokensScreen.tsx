@@ -1,5 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { useId, useMemo, useState, type ReactNode } from "react";
+import { useMemo, useState } from "react";
 
 import type { TokenTestReport } from "../../bindings/TokenTestReport";
 import type { TokenView } from "../../bindings/TokenView";
@@ -10,23 +10,23 @@ import {
   Dialog,
   EmptyState,
   ErrorNotice,
+  KeyIcon,
   listState,
+  LoadingRow,
   Menu,
-  Spinner,
   toast,
 } from "../../components/kit";
-import { KeyIcon } from "../../components/icons";
+import { ListBody, ListScreen, type ListNotice } from "../../components/layout/ListScreen";
+import { queryKeys } from "../../data/keys";
+import { useTokens } from "../../data/queries";
 import { removeToken, testToken, toIpcError, type IpcError } from "../../ipc";
-import { tokenKeys, useTokens } from "./data";
 import { headerPreview, kindLabel } from "./model";
 import { TokenDialog } from "./TokenDialog";
 import { TokenTestResult } from "./TokenTestResult";
 
-import "../connections/ConnectionsScreen.css";
 import "./TokensScreen.css";
 
 type Editing = { mode: "add" } | { mode: "edit"; token: TokenView } | null;
-type Notice = { title: string; error: IpcError; details?: ReactNode } | null;
 type TestRun =
   | { token: TokenView; phase: "running" }
   | { token: TokenView; phase: "done"; report: TokenTestReport }
@@ -38,7 +38,6 @@ const byName = (a: TokenView, b: TokenView) =>
 
 /** Tokens: text tokens and HTTP request tokens, never their values. */
 export function TokensScreen() {
-  const titleId = useId();
   const queryClient = useQueryClient();
   const tokens = useTokens();
   const all = tokens.data;
@@ -50,7 +49,7 @@ export function TokensScreen() {
   const [deleting, setDeleting] = useState<TokenView | null>(null);
   const [deleteOpen, setDeleteOpen] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [notice, setNotice] = useState<Notice>(null);
+  const [notice, setNotice] = useState<ListNotice | null>(null);
   const [testRun, setTestRun] = useState<TestRun>(null);
   const [testOpen, setTestOpen] = useState(false);
 
@@ -98,7 +97,7 @@ export function TokensScreen() {
     } finally {
       setBusy(false);
       setDeleteOpen(false);
-      void queryClient.invalidateQueries({ queryKey: tokenKeys.list });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.tokens });
     }
   }
 
@@ -136,18 +135,12 @@ export function TokensScreen() {
   );
 
   return (
-    <section className="screen" aria-labelledby={titleId} data-testid="tokens-screen">
-      <header className="screen__header">
-        <div className="screen__heading">
-          <h1 id={titleId} className="screen__title">
-            Tokens
-          </h1>
-          {all && (
-            <span className="screen__count" data-testid="tokens-count">
-              {all.length}
-            </span>
-          )}
-        </div>
+    <ListScreen
+      title="Tokens"
+      testId="tokens-screen"
+      count={all?.length}
+      countTestId="tokens-count"
+      tools={
         <Button
           variant="primary"
           onClick={() => openDialog({ mode: "add" })}
@@ -155,26 +148,16 @@ export function TokensScreen() {
         >
           Add token
         </Button>
-      </header>
-      <div className="conn-scroll">
-        {all && tokens.isError && (
-          <ErrorNotice
-            error={tokens.error}
-            title="Couldn’t refresh the list"
-            onRetry={() => void tokens.refetch()}
-            retrying={tokens.isFetching}
-          />
-        )}
-        {notice && (
-          <ErrorNotice error={notice.error} title={notice.title} testId="tokens-notice">
-            {notice.details}
-            <Button size="sm" variant="ghost" onClick={() => setNotice(null)}>
-              Dismiss
-            </Button>
-          </ErrorNotice>
-        )}
+      }
+    >
+      <ListBody
+        query={tokens}
+        notice={notice}
+        noticeTestId="tokens-notice"
+        onDismissNotice={() => setNotice(null)}
+      >
         {body}
-      </div>
+      </ListBody>
 
       {editing && (
         <TokenDialog
@@ -217,12 +200,7 @@ export function TokensScreen() {
           </>
         }
       >
-        {testRun?.phase === "running" && (
-          <div className="conn-loading" role="status">
-            <Spinner />
-            <span>Requesting a token…</span>
-          </div>
-        )}
+        {testRun?.phase === "running" && <LoadingRow>Requesting a token…</LoadingRow>}
         {testRun?.phase === "done" && <TokenTestResult report={testRun.report} />}
         {testRun?.phase === "failed" && (
           <ErrorNotice
@@ -232,7 +210,7 @@ export function TokensScreen() {
           />
         )}
       </Dialog>
-    </section>
+    </ListScreen>
   );
 }
 

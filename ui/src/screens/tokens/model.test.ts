@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 
+import { IpcError } from "../../ipc";
+
 import { makeHttpToken, makeTextToken, passingReport, failingReport } from "./fixtures";
 import {
   describeReport,
@@ -12,6 +14,7 @@ import {
   textDraftFromView,
   toHttpForm,
   toTextForm,
+  tokenFieldOfError,
   tokenPathProblem,
   validateHttp,
   validateText,
@@ -176,5 +179,19 @@ describe("display", () => {
     expect(describeReport(failingReport({ status: null })).headline).toBe(
       "No HTTP answer in 88 ms",
     );
+  });
+});
+
+describe("backend errors", () => {
+  it("points an error at the field the backend names, or at the whole dialog", () => {
+    const at = (field: "name" | "tokenPath" | "url" | "headerName" | "clientId") =>
+      tokenFieldOfError(new IpcError("invalid_input", "refused", { field }));
+    expect(at("name")).toBe("name");
+    expect(at("tokenPath")).toBe("tokenPath");
+    expect(at("url")).toBe("url");
+    expect(at("headerName")).toBe("headerName");
+    expect(at("clientId")).toBeNull();
+    expect(tokenFieldOfError(new IpcError("conflict", "exists", { field: "name" }))).toBe("name");
+    expect(tokenFieldOfError(new IpcError("vault_locked", "locked"))).toBeNull();
   });
 });

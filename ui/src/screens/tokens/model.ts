@@ -2,13 +2,14 @@
  * The token forms as pure data: drafts for a text token and an HTTP request token, their
  * validation (the backend's rules), the wire objects, and how a token and a test report read.
  */
+import type { FormField } from "../../bindings/FormField";
 import type { HttpTokenForm } from "../../bindings/HttpTokenForm";
 import type { RequestField } from "../../bindings/RequestField";
 import type { TextTokenForm } from "../../bindings/TextTokenForm";
 import type { TokenTestReport } from "../../bindings/TokenTestReport";
 import type { TokenView } from "../../bindings/TokenView";
 import type { IpcError } from "../../ipc";
-import { nameProblem, urlProblem } from "../connections/model";
+import { headerNameError, HEADER_VALUE_RE, nameError, urlError } from "../../lib/validate";
 
 export type TokenKindChoice = "text" | "http";
 
@@ -37,7 +38,8 @@ export type HttpDraft = {
   prefix: string;
 };
 
-export type TokenErrors = Record<string, string>;
+/** Problems by field: `name`, `url`, … and `header-name-N`, `body-name-N` for the rows. */
+export type TokenErrors = Partial<Record<string, string>>;
 
 export const METHODS = ["POST", "GET", "PUT", "PATCH"] as const;
 export const DEFAULT_HEADER = "Authorization";
@@ -106,19 +108,6 @@ export function httpDraftFromView(t: TokenView): HttpDraft {
   };
 }
 
-// RFC 9110 token characters.
-const HEADER_NAME_RE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-// Visible ASCII, spaces and tabs: what a header value may hold.
-const HEADER_VALUE_RE = /^[\t\x20-\x7E\x80-\xFF]*$/;
-
-export function headerNameProblem(value: string, required: boolean): string | null {
-  const v = value.trim();
-  if (v === "") return required ? "Enter a header name, e.g. Authorization." : null;
-  return HEADER_NAME_RE.test(v)
-    ? null
-    : "Header names are letters, digits and !#$%&'*+-.^_`|~ with no spaces or colons.";
-}
-
 function prefixProblem(value: string): string | null {
   return HEADER_VALUE_RE.test(value) ? null : "Remove line breaks and control characters.";
 }
@@ -140,13 +129,13 @@ export function tokenPathProblem(value: string): string | null {
 
 export function validateText(d: TextDraft, adding: boolean): TokenErrors {
   const errors: TokenErrors = {};
-  const name = nameProblem(d.name);
+  const name = nameError(d.name);
   if (name) errors.name = name;
   if (adding && d.value.trim() === "") errors.value = "Enter the token’s value.";
   else if (!HEADER_VALUE_RE.test(d.value)) {
     errors.value = "The value can’t contain line breaks or control characters.";
   }
-  const header = headerNameProblem(d.headerName, false);
+  const header = headerNameError(d.headerName, false);
   if (header) errors.headerName = header;
   const prefix = prefixProblem(d.prefix);
   if (prefix) errors.prefix = prefix;
@@ -162,7 +151,7 @@ function rowErrors(rows: RowDraft[], kind: "header" | "body", errors: TokenError
       return;
     }
     if (kind === "header") {
-      const problem = headerNameProblem(row.name, true);
+      const problem = headerNameError(row.name, true);
       if (problem) errors[`header-name-${i}`] = problem;
       if (!HEADER_VALUE_RE.test(row.value)) {
         errors[`header-value-${i}`] = "Remove line breaks and control characters.";
@@ -177,16 +166,16 @@ function rowErrors(rows: RowDraft[], kind: "header" | "body", errors: TokenError
 /** `editing`: only the parts an edit can change are checked (the request is fixed). */
 export function validateHttp(d: HttpDraft, editing: boolean): TokenErrors {
   const errors: TokenErrors = {};
-  const name = nameProblem(d.name);
+  const name = nameError(d.name);
   if (name) errors.name = name;
   const path = tokenPathProblem(d.tokenPath);
   if (path) errors.tokenPath = path;
-  const header = headerNameProblem(d.headerName, false);
+  const header = headerNameError(d.headerName, false);
   if (header) errors.headerName = header;
   const prefix = prefixProblem(d.prefix);
   if (prefix) errors.prefix = prefix;
   if (editing) return errors;
-  const url = urlProblem(d.url, true);
+  const url = urlError(d.url, true);
   if (url) errors.url = url;
   rowErrors(d.headers, "header", errors);
   rowErrors(d.body, "body", errors);
@@ -233,19 +222,36 @@ export function toHttpForm(d: HttpDraft): HttpTokenForm {
   };
 }
 
-/** The field a backend rejection is about, when its message names one. */
-export function tokenFieldOfError(error: Pick<IpcError, "code" | "message">): string | null {
-  if (error.code === "conflict") return "name";
-  if (error.code !== "invalid_input") return null;
-  const m = error.message.toLowerCase();
-  if (m.includes("token name")) return "name";
-  if (m.includes("jsonpath") || m.includes("token path")) return "tokenPath";
-  if (m.includes("value")) return "value";
-  if (m.includes("url")) return "url";
-  if (m.includes("method")) return "method";
-  if (m.includes("prefix")) return "prefix";
-  if (m.includes("header name")) return "headerName";
-  return null;
+/** Where the backend's `field` shows on the token dialog (undefined: no such field here). */
+const FORM_FIELD_KEYS: Record<FormField, string | undefined> = {
+  name: "name",
+  value: "value",
+  url: "url",
+  method: "method",
+  tokenPath: "tokenPath",
+  prefix: "prefix",
+  headerName: "headerName",
+  kind: undefined,
+  headers: undefined,
+  body: undefined,
+  auth: undefined,
+  description: undefined,
+  provider: undefined,
+  clientId: undefined,
+  clientSecret: undefined,
+  tokenAuthMethod: undefined,
+  authorizationUrl: undefined,
+  tokenUrl: undefined,
+  registrationUrl: undefined,
+  revocationUrl: undefined,
+  scopes: undefined,
+  resourceOverride: undefined,
+  clientMetadataUrl: undefined,
+};
+
+/** The field a backend rejection is about (its `field`), or null for the whole dialog. */
+export function tokenFieldOfError(error: Pick<IpcError, "field">): string | null {
+  return error.field === undefined ? null : (FORM_FIELD_KEYS[error.field] ?? null);
 }
 
 export function kindLabel(t: Pick<TokenView, "kind">): string {

@@ -1,8 +1,10 @@
 import type { BreakerView } from "../../bindings/BreakerView";
 import type { Health } from "../../bindings/Health";
-import { Badge, Spinner, type Tone } from "../../components/kit";
 import { relativeTime } from "../../lib/relativeTime";
+import { Badge, Spinner, type Tone } from "../kit";
 import { healthLabel, healthTooltip } from "./format";
+
+import "./HealthBadge.css";
 
 const TONES: Record<Health["status"], Tone> = {
   healthy: "success",

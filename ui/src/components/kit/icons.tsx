@@ -1,6 +1,10 @@
+/**
+ * Every line icon of the app, in one drawing style (24-unit grid, 1.8 stroke, round caps).
+ * Decorative: hidden from assistive technology; the control around one carries its name.
+ */
 import type { ReactNode, SVGProps } from "react";
 
-type IconProps = Omit<SVGProps<SVGSVGElement>, "children"> & { size?: number };
+export type IconProps = Omit<SVGProps<SVGSVGElement>, "children"> & { size?: number };
 
 function Icon({ size = 16, children, ...rest }: IconProps & { children: ReactNode }) {
   return (
@@ -112,5 +116,87 @@ export const SettingsIcon = (p: IconProps) => (
     <circle cx="15" cy="6" r="2" />
     <circle cx="9" cy="12" r="2" />
     <circle cx="17" cy="18" r="2" />
+  </Icon>
+);
+
+/** Nav icon for Health: a pulse line. */
+export const HealthIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M3 12h4l2.5-6 5 12 2.5-6h4" />
+  </Icon>
+);
+
+/** Nav icon for Logs: the lines of a list. */
+export const LogsIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M8.5 6.5h11M8.5 12h11M8.5 17.5h11" />
+    <path d="M4.5 6.5h.01M4.5 12h.01M4.5 17.5h.01" />
+  </Icon>
+);
+
+export const BackIcon = ({ size = 14, ...p }: IconProps) => (
+  <Icon size={size} {...p}>
+    <path d="M19 12H5M11 18l-6-6 6-6" />
+  </Icon>
+);
+
+export const PlusIcon = ({ size = 14, ...p }: IconProps) => (
+  <Icon size={size} {...p}>
+    <path d="M12 5v14M5 12h14" />
+  </Icon>
+);
+
+/** A cross: close a dialog or toast, remove a row. */
+export const CloseIcon = ({ size = 14, ...p }: IconProps) => (
+  <Icon size={size} {...p}>
+    <path d="M6 6l12 12M18 6 6 18" />
+  </Icon>
+);
+
+/** Three dots: a row's menu of more actions. */
+export const MoreIcon = ({ size = 16, ...p }: IconProps) => (
+  <svg width={size} height={size} viewBox="0 0 24 24" aria-hidden="true" focusable="false" {...p}>
+    <circle cx="12" cy="5.5" r="1.7" fill="currentColor" />
+    <circle cx="12" cy="12" r="1.7" fill="currentColor" />
+    <circle cx="12" cy="18.5" r="1.7" fill="currentColor" />
+  </svg>
+);
+
+export const ConnectedIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <circle cx="12" cy="12" r="8.5" />
+    <path d="m8.5 12.2 2.3 2.3 4.7-4.8" />
+  </Icon>
+);
+
+/** The OAuth 2.1 card. */
+export const ShieldIcon = ({ size = 18, ...p }: IconProps) => (
+  <Icon size={size} {...p}>
+    <path d="M12 3.5 5 6.5v5.2c0 4.3 3 7.6 7 8.8 4-1.2 7-4.5 7-8.8V6.5Z" />
+    <path d="m9 12 2.2 2.2L15.5 10" />
+  </Icon>
+);
+
+/** The bearer token card (KeyIcon is the Tokens nav icon). */
+export const TokenIcon = ({ size = 18, ...p }: IconProps) => (
+  <Icon size={size} {...p}>
+    <circle cx="8" cy="15" r="4" />
+    <path d="m10.8 12.2 8.7-8.7M16 7l2.5 2.5" />
+  </Icon>
+);
+
+/** The HTTP request token card: a request and its answer. */
+export const RequestIcon = ({ size = 18, ...p }: IconProps) => (
+  <Icon size={size} {...p}>
+    <path d="M4 7h12M12 3l4 4-4 4" />
+    <path d="M20 17H8M12 13l-4 4 4 4" />
+  </Icon>
+);
+
+/** The "no credentials" card. */
+export const NoneIcon = ({ size = 18, ...p }: IconProps) => (
+  <Icon size={size} {...p}>
+    <circle cx="12" cy="12" r="8.5" />
+    <path d="m6 6 12 12" />
   </Icon>
 );

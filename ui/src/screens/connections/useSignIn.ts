@@ -1,42 +1,10 @@
-/** The Connections screen's queries and the sign-in flow (keys shared app-wide). */
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+/** A connection's sign-in in the system browser, from its row or its dialog. */
+import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useRef, useState } from "react";
 
 import type { GrantView } from "../../bindings/GrantView";
-import {
-  callbackUrls,
-  cancelConnect,
-  connect,
-  listConnections,
-  oauthStatus,
-  toIpcError,
-  type IpcError,
-} from "../../ipc";
-
-export const connectionKeys = {
-  list: ["connections"] as const,
-  callbackUrls: ["callback-urls"] as const,
-  status: (name: string) => ["oauth-status", "connection", name] as const,
-};
-
-export function useConnections() {
-  return useQuery({ queryKey: connectionKeys.list, queryFn: listConnections });
-}
-
-export function useCallbackUrls() {
-  return useQuery({
-    queryKey: connectionKeys.callbackUrls,
-    queryFn: callbackUrls,
-    staleTime: Infinity,
-  });
-}
-
-export function useConnectionStatus(name: string) {
-  return useQuery({
-    queryKey: connectionKeys.status(name),
-    queryFn: () => oauthStatus("connection", name),
-  });
-}
+import { queryKeys } from "../../data/keys";
+import { cancelConnect, connect, toIpcError, type IpcError } from "../../ipc";
 
 export type SignIn =
   | { phase: "idle" }
@@ -62,7 +30,7 @@ export function useSignIn() {
       setState({ phase: "waiting", name });
       try {
         const grant = await connect("connection", name);
-        queryClient.setQueryData(connectionKeys.status(name), grant);
+        queryClient.setQueryData(queryKeys.oauthStatus("connection", name), grant);
         if (run.current === id) setState({ phase: "connected", name, grant });
         return grant;
       } catch (e) {
@@ -75,7 +43,7 @@ export function useSignIn() {
         return null;
       } finally {
         if (run.current === id) waitingFor.current = null;
-        void queryClient.invalidateQueries({ queryKey: connectionKeys.status(name) });
+        void queryClient.invalidateQueries({ queryKey: queryKeys.oauthStatus("connection", name) });
       }
     },
     [queryClient],

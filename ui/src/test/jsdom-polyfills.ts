@@ -1,7 +1,7 @@
 /**
  * What Radix needs from a browser that jsdom lacks (ResizeObserver for menus and
  * popovers, pointer capture for toasts and switches, scrollIntoView for menus).
- * Import once from a component test (or from `test/setup.ts`); no effect in a browser.
+ * Loaded by `test/setup.ts` for every test file.
  */
 class NoopResizeObserver {
   observe() {}

@@ -1,0 +1,27 @@
+/**
+ * Every TanStack Query key of the app, in one place: a screen that shows data another screen
+ * changes invalidates the same key, and `db-changed` invalidates them all.
+ */
+import type { ExportClient } from "../bindings/ExportClient";
+import type { LogQuery } from "../bindings/LogQuery";
+import type { OwnerKind } from "../bindings/OwnerKind";
+
+export const queryKeys = {
+  actions: ["actions"] as const,
+  appStatus: ["app-status"] as const,
+  /** The stored sign-in of an OAuth action or connection. */
+  oauthStatus: (kind: OwnerKind, name: string) => ["oauth-status", kind, name] as const,
+  providers: ["providers"] as const,
+  tokens: ["tokens"] as const,
+  connections: ["connections"] as const,
+  callbackUrls: ["callback-urls"] as const,
+  settings: ["settings"] as const,
+  pendingApprovals: ["approvals", "pending"] as const,
+  approvalCounts: ["approval-counts"] as const,
+  logs: (query: LogQuery) => ["logs", query] as const,
+  log: (id: number | null) => ["log", id] as const,
+  /** Every export preview (the prefix of `exportPreview`). */
+  exports: ["export"] as const,
+  exportPreview: (client: ExportClient, names: readonly string[]) =>
+    ["export", client, names] as const,
+};
