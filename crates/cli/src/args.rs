@@ -64,6 +64,9 @@ pub enum Command {
     Deny { id: String },
     /// Write MCP client config entries that run `patchbay proxy NAME` (no secret in them).
     Export(ExportArgs),
+    /// The local gateway: every action on one loopback endpoint (its access keys so far).
+    #[command(subcommand)]
+    Gateway(GatewayCmd),
     /// The provider gallery: well-known remote MCP servers, their URL and how they sign in
     /// (use one with `patchbay action add NAME --provider ID`).
     Providers,
@@ -502,4 +505,36 @@ pub struct TokenEdit {
     /// Replace an HTTP request token's JSONPath.
     #[arg(long, value_name = "PATH")]
     pub token_path: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GatewayCmd {
+    /// Access keys: bearer keys for local clients of the gateway.
+    #[command(subcommand)]
+    Key(KeyCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCmd {
+    /// Make a key and print it, once (Patchbay keeps only its SHA-256).
+    Add(KeyAdd),
+    /// Every key: what it opens, when it was made, last used, expires or was revoked.
+    List,
+    /// Revoke a key: the next request with it is refused.
+    Revoke { name: String },
+}
+
+#[derive(Debug, Args)]
+pub struct KeyAdd {
+    pub name: String,
+    /// The actions it opens: A,B (by name; a rename keeps them), or '*' for every action,
+    /// present and future.
+    #[arg(long, value_name = "A,B|'*'")]
+    pub actions: String,
+    /// Limit an action to some of its tools: ACTION__TOOL,... (other actions keep all theirs).
+    #[arg(long, value_name = "A__TOOL,...", value_delimiter = ',')]
+    pub tools: Vec<String>,
+    /// The key stops working this long after now: 30d, 12h, 90m.
+    #[arg(long, value_name = "DURATION")]
+    pub expires: Option<String>,
 }

@@ -11,6 +11,8 @@ pub enum Kind {
     Token,
     /// An entry of the provider gallery.
     Provider,
+    /// An access key of the local gateway.
+    AccessKey,
 }
 
 impl std::fmt::Display for Kind {
@@ -20,6 +22,7 @@ impl std::fmt::Display for Kind {
             Kind::Connection => "connection",
             Kind::Token => "token",
             Kind::Provider => "provider",
+            Kind::AccessKey => "access key",
         })
     }
 }
@@ -233,7 +236,15 @@ impl Error {
                 kind: Kind::Provider,
                 ..
             } => Some("run `patchbay providers` to see the gallery".to_string()),
+            Error::NotFound {
+                kind: Kind::AccessKey,
+                ..
+            } => Some("run `patchbay gateway key list` to see what exists".to_string()),
             Error::NotFound { kind, .. } => Some(format!("run `patchbay {kind} list` to see what exists")),
+            Error::Conflict {
+                kind: Kind::AccessKey,
+                ..
+            } => Some("pick another name: each access key has its own".to_string()),
             Error::Conflict { kind, .. } => {
                 Some(format!("pick another name, or change the existing one with `patchbay {kind} edit`"))
             }

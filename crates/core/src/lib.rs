@@ -11,6 +11,7 @@ pub mod env;
 pub mod error;
 pub mod export;
 pub mod forms;
+pub mod gateway;
 pub(crate) mod http;
 pub(crate) mod locks;
 pub mod logs;

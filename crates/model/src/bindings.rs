@@ -36,5 +36,7 @@ pub fn export(dir: &Path) -> Result<(), ts_rs::ExportError> {
     SettingsView::export_all(&cfg)?;
     LogExport::export_all(&cfg)?;
     SignInReturned::export_all(&cfg)?;
+    GatewayKeyView::export_all(&cfg)?;
+    NewGatewayKey::export_all(&cfg)?;
     Ok(())
 }

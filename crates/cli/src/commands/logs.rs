@@ -1,22 +1,10 @@
 //! `patchbay logs`: the activity log, filtered, or followed as it grows.
 
-use std::time::Duration;
+use patchbay_core::Result;
 
-use patchbay_core::{Error, Result};
-
-use super::{Status, open};
+use super::{Status, duration, open};
 use crate::args::LogsArgs;
 use crate::{outln, output};
-
-/// `30s`, `10m`, `2h`, `7d`, `1h 30m` (humantime's forms).
-fn duration(s: &str) -> Result<Duration> {
-    humantime::parse_duration(s.trim()).map_err(|_| {
-        Error::invalid_with_hint(
-            format!("'{}' is not a duration", s.trim()),
-            "write a number and a unit: 30s, 10m, 2h, 7d",
-        )
-    })
-}
 
 pub fn run(l: LogsArgs, json: bool) -> Result<Status> {
     use patchbay_core::logs::{LogQuery, parse_kind};

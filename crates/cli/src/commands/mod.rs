@@ -5,6 +5,7 @@ pub mod approvals;
 pub mod connect;
 pub mod connection;
 pub mod export;
+pub mod gateway;
 pub mod logs;
 pub mod run;
 pub mod status;
@@ -51,6 +52,7 @@ pub fn run(cli: Cli, matches: &ArgMatches) -> Result<Status> {
         Command::Approve { id } => approvals::decide(&id, true, json),
         Command::Deny { id } => approvals::decide(&id, false, json),
         Command::Export(e) => export::run(e, json),
+        Command::Gateway(cmd) => gateway::run(cmd, json),
         Command::Settings { cmd } => status::settings(cmd, json),
         Command::Providers => status::providers(json),
     }
@@ -79,4 +81,14 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
 /// `--header 'Name: value'` arguments, parsed.
 pub(crate) fn headers(lines: &[String]) -> Result<Vec<Header>> {
     lines.iter().map(|l| validate::header_line(l)).collect()
+}
+
+/// `30s`, `10m`, `2h`, `7d`, `1h 30m` (humantime's forms).
+pub(crate) fn duration(s: &str) -> Result<std::time::Duration> {
+    humantime::parse_duration(s.trim()).map_err(|_| {
+        Error::invalid_with_hint(
+            format!("'{}' is not a duration", s.trim()),
+            "write a number and a unit: 30s, 10m, 2h, 7d",
+        )
+    })
 }

@@ -6,6 +6,7 @@ mod support;
 
 mod cli;
 mod export;
+mod gateway;
 mod keychain;
 mod lifecycle;
 mod oauth;

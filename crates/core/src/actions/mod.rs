@@ -38,7 +38,7 @@ impl Patchbay {
     }
 
     pub fn add_action(&self, input: NewAction) -> Result<ActionView> {
-        let name = validate::name("action", &input.name).map_err(at(FormField::Name))?;
+        let name = action_name(&input.name)?;
         let url = validate::url(
             if input.http.is_some() {
                 "HTTP endpoint URL"
@@ -108,12 +108,7 @@ impl Patchbay {
 
     pub fn edit_action(&self, name: &str, patch: ActionPatch) -> Result<ActionView> {
         let current = self.get_action(name)?;
-        let new_name = patch
-            .rename
-            .as_deref()
-            .map(|n| validate::name("action", n))
-            .transpose()
-            .map_err(at(FormField::Name))?;
+        let new_name = patch.rename.as_deref().map(action_name).transpose()?;
         let url = patch
             .url
             .as_deref()
@@ -311,4 +306,18 @@ impl Patchbay {
             _ => Ok(None),
         }
     }
+}
+
+/// An action's name: a name (`validate::name`) without `__`, which separates the action from
+/// the tool in the gateway's tool names (`ACTION__TOOL`).
+fn action_name(name: &str) -> Result<String> {
+    let name = validate::name("action", name).map_err(at(FormField::Name))?;
+    if name.contains(crate::model::TOOL_SEPARATOR) {
+        return Err(Error::invalid_with_hint(
+            format!("action name '{name}' contains '__'"),
+            "the gateway names tools ACTION__TOOL: use one '_' or a '-' instead",
+        )
+        .at(FormField::Name));
+    }
+    Ok(name)
 }

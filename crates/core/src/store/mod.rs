@@ -25,6 +25,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/007_logs_search.sql"),
     include_str!("migrations/008_approvals.sql"),
     include_str!("migrations/009_settings.sql"),
+    include_str!("migrations/010_gateway_keys.sql"),
 ];
 
 /// The schema version this build writes.

@@ -10,6 +10,7 @@ fn table(kind: Kind) -> Result<&'static str> {
         Kind::Action => Ok("actions"),
         Kind::Connection => Ok("connections"),
         Kind::Token => Ok("tokens"),
+        Kind::AccessKey => Ok("gateway_keys"),
         Kind::Provider => Err(Error::Internal("providers are not stored".into())),
     }
 }

@@ -43,6 +43,8 @@ const ORDER: &[&str] = &[
     "providers",
     "forms",
     "export",
+    // The local gateway: serves every action to local clients.
+    "gateway",
     // Test-only: a profile on a fixed clock for the unit tests.
     "testing",
 ];

@@ -1,0 +1,99 @@
+//! `patchbay gateway key add|list|revoke`: the gateway's access keys.
+
+use patchbay_core::Result;
+use patchbay_core::gateway::keys::{NewKey, parse_actions};
+use patchbay_core::model::GatewayKeyView;
+
+use super::{Status, duration, open};
+use crate::args::{GatewayCmd, KeyCmd};
+use crate::{outln, output};
+
+pub fn run(cmd: GatewayCmd, json: bool) -> Result<Status> {
+    match cmd {
+        GatewayCmd::Key(KeyCmd::Add(a)) => {
+            let input = NewKey {
+                name: a.name,
+                actions: parse_actions(&a.actions)?,
+                tools: a
+                    .tools
+                    .iter()
+                    .map(|t| t.trim().to_string())
+                    .filter(|t| !t.is_empty())
+                    .collect(),
+                expires_in: a.expires.as_deref().map(duration).transpose()?,
+            };
+            let k = open(false)?.add_gateway_key(input)?;
+            if json {
+                output::json(&k);
+            } else {
+                // The key alone on stdout, for `KEY=$(patchbay gateway key add ...)`.
+                outln!("{}", k.key);
+                eprintln!(
+                    "Access key '{}' opens {}. This is the only time it is shown: Patchbay keeps only its hash.",
+                    k.name,
+                    opens(&k.actions, &k.tools)
+                );
+            }
+            Ok(Status::Done)
+        }
+        GatewayCmd::Key(KeyCmd::List) => {
+            let keys = open(false)?.list_gateway_keys()?;
+            if json {
+                output::json(&keys);
+            } else if keys.is_empty() {
+                outln!(
+                    "No access keys. Make one with `patchbay gateway key add NAME --actions A,B`."
+                );
+            } else {
+                list(&keys);
+            }
+            Ok(Status::Done)
+        }
+        GatewayCmd::Key(KeyCmd::Revoke { name }) => {
+            let k = open(false)?.revoke_gateway_key(&name)?;
+            if json {
+                output::json(&k);
+            } else {
+                outln!(
+                    "Revoked access key '{}': the next request with it is refused.",
+                    k.name
+                );
+            }
+            Ok(Status::Done)
+        }
+    }
+}
+
+fn opens(actions: &[String], tools: &[String]) -> String {
+    let actions = if actions.iter().any(|a| a == "*") {
+        "every action, present and future".to_string()
+    } else {
+        actions.join(", ")
+    };
+    if tools.is_empty() {
+        actions
+    } else {
+        format!("{actions} (only {} of those tools)", tools.join(", "))
+    }
+}
+
+fn list(keys: &[GatewayKeyView]) {
+    let rows = keys
+        .iter()
+        .map(|k| {
+            let state = match (&k.revoked_at, &k.expires_at) {
+                (Some(at), _) => format!("revoked {at}"),
+                (None, Some(at)) => format!("expires {at}"),
+                (None, None) => "active".to_string(),
+            };
+            vec![
+                k.name.clone(),
+                opens(&k.actions, &k.tools),
+                k.created_at.clone(),
+                k.last_used_at.clone().unwrap_or_else(|| "never".into()),
+                state,
+            ]
+        })
+        .collect();
+    output::table(&["NAME", "OPENS", "CREATED", "LAST USED", "STATE"], rows);
+}
