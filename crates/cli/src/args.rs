@@ -64,7 +64,7 @@ pub enum Command {
     Deny { id: String },
     /// Write MCP client config entries that run `patchbay proxy NAME` (no secret in them).
     Export(ExportArgs),
-    /// The local gateway: every action on one loopback endpoint (its access keys so far).
+    /// The local gateway: every action on one loopback endpoint, and its access keys.
     #[command(subcommand)]
     Gateway(GatewayCmd),
     /// The provider gallery: well-known remote MCP servers, their URL and how they sign in
@@ -509,6 +509,14 @@ pub struct TokenEdit {
 
 #[derive(Debug, Subcommand)]
 pub enum GatewayCmd {
+    /// Serve every action on http://127.0.0.1:PORT/mcp in the foreground; prints the URL
+    /// alone as the first line of stdout once listening. Ctrl-C (or SIGTERM) stops it.
+    Serve {
+        /// Listen here instead of the gatewayPort setting (tests: every URL handed out
+        /// names the port).
+        #[arg(long, value_name = "PORT")]
+        port: Option<u16>,
+    },
     /// Access keys: bearer keys for local clients of the gateway.
     #[command(subcommand)]
     Key(KeyCmd),

@@ -1,10 +1,12 @@
 //! Every environment variable Patchbay reads, in one place. What a user sets in the window
-//! lives in [`crate::settings`]; four of those settings can also be overridden here.
+//! lives in [`crate::settings`]; six of those settings can also be overridden here.
 
 /// The profile's folder (database, settings, lock files); else the platform data folder.
 pub const HOME: &str = "PATCHBAY_HOME";
 /// Overrides the setting `callbackPort` (0: any free port, for tests).
 pub const CALLBACK_PORT: &str = "PATCHBAY_CALLBACK_PORT";
+/// Overrides the setting `gatewayPort`.
+pub const GATEWAY_PORT: &str = "PATCHBAY_GATEWAY_PORT";
 /// Overrides the setting `consentTimeoutSecs`.
 pub const CONSENT_TIMEOUT_SECS: &str = "PATCHBAY_CONSENT_TIMEOUT_SECS";
 /// Overrides the setting `confirmTimeoutSecs`.
@@ -33,6 +35,7 @@ pub const NO_SCHEME_REGISTRATION: &str = "PATCHBAY_NO_SCHEME_REGISTRATION";
 pub const ALL: &[&str] = &[
     HOME,
     CALLBACK_PORT,
+    GATEWAY_PORT,
     CONSENT_TIMEOUT_SECS,
     CONFIRM_TIMEOUT_SECS,
     LOG_MAX_ROWS,

@@ -12,7 +12,8 @@ use rusqlite::params;
 use crate::Patchbay;
 use crate::error::{Error, Result};
 pub use crate::model::{
-    DEFAULT_CALLBACK_PORT, SettingLimit, SettingOverride, Settings, SettingsView, Theme,
+    DEFAULT_CALLBACK_PORT, DEFAULT_GATEWAY_PORT, SettingLimit, SettingOverride, Settings,
+    SettingsView, Theme,
 };
 
 /// One setting's key, environment variable, allowed range and accessors.
@@ -77,6 +78,15 @@ const FIELDS: &[Field] = &[
         unit: " days",
         get: |s| s.log_max_age_days.to_string(),
         set: |s, v| num(v).map(|n| s.log_max_age_days = n).is_some(),
+    },
+    Field {
+        key: "gatewayPort",
+        env: Some(crate::env::GATEWAY_PORT),
+        range: Some((1024, 65535)),
+        also: None,
+        unit: "",
+        get: |s| s.gateway_port.to_string(),
+        set: |s, v| num(v).map(|n| s.gateway_port = n).is_some(),
     },
     Field {
         key: "theme",
@@ -213,7 +223,13 @@ impl Patchbay {
     /// saves nothing and names every problem.
     pub fn save_settings(&self, new: &Settings) -> Result<SettingsView> {
         let values: Vec<(&Field, String)> = FIELDS.iter().map(|f| (f, (f.get)(new))).collect();
-        let problems: Vec<String> = values.iter().filter_map(|(f, v)| f.check(v)).collect();
+        let mut problems: Vec<String> = values.iter().filter_map(|(f, v)| f.check(v)).collect();
+        if new.gateway_port == new.callback_port {
+            problems.push(format!(
+                "gatewayPort: {} is the callback port; the gateway and sign-ins need a port each",
+                new.gateway_port
+            ));
+        }
         if !problems.is_empty() {
             return Err(Error::invalid(problems.join("; ")));
         }
@@ -361,5 +377,27 @@ mod tests {
         };
         assert!(pb.save_settings(&bad).is_err());
         assert_eq!(rows(&pb), ["logMaxRows"]);
+    }
+
+    #[test]
+    fn the_gateway_and_sign_ins_need_a_port_each() {
+        let p = crate::testing::profile();
+        let e =
+            p.pb.set_setting("gatewayPort", &DEFAULT_CALLBACK_PORT.to_string())
+                .expect_err("the callback port");
+        assert!(e.to_string().contains("need a port each"), "{e}");
+        let e =
+            p.pb.set_setting("callbackPort", &DEFAULT_GATEWAY_PORT.to_string())
+                .expect_err("the gateway port");
+        assert!(e.to_string().contains("need a port each"), "{e}");
+        let v =
+            p.pb.set_setting("gateway-port", "48000")
+                .expect("another port");
+        assert_eq!(v.saved.gateway_port, 48000);
+        assert_eq!(
+            p.pb.settings().callback_port,
+            DEFAULT_CALLBACK_PORT,
+            "nothing else moved"
+        );
     }
 }

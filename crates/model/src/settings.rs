@@ -7,6 +7,9 @@ use ts_rs::TS;
 /// (setting `callbackPort`).
 pub const DEFAULT_CALLBACK_PORT: u16 = 47615;
 
+/// The local gateway's port unless the user chose another (setting `gatewayPort`).
+pub const DEFAULT_GATEWAY_PORT: u16 = 47616;
+
 /// The window's colours.
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS, strum::EnumString,
@@ -37,6 +40,8 @@ pub struct Settings {
     /// Log rows older than this many days go.
     pub log_max_age_days: u32,
     pub theme: Theme,
+    /// The local gateway's port on 127.0.0.1 (`http://127.0.0.1:PORT/mcp`).
+    pub gateway_port: u16,
 }
 
 impl Default for Settings {
@@ -48,6 +53,7 @@ impl Default for Settings {
             log_max_rows: 100_000,
             log_max_age_days: 30,
             theme: Theme::System,
+            gateway_port: DEFAULT_GATEWAY_PORT,
         }
     }
 }

@@ -25,4 +25,8 @@ logMaxRows: number,
 /**
  * Log rows older than this many days go.
  */
-logMaxAgeDays: number, theme: Theme, };
+logMaxAgeDays: number, theme: Theme, 
+/**
+ * The local gateway's port on 127.0.0.1 (`http://127.0.0.1:PORT/mcp`).
+ */
+gatewayPort: number, };

@@ -1,15 +1,16 @@
-//! `patchbay gateway key add|list|revoke`: the gateway's access keys.
+//! `patchbay gateway serve` and `patchbay gateway key add|list|revoke`.
 
 use patchbay_core::Result;
 use patchbay_core::gateway::keys::{NewKey, parse_actions};
 use patchbay_core::model::GatewayKeyView;
 
-use super::{Status, duration, open};
+use super::{Status, duration, open, runtime};
 use crate::args::{GatewayCmd, KeyCmd};
 use crate::{outln, output};
 
 pub fn run(cmd: GatewayCmd, json: bool) -> Result<Status> {
     match cmd {
+        GatewayCmd::Serve { port } => serve(port),
         GatewayCmd::Key(KeyCmd::Add(a)) => {
             let input = NewKey {
                 name: a.name,
@@ -96,4 +97,40 @@ fn list(keys: &[GatewayKeyView]) {
         })
         .collect();
     output::table(&["NAME", "OPENS", "CREATED", "LAST USED", "STATE"], rows);
+}
+
+/// Until SIGINT or SIGTERM.
+async fn stopped() {
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term => {}
+    }
+}
+
+fn serve(port: Option<u16>) -> Result<Status> {
+    let pb = std::sync::Arc::new(open(true)?);
+    let port = port.unwrap_or_else(|| pb.settings().gateway_port);
+    runtime()?.block_on(async {
+        let bound = pb.bind_gateway(port).await?;
+        // The URL alone on the first line: scripts and tests wait for it.
+        outln!("{}", bound.url());
+        use std::io::Write;
+        let _ = std::io::stdout().flush();
+        eprintln!(
+            "Serving every action at {} (one action: http://127.0.0.1:{}/a/NAME/mcp); clients need an access key. Ctrl-C stops.",
+            bound.url(),
+            bound.port()
+        );
+        bound.serve(stopped()).await
+    })?;
+    eprintln!("The gateway stopped.");
+    Ok(Status::Done)
 }

@@ -1,8 +1,11 @@
 //! `patchbay gateway key ...`: access keys as scripts use them.
 
-use serde_json::Value;
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
-use crate::support::Home;
+use serde_json::{Value, json};
+
+use crate::support::{Home, Lines, World, http_server, servers_dir};
 
 fn seeded() -> Home {
     let h = Home::new();
@@ -181,4 +184,285 @@ fn action_names_may_not_contain_the_tool_separator() {
         .code(1)
         .stderr(predicates::str::contains("ACTION__TOOL"));
     h.ok(&["action", "add", "a_b", "--url", "https://x.example/mcp"]);
+}
+
+/// `patchbay gateway serve --port 0` on the world's profile, stopped on drop.
+struct Gateway {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Drop for Gateway {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(w: &World) -> Gateway {
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("patchbay"))
+        .args(["gateway", "serve", "--port", "0"])
+        .env("PATCHBAY_HOME", w.home.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("gateway serve");
+    let first = Lines::new(
+        child.stdout.take().expect("stdout"),
+        "patchbay gateway serve",
+    )
+    .next(Duration::from_secs(30));
+    let url = first.trim().to_string();
+    assert!(
+        url.starts_with("http://127.0.0.1:") && url.ends_with("/mcp"),
+        "{url}"
+    );
+    Gateway { child, url }
+}
+
+/// The MCP TypeScript SDK's client against the gateway: its JSON report.
+fn client(url: &str, key: &str, calls: &[(&str, Value)]) -> Value {
+    let mut c = Command::new("node");
+    c.arg(servers_dir().join("gateway-client.mjs"))
+        .args([url, key]);
+    for (tool, args) in calls {
+        c.args(["--call", tool, &args.to_string()]);
+    }
+    let child = c
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("node");
+    let out = patchbay_testsupport::output_within(
+        child,
+        Duration::from_secs(60),
+        "the MCP TypeScript SDK client (tests/servers/gateway-client.mjs)",
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    serde_json::from_str(stdout.trim()).unwrap_or_else(|e| {
+        panic!(
+            "client output is not JSON ({e}): {stdout} {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+fn tool_names(report: &Value) -> Vec<String> {
+    let mut names: Vec<String> = report["tools"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no tools: {report}"))
+        .iter()
+        .map(|t| t["name"].as_str().unwrap_or_default().to_string())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn real_clients_reach_every_action_they_hold_a_key_for_and_nothing_else() {
+    let w = World::simple();
+    w.add(&[]);
+    let (code, _, err) = w.connect("consent", &[]);
+    assert_eq!((code, err), (0, None), "connect the OAuth action");
+    let pong = http_server("pong", 0);
+    w.ok(&[
+        "action",
+        "add",
+        "ping",
+        "--url",
+        &pong.url,
+        "--http",
+        "--method",
+        "POST",
+        "--body",
+        r#"{"who": "{{who}}"}"#,
+    ]);
+    w.ok(&["action", "add", "down", "--url", "http://127.0.0.1:9/mcp"]);
+    let all = w
+        .ok(&["gateway", "key", "add", "all", "--actions", "*"])
+        .trim()
+        .to_string();
+    let echo_only = w
+        .ok(&[
+            "gateway",
+            "key",
+            "add",
+            "echo-only",
+            "--actions",
+            "demo",
+            "--tools",
+            "demo__echo",
+        ])
+        .trim()
+        .to_string();
+    let gw = serve(&w);
+
+    // Every action's tools, named ACTION__TOOL; the HTTP action as one tool; the action that
+    // is down costs only its own tools. Calls reach the real servers with Patchbay's credentials.
+    let r = client(
+        &gw.url,
+        &all,
+        &[
+            ("demo__echo", json!({"text": "through the gateway"})),
+            ("demo__add", json!({"a": 2, "b": 3})),
+            ("ping", json!({"who": "gw"})),
+            ("down__echo", json!({})),
+        ],
+    );
+    assert_eq!(
+        tool_names(&r),
+        [
+            "demo__add",
+            "demo__admin",
+            "demo__echo",
+            "demo__whoami",
+            "ping"
+        ],
+        "{r}"
+    );
+    let calls = r["calls"].as_array().expect("calls");
+    assert_eq!(calls[0]["text"], "through the gateway", "{r}");
+    assert_eq!(calls[1]["text"], "5", "{r}");
+    assert_eq!(
+        (calls[2]["ok"].clone(), calls[2]["isError"].clone()),
+        (json!(true), json!(false)),
+        "{r}"
+    );
+    assert!(
+        calls[2]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("pong")),
+        "{r}"
+    );
+    assert!(
+        calls[3]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("no tool 'down__echo'")),
+        "{r}"
+    );
+
+    // A key limited to one tool: the others are absent and refused.
+    let r = client(
+        &gw.url,
+        &echo_only,
+        &[
+            ("demo__echo", json!({"text": "ok"})),
+            ("demo__add", json!({"a": 1, "b": 1})),
+        ],
+    );
+    assert_eq!(tool_names(&r), ["demo__echo"], "{r}");
+    assert_eq!(r["calls"][0]["text"], "ok");
+    assert_eq!(r["calls"][1]["ok"], false, "{r}");
+
+    // One action at /a/NAME/mcp, tool names unchanged; outside the key: 403.
+    let one = gw.url.replace("/mcp", "/a/demo/mcp");
+    let r = client(&one, &echo_only, &[("echo", json!({"text": "one"}))]);
+    assert_eq!(tool_names(&r), ["echo"], "{r}");
+    assert_eq!(r["calls"][0]["text"], "one");
+    let r = client(&gw.url.replace("/mcp", "/a/ping/mcp"), &echo_only, &[]);
+    assert!(
+        r["connectError"]
+            .as_str()
+            .is_some_and(|e| e.contains("does not open")),
+        "{r}"
+    );
+
+    // Revoked in another process: the next request is refused.
+    w.ok(&["gateway", "key", "revoke", "echo-only"]);
+    let r = client(&gw.url, &echo_only, &[]);
+    assert!(
+        r["connectError"]
+            .as_str()
+            .is_some_and(|e| e.contains("unknown, revoked or expired")),
+        "{r}"
+    );
+    let r = client(&gw.url, "", &[]);
+    assert!(
+        r["connectError"]
+            .as_str()
+            .is_some_and(|e| e.contains("access key is needed")),
+        "{r}"
+    );
+
+    // Requests not addressed to this gateway, from other origins, or too large are refused.
+    let port = gw
+        .url
+        .trim_start_matches("http://127.0.0.1:")
+        .trim_end_matches("/mcp")
+        .to_string();
+    let http = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("client");
+    let init = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}});
+    let post = |host: &str, origin: Option<&str>, body: String| {
+        let mut rq = http
+            .post(&gw.url)
+            .header("host", host)
+            .header("authorization", format!("Bearer {all}"))
+            .header("content-type", "application/json")
+            .header("accept", "application/json, text/event-stream")
+            .body(body);
+        if let Some(o) = origin {
+            rq = rq.header("origin", o);
+        }
+        rq.send().expect("request").status().as_u16()
+    };
+    assert_eq!(
+        post(&format!("localhost:{port}"), None, init.to_string()),
+        200
+    );
+    assert_eq!(
+        post(&format!("evil.example:{port}"), None, init.to_string()),
+        403,
+        "DNS rebinding"
+    );
+    assert_eq!(
+        post(
+            &format!("127.0.0.1:{port}"),
+            Some("https://evil.example"),
+            init.to_string()
+        ),
+        403
+    );
+    assert_eq!(
+        post(
+            &format!("127.0.0.1:{port}"),
+            Some(&format!("http://localhost:{port}")),
+            init.to_string()
+        ),
+        200
+    );
+    let huge = format!("{{\"x\": \"{}\"}}", "a".repeat(5 * 1024 * 1024));
+    assert_eq!(
+        post(&format!("127.0.0.1:{port}"), None, huge),
+        413,
+        "bounded bodies"
+    );
+    let garbage = post(&format!("127.0.0.1:{port}"), None, "{not json".into());
+    assert!((400..500).contains(&garbage), "garbage JSON: {garbage}");
+
+    // A second gateway on this profile names the first and exits 1.
+    let again = w
+        .cmd()
+        .args(["gateway", "serve", "--port", "0"])
+        .output()
+        .expect("run");
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already running"));
+
+    // The keys are nowhere on disk.
+    for (file, bytes) in patchbay_testsupport::all_bytes(w.home.path()) {
+        assert!(
+            !patchbay_testsupport::contains(&bytes, &all),
+            "a key is in {file}"
+        );
+        assert!(
+            !patchbay_testsupport::contains(&bytes, &echo_only),
+            "a key is in {file}"
+        );
+    }
 }

@@ -3,6 +3,7 @@
 //! health with its reason codes, tool calls, a 401 answered by one refresh and one retry (and
 //! never a loop), step-up to a scope the first grant lacked, text tokens in headers.
 
+use crate::support::http_server;
 use crate::support::{World, error_code, reset_stats, stats};
 use serde_json::{Value, json};
 
@@ -810,35 +811,6 @@ fn the_circuit_breaker_opens_after_failures_in_a_row_and_a_probe_closes_it() {
         log.contains("opened after 3 failures") && log.contains("closed"),
         "{log}"
     );
-}
-
-/// `tests/servers/http-server.mjs MODE` on 127.0.0.1 (`port` 0: any free one), stopped on drop.
-struct HttpServer {
-    child: std::process::Child,
-    url: String,
-}
-
-impl Drop for HttpServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn http_server(mode: &str, port: u16) -> HttpServer {
-    let mut child = std::process::Command::new("node")
-        .arg(crate::support::servers_dir().join("http-server.mjs"))
-        .args([mode, &port.to_string()])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("node");
-    let line = crate::support::Lines::new(
-        child.stdout.take().expect("stdout"),
-        &format!("the '{mode}' HTTP test server"),
-    )
-    .next(std::time::Duration::from_secs(30));
-    let url = format!("http://127.0.0.1:{}/x", line.trim());
-    HttpServer { child, url }
 }
 
 #[test]

@@ -199,6 +199,17 @@ function SettingsForm({ view }: { view: SettingsView }) {
               )}
             </div>
           </FormSection>
+          <FormSection
+            title="Gateway"
+            description="One endpoint on this computer for every action, for MCP clients that speak HTTP."
+          >
+            {field(
+              "gatewayPort",
+              "Gateway port",
+              `The gateway listens on http://127.0.0.1:${draft.gatewayPort.trim() || "PORT"}/mcp (patchbay gateway serve). It must differ from the callback port.`,
+              "settings-gateway-port",
+            )}
+          </FormSection>
           <FormSection title="Appearance">
             <Segmented
               label="Theme"

@@ -9,6 +9,7 @@ export const DEFAULT_SETTINGS: Settings = {
   logMaxRows: 100_000,
   logMaxAgeDays: 30,
   theme: "system",
+  gatewayPort: 47616,
 };
 
 export const LIMITS: SettingsView["limits"] = [
@@ -17,6 +18,7 @@ export const LIMITS: SettingsView["limits"] = [
   { key: "confirmTimeoutSecs", min: 1, max: 3600, also: null },
   { key: "logMaxRows", min: 1, max: 10_000_000, also: null },
   { key: "logMaxAgeDays", min: 1, max: 3650, also: null },
+  { key: "gatewayPort", min: 1024, max: 65535, also: null },
 ];
 
 export function settingsView(saved: Settings = DEFAULT_SETTINGS, env = false): SettingsView {

@@ -14,6 +14,7 @@ export const NUMERIC_KEYS: readonly NumericKey[] = [
   "confirmTimeoutSecs",
   "logMaxRows",
   "logMaxAgeDays",
+  "gatewayPort",
 ];
 
 export function toDraft(s: Settings): SettingsDraft {
@@ -23,6 +24,7 @@ export function toDraft(s: Settings): SettingsDraft {
     confirmTimeoutSecs: String(s.confirmTimeoutSecs),
     logMaxRows: String(s.logMaxRows),
     logMaxAgeDays: String(s.logMaxAgeDays),
+    gatewayPort: String(s.gatewayPort),
     theme: s.theme,
   };
 }
@@ -74,6 +76,7 @@ export function fromDraft(d: SettingsDraft, limits: readonly SettingLimit[]): Se
     confirmTimeoutSecs: Number(d.confirmTimeoutSecs.trim()),
     logMaxRows: Number(d.logMaxRows.trim()),
     logMaxAgeDays: Number(d.logMaxAgeDays.trim()),
+    gatewayPort: Number(d.gatewayPort.trim()),
     theme: d.theme,
   };
 }

@@ -249,3 +249,32 @@ impl Home {
             .assert()
     }
 }
+
+/// `tests/servers/http-server.mjs MODE` on 127.0.0.1 (`port` 0: any free one), stopped on drop.
+pub struct HttpServer {
+    child: std::process::Child,
+    pub url: String,
+}
+
+impl Drop for HttpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn http_server(mode: &str, port: u16) -> HttpServer {
+    let mut child = std::process::Command::new("node")
+        .arg(servers_dir().join("http-server.mjs"))
+        .args([mode, &port.to_string()])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("node");
+    let line = Lines::new(
+        child.stdout.take().expect("stdout"),
+        &format!("the '{mode}' HTTP test server"),
+    )
+    .next(std::time::Duration::from_secs(30));
+    let url = format!("http://127.0.0.1:{}/x", line.trim());
+    HttpServer { child, url }
+}

@@ -1,0 +1,545 @@
+//! The gateway's HTTP side: a Streamable HTTP MCP server (rmcp's `StreamableHttpService`
+//! under axum) bound to 127.0.0.1 only. In front of it one layer checks, on every request,
+//! the Host (`127.0.0.1:PORT` or `localhost:PORT`; DNS rebinding), the Origin when present,
+//! and the access key (`Authorization: Bearer pbk_…`, looked up by its SHA-256 each time, so
+//! a revocation by any process applies to the next request), and hands what the key opens to
+//! the handler. The caller's key is never sent upstream.
+//!
+//! `/mcp` serves every enabled action the key opens: an MCP action's tools as `ACTION__TOOL`,
+//! an HTTP action as one tool named after it, its arguments the body's `{{param}}`s.
+//! `/a/NAME/mcp` serves one action with its tools' own names. An action that is down, disabled
+//! or needs reconnecting costs its own tools only.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use rmcp::RoleServer;
+use rmcp::handler::server::ServerHandler;
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, CallToolResult, ErrorData, Implementation, JsonObject,
+    ListToolsResult, PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
+};
+use rmcp::service::RequestContext;
+use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
+use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
+use tokio_util::sync::CancellationToken;
+
+use super::keys::KeyGrant;
+use super::names;
+use crate::Patchbay;
+use crate::error::{Error, ErrorCode, Result};
+use crate::model::{ActionKind, ActionView};
+
+/// Request bodies larger than this are refused.
+pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+
+/// JSON-RPC error code of what the gateway refuses itself (implementation-defined range).
+pub const GATEWAY_ERROR: i32 = -32002;
+
+/// A gateway bound to its port, not serving yet. It holds the profile's gateway lock
+/// (`locks/gateway.lock`, which names its process and URL) while it lives.
+#[derive(Debug)]
+pub struct BoundGateway {
+    listener: tokio::net::TcpListener,
+    port: u16,
+    pb: Arc<Patchbay>,
+    _lock: std::fs::File,
+}
+
+/// Who serves this profile's gateway, from its lock file.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Serving {
+    pub pid: u32,
+    pub port: u16,
+    pub url: String,
+}
+
+fn lock_path(pb: &Patchbay) -> std::path::PathBuf {
+    pb.home().join("locks").join("gateway.lock")
+}
+
+fn open_lock(pb: &Patchbay) -> Result<std::fs::File> {
+    let path = lock_path(pb);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
+    }
+    std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
+        .open(&path)
+        .map_err(|e| Error::io(format!("cannot open {}", path.display()), e))
+}
+
+impl Patchbay {
+    /// The process serving this profile's gateway, if one does.
+    pub fn gateway_serving(&self) -> Result<Option<Serving>> {
+        let file = open_lock(self)?;
+        match file.try_lock_shared() {
+            Ok(()) => Ok(None),
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let text = std::fs::read_to_string(lock_path(self)).unwrap_or_default();
+                Ok(serde_json::from_str(text.trim()).ok())
+            }
+            Err(std::fs::TryLockError::Error(e)) => Err(Error::io("cannot lock gateway.lock", e)),
+        }
+    }
+}
+
+impl BoundGateway {
+    /// `http://127.0.0.1:PORT/mcp`.
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}/mcp", self.port)
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serve until `shutdown` resolves; calls in flight are cancelled with it.
+    pub async fn serve(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<()> {
+        let cancel = CancellationToken::new();
+        let hosts = vec![
+            format!("127.0.0.1:{}", self.port),
+            format!("localhost:{}", self.port),
+        ];
+        let config = StreamableHttpServerConfig::default()
+            .with_allowed_hosts(hosts)
+            .with_max_request_body_bytes(MAX_BODY_BYTES)
+            .with_cancellation_token(cancel.child_token());
+        let pb = self.pb.clone();
+        let service = StreamableHttpService::new(
+            move || Ok(GatewayHandler { pb: pb.clone() }),
+            Arc::new(LocalSessionManager::default()),
+            config,
+        );
+        let guard = Guard {
+            pb: self.pb.clone(),
+            port: self.port,
+        };
+        let router = axum::Router::new()
+            .route_service("/mcp", service.clone())
+            .route_service("/a/{name}/mcp", service)
+            .layer(axum::middleware::from_fn_with_state(Arc::new(guard), check));
+        let stop = cancel.clone();
+        axum::serve(self.listener, router)
+            .with_graceful_shutdown(async move {
+                shutdown.await;
+                stop.cancel();
+            })
+            .await
+            .map_err(|e| Error::io("the gateway stopped serving", e))
+    }
+}
+
+impl Patchbay {
+    /// Bind the gateway to `127.0.0.1:port`. A busy port is an error naming the setting; the
+    /// gateway never moves to another port (every URL it handed out names this one).
+    pub async fn bind_gateway(self: &Arc<Self>, port: u16) -> Result<BoundGateway> {
+        let lock = open_lock(self)?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let who = self
+                    .gateway_serving()?
+                    .map(|s| format!("process {} serves it at {}", s.pid, s.url))
+                    .unwrap_or_else(|| "another process serves it".into());
+                return Err(Error::invalid_with_hint(
+                    format!("this profile's gateway is already running: {who}"),
+                    "use that one, or stop it first (one gateway per profile)",
+                ));
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(Error::io("cannot lock gateway.lock", e));
+            }
+        }
+        let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+        let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AddrInUse {
+                Error::oauth(
+                    ErrorCode::PortBusy,
+                    format!("port {port} on 127.0.0.1 is in use by another program, so the gateway cannot listen there"),
+                    Some("stop what uses it, or choose another port (--port N)".into()),
+                )
+            } else {
+                Error::io(format!("cannot listen on 127.0.0.1:{port}"), e)
+            }
+        })?;
+        let port = listener
+            .local_addr()
+            .map_err(|e| Error::io("cannot read the gateway's address", e))?
+            .port();
+        let serving = Serving {
+            pid: std::process::id(),
+            port,
+            url: format!("http://127.0.0.1:{port}/mcp"),
+        };
+        let text = serde_json::to_string(&serving)
+            .map_err(|e| Error::Internal(format!("cannot encode the gateway lock: {e}")))?;
+        std::fs::write(lock_path(self), format!("{text}\n"))
+            .map_err(|e| Error::io("cannot write gateway.lock", e))?;
+        Ok(BoundGateway {
+            listener,
+            port,
+            pb: self.clone(),
+            _lock: lock,
+        })
+    }
+}
+
+struct Guard {
+    pb: Arc<Patchbay>,
+    port: u16,
+}
+
+fn refuse(status: StatusCode, message: &str) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        format!("{message}\n"),
+    )
+        .into_response()
+}
+
+fn unauthorized(message: &str) -> Response {
+    let mut r = refuse(StatusCode::UNAUTHORIZED, message);
+    r.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        HeaderValue::from_static("Bearer realm=\"patchbay-gateway\""),
+    );
+    r
+}
+
+/// Whether `host` (a Host header or an Origin's authority) names this gateway.
+fn local_authority(authority: &str, port: u16) -> bool {
+    authority == format!("127.0.0.1:{port}") || authority == format!("localhost:{port}")
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = v.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+/// Host, Origin and the access key, on every request.
+async fn check(State(g): State<Arc<Guard>>, mut req: Request, next: Next) -> Response {
+    let headers = req.headers();
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    if !host.is_some_and(|h| local_authority(h, g.port)) {
+        return refuse(
+            StatusCode::FORBIDDEN,
+            "this gateway answers only requests addressed to 127.0.0.1 or localhost on its port",
+        );
+    }
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        let ok = origin
+            .to_str()
+            .ok()
+            .and_then(|o| o.strip_prefix("http://"))
+            .is_some_and(|a| local_authority(a, g.port));
+        if !ok {
+            return refuse(
+                StatusCode::FORBIDDEN,
+                "requests from web pages of other origins are refused",
+            );
+        }
+    }
+    let Some(key) = bearer(headers) else {
+        return unauthorized(
+            "an access key is needed: Authorization: Bearer pbk_… (make one with `patchbay gateway key add`)",
+        );
+    };
+    let pb = g.pb.clone();
+    let key = key.to_string();
+    let grant = match tokio::task::spawn_blocking(move || pb.gateway_key_grant(&key)).await {
+        Ok(Ok(Some(grant))) => grant,
+        Ok(Ok(None)) => return unauthorized("this access key is unknown, revoked or expired"),
+        Ok(Err(e)) => return refuse(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
+        Err(e) => return refuse(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+    };
+    if let Some(name) = one_action(req.uri().path()) {
+        let pb = g.pb.clone();
+        let name = name.to_string();
+        let action = tokio::task::spawn_blocking(move || pb.get_action(&name)).await;
+        match action {
+            Ok(Ok(a)) if grant.opens_action(&a.id) && a.enabled => {}
+            Ok(Ok(_)) | Ok(Err(Error::NotFound { .. })) => {
+                return refuse(
+                    StatusCode::FORBIDDEN,
+                    "this access key does not open that action",
+                );
+            }
+            Ok(Err(e)) => return refuse(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
+            Err(e) => return refuse(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        }
+    }
+    req.extensions_mut().insert(grant);
+    next.run(req).await
+}
+
+/// `NAME` of `/a/NAME/mcp`.
+fn one_action(path: &str) -> Option<&str> {
+    path.strip_prefix("/a/")?.strip_suffix("/mcp")
+}
+
+/// The MCP side: one per session, sharing the profile.
+#[derive(Clone)]
+struct GatewayHandler {
+    pb: Arc<Patchbay>,
+}
+
+/// What a request may reach: the key's grant, and one action for `/a/NAME/mcp`.
+struct Caller {
+    grant: KeyGrant,
+    only: Option<String>,
+}
+
+fn caller(ctx: &RequestContext<RoleServer>) -> std::result::Result<Caller, ErrorData> {
+    let parts = ctx
+        .extensions
+        .get::<axum::http::request::Parts>()
+        .ok_or_else(|| ErrorData::internal_error("the request's HTTP parts are missing", None))?;
+    let grant = parts
+        .extensions
+        .get::<KeyGrant>()
+        .cloned()
+        .ok_or_else(|| ErrorData::internal_error("the request passed no key check", None))?;
+    Ok(Caller {
+        grant,
+        only: one_action(parts.uri.path()).map(String::from),
+    })
+}
+
+fn gateway_error(e: &Error) -> ErrorData {
+    let mut message = e.to_string();
+    if let Some(h) = e.hint() {
+        message = format!("{message} ({h})");
+    }
+    ErrorData::new(
+        rmcp::model::ErrorCode(GATEWAY_ERROR),
+        message,
+        Some(serde_json::json!({ "code": e.code().as_str() })),
+    )
+}
+
+/// An HTTP action's one tool: its arguments are the body's `{{param}}` placeholders.
+fn http_tool(name: String, a: &ActionView) -> Tool {
+    let params = a
+        .http
+        .as_ref()
+        .map(|h| h.params.clone())
+        .unwrap_or_default();
+    let mut properties = serde_json::Map::new();
+    for p in &params {
+        properties.insert(p.clone(), serde_json::json!({ "type": "string" }));
+    }
+    let schema: JsonObject = serde_json::from_value(serde_json::json!({
+        "type": "object",
+        "properties": properties,
+        "required": params,
+    }))
+    .unwrap_or_default();
+    let description = if a.description.is_empty() {
+        format!("Send the HTTP request of '{}'", a.name)
+    } else {
+        a.description.clone()
+    };
+    Tool::new(name, description, schema)
+}
+
+impl GatewayHandler {
+    /// The enabled actions this caller may reach.
+    fn actions(&self, c: &Caller) -> Result<Vec<ActionView>> {
+        Ok(self
+            .pb
+            .list_actions()?
+            .into_iter()
+            .filter(|a| a.enabled && c.grant.opens_action(&a.id))
+            .filter(|a| {
+                c.only
+                    .as_ref()
+                    .is_none_or(|n| n.eq_ignore_ascii_case(&a.name))
+            })
+            .collect())
+    }
+
+    /// Every tool the caller may use, with the action and the upstream name of each.
+    async fn tools(&self, c: &Caller) -> Result<Vec<(Tool, ActionView, String)>> {
+        let pb = self.pb.clone();
+        let actions = {
+            let c2 = Caller {
+                grant: c.grant.clone(),
+                only: c.only.clone(),
+            };
+            let this = self.clone();
+            tokio::task::spawn_blocking(move || this.actions(&c2))
+                .await
+                .map_err(|e| Error::Internal(format!("listing actions stopped: {e}")))??
+        };
+        let mut out = Vec::new();
+        for a in actions {
+            let exposed = |tool: &str| {
+                if c.only.is_some() {
+                    tool.to_string()
+                } else {
+                    names::tool_name(&a.name, tool)
+                }
+            };
+            match a.kind {
+                ActionKind::Http => {
+                    let name = if c.only.is_some() {
+                        a.name.clone()
+                    } else {
+                        a.name.replace('.', "_")
+                    };
+                    out.push((http_tool(name, &a), a.clone(), a.name.clone()));
+                }
+                ActionKind::Mcp => {
+                    // An action that cannot answer costs its own tools only.
+                    let Ok(tools) = pb.mcp_tools(&a.name).await else {
+                        continue;
+                    };
+                    for t in tools {
+                        if !c.grant.opens_tool(&a.id, &t.name) {
+                            continue;
+                        }
+                        let schema: JsonObject = match t.input_schema {
+                            serde_json::Value::Object(m) => m,
+                            _ => JsonObject::new(),
+                        };
+                        let mut tool = Tool::new_with_raw(
+                            exposed(&t.name),
+                            t.description.map(Into::into),
+                            schema,
+                        );
+                        tool.title = t.title;
+                        out.push((tool, a.clone(), t.name));
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl ServerHandler for GatewayHandler {
+    fn get_info(&self) -> ServerConfig {
+        ServerConfig::new(ServerCapabilities::builder().enable_tools().build()).with_server_info(
+            Implementation::new("Patchbay gateway", env!("CARGO_PKG_VERSION")),
+        )
+    }
+
+    async fn list_tools(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        ctx: RequestContext<RoleServer>,
+    ) -> std::result::Result<ListToolsResult, ErrorData> {
+        let c = caller(&ctx)?;
+        let tools = self.tools(&c).await.map_err(|e| gateway_error(&e))?;
+        Ok(ListToolsResult {
+            tools: tools.into_iter().map(|(t, _, _)| t).collect(),
+            ..Default::default()
+        })
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        ctx: RequestContext<RoleServer>,
+    ) -> std::result::Result<CallToolResponse, ErrorData> {
+        let c = caller(&ctx)?;
+        let (action, upstream) = self
+            .resolve(&c, &request.name)
+            .await
+            .map_err(|e| gateway_error(&e))?;
+        let out = match action.kind {
+            ActionKind::Http => {
+                let o = self
+                    .pb
+                    .http_call(&action.name, request.arguments)
+                    .await
+                    .map_err(|e| gateway_error(&e))?;
+                let text = o
+                    .json
+                    .as_ref()
+                    .map(|j| j.to_string())
+                    .unwrap_or_else(|| o.body.clone());
+                let mut r = CallToolResult::success(vec![rmcp::model::ContentBlock::text(text)]);
+                if !o.ok() {
+                    r.is_error = Some(true);
+                }
+                r
+            }
+            ActionKind::Mcp => {
+                let o = self
+                    .pb
+                    .mcp_call(&action.name, &upstream, request.arguments)
+                    .await
+                    .map_err(|e| gateway_error(&e))?;
+                serde_json::from_value(o.result).map_err(|e| {
+                    ErrorData::internal_error(
+                        format!("the upstream result does not parse: {e}"),
+                        None,
+                    )
+                })?
+            }
+        };
+        Ok(out.into())
+    }
+}
+
+impl GatewayHandler {
+    /// The action and upstream tool behind an exposed tool name, if the caller may use it.
+    async fn resolve(&self, c: &Caller, exposed: &str) -> Result<(ActionView, String)> {
+        let tools = self.tools(c).await?;
+        tools
+            .into_iter()
+            .find(|(t, _, _)| t.name == exposed)
+            .map(|(_, a, upstream)| (a, upstream))
+            .ok_or_else(|| {
+                Error::invalid_with_hint(
+                    format!(
+                        "no tool '{}' here that this access key opens",
+                        crate::validate::printable(exposed)
+                    ),
+                    "list the tools with tools/list",
+                )
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_this_gateways_authorities_pass() {
+        assert!(local_authority("127.0.0.1:47616", 47616));
+        assert!(local_authority("localhost:47616", 47616));
+        for bad in [
+            "127.0.0.1",
+            "localhost",
+            "127.0.0.1:80",
+            "evil.example:47616",
+            "[::1]:47616",
+        ] {
+            assert!(!local_authority(bad, 47616), "{bad}");
+        }
+        assert_eq!(one_action("/a/linear/mcp"), Some("linear"));
+        assert_eq!(one_action("/mcp"), None);
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("Bearer pbk_x"),
+        );
+        assert_eq!(bearer(&h), Some("pbk_x"));
+        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic abc"));
+        assert_eq!(bearer(&h), None);
+    }
+}

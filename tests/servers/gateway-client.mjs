@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// A real MCP client (the TypeScript SDK's Client over its StreamableHTTPClientTransport, which
+// speaks the 2025-11-25 `initialize` era with sessions) against Patchbay's gateway, with an
+// access key, as VS Code or Cursor would reach it. Prints one JSON line to stdout.
+//
+// usage: gateway-client.mjs URL KEY [--call TOOL ARGS_JSON]...
+// Output: {"tools": [{name, description}], "calls": [{tool, ok, isError, text, error}]}
+// A failure to connect prints {"connectError": message} and exits 0 (the test judges it).
+import './lib/stdio-guard.mjs';
+
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+
+const argv = process.argv.slice(2);
+const [url, key] = argv;
+if (!url || key === undefined) {
+  console.error('usage: gateway-client.mjs URL KEY [--call TOOL ARGS_JSON]...');
+  process.exit(2);
+}
+const calls = [];
+for (let i = 2; i < argv.length; i++) {
+  if (argv[i] === '--call') {
+    calls.push([argv[i + 1], JSON.parse(argv[i + 2] ?? '{}')]);
+    i += 2;
+  }
+}
+
+const headers = key ? { Authorization: `Bearer ${key}` } : {};
+const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } });
+const client = new Client({ name: 'patchbay-gateway-test', version: '1.0.0' });
+try {
+  await client.connect(transport);
+} catch (e) {
+  process.stdout.write(`${JSON.stringify({ connectError: String(e?.message ?? e) })}\n`);
+  process.exit(0);
+}
+const out = { tools: [], calls: [] };
+const listed = await client.listTools();
+out.tools = listed.tools.map((t) => ({ name: t.name, description: t.description ?? null }));
+for (const [tool, args] of calls) {
+  try {
+    const r = await client.callTool({ name: tool, arguments: args });
+    const text = (r.content ?? []).filter((c) => c.type === 'text').map((c) => c.text).join('\n');
+    out.calls.push({ tool, ok: true, isError: !!r.isError, text });
+  } catch (e) {
+    out.calls.push({ tool, ok: false, error: String(e?.message ?? e) });
+  }
+}
+await client.close();
+process.stdout.write(`${JSON.stringify(out)}\n`);
