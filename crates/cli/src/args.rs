@@ -517,6 +517,8 @@ pub enum GatewayCmd {
         #[arg(long, value_name = "PORT")]
         port: Option<u16>,
     },
+    /// Whether the gateway runs, where, its working keys, and who called in the last 10 minutes.
+    Status,
     /// Access keys: bearer keys for local clients of the gateway.
     #[command(subcommand)]
     Key(KeyCmd),

@@ -38,5 +38,6 @@ pub fn export(dir: &Path) -> Result<(), ts_rs::ExportError> {
     SignInReturned::export_all(&cfg)?;
     GatewayKeyView::export_all(&cfg)?;
     NewGatewayKey::export_all(&cfg)?;
+    GatewayStatus::export_all(&cfg)?;
     Ok(())
 }

@@ -35,3 +35,33 @@ pub struct NewGatewayKey {
     pub expires_at: Option<String>,
     pub created_at: String,
 }
+
+/// A client that called a tool through the gateway recently.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct GatewayClient {
+    /// The access key's name (part 2 adds OAuth clients).
+    pub name: String,
+    /// `key`: an access key.
+    pub kind: String,
+    pub last_call_at: String,
+    /// The tool, as the client named it.
+    pub last_tool: String,
+}
+
+/// `patchbay gateway status --json`: whether this profile's gateway runs, where, and who
+/// called it in the last 10 minutes (read from its lock file and SQLite, whichever process
+/// serves).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct GatewayStatus {
+    pub running: bool,
+    /// `http://127.0.0.1:PORT/mcp` while running.
+    pub url: Option<String>,
+    /// The port it listens on, or the `gatewayPort` setting when it does not run.
+    pub port: u16,
+    pub pid: Option<u32>,
+    /// Access keys that work (not revoked, not expired).
+    pub keys: u32,
+    pub clients: Vec<GatewayClient>,
+}

@@ -1,4 +1,4 @@
-//! `patchbay gateway serve` and `patchbay gateway key add|list|revoke`.
+//! `patchbay gateway serve|status` and `patchbay gateway key add|list|revoke`.
 
 use patchbay_core::Result;
 use patchbay_core::gateway::keys::{NewKey, parse_actions};
@@ -11,6 +11,39 @@ use crate::{outln, output};
 pub fn run(cmd: GatewayCmd, json: bool) -> Result<Status> {
     match cmd {
         GatewayCmd::Serve { port } => serve(port),
+        GatewayCmd::Status => {
+            let st = open(false)?.gateway_status()?;
+            if json {
+                output::json(&st);
+                return Ok(Status::Done);
+            }
+            match (&st.url, st.pid) {
+                (Some(url), Some(pid)) => outln!("Gateway running at {url} (pid {pid})."),
+                _ => outln!(
+                    "Gateway not running (port {}). Start it with `patchbay gateway serve`.",
+                    st.port
+                ),
+            }
+            outln!("Access keys that work: {}.", st.keys);
+            if st.clients.is_empty() {
+                outln!("No tool calls through the gateway in the last 10 minutes.");
+            } else {
+                let rows = st
+                    .clients
+                    .iter()
+                    .map(|c| {
+                        vec![
+                            c.name.clone(),
+                            c.kind.clone(),
+                            c.last_call_at.clone(),
+                            c.last_tool.clone(),
+                        ]
+                    })
+                    .collect();
+                output::table(&["CLIENT", "KIND", "LAST CALL", "LAST TOOL"], rows);
+            }
+            Ok(Status::Done)
+        }
         GatewayCmd::Key(KeyCmd::Add(a)) => {
             let input = NewKey {
                 name: a.name,

@@ -200,7 +200,15 @@ impl Drop for Gateway {
 }
 
 fn serve(w: &World) -> Gateway {
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("patchbay"))
+    serve_with(w, &[])
+}
+
+fn serve_with(w: &World, env: &[(&str, &std::ffi::OsStr)]) -> Gateway {
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("patchbay"));
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd
         .args(["gateway", "serve", "--port", "0"])
         .env("PATCHBAY_HOME", w.home.path())
         .stdin(Stdio::null())
@@ -445,6 +453,37 @@ fn real_clients_reach_every_action_they_hold_a_key_for_and_nothing_else() {
     let garbage = post(&format!("127.0.0.1:{port}"), None, "{not json".into());
     assert!((400..500).contains(&garbage), "garbage JSON: {garbage}");
 
+    // Status, from another process: where it runs, the working keys, who called.
+    let st: Value = serde_json::from_str(&w.ok(&["--json", "gateway", "status"])).expect("json");
+    let mut fields: Vec<&str> = st
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    fields.sort();
+    assert_eq!(fields, ["clients", "keys", "pid", "port", "running", "url"]);
+    assert_eq!(st["running"], true);
+    assert_eq!(st["url"], json!(gw.url));
+    assert_eq!(st["pid"], json!(gw.child.id()));
+    assert_eq!(st["keys"], 1, "echo-only was revoked: {st}");
+    let clients = st["clients"].as_array().expect("clients");
+    assert_eq!(clients.len(), 2, "{st}");
+    assert_eq!(clients[0]["kind"], "key");
+    assert!(
+        clients
+            .iter()
+            .any(|c| c["name"] == "all" && c["lastTool"] == "ping"),
+        "{st}"
+    );
+    assert!(clients.iter().all(|c| c["lastCallAt"].is_string()), "{st}");
+    assert!(
+        clients
+            .iter()
+            .any(|c| c["name"] == "echo-only" && c["lastTool"] == "echo"),
+        "a refused call is not a call: {st}"
+    );
+
     // A second gateway on this profile names the first and exits 1.
     let again = w
         .cmd()
@@ -453,6 +492,15 @@ fn real_clients_reach_every_action_they_hold_a_key_for_and_nothing_else() {
         .expect("run");
     assert_eq!(again.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&again.stderr).contains("already running"));
+
+    drop(gw);
+    let st: Value = serde_json::from_str(&w.ok(&["--json", "gateway", "status"])).expect("json");
+    assert_eq!(
+        (st["running"].clone(), st["url"].clone(), st["pid"].clone()),
+        (json!(false), Value::Null, Value::Null),
+        "{st}"
+    );
+    assert_eq!(st["port"], 47616, "the setting when it does not run");
 
     // The keys are nowhere on disk.
     for (file, bytes) in patchbay_testsupport::all_bytes(w.home.path()) {
@@ -465,4 +513,59 @@ fn real_clients_reach_every_action_they_hold_a_key_for_and_nothing_else() {
             "a key is in {file}"
         );
     }
+}
+
+/// A tool call of an action that requires confirmation waits for the user: the gateway starts
+/// the app (here a stand-in that answers through the real CLI) and goes on as it decides.
+#[test]
+fn a_call_that_needs_confirmation_waits_for_the_users_answer() {
+    let w = World::simple();
+    w.add(&["--confirm"]);
+    let (code, _, err) = w.connect("consent", &[]);
+    assert_eq!((code, err), (0, None), "connect");
+    let key = w
+        .ok(&["gateway", "key", "add", "k", "--actions", "demo"])
+        .trim()
+        .to_string();
+    for (decision, expect) in [("approve", "approved call"), ("deny", "denied")] {
+        let marker = w.home.path().join(format!("launches-{decision}"));
+        let bin = assert_cmd::cargo::cargo_bin("patchbay");
+        let gw = serve_with(
+            &w,
+            &[
+                (
+                    "PATCHBAY_DESKTOP_BIN",
+                    servers_dir().join("fake-app.mjs").as_os_str(),
+                ),
+                ("FAKE_APP_MARKER", marker.as_os_str()),
+                ("FAKE_APP_DECISION", std::ffi::OsStr::new(decision)),
+                ("FAKE_APP_CLI", bin.as_os_str()),
+            ],
+        );
+        let r = client(
+            &gw.url,
+            &key,
+            &[("demo__echo", json!({"text": "approved call"}))],
+        );
+        let call = &r["calls"][0];
+        let said = format!(
+            "{}{}",
+            call["text"].as_str().unwrap_or(""),
+            call["error"].as_str().unwrap_or("")
+        );
+        assert!(said.contains(expect), "{decision}: {r}");
+        assert_eq!(
+            std::fs::read_to_string(&marker).unwrap_or_default(),
+            "launched\n",
+            "the app was started once"
+        );
+        drop(gw);
+    }
+    let approvals: Value = serde_json::from_str(&w.ok(&["--json", "approvals"])).expect("json");
+    let c = &approvals["counts"][0];
+    assert_eq!(
+        (c["approved"].clone(), c["denied"].clone()),
+        (json!(1), json!(1)),
+        "{approvals}"
+    );
 }

@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 
 use crate::Patchbay;
 use crate::error::{Error, FormField, Kind, Result, at};
-use crate::model::{GatewayKeyView, NewGatewayKey};
+use crate::model::{GatewayClient, GatewayKeyView, NewGatewayKey};
 use crate::store::named;
 use crate::validate;
 
@@ -344,6 +344,54 @@ impl Patchbay {
             action_ids: parse_ids(&r.actions)?,
             tools: parse_tools(&r.tools)?,
         }))
+    }
+}
+
+impl Patchbay {
+    /// Record a tool call made with the key `name` (the Gateway screen's "who called").
+    pub fn note_gateway_call(&self, name: &str, tool: &str) -> Result<()> {
+        let now = self.now();
+        self.store().write(|tx| {
+            tx.execute(
+                "UPDATE gateway_keys SET last_call_at = ?2, last_tool = ?3 WHERE name = ?1 COLLATE NOCASE",
+                params![name, now, tool],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Keys that work now (not revoked, not expired).
+    pub fn working_gateway_keys(&self) -> Result<u32> {
+        let now = self.now();
+        self.store().read(|c| {
+            Ok(c.query_row(
+                "SELECT COUNT(*) FROM gateway_keys WHERE revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?1)",
+                [&now],
+                |r| r.get(0),
+            )?)
+        })
+    }
+
+    /// Who called a tool through the gateway within `within`, latest first.
+    pub fn gateway_clients(&self, within: Duration) -> Result<Vec<GatewayClient>> {
+        let since = self.ago(within);
+        self.store().read(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT name, last_call_at, last_tool FROM gateway_keys
+                 WHERE last_call_at IS NOT NULL AND last_call_at >= ?1 ORDER BY last_call_at DESC",
+            )?;
+            let rows = stmt
+                .query_map([&since], |r| {
+                    Ok(GatewayClient {
+                        name: r.get(0)?,
+                        kind: "key".into(),
+                        last_call_at: r.get(1)?,
+                        last_tool: r.get(2)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
     }
 }
 

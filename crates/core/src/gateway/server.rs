@@ -78,6 +78,21 @@ fn open_lock(pb: &Patchbay) -> Result<std::fs::File> {
 }
 
 impl Patchbay {
+    /// `gateway status`: running or not, where, and who called in the last 10 minutes.
+    pub fn gateway_status(&self) -> Result<crate::model::GatewayStatus> {
+        let serving = self.gateway_serving()?;
+        Ok(crate::model::GatewayStatus {
+            running: serving.is_some(),
+            url: serving.as_ref().map(|s| s.url.clone()),
+            port: serving
+                .as_ref()
+                .map_or_else(|| self.settings().gateway_port, |s| s.port),
+            pid: serving.as_ref().map(|s| s.pid),
+            keys: self.working_gateway_keys()?,
+            clients: self.gateway_clients(std::time::Duration::from_secs(600))?,
+        })
+    }
+
     /// The process serving this profile's gateway, if one does.
     pub fn gateway_serving(&self) -> Result<Option<Serving>> {
         let file = open_lock(self)?;
@@ -458,6 +473,28 @@ impl ServerHandler for GatewayHandler {
             .resolve(&c, &request.name)
             .await
             .map_err(|e| gateway_error(&e))?;
+        let pb = self.pb.clone();
+        let (key, tool) = (c.grant.name.clone(), request.name.to_string());
+        let _ = tokio::task::spawn_blocking(move || pb.note_gateway_call(&key, &tool)).await;
+        if action.confirm {
+            let client = ctx
+                .peer
+                .peer_info()
+                .map(|i| i.client_info.name.clone())
+                .unwrap_or_else(|| "an MCP client".into());
+            let requester = format!(
+                "{client} through the gateway (access key '{}')",
+                c.grant.name
+            );
+            self.confirm(
+                &action.name,
+                &upstream,
+                request.arguments.as_ref(),
+                &requester,
+            )
+            .await
+            .map_err(|e| gateway_error(&e))?;
+        }
         let out = match action.kind {
             ActionKind::Http => {
                 let o = self
@@ -495,6 +532,29 @@ impl ServerHandler for GatewayHandler {
 }
 
 impl GatewayHandler {
+    /// The end-user confirmation of an action that requires it: the app asks (it is started
+    /// when it does not run); a denial or no answer in time refuses the call.
+    async fn confirm(
+        &self,
+        action: &str,
+        tool: &str,
+        args: Option<&JsonObject>,
+        requester: &str,
+    ) -> Result<()> {
+        let args = args.cloned().map(serde_json::Value::Object);
+        let asked = self.pb.request_approval(
+            action,
+            tool,
+            args.as_ref(),
+            requester,
+            self.pb.confirm_timeout(),
+        )?;
+        if let Err(e) = self.pb.ensure_app_running() {
+            eprintln!("patchbay gateway: {e}");
+        }
+        self.pb.await_approval(&asked.id).await
+    }
+
     /// The action and upstream tool behind an exposed tool name, if the caller may use it.
     async fn resolve(&self, c: &Caller, exposed: &str) -> Result<(ActionView, String)> {
         let tools = self.tools(c).await?;

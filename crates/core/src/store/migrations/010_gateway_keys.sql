@@ -11,6 +11,9 @@ CREATE TABLE gateway_keys (
     created_at   TEXT NOT NULL,
     expires_at   TEXT,
     revoked_at   TEXT,
-    last_used_at TEXT
+    last_used_at TEXT,
+    -- The last tools/call made with the key (the Gateway screen's "who called recently").
+    last_call_at TEXT,
+    last_tool    TEXT
 );
 CREATE UNIQUE INDEX gateway_keys_name ON gateway_keys (name COLLATE NOCASE);
