@@ -569,3 +569,63 @@ fn a_call_that_needs_confirmation_waits_for_the_users_answer() {
         "{approvals}"
     );
 }
+
+/// rmcp's client, as Patchbay's own runtime uses it (it asks `server/discover` and speaks the
+/// stateless 2026-07-28 form when offered), through the gateway: an action whose URL is the
+/// gateway and whose token is an access key.
+#[test]
+fn rmcp_clients_reach_the_gateway_too() {
+    let w = World::simple();
+    w.add(&[]);
+    let (code, _, err) = w.connect("consent", &[]);
+    assert_eq!((code, err), (0, None), "connect");
+    let key = w
+        .ok(&["gateway", "key", "add", "rmcp", "--actions", "demo"])
+        .trim()
+        .to_string();
+    let gw = serve(&w);
+    w.cmd()
+        .args([
+            "token",
+            "add",
+            "gw-key",
+            "--header-name",
+            "Authorization",
+            "--prefix",
+            "Bearer",
+            "--value-stdin",
+        ])
+        .write_stdin(key)
+        .assert()
+        .success();
+    w.ok(&[
+        "action",
+        "add",
+        "through",
+        "--url",
+        &gw.url,
+        "--auth",
+        "token:gw-key",
+    ]);
+    let tools: Value = serde_json::from_str(&w.ok(&["--json", "tools", "through"])).expect("json");
+    let names: Vec<&str> = tools
+        .as_array()
+        .expect("tools")
+        .iter()
+        .filter_map(|t| t["name"].as_str())
+        .collect();
+    assert!(
+        names.contains(&"demo__echo") && !names.iter().any(|n| n.starts_with("through")),
+        "{tools}"
+    );
+    let out = w.ok(&[
+        "call",
+        "through",
+        "demo__echo",
+        "--args",
+        r#"{"text": "rmcp through the gateway"}"#,
+    ]);
+    assert_eq!(out.trim(), "rmcp through the gateway");
+    let health: Value = serde_json::from_str(&w.ok(&["--json", "test", "through"])).expect("json");
+    assert_eq!(health["status"], "healthy", "{health}");
+}
