@@ -17,8 +17,9 @@ pkgs=(libwebkit2gtk-4.1-dev libsoup-3.0-dev libayatana-appindicator3-dev librsvg
 # Never dbus-x11: it auto-starts a bus and accessibility services that outlive the app.
 # x11-utils (xwininfo) and desktop-file-utils: scripts/check-deb.sh looks for the packaged
 # app's window and validates its desktop entry.
+# python3-venv: the Python MCP SDK's client (the gateway's tests) lives in its own venv.
 [ $with_tests = 1 ] && pkgs+=(xvfb webkit2gtk-driver gnome-keyring dbus dbus-daemon openssl
-                             x11-utils desktop-file-utils)
+                             x11-utils desktop-file-utils python3-venv)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -59,4 +60,12 @@ if [ $with_tests = 1 ]; then
   npm_ci tests/servers
   # The official MCP conformance suite, with its own Node 22 from npm (the system Node stays).
   npm_ci tests/conformance
+  # The Python MCP SDK (PyPI `mcp`, pinned with its dependencies), in a venv of its own.
+  venv=tests/servers/.venv req=tests/servers/requirements.txt
+  if ! cmp -s "$req" "$venv/.patchbay-requirements" 2>/dev/null; then
+    say "installing the Python MCP SDK in $venv (pip)"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$req"
+    cp "$req" "$venv/.patchbay-requirements"
+  fi
 fi

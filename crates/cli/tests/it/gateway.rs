@@ -257,6 +257,34 @@ fn client(url: &str, key: &str, calls: &[(&str, Value)]) -> Value {
     })
 }
 
+/// The Python MCP SDK's client (tests/servers/.venv, from scripts/setup.sh --test).
+fn python_client(url: &str, key: &str, calls: &[(&str, Value)]) -> Value {
+    let mut c = Command::new(servers_dir().join(".venv/bin/python"));
+    c.arg(servers_dir().join("gateway_client.py"))
+        .args([url, key]);
+    for (tool, args) in calls {
+        c.args(["--call", tool, &args.to_string()]);
+    }
+    let child = c
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the Python MCP SDK client (run scripts/setup.sh --test)");
+    let out = patchbay_testsupport::output_within(
+        child,
+        Duration::from_secs(60),
+        "the Python MCP SDK client (tests/servers/gateway_client.py)",
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    serde_json::from_str(stdout.trim()).unwrap_or_else(|e| {
+        panic!(
+            "client output is not JSON ({e}): {stdout} {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
 fn tool_names(report: &Value) -> Vec<String> {
     let mut names: Vec<String> = report["tools"]
         .as_array()
@@ -349,6 +377,31 @@ fn real_clients_reach_every_action_they_hold_a_key_for_and_nothing_else() {
             .as_str()
             .is_some_and(|e| e.contains("no tool 'down__echo'")),
         "{r}"
+    );
+
+    // The Python MCP SDK's client, independently: the same tools, the same answers.
+    let py = python_client(
+        &gw.url,
+        &all,
+        &[
+            ("demo__echo", json!({"text": "from python"})),
+            ("ping", json!({"who": "py"})),
+        ],
+    );
+    let mut py_tools: Vec<String> = py["tools"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{py}"))
+        .iter()
+        .filter_map(|t| t.as_str().map(String::from))
+        .collect();
+    py_tools.sort();
+    assert_eq!(py_tools, tool_names(&r), "{py}");
+    assert_eq!(py["calls"][0]["text"], "from python", "{py}");
+    assert!(
+        py["calls"][1]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("pong")),
+        "{py}"
     );
 
     // A key limited to one tool: the others are absent and refused.
