@@ -336,7 +336,8 @@ fn real_clients_reach_every_action_they_hold_a_key_for_and_nothing_else() {
     let gw = serve(&w);
 
     // Every action's tools, named ACTION__TOOL; the HTTP action as one tool; the action that
-    // is down costs only its own tools. Calls reach the real servers with Patchbay's credentials.
+    // is down costs only its own tools, and a call to it says why. Calls reach the real
+    // servers with Patchbay's credentials.
     let r = client(
         &gw.url,
         &all,
@@ -375,7 +376,7 @@ fn real_clients_reach_every_action_they_hold_a_key_for_and_nothing_else() {
     assert!(
         calls[3]["error"]
             .as_str()
-            .is_some_and(|e| e.contains("no tool 'down__echo'")),
+            .is_some_and(|e| e.contains("cannot reach http://127.0.0.1:9/mcp")),
         "{r}"
     );
 

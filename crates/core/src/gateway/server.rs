@@ -556,7 +556,35 @@ impl GatewayHandler {
     }
 
     /// The action and upstream tool behind an exposed tool name, if the caller may use it.
+    /// The name says it when it is plainly `ACTION__TOOL` (or the action itself on
+    /// `/a/NAME/mcp`, or an HTTP action's name); a name that was cut or had dots replaced is
+    /// found by listing.
     async fn resolve(&self, c: &Caller, exposed: &str) -> Result<(ActionView, String)> {
+        let this = self.clone();
+        let c2 = Caller {
+            grant: c.grant.clone(),
+            only: c.only.clone(),
+        };
+        let actions = tokio::task::spawn_blocking(move || this.actions(&c2))
+            .await
+            .map_err(|e| Error::Internal(format!("listing actions stopped: {e}")))??;
+        let plain = actions.iter().find_map(|a| match (&c.only, a.kind) {
+            (Some(_), ActionKind::Mcp) => Some((a, exposed.to_string())),
+            (Some(_), ActionKind::Http) => (exposed == a.name).then(|| (a, a.name.clone())),
+            (None, ActionKind::Http) => {
+                (exposed == a.name.replace('.', "_")).then(|| (a, a.name.clone()))
+            }
+            (None, ActionKind::Mcp) => {
+                let (action, tool) = names::split(exposed)?;
+                (action == a.name.replace('.', "_") && names::tool_name(&a.name, tool) == exposed)
+                    .then(|| (a, tool.to_string()))
+            }
+        });
+        if let Some((a, tool)) = plain
+            && (a.kind == ActionKind::Http || c.grant.opens_tool(&a.id, &tool))
+        {
+            return Ok((a.clone(), tool));
+        }
         let tools = self.tools(c).await?;
         tools
             .into_iter()
