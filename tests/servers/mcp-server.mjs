@@ -331,6 +331,13 @@ server.on('request', async (req, res) => {
     sendJson(res, 200, { rejected: rejectedJtis.size });
     return;
   }
+  // As if the server restarted: every session is forgotten (their ids then get a 404).
+  if (pathname === '/__admin/forget-sessions' && req.method === 'POST') {
+    const n = sessions.size;
+    sessions.clear();
+    sendJson(res, 200, { forgotten: n });
+    return;
+  }
   if (pathname === '/__admin/reject-all-tokens' && req.method === 'POST') {
     rejectAll = true;
     sendJson(res, 200, { rejectAll });

@@ -405,6 +405,25 @@ fn real_clients_reach_every_action_they_hold_a_key_for_and_nothing_else() {
         "{py}"
     );
 
+    // The upstream forgets its sessions (as after a restart): the gateway's shared session
+    // gets a 404, opens a new one and the client never notices.
+    let forgot: Value = reqwest::blocking::Client::new()
+        .post(w.url().replace("/mcp", "/__admin/forget-sessions"))
+        .send()
+        .expect("forget")
+        .json()
+        .expect("json");
+    assert!(
+        forgot["forgotten"].as_u64().is_some_and(|n| n >= 1),
+        "{forgot}"
+    );
+    let r = client(
+        &gw.url,
+        &all,
+        &[("demo__echo", json!({"text": "after a restart"}))],
+    );
+    assert_eq!(r["calls"][0]["text"], "after a restart", "{r}");
+
     // A key limited to one tool: the others are absent and refused.
     let r = client(
         &gw.url,
@@ -527,7 +546,7 @@ fn real_clients_reach_every_action_they_hold_a_key_for_and_nothing_else() {
     assert!(
         clients
             .iter()
-            .any(|c| c["name"] == "all" && c["lastTool"] == "ping"),
+            .any(|c| c["name"] == "all" && c["lastTool"] == "demo__echo"),
         "{st}"
     );
     assert!(clients.iter().all(|c| c["lastCallAt"].is_string()), "{st}");

@@ -313,7 +313,7 @@ impl Patchbay {
     }
 
     /// What a presented key opens: `None` for an unknown, revoked or expired key. A valid
-    /// use is recorded (`lastUsedAt`).
+    /// use is recorded (`lastUsedAt`, to the minute).
     pub fn gateway_key_grant(&self, presented: &str) -> Result<Option<KeyGrant>> {
         if !presented.starts_with(KEY_PREFIX) {
             return Ok(None);
@@ -332,13 +332,20 @@ impl Patchbay {
         if r.revoked_at.is_some() || r.expires_at.is_some_and(|e| e.as_str() <= now.as_str()) {
             return Ok(None);
         }
-        self.store().write(|tx| {
-            tx.execute(
-                "UPDATE gateway_keys SET last_used_at = ?2 WHERE hash = ?1",
-                params![hash, now],
-            )?;
-            Ok(())
-        })?;
+        // `lastUsedAt` to the minute: a write per request would cost every call a lock.
+        let stale = r
+            .last_used_at
+            .as_deref()
+            .is_none_or(|at| at < self.ago(Duration::from_secs(60)).as_str());
+        if stale {
+            self.store().write(|tx| {
+                tx.execute(
+                    "UPDATE gateway_keys SET last_used_at = ?2 WHERE hash = ?1",
+                    params![hash, now],
+                )?;
+                Ok(())
+            })?;
+        }
         Ok(Some(KeyGrant {
             name: r.name,
             action_ids: parse_ids(&r.actions)?,

@@ -1,6 +1,8 @@
 //! The local gateway: one loopback endpoint for every action (see `GATEWAY.md` in the design
-//! notes and ARCHITECTURE.md). So far: its access keys and the tool names of `/mcp`.
+//! notes and ARCHITECTURE.md). Its access keys, the tool names of `/mcp`, the HTTP server, and the upstream sessions it
+//! shares between clients.
 
 pub mod keys;
 pub mod names;
 pub mod server;
+mod upstream;

@@ -129,8 +129,14 @@ impl BoundGateway {
             .with_max_request_body_bytes(MAX_BODY_BYTES)
             .with_cancellation_token(cancel.child_token());
         let pb = self.pb.clone();
+        let upstreams = Arc::new(super::upstream::Upstreams::default());
         let service = StreamableHttpService::new(
-            move || Ok(GatewayHandler { pb: pb.clone() }),
+            move || {
+                Ok(GatewayHandler {
+                    pb: pb.clone(),
+                    upstreams: upstreams.clone(),
+                })
+            },
             Arc::new(LocalSessionManager::default()),
             config,
         );
@@ -143,7 +149,11 @@ impl BoundGateway {
             .route_service("/a/{name}/mcp", service)
             .layer(axum::middleware::from_fn_with_state(Arc::new(guard), check));
         let stop = cancel.clone();
-        axum::serve(self.listener, router)
+        // No Nagle: a small response must not wait for the client's delayed ACK (~40 ms).
+        let listener = axum::serve::ListenerExt::tap_io(self.listener, |tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+        axum::serve(listener, router)
             .with_graceful_shutdown(async move {
                 shutdown.await;
                 stop.cancel();
@@ -307,6 +317,8 @@ fn one_action(path: &str) -> Option<&str> {
 #[derive(Clone)]
 struct GatewayHandler {
     pb: Arc<Patchbay>,
+    /// One upstream session per action, shared by every client.
+    upstreams: Arc<super::upstream::Upstreams>,
 }
 
 /// What a request may reach: the key's grant, and one action for `/a/NAME/mcp`.
@@ -417,7 +429,7 @@ impl GatewayHandler {
                 }
                 ActionKind::Mcp => {
                     // An action that cannot answer costs its own tools only.
-                    let Ok(tools) = pb.mcp_tools(&a.name).await else {
+                    let Ok(tools) = self.upstreams.tools(&pb, &a).await else {
                         continue;
                     };
                     for t in tools {
@@ -475,7 +487,10 @@ impl ServerHandler for GatewayHandler {
             .map_err(|e| gateway_error(&e))?;
         let pb = self.pb.clone();
         let (key, tool) = (c.grant.name.clone(), request.name.to_string());
-        let _ = tokio::task::spawn_blocking(move || pb.note_gateway_call(&key, &tool)).await;
+        // Recorded on the side: the call does not wait for the write.
+        drop(tokio::task::spawn_blocking(move || {
+            pb.note_gateway_call(&key, &tool)
+        }));
         if action.confirm {
             let client = ctx
                 .peer
@@ -515,8 +530,8 @@ impl ServerHandler for GatewayHandler {
             }
             ActionKind::Mcp => {
                 let o = self
-                    .pb
-                    .mcp_call(&action.name, &upstream, request.arguments)
+                    .upstreams
+                    .call(&self.pb, &action, &upstream, request.arguments)
                     .await
                     .map_err(|e| gateway_error(&e))?;
                 serde_json::from_value(o.result).map_err(|e| {

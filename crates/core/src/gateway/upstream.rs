@@ -1,0 +1,96 @@
+//! One upstream MCP session per action, shared by every client of the gateway: the first call
+//! (or listing) opens it, later ones reuse it, concurrently. A session is keyed by the action's
+//! id and its last change, so an edited action gets a fresh one. When a call on a kept
+//! session fails in a way a new session may fix (the server forgot the session, restarted,
+//! or dropped the connection), the session is dropped and the call tried once more on a new
+//! one.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::Patchbay;
+use crate::error::{ErrorCode, Result};
+use crate::model::ActionView;
+use crate::runtime::{CallOutcome, McpConnection, McpOptions, ToolInfo};
+
+/// The gateway's upstream sessions.
+#[derive(Default)]
+pub(crate) struct Upstreams {
+    sessions: tokio::sync::Mutex<HashMap<String, Arc<McpConnection>>>,
+}
+
+impl std::fmt::Debug for Upstreams {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Upstreams")
+    }
+}
+
+fn key(a: &ActionView) -> String {
+    format!("{}@{}", a.id, a.updated_at)
+}
+
+/// A failure a new session may fix.
+fn session_trouble(code: ErrorCode) -> bool {
+    matches!(
+        code,
+        ErrorCode::Protocol | ErrorCode::ServerError | ErrorCode::Unreachable
+    )
+}
+
+impl Upstreams {
+    async fn session(&self, pb: &Arc<Patchbay>, a: &ActionView) -> Result<Arc<McpConnection>> {
+        if let Some(s) = self.sessions.lock().await.get(&key(a)) {
+            return Ok(s.clone());
+        }
+        // Opened without the lock held: a slow server does not hold up the others. Two
+        // first calls at once may both open one; the second replaces the first.
+        let s = Arc::new(pb.mcp_connect(&a.name, &McpOptions::default()).await?);
+        let mut map = self.sessions.lock().await;
+        map.retain(|k, _| !k.starts_with(&format!("{}@", a.id)));
+        map.insert(key(a), s.clone());
+        Ok(s)
+    }
+
+    async fn forget(&self, a: &ActionView) {
+        self.sessions.lock().await.remove(&key(a));
+    }
+
+    /// `tools/list` of the action over its shared session.
+    pub(crate) async fn tools(&self, pb: &Arc<Patchbay>, a: &ActionView) -> Result<Vec<ToolInfo>> {
+        let s = self.session(pb, a).await?;
+        match s.tools().await {
+            Err(e) if session_trouble(e.code()) => {
+                self.forget(a).await;
+                self.session(pb, a).await?.tools().await
+            }
+            other => other,
+        }
+    }
+
+    /// `tools/call` over the action's shared session, through its circuit breaker.
+    pub(crate) async fn call(
+        &self,
+        pb: &Arc<Patchbay>,
+        a: &ActionView,
+        tool: &str,
+        args: Option<serde_json::Map<String, serde_json::Value>>,
+    ) -> Result<CallOutcome> {
+        pb.breaker_admit(a)?;
+        let first = match self.session(pb, a).await {
+            Ok(s) => s.call(tool, args.clone()).await,
+            Err(e) => Err(e),
+        };
+        let out = match first {
+            Err(e) if session_trouble(e.code()) => {
+                self.forget(a).await;
+                match self.session(pb, a).await {
+                    Ok(s) => s.call(tool, args).await,
+                    Err(e) => Err(e),
+                }
+            }
+            other => other,
+        };
+        pb.breaker_after(a, out.as_ref().err());
+        out
+    }
+}
