@@ -30,6 +30,7 @@ bench:
 	scripts/bench-refresh.sh
 	scripts/bench-calls.sh
 	scripts/bench-proxy.sh
+	scripts/bench-gateway.sh
 	scripts/bench-desktop.sh
 
 ## Screenshots of the real window for the README (docs/screenshots/).
