@@ -28,7 +28,9 @@ rss() { awk '/VmRSS/ {print $2}' "/proc/$gateway_pid/status"; }
 idle=$(rss)
 echo "== tools/call: $calls sequential, then $calls over 16 concurrent callers" >&2
 GATEWAY_URL=$(head -1 "$work/gateway.out") GATEWAY_KEY=$key \
-  "$bin/patchbay-bench-calls" demo "$calls" | RSS_IDLE=$idle RSS_LOADED=$(rss) node -e '
+  "$bin/patchbay-bench-calls" demo "$calls" >"$work/calls.json"
+loaded=$(rss)
+RSS_IDLE=$idle RSS_LOADED=$loaded node -e '
   let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
     const r = JSON.parse(s), d = r.direct, p = r.patchbay, g = r.gateway, f = (x) => x.toFixed(2);
     console.log(`| tools/call, ${r.calls} calls (release) | p50 | p99 | calls/s, 16 concurrent |`);
@@ -38,4 +40,4 @@ GATEWAY_URL=$(head -1 "$work/gateway.out") GATEWAY_KEY=$key \
     console.log(`| through the gateway, access key | ${f(g.p50_ms)} ms | ${f(g.p99_ms)} ms | ${g.concurrent16_calls_per_s.toFixed(0)} |`);
     console.log(`\ngateway - direct: p50 +${f(g.p50_ms - d.p50_ms)} ms; gateway / direct: p99 ${(g.p99_ms / d.p99_ms).toFixed(2)}x, throughput ${(g.concurrent16_calls_per_s / d.concurrent16_calls_per_s).toFixed(2)}x`);
     console.log(`gateway resident memory: ${(process.env.RSS_IDLE / 1024).toFixed(1)} MiB idle, ${(process.env.RSS_LOADED / 1024).toFixed(1)} MiB after the load`);
-  });'
+  });' <"$work/calls.json"
