@@ -49,6 +49,8 @@ pub struct NewKey {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyGrant {
     pub name: String,
+    /// When the key stops working (RFC 3339), if ever.
+    pub expires_at: Option<String>,
     /// `None`: every action.
     pub action_ids: Option<Vec<String>>,
     /// Action id → the only tools of it the key opens.
@@ -329,7 +331,11 @@ impl Patchbay {
         let Some(r) = found else {
             return Ok(None);
         };
-        if r.revoked_at.is_some() || r.expires_at.is_some_and(|e| e.as_str() <= now.as_str()) {
+        if r.revoked_at.is_some()
+            || r.expires_at
+                .as_ref()
+                .is_some_and(|e| e.as_str() <= now.as_str())
+        {
             return Ok(None);
         }
         // `lastUsedAt` to the minute: a write per request would cost every call a lock.
@@ -348,6 +354,7 @@ impl Patchbay {
         }
         Ok(Some(KeyGrant {
             name: r.name,
+            expires_at: r.expires_at,
             action_ids: parse_ids(&r.actions)?,
             tools: parse_tools(&r.tools)?,
         }))

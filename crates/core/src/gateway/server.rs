@@ -130,11 +130,14 @@ impl BoundGateway {
             .with_cancellation_token(cancel.child_token());
         let pb = self.pb.clone();
         let upstreams = Arc::new(super::upstream::Upstreams::default());
+        let cache = Arc::new(Cache::default());
+        let handler_cache = cache.clone();
         let service = StreamableHttpService::new(
             move || {
                 Ok(GatewayHandler {
                     pb: pb.clone(),
                     upstreams: upstreams.clone(),
+                    cache: handler_cache.clone(),
                 })
             },
             Arc::new(LocalSessionManager::default()),
@@ -143,6 +146,7 @@ impl BoundGateway {
         let guard = Guard {
             pb: self.pb.clone(),
             port: self.port,
+            cache,
         };
         let router = axum::Router::new()
             .route_service("/mcp", service.clone())
@@ -221,6 +225,78 @@ impl Patchbay {
 struct Guard {
     pb: Arc<Patchbay>,
     port: u16,
+    cache: Arc<Cache>,
+}
+
+/// What the gateway read from SQLite, kept while nothing changed it: `PRAGMA data_version`
+/// moves when another process commits (a revocation, an edited action), and then everything
+/// here is read again. Key lookups are also read again after [`GRANT_TTL`], which keeps
+/// `lastUsedAt` current; expiry is checked on every request.
+#[derive(Default)]
+struct Cache {
+    inner: std::sync::Mutex<CacheInner>,
+}
+
+#[derive(Default)]
+struct CacheInner {
+    version: Option<i64>,
+    grants: std::collections::HashMap<String, (Option<KeyGrant>, std::time::Instant)>,
+    actions: Option<Arc<Vec<ActionView>>>,
+}
+
+/// How long a key lookup is reused when nothing changed.
+const GRANT_TTL: std::time::Duration = std::time::Duration::from_secs(30);
+
+impl Cache {
+    /// The cache, emptied first when the database changed since it was filled.
+    fn fresh(&self, pb: &Patchbay) -> std::sync::MutexGuard<'_, CacheInner> {
+        let version = pb.store().data_version().ok();
+        let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        if version.is_none() || inner.version != version {
+            *inner = CacheInner {
+                version,
+                ..Default::default()
+            };
+        }
+        inner
+    }
+
+    fn grant(&self, pb: &Patchbay, key: &str) -> Result<Option<KeyGrant>> {
+        let hash = super::keys::key_hash(key);
+        let cached = {
+            let inner = self.fresh(pb);
+            inner
+                .grants
+                .get(&hash)
+                .filter(|(_, at)| at.elapsed() < GRANT_TTL)
+                .map(|(g, _)| g.clone())
+        };
+        let grant = match cached {
+            Some(g) => g,
+            None => {
+                let g = pb.gateway_key_grant(key)?;
+                self.fresh(pb)
+                    .grants
+                    .insert(hash, (g.clone(), std::time::Instant::now()));
+                g
+            }
+        };
+        let now = crate::clock::rfc3339(pb.clock_now());
+        Ok(grant.filter(|g| {
+            g.expires_at
+                .as_ref()
+                .is_none_or(|e| e.as_str() > now.as_str())
+        }))
+    }
+
+    fn actions(&self, pb: &Patchbay) -> Result<Arc<Vec<ActionView>>> {
+        if let Some(a) = self.fresh(pb).actions.clone() {
+            return Ok(a);
+        }
+        let a = Arc::new(pb.list_actions()?);
+        self.fresh(pb).actions = Some(a.clone());
+        Ok(a)
+    }
 }
 
 fn refuse(status: StatusCode, message: &str) -> Response {
@@ -280,25 +356,28 @@ async fn check(State(g): State<Arc<Guard>>, mut req: Request, next: Next) -> Res
             "an access key is needed: Authorization: Bearer pbk_… (make one with `patchbay gateway key add`)",
         );
     };
-    let pb = g.pb.clone();
+    let (pb, cache) = (g.pb.clone(), g.cache.clone());
     let key = key.to_string();
-    let grant = match tokio::task::spawn_blocking(move || pb.gateway_key_grant(&key)).await {
+    let grant = match tokio::task::spawn_blocking(move || cache.grant(&pb, &key)).await {
         Ok(Ok(Some(grant))) => grant,
         Ok(Ok(None)) => return unauthorized("this access key is unknown, revoked or expired"),
         Ok(Err(e)) => return refuse(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
         Err(e) => return refuse(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
     };
     if let Some(name) = one_action(req.uri().path()) {
-        let pb = g.pb.clone();
-        let name = name.to_string();
-        let action = tokio::task::spawn_blocking(move || pb.get_action(&name)).await;
-        match action {
-            Ok(Ok(a)) if grant.opens_action(&a.id) && a.enabled => {}
-            Ok(Ok(_)) | Ok(Err(Error::NotFound { .. })) => {
-                return refuse(
-                    StatusCode::FORBIDDEN,
-                    "this access key does not open that action",
-                );
+        let (pb, cache) = (g.pb.clone(), g.cache.clone());
+        let actions = tokio::task::spawn_blocking(move || cache.actions(&pb)).await;
+        match actions {
+            Ok(Ok(all)) => {
+                let opens = all.iter().any(|a| {
+                    a.name.eq_ignore_ascii_case(name) && a.enabled && grant.opens_action(&a.id)
+                });
+                if !opens {
+                    return refuse(
+                        StatusCode::FORBIDDEN,
+                        "this access key does not open that action",
+                    );
+                }
             }
             Ok(Err(e)) => return refuse(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
             Err(e) => return refuse(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
@@ -319,6 +398,7 @@ struct GatewayHandler {
     pb: Arc<Patchbay>,
     /// One upstream session per action, shared by every client.
     upstreams: Arc<super::upstream::Upstreams>,
+    cache: Arc<Cache>,
 }
 
 /// What a request may reach: the key's grant, and one action for `/a/NAME/mcp`.
@@ -384,15 +464,16 @@ impl GatewayHandler {
     /// The enabled actions this caller may reach.
     fn actions(&self, c: &Caller) -> Result<Vec<ActionView>> {
         Ok(self
-            .pb
-            .list_actions()?
-            .into_iter()
+            .cache
+            .actions(&self.pb)?
+            .iter()
             .filter(|a| a.enabled && c.grant.opens_action(&a.id))
             .filter(|a| {
                 c.only
                     .as_ref()
                     .is_none_or(|n| n.eq_ignore_ascii_case(&a.name))
             })
+            .cloned()
             .collect())
     }
 
