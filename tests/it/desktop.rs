@@ -972,7 +972,8 @@ async fn settings_persist_across_restarts_and_reach_the_cli() {
             "confirmTimeoutSecs": 45,
             "logMaxRows": 5000,
             "logMaxAgeDays": 7,
-            "theme": "dark"
+            "theme": "dark",
+            "gatewayPort": 47616
         }),
         "{v}"
     );

@@ -132,6 +132,9 @@ fn list(keys: &[GatewayKeyView]) {
     output::table(&["NAME", "OPENS", "CREATED", "LAST USED", "STATE"], rows);
 }
 
+/// How long calls in flight may take to finish after SIGINT or SIGTERM.
+const STOP_WITHIN: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Until SIGINT or SIGTERM.
 async fn stopped() {
     let term = async {
@@ -162,7 +165,25 @@ fn serve(port: Option<u16>) -> Result<Status> {
             bound.url(),
             bound.port()
         );
-        bound.serve(stopped()).await
+        // Calls in flight get a bounded time to finish once the signal came.
+        let (signalled, got_signal) = tokio::sync::oneshot::channel::<()>();
+        let shutdown = async move {
+            stopped().await;
+            let _ = signalled.send(());
+        };
+        tokio::select! {
+            r = bound.serve(shutdown) => r,
+            _ = async {
+                let _ = got_signal.await;
+                tokio::time::sleep(STOP_WITHIN).await;
+            } => {
+                eprintln!(
+                    "The gateway's connections did not close within {} s of the signal; stopping anyway.",
+                    STOP_WITHIN.as_secs()
+                );
+                Ok(())
+            }
+        }
     })?;
     eprintln!("The gateway stopped.");
     Ok(Status::Done)

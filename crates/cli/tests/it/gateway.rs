@@ -702,3 +702,17 @@ fn rmcp_clients_reach_the_gateway_too() {
     let health: Value = serde_json::from_str(&w.ok(&["--json", "test", "through"])).expect("json");
     assert_eq!(health["status"], "healthy", "{health}");
 }
+
+#[test]
+fn a_busy_port_is_an_error_naming_the_setting_never_another_port() {
+    let h = Home::new();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = taken.local_addr().expect("addr").port().to_string();
+    let out = h.run(&["gateway", "serve", "--port", &port]).code(1);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        err.contains("in use") && err.contains("gatewayPort"),
+        "{err}"
+    );
+    assert!(out.get_output().stdout.is_empty(), "no URL was printed");
+}

@@ -193,8 +193,8 @@ impl Patchbay {
             if e.kind() == std::io::ErrorKind::AddrInUse {
                 Error::oauth(
                     ErrorCode::PortBusy,
-                    format!("port {port} on 127.0.0.1 is in use by another program, so the gateway cannot listen there"),
-                    Some("stop what uses it, or choose another port (--port N)".into()),
+                    format!("port {port} on 127.0.0.1 (setting gatewayPort) is in use by another program, so the gateway cannot listen there"),
+                    Some("stop what uses it, or choose another port: `patchbay settings set gatewayPort N`".into()),
                 )
             } else {
                 Error::io(format!("cannot listen on 127.0.0.1:{port}"), e)
