@@ -1,5 +1,6 @@
 //! `patchbay gateway key ...`: access keys as scripts use them.
 
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
@@ -229,11 +230,17 @@ fn serve_with(w: &World, env: &[(&str, &std::ffi::OsStr)]) -> Gateway {
     Gateway { child, url }
 }
 
-/// The MCP TypeScript SDK's client against the gateway: its JSON report.
-fn client(url: &str, key: &str, calls: &[(&str, Value)]) -> Value {
-    let mut c = Command::new("node");
-    c.arg(servers_dir().join("gateway-client.mjs"))
-        .args([url, key]);
+/// A real MCP client (`program script`) against the gateway: its one-line JSON report.
+fn report(
+    program: &Path,
+    script: &str,
+    what: &str,
+    url: &str,
+    key: &str,
+    calls: &[(&str, Value)],
+) -> Value {
+    let mut c = Command::new(program);
+    c.arg(servers_dir().join(script)).args([url, key]);
     for (tool, args) in calls {
         c.args(["--call", tool, &args.to_string()]);
     }
@@ -242,47 +249,43 @@ fn client(url: &str, key: &str, calls: &[(&str, Value)]) -> Value {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("node");
-    let out = patchbay_testsupport::output_within(
-        child,
-        Duration::from_secs(60),
-        "the MCP TypeScript SDK client (tests/servers/gateway-client.mjs)",
-    );
+        .unwrap_or_else(|e| {
+            panic!("cannot start {what} ({e}; scripts/setup.sh --test installs it)")
+        });
+    let out = patchbay_testsupport::output_within(child, Duration::from_secs(60), what);
     let stdout = String::from_utf8_lossy(&out.stdout);
     serde_json::from_str(stdout.trim()).unwrap_or_else(|e| {
         panic!(
-            "client output is not JSON ({e}): {stdout} {}",
+            "{what}: output is not JSON ({e}): {stdout} {}",
             String::from_utf8_lossy(&out.stderr)
         )
     })
 }
 
+/// The MCP TypeScript SDK's client (Streamable HTTP, 2025-11-25 sessions).
+fn client(url: &str, key: &str, calls: &[(&str, Value)]) -> Value {
+    let what = "the MCP TypeScript SDK client (tests/servers/gateway-client.mjs)";
+    report(
+        Path::new("node"),
+        "gateway-client.mjs",
+        what,
+        url,
+        key,
+        calls,
+    )
+}
+
 /// The Python MCP SDK's client (tests/servers/.venv, from scripts/setup.sh --test).
 fn python_client(url: &str, key: &str, calls: &[(&str, Value)]) -> Value {
-    let mut c = Command::new(servers_dir().join(".venv/bin/python"));
-    c.arg(servers_dir().join("gateway_client.py"))
-        .args([url, key]);
-    for (tool, args) in calls {
-        c.args(["--call", tool, &args.to_string()]);
-    }
-    let child = c
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the Python MCP SDK client (run scripts/setup.sh --test)");
-    let out = patchbay_testsupport::output_within(
-        child,
-        Duration::from_secs(60),
-        "the Python MCP SDK client (tests/servers/gateway_client.py)",
-    );
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    serde_json::from_str(stdout.trim()).unwrap_or_else(|e| {
-        panic!(
-            "client output is not JSON ({e}): {stdout} {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
+    let what = "the Python MCP SDK client (tests/servers/gateway_client.py)";
+    report(
+        &servers_dir().join(".venv/bin/python"),
+        "gateway_client.py",
+        what,
+        url,
+        key,
+        calls,
+    )
 }
 
 fn tool_names(report: &Value) -> Vec<String> {
@@ -378,6 +381,22 @@ fn real_clients_reach_every_action_they_hold_a_key_for_and_nothing_else() {
             .as_str()
             .is_some_and(|e| e.contains("cannot reach http://127.0.0.1:9/mcp")),
         "{r}"
+    );
+
+    // Each call's log row names the client and the key (never the key itself).
+    let logs = w.ok(&["--json", "logs", "--kind", "call", "--action", "demo"]);
+    assert!(
+        logs.contains("tools/call echo (via the gateway: patchbay-gateway-test, access key 'all')"),
+        "{logs}"
+    );
+    let http_logs = w.ok(&["--json", "logs", "--action", "ping"]);
+    assert!(
+        http_logs.contains("(via the gateway: patchbay-gateway-test, access key 'all')"),
+        "{http_logs}"
+    );
+    assert!(
+        !logs.contains(&all) && !http_logs.contains(&all),
+        "no key in the log"
     );
 
     // The Python MCP SDK's client, independently: the same tools, the same answers.

@@ -572,12 +572,14 @@ impl ServerHandler for GatewayHandler {
         drop(tokio::task::spawn_blocking(move || {
             pb.note_gateway_call(&key, &tool)
         }));
+        let client = ctx
+            .peer
+            .peer_info()
+            .map(|i| i.client_info.name.clone())
+            .unwrap_or_else(|| "an MCP client".into());
+        // Named in the call's log row and in a confirmation prompt; the key itself never is.
+        let via = format!("the gateway: {client}, access key '{}'", c.grant.name);
         if action.confirm {
-            let client = ctx
-                .peer
-                .peer_info()
-                .map(|i| i.client_info.name.clone())
-                .unwrap_or_else(|| "an MCP client".into());
             let requester = format!(
                 "{client} through the gateway (access key '{}')",
                 c.grant.name
@@ -595,7 +597,7 @@ impl ServerHandler for GatewayHandler {
             ActionKind::Http => {
                 let o = self
                     .pb
-                    .http_call(&action.name, request.arguments)
+                    .http_call_via(&action.name, request.arguments, Some(&via))
                     .await
                     .map_err(|e| gateway_error(&e))?;
                 let text = o
@@ -612,7 +614,7 @@ impl ServerHandler for GatewayHandler {
             ActionKind::Mcp => {
                 let o = self
                     .upstreams
-                    .call(&self.pb, &action, &upstream, request.arguments)
+                    .call(&self.pb, &action, &upstream, request.arguments, &via)
                     .await
                     .map_err(|e| gateway_error(&e))?;
                 serde_json::from_value(o.result).map_err(|e| {

@@ -74,17 +74,18 @@ impl Upstreams {
         a: &ActionView,
         tool: &str,
         args: Option<serde_json::Map<String, serde_json::Value>>,
+        via: &str,
     ) -> Result<CallOutcome> {
         pb.breaker_admit(a)?;
         let first = match self.session(pb, a).await {
-            Ok(s) => s.call(tool, args.clone()).await,
+            Ok(s) => s.call_via(tool, args.clone(), Some(via)).await,
             Err(e) => Err(e),
         };
         let out = match first {
             Err(e) if session_trouble(e.code()) => {
                 self.forget(a).await;
                 match self.session(pb, a).await {
-                    Ok(s) => s.call(tool, args).await,
+                    Ok(s) => s.call_via(tool, args, Some(via)).await,
                     Err(e) => Err(e),
                 }
             }

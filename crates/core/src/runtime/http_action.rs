@@ -138,10 +138,20 @@ impl Patchbay {
         name: &str,
         args: Option<serde_json::Map<String, serde_json::Value>>,
     ) -> Result<HttpOutcome> {
+        self.http_call_via(name, args, None).await
+    }
+
+    /// [`Patchbay::http_call`] for a caller the log row names (`via`).
+    pub async fn http_call_via(
+        self: &Arc<Self>,
+        name: &str,
+        args: Option<serde_json::Map<String, serde_json::Value>>,
+        via: Option<&str>,
+    ) -> Result<HttpOutcome> {
         let action = self.get_action(name)?;
         self.breaker_admit(&action)?;
         let out = self
-            .http_request(&action, &args.unwrap_or_default(), false)
+            .http_request(&action, &args.unwrap_or_default(), false, via)
             .await;
         match &out {
             Ok(o) if o.status >= 500 => {
@@ -159,6 +169,7 @@ impl Patchbay {
         action: &ActionView,
         args: &serde_json::Map<String, serde_json::Value>,
         lenient: bool,
+        via: Option<&str>,
     ) -> Result<HttpOutcome> {
         let (ActionKind::Http, Some(spec)) = (action.kind, &action.http) else {
             return Err(Error::invalid_with_hint(
@@ -262,9 +273,12 @@ impl Patchbay {
                 ok: outcome.as_ref().is_ok_and(HttpOutcome::ok),
                 status: outcome.as_ref().ok().map(|o| i64::from(o.status)),
                 latency_ms: Some(started.elapsed().as_millis() as i64),
-                summary: match &outcome {
-                    Ok(o) => format!("{} {} → HTTP {}", spec.method, action.url, o.status),
-                    Err(e) => format!("{} {}: {e}", spec.method, action.url),
+                summary: {
+                    let via = via.map(|v| format!(" (via {v})")).unwrap_or_default();
+                    match &outcome {
+                        Ok(o) => format!("{} {}{via} → HTTP {}", spec.method, action.url, o.status),
+                        Err(e) => format!("{} {}{via}: {e}", spec.method, action.url),
+                    }
                 },
                 request: Some(serde_json::json!({
                     "method": spec.method,

@@ -36,6 +36,17 @@ impl McpConnection {
         tool: &str,
         args: Option<serde_json::Map<String, serde_json::Value>>,
     ) -> Result<CallOutcome> {
+        self.call_via(tool, args, None).await
+    }
+
+    /// [`McpConnection::call`] for a caller the log row names (`via`: e.g. the gateway's
+    /// client and key).
+    pub async fn call_via(
+        &self,
+        tool: &str,
+        args: Option<serde_json::Map<String, serde_json::Value>>,
+        via: Option<&str>,
+    ) -> Result<CallOutcome> {
         let started = Instant::now();
         let request = serde_json::json!({"tool": tool, "arguments": args});
         let mut params = CallToolRequestParams::new(tool.to_string());
@@ -76,10 +87,15 @@ impl McpConnection {
             kind: Some(LogKind::Call),
             ok: out.as_ref().is_ok_and(|o| !o.is_error),
             latency_ms: Some(latency_ms),
-            summary: match &out {
-                Ok(o) if o.is_error => format!("tools/call {tool}: the tool returned an error"),
-                Ok(_) => format!("tools/call {tool}"),
-                Err(e) => format!("tools/call {tool}: {e}"),
+            summary: {
+                let via = via.map(|v| format!(" (via {v})")).unwrap_or_default();
+                match &out {
+                    Ok(o) if o.is_error => {
+                        format!("tools/call {tool}{via}: the tool returned an error")
+                    }
+                    Ok(_) => format!("tools/call {tool}{via}"),
+                    Err(e) => format!("tools/call {tool}{via}: {e}"),
+                }
             },
             request: Some(request),
             response: out
@@ -281,7 +297,7 @@ impl Patchbay {
         let started = Instant::now();
         if action.kind == ActionKind::Http {
             let health = match self
-                .http_request(&action, &serde_json::Map::new(), true)
+                .http_request(&action, &serde_json::Map::new(), true, None)
                 .await
             {
                 Ok(out) => http_action::http_health(&out, self.now()),
