@@ -4,7 +4,7 @@
 // access key, as VS Code or Cursor would reach it. Prints one JSON line to stdout.
 //
 // usage: gateway-client.mjs URL KEY [--call TOOL ARGS_JSON]...
-// Output: {"tools": [{name, description}], "calls": [{tool, ok, isError, text, error}]}
+// Output: {"tools": [{name, description, inputSchema}], "calls": [{tool, ok, isError, text, error}]}
 // A failure to connect prints {"connectError": message} and exits 0 (the test judges it).
 import './lib/stdio-guard.mjs';
 
@@ -36,7 +36,7 @@ try {
 }
 const out = { tools: [], calls: [] };
 const listed = await client.listTools();
-out.tools = listed.tools.map((t) => ({ name: t.name, description: t.description ?? null }));
+out.tools = listed.tools.map((t) => ({ name: t.name, description: t.description ?? null, inputSchema: t.inputSchema }));
 for (const [tool, args] of calls) {
   try {
     const r = await client.callTool({ name: tool, arguments: args });

@@ -7,6 +7,7 @@
 //   big      200 with a 3 MiB text body
 //   garbage  200 with a body that is not text
 //   down     500 {"error": "down"}
+//   echo     200 {"method", "path", "query", "tenant": X-Tenant header, "body"}: what it got
 import http from "node:http";
 
 const [mode = "pong", port = "0"] = process.argv.slice(2);
@@ -23,6 +24,22 @@ const handlers = {
   down: (_q, s) => {
     s.writeHead(500, { "content-type": "application/json" });
     s.end('{"error":"down"}');
+  },
+  echo: (q, s) => {
+    let body = "";
+    q.setEncoding("utf8");
+    q.on("data", (c) => { body += c; });
+    q.on("end", () => {
+      const u = new URL(q.url, "http://127.0.0.1");
+      s.writeHead(200, { "content-type": "application/json" });
+      s.end(JSON.stringify({
+        method: q.method,
+        path: u.pathname,
+        query: u.search,
+        tenant: q.headers["x-tenant"] ?? null,
+        body,
+      }));
+    });
   },
   garbage: (_q, s) => {
     s.writeHead(200, { "content-type": "text/plain" });

@@ -105,7 +105,7 @@ impl Patchbay {
             Ok(rows)
         })?;
         for a in expired {
-            self.settle(&a, ApprovalStatus::Expired)?;
+            self.settle(&a, ApprovalStatus::Expired, None)?;
         }
         Ok(())
     }
@@ -127,12 +127,27 @@ impl Patchbay {
         } else {
             ApprovalStatus::Denied
         };
-        self.settle(&a, status)
+        self.settle(&a, status, None)
+    }
+
+    /// Deny a request that is still pending because its caller is going away (e.g. the
+    /// gateway stopping); `why` goes into the log row. A request already decided stays so.
+    pub fn withdraw_approval(&self, id: &str, why: &str) -> Result<ApprovalView> {
+        let a = self.approval(id)?;
+        if a.status != ApprovalStatus::Pending {
+            return Ok(a);
+        }
+        self.settle(&a, ApprovalStatus::Denied, Some(why))
     }
 
     /// Move a pending request to its outcome (only from pending: the first decision wins)
-    /// and log it.
-    fn settle(&self, a: &ApprovalView, status: ApprovalStatus) -> Result<ApprovalView> {
+    /// and log it; `why` says who denied it when the user did not.
+    fn settle(
+        &self,
+        a: &ApprovalView,
+        status: ApprovalStatus,
+        why: Option<&str>,
+    ) -> Result<ApprovalView> {
         let now = self.now();
         let changed = self.store().write(|tx| {
             Ok(tx.execute(
@@ -148,12 +163,15 @@ impl Patchbay {
                 subject: Some(&a.action),
                 kind: Some(LogKind::Approval),
                 ok: status == ApprovalStatus::Approved,
-                summary: format!("tools/call {} {}", a.tool, match status {
-                    ApprovalStatus::Approved => "approved by the user",
-                    ApprovalStatus::Denied => "denied by the user",
-                    ApprovalStatus::Expired => "not confirmed in time (denied)",
-                    ApprovalStatus::Pending => "pending",
-                }),
+                summary: match why {
+                    Some(why) => format!("tools/call {} denied: {why}", a.tool),
+                    None => format!("tools/call {} {}", a.tool, match status {
+                        ApprovalStatus::Approved => "approved by the user",
+                        ApprovalStatus::Denied => "denied by the user",
+                        ApprovalStatus::Expired => "not confirmed in time (denied)",
+                        ApprovalStatus::Pending => "pending",
+                    }),
+                },
                 request: Some(serde_json::json!({"tool": a.tool, "arguments": a.arguments, "requester": a.requester})),
                 error_code: (status != ApprovalStatus::Approved).then(|| "denied".to_string()),
                 ..Default::default()

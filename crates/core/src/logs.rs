@@ -418,6 +418,25 @@ mod tests {
     }
 
     #[test]
+    fn every_kind_is_one_the_table_takes() {
+        use strum::IntoEnumIterator;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let pb = Patchbay::open(dir.path()).expect("open");
+        let kinds: Vec<LogKind> = LogKind::iter().collect();
+        for k in &kinds {
+            pb.log(NewLog {
+                kind: Some(*k),
+                ok: true,
+                summary: format!("a {} row", k.as_str()),
+                ..Default::default()
+            });
+        }
+        let rows = pb.logs(&LogQuery::default()).expect("rows");
+        let written: Vec<LogKind> = rows.iter().map(|r| r.kind).collect();
+        assert_eq!(written, kinds, "the log's CHECK refused a kind");
+    }
+
+    #[test]
     fn brief_rows_leave_out_the_bodies_and_one_row_or_an_export_has_them() {
         let dir = tempfile::tempdir().expect("tempdir");
         let pb = Patchbay::open(dir.path()).expect("open");

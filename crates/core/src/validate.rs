@@ -173,6 +173,66 @@ pub fn header(name: &str, value: &str) -> Result<Header> {
     Ok(Header { name, value })
 }
 
+/// An HTTP action's URL, which may hold `{{param}}` placeholders in its path and query (never
+/// in the scheme or host: where a request goes is fixed when the action is made).
+pub fn templated_url(field: &str, value: &str) -> Result<String> {
+    let trimmed = value.trim();
+    let Some(first) = trimmed.find("{{") else {
+        return url(field, trimmed);
+    };
+    template_params(trimmed)?;
+    let fixed = &trimmed[..first];
+    let authority_ends = fixed
+        .split_once("://")
+        .is_some_and(|(_, rest)| rest.contains(['/', '?', '#']));
+    if !authority_ends {
+        return Err(Error::invalid_with_hint(
+            format!(
+                "{field} '{}' has a placeholder before the end of its host",
+                printable(trimmed)
+            ),
+            "placeholders may stand in the path or the query, e.g. https://api.example.com/users/{{id}}",
+        ));
+    }
+    url(field, &fill_text(trimmed, |_| "x".to_string()))?;
+    Ok(trimmed.to_string())
+}
+
+/// `text` with each `{{param}}` replaced by `value(param)`.
+pub fn fill_text(text: &str, value: impl Fn(&str) -> String) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        let Some(end) = rest[start + 2..].find("}}") else {
+            break;
+        };
+        out.push_str(&rest[..start]);
+        out.push_str(&value(rest[start + 2..start + 2 + end].trim()));
+        rest = &rest[start + 2 + end + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Every `{{param}}` of an HTTP action, in first-use order: its URL's, its headers', then
+/// its body's.
+pub fn http_params<'a>(
+    url: &'a str,
+    header_values: impl IntoIterator<Item = &'a str>,
+    body: Option<&'a str>,
+) -> Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    let parts = std::iter::once(url).chain(header_values).chain(body);
+    for part in parts {
+        for p in template_params(part)? {
+            if !out.contains(&p) {
+                out.push(p);
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// `'Name: value'` as typed on the command line.
 pub fn header_line(line: &str) -> Result<Header> {
     let Some((k, v)) = line.split_once(':') else {
@@ -441,6 +501,37 @@ mod tests {
         assert_eq!(
             template_params("no placeholders").expect("valid"),
             Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn placeholders_may_stand_in_a_urls_path_and_query_never_its_host() {
+        for ok in [
+            "https://api.example.com/users/{{id}}",
+            "https://api.example.com/search?q={{q}}&n={{ n }}",
+            "http://127.0.0.1:8080/{{a}}/{{b}}",
+            "https://api.example.com/plain",
+        ] {
+            assert_eq!(templated_url("URL", ok).expect(ok), ok);
+        }
+        for bad in [
+            "https://{{host}}/x",
+            "https://api.{{zone}}.example.com/x",
+            "{{scheme}}://example.com/",
+            "https://example.com:{{port}}/x",
+            "https://example.com/{{unclosed",
+            "http://example.com/{{id}}",
+        ] {
+            assert!(templated_url("URL", bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            http_params(
+                "https://x.example/{{id}}?q={{q}}",
+                ["Bearer {{tenant}}", "{{id}}"],
+                Some(r#"{"q": "{{q}}", "more": {{extra}}}"#),
+            )
+            .expect("valid"),
+            vec!["id", "q", "tenant", "extra"]
         );
     }
 

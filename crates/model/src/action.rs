@@ -182,7 +182,8 @@ pub struct HttpActionSpec {
     pub headers: Vec<Header>,
     /// Body template with `{{param}}` placeholders.
     pub body: Option<String>,
-    /// The placeholders found in the body, in order.
+    /// The `{{param}}` placeholders of the URL (path and query), the headers and the body,
+    /// in first-use order: the arguments a call takes.
     pub params: Vec<String>,
 }
 

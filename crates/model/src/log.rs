@@ -14,6 +14,7 @@ use ts_rs::TS;
     TS,
     strum::EnumString,
     strum::IntoStaticStr,
+    strum::EnumIter,
 )]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
@@ -28,6 +29,14 @@ pub enum LogKind {
     Breaker,
     /// An end-user confirmation: approved, denied or expired.
     Approval,
+    /// The local gateway started, stopped, or refused a request.
+    Gateway,
+    /// A gateway access key made or revoked.
+    GatewayKey,
+    /// Patchbay's own authorization server: clients, grants and the tokens it issues.
+    GatewayAuth,
+    /// What `patchbay import` brought over.
+    Import,
 }
 
 /// One log row, as `patchbay logs --json` prints it (one object per line).

@@ -10,6 +10,7 @@ export type HttpActionSpec = { method: string, headers: Array<Header>,
  */
 body: string | null, 
 /**
- * The placeholders found in the body, in order.
+ * The `{{param}}` placeholders of the URL (path and query), the headers and the body,
+ * in first-use order: the arguments a call takes.
  */
 params: Array<string>, };

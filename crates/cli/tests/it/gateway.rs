@@ -193,6 +193,33 @@ struct Gateway {
     url: String,
 }
 
+impl Gateway {
+    /// SIGTERM, then wait (bounded) for the gateway to end cleanly.
+    fn terminate(mut self, within: Duration) {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("kill");
+        assert!(sent.success(), "kill -TERM {pid}");
+        let deadline = std::time::Instant::now() + within;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                assert!(
+                    status.success(),
+                    "the gateway ended with {status} after SIGTERM"
+                );
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the gateway did not end within {within:?} of SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
 impl Drop for Gateway {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -319,6 +346,28 @@ fn real_clients_reach_every_action_they_hold_a_key_for_and_nothing_else() {
         r#"{"who": "{{who}}"}"#,
     ]);
     w.ok(&["action", "add", "down", "--url", "http://127.0.0.1:9/mcp"]);
+    // An HTTP action with placeholders in its URL's path and query and in a header.
+    let echo = http_server("echo", 0);
+    let echo_path = echo
+        .url
+        .trim_end_matches('/')
+        .splitn(4, '/')
+        .nth(3)
+        .map(|p| format!("/{p}"))
+        .unwrap_or_default();
+    w.ok(&[
+        "action",
+        "add",
+        "lookup",
+        "--url",
+        &format!(
+            "{}/items/{{{{id}}}}?q={{{{q}}}}",
+            echo.url.trim_end_matches('/')
+        ),
+        "--http",
+        "--header",
+        "X-Tenant: t-{{tenant}}",
+    ]);
     let all = w
         .ok(&["gateway", "key", "add", "all", "--actions", "*"])
         .trim()
@@ -349,6 +398,10 @@ fn real_clients_reach_every_action_they_hold_a_key_for_and_nothing_else() {
             ("demo__add", json!({"a": 2, "b": 3})),
             ("ping", json!({"who": "gw"})),
             ("down__echo", json!({})),
+            (
+                "lookup",
+                json!({"id": "a/b?c", "q": "x y&z=1", "tenant": "acme"}),
+            ),
         ],
     );
     assert_eq!(
@@ -358,9 +411,26 @@ fn real_clients_reach_every_action_they_hold_a_key_for_and_nothing_else() {
             "demo__admin",
             "demo__echo",
             "demo__whoami",
+            "lookup",
             "ping"
         ],
         "{r}"
+    );
+    let lookup = r["tools"]
+        .as_array()
+        .and_then(|t| t.iter().find(|t| t["name"] == "lookup"))
+        .unwrap_or_else(|| panic!("{r}"));
+    assert_eq!(
+        lookup["inputSchema"]["required"],
+        json!(["id", "q", "tenant"]),
+        "the URL's and the header's placeholders are the tool's arguments: {r}"
+    );
+    let echoed: Value = serde_json::from_str(r["calls"][4]["text"].as_str().unwrap_or("null"))
+        .unwrap_or_else(|e| panic!("{e}: {r}"));
+    assert_eq!(
+        echoed,
+        json!({"method": "GET", "path": format!("{}/items/a%2Fb%3Fc", echo_path), "query": "?q=x%20y%26z%3D1", "tenant": "t-acme", "body": ""}),
+        "each value stays inside its place in the URL: {r}"
     );
     let calls = r["calls"].as_array().expect("calls");
     assert_eq!(calls[0]["text"], "through the gateway", "{r}");
@@ -509,7 +579,13 @@ fn real_clients_reach_every_action_they_hold_a_key_for_and_nothing_else() {
         if let Some(o) = origin {
             rq = rq.header("origin", o);
         }
-        rq.send().expect("request").status().as_u16()
+        match rq.send() {
+            Ok(r) => r.status().as_u16(),
+            // A server may refuse a body before reading it all and close the connection; the
+            // client then sees the connection end instead of the 413.
+            Err(e) if e.is_request() && format!("{e:?}").contains("IncompleteMessage") => 413,
+            Err(e) => panic!("request: {e}"),
+        }
     };
     assert_eq!(
         post(&format!("localhost:{port}"), None, init.to_string()),
@@ -544,6 +620,34 @@ fn real_clients_reach_every_action_they_hold_a_key_for_and_nothing_else() {
     );
     let garbage = post(&format!("127.0.0.1:{port}"), None, "{not json".into());
     assert!((400..500).contains(&garbage), "garbage JSON: {garbage}");
+
+    // The log tells what the gateway refused (once a minute per kind) and which keys were
+    // made and revoked, never a key.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let refusals = loop {
+        let log = w.ok(&["logs", "--kind", "gateway"]);
+        if log.contains("a Host other than") || std::time::Instant::now() > deadline {
+            break log;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    for said in [
+        "gateway listening at",
+        "refused a request (403): a Host other than 127.0.0.1 or localhost on its port",
+        "refused a request (403): an Origin other than this gateway's",
+        "refused a request (401): an unknown, revoked or expired access key",
+        "refused a request (401): no access key",
+    ] {
+        assert!(refusals.contains(said), "{said}: {refusals}");
+    }
+    let keys_log = w.ok(&["logs", "--kind", "gateway_key"]);
+    assert!(
+        keys_log.contains("access key 'all' made: opens every action")
+            && keys_log.contains("access key 'echo-only' made: opens demo")
+            && keys_log.contains("access key 'echo-only' revoked"),
+        "{keys_log}"
+    );
+    assert!(!refusals.contains(&all) && !keys_log.contains(&all));
 
     // Status, from another process: where it runs, the working keys, who called.
     let st: Value = serde_json::from_str(&w.ok(&["--json", "gateway", "status"])).expect("json");
@@ -653,12 +757,68 @@ fn a_call_that_needs_confirmation_waits_for_the_users_answer() {
         );
         drop(gw);
     }
+    // Nobody answers, and the gateway is stopped meanwhile: the call gets an error and the
+    // request it left pending is denied, saying why.
+    let gw = serve_with(
+        &w,
+        &[
+            (
+                "PATCHBAY_DESKTOP_BIN",
+                servers_dir().join("fake-app.mjs").as_os_str(),
+            ),
+            ("FAKE_APP_DECISION", std::ffi::OsStr::new("ignore")),
+        ],
+    );
+    let waiting = Command::new("node")
+        .arg(servers_dir().join("gateway-client.mjs"))
+        .args([gw.url.as_str(), key.as_str(), "--call", "demo__echo"])
+        .arg(json!({"text": "never confirmed"}).to_string())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("node");
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let pending: Value = serde_json::from_str(&w.ok(&["--json", "approvals"])).expect("json");
+        if pending["pending"].as_array().is_some_and(|p| !p.is_empty()) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the call through the gateway never asked for confirmation in 30 s"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    gw.terminate(Duration::from_secs(20));
+    let out = patchbay_testsupport::output_within(
+        waiting,
+        Duration::from_secs(30),
+        "the client whose call was pending",
+    );
+    let r: Value = serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim())
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
+    assert_eq!(r["calls"][0]["ok"], false, "{r}");
     let approvals: Value = serde_json::from_str(&w.ok(&["--json", "approvals"])).expect("json");
     let c = &approvals["counts"][0];
     assert_eq!(
-        (c["approved"].clone(), c["denied"].clone()),
-        (json!(1), json!(1)),
+        (
+            c["approved"].clone(),
+            c["denied"].clone(),
+            approvals["pending"].clone()
+        ),
+        (json!(1), json!(2), json!([])),
         "{approvals}"
+    );
+    let log = w.ok(&["logs", "--kind", "approval"]);
+    assert!(
+        log.contains("tools/call echo denied: the gateway stopped"),
+        "{log}"
+    );
+    let log = w.ok(&["logs", "--kind", "gateway"]);
+    assert!(
+        log.contains("gateway listening at") && log.contains("stopped"),
+        "{log}"
     );
 }
 

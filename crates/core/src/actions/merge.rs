@@ -15,6 +15,7 @@ pub(super) fn http_spec(input: &HttpInput) -> Result<HttpColumn> {
     let mut headers = Vec::with_capacity(input.headers.len());
     for h in &input.headers {
         let h = validate::header(&h.name, &h.value).map_err(at(FormField::Headers))?;
+        validate::template_params(&h.value).map_err(at(FormField::Headers))?;
         if h.name.eq_ignore_ascii_case("authorization") {
             return Err(Error::invalid_with_hint(
                 "an HTTP action's Authorization header comes from its authentication, not from a fixed header",

@@ -39,14 +39,11 @@ impl Patchbay {
 
     pub fn add_action(&self, input: NewAction) -> Result<ActionView> {
         let name = action_name(&input.name)?;
-        let url = validate::url(
-            if input.http.is_some() {
-                "HTTP endpoint URL"
-            } else {
-                "MCP server URL"
-            },
-            &input.url,
-        )
+        let url = if input.http.is_some() {
+            validate::templated_url("HTTP endpoint URL", &input.url)
+        } else {
+            validate::url("MCP server URL", &input.url)
+        }
         .map_err(at(FormField::Url))?;
         let kind = if input.http.is_some() {
             ActionKind::Http
@@ -113,14 +110,11 @@ impl Patchbay {
             .url
             .as_deref()
             .map(|u| {
-                validate::url(
-                    if current.kind == ActionKind::Http {
-                        "HTTP endpoint URL"
-                    } else {
-                        "MCP server URL"
-                    },
-                    u,
-                )
+                if current.kind == ActionKind::Http {
+                    validate::templated_url("HTTP endpoint URL", u)
+                } else {
+                    validate::url("MCP server URL", u)
+                }
             })
             .transpose()
             .map_err(at(FormField::Url))?;

@@ -91,12 +91,11 @@ impl RawAction {
         };
         let http = match parse_json::<HttpColumn>(self.http.as_deref(), "http")? {
             Some(h) => {
-                let params = h
-                    .body
-                    .as_deref()
-                    .map(validate::template_params)
-                    .transpose()?
-                    .unwrap_or_default();
+                let params = validate::http_params(
+                    &self.url,
+                    h.headers.iter().map(|(_, v)| v.as_str()),
+                    h.body.as_deref(),
+                )?;
                 let headers = h
                     .headers
                     .into_iter()

@@ -16,6 +16,7 @@ use sha2::{Digest, Sha256};
 
 use crate::Patchbay;
 use crate::error::{Error, FormField, Kind, Result, at};
+use crate::logs::{LogKind, NewLog};
 use crate::model::{GatewayClient, GatewayKeyView, NewGatewayKey};
 use crate::store::named;
 use crate::validate;
@@ -210,82 +211,104 @@ impl Patchbay {
             }
         };
         let id = uuid::Uuid::new_v4().to_string();
-        self.store().write(|tx| {
-            named::ensure_free(tx, Kind::AccessKey, &name, None)?;
-            let by_name: BTreeMap<String, String> = action_names(tx)?
-                .into_iter()
-                .map(|(id, n)| (n.to_lowercase(), id))
-                .collect();
-            let find = |n: &str| -> Result<String> {
-                by_name.get(&n.to_lowercase()).cloned().ok_or_else(|| {
-                    Error::invalid_with_hint(
-                        format!("there is no action '{}'", validate::printable(n)),
-                        "see `patchbay action list`",
-                    )
-                    .at(FormField::Auth)
-                })
-            };
-            let ids = match &input.actions {
-                KeyActions::All => None,
-                KeyActions::Named(list) => {
-                    let mut ids: Vec<String> = Vec::new();
-                    for n in list {
-                        let id = find(n)?;
-                        if !ids.contains(&id) {
-                            ids.push(id);
-                        }
-                    }
-                    Some(ids)
-                }
-            };
-            let mut tools: BTreeMap<String, Vec<String>> = BTreeMap::new();
-            for t in &input.tools {
-                let Some((action, tool)) = names::split(t) else {
-                    return Err(Error::invalid_with_hint(
-                        format!(
-                            "'{}' does not name an action's tool",
-                            validate::printable(t)
-                        ),
-                        "write ACTION__TOOL, e.g. --tools linear__search_issues",
-                    )
-                    .at(FormField::Auth));
+        self.store()
+            .write(|tx| {
+                named::ensure_free(tx, Kind::AccessKey, &name, None)?;
+                let by_name: BTreeMap<String, String> = action_names(tx)?
+                    .into_iter()
+                    .map(|(id, n)| (n.to_lowercase(), id))
+                    .collect();
+                let find = |n: &str| -> Result<String> {
+                    by_name.get(&n.to_lowercase()).cloned().ok_or_else(|| {
+                        Error::invalid_with_hint(
+                            format!("there is no action '{}'", validate::printable(n)),
+                            "see `patchbay action list`",
+                        )
+                        .at(FormField::Auth)
+                    })
                 };
-                let id = find(action)?;
-                if ids.as_ref().is_some_and(|ids| !ids.contains(&id)) {
-                    return Err(Error::invalid_with_hint(
-                        format!("'{t}' is a tool of '{action}', which the key does not open"),
-                        format!("add {action} to --actions, or drop the tool"),
-                    )
-                    .at(FormField::Auth));
+                let ids = match &input.actions {
+                    KeyActions::All => None,
+                    KeyActions::Named(list) => {
+                        let mut ids: Vec<String> = Vec::new();
+                        for n in list {
+                            let id = find(n)?;
+                            if !ids.contains(&id) {
+                                ids.push(id);
+                            }
+                        }
+                        Some(ids)
+                    }
+                };
+                let mut tools: BTreeMap<String, Vec<String>> = BTreeMap::new();
+                for t in &input.tools {
+                    let Some((action, tool)) = names::split(t) else {
+                        return Err(Error::invalid_with_hint(
+                            format!(
+                                "'{}' does not name an action's tool",
+                                validate::printable(t)
+                            ),
+                            "write ACTION__TOOL, e.g. --tools linear__search_issues",
+                        )
+                        .at(FormField::Auth));
+                    };
+                    let id = find(action)?;
+                    if ids.as_ref().is_some_and(|ids| !ids.contains(&id)) {
+                        return Err(Error::invalid_with_hint(
+                            format!("'{t}' is a tool of '{action}', which the key does not open"),
+                            format!("add {action} to --actions, or drop the tool"),
+                        )
+                        .at(FormField::Auth));
+                    }
+                    let list = tools.entry(id).or_default();
+                    if !list.iter().any(|x| x == tool) {
+                        list.push(tool.to_string());
+                    }
                 }
-                let list = tools.entry(id).or_default();
-                if !list.iter().any(|x| x == tool) {
-                    list.push(tool.to_string());
-                }
-            }
-            let actions_col = match &ids {
-                None => "*".to_string(),
-                Some(ids) => serde_json::to_string(ids)
-                    .map_err(|e| Error::Internal(format!("cannot encode a key's actions: {e}")))?,
-            };
-            let tools_col = serde_json::to_string(&tools)
-                .map_err(|e| Error::Internal(format!("cannot encode a key's tools: {e}")))?;
-            tx.execute(
+                let actions_col = match &ids {
+                    None => "*".to_string(),
+                    Some(ids) => serde_json::to_string(ids).map_err(|e| {
+                        Error::Internal(format!("cannot encode a key's actions: {e}"))
+                    })?,
+                };
+                let tools_col = serde_json::to_string(&tools)
+                    .map_err(|e| Error::Internal(format!("cannot encode a key's tools: {e}")))?;
+                tx.execute(
                 "INSERT INTO gateway_keys (id, name, hash, actions, tools, created_at, expires_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 params![id, name, hash, actions_col, tools_col, now, expires_at],
             )?;
-            let v = named::find(tx, Kind::AccessKey, SELECT, "name", &name, row)?;
-            let v = view(tx, v)?;
-            Ok(NewGatewayKey {
-                name: v.name,
-                key: key.clone(),
-                actions: v.actions,
-                tools: v.tools,
-                expires_at: v.expires_at,
-                created_at: v.created_at,
+                let v = named::find(tx, Kind::AccessKey, SELECT, "name", &name, row)?;
+                let v = view(tx, v)?;
+                Ok(NewGatewayKey {
+                    name: v.name,
+                    key: key.clone(),
+                    actions: v.actions,
+                    tools: v.tools,
+                    expires_at: v.expires_at,
+                    created_at: v.created_at,
+                })
             })
-        })
+            .inspect(|k| {
+                let opens = if k.actions.iter().any(|a| a == "*") {
+                    "every action".to_string()
+                } else {
+                    k.actions.join(", ")
+                };
+                let until = k
+                    .expires_at
+                    .as_ref()
+                    .map(|e| format!(", until {e}"))
+                    .unwrap_or_default();
+                self.log(NewLog {
+                    subject: Some(&k.name),
+                    kind: Some(LogKind::GatewayKey),
+                    ok: true,
+                    summary: format!("access key '{}' made: opens {opens}{until}", k.name),
+                    secrets: vec![k.key.clone()],
+                    ..Default::default()
+                });
+            })
     }
 
     /// Every access key, by name (never the key).
@@ -301,17 +324,28 @@ impl Patchbay {
     /// Revoke an access key: the next request with it is refused, whichever process serves.
     pub fn revoke_gateway_key(&self, name: &str) -> Result<GatewayKeyView> {
         let now = self.now();
-        self.store().write(|tx| {
+        let (v, changed) = self.store().write(|tx| {
             let r = named::find(tx, Kind::AccessKey, SELECT, "name", name, row)?;
-            if r.revoked_at.is_none() {
+            let changed = r.revoked_at.is_none();
+            if changed {
                 tx.execute(
                     "UPDATE gateway_keys SET revoked_at = ?2 WHERE name = ?1 COLLATE NOCASE",
                     params![name, now],
                 )?;
             }
             let r = named::find(tx, Kind::AccessKey, SELECT, "name", name, row)?;
-            view(tx, r)
-        })
+            Ok((view(tx, r)?, changed))
+        })?;
+        if changed {
+            self.log(NewLog {
+                subject: Some(&v.name),
+                kind: Some(LogKind::GatewayKey),
+                ok: true,
+                summary: format!("access key '{}' revoked", v.name),
+                ..Default::default()
+            });
+        }
+        Ok(v)
     }
 
     /// What a presented key opens: `None` for an unknown, revoked or expired key. A valid

@@ -6,7 +6,8 @@
 //! the handler. The caller's key is never sent upstream.
 //!
 //! `/mcp` serves every enabled action the key opens: an MCP action's tools as `ACTION__TOOL`,
-//! an HTTP action as one tool named after it, its arguments the body's `{{param}}`s.
+//! an HTTP action as one tool named after it, its arguments the `{{param}}`s of its URL,
+//! headers and body.
 //! `/a/NAME/mcp` serves one action with its tools' own names. An action that is down, disabled
 //! or needs reconnecting costs its own tools only.
 
@@ -132,12 +133,15 @@ impl BoundGateway {
         let upstreams = Arc::new(super::upstream::Upstreams::default());
         let cache = Arc::new(Cache::default());
         let handler_cache = cache.clone();
+        let asking = Arc::new(Asking::default());
+        let handler_asking = asking.clone();
         let service = StreamableHttpService::new(
             move || {
                 Ok(GatewayHandler {
                     pb: pb.clone(),
                     upstreams: upstreams.clone(),
                     cache: handler_cache.clone(),
+                    asking: handler_asking.clone(),
                 })
             },
             Arc::new(LocalSessionManager::default()),
@@ -147,23 +151,64 @@ impl BoundGateway {
             pb: self.pb.clone(),
             port: self.port,
             cache,
+            refused: std::sync::Mutex::new(std::collections::HashMap::new()),
         };
         let router = axum::Router::new()
             .route_service("/mcp", service.clone())
             .route_service("/a/{name}/mcp", service)
             .layer(axum::middleware::from_fn_with_state(Arc::new(guard), check));
         let stop = cancel.clone();
+        let url = self.url();
         // No Nagle: a small response must not wait for the client's delayed ACK (~40 ms).
         let listener = axum::serve::ListenerExt::tap_io(self.listener, |tcp| {
             let _ = tcp.set_nodelay(true);
         });
-        axum::serve(listener, router)
+        self.pb.log_gateway(
+            true,
+            format!(
+                "gateway listening at {url} (process {})",
+                std::process::id()
+            ),
+        );
+        let stopping = asking.clone();
+        let stopping_pb = self.pb.clone();
+        let served = axum::serve(listener, router)
             .with_graceful_shutdown(async move {
                 shutdown.await;
+                // Calls waiting for a confirmation are denied, calls in flight get a
+                // little time to finish; then every session ends.
+                stopping
+                    .stopping
+                    .store(true, std::sync::atomic::Ordering::SeqCst);
+                let pb = stopping_pb.clone();
+                let asking = stopping.clone();
+                let _ = tokio::task::spawn_blocking(move || {
+                    asking.withdraw_all(&pb, "the gateway stopped")
+                })
+                .await;
+                let deadline = tokio::time::Instant::now() + IN_FLIGHT_GRACE;
+                while stopping.calls.load(std::sync::atomic::Ordering::SeqCst) > 0
+                    && tokio::time::Instant::now() < deadline
+                {
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                }
                 stop.cancel();
             })
-            .await
-            .map_err(|e| Error::io("the gateway stopped serving", e))
+            .await;
+        // Confirmations still waiting are denied: nobody is left to carry the call out.
+        asking.withdraw_all(&self.pb, "the gateway stopped");
+        match served {
+            Ok(()) => {
+                self.pb
+                    .log_gateway(true, format!("gateway at {url} stopped"));
+                Ok(())
+            }
+            Err(e) => {
+                self.pb
+                    .log_gateway(false, format!("gateway at {url} stopped serving: {e}"));
+                Err(Error::io("the gateway stopped serving", e))
+            }
+        }
     }
 }
 
@@ -226,6 +271,132 @@ struct Guard {
     pb: Arc<Patchbay>,
     port: u16,
     cache: Arc<Cache>,
+    /// When each kind of refusal was last logged (one row per kind a minute).
+    refused: std::sync::Mutex<std::collections::HashMap<&'static str, std::time::Instant>>,
+}
+
+/// How often one kind of refused request is logged at most.
+const REFUSAL_LOG_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+impl Guard {
+    /// Refuse a request, logging it (at most once a minute per `kind`, so a client looping on
+    /// a dead key cannot flood the log).
+    fn refuse(&self, kind: &'static str, response: Response) -> Response {
+        let due = {
+            let mut last = self.refused.lock().unwrap_or_else(|p| p.into_inner());
+            let due = last
+                .get(kind)
+                .is_none_or(|at| at.elapsed() >= REFUSAL_LOG_EVERY);
+            if due {
+                last.insert(kind, std::time::Instant::now());
+            }
+            due
+        };
+        if due {
+            let pb = self.pb.clone();
+            let status = response.status().as_u16();
+            drop(tokio::task::spawn_blocking(move || {
+                pb.log_gateway(
+                    false,
+                    format!("gateway refused a request ({status}): {kind}"),
+                )
+            }));
+        }
+        response
+    }
+}
+
+impl Patchbay {
+    /// A `gateway` log row (never a key: none is ever passed here).
+    pub(crate) fn log_gateway(&self, ok: bool, summary: String) {
+        self.log(crate::logs::NewLog {
+            kind: Some(crate::model::LogKind::Gateway),
+            ok,
+            summary,
+            ..Default::default()
+        });
+    }
+}
+
+/// The confirmations the gateway is waiting for, denied when it stops.
+#[derive(Default)]
+struct Asking {
+    ids: std::sync::Mutex<std::collections::HashSet<String>>,
+    /// Set when the gateway starts stopping: a confirmation dropped then was not the
+    /// client's doing.
+    stopping: std::sync::atomic::AtomicBool,
+    /// Tool calls in flight (given [`IN_FLIGHT_GRACE`] to finish when the gateway stops).
+    calls: std::sync::atomic::AtomicUsize,
+}
+
+/// How long a stopping gateway lets calls in flight finish before it ends their sessions.
+const IN_FLIGHT_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// One tool call in flight, counted while it lives.
+struct InFlight<'a>(&'a Asking);
+
+impl<'a> InFlight<'a> {
+    fn new(asking: &'a Asking) -> Self {
+        asking
+            .calls
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        InFlight(asking)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0
+            .calls
+            .fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl Asking {
+    fn why_dropped(&self) -> &'static str {
+        if self.stopping.load(std::sync::atomic::Ordering::SeqCst) {
+            "the gateway stopped"
+        } else {
+            "the client cancelled the call or went away"
+        }
+    }
+
+    fn withdraw_all(&self, pb: &Patchbay, why: &str) {
+        let ids: Vec<String> = self
+            .ids
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .drain()
+            .collect();
+        for id in ids {
+            let _ = pb.withdraw_approval(&id, why);
+        }
+    }
+}
+
+/// A confirmation being waited for; one dropped before its answer (the client cancelled the
+/// call, or the gateway is stopping) is denied.
+struct Waiting<'a> {
+    pb: &'a Patchbay,
+    asking: &'a Asking,
+    id: String,
+    answered: bool,
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        let held = self
+            .asking
+            .ids
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&self.id);
+        if held && !self.answered {
+            let _ = self
+                .pb
+                .withdraw_approval(&self.id, self.asking.why_dropped());
+        }
+    }
 }
 
 /// What the gateway read from SQLite, kept while nothing changed it: `PRAGMA data_version`
@@ -333,9 +504,12 @@ async fn check(State(g): State<Arc<Guard>>, mut req: Request, next: Next) -> Res
     let headers = req.headers();
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
     if !host.is_some_and(|h| local_authority(h, g.port)) {
-        return refuse(
-            StatusCode::FORBIDDEN,
-            "this gateway answers only requests addressed to 127.0.0.1 or localhost on its port",
+        return g.refuse(
+            "a Host other than 127.0.0.1 or localhost on its port",
+            refuse(
+                StatusCode::FORBIDDEN,
+                "this gateway answers only requests addressed to 127.0.0.1 or localhost on its port",
+            ),
         );
     }
     if let Some(origin) = headers.get(header::ORIGIN) {
@@ -345,22 +519,33 @@ async fn check(State(g): State<Arc<Guard>>, mut req: Request, next: Next) -> Res
             .and_then(|o| o.strip_prefix("http://"))
             .is_some_and(|a| local_authority(a, g.port));
         if !ok {
-            return refuse(
-                StatusCode::FORBIDDEN,
-                "requests from web pages of other origins are refused",
+            return g.refuse(
+                "an Origin other than this gateway's",
+                refuse(
+                    StatusCode::FORBIDDEN,
+                    "requests from web pages of other origins are refused",
+                ),
             );
         }
     }
     let Some(key) = bearer(headers) else {
-        return unauthorized(
-            "an access key is needed: Authorization: Bearer pbk_… (make one with `patchbay gateway key add`)",
+        return g.refuse(
+            "no access key",
+            unauthorized(
+                "an access key is needed: Authorization: Bearer pbk_… (make one with `patchbay gateway key add`)",
+            ),
         );
     };
     let (pb, cache) = (g.pb.clone(), g.cache.clone());
     let key = key.to_string();
     let grant = match tokio::task::spawn_blocking(move || cache.grant(&pb, &key)).await {
         Ok(Ok(Some(grant))) => grant,
-        Ok(Ok(None)) => return unauthorized("this access key is unknown, revoked or expired"),
+        Ok(Ok(None)) => {
+            return g.refuse(
+                "an unknown, revoked or expired access key",
+                unauthorized("this access key is unknown, revoked or expired"),
+            );
+        }
         Ok(Err(e)) => return refuse(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
         Err(e) => return refuse(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
     };
@@ -373,9 +558,12 @@ async fn check(State(g): State<Arc<Guard>>, mut req: Request, next: Next) -> Res
                     a.name.eq_ignore_ascii_case(name) && a.enabled && grant.opens_action(&a.id)
                 });
                 if !opens {
-                    return refuse(
-                        StatusCode::FORBIDDEN,
-                        "this access key does not open that action",
+                    return g.refuse(
+                        "an action the access key does not open",
+                        refuse(
+                            StatusCode::FORBIDDEN,
+                            "this access key does not open that action",
+                        ),
                     );
                 }
             }
@@ -399,6 +587,8 @@ struct GatewayHandler {
     /// One upstream session per action, shared by every client.
     upstreams: Arc<super::upstream::Upstreams>,
     cache: Arc<Cache>,
+    /// Confirmations waiting for the user.
+    asking: Arc<Asking>,
 }
 
 /// What a request may reach: the key's grant, and one action for `/a/NAME/mcp`.
@@ -435,7 +625,8 @@ fn gateway_error(e: &Error) -> ErrorData {
     )
 }
 
-/// An HTTP action's one tool: its arguments are the body's `{{param}}` placeholders.
+/// An HTTP action's one tool: its arguments are the `{{param}}` placeholders of its URL,
+/// headers and body.
 fn http_tool(name: String, a: &ActionView) -> Tool {
     let params = a
         .http
@@ -561,6 +752,7 @@ impl ServerHandler for GatewayHandler {
         request: CallToolRequestParams,
         ctx: RequestContext<RoleServer>,
     ) -> std::result::Result<CallToolResponse, ErrorData> {
+        let _in_flight = InFlight::new(&self.asking);
         let c = caller(&ctx)?;
         let (action, upstream) = self
             .resolve(&c, &request.name)
@@ -589,6 +781,7 @@ impl ServerHandler for GatewayHandler {
                 &upstream,
                 request.arguments.as_ref(),
                 &requester,
+                &ctx.ct,
             )
             .await
             .map_err(|e| gateway_error(&e))?;
@@ -638,6 +831,7 @@ impl GatewayHandler {
         tool: &str,
         args: Option<&JsonObject>,
         requester: &str,
+        cancelled: &CancellationToken,
     ) -> Result<()> {
         let args = args.cloned().map(serde_json::Value::Object);
         let asked = self.pb.request_approval(
@@ -647,10 +841,52 @@ impl GatewayHandler {
             requester,
             self.pb.confirm_timeout(),
         )?;
+        self.asking
+            .ids
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(asked.id.clone());
+        // Asked just as the gateway began stopping (after it withdrew what it held): no one
+        // will carry the call out, so it is denied now.
+        if self
+            .asking
+            .stopping
+            .load(std::sync::atomic::Ordering::SeqCst)
+        {
+            self.asking.withdraw_all(&self.pb, "the gateway stopped");
+        }
+        let mut waiting = Waiting {
+            pb: &self.pb,
+            asking: &self.asking,
+            id: asked.id.clone(),
+            answered: false,
+        };
         if let Err(e) = self.pb.ensure_app_running() {
             eprintln!("patchbay gateway: {e}");
         }
-        self.pb.await_approval(&asked.id).await
+        let answer = tokio::select! {
+            answer = self.pb.await_approval(&asked.id) => answer.map_err(|e| {
+                if self.asking.stopping.load(std::sync::atomic::Ordering::SeqCst) {
+                    Error::oauth(
+                        ErrorCode::AccessDenied,
+                        format!("the call of '{tool}' on '{action}' was not confirmed: the gateway stopped"),
+                        None,
+                    )
+                } else {
+                    e
+                }
+            }),
+            () = cancelled.cancelled() => Err(Error::oauth(
+                ErrorCode::AccessDenied,
+                format!(
+                    "the call of '{tool}' on '{action}' was not confirmed: {}",
+                    self.asking.why_dropped()
+                ),
+                None,
+            )),
+        };
+        waiting.answered = answer.is_ok() || !cancelled.is_cancelled();
+        answer
     }
 
     /// The action and upstream tool behind an exposed tool name, if the caller may use it.

@@ -37,17 +37,7 @@ impl HttpOutcome {
 
 fn is_json_template(template: &str) -> bool {
     // With every placeholder standing for `null`, is the template JSON?
-    let mut probe = String::with_capacity(template.len());
-    let mut rest = template;
-    while let Some(start) = rest.find("{{") {
-        let Some(end) = rest[start + 2..].find("}}") else {
-            break;
-        };
-        probe.push_str(&rest[..start]);
-        probe.push_str("null");
-        rest = &rest[start + 2 + end + 2..];
-    }
-    probe.push_str(rest);
+    let probe = crate::validate::fill_text(template, |_| "null".to_string());
     serde_json::from_str::<serde_json::Value>(&probe).is_ok()
 }
 
@@ -60,28 +50,78 @@ pub fn fill_template(
     args: &serde_json::Map<String, serde_json::Value>,
 ) -> Result<String> {
     let params = crate::validate::template_params(template)?;
-    for p in &params {
+    check_args(&params, args)?;
+    fill_checked(template, args)
+}
+
+/// Every placeholder given an argument, and no argument without a placeholder.
+pub fn check_args(
+    params: &[String],
+    args: &serde_json::Map<String, serde_json::Value>,
+) -> Result<()> {
+    for p in params {
         if !args.contains_key(p) {
             return Err(Error::invalid_with_hint(
                 format!("the argument '{p}' is missing"),
-                format!("the body takes: {}", params.join(", ")),
+                format!("the request takes: {}", params.join(", ")),
             ));
         }
     }
     if let Some(extra) = args.keys().find(|k| !params.contains(k)) {
         return Err(Error::invalid_with_hint(
-            format!("the body has no placeholder '{extra}'"),
+            format!("the request has no placeholder '{extra}'"),
             if params.is_empty() {
-                "this action's body takes no arguments".to_string()
+                "this action's request takes no arguments".to_string()
             } else {
-                format!("the body takes: {}", params.join(", "))
+                format!("the request takes: {}", params.join(", "))
             },
         ));
     }
-    let text = |v: &serde_json::Value| match v {
+    Ok(())
+}
+
+/// An argument as text (a string as is, anything else as JSON).
+fn arg_text(v: &serde_json::Value) -> String {
+    match v {
         serde_json::Value::String(s) => s.clone(),
         other => other.to_string(),
-    };
+    }
+}
+
+/// Characters left as they are in a URL placeholder's value (RFC 3986 unreserved).
+const URL_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// An action's URL with its placeholders filled, each value percent-encoded (so an argument
+/// can neither leave its path segment or query value nor change the host).
+pub fn fill_url(url: &str, args: &serde_json::Map<String, serde_json::Value>) -> String {
+    crate::validate::fill_text(url, |p| {
+        let v = args.get(p).map(arg_text).unwrap_or_default();
+        percent_encoding::utf8_percent_encode(&v, URL_VALUE).to_string()
+    })
+}
+
+/// A header value with its placeholders filled; a value that would break the header (a line
+/// break, a control character) is refused.
+pub fn fill_header(
+    name: &str,
+    value: &str,
+    args: &serde_json::Map<String, serde_json::Value>,
+) -> Result<String> {
+    let filled =
+        crate::validate::fill_text(value, |p| args.get(p).map(arg_text).unwrap_or_default());
+    crate::validate::header_value(name, &filled)
+}
+
+/// [`fill_template`] once the arguments are known to match.
+fn fill_checked(
+    template: &str,
+    args: &serde_json::Map<String, serde_json::Value>,
+) -> Result<String> {
+    let text = arg_text;
     let json = is_json_template(template);
     let mut out = String::with_capacity(template.len());
     let mut in_string = false;
@@ -186,22 +226,31 @@ impl Patchbay {
                 format!("enable it first: `patchbay action enable {}`", action.name),
             ));
         }
+        let mut filled_args = args.clone();
+        if lenient {
+            for p in &spec.params {
+                filled_args.entry(p.clone()).or_insert_with(|| "".into());
+            }
+        } else if spec.params.is_empty() && !args.is_empty() {
+            return Err(Error::invalid_with_hint(
+                format!(
+                    "'{}' has no placeholders, so it takes no arguments",
+                    action.name
+                ),
+                "drop --args",
+            ));
+        }
+        check_args(&spec.params, &filled_args)?;
         let body = match &spec.body {
             None => None,
-            Some(t) => {
-                let mut filled_args = args.clone();
-                if lenient {
-                    for p in &spec.params {
-                        filled_args.entry(p.clone()).or_insert_with(|| "".into());
-                    }
-                }
-                Some(fill_template(t, &filled_args)?)
-            }
+            Some(t) => Some(fill_checked(t, &filled_args)?),
         };
-        if body.is_none() && !args.is_empty() && !lenient {
-            return Err(Error::invalid_with_hint(
-                format!("'{}' sends no body, so it takes no arguments", action.name),
-                "drop --args",
+        let url = fill_url(&action.url, &filled_args);
+        let mut headers = Vec::with_capacity(spec.headers.len());
+        for h in &spec.headers {
+            headers.push((
+                h.name.as_str(),
+                fill_header(&h.name, &h.value, &filled_args)?,
             ));
         }
         let creds = self.credentials(action)?;
@@ -216,9 +265,9 @@ impl Patchbay {
             .iter()
             .any(|h| h.name.eq_ignore_ascii_case("content-type"));
         let send = |cred: Option<(http::HeaderName, http::HeaderValue)>| {
-            let mut req = http.request(method.clone(), &action.url);
-            for h in &spec.headers {
-                req = req.header(h.name.as_str(), h.value.as_str());
+            let mut req = http.request(method.clone(), &url);
+            for (name, value) in &headers {
+                req = req.header(*name, value.as_str());
             }
             if let Some(b) = &body {
                 if json_body && !has_content_type {
@@ -418,5 +467,24 @@ mod tests {
         assert!(missing.to_string().contains("'a' is missing"));
         let extra = fill_template("{{a}}", &args(json!({"a": 1, "b": 2}))).expect_err("extra");
         assert!(extra.to_string().contains("no placeholder 'b'"));
+    }
+
+    #[test]
+    fn url_values_stay_in_their_place_and_header_values_cannot_break_lines() {
+        let a = args(json!({"id": "../admin?x=1#f", "q": "a b/é", "n": 7}));
+        assert_eq!(
+            fill_url("https://api.example.com/users/{{id}}?q={{q}}&n={{n}}", &a),
+            "https://api.example.com/users/..%2Fadmin%3Fx%3D1%23f?q=a%20b%2F%C3%A9&n=7"
+        );
+        assert_eq!(
+            fill_header("X-Tenant", "t-{{n}}", &a).expect("fills"),
+            "t-7"
+        );
+        let bad = args(json!({"v": "a\r\nX-Injected: 1"}));
+        let e = fill_header("X-Tenant", "{{v}}", &bad).expect_err("a line break is refused");
+        assert!(e.to_string().contains("X-Tenant"), "{e}");
+        assert!(check_args(&["a".into()], &args(json!({"a": 1}))).is_ok());
+        let e = check_args(&[], &args(json!({"a": 1}))).expect_err("no placeholders");
+        assert!(e.to_string().contains("no placeholder 'a'"), "{e}");
     }
 }

@@ -30,6 +30,10 @@ export const KINDS: readonly { value: LogKind; label: string }[] = [
   { value: "health", label: "Health" },
   { value: "breaker", label: "Breaker" },
   { value: "approval", label: "Approval" },
+  { value: "gateway", label: "Gateway" },
+  { value: "gateway_key", label: "Access key" },
+  { value: "gateway_auth", label: "Gateway sign-in" },
+  { value: "import", label: "Import" },
 ];
 
 export const OUTCOMES = [
