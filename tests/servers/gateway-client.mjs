@@ -3,8 +3,10 @@
 // speaks the 2025-11-25 `initialize` era with sessions) against Patchbay's gateway, with an
 // access key, as VS Code or Cursor would reach it. Prints one JSON line to stdout.
 //
-// usage: gateway-client.mjs URL KEY [--call TOOL ARGS_JSON]...
-// Output: {"tools": [{name, description, inputSchema}], "calls": [{tool, ok, isError, text, error}]}
+// usage: gateway-client.mjs URL KEY [--call TOOL ARGS_JSON]... [--prompt NAME ARGS_JSON]... [--read URI]...
+// Output: {"tools": [{name, description, inputSchema}], "calls": [{tool, ok, isError, text, error}],
+//          "prompts": [name], "resources": [uri], "got": [{prompt|uri, ok, text, error}]}
+// (prompts and resources listed when the server offers them)
 // A failure to connect prints {"connectError": message} and exits 0 (the test judges it).
 import './lib/stdio-guard.mjs';
 
@@ -18,10 +20,17 @@ if (!url || key === undefined) {
   process.exit(2);
 }
 const calls = [];
+const gets = [];
 for (let i = 2; i < argv.length; i++) {
   if (argv[i] === '--call') {
     calls.push([argv[i + 1], JSON.parse(argv[i + 2] ?? '{}')]);
     i += 2;
+  } else if (argv[i] === '--prompt') {
+    gets.push({ prompt: argv[i + 1], args: JSON.parse(argv[i + 2] ?? '{}') });
+    i += 2;
+  } else if (argv[i] === '--read') {
+    gets.push({ uri: argv[i + 1] });
+    i += 1;
   }
 }
 
@@ -37,6 +46,9 @@ try {
 const out = { tools: [], calls: [] };
 const listed = await client.listTools();
 out.tools = listed.tools.map((t) => ({ name: t.name, description: t.description ?? null, inputSchema: t.inputSchema }));
+const caps = client.getServerCapabilities() ?? {};
+if (caps.prompts) out.prompts = (await client.listPrompts()).prompts.map((p) => p.name);
+if (caps.resources) out.resources = (await client.listResources()).resources.map((r) => r.uri);
 for (const [tool, args] of calls) {
   try {
     const r = await client.callTool({ name: tool, arguments: args });
@@ -44,6 +56,20 @@ for (const [tool, args] of calls) {
     out.calls.push({ tool, ok: true, isError: !!r.isError, text });
   } catch (e) {
     out.calls.push({ tool, ok: false, error: String(e?.message ?? e) });
+  }
+}
+out.got = [];
+for (const g of gets) {
+  try {
+    if (g.prompt) {
+      const r = await client.getPrompt({ name: g.prompt, arguments: g.args });
+      out.got.push({ prompt: g.prompt, ok: true, text: r.messages.map((m) => m.content?.text ?? '').join('\n') });
+    } else {
+      const r = await client.readResource({ uri: g.uri });
+      out.got.push({ uri: g.uri, ok: true, text: r.contents.map((x) => x.text ?? '').join('\n') });
+    }
+  } catch (e) {
+    out.got.push({ ...g, ok: false, error: String(e?.message ?? e) });
   }
 }
 await client.close();

@@ -211,6 +211,14 @@ function newMcpServer() {
     });
     return { content: [{ type: 'text', text: `${r.action}: ${r.content?.answer ?? ''}` }] };
   });
+  // A prompt and a resource, for clients (and the gateway) that list and use them.
+  mcp.registerPrompt('greet', {
+    description: 'A greeting for someone',
+    argsSchema: { name: z.string() },
+  }, ({ name }) => ({ messages: [{ role: 'user', content: { type: 'text', text: `Say hello to ${name}` } }] }));
+  mcp.registerResource('readme', 'demo://readme', {
+    description: 'What this server is', mimeType: 'text/plain',
+  }, async (uri) => ({ contents: [{ uri: uri.href, mimeType: 'text/plain', text: 'the patchbay test MCP server' }] }));
   mcp.registerTool('admin', {
     description: 'Needs the mcp:write scope',
   }, async (extra) => {

@@ -265,12 +265,14 @@ fn report(
     url: &str,
     key: &str,
     calls: &[(&str, Value)],
+    extra: &[&str],
 ) -> Value {
     let mut c = Command::new(program);
     c.arg(servers_dir().join(script)).args([url, key]);
     for (tool, args) in calls {
         c.args(["--call", tool, &args.to_string()]);
     }
+    c.args(extra);
     let child = c
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -289,8 +291,9 @@ fn report(
     })
 }
 
-/// The MCP TypeScript SDK's client (Streamable HTTP, 2025-11-25 sessions).
-fn client(url: &str, key: &str, calls: &[(&str, Value)]) -> Value {
+/// The MCP TypeScript SDK's client (Streamable HTTP, 2025-11-25 sessions): its tools, then
+/// `calls`, then `extra` (`--prompt NAME ARGS`, `--read URI`).
+fn ts_client(url: &str, key: &str, calls: &[(&str, Value)], extra: &[&str]) -> Value {
     let what = "the MCP TypeScript SDK client (tests/servers/gateway-client.mjs)";
     report(
         Path::new("node"),
@@ -299,7 +302,17 @@ fn client(url: &str, key: &str, calls: &[(&str, Value)]) -> Value {
         url,
         key,
         calls,
+        extra,
     )
+}
+
+fn client(url: &str, key: &str, calls: &[(&str, Value)]) -> Value {
+    ts_client(url, key, calls, &[])
+}
+
+/// The TypeScript SDK's client getting prompts and reading resources.
+fn client_gets(url: &str, key: &str, gets: &[&str]) -> Value {
+    ts_client(url, key, &[], gets)
 }
 
 /// The Python MCP SDK's client (tests/servers/.venv, from scripts/setup.sh --test).
@@ -312,6 +325,7 @@ fn python_client(url: &str, key: &str, calls: &[(&str, Value)]) -> Value {
         url,
         key,
         calls,
+        &[],
     )
 }
 
@@ -452,6 +466,38 @@ fn real_clients_reach_every_action_they_hold_a_key_for_and_nothing_else() {
             .is_some_and(|e| e.contains("cannot reach http://127.0.0.1:9/mcp")),
         "{r}"
     );
+
+    // Prompts and resources: prompts named like tools, resources by their own URIs.
+    let pr = client_gets(
+        &gw.url,
+        &all,
+        &[
+            "--prompt",
+            "demo__greet",
+            r#"{"name": "Ada"}"#,
+            "--read",
+            "demo://readme",
+            "--read",
+            "demo://nothing-here",
+        ],
+    );
+    assert_eq!(pr["prompts"], json!(["demo__greet"]), "{pr}");
+    assert_eq!(pr["resources"], json!(["demo://readme"]), "{pr}");
+    assert_eq!(pr["got"][0]["text"], "Say hello to Ada", "{pr}");
+    assert_eq!(pr["got"][1]["text"], "the patchbay test MCP server", "{pr}");
+    assert!(
+        pr["got"][2]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("no resource 'demo://nothing-here'")),
+        "{pr}"
+    );
+    let pr = client_gets(
+        &gw.url.replace("/mcp", "/a/demo/mcp"),
+        &all,
+        &["--prompt", "greet", r#"{"name": "Bo"}"#],
+    );
+    assert_eq!(pr["prompts"], json!(["greet"]), "{pr}");
+    assert_eq!(pr["got"][0]["text"], "Say hello to Bo", "{pr}");
 
     // Each call's log row names the client and the key (never the key itself).
     let logs = w.ok(&["--json", "logs", "--kind", "call", "--action", "demo"]);

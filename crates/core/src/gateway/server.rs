@@ -21,8 +21,11 @@ use axum::response::{IntoResponse, Response};
 use rmcp::RoleServer;
 use rmcp::handler::server::ServerHandler;
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, ErrorData, Implementation, JsonObject,
-    ListToolsResult, PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
+    CallToolRequestParams, CallToolResponse, CallToolResult, ErrorData, GetPromptRequestParams,
+    GetPromptResponse, GetPromptResult, Implementation, JsonObject, ListPromptsResult,
+    ListResourcesResult, ListToolsResult, PaginatedRequestParams, Prompt,
+    ReadResourceRequestParams, ReadResourceResponse, ReadResourceResult, Resource,
+    ServerCapabilities, ServerConfig, Tool,
 };
 use rmcp::service::RequestContext;
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
@@ -668,28 +671,61 @@ impl GatewayHandler {
             .collect())
     }
 
+    /// The enabled actions this caller may reach, read off the async threads.
+    async fn allowed(&self, c: &Caller) -> Result<Vec<ActionView>> {
+        let this = self.clone();
+        let c2 = Caller {
+            grant: c.grant.clone(),
+            only: c.only.clone(),
+        };
+        tokio::task::spawn_blocking(move || this.actions(&c2))
+            .await
+            .map_err(|e| Error::Internal(format!("listing actions stopped: {e}")))?
+    }
+
+    /// What `f` got from each MCP action the caller may use, asked all at once, in the
+    /// actions' order. An action that cannot answer is left out: it costs its own part only.
+    async fn gather<T, F, Fut>(&self, c: &Caller, f: F) -> Result<Vec<(ActionView, T)>>
+    where
+        F: Fn(ActionView) -> Fut,
+        Fut: Future<Output = Result<T>>,
+    {
+        let asks = self
+            .allowed(c)
+            .await?
+            .into_iter()
+            .filter(|a| a.kind == ActionKind::Mcp)
+            .map(|a| {
+                let asked = f(a.clone());
+                async move { (a, asked.await) }
+            });
+        Ok(futures::future::join_all(asks)
+            .await
+            .into_iter()
+            .filter_map(|(a, r)| r.ok().map(|t| (a, t)))
+            .collect())
+    }
+
+    /// The name a client sees for an action's tool or prompt `name`.
+    fn exposed(c: &Caller, a: &ActionView, name: &str) -> String {
+        if c.only.is_some() {
+            name.to_string()
+        } else {
+            names::tool_name(&a.name, name)
+        }
+    }
+
     /// Every tool the caller may use, with the action and the upstream name of each.
     async fn tools(&self, c: &Caller) -> Result<Vec<(Tool, ActionView, String)>> {
         let pb = self.pb.clone();
-        let actions = {
-            let c2 = Caller {
-                grant: c.grant.clone(),
-                only: c.only.clone(),
-            };
-            let this = self.clone();
-            tokio::task::spawn_blocking(move || this.actions(&c2))
-                .await
-                .map_err(|e| Error::Internal(format!("listing actions stopped: {e}")))??
-        };
+        let mcp = self
+            .gather(c, |a| {
+                let (pb, upstreams) = (pb.clone(), self.upstreams.clone());
+                async move { upstreams.tools(&pb, &a).await }
+            })
+            .await?;
         let mut out = Vec::new();
-        for a in actions {
-            let exposed = |tool: &str| {
-                if c.only.is_some() {
-                    tool.to_string()
-                } else {
-                    names::tool_name(&a.name, tool)
-                }
-            };
+        for a in self.allowed(c).await? {
             match a.kind {
                 ActionKind::Http => {
                     let name = if c.only.is_some() {
@@ -700,38 +736,84 @@ impl GatewayHandler {
                     out.push((http_tool(name, &a), a.clone(), a.name.clone()));
                 }
                 ActionKind::Mcp => {
-                    // An action that cannot answer costs its own tools only.
-                    let Ok(tools) = self.upstreams.tools(&pb, &a).await else {
+                    let Some((_, tools)) = mcp.iter().find(|(m, _)| m.id == a.id) else {
                         continue;
                     };
                     for t in tools {
                         if !c.grant.opens_tool(&a.id, &t.name) {
                             continue;
                         }
-                        let schema: JsonObject = match t.input_schema {
-                            serde_json::Value::Object(m) => m,
+                        let schema: JsonObject = match &t.input_schema {
+                            serde_json::Value::Object(m) => m.clone(),
                             _ => JsonObject::new(),
                         };
                         let mut tool = Tool::new_with_raw(
-                            exposed(&t.name),
-                            t.description.map(Into::into),
+                            Self::exposed(c, &a, &t.name),
+                            t.description.clone().map(Into::into),
                             schema,
                         );
-                        tool.title = t.title;
-                        out.push((tool, a.clone(), t.name));
+                        tool.title = t.title.clone();
+                        out.push((tool, a.clone(), t.name.clone()));
                     }
                 }
             }
         }
         Ok(out)
     }
+
+    /// Every prompt the caller may use, named like tools, with its action and upstream name.
+    async fn prompts(&self, c: &Caller) -> Result<Vec<(Prompt, ActionView, String)>> {
+        let pb = self.pb.clone();
+        let got = self
+            .gather(c, |a| {
+                let (pb, upstreams) = (pb.clone(), self.upstreams.clone());
+                async move { upstreams.prompts(&pb, &a).await }
+            })
+            .await?;
+        Ok(got
+            .into_iter()
+            .flat_map(|(a, prompts)| {
+                prompts.into_iter().map(move |mut p| {
+                    let upstream = p.name.clone();
+                    p.name = Self::exposed(c, &a, &upstream);
+                    (p, a.clone(), upstream)
+                })
+            })
+            .collect())
+    }
+
+    /// Every resource the caller may read, by its own URI; when two actions list one URI,
+    /// the first action's wins.
+    async fn resources(&self, c: &Caller) -> Result<Vec<(Resource, ActionView)>> {
+        let pb = self.pb.clone();
+        let got = self
+            .gather(c, |a| {
+                let (pb, upstreams) = (pb.clone(), self.upstreams.clone());
+                async move { upstreams.resources(&pb, &a).await }
+            })
+            .await?;
+        let mut seen = std::collections::HashSet::new();
+        Ok(got
+            .into_iter()
+            .flat_map(|(a, list)| list.into_iter().map(move |r| (r, a.clone())))
+            .filter(|(r, _)| seen.insert(r.uri.clone()))
+            .collect())
+    }
 }
 
 impl ServerHandler for GatewayHandler {
     fn get_info(&self) -> ServerConfig {
-        ServerConfig::new(ServerCapabilities::builder().enable_tools().build()).with_server_info(
-            Implementation::new("Patchbay gateway", env!("CARGO_PKG_VERSION")),
+        ServerConfig::new(
+            ServerCapabilities::builder()
+                .enable_tools()
+                .enable_prompts()
+                .enable_resources()
+                .build(),
         )
+        .with_server_info(Implementation::new(
+            "Patchbay gateway",
+            env!("CARGO_PKG_VERSION"),
+        ))
     }
 
     async fn list_tools(
@@ -745,6 +827,52 @@ impl ServerHandler for GatewayHandler {
             tools: tools.into_iter().map(|(t, _, _)| t).collect(),
             ..Default::default()
         })
+    }
+
+    async fn list_prompts(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        ctx: RequestContext<RoleServer>,
+    ) -> std::result::Result<ListPromptsResult, ErrorData> {
+        let c = caller(&ctx)?;
+        self.list_prompts_for(&c)
+            .await
+            .map_err(|e| gateway_error(&e))
+    }
+
+    async fn get_prompt(
+        &self,
+        request: GetPromptRequestParams,
+        ctx: RequestContext<RoleServer>,
+    ) -> std::result::Result<GetPromptResponse, ErrorData> {
+        let c = caller(&ctx)?;
+        self.get_prompt_for(&c, request)
+            .await
+            .map(Into::into)
+            .map_err(|e| gateway_error(&e))
+    }
+
+    async fn list_resources(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        ctx: RequestContext<RoleServer>,
+    ) -> std::result::Result<ListResourcesResult, ErrorData> {
+        let c = caller(&ctx)?;
+        self.list_resources_for(&c)
+            .await
+            .map_err(|e| gateway_error(&e))
+    }
+
+    async fn read_resource(
+        &self,
+        request: ReadResourceRequestParams,
+        ctx: RequestContext<RoleServer>,
+    ) -> std::result::Result<ReadResourceResponse, ErrorData> {
+        let c = caller(&ctx)?;
+        self.read_resource_for(&c, request)
+            .await
+            .map(Into::into)
+            .map_err(|e| gateway_error(&e))
     }
 
     async fn call_tool(
@@ -819,6 +947,79 @@ impl ServerHandler for GatewayHandler {
             }
         };
         Ok(out.into())
+    }
+}
+
+impl GatewayHandler {
+    async fn list_prompts_for(&self, c: &Caller) -> Result<ListPromptsResult> {
+        Ok(ListPromptsResult {
+            prompts: self
+                .prompts(c)
+                .await?
+                .into_iter()
+                .map(|(p, _, _)| p)
+                .collect(),
+            ..Default::default()
+        })
+    }
+
+    async fn get_prompt_for(
+        &self,
+        c: &Caller,
+        mut request: GetPromptRequestParams,
+    ) -> Result<GetPromptResult> {
+        let exposed = request.name.clone();
+        let (_, action, upstream) = self
+            .prompts(c)
+            .await?
+            .into_iter()
+            .find(|(p, _, _)| p.name == exposed)
+            .ok_or_else(|| {
+                Error::invalid_with_hint(
+                    format!(
+                        "no prompt '{}' here that this access key opens",
+                        crate::validate::printable(&exposed)
+                    ),
+                    "list the prompts with prompts/list",
+                )
+            })?;
+        request.name = upstream;
+        self.upstreams.prompt(&self.pb, &action, request).await
+    }
+
+    async fn list_resources_for(&self, c: &Caller) -> Result<ListResourcesResult> {
+        Ok(ListResourcesResult {
+            resources: self
+                .resources(c)
+                .await?
+                .into_iter()
+                .map(|(r, _)| r)
+                .collect(),
+            ..Default::default()
+        })
+    }
+
+    async fn read_resource_for(
+        &self,
+        c: &Caller,
+        request: ReadResourceRequestParams,
+    ) -> Result<ReadResourceResult> {
+        let action = self
+            .resources(c)
+            .await?
+            .into_iter()
+            .find(|(r, _)| r.uri == request.uri)
+            .map(|(_, a)| a)
+            .ok_or_else(|| {
+                Error::invalid_with_hint(
+                    format!(
+                        "no resource '{}' here that this access key opens",
+                        crate::validate::printable(&request.uri)
+                    ),
+                    "list the resources with resources/list",
+                )
+            })?;
+        self.upstreams.read(&self.pb, &action, request).await
     }
 }
 

@@ -11,6 +11,11 @@ use std::sync::Arc;
 use crate::Patchbay;
 use crate::error::{ErrorCode, Result};
 use crate::model::ActionView;
+use rmcp::model::{
+    GetPromptRequestParams, GetPromptResult, Prompt, ReadResourceRequestParams, ReadResourceResult,
+    Resource,
+};
+
 use crate::runtime::{CallOutcome, McpConnection, McpOptions, ToolInfo};
 
 /// The gateway's upstream sessions.
@@ -55,16 +60,91 @@ impl Upstreams {
         self.sessions.lock().await.remove(&key(a));
     }
 
-    /// `tools/list` of the action over its shared session.
-    pub(crate) async fn tools(&self, pb: &Arc<Patchbay>, a: &ActionView) -> Result<Vec<ToolInfo>> {
+    /// `f` on the action's shared session; once more on a new session when the kept one
+    /// failed in a way a new one may fix. A session that cannot be opened is not retried.
+    async fn on_session<T, F, Fut>(&self, pb: &Arc<Patchbay>, a: &ActionView, f: F) -> Result<T>
+    where
+        F: Fn(Arc<McpConnection>) -> Fut,
+        Fut: Future<Output = Result<T>>,
+    {
         let s = self.session(pb, a).await?;
-        match s.tools().await {
+        match f(s).await {
             Err(e) if session_trouble(e.code()) => {
                 self.forget(a).await;
-                self.session(pb, a).await?.tools().await
+                f(self.session(pb, a).await?).await
             }
             other => other,
         }
+    }
+
+    /// `tools/list` of the action over its shared session.
+    pub(crate) async fn tools(&self, pb: &Arc<Patchbay>, a: &ActionView) -> Result<Vec<ToolInfo>> {
+        self.on_session(pb, a, |s| async move { s.tools().await })
+            .await
+    }
+
+    /// The action's prompts (none when its server offers none).
+    pub(crate) async fn prompts(&self, pb: &Arc<Patchbay>, a: &ActionView) -> Result<Vec<Prompt>> {
+        self.on_session(pb, a, |s| async move {
+            if s.offers_prompts() {
+                s.prompts().await
+            } else {
+                Ok(Vec::new())
+            }
+        })
+        .await
+    }
+
+    /// The action's resources (none when its server offers none).
+    pub(crate) async fn resources(
+        &self,
+        pb: &Arc<Patchbay>,
+        a: &ActionView,
+    ) -> Result<Vec<Resource>> {
+        self.on_session(pb, a, |s| async move {
+            if s.offers_resources() {
+                s.resources().await
+            } else {
+                Ok(Vec::new())
+            }
+        })
+        .await
+    }
+
+    /// `prompts/get` on the action, through its circuit breaker.
+    pub(crate) async fn prompt(
+        &self,
+        pb: &Arc<Patchbay>,
+        a: &ActionView,
+        params: GetPromptRequestParams,
+    ) -> Result<GetPromptResult> {
+        pb.breaker_admit(a)?;
+        let out = self
+            .on_session(pb, a, |s| {
+                let params = params.clone();
+                async move { s.prompt(params).await }
+            })
+            .await;
+        pb.breaker_after(a, out.as_ref().err());
+        out
+    }
+
+    /// `resources/read` on the action, through its circuit breaker.
+    pub(crate) async fn read(
+        &self,
+        pb: &Arc<Patchbay>,
+        a: &ActionView,
+        params: ReadResourceRequestParams,
+    ) -> Result<ReadResourceResult> {
+        pb.breaker_admit(a)?;
+        let out = self
+            .on_session(pb, a, |s| {
+                let params = params.clone();
+                async move { s.read(params).await }
+            })
+            .await;
+        pb.breaker_after(a, out.as_ref().err());
+        out
     }
 
     /// `tools/call` over the action's shared session, through its circuit breaker.

@@ -108,6 +108,73 @@ impl McpConnection {
         out
     }
 
+    /// Whether the server offers prompts (from its capabilities).
+    pub fn offers_prompts(&self) -> bool {
+        self.session
+            .peer()
+            .peer_info()
+            .is_some_and(|i| i.capabilities.prompts.is_some())
+    }
+
+    /// Whether the server offers resources (from its capabilities).
+    pub fn offers_resources(&self) -> bool {
+        self.session
+            .peer()
+            .peer_info()
+            .is_some_and(|i| i.capabilities.resources.is_some())
+    }
+
+    /// A request to the server, bounded by the call timeout, its failure classified.
+    async fn bounded<T>(
+        &self,
+        what: &str,
+        request: impl Future<Output = std::result::Result<T, rmcp::ServiceError>>,
+    ) -> Result<T> {
+        tokio::time::timeout(call_timeout(), request)
+            .await
+            .map_err(|_| {
+                err(
+                    ErrorCode::Timeout,
+                    format!("{} did not answer {what} in time", self.action.url),
+                    "try again, or check the server",
+                )
+            })?
+            .map_err(|e| {
+                self.pb
+                    .after_failure(&self.action, classify(&self.action, &e))
+            })
+    }
+
+    /// `prompts/list`, every page.
+    pub async fn prompts(&self) -> Result<Vec<rmcp::model::Prompt>> {
+        self.bounded("prompts/list", self.session.list_all_prompts())
+            .await
+    }
+
+    /// `prompts/get`.
+    pub async fn prompt(
+        &self,
+        params: rmcp::model::GetPromptRequestParams,
+    ) -> Result<rmcp::model::GetPromptResult> {
+        self.bounded("prompts/get", self.session.get_prompt(params))
+            .await
+    }
+
+    /// `resources/list`, every page.
+    pub async fn resources(&self) -> Result<Vec<rmcp::model::Resource>> {
+        self.bounded("resources/list", self.session.list_all_resources())
+            .await
+    }
+
+    /// `resources/read`.
+    pub async fn read(
+        &self,
+        params: rmcp::model::ReadResourceRequestParams,
+    ) -> Result<rmcp::model::ReadResourceResult> {
+        self.bounded("resources/read", self.session.read_resource(params))
+            .await
+    }
+
     /// End the session (a 2025-x server is told to drop it).
     pub async fn close(self) {
         let _ = self.session.cancel().await;
