@@ -4,6 +4,11 @@
 // access key, as VS Code or Cursor would reach it. Prints one JSON line to stdout.
 //
 // usage: gateway-client.mjs URL KEY [--call TOOL ARGS_JSON]... [--prompt NAME ARGS_JSON]... [--read URI]...
+//        [--answer TEXT] [--progress TOOL ARGS_JSON] [--cancel TOOL ARGS_JSON] [--grow TOOL]
+//   --answer    declare elicitation and answer every question with {"answer": TEXT}
+//   --progress  call TOOL asking for progress: "progress": [progress values seen]
+//   --cancel    call TOOL and cancel it at its first progress: "cancelled": error message
+//   --grow      call TOOL, wait (10 s at most) for tools/list_changed: "grown": the tools after it
 // Output: {"tools": [{name, description, inputSchema}], "calls": [{tool, ok, isError, text, error}],
 //          "prompts": [name], "resources": [uri], "got": [{prompt|uri, ok, text, error}]}
 // (prompts and resources listed when the server offers them)
@@ -12,6 +17,7 @@ import './lib/stdio-guard.mjs';
 
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ElicitRequestSchema, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 
 const argv = process.argv.slice(2);
 const [url, key] = argv;
@@ -21,6 +27,7 @@ if (!url || key === undefined) {
 }
 const calls = [];
 const gets = [];
+const opts = {};
 for (let i = 2; i < argv.length; i++) {
   if (argv[i] === '--call') {
     calls.push([argv[i + 1], JSON.parse(argv[i + 2] ?? '{}')]);
@@ -31,12 +38,34 @@ for (let i = 2; i < argv.length; i++) {
   } else if (argv[i] === '--read') {
     gets.push({ uri: argv[i + 1] });
     i += 1;
+  } else if (argv[i] === '--answer') {
+    opts.answer = argv[i + 1];
+    i += 1;
+  } else if (['--progress', '--cancel'].includes(argv[i])) {
+    opts[argv[i].slice(2)] = [argv[i + 1], JSON.parse(argv[i + 2] ?? '{}')];
+    i += 2;
+  } else if (argv[i] === '--grow') {
+    opts.grow = argv[i + 1];
+    i += 1;
   }
 }
 
 const headers = key ? { Authorization: `Bearer ${key}` } : {};
 const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } });
-const client = new Client({ name: 'patchbay-gateway-test', version: '1.0.0' });
+const client = new Client(
+  { name: 'patchbay-gateway-test', version: '1.0.0' },
+  opts.answer === undefined ? {} : { capabilities: { elicitation: {} } },
+);
+const questions = [];
+if (opts.answer !== undefined) {
+  client.setRequestHandler(ElicitRequestSchema, async (req) => {
+    questions.push(req.params.message);
+    return { action: 'accept', content: { answer: opts.answer } };
+  });
+}
+let listChanged = null;
+const changed = new Promise((resolve) => { listChanged = resolve; });
+client.setNotificationHandler(ToolListChangedNotificationSchema, () => listChanged());
 try {
   await client.connect(transport);
 } catch (e) {
@@ -71,6 +100,30 @@ for (const g of gets) {
   } catch (e) {
     out.got.push({ ...g, ok: false, error: String(e?.message ?? e) });
   }
+}
+if (opts.answer !== undefined) out.questions = questions;
+if (opts.progress) {
+  const [tool, args] = opts.progress;
+  const seen = [];
+  const r = await client.callTool({ name: tool, arguments: args }, undefined, { onprogress: (p) => seen.push(p.progress) });
+  out.progress = seen;
+  out.progressText = (r.content ?? []).map((x) => x.text ?? '').join('\n');
+}
+if (opts.cancel) {
+  const [tool, args] = opts.cancel;
+  const abort = new AbortController();
+  try {
+    await client.callTool({ name: tool, arguments: args }, undefined, { signal: abort.signal, onprogress: () => abort.abort('enough') });
+    out.cancelled = null;
+  } catch (e) {
+    out.cancelled = String(e?.message ?? e);
+  }
+}
+if (opts.grow) {
+  await client.callTool({ name: opts.grow, arguments: {} });
+  const timeout = new Promise((resolve) => setTimeout(() => resolve('timeout'), 10000));
+  const how = await Promise.race([changed.then(() => 'changed'), timeout]);
+  out.grown = how === 'changed' ? (await client.listTools()).tools.map((t) => t.name) : 'no tools/list_changed within 10 s';
 }
 await client.close();
 process.stdout.write(`${JSON.stringify(out)}\n`);

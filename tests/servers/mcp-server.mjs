@@ -219,6 +219,34 @@ function newMcpServer() {
   mcp.registerResource('readme', 'demo://readme', {
     description: 'What this server is', mimeType: 'text/plain',
   }, async (uri) => ({ contents: [{ uri: uri.href, mimeType: 'text/plain', text: 'the patchbay test MCP server' }] }));
+  // For relays (the gateway): progress during a call that can be cancelled, and a tool
+  // list that changes while clients are connected.
+  if (cfg.interactive) mcp.registerTool('slow', {
+    description: 'Report progress every 100 ms for `steps` steps; a cancelled call is counted (tag cancelled:slow)',
+    inputSchema: { steps: z.number() },
+  }, async ({ steps }, extra) => {
+    for (let i = 1; i <= steps; i++) {
+      if (extra.signal.aborted) break;
+      const progressToken = extra._meta?.progressToken;
+      if (progressToken !== undefined) {
+        await extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress: i, total: steps } });
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    if (extra.signal.aborted) {
+      stats.tag('cancelled:slow');
+      return { isError: true, content: [{ type: 'text', text: 'cancelled' }] };
+    }
+    return { content: [{ type: 'text', text: `${steps} steps done` }] };
+  });
+  if (cfg.interactive) mcp.registerTool('grow', {
+    description: 'Add a tool named `grown` to this session (the server announces list_changed)',
+  }, async () => {
+    if (!mcp.isConnected() || grown.has(mcp)) return { content: [{ type: 'text', text: 'already grown' }] };
+    grown.add(mcp);
+    mcp.registerTool('grown', { description: 'Added by grow' }, async () => ({ content: [{ type: 'text', text: 'grown' }] }));
+    return { content: [{ type: 'text', text: 'grew' }] };
+  });
   mcp.registerTool('admin', {
     description: 'Needs the mcp:write scope',
   }, async (extra) => {
@@ -232,6 +260,7 @@ function newMcpServer() {
 }
 
 const sessions = new Map(); // session id -> transport
+const grown = new WeakSet(); // sessions' servers that already added `grown`
 
 function callsAdmin(body) {
   const msgs = Array.isArray(body) ? body : [body];

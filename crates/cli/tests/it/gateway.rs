@@ -941,3 +941,79 @@ fn a_busy_port_is_an_error_naming_the_setting_never_another_port() {
     );
     assert!(out.get_output().stdout.is_empty(), "no URL was printed");
 }
+
+/// What the upstream sends on its own reaches the client whose call caused it: progress,
+/// a question for the user (elicitation), a changed tool list; a client's cancellation
+/// reaches the upstream.
+#[test]
+fn upstream_traffic_reaches_the_client_that_caused_it() {
+    let w = World::new(json!({}), json!({"interactive": true}));
+    w.add(&[]);
+    let (code, _, err) = w.connect("consent", &[]);
+    assert_eq!((code, err), (0, None), "connect");
+    let key = w
+        .ok(&["gateway", "key", "add", "k", "--actions", "demo"])
+        .trim()
+        .to_string();
+    let gw = serve(&w);
+    let stats = |w: &World| -> Value {
+        reqwest::blocking::Client::new()
+            .get(w.url().replace("/mcp", "/__stats"))
+            .timeout(Duration::from_secs(10))
+            .send()
+            .expect("stats")
+            .json()
+            .expect("json")
+    };
+    let r = ts_client(
+        &gw.url,
+        &key,
+        &[("demo__ask", json!({}))],
+        &[
+            "--answer",
+            "yes please",
+            "--progress",
+            "demo__slow",
+            r#"{"steps": 3}"#,
+            "--cancel",
+            "demo__slow",
+            r#"{"steps": 100}"#,
+            "--grow",
+            "demo__grow",
+        ],
+    );
+    // The elicitation went to this client, and its answer back to the server.
+    assert_eq!(r["questions"], json!(["Proceed?"]), "{r}");
+    assert_eq!(r["calls"][0]["text"], "accept: yes please", "{r}");
+    // Progress, under the client's own token.
+    assert_eq!(r["progress"], json!([1, 2, 3]), "{r}");
+    assert_eq!(r["progressText"], "3 steps done", "{r}");
+    // The cancellation reached the server, which stopped the call.
+    assert!(r["cancelled"].is_string(), "{r}");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while stats(&w)["tags"]["cancelled:slow"] != 1 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the upstream never saw the cancellation: {}",
+            stats(&w)
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // The upstream's list changed: the client heard it and sees the new tool.
+    assert!(
+        r["grown"]
+            .as_array()
+            .is_some_and(|t| t.iter().any(|n| n == "demo__grown")),
+        "{r}"
+    );
+
+    // A client that cannot answer questions: the upstream's question is refused for it, and
+    // the call still ends (the server sees the refusal).
+    let r = client(&gw.url, &key, &[("demo__ask", json!({}))]);
+    let said = format!("{}{}", r["calls"][0]["text"], r["calls"][0]["error"]);
+    assert!(!said.contains("yes please"), "{r}");
+    assert!(
+        r["calls"][0]["ok"] == false || r["calls"][0]["isError"] == true,
+        "{r}"
+    );
+}

@@ -27,7 +27,7 @@ use rmcp::model::{
     ReadResourceRequestParams, ReadResourceResponse, ReadResourceResult, Resource,
     ServerCapabilities, ServerConfig, Tool,
 };
-use rmcp::service::RequestContext;
+use rmcp::service::{NotificationContext, RequestContext};
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 use tokio_util::sync::CancellationToken;
@@ -37,6 +37,7 @@ use super::names;
 use crate::Patchbay;
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::{ActionKind, ActionView};
+use crate::runtime::{CallOutcome, Inbound, ListChange};
 
 /// Request bodies larger than this are refused.
 pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
@@ -806,14 +807,47 @@ impl ServerHandler for GatewayHandler {
         ServerConfig::new(
             ServerCapabilities::builder()
                 .enable_tools()
+                .enable_tool_list_changed()
                 .enable_prompts()
+                .enable_prompts_list_changed()
                 .enable_resources()
+                .enable_resources_list_changed()
                 .build(),
         )
         .with_server_info(Implementation::new(
             "Patchbay gateway",
             env!("CARGO_PKG_VERSION"),
         ))
+    }
+
+    async fn on_initialized(&self, ctx: NotificationContext<RoleServer>) {
+        // This client hears of the list changes of the actions its key opens.
+        let grant = ctx
+            .extensions
+            .get::<axum::http::request::Parts>()
+            .and_then(|p| p.extensions.get::<KeyGrant>().cloned());
+        let mut changes = self.upstreams.changes.subscribe();
+        let peer = ctx.peer.clone();
+        drop(tokio::spawn(async move {
+            loop {
+                let (action_id, what) = match changes.recv().await {
+                    Ok(change) => change,
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+                };
+                if grant.as_ref().is_some_and(|g| !g.opens_action(&action_id)) {
+                    continue;
+                }
+                let sent = match what {
+                    ListChange::Tools => peer.notify_tool_list_changed().await,
+                    ListChange::Prompts => peer.notify_prompt_list_changed().await,
+                    ListChange::Resources => peer.notify_resource_list_changed().await,
+                };
+                if sent.is_err() || peer.is_transport_closed() {
+                    return;
+                }
+            }
+        }));
     }
 
     async fn list_tools(
@@ -933,9 +967,19 @@ impl ServerHandler for GatewayHandler {
                 r
             }
             ActionKind::Mcp => {
-                let o = self
-                    .upstreams
-                    .call(&self.pb, &action, &upstream, request.arguments, &via)
+                let (route, inbound) = tokio::sync::mpsc::unbounded_channel();
+                let call = self.upstreams.call(
+                    &self.pb,
+                    &action,
+                    super::upstream::Call {
+                        tool: &upstream,
+                        args: request.arguments,
+                        via: &via,
+                        route,
+                        cancel: &ctx.ct,
+                    },
+                );
+                let o = relay_while(call, inbound, &ctx)
                     .await
                     .map_err(|e| gateway_error(&e))?;
                 serde_json::from_value(o.result).map_err(|e| {
@@ -1164,5 +1208,82 @@ mod tests {
         assert_eq!(bearer(&h), Some("pbk_x"));
         h.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic abc"));
         assert_eq!(bearer(&h), None);
+    }
+}
+
+/// Wait for `call`, passing the upstream's traffic for it to the client that made it:
+/// progress under the client's own progress token (when it asked for progress), questions
+/// for the user (elicitation) and for a model (sampling) as requests on the client's call.
+async fn relay_while(
+    call: impl Future<Output = Result<CallOutcome>>,
+    mut inbound: tokio::sync::mpsc::UnboundedReceiver<Inbound>,
+    ctx: &RequestContext<RoleServer>,
+) -> Result<CallOutcome> {
+    let progress_token = ctx.meta.get_progress_token();
+    tokio::pin!(call);
+    loop {
+        tokio::select! {
+            out = &mut call => return out,
+            Some(event) = inbound.recv() => match event {
+                Inbound::Progress(mut p) => {
+                    if let Some(token) = &progress_token {
+                        p.progress_token = token.clone();
+                        let _ = ctx.peer.notify_progress(p).await;
+                    }
+                }
+                Inbound::Elicit(params, answer) => {
+                    let can = ctx
+                        .peer
+                        .peer_info()
+                        .is_some_and(|i| i.capabilities.elicitation.is_some());
+                    if !can {
+                        let _ = answer.send(Err(ErrorData::invalid_request(
+                            "the client that made this call cannot answer questions (it declared no elicitation capability)",
+                            None,
+                        )));
+                        continue;
+                    }
+                    let asked = ctx
+                        .peer
+                        .send_request(rmcp::model::ServerRequest::ElicitRequest(
+                            rmcp::model::ElicitRequest::new(params),
+                        ))
+                        .await;
+                    let _ = answer.send(match asked {
+                        Ok(rmcp::model::ClientResult::ElicitResult(r)) => Ok(r),
+                        Ok(_) => Err(ErrorData::internal_error("the client answered something else", None)),
+                        Err(e) => Err(passed_on_error(&e)),
+                    });
+                }
+                Inbound::Sample(params, answer) => {
+                    let _ = answer.send(sample(ctx, params).await);
+                }
+            },
+        }
+    }
+}
+
+#[expect(
+    deprecated,
+    reason = "sampling is still relayed for 2025-11-25 servers"
+)]
+async fn sample(
+    ctx: &RequestContext<RoleServer>,
+    params: rmcp::model::CreateMessageRequestParams,
+) -> std::result::Result<rmcp::model::CreateMessageResult, ErrorData> {
+    ctx.peer
+        .create_message(params)
+        .await
+        .map_err(|e| passed_on_error(&e))
+}
+
+/// What the upstream hears when its question could not be put to the client.
+fn passed_on_error(e: &rmcp::ServiceError) -> ErrorData {
+    match e {
+        rmcp::ServiceError::McpError(data) => data.clone(),
+        other => ErrorData::internal_error(
+            format!("the client that made the call could not be asked: {other}"),
+            None,
+        ),
     }
 }

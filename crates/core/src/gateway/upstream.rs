@@ -16,12 +16,22 @@ use rmcp::model::{
     Resource,
 };
 
-use crate::runtime::{CallOutcome, McpConnection, McpOptions, ToolInfo};
+use crate::runtime::{CallOutcome, ListChange, McpConnection, McpOptions, Relay, Route, ToolInfo};
 
 /// The gateway's upstream sessions.
-#[derive(Default)]
 pub(crate) struct Upstreams {
     sessions: tokio::sync::Mutex<HashMap<String, Arc<McpConnection>>>,
+    /// Every upstream's list changes (action id, which list), for the clients to hear.
+    pub(crate) changes: tokio::sync::broadcast::Sender<(String, ListChange)>,
+}
+
+impl Default for Upstreams {
+    fn default() -> Self {
+        Upstreams {
+            sessions: tokio::sync::Mutex::new(HashMap::new()),
+            changes: tokio::sync::broadcast::channel(64).0,
+        }
+    }
 }
 
 impl std::fmt::Debug for Upstreams {
@@ -49,7 +59,11 @@ impl Upstreams {
         }
         // Opened without the lock held: a slow server does not hold up the others. Two
         // first calls at once may both open one; the second replaces the first.
-        let s = Arc::new(pb.mcp_connect(&a.name, &McpOptions::default()).await?);
+        let opts = McpOptions {
+            relay: Some(Arc::new(Relay::new(a.id.clone(), self.changes.clone()))),
+            ..Default::default()
+        };
+        let s = Arc::new(pb.mcp_connect(&a.name, &opts).await?);
         let mut map = self.sessions.lock().await;
         map.retain(|k, _| !k.starts_with(&format!("{}@", a.id)));
         map.insert(key(a), s.clone());
@@ -147,25 +161,38 @@ impl Upstreams {
         out
     }
 
-    /// `tools/call` over the action's shared session, through its circuit breaker.
+    /// `tools/call` over the action's shared session, through its circuit breaker; the
+    /// server's traffic for the call goes to `route`, and `cancel` ends it.
     pub(crate) async fn call(
         &self,
         pb: &Arc<Patchbay>,
         a: &ActionView,
-        tool: &str,
-        args: Option<serde_json::Map<String, serde_json::Value>>,
-        via: &str,
+        call: Call<'_>,
     ) -> Result<CallOutcome> {
         pb.breaker_admit(a)?;
+        let once = |s: Arc<McpConnection>| {
+            let args = call.args.clone();
+            let route = call.route.clone();
+            async move {
+                s.call_routed(
+                    call.tool,
+                    args,
+                    Some(call.via),
+                    Some(route),
+                    Some(call.cancel),
+                )
+                .await
+            }
+        };
         let first = match self.session(pb, a).await {
-            Ok(s) => s.call_via(tool, args.clone(), Some(via)).await,
+            Ok(s) => once(s).await,
             Err(e) => Err(e),
         };
         let out = match first {
             Err(e) if session_trouble(e.code()) => {
                 self.forget(a).await;
                 match self.session(pb, a).await {
-                    Ok(s) => s.call_via(tool, args, Some(via)).await,
+                    Ok(s) => once(s).await,
                     Err(e) => Err(e),
                 }
             }
@@ -174,4 +201,14 @@ impl Upstreams {
         pb.breaker_after(a, out.as_ref().err());
         out
     }
+}
+
+/// One tool call through the gateway.
+pub(crate) struct Call<'a> {
+    pub tool: &'a str,
+    pub args: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Who calls, for the log row.
+    pub via: &'a str,
+    pub route: Route,
+    pub cancel: &'a tokio_util::sync::CancellationToken,
 }

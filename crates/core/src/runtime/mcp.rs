@@ -47,25 +47,90 @@ impl McpConnection {
         args: Option<serde_json::Map<String, serde_json::Value>>,
         via: Option<&str>,
     ) -> Result<CallOutcome> {
+        self.call_routed(tool, args, via, None, None).await
+    }
+
+    /// [`McpConnection::call_via`] whose upstream traffic (progress, questions for the
+    /// user) goes to `route` (the session must have been opened with a [`Relay`]), and
+    /// which ends when `cancel` fires: the server is told the call was cancelled.
+    pub async fn call_routed(
+        &self,
+        tool: &str,
+        args: Option<serde_json::Map<String, serde_json::Value>>,
+        via: Option<&str>,
+        route: Option<Route>,
+        cancel: Option<&tokio_util::sync::CancellationToken>,
+    ) -> Result<CallOutcome> {
         let started = Instant::now();
         let request = serde_json::json!({"tool": tool, "arguments": args});
         let mut params = CallToolRequestParams::new(tool.to_string());
         params.arguments = args;
-        let result = tokio::time::timeout(call_timeout(), self.session.call_tool(params))
-            .await
-            .map_err(|_| {
-                err(
-                    ErrorCode::Timeout,
-                    format!("the tool '{tool}' did not answer in time"),
-                    "try again, or check the server",
-                )
-            })
-            .and_then(|r| {
-                r.map_err(|e| {
-                    self.pb
-                        .after_failure(&self.action, classify(&self.action, &e))
+        let relay = self.session.service().relay.clone();
+        let initialize_era = self
+            .session
+            .peer()
+            .peer_info()
+            .is_some_and(|i| i.protocol_version.has_initialize());
+        let call = async {
+            match (route, relay) {
+                // 2025-11-25: the server's questions ride the call's own response stream;
+                // they and its progress are routed by the call's request id and token.
+                (Some(route), Some(relay)) if initialize_era => {
+                    let peer = self.session.peer().clone();
+                    let handle = peer
+                        .send_cancellable_request(
+                            rmcp::model::ClientRequest::CallToolRequest(
+                                rmcp::model::CallToolRequest::new(params),
+                            ),
+                            rmcp::service::PeerRequestOptions::no_options(),
+                        )
+                        .await?;
+                    let mut entered = Entered::new(relay, &handle, route, peer);
+                    let answer = handle.await_response().await;
+                    entered.answered = true;
+                    match answer? {
+                        rmcp::model::ServerResult::CallToolResult(r) => Ok(r),
+                        _ => Err(rmcp::ServiceError::UnexpectedResponse),
+                    }
+                }
+                // 2026-07-28: questions come as `input_required` rounds, answered inside
+                // this task.
+                (Some(route), _) => {
+                    relay::CALL_ROUTE
+                        .scope(route, self.session.call_tool(params))
+                        .await
+                }
+                (None, _) => self.session.call_tool(params).await,
+            }
+        };
+        let bounded = async {
+            tokio::time::timeout(call_timeout(), call)
+                .await
+                .map_err(|_| {
+                    err(
+                        ErrorCode::Timeout,
+                        format!("the tool '{tool}' did not answer in time"),
+                        "try again, or check the server",
+                    )
                 })
-            });
+                .and_then(|r| {
+                    r.map_err(|e| {
+                        self.pb
+                            .after_failure(&self.action, classify(&self.action, &e))
+                    })
+                })
+        };
+        let result = match cancel {
+            None => bounded.await,
+            Some(cancel) => tokio::select! {
+                r = bounded => r,
+                () = cancel.cancelled() => Err(err(
+                    ErrorCode::AccessDenied,
+                    format!("the call of '{tool}' was cancelled by its client"),
+                    "nothing to do: the server was told",
+                )),
+            },
+        };
         let latency_ms = started.elapsed().as_millis() as i64;
         let out = result.map(|result| {
             let text = result
@@ -264,7 +329,10 @@ impl Patchbay {
         };
         let started = tokio::time::timeout(
             call_timeout(),
-            PatchbayClient.serve_with_lifecycle(transport, lifecycle),
+            PatchbayClient {
+                relay: opts.relay.clone(),
+            }
+            .serve_with_lifecycle(transport, lifecycle),
         )
         .await
         .map_err(|_| {
@@ -442,5 +510,51 @@ impl Patchbay {
             });
         }
         Ok(())
+    }
+}
+
+/// A routed call in flight: its traffic goes to its route until it ends; one dropped before
+/// its answer (cancelled) tells the server so.
+struct Entered {
+    relay: Arc<Relay>,
+    id: rmcp::model::RequestId,
+    token: rmcp::model::ProgressToken,
+    peer: rmcp::Peer<RoleClient>,
+    answered: bool,
+}
+
+impl Entered {
+    fn new(
+        relay: Arc<Relay>,
+        handle: &rmcp::service::RequestHandle<RoleClient>,
+        route: Route,
+        peer: rmcp::Peer<RoleClient>,
+    ) -> Self {
+        relay.enter(handle.id.clone(), handle.progress_token.clone(), route);
+        Entered {
+            relay,
+            id: handle.id.clone(),
+            token: handle.progress_token.clone(),
+            peer,
+            answered: false,
+        }
+    }
+}
+
+impl Drop for Entered {
+    fn drop(&mut self) {
+        self.relay.leave(&self.id, &self.token);
+        if !self.answered {
+            let peer = self.peer.clone();
+            let cancelled = rmcp::model::CancelledNotification::new(
+                rmcp::model::CancelledNotificationParam::new(
+                    Some(self.id.clone()),
+                    Some("the client cancelled the call".into()),
+                ),
+            );
+            drop(tokio::spawn(async move {
+                let _ = peer.send_notification(cancelled.into()).await;
+            }));
+        }
     }
 }

@@ -14,6 +14,7 @@ pub mod http_action;
 pub mod http_token;
 mod mcp;
 pub mod proxy;
+pub mod relay;
 pub mod step_up;
 
 use classify::*;
@@ -45,6 +46,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::logs::{LogKind, NewLog};
 use crate::model::{ActionKind, ActionView, Health, HealthStatus};
 use credentials::Credentials;
+pub use relay::{Inbound, ListChange, Relay, Route};
 
 pub use crate::http::{DEFAULT_CALL_TIMEOUT, call_timeout};
 
@@ -76,6 +78,9 @@ pub struct McpOptions {
     /// `None`: the stateless 2026-07-28 form when the server offers it (`server/discover`),
     /// else the 2025-11-25 `initialize` handshake. `Some(v)`: only that revision.
     pub protocol: Option<String>,
+    /// Where the server's own traffic (progress, list changes, questions) goes; without one,
+    /// questions are declined and the rest is dropped.
+    pub relay: Option<Arc<Relay>>,
 }
 
 /// An open MCP session with one action (see [`Patchbay::mcp_connect`]).
@@ -93,16 +98,96 @@ impl std::fmt::Debug for McpConnection {
     }
 }
 
-/// Our client: rmcp's default handling, with Patchbay's name on the handshake.
-#[derive(Clone)]
-struct PatchbayClient;
+/// Our client: rmcp's default handling, with Patchbay's name on the handshake. With a
+/// [`Relay`], what the server sends on its own goes there (and the server is told Patchbay
+/// can pass on elicitation and sampling).
+#[derive(Clone, Default)]
+struct PatchbayClient {
+    relay: Option<Arc<Relay>>,
+}
 
 impl ClientHandler for PatchbayClient {
+    #[expect(
+        deprecated,
+        reason = "sampling is still relayed for 2025-11-25 servers"
+    )]
     fn get_info(&self) -> ClientConfig {
+        let capabilities = if self.relay.is_some() {
+            ClientCapabilities::builder()
+                .enable_elicitation()
+                .enable_sampling()
+                .build()
+        } else {
+            ClientCapabilities::default()
+        };
         ClientConfig::new(
-            ClientCapabilities::default(),
+            capabilities,
             Implementation::new("Patchbay", env!("CARGO_PKG_VERSION")),
         )
+    }
+
+    async fn create_elicitation(
+        &self,
+        request: rmcp::model::ElicitRequestParams,
+        context: rmcp::service::RequestContext<RoleClient>,
+    ) -> std::result::Result<rmcp::model::ElicitResult, rmcp::ErrorData> {
+        match &self.relay {
+            Some(r) => r.elicit(request, context.extensions.get()).await,
+            None => Ok(rmcp::model::ElicitResult::new(
+                rmcp::model::ElicitationAction::Decline,
+            )),
+        }
+    }
+
+    #[expect(
+        deprecated,
+        reason = "sampling is still relayed for 2025-11-25 servers"
+    )]
+    async fn create_message(
+        &self,
+        params: rmcp::model::CreateMessageRequestParams,
+        context: rmcp::service::RequestContext<RoleClient>,
+    ) -> std::result::Result<rmcp::model::CreateMessageResult, rmcp::ErrorData> {
+        match &self.relay {
+            Some(r) => r.sample(params, context.extensions.get()).await,
+            None => Err(rmcp::ErrorData::method_not_found::<
+                rmcp::model::CreateMessageRequestMethod,
+            >()),
+        }
+    }
+
+    async fn on_progress(
+        &self,
+        params: rmcp::model::ProgressNotificationParam,
+        _context: rmcp::service::NotificationContext<RoleClient>,
+    ) {
+        if let Some(r) = &self.relay {
+            r.progress(params);
+        }
+    }
+
+    async fn on_tool_list_changed(&self, _context: rmcp::service::NotificationContext<RoleClient>) {
+        if let Some(r) = &self.relay {
+            r.changed(ListChange::Tools);
+        }
+    }
+
+    async fn on_prompt_list_changed(
+        &self,
+        _context: rmcp::service::NotificationContext<RoleClient>,
+    ) {
+        if let Some(r) = &self.relay {
+            r.changed(ListChange::Prompts);
+        }
+    }
+
+    async fn on_resource_list_changed(
+        &self,
+        _context: rmcp::service::NotificationContext<RoleClient>,
+    ) {
+        if let Some(r) = &self.relay {
+            r.changed(ListChange::Resources);
+        }
     }
 }
 
