@@ -868,19 +868,23 @@ fn a_call_that_needs_confirmation_waits_for_the_users_answer() {
     );
 }
 
+/// The demo action, connected, and a key opening it.
+fn demo_with_key(w: &World, key: &str) -> String {
+    w.add(&[]);
+    let (code, _, err) = w.connect("consent", &[]);
+    assert_eq!((code, err), (0, None), "connect");
+    w.ok(&["gateway", "key", "add", key, "--actions", "demo"])
+        .trim()
+        .to_string()
+}
+
 /// rmcp's client, as Patchbay's own runtime uses it (it asks `server/discover` and speaks the
 /// stateless 2026-07-28 form when offered), through the gateway: an action whose URL is the
 /// gateway and whose token is an access key.
 #[test]
 fn rmcp_clients_reach_the_gateway_too() {
     let w = World::simple();
-    w.add(&[]);
-    let (code, _, err) = w.connect("consent", &[]);
-    assert_eq!((code, err), (0, None), "connect");
-    let key = w
-        .ok(&["gateway", "key", "add", "rmcp", "--actions", "demo"])
-        .trim()
-        .to_string();
+    let key = demo_with_key(&w, "rmcp");
     let gw = serve(&w);
     w.cmd()
         .args([
@@ -948,13 +952,7 @@ fn a_busy_port_is_an_error_naming_the_setting_never_another_port() {
 #[test]
 fn upstream_traffic_reaches_the_client_that_caused_it() {
     let w = World::new(json!({}), json!({"interactive": true}));
-    w.add(&[]);
-    let (code, _, err) = w.connect("consent", &[]);
-    assert_eq!((code, err), (0, None), "connect");
-    let key = w
-        .ok(&["gateway", "key", "add", "k", "--actions", "demo"])
-        .trim()
-        .to_string();
+    let key = demo_with_key(&w, "k");
     let gw = serve(&w);
     let stats = |w: &World| -> Value {
         reqwest::blocking::Client::new()
