@@ -31,6 +31,9 @@ const cfg = loadConfig(NAME, 'MCP_SERVER_CONFIG', {
   legacySse: false,
   // Also offer the `ask` tool (a log notification and an elicitation during the call).
   interactive: false,
+  // Forget a session unused for this long (its id then gets a 404), as servers with an idle
+  // timeout do; null: never.
+  sessionIdleMs: null,
 });
 
 if (!['path', 'root', 'none'].includes(cfg.resourceMetadata)) {
@@ -261,6 +264,7 @@ function newMcpServer() {
 
 const sessions = new Map(); // session id -> transport
 const grown = new WeakSet(); // sessions' servers that already added `grown`
+const lastUsed = new Map(); // session id -> when a request last named it (sessionIdleMs)
 
 function callsAdmin(body) {
   const msgs = Array.isArray(body) ? body : [body];
@@ -303,6 +307,17 @@ async function handleMcp(req, res) {
   }
 
   const sessionId = req.headers['mcp-session-id'];
+  if (req.method === 'GET') stats.tag('stream:get');
+  if (sessionId && cfg.sessionIdleMs !== null) {
+    const last = lastUsed.get(sessionId);
+    if (last !== undefined && Date.now() - last > cfg.sessionIdleMs) {
+      sessions.delete(sessionId);
+      lastUsed.delete(sessionId);
+      stats.tag('session:expired');
+      log(NAME, `session ${sessionId} expired after ${cfg.sessionIdleMs} ms idle`);
+    }
+  }
+  if (sessionId && sessions.has(sessionId)) lastUsed.set(sessionId, Date.now());
   let transport = sessionId ? sessions.get(sessionId) : undefined;
   if (sessionId && !transport) {
     sendJson(res, 404, { jsonrpc: '2.0', error: { code: -32001, message: 'Session not found' }, id: null });
@@ -318,6 +333,7 @@ async function handleMcp(req, res) {
       enableJsonResponse: cfg.jsonResponse,
       onsessioninitialized: (id) => {
         sessions.set(id, transport);
+        lastUsed.set(id, Date.now());
         log(NAME, `session ${id} started${authInfo ? ` for ${authInfo.extra.sub}` : ''}`);
       },
       onsessionclosed: (id) => {
@@ -373,6 +389,17 @@ server.on('request', async (req, res) => {
     const n = sessions.size;
     sessions.clear();
     sendJson(res, 200, { forgotten: n });
+    return;
+  }
+  // As if a proxy in between cut them: every session's standalone event stream (GET) is
+  // closed; clients are expected to reconnect.
+  if (pathname === '/__admin/drop-streams' && req.method === 'POST') {
+    let n = 0;
+    for (const t of sessions.values()) {
+      t.closeStandaloneSSEStream();
+      n += 1;
+    }
+    sendJson(res, 200, { dropped: n });
     return;
   }
   if (pathname === '/__admin/reject-all-tokens' && req.method === 'POST') {

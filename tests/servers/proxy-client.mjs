@@ -2,9 +2,10 @@
 // A real MCP client (the TypeScript SDK's Client over its StdioClientTransport) driving
 // `patchbay proxy NAME`, as Claude Desktop or Cursor would. Prints one JSON line to stdout.
 //
-// usage: proxy-client.mjs PATCHBAY_BIN NAME [--calls N] [--pause-ms MS] [--tool T --args JSON]
+// usage: proxy-client.mjs PATCHBAY_BIN NAME [--calls N] [--pause-ms MS] [--stop-ms MS] [--tool T --args JSON]
 //   --calls N      call `echo` N times (default 1), one after another
 //   --pause-ms MS  wait between calls (e.g. across a token expiry)
+//   --stop-ms MS   between calls, stop the proxy process (SIGSTOP) for MS, then SIGCONT it
 //   --tool / --args  call this tool instead of echo (once)
 // Output: {"tools": [...names], "results": [{ok, text, error?}], "latencies": [ms...],
 //          "notifications": [log data...], "elicitations": [messages...]}
@@ -21,11 +22,12 @@ const opt = (k, d) => {
   return i >= 0 ? argv[i + 1] : d;
 };
 if (!bin || !name) {
-  console.error('usage: proxy-client.mjs PATCHBAY_BIN NAME [--calls N] [--pause-ms MS] [--tool T --args JSON]');
+  console.error('usage: proxy-client.mjs PATCHBAY_BIN NAME [--calls N] [--pause-ms MS] [--stop-ms MS] [--tool T --args JSON]');
   process.exit(2);
 }
 const calls = Number(opt('--calls', '1'));
 const pauseMs = Number(opt('--pause-ms', '0'));
+const stopMs = Number(opt('--stop-ms', '0'));
 const tool = opt('--tool', 'echo');
 const args = JSON.parse(opt('--args', '{"text": "hello through the proxy"}'));
 
@@ -53,6 +55,11 @@ try {
   out.tools = (await client.listTools()).tools.map((t) => t.name);
   for (let i = 0; i < calls; i += 1) {
     if (i > 0 && pauseMs > 0) await new Promise((r) => setTimeout(r, pauseMs));
+    if (i > 0 && stopMs > 0) {
+      process.kill(transport.pid, 'SIGSTOP');
+      await new Promise((r) => setTimeout(r, stopMs));
+      process.kill(transport.pid, 'SIGCONT');
+    }
     const started = performance.now();
     try {
       const r = await client.callTool({ name: tool, arguments: args });

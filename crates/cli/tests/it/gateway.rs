@@ -963,6 +963,32 @@ fn upstream_traffic_reaches_the_client_that_caused_it() {
             .json()
             .expect("json")
     };
+    // The gateway's shared upstream session is open; then its event stream is cut (as a
+    // proxy in between might): the gateway opens it again, or the question and the list
+    // change below would never arrive.
+    let r = client(&gw.url, &key, &[("demo__echo", json!({"text": "open"}))]);
+    assert_eq!(r["calls"][0]["text"], "open", "{r}");
+    let streams_before = stats(&w)["tags"]["stream:get"].as_u64().unwrap_or(0);
+    let dropped: Value = reqwest::blocking::Client::new()
+        .post(w.url().replace("/mcp", "/__admin/drop-streams"))
+        .timeout(Duration::from_secs(10))
+        .send()
+        .expect("drop")
+        .json()
+        .expect("json");
+    assert!(
+        dropped["dropped"].as_u64().is_some_and(|n| n >= 1),
+        "{dropped}"
+    );
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    while stats(&w)["tags"]["stream:get"].as_u64().unwrap_or(0) <= streams_before {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the gateway did not open its upstream event stream again within 15 s: {}",
+            stats(&w)
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
     let r = ts_client(
         &gw.url,
         &key,

@@ -292,3 +292,36 @@ fn the_proxy_ends_cleanly_when_stdin_closes() {
     };
     assert!(status.success(), "{status}");
 }
+
+/// A proxy stopped (SIGSTOP) past the server's idle timeout, then continued: the server has
+/// forgotten the session, and the next call opens a new one without the client noticing.
+#[test]
+fn a_proxy_stopped_past_the_servers_idle_timeout_works_on_its_next_call() {
+    let w = World::new(json!({}), json!({"sessionIdleMs": 1000}));
+    w.add(&[]);
+    let (code, out, err) = w.connect("consent", &[]);
+    assert_eq!((code, err), (0, None), "connect: {out}");
+    let (out, stderr) = run_client(&w, &["--calls", "2", "--stop-ms", "1600"]);
+    assert_eq!(out["error"], Value::Null, "{out} {stderr}");
+    assert_eq!(
+        out["results"],
+        json!([
+            {"ok": true, "text": "hello through the proxy"},
+            {"ok": true, "text": "hello through the proxy"}
+        ]),
+        "{out} {stderr}"
+    );
+    let stats: Value = reqwest::blocking::Client::new()
+        .get(w.url().replace("/mcp", "/__stats"))
+        .timeout(Duration::from_secs(10))
+        .send()
+        .expect("stats")
+        .json()
+        .expect("json");
+    assert!(
+        stats["tags"]["session:expired"]
+            .as_u64()
+            .is_some_and(|n| n >= 1),
+        "the server never saw its session expire, so nothing was tested: {stats}"
+    );
+}
