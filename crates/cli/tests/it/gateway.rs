@@ -1041,3 +1041,93 @@ fn upstream_traffic_reaches_the_client_that_caused_it() {
         "{r}"
     );
 }
+
+/// Two real upstream MCP servers, one needing OAuth with a short-lived token: the token
+/// expires and is refreshed under the gateway without the client noticing; the other server
+/// is killed, which costs only its own tools; no key is anywhere on disk.
+#[test]
+fn a_killed_upstream_costs_only_its_tools_and_tokens_refresh_underneath() {
+    let w = World::new(json!({"accessTokenTtl": 3}), json!({}));
+    let key = demo_with_key(&w, "k");
+    let second = crate::support::start(
+        "mcp-server.mjs",
+        "MCP_SERVER_CONFIG",
+        json!({"auth": false}),
+    );
+    let second_url = second.ready["url"].as_str().expect("url").to_string();
+    w.ok(&["action", "add", "second", "--url", &second_url]);
+    // One that never answers holds up no one's listing for long.
+    let hung = http_server("hang", 0);
+    w.ok(&["action", "add", "hung", "--url", &hung.url]);
+    let all = w
+        .ok(&["gateway", "key", "add", "all", "--actions", "*"])
+        .trim()
+        .to_string();
+    let gw = serve(&w);
+
+    let started = std::time::Instant::now();
+    let r = client(
+        &gw.url,
+        &all,
+        &[
+            ("demo__echo", json!({"text": "first"})),
+            ("second__echo", json!({"text": "second"})),
+        ],
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "a hung upstream held the listing up for {:?}",
+        started.elapsed()
+    );
+    let names = tool_names(&r);
+    assert!(!names.iter().any(|n| n.starts_with("hung__")), "{r}");
+    assert!(
+        names.contains(&"demo__echo".to_string()) && names.contains(&"second__echo".to_string()),
+        "{r}"
+    );
+    assert_eq!(
+        (r["calls"][0]["text"].clone(), r["calls"][1]["text"].clone()),
+        (json!("first"), json!("second")),
+        "{r}"
+    );
+
+    // The OAuth server's 3 s access token runs out; the other server dies.
+    drop(second);
+    std::thread::sleep(Duration::from_millis(3500));
+    let r = client(
+        &gw.url,
+        &all,
+        &[
+            ("demo__echo", json!({"text": "after the expiry"})),
+            ("second__echo", json!({"text": "gone"})),
+        ],
+    );
+    let names = tool_names(&r);
+    assert!(names.contains(&"demo__echo".to_string()), "{r}");
+    assert!(
+        !names.iter().any(|n| n.starts_with("second__")),
+        "a dead upstream's tools are left out: {r}"
+    );
+    assert_eq!(r["calls"][0]["text"], "after the expiry", "{r}");
+    let err = r["calls"][1]["error"].as_str().unwrap_or_default();
+    assert!(
+        err.contains("second") || err.contains(&second_url),
+        "a call to the dead upstream names it: {r}"
+    );
+    let refreshes = w.ok(&["logs", "--kind", "refresh", "--action", "demo"]);
+    assert!(
+        refreshes.contains("ok"),
+        "the token was refreshed: {refreshes}"
+    );
+
+    // Neither key is anywhere in the profile: not in SQLite, its WAL, logs or lock files.
+    drop(gw);
+    for (path, bytes) in patchbay_testsupport::all_bytes(w.home.path()) {
+        for k in [&key, &all] {
+            assert!(
+                !patchbay_testsupport::contains(&bytes, k),
+                "an access key is in {path}"
+            );
+        }
+    }
+}

@@ -42,6 +42,10 @@ use crate::runtime::{CallOutcome, Inbound, ListChange};
 /// Request bodies larger than this are refused.
 pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 
+/// How long one action may take to answer its part of a listing (`tools/list` and the
+/// like): a hung upstream must not hold up every other action's tools.
+const LIST_WITHIN: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// JSON-RPC error code of what the gateway refuses itself (implementation-defined range).
 pub const GATEWAY_ERROR: i32 = -32002;
 
@@ -685,7 +689,9 @@ impl GatewayHandler {
     }
 
     /// What `f` got from each MCP action the caller may use, asked all at once, in the
-    /// actions' order. An action that cannot answer is left out: it costs its own part only.
+    /// actions' order. An action that cannot answer (within [`LIST_WITHIN`]) is left out: it
+    /// costs its own part only; one that did not answer in time is left out of listings for
+    /// a while without being asked (calls to it still try).
     async fn gather<T, F, Fut>(&self, c: &Caller, f: F) -> Result<Vec<(ActionView, T)>>
     where
         F: Fn(ActionView) -> Fut,
@@ -696,14 +702,23 @@ impl GatewayHandler {
             .await?
             .into_iter()
             .filter(|a| a.kind == ActionKind::Mcp)
+            .filter(|a| !self.upstreams.stalled(a))
             .map(|a| {
-                let asked = f(a.clone());
-                async move { (a, asked.await) }
+                let asked = tokio::time::timeout(LIST_WITHIN, f(a.clone()));
+                async move {
+                    match asked.await {
+                        Ok(r) => (a, r.ok()),
+                        Err(_) => {
+                            self.upstreams.stall(&a);
+                            (a, None)
+                        }
+                    }
+                }
             });
         Ok(futures::future::join_all(asks)
             .await
             .into_iter()
-            .filter_map(|(a, r)| r.ok().map(|t| (a, t)))
+            .filter_map(|(a, r)| r.map(|t| (a, t)))
             .collect())
     }
 

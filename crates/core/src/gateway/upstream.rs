@@ -23,13 +23,19 @@ pub(crate) struct Upstreams {
     sessions: tokio::sync::Mutex<HashMap<String, Arc<McpConnection>>>,
     /// Every upstream's list changes (action id, which list), for the clients to hear.
     pub(crate) changes: tokio::sync::broadcast::Sender<(String, ListChange)>,
+    /// Actions whose listing did not answer in time, and when.
+    stalled: std::sync::Mutex<HashMap<String, std::time::Instant>>,
 }
+
+/// How long an action that did not answer a listing in time is left out of listings.
+const STALL_FOR: std::time::Duration = std::time::Duration::from_secs(30);
 
 impl Default for Upstreams {
     fn default() -> Self {
         Upstreams {
             sessions: tokio::sync::Mutex::new(HashMap::new()),
             changes: tokio::sync::broadcast::channel(64).0,
+            stalled: std::sync::Mutex::new(HashMap::new()),
         }
     }
 }
@@ -68,6 +74,27 @@ impl Upstreams {
         map.retain(|k, _| !k.starts_with(&format!("{}@", a.id)));
         map.insert(key(a), s.clone());
         Ok(s)
+    }
+
+    /// Whether `a` did not answer a listing in time lately.
+    pub(crate) fn stalled(&self, a: &ActionView) -> bool {
+        let mut stalled = self.stalled.lock().unwrap_or_else(|p| p.into_inner());
+        match stalled.get(&a.id) {
+            Some(at) if at.elapsed() < STALL_FOR => true,
+            Some(_) => {
+                stalled.remove(&a.id);
+                false
+            }
+            None => false,
+        }
+    }
+
+    /// `a` did not answer a listing in time: leave it out of listings for [`STALL_FOR`].
+    pub(crate) fn stall(&self, a: &ActionView) {
+        self.stalled
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(a.id.clone(), std::time::Instant::now());
     }
 
     async fn forget(&self, a: &ActionView) {
