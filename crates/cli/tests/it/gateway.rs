@@ -897,7 +897,7 @@ fn rmcp_clients_reach_the_gateway_too() {
             "Bearer",
             "--value-stdin",
         ])
-        .write_stdin(key)
+        .write_stdin(key.clone())
         .assert()
         .success();
     w.ok(&[
@@ -930,6 +930,37 @@ fn rmcp_clients_reach_the_gateway_too() {
     assert_eq!(out.trim(), "rmcp through the gateway");
     let health: Value = serde_json::from_str(&w.ok(&["--json", "test", "through"])).expect("json");
     assert_eq!(health["status"], "healthy", "{health}");
+
+    // The 2026-07-28 wire itself: no handshake and no session, each request on its own.
+    let meta = json!({
+        "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+        "io.modelcontextprotocol/clientInfo": {"name": "raw", "version": "1"},
+        "io.modelcontextprotocol/clientCapabilities": {}
+    });
+    let r = reqwest::blocking::Client::new()
+        .post(&gw.url)
+        .timeout(Duration::from_secs(20))
+        .bearer_auth(&key)
+        .header("accept", "application/json, text/event-stream")
+        .header("mcp-protocol-version", "2026-07-28")
+        .header("mcp-method", "tools/call")
+        .header("mcp-name", "demo__echo")
+        .json(
+            &json!({"jsonrpc": "2.0", "id": 7, "method": "tools/call", "params": {
+            "name": "demo__echo", "arguments": {"text": "stateless"}, "_meta": meta}}),
+        )
+        .send()
+        .expect("a stateless request");
+    assert_eq!(r.status(), 200);
+    assert!(
+        r.headers().get("mcp-session-id").is_none(),
+        "a stateless request opens no session"
+    );
+    let body = r.text().expect("body");
+    assert!(
+        body.contains(r#""text":"stateless""#) && body.contains(r#""id":7"#),
+        "{body}"
+    );
 }
 
 #[test]
