@@ -571,6 +571,20 @@ fn real_clients_reach_every_action_they_hold_a_key_for_and_nothing_else() {
     assert_eq!(tool_names(&r), ["demo__echo"], "{r}");
     assert_eq!(r["calls"][0]["text"], "ok");
     assert_eq!(r["calls"][1]["ok"], false, "{r}");
+    let py = python_client(
+        &gw.url,
+        &echo_only,
+        &[
+            ("demo__echo", json!({"text": "ok"})),
+            ("demo__add", json!({"a": 1, "b": 1})),
+        ],
+    );
+    assert_eq!(py["tools"], json!(["demo__echo"]), "{py}");
+    assert_eq!(py["calls"][0]["text"], "ok", "{py}");
+    assert!(
+        py["calls"][1]["ok"] == false || py["calls"][1]["isError"] == true,
+        "{py}"
+    );
 
     // One action at /a/NAME/mcp, tool names unchanged; outside the key: 403.
     let one = gw.url.replace("/mcp", "/a/demo/mcp");
@@ -593,6 +607,13 @@ fn real_clients_reach_every_action_they_hold_a_key_for_and_nothing_else() {
             .as_str()
             .is_some_and(|e| e.contains("unknown, revoked or expired")),
         "{r}"
+    );
+    let py = python_client(&gw.url, &echo_only, &[]);
+    assert!(
+        py["connectError"]
+            .as_str()
+            .is_some_and(|e| e.contains("401")),
+        "{py}"
     );
     let r = client(&gw.url, "", &[]);
     assert!(
@@ -664,8 +685,28 @@ fn real_clients_reach_every_action_they_hold_a_key_for_and_nothing_else() {
         413,
         "bounded bodies"
     );
-    let garbage = post(&format!("127.0.0.1:{port}"), None, "{not json".into());
-    assert!((400..500).contains(&garbage), "garbage JSON: {garbage}");
+    // (A fresh client: the server closed the connection the huge body came on.)
+    let http = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("client");
+    for (garbage, code) in [
+        ("{not json", -32700),
+        (r#"{"jsonrpc": "2.0", "id": 1}"#, -32600),
+    ] {
+        let r = http
+            .post(&gw.url)
+            .bearer_auth(&all)
+            .header("content-type", "application/json")
+            .header("accept", "application/json, text/event-stream")
+            .body(garbage)
+            .send()
+            .expect("request");
+        assert_eq!(r.status(), 400, "{garbage}");
+        let body: Value = r.json().expect("a JSON-RPC error");
+        assert_eq!(body["error"]["code"], code, "{garbage}: {body}");
+        assert_eq!(body["jsonrpc"], "2.0");
+    }
 
     // The log tells what the gateway refused (once a minute per kind) and which keys were
     // made and revoked, never a key.

@@ -580,7 +580,47 @@ async fn check(State(g): State<Arc<Guard>>, mut req: Request, next: Next) -> Res
         }
     }
     req.extensions_mut().insert(grant);
-    next.run(req).await
+    let response = next.run(req).await;
+    if response.status() == StatusCode::UNSUPPORTED_MEDIA_TYPE {
+        return as_jsonrpc_error(response).await;
+    }
+    response
+}
+
+/// rmcp answers a body that is not JSON-RPC with 415 and a line of text; a client gets a
+/// JSON-RPC error instead (parse error, or invalid request for JSON that is not JSON-RPC).
+async fn as_jsonrpc_error(response: Response) -> Response {
+    let (parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "the request body could not be read",
+        );
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    let Some(why) = text.strip_prefix("fail to deserialize request body") else {
+        return Response::from_parts(parts, axum::body::Body::from(bytes));
+    };
+    let why = why.trim();
+    let (code, message) = if why.contains("unrecognized JSON-RPC message") {
+        (
+            -32600,
+            "Invalid Request: the body is JSON but not a JSON-RPC message".to_string(),
+        )
+    } else {
+        (-32700, format!("Parse error: the body is not JSON ({why})"))
+    };
+    let error = serde_json::json!({
+        "jsonrpc": "2.0",
+        "id": null,
+        "error": {"code": code, "message": message},
+    });
+    (
+        StatusCode::BAD_REQUEST,
+        [(header::CONTENT_TYPE, "application/json")],
+        error.to_string(),
+    )
+        .into_response()
 }
 
 /// `NAME` of `/a/NAME/mcp`.
