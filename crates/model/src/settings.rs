@@ -42,6 +42,12 @@ pub struct Settings {
     pub theme: Theme,
     /// The local gateway's port on 127.0.0.1 (`http://127.0.0.1:PORT/mcp`).
     pub gateway_port: u16,
+    /// How long an access token the gateway issues lives, in seconds.
+    pub gateway_access_token_secs: u32,
+    /// How long a refresh token the gateway issues lives, in days.
+    pub gateway_refresh_token_days: u32,
+    /// How long a replaced refresh token still works (until its successor is used), in seconds.
+    pub gateway_refresh_grace_secs: u32,
 }
 
 impl Default for Settings {
@@ -54,6 +60,9 @@ impl Default for Settings {
             log_max_age_days: 30,
             theme: Theme::System,
             gateway_port: DEFAULT_GATEWAY_PORT,
+            gateway_access_token_secs: 3600,
+            gateway_refresh_token_days: 30,
+            gateway_refresh_grace_secs: 60,
         }
     }
 }

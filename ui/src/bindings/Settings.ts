@@ -29,4 +29,16 @@ logMaxAgeDays: number, theme: Theme,
 /**
  * The local gateway's port on 127.0.0.1 (`http://127.0.0.1:PORT/mcp`).
  */
-gatewayPort: number, };
+gatewayPort: number, 
+/**
+ * How long an access token the gateway issues lives, in seconds.
+ */
+gatewayAccessTokenSecs: number, 
+/**
+ * How long a refresh token the gateway issues lives, in days.
+ */
+gatewayRefreshTokenDays: number, 
+/**
+ * How long a replaced refresh token still works (until its successor is used), in seconds.
+ */
+gatewayRefreshGraceSecs: number, };

@@ -100,11 +100,16 @@ pub fn parse_actions(s: &str) -> Result<KeyActions> {
 
 /// A new key: `pbk_` and 32 random bytes, base64url.
 fn new_key() -> Result<String> {
+    random_secret(KEY_PREFIX)
+}
+
+/// `prefix` and 32 random bytes, base64url: keys, client secrets, codes and tokens.
+pub(super) fn random_secret(prefix: &str) -> Result<String> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes)
         .map_err(|e| Error::Internal(format!("no randomness for a key: {e}")))?;
     Ok(format!(
-        "{KEY_PREFIX}{}",
+        "{prefix}{}",
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
     ))
 }
@@ -115,6 +120,75 @@ pub fn key_hash(key: &str) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// What `--actions` and `--tools` name, as stored: `'*'` or a JSON array of action ids, and
+/// a JSON object {action id: [tool, ...]}. Shared by access keys and OAuth clients.
+pub(super) fn resolve_scope(
+    tx: &rusqlite::Connection,
+    actions: &KeyActions,
+    tool_names: &[String],
+) -> Result<(String, String)> {
+    let input_actions = actions;
+    let by_name: BTreeMap<String, String> = action_names(tx)?
+        .into_iter()
+        .map(|(id, n)| (n.to_lowercase(), id))
+        .collect();
+    let find = |n: &str| -> Result<String> {
+        by_name.get(&n.to_lowercase()).cloned().ok_or_else(|| {
+            Error::invalid_with_hint(
+                format!("there is no action '{}'", validate::printable(n)),
+                "see `patchbay action list`",
+            )
+            .at(FormField::Auth)
+        })
+    };
+    let ids = match input_actions {
+        KeyActions::All => None,
+        KeyActions::Named(list) => {
+            let mut ids: Vec<String> = Vec::new();
+            for n in list {
+                let id = find(n)?;
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+            Some(ids)
+        }
+    };
+    let mut tools: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for t in tool_names {
+        let Some((action, tool)) = names::split(t) else {
+            return Err(Error::invalid_with_hint(
+                format!(
+                    "'{}' does not name an action's tool",
+                    validate::printable(t)
+                ),
+                "write ACTION__TOOL, e.g. --tools linear__search_issues",
+            )
+            .at(FormField::Auth));
+        };
+        let id = find(action)?;
+        if ids.as_ref().is_some_and(|ids| !ids.contains(&id)) {
+            return Err(Error::invalid_with_hint(
+                format!("'{t}' is a tool of '{action}', which the key does not open"),
+                format!("add {action} to --actions, or drop the tool"),
+            )
+            .at(FormField::Auth));
+        }
+        let list = tools.entry(id).or_default();
+        if !list.iter().any(|x| x == tool) {
+            list.push(tool.to_string());
+        }
+    }
+    let actions_col = match &ids {
+        None => "*".to_string(),
+        Some(ids) => serde_json::to_string(ids)
+            .map_err(|e| Error::Internal(format!("cannot encode a key's actions: {e}")))?,
+    };
+    let tools_col = serde_json::to_string(&tools)
+        .map_err(|e| Error::Internal(format!("cannot encode a key's tools: {e}")))?;
+    Ok((actions_col, tools_col))
 }
 
 /// A stored key row, before its action ids become names.
@@ -142,7 +216,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
     })
 }
 
-fn parse_ids(actions: &str) -> Result<Option<Vec<String>>> {
+pub(super) fn parse_ids(actions: &str) -> Result<Option<Vec<String>>> {
     if actions == "*" {
         return Ok(None);
     }
@@ -151,7 +225,7 @@ fn parse_ids(actions: &str) -> Result<Option<Vec<String>>> {
         .map_err(|e| Error::Internal(format!("a gateway key's actions do not parse: {e}")))
 }
 
-fn parse_tools(tools: &str) -> Result<BTreeMap<String, Vec<String>>> {
+pub(super) fn parse_tools(tools: &str) -> Result<BTreeMap<String, Vec<String>>> {
     serde_json::from_str(tools)
         .map_err(|e| Error::Internal(format!("a gateway key's tools do not parse: {e}")))
 }
@@ -165,14 +239,19 @@ fn action_names(c: &rusqlite::Connection) -> Result<BTreeMap<String, String>> {
     Ok(rows)
 }
 
-fn view(c: &rusqlite::Connection, r: Row) -> Result<GatewayKeyView> {
+/// Stored actions and tools as names: `["*"]` or action names, and `ACTION__TOOL`s.
+pub(super) fn scope_names(
+    c: &rusqlite::Connection,
+    actions_col: &str,
+    tools_col: &str,
+) -> Result<(Vec<String>, Vec<String>)> {
     let names = action_names(c)?;
-    let actions = match parse_ids(&r.actions)? {
+    let actions = match parse_ids(actions_col)? {
         None => vec!["*".to_string()],
         Some(ids) => ids.iter().filter_map(|i| names.get(i).cloned()).collect(),
     };
     let mut tools = Vec::new();
-    for (id, list) in parse_tools(&r.tools)? {
+    for (id, list) in parse_tools(tools_col)? {
         if let Some(action) = names.get(&id) {
             tools.extend(
                 list.iter()
@@ -180,6 +259,11 @@ fn view(c: &rusqlite::Connection, r: Row) -> Result<GatewayKeyView> {
             );
         }
     }
+    Ok((actions, tools))
+}
+
+fn view(c: &rusqlite::Connection, r: Row) -> Result<GatewayKeyView> {
+    let (actions, tools) = scope_names(c, &r.actions, &r.tools)?;
     Ok(GatewayKeyView {
         name: r.name,
         actions,
@@ -214,65 +298,7 @@ impl Patchbay {
         self.store()
             .write(|tx| {
                 named::ensure_free(tx, Kind::AccessKey, &name, None)?;
-                let by_name: BTreeMap<String, String> = action_names(tx)?
-                    .into_iter()
-                    .map(|(id, n)| (n.to_lowercase(), id))
-                    .collect();
-                let find = |n: &str| -> Result<String> {
-                    by_name.get(&n.to_lowercase()).cloned().ok_or_else(|| {
-                        Error::invalid_with_hint(
-                            format!("there is no action '{}'", validate::printable(n)),
-                            "see `patchbay action list`",
-                        )
-                        .at(FormField::Auth)
-                    })
-                };
-                let ids = match &input.actions {
-                    KeyActions::All => None,
-                    KeyActions::Named(list) => {
-                        let mut ids: Vec<String> = Vec::new();
-                        for n in list {
-                            let id = find(n)?;
-                            if !ids.contains(&id) {
-                                ids.push(id);
-                            }
-                        }
-                        Some(ids)
-                    }
-                };
-                let mut tools: BTreeMap<String, Vec<String>> = BTreeMap::new();
-                for t in &input.tools {
-                    let Some((action, tool)) = names::split(t) else {
-                        return Err(Error::invalid_with_hint(
-                            format!(
-                                "'{}' does not name an action's tool",
-                                validate::printable(t)
-                            ),
-                            "write ACTION__TOOL, e.g. --tools linear__search_issues",
-                        )
-                        .at(FormField::Auth));
-                    };
-                    let id = find(action)?;
-                    if ids.as_ref().is_some_and(|ids| !ids.contains(&id)) {
-                        return Err(Error::invalid_with_hint(
-                            format!("'{t}' is a tool of '{action}', which the key does not open"),
-                            format!("add {action} to --actions, or drop the tool"),
-                        )
-                        .at(FormField::Auth));
-                    }
-                    let list = tools.entry(id).or_default();
-                    if !list.iter().any(|x| x == tool) {
-                        list.push(tool.to_string());
-                    }
-                }
-                let actions_col = match &ids {
-                    None => "*".to_string(),
-                    Some(ids) => serde_json::to_string(ids).map_err(|e| {
-                        Error::Internal(format!("cannot encode a key's actions: {e}"))
-                    })?,
-                };
-                let tools_col = serde_json::to_string(&tools)
-                    .map_err(|e| Error::Internal(format!("cannot encode a key's tools: {e}")))?;
+                let (actions_col, tools_col) = resolve_scope(tx, &input.actions, &input.tools)?;
                 tx.execute(
                 "INSERT INTO gateway_keys (id, name, hash, actions, tools, created_at, expires_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",

@@ -27,6 +27,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/009_settings.sql"),
     include_str!("migrations/010_gateway_keys.sql"),
     include_str!("migrations/011_log_kinds.sql"),
+    include_str!("migrations/012_gateway_oauth.sql"),
 ];
 
 /// The schema version this build writes.

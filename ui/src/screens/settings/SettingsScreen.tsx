@@ -209,6 +209,26 @@ function SettingsForm({ view }: { view: SettingsView }) {
               `The gateway listens on http://127.0.0.1:${draft.gatewayPort.trim() || "PORT"}/mcp (patchbay gateway serve). It must differ from the callback port.`,
               "settings-gateway-port",
             )}
+            <div className="settings__pair">
+              {field(
+                "gatewayAccessTokenSecs",
+                "Access tokens live (seconds)",
+                "For the OAuth clients that sign in to the gateway.",
+                "settings-gateway-access-secs",
+              )}
+              {field(
+                "gatewayRefreshTokenDays",
+                "Refresh tokens live (days)",
+                "A client that does not come back within this signs in again.",
+                "settings-gateway-refresh-days",
+              )}
+            </div>
+            {field(
+              "gatewayRefreshGraceSecs",
+              "Refresh grace (seconds)",
+              "A replaced refresh token still works this long, until its successor is used; any other reuse ends the sign-in.",
+              "settings-gateway-refresh-grace",
+            )}
           </FormSection>
           <FormSection title="Appearance">
             <Segmented

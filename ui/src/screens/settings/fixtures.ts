@@ -10,6 +10,9 @@ export const DEFAULT_SETTINGS: Settings = {
   logMaxAgeDays: 30,
   theme: "system",
   gatewayPort: 47616,
+  gatewayAccessTokenSecs: 3600,
+  gatewayRefreshTokenDays: 30,
+  gatewayRefreshGraceSecs: 60,
 };
 
 export const LIMITS: SettingsView["limits"] = [
@@ -19,6 +22,9 @@ export const LIMITS: SettingsView["limits"] = [
   { key: "logMaxRows", min: 1, max: 10_000_000, also: null },
   { key: "logMaxAgeDays", min: 1, max: 3650, also: null },
   { key: "gatewayPort", min: 1024, max: 65535, also: null },
+  { key: "gatewayAccessTokenSecs", min: 5, max: 86_400, also: null },
+  { key: "gatewayRefreshTokenDays", min: 1, max: 365, also: null },
+  { key: "gatewayRefreshGraceSecs", min: 0, max: 600, also: null },
 ];
 
 export function settingsView(saved: Settings = DEFAULT_SETTINGS, env = false): SettingsView {

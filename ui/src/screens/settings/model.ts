@@ -15,6 +15,9 @@ export const NUMERIC_KEYS: readonly NumericKey[] = [
   "logMaxRows",
   "logMaxAgeDays",
   "gatewayPort",
+  "gatewayAccessTokenSecs",
+  "gatewayRefreshTokenDays",
+  "gatewayRefreshGraceSecs",
 ];
 
 export function toDraft(s: Settings): SettingsDraft {
@@ -25,6 +28,9 @@ export function toDraft(s: Settings): SettingsDraft {
     logMaxRows: String(s.logMaxRows),
     logMaxAgeDays: String(s.logMaxAgeDays),
     gatewayPort: String(s.gatewayPort),
+    gatewayAccessTokenSecs: String(s.gatewayAccessTokenSecs),
+    gatewayRefreshTokenDays: String(s.gatewayRefreshTokenDays),
+    gatewayRefreshGraceSecs: String(s.gatewayRefreshGraceSecs),
     theme: s.theme,
   };
 }
@@ -34,6 +40,9 @@ const UNITS: Partial<Record<NumericKey, string>> = {
   confirmTimeoutSecs: "seconds",
   logMaxRows: "rows",
   logMaxAgeDays: "days",
+  gatewayAccessTokenSecs: "seconds",
+  gatewayRefreshTokenDays: "days",
+  gatewayRefreshGraceSecs: "seconds",
 };
 
 /** Why a typed value is not allowed, or null. */
@@ -77,6 +86,9 @@ export function fromDraft(d: SettingsDraft, limits: readonly SettingLimit[]): Se
     logMaxRows: Number(d.logMaxRows.trim()),
     logMaxAgeDays: Number(d.logMaxAgeDays.trim()),
     gatewayPort: Number(d.gatewayPort.trim()),
+    gatewayAccessTokenSecs: Number(d.gatewayAccessTokenSecs.trim()),
+    gatewayRefreshTokenDays: Number(d.gatewayRefreshTokenDays.trim()),
+    gatewayRefreshGraceSecs: Number(d.gatewayRefreshGraceSecs.trim()),
     theme: d.theme,
   };
 }
