@@ -27,6 +27,11 @@ pub fn rfc3339(t: OffsetDateTime) -> String {
         .unwrap_or_else(|_| "1970-01-01T00:00:00.000Z".to_string())
 }
 
+/// A time written by [`rfc3339`] (or any RFC 3339 time), read back.
+pub fn parse_rfc3339(s: &str) -> Option<OffsetDateTime> {
+    OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()
+}
+
 /// A clock that stands still unless moved (tests).
 #[derive(Debug)]
 pub struct FixedClock(pub std::sync::Mutex<OffsetDateTime>);

@@ -13,6 +13,8 @@ pub enum Kind {
     Provider,
     /// An access key of the local gateway.
     AccessKey,
+    /// An OAuth client of the local gateway.
+    OAuthClient,
 }
 
 impl std::fmt::Display for Kind {
@@ -23,6 +25,7 @@ impl std::fmt::Display for Kind {
             Kind::Token => "token",
             Kind::Provider => "provider",
             Kind::AccessKey => "access key",
+            Kind::OAuthClient => "OAuth client",
         })
     }
 }
@@ -240,11 +243,19 @@ impl Error {
                 kind: Kind::AccessKey,
                 ..
             } => Some("run `patchbay gateway key list` to see what exists".to_string()),
+            Error::NotFound {
+                kind: Kind::OAuthClient,
+                ..
+            } => Some("run `patchbay gateway client list` to see what exists".to_string()),
             Error::NotFound { kind, .. } => Some(format!("run `patchbay {kind} list` to see what exists")),
             Error::Conflict {
                 kind: Kind::AccessKey,
                 ..
             } => Some("pick another name: each access key has its own".to_string()),
+            Error::Conflict {
+                kind: Kind::OAuthClient,
+                ..
+            } => Some("pick another name: each OAuth client has its own".to_string()),
             Error::Conflict { kind, .. } => {
                 Some(format!("pick another name, or change the existing one with `patchbay {kind} edit`"))
             }

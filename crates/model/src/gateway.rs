@@ -65,3 +65,107 @@ pub struct GatewayStatus {
     pub keys: u32,
     pub clients: Vec<GatewayClient>,
 }
+
+/// Whether an OAuth client of the gateway holds a secret.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    TS,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum GatewayClientType {
+    /// Has a secret (`pbcs_…`) and authenticates with it at the token endpoint.
+    Confidential,
+    /// PKCE only, no secret (apps that cannot keep one).
+    Public,
+}
+
+/// Where an OAuth client of the gateway comes from.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    TS,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum GatewayClientKind {
+    /// Made by the user, its actions chosen then (no consent prompt).
+    Custom,
+    /// Registered itself (RFC 7591).
+    Registered,
+    /// Known by the URL of its Client ID Metadata Document.
+    MetadataDocument,
+}
+
+/// Whether an OAuth client of the gateway may sign in.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    TS,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum GatewayClientStatus {
+    Active,
+    /// Every token it held died when it was revoked; re-activating brings none back.
+    Revoked,
+}
+
+/// What `gateway client add` and `rotate` show, once: the client's id and secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct NewGatewayClient {
+    pub name: String,
+    pub client_id: String,
+    /// `pbcs_…` for a confidential client, shown here only (Patchbay keeps its SHA-256).
+    pub client_secret: Option<String>,
+    /// `http://127.0.0.1:PORT`: the authorization server (RFC 8414 metadata under it).
+    pub issuer: String,
+    /// `http://127.0.0.1:PORT/mcp`: the MCP endpoint the client signs in for.
+    pub endpoint: String,
+    pub redirect_uris: Vec<String>,
+    pub actions: Vec<String>,
+    pub tools: Vec<String>,
+}
+
+/// An OAuth client of the gateway, as listed (never its secret).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct GatewayClientView {
+    pub name: String,
+    pub client_id: String,
+    #[serde(rename = "type")]
+    #[ts(rename = "type")]
+    pub client_type: GatewayClientType,
+    pub kind: GatewayClientKind,
+    pub status: GatewayClientStatus,
+    pub redirect_uris: Vec<String>,
+    /// `["*"]` for every action, present and future; else the actions' current names.
+    pub actions: Vec<String>,
+    pub tools: Vec<String>,
+    pub created_at: String,
+    pub last_used_at: Option<String>,
+    pub secret_rotated_at: Option<String>,
+}

@@ -164,6 +164,7 @@ impl BoundGateway {
         let router = axum::Router::new()
             .route_service("/mcp", service.clone())
             .route_service("/a/{name}/mcp", service)
+            .merge(authz_routes(self.pb.clone(), self.port))
             .layer(axum::middleware::from_fn_with_state(Arc::new(guard), check));
         let stop = cancel.clone();
         let url = self.url();
@@ -487,12 +488,49 @@ fn refuse(status: StatusCode, message: &str) -> Response {
         .into_response()
 }
 
-fn unauthorized(message: &str) -> Response {
+/// The authorization server's routes (RFC 8414 and 9728 metadata, authorize, token, revoke).
+fn authz_routes(pb: Arc<Patchbay>, port: u16) -> axum::Router {
+    use axum::routing::{get, post};
+    let a = Arc::new(super::authz::Authz::new(pb, port));
+    axum::Router::new()
+        .route(
+            "/.well-known/oauth-authorization-server",
+            get(super::authz::as_metadata),
+        )
+        .route(
+            "/.well-known/oauth-protected-resource",
+            get(super::authz::mcp_metadata),
+        )
+        .route(
+            "/.well-known/oauth-protected-resource/mcp",
+            get(super::authz::mcp_metadata),
+        )
+        .route(
+            "/.well-known/oauth-protected-resource/a/{name}/mcp",
+            get(super::authz::action_metadata),
+        )
+        .route("/authorize", get(super::authz::authorize))
+        .route("/token", post(super::authz::token))
+        .route("/revoke", post(super::authz::revoke))
+        .layer(axum::extract::DefaultBodyLimit::max(64 * 1024))
+        .with_state(a)
+}
+
+/// 401 for an MCP endpoint: where its metadata is (RFC 9728), the scope to ask for, and
+/// `error="invalid_token"` when a token was sent but does not work.
+fn unauthorized(message: &str, port: u16, path: &str, token_sent: bool) -> Response {
     let mut r = refuse(StatusCode::UNAUTHORIZED, message);
-    r.headers_mut().insert(
-        header::WWW_AUTHENTICATE,
-        HeaderValue::from_static("Bearer realm=\"patchbay-gateway\""),
+    let invalid = if token_sent {
+        ", error=\"invalid_token\""
+    } else {
+        ""
+    };
+    let value = format!(
+        "Bearer resource_metadata=\"http://127.0.0.1:{port}/.well-known/oauth-protected-resource{path}\", scope=\"mcp\"{invalid}"
     );
+    if let Ok(v) = HeaderValue::from_str(&value) {
+        r.headers_mut().insert(header::WWW_AUTHENTICATE, v);
+    }
     r
 }
 
@@ -536,22 +574,56 @@ async fn check(State(g): State<Arc<Guard>>, mut req: Request, next: Next) -> Res
             );
         }
     }
+    let path = req.uri().path().to_string();
+    if path != "/mcp" && one_action(&path).is_none() {
+        // The authorization server's own routes: no bearer token.
+        return next.run(req).await;
+    }
     let Some(key) = bearer(headers) else {
         return g.refuse(
             "no access key",
             unauthorized(
-                "an access key is needed: Authorization: Bearer pbk_… (make one with `patchbay gateway key add`)",
+                "an access key is needed: Authorization: Bearer pbk_… (make one with `patchbay gateway key add`), or an OAuth access token",
+                g.port,
+                &path,
+                false,
             ),
         );
     };
     let (pb, cache) = (g.pb.clone(), g.cache.clone());
     let key = key.to_string();
-    let grant = match tokio::task::spawn_blocking(move || cache.grant(&pb, &key)).await {
+    let port = g.port;
+    let resource_path = path.clone();
+    let looked_up = tokio::task::spawn_blocking(move || {
+        if key.starts_with("pbat_") {
+            let resource = match one_action(&resource_path) {
+                None => format!("http://127.0.0.1:{port}/mcp"),
+                Some(name) => {
+                    let all = cache.actions(&pb)?;
+                    let canonical = all
+                        .iter()
+                        .find(|a| a.name.eq_ignore_ascii_case(name))
+                        .map_or_else(|| name.to_string(), |a| a.name.clone());
+                    format!("http://127.0.0.1:{port}/a/{canonical}/mcp")
+                }
+            };
+            pb.gateway_token_grant(&key, &resource)
+        } else {
+            cache.grant(&pb, &key)
+        }
+    })
+    .await;
+    let grant = match looked_up {
         Ok(Ok(Some(grant))) => grant,
         Ok(Ok(None)) => {
             return g.refuse(
                 "an unknown, revoked or expired access key",
-                unauthorized("this access key is unknown, revoked or expired"),
+                unauthorized(
+                    "this access key is unknown, revoked or expired (or this token is for another endpoint)",
+                    g.port,
+                    &path,
+                    true,
+                ),
             );
         }
         Ok(Err(e)) => return refuse(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),

@@ -11,6 +11,7 @@ fn table(kind: Kind) -> Result<&'static str> {
         Kind::Connection => Ok("connections"),
         Kind::Token => Ok("tokens"),
         Kind::AccessKey => Ok("gateway_keys"),
+        Kind::OAuthClient => Ok("gateway_clients"),
         Kind::Provider => Err(Error::Internal("providers are not stored".into())),
     }
 }
