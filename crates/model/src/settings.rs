@@ -42,6 +42,8 @@ pub struct Settings {
     pub theme: Theme,
     /// The local gateway's port on 127.0.0.1 (`http://127.0.0.1:PORT/mcp`).
     pub gateway_port: u16,
+    /// The desktop app serves the local gateway while it is open.
+    pub gateway_enabled: bool,
 }
 
 impl Default for Settings {
@@ -54,6 +56,7 @@ impl Default for Settings {
             log_max_age_days: 30,
             theme: Theme::System,
             gateway_port: DEFAULT_GATEWAY_PORT,
+            gateway_enabled: false,
         }
     }
 }

@@ -29,4 +29,8 @@ logMaxAgeDays: number, theme: Theme,
 /**
  * The local gateway's port on 127.0.0.1 (`http://127.0.0.1:PORT/mcp`).
  */
-gatewayPort: number, };
+gatewayPort: number, 
+/**
+ * The desktop app serves the local gateway while it is open.
+ */
+gatewayEnabled: boolean, };

@@ -114,7 +114,7 @@ function SettingsForm({ view }: { view: SettingsView }) {
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const next = fromDraft(draft, view.limits);
+    const next = fromDraft(draft, view.limits, view.saved);
     if (!next || !dirty) return;
     save.mutate(next, {
       onSuccess: (v) => {
@@ -209,6 +209,15 @@ function SettingsForm({ view }: { view: SettingsView }) {
               `The gateway listens on http://127.0.0.1:${draft.gatewayPort.trim() || "PORT"}/mcp (patchbay gateway serve). It must differ from the callback port.`,
               "settings-gateway-port",
             )}
+            <p className="settings__gateway" data-testid="settings-gateway-enabled">
+              {view.saved.gatewayEnabled
+                ? "Patchbay serves the gateway while it is open."
+                : "Patchbay doesn’t serve the gateway."}{" "}
+              <a href="#/gateway" className="settings__link">
+                {view.saved.gatewayEnabled ? "Turn it off" : "Turn it on"} on the Gateway screen
+              </a>
+              , where its endpoints and access keys are.
+            </p>
           </FormSection>
           <FormSection title="Appearance">
             <Segmented

@@ -10,6 +10,7 @@ export const DEFAULT_SETTINGS: Settings = {
   logMaxAgeDays: 30,
   theme: "system",
   gatewayPort: 47616,
+  gatewayEnabled: false,
 };
 
 export const LIMITS: SettingsView["limits"] = [
