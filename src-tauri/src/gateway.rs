@@ -4,6 +4,11 @@
 //! change (its switch, the Settings screen, `patchbay settings set`): on, off, or a new port.
 //! A failed start (the port is busy, `patchbay gateway serve` already serves this profile) is
 //! kept for the Gateway screen, and tried again only when asked or when the settings change.
+//!
+//! The gateway gets a context of its own on the profile (its own SQLite connection), as if it
+//! ran in another process: the gateway re-reads keys and actions when `PRAGMA data_version`
+//! moves, which only another connection's commits do, so a key revoked or an action edited
+//! in this window applies to the gateway's next request.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -28,6 +33,8 @@ pub struct GatewayHost {
 
 #[derive(Debug, Default)]
 struct Inner {
+    /// The gateway's own context on the profile, opened at its first start.
+    pb: Option<Arc<Patchbay>>,
     running: Option<Running>,
     /// What was last asked for (`Some(port)`: serve there; `None`: off); `None` at first.
     applied: Option<Option<u16>>,
@@ -80,7 +87,14 @@ impl GatewayHost {
         }
         self.set_error(None);
         let Some(port) = want else { return };
-        match pb.bind_gateway(port).await {
+        let served = match &inner.pb {
+            Some(own) => own.clone(),
+            None => match Patchbay::open(pb.home()) {
+                Ok(own) => inner.pb.insert(Arc::new(own)).clone(),
+                Err(e) => return self.set_error(Some(e.body())),
+            },
+        };
+        match served.bind_gateway(port).await {
             Ok(bound) => {
                 let (stop_tx, stop_rx) = oneshot::channel::<()>();
                 let error = self.error.clone();

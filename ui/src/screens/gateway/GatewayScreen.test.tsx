@@ -9,6 +9,7 @@ import { renderApp } from "../../test/render";
 import { GATEWAY_REFRESH_MS } from "./data";
 import { KEYS, makeGatewayView, makeKey, newKey, PORT_BUSY, runningHere, TOOLS } from "./fixtures";
 import { GatewayScreen } from "./GatewayScreen";
+import { day } from "./model";
 
 function renderScreen() {
   return renderApp(
@@ -186,7 +187,7 @@ describe("Gateway screen", () => {
     ]);
     expect(keyRow("ci")).toHaveTextContent("Every action, present and future");
     expect(keyRow("ci")).toHaveTextContent("Never");
-    expect(keyRow("ci")).toHaveTextContent("in 4 weeks");
+    expect(keyRow("ci")).toHaveTextContent(day(KEYS[1]?.expiresAt ?? ""));
     expect(keyRow("codex")).toHaveTextContent("linear, github");
     expect(keyRow("codex")).toHaveTextContent("only linear__search_issues");
     expect(keyRow("old-laptop").dataset.state).toBe("revoked");

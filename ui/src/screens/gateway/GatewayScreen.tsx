@@ -28,6 +28,7 @@ import { KeyCreatedDialog } from "./KeyCreatedDialog";
 import { KeyDialog } from "./KeyDialog";
 import {
   actionUrl,
+  day,
   type GatewayState,
   gatewayState,
   keyState,
@@ -141,7 +142,7 @@ function StatusPanel({ view }: { view: GatewayView }) {
 
   return (
     <section
-      className="gateway-panel"
+      className="panel gateway-panel"
       aria-labelledby={titleId}
       data-testid="gateway-status"
       data-state={state.kind}
@@ -198,17 +199,30 @@ function StatusPanel({ view }: { view: GatewayView }) {
 }
 
 function keyCount(n: number): string {
+  if (n === 0) return "no working access keys";
   return n === 1 ? "1 access key works" : `${n} access keys work`;
 }
+
+const SERVE = <code className="gateway-code">patchbay gateway serve</code>;
 
 function StateText({ state, port }: { state: GatewayState; port: number }) {
   let text;
   switch (state.kind) {
     case "here":
-      text = `Patchbay serves every enabled action at ${state.url} while it is open. MCP clients that speak HTTP (VS Code, Cursor, Claude Code, Codex) connect with an access key.`;
+      text = (
+        <>
+          Patchbay serves every enabled action at {state.url} while it is open. MCP clients that
+          speak HTTP (VS Code, Cursor, Claude Code, Codex) connect with an access key.
+        </>
+      );
       break;
     case "elsewhere":
-      text = `Another process${state.pid !== null ? ` (pid ${state.pid})` : ""} serves this profile’s gateway at ${state.url}, for example patchbay gateway serve in a terminal. Clients can use it as it is.`;
+      text = (
+        <>
+          Another process{state.pid !== null ? ` (pid ${state.pid})` : ""} serves this profile’s
+          gateway at {state.url}, for example {SERVE} in a terminal. Clients can use it as it is.
+        </>
+      );
       break;
     case "failed":
       text = `Patchbay should serve the gateway on port ${port}, but it isn’t running.`;
@@ -217,8 +231,12 @@ function StateText({ state, port }: { state: GatewayState; port: number }) {
       text = "Patchbay is starting the gateway…";
       break;
     case "off":
-      text =
-        "Off. Turn it on to serve every enabled action to MCP clients that speak HTTP while Patchbay is open, or run patchbay gateway serve in a terminal.";
+      text = (
+        <>
+          Off. Turn it on to serve every enabled action to MCP clients that speak HTTP while
+          Patchbay is open, or run {SERVE} in a terminal.
+        </>
+      );
       break;
   }
   return (
@@ -275,23 +293,22 @@ function Endpoints({ port, live }: { port: number; live: boolean }) {
             : "They answer once the gateway runs. Every request needs an access key."}
         </p>
       </div>
-      <CopyField
-        label="Every action (tools named ACTION__TOOL)"
-        value={mcpUrl(port)}
-        testId="gateway-url"
-      />
-      {served.length > 0 ? (
-        <div className="gateway-endpoints__actions">
-          {served.map((a) => (
-            <CopyField
-              key={a.id}
-              label={`${a.name} only (its own tool names)`}
-              value={actionUrl(port, a.name)}
-              testId={`gateway-url-${a.name}`}
-            />
-          ))}
-        </div>
-      ) : (
+      <div className="gateway-endpoints">
+        <CopyField
+          label="Every action (tools named ACTION__TOOL)"
+          value={mcpUrl(port)}
+          testId="gateway-url"
+        />
+        {served.map((a) => (
+          <CopyField
+            key={a.id}
+            label={`${a.name} only (its own tool names)`}
+            value={actionUrl(port, a.name)}
+            testId={`gateway-url-${a.name}`}
+          />
+        ))}
+      </div>
+      {served.length === 0 && (
         <p className="gateway-muted" data-testid="gateway-no-actions">
           {actions.isPending
             ? "Loading actions…"
@@ -442,7 +459,9 @@ function KeysSection({ onCreate }: { onCreate: () => void }) {
                 </td>
                 <td title={k.createdAt}>{when(k.createdAt, now, "")}</td>
                 <td title={k.lastUsedAt ?? undefined}>{when(k.lastUsedAt, now, "Never")}</td>
-                <td title={k.expiresAt ?? undefined}>{when(k.expiresAt, now, "Never")}</td>
+                <td title={k.expiresAt ? when(k.expiresAt, now, "") : undefined}>
+                  {k.expiresAt ? day(k.expiresAt) : "Never"}
+                </td>
                 <td>
                   <Badge
                     tone={KEY_BADGE[state].tone}

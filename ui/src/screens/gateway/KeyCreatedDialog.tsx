@@ -1,6 +1,6 @@
 import type { NewGatewayKey } from "../../bindings/NewGatewayKey";
 import { Button, CopyField, Dialog, WarningIcon } from "../../components/kit";
-import { keySnippets, opensText } from "./model";
+import { day, keySnippets, opensText } from "./model";
 
 type Props = {
   created: NewGatewayKey;
@@ -12,7 +12,7 @@ type Props = {
 /** The new key, the only time it is shown: Copy, a warning, and ready-to-paste snippets. */
 export function KeyCreatedDialog({ created, url, onClose }: Props) {
   const expires = created.expiresAt
-    ? `It stops working ${new Date(created.expiresAt).toLocaleString()}.`
+    ? `It stops working on ${day(created.expiresAt)}.`
     : "It works until you revoke it.";
   return (
     <Dialog

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { makeAction } from "../../test/fixtures";
 import { makeGatewayView, makeKey, PORT_BUSY, runningHere } from "./fixtures";
 import {
+  day,
   draftProblems,
   durationError,
   emptyDraft,
@@ -64,6 +65,11 @@ describe("gateway model", () => {
     expect(opensText({ actions: ["*"] })).toBe("Every action, present and future");
     expect(opensText({ actions: [] })).toMatch(/were removed/);
     expect(opensText({ actions: ["x", "y"] })).toBe("x, y");
+  });
+
+  it("writes a day in words", () => {
+    expect(day("2027-01-03T12:00:00Z")).toBe("Jan 3, 2027");
+    expect(day("soon")).toBe("soon");
   });
 
   it("checks a lifetime as --expires takes it", () => {

@@ -51,6 +51,17 @@ export function servedActions(actions: readonly ActionView[]): ActionView[] {
     .sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: "base" }));
 }
 
+/** A day, as "Jan 3, 2027" (when a key stops working). */
+export function day(iso: string): string {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  return new Date(t).toLocaleDateString("en-US", {
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+  });
+}
+
 export type KeyState = "active" | "expired" | "revoked";
 
 export function keyState(k: GatewayKeyView, now: number): KeyState {
