@@ -211,6 +211,9 @@ async fn the_window_serves_the_gateway_makes_shows_once_and_revokes_keys_and_ask
     let dialog = "[data-testid=gateway-key-dialog]";
     fill(c, &format!("{dialog} input[name=name]"), "e2e-key").await;
     click(c, "[data-testid=gateway-key-action-guarded]").await;
+    // Its tools, asked of the action's server (through Patchbay's sign-in), to limit the key.
+    click(c, "[data-testid=gateway-key-limit-guarded-on]").await;
+    click(c, "[data-testid=gateway-key-tool-guarded-echo]").await;
     click(c, "[data-testid=gateway-key-expiry-30d]").await;
     screenshot(c, "desktop-gateway-create-key.png").await;
     click(c, "[data-testid=gateway-key-save]").await;
@@ -250,11 +253,28 @@ async fn the_window_serves_the_gateway_makes_shows_once_and_revokes_keys_and_ask
     .await;
     let page = inner_text(c, &find(c, "body").await).await;
     assert!(!page.contains(&key), "the key is not shown a second time");
-    let listed = cli_ok(h, &["--json", "gateway", "key", "list"]);
-    assert!(
-        listed.contains("\"e2e-key\"") && !listed.contains(&key),
+    let listed: Value =
+        serde_json::from_str(&cli_ok(h, &["--json", "gateway", "key", "list"])).expect("json");
+    assert_eq!(
+        (
+            listed[0]["name"].clone(),
+            listed[0]["actions"].clone(),
+            listed[0]["tools"].clone()
+        ),
+        (
+            json!("e2e-key"),
+            json!(["guarded"]),
+            json!(["guarded__echo"])
+        ),
         "{listed}"
     );
+    assert!(!listed.to_string().contains(&key), "never the key");
+    wait_text(
+        c,
+        "[data-testid=gateway-key-row][data-name=e2e-key]",
+        "only guarded__echo",
+    )
+    .await;
 
     // A confirmed tool call through the app's gateway waits for Approve in this window.
     let client = gateway_client(
@@ -378,7 +398,9 @@ async fn the_window_names_what_keeps_it_from_serving_the_gateway() {
     wait_http(port, None, Some(401), "the app's gateway serving").await;
     quit(app, h).await;
 
-    // A port another program holds: the error says so and names the setting.
+    // A port another program holds: the error says so and names the setting (in the dark
+    // theme, for its picture).
+    cli_ok(h, &["settings", "set", "theme", "dark"]);
     let _busy = std::net::TcpListener::bind(("127.0.0.1", port)).expect("hold the port");
     let app = launch_with(h, Keychain::Shared, &[]).await;
     let c = &app.client;
@@ -394,5 +416,7 @@ async fn the_window_names_what_keeps_it_from_serving_the_gateway() {
     let error = wait_text(c, "[data-testid=gateway-start-error]", "gatewayPort").await;
     assert!(error.contains(&format!("port {port}")), "{error}");
     assert!(error.contains("Try again"), "{error}");
+    wait_attr(c, "html", "data-theme", "dark").await;
+    screenshot(c, "desktop-gateway-port-busy-dark.png").await;
     quit(app, h).await;
 }
