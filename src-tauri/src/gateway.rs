@@ -3,7 +3,8 @@
 //! holds the running task and the way to stop it. The app follows the settings wherever they
 //! change (its switch, the Settings screen, `patchbay settings set`): on, off, or a new port.
 //! A failed start (the port is busy, `patchbay gateway serve` already serves this profile) is
-//! kept for the Gateway screen, and tried again only when asked or when the settings change.
+//! kept for the Gateway screen, and tried again when asked, when the settings change, or (when
+//! another process held the gateway) once that process let it go.
 //!
 //! The gateway gets a context of its own on the profile (its own SQLite connection), as if it
 //! ran in another process: the gateway re-reads keys and actions when `PRAGMA data_version`
@@ -38,6 +39,8 @@ struct Inner {
     running: Option<Running>,
     /// What was last asked for (`Some(port)`: serve there; `None`: off); `None` at first.
     applied: Option<Option<u16>>,
+    /// The last start failed because another process serves this profile's gateway.
+    held_elsewhere: bool,
 }
 
 #[derive(Debug)]
@@ -82,6 +85,7 @@ impl GatewayHost {
             return;
         }
         inner.applied = Some(want);
+        inner.held_elsewhere = false;
         if let Some(r) = inner.running.take() {
             stop(r).await;
         }
@@ -113,7 +117,21 @@ impl GatewayHost {
                     task,
                 });
             }
-            Err(e) => self.set_error(Some(e.body())),
+            Err(e) => {
+                inner.held_elsewhere = matches!(served.gateway_serving(), Ok(Some(_)));
+                self.set_error(Some(e.body()));
+            }
+        }
+    }
+
+    /// When the last start failed because another process served this profile's gateway and
+    /// that process has let it go since, start it now.
+    pub async fn take_over(&self, pb: &Arc<Patchbay>) {
+        if !self.inner.lock().await.held_elsewhere {
+            return;
+        }
+        if matches!(pb.gateway_serving(), Ok(None)) {
+            self.follow(pb, true).await;
         }
     }
 

@@ -117,7 +117,7 @@ fn open_core() -> Result<Arc<Patchbay>, ErrorBody> {
 
 /// Emit `db-changed` whenever another process (a CLI, a proxy) commits to the database, bring
 /// the window forward when a tool call starts waiting for the user's confirmation, and have the
-/// gateway follow its settings.
+/// gateway follow its settings (and take it over once another process that held it stops).
 fn watch_database(app: AppHandle, pb: Arc<Patchbay>, gateway: Arc<gateway::GatewayHost>) {
     std::thread::Builder::new()
         .name("db-watch".into())
@@ -125,6 +125,7 @@ fn watch_database(app: AppHandle, pb: Arc<Patchbay>, gateway: Arc<gateway::Gatew
             let mut last = pb.store().data_version().ok();
             let mut asked: std::collections::HashSet<String> = std::collections::HashSet::new();
             let mut first = true;
+            let mut ticks: u32 = 0;
             loop {
                 let now = pb.store().data_version().ok();
                 if now != last || first {
@@ -139,6 +140,12 @@ fn watch_database(app: AppHandle, pb: Arc<Patchbay>, gateway: Arc<gateway::Gatew
                     tauri::async_runtime::spawn(async move { gateway.follow(&pb, false).await });
                 }
                 first = false;
+                // Every 2 s: take the gateway over once another process let it go.
+                ticks = ticks.wrapping_add(1);
+                if ticks.is_multiple_of(8) {
+                    let (gateway, pb) = (gateway.clone(), pb.clone());
+                    tauri::async_runtime::spawn(async move { gateway.take_over(&pb).await });
+                }
                 std::thread::sleep(Duration::from_millis(250));
             }
         })

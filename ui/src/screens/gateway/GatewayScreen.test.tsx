@@ -123,7 +123,7 @@ describe("Gateway screen", () => {
     const notice = screen.getByTestId("gateway-start-error");
     expect(notice).toHaveTextContent("Patchbay didn’t start a second gateway");
     expect(notice).toHaveTextContent("already running: process 999");
-    expect(notice).toHaveTextContent("Stop the other gateway");
+    expect(notice).toHaveTextContent("Once it stops (Ctrl-C where it runs), Patchbay takes over");
     expect(screen.getByTestId("gateway-key-count")).toHaveTextContent("1 access key works");
   });
 

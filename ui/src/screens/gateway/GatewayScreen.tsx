@@ -265,7 +265,7 @@ function GatewayError({
       advice={
         error.code === "port_busy"
           ? "Stop the program that uses the port, or choose another gateway port in Settings, then try again."
-          : "Stop the other gateway (Ctrl-C where it runs), then try again, or keep using that one."
+          : "Clients can use that one. Once it stops (Ctrl-C where it runs), Patchbay takes over within a few seconds."
       }
       testId="gateway-start-error"
     >
