@@ -35,6 +35,12 @@ fn main() {
             "app_ready",
             "get_log",
             "export_logs",
+            "gateway_status",
+            "set_gateway_enabled",
+            "list_gateway_keys",
+            "add_gateway_key",
+            "revoke_gateway_key",
+            "gateway_tools",
         ]),
     ))
     .expect("tauri-build failed: check tauri.conf.json and the icons folder");

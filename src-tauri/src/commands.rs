@@ -9,7 +9,8 @@ use patchbay_core::forms::{
 };
 use patchbay_core::logs::{LogEntry, LogExport, LogQuery};
 use patchbay_core::model::{
-    ActionView, AppStatus, ConnectionView, DisconnectReport, GrantView, Health, TokenView,
+    ActionView, AppStatus, ConnectionView, DisconnectReport, GatewayKeyForm, GatewayKeyView,
+    GatewayTool, GatewayView, GrantView, Health, NewGatewayKey, TokenView,
 };
 use patchbay_core::providers::Provider;
 use patchbay_core::runtime::http_token::TokenTestReport;
@@ -256,6 +257,43 @@ pub async fn get_settings(shell: State<'_, Shell>) -> Res<SettingsView> {
 #[tauri::command]
 pub async fn save_settings(shell: State<'_, Shell>, settings: Settings) -> Res<SettingsView> {
     shell.run(move |pb| pb.save_settings(&settings)).await
+}
+
+/// The Gateway screen: the setting, who serves the gateway, recent clients, and why the app's
+/// own gateway does not run when it should.
+#[tauri::command]
+pub async fn gateway_status(shell: State<'_, Shell>) -> Res<GatewayView> {
+    shell.gateway_view().await
+}
+
+/// The Gateway screen's switch (`gatewayEnabled`): the app starts or stops its gateway.
+#[tauri::command]
+pub async fn set_gateway_enabled(shell: State<'_, Shell>, enabled: bool) -> Res<GatewayView> {
+    shell.set_gateway_enabled(enabled).await
+}
+
+#[tauri::command]
+pub async fn list_gateway_keys(shell: State<'_, Shell>) -> Res<Vec<GatewayKeyView>> {
+    shell.run(|pb| pb.list_gateway_keys()).await
+}
+
+/// A new access key: the answer holds the key, the only time it is ever shown.
+#[tauri::command]
+pub async fn add_gateway_key(shell: State<'_, Shell>, form: GatewayKeyForm) -> Res<NewGatewayKey> {
+    shell.run(move |pb| pb.add_gateway_key_form(form)).await
+}
+
+#[tauri::command]
+pub async fn revoke_gateway_key(shell: State<'_, Shell>, name: String) -> Res<GatewayKeyView> {
+    shell.run(move |pb| pb.revoke_gateway_key(&name)).await
+}
+
+/// An MCP action's tools, from its server (for limiting a key to some of them).
+#[tauri::command]
+pub async fn gateway_tools(shell: State<'_, Shell>, name: String) -> Res<Vec<GatewayTool>> {
+    shell
+        .run_async(move |pb| async move { pb.gateway_tools(&name).await })
+        .await
 }
 
 /// The window rendered its first screen: milliseconds since the app started. `marks`: the

@@ -2,6 +2,7 @@
 //! `patchbay-core`; commands (in `commands.rs`) are one-line adapters over it.
 
 mod commands;
+mod gateway;
 mod startup;
 
 use std::future::Future;
@@ -9,9 +10,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use patchbay_core::forms::OwnerKind;
-use patchbay_core::model::GrantView;
+use patchbay_core::model::{GatewayView, GrantView};
 use patchbay_core::{ErrorBody, Patchbay};
-use tauri::{AppHandle, Emitter, Manager};
+use tauri::{AppHandle, Emitter, Manager, RunEvent};
 use tauri_plugin_deep_link::DeepLinkExt;
 
 pub use startup::{PageMarks, READY_FILE_ENV};
@@ -32,6 +33,8 @@ pub struct Shell {
     core: Result<Arc<Patchbay>, ErrorBody>,
     /// Start-up milestones (the start-up benchmark's report).
     startup: Startup,
+    /// The local gateway this app serves while `gatewayEnabled` is on.
+    gateway: Arc<gateway::GatewayHost>,
 }
 
 fn internal(e: impl std::fmt::Display) -> ErrorBody {
@@ -85,6 +88,22 @@ impl Shell {
             .is_ok_and(|pb| pb.cancel_sign_in(kind, name))
     }
 
+    /// The Gateway screen's state, with why the app's gateway does not run if it should.
+    pub async fn gateway_view(&self) -> Result<GatewayView, ErrorBody> {
+        let error = self.gateway.error();
+        self.run(move |pb| pb.gateway_view(error)).await
+    }
+
+    /// The Gateway screen's switch: save `gatewayEnabled`, then start or stop the gateway
+    /// (turning it on again retries a start that failed).
+    pub async fn set_gateway_enabled(&self, enabled: bool) -> Result<GatewayView, ErrorBody> {
+        self.run(move |pb| pb.set_setting("gatewayEnabled", &enabled.to_string()))
+            .await?;
+        let pb = self.core.clone()?;
+        self.gateway.follow(&pb, enabled).await;
+        self.gateway_view().await
+    }
+
     /// The window's first screen rendered (see [`Startup::ready`]).
     pub fn ready(&self, marks: Option<PageMarks>) -> u64 {
         self.startup.ready(marks)
@@ -96,15 +115,17 @@ fn open_core() -> Result<Arc<Patchbay>, ErrorBody> {
     Ok(Arc::new(pb))
 }
 
-/// Emit `db-changed` whenever another process (a CLI, a proxy) commits to the database, and
-/// bring the window forward when a tool call starts waiting for the user's confirmation.
-fn watch_database(app: AppHandle, pb: Arc<Patchbay>) {
+/// Emit `db-changed` whenever another process (a CLI, a proxy) commits to the database, bring
+/// the window forward when a tool call starts waiting for the user's confirmation, and have the
+/// gateway follow its settings (and take it over once another process that held it stops).
+fn watch_database(app: AppHandle, pb: Arc<Patchbay>, gateway: Arc<gateway::GatewayHost>) {
     std::thread::Builder::new()
         .name("db-watch".into())
         .spawn(move || {
             let mut last = pb.store().data_version().ok();
             let mut asked: std::collections::HashSet<String> = std::collections::HashSet::new();
             let mut first = true;
+            let mut ticks: u32 = 0;
             loop {
                 let now = pb.store().data_version().ok();
                 if now != last || first {
@@ -115,8 +136,16 @@ fn watch_database(app: AppHandle, pb: Arc<Patchbay>) {
                         show_main(&app);
                     }
                     asked = pending.into_iter().map(|a| a.id).collect();
+                    let (gateway, pb) = (gateway.clone(), pb.clone());
+                    tauri::async_runtime::spawn(async move { gateway.follow(&pb, false).await });
                 }
                 first = false;
+                // Every 2 s: take the gateway over once another process let it go.
+                ticks = ticks.wrapping_add(1);
+                if ticks.is_multiple_of(8) {
+                    let (gateway, pb) = (gateway.clone(), pb.clone());
+                    tauri::async_runtime::spawn(async move { gateway.take_over(&pb).await });
+                }
                 std::thread::sleep(Duration::from_millis(250));
             }
         })
@@ -141,6 +170,8 @@ pub fn run() {
     let started = Instant::now();
     let core = open_core();
     let core_ms = ms_since(started);
+    let gateway = Arc::new(gateway::GatewayHost::default());
+    let on_exit = gateway.clone();
     let result = tauri::Builder::default()
         // Must come first: a second launch (e.g. the OS opening a patchbay:// link) hands
         // its arguments to this instance and exits; the deep-link feature forwards URLs.
@@ -152,6 +183,7 @@ pub fn run() {
         .manage(Shell {
             core: core.clone(),
             startup: Startup::new(started, core_ms),
+            gateway: gateway.clone(),
         })
         .invoke_handler(tauri::generate_handler![
             commands::list_actions,
@@ -187,6 +219,12 @@ pub fn run() {
             commands::app_ready,
             commands::get_log,
             commands::export_logs,
+            commands::gateway_status,
+            commands::set_gateway_enabled,
+            commands::list_gateway_keys,
+            commands::add_gateway_key,
+            commands::revoke_gateway_key,
+            commands::gateway_tools,
         ])
         .setup(move |app| {
             let handle = app.handle().clone();
@@ -231,14 +269,22 @@ pub fn run() {
                 std::thread::spawn(move || {
                     let _ = sweeper.sweep_orphans();
                 });
-                watch_database(app.handle().clone(), pb);
+                watch_database(app.handle().clone(), pb, gateway);
             }
             app.state::<Shell>().startup.setup_done();
             Ok(())
         })
-        .run(tauri::generate_context!());
-    if let Err(e) = result {
-        eprintln!("patchbay: the desktop app could not start: {e}");
-        std::process::exit(1);
+        .build(tauri::generate_context!());
+    match result {
+        Ok(app) => app.run(move |_, event| {
+            if let RunEvent::Exit = event {
+                // Calls in flight get their bounded time; the gateway's lock goes with it.
+                tauri::async_runtime::block_on(on_exit.stop());
+            }
+        }),
+        Err(e) => {
+            eprintln!("patchbay: the desktop app could not start: {e}");
+            std::process::exit(1);
+        }
     }
 }

@@ -371,7 +371,7 @@ async fn an_app_link_callback_reaches_the_running_instance_and_finishes_its_sign
 }
 
 /// `patchbay connect NAME` from the CLI, consent by the headless browser script.
-fn cli_connect(home: &Path, name: &str) {
+pub(crate) fn cli_connect(home: &Path, name: &str) {
     let out = patchbay_testsupport::run(
         std::process::Command::new(crate::support::cli())
             .args(["connect", name, "--port", "0", "--timeout", "30"])
@@ -413,17 +413,10 @@ fn proxy_client(home: &Path, name: &str, env: &[(&str, String)]) -> std::process
 }
 
 fn client_result(child: std::process::Child) -> Value {
-    let out = patchbay_testsupport::output_within(
+    crate::support::client_json(
         child,
-        Duration::from_secs(120),
         "the MCP client (proxy-client.mjs) calling through the proxy",
-    );
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "client output {:?}: {e}",
-            String::from_utf8_lossy(&out.stdout)
-        )
-    })
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -973,7 +966,8 @@ async fn settings_persist_across_restarts_and_reach_the_cli() {
             "logMaxRows": 5000,
             "logMaxAgeDays": 7,
             "theme": "dark",
-            "gatewayPort": 47616
+            "gatewayPort": 47616,
+            "gatewayEnabled": false
         }),
         "{v}"
     );

@@ -4,4 +4,5 @@
 mod support;
 
 mod desktop;
+mod gateway;
 mod window;

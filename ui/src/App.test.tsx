@@ -42,6 +42,7 @@ describe("shell", () => {
       "OAuth Connections",
       "Tokens",
       "Export",
+      "Gateway",
       "Provider gallery",
       "Health",
       "Logs",

@@ -25,12 +25,17 @@ import type { ErrorCode } from "./bindings/ErrorCode";
 import type { ExportClient } from "./bindings/ExportClient";
 import type { ExportReport } from "./bindings/ExportReport";
 import type { FormField } from "./bindings/FormField";
+import type { GatewayKeyForm } from "./bindings/GatewayKeyForm";
+import type { GatewayKeyView } from "./bindings/GatewayKeyView";
+import type { GatewayTool } from "./bindings/GatewayTool";
+import type { GatewayView } from "./bindings/GatewayView";
 import type { GrantView } from "./bindings/GrantView";
 import type { Health } from "./bindings/Health";
 import type { HttpTokenForm } from "./bindings/HttpTokenForm";
 import type { LogEntry } from "./bindings/LogEntry";
 import type { LogExport } from "./bindings/LogExport";
 import type { LogQuery } from "./bindings/LogQuery";
+import type { NewGatewayKey } from "./bindings/NewGatewayKey";
 import type { OwnerKind } from "./bindings/OwnerKind";
 import type { Provider } from "./bindings/Provider";
 import type { SavedHttpToken } from "./bindings/SavedHttpToken";
@@ -113,6 +118,7 @@ const FORM_FIELDS: Record<FormField, true> = {
   tokenPath: true,
   prefix: true,
   headerName: true,
+  expires: true,
 };
 
 export function isFormField(value: unknown): value is FormField {
@@ -456,6 +462,45 @@ export function getSettings(): Promise<SettingsView> {
 /** Saves every setting at once; one bad value saves nothing (`invalid_input`). */
 export function saveSettings(settings: Settings): Promise<SettingsView> {
   return call<SettingsView>("save_settings", { settings });
+}
+
+// ---- The local gateway ---------------------------------------------------------------
+
+/**
+ * The Gateway screen: the `gatewayEnabled` setting, who serves this profile's gateway (this
+ * app, another process, nobody), its recent clients, and why the app's gateway does not run
+ * when it should (`error`).
+ */
+export function gatewayStatus(): Promise<GatewayView> {
+  return call<GatewayView>("gateway_status");
+}
+
+/**
+ * Saves `gatewayEnabled`; the app then starts or stops its gateway and answers how that went
+ * (a failed start is in `error`, and turning it on again tries again).
+ */
+export function setGatewayEnabled(enabled: boolean): Promise<GatewayView> {
+  return call<GatewayView>("set_gateway_enabled", { enabled });
+}
+
+/** Every access key (never the key itself). */
+export function listGatewayKeys(): Promise<GatewayKeyView[]> {
+  return call<GatewayKeyView[]>("list_gateway_keys");
+}
+
+/** Creates an access key; the answer's `key` is the only copy there will ever be. */
+export function addGatewayKey(form: GatewayKeyForm): Promise<NewGatewayKey> {
+  return call<NewGatewayKey>("add_gateway_key", { form });
+}
+
+/** Revokes an access key: the next request with it is refused. */
+export function revokeGatewayKey(name: string): Promise<GatewayKeyView> {
+  return call<GatewayKeyView>("revoke_gateway_key", { name });
+}
+
+/** The tools of an MCP action, asked of its server (it may be unreachable). */
+export function gatewayTools(name: string): Promise<GatewayTool[]> {
+  return call<GatewayTool[]>("gateway_tools", { name });
 }
 
 /**

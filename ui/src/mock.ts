@@ -3,7 +3,8 @@
  * Imported only (lazily) by ./ipc.ts; never used inside the desktop app.
  *
  * Scenarios (`?mock=`): list (default), empty, locked, unavailable, error, loading, denied
- * (Connect fails), approval (a tool call waits for confirmation), logs (100,000 log rows).
+ * (Connect fails), approval (a tool call waits for confirmation), logs (100,000 log rows),
+ * gateway-busy (the gateway's port is taken).
  */
 import type { ActionView } from "./bindings/ActionView";
 import type { AppStatus } from "./bindings/AppStatus";
@@ -370,6 +371,15 @@ export async function handle(
     }
     case "app_ready":
       return Math.round(performance.now());
+    case "gateway_status":
+    case "set_gateway_enabled":
+    case "list_gateway_keys":
+    case "add_gateway_key":
+    case "revoke_gateway_key":
+    case "gateway_tools": {
+      const { gatewayMock } = await import("./screens/gateway/fixtures");
+      return gatewayMock(scenario, command, args);
+    }
     default:
       return fail("internal", `mock: unknown command ${command}`);
   }

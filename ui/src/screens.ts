@@ -2,6 +2,7 @@ import { lazy, type ComponentType, type SVGProps } from "react";
 
 import {
   ExportIcon,
+  GatewayIcon,
   HealthIcon,
   KeyIcon,
   LinkIcon,
@@ -26,6 +27,9 @@ const ExportScreen = lazy(() =>
 );
 const GalleryScreen = lazy(() =>
   import("./screens/gallery/GalleryScreen").then((m) => ({ default: m.GalleryScreen })),
+);
+const GatewayScreen = lazy(() =>
+  import("./screens/gateway/GatewayScreen").then((m) => ({ default: m.GatewayScreen })),
 );
 const HealthScreen = lazy(() =>
   import("./screens/health/HealthScreen").then((m) => ({ default: m.HealthScreen })),
@@ -54,6 +58,7 @@ export const SCREENS: readonly [ScreenDef, ...ScreenDef[]] = [
   { id: "connections", label: "OAuth Connections", icon: LinkIcon, component: ConnectionsScreen },
   { id: "tokens", label: "Tokens", icon: KeyIcon, component: TokensScreen },
   { id: "export", label: "Export", icon: ExportIcon, component: ExportScreen },
+  { id: "gateway", label: "Gateway", icon: GatewayIcon, component: GatewayScreen },
   { id: "gallery", label: "Provider gallery", icon: PlugIcon, component: GalleryScreen },
   { id: "health", label: "Health", icon: HealthIcon, component: HealthScreen },
   { id: "logs", label: "Logs", icon: LogsIcon, component: LogsScreen },

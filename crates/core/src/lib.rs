@@ -12,6 +12,7 @@ pub mod error;
 pub mod export;
 pub mod forms;
 pub mod gateway;
+pub mod gateway_app;
 pub(crate) mod http;
 pub(crate) mod locks;
 pub mod logs;

@@ -1,6 +1,7 @@
 //! Settings shared by the app, the CLI and every proxy: the loopback callback port, how long
 //! a sign-in waits for the browser, how long a tool call waits for the user's confirmation,
-//! log retention, and the window's theme. Stored in the profile's database (`settings`
+//! log retention, the window's theme, and the local gateway's port and whether the app
+//! serves it. Stored in the profile's database (`settings`
 //! table, one JSON value per key), so every process sees a change at its next read.
 //!
 //! An environment variable, when set to a valid value, wins over the stored one for the
@@ -20,8 +21,10 @@ pub use crate::model::{
 struct Field {
     key: &'static str,
     env: Option<&'static str>,
-    /// Allowed numbers (inclusive), `None` for the theme.
+    /// Allowed numbers (inclusive), `None` for a choice among words (the theme, a switch).
     range: Option<(u32, u32)>,
+    /// The words a setting without a range takes, for its error message.
+    words: &'static str,
     /// Also allowed outside `range` (the callback port's 0).
     also: Option<u32>,
     unit: &'static str,
@@ -33,12 +36,22 @@ fn num<T: std::str::FromStr>(v: &str) -> Option<T> {
     v.trim().parse().ok()
 }
 
+/// `true` or `false`, in any case.
+fn switch(v: &str) -> Option<bool> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "true" => Some(true),
+        "false" => Some(false),
+        _ => None,
+    }
+}
+
 const FIELDS: &[Field] = &[
     Field {
         key: "callbackPort",
         env: Some(crate::env::CALLBACK_PORT),
         range: Some((1024, 65535)),
         also: Some(0),
+        words: "",
         unit: "",
         get: |s| s.callback_port.to_string(),
         set: |s, v| num(v).map(|n| s.callback_port = n).is_some(),
@@ -48,6 +61,7 @@ const FIELDS: &[Field] = &[
         env: Some(crate::env::CONSENT_TIMEOUT_SECS),
         range: Some((10, 3600)),
         also: None,
+        words: "",
         unit: " seconds",
         get: |s| s.consent_timeout_secs.to_string(),
         set: |s, v| num(v).map(|n| s.consent_timeout_secs = n).is_some(),
@@ -57,6 +71,7 @@ const FIELDS: &[Field] = &[
         env: Some(crate::env::CONFIRM_TIMEOUT_SECS),
         range: Some((1, 3600)),
         also: None,
+        words: "",
         unit: " seconds",
         get: |s| s.confirm_timeout_secs.to_string(),
         set: |s, v| num(v).map(|n| s.confirm_timeout_secs = n).is_some(),
@@ -66,6 +81,7 @@ const FIELDS: &[Field] = &[
         env: Some(crate::env::LOG_MAX_ROWS),
         range: Some((1, 10_000_000)),
         also: None,
+        words: "",
         unit: " rows",
         get: |s| s.log_max_rows.to_string(),
         set: |s, v| num(v).map(|n| s.log_max_rows = n).is_some(),
@@ -75,6 +91,7 @@ const FIELDS: &[Field] = &[
         env: Some(crate::env::LOG_MAX_AGE_DAYS),
         range: Some((1, 3650)),
         also: None,
+        words: "",
         unit: " days",
         get: |s| s.log_max_age_days.to_string(),
         set: |s, v| num(v).map(|n| s.log_max_age_days = n).is_some(),
@@ -84,6 +101,7 @@ const FIELDS: &[Field] = &[
         env: Some(crate::env::GATEWAY_PORT),
         range: Some((1024, 65535)),
         also: None,
+        words: "",
         unit: "",
         get: |s| s.gateway_port.to_string(),
         set: |s, v| num(v).map(|n| s.gateway_port = n).is_some(),
@@ -91,6 +109,7 @@ const FIELDS: &[Field] = &[
     Field {
         key: "gatewayAccessTokenSecs",
         env: None,
+        words: "",
         range: Some((5, 86_400)),
         also: None,
         unit: " seconds",
@@ -100,6 +119,7 @@ const FIELDS: &[Field] = &[
     Field {
         key: "gatewayRefreshTokenDays",
         env: None,
+        words: "",
         range: Some((1, 365)),
         also: None,
         unit: " days",
@@ -109,6 +129,7 @@ const FIELDS: &[Field] = &[
     Field {
         key: "gatewayRefreshGraceSecs",
         env: None,
+        words: "",
         range: Some((0, 600)),
         also: None,
         unit: " seconds",
@@ -116,10 +137,22 @@ const FIELDS: &[Field] = &[
         set: |s, v| num(v).map(|n| s.gateway_refresh_grace_secs = n).is_some(),
     },
     Field {
+        key: "gatewayEnabled",
+        // No environment variable: the app's switch sets it, and it must show what it does.
+        env: None,
+        range: None,
+        also: None,
+        words: "true, false",
+        unit: "",
+        get: |s| s.gateway_enabled.to_string(),
+        set: |s, v| switch(v).map(|b| s.gateway_enabled = b).is_some(),
+    },
+    Field {
         key: "theme",
         env: None,
         range: None,
         also: None,
+        words: "system, light, dark",
         unit: "",
         get: |s| {
             serde_json::to_value(s.theme)
@@ -139,9 +172,10 @@ impl Field {
         match self.range {
             None if parsed => None,
             None => Some(format!(
-                "{}: '{}' is not one of system, light, dark",
+                "{}: '{}' is not one of {}",
                 self.key,
-                value.trim()
+                value.trim(),
+                self.words
             )),
             Some((lo, hi)) => {
                 let n = value.trim().parse::<u32>().ok();
@@ -367,6 +401,31 @@ mod tests {
                 .expect("present")
                 .contains("system, light, dark")
         );
+        let enabled = field("gatewayEnabled").expect("present");
+        assert!(enabled.check("TRUE").is_none());
+        assert!(enabled.check(" false ").is_none());
+        assert!(
+            enabled
+                .check("yes")
+                .expect("present")
+                .contains("gatewayEnabled: 'yes' is not one of true, false")
+        );
+    }
+
+    #[test]
+    fn the_gateway_switch_is_saved_and_read_back() {
+        let p = crate::testing::profile();
+        assert!(!p.pb.settings().gateway_enabled, "off by default");
+        let v = p.pb.set_setting("gateway-enabled", "true").expect("on");
+        assert!(v.saved.gateway_enabled && v.effective.gateway_enabled);
+        assert!(p.pb.settings().gateway_enabled);
+        assert!(
+            v.limits.iter().all(|l| l.key != "gatewayEnabled"),
+            "a switch has no numeric limits"
+        );
+        let v = p.pb.set_setting("gatewayEnabled", "false").expect("off");
+        assert!(!v.saved.gateway_enabled);
+        assert!(p.pb.set_setting("gatewayEnabled", "1").is_err());
     }
 
     #[test]

@@ -5,6 +5,17 @@ use crate::error::{Error, Result};
 use crate::model::{AuthSpec, Header};
 use url::{Host, Url};
 
+/// A length of time as `--expires` and `--since` take it: `30s`, `10m`, `2h`, `7d`, `1h 30m`
+/// (humantime's forms).
+pub fn duration(s: &str) -> Result<std::time::Duration> {
+    humantime::parse_duration(s.trim()).map_err(|_| {
+        Error::invalid_with_hint(
+            format!("'{}' is not a duration", s.trim()),
+            "write a number and a unit: 30s, 10m, 2h, 7d",
+        )
+    })
+}
+
 /// How an action authenticates, as the CLI takes it: `none`, `oauth`, `token:NAME`,
 /// `http-token:NAME` or `connection:NAME`.
 pub fn auth(s: &str) -> Result<AuthSpec> {

@@ -39,5 +39,8 @@ pub fn export(dir: &Path) -> Result<(), ts_rs::ExportError> {
     GatewayKeyView::export_all(&cfg)?;
     NewGatewayKey::export_all(&cfg)?;
     GatewayStatus::export_all(&cfg)?;
+    GatewayView::export_all(&cfg)?;
+    GatewayKeyForm::export_all(&cfg)?;
+    GatewayTool::export_all(&cfg)?;
     Ok(())
 }

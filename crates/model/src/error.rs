@@ -86,6 +86,8 @@ pub enum FormField {
     TokenPath,
     Prefix,
     HeaderName,
+    /// How long something lasts before it stops working (an access key's `--expires`).
+    Expires,
 }
 
 /// What reaches the UI (and `--json` errors): a code and a one-line message.

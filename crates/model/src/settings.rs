@@ -48,6 +48,8 @@ pub struct Settings {
     pub gateway_refresh_token_days: u32,
     /// How long a replaced refresh token still works (until its successor is used), in seconds.
     pub gateway_refresh_grace_secs: u32,
+    /// The desktop app serves the local gateway while it is open.
+    pub gateway_enabled: bool,
 }
 
 impl Default for Settings {
@@ -63,6 +65,7 @@ impl Default for Settings {
             gateway_access_token_secs: 3600,
             gateway_refresh_token_days: 30,
             gateway_refresh_grace_secs: 60,
+            gateway_enabled: false,
         }
     }
 }

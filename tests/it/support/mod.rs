@@ -615,6 +615,18 @@ pub fn browser_env(mode_file: &Path) -> Vec<(&'static str, String)> {
     ]
 }
 
+/// The JSON a test client (`tests/servers/*-client.mjs`) prints on stdout, once it exits
+/// (within 120 s); `what` names it in failure messages.
+pub fn client_json(child: std::process::Child, what: &str) -> serde_json::Value {
+    let out = patchbay_testsupport::output_within(child, Duration::from_secs(120), what);
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{what} printed {:?}: {e}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
+}
+
 /// How long one CLI command may take in these tests.
 pub const CLI_WITHIN: Duration = Duration::from_secs(60);
 

@@ -41,4 +41,8 @@ gatewayRefreshTokenDays: number,
 /**
  * How long a replaced refresh token still works (until its successor is used), in seconds.
  */
-gatewayRefreshGraceSecs: number, };
+gatewayRefreshGraceSecs: number, 
+/**
+ * The desktop app serves the local gateway while it is open.
+ */
+gatewayEnabled: boolean, };

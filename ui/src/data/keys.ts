@@ -24,4 +24,7 @@ export const queryKeys = {
   exports: ["export"] as const,
   exportPreview: (client: ExportClient, names: readonly string[]) =>
     ["export", client, names] as const,
+  /** The gateway's state and recent clients. */
+  gateway: ["gateway"] as const,
+  gatewayKeys: ["gateway-keys"] as const,
 };

@@ -28,12 +28,17 @@ import type { ErrorBody } from "../bindings/ErrorBody";
 import type { ErrorCode } from "../bindings/ErrorCode";
 import type { ExportClient } from "../bindings/ExportClient";
 import type { ExportReport } from "../bindings/ExportReport";
+import type { GatewayKeyForm } from "../bindings/GatewayKeyForm";
+import type { GatewayKeyView } from "../bindings/GatewayKeyView";
+import type { GatewayTool } from "../bindings/GatewayTool";
+import type { GatewayView } from "../bindings/GatewayView";
 import type { GrantView } from "../bindings/GrantView";
 import type { Health } from "../bindings/Health";
 import type { HttpTokenForm } from "../bindings/HttpTokenForm";
 import type { LogEntry } from "../bindings/LogEntry";
 import type { LogExport } from "../bindings/LogExport";
 import type { LogQuery } from "../bindings/LogQuery";
+import type { NewGatewayKey } from "../bindings/NewGatewayKey";
 import type { OwnerKind } from "../bindings/OwnerKind";
 import type { Provider } from "../bindings/Provider";
 import type { SavedHttpToken } from "../bindings/SavedHttpToken";
@@ -84,6 +89,12 @@ type Commands = {
   get_settings: [undefined, SettingsView];
   save_settings: [{ settings: Settings }, SettingsView];
   app_ready: [{ marks: PageMarks | null }, number];
+  gateway_status: [undefined, GatewayView];
+  set_gateway_enabled: [{ enabled: boolean }, GatewayView];
+  list_gateway_keys: [undefined, GatewayKeyView[]];
+  add_gateway_key: [{ form: GatewayKeyForm }, NewGatewayKey];
+  revoke_gateway_key: [Named, GatewayKeyView];
+  gateway_tools: [Named, GatewayTool[]];
 };
 
 export type Command = keyof Commands;
@@ -137,6 +148,12 @@ const COMMANDS: Record<Command, true> = {
   get_settings: true,
   save_settings: true,
   app_ready: true,
+  gateway_status: true,
+  set_gateway_enabled: true,
+  list_gateway_keys: true,
+  add_gateway_key: true,
+  revoke_gateway_key: true,
+  gateway_tools: true,
 };
 
 /** An error as the Rust side sends it (`ErrorBody`), for `mockRejectedValue`. */

@@ -1,10 +1,9 @@
 //! `patchbay gateway serve|status` and `patchbay gateway key add|list|revoke`.
 
 use patchbay_core::Result;
-use patchbay_core::gateway::keys::{NewKey, parse_actions};
-use patchbay_core::model::GatewayKeyView;
+use patchbay_core::model::{GatewayKeyForm, GatewayKeyView};
 
-use super::{Status, duration, open, runtime};
+use super::{Status, open, runtime};
 use crate::args::{GatewayCmd, KeyCmd};
 use crate::{outln, output};
 
@@ -45,18 +44,14 @@ pub fn run(cmd: GatewayCmd, json: bool) -> Result<Status> {
             Ok(Status::Done)
         }
         GatewayCmd::Key(KeyCmd::Add(a)) => {
-            let input = NewKey {
+            // The desktop's Create access key form: the same checks, the same key.
+            let form = GatewayKeyForm {
                 name: a.name,
-                actions: parse_actions(&a.actions)?,
-                tools: a
-                    .tools
-                    .iter()
-                    .map(|t| t.trim().to_string())
-                    .filter(|t| !t.is_empty())
-                    .collect(),
-                expires_in: a.expires.as_deref().map(duration).transpose()?,
+                actions: vec![a.actions],
+                tools: a.tools,
+                expires: a.expires,
             };
-            let k = open(false)?.add_gateway_key(input)?;
+            let k = open(false)?.add_gateway_key_form(form)?;
             if json {
                 output::json(&k);
             } else {

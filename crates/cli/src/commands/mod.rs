@@ -83,12 +83,5 @@ pub(crate) fn headers(lines: &[String]) -> Result<Vec<Header>> {
     lines.iter().map(|l| validate::header_line(l)).collect()
 }
 
-/// `30s`, `10m`, `2h`, `7d`, `1h 30m` (humantime's forms).
-pub(crate) fn duration(s: &str) -> Result<std::time::Duration> {
-    humantime::parse_duration(s.trim()).map_err(|_| {
-        Error::invalid_with_hint(
-            format!("'{}' is not a duration", s.trim()),
-            "write a number and a unit: 30s, 10m, 2h, 7d",
-        )
-    })
-}
+/// `30s`, `10m`, `2h`, `7d`, `1h 30m` (humantime's forms; the app's forms take the same).
+pub(crate) use patchbay_core::validate::duration;

@@ -45,6 +45,8 @@ const ORDER: &[&str] = &[
     "export",
     // The local gateway: serves every action to local clients.
     "gateway",
+    // What the desktop's Gateway screen asks (the CLI's `gateway key add` shares its form).
+    "gateway_app",
     // Test-only: a profile on a fixed clock for the unit tests.
     "testing",
 ];

@@ -17,6 +17,8 @@ type Props = {
   retrying?: boolean;
   /** Extra actions (buttons) under the advice. */
   children?: ReactNode;
+  /** Overrides the advice derived from the code (null: none, when the hint says it all). */
+  advice?: string | null;
   testId?: string;
 };
 
@@ -27,10 +29,11 @@ export function ErrorNotice({
   onRetry,
   retrying = false,
   children,
+  advice: adviceOverride,
   testId = "error-notice",
 }: Props) {
   const e = toIpcError(error);
-  const advice = errorAdvice(e.code);
+  const advice = adviceOverride === undefined ? errorAdvice(e.code) : adviceOverride;
   return (
     <div className="error-notice" role="alert" data-testid={testId} data-code={e.code}>
       <ErrorIcon size={16} className="error-notice__icon" />

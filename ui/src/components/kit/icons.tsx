@@ -126,6 +126,18 @@ export const HealthIcon = (p: IconProps) => (
   </Icon>
 );
 
+/** Nav icon for the Gateway: one hub with lines out to its clients. */
+export const GatewayIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <circle cx="12" cy="12" r="2.5" />
+    <path d="M12 9.5V6M12 14.5V18M9.5 12H6M14.5 12H18" />
+    <circle cx="12" cy="4" r="1.8" />
+    <circle cx="12" cy="20" r="1.8" />
+    <circle cx="4" cy="12" r="1.8" />
+    <circle cx="20" cy="12" r="1.8" />
+  </Icon>
+);
+
 /** Nav icon for Logs: the lines of a list. */
 export const LogsIcon = (p: IconProps) => (
   <Icon {...p}>

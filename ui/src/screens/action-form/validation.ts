@@ -213,6 +213,7 @@ const FORM_FIELD_KEYS: Record<FormField, FieldKey | undefined> = {
   tokenPath: undefined,
   prefix: undefined,
   headerName: undefined,
+  expires: undefined,
 };
 
 /**

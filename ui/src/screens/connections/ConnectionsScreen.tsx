@@ -216,7 +216,7 @@ function CallbackUrlsPanel() {
   const urls = useCallbackUrls();
   return (
     <section
-      className="callback-panel"
+      className="panel callback-panel"
       data-testid="callback-urls"
       aria-labelledby="callback-urls-title"
     >

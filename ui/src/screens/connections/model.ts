@@ -168,6 +168,7 @@ const FORM_FIELD_KEYS: Record<FormField, ConnectionField | undefined> = {
   tokenPath: undefined,
   prefix: undefined,
   headerName: undefined,
+  expires: undefined,
 };
 
 /** The field a backend rejection is about, so it shows next to what to fix; null: none. */

@@ -157,4 +157,26 @@ describe("Settings screen", () => {
     await userEvent.setup().click(screen.getByTestId("settings-discard"));
     expect(screen.getByLabelText("Callback port")).toHaveValue("47615");
   });
+
+  it("says whether the app serves the gateway, points to its screen, and saves the switch as it is now", async () => {
+    backend.get_settings.mockResolvedValue(
+      settingsView({ ...DEFAULT_SETTINGS, gatewayEnabled: true }),
+    );
+    const { user } = renderScreen();
+    const line = await screen.findByTestId("settings-gateway-enabled");
+    expect(line).toHaveTextContent("Patchbay serves the gateway while it is open.");
+    expect(screen.getByRole("link", { name: "Turn it off on the Gateway screen" })).toHaveAttribute(
+      "href",
+      "#/gateway",
+    );
+    const port = screen.getByLabelText("Gateway port");
+    await user.clear(port);
+    await user.type(port, "48000");
+    await user.click(screen.getByTestId("settings-save"));
+    await waitFor(() =>
+      expect(backend.save_settings).toHaveBeenCalledWith({
+        settings: { ...DEFAULT_SETTINGS, gatewayPort: 48000, gatewayEnabled: true },
+      }),
+    );
+  });
 });

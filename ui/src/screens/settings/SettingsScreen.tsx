@@ -114,7 +114,7 @@ function SettingsForm({ view }: { view: SettingsView }) {
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const next = fromDraft(draft, view.limits);
+    const next = fromDraft(draft, view.limits, view.saved);
     if (!next || !dirty) return;
     save.mutate(next, {
       onSuccess: (v) => {
@@ -229,6 +229,15 @@ function SettingsForm({ view }: { view: SettingsView }) {
               "A replaced refresh token still works this long, until its successor is used; any other reuse ends the sign-in.",
               "settings-gateway-refresh-grace",
             )}
+            <p className="settings__gateway" data-testid="settings-gateway-enabled">
+              {view.saved.gatewayEnabled
+                ? "Patchbay serves the gateway while it is open."
+                : "Patchbay doesn’t serve the gateway."}{" "}
+              <a href="#/gateway" className="settings__link">
+                {view.saved.gatewayEnabled ? "Turn it off" : "Turn it on"} on the Gateway screen
+              </a>
+              , where its endpoints and access keys are.
+            </p>
           </FormSection>
           <FormSection title="Appearance">
             <Segmented

@@ -13,6 +13,7 @@ export const DEFAULT_SETTINGS: Settings = {
   gatewayAccessTokenSecs: 3600,
   gatewayRefreshTokenDays: 30,
   gatewayRefreshGraceSecs: 60,
+  gatewayEnabled: false,
 };
 
 export const LIMITS: SettingsView["limits"] = [

@@ -15,8 +15,16 @@ describe("settings model", () => {
   it("round-trips settings through the draft", () => {
     const d = toDraft(DEFAULT_SETTINGS);
     expect(d.callbackPort).toBe("47615");
-    expect(fromDraft(d, LIMITS)).toEqual(DEFAULT_SETTINGS);
+    expect(fromDraft(d, LIMITS, DEFAULT_SETTINGS)).toEqual(DEFAULT_SETTINGS);
     expect(isDirty(d, DEFAULT_SETTINGS)).toBe(false);
+  });
+
+  it("saves the gateway's switch as it is saved now, not as it was when the form opened", () => {
+    const d = toDraft(DEFAULT_SETTINGS);
+    expect(fromDraft(d, LIMITS, { gatewayEnabled: true })).toEqual({
+      ...DEFAULT_SETTINGS,
+      gatewayEnabled: true,
+    });
   });
 
   it("checks numbers against the backend's limits", () => {
@@ -34,7 +42,7 @@ describe("settings model", () => {
 
   it("refuses to build settings while a field is invalid, and keeps what was typed", () => {
     const d = { ...toDraft(DEFAULT_SETTINGS), callbackPort: "8o8o" };
-    expect(fromDraft(d, LIMITS)).toBeNull();
+    expect(fromDraft(d, LIMITS, DEFAULT_SETTINGS)).toBeNull();
     expect(Object.keys(draftErrors(d, LIMITS))).toEqual(["callbackPort"]);
     expect(d.callbackPort).toBe("8o8o");
   });

@@ -1,9 +1,13 @@
-/** The Settings form: text inputs over the numeric settings, checked as the user types. */
+/**
+ * The Settings form: text inputs over the numeric settings, checked as the user types. The
+ * gateway's switch (`gatewayEnabled`) is the Gateway screen's: the form shows it and saves it
+ * as it is saved.
+ */
 import type { SettingLimit } from "../../bindings/SettingLimit";
 import type { Settings } from "../../bindings/Settings";
 import type { Theme } from "../../bindings/Theme";
 
-export type NumericKey = Exclude<keyof Settings, "theme">;
+export type NumericKey = Exclude<keyof Settings, "theme" | "gatewayEnabled">;
 
 /** What the inputs hold: numbers as typed, so a half-typed value is never lost. */
 export type SettingsDraft = Record<NumericKey, string> & { theme: Theme };
@@ -76,10 +80,18 @@ export function draftErrors(
   return out;
 }
 
-/** The settings to save; null while any field is invalid. */
-export function fromDraft(d: SettingsDraft, limits: readonly SettingLimit[]): Settings | null {
+/**
+ * The settings to save; null while any field is invalid. The gateway's switch stays as
+ * `saved` has it (the Gateway screen may have turned it since the form was opened).
+ */
+export function fromDraft(
+  d: SettingsDraft,
+  limits: readonly SettingLimit[],
+  saved: Pick<Settings, "gatewayEnabled">,
+): Settings | null {
   if (Object.keys(draftErrors(d, limits)).length > 0) return null;
   return {
+    gatewayEnabled: saved.gatewayEnabled,
     callbackPort: Number(d.callbackPort.trim()),
     consentTimeoutSecs: Number(d.consentTimeoutSecs.trim()),
     confirmTimeoutSecs: Number(d.confirmTimeoutSecs.trim()),

@@ -247,6 +247,7 @@ const FORM_FIELD_KEYS: Record<FormField, string | undefined> = {
   scopes: undefined,
   resourceOverride: undefined,
   clientMetadataUrl: undefined,
+  expires: undefined,
 };
 
 /** The field a backend rejection is about (its `field`), or null for the whole dialog. */
