@@ -522,6 +522,53 @@ pub enum GatewayCmd {
     /// Access keys: bearer keys for local clients of the gateway.
     #[command(subcommand)]
     Key(KeyCmd),
+    /// OAuth clients: the integrations you build sign in to the gateway with these.
+    #[command(subcommand)]
+    Client(ClientCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClientCmd {
+    /// Make a custom OAuth client and print its id and (confidential) secret, once.
+    Add(ClientAdd),
+    /// Every OAuth client: type, kind, status, redirect URIs, what it may use (never a secret).
+    List,
+    /// A new secret for a confidential client; the old one stops working at once.
+    Rotate {
+        name: String,
+        /// Do not ask first (needed without a terminal).
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Revoke a client: every token it holds stops working at once.
+    Revoke { name: String },
+    /// Let a revoked client sign in again (none of its old tokens comes back).
+    Reactivate { name: String },
+}
+
+/// Whether a client holds a secret.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ClientTypeArg {
+    Confidential,
+    Public,
+}
+
+#[derive(Debug, Args)]
+pub struct ClientAdd {
+    pub name: String,
+    /// confidential (has a secret) or public (PKCE only).
+    #[arg(long = "type", value_name = "TYPE")]
+    pub client_type: ClientTypeArg,
+    /// Where the app listens for the sign-in's answer, matched exactly (a loopback URI on any
+    /// port). Repeat for several.
+    #[arg(long = "redirect-uri", value_name = "URI", required = true)]
+    pub redirect_uris: Vec<String>,
+    /// The actions it may use: A,B (by name), or '*' for every action, present and future.
+    #[arg(long, value_name = "A,B|'*'")]
+    pub actions: String,
+    /// Limit an action to some of its tools: ACTION__TOOL,...
+    #[arg(long, value_name = "A__TOOL,...", value_delimiter = ',')]
+    pub tools: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -38,6 +38,7 @@ fn main() -> ExitCode {
     })) {
         Ok(Ok(Status::Done)) => ExitCode::SUCCESS,
         Ok(Ok(Status::Failed)) => ExitCode::from(1),
+        Ok(Ok(Status::Usage)) => ExitCode::from(2),
         Ok(Err(e)) => {
             report(&e, json);
             ExitCode::from(if e.is_user_error() { 1 } else { 3 })

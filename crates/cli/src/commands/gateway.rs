@@ -1,10 +1,11 @@
-//! `patchbay gateway serve|status` and `patchbay gateway key add|list|revoke`.
+//! `patchbay gateway serve|status`, `patchbay gateway key add|list|revoke` and
+//! `patchbay gateway client add|list|rotate|revoke|reactivate`.
 
 use patchbay_core::Result;
 use patchbay_core::model::{GatewayKeyForm, GatewayKeyView};
 
 use super::{Status, open, runtime};
-use crate::args::{GatewayCmd, KeyCmd};
+use crate::args::{ClientCmd, ClientTypeArg, GatewayCmd, KeyCmd};
 use crate::{outln, output};
 
 pub fn run(cmd: GatewayCmd, json: bool) -> Result<Status> {
@@ -78,6 +79,7 @@ pub fn run(cmd: GatewayCmd, json: bool) -> Result<Status> {
             }
             Ok(Status::Done)
         }
+        GatewayCmd::Client(cmd) => client(cmd, json),
         GatewayCmd::Key(KeyCmd::Revoke { name }) => {
             let k = open(false)?.revoke_gateway_key(&name)?;
             if json {
@@ -182,4 +184,134 @@ fn serve(port: Option<u16>) -> Result<Status> {
     })?;
     eprintln!("The gateway stopped.");
     Ok(Status::Done)
+}
+
+fn client(cmd: ClientCmd, json: bool) -> Result<Status> {
+    use patchbay_core::gateway::clients::NewClient;
+    use patchbay_core::gateway::keys::parse_actions;
+    use patchbay_core::model::GatewayClientType;
+    let pb = open(false)?;
+    match cmd {
+        ClientCmd::Add(a) => {
+            let made = pb.add_gateway_client(NewClient {
+                name: a.name,
+                client_type: match a.client_type {
+                    ClientTypeArg::Confidential => GatewayClientType::Confidential,
+                    ClientTypeArg::Public => GatewayClientType::Public,
+                },
+                redirect_uris: a.redirect_uris,
+                actions: parse_actions(&a.actions)?,
+                tools: a.tools,
+            })?;
+            shown_once(&made, json, "made");
+            Ok(Status::Done)
+        }
+        ClientCmd::List => {
+            let clients = pb.list_gateway_clients()?;
+            if json {
+                output::json(&clients);
+            } else if clients.is_empty() {
+                outln!(
+                    "No OAuth clients. Make one with `patchbay gateway client add NAME --type confidential --redirect-uri URI --actions A,B`."
+                );
+            } else {
+                let rows = clients
+                    .iter()
+                    .map(|c| {
+                        vec![
+                            c.name.clone(),
+                            c.client_id.clone(),
+                            <&str>::from(c.client_type).to_string(),
+                            <&str>::from(c.status).to_string(),
+                            opens(&c.actions, &c.tools),
+                            c.last_used_at.clone().unwrap_or_else(|| "never".into()),
+                        ]
+                    })
+                    .collect();
+                output::table(
+                    &[
+                        "NAME",
+                        "CLIENT ID",
+                        "TYPE",
+                        "STATUS",
+                        "MAY USE",
+                        "LAST USED",
+                    ],
+                    rows,
+                );
+            }
+            Ok(Status::Done)
+        }
+        ClientCmd::Rotate { name, yes } => {
+            if !yes {
+                use std::io::IsTerminal;
+                if !std::io::stdin().is_terminal() {
+                    eprintln!(
+                        "error: rotating the secret of '{name}' makes the old one stop working at once; confirm with --yes (no terminal to ask on)"
+                    );
+                    return Ok(Status::Usage);
+                }
+                eprint!(
+                    "Rotate the secret of '{name}'? The old secret stops working at once. [y/N] "
+                );
+                let mut answer = String::new();
+                let _ = std::io::stdin().read_line(&mut answer);
+                if !matches!(answer.trim(), "y" | "Y" | "yes" | "Yes") {
+                    eprintln!("Nothing changed.");
+                    return Ok(Status::Done);
+                }
+            }
+            let made = pb.rotate_gateway_client_secret(&name)?;
+            shown_once(&made, json, "has a new secret");
+            Ok(Status::Done)
+        }
+        ClientCmd::Revoke { name } => {
+            let c = pb.revoke_gateway_client(&name)?;
+            if json {
+                output::json(&c);
+            } else {
+                outln!(
+                    "Revoked OAuth client '{}': every token it held stopped working.",
+                    c.name
+                );
+            }
+            Ok(Status::Done)
+        }
+        ClientCmd::Reactivate { name } => {
+            let c = pb.reactivate_gateway_client(&name)?;
+            if json {
+                output::json(&c);
+            } else {
+                outln!(
+                    "OAuth client '{}' may sign in again (its old tokens stay dead).",
+                    c.name
+                );
+            }
+            Ok(Status::Done)
+        }
+    }
+}
+
+/// A client's id and secret, shown once.
+fn shown_once(c: &patchbay_core::model::NewGatewayClient, json: bool, what: &str) {
+    if json {
+        output::json(c);
+        return;
+    }
+    outln!("client_id:     {}", c.client_id);
+    if let Some(s) = &c.client_secret {
+        outln!("client_secret: {s}");
+    }
+    outln!("issuer:        {}", c.issuer);
+    outln!("endpoint:      {}", c.endpoint);
+    eprintln!(
+        "OAuth client '{}' {what}: it may use {}.{}",
+        c.name,
+        opens(&c.actions, &c.tools),
+        if c.client_secret.is_some() {
+            " This is the only time the secret is shown: Patchbay keeps only its hash. Put it in your app's configuration now."
+        } else {
+            " It is public: it signs in with PKCE and has no secret."
+        }
+    );
 }

@@ -24,6 +24,9 @@ pub enum Status {
     Done,
     /// Exit 1: it ran, but what it checked failed (an unhealthy test, a tool or HTTP error).
     Failed,
+    /// Exit 2: it could not ask what it had to (e.g. a confirmation with no terminal); it said
+    /// why on stderr.
+    Usage,
 }
 
 impl Status {

@@ -273,6 +273,11 @@ fn report(
         c.args(["--call", tool, &args.to_string()]);
     }
     c.args(extra);
+    json_line(c, what)
+}
+
+/// Run `c` (bounded) and read the one JSON line it prints.
+fn json_line(mut c: Command, what: &str) -> Value {
     let child = c
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -552,11 +557,7 @@ fn real_clients_reach_every_action_they_hold_a_key_for_and_nothing_else() {
         forgot["forgotten"].as_u64().is_some_and(|n| n >= 1),
         "{forgot}"
     );
-    let r = client(
-        &gw.url,
-        &all,
-        &[("demo__echo", json!({"text": "after a restart"}))],
-    );
+    let r = echo_with(&gw.url, &all, "after a restart");
     assert_eq!(r["calls"][0]["text"], "after a restart", "{r}");
 
     // A key limited to one tool: the others are absent and refused.
@@ -825,11 +826,7 @@ fn a_call_that_needs_confirmation_waits_for_the_users_answer() {
                 ("FAKE_APP_CLI", bin.as_os_str()),
             ],
         );
-        let r = client(
-            &gw.url,
-            &key,
-            &[("demo__echo", json!({"text": "approved call"}))],
-        );
+        let r = echo_with(&gw.url, &key, "approved call");
         let call = &r["calls"][0];
         let said = format!(
             "{}{}",
@@ -1199,6 +1196,285 @@ fn a_killed_upstream_costs_only_its_tools_and_tokens_refresh_underneath() {
             assert!(
                 !patchbay_testsupport::contains(&bytes, k),
                 "an access key is in {path}"
+            );
+        }
+    }
+}
+
+/// The access token of a token response, or a panic showing the response.
+fn access_token(v: &Value) -> String {
+    v["access_token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{v}"))
+        .to_string()
+}
+
+/// `demo__echo` through the gateway with `token`, by the TypeScript SDK's client.
+fn echo_with(url: &str, token: &str, text: &str) -> Value {
+    client(url, token, &[("demo__echo", json!({"text": text}))])
+}
+
+/// A local app signing in with a third-party OAuth library (oauth4webapi): one JSON line.
+fn oauth_app(args: &[&str]) -> Value {
+    let mut c = Command::new("node");
+    c.arg(servers_dir().join("oauth-app.mjs")).args(args);
+    json_line(c, "the OAuth app (tests/servers/oauth-app.mjs)")
+}
+
+/// A custom OAuth client, as an integration a user builds: made with its actions, its
+/// secret shown once; signs in (code + PKCE + client_secret_basic, `iss` checked), calls
+/// tools, refreshes (rotation, the grace window, reuse ending the sign-in); rotate → the old
+/// secret fails; revoke → its tokens fail; re-activate → a new sign-in works, the old
+/// tokens stay dead.
+#[test]
+fn a_custom_oauth_client_signs_in_and_lives_through_rotate_revoke_and_reactivate() {
+    let w = World::simple();
+    let _key = demo_with_key(&w, "k");
+    let gw = serve(&w);
+    let issuer = gw.url.trim_end_matches("/mcp").to_string();
+    let made: Value = serde_json::from_str(&w.ok(&[
+        "--json",
+        "gateway",
+        "client",
+        "add",
+        "my-app",
+        "--type",
+        "confidential",
+        "--redirect-uri",
+        "http://127.0.0.1:8765/callback",
+        "--actions",
+        "demo",
+        "--tools",
+        "demo__echo",
+    ]))
+    .expect("json");
+    let mut keys: Vec<&str> = made
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "actions",
+            "clientId",
+            "clientSecret",
+            "endpoint",
+            "issuer",
+            "redirectUris",
+            "tools"
+        ]
+        .iter()
+        .copied()
+        .chain(["name"])
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect::<Vec<_>>(),
+        "{made}"
+    );
+    let id = made["clientId"].as_str().expect("id").to_string();
+    let secret = made["clientSecret"].as_str().expect("secret").to_string();
+    assert!(
+        id.starts_with("pbc_") && secret.starts_with("pbcs_"),
+        "{made}"
+    );
+    assert_eq!(made["issuer"], json!(issuer));
+    assert_eq!(made["endpoint"], json!(gw.url));
+
+    // Metadata, and a 401 that says where to find it.
+    let http = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("client");
+    let meta: Value = http
+        .get(format!("{issuer}/.well-known/oauth-authorization-server"))
+        .send()
+        .expect("metadata")
+        .json()
+        .expect("json");
+    assert_eq!(meta["issuer"], json!(issuer));
+    assert_eq!(meta["code_challenge_methods_supported"], json!(["S256"]));
+    assert_eq!(meta["scopes_supported"], json!(["mcp", "offline_access"]));
+    let prm: Value = http
+        .get(format!("{issuer}/.well-known/oauth-protected-resource/mcp"))
+        .send()
+        .expect("prm")
+        .json()
+        .expect("json");
+    assert_eq!(prm["resource"], json!(gw.url));
+    assert_eq!(prm["authorization_servers"], json!([issuer]));
+    let challenge = http.post(&gw.url).send().expect("401");
+    assert_eq!(challenge.status(), 401);
+    let www = challenge
+        .headers()
+        .get("www-authenticate")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        www.contains(&format!(
+            "resource_metadata=\"{issuer}/.well-known/oauth-protected-resource/mcp\""
+        )) && www.contains("scope=\"mcp\""),
+        "{www}"
+    );
+
+    // Sign in (a loopback redirect on another port is the same redirect), call a tool.
+    let redirect = "http://127.0.0.1:9999/callback";
+    let a = oauth_app(&["signin", &issuer, &id, &secret, redirect]);
+    let access = access_token(&a);
+    assert!(access.starts_with("pbat_"), "{a}");
+    assert!(
+        a["refresh_token"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("pbrt_")),
+        "{a}"
+    );
+    assert_eq!(a["expires_in"], 3600, "{a}");
+    let r = echo_with(&gw.url, &access, "signed in");
+    assert_eq!(
+        tool_names(&r),
+        ["demo__echo"],
+        "only what the client was given: {r}"
+    );
+    assert_eq!(r["calls"][0]["text"], "signed in", "{r}");
+    // A token for /mcp is not one for /a/demo/mcp.
+    let r = client(&gw.url.replace("/mcp", "/a/demo/mcp"), &access, &[]);
+    assert!(r["connectError"].is_string(), "{r}");
+    // A redirect URI it did not register gets no code.
+    let bad = oauth_app(&[
+        "signin",
+        &issuer,
+        &id,
+        &secret,
+        "http://127.0.0.1:9999/elsewhere",
+    ]);
+    assert_eq!(bad["error"], "no_redirect", "{bad}");
+
+    // Refresh: each use replaces the token; the replaced one works again only within the
+    // grace window while its successor is unused; any other reuse ends the sign-in.
+    let first = a["refresh_token"].as_str().expect("rt").to_string();
+    let b = oauth_app(&["refresh", &issuer, &id, &secret, &first]);
+    assert!(b["access_token"].is_string(), "{b}");
+    let c = oauth_app(&["refresh", &issuer, &id, &secret, &first]);
+    assert!(
+        c["access_token"].is_string(),
+        "within the grace window: {c}"
+    );
+    let c_rt = c["refresh_token"].as_str().expect("rt").to_string();
+    let d = oauth_app(&["refresh", &issuer, &id, &secret, &c_rt]);
+    let d_access = access_token(&d);
+    let r = echo_with(&gw.url, &d_access, "refreshed");
+    assert_eq!(r["calls"][0]["text"], "refreshed", "{r}");
+    let reused = oauth_app(&["refresh", &issuer, &id, &secret, &first]);
+    assert_eq!(reused["error"], "invalid_grant", "{reused}");
+    let r = client(&gw.url, &d_access, &[]);
+    assert!(
+        r["connectError"].is_string(),
+        "the whole sign-in ended: {r}"
+    );
+    let log = w.ok(&["logs", "--kind", "gateway_auth"]);
+    assert!(log.contains("reused a replaced refresh token"), "{log}");
+
+    // Rotate: asked first (no terminal: exit 2), then the old secret stops at once.
+    w.cmd()
+        .args(["gateway", "client", "rotate", "my-app"])
+        .assert()
+        .code(2);
+    let rotated: Value =
+        serde_json::from_str(&w.ok(&["--json", "gateway", "client", "rotate", "my-app", "--yes"]))
+            .expect("json");
+    let new_secret = rotated["clientSecret"]
+        .as_str()
+        .expect("secret")
+        .to_string();
+    assert_ne!(new_secret, secret);
+    let old = oauth_app(&["signin", &issuer, &id, &secret, redirect]);
+    assert_eq!(old["error"], "invalid_client", "{old}");
+    let e = oauth_app(&["signin", &issuer, &id, &new_secret, redirect]);
+    let e_access = access_token(&e);
+
+    // Revoke: its tokens die at once, and it cannot sign in.
+    w.ok(&["gateway", "client", "revoke", "my-app"]);
+    let r = client(&gw.url, &e_access, &[]);
+    assert!(r["connectError"].is_string(), "{r}");
+    let refused = oauth_app(&["signin", &issuer, &id, &new_secret, redirect]);
+    assert_eq!(refused["error"], "unauthorized_client", "{refused}");
+    let listed: Value =
+        serde_json::from_str(&w.ok(&["--json", "gateway", "client", "list"])).expect("json");
+    assert_eq!(listed[0]["status"], "revoked", "{listed}");
+    assert_eq!(listed[0]["kind"], "custom", "{listed}");
+    assert_eq!(listed[0]["type"], "confidential", "{listed}");
+    assert!(listed[0]["secretRotatedAt"].is_string(), "{listed}");
+    assert!(
+        !listed.to_string().contains("pbcs_"),
+        "never a secret: {listed}"
+    );
+
+    // Re-activate: a new sign-in works; the old token stays dead.
+    w.ok(&["gateway", "client", "reactivate", "my-app"]);
+    let r = client(&gw.url, &e_access, &[]);
+    assert!(
+        r["connectError"].is_string(),
+        "no old token comes back: {r}"
+    );
+    let f = oauth_app(&["signin", &issuer, &id, &new_secret, redirect]);
+    let f_access = access_token(&f);
+    let r = echo_with(&gw.url, &f_access, "back");
+    assert_eq!(r["calls"][0]["text"], "back", "{r}");
+    let gone = oauth_app(&["revoke", &issuer, &id, &new_secret, &f_access]);
+    assert_eq!(gone["revoked"], true, "{gone}");
+    let r = client(&gw.url, &f_access, &[]);
+    assert!(r["connectError"].is_string(), "revoked by RFC 7009: {r}");
+
+    // Guessing a client's secret is slowed down: after 10 failures in a minute, 429.
+    let other: Value = serde_json::from_str(&w.ok(&[
+        "--json",
+        "gateway",
+        "client",
+        "add",
+        "other",
+        "--type",
+        "confidential",
+        "--redirect-uri",
+        "http://127.0.0.1:8765/callback",
+        "--actions",
+        "demo",
+    ]))
+    .expect("json");
+    let other_id = other["clientId"].as_str().expect("id");
+    let statuses: Vec<u16> = (0..11)
+        .map(|_| {
+            http.post(format!("{issuer}/token"))
+                .basic_auth(other_id, Some("pbcs_wrong"))
+                .form(&[("grant_type", "refresh_token"), ("refresh_token", "x")])
+                .send()
+                .expect("token")
+                .status()
+                .as_u16()
+        })
+        .collect();
+    assert_eq!(statuses[..10], [401; 10], "{statuses:?}");
+    assert_eq!(statuses[10], 429, "{statuses:?}");
+
+    // No secret or token of the gateway is anywhere in the profile.
+    drop(gw);
+    let other_secret = other["clientSecret"].as_str().expect("secret").to_string();
+    for (path, bytes) in patchbay_testsupport::all_bytes(w.home.path()) {
+        for s in [
+            &secret,
+            &new_secret,
+            &access,
+            &d_access,
+            &e_access,
+            &f_access,
+            &first,
+            &other_secret,
+        ] {
+            assert!(
+                !patchbay_testsupport::contains(&bytes, s),
+                "a secret or token is in {path}"
             );
         }
     }

@@ -279,14 +279,15 @@ fn checked_scope(asked: Option<&String>) -> Result<String, &'static str> {
 }
 
 impl Authz {
-    /// Issue an access and a refresh token on `grant` (inside `tx`).
+    /// Issue an access and a refresh token on `grant` (inside `tx`; `settings` read before
+    /// it began: the store is not re-entrant).
     fn issue(
         &self,
         tx: &rusqlite::Connection,
         grant: &str,
         scope: &str,
+        settings: &crate::model::Settings,
     ) -> crate::error::Result<serde_json::Value> {
-        let settings = self.pb.settings();
         let now = self.pb.clock_now();
         let access_for = time::Duration::seconds(settings.gateway_access_token_secs.into());
         let refresh_for = time::Duration::days(settings.gateway_refresh_token_days.into());
@@ -341,6 +342,7 @@ impl Authz {
             .ok_or_else(|| OAuthError::request("redirect_uri is missing"))?;
         let now = crate::clock::rfc3339(self.pb.clock_now());
         let hash = keys::key_hash(code);
+        let settings = self.pb.settings();
         let issued = self.pb.store().write(|tx| {
             type Code = (String, String, String, String, String, String, Option<String>);
             let found: Option<Code> = tx
@@ -388,7 +390,7 @@ impl Authz {
                 "UPDATE gateway_clients SET last_used_at = ?2 WHERE id = ?1",
                 params![client.id, now],
             )?;
-            Ok(Ok((self.issue(tx, &grant, &scope)?, resource)))
+            Ok(Ok((self.issue(tx, &grant, &scope, &settings)?, resource)))
         })??;
         self.log(
             &client.name,
@@ -409,7 +411,8 @@ impl Authz {
         let hash = keys::key_hash(token);
         let now_t = self.pb.clock_now();
         let now = crate::clock::rfc3339(now_t);
-        let grace = time::Duration::seconds(self.pb.settings().gateway_refresh_grace_secs.into());
+        let settings = self.pb.settings();
+        let grace = time::Duration::seconds(settings.gateway_refresh_grace_secs.into());
         type Found = (
             String,
             String,
@@ -485,7 +488,7 @@ impl Authz {
                     )?;
                 }
             }
-            let issued = self.issue(tx, &grant, &scope)?;
+            let issued = self.issue(tx, &grant, &scope, &settings)?;
             let new_hash = issued["refresh_token"]
                 .as_str()
                 .map(keys::key_hash)
