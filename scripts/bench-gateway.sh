@@ -49,7 +49,7 @@ _server_pids+=("$gateway_pid")
 _wait_ready "$work/gateway.out" "$gateway_pid" "the gateway (patchbay gateway serve)"
 
 echo "== tools/call: $calls sequential; ${CLIENTS:-64} concurrent clients; tools/list over 10 × 50 tools; the breakdown" >&2
-GATEWAY_URL=$(head -1 "$work/gateway.out") GATEWAY_KEY=$key GATEWAY_PID=$gateway_pid \
+GATEWAY_URL=$(head -1 "$work/gateway.out") GATEWAY_KEY=$key GATEWAY_PID=$gateway_pid UPSTREAM_PID=${_server_pids[1]} \
   LIST_KEY=$list_key LIST_DIRECT_URL=$wide \
   timeout 900 "$bin/patchbay-bench-calls" demo "$calls" >"$work/calls.json" ||
   { echo "error: patchbay-bench-calls failed or took over 15 min" >&2; exit 1; }
@@ -69,11 +69,14 @@ node -e '
       console.log(`tools/list through the gateway, ${l.tools} tools (10 actions): p50 ${f(l.gateway.p50_ms)} ms, p99 ${f(l.gateway.p99_ms)} ms` +
         (l.direct_one_action ? `; one action (50 tools) directly: p50 ${f(l.direct_one_action.p50_ms)} ms, p99 ${f(l.direct_one_action.p99_ms)} ms (gateway / 10 x direct: ${(l.gateway.p50_ms / (10 * l.direct_one_action.p50_ms)).toFixed(2)}x)` : ""));
     }
+    const cpu = (c) => Object.entries(c ?? {}).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(", ");
+    console.log(`CPU ms per call under the ${r.clients}-client load: direct: ${cpu(d.cpu_ms_per_call)}; through the gateway: ${cpu(g.cpu_ms_per_call)}; Patchbay runtime, one shared session (${n(p.calls_per_s)} calls/s): ${cpu(p.cpu_ms_per_call)}`);
     const m = r.gateway_rss_kib;
     if (m) console.log(`gateway resident memory: ${mib(m.idle)} MiB idle, ${mib(m.peak_under_load)} MiB peak under the ${r.clients}-client load, ${mib(m.after_load)} MiB after it`);
     console.log("\nbreakdown (p50):");
     console.log(`  ping: direct ${f(r.ping.direct.p50_ms)} ms, through the gateway ${f(r.ping.gateway.p50_ms)} ms`);
     for (const [mode, v] of Object.entries(r.null_server)) {
-      console.log(`  the gateway's rmcp server alone (${mode}): echo ${f(v.echo.p50_ms)} ms, ping ${f(v.ping.p50_ms)} ms`);
+      console.log(`  rmcp server alone, as the gateway configures it (${mode}): echo ${f(v.echo.p50_ms)} ms, ping ${f(v.ping.p50_ms)} ms` +
+        (v.cpu_ms_per_call !== undefined ? `; ${r.clients} clients: ${n(v.calls_per_s)} calls/s, server CPU ${v.cpu_ms_per_call.toFixed(3)} ms per call` : ""));
     }
   });' <"$work/calls.json"

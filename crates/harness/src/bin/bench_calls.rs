@@ -166,6 +166,33 @@ fn rss_kib(pid: u32) -> Option<u64> {
         .ok()
 }
 
+/// CPU time (user + system) of `pid` so far, in ms (the kernel counts in 10 ms ticks).
+fn cpu_ms(pid: &str) -> Option<f64> {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name (which may hold spaces) start at field 3.
+    let rest = s.rsplit_once(')')?.1;
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks * 10.0)
+}
+
+/// CPU ms per call of each process in `pids` (name, pid) while `f` makes `calls` calls.
+async fn cpu_per_call<T>(
+    pids: &[(&str, String)],
+    calls: usize,
+    f: impl Future<Output = T>,
+) -> (T, serde_json::Value) {
+    let before: Vec<Option<f64>> = pids.iter().map(|(_, p)| cpu_ms(p)).collect();
+    let out = f.await;
+    let mut per = serde_json::Map::new();
+    for ((name, pid), b) in pids.iter().zip(before) {
+        if let (Some(b), Some(a)) = (b, cpu_ms(pid)) {
+            per.insert(name.to_string(), ((a - b) / calls as f64).into());
+        }
+    }
+    (out, per.into())
+}
+
 /// The peak resident memory of `pid` while `f` runs, sampled every 20 ms.
 async fn peak_rss<T>(pid: Option<u32>, f: impl Future<Output = T>) -> (T, Option<u64>) {
     let Some(pid) = pid else {
@@ -466,21 +493,65 @@ async fn bench(action: String, n: usize) -> Result<(), BoxError> {
         let _ = g.cancel().await;
     }
 
-    // Throughput: CLIENTS concurrent clients, alternating rounds; the gateway's peak memory.
+    // Throughput: CLIENTS concurrent clients, alternating rounds; the gateway's peak memory;
+    // the CPU each process spent per call (last round).
+    let mut pids = vec![("client", "self".to_string())];
+    if let Ok(p) = std::env::var("UPSTREAM_PID") {
+        pids.push(("upstream", p));
+    }
+    if let Some(p) = gw_pid {
+        pids.push(("gateway", p.to_string()));
+    }
     let (mut td, mut tg) = (Vec::new(), Vec::new());
     let mut peak = None;
+    let (mut cpu_d, mut cpu_g) = (serde_json::Value::Null, serde_json::Value::Null);
     for _ in 0..3 {
-        td.push(throughput(&url, &token, "echo", clients, per).await?);
+        let (r, c) = cpu_per_call(
+            &pids,
+            clients * per,
+            throughput(&url, &token, "echo", clients, per),
+        )
+        .await;
+        td.push(r?);
+        cpu_d = c;
         if let Some((gu, gk)) = &gateway {
-            let (r, pk) = peak_rss(gw_pid, throughput(gu, gk, &gw_tool, clients, per)).await;
+            let load = peak_rss(gw_pid, throughput(gu, gk, &gw_tool, clients, per));
+            let ((r, pk), c) = cpu_per_call(&pids, clients * per, load).await;
             tg.push(r?);
             peak = peak.max(pk);
+            cpu_g = c;
         }
     }
     out["direct"]["calls_per_s"] = median(td).into();
+    out["direct"]["cpu_ms_per_call"] = cpu_d;
     if !tg.is_empty() {
         out["gateway"]["calls_per_s"] = median(tg).into();
+        out["gateway"]["cpu_ms_per_call"] = cpu_g;
     }
+    // Patchbay's runtime alone under the same load: CLIENTS callers on one shared session,
+    // as the gateway calls upstream; its CPU is this process's.
+    let conn = Arc::new(pb.mcp_connect(&action, &McpOptions::default()).await?);
+    let (r, c) = cpu_per_call(&pids, clients * per, async {
+        let t = Instant::now();
+        let mut tasks = Vec::new();
+        for _ in 0..clients {
+            let conn = conn.clone();
+            tasks.push(tokio::spawn(async move {
+                for _ in 0..per {
+                    conn.call("echo", echo("echo").arguments).await?;
+                }
+                Ok::<(), patchbay_core::Error>(())
+            }));
+        }
+        for task in tasks {
+            task.await??;
+        }
+        Ok::<f64, BoxError>((clients * per) as f64 / t.elapsed().as_secs_f64())
+    })
+    .await;
+    out["patchbay"]["calls_per_s"] = r?.into();
+    out["patchbay"]["cpu_ms_per_call"] = c;
+    drop(conn);
     if let Some(pid) = gw_pid {
         out["gateway_rss_kib"] = serde_json::json!({
             "idle": rss_idle,
@@ -498,10 +569,19 @@ async fn bench(action: String, n: usize) -> Result<(), BoxError> {
         let echo_lat = seq(&c, Op::Echo, "echo", n / 2).await?;
         let ping_lat = seq(&c, Op::Ping, "", n / 2).await?;
         let _ = c.cancel().await;
-        null.insert(
-            mode.to_string(),
-            serde_json::json!({ "echo": lat(echo_lat), "ping": lat(ping_lat) }),
-        );
+        let mut v = serde_json::json!({ "echo": lat(echo_lat), "ping": lat(ping_lat) });
+        if mode == "default" || mode == "stateless+json" {
+            let np = [("server", server.child.id().to_string())];
+            let (r, c) = cpu_per_call(
+                &np,
+                clients * per,
+                throughput(&server.url, "", "echo", clients, per),
+            )
+            .await;
+            v["calls_per_s"] = r?.into();
+            v["cpu_ms_per_call"] = c["server"].clone();
+        }
+        null.insert(mode.to_string(), v);
     }
     out["null_server"] = null.into();
     println!("{out}");
