@@ -198,7 +198,10 @@ async fn peak_rss<T>(pid: Option<u32>, f: impl Future<Output = T>) -> (T, Option
     let Some(pid) = pid else {
         return (f.await, None);
     };
-    let (peak, stop) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicBool::new(false)));
+    let (peak, stop) = (
+        Arc::new(AtomicU64::new(0)),
+        Arc::new(AtomicBool::new(false)),
+    );
     let sampler = {
         let (peak, stop) = (peak.clone(), stop.clone());
         tokio::spawn(async move {
@@ -232,7 +235,8 @@ impl ServerHandler for Null {
         _r: Option<PaginatedRequestParams>,
         _c: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
-        let schema = serde_json::json!({"type": "object", "properties": {"text": {"type": "string"}}});
+        let schema =
+            serde_json::json!({"type": "object", "properties": {"text": {"type": "string"}}});
         Ok(ListToolsResult {
             tools: vec![Tool::new(
                 "echo",
@@ -279,10 +283,8 @@ fn null_server(mode: &str) -> Result<(), BoxError> {
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let port = listener.local_addr()?.port();
-        let mut config = StreamableHttpServerConfig::default().with_allowed_hosts([
-            format!("127.0.0.1:{port}"),
-            format!("localhost:{port}"),
-        ]);
+        let mut config = StreamableHttpServerConfig::default()
+            .with_allowed_hosts([format!("127.0.0.1:{port}"), format!("localhost:{port}")]);
         match mode {
             "default" | "default+spawn_blocking" => {}
             "no-sse-retry" => config = config.with_sse_retry(None),
