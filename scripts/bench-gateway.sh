@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
 # The gateway, side by side in one run (release builds, real servers, real Secret Service):
-# tools/call made directly by rmcp's client with a fixed token, through Patchbay's runtime
-# (`patchbay call`'s path), and through `patchbay gateway serve` by rmcp's client with an
-# access key: p50 / p99 of N sequential calls, then calls per second with 16 concurrent
-# callers; and the gateway's resident memory idle and after the load.
+# - tools/call made directly by rmcp's client with a fixed token, through Patchbay's runtime
+#   (`patchbay call`'s path) and through `patchbay gateway serve` by rmcp's client with an
+#   access key: p50 / p99 of N sequential calls (interleaved rounds);
+# - calls per second with 64 concurrent clients (each its own session), direct and through
+#   the gateway;
+# - tools/list through the gateway over 10 actions × 50 tools (a second test MCP server with
+#   `extraTools`, no auth): p50 / p99;
+# - the gateway's resident memory idle, at its peak under the 64-client load, and after;
+# - where the gateway's extra time goes: ping direct and through the gateway, and the
+#   gateway's rmcp server alone (a null echo server, default configuration and variants).
+# Prints a Markdown table and the ratios. CALLS (1000), CLIENTS (64), PER_CLIENT (50).
+# The access keys stay in variables; nothing here prints them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 calls=${CALLS:-1000}
@@ -12,32 +20,63 @@ if [ -z "${PATCHBAY_PRIVATE_BUS:-}" ]; then
   cargo build --release -p patchbay-cli -p patchbay-harness --quiet
   exec scripts/with-keyring.sh "$0" "$@"
 fi
-bin="$(pwd)/target/release"
+target_dir=${CARGO_TARGET_DIR:-$(pwd)/target}
+bin="$target_dir/release"
 source scripts/lib-servers.sh
 start_servers bench-gateway
 export PATCHBAY_HOME="$work/home"
+
+# The wide server: no auth, 4 + 46 = 50 tools.
+MCP_SERVER_CONFIG='{"auth":false,"extraTools":46}' node tests/servers/mcp-server.mjs </dev/null >"$work/wide.json" 2>"$work/wide.json.err" &
+_server_pids+=($!)
+_wait_ready "$work/wide.json" "$!" "the wide MCP server (tests/servers/mcp-server.mjs, extraTools 46)"
+wide=$(node -p 'JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")).url' "$work/wide.json")
+
 "$bin/patchbay" action add demo --url "$mcp" --auth oauth >/dev/null
-BROWSER="node tests/servers/browser.mjs" "$bin/patchbay" connect demo --port 0 --timeout 30 >/dev/null 2>&1
+BROWSER="node tests/servers/browser.mjs" timeout 60 "$bin/patchbay" connect demo --port 0 --timeout 30 >/dev/null 2>&1 ||
+  { echo "error: connecting the demo action (OAuth, tests/servers/browser.mjs) failed or took over 60 s" >&2; exit 1; }
+wides=()
+for i in $(seq 0 9); do
+  "$bin/patchbay" action add "wide$i" --url "$wide" >/dev/null
+  wides+=("wide$i")
+done
 key=$("$bin/patchbay" gateway key add bench --actions demo 2>/dev/null)
-"$bin/patchbay" gateway serve --port 0 >"$work/gateway.out" 2>"$work/gateway.err" &
+list_key=$("$bin/patchbay" gateway key add list --actions "$(IFS=,; echo "${wides[*]}")" 2>/dev/null)
+
+"$bin/patchbay" gateway serve --port 0 >"$work/gateway.out" 2>"$work/gateway.out.err" &
 gateway_pid=$!
 _server_pids+=("$gateway_pid")
-for _ in $(seq 1 300); do [ -s "$work/gateway.out" ] && break; sleep 0.1; done
-[ -s "$work/gateway.out" ] || { echo "error: the gateway did not print its URL within 30 s:" >&2; cat "$work/gateway.err" >&2; exit 1; }
-rss() { awk '/VmRSS/ {print $2}' "/proc/$gateway_pid/status"; }
-idle=$(rss)
-echo "== tools/call: $calls sequential, then $calls over 16 concurrent callers" >&2
-GATEWAY_URL=$(head -1 "$work/gateway.out") GATEWAY_KEY=$key \
-  "$bin/patchbay-bench-calls" demo "$calls" >"$work/calls.json"
-loaded=$(rss)
-RSS_IDLE=$idle RSS_LOADED=$loaded node -e '
+_wait_ready "$work/gateway.out" "$gateway_pid" "the gateway (patchbay gateway serve)"
+
+echo "== tools/call: $calls sequential; ${CLIENTS:-64} concurrent clients; tools/list over 10 × 50 tools; the breakdown" >&2
+GATEWAY_URL=$(head -1 "$work/gateway.out") GATEWAY_KEY=$key GATEWAY_PID=$gateway_pid UPSTREAM_PID=${_server_pids[1]} \
+  LIST_KEY=$list_key LIST_DIRECT_URL=$wide \
+  timeout 900 "$bin/patchbay-bench-calls" demo "$calls" >"$work/calls.json" ||
+  { echo "error: patchbay-bench-calls failed or took over 15 min" >&2; exit 1; }
+[ -n "${BENCH_JSON:-}" ] && cp "$work/calls.json" "$BENCH_JSON"
+node -e '
   let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
     const r = JSON.parse(s), d = r.direct, p = r.patchbay, g = r.gateway, f = (x) => x.toFixed(2);
-    console.log(`| tools/call, ${r.calls} calls (release) | p50 | p99 | calls/s, 16 concurrent |`);
+    const n = (x) => Math.round(x).toLocaleString("en-US"), mib = (k) => (k / 1024).toFixed(1);
+    console.log(`| tools/call (release) | p50 | p99 | calls/s, ${r.clients} clients |`);
     console.log("|:---|---:|---:|---:|");
-    console.log(`| direct rmcp client, fixed token | ${f(d.p50_ms)} ms | ${f(d.p99_ms)} ms | ${d.concurrent16_calls_per_s.toFixed(0)} |`);
-    console.log(`| Patchbay runtime (patchbay call) | ${f(p.p50_ms)} ms | ${f(p.p99_ms)} ms | ${p.concurrent16_calls_per_s.toFixed(0)} |`);
-    console.log(`| through the gateway, access key | ${f(g.p50_ms)} ms | ${f(g.p99_ms)} ms | ${g.concurrent16_calls_per_s.toFixed(0)} |`);
-    console.log(`\ngateway - direct: p50 +${f(g.p50_ms - d.p50_ms)} ms; gateway / direct: p99 ${(g.p99_ms / d.p99_ms).toFixed(2)}x, throughput ${(g.concurrent16_calls_per_s / d.concurrent16_calls_per_s).toFixed(2)}x`);
-    console.log(`gateway resident memory: ${(process.env.RSS_IDLE / 1024).toFixed(1)} MiB idle, ${(process.env.RSS_LOADED / 1024).toFixed(1)} MiB after the load`);
+    console.log(`| direct rmcp client, fixed token | ${f(d.p50_ms)} ms | ${f(d.p99_ms)} ms | ${n(d.calls_per_s)} |`);
+    console.log(`| Patchbay runtime (patchbay call) | ${f(p.p50_ms)} ms | ${f(p.p99_ms)} ms | |`);
+    console.log(`| through the gateway, access key | ${f(g.p50_ms)} ms | ${f(g.p99_ms)} ms | ${n(g.calls_per_s)} |`);
+    console.log(`\ngateway - direct: p50 +${f(g.p50_ms - d.p50_ms)} ms (gateway / direct ${(g.p50_ms / d.p50_ms).toFixed(2)}x), p99 ${(g.p99_ms / d.p99_ms).toFixed(2)}x; throughput, ${r.clients} clients: ${(g.calls_per_s / d.calls_per_s).toFixed(2)}x`);
+    if (r.list) {
+      const l = r.list;
+      console.log(`tools/list through the gateway, ${l.tools} tools (10 actions): p50 ${f(l.gateway.p50_ms)} ms, p99 ${f(l.gateway.p99_ms)} ms` +
+        (l.direct_one_action ? `; one action (50 tools) directly: p50 ${f(l.direct_one_action.p50_ms)} ms, p99 ${f(l.direct_one_action.p99_ms)} ms (gateway / 10 x direct: ${(l.gateway.p50_ms / (10 * l.direct_one_action.p50_ms)).toFixed(2)}x)` : ""));
+    }
+    const cpu = (c) => Object.entries(c ?? {}).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(", ");
+    console.log(`CPU ms per call under the ${r.clients}-client load: direct: ${cpu(d.cpu_ms_per_call)}; through the gateway: ${cpu(g.cpu_ms_per_call)}; Patchbay runtime, one shared session (${n(p.calls_per_s)} calls/s): ${cpu(p.cpu_ms_per_call)}`);
+    const m = r.gateway_rss_kib;
+    if (m) console.log(`gateway resident memory: ${mib(m.idle)} MiB idle, ${mib(m.peak_under_load)} MiB peak under the ${r.clients}-client load, ${mib(m.after_load)} MiB after it`);
+    console.log("\nbreakdown (p50):");
+    console.log(`  ping: direct ${f(r.ping.direct.p50_ms)} ms, through the gateway ${f(r.ping.gateway.p50_ms)} ms`);
+    for (const [mode, v] of Object.entries(r.null_server)) {
+      console.log(`  rmcp server alone, as the gateway configures it (${mode}): echo ${f(v.echo.p50_ms)} ms, ping ${f(v.ping.p50_ms)} ms` +
+        (v.cpu_ms_per_call !== undefined ? `; ${r.clients} clients: ${n(v.calls_per_s)} calls/s, server CPU ${v.cpu_ms_per_call.toFixed(3)} ms per call` : ""));
+    }
   });' <"$work/calls.json"

@@ -3,18 +3,24 @@
 // from npm) against Patchbay's conformance client, two selections:
 //   --suite auth                  the 14 authorization scenarios (2025-11-25 wire)
 //   --requirements 2026-07-28     every scenario the 2026-07-28 revision scores (25 auth + 7 other)
+// and its `server` command against a real `patchbay gateway serve` (gateway.mjs: a fresh
+// profile, an HTTP action, an access key; the `patchbay` binary next to the client):
+//   --scenario dns-rebinding-protection   each check counted on its own (selection "gateway")
 // A scenario passes only with no failing and no warning check (the suite's own rule).
 // Scenarios the revision does not score (extensions) are reported, not counted.
 // Known failures are listed with their reason in expected-failures.json; one of those that
 // starts passing is reported as a failure until it is taken off the list.
 //
 // Usage: node run.mjs /abs/path/to/patchbay-conformance [OUT_DIR]
-// Prints one line per scenario, then "# pass N", "# fail N", "# expected N".
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+// Prints one line per scenario (per check for the gateway), then "# pass N", "# fail N",
+// "# expected N".
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { initializeWithKey, startGateway } from './gateway.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const [client, outArg] = process.argv.slice(2);
@@ -32,10 +38,12 @@ const selections = [
   { name: '2026-07-28', args: ['--requirements', '2026-07-28'] },
 ];
 
+// CONFORMANCE_ONLY=NAME runs one selection (auth, 2026-07-28 or gateway), for work on it.
+const only = process.env.CONFORMANCE_ONLY;
 let pass = 0;
 let fail = 0;
 let known = 0;
-for (const sel of selections) {
+for (const sel of selections.filter((s) => !only || s.name === only)) {
   const started = Date.now();
   const r = spawnSync(node22, [cli, 'client', '--command', client, ...sel.args, '-o', join(out, sel.name)], {
     cwd: here,
@@ -70,22 +78,106 @@ for (const sel of selections) {
       console.log(`# not scored by the revision: ${id} ${ok ? 'passes' : 'fails'} (${detail})`);
       continue;
     }
-    const reason = expected[sel.name]?.[scenario];
-    if (ok && reason) {
-      console.log(`not ok - ${id}: now passes; take it off expected-failures.json`);
-      fail += 1;
-    } else if (ok) {
-      console.log(`ok - ${id} (${detail})`);
-      pass += 1;
-    } else if (reason) {
-      console.log(`# expected failure - ${id} (${detail}): ${reason}`);
-      known += 1;
-    } else {
-      console.log(`not ok - ${id} (${detail})`);
-      fail += 1;
-    }
+    count(sel.name, scenario, ok, detail);
   }
 }
+// One outcome, counted against expected-failures.json[selection][id].
+function count(selection, id, ok, detail) {
+  const reason = expected[selection]?.[id];
+  const name = `${selection} ${id}`;
+  if (ok && reason) {
+    console.log(`not ok - ${name}: now passes; take it off expected-failures.json`);
+    fail += 1;
+  } else if (ok) {
+    console.log(`ok - ${name} (${detail})`);
+    pass += 1;
+  } else if (reason) {
+    console.log(`# expected failure - ${name} (${detail}): ${reason}`);
+    known += 1;
+  } else {
+    console.log(`not ok - ${name} (${detail})`);
+    fail += 1;
+  }
+}
+
+// The suite's `server` command, without blocking this process (the gateway it tests is a
+// child of this process): its exit code and output, killed after `ms`.
+function suiteServer(args, ms) {
+  return new Promise((resolve) => {
+    const child = spawn(node22, [cli, 'server', ...args], { cwd: here, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => {
+      stderr += `\n(the suite did not finish within ${ms / 1000} s; killed)`;
+      child.kill('SIGKILL');
+    }, ms);
+    child.on('error', (e) => (stderr += `\n${e.message}`));
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
+// The suite's server scenario `dns-rebinding-protection` against the gateway. The suite's
+// `server` command takes only --url (no headers, no credentials), so the check that a
+// localhost Host is accepted meets the gateway's 401; a control request, the same initialize
+// with the access key, shows the gateway accepts it (counted as `initialize-with-access-key`).
+async function gatewaySelection() {
+  const sel = 'gateway';
+  const bin = join(dirname(client), 'patchbay');
+  if (!existsSync(bin)) {
+    console.log(`not ok - ${sel}: no patchbay binary next to the client (${bin}); build the workspace's binaries first`);
+    fail += 1;
+    return;
+  }
+  const started = Date.now();
+  let gw;
+  try {
+    gw = await startGateway(bin);
+  } catch (e) {
+    console.log(`not ok - ${sel}: the gateway did not start: ${e.message}`);
+    fail += 1;
+    return;
+  }
+  try {
+    const dir = join(out, sel);
+    const scenario = 'dns-rebinding-protection';
+    const r = await suiteServer(['--url', gw.url, '--scenario', scenario, '-o', dir], 2 * 60 * 1000);
+    const runs = existsSync(dir) ? readdirSync(dir).filter((d) => d.includes(scenario)) : [];
+    const file = runs.length ? join(dir, runs.sort().at(-1), 'checks.json') : null;
+    if (!file || !existsSync(file)) {
+      console.log(`not ok - ${sel} ${scenario}: no checks.json (exit ${r.status})\n${r.stdout}\n${r.stderr}`);
+      fail += 1;
+      return;
+    }
+    const checks = JSON.parse(readFileSync(file, 'utf8'));
+    const secs = ((Date.now() - started) / 1000).toFixed(1);
+    console.log(`# ${sel}: ${scenario}, ${checks.length} checks against ${gw.url} in ${secs} s (results in ${dirname(file)})`);
+    for (const c of checks) {
+      if (c.status === 'INFO' || c.status === 'SKIPPED') {
+        console.log(`# not counted: ${sel} ${c.id} ${c.status}`);
+        continue;
+      }
+      const status = c.details?.statusCode;
+      const detail = `${c.status}${status ? `, HTTP ${status}` : ''}${c.errorMessage ? `: ${c.errorMessage}` : ''}`;
+      count(sel, c.id, c.status === 'SUCCESS', detail);
+    }
+    let status;
+    try {
+      status = await initializeWithKey(gw.url, gw.key);
+    } catch (e) {
+      status = `no answer: ${e.message}`;
+    }
+    count(sel, 'initialize-with-access-key', status >= 200 && status < 300, `the control: a localhost Host and Origin with the access key: HTTP ${status}`);
+  } finally {
+    await gw.close();
+  }
+}
+if (!only || only === 'gateway') await gatewaySelection();
+
 console.log(`# pass ${pass}`);
 console.log(`# fail ${fail}`);
 console.log(`# expected ${known}`);

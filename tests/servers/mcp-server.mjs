@@ -34,6 +34,9 @@ const cfg = loadConfig(NAME, 'MCP_SERVER_CONFIG', {
   // Forget a session unused for this long (its id then gets a 404), as servers with an idle
   // timeout do; null: never.
   sessionIdleMs: null,
+  // Also offer `tool_1` … `tool_N`, each echoing its text (for the gateway's tools/list
+  // benchmark); 0 keeps the server as the tests know it.
+  extraTools: 0,
 });
 
 if (!['path', 'root', 'none'].includes(cfg.resourceMetadata)) {
@@ -45,6 +48,9 @@ if (!['full', 'bare'].includes(cfg.challenge)) {
 if (cfg.auth && !cfg.authServer) fail(NAME, 'authServer (the issuer URL) is required when auth is on');
 if (cfg.authServer && !URL.canParse(cfg.authServer)) fail(NAME, `authServer is not a URL: ${cfg.authServer}`);
 if (!Array.isArray(cfg.requiredScopes)) fail(NAME, 'requiredScopes must be an array');
+if (!Number.isInteger(cfg.extraTools) || cfg.extraTools < 0 || cfg.extraTools > 10000) {
+  fail(NAME, `extraTools must be an integer from 0 to 10000, got ${JSON.stringify(cfg.extraTools)}`);
+}
 
 const stats = createStats();
 const server = createServer();
@@ -259,6 +265,12 @@ function newMcpServer() {
     }
     return { content: [{ type: 'text', text: 'admin ok' }] };
   });
+  for (let i = 1; i <= cfg.extraTools; i += 1) {
+    mcp.registerTool(`tool_${i}`, {
+      description: `Echo the given text back (extra tool ${i} of ${cfg.extraTools})`,
+      inputSchema: { text: z.string() },
+    }, async ({ text }) => ({ content: [{ type: 'text', text }] }));
+  }
   return mcp;
 }
 

@@ -1,145 +1,591 @@
-//! `patchbay-bench-calls ACTION N`: Patchbay's added latency and throughput on `tools/call`,
-//! side by side in one run. The same MCP server and the same access token:
+//! `patchbay-bench-calls ACTION N`: what Patchbay adds to `tools/call`, side by side in one
+//! run, against the same MCP server and the same access token:
 //! - direct: rmcp's own Streamable HTTP client with the bearer token fixed in its config;
-//! - patchbay: `McpConnection::call`, which fetches the action's credential for every request
-//!   (refresh single-flight, keychain) and logs every call.
-//!
+//! - patchbay: `McpConnection::call` (`patchbay call`'s path), which fetches the action's
+//!   credential for every request and logs every call;
 //! - gateway (when `GATEWAY_URL` and `GATEWAY_KEY` are set): rmcp's client against
 //!   `patchbay gateway serve` with an access key, calling `ACTION__echo`.
 //!
-//! N sequential calls of `echo` each (p50 / p99), then N calls spread over 16 concurrent
-//! callers on one session (calls per second). Prints one JSON object.
+//! Measured:
+//! - N sequential calls of `echo` on each path, interleaved in 10 rounds so machine noise
+//!   falls on each alike (p50 / p99);
+//! - throughput with `CLIENTS` (64) concurrent clients, each its own session, direct and
+//!   through the gateway, `PER_CLIENT` (50) calls each, in 3 alternating rounds (median);
+//! - with `LIST_KEY`: `tools/list` through the gateway for a key opening the wide actions
+//!   (10 × 50 tools in the benchmark), N / 4 sequential, and the same on one of them
+//!   directly (`LIST_DIRECT_URL`, no auth);
+//! - with `GATEWAY_PID`: the gateway's resident memory before its first request, the peak
+//!   sampled every 20 ms under the concurrent load, and after it;
+//! - the breakdown of the gateway's extra time: `ping` (no handler work, no upstream) direct
+//!   and through the gateway, and the same rmcp server as the gateway's with a trivial echo
+//!   tool in a process of its own (`--null-server MODE`), default configuration and variants.
+//!
+//! Prints one JSON object. The access key is read from the environment and never printed.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use patchbay_core::runtime::McpOptions;
 use patchbay_core::{ExposeSecret, Kind, Patchbay};
-use rmcp::ServiceExt;
-use rmcp::model::CallToolRequestParams;
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, CallToolResult, ClientRequest, ContentBlock,
+    ErrorData, Implementation, ListToolsResult, PaginatedRequestParams, ServerCapabilities,
+    ServerConfig, Tool,
+};
+use rmcp::service::{RequestContext, RunningService};
 use rmcp::transport::StreamableHttpClientTransport;
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
+use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
+use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
+use rmcp::{RoleClient, RoleServer, ServerHandler, ServiceExt};
+
+type Client = RunningService<RoleClient, ()>;
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 fn pct(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i.min(sorted.len() - 1)]
 }
 
-fn args() -> serde_json::Map<String, serde_json::Value> {
-    serde_json::json!({"text": "bench"})
-        .as_object()
-        .cloned()
-        .unwrap_or_default()
+fn lat(mut v: Vec<f64>) -> serde_json::Value {
+    v.sort_by(|a, b| a.total_cmp(b));
+    serde_json::json!({ "n": v.len(), "p50_ms": pct(&v, 0.5), "p99_ms": pct(&v, 0.99) })
 }
 
-fn summary(lat: &mut [f64], total_ms: f64, concurrent_ms: f64, n: usize) -> serde_json::Value {
-    lat.sort_by(|a, b| a.total_cmp(b));
-    serde_json::json!({
-        "p50_ms": pct(lat, 0.5),
-        "p99_ms": pct(lat, 0.99),
-        "sequential_total_ms": total_ms,
-        "concurrent16_calls_per_s": n as f64 / (concurrent_ms / 1000.0),
-    })
+fn echo(tool: &str) -> CallToolRequestParams {
+    let mut p = CallToolRequestParams::new(tool.to_string());
+    p.arguments = serde_json::json!({"text": "bench"}).as_object().cloned();
+    p
 }
 
-/// rmcp's client with a fixed bearer token: N sequential calls of `tool`, then N over 16
-/// concurrent callers. (latencies ms, sequential total ms, concurrent total ms)
-async fn rmcp_side(
+fn ms(s: Instant) -> f64 {
+    s.elapsed().as_secs_f64() * 1000.0
+}
+
+/// An rmcp client on `url`, its own HTTP client, `bearer` fixed (none when empty).
+async fn connect(url: &str, bearer: &str) -> Result<Client, BoxError> {
+    let mut config = StreamableHttpClientTransportConfig::with_uri(url.to_string());
+    if !bearer.is_empty() {
+        config = config.auth_header(bearer.to_string());
+    }
+    let transport = StreamableHttpClientTransport::with_client(reqwest013::Client::new(), config);
+    Ok(().serve(transport).await?)
+}
+
+#[derive(Clone, Copy)]
+enum Op {
+    Echo,
+    Ping,
+    List,
+}
+
+async fn once(c: &Client, op: Op, tool: &str) -> Result<(), BoxError> {
+    match op {
+        Op::Echo => {
+            c.call_tool(echo(tool)).await?;
+        }
+        Op::Ping => {
+            c.send_request(ClientRequest::PingRequest(Default::default()))
+                .await?;
+        }
+        // Not `list_tools`: that one may answer from rmcp's client-side cache.
+        Op::List => {
+            c.send_request(ClientRequest::ListToolsRequest(Default::default()))
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// `n` sequential requests; their latencies in ms.
+async fn seq(c: &Client, op: Op, tool: &str, n: usize) -> Result<Vec<f64>, BoxError> {
+    let mut v = Vec::with_capacity(n);
+    for _ in 0..n {
+        let s = Instant::now();
+        once(c, op, tool).await?;
+        v.push(ms(s));
+    }
+    Ok(v)
+}
+
+/// `clients` clients, each with its own session, connected first; then `per` calls each, all
+/// at once. Calls per second (a failed call counts against it: it is an error).
+async fn throughput(
     url: &str,
     bearer: &str,
     tool: &str,
-    n: usize,
-) -> Result<(Vec<f64>, f64, f64), Box<dyn std::error::Error>> {
-    let transport = StreamableHttpClientTransport::with_client(
-        reqwest013::Client::new(),
-        StreamableHttpClientTransportConfig::with_uri(url.to_string())
-            .auth_header(bearer.to_string()),
-    );
-    let client = ().serve(transport).await?;
-    let call = |tool: String| {
-        let mut p = CallToolRequestParams::new(tool);
-        p.arguments = Some(args());
-        p
-    };
-    let mut lat = Vec::with_capacity(n);
-    let t = Instant::now();
-    for _ in 0..n {
-        let s = Instant::now();
-        client.call_tool(call(tool.to_string())).await?;
-        lat.push(s.elapsed().as_secs_f64() * 1000.0);
+    clients: usize,
+    per: usize,
+) -> Result<f64, BoxError> {
+    let mut cs = Vec::with_capacity(clients);
+    for _ in 0..clients {
+        cs.push(Arc::new(connect(url, bearer).await?));
     }
-    let total = t.elapsed().as_secs_f64() * 1000.0;
-    let client = Arc::new(client);
-    let t = Instant::now();
+    let start = Arc::new(tokio::sync::Barrier::new(clients + 1));
     let mut tasks = Vec::new();
-    for _ in 0..16 {
-        let c = client.clone();
-        let per = n / 16;
-        let p = call(tool.to_string());
+    for c in &cs {
+        let (c, start, tool) = (c.clone(), start.clone(), tool.to_string());
         tasks.push(tokio::spawn(async move {
+            start.wait().await;
             for _ in 0..per {
-                let _ = c.call_tool(p.clone()).await;
+                c.call_tool(echo(&tool)).await?;
             }
+            Ok::<(), BoxError>(())
         }));
     }
-    for t in tasks {
-        t.await?;
+    start.wait().await;
+    let t = Instant::now();
+    for task in tasks {
+        task.await??;
     }
-    Ok((lat, total, t.elapsed().as_secs_f64() * 1000.0))
+    let secs = t.elapsed().as_secs_f64();
+    for c in cs {
+        if let Ok(c) = Arc::try_unwrap(c) {
+            let _ = c.cancel().await;
+        }
+    }
+    Ok((clients * per) as f64 / secs)
 }
 
-#[tokio::main(flavor = "multi_thread", worker_threads = 4)]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+fn rss_kib(pid: u32) -> Option<u64> {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    s.lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// CPU time (user + system) of `pid` so far, in ms (the kernel counts in 10 ms ticks).
+fn cpu_ms(pid: &str) -> Option<f64> {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name (which may hold spaces) start at field 3.
+    let rest = s.rsplit_once(')')?.1;
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks * 10.0)
+}
+
+/// CPU ms per call of each process in `pids` (name, pid) while `f` makes `calls` calls.
+async fn cpu_per_call<T>(
+    pids: &[(&str, String)],
+    calls: usize,
+    f: impl Future<Output = T>,
+) -> (T, serde_json::Value) {
+    let before: Vec<Option<f64>> = pids.iter().map(|(_, p)| cpu_ms(p)).collect();
+    let out = f.await;
+    let mut per = serde_json::Map::new();
+    for ((name, pid), b) in pids.iter().zip(before) {
+        if let (Some(b), Some(a)) = (b, cpu_ms(pid)) {
+            per.insert(name.to_string(), ((a - b) / calls as f64).into());
+        }
+    }
+    (out, per.into())
+}
+
+/// The peak resident memory of `pid` while `f` runs, sampled every 20 ms.
+async fn peak_rss<T>(pid: Option<u32>, f: impl Future<Output = T>) -> (T, Option<u64>) {
+    let Some(pid) = pid else {
+        return (f.await, None);
+    };
+    let (peak, stop) = (
+        Arc::new(AtomicU64::new(0)),
+        Arc::new(AtomicBool::new(false)),
+    );
+    let sampler = {
+        let (peak, stop) = (peak.clone(), stop.clone());
+        tokio::spawn(async move {
+            while !stop.load(Ordering::Relaxed) {
+                if let Some(r) = rss_kib(pid) {
+                    peak.fetch_max(r, Ordering::Relaxed);
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        })
+    };
+    let out = f.await;
+    stop.store(true, Ordering::Relaxed);
+    let _ = sampler.await;
+    (out, Some(peak.load(Ordering::Relaxed)))
+}
+
+// ---- the null server: the gateway's rmcp server with a trivial tool -------------------------
+
+#[derive(Clone)]
+struct Null;
+
+impl ServerHandler for Null {
+    fn get_info(&self) -> ServerConfig {
+        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+            .with_server_info(Implementation::new("null", "1"))
+    }
+
+    async fn list_tools(
+        &self,
+        _r: Option<PaginatedRequestParams>,
+        _c: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, ErrorData> {
+        let schema =
+            serde_json::json!({"type": "object", "properties": {"text": {"type": "string"}}});
+        Ok(ListToolsResult {
+            tools: vec![Tool::new(
+                "echo",
+                "Echo the text",
+                schema.as_object().cloned().unwrap_or_default(),
+            )],
+            ..Default::default()
+        })
+    }
+
+    async fn call_tool(
+        &self,
+        r: CallToolRequestParams,
+        _c: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
+        let text = r
+            .arguments
+            .as_ref()
+            .and_then(|a| a.get("text"))
+            .and_then(|t| t.as_str())
+            .unwrap_or_default()
+            .to_string();
+        Ok(CallToolResult::success(vec![ContentBlock::text(text)]).into())
+    }
+}
+
+/// The variants of the null server, by name.
+const NULL_MODES: [&str; 5] = [
+    "default",
+    "default+spawn_blocking",
+    "no-sse-retry",
+    "stateless",
+    "stateless+json",
+];
+
+/// `--null-server MODE`: serve [`Null`] on 127.0.0.1 as the gateway serves (rmcp's
+/// Streamable HTTP service under axum, TCP_NODELAY, a 2-thread runtime), print the URL alone
+/// on the first line, serve until stdin closes.
+fn null_server(mode: &str) -> Result<(), BoxError> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let port = listener.local_addr()?.port();
+        let mut config = StreamableHttpServerConfig::default()
+            .with_allowed_hosts([format!("127.0.0.1:{port}"), format!("localhost:{port}")]);
+        match mode {
+            "default" | "default+spawn_blocking" => {}
+            "no-sse-retry" => config = config.with_sse_retry(None),
+            "stateless" => config = config.with_legacy_session_mode(false),
+            "stateless+json" => {
+                config = config
+                    .with_legacy_session_mode(false)
+                    .with_json_response(true)
+            }
+            other => return Err(format!("unknown null-server mode '{other}'").into()),
+        }
+        let service = StreamableHttpService::new(
+            || Ok(Null),
+            Arc::new(LocalSessionManager::default()),
+            config,
+        );
+        let mut router = axum::Router::new().route_service("/mcp", service);
+        if mode == "default+spawn_blocking" {
+            // What the gateway's key check costs besides its work: one trip to the blocking pool.
+            router = router.layer(axum::middleware::from_fn(
+                |req: axum::extract::Request, next: axum::middleware::Next| async move {
+                    let _ = tokio::task::spawn_blocking(|| std::hint::black_box(1)).await;
+                    next.run(req).await
+                },
+            ));
+        }
+        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+        println!("http://127.0.0.1:{port}/mcp");
+        let stdin_closed = async {
+            let _ = tokio::task::spawn_blocking(|| {
+                let mut sink = Vec::new();
+                let _ = std::io::Read::read_to_end(&mut std::io::stdin(), &mut sink);
+            })
+            .await;
+        };
+        axum::serve(listener, router)
+            .with_graceful_shutdown(stdin_closed)
+            .await?;
+        Ok(())
+    })
+}
+
+/// A null server in a process of its own; killed when dropped.
+struct NullServer {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Drop for NullServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn spawn_null(mode: &str) -> Result<NullServer, BoxError> {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(std::env::current_exe()?)
+        .args(["--null-server", mode])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()?;
+    let stdout = child.stdout.take().ok_or("no stdout")?;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = std::io::BufReader::new(stdout).read_line(&mut line);
+        let _ = tx.send(line);
+    });
+    let mut server = NullServer {
+        child,
+        url: String::new(),
+    };
+    let line = rx.recv_timeout(Duration::from_secs(30)).map_err(|_| {
+        format!("waited 30 s for the null server ({mode}) to print its URL; it did not")
+    })?;
+    server.url = line.trim().to_string();
+    Ok(server)
+}
+
+// ---- main -------------------------------------------------------------------------------
+
+fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn main() -> Result<(), BoxError> {
     let a: Vec<String> = std::env::args().skip(1).collect();
+    if a.first().map(String::as_str) == Some("--null-server") {
+        return null_server(a.get(1).map_or("default", String::as_str));
+    }
     let (Some(action), Some(n)) = (a.first(), a.get(1).and_then(|n| n.parse::<usize>().ok()))
     else {
-        eprintln!("usage: patchbay-bench-calls ACTION N");
+        eprintln!("usage: patchbay-bench-calls ACTION N  (or --null-server MODE)");
         std::process::exit(2)
     };
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(4)
+        .enable_all()
+        .build()?
+        .block_on(bench(action.clone(), n))
+}
+
+async fn bench(action: String, n: usize) -> Result<(), BoxError> {
+    let clients = env_usize("CLIENTS", 64);
+    let per = env_usize("PER_CLIENT", 50);
+    let rounds = 10;
     let pb = Arc::new(Patchbay::open_default()?);
-    let url = pb.get_action(action)?.url;
-    let token = pb.access_token(Kind::Action, action).await?;
+    let url = pb.get_action(&action)?.url;
+    let token = pb.access_token(Kind::Action, &action).await?;
+    let token = token.expose_secret().to_string();
+    let gateway = match (std::env::var("GATEWAY_URL"), std::env::var("GATEWAY_KEY")) {
+        (Ok(u), Ok(k)) => Some((u, k)),
+        _ => None,
+    };
+    let gw_pid: Option<u32> = std::env::var("GATEWAY_PID")
+        .ok()
+        .and_then(|p| p.parse().ok());
+    let rss_idle = gw_pid.and_then(rss_kib);
+    let gw_tool = format!("{action}__echo");
 
-    // direct: rmcp with a fixed bearer token
-    let (direct_lat, direct_total, direct_conc) =
-        rmcp_side(&url, token.expose_secret(), "echo", n).await?;
-    let mut direct_lat = direct_lat;
-
-    // patchbay: the action's session, credentials per request, every call logged
-    let conn = Arc::new(pb.mcp_connect(action, &McpOptions::default()).await?);
-    let mut pb_lat = Vec::with_capacity(n);
-    let t = Instant::now();
-    for _ in 0..n {
-        let s = Instant::now();
-        conn.call("echo", Some(args())).await?;
-        pb_lat.push(s.elapsed().as_secs_f64() * 1000.0);
+    // Sequential tools/call, interleaved rounds.
+    let direct = connect(&url, &token).await?;
+    let conn = pb.mcp_connect(&action, &McpOptions::default()).await?;
+    let gw = match &gateway {
+        Some((u, k)) => Some(connect(u, k).await?),
+        None => None,
+    };
+    // Warm-up: connections, the gateway's upstream session and caches.
+    seq(&direct, Op::Echo, "echo", 20).await?;
+    for _ in 0..20 {
+        conn.call("echo", echo("echo").arguments).await?;
     }
-    let pb_total = t.elapsed().as_secs_f64() * 1000.0;
-    let t = Instant::now();
-    let mut tasks = Vec::new();
-    for _ in 0..16 {
-        let c = conn.clone();
-        let per = n / 16;
-        tasks.push(tokio::spawn(async move {
-            for _ in 0..per {
-                let _ = c.call("echo", Some(args())).await;
-            }
-        }));
+    if let Some(g) = &gw {
+        seq(g, Op::Echo, &gw_tool, 20).await?;
     }
-    for t in tasks {
-        t.await?;
+    let (mut d, mut p, mut g) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        d.extend(seq(&direct, Op::Echo, "echo", n / rounds).await?);
+        for _ in 0..n / rounds {
+            let s = Instant::now();
+            conn.call("echo", echo("echo").arguments).await?;
+            p.push(ms(s));
+        }
+        if let Some(gc) = &gw {
+            g.extend(seq(gc, Op::Echo, &gw_tool, n / rounds).await?);
+        }
     }
-    let pb_conc = t.elapsed().as_secs_f64() * 1000.0;
     let mut out = serde_json::json!({
         "calls": n,
-        "direct": summary(&mut direct_lat, direct_total, direct_conc, n / 16 * 16),
-        "patchbay": summary(&mut pb_lat, pb_total, pb_conc, n / 16 * 16),
+        "clients": clients,
+        "per_client": per,
+        "direct": lat(d),
+        "patchbay": lat(p),
     });
-    if let (Ok(gw), Ok(key)) = (std::env::var("GATEWAY_URL"), std::env::var("GATEWAY_KEY")) {
-        let tool = format!("{action}__echo");
-        let (mut lat, total, conc) = rmcp_side(&gw, &key, &tool, n).await?;
-        out["gateway"] = summary(&mut lat, total, conc, n / 16 * 16);
+    if !g.is_empty() {
+        out["gateway"] = lat(g);
     }
+
+    // The breakdown: ping direct and through the gateway (same rounds).
+    let (mut pd, mut pg) = (Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        pd.extend(seq(&direct, Op::Ping, "", n / rounds).await?);
+        if let Some(gc) = &gw {
+            pg.extend(seq(gc, Op::Ping, "", n / rounds).await?);
+        }
+    }
+    out["ping"] = serde_json::json!({ "direct": lat(pd) });
+    if !pg.is_empty() {
+        out["ping"]["gateway"] = lat(pg);
+    }
+
+    // tools/list over the wide actions.
+    if let (Some((gu, _)), Ok(lk)) = (&gateway, std::env::var("LIST_KEY")) {
+        let lc = connect(gu, &lk).await?;
+        let tools = lc.list_all_tools().await?.len();
+        let ln = (n / 4).max(10);
+        seq(&lc, Op::List, "", 5).await?;
+        let mut lg = Vec::new();
+        let mut ld = Vec::new();
+        let dc = match std::env::var("LIST_DIRECT_URL") {
+            Ok(u) => Some(connect(&u, "").await?),
+            Err(_) => None,
+        };
+        for _ in 0..rounds {
+            lg.extend(seq(&lc, Op::List, "", ln / rounds).await?);
+            if let Some(dc) = &dc {
+                ld.extend(seq(dc, Op::List, "", ln / rounds).await?);
+            }
+        }
+        out["list"] = serde_json::json!({ "tools": tools, "gateway": lat(lg) });
+        if !ld.is_empty() {
+            out["list"]["direct_one_action"] = lat(ld);
+        }
+        let _ = lc.cancel().await;
+        if let Some(dc) = dc {
+            let _ = dc.cancel().await;
+        }
+    }
+    let _ = direct.cancel().await;
+    drop(conn);
+    if let Some(g) = gw {
+        let _ = g.cancel().await;
+    }
+
+    // Throughput: CLIENTS concurrent clients, alternating rounds; the gateway's peak memory;
+    // the CPU each process spent per call (last round).
+    let mut pids = vec![("client", "self".to_string())];
+    if let Ok(p) = std::env::var("UPSTREAM_PID") {
+        pids.push(("upstream", p));
+    }
+    if let Some(p) = gw_pid {
+        pids.push(("gateway", p.to_string()));
+    }
+    let (mut td, mut tg) = (Vec::new(), Vec::new());
+    let mut peak = None;
+    let (mut cpu_d, mut cpu_g) = (serde_json::Value::Null, serde_json::Value::Null);
+    for _ in 0..3 {
+        let (r, c) = cpu_per_call(
+            &pids,
+            clients * per,
+            throughput(&url, &token, "echo", clients, per),
+        )
+        .await;
+        td.push(r?);
+        cpu_d = c;
+        if let Some((gu, gk)) = &gateway {
+            let load = peak_rss(gw_pid, throughput(gu, gk, &gw_tool, clients, per));
+            let ((r, pk), c) = cpu_per_call(&pids, clients * per, load).await;
+            tg.push(r?);
+            peak = peak.max(pk);
+            cpu_g = c;
+        }
+    }
+    out["direct"]["calls_per_s"] = median(td).into();
+    out["direct"]["cpu_ms_per_call"] = cpu_d;
+    if !tg.is_empty() {
+        out["gateway"]["calls_per_s"] = median(tg).into();
+        out["gateway"]["cpu_ms_per_call"] = cpu_g;
+    }
+    // Patchbay's runtime alone under the same load: CLIENTS callers on one shared session,
+    // as the gateway calls upstream; its CPU is this process's.
+    let conn = Arc::new(pb.mcp_connect(&action, &McpOptions::default()).await?);
+    let (r, c) = cpu_per_call(&pids, clients * per, async {
+        let t = Instant::now();
+        let mut tasks = Vec::new();
+        for _ in 0..clients {
+            let conn = conn.clone();
+            tasks.push(tokio::spawn(async move {
+                for _ in 0..per {
+                    conn.call("echo", echo("echo").arguments).await?;
+                }
+                Ok::<(), patchbay_core::Error>(())
+            }));
+        }
+        for task in tasks {
+            task.await??;
+        }
+        Ok::<f64, BoxError>((clients * per) as f64 / t.elapsed().as_secs_f64())
+    })
+    .await;
+    out["patchbay"]["calls_per_s"] = r?.into();
+    out["patchbay"]["cpu_ms_per_call"] = c;
+    drop(conn);
+    if let Some(pid) = gw_pid {
+        out["gateway_rss_kib"] = serde_json::json!({
+            "idle": rss_idle,
+            "peak_under_load": peak,
+            "after_load": rss_kib(pid),
+        });
+    }
+
+    // The null server: the gateway's rmcp server without the gateway, each variant.
+    let mut null = serde_json::Map::new();
+    for mode in NULL_MODES {
+        let server = spawn_null(mode)?;
+        let c = connect(&server.url, "").await?;
+        seq(&c, Op::Echo, "echo", 50).await?;
+        let echo_lat = seq(&c, Op::Echo, "echo", n / 2).await?;
+        let ping_lat = seq(&c, Op::Ping, "", n / 2).await?;
+        let _ = c.cancel().await;
+        let mut v = serde_json::json!({ "echo": lat(echo_lat), "ping": lat(ping_lat) });
+        if mode == "default" || mode == "stateless+json" {
+            let np = [("server", server.child.id().to_string())];
+            let (r, c) = cpu_per_call(
+                &np,
+                clients * per,
+                throughput(&server.url, "", "echo", clients, per),
+            )
+            .await;
+            v["calls_per_s"] = r?.into();
+            v["cpu_ms_per_call"] = c["server"].clone();
+        }
+        null.insert(mode.to_string(), v);
+    }
+    out["null_server"] = null.into();
     println!("{out}");
     Ok(())
 }
