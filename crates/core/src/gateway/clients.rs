@@ -79,6 +79,7 @@ impl ClientRow {
             expires_at: None,
             action_ids: keys::parse_ids(&self.actions)?,
             tools: keys::parse_tools(&self.tools)?,
+            oauth_client: true,
         })
     }
 

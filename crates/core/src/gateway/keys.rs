@@ -56,6 +56,8 @@ pub struct KeyGrant {
     pub action_ids: Option<Vec<String>>,
     /// Action id → the only tools of it the key opens.
     pub tools: BTreeMap<String, Vec<String>>,
+    /// An OAuth client's token rather than an access key (`name` is then the client's).
+    pub oauth_client: bool,
 }
 
 impl KeyGrant {
@@ -417,6 +419,7 @@ impl Patchbay {
             expires_at: r.expires_at,
             action_ids: parse_ids(&r.actions)?,
             tools: parse_tools(&r.tools)?,
+            oauth_client: false,
         }))
     }
 }

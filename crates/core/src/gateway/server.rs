@@ -143,6 +143,8 @@ impl BoundGateway {
         let handler_cache = cache.clone();
         let asking = Arc::new(Asking::default());
         let handler_asking = asking.clone();
+        let recent = Arc::new(Recent::default());
+        let handler_recent = recent.clone();
         let service = StreamableHttpService::new(
             move || {
                 Ok(GatewayHandler {
@@ -150,6 +152,7 @@ impl BoundGateway {
                     upstreams: upstreams.clone(),
                     cache: handler_cache.clone(),
                     asking: handler_asking.clone(),
+                    recent: handler_recent.clone(),
                 })
             },
             Arc::new(LocalSessionManager::default()),
@@ -179,6 +182,17 @@ impl BoundGateway {
                 std::process::id()
             ),
         );
+        let flusher = {
+            let (recent, pb) = (recent.clone(), self.pb.clone());
+            tokio::spawn(async move {
+                let mut every = tokio::time::interval(RECENT_EVERY);
+                loop {
+                    every.tick().await;
+                    let (recent, pb) = (recent.clone(), pb.clone());
+                    let _ = tokio::task::spawn_blocking(move || recent.flush(&pb)).await;
+                }
+            })
+        };
         let stopping = asking.clone();
         let stopping_pb = self.pb.clone();
         let served = axum::serve(listener, router)
@@ -204,6 +218,8 @@ impl BoundGateway {
                 stop.cancel();
             })
             .await;
+        flusher.abort();
+        recent.flush(&self.pb);
         // Confirmations still waiting are denied: nobody is left to carry the call out.
         asking.withdraw_all(&self.pb, "the gateway stopped");
         match served {
@@ -594,8 +610,12 @@ async fn check(State(g): State<Arc<Guard>>, mut req: Request, next: Next) -> Res
     let key = key.to_string();
     let port = g.port;
     let resource_path = path.clone();
-    let looked_up = tokio::task::spawn_blocking(move || {
-        if key.starts_with("pbat_") {
+    // An access key is almost always answered from the cache (a short read otherwise), so
+    // it is checked here; an OAuth token is read from SQLite, off the async threads.
+    let looked_up = if !key.starts_with("pbat_") {
+        Ok(cache.grant(&pb, &key))
+    } else {
+        tokio::task::spawn_blocking(move || {
             let resource = match one_action(&resource_path) {
                 None => format!("http://127.0.0.1:{port}/mcp"),
                 Some(name) => {
@@ -608,11 +628,9 @@ async fn check(State(g): State<Arc<Guard>>, mut req: Request, next: Next) -> Res
                 }
             };
             pb.gateway_token_grant(&key, &resource)
-        } else {
-            cache.grant(&pb, &key)
-        }
-    })
-    .await;
+        })
+        .await
+    };
     let grant = match looked_up {
         Ok(Ok(Some(grant))) => grant,
         Ok(Ok(None)) => {
@@ -630,10 +648,8 @@ async fn check(State(g): State<Arc<Guard>>, mut req: Request, next: Next) -> Res
         Err(e) => return refuse(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
     };
     if let Some(name) = one_action(req.uri().path()) {
-        let (pb, cache) = (g.pb.clone(), g.cache.clone());
-        let actions = tokio::task::spawn_blocking(move || cache.actions(&pb)).await;
-        match actions {
-            Ok(Ok(all)) => {
+        match g.cache.actions(&g.pb) {
+            Ok(all) => {
                 let opens = all.iter().any(|a| {
                     a.name.eq_ignore_ascii_case(name) && a.enabled && grant.opens_action(&a.id)
                 });
@@ -647,8 +663,7 @@ async fn check(State(g): State<Arc<Guard>>, mut req: Request, next: Next) -> Res
                     );
                 }
             }
-            Ok(Err(e)) => return refuse(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
-            Err(e) => return refuse(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+            Err(e) => return refuse(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
         }
     }
     req.extensions_mut().insert(grant);
@@ -709,6 +724,42 @@ struct GatewayHandler {
     cache: Arc<Cache>,
     /// Confirmations waiting for the user.
     asking: Arc<Asking>,
+    /// Which key called which tool last, not yet written.
+    recent: Arc<Recent>,
+}
+
+/// The last tool call of each access key, kept in memory and written once a second (the
+/// Gateway screen's "who called"), so a call does not wait for or pay a SQLite write.
+#[derive(Default)]
+struct Recent {
+    pending: std::sync::Mutex<std::collections::HashMap<String, String>>,
+}
+
+/// How often the last calls are written.
+const RECENT_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
+impl Recent {
+    fn note(&self, key: &str, tool: &str) {
+        self.pending
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(key.to_string(), tool.to_string());
+    }
+
+    /// Write what was noted since the last flush.
+    fn flush(&self, pb: &Patchbay) {
+        let pending: Vec<(String, String)> = self
+            .pending
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .drain()
+            .collect();
+        for (key, tool) in pending {
+            if let Err(e) = pb.note_gateway_call(&key, &tool) {
+                eprintln!("patchbay gateway: cannot record a call: {e}");
+            }
+        }
+    }
 }
 
 /// What a request may reach: the key's grant, and one action for `/a/NAME/mcp`.
@@ -788,16 +839,10 @@ impl GatewayHandler {
             .collect())
     }
 
-    /// The enabled actions this caller may reach, read off the async threads.
+    /// The enabled actions this caller may reach (from the cache; a short read when the
+    /// database changed).
     async fn allowed(&self, c: &Caller) -> Result<Vec<ActionView>> {
-        let this = self.clone();
-        let c2 = Caller {
-            grant: c.grant.clone(),
-            only: c.only.clone(),
-        };
-        tokio::task::spawn_blocking(move || this.actions(&c2))
-            .await
-            .map_err(|e| Error::Internal(format!("listing actions stopped: {e}")))?
+        self.actions(c)
     }
 
     /// What `f` got from each MCP action the caller may use, asked all at once, in the
@@ -1047,12 +1092,10 @@ impl ServerHandler for GatewayHandler {
             .resolve(&c, &request.name)
             .await
             .map_err(|e| gateway_error(&e))?;
-        let pb = self.pb.clone();
-        let (key, tool) = (c.grant.name.clone(), request.name.to_string());
-        // Recorded on the side: the call does not wait for the write.
-        drop(tokio::task::spawn_blocking(move || {
-            pb.note_gateway_call(&key, &tool)
-        }));
+        if !c.grant.oauth_client {
+            // Written with the next flush (once a second), not with each call.
+            self.recent.note(&c.grant.name, &request.name);
+        }
         let client = ctx
             .peer
             .peer_info()
@@ -1266,14 +1309,7 @@ impl GatewayHandler {
     /// `/a/NAME/mcp`, or an HTTP action's name); a name that was cut or had dots replaced is
     /// found by listing.
     async fn resolve(&self, c: &Caller, exposed: &str) -> Result<(ActionView, String)> {
-        let this = self.clone();
-        let c2 = Caller {
-            grant: c.grant.clone(),
-            only: c.only.clone(),
-        };
-        let actions = tokio::task::spawn_blocking(move || this.actions(&c2))
-            .await
-            .map_err(|e| Error::Internal(format!("listing actions stopped: {e}")))??;
+        let actions = self.actions(c)?;
         let plain = actions.iter().find_map(|a| match (&c.only, a.kind) {
             (Some(_), ActionKind::Mcp) => Some((a, exposed.to_string())),
             (Some(_), ActionKind::Http) => (exposed == a.name).then(|| (a, a.name.clone())),
