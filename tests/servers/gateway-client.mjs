@@ -6,6 +6,7 @@
 // usage: gateway-client.mjs URL KEY [--call TOOL ARGS_JSON]... [--prompt NAME ARGS_JSON]... [--read URI]...
 //        [--answer TEXT] [--progress TOOL ARGS_JSON] [--cancel TOOL ARGS_JSON] [--grow TOOL]
 //   --answer    declare elicitation and answer every question with {"answer": TEXT}
+//   --sample-answer TEXT  declare sampling and answer every request with TEXT (model "test-model")
 //   --progress  call TOOL asking for progress: "progress": [progress values seen]
 //   --cancel    call TOOL and cancel it at its first progress: "cancelled": error message
 //   --grow      call TOOL, wait (10 s at most) for tools/list_changed: "grown": the tools after it
@@ -17,7 +18,9 @@ import './lib/stdio-guard.mjs';
 
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ElicitRequestSchema, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import {
+  CreateMessageRequestSchema, ElicitRequestSchema, ToolListChangedNotificationSchema,
+} from '@modelcontextprotocol/sdk/types.js';
 
 const argv = process.argv.slice(2);
 const [url, key] = argv;
@@ -41,6 +44,9 @@ for (let i = 2; i < argv.length; i++) {
   } else if (argv[i] === '--answer') {
     opts.answer = argv[i + 1];
     i += 1;
+  } else if (argv[i] === '--sample-answer') {
+    opts.sample = argv[i + 1];
+    i += 1;
   } else if (['--progress', '--cancel'].includes(argv[i])) {
     opts[argv[i].slice(2)] = [argv[i + 1], JSON.parse(argv[i + 2] ?? '{}')];
     i += 2;
@@ -52,10 +58,15 @@ for (let i = 2; i < argv.length; i++) {
 
 const headers = key ? { Authorization: `Bearer ${key}` } : {};
 const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } });
-const client = new Client(
-  { name: 'patchbay-gateway-test', version: '1.0.0' },
-  opts.answer === undefined ? {} : { capabilities: { elicitation: {} } },
-);
+const capabilities = {};
+if (opts.answer !== undefined) capabilities.elicitation = {};
+if (opts.sample !== undefined) capabilities.sampling = {};
+const client = new Client({ name: 'patchbay-gateway-test', version: '1.0.0' }, { capabilities });
+if (opts.sample !== undefined) {
+  client.setRequestHandler(CreateMessageRequestSchema, async () => ({
+    role: 'assistant', model: 'test-model', content: { type: 'text', text: opts.sample },
+  }));
+}
 const questions = [];
 if (opts.answer !== undefined) {
   client.setRequestHandler(ElicitRequestSchema, async (req) => {

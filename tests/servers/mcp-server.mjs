@@ -248,6 +248,15 @@ function newMcpServer() {
     }
     return { content: [{ type: 'text', text: `${steps} steps done` }] };
   });
+  if (cfg.interactive) mcp.registerTool('summarize', {
+    description: 'Ask the client\'s model for a summary (sampling) and return it',
+  }, async () => {
+    const r = await mcp.server.createMessage({
+      messages: [{ role: 'user', content: { type: 'text', text: 'Summarize: the patchbay test server' } }],
+      maxTokens: 50,
+    });
+    return { content: [{ type: 'text', text: `${r.model}: ${r.content?.text ?? ''}` }] };
+  });
   if (cfg.interactive) mcp.registerTool('grow', {
     description: 'Add a tool named `grown` to this session (the server announces list_changed)',
   }, async () => {

@@ -1061,10 +1061,12 @@ fn upstream_traffic_reaches_the_client_that_caused_it() {
     let r = ts_client(
         &gw.url,
         &key,
-        &[("demo__ask", json!({}))],
+        &[("demo__ask", json!({})), ("demo__summarize", json!({}))],
         &[
             "--answer",
             "yes please",
+            "--sample-answer",
+            "a fine summary",
             "--progress",
             "demo__slow",
             r#"{"steps": 3}"#,
@@ -1078,6 +1080,8 @@ fn upstream_traffic_reaches_the_client_that_caused_it() {
     // The elicitation went to this client, and its answer back to the server.
     assert_eq!(r["questions"], json!(["Proceed?"]), "{r}");
     assert_eq!(r["calls"][0]["text"], "accept: yes please", "{r}");
+    // A sampling request went to this client's model, and its answer back.
+    assert_eq!(r["calls"][1]["text"], "test-model: a fine summary", "{r}");
     // Progress, under the client's own token.
     assert_eq!(r["progress"], json!([1, 2, 3]), "{r}");
     assert_eq!(r["progressText"], "3 steps done", "{r}");

@@ -1344,36 +1344,6 @@ impl GatewayHandler {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_this_gateways_authorities_pass() {
-        assert!(local_authority("127.0.0.1:47616", 47616));
-        assert!(local_authority("localhost:47616", 47616));
-        for bad in [
-            "127.0.0.1",
-            "localhost",
-            "127.0.0.1:80",
-            "evil.example:47616",
-            "[::1]:47616",
-        ] {
-            assert!(!local_authority(bad, 47616), "{bad}");
-        }
-        assert_eq!(one_action("/a/linear/mcp"), Some("linear"));
-        assert_eq!(one_action("/mcp"), None);
-        let mut h = HeaderMap::new();
-        h.insert(
-            header::AUTHORIZATION,
-            HeaderValue::from_static("Bearer pbk_x"),
-        );
-        assert_eq!(bearer(&h), Some("pbk_x"));
-        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic abc"));
-        assert_eq!(bearer(&h), None);
-    }
-}
-
 /// Wait for `call`, passing the upstream's traffic for it to the client that made it:
 /// progress under the client's own progress token (when it asked for progress), questions
 /// for the user (elicitation) and for a model (sampling) as requests on the client's call.
@@ -1448,5 +1418,35 @@ fn passed_on_error(e: &rmcp::ServiceError) -> ErrorData {
             format!("the client that made the call could not be asked: {other}"),
             None,
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_this_gateways_authorities_pass() {
+        assert!(local_authority("127.0.0.1:47616", 47616));
+        assert!(local_authority("localhost:47616", 47616));
+        for bad in [
+            "127.0.0.1",
+            "localhost",
+            "127.0.0.1:80",
+            "evil.example:47616",
+            "[::1]:47616",
+        ] {
+            assert!(!local_authority(bad, 47616), "{bad}");
+        }
+        assert_eq!(one_action("/a/linear/mcp"), Some("linear"));
+        assert_eq!(one_action("/mcp"), None);
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("Bearer pbk_x"),
+        );
+        assert_eq!(bearer(&h), Some("pbk_x"));
+        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic abc"));
+        assert_eq!(bearer(&h), None);
     }
 }

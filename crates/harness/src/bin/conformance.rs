@@ -148,6 +148,7 @@ async fn run(server_url: String) -> Result<()> {
     })?;
     let opts = McpOptions {
         protocol: std::env::var("MCP_CONFORMANCE_PROTOCOL_VERSION").ok(),
+        ..Default::default()
     };
     // Arguments the scenario supplies for some tools; the rest get minimal valid ones.
     let supplied: Vec<(String, serde_json::Value)> = context["toolCalls"]
