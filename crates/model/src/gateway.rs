@@ -40,9 +40,9 @@ pub struct NewGatewayKey {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct GatewayClient {
-    /// The access key's name (part 2 adds OAuth clients).
+    /// The access key's or the OAuth client's name.
     pub name: String,
-    /// `key`: an access key.
+    /// `key`: an access key; `oauth`: an OAuth client of the gateway.
     pub kind: String,
     pub last_call_at: String,
     /// The tool, as the client named it.

@@ -5,11 +5,11 @@
  */
 export type GatewayClient = { 
 /**
- * The access key's name (part 2 adds OAuth clients).
+ * The access key's or the OAuth client's name.
  */
 name: string, 
 /**
- * `key`: an access key.
+ * `key`: an access key; `oauth`: an OAuth client of the gateway.
  */
 kind: string, lastCallAt: string, 
 /**

@@ -1427,6 +1427,25 @@ fn a_custom_oauth_client_signs_in_and_lives_through_rotate_revoke_and_reactivate
     let f_access = access_token(&f);
     let r = echo_with(&gw.url, &f_access, "back");
     assert_eq!(r["calls"][0]["text"], "back", "{r}");
+    // The Gateway screen's "who called" names the OAuth client (written within a second).
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let st: Value =
+            serde_json::from_str(&w.ok(&["--json", "gateway", "status"])).expect("json");
+        let seen = st["clients"].as_array().is_some_and(|c| {
+            c.iter().any(|c| {
+                c["name"] == "my-app" && c["kind"] == "oauth" && c["lastTool"] == "demo__echo"
+            })
+        });
+        if seen {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the OAuth client's call never showed in gateway status within 10 s: {st}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
     let gone = oauth_app(&["revoke", &issuer, &id, &new_secret, &f_access]);
     assert_eq!(gone["revoked"], true, "{gone}");
     let r = client(&gw.url, &f_access, &[]);

@@ -425,12 +425,20 @@ impl Patchbay {
 }
 
 impl Patchbay {
-    /// Record a tool call made with the key `name` (the Gateway screen's "who called").
-    pub fn note_gateway_call(&self, name: &str, tool: &str) -> Result<()> {
+    /// Record a tool call made with the key `name`, or with a token of the OAuth client
+    /// `name` (`oauth_client`): the Gateway screen's "who called".
+    pub fn note_gateway_call(&self, name: &str, oauth_client: bool, tool: &str) -> Result<()> {
         let now = self.now();
+        let table = if oauth_client {
+            "gateway_clients"
+        } else {
+            "gateway_keys"
+        };
         self.store().write(|tx| {
             tx.execute(
-                "UPDATE gateway_keys SET last_call_at = ?2, last_tool = ?3 WHERE name = ?1 COLLATE NOCASE",
+                &format!(
+                    "UPDATE {table} SET last_call_at = ?2, last_tool = ?3 WHERE name = ?1 COLLATE NOCASE"
+                ),
                 params![name, now, tool],
             )?;
             Ok(())
@@ -454,16 +462,20 @@ impl Patchbay {
         let since = self.ago(within);
         self.store().read(|c| {
             let mut stmt = c.prepare_cached(
-                "SELECT name, last_call_at, last_tool FROM gateway_keys
-                 WHERE last_call_at IS NOT NULL AND last_call_at >= ?1 ORDER BY last_call_at DESC",
+                "SELECT name, 'key', last_call_at, last_tool FROM gateway_keys
+                 WHERE last_call_at IS NOT NULL AND last_call_at >= ?1
+                 UNION ALL
+                 SELECT name, 'oauth', last_call_at, last_tool FROM gateway_clients
+                 WHERE last_call_at IS NOT NULL AND last_call_at >= ?1
+                 ORDER BY 3 DESC",
             )?;
             let rows = stmt
                 .query_map([&since], |r| {
                     Ok(GatewayClient {
                         name: r.get(0)?,
-                        kind: "key".into(),
-                        last_call_at: r.get(1)?,
-                        last_tool: r.get(2)?,
+                        kind: r.get(1)?,
+                        last_call_at: r.get(2)?,
+                        last_tool: r.get(3)?,
                     })
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;

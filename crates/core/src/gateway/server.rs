@@ -728,34 +728,35 @@ struct GatewayHandler {
     recent: Arc<Recent>,
 }
 
-/// The last tool call of each access key, kept in memory and written once a second (the
+/// The last tool call of each access key and OAuth client, kept in memory and written once a second (the
 /// Gateway screen's "who called"), so a call does not wait for or pay a SQLite write.
 #[derive(Default)]
 struct Recent {
-    pending: std::sync::Mutex<std::collections::HashMap<String, String>>,
+    /// (name, an OAuth client rather than a key) → the last tool.
+    pending: std::sync::Mutex<std::collections::HashMap<(String, bool), String>>,
 }
 
 /// How often the last calls are written.
 const RECENT_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
 impl Recent {
-    fn note(&self, key: &str, tool: &str) {
+    fn note(&self, name: &str, oauth_client: bool, tool: &str) {
         self.pending
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .insert(key.to_string(), tool.to_string());
+            .insert((name.to_string(), oauth_client), tool.to_string());
     }
 
     /// Write what was noted since the last flush.
     fn flush(&self, pb: &Patchbay) {
-        let pending: Vec<(String, String)> = self
+        let pending: Vec<((String, bool), String)> = self
             .pending
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .drain()
             .collect();
-        for (key, tool) in pending {
-            if let Err(e) = pb.note_gateway_call(&key, &tool) {
+        for ((name, oauth_client), tool) in pending {
+            if let Err(e) = pb.note_gateway_call(&name, oauth_client, &tool) {
                 eprintln!("patchbay gateway: cannot record a call: {e}");
             }
         }
@@ -1092,10 +1093,9 @@ impl ServerHandler for GatewayHandler {
             .resolve(&c, &request.name)
             .await
             .map_err(|e| gateway_error(&e))?;
-        if !c.grant.oauth_client {
-            // Written with the next flush (once a second), not with each call.
-            self.recent.note(&c.grant.name, &request.name);
-        }
+        // Written with the next flush (once a second), not with each call.
+        self.recent
+            .note(&c.grant.name, c.grant.oauth_client, &request.name);
         let client = ctx
             .peer
             .peer_info()

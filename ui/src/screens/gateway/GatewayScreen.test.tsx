@@ -154,13 +154,17 @@ describe("Gateway screen", () => {
       const later = runningHere();
       later.status.clients = [
         ...later.status.clients,
-        { name: "ci", kind: "key", lastCallAt: new Date().toISOString(), lastTool: "github" },
+        { name: "n8n", kind: "oauth", lastCallAt: new Date().toISOString(), lastTool: "github" },
       ];
       backend.gateway_status.mockResolvedValue(later);
       act(() => {
         vi.advanceTimersByTime(GATEWAY_REFRESH_MS);
       });
       await waitFor(() => expect(screen.getAllByTestId("gateway-client-row")).toHaveLength(2));
+      const oauth = screen
+        .getAllByTestId("gateway-client-row")
+        .find((r) => r.textContent?.includes("n8n"));
+      expect(oauth).toHaveTextContent("OAuth client");
       expect(backend.gateway_status).toHaveBeenCalledTimes(2);
 
       view.unmount();

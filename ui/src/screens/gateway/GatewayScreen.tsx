@@ -45,6 +45,10 @@ import "./GatewayScreen.css";
  * The local gateway: one endpoint on this computer for every enabled action, served by the
  * app while it is open (the switch), its URLs, who called it lately, and its access keys.
  */
+
+/** How each kind of gateway caller is named. */
+const CLIENT_KINDS: Record<string, string> = { key: "Access key", oauth: "OAuth client" };
+
 export function GatewayScreen() {
   const gateway = useGateway();
   const [creating, setCreating] = useState(0);
@@ -352,7 +356,7 @@ function RecentClients({ clients }: { clients: GatewayClient[] }) {
                   <th scope="row" className="gateway-table__name">
                     {c.name}
                   </th>
-                  <td>{c.kind === "key" ? "Access key" : c.kind}</td>
+                  <td>{CLIENT_KINDS[c.kind] ?? c.kind}</td>
                   <td title={c.lastCallAt}>{relativeTime(c.lastCallAt, now) ?? c.lastCallAt}</td>
                   <td className="mono">{c.lastTool}</td>
                 </tr>

@@ -18,6 +18,9 @@ CREATE TABLE gateway_clients (
     tools             TEXT NOT NULL DEFAULT '{}',
     created_at        TEXT NOT NULL,
     last_used_at      TEXT,
+    -- The last tools/call with one of its tokens (the Gateway screen's "who called recently").
+    last_call_at      TEXT,
+    last_tool         TEXT,
     secret_rotated_at TEXT,
     revoked_at        TEXT
 );
