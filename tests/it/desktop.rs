@@ -967,6 +967,9 @@ async fn settings_persist_across_restarts_and_reach_the_cli() {
             "logMaxAgeDays": 7,
             "theme": "dark",
             "gatewayPort": 47616,
+            "gatewayAccessTokenSecs": 3600,
+            "gatewayRefreshTokenDays": 30,
+            "gatewayRefreshGraceSecs": 60,
             "gatewayEnabled": false
         }),
         "{v}"

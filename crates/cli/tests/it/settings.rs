@@ -30,13 +30,9 @@ fn settings_are_listed_saved_reset_and_survive_a_new_process() {
     let v = h.json(&["settings"]);
     assert_eq!(v["saved"]["callbackPort"], 47700);
     assert_eq!(v["effective"]["theme"], "dark");
-    h.cmd()
-        .args(["settings"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains(
-            "callbackPort        47700   47615    saved",
-        ));
+    h.cmd().args(["settings"]).assert().success().stdout(
+        predicate::str::is_match(r"(?m)^callbackPort +47700 +47615 +saved$").expect("regex"),
+    );
 
     let v = h.json(&["settings", "reset", "theme"]);
     assert_eq!(v["saved"]["theme"], "system");
