@@ -124,14 +124,12 @@ impl Authz {
         Some(format!("{}/a/{}/mcp", self.issuer, action.name))
     }
 
+    /// Whether `client_id` failed to authenticate too often lately (old counts are dropped).
     fn too_many_failures(&self, client_id: &str) -> bool {
         let mut f = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        f.retain(|_, (_, since)| since.elapsed() < FAILURE_WINDOW);
         f.get(client_id)
-            .is_some_and(|(n, since)| *n >= FAILURES_ALLOWED && since.elapsed() < FAILURE_WINDOW)
-            || {
-                f.retain(|_, (_, since)| since.elapsed() < FAILURE_WINDOW);
-                false
-            }
+            .is_some_and(|(n, _)| *n >= FAILURES_ALLOWED)
     }
 
     fn failed(&self, client_id: &str) {

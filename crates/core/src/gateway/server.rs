@@ -37,7 +37,7 @@ use super::names;
 use crate::Patchbay;
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::{ActionKind, ActionView};
-use crate::runtime::{CallOutcome, Inbound, ListChange};
+use crate::runtime::{ANSWER_WITHIN, CallOutcome, Inbound, ListChange};
 
 /// Request bodies larger than this are refused.
 pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
@@ -840,12 +840,6 @@ impl GatewayHandler {
             .collect())
     }
 
-    /// The enabled actions this caller may reach (from the cache; a short read when the
-    /// database changed).
-    async fn allowed(&self, c: &Caller) -> Result<Vec<ActionView>> {
-        self.actions(c)
-    }
-
     /// What `f` got from each MCP action the caller may use, asked all at once, in the
     /// actions' order. An action that cannot answer (within [`LIST_WITHIN`]) is left out: it
     /// costs its own part only; one that did not answer in time is left out of listings for
@@ -856,8 +850,7 @@ impl GatewayHandler {
         Fut: Future<Output = Result<T>>,
     {
         let asks = self
-            .allowed(c)
-            .await?
+            .actions(c)?
             .into_iter()
             .filter(|a| a.kind == ActionKind::Mcp)
             .filter(|a| !self.upstreams.stalled(a))
@@ -899,7 +892,7 @@ impl GatewayHandler {
             })
             .await?;
         let mut out = Vec::new();
-        for a in self.allowed(c).await? {
+        for a in self.actions(c)? {
             match a.kind {
                 ActionKind::Http => {
                     let name = if c.only.is_some() {
@@ -1376,16 +1369,18 @@ async fn relay_while(
                         )));
                         continue;
                     }
-                    let asked = ctx
-                        .peer
-                        .send_request(rmcp::model::ServerRequest::ElicitRequest(
+                    let asked = tokio::time::timeout(
+                        ANSWER_WITHIN,
+                        ctx.peer.send_request(rmcp::model::ServerRequest::ElicitRequest(
                             rmcp::model::ElicitRequest::new(params),
-                        ))
-                        .await;
+                        )),
+                    )
+                    .await;
                     let _ = answer.send(match asked {
-                        Ok(rmcp::model::ClientResult::ElicitResult(r)) => Ok(r),
-                        Ok(_) => Err(ErrorData::internal_error("the client answered something else", None)),
-                        Err(e) => Err(passed_on_error(&e)),
+                        Ok(Ok(rmcp::model::ClientResult::ElicitResult(r))) => Ok(r),
+                        Ok(Ok(_)) => Err(ErrorData::internal_error("the client answered something else", None)),
+                        Ok(Err(e)) => Err(passed_on_error(&e)),
+                        Err(_) => Err(unanswered("elicitation request")),
                     });
                 }
                 Inbound::Sample(params, answer) => {
@@ -1404,10 +1399,22 @@ async fn sample(
     ctx: &RequestContext<RoleServer>,
     params: rmcp::model::CreateMessageRequestParams,
 ) -> std::result::Result<rmcp::model::CreateMessageResult, ErrorData> {
-    ctx.peer
-        .create_message(params)
-        .await
-        .map_err(|e| passed_on_error(&e))
+    match tokio::time::timeout(ANSWER_WITHIN, ctx.peer.create_message(params)).await {
+        Ok(answer) => answer.map_err(|e| passed_on_error(&e)),
+        Err(_) => Err(unanswered("sampling request")),
+    }
+}
+
+/// The upstream's question was put to the client, which did not answer within
+/// [`ANSWER_WITHIN`].
+fn unanswered(what: &str) -> ErrorData {
+    ErrorData::internal_error(
+        format!(
+            "the client that made the call did not answer this {what} within {} s",
+            ANSWER_WITHIN.as_secs()
+        ),
+        None,
+    )
 }
 
 /// What the upstream hears when its question could not be put to the client.

@@ -46,7 +46,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::logs::{LogKind, NewLog};
 use crate::model::{ActionKind, ActionView, Health, HealthStatus};
 use credentials::Credentials;
-pub use relay::{Inbound, ListChange, Relay, Route};
+pub use relay::{ANSWER_WITHIN, Inbound, ListChange, Relay, Route};
 
 pub use crate::http::{DEFAULT_CALL_TIMEOUT, call_timeout};
 

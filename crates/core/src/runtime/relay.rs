@@ -80,7 +80,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 /// How long an upstream question may wait for the client's answer.
-const ANSWER_WITHIN: std::time::Duration = std::time::Duration::from_secs(600);
+pub const ANSWER_WITHIN: std::time::Duration = std::time::Duration::from_secs(600);
 
 impl Relay {
     /// A relay for `action_id`'s session; list changes go to `changes`.
