@@ -533,6 +533,12 @@ pub fn cli() -> PathBuf {
 /// What the user sees of an element. (WebKitWebDriver's Get Element Text answers "" for
 /// table rows, so ask the page.)
 pub async fn inner_text(c: &Client, el: &Element) -> String {
+    try_inner_text(c, el).await.expect("innerText")
+}
+
+/// [`inner_text`], or why it could not be read (e.g. the element was re-rendered away
+/// since it was found: a stale element reference).
+async fn try_inner_text(c: &Client, el: &Element) -> Result<String, String> {
     let v = bounded(
         "read an element's text",
         c.execute(
@@ -541,8 +547,8 @@ pub async fn inner_text(c: &Client, el: &Element) -> String {
         ),
     )
     .await
-    .expect("innerText");
-    v.as_str().unwrap_or_default().to_string()
+    .map_err(|e| format!("{e:?}"))?;
+    Ok(v.as_str().unwrap_or_default().to_string())
 }
 
 pub async fn screenshot(client: &Client, name: &str) {
@@ -766,9 +772,13 @@ pub async fn wait_text(c: &Client, css: &str, needle: &str) -> String {
         )
         .await
         {
-            last = inner_text(c, &el).await;
-            if last.contains(needle) {
-                return last;
+            // A list that re-renders between the find and the read leaves a stale element:
+            // look again on the next round.
+            if let Ok(text) = try_inner_text(c, &el).await {
+                last = text;
+                if last.contains(needle) {
+                    return last;
+                }
             }
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
