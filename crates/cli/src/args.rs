@@ -525,6 +525,24 @@ pub enum GatewayCmd {
     /// OAuth clients: the integrations you build sign in to the gateway with these.
     #[command(subcommand)]
     Client(ClientCmd),
+    /// Browser sign-ins of local apps (VS Code, Claude Code…) waiting for your consent.
+    Consents,
+    /// Let a waiting sign-in through: the app gets what it asked for, or --actions.
+    Approve {
+        /// The request's id or its short code (as the browser page shows it).
+        id: String,
+        /// The actions it may use instead: A,B (by name), or '*' for every action.
+        #[arg(long, value_name = "A,B|'*'")]
+        actions: Option<String>,
+        /// Limit an action to some of its tools: ACTION__TOOL,...
+        #[arg(long, value_name = "A__TOOL,...", value_delimiter = ',')]
+        tools: Vec<String>,
+    },
+    /// Refuse a waiting sign-in: the browser goes back to the app with access_denied.
+    Deny {
+        /// The request's id or its short code.
+        id: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -30,6 +30,9 @@ pub const EXPORT_BIN: &str = "PATCHBAY_EXPORT_BIN";
 pub const READY_FILE: &str = "PATCHBAY_READY_FILE";
 /// The desktop app: do not register the URL schemes for this user (tests, unpacked builds).
 pub const NO_SCHEME_REGISTRATION: &str = "PATCHBAY_NO_SCHEME_REGISTRATION";
+/// Tests only: a JSON file mapping Client ID Metadata Document URLs to local files, which the
+/// gateway reads instead of fetching them (every other check applies).
+pub const TEST_CLIENT_METADATA: &str = "PATCHBAY_TEST_CLIENT_METADATA";
 
 /// Every variable above, for documentation and tests.
 pub const ALL: &[&str] = &[
@@ -47,6 +50,7 @@ pub const ALL: &[&str] = &[
     EXPORT_BIN,
     READY_FILE,
     NO_SCHEME_REGISTRATION,
+    TEST_CLIENT_METADATA,
 ];
 
 /// A positive number from the environment, else `default`.

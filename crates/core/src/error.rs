@@ -15,6 +15,8 @@ pub enum Kind {
     AccessKey,
     /// An OAuth client of the local gateway.
     OAuthClient,
+    /// A browser sign-in at the gateway waiting for the user's consent.
+    Consent,
 }
 
 impl std::fmt::Display for Kind {
@@ -26,6 +28,7 @@ impl std::fmt::Display for Kind {
             Kind::Provider => "provider",
             Kind::AccessKey => "access key",
             Kind::OAuthClient => "OAuth client",
+            Kind::Consent => "sign-in waiting for consent",
         })
     }
 }
@@ -247,6 +250,10 @@ impl Error {
                 kind: Kind::OAuthClient,
                 ..
             } => Some("run `patchbay gateway client list` to see what exists".to_string()),
+            Error::NotFound {
+                kind: Kind::Consent,
+                ..
+            } => Some("it may have expired or been answered; run `patchbay gateway consents` to see what waits".to_string()),
             Error::NotFound { kind, .. } => Some(format!("run `patchbay {kind} list` to see what exists")),
             Error::Conflict {
                 kind: Kind::AccessKey,

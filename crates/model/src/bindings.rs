@@ -42,5 +42,7 @@ pub fn export(dir: &Path) -> Result<(), ts_rs::ExportError> {
     GatewayView::export_all(&cfg)?;
     GatewayKeyForm::export_all(&cfg)?;
     GatewayTool::export_all(&cfg)?;
+    GatewayConsents::export_all(&cfg)?;
+    ConsentDecision::export_all(&cfg)?;
     Ok(())
 }

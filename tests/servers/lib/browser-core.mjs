@@ -90,6 +90,21 @@ export function parseMode(spec) {
   return mode;
 }
 
+// A waiting page refreshes once a second; 10 minutes of it at most.
+const MAX_REFRESHES = 600;
+
+// `<meta http-equiv="refresh" content="N;url=U">`: { seconds, url }, or undefined.
+export function metaRefresh(html) {
+  const tags = html.match(/<meta\b[^>]*>/gi) ?? [];
+  for (const tag of tags) {
+    const a = parseAttrs(tag.slice(5));
+    if (a['http-equiv']?.toLowerCase() !== 'refresh' || !a.content) continue;
+    const m = /^\s*(\d+(?:\.\d+)?)\s*[;,]\s*url\s*=\s*['"]?([^'"]+)['"]?\s*$/i.exec(a.content);
+    if (m) return { seconds: Number(m[1]), url: m[2] };
+  }
+  return undefined;
+}
+
 const snippet = (text) => text.slice(0, 200).replace(/\s+/g, ' ');
 
 // Hand a private-use scheme URL (an app link such as dev.patchbay.app:/oauth/callback) to
@@ -154,6 +169,7 @@ export async function runBrowser(authUrl, { mode = parseMode(''), log = () => {}
   }
 
   const jar = new CookieJar();
+  let refreshes = 0;
   let method = 'GET';
   let url = start.href;
   let body;
@@ -186,6 +202,24 @@ export async function runBrowser(authUrl, { mode = parseMode(''), log = () => {}
     if (res.status !== 200) {
       log(`  -> HTTP ${res.status}, the authorization server shows an error page: ${snippet(text.replace(/<[^>]+>/g, ' '))}`);
       return { callbackUrl: undefined, status: res.status, body: text, error: 'authorization server error page' };
+    }
+    const refresh = metaRefresh(text);
+    if (refresh && parseForms(text).length === 0) {
+      // A waiting page (Patchbay's gateway while the user decides): follow its meta refresh
+      // like a browser, without counting it as a step; the page's own deadline ends it.
+      refreshes += 1;
+      if (refreshes > MAX_REFRESHES) {
+        log(`gave up after ${MAX_REFRESHES} meta refreshes`);
+        return { callbackUrl: undefined, status: res.status, body: text, error: 'too many refreshes' };
+      }
+      if (refreshes === 1) log(`  -> waiting page, following its meta refresh every ${refresh.seconds} s`);
+      // eslint-disable-next-line no-await-in-loop
+      await new Promise((r) => { setTimeout(r, Math.min(refresh.seconds, 5) * 1000); });
+      url = new URL(refresh.url, url).href;
+      method = 'GET';
+      body = undefined;
+      step -= 1;
+      continue;
     }
     const forms = parseForms(text);
     const byId = Object.fromEntries(forms.map((f) => [f.id, f]));
@@ -220,7 +254,7 @@ export async function runBrowser(authUrl, { mode = parseMode(''), log = () => {}
     log('gave up: too many steps without reaching the client');
     return { callbackUrl: undefined, error: 'too many steps' };
   }
-  if (!deliverCallback) return { callbackUrl };
+  if (!deliverCallback) return { callbackUrl, refreshes };
   const first = await deliver(callbackUrl, log);
   const result = { callbackUrl, ...first };
   if (mode.action === 'replay') {

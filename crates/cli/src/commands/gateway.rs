@@ -1,5 +1,6 @@
 //! `patchbay gateway serve|status`, `patchbay gateway key add|list|revoke` and
-//! `patchbay gateway client add|list|rotate|revoke|reactivate`.
+//! `patchbay gateway client add|list|rotate|revoke|reactivate`, and `patchbay gateway
+//! consents|approve|deny` for browser sign-ins.
 
 use patchbay_core::Result;
 use patchbay_core::model::{GatewayKeyForm, GatewayKeyView};
@@ -80,6 +81,67 @@ pub fn run(cmd: GatewayCmd, json: bool) -> Result<Status> {
             Ok(Status::Done)
         }
         GatewayCmd::Client(cmd) => client(cmd, json),
+        GatewayCmd::Consents => {
+            let c = open(false)?.pending_gateway_consents()?;
+            if json {
+                output::json(&c);
+            } else if c.pending.is_empty() {
+                outln!("No sign-in waits for your consent.");
+            } else {
+                let rows = c
+                    .pending
+                    .iter()
+                    .map(|p| {
+                        vec![
+                            p.id.clone(),
+                            p.code.clone(),
+                            consent_client(&p.client),
+                            p.redirect_uri.clone(),
+                            p.actions.join(","),
+                            p.expires_at.clone(),
+                        ]
+                    })
+                    .collect();
+                output::table(
+                    &["ID", "CODE", "CLIENT", "REDIRECT", "ASKS FOR", "EXPIRES"],
+                    rows,
+                );
+                eprintln!(
+                    "Check the code against the browser's page, then `patchbay gateway approve ID` (or deny ID)."
+                );
+            }
+            Ok(Status::Done)
+        }
+        GatewayCmd::Approve { id, actions, tools } => {
+            let actions = actions
+                .as_deref()
+                .map(patchbay_core::gateway::keys::parse_actions)
+                .transpose()?;
+            let p = open(false)?.approve_gateway_consent(&id, actions, &tools)?;
+            if json {
+                output::json(&p);
+            } else {
+                outln!(
+                    "Approved the sign-in of '{}' (code {}): the browser goes back to it now.",
+                    p.client.name,
+                    p.code
+                );
+            }
+            Ok(Status::Done)
+        }
+        GatewayCmd::Deny { id } => {
+            let p = open(false)?.deny_gateway_consent(&id)?;
+            if json {
+                output::json(&p);
+            } else {
+                outln!(
+                    "Denied the sign-in of '{}' (code {}).",
+                    p.client.name,
+                    p.code
+                );
+            }
+            Ok(Status::Done)
+        }
         GatewayCmd::Key(KeyCmd::Revoke { name }) => {
             let k = open(false)?.revoke_gateway_key(&name)?;
             if json {
@@ -92,6 +154,14 @@ pub fn run(cmd: GatewayCmd, json: bool) -> Result<Status> {
             }
             Ok(Status::Done)
         }
+    }
+}
+
+/// "Visual Studio Code (published by vscode.dev)", "x (registered itself, unverified)".
+fn consent_client(c: &patchbay_core::model::ConsentClient) -> String {
+    match &c.publisher {
+        Some(p) => format!("{} (published by {p})", c.name),
+        None => format!("{} (registered itself, unverified)", c.name),
     }
 }
 

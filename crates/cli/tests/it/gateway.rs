@@ -286,14 +286,7 @@ fn json_line(mut c: Command, what: &str) -> Value {
         .unwrap_or_else(|e| {
             panic!("cannot start {what} ({e}; scripts/setup.sh --test installs it)")
         });
-    let out = patchbay_testsupport::output_within(child, Duration::from_secs(60), what);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    serde_json::from_str(stdout.trim()).unwrap_or_else(|e| {
-        panic!(
-            "{what}: output is not JSON ({e}): {stdout} {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
+    finished(child, what)
 }
 
 /// The MCP TypeScript SDK's client (Streamable HTTP, 2025-11-25 sessions): its tools, then
@@ -1205,6 +1198,24 @@ fn a_killed_upstream_costs_only_its_tools_and_tokens_refresh_underneath() {
     }
 }
 
+/// An HTTP client for the gateway's own routes: bounded, following no redirect.
+fn local_http() -> reqwest::blocking::Client {
+    reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// The gateway's RFC 8414 metadata.
+fn as_metadata(http: &reqwest::blocking::Client, issuer: &str) -> Value {
+    http.get(format!("{issuer}/.well-known/oauth-authorization-server"))
+        .send()
+        .expect("metadata")
+        .json()
+        .expect("json")
+}
+
 /// The access token of a token response, or a panic showing the response.
 fn access_token(v: &Value) -> String {
     v["access_token"]
@@ -1288,16 +1299,8 @@ fn a_custom_oauth_client_signs_in_and_lives_through_rotate_revoke_and_reactivate
     assert_eq!(made["endpoint"], json!(gw.url));
 
     // Metadata, and a 401 that says where to find it.
-    let http = reqwest::blocking::Client::builder()
-        .timeout(Duration::from_secs(10))
-        .build()
-        .expect("client");
-    let meta: Value = http
-        .get(format!("{issuer}/.well-known/oauth-authorization-server"))
-        .send()
-        .expect("metadata")
-        .json()
-        .expect("json");
+    let http = local_http();
+    let meta = as_metadata(&http, &issuer);
     assert_eq!(meta["issuer"], json!(issuer));
     assert_eq!(meta["code_challenge_methods_supported"], json!(["S256"]));
     assert_eq!(meta["scopes_supported"], json!(["mcp", "offline_access"]));
@@ -1501,4 +1504,272 @@ fn a_custom_oauth_client_signs_in_and_lives_through_rotate_revoke_and_reactivate
             );
         }
     }
+}
+
+/// The MCP TypeScript SDK's client (its own `auth()`), signing in through the browser.
+fn sdk_oauth_client(url: &str, extra: &[&str]) -> std::process::Child {
+    Command::new("node")
+        .arg(servers_dir().join("sdk-oauth-client.mjs"))
+        .arg(url)
+        .args(extra)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("node tests/servers/sdk-oauth-client.mjs (scripts/setup.sh --test installs it)")
+}
+
+/// `gateway consents --json` until one sign-in waits (30 s at most): that one.
+fn waiting_consent(w: &World) -> Value {
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let c: Value =
+            serde_json::from_str(&w.ok(&["--json", "gateway", "consents"])).expect("json");
+        if let Some(p) = c["pending"].as_array().and_then(|p| p.first()) {
+            return p.clone();
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no sign-in waited for consent within 30 s: {c}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// The one JSON line of a finished child (60 s at most).
+fn finished(child: std::process::Child, what: &str) -> Value {
+    let out = patchbay_testsupport::output_within(child, Duration::from_secs(60), what);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    serde_json::from_str(stdout.trim()).unwrap_or_else(|e| {
+        panic!(
+            "{what}: output is not JSON ({e}): {stdout} {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+/// A local app (the MCP TypeScript SDK's client and its own OAuth) signs in through the
+/// browser: it registers itself, the browser shows the consent page with a short code, the
+/// app (started by the gateway) would ask; here `gateway approve` answers after
+/// `gateway consents --json` showed the request. Then tools are listed and called, and the
+/// 5 s access token is refreshed underneath. A second sign-in at the same place goes through
+/// without asking; a denied one gets access_denied; a Client ID Metadata Document client is
+/// named by its publisher.
+#[test]
+fn a_local_app_signs_in_through_the_browser_with_the_users_consent() {
+    let w = World::simple();
+    let _key = demo_with_key(&w, "k");
+    w.ok(&["settings", "set", "gatewayAccessTokenSecs", "5"]);
+    let marker = w.home.path().join("app-launches");
+    let doc = w.home.path().join("client.json");
+    std::fs::write(
+        &doc,
+        json!({
+            "client_id": "https://app.example/oauth/client.json",
+            "client_name": "Example Editor",
+            "redirect_uris": ["http://127.0.0.1:53682/callback"],
+            "token_endpoint_auth_method": "none",
+        })
+        .to_string(),
+    )
+    .expect("document");
+    let map = w.home.path().join("documents.json");
+    std::fs::write(
+        &map,
+        json!({"https://app.example/oauth/client.json": doc}).to_string(),
+    )
+    .expect("map");
+    let gw = serve_with(
+        &w,
+        &[
+            (
+                "PATCHBAY_DESKTOP_BIN",
+                servers_dir().join("fake-app.mjs").as_os_str(),
+            ),
+            ("FAKE_APP_MARKER", marker.as_os_str()),
+            ("FAKE_APP_DECISION", std::ffi::OsStr::new("ignore")),
+            ("PATCHBAY_TEST_CLIENT_METADATA", map.as_os_str()),
+        ],
+    );
+    let issuer = gw.url.trim_end_matches("/mcp").to_string();
+    let http = local_http();
+    let meta = as_metadata(&http, &issuer);
+    assert_eq!(
+        meta["registration_endpoint"],
+        json!(format!("{issuer}/register"))
+    );
+    assert_eq!(meta["client_id_metadata_document_supported"], json!(true));
+
+    // Registration, consent, tools, a call, and a refresh across the 5 s token.
+    let app = sdk_oauth_client(
+        &gw.url,
+        &[
+            "--call",
+            "demo__echo",
+            r#"{"text":"signed in"}"#,
+            "--pause-ms",
+            "6500",
+            "--again",
+        ],
+    );
+    let p = waiting_consent(&w);
+    let mut keys: Vec<&str> = p
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "actions",
+            "client",
+            "code",
+            "expiresAt",
+            "id",
+            "redirectUri",
+            "requestedAt",
+            "scopes"
+        ],
+        "{p}"
+    );
+    assert_eq!(p["client"]["name"], json!("SDK test app"), "{p}");
+    assert_eq!(p["client"]["kind"], json!("registered"), "{p}");
+    assert_eq!(p["client"]["publisher"], Value::Null, "{p}");
+    assert!(
+        p["client"]["clientId"]
+            .as_str()
+            .is_some_and(|c| c.starts_with("pbr_")),
+        "{p}"
+    );
+    assert_eq!(p["actions"], json!(["*"]), "{p}");
+    assert_eq!(p["redirectUri"], json!("http://127.0.0.1:53682/callback"));
+    let code = p["code"].as_str().expect("code").to_string();
+    assert!(code.len() == 7 && code.as_bytes()[3] == b'-', "{code}");
+    // The browser shows the same code, on a page that cannot be framed or cached.
+    let auth_page = http
+        .get(format!(
+            "{issuer}/authorize/continue?request={}&csrf=wrong",
+            p["id"].as_str().expect("id")
+        ))
+        .send()
+        .expect("continue");
+    assert_eq!(auth_page.status(), 400, "a wrong CSRF value gets no page");
+    w.ok(&[
+        "gateway",
+        "approve",
+        &code.to_lowercase(),
+        "--actions",
+        "demo",
+        "--tools",
+        "demo__echo",
+    ]);
+    let r = finished(app, "the SDK's OAuth client");
+    assert_eq!(r["iss"], json!(issuer), "{r}");
+    assert_eq!(
+        r["tools"],
+        json!(["demo__echo"]),
+        "the user gave demo__echo only: {r}"
+    );
+    assert_eq!(r["calls"][0]["ok"], json!(true), "{r}");
+    assert!(
+        r["calls"][0]["text"]
+            .as_str()
+            .unwrap_or("")
+            .contains("signed in"),
+        "{r}"
+    );
+    assert_eq!(
+        r["calls"][1]["ok"],
+        json!(true),
+        "after the access token expired: {r}"
+    );
+    assert_eq!(
+        r["refreshed"],
+        json!(true),
+        "the SDK refreshed underneath: {r}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&marker).unwrap_or_default(),
+        "launched\n",
+        "the gateway started the app to ask the user"
+    );
+    let listed: Value =
+        serde_json::from_str(&w.ok(&["--json", "gateway", "client", "list"])).expect("json");
+    let me = listed
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|c| c["name"] == json!("SDK test app"))
+        .unwrap_or_else(|| panic!("{listed}"));
+    assert_eq!(me["kind"], json!("registered"));
+    assert_eq!(me["type"], json!("public"));
+
+    // The same app at the same place again: remembered, no question.
+    assert_eq!(r["again"]["waited"], json!(false), "{r}");
+    assert_eq!(r["again"]["tools"], json!(["demo__echo"]), "{r}");
+
+    // A Client ID Metadata Document client: named by its publisher; denied this time.
+    let cimd = sdk_oauth_client(
+        &gw.url,
+        &[
+            "--metadata-url",
+            "https://app.example/oauth/client.json",
+            "--call",
+            "demo__echo",
+            "{}",
+        ],
+    );
+    let p = waiting_consent(&w);
+    assert_eq!(p["client"]["kind"], json!("metadata-document"), "{p}");
+    assert_eq!(p["client"]["publisher"], json!("app.example"), "{p}");
+    assert_eq!(p["client"]["name"], json!("Example Editor"), "{p}");
+    assert_eq!(
+        p["client"]["clientId"],
+        json!("https://app.example/oauth/client.json")
+    );
+    let human = w.ok(&["gateway", "consents"]);
+    assert!(
+        human.contains("Example Editor (published by app.example)"),
+        "{human}"
+    );
+    w.ok(&["gateway", "deny", p["id"].as_str().expect("id")]);
+    let r3 = finished(cimd, "the SDK's OAuth client with a metadata document");
+    assert_eq!(r3["error"], json!("access_denied"), "{r3}");
+    assert_eq!(r3["iss"], json!(issuer), "{r3}");
+    // Answering twice, or what does not exist: a clear error.
+    w.cmd()
+        .args(["gateway", "approve", p["id"].as_str().expect("id")])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("gateway consents"));
+
+    // Registration takes public clients only and checks redirect URIs.
+    let bad = http
+        .post(format!("{issuer}/register"))
+        .json(&json!({"redirect_uris": ["http://evil.example/cb"]}))
+        .send()
+        .expect("register");
+    assert_eq!(bad.status(), 400);
+    let body: Value = bad.json().expect("json");
+    assert_eq!(body["error"], json!("invalid_redirect_uri"), "{body}");
+    let ok: Value = http
+        .post(format!("{issuer}/register"))
+        .json(&json!({"redirect_uris": ["http://127.0.0.1:1/cb"], "token_endpoint_auth_method": "client_secret_basic", "client_name": "Asks for a secret"}))
+        .send()
+        .expect("register")
+        .json()
+        .expect("json");
+    assert_eq!(ok["token_endpoint_auth_method"], json!("none"), "{ok}");
+    assert!(ok.get("client_secret").is_none(), "{ok}");
+    // A web page may not register (its Origin is not the gateway's).
+    let cross = http
+        .post(format!("{issuer}/register"))
+        .header("origin", "https://evil.example")
+        .json(&json!({"redirect_uris": ["http://127.0.0.1:1/cb"]}))
+        .send()
+        .expect("register");
+    assert_eq!(cross.status(), 403);
+    drop(gw);
 }

@@ -25,6 +25,7 @@ use rusqlite::{OptionalExtension, params};
 use subtle::ConstantTimeEq;
 
 use super::clients::{ClientRow, redirect_matches};
+use super::consent::AuthRequest;
 use super::keys::{self, KeyGrant};
 use crate::Patchbay;
 use crate::logs::{LogKind, NewLog};
@@ -99,6 +100,8 @@ impl IntoResponse for OAuthError {
 /// The authorization server's state in a running gateway.
 pub(crate) struct Authz {
     pub pb: Arc<Patchbay>,
+    /// Client ID Metadata Documents fetched lately.
+    pub(crate) documents: super::cimd::Cache,
     /// `http://127.0.0.1:PORT`.
     pub issuer: String,
     failures: Mutex<HashMap<String, (u32, Instant)>>,
@@ -110,6 +113,7 @@ impl Authz {
             pb,
             issuer: format!("http://127.0.0.1:{port}"),
             failures: Mutex::new(HashMap::new()),
+            documents: super::cimd::Cache::default(),
         }
     }
 
@@ -342,15 +346,15 @@ impl Authz {
         let hash = keys::key_hash(code);
         let settings = self.pb.settings();
         let issued = self.pb.store().write(|tx| {
-            type Code = (String, String, String, String, String, String, Option<String>);
+            type Code = (String, String, String, String, String, String, Option<String>, Option<String>, Option<String>);
             let found: Option<Code> = tx
                 .query_row(
-                    "SELECT client, redirect_uri, challenge, resource, scope, expires_at, used_at FROM gateway_codes WHERE hash = ?1",
+                    "SELECT client, redirect_uri, challenge, resource, scope, expires_at, used_at, actions, tools FROM gateway_codes WHERE hash = ?1",
                     [&hash],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?)),
                 )
                 .optional()?;
-            let Some((owner, redirect_uri, challenge, resource, scope, expires_at, used_at)) = found
+            let Some((owner, redirect_uri, challenge, resource, scope, expires_at, used_at, actions, tools)) = found
             else {
                 return Ok(Err(OAuthError::grant("unknown authorization code")));
             };
@@ -381,8 +385,8 @@ impl Authz {
             }
             let grant = uuid::Uuid::new_v4().to_string();
             tx.execute(
-                "INSERT INTO gateway_grants (id, client, resource, scope, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![grant, client.id, resource, scope, now],
+                "INSERT INTO gateway_grants (id, client, resource, scope, created_at, actions, tools) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![grant, client.id, resource, scope, now, actions, tools],
             )?;
             tx.execute(
                 "UPDATE gateway_clients SET last_used_at = ?2 WHERE id = ?1",
@@ -529,20 +533,36 @@ impl Patchbay {
         let hash = keys::key_hash(token);
         let now = crate::clock::rfc3339(self.clock_now());
         let found = self.store().read(|c| {
-            Ok(c.query_row(
-                &format!(
-                    "{} WHERE id = (SELECT g.client FROM gateway_tokens t JOIN gateway_grants g ON g.id = t.grant_id
-                       WHERE t.hash = ?1 AND t.kind = 'access' AND t.revoked_at IS NULL AND t.expires_at > ?2
-                         AND g.revoked_at IS NULL AND g.resource = ?3)",
-                    super::clients::SELECT
-                ),
-                params![hash, now, resource],
-                super::clients::row,
-            )
-            .optional()?)
+            let grant: Option<(String, Option<String>, Option<String>)> = c
+                .query_row(
+                    "SELECT g.client, g.actions, g.tools FROM gateway_tokens t JOIN gateway_grants g ON g.id = t.grant_id
+                     WHERE t.hash = ?1 AND t.kind = 'access' AND t.revoked_at IS NULL AND t.expires_at > ?2
+                       AND g.revoked_at IS NULL AND g.resource = ?3",
+                    params![hash, now, resource],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()?;
+            let Some((client, actions, tools)) = grant else {
+                return Ok(None);
+            };
+            let row = c
+                .query_row(
+                    &format!("{} WHERE id = ?1", super::clients::SELECT),
+                    [&client],
+                    super::clients::row,
+                )
+                .optional()?;
+            Ok(row.map(|r| (r, actions, tools)))
         })?;
         match found {
-            Some(c) if c.revoked_at.is_none() => Ok(Some(c.grant()?)),
+            Some((mut c, actions, tools)) if c.revoked_at.is_none() => {
+                // A client the user did not make gets what the user gave its sign-in.
+                if let Some(a) = actions {
+                    c.actions = a;
+                    c.tools = tools.unwrap_or_else(|| "{}".into());
+                }
+                Ok(Some(c.grant()?))
+            }
             _ => Ok(None),
         }
     }
@@ -556,6 +576,7 @@ pub(crate) async fn as_metadata(State(a): State<Arc<Authz>>) -> Response {
         "authorization_endpoint": format!("{i}/authorize"),
         "token_endpoint": format!("{i}/token"),
         "revocation_endpoint": format!("{i}/revoke"),
+        "registration_endpoint": format!("{i}/register"),
         "response_types_supported": ["code"],
         "response_modes_supported": ["query"],
         "grant_types_supported": ["authorization_code", "refresh_token"],
@@ -564,7 +585,7 @@ pub(crate) async fn as_metadata(State(a): State<Arc<Authz>>) -> Response {
         "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
         "scopes_supported": SCOPES,
         "authorization_response_iss_parameter_supported": true,
-        "client_id_metadata_document_supported": false,
+        "client_id_metadata_document_supported": true,
     }))
 }
 
@@ -615,7 +636,7 @@ pub(crate) async fn action_metadata(
 }
 
 /// An error shown on the authorization page itself: the redirect URI cannot be trusted.
-fn authorize_page_error(message: &str) -> Response {
+pub(crate) fn authorize_page_error(message: &str) -> Response {
     let body = format!(
         "<!doctype html><meta charset=utf-8><title>Patchbay sign-in</title><h1>This sign-in cannot go on</h1><p>{}</p>",
         html_escape(message)
@@ -635,14 +656,14 @@ fn authorize_page_error(message: &str) -> Response {
         .into_response()
 }
 
-fn html_escape(s: &str) -> String {
+pub(crate) fn html_escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
 }
 
-fn redirect_to(uri: &str, params: &[(&str, &str)]) -> Response {
+pub(crate) fn redirect_to(uri: &str, params: &[(&str, &str)]) -> Response {
     let mut u = match url::Url::parse(uri) {
         Ok(u) => u,
         Err(_) => return authorize_page_error("the redirect URI is not a URL"),
@@ -664,13 +685,31 @@ fn redirect_to(uri: &str, params: &[(&str, &str)]) -> Response {
 }
 
 /// `GET /authorize`: a custom client gets its code at once (its actions were chosen when it
-/// was made).
+/// was made); any other asks the user (see `consent`). A `client_id` that is an https URL is
+/// a Client ID Metadata Document, fetched (or taken from the cache) first.
 pub(crate) async fn authorize(
     State(a): State<Arc<Authz>>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
+    if let Some(id) = q.get("client_id")
+        && id.starts_with("https://")
+        && let Err(e) = a.metadata_document_client(id).await
+    {
+        return authorize_page_error(&e.to_string());
+    }
     let a2 = a.clone();
     tokio::task::spawn_blocking(move || a2.authorize(&q))
+        .await
+        .unwrap_or_else(|e| authorize_page_error(&format!("the sign-in stopped: {e}")))
+}
+
+/// `GET /authorize/continue`: where the waiting page polls.
+pub(crate) async fn authorize_continue(
+    State(a): State<Arc<Authz>>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let a2 = a.clone();
+    tokio::task::spawn_blocking(move || a2.continue_consent(&q))
         .await
         .unwrap_or_else(|e| authorize_page_error(&format!("the sign-in stopped: {e}")))
 }
@@ -693,75 +732,91 @@ impl Authz {
                 "this redirect URI is not one the client registered, so Patchbay will not send a code there",
             );
         }
-        let state = q.get("state").cloned().unwrap_or_default();
-        let fail = |error: &str, description: &str| {
-            let mut p = vec![
-                ("error", error),
-                ("error_description", description),
-                ("iss", self.issuer.as_str()),
-            ];
-            if !state.is_empty() {
-                p.push(("state", state.as_str()));
-            }
-            redirect_to(redirect, &p)
+        let mut req = AuthRequest {
+            client,
+            redirect_uri: redirect.clone(),
+            challenge: String::new(),
+            resource: String::new(),
+            scope: String::new(),
+            state: q.get("state").cloned().unwrap_or_default(),
         };
-        if client.revoked_at.is_some() {
-            return fail("unauthorized_client", "this client was revoked");
+        if req.client.revoked_at.is_some() {
+            return self.error_redirect(&req, "unauthorized_client", "this client was revoked");
         }
         if q.get("response_type").map(String::as_str) != Some("code") {
-            return fail("unsupported_response_type", "only response_type=code");
+            return self.error_redirect(
+                &req,
+                "unsupported_response_type",
+                "only response_type=code",
+            );
         }
         let Some(challenge) = q.get("code_challenge") else {
-            return fail(
+            return self.error_redirect(
+                &req,
                 "invalid_request",
                 "code_challenge is missing (PKCE S256 is required)",
             );
         };
         if q.get("code_challenge_method").map(String::as_str) != Some("S256") {
-            return fail("invalid_request", "code_challenge_method must be S256");
+            return self.error_redirect(
+                &req,
+                "invalid_request",
+                "code_challenge_method must be S256",
+            );
         }
-        let scope = match checked_scope(q.get("scope")) {
+        req.challenge = challenge.clone();
+        req.scope = match checked_scope(q.get("scope")) {
             Ok(s) => s,
-            Err(e) => return fail("invalid_scope", e),
+            Err(e) => return self.error_redirect(&req, "invalid_scope", e),
         };
-        let resource = match q.get("resource") {
+        req.resource = match q.get("resource") {
             None => format!("{}/mcp", self.issuer),
             Some(r) => match self.known_resource(r) {
                 Some(r) => r,
                 None => {
-                    return fail(
+                    return self.error_redirect(
+                        &req,
                         "invalid_target",
                         "resource must be this gateway's /mcp or one /a/NAME/mcp",
                     );
                 }
             },
         };
-        if client.kind != GatewayClientKind::Custom {
-            return fail(
-                "access_denied",
-                "this client needs the user's consent, which this gateway does not ask for yet",
-            );
+        if req.client.kind == GatewayClientKind::Custom {
+            self.code_response(&req, None)
+        } else {
+            self.ask_consent(req)
         }
+    }
+
+    /// A new code for `req` and the redirect that carries it; `scope`: the actions and tools
+    /// the user gave at consent (`None`: the client's own).
+    pub(crate) fn code_response(
+        &self,
+        req: &AuthRequest,
+        scope: Option<(String, String)>,
+    ) -> Response {
         let (code, hash) = match fresh("pbac_") {
             Ok(c) => c,
             Err(e) => return authorize_page_error(&e.description),
         };
         let until = crate::clock::rfc3339(self.pb.clock_now() + CODE_LIFETIME);
+        let (actions, tools) = scope.unzip();
         let saved = self.pb.store().write(|tx| {
             tx.execute(
-                "INSERT INTO gateway_codes (hash, client, redirect_uri, challenge, resource, scope, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![hash, client.id, redirect, challenge, resource, scope, until],
+                "INSERT INTO gateway_codes (hash, client, redirect_uri, challenge, resource, scope, expires_at, actions, tools) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![hash, req.client.id, req.redirect_uri, req.challenge, req.resource, req.scope, until, actions, tools],
             )?;
             Ok(())
         });
         if let Err(e) = saved {
-            return fail("server_error", &e.to_string());
+            return self.error_redirect(req, "server_error", &e.to_string());
         }
         let mut p = vec![("code", code.as_str()), ("iss", self.issuer.as_str())];
-        if !state.is_empty() {
-            p.push(("state", state.as_str()));
+        if !req.state.is_empty() {
+            p.push(("state", req.state.as_str()));
         }
-        redirect_to(redirect, &p)
+        redirect_to(&req.redirect_uri, &p)
     }
 }
 

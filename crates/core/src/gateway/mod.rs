@@ -3,8 +3,11 @@
 //! shares between clients.
 
 mod authz;
+mod cimd;
 pub mod clients;
+mod consent;
 pub mod keys;
 pub mod names;
+mod register;
 pub mod server;
 mod upstream;

@@ -526,6 +526,8 @@ fn authz_routes(pb: Arc<Patchbay>, port: u16) -> axum::Router {
             get(super::authz::action_metadata),
         )
         .route("/authorize", get(super::authz::authorize))
+        .route("/authorize/continue", get(super::authz::authorize_continue))
+        .route("/register", post(super::register::register))
         .route("/token", post(super::authz::token))
         .route("/revoke", post(super::authz::revoke))
         .layer(axum::extract::DefaultBodyLimit::max(64 * 1024))

@@ -28,6 +28,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/010_gateway_keys.sql"),
     include_str!("migrations/011_log_kinds.sql"),
     include_str!("migrations/012_gateway_oauth.sql"),
+    include_str!("migrations/013_gateway_consent.sql"),
 ];
 
 /// The schema version this build writes.

@@ -12,7 +12,9 @@ fn table(kind: Kind) -> Result<&'static str> {
         Kind::Token => Ok("tokens"),
         Kind::AccessKey => Ok("gateway_keys"),
         Kind::OAuthClient => Ok("gateway_clients"),
-        Kind::Provider => Err(Error::Internal("providers are not stored".into())),
+        Kind::Provider | Kind::Consent => {
+            Err(Error::Internal(format!("{kind}s are not named rows")))
+        }
     }
 }
 
