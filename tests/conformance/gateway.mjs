@@ -71,8 +71,9 @@ function patchbay(bin, home, args) {
   return r.stdout;
 }
 
-// Start the gateway; resolves to { url, key, close }. `close()` stops it and the HTTP server
-// and removes the profile.
+// Start the gateway; resolves to { url, key, close, addPublicClient }. `close()` stops it and
+// the HTTP server and removes the profile; `addPublicClient(name, redirectUri)` makes a
+// custom public OAuth client opening every action and returns its client id.
 export async function startGateway(bin) {
   const home = mkdtempSync(join(tmpdir(), 'patchbay-conformance-gateway-'));
   const children = [];
@@ -95,7 +96,10 @@ export async function startGateway(bin) {
     children.push([gw, 'the gateway (patchbay gateway serve)']);
     const url = await firstLine(gw, 'the gateway (patchbay gateway serve)', 30_000);
     if (!/^http:\/\/127\.0\.0\.1:\d+\/mcp$/.test(url)) throw new Error(`the gateway printed '${url}', not its URL`);
-    return { url, key, close };
+    const addPublicClient = (name, redirectUri) => JSON.parse(patchbay(bin, home, [
+      'gateway', 'client', 'add', name, '--type', 'public', '--redirect-uri', redirectUri, '--actions', '*', '--json',
+    ])).clientId;
+    return { url, key, close, addPublicClient };
   } catch (e) {
     await close();
     throw e;

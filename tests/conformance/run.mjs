@@ -6,6 +6,10 @@
 // and its `server` command against a real `patchbay gateway serve` (gateway.mjs: a fresh
 // profile, an HTTP action, an access key; the `patchbay` binary next to the client):
 //   --scenario dns-rebinding-protection   each check counted on its own (selection "gateway")
+// and its `authorization` command against the gateway's own authorization server, with a
+// custom public client made for it: the suite prints the authorization URL, the headless test
+// browser (tests/servers/lib/browser-core.mjs) opens it, and the suite's callback gets the
+// code (selection "authorization-server", each check counted on its own).
 // A scenario passes only with no failing and no warning check (the suite's own rule).
 // Scenarios the revision does not score (extensions) are reported, not counted.
 // Known failures are listed with their reason in expected-failures.json; one of those that
@@ -20,6 +24,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { createServer } from 'node:net';
+
+import { runBrowser } from '../servers/lib/browser-core.mjs';
 import { initializeWithKey, startGateway } from './gateway.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -38,7 +45,8 @@ const selections = [
   { name: '2026-07-28', args: ['--requirements', '2026-07-28'] },
 ];
 
-// CONFORMANCE_ONLY=NAME runs one selection (auth, 2026-07-28 or gateway), for work on it.
+// CONFORMANCE_ONLY=NAME runs one selection (auth, 2026-07-28, gateway or
+// authorization-server), for work on it.
 const only = process.env.CONFORMANCE_ONLY;
 let pass = 0;
 let fail = 0;
@@ -177,6 +185,93 @@ async function gatewaySelection() {
   }
 }
 if (!only || only === 'gateway') await gatewaySelection();
+
+// A port nobody listens on now (the suite's callback server takes it).
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+// The suite's `authorization` command against the gateway's authorization server: metadata,
+// then the authorization code grant with PKCE for a custom public client. The suite prints
+// the authorization URL and waits for its callback; the test browser opens that URL.
+async function authorizationSelection() {
+  const sel = 'authorization-server';
+  const bin = join(dirname(client), 'patchbay');
+  const started = Date.now();
+  let gw;
+  try {
+    gw = await startGateway(bin);
+  } catch (e) {
+    console.log(`not ok - ${sel}: the gateway did not start: ${e.message}`);
+    fail += 1;
+    return;
+  }
+  try {
+    const port = await freePort();
+    const clientId = gw.addPublicClient('conformance', `http://127.0.0.1:${port}/callback`);
+    const issuer = new URL(gw.url).origin;
+    const dir = join(out, sel);
+    const args = [cli, 'authorization', '--url', issuer, '--client-id', clientId, '--resource', gw.url, '--port', String(port), '-o', dir];
+    const r = await new Promise((resolve) => {
+      const child = spawn(node22, args, { cwd: here, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      let opened = false;
+      child.stdout.on('data', (d) => {
+        stdout += d;
+        const m = new RegExp(`^(${issuer.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/authorize\\?\\S+)$`, 'm').exec(stdout);
+        if (m && !opened) {
+          opened = true;
+          runBrowser(m[1], { log: (l) => { stderr += `browser: ${l}\n`; } })
+            .catch((e) => { stderr += `browser failed: ${e.message}\n`; });
+        }
+      });
+      child.stderr.on('data', (d) => (stderr += d));
+      const timer = setTimeout(() => {
+        stderr += '\n(the suite did not finish within 120 s; killed)';
+        child.kill('SIGKILL');
+      }, 120_000);
+      child.on('error', (e) => (stderr += `\n${e.message}`));
+      child.on('close', (status) => {
+        clearTimeout(timer);
+        resolve({ status, stdout, stderr });
+      });
+    });
+    const files = [];
+    const walk = (d) => {
+      for (const e of existsSync(d) ? readdirSync(d, { withFileTypes: true }) : []) {
+        if (e.isDirectory()) walk(join(d, e.name));
+        else if (e.name === 'checks.json') files.push(join(d, e.name));
+      }
+    };
+    walk(dir);
+    if (files.length === 0) {
+      console.log(`not ok - ${sel}: no checks.json (exit ${r.status})\n${r.stdout}\n${r.stderr}`);
+      fail += 1;
+      return;
+    }
+    const checks = files.flatMap((f) => JSON.parse(readFileSync(f, 'utf8')));
+    const secs = ((Date.now() - started) / 1000).toFixed(1);
+    console.log(`# ${sel}: ${checks.length} checks against ${issuer} in ${secs} s (results in ${dir})`);
+    for (const c of checks) {
+      if (c.status === 'INFO' || c.status === 'SKIPPED') {
+        console.log(`# not counted: ${sel} ${c.id} ${c.status}${c.errorMessage ? `: ${c.errorMessage}` : ''}`);
+        continue;
+      }
+      count(sel, c.id, c.status === 'SUCCESS', `${c.status}${c.errorMessage ? `: ${c.errorMessage}` : ''}`);
+    }
+  } finally {
+    await gw.close();
+  }
+}
+if (!only || only === 'authorization-server') await authorizationSelection();
 
 console.log(`# pass ${pass}`);
 console.log(`# fail ${fail}`);

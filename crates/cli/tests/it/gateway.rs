@@ -1773,3 +1773,64 @@ fn a_local_app_signs_in_through_the_browser_with_the_users_consent() {
     assert_eq!(cross.status(), 403);
     drop(gw);
 }
+
+/// `mcp-remote` (npm), as Claude Desktop users run it, pointed at the gateway: it registers,
+/// opens the browser ($BROWSER: the test browser), the user approves (`gateway approve`),
+/// and a stdio MCP client calls a tool through it.
+#[test]
+fn mcp_remote_signs_in_to_the_gateway_and_calls_a_tool() {
+    let w = World::simple();
+    let _key = demo_with_key(&w, "k");
+    let gw = serve_with(
+        &w,
+        &[
+            (
+                "PATCHBAY_DESKTOP_BIN",
+                servers_dir().join("fake-app.mjs").as_os_str(),
+            ),
+            ("FAKE_APP_DECISION", std::ffi::OsStr::new("ignore")),
+        ],
+    );
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+        .to_string();
+    let store = w.home.path().join("mcp-auth");
+    let bridge = Command::new("node")
+        .arg(servers_dir().join("mcp-remote-client.mjs"))
+        .args([gw.url.as_str(), port.as_str()])
+        .arg(&store)
+        .args(["--call", "demo__echo", r#"{"text":"via mcp-remote"}"#])
+        .env("BROWSER", servers_dir().join("browser.mjs"))
+        .env_remove("PATCHBAY_TEST_BROWSER")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("node tests/servers/mcp-remote-client.mjs (scripts/setup.sh --test installs it)");
+    let p = waiting_consent(&w);
+    assert_eq!(p["client"]["kind"], json!("registered"), "{p}");
+    assert_eq!(
+        p["redirectUri"],
+        json!(format!("http://localhost:{port}/oauth/callback")),
+        "{p}"
+    );
+    w.ok(&["gateway", "approve", p["id"].as_str().expect("id")]);
+    let r = finished(bridge, "mcp-remote");
+    assert!(
+        r["tools"]
+            .as_array()
+            .is_some_and(|t| t.contains(&json!("demo__echo"))),
+        "{r}"
+    );
+    assert_eq!(r["calls"][0]["ok"], json!(true), "{r}");
+    assert!(
+        r["calls"][0]["text"]
+            .as_str()
+            .unwrap_or("")
+            .contains("via mcp-remote"),
+        "{r}"
+    );
+    drop(gw);
+}
