@@ -90,7 +90,7 @@ passed=$((passed + ${debp:-0})); failed=$((failed + ${debf:-0}))
 [ "${debf:-0}" -gt 0 ] && failures+=(".deb: $debf failed")
 if [ "$deb_rc" -ne 0 ] && [ "${debf:-0}" -eq 0 ]; then failed=$((failed + 1)); failures+=(".deb: packaging or its check exited $deb_rc"); fi
 
-say "MCP conformance suite (official, Node 22 from npm): --suite auth, --requirements 2026-07-28, and the gateway's dns-rebinding-protection"
+say "MCP conformance suite (official, Node 22 from npm): --suite auth, --requirements 2026-07-28, the gateway's dns-rebinding-protection, and its authorization server"
 target_dir=$(cargo metadata --format-version 1 --no-deps 2>/dev/null | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')
 timeout --kill-after=30 1200 scripts/with-keyring.sh node tests/conformance/run.mjs "$target_dir/debug/patchbay-conformance" 2>&1 | tee "$logs/conformance.log"
 conf_rc=${PIPESTATUS[0]}

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { metaRefresh } from '../lib/browser-core.mjs';
 import {
   DIR, authorizationUrl, getJson, metadataOf, pkce, registerPublicClient, startCallbackListener, startServer,
 } from '../lib/test-helpers.mjs';
@@ -135,4 +136,12 @@ test('ignore does nothing; a bad mode exits 2', async () => {
   } finally {
     await listener.close();
   }
+});
+
+test('a waiting page: its meta refresh is read (entities decoded), other metas ignored', () => {
+  const page = '<meta charset="utf-8"><meta http-equiv="refresh" content="1;url=/authorize/continue?request=ab&csrf=x&amp;y">';
+  assert.deepEqual(metaRefresh(page), { seconds: 1, url: '/authorize/continue?request=ab&csrf=x&y' });
+  assert.deepEqual(metaRefresh("<META HTTP-EQUIV='Refresh' CONTENT='2; URL=/next'>"), { seconds: 2, url: '/next' });
+  assert.equal(metaRefresh('<meta name="viewport" content="width=device-width">'), undefined);
+  assert.equal(metaRefresh('<meta http-equiv="refresh" content="5">'), undefined);
 });

@@ -715,7 +715,7 @@ pub(crate) async fn authorize_continue(
 }
 
 impl Authz {
-    fn authorize(&self, q: &HashMap<String, String>) -> Response {
+    pub(crate) fn authorize(&self, q: &HashMap<String, String>) -> Response {
         let Some(client_id) = q.get("client_id") else {
             return authorize_page_error("client_id is missing");
         };

@@ -313,7 +313,8 @@ impl Patchbay {
         Ok(self.shown_once(view, Some(secret)))
     }
 
-    /// Revoke a client: it cannot sign in, and every token it holds dies at once.
+    /// Revoke a client: it cannot sign in, every token it holds dies at once, and the consents
+    /// it was given are forgotten.
     pub fn revoke_gateway_client(&self, name: &str) -> Result<GatewayClientView> {
         let now = self.now();
         let (view, changed) = self.store().write(|tx| {
@@ -327,6 +328,11 @@ impl Patchbay {
                 tx.execute(
                     "UPDATE gateway_grants SET revoked_at = ?2 WHERE client = ?1 AND revoked_at IS NULL",
                     params![r.id, now],
+                )?;
+                // A consent given before is forgotten: after re-activation it is asked again.
+                tx.execute(
+                    "DELETE FROM gateway_consent_memory WHERE client = ?1",
+                    [&r.id],
                 )?;
             }
             Ok((

@@ -563,3 +563,150 @@ impl Patchbay {
         self.approve_gateway_consent(id, actions, &d.tools)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(r: Response) -> String {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime");
+        let bytes = rt
+            .block_on(axum::body::to_bytes(r.into_body(), 1 << 20))
+            .expect("body");
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+
+    fn location(r: &Response) -> url::Url {
+        let l = r
+            .headers()
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .expect("a redirect");
+        url::Url::parse(l).expect("url")
+    }
+
+    /// The consent page's poll target, read from its meta refresh.
+    fn continue_query(page: &str) -> HashMap<String, String> {
+        let start = page.find("url=/authorize/continue?").expect("meta refresh") + 24;
+        let rest = &page[start..];
+        let q = &rest[..rest.find('"').expect("end")];
+        url::form_urlencoded::parse(q.as_bytes())
+            .into_owned()
+            .collect()
+    }
+
+    /// A registered client asks; the page polls; approval by short code sends a code with
+    /// the given actions; a finished request cannot be replayed; the next sign-in there is
+    /// remembered; revoking forgets it; an unanswered request expires into access_denied.
+    #[test]
+    fn a_consent_is_asked_once_remembered_and_forgotten_on_revoke() {
+        let p = crate::testing::profile();
+        crate::testing::action(&p, "mail");
+        crate::testing::action(&p, "docs");
+        let a = Authz::new(p.pb.clone(), 47616);
+        let redirect = "http://127.0.0.1:5000/cb";
+        p.pb.store()
+            .write(|tx| {
+                super::super::register::insert_public(
+                    tx,
+                    "pbr_test",
+                    "Editor",
+                    GatewayClientKind::Registered,
+                    &serde_json::to_string(&[redirect]).expect("json"),
+                    "2026-12-01T12:00:00Z",
+                )
+            })
+            .expect("client");
+        let q: HashMap<String, String> = [
+            ("client_id", "pbr_test"),
+            ("redirect_uri", "http://127.0.0.1:6000/cb"),
+            ("response_type", "code"),
+            (
+                "code_challenge",
+                "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+            ),
+            ("code_challenge_method", "S256"),
+            ("state", "s1"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let page = a.authorize(&q);
+        assert_eq!(page.status(), StatusCode::OK);
+        let csp = page.headers()[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .expect("csp")
+            .to_string();
+        assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+        assert_eq!(page.headers()[header::CACHE_CONTROL], "no-store");
+        let html = body(page);
+        let poll = continue_query(&html);
+        let pending = p.pb.pending_gateway_consents().expect("pending").pending;
+        assert_eq!(pending.len(), 1);
+        let c = &pending[0];
+        assert!(html.contains(&c.code), "the page shows the code");
+        assert_eq!(c.actions, vec!["*"]);
+        assert_eq!(c.client.kind, GatewayClientKind::Registered);
+        // Still waiting: the same page.
+        assert_eq!(a.continue_consent(&poll).status(), StatusCode::OK);
+        let mut forged = poll.clone();
+        forged.insert("csrf".into(), "guess".into());
+        assert_eq!(
+            a.continue_consent(&forged).status(),
+            StatusCode::BAD_REQUEST
+        );
+        assert!(
+            p.pb.approve_gateway_consent("nope", None, &[]).is_err(),
+            "an unknown id"
+        );
+        p.pb.approve_gateway_consent(
+            &c.code.to_lowercase(),
+            Some(KeyActions::Named(vec!["mail".into()])),
+            &[],
+        )
+        .expect("approve");
+        let back = a.continue_consent(&poll);
+        assert_eq!(back.status(), StatusCode::FOUND);
+        let to = location(&back);
+        let got: HashMap<_, _> = to.query_pairs().into_owned().collect();
+        assert!(got["code"].starts_with("pbac_"), "{to}");
+        assert_eq!(got["state"], "s1");
+        assert_eq!(got["iss"], "http://127.0.0.1:47616");
+        assert_eq!(
+            a.continue_consent(&poll).status(),
+            StatusCode::BAD_REQUEST,
+            "one use"
+        );
+        let actions: Option<String> =
+            p.pb.store()
+                .read(|c| Ok(c.query_row("SELECT actions FROM gateway_codes", [], |r| r.get(0))?))
+                .expect("code");
+        assert!(
+            actions.is_some_and(|a| a.starts_with('[') && a.len() > 4),
+            "the code carries the actions given"
+        );
+        // Remembered: straight back with a code.
+        assert_eq!(a.authorize(&q).status(), StatusCode::FOUND);
+        // Revoked and re-activated: asked again.
+        p.pb.revoke_gateway_client("Editor").expect("revoke");
+        p.pb.reactivate_gateway_client("Editor")
+            .expect("reactivate");
+        let again = a.authorize(&q);
+        assert_eq!(again.status(), StatusCode::OK);
+        let poll = continue_query(&body(again));
+        // Nobody answers within consentTimeoutSecs: access_denied, and it is not listed.
+        p.clock.advance(time::Duration::seconds(301));
+        assert!(
+            p.pb.pending_gateway_consents()
+                .expect("pending")
+                .pending
+                .is_empty()
+        );
+        let expired = a.continue_consent(&poll);
+        assert_eq!(expired.status(), StatusCode::FOUND);
+        let got: HashMap<_, _> = location(&expired).query_pairs().into_owned().collect();
+        assert_eq!(got["error"], "access_denied");
+    }
+}
