@@ -26,6 +26,8 @@ fn main() {
             "pending_approvals",
             "decide_approval",
             "approval_counts",
+            "pending_gateway_consents",
+            "decide_gateway_consent",
             "export_preview",
             "export_write",
             "list_providers",

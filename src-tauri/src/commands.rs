@@ -9,8 +9,9 @@ use patchbay_core::forms::{
 };
 use patchbay_core::logs::{LogEntry, LogExport, LogQuery};
 use patchbay_core::model::{
-    ActionView, AppStatus, ConnectionView, DisconnectReport, GatewayKeyForm, GatewayKeyView,
-    GatewayTool, GatewayView, GrantView, Health, NewGatewayKey, TokenView,
+    ActionView, AppStatus, ConnectionView, ConsentDecision, DisconnectReport, GatewayConsents,
+    GatewayKeyForm, GatewayKeyView, GatewayTool, GatewayView, GrantView, Health, NewGatewayKey,
+    PendingConsent, TokenView,
 };
 use patchbay_core::providers::Provider;
 use patchbay_core::runtime::http_token::TokenTestReport;
@@ -195,6 +196,24 @@ pub async fn decide_approval(
     approve: bool,
 ) -> Res<ApprovalView> {
     shell.run(move |pb| pb.decide_approval(&id, approve)).await
+}
+
+/// Browser sign-ins of local apps waiting for the user's consent (any gateway process asked).
+#[tauri::command]
+pub async fn pending_gateway_consents(shell: State<'_, Shell>) -> Res<GatewayConsents> {
+    shell.run(|pb| pb.pending_gateway_consents()).await
+}
+
+/// The consent prompt's answer: approve with the actions chosen, or deny.
+#[tauri::command]
+pub async fn decide_gateway_consent(
+    shell: State<'_, Shell>,
+    id: String,
+    decision: ConsentDecision,
+) -> Res<PendingConsent> {
+    shell
+        .run(move |pb| pb.decide_gateway_consent(&id, decision))
+        .await
 }
 
 #[tauri::command]

@@ -5,6 +5,7 @@ mod commands;
 mod gateway;
 mod startup;
 
+use std::collections::HashSet;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -116,14 +117,15 @@ fn open_core() -> Result<Arc<Patchbay>, ErrorBody> {
 }
 
 /// Emit `db-changed` whenever another process (a CLI, a proxy) commits to the database, bring
-/// the window forward when a tool call starts waiting for the user's confirmation, and have the
+/// the window forward when a tool call starts waiting for the user's confirmation or a local
+/// app's browser sign-in for their consent, and have the
 /// gateway follow its settings (and take it over once another process that held it stops).
 fn watch_database(app: AppHandle, pb: Arc<Patchbay>, gateway: Arc<gateway::GatewayHost>) {
     std::thread::Builder::new()
         .name("db-watch".into())
         .spawn(move || {
             let mut last = pb.store().data_version().ok();
-            let mut asked: std::collections::HashSet<String> = std::collections::HashSet::new();
+            let mut asked: HashSet<String> = HashSet::new();
             let mut first = true;
             let mut ticks: u32 = 0;
             loop {
@@ -131,11 +133,24 @@ fn watch_database(app: AppHandle, pb: Arc<Patchbay>, gateway: Arc<gateway::Gatew
                 if now != last || first {
                     last = now;
                     let _ = app.emit(DATA_CHANGED, ());
-                    let pending = pb.pending_approvals().unwrap_or_default();
-                    if pending.iter().any(|a| !asked.contains(&a.id)) {
+                    // A tool call or a browser sign-in newly waiting for the user.
+                    let waiting: HashSet<String> = pb
+                        .pending_approvals()
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|a| a.id)
+                        .chain(
+                            pb.pending_gateway_consents()
+                                .map(|c| c.pending)
+                                .unwrap_or_default()
+                                .into_iter()
+                                .map(|c| c.id),
+                        )
+                        .collect();
+                    if waiting.iter().any(|id| !asked.contains(id)) {
                         show_main(&app);
                     }
-                    asked = pending.into_iter().map(|a| a.id).collect();
+                    asked = waiting;
                     let (gateway, pb) = (gateway.clone(), pb.clone());
                     tauri::async_runtime::spawn(async move { gateway.follow(&pb, false).await });
                 }
@@ -210,6 +225,8 @@ pub fn run() {
             commands::pending_approvals,
             commands::decide_approval,
             commands::approval_counts,
+            commands::pending_gateway_consents,
+            commands::decide_gateway_consent,
             commands::export_preview,
             commands::export_write,
             commands::list_providers,

@@ -11,6 +11,7 @@ import { markStartup } from "./lib/startup";
 import { useHashRoute } from "./lib/useHashRoute";
 import { SCREENS } from "./screens";
 import { ApprovalPrompt } from "./screens/approvals/ApprovalPrompt";
+import { ConsentPrompt } from "./screens/consent/ConsentPrompt";
 import { useReportReady, useThemeFromSettings } from "./screens/settings/data";
 
 import "./App.css";
@@ -49,6 +50,7 @@ export function App() {
       </div>
       {/* Outside the grid: the toast region and the prompt must not become grid rows. */}
       <ApprovalPrompt />
+      <ConsentPrompt />
       <Toaster />
     </>
   );

@@ -45,6 +45,9 @@ import type { SignInReturned } from "./bindings/SignInReturned";
 import type { TextTokenForm } from "./bindings/TextTokenForm";
 import type { TokenTestReport } from "./bindings/TokenTestReport";
 import type { TokenView } from "./bindings/TokenView";
+import type { PendingConsent } from "./bindings/PendingConsent";
+import type { GatewayConsents } from "./bindings/GatewayConsents";
+import type { ConsentDecision } from "./bindings/ConsentDecision";
 
 /** Event the Rust side emits when another process changed the data store (it polls SQLite's
  * `data_version` every 250 ms). */
@@ -408,6 +411,16 @@ export function pendingApprovals(): Promise<ApprovalView[]> {
 /** The user's decision; rejects if the request was already decided or expired. */
 export function decideApproval(id: string, approve: boolean): Promise<ApprovalView> {
   return call<ApprovalView>("decide_approval", { id, approve });
+}
+
+/** Browser sign-ins of local apps waiting for the user's consent (any gateway asked). */
+export function pendingGatewayConsents(): Promise<GatewayConsents> {
+  return call<GatewayConsents>("pending_gateway_consents");
+}
+
+/** Allow (with the actions chosen; none: what it asked for) or deny a waiting sign-in. */
+export function decideGatewayConsent(id: string, decision: ConsentDecision): Promise<PendingConsent> {
+  return call<PendingConsent>("decide_gateway_consent", { id, decision });
 }
 
 /** Approvals, denials and expiries per action. */

@@ -4,7 +4,7 @@
  *
  * Scenarios (`?mock=`): list (default), empty, locked, unavailable, error, loading, denied
  * (Connect fails), approval (a tool call waits for confirmation), logs (100,000 log rows),
- * gateway-busy (the gateway's port is taken).
+ * gateway-busy (the gateway's port is taken), consent (a local app's browser sign-in waits).
  */
 import type { ActionView } from "./bindings/ActionView";
 import type { AppStatus } from "./bindings/AppStatus";
@@ -323,6 +323,33 @@ export async function handle(
         : [];
     case "decide_approval":
       return { status: arg<boolean>(args, "approve") ? "approved" : "denied" };
+    case "pending_gateway_consents":
+      return {
+        pending:
+          scenario === "consent"
+            ? [
+                {
+                  id: "3f2a9c81d0b4",
+                  code: "KXT-MRW",
+                  client: {
+                    name: "Visual Studio Code",
+                    clientId: "https://vscode.dev/oauth/client-metadata.json",
+                    kind: "metadata-document",
+                    publisher: "vscode.dev",
+                  },
+                  redirectUri: "http://127.0.0.1:33418/",
+                  scopes: ["mcp", "offline_access"],
+                  actions: ["*"],
+                  requestedAt: minutesAgo(0),
+                  expiresAt: minutesAgo(-5),
+                },
+              ]
+            : [],
+      };
+    case "decide_gateway_consent":
+      return {
+        client: { name: "Visual Studio Code" },
+      };
     case "export_preview":
     case "export_write": {
       const client = arg<string>(args, "client");

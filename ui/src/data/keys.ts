@@ -27,4 +27,8 @@ export const queryKeys = {
   /** The gateway's state and recent clients. */
   gateway: ["gateway"] as const,
   gatewayKeys: ["gateway-keys"] as const,
+  /** OAuth clients of the gateway (a consent may add one). */
+  gatewayClients: ["gateway-clients"] as const,
+  /** Browser sign-ins waiting for the user's consent. */
+  pendingConsents: ["gateway-consents", "pending"] as const,
 };

@@ -18,6 +18,9 @@ import { vi, type Mock } from "vitest";
 import type { ActionForm } from "../bindings/ActionForm";
 import type { ActionView } from "../bindings/ActionView";
 import type { AppStatus } from "../bindings/AppStatus";
+import type { ConsentDecision } from "../bindings/ConsentDecision";
+import type { GatewayConsents } from "../bindings/GatewayConsents";
+import type { PendingConsent } from "../bindings/PendingConsent";
 import type { ApprovalCounts } from "../bindings/ApprovalCounts";
 import type { ApprovalView } from "../bindings/ApprovalView";
 import type { CallbackUrls } from "../bindings/CallbackUrls";
@@ -80,6 +83,8 @@ type Commands = {
   remove_token: [Named, TokenView];
   pending_approvals: [undefined, ApprovalView[]];
   decide_approval: [{ id: string; approve: boolean }, ApprovalView];
+  pending_gateway_consents: [undefined, GatewayConsents];
+  decide_gateway_consent: [{ id: string; decision: ConsentDecision }, PendingConsent];
   approval_counts: [undefined, ApprovalCounts[]];
   export_preview: [{ client: ExportClient; names: string[] }, ExportReport];
   export_write: [{ client: ExportClient; names: string[] }, ExportReport];
@@ -139,6 +144,8 @@ const COMMANDS: Record<Command, true> = {
   remove_token: true,
   pending_approvals: true,
   decide_approval: true,
+  pending_gateway_consents: true,
+  decide_gateway_consent: true,
   approval_counts: true,
   export_preview: true,
   export_write: true,
@@ -215,6 +222,7 @@ export function mockBackend(): Backend {
       mocks.app_status.mockResolvedValue(makeStatus());
       mocks.list_actions.mockResolvedValue([]);
       mocks.pending_approvals.mockResolvedValue([]);
+      mocks.pending_gateway_consents.mockResolvedValue({ pending: [] });
       mocks.get_settings.mockResolvedValue(settingsView());
       mocks.app_ready.mockResolvedValue(0);
     },
