@@ -61,6 +61,7 @@ as_str!(
     ApprovalStatus,
     ChangeKind,
     ExportClient,
+    ExportVia,
     ErrorCode
 );
 
@@ -128,8 +129,10 @@ mod tests {
             ChangeKind::Added,
             ChangeKind::Updated,
             ChangeKind::Unchanged,
+            ChangeKind::Removed,
         ]);
         check(&ExportClient::ALL);
+        check(&[ExportVia::Proxy, ExportVia::Gateway]);
         check(&[
             ErrorCode::InvalidInput,
             ErrorCode::NeedsReconnect,
