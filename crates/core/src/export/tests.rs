@@ -861,6 +861,11 @@ fn a_gateway_merge_takes_out_the_proxy_entries_it_replaces_and_nothing_else() {
         assert_eq!(names, want, "{file}:\n{}", m.text);
         assert!(!m.text.contains("/usr/old/patchbay"), "{file}");
         assert!(m.text.contains("/usr/bin/notpatchbay"), "{file}");
+        // A file in plain JSON stays plain JSON (no comma left behind).
+        if serde_json::from_str::<Value>(&fixture(file)).is_ok() {
+            serde_json::from_str::<Value>(&m.text)
+                .unwrap_or_else(|e| panic!("{file} is no longer plain JSON ({e}):\n{}", m.text));
+        }
 
         // Again: nothing to change.
         let again = merge(client, &m.text, &all, &Sweep::Every, file).expect("again");
@@ -931,6 +936,26 @@ fn taking_entries_out_keeps_comments_and_valid_files() {
         m.text
     );
     assert!(!m.text.contains("proxy"), "{}", m.text);
+}
+
+#[test]
+fn the_last_entry_comes_out_without_leaving_a_comma() {
+    let url = format!("{ISSUER}/mcp");
+    let text = format!(
+        "{{\n  \"mcpServers\": {{\n    \"patchbay\": {{\n      \"url\": \"{url}\"\n    }},\n    \"linear\": {{\n      \"command\": \"{BIN}\",\n      \"args\": [\"proxy\", \"linear\"]\n    }}\n  }}\n}}\n"
+    );
+    let all = gateway_entries(ISSUER, &[], None);
+    let m = merge(ExportClient::Cursor, &text, &all, &Sweep::Every, "f").expect("merge");
+    assert_eq!(
+        changes(&m),
+        vec![
+            ("patchbay", ChangeKind::Unchanged),
+            ("linear", ChangeKind::Removed)
+        ]
+    );
+    let v: Value =
+        serde_json::from_str(&m.text).unwrap_or_else(|e| panic!("plain JSON ({e}):\n{}", m.text));
+    assert_eq!(v, json!({"mcpServers": {"patchbay": {"url": url}}}));
 }
 
 #[test]
