@@ -2,7 +2,7 @@
 
 use patchbay_core::ErrorBody;
 use patchbay_core::approvals::{ApprovalCounts, ApprovalView};
-use patchbay_core::export::{ExportClient, ExportReport};
+use patchbay_core::export::{ExportClient, ExportReport, ExportVia};
 use patchbay_core::forms::{
     ActionForm, CallbackUrls, ConnectionForm, HttpTokenForm, OwnerKind, SavedHttpToken,
     TextTokenForm,
@@ -221,15 +221,17 @@ pub async fn approval_counts(shell: State<'_, Shell>) -> Res<Vec<ApprovalCounts>
     shell.run(|pb| pb.approval_counts()).await
 }
 
-/// The Export screen: a client's entries (and where they go) for these actions.
+/// The Export screen: a client's entries (and where they go) for these actions, through
+/// `patchbay proxy` or the gateway.
 #[tauri::command]
 pub async fn export_preview(
     shell: State<'_, Shell>,
     client: ExportClient,
     names: Vec<String>,
+    via: ExportVia,
 ) -> Res<ExportReport> {
     shell
-        .run(move |pb| pb.export_from_app(client, &names, false))
+        .run(move |pb| pb.export_from_app(client, &names, via, false))
         .await
 }
 
@@ -239,9 +241,10 @@ pub async fn export_write(
     shell: State<'_, Shell>,
     client: ExportClient,
     names: Vec<String>,
+    via: ExportVia,
 ) -> Res<ExportReport> {
     shell
-        .run(move |pb| pb.export_from_app(client, &names, true))
+        .run(move |pb| pb.export_from_app(client, &names, via, true))
         .await
 }
 

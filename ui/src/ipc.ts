@@ -24,6 +24,7 @@ import type { DisconnectReport } from "./bindings/DisconnectReport";
 import type { ErrorCode } from "./bindings/ErrorCode";
 import type { ExportClient } from "./bindings/ExportClient";
 import type { ExportReport } from "./bindings/ExportReport";
+import type { ExportVia } from "./bindings/ExportVia";
 import type { FormField } from "./bindings/FormField";
 import type { GatewayKeyForm } from "./bindings/GatewayKeyForm";
 import type { GatewayKeyView } from "./bindings/GatewayKeyView";
@@ -431,19 +432,29 @@ export function approvalCounts(): Promise<ApprovalCounts[]> {
 // ---- Export to local MCP clients ---------------------------------------------------------
 
 /**
- * The entries `client` would get for these actions (every enabled MCP action when
- * `names` is empty), in its own format, and where its config file is. Writes nothing.
+ * The entries `client` would get for these actions, through `patchbay proxy` or the gateway
+ * (`via`), in its own format, and where its config file is. Empty `names`: every enabled MCP
+ * action (proxy), or one entry for the gateway's `/mcp`. Writes nothing.
  */
-export function exportPreview(client: ExportClient, names: string[]): Promise<ExportReport> {
-  return call<ExportReport>("export_preview", { client, names });
+export function exportPreview(
+  client: ExportClient,
+  names: string[],
+  via: ExportVia,
+): Promise<ExportReport> {
+  return call<ExportReport>("export_preview", { client, names, via });
 }
 
 /**
- * Merges the entries into the client's config file: other entries and comments are kept,
- * a timestamped backup is written first, an unparseable file is refused untouched.
+ * Merges the entries into the client's config file: other entries and comments are kept
+ * (gateway entries take out the `patchbay proxy` entries they replace), a timestamped backup
+ * is written first, an unparseable file is refused untouched.
  */
-export function exportWrite(client: ExportClient, names: string[]): Promise<ExportReport> {
-  return call<ExportReport>("export_write", { client, names });
+export function exportWrite(
+  client: ExportClient,
+  names: string[],
+  via: ExportVia,
+): Promise<ExportReport> {
+  return call<ExportReport>("export_write", { client, names, via });
 }
 
 // ---- Logs ---------------------------------------------------------------------

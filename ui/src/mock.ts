@@ -354,17 +354,39 @@ export async function handle(
     case "export_write": {
       const client = arg<string>(args, "client");
       const names = arg<string[]>(args, "names");
-      const list = names.length > 0 ? names : ["linear", "github", "notion"];
-      const entries = list.map((name) => ({
-        name,
-        command: "/usr/bin/patchbay",
-        args: ["proxy", name],
-      }));
+      const gateway =
+        arg<string>(args, "via") === "gateway" &&
+        client !== "claude-desktop" &&
+        client !== "generic";
+      const base = "http://127.0.0.1:47616";
+      const list = gateway
+        ? names.length > 0
+          ? names
+          : ["patchbay"]
+        : names.length > 0
+          ? names
+          : ["linear", "github", "notion"];
+      const entries = list.map((name) =>
+        gateway
+          ? {
+              name,
+              command: null,
+              args: null,
+              url:
+                name === "patchbay" && names.length === 0 ? `${base}/mcp` : `${base}/a/${name}/mcp`,
+              keyEnv: client === "codex" ? "PATCHBAY_GATEWAY_KEY" : null,
+            }
+          : { name, command: "/usr/bin/patchbay", args: ["proxy", name], url: null, keyEnv: null },
+      );
       const servers = Object.fromEntries(
-        entries.map((e) => [e.name, { command: e.command, args: e.args }]),
+        entries.map((e) => [
+          e.name,
+          gateway ? { url: e.url } : { command: e.command, args: e.args },
+        ]),
       );
       return {
         client,
+        via: gateway ? "gateway" : "proxy",
         path: client === "generic" ? null : `~/.config/${client}/mcp.json`,
         entries,
         snippet: JSON.stringify({ mcpServers: servers }, null, 2),
@@ -374,6 +396,12 @@ export async function handle(
             ? `~/.config/${client}/mcp.json.patchbay-backup-20261124T090000Z`
             : null,
         changes: list.map((name) => ({ name, change: "added" })),
+        notes: [],
+        warnings: gateway
+          ? [
+              "the gateway is off, so this client cannot connect to http://127.0.0.1:47616 yet: turn it on in the app's Gateway screen",
+            ]
+          : [],
       };
     }
     case "list_logs": {

@@ -1,7 +1,7 @@
 //! The command line, as clap sees it. Forms and JSON keys here are a public contract.
 
 use clap::{Args, Parser, Subcommand};
-use patchbay_core::export::ExportClient;
+use patchbay_core::export::{ExportClient, ExportVia};
 use patchbay_core::model::{CallbackKind, TokenAuthMethod};
 
 #[derive(Debug, Parser)]
@@ -62,7 +62,8 @@ pub enum Command {
     Approve { id: String },
     /// Deny a pending tool call.
     Deny { id: String },
-    /// Write MCP client config entries that run `patchbay proxy NAME` (no secret in them).
+    /// Write MCP client config entries that run `patchbay proxy NAME`, or that connect to the
+    /// local gateway (`--via gateway`); no secret in them.
     Export(ExportArgs),
     /// The local gateway: every action on one loopback endpoint, and its access keys.
     #[command(subcommand)]
@@ -91,18 +92,28 @@ pub enum SettingsCmd {
     Reset { key: Option<String> },
 }
 
-/// `patchbay export [NAME...] --client CLIENT [--write] [--config PATH]`.
+/// `patchbay export [NAME...] --client CLIENT [--via proxy|gateway] [--key-env VAR] [--write]
+/// [--config PATH]`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Without --write: prints the entries in the client's format, ready to paste, and where its config file is.\nWith --write: shows the command of each entry on stderr, then merges them into that file (other entries, keys and comments stay; an entry of the same name is replaced), keeping a backup FILE.patchbay-backup-YYYYMMDDTHHMMSSZ.\nPATCHBAY_EXPORT_BIN overrides the binary the entries run (an absolute path)."
+    after_help = "Without --write: prints the entries in the client's format, ready to paste, and where its config file is.\nWith --write: shows the command (or URL) of each entry on stderr, then merges them into that file (other entries, keys and comments stay; an entry of the same name is replaced), keeping a backup FILE.patchbay-backup-YYYYMMDDTHHMMSSZ.\n--via gateway: URL entries for the local gateway (no NAME: one entry named 'patchbay' for http://127.0.0.1:PORT/mcp; NAMEs: one each for /a/NAME/mcp); writing them takes out the 'patchbay proxy' entries of the same actions (of every action, without NAME). VS Code, Claude Code, Cursor and Windsurf sign in through the browser; Codex reads an access key from $PATCHBAY_GATEWAY_KEY (--key-env to name another; make the key with 'patchbay gateway key add'). Claude Desktop and generic keep proxy entries.\nPATCHBAY_EXPORT_BIN overrides the binary proxy entries run (an absolute path)."
 )]
 pub struct ExportArgs {
-    /// The MCP actions to export (default: every enabled MCP action).
+    /// The actions to export (default: every enabled MCP action; with --via gateway, one
+    /// entry for every action).
     #[arg(value_name = "NAME")]
     pub names: Vec<String>,
     /// The MCP client whose config format and file to use.
     #[arg(long, value_name = "CLIENT", value_enum)]
     pub client: ExportClient,
+    /// How the client reaches Patchbay: `proxy` (it starts `patchbay proxy NAME`) or `gateway`
+    /// (it connects to the local gateway over HTTP).
+    #[arg(long, value_name = "VIA", value_enum, default_value_t = ExportVia::Proxy)]
+    pub via: ExportVia,
+    /// Codex with --via gateway: the environment variable Codex reads the gateway access key
+    /// from (default PATCHBAY_GATEWAY_KEY).
+    #[arg(long, value_name = "VAR")]
+    pub key_env: Option<String>,
     /// Merge the entries into the client's config file (a backup of it is kept).
     #[arg(long)]
     pub write: bool,

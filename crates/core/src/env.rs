@@ -25,6 +25,9 @@ pub const BREAKER_COOLDOWN_SECS: &str = "PATCHBAY_BREAKER_COOLDOWN_SECS";
 pub const DESKTOP_BIN: &str = "PATCHBAY_DESKTOP_BIN";
 /// The `patchbay` binary that exported client configs run (an absolute path).
 pub const EXPORT_BIN: &str = "PATCHBAY_EXPORT_BIN";
+/// Not read by Patchbay: the variable a Codex entry exported through the gateway names for
+/// its access key (`bearer_token_env_var`), unless `--key-env` names another.
+pub const GATEWAY_KEY: &str = "PATCHBAY_GATEWAY_KEY";
 /// The desktop app: write its start-up report (JSON) to this file once the page is ready
 /// (the desktop benchmark).
 pub const READY_FILE: &str = "PATCHBAY_READY_FILE";

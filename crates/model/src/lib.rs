@@ -63,6 +63,7 @@ as_str!(
     ApprovalStatus,
     ChangeKind,
     ExportClient,
+    ExportVia,
     ErrorCode
 );
 
@@ -130,8 +131,10 @@ mod tests {
             ChangeKind::Added,
             ChangeKind::Updated,
             ChangeKind::Unchanged,
+            ChangeKind::Removed,
         ]);
         check(&ExportClient::ALL);
+        check(&[ExportVia::Proxy, ExportVia::Gateway]);
         check(&[
             ErrorCode::InvalidInput,
             ErrorCode::NeedsReconnect,

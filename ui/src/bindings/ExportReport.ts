@@ -2,11 +2,17 @@
 import type { EntryChange } from "./EntryChange";
 import type { ExportClient } from "./ExportClient";
 import type { ExportEntry } from "./ExportEntry";
+import type { ExportVia } from "./ExportVia";
 
 /**
  * The result of an export (`patchbay export --json`).
  */
 export type ExportReport = { client: ExportClient, 
+/**
+ * How the entries reach Patchbay: `gateway` when asked for and the client reads URL
+ * entries; else `proxy` (Claude Desktop and `generic` keep proxy entries).
+ */
+via: ExportVia, 
 /**
  * The client's config file (`null` for `generic`).
  */
@@ -25,7 +31,17 @@ written: boolean,
  */
 backup: string | null, 
 /**
- * Per entry: added, updated or unchanged. Without `--write`, what writing would do to the
- * file as it is now (empty when the file cannot be parsed).
+ * Per entry: added, updated or unchanged, then each `patchbay proxy` entry the gateway
+ * entries replace: removed. Without `--write`, what writing would do to the file as it is
+ * now (empty when the file cannot be parsed).
  */
-changes: Array<EntryChange>, };
+changes: Array<EntryChange>, 
+/**
+ * What the user should know to make the entries work (the access key Codex needs; why
+ * Claude Desktop keeps proxy entries).
+ */
+notes: Array<string>, 
+/**
+ * What stands in the way (the gateway is off).
+ */
+warnings: Array<string>, };

@@ -3,6 +3,7 @@
  * changes invalidates the same key, and `db-changed` invalidates them all.
  */
 import type { ExportClient } from "../bindings/ExportClient";
+import type { ExportVia } from "../bindings/ExportVia";
 import type { LogQuery } from "../bindings/LogQuery";
 import type { OwnerKind } from "../bindings/OwnerKind";
 
@@ -22,8 +23,8 @@ export const queryKeys = {
   log: (id: number | null) => ["log", id] as const,
   /** Every export preview (the prefix of `exportPreview`). */
   exports: ["export"] as const,
-  exportPreview: (client: ExportClient, names: readonly string[]) =>
-    ["export", client, names] as const,
+  exportPreview: (client: ExportClient, via: ExportVia, names: readonly string[]) =>
+    ["export", client, via, names] as const,
   /** The gateway's state and recent clients. */
   gateway: ["gateway"] as const,
   gatewayKeys: ["gateway-keys"] as const,

@@ -31,6 +31,7 @@ import type { ErrorBody } from "../bindings/ErrorBody";
 import type { ErrorCode } from "../bindings/ErrorCode";
 import type { ExportClient } from "../bindings/ExportClient";
 import type { ExportReport } from "../bindings/ExportReport";
+import type { ExportVia } from "../bindings/ExportVia";
 import type { GatewayKeyForm } from "../bindings/GatewayKeyForm";
 import type { GatewayKeyView } from "../bindings/GatewayKeyView";
 import type { GatewayTool } from "../bindings/GatewayTool";
@@ -86,8 +87,8 @@ type Commands = {
   pending_gateway_consents: [undefined, GatewayConsents];
   decide_gateway_consent: [{ id: string; decision: ConsentDecision }, PendingConsent];
   approval_counts: [undefined, ApprovalCounts[]];
-  export_preview: [{ client: ExportClient; names: string[] }, ExportReport];
-  export_write: [{ client: ExportClient; names: string[] }, ExportReport];
+  export_preview: [{ client: ExportClient; names: string[]; via: ExportVia }, ExportReport];
+  export_write: [{ client: ExportClient; names: string[]; via: ExportVia }, ExportReport];
   list_logs: [{ query: LogQuery }, LogEntry[]];
   get_log: [{ id: number }, LogEntry | null];
   export_logs: [{ query: LogQuery }, LogExport];

@@ -1,7 +1,9 @@
 //! `patchbay export`: thin over `patchbay_core::export` (formats, paths, merge, backups).
 
 use patchbay_core::Result;
-use patchbay_core::export::{self, ChangeKind, ExportClient, ExportPlan, ExportReport};
+use patchbay_core::export::{
+    self, ChangeKind, ExportClient, ExportPlan, ExportReport, ExportRequest, ExportVia,
+};
 
 use super::{Status, open};
 use crate::args::ExportArgs;
@@ -9,12 +11,25 @@ use crate::{outln, output};
 
 pub fn run(a: ExportArgs, json: bool) -> Result<Status> {
     let client = a.client;
-    let bin = export::resolve_binary(std::env::var_os(export::BIN_ENV), std::env::current_exe())?;
+    let req = ExportRequest {
+        client,
+        names: a.names,
+        via: a.via,
+        key_env: a.key_env,
+        config: a.config,
+        write: a.write,
+    };
     let pb = open(false)?;
-    let names = pb.export_names(&a.names)?;
-    let entries = export::entries(&bin, &names)?;
-    let plan = export::plan(client, entries, a.config, None, a.write)?;
-    if !a.write {
+    let plan = pb.export_plan(&req, || {
+        export::resolve_binary(std::env::var_os(export::BIN_ENV), std::env::current_exe())
+    })?;
+    for note in &plan.notes {
+        eprintln!("note: {note}");
+    }
+    for warning in &plan.warnings {
+        eprintln!("warning: {warning}");
+    }
+    if !req.write {
         let report = plan.report();
         if json {
             output::json(&report);
@@ -23,18 +38,31 @@ pub fn run(a: ExportArgs, json: bool) -> Result<Status> {
         }
         return Ok(Status::Done);
     }
-    // The user sees exactly what the client will run before anything is written.
+    // The user sees exactly what the client will run (or reach) before anything is written.
     let path = plan
         .path
         .as_ref()
         .map(|p| p.display().to_string())
         .unwrap_or_default();
-    eprintln!(
-        "{} will start these commands (from {path}):",
-        client.label()
-    );
+    match plan.via {
+        ExportVia::Proxy => eprintln!(
+            "{} will start these commands (from {path}):",
+            client.label()
+        ),
+        ExportVia::Gateway => eprintln!(
+            "{} will connect to these URLs (from {path}):",
+            client.label()
+        ),
+    }
     for e in &plan.entries {
-        eprintln!("  {}", e.command_line());
+        eprintln!("  {}", e.target());
+    }
+    let going = names_of(&plan.changes, ChangeKind::Removed);
+    if !going.is_empty() {
+        eprintln!(
+            "and these `patchbay proxy` entries come out: {}",
+            going.join(", ")
+        );
     }
     let report = pb.write_export(&plan)?;
     if json {
@@ -43,6 +71,15 @@ pub fn run(a: ExportArgs, json: bool) -> Result<Status> {
         print_written(client, &report);
     }
     Ok(Status::Done)
+}
+
+/// The names of the entries with this change, quoted.
+fn names_of(changes: &[export::EntryChange], kind: ChangeKind) -> Vec<String> {
+    changes
+        .iter()
+        .filter(|c| c.change == kind)
+        .map(|c| format!("'{}'", c.name))
+        .collect()
 }
 
 fn print_snippet(plan: &ExportPlan) {
@@ -60,6 +97,13 @@ fn print_snippet(plan: &ExportPlan) {
         ),
     }
     outln!("{}", plan.snippet.trim_end());
+    let going = names_of(&plan.changes, ChangeKind::Removed);
+    if !going.is_empty() {
+        outln!(
+            "\nWriting also takes out the `patchbay proxy` entries these replace: {}.",
+            going.join(", ")
+        );
+    }
     if let Some(problem) = &plan.problem {
         eprintln!("warning: {problem}");
     }
@@ -67,17 +111,10 @@ fn print_snippet(plan: &ExportPlan) {
 
 fn print_written(client: ExportClient, r: &ExportReport) {
     let path = r.path.as_deref().unwrap_or_default();
-    let list = |kind: ChangeKind| -> Vec<String> {
-        r.changes
-            .iter()
-            .filter(|c| c.change == kind)
-            .map(|c| format!("'{}'", c.name))
-            .collect()
-    };
     if !r.written {
         outln!(
             "{path} already has these entries ({}); nothing was written.",
-            list(ChangeKind::Unchanged).join(", ")
+            names_of(&r.changes, ChangeKind::Unchanged).join(", ")
         );
         return;
     }
@@ -86,8 +123,9 @@ fn print_written(client: ExportClient, r: &ExportReport) {
         ChangeKind::Added,
         ChangeKind::Updated,
         ChangeKind::Unchanged,
+        ChangeKind::Removed,
     ] {
-        let names = list(kind);
+        let names = names_of(&r.changes, kind);
         if !names.is_empty() {
             parts.push(format!("{} {}", kind.as_str(), names.join(", ")));
         }
@@ -96,8 +134,17 @@ fn print_written(client: ExportClient, r: &ExportReport) {
     if let Some(b) = &r.backup {
         outln!("The previous file is kept as {b}.");
     }
-    outln!(
-        "Restart {} (or reload its MCP servers) to use them.",
-        client.label()
-    );
+    match (r.via, client) {
+        (ExportVia::Proxy, _) => outln!(
+            "Restart {} (or reload its MCP servers) to use them.",
+            client.label()
+        ),
+        (ExportVia::Gateway, ExportClient::Codex) => {
+            outln!("Restart Codex with the access key in its environment to use them.")
+        }
+        (ExportVia::Gateway, _) => outln!(
+            "Restart {} (or reload its MCP servers); it signs in through your browser at the gateway the first time.",
+            client.label()
+        ),
+    }
 }

@@ -375,10 +375,16 @@ fn json_without_write_gives_the_contract_and_the_default_file() {
     assert_eq!(
         keys,
         [
-            "backup", "changes", "client", "entries", "path", "snippet", "written"
+            "backup", "changes", "client", "entries", "notes", "path", "snippet", "via",
+            "warnings", "written"
         ]
     );
     assert_eq!(r["client"], "cursor");
+    assert_eq!(r["via"], "proxy");
+    assert_eq!(
+        (r["notes"].clone(), r["warnings"].clone()),
+        (json!([]), json!([]))
+    );
     let default = w.home().join(".cursor/mcp.json");
     assert_eq!(r["path"], json!(default.to_str().expect("utf8")));
     assert_eq!(r["written"], false);
@@ -386,8 +392,8 @@ fn json_without_write_gives_the_contract_and_the_default_file() {
     assert_eq!(
         r["entries"],
         json!([
-            {"name": "github", "command": bin, "args": ["proxy", "github"]},
-            {"name": "linear", "command": bin, "args": ["proxy", "linear"]},
+            {"name": "github", "command": bin, "args": ["proxy", "github"], "url": null, "keyEnv": null},
+            {"name": "linear", "command": bin, "args": ["proxy", "linear"], "url": null, "keyEnv": null},
         ])
     );
     assert_eq!(
@@ -456,6 +462,10 @@ fn no_secret_reaches_any_output_or_file() {
             vec!["export", "--client", client],
             vec!["--json", "export", "--client", client],
             vec!["export", "--client", client, "--write", "--config", p],
+            vec![
+                "--json", "export", "--client", client, "--via", "gateway", "--write", "--config",
+                p,
+            ],
             vec![
                 "--json", "export", "linear", "github", "--client", client, "--write", "--config",
                 p,
@@ -641,4 +651,514 @@ fn the_exported_command_starts_the_proxy_of_that_action() {
         msg.contains("Patchbay") && msg.contains("127.0.0.1:9"),
         "{reply}"
     );
+}
+
+// ---- --via gateway -----------------------------------------------------------------------
+
+/// The client's own config file in the temp HOME (where export finds it without --config).
+fn default_file(w: &World, client: &str) -> PathBuf {
+    let home = w.home();
+    match client {
+        "claude-desktop" => home.join(".config/Claude/claude_desktop_config.json"),
+        "claude-code" => home.join(".claude.json"),
+        "cursor" => home.join(".cursor/mcp.json"),
+        "vscode" => home.join(".config/Code/User/mcp.json"),
+        "windsurf" => home.join(".codeium/windsurf/mcp_config.json"),
+        "codex" => home.join(".codex/config.toml"),
+        other => panic!("{other} has no file"),
+    }
+}
+
+/// A copy of a real-world fixture as the client's own config file.
+fn place(w: &World, client: &str, file: &str) -> PathBuf {
+    let to = default_file(w, client);
+    std::fs::create_dir_all(to.parent().expect("folder")).expect("mkdir");
+    std::fs::copy(fixture(file), &to).expect("copy fixture");
+    to
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// What each client's file holds for a gateway URL (Codex with its key variable).
+fn url_entry(client: &str, url: &str, key_env: &str) -> Value {
+    match client {
+        "vscode" | "claude-code" => json!({"type": "http", "url": url}),
+        "cursor" => json!({"url": url}),
+        "windsurf" => json!({"serverUrl": url}),
+        "codex" => json!({"url": url, "bearer_token_env_var": key_env}),
+        other => panic!("{other} has no URL entry"),
+    }
+}
+
+const GATEWAY_OFF: &str = "the gateway is off";
+const PORT: &str = "47991";
+
+#[test]
+fn via_gateway_writes_url_entries_and_takes_out_the_proxy_entries_they_replace() {
+    let w = World::new();
+    w.seed();
+    w.ok(&["settings", "set", "gatewayPort", PORT]);
+    let base = format!("http://127.0.0.1:{PORT}");
+    let bin = bin();
+    for (client, file, key, survivor) in CASES.into_iter().filter(|c| c.0 != "claude-desktop") {
+        let path = place(&w, client, file);
+        let original = read(&path);
+        let key_env = if client == "codex" {
+            json!("PATCHBAY_GATEWAY_KEY")
+        } else {
+            Value::Null
+        };
+        // As before the gateway: proxy entries for github and linear.
+        w.ok(&["export", "--client", client, "--write"]);
+
+        // One action through the gateway: its entry becomes a URL entry, github stays.
+        let out = w.ok(&[
+            "--json", "export", "linear", "--client", client, "--via", "gateway", "--write",
+        ]);
+        let r = out.json();
+        let linear_url = format!("{base}/a/linear/mcp");
+        assert_eq!(r["via"], "gateway", "{client}");
+        assert_eq!(
+            r["entries"],
+            json!([{"name": "linear", "command": null, "args": null, "url": linear_url, "keyEnv": key_env}]),
+            "{client}"
+        );
+        assert_eq!(
+            r["changes"],
+            json!([{"name": "linear", "change": "updated"}]),
+            "{client}"
+        );
+        assert_eq!(r["written"], true);
+        assert!(
+            out.stderr.lines().any(|l| l.trim() == linear_url),
+            "{client}: the URL is shown before writing: {}",
+            out.stderr
+        );
+        // The gateway is off (setting off, nothing serving): said on stderr and in --json.
+        assert!(
+            out.stderr.contains(&format!("warning: {GATEWAY_OFF}")),
+            "{client}: {}",
+            out.stderr
+        );
+        assert_eq!(r["warnings"].as_array().map(Vec::len), Some(1), "{client}");
+        assert!(
+            r["warnings"][0]
+                .as_str()
+                .is_some_and(|w| w.contains(GATEWAY_OFF) && w.contains("patchbay gateway serve")),
+            "{client}: {}",
+            r["warnings"]
+        );
+        let after = servers(client, &read(&path), key);
+        assert_eq!(
+            after["linear"],
+            url_entry(client, &linear_url, "PATCHBAY_GATEWAY_KEY"),
+            "{client}"
+        );
+        assert_eq!(
+            after["github"]["args"],
+            json!(["proxy", "github"]),
+            "{client}"
+        );
+
+        // No NAME: one `patchbay` entry for /mcp, and every proxy entry Patchbay wrote goes.
+        let out = w.ok(&["export", "--client", client, "--via", "gateway", "--write"]);
+        assert!(
+            out.stdout.contains("added 'patchbay'; removed 'github'."),
+            "{client}: {}",
+            out.stdout
+        );
+        assert!(
+            out.stderr
+                .contains("and these `patchbay proxy` entries come out: 'github'"),
+            "{client}: {}",
+            out.stderr
+        );
+        let text = read(&path);
+        assert!(
+            text.contains(survivor),
+            "{client} lost {survivor:?}:\n{text}"
+        );
+        assert!(
+            !text.contains(&bin),
+            "{client}: a proxy entry is left:\n{text}"
+        );
+        let after = servers(client, &text, key);
+        assert_eq!(
+            after["patchbay"],
+            url_entry(client, &format!("{base}/mcp"), "PATCHBAY_GATEWAY_KEY"),
+            "{client}"
+        );
+        assert!(after.get("github").is_none(), "{client}");
+        assert_eq!(
+            after["linear"],
+            url_entry(client, &linear_url, "PATCHBAY_GATEWAY_KEY"),
+            "{client}: a URL entry is not a proxy entry: it stays"
+        );
+        let before = servers(client, &original, key);
+        for (name, entry) in before.as_object().expect("servers") {
+            assert_eq!(&after[name], entry, "{client}: {name} kept");
+        }
+
+        // Again: nothing to change, nothing written.
+        let r = w
+            .ok(&[
+                "--json", "export", "--client", client, "--via", "gateway", "--write",
+            ])
+            .json();
+        assert_eq!(r["written"], false, "{client}");
+        assert_eq!(
+            r["changes"],
+            json!([{"name": "patchbay", "change": "unchanged"}])
+        );
+        assert_eq!(read(&path), text);
+    }
+}
+
+#[test]
+fn without_write_the_gateway_snippet_says_what_writing_would_take_out() {
+    let w = World::new();
+    w.seed();
+    let path = place(&w, "cursor", "cursor-mcp.json");
+    w.ok(&["export", "--client", "cursor", "--write"]);
+    let written = read(&path);
+    let out = w.ok(&["export", "--client", "cursor", "--via", "gateway"]);
+    assert!(out.stdout.contains("\"patchbay\": {"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains(
+            "Writing also takes out the `patchbay proxy` entries these replace: 'github', 'linear'."
+        ),
+        "{}",
+        out.stdout
+    );
+    let r = w
+        .ok(&["--json", "export", "--client", "cursor", "--via", "gateway"])
+        .json();
+    assert_eq!(
+        r["changes"],
+        json!([
+            {"name": "patchbay", "change": "added"},
+            {"name": "github", "change": "removed"},
+            {"name": "linear", "change": "removed"},
+        ])
+    );
+    assert_eq!(r["written"], false);
+    assert_eq!(read(&path), written, "nothing written without --write");
+}
+
+#[test]
+fn codex_reads_the_key_from_the_variable_named_and_export_makes_no_key() {
+    let w = World::new();
+    w.seed();
+    let path = place(&w, "codex", "codex-config.toml");
+    let out = w.ok(&[
+        "--json",
+        "export",
+        "--client",
+        "codex",
+        "--via",
+        "gateway",
+        "--key-env",
+        "CODEX_PATCHBAY_KEY",
+        "--write",
+    ]);
+    let r = out.json();
+    assert_eq!(r["entries"][0]["keyEnv"], "CODEX_PATCHBAY_KEY");
+    let text = read(&path);
+    assert!(
+        text.contains("[mcp_servers.patchbay]\nurl = \"http://127.0.0.1:47616/mcp\"\nbearer_token_env_var = \"CODEX_PATCHBAY_KEY\"\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("network_access = false # keep the sandbox offline"),
+        "{text}"
+    );
+    // How to get the key is said (stderr and --json); no key is made.
+    let note =
+        "make one with `patchbay gateway key add codex --actions '*'` and set CODEX_PATCHBAY_KEY";
+    assert!(out.stderr.contains(note), "{}", out.stderr);
+    assert!(
+        r["notes"][0].as_str().is_some_and(|n| n.contains(note)),
+        "{}",
+        r["notes"]
+    );
+    assert_eq!(
+        w.ok(&["--json", "gateway", "key", "list"]).json(),
+        json!([])
+    );
+}
+
+#[test]
+fn claude_desktop_and_generic_keep_proxy_entries_with_a_note() {
+    let w = World::new();
+    w.seed();
+    let bin = bin();
+    let path = place(&w, "claude-desktop", "claude_desktop_config.json");
+    let out = w.ok(&[
+        "--json",
+        "export",
+        "--client",
+        "claude-desktop",
+        "--via",
+        "gateway",
+        "--write",
+    ]);
+    let r = out.json();
+    assert_eq!(r["via"], "proxy");
+    assert_eq!(r["warnings"], json!([]), "proxy entries need no gateway");
+    assert!(
+        out.stderr
+            .contains("note: Claude Desktop does not read local URL entries"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        r["notes"][0]
+            .as_str()
+            .is_some_and(|n| n.contains("does not read local URL entries"))
+    );
+    let after = servers("claude-desktop", &read(&path), "mcpServers");
+    for name in ["github", "linear"] {
+        assert_eq!(after[name]["command"], json!(bin));
+        assert_eq!(after[name]["args"], json!(["proxy", name]));
+    }
+    assert!(after.get("patchbay").is_none());
+
+    let out = w.ok(&["export", "--client", "generic", "--via", "gateway"]);
+    assert!(
+        out.stderr
+            .contains("note: the generic snippet keeps `patchbay proxy NAME` entries")
+            && out.stderr.contains("http://127.0.0.1:47616/mcp"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stdout.contains(&format!("\"command\": \"{bin}\"")),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn bad_gateway_requests_are_refused_and_change_no_file() {
+    let w = World::new();
+    w.seed();
+    place(&w, "codex", "codex-config.toml");
+    place(&w, "vscode", "vscode-mcp.json");
+    w.ok(&["export", "--client", "vscode", "--write"]);
+    let before = patchbay_testsupport::all_bytes(w.files.path());
+    let cases: [(&[&str], i32, Option<&str>, &str); 7] = [
+        (
+            &[
+                "export",
+                "--client",
+                "codex",
+                "--via",
+                "gateway",
+                "--key-env",
+                "MY-KEY",
+                "--write",
+            ],
+            1,
+            Some("invalid_input"),
+            "--key-env must name an environment variable, not 'MY-KEY'",
+        ),
+        (
+            &[
+                "export",
+                "--client",
+                "codex",
+                "--via",
+                "gateway",
+                "--key-env",
+                "",
+                "--write",
+            ],
+            1,
+            Some("invalid_input"),
+            "--key-env must name an environment variable",
+        ),
+        (
+            &["export", "--client", "codex", "--key-env", "K", "--write"],
+            1,
+            Some("invalid_input"),
+            "--key-env goes with --via gateway",
+        ),
+        (
+            &[
+                "export",
+                "--client",
+                "vscode",
+                "--via",
+                "gateway",
+                "--key-env",
+                "K",
+                "--write",
+            ],
+            1,
+            Some("invalid_input"),
+            "--key-env is for Codex only",
+        ),
+        (
+            &[
+                "export", "nope", "--client", "vscode", "--via", "gateway", "--write",
+            ],
+            1,
+            Some("not_found"),
+            "nope",
+        ),
+        (
+            &[
+                "export", "paused", "--client", "vscode", "--via", "gateway", "--write",
+            ],
+            1,
+            Some("invalid_input"),
+            "patchbay action enable paused",
+        ),
+        (
+            &["export", "--client", "vscode", "--via", "tunnel", "--write"],
+            2,
+            None,
+            "tunnel",
+        ),
+    ];
+    for (args, code, error, says) in cases {
+        let mut with_json = vec!["--json"];
+        with_json.extend_from_slice(args);
+        let out = w.run(&with_json);
+        assert_eq!(out.code, code, "{args:?}: {}", out.stderr);
+        if let Some(error) = error {
+            assert_eq!(out.error()["code"], error, "{args:?}");
+        }
+        assert!(out.stderr.contains(says), "{args:?}: {}", out.stderr);
+        assert!(
+            !out.stderr.contains("will connect to"),
+            "{args:?}: nothing announced: {}",
+            out.stderr
+        );
+        assert_eq!(
+            patchbay_testsupport::all_bytes(w.files.path()),
+            before,
+            "{args:?}: no file changed, no backup"
+        );
+    }
+}
+
+/// `patchbay gateway serve --port 0` on the world's profile, stopped on drop.
+struct Serving {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        patchbay_testsupport::stop(&mut self.child, std::time::Duration::from_secs(10));
+    }
+}
+
+fn serve(w: &World) -> Serving {
+    let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("patchbay"))
+        .args(["gateway", "serve", "--port", "0"])
+        .env("PATCHBAY_HOME", w.data.0.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("gateway serve");
+    let url = patchbay_testsupport::Lines::new(
+        child.stdout.take().expect("stdout"),
+        "patchbay gateway serve",
+    )
+    .next(std::time::Duration::from_secs(30))
+    .trim()
+    .to_string();
+    Serving { child, url }
+}
+
+/// An MCP `initialize` to `url`, as a client sends it: the HTTP status and the body.
+fn initialize(url: &str, key: Option<&str>) -> (u16, String, String) {
+    let mut req = reqwest::blocking::Client::builder()
+        .timeout(std::time::Duration::from_secs(30))
+        .build()
+        .expect("client")
+        .post(url)
+        .header("accept", "application/json, text/event-stream")
+        .json(
+            &json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "protocolVersion": "2025-06-18", "capabilities": {},
+            "clientInfo": {"name": "export-test", "version": "1"}}}),
+        );
+    if let Some(key) = key {
+        req = req.bearer_auth(key);
+    }
+    let res = req.send().expect("the gateway answers");
+    let status = res.status().as_u16();
+    let challenge = res
+        .headers()
+        .get("www-authenticate")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    (status, challenge, res.text().unwrap_or_default())
+}
+
+#[test]
+fn the_exported_urls_reach_the_running_gateway() {
+    let w = World::new();
+    w.ok(&["action", "add", "dead", "--url", "http://127.0.0.1:9/mcp"]);
+    let gateway = serve(&w);
+
+    // Codex: the entry's URL, with the key from the variable it names.
+    let r = w
+        .ok(&[
+            "--json", "export", "dead", "--client", "codex", "--via", "gateway", "--write",
+        ])
+        .json();
+    assert_eq!(r["warnings"], json!([]), "the gateway runs: no warning");
+    let written = read(&default_file(&w, "codex"));
+    let doc: toml_edit::DocumentMut = written.parse().expect("TOML");
+    let entry = &doc["mcp_servers"]["dead"];
+    let url = entry["url"].as_str().expect("url");
+    assert_eq!(
+        url,
+        gateway.url.replace("/mcp", "/a/dead/mcp"),
+        "the serving port"
+    );
+    assert_eq!(
+        entry["bearer_token_env_var"].as_str(),
+        Some("PATCHBAY_GATEWAY_KEY")
+    );
+    let key = w
+        .ok(&["gateway", "key", "add", "codex", "--actions", "dead"])
+        .stdout
+        .trim()
+        .to_string();
+    let (status, _, body) = initialize(url, Some(&key));
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("\"serverInfo\""), "{body}");
+
+    // VS Code: the /mcp entry, no key; the gateway sends it to sign in (RFC 9728).
+    let r = w
+        .ok(&[
+            "--json", "export", "--client", "vscode", "--via", "gateway", "--write",
+        ])
+        .json();
+    assert_eq!(r["entries"][0]["url"], json!(gateway.url));
+    let v: Value = serde_json::from_str(&read(&default_file(&w, "vscode"))).expect("JSON");
+    assert_eq!(
+        v["servers"]["patchbay"],
+        json!({"type": "http", "url": gateway.url})
+    );
+    let (status, challenge, _) = initialize(&gateway.url, None);
+    assert_eq!(status, 401);
+    assert!(challenge.contains("resource_metadata="), "{challenge}");
+
+    // The key is in no file export wrote.
+    for (file, bytes) in patchbay_testsupport::all_bytes(w.files.path()) {
+        assert!(
+            !patchbay_testsupport::contains(&bytes, &key),
+            "the key is in {file}"
+        );
+    }
 }

@@ -6,11 +6,13 @@ use super::*;
 
 /// Merge the entries into a config file's text (`""` for a file that does not exist yet):
 /// every other entry and key, and the comments and layout, stay as they were; an entry of
-/// the same name is replaced. `source` names the file in errors.
+/// the same name is replaced; then the `patchbay proxy` entries `sweep` names (other than
+/// those just written) are taken out. `source` names the file in errors.
 pub fn merge(
     client: ExportClient,
     text: &str,
     entries: &[ExportEntry],
+    sweep: &Sweep,
     source: &str,
 ) -> Result<Merged> {
     // A byte order mark (editors on Windows write one) is kept, outside the parsers.
@@ -20,8 +22,8 @@ pub fn merge(
         None => (false, text),
     };
     let mut merged = match format(client) {
-        Format::Json => merge_json(client, body, entries, source),
-        Format::Toml => merge_toml(body, entries, source),
+        Format::Json => merge_json(client, body, entries, sweep, source),
+        Format::Toml => merge_toml(body, entries, sweep, source),
     }?;
     if bom {
         merged.text.insert(0, BOM);
@@ -66,6 +68,7 @@ pub(super) fn merge_json(
     client: ExportClient,
     text: &str,
     entries: &[ExportEntry],
+    sweep: &Sweep,
     source: &str,
 ) -> Result<Merged> {
     // Whitespace alone is a new file (and so gets the snippet's layout).
@@ -110,6 +113,28 @@ pub(super) fn merge_json(
             change,
         });
     }
+    for prop in servers.properties() {
+        let Some(name) = prop.decoded_name() else {
+            continue;
+        };
+        if entries.iter().any(|e| e.name == name) {
+            continue;
+        }
+        let value = prop.value().and_then(|v| v.to_serde_value());
+        let command = value.as_ref().and_then(|v| v["command"].as_str());
+        let args = value.as_ref().and_then(|v| {
+            v["args"]
+                .as_array()
+                .and_then(|a| a.iter().map(|x| x.as_str()).collect())
+        });
+        if proxied_action(command, args).is_some_and(|a| sweep.takes(a)) {
+            prop.remove();
+            changes.push(EntryChange {
+                name,
+                change: ChangeKind::Removed,
+            });
+        }
+    }
     let mut out = root.to_string();
     if !out.ends_with('\n') && (text.is_empty() || text.ends_with('\n')) {
         out.push('\n');
@@ -117,27 +142,43 @@ pub(super) fn merge_json(
     Ok(Merged { text: out, changes })
 }
 
-pub(super) fn toml_args(e: &ExportEntry) -> toml_edit::Array {
-    e.args.iter().map(|a| a.as_str()).collect()
+/// Whether a TOML table holds exactly this entry's fields.
+pub(super) fn toml_matches(t: &dyn toml_edit::TableLike, want: &[(&str, Field<'_>)]) -> bool {
+    t.len() == want.len()
+        && want.iter().all(|(k, f)| {
+            let v = t.get(k).and_then(|i| i.as_value());
+            match f {
+                Field::Text(s) => v.and_then(|v| v.as_str()) == Some(*s),
+                Field::List(l) => v.and_then(|v| v.as_array()).is_some_and(|a| {
+                    a.len() == l.len() && a.iter().zip(l.iter()).all(|(x, y)| x.as_str() == Some(y))
+                }),
+                Field::EmptyMap => v
+                    .and_then(|v| v.as_inline_table())
+                    .is_some_and(|m| m.is_empty()),
+            }
+        })
 }
 
-pub(super) fn toml_matches(t: &dyn toml_edit::TableLike, e: &ExportEntry) -> bool {
-    let args: Option<Vec<&str>> = t
-        .get("args")
-        .and_then(|a| a.as_array())
-        .and_then(|a| a.iter().map(|v| v.as_str()).collect());
-    t.len() == 2
-        && t.get("command").and_then(|c| c.as_str()) == Some(e.command.as_str())
-        && args.is_some_and(|a| a.iter().copied().eq(e.args.iter().map(String::as_str)))
-}
-
-pub(super) fn fill_toml(t: &mut dyn toml_edit::TableLike, e: &ExportEntry) {
+pub(super) fn fill_toml(t: &mut dyn toml_edit::TableLike, want: &[(&str, Field<'_>)]) {
     t.clear();
-    t.insert("command", toml_edit::value(e.command.as_str()));
-    t.insert("args", toml_edit::value(toml_args(e)));
+    for (k, f) in want {
+        let v = match f {
+            Field::Text(s) => toml_edit::value(*s),
+            Field::List(l) => {
+                toml_edit::value(l.iter().map(String::as_str).collect::<toml_edit::Array>())
+            }
+            Field::EmptyMap => toml_edit::value(toml_edit::InlineTable::new()),
+        };
+        t.insert(k, v);
+    }
 }
 
-pub(super) fn merge_toml(text: &str, entries: &[ExportEntry], source: &str) -> Result<Merged> {
+pub(super) fn merge_toml(
+    text: &str,
+    entries: &[ExportEntry],
+    sweep: &Sweep,
+    source: &str,
+) -> Result<Merged> {
     let mut doc: toml_edit::DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
         let at = e.span().map(|s| s.start).unwrap_or(0);
         let (line, column) = line_column(text, at);
@@ -156,21 +197,22 @@ pub(super) fn merge_toml(text: &str, entries: &[ExportEntry], source: &str) -> R
         .ok_or_else(|| shape_error(source, format!("\"{key}\" is not a table")))?;
     let mut changes = Vec::with_capacity(entries.len());
     for e in entries {
+        let want = fields(ExportClient::Codex, e);
         let change = match servers.get_mut(&e.name) {
             Some(item) => {
-                if item.as_table_like().is_some_and(|t| toml_matches(t, e)) {
+                if item.as_table_like().is_some_and(|t| toml_matches(t, &want)) {
                     ChangeKind::Unchanged
                 } else {
                     match item.as_table_like_mut() {
                         // Replaced in place: its position and the comments above it stay.
-                        Some(t) => fill_toml(t, e),
-                        None => *item = new_toml_table(e),
+                        Some(t) => fill_toml(t, &want),
+                        None => *item = new_toml_table(&want),
                     }
                     ChangeKind::Updated
                 }
             }
             None => {
-                servers.insert(&e.name, new_toml_table(e));
+                servers.insert(&e.name, new_toml_table(&want));
                 ChangeKind::Added
             }
         };
@@ -179,15 +221,38 @@ pub(super) fn merge_toml(text: &str, entries: &[ExportEntry], source: &str) -> R
             change,
         });
     }
+    let swept: Vec<String> = servers
+        .iter()
+        .filter(|(name, _)| !entries.iter().any(|e| e.name == *name))
+        .filter(|(_, item)| {
+            let Some(t) = item.as_table_like() else {
+                return false;
+            };
+            let command = t.get("command").and_then(|c| c.as_str());
+            let args = t
+                .get("args")
+                .and_then(|a| a.as_array())
+                .and_then(|a| a.iter().map(|v| v.as_str()).collect());
+            proxied_action(command, args).is_some_and(|a| sweep.takes(a))
+        })
+        .map(|(name, _)| name.to_string())
+        .collect();
+    for name in swept {
+        servers.remove(&name);
+        changes.push(EntryChange {
+            name,
+            change: ChangeKind::Removed,
+        });
+    }
     Ok(Merged {
         text: doc.to_string(),
         changes,
     })
 }
 
-pub(super) fn new_toml_table(e: &ExportEntry) -> toml_edit::Item {
+pub(super) fn new_toml_table(want: &[(&str, Field<'_>)]) -> toml_edit::Item {
     let mut t = toml_edit::Table::new();
-    fill_toml(&mut t, e);
+    fill_toml(&mut t, want);
     toml_edit::Item::Table(t)
 }
 

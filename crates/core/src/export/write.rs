@@ -3,12 +3,13 @@
 
 use super::*;
 
-/// Plan an export of `entries` for `client`. `config` overrides the client's file;
-/// `dirs` finds the default one. With `write`, a file that cannot be parsed is an error
-/// (nothing has been written yet).
+/// Plan an export of `entries` for `client`, taking out the `patchbay proxy` entries `sweep`
+/// names. `config` overrides the client's file; `dirs` finds the default one. With `write`,
+/// a file that cannot be parsed is an error (nothing has been written yet).
 pub fn plan(
     client: ExportClient,
     entries: Vec<ExportEntry>,
+    sweep: Sweep,
     config: Option<PathBuf>,
     dirs: Option<&ConfigDirs>,
     write: bool,
@@ -37,21 +38,37 @@ pub fn plan(
     let (mut changes, mut problem) = (Vec::new(), None);
     if let Some(p) = &path {
         let source = p.display().to_string();
-        let merged = read_text(p)
-            .and_then(|text| merge(client, text.as_deref().unwrap_or(""), &entries, &source));
+        let merged = read_text(p).and_then(|text| {
+            merge(
+                client,
+                text.as_deref().unwrap_or(""),
+                &entries,
+                &sweep,
+                &source,
+            )
+        });
         match merged {
             Ok(m) => changes = m.changes,
             Err(e) if write => return Err(e),
             Err(e) => problem = Some(e.to_string()),
         }
     }
+    let via = if entries.iter().any(|e| e.url.is_some()) {
+        ExportVia::Gateway
+    } else {
+        ExportVia::Proxy
+    };
     Ok(ExportPlan {
         client,
+        via,
         path,
         entries,
+        sweep,
         snippet,
         changes,
         problem,
+        notes: Vec::new(),
+        warnings: Vec::new(),
     })
 }
 
@@ -103,6 +120,7 @@ pub fn write(plan: &ExportPlan, now: OffsetDateTime) -> Result<ExportReport> {
         plan.client,
         original.as_deref().unwrap_or(""),
         &plan.entries,
+        &plan.sweep,
         &source,
     )?;
     let mut report = plan.report();

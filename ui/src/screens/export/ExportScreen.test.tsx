@@ -2,7 +2,9 @@ import { screen, waitFor, within } from "@testing-library/react";
 import { beforeEach, describe, expect, it } from "vitest";
 
 import type { ExportClient } from "../../bindings/ExportClient";
+import type { ExportEntry } from "../../bindings/ExportEntry";
 import type { ExportReport } from "../../bindings/ExportReport";
+import type { ExportVia } from "../../bindings/ExportVia";
 import { makeAction } from "../../test/fixtures";
 import { mockBackend, wireError, type Backend } from "../../test/ipcMock";
 import { renderApp } from "../../test/render";
@@ -10,16 +12,33 @@ import { ExportScreen } from "./ExportScreen";
 
 const BIN = "/Applications/Patchbay.app/Contents/MacOS/patchbay";
 const PATH = "/Users/ada/Library/Application Support/Claude/claude_desktop_config.json";
+const GATEWAY = "http://127.0.0.1:47616";
+const OFF = "the gateway is off, so Claude Code cannot connect to http://127.0.0.1:47616 yet";
+const DESKTOP_NOTE =
+  "Claude Desktop does not read local URL entries: its entries run `patchbay proxy NAME` instead";
 
-/** What the backend would answer for `client` and `names`. */
+/** What the backend would answer for `client` and `names` through `via`. */
 function report(
   client: ExportClient,
   names: string[],
   overrides: Partial<ExportReport> = {},
+  via: ExportVia = "proxy",
 ): ExportReport {
-  const entries = names.map((name) => ({ name, command: BIN, args: ["proxy", name] }));
+  const urls = via === "gateway" && client !== "claude-desktop" && client !== "generic";
+  const entries: ExportEntry[] = urls
+    ? names.length === 0
+      ? [{ name: "patchbay", command: null, args: null, url: `${GATEWAY}/mcp`, keyEnv: null }]
+      : names.map((name) => ({
+          name,
+          command: null,
+          args: null,
+          url: `${GATEWAY}/a/${name}/mcp`,
+          keyEnv: null,
+        }))
+    : names.map((name) => ({ name, command: BIN, args: ["proxy", name], url: null, keyEnv: null }));
   return {
     client,
+    via: urls ? "gateway" : "proxy",
     path: client === "generic" ? null : client === "claude-desktop" ? PATH : `/home/${client}.json`,
     entries,
     snippet: JSON.stringify(
@@ -29,7 +48,10 @@ function report(
     ),
     written: false,
     backup: null,
-    changes: client === "generic" ? [] : names.map((name) => ({ name, change: "added" })),
+    changes:
+      client === "generic" ? [] : entries.map((e) => ({ name: e.name, change: "added" as const })),
+    notes: via === "gateway" && client === "claude-desktop" ? [DESKTOP_NOTE] : [],
+    warnings: urls ? [OFF] : [],
     ...overrides,
   };
 }
@@ -46,8 +68,8 @@ let backend: Backend;
 beforeEach(() => {
   backend = mockBackend();
   backend.list_actions.mockResolvedValue(ACTIONS);
-  backend.export_preview.mockImplementation(({ client, names }) =>
-    Promise.resolve(report(client, names)),
+  backend.export_preview.mockImplementation(({ client, names, via }) =>
+    Promise.resolve(report(client, names, {}, via)),
   );
 });
 
@@ -78,6 +100,7 @@ describe("Export screen", () => {
     expect(backend.export_preview).toHaveBeenLastCalledWith({
       client: "claude-desktop",
       names: ["linear", "github"],
+      via: "proxy",
     });
     expect(snippet).toHaveTextContent('"mcpServers"');
     expect(screen.getByTestId("export-path")).toHaveTextContent(PATH);
@@ -145,6 +168,7 @@ describe("Export screen", () => {
     expect(backend.export_preview).toHaveBeenCalledWith({
       client: "claude-desktop",
       names: ["github"],
+      via: "proxy",
     });
     expect(box("github")).toBeChecked();
     expect(box("linear")).not.toBeChecked();
@@ -195,6 +219,7 @@ describe("Export screen", () => {
     expect(backend.export_write).toHaveBeenCalledWith({
       client: "claude-desktop",
       names: ["linear", "github"],
+      via: "proxy",
     });
     const result = await screen.findByTestId("export-result");
     expect(result).toHaveTextContent(`Wrote 2 entries to ${PATH}`);
@@ -280,14 +305,38 @@ describe("Export screen", () => {
     expect(screen.getByTestId("export-client-claude-code")).toHaveAttribute("aria-checked", "true");
   });
 
-  it("shows the empty state when no MCP action is enabled, with a way to add one", async () => {
-    backend.list_actions.mockResolvedValue([ACTIONS[2]!, ACTIONS[3]!]);
+  it("shows the empty state when no action is enabled, with a way to add one", async () => {
+    backend.list_actions.mockResolvedValue([ACTIONS[3]!]);
     const { user } = renderScreen();
     const empty = await screen.findByTestId("export-empty");
-    expect(empty).toHaveTextContent("No MCP action to export");
+    expect(empty).toHaveTextContent("No action to export");
+    expect(empty).toHaveTextContent("every action is disabled");
     expect(backend.export_preview).not.toHaveBeenCalled();
     await user.click(within(empty).getByTestId("export-add-action"));
     expect(window.location.hash).toBe("#/actions/new");
+  });
+
+  it("with only HTTP actions enabled, points from the proxy to the gateway", async () => {
+    backend.list_actions.mockResolvedValue([ACTIONS[2]!, ACTIONS[3]!]);
+    const { user } = renderScreen();
+    expect(await screen.findByTestId("export-none-eligible")).toHaveTextContent(
+      "patchbay proxy serves MCP actions only",
+    );
+    expect(backend.export_preview).not.toHaveBeenCalled();
+    await user.click(screen.getByTestId("export-client-cursor"));
+    await user.click(screen.getByTestId("export-via-gateway"));
+    await user.click(screen.getByTestId("export-scope-chosen"));
+    expect(box("weather-api")).toBeChecked();
+    await waitFor(() =>
+      expect(backend.export_preview).toHaveBeenLastCalledWith({
+        client: "cursor",
+        names: ["weather-api"],
+        via: "gateway",
+      }),
+    );
+    expect(await screen.findByTestId("export-command")).toHaveTextContent(
+      `${GATEWAY}/a/weather-api/mcp`,
+    );
   });
 
   it("shows loading, then a load error with Retry", async () => {
@@ -297,5 +346,159 @@ describe("Export screen", () => {
     const notice = await screen.findByTestId("export-actions-error");
     expect(notice).toHaveAttribute("data-code", "database");
     expect(within(notice).getByRole("button", { name: /Retry/ })).toBeInTheDocument();
+  });
+
+  describe("through the gateway", () => {
+    it("offers the choice and gives one /mcp entry for every action, with the gateway's warning", async () => {
+      const { user } = renderScreen();
+      await screen.findByTestId("export-snippet");
+      expect(screen.getByTestId("export-via-proxy")).toHaveAttribute("aria-checked", "true");
+      expect(screen.queryByTestId("export-scope-all")).not.toBeInTheDocument();
+      await user.click(screen.getByTestId("export-client-claude-code"));
+      await user.click(screen.getByTestId("export-via-gateway"));
+      await waitFor(() =>
+        expect(backend.export_preview).toHaveBeenLastCalledWith({
+          client: "claude-code",
+          names: [],
+          via: "gateway",
+        }),
+      );
+      expect(screen.getByTestId("export-scope-all")).toHaveAttribute("aria-checked", "true");
+      expect(screen.getByTestId("export-every-action")).toHaveTextContent("/mcp");
+      expect(await screen.findByTestId("export-command")).toHaveTextContent(`${GATEWAY}/mcp`);
+      expect(screen.getByTestId("export-entry")).toHaveAttribute("data-name", "patchbay");
+      expect(screen.getByTestId("export-snippet")).toHaveTextContent(`${GATEWAY}/mcp`);
+      expect(screen.getByTestId("export-warning")).toHaveTextContent(OFF);
+      expect(screen.getByTestId("export-lede")).toHaveTextContent(
+        /signs in through your browser.*no token or secret is ever written/,
+      );
+      expect(screen.queryByRole("checkbox")).not.toBeInTheDocument();
+    });
+
+    it("gives one entry per chosen action, HTTP actions included", async () => {
+      const { user } = renderScreen();
+      await screen.findByTestId("export-snippet");
+      await user.click(screen.getByTestId("export-client-vscode"));
+      await user.click(screen.getByTestId("export-via-gateway"));
+      await user.click(screen.getByTestId("export-scope-chosen"));
+      await waitFor(() =>
+        expect(backend.export_preview).toHaveBeenLastCalledWith({
+          client: "vscode",
+          names: ["linear", "github", "weather-api"],
+          via: "gateway",
+        }),
+      );
+      expect(box("weather-api")).not.toBeDisabled();
+      expect(box("notion")).toBeDisabled();
+      await waitFor(() =>
+        expect(screen.getAllByTestId("export-command").map((c) => c.textContent)).toEqual([
+          `${GATEWAY}/a/linear/mcp`,
+          `${GATEWAY}/a/github/mcp`,
+          `${GATEWAY}/a/weather-api/mcp`,
+        ]),
+      );
+      expect(screen.getByTestId("export-selected-count")).toHaveTextContent("3 of 3");
+    });
+
+    it("opens at the route's action, one entry for it", async () => {
+      const { user } = renderScreen("#/export/github");
+      await screen.findByTestId("export-snippet");
+      await user.click(screen.getByTestId("export-client-cursor"));
+      await user.click(screen.getByTestId("export-via-gateway"));
+      expect(screen.getByTestId("export-scope-chosen")).toHaveAttribute("aria-checked", "true");
+      await waitFor(() =>
+        expect(backend.export_preview).toHaveBeenLastCalledWith({
+          client: "cursor",
+          names: ["github"],
+          via: "gateway",
+        }),
+      );
+    });
+
+    it("says which proxy entries writing takes out, then writes through the gateway", async () => {
+      const removed = [
+        { name: "github", change: "removed" as const },
+        { name: "linear", change: "removed" as const },
+      ];
+      backend.export_preview.mockImplementation(({ client, names, via }) =>
+        Promise.resolve(
+          report(
+            client,
+            names,
+            { changes: [{ name: "patchbay", change: "added" }, ...removed] },
+            via,
+          ),
+        ),
+      );
+      backend.export_write.mockImplementation(({ client, names, via }) =>
+        Promise.resolve(
+          report(
+            client,
+            names,
+            {
+              written: true,
+              backup: "/home/windsurf.json.patchbay-backup-20261124T090000Z",
+              changes: [{ name: "patchbay", change: "added" }, ...removed],
+            },
+            via,
+          ),
+        ),
+      );
+      const { user } = renderScreen();
+      await screen.findByTestId("export-snippet");
+      await user.click(screen.getByTestId("export-client-windsurf"));
+      await user.click(screen.getByTestId("export-via-gateway"));
+      await waitFor(() =>
+        expect(screen.getAllByTestId("export-removed").map((e) => e.dataset.name)).toEqual([
+          "github",
+          "linear",
+        ]),
+      );
+      expect(screen.getAllByTestId("export-removed")[0]).toHaveTextContent("Will be removed");
+      expect(screen.getByTestId("export-change")).toHaveTextContent("Will be added");
+
+      await user.click(screen.getByTestId("export-write"));
+      const dialog = await screen.findByTestId("export-confirm");
+      expect(dialog).toHaveTextContent("This entry connects to:");
+      expect(within(dialog).getByTestId("export-confirm-command")).toHaveTextContent(
+        `${GATEWAY}/mcp`,
+      );
+      expect(within(dialog).getByTestId("export-confirm-removed")).toHaveTextContent(
+        "taken out: github, linear.",
+      );
+      await user.click(within(dialog).getByTestId("confirm-ok"));
+      expect(backend.export_write).toHaveBeenCalledWith({
+        client: "windsurf",
+        names: [],
+        via: "gateway",
+      });
+      const result = await screen.findByTestId("export-result");
+      expect(result).toHaveTextContent("Wrote 1 entry to /home/windsurf.json");
+      expect(within(result).getByTestId("export-result-removed")).toHaveTextContent(
+        "Took out 2 patchbay proxy entries",
+      );
+      expect(result).toHaveTextContent("signs in through your browser");
+    });
+
+    it("keeps proxy entries for Claude Desktop, with the backend's note and no scope", async () => {
+      const { user } = renderScreen();
+      await screen.findByTestId("export-snippet");
+      await user.click(screen.getByTestId("export-via-gateway"));
+      await waitFor(() =>
+        expect(backend.export_preview).toHaveBeenLastCalledWith({
+          client: "claude-desktop",
+          names: ["linear", "github"],
+          via: "gateway",
+        }),
+      );
+      expect(await screen.findByTestId("export-report-note")).toHaveTextContent(DESKTOP_NOTE);
+      expect(screen.queryByTestId("export-scope-all")).not.toBeInTheDocument();
+      expect(screen.queryByTestId("export-warning")).not.toBeInTheDocument();
+      expect(screen.getAllByTestId("export-command").map((c) => c.textContent)).toEqual([
+        `${BIN} proxy linear`,
+        `${BIN} proxy github`,
+      ]);
+      expect(box("weather-api")).toBeDisabled();
+    });
   });
 });

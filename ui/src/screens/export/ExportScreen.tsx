@@ -3,6 +3,7 @@ import { useId, useMemo, useState } from "react";
 import type { ActionView } from "../../bindings/ActionView";
 import type { ExportClient } from "../../bindings/ExportClient";
 import type { ExportReport } from "../../bindings/ExportReport";
+import type { ExportVia } from "../../bindings/ExportVia";
 import {
   Badge,
   Button,
@@ -24,12 +25,18 @@ import {
   CHANGE_LABELS,
   CLIENTS,
   clientLabel,
-  commandLine,
   DEFAULT_CLIENT,
+  effectiveVia,
+  entryTarget,
   exportable,
   isClient,
+  isScope,
+  isVia,
+  SCOPES,
   selectedNames,
+  VIAS,
   whyNotExportable,
+  type GatewayScope,
 } from "./model";
 import { SnippetBlock } from "./SnippetBlock";
 
@@ -52,17 +59,35 @@ function ExportView({ preselect }: { preselect: string | null }) {
   const actions = useActions();
   const all = actions.data;
   const [client, setClient] = useState<ExportClient>(DEFAULT_CLIENT);
+  const [via, setVia] = useState<ExportVia>("proxy");
+  // From an action's menu, its own entry; else the one entry for every action.
+  const [scope, setScope] = useState<GatewayScope>(preselect === null ? "all" : "chosen");
   const [checked, setChecked] = useState<Record<string, boolean>>({});
   const [outcome, setOutcome] = useState<Outcome>(null);
+  // What the client gets: Claude Desktop and generic keep proxy entries.
+  const mode = effectiveVia(client, via);
+  const everyAction = mode === "gateway" && scope === "all";
 
   const names = useMemo(
-    () => (all ? selectedNames(all, checked, preselect) : []),
-    [all, checked, preselect],
+    () => (all && !everyAction ? selectedNames(all, checked, preselect, mode) : []),
+    [all, checked, preselect, mode, everyAction],
   );
 
   function pickClient(value: string) {
     if (!isClient(value)) return;
     setClient(value);
+    setOutcome(null);
+  }
+
+  function pickVia(value: string) {
+    if (!isVia(value)) return;
+    setVia(value);
+    setOutcome(null);
+  }
+
+  function pickScope(value: string) {
+    if (!isScope(value)) return;
+    setScope(value);
     setOutcome(null);
   }
 
@@ -72,7 +97,9 @@ function ExportView({ preselect }: { preselect: string | null }) {
   }
 
   function checkAll(on: boolean) {
-    setChecked(Object.fromEntries((all ?? []).filter(exportable).map((a) => [a.name, on])));
+    setChecked(
+      Object.fromEntries((all ?? []).filter((a) => exportable(a, mode)).map((a) => [a.name, on])),
+    );
     setOutcome(null);
   }
 
@@ -89,16 +116,17 @@ function ExportView({ preselect }: { preselect: string | null }) {
         testId="export-actions-error"
       />
     );
-  } else if (!all || !all.some(exportable)) {
+  } else if (!all || !all.some((a) => exportable(a, "gateway"))) {
+    // Not one enabled action: nothing to export either way.
     body = (
       <EmptyState
         testId="export-empty"
         icon={<ExportIcon size={22} />}
-        title="No MCP action to export"
+        title="No action to export"
         description={
           all && all.length > 0
-            ? "Only enabled MCP actions can be exported: HTTP actions have no MCP server, and disabled actions are skipped. Add an MCP action or enable one on the Actions screen."
-            : "Add an MCP action first: each one becomes a server your MCP clients start with patchbay proxy."
+            ? "Only enabled actions can be exported, and every action is disabled. Enable one on the Actions screen, or add one."
+            : "Add an action first: your MCP clients reach it through patchbay proxy or the gateway."
         }
         action={
           <Button
@@ -112,26 +140,73 @@ function ExportView({ preselect }: { preselect: string | null }) {
       />
     );
   } else {
+    const eligible = all.some((a) => exportable(a, mode));
     body = (
       <>
-        <Segmented
-          label="Client"
-          name="export-client"
-          testIdPrefix="export-client"
-          value={client}
-          onChange={pickClient}
-          options={CLIENTS.map((c) => ({ value: c.id, label: c.label }))}
-        />
-        <div className="export-grid">
-          <ActionPicker
-            actions={all}
-            names={names}
-            preselect={preselect}
-            onCheck={check}
-            onCheckAll={checkAll}
+        <div className="export-choices">
+          <Segmented
+            label="Client"
+            name="export-client"
+            testIdPrefix="export-client"
+            value={client}
+            onChange={pickClient}
+            options={CLIENTS.map((c) => ({ value: c.id, label: c.label }))}
           />
-          <Preview client={client} names={names} outcome={outcome} onOutcome={setOutcome} />
+          <Segmented
+            label="Connect through"
+            name="export-via"
+            testIdPrefix="export-via"
+            value={via}
+            onChange={pickVia}
+            options={VIAS.map((v) => ({ value: v.id, label: v.label }))}
+          />
+          {mode === "gateway" && (
+            <Segmented
+              label="Entries"
+              name="export-scope"
+              testIdPrefix="export-scope"
+              value={scope}
+              onChange={pickScope}
+              options={SCOPES.map((s) => ({ value: s.id, label: s.label }))}
+            />
+          )}
         </div>
+        {eligible || everyAction ? (
+          <div className="export-grid">
+            {everyAction ? (
+              <section className="export-panel" data-testid="export-every-action">
+                <h2 className="export-panel__title">Every action</h2>
+                <p className="export-note">
+                  One entry named <code>patchbay</code> reaches every enabled action through the
+                  gateway’s <code>/mcp</code>, tools named <code>ACTION__TOOL</code>; actions you
+                  add or enable later appear there too.
+                </p>
+              </section>
+            ) : (
+              <ActionPicker
+                actions={all}
+                names={names}
+                preselect={preselect}
+                via={mode}
+                onCheck={check}
+                onCheckAll={checkAll}
+              />
+            )}
+            <Preview
+              client={client}
+              via={via}
+              names={names}
+              everyAction={everyAction}
+              outcome={outcome}
+              onOutcome={setOutcome}
+            />
+          </div>
+        ) : (
+          <p className="export-note" data-testid="export-none-eligible">
+            No enabled MCP action: <code>patchbay proxy</code> serves MCP actions only. Choose
+            Gateway for HTTP actions (Claude Desktop and generic snippets use the proxy).
+          </p>
+        )}
       </>
     );
   }
@@ -143,9 +218,20 @@ function ExportView({ preselect }: { preselect: string | null }) {
           <h1 id={titleId} className="screen__title">
             Export to MCP clients
           </h1>
-          <p className="export-header__lede">
-            Each client starts <code>patchbay proxy NAME</code>, which signs every request with
-            fresh credentials: no token or secret is ever written into a client’s config.
+          <p className="export-header__lede" data-testid="export-lede">
+            {mode === "gateway" ? (
+              <>
+                Each client connects to Patchbay’s gateway on 127.0.0.1 over HTTP and signs in
+                through your browser (Codex sends an access key from an environment variable): no
+                token or secret is ever written into a client’s config. The gateway runs while it is
+                on in <a href="#/gateway">Gateway</a>.
+              </>
+            ) : (
+              <>
+                Each client starts <code>patchbay proxy NAME</code>, which signs every request with
+                fresh credentials: no token or secret is ever written into a client’s config.
+              </>
+            )}
           </p>
         </div>
       </header>
@@ -168,17 +254,18 @@ type PickerProps = {
   actions: ActionView[];
   names: string[];
   preselect: string | null;
+  via: ExportVia;
   onCheck: (name: string, on: boolean) => void;
   onCheckAll: (on: boolean) => void;
 };
 
-function ActionPicker({ actions, names, preselect, onCheck, onCheckAll }: PickerProps) {
+function ActionPicker({ actions, names, preselect, via, onCheck, onCheckAll }: PickerProps) {
   const headingId = useId();
   const missing =
-    preselect !== null && !actions.some((a) => a.name === preselect && exportable(a))
+    preselect !== null && !actions.some((a) => a.name === preselect && exportable(a, via))
       ? (actions.find((a) => a.name === preselect) ?? null)
       : undefined;
-  const eligible = actions.filter(exportable).length;
+  const eligible = actions.filter((a) => exportable(a, via)).length;
   return (
     <section className="export-panel" aria-labelledby={headingId}>
       <div className="export-panel__head">
@@ -192,7 +279,7 @@ function ActionPicker({ actions, names, preselect, onCheck, onCheckAll }: Picker
       {missing !== undefined && (
         <p className="export-note" data-testid="export-preselect-missing">
           {missing
-            ? `${missing.name} can’t be exported (${whyNotExportable(missing)?.toLowerCase()}).`
+            ? `${missing.name} can’t be exported (${whyNotExportable(missing, via)?.toLowerCase()}).`
             : `There is no action named ${preselect}.`}{" "}
           Choose actions below.
         </p>
@@ -207,7 +294,7 @@ function ActionPicker({ actions, names, preselect, onCheck, onCheckAll }: Picker
       </div>
       <ul className="export-actions" aria-labelledby={headingId}>
         {actions.map((a) => {
-          const why = whyNotExportable(a);
+          const why = whyNotExportable(a, via);
           return (
             <li
               key={a.id}
@@ -233,14 +320,19 @@ function ActionPicker({ actions, names, preselect, onCheck, onCheckAll }: Picker
 
 type PreviewProps = {
   client: ExportClient;
+  /** As picked: the backend keeps proxy entries (with a note) for clients without URLs. */
+  via: ExportVia;
   names: string[];
+  /** Through the gateway, the one `/mcp` entry (`names` is empty). */
+  everyAction: boolean;
   outcome: Outcome;
   onOutcome: (o: Outcome) => void;
 };
 
-function Preview({ client, names, outcome, onOutcome }: PreviewProps) {
+function Preview({ client, via, names, everyAction, outcome, onOutcome }: PreviewProps) {
   const headingId = useId();
-  const preview = useExportPreview(client, names);
+  const asked = everyAction || names.length > 0;
+  const preview = useExportPreview(client, via, names, asked);
   const write = useExportWrite();
   const [confirmOpen, setConfirmOpen] = useState(false);
   const report = preview.data;
@@ -249,7 +341,7 @@ function Preview({ client, names, outcome, onOutcome }: PreviewProps) {
 
   async function runWrite() {
     try {
-      const written = await write.mutateAsync({ client, names });
+      const written = await write.mutateAsync({ client, names, via });
       onOutcome({ kind: "written", report: written });
     } catch (e) {
       onOutcome({ kind: "failed", client, error: toIpcError(e) });
@@ -259,7 +351,7 @@ function Preview({ client, names, outcome, onOutcome }: PreviewProps) {
   }
 
   let content;
-  if (names.length === 0) {
+  if (!asked) {
     content = (
       <p className="export-note" data-testid="export-nothing">
         Choose at least one action to see what {label} gets.
@@ -280,8 +372,11 @@ function Preview({ client, names, outcome, onOutcome }: PreviewProps) {
   } else {
     const r = preview.data;
     const changeOf = new Map(r.changes.map((c) => [c.name, c.change]));
+    const removed = r.changes.filter((c) => c.change === "removed");
+    const urls = r.via === "gateway";
     content = (
       <>
+        <ReportNotes report={r} />
         {r.path === null ? (
           <p className="export-note" data-testid="export-no-file">
             No file: paste this into your client’s settings.
@@ -295,7 +390,11 @@ function Preview({ client, names, outcome, onOutcome }: PreviewProps) {
         />
         <div className="export-entries-wrap">
           <h3 className="export-subtitle">
-            {generic ? "Commands your client will run" : "What writing does"}
+            {generic
+              ? "Commands your client will run"
+              : urls
+                ? "What writing does (the URLs it connects to)"
+                : "What writing does"}
           </h3>
           <ul className="export-entries" data-testid="export-entries">
             {r.entries.map((e) => {
@@ -316,11 +415,27 @@ function Preview({ client, names, outcome, onOutcome }: PreviewProps) {
                     )}
                   </div>
                   <code className="export-entry__command" data-testid="export-command">
-                    {commandLine(e)}
+                    {entryTarget(e)}
                   </code>
                 </li>
               );
             })}
+            {removed.map((c) => (
+              <li
+                key={`removed-${c.name}`}
+                className="export-entry"
+                data-testid="export-removed"
+                data-name={c.name}
+              >
+                <div className="export-entry__head">
+                  <span className="export-entry__name">{c.name}</span>
+                  <Badge tone={CHANGE_LABELS.removed.tone}>{CHANGE_LABELS.removed.label}</Badge>
+                </div>
+                <span className="export-note">
+                  Its <code>patchbay proxy</code> entry: the gateway serves it now.
+                </span>
+              </li>
+            ))}
           </ul>
           {!generic && (
             <p className="export-note">
@@ -350,7 +465,7 @@ function Preview({ client, names, outcome, onOutcome }: PreviewProps) {
           <Button
             variant="primary"
             className="export-panel__end"
-            disabled={!report || names.length === 0 || preview.isError}
+            disabled={!report || !asked || preview.isError}
             onClick={() => setConfirmOpen(true)}
             data-testid="export-write"
           >
@@ -385,16 +500,43 @@ function Preview({ client, names, outcome, onOutcome }: PreviewProps) {
   );
 }
 
+/** The backend's warnings (the gateway is off) and notes (the key Codex needs; why Claude
+ * Desktop keeps proxy entries). */
+function ReportNotes({ report }: { report: ExportReport }) {
+  if (report.warnings.length === 0 && report.notes.length === 0) return null;
+  return (
+    <ul className="export-notices">
+      {report.warnings.map((w) => (
+        <li key={w} className="export-notice is-warning" data-testid="export-warning">
+          {w}
+        </li>
+      ))}
+      {report.notes.map((n) => (
+        <li key={n} className="export-notice" data-testid="export-report-note">
+          {n}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 /** The confirmation's text (inside the dialog's description paragraph: inline elements only). */
 function ConfirmText({ report }: { report: ExportReport }) {
   const changeOf = new Map(report.changes.map((c) => [c.name, c.change]));
+  const removed = report.changes.filter((c) => c.change === "removed");
   return (
     <span className="export-confirm">
       <span className="export-confirm__line">
         File: <code data-testid="export-confirm-path">{report.path}</code>
       </span>
       <span className="export-confirm__line">
-        {report.entries.length === 1 ? "This entry runs:" : "These entries run:"}
+        {report.via === "gateway"
+          ? report.entries.length === 1
+            ? "This entry connects to:"
+            : "These entries connect to:"
+          : report.entries.length === 1
+            ? "This entry runs:"
+            : "These entries run:"}
       </span>
       <span className="export-confirm__commands" role="list">
         {report.entries.map((e) => {
@@ -403,11 +545,17 @@ function ConfirmText({ report }: { report: ExportReport }) {
             <span key={e.name} role="listitem" className="export-confirm__command">
               <strong>{e.name}</strong>
               {change && ` (${CHANGE_LABELS[change].label.toLowerCase()})`}:{" "}
-              <code data-testid="export-confirm-command">{commandLine(e)}</code>
+              <code data-testid="export-confirm-command">{entryTarget(e)}</code>
             </span>
           );
         })}
       </span>
+      {removed.length > 0 && (
+        <span className="export-confirm__line" data-testid="export-confirm-removed">
+          The <code>patchbay proxy</code> entries they replace are taken out:{" "}
+          {removed.map((c) => c.name).join(", ")}.
+        </span>
+      )}
       <span className="export-confirm__line">
         A timestamped backup of the file is made first. Other entries and comments in it are kept.
       </span>
@@ -417,6 +565,7 @@ function ConfirmText({ report }: { report: ExportReport }) {
 
 function WriteResult({ report }: { report: ExportReport }) {
   const n = report.entries.length;
+  const removed = report.changes.filter((c) => c.change === "removed").length;
   return (
     <div
       className="export-result"
@@ -429,6 +578,12 @@ function WriteResult({ report }: { report: ExportReport }) {
           ? `Wrote ${n} ${n === 1 ? "entry" : "entries"} to ${report.path ?? "the config file"}`
           : `${report.path ?? "The config file"} is already up to date: nothing was written.`}
       </p>
+      {report.written && removed > 0 && (
+        <p className="export-result__line" data-testid="export-result-removed">
+          Took out {removed} <code>patchbay proxy</code> {removed === 1 ? "entry" : "entries"} the
+          gateway serves now.
+        </p>
+      )}
       {report.backup && (
         <p className="export-result__line" data-testid="export-backup">
           Backup of the previous file: <code>{report.backup}</code>
@@ -436,7 +591,10 @@ function WriteResult({ report }: { report: ExportReport }) {
       )}
       {report.written && (
         <p className="export-result__line">
-          Restart the client (or reload its MCP servers) to pick up the new entries.
+          Restart the client (or reload its MCP servers) to pick up the new entries
+          {report.via === "gateway" && report.client !== "codex"
+            ? "; it signs in through your browser at the gateway the first time."
+            : "."}
         </p>
       )}
     </div>

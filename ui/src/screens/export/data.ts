@@ -2,15 +2,24 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import type { ExportClient } from "../../bindings/ExportClient";
+import type { ExportVia } from "../../bindings/ExportVia";
 import { queryKeys } from "../../data/keys";
 import { exportPreview, exportWrite } from "../../ipc";
 
-/** What `client` would get for `names` (not fetched while nothing is selected). */
-export function useExportPreview(client: ExportClient, names: string[]) {
+/**
+ * What `client` would get for `names` through `via` (empty `names` through the gateway: the
+ * one `/mcp` entry); not fetched while `enabled` is false (nothing selected).
+ */
+export function useExportPreview(
+  client: ExportClient,
+  via: ExportVia,
+  names: string[],
+  enabled: boolean,
+) {
   return useQuery({
-    queryKey: queryKeys.exportPreview(client, names),
-    queryFn: () => exportPreview(client, names),
-    enabled: names.length > 0,
+    queryKey: queryKeys.exportPreview(client, via, names),
+    queryFn: () => exportPreview(client, names, via),
+    enabled,
   });
 }
 
@@ -18,8 +27,15 @@ export function useExportPreview(client: ExportClient, names: string[]) {
 export function useExportWrite() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ client, names }: { client: ExportClient; names: string[] }) =>
-      exportWrite(client, names),
+    mutationFn: ({
+      client,
+      names,
+      via,
+    }: {
+      client: ExportClient;
+      names: string[];
+      via: ExportVia;
+    }) => exportWrite(client, names, via),
     onSettled: () => qc.invalidateQueries({ queryKey: queryKeys.exports }),
   });
 }

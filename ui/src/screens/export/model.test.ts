@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { makeAction } from "../../test/fixtures";
-import { commandLine, selectedNames, whyNotExportable } from "./model";
+import { effectiveVia, entryTarget, selectedNames, whyNotExportable } from "./model";
 
 const actions = [
   makeAction({ name: "a", kind: "mcp", enabled: true }),
@@ -35,8 +35,32 @@ describe("whyNotExportable", () => {
   });
 });
 
-it("commandLine joins the command and its arguments", () => {
-  expect(commandLine({ name: "a", command: "/usr/bin/patchbay", args: ["proxy", "a"] })).toBe(
-    "/usr/bin/patchbay proxy a",
-  );
+describe("through the gateway", () => {
+  it("takes HTTP actions too, never a disabled one", () => {
+    expect(selectedNames(actions, {}, null, "gateway")).toEqual(["a", "b", "h"]);
+    expect(whyNotExportable(actions[2]!, "gateway")).toBeNull();
+    expect(whyNotExportable(actions[3]!, "gateway")).toMatch(/^Disabled/);
+  });
+
+  it("applies to the clients that read URL entries only", () => {
+    for (const c of ["claude-code", "cursor", "vscode", "windsurf", "codex"] as const) {
+      expect(effectiveVia(c, "gateway")).toBe("gateway");
+      expect(effectiveVia(c, "proxy")).toBe("proxy");
+    }
+    expect(effectiveVia("claude-desktop", "gateway")).toBe("proxy");
+    expect(effectiveVia("generic", "gateway")).toBe("proxy");
+  });
+});
+
+it("entryTarget is the command line, or the URL", () => {
+  const proxy = {
+    name: "a",
+    command: "/usr/bin/patchbay",
+    args: ["proxy", "a"],
+    url: null,
+    keyEnv: null,
+  };
+  expect(entryTarget(proxy)).toBe("/usr/bin/patchbay proxy a");
+  const url = "http://127.0.0.1:47616/a/a/mcp";
+  expect(entryTarget({ ...proxy, command: null, args: null, url })).toBe(url);
 });
