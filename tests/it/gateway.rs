@@ -68,7 +68,7 @@ fn post_initialize(port: u16, key: Option<&str>) -> Option<u16> {
 }
 
 /// Until the gateway on `port` answers `want` (`None`: nothing listens), bounded.
-async fn wait_http(port: u16, key: Option<&str>, want: Option<u16>, what: &str) {
+pub(crate) async fn wait_http(port: u16, key: Option<&str>, want: Option<u16>, what: &str) {
     let deadline = std::time::Instant::now() + Duration::from_secs(15);
     let mut last = None;
     while std::time::Instant::now() < deadline {

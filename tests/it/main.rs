@@ -3,6 +3,7 @@
 
 mod support;
 
+mod consent;
 mod desktop;
 mod gateway;
 mod window;
