@@ -8,6 +8,10 @@
 # - tools/list through the gateway over 10 actions × 50 tools (a second test MCP server with
 #   `extraTools`, no auth): p50 / p99;
 # - the gateway's resident memory idle, at its peak under the 64-client load, and after;
+# - the gateway's authorization server: SIGNINS (200) full sign-ins of a custom public client
+#   (401, RFC 9728 and 8414 metadata, /authorize, /token; no consent) and their request count,
+#   the token endpoint (code and refresh grants), and tools/call with the OAuth access token
+#   next to the access key's (same rounds);
 # - where the gateway's extra time goes: ping direct and through the gateway, and the
 #   gateway's rmcp server alone (a null echo server, default configuration and variants).
 # Prints a Markdown table and the ratios. CALLS (1000), CLIENTS (64), PER_CLIENT (50).
@@ -48,8 +52,18 @@ gateway_pid=$!
 _server_pids+=("$gateway_pid")
 _wait_ready "$work/gateway.out" "$gateway_pid" "the gateway (patchbay gateway serve)"
 
+echo "== the gateway's authorization server: ${SIGNINS:-200} sign-ins, ${SIGNINS:-200} refreshes" >&2
+redirect=http://127.0.0.1:53682/callback
+client_id=$("$bin/patchbay" --json gateway client add bench-app --type public --redirect-uri "$redirect" --actions demo |
+  node -e 'let s="";process.stdin.on("data",(d)=>(s+=d)).on("end",()=>console.log(JSON.parse(s).clientId))')
+timeout 600 node tests/servers/bench-gateway-signin.mjs "$(head -1 "$work/gateway.out")" "$client_id" "$redirect" "${SIGNINS:-200}" \
+  >"$work/signin.json" || { echo "error: tests/servers/bench-gateway-signin.mjs failed or took over 10 min" >&2; exit 1; }
+oauth_token=$(node -p 'JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")).access_token' "$work/signin.json")
+# The token stays in the variable only: the file keeps the figures.
+node -e 'const f=process.argv[1],fs=require("fs"),r=JSON.parse(fs.readFileSync(f,"utf8"));delete r.access_token;fs.writeFileSync(f,JSON.stringify(r))' "$work/signin.json"
+
 echo "== tools/call: $calls sequential; ${CLIENTS:-64} concurrent clients; tools/list over 10 × 50 tools; the breakdown" >&2
-GATEWAY_URL=$(head -1 "$work/gateway.out") GATEWAY_KEY=$key GATEWAY_PID=$gateway_pid UPSTREAM_PID=${_server_pids[1]} \
+GATEWAY_URL=$(head -1 "$work/gateway.out") GATEWAY_KEY=$key GATEWAY_TOKEN=$oauth_token GATEWAY_PID=$gateway_pid UPSTREAM_PID=${_server_pids[1]} \
   LIST_KEY=$list_key LIST_DIRECT_URL=$wide \
   timeout 900 "$bin/patchbay-bench-calls" demo "$calls" >"$work/calls.json" ||
   { echo "error: patchbay-bench-calls failed or took over 15 min" >&2; exit 1; }
@@ -63,7 +77,11 @@ node -e '
     console.log(`| direct rmcp client, fixed token | ${f(d.p50_ms)} ms | ${f(d.p99_ms)} ms | ${n(d.calls_per_s)} |`);
     console.log(`| Patchbay runtime (patchbay call) | ${f(p.p50_ms)} ms | ${f(p.p99_ms)} ms | |`);
     console.log(`| through the gateway, access key | ${f(g.p50_ms)} ms | ${f(g.p99_ms)} ms | ${n(g.calls_per_s)} |`);
-    console.log(`\ngateway - direct: p50 +${f(g.p50_ms - d.p50_ms)} ms (gateway / direct ${(g.p50_ms / d.p50_ms).toFixed(2)}x), p99 ${(g.p99_ms / d.p99_ms).toFixed(2)}x; throughput, ${r.clients} clients: ${(g.calls_per_s / d.calls_per_s).toFixed(2)}x`);
+    if (r.gateway_oauth) console.log(`| through the gateway, OAuth access token | ${f(r.gateway_oauth.p50_ms)} ms | ${f(r.gateway_oauth.p99_ms)} ms | |`);
+    if (r.gateway_oauth) console.log(`\ngateway with an OAuth token - direct: p50 +${f(r.gateway_oauth.p50_ms - d.p50_ms)} ms (${(r.gateway_oauth.p50_ms / d.p50_ms).toFixed(2)}x); OAuth token / access key through the gateway: ${(r.gateway_oauth.p50_ms / g.p50_ms).toFixed(2)}x`);
+    const si = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    console.log(`one full sign-in of a custom client (no consent): p50 ${f(si.signin.p50_ms)} ms, p99 ${f(si.signin.p99_ms)} ms, ${si.signin.requests} requests; /token: authorization_code p50 ${f(si.token_code.p50_ms)} ms, refresh_token (rotating) p50 ${f(si.token_refresh.p50_ms)} ms, p99 ${f(si.token_refresh.p99_ms)} ms`);
+    console.log(`gateway - direct: p50 +${f(g.p50_ms - d.p50_ms)} ms (gateway / direct ${(g.p50_ms / d.p50_ms).toFixed(2)}x), p99 ${(g.p99_ms / d.p99_ms).toFixed(2)}x; throughput, ${r.clients} clients: ${(g.calls_per_s / d.calls_per_s).toFixed(2)}x`);
     if (r.list) {
       const l = r.list;
       console.log(`tools/list through the gateway, ${l.tools} tools (10 actions): p50 ${f(l.gateway.p50_ms)} ms, p99 ${f(l.gateway.p99_ms)} ms` +
@@ -79,4 +97,4 @@ node -e '
       console.log(`  rmcp server alone, as the gateway configures it (${mode}): echo ${f(v.echo.p50_ms)} ms, ping ${f(v.ping.p50_ms)} ms` +
         (v.cpu_ms_per_call !== undefined ? `; ${r.clients} clients: ${n(v.calls_per_s)} calls/s, server CPU ${v.cpu_ms_per_call.toFixed(3)} ms per call` : ""));
     }
-  });' <"$work/calls.json"
+  });' "$work/signin.json" <"$work/calls.json"

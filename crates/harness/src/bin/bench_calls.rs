@@ -4,7 +4,8 @@
 //! - patchbay: `McpConnection::call` (`patchbay call`'s path), which fetches the action's
 //!   credential for every request and logs every call;
 //! - gateway (when `GATEWAY_URL` and `GATEWAY_KEY` are set): rmcp's client against
-//!   `patchbay gateway serve` with an access key, calling `ACTION__echo`.
+//!   `patchbay gateway serve` with an access key, calling `ACTION__echo`; with
+//!   `GATEWAY_TOKEN`, also with that OAuth access token (`gateway_oauth`).
 //!
 //! Measured:
 //! - N sequential calls of `echo` on each path, interleaved in 10 rounds so machine noise
@@ -410,6 +411,8 @@ async fn bench(action: String, n: usize) -> Result<(), BoxError> {
         .and_then(|p| p.parse().ok());
     let rss_idle = gw_pid.and_then(rss_kib);
     let gw_tool = format!("{action}__echo");
+    // The same calls through the gateway with an OAuth access token (`pbat_…`) instead.
+    let oauth = std::env::var("GATEWAY_TOKEN").ok();
 
     // Sequential tools/call, interleaved rounds.
     let direct = connect(&url, &token).await?;
@@ -418,15 +421,19 @@ async fn bench(action: String, n: usize) -> Result<(), BoxError> {
         Some((u, k)) => Some(connect(u, k).await?),
         None => None,
     };
+    let gt = match (&gateway, &oauth) {
+        (Some((u, _)), Some(t)) => Some(connect(u, t).await?),
+        _ => None,
+    };
     // Warm-up: connections, the gateway's upstream session and caches.
     seq(&direct, Op::Echo, "echo", 20).await?;
     for _ in 0..20 {
         conn.call("echo", echo("echo").arguments).await?;
     }
-    if let Some(g) = &gw {
+    for g in gw.iter().chain(gt.iter()) {
         seq(g, Op::Echo, &gw_tool, 20).await?;
     }
-    let (mut d, mut p, mut g) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut d, mut p, mut g, mut t) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for _ in 0..rounds {
         d.extend(seq(&direct, Op::Echo, "echo", n / rounds).await?);
         for _ in 0..n / rounds {
@@ -436,6 +443,9 @@ async fn bench(action: String, n: usize) -> Result<(), BoxError> {
         }
         if let Some(gc) = &gw {
             g.extend(seq(gc, Op::Echo, &gw_tool, n / rounds).await?);
+        }
+        if let Some(tc) = &gt {
+            t.extend(seq(tc, Op::Echo, &gw_tool, n / rounds).await?);
         }
     }
     let mut out = serde_json::json!({
@@ -447,6 +457,9 @@ async fn bench(action: String, n: usize) -> Result<(), BoxError> {
     });
     if !g.is_empty() {
         out["gateway"] = lat(g);
+    }
+    if !t.is_empty() {
+        out["gateway_oauth"] = lat(t);
     }
 
     // The breakdown: ping direct and through the gateway (same rounds).
