@@ -1772,6 +1772,16 @@ fn a_local_app_signs_in_through_the_browser_with_the_users_consent() {
         .expect("register");
     assert_eq!(cross.status(), 403);
     drop(gw);
+    // Codes, access and refresh tokens and client secrets are kept as SHA-256 only: not one
+    // of them, by its prefix, in any file of the profile (database, logs, settings).
+    for (file, bytes) in patchbay_testsupport::all_bytes(w.home.path()) {
+        for prefix in ["pbac_", "pbat_", "pbrt_", "pbcs_"] {
+            assert!(
+                !patchbay_testsupport::contains(&bytes, prefix),
+                "{prefix}… found in {file}"
+            );
+        }
+    }
 }
 
 /// `mcp-remote` (npm), as Claude Desktop users run it, pointed at the gateway: it registers,
