@@ -1710,7 +1710,8 @@ fn a_local_app_signs_in_through_the_browser_with_the_users_consent() {
     assert_eq!(r["again"]["waited"], json!(false), "{r}");
     assert_eq!(r["again"]["tools"], json!(["demo__echo"]), "{r}");
 
-    // A Client ID Metadata Document client: named by its publisher; denied this time.
+    // A Client ID Metadata Document client: named by its publisher; approved, it signs in as
+    // its URL (a public client) and calls.
     let cimd = sdk_oauth_client(
         &gw.url,
         &[
@@ -1718,7 +1719,7 @@ fn a_local_app_signs_in_through_the_browser_with_the_users_consent() {
             "https://app.example/oauth/client.json",
             "--call",
             "demo__echo",
-            "{}",
+            r#"{"text":"published"}"#,
         ],
     );
     let p = waiting_consent(&w);
@@ -1734,16 +1735,28 @@ fn a_local_app_signs_in_through_the_browser_with_the_users_consent() {
         human.contains("Example Editor (published by app.example)"),
         "{human}"
     );
-    w.ok(&["gateway", "deny", p["id"].as_str().expect("id")]);
+    w.ok(&["gateway", "approve", p["id"].as_str().expect("id")]);
     let r3 = finished(cimd, "the SDK's OAuth client with a metadata document");
-    assert_eq!(r3["error"], json!("access_denied"), "{r3}");
-    assert_eq!(r3["iss"], json!(issuer), "{r3}");
+    assert_eq!(
+        r3["clientId"],
+        json!("https://app.example/oauth/client.json"),
+        "{r3}"
+    );
+    assert_eq!(r3["calls"][0]["ok"], json!(true), "{r3}");
     // Answering twice, or what does not exist: a clear error.
     w.cmd()
         .args(["gateway", "approve", p["id"].as_str().expect("id")])
         .assert()
         .failure()
         .stderr(predicates::str::contains("gateway consents"));
+
+    // A new registration, denied: the app gets access_denied (with `iss`).
+    let refused = sdk_oauth_client(&gw.url, &[]);
+    let p = waiting_consent(&w);
+    w.ok(&["gateway", "deny", p["code"].as_str().expect("code")]);
+    let r4 = finished(refused, "the SDK's OAuth client, refused");
+    assert_eq!(r4["error"], json!("access_denied"), "{r4}");
+    assert_eq!(r4["iss"], json!(issuer), "{r4}");
 
     // Registration takes public clients only and checks redirect URIs.
     let bad = http
