@@ -28,6 +28,7 @@ fn main() {
             "approval_counts",
             "pending_gateway_consents",
             "decide_gateway_consent",
+            "attention",
             "export_preview",
             "export_write",
             "list_providers",

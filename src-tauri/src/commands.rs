@@ -9,9 +9,9 @@ use patchbay_core::forms::{
 };
 use patchbay_core::logs::{LogEntry, LogExport, LogQuery};
 use patchbay_core::model::{
-    ActionView, AppStatus, ConnectionView, ConsentDecision, DisconnectReport, GatewayConsents,
-    GatewayKeyForm, GatewayKeyView, GatewayTool, GatewayView, GrantView, Health, NewGatewayKey,
-    PendingConsent, TokenView,
+    ActionView, AppStatus, Attention, ConnectionView, ConsentDecision, DisconnectReport,
+    GatewayConsents, GatewayKeyForm, GatewayKeyView, GatewayTool, GatewayView, GrantView, Health,
+    NewGatewayKey, PendingConsent, TokenView,
 };
 use patchbay_core::providers::Provider;
 use patchbay_core::runtime::http_token::TokenTestReport;
@@ -214,6 +214,13 @@ pub async fn decide_gateway_consent(
     shell
         .run(move |pb| pb.decide_gateway_consent(&id, decision))
         .await
+}
+
+/// What needs the user now (the Actions screen's bar): reconnects, approvals, consents, open
+/// breakers, each with its fix.
+#[tauri::command]
+pub async fn attention(shell: State<'_, Shell>) -> Res<Vec<Attention>> {
+    shell.run(|pb| pb.attention()).await
 }
 
 #[tauri::command]

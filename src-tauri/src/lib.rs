@@ -227,6 +227,7 @@ pub fn run() {
             commands::approval_counts,
             commands::pending_gateway_consents,
             commands::decide_gateway_consent,
+            commands::attention,
             commands::export_preview,
             commands::export_write,
             commands::list_providers,

@@ -15,6 +15,7 @@ import { listen } from "@tauri-apps/api/event";
 import type { ActionForm } from "./bindings/ActionForm";
 import type { ActionView } from "./bindings/ActionView";
 import type { AppStatus } from "./bindings/AppStatus";
+import type { Attention } from "./bindings/Attention";
 import type { ApprovalCounts } from "./bindings/ApprovalCounts";
 import type { ApprovalView } from "./bindings/ApprovalView";
 import type { CallbackUrls } from "./bindings/CallbackUrls";
@@ -422,6 +423,11 @@ export function pendingGatewayConsents(): Promise<GatewayConsents> {
 /** Allow (with the actions chosen; none: what it asked for) or deny a waiting sign-in. */
 export function decideGatewayConsent(id: string, decision: ConsentDecision): Promise<PendingConsent> {
   return call<PendingConsent>("decide_gateway_consent", { id, decision });
+}
+
+/** What needs the user now: reconnects, approvals, consents, open breakers, with fixes. */
+export function attention(): Promise<Attention[]> {
+  return call<Attention[]>("attention");
 }
 
 /** Approvals, denials and expiries per action. */

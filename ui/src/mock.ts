@@ -323,6 +323,18 @@ export async function handle(
         : [];
     case "decide_approval":
       return { status: arg<boolean>(args, "approve") ? "approved" : "denied" };
+    case "attention":
+      return scenario === "consent"
+        ? [
+            {
+              kind: "consent",
+              subject: "Visual Studio Code",
+              message: "Visual Studio Code wants to sign in to the gateway (code KXT-MRW)",
+              fix: "patchbay gateway approve KXT-MRW (or deny it)",
+              id: "3f2a9c81d0b4",
+            },
+          ]
+        : [];
     case "pending_gateway_consents":
       return {
         pending:

@@ -4,6 +4,7 @@
 
 pub mod actions;
 pub mod approvals;
+pub mod attention;
 pub mod browser;
 pub mod clock;
 pub mod connections;

@@ -44,5 +44,6 @@ pub fn export(dir: &Path) -> Result<(), ts_rs::ExportError> {
     GatewayTool::export_all(&cfg)?;
     GatewayConsents::export_all(&cfg)?;
     ConsentDecision::export_all(&cfg)?;
+    Attention::export_all(&cfg)?;
     Ok(())
 }

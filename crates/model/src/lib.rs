@@ -21,6 +21,7 @@ macro_rules! as_str {
 
 mod action;
 mod approval;
+mod attention;
 pub mod bindings;
 mod connection;
 mod error;
@@ -38,6 +39,7 @@ mod token;
 
 pub use action::*;
 pub use approval::*;
+pub use attention::*;
 pub use connection::*;
 pub use error::*;
 pub use export::*;
@@ -64,7 +66,8 @@ as_str!(
     ChangeKind,
     ExportClient,
     ExportVia,
-    ErrorCode
+    ErrorCode,
+    AttentionKind
 );
 
 #[cfg(test)]
@@ -142,6 +145,12 @@ mod tests {
             ErrorCode::InsufficientScope,
             ErrorCode::CircuitOpen,
             ErrorCode::TokenRequestFailed,
+        ]);
+        check(&[
+            AttentionKind::Reconnect,
+            AttentionKind::Approval,
+            AttentionKind::Consent,
+            AttentionKind::BreakerOpen,
         ]);
         assert!("bogus".parse::<TokenKind>().is_err());
     }

@@ -18,6 +18,8 @@ export const queryKeys = {
   callbackUrls: ["callback-urls"] as const,
   settings: ["settings"] as const,
   pendingApprovals: ["approvals", "pending"] as const,
+  /** What needs the user now (the Actions screen's bar). */
+  attention: ["attention"] as const,
   approvalCounts: ["approval-counts"] as const,
   logs: (query: LogQuery) => ["logs", query] as const,
   log: (id: number | null) => ["log", id] as const,

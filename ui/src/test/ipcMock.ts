@@ -18,6 +18,7 @@ import { vi, type Mock } from "vitest";
 import type { ActionForm } from "../bindings/ActionForm";
 import type { ActionView } from "../bindings/ActionView";
 import type { AppStatus } from "../bindings/AppStatus";
+import type { Attention } from "../bindings/Attention";
 import type { ConsentDecision } from "../bindings/ConsentDecision";
 import type { GatewayConsents } from "../bindings/GatewayConsents";
 import type { PendingConsent } from "../bindings/PendingConsent";
@@ -85,6 +86,7 @@ type Commands = {
   pending_approvals: [undefined, ApprovalView[]];
   decide_approval: [{ id: string; approve: boolean }, ApprovalView];
   pending_gateway_consents: [undefined, GatewayConsents];
+  attention: [undefined, Attention[]];
   decide_gateway_consent: [{ id: string; decision: ConsentDecision }, PendingConsent];
   approval_counts: [undefined, ApprovalCounts[]];
   export_preview: [{ client: ExportClient; names: string[]; via: ExportVia }, ExportReport];
@@ -146,6 +148,7 @@ const COMMANDS: Record<Command, true> = {
   pending_approvals: true,
   decide_approval: true,
   pending_gateway_consents: true,
+  attention: true,
   decide_gateway_consent: true,
   approval_counts: true,
   export_preview: true,
@@ -224,6 +227,7 @@ export function mockBackend(): Backend {
       mocks.list_actions.mockResolvedValue([]);
       mocks.pending_approvals.mockResolvedValue([]);
       mocks.pending_gateway_consents.mockResolvedValue({ pending: [] });
+      mocks.attention.mockResolvedValue([]);
       mocks.get_settings.mockResolvedValue(settingsView());
       mocks.app_ready.mockResolvedValue(0);
     },

@@ -1,6 +1,6 @@
 //! `patchbay status [NAME]`, `settings` and `providers`: what the profile holds.
 
-use patchbay_core::model::VaultStatus;
+use patchbay_core::model::{Attention, VaultStatus};
 use patchbay_core::{Kind, Result};
 use serde::Serialize;
 
@@ -18,6 +18,8 @@ struct ProfileStatus {
     database: std::path::PathBuf,
     schema_version: i64,
     vault: VaultStatus,
+    /// What needs the user now (reconnects, approvals, consents, open breakers), with fixes.
+    attention: Vec<Attention>,
 }
 
 /// `status NAME` (an action) or `connection status NAME`: whether it is connected, as whom.
@@ -31,7 +33,7 @@ pub fn grant(kind: Kind, name: &str, json: bool) -> Result<Status> {
     Ok(Status::Done)
 }
 
-/// `status`: version, folders, schema and keychain.
+/// `status`: version, folders, schema, keychain, and what needs the user.
 pub fn profile(json: bool) -> Result<Status> {
     let pb = open(false)?;
     let status = pb.status();
@@ -42,6 +44,7 @@ pub fn profile(json: bool) -> Result<Status> {
         database: pb.store().path().to_path_buf(),
         schema_version: pb.store().schema_version()?,
         vault: status.vault,
+        attention: pb.attention()?,
     };
     if json {
         output::json(&report);
@@ -58,6 +61,15 @@ pub fn profile(json: bool) -> Result<Status> {
     match report.vault.message {
         None => outln!("keychain:  ok ({})", pb.vault().service()),
         Some(m) => outln!("keychain:  {:?}: {m}", report.vault.state),
+    }
+    if report.attention.is_empty() {
+        outln!("needs you: nothing");
+    } else {
+        outln!("needs you: {}", report.attention.len());
+        for a in &report.attention {
+            outln!("  {}: {}", <&str>::from(a.kind), a.message);
+            outln!("    fix: {}", a.fix);
+        }
     }
     Ok(Status::Done)
 }

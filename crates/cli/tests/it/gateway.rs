@@ -1735,6 +1735,21 @@ fn a_local_app_signs_in_through_the_browser_with_the_users_consent() {
         human.contains("Example Editor (published by app.example)"),
         "{human}"
     );
+    // `status` counts it among what needs the user, with its fix.
+    let st: Value = serde_json::from_str(&w.ok(&["--json", "status"])).expect("json");
+    let waiting = st["attention"]
+        .as_array()
+        .and_then(|a| a.iter().find(|x| x["kind"] == json!("consent")))
+        .unwrap_or_else(|| panic!("{st}"));
+    assert_eq!(
+        waiting["fix"],
+        json!(format!(
+            "patchbay gateway approve {} (or deny it)",
+            p["code"].as_str().expect("code")
+        )),
+        "{st}"
+    );
+    assert!(w.ok(&["status"]).contains("needs you: 1"));
     w.ok(&["gateway", "approve", p["id"].as_str().expect("id")]);
     let r3 = finished(cimd, "the SDK's OAuth client with a metadata document");
     assert_eq!(

@@ -47,6 +47,8 @@ const ORDER: &[&str] = &[
     "gateway",
     // What the desktop's Gateway screen asks (the CLI's `gateway key add` shares its form).
     "gateway_app",
+    // What needs the user now, across all of the above (`patchbay status`, the Actions screen).
+    "attention",
     // Test-only: a profile on a fixed clock for the unit tests.
     "testing",
 ];

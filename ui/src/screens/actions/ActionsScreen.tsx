@@ -6,6 +6,7 @@ import { useActions } from "../../data/queries";
 import { navigate, useSubRoute } from "../../lib/useHashRoute";
 import { ActionForm } from "../action-form/ActionForm";
 import { ActionsEmpty, ActionsError } from "./ActionsStates";
+import { AttentionBar } from "./AttentionBar";
 import { ActionsTable, ActionsTableSkeleton } from "./ActionsTable";
 import { filterActions } from "./format";
 
@@ -80,7 +81,10 @@ function ActionsList() {
       }
     >
       <RefreshError query={actions} />
-      <div className="screen__body">{body}</div>
+      <div className="screen__body">
+        <AttentionBar />
+        {body}
+      </div>
     </ListScreen>
   );
 }
