@@ -44,5 +44,8 @@ pub fn export(dir: &Path) -> Result<(), ts_rs::ExportError> {
     GatewayTool::export_all(&cfg)?;
     GatewayConsents::export_all(&cfg)?;
     ConsentDecision::export_all(&cfg)?;
+    GatewayClientView::export_all(&cfg)?;
+    NewGatewayClient::export_all(&cfg)?;
+    GatewayClientForm::export_all(&cfg)?;
     Ok(())
 }
