@@ -76,13 +76,23 @@ async function openWizard(user: ReturnType<typeof renderScreen>["user"]) {
   return screen.findByTestId("gateway-client-dialog");
 }
 
+/** Opens a row's ⋮ menu; answers the test ids of its items and the menu. */
+async function openMenu(user: ReturnType<typeof renderScreen>["user"], name: string) {
+  await user.click(within(row(name)).getByRole("button", { name: `Manage ${name}` }));
+  const menu = await screen.findByRole("menu");
+  const ids = within(menu)
+    .getAllByRole("menuitem")
+    .map((i) => i.dataset.testid);
+  return { menu, ids };
+}
+
 const step = (dialog: HTMLElement) =>
   within(dialog).getByTestId("gateway-client-step").dataset.step;
 
 describe("OAuth clients on the Gateway screen", () => {
-  it("lists each client's type, kind, status, redirect URIs, scope and dates, with the buttons it has", async () => {
+  it("lists each client's type, kind, status, redirect URIs, scope and dates, with what it can do", async () => {
     clients = CLIENTS;
-    renderScreen();
+    const { user } = renderScreen();
     await screen.findByTestId("gateway-oauth-table");
     // Active ones first, newest first; then the revoked.
     expect(screen.getAllByTestId("gateway-oauth-row").map((r) => r.dataset.name)).toEqual([
@@ -95,28 +105,32 @@ describe("OAuth clients on the Gateway screen", () => {
     expect(within(crm).getByTestId("gateway-oauth-type")).toHaveTextContent("Confidential");
     expect(crm).toHaveTextContent("Custom");
     expect(within(crm).getByTestId("gateway-oauth-status")).toHaveTextContent("Active");
-    expect(crm).toHaveTextContent("https://crm.example.com/oauth/callback +1 more");
+    expect(crm).toHaveTextContent("https://crm.example.com/oauth/callback+1 more");
     expect(crm).toHaveTextContent("only linear__search_issues");
     expect(within(crm).getByTestId("gateway-oauth-rotated")).toHaveTextContent("yesterday");
-    expect(within(crm).getByTestId("gateway-oauth-rotate")).toBeInTheDocument();
-    expect(within(crm).getByTestId("gateway-oauth-revoke")).toBeInTheDocument();
-    expect(within(crm).queryByTestId("gateway-oauth-reactivate")).toBeNull();
 
     const n8n = row("n8n");
     expect(within(n8n).getByTestId("gateway-oauth-type")).toHaveTextContent("Public");
     expect(n8n).toHaveTextContent("Every action, present and future");
     expect(n8n).toHaveTextContent("Never");
     expect(within(n8n).getByTestId("gateway-oauth-rotated")).toHaveTextContent("No secret");
-    // A public client has no secret to rotate.
-    expect(within(n8n).queryByTestId("gateway-oauth-rotate")).toBeNull();
 
     const bot = row("old-bot");
     expect(bot.dataset.status).toBe("revoked");
-    expect(bot).toHaveTextContent("Registered itself");
+    expect(bot).toHaveTextContent("Registered");
     expect(within(bot).getByTestId("gateway-oauth-status")).toHaveTextContent("Revoked");
-    expect(within(bot).queryByTestId("gateway-oauth-rotate")).toBeNull();
-    expect(within(bot).queryByTestId("gateway-oauth-revoke")).toBeNull();
-    expect(within(bot).getByTestId("gateway-oauth-reactivate")).toBeInTheDocument();
+
+    // Each row's ⋮ menu offers what that client can do: a public client has no secret to
+    // rotate; a revoked one can only be re-activated.
+    expect((await openMenu(user, "acme-crm")).ids).toEqual([
+      "gateway-oauth-rotate",
+      "gateway-oauth-revoke",
+    ]);
+    await user.keyboard("{Escape}");
+    expect((await openMenu(user, "n8n")).ids).toEqual(["gateway-oauth-revoke"]);
+    await user.keyboard("{Escape}");
+    expect((await openMenu(user, "old-bot")).ids).toEqual(["gateway-oauth-reactivate"]);
+    await user.keyboard("{Escape}");
     expect(screen.getByTestId("gateway-oauth")).not.toHaveTextContent("pbcs_");
   });
 
@@ -355,9 +369,7 @@ describe("OAuth clients on the Gateway screen", () => {
     });
     const { user } = renderScreen();
     await screen.findByTestId("gateway-oauth-table");
-    await user.click(
-      within(row("acme-crm")).getByRole("button", { name: "Rotate the secret of acme-crm" }),
-    );
+    await user.click(within((await openMenu(user, "acme-crm")).menu).getByText("Rotate secret…"));
     let confirm = await screen.findByTestId("gateway-oauth-rotate-dialog");
     expect(confirm).toHaveTextContent("Rotate the secret of acme-crm?");
     expect(confirm).toHaveTextContent("The old secret stops working at once");
@@ -366,7 +378,9 @@ describe("OAuth clients on the Gateway screen", () => {
     await waitFor(() => expect(screen.queryByTestId("gateway-oauth-rotate-dialog")).toBeNull());
     expect(backend.rotate_gateway_client_secret).not.toHaveBeenCalled();
 
-    await user.click(within(row("acme-crm")).getByTestId("gateway-oauth-rotate"));
+    await user.click(
+      within((await openMenu(user, "acme-crm")).menu).getByTestId("gateway-oauth-rotate"),
+    );
     confirm = await screen.findByTestId("gateway-oauth-rotate-dialog");
     await user.click(within(confirm).getByTestId("confirm-ok"));
     expect(backend.rotate_gateway_client_secret).toHaveBeenCalledExactlyOnceWith({
@@ -400,7 +414,9 @@ describe("OAuth clients on the Gateway screen", () => {
     );
     const { user } = renderScreen();
     await screen.findByTestId("gateway-oauth-table");
-    await user.click(within(row("acme-crm")).getByTestId("gateway-oauth-rotate"));
+    await user.click(
+      within((await openMenu(user, "acme-crm")).menu).getByTestId("gateway-oauth-rotate"),
+    );
     await user.click(
       within(await screen.findByTestId("gateway-oauth-rotate-dialog")).getByTestId("confirm-ok"),
     );
@@ -421,7 +437,7 @@ describe("OAuth clients on the Gateway screen", () => {
     );
     const { user } = renderScreen();
     await screen.findByTestId("gateway-oauth-table");
-    await user.click(within(row("acme-crm")).getByRole("button", { name: "Revoke acme-crm" }));
+    await user.click(within((await openMenu(user, "acme-crm")).menu).getByText("Revoke…"));
     const revoke = await screen.findByTestId("gateway-oauth-revoke-dialog");
     expect(revoke).toHaveTextContent("Revoke acme-crm?");
     expect(revoke).toHaveTextContent("Every token of this client stops working at once");
@@ -430,9 +446,9 @@ describe("OAuth clients on the Gateway screen", () => {
     expect(backend.revoke_gateway_client).toHaveBeenCalledExactlyOnceWith({ name: "acme-crm" });
     await waitFor(() => expect(row("acme-crm").dataset.status).toBe("revoked"));
     expect(await screen.findByText("Revoked acme-crm")).toBeInTheDocument();
-    expect(within(row("acme-crm")).queryByTestId("gateway-oauth-rotate")).toBeNull();
+    expect((await openMenu(user, "acme-crm")).ids).toEqual(["gateway-oauth-reactivate"]);
 
-    await user.click(within(row("acme-crm")).getByRole("button", { name: "Re-activate acme-crm" }));
+    await user.click(screen.getByRole("menuitem", { name: "Re-activate…" }));
     const again = await screen.findByTestId("gateway-oauth-reactivate-dialog");
     expect(again).toHaveTextContent("None of its old tokens comes back");
     expect(again).toHaveTextContent("the app must sign in again");

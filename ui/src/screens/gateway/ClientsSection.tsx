@@ -10,6 +10,8 @@ import {
   ErrorNotice,
   LinkIcon,
   listState,
+  Menu,
+  type MenuItem,
   toast,
 } from "../../components/kit";
 import { RefreshError } from "../../components/layout/ListScreen";
@@ -153,7 +155,7 @@ export function ClientsSection() {
     ),
   }) ?? (
     <div className="gateway-table-wrap">
-      <table className="gateway-table" data-testid="gateway-oauth-table">
+      <table className="gateway-table client-table" data-testid="gateway-oauth-table">
         <thead>
           <tr>
             <th scope="col">Name</th>
@@ -165,8 +167,8 @@ export function ClientsSection() {
             <th scope="col">Created</th>
             <th scope="col">Last used</th>
             <th scope="col">Secret rotated</th>
-            <th scope="col">
-              <span className="visually-hidden">Rotate, revoke or re-activate</span>
+            <th scope="col" className="client-table__menu">
+              <span className="visually-hidden">Manage</span>
             </th>
           </tr>
         </thead>
@@ -174,6 +176,31 @@ export function ClientsSection() {
           {sorted.map((c) => {
             const active = c.status === "active";
             const [first, ...more] = c.redirectUris;
+            const items: MenuItem[] = active
+              ? [
+                  ...(c.type === "confidential"
+                    ? [
+                        {
+                          label: "Rotate secret…",
+                          onSelect: () => ask("rotate", c),
+                          testId: "gateway-oauth-rotate",
+                        },
+                      ]
+                    : []),
+                  {
+                    label: "Revoke…",
+                    onSelect: () => ask("revoke", c),
+                    testId: "gateway-oauth-revoke",
+                    destructive: true,
+                  },
+                ]
+              : [
+                  {
+                    label: "Re-activate…",
+                    onSelect: () => ask("reactivate", c),
+                    testId: "gateway-oauth-reactivate",
+                  },
+                ];
             return (
               <tr
                 key={c.name}
@@ -183,13 +210,16 @@ export function ClientsSection() {
                 data-status={c.status}
               >
                 <th scope="row" className="gateway-table__name">
-                  <span className="client-table__name">{c.name}</span>
-                  <span className="gateway-muted mono client-table__id" title="Client ID">
+                  {c.name}
+                  <span
+                    className="gateway-muted mono client-table__clip client-table__id"
+                    title={`Client ID: ${c.clientId}`}
+                  >
                     {c.clientId}
                   </span>
                 </th>
                 <td data-testid="gateway-oauth-type">{CLIENT_TYPES[c.type].label}</td>
-                <td>{CLIENT_KINDS[c.kind]}</td>
+                <td title={CLIENT_KINDS[c.kind].explain}>{CLIENT_KINDS[c.kind].label}</td>
                 <td>
                   <Badge
                     tone={active ? "success" : "neutral"}
@@ -200,13 +230,15 @@ export function ClientsSection() {
                   </Badge>
                 </td>
                 <td className="mono" title={c.redirectUris.join("\n")}>
-                  <span className="client-table__uris">{first ?? ""}</span>
-                  {more.length > 0 && <span className="gateway-muted"> +{more.length} more</span>}
+                  <span className="client-table__clip client-table__uri">{first ?? ""}</span>
+                  {more.length > 0 && (
+                    <span className="gateway-muted client-table__more">+{more.length} more</span>
+                  )}
                 </td>
-                <td className="gateway-table__opens">
-                  <span>{mayUseText(c)}</span>
+                <td title={[mayUseText(c), ...c.tools].join("\n")}>
+                  <span className="client-table__clip client-table__uses">{mayUseText(c)}</span>
                   {c.tools.length > 0 && (
-                    <span className="gateway-muted mono" title={c.tools.join(", ")}>
+                    <span className="gateway-muted mono client-table__clip client-table__uses">
                       only {c.tools.join(", ")}
                     </span>
                   )}
@@ -216,41 +248,8 @@ export function ClientsSection() {
                 <td title={c.secretRotatedAt ?? undefined} data-testid="gateway-oauth-rotated">
                   {c.type === "public" ? "No secret" : when(c.secretRotatedAt, now, "Never")}
                 </td>
-                <td className="gateway-table__actions">
-                  <div className="client-table__buttons">
-                    {active && c.type === "confidential" && (
-                      <Button
-                        size="sm"
-                        variant="ghost"
-                        onClick={() => ask("rotate", c)}
-                        aria-label={`Rotate the secret of ${c.name}`}
-                        data-testid="gateway-oauth-rotate"
-                      >
-                        Rotate secret
-                      </Button>
-                    )}
-                    {active ? (
-                      <Button
-                        size="sm"
-                        variant="ghost"
-                        onClick={() => ask("revoke", c)}
-                        aria-label={`Revoke ${c.name}`}
-                        data-testid="gateway-oauth-revoke"
-                      >
-                        Revoke
-                      </Button>
-                    ) : (
-                      <Button
-                        size="sm"
-                        variant="ghost"
-                        onClick={() => ask("reactivate", c)}
-                        aria-label={`Re-activate ${c.name}`}
-                        data-testid="gateway-oauth-reactivate"
-                      >
-                        Re-activate
-                      </Button>
-                    )}
-                  </div>
+                <td className="gateway-table__actions client-table__menu">
+                  <Menu label={`Manage ${c.name}`} testId="gateway-oauth-menu" items={items} />
                 </td>
               </tr>
             );

@@ -25,10 +25,13 @@ export const CLIENT_TYPES: Record<GatewayClientType, { label: string; explain: s
   },
 };
 
-export const CLIENT_KINDS: Record<GatewayClientKind, string> = {
-  custom: "Custom",
-  registered: "Registered itself",
-  "metadata-document": "Metadata document",
+export const CLIENT_KINDS: Record<GatewayClientKind, { label: string; explain: string }> = {
+  custom: { label: "Custom", explain: "Made here: its actions were chosen then." },
+  registered: { label: "Registered", explain: "Registered itself with the gateway (RFC 7591)." },
+  "metadata-document": {
+    label: "Metadata URL",
+    explain: "Known by the URL of its client metadata document.",
+  },
 };
 
 /** Active clients first, then revoked; newest first within each. */
