@@ -452,11 +452,37 @@ describe("OAuth clients on the Gateway screen", () => {
     const again = await screen.findByTestId("gateway-oauth-reactivate-dialog");
     expect(again).toHaveTextContent("None of its old tokens comes back");
     expect(again).toHaveTextContent("the app must sign in again");
+    // A custom client was never asked for consent.
+    expect(again).not.toHaveTextContent("consent");
     await user.click(within(again).getByTestId("confirm-ok"));
     expect(backend.reactivate_gateway_client).toHaveBeenCalledExactlyOnceWith({
       name: "acme-crm",
     });
     await waitFor(() => expect(row("acme-crm").dataset.status).toBe("active"));
     expect(await screen.findByText("Re-activated acme-crm")).toBeInTheDocument();
+  });
+
+  it("tells that a client which registered itself will be asked for consent again", async () => {
+    clients = CLIENTS;
+    backend.reactivate_gateway_client.mockImplementation(({ name }) =>
+      Promise.resolve(makeClient({ ...CLIENTS[2], name, status: "active" })),
+    );
+    const { user } = renderScreen();
+    await screen.findByTestId("gateway-oauth-table");
+    await user.click(within((await openMenu(user, "old-bot")).menu).getByText("Re-activate…"));
+    const again = await screen.findByTestId("gateway-oauth-reactivate-dialog");
+    expect(again).toHaveTextContent("None of its old tokens comes back");
+    expect(again).toHaveTextContent("you’ll be asked for consent again");
+    await user.click(within(again).getByTestId("confirm-ok"));
+    expect(backend.reactivate_gateway_client).toHaveBeenCalledExactlyOnceWith({ name: "old-bot" });
+    await waitFor(() => expect(row("old-bot").dataset.status).toBe("active"));
+    expect((await openMenu(user, "old-bot")).ids).toEqual([
+      "gateway-oauth-rotate",
+      "gateway-oauth-revoke",
+    ]);
+    await user.click(screen.getByRole("menuitem", { name: "Revoke…" }));
+    expect(await screen.findByTestId("gateway-oauth-revoke-dialog")).toHaveTextContent(
+      "the consent you gave it is forgotten",
+    );
   });
 });

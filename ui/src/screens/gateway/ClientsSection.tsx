@@ -34,7 +34,8 @@ const OPS: Record<
   Op,
   {
     title: (name: string) => string;
-    description: string;
+    /** What happens; `asked`: the client was let in by a consent (it is not custom). */
+    description: (asked: boolean) => string;
     confirm: string;
     destructive: boolean;
     failed: (name: string) => string;
@@ -42,7 +43,7 @@ const OPS: Record<
 > = {
   rotate: {
     title: (n) => `Rotate the secret of ${n}?`,
-    description:
+    description: () =>
       "Patchbay makes a new secret and shows it once. The old secret stops working at once: every app that uses this client must be updated with the new one before it can sign in or renew its tokens.",
     confirm: "Rotate secret",
     destructive: true,
@@ -50,16 +51,16 @@ const OPS: Record<
   },
   revoke: {
     title: (n) => `Revoke ${n}?`,
-    description:
-      "Every token of this client stops working at once, and it can’t sign in. Re-activating it later brings none of those tokens back.",
+    description: (asked) =>
+      `Every token of this client stops working at once, and it can’t sign in. Re-activating it later brings none of those tokens back${asked ? ", and the consent you gave it is forgotten" : ""}.`,
     confirm: "Revoke client",
     destructive: true,
     failed: (n) => `Couldn’t revoke ${n}`,
   },
   reactivate: {
     title: (n) => `Re-activate ${n}?`,
-    description:
-      "It may sign in again. None of its old tokens comes back: the app must sign in again to get new ones.",
+    description: (asked) =>
+      `It may sign in again. None of its old tokens comes back: the app must sign in again to get new ones${asked ? ", and you’ll be asked for consent again" : ""}.`,
     confirm: "Re-activate",
     destructive: false,
     failed: (n) => `Couldn’t re-activate ${n}`,
@@ -292,7 +293,7 @@ export function ClientsSection() {
         open={confirmOpen}
         onOpenChange={setConfirmOpen}
         title={op && asking ? op.title(asking.client.name) : ""}
-        description={op?.description ?? ""}
+        description={op && asking ? op.description(asking.client.kind !== "custom") : ""}
         confirmLabel={op?.confirm ?? ""}
         destructive={op?.destructive ?? false}
         busy={rotate.isPending || setRevoked.isPending}
