@@ -44,6 +44,11 @@ fn main() {
             "add_gateway_key",
             "revoke_gateway_key",
             "gateway_tools",
+            "list_gateway_clients",
+            "add_gateway_client",
+            "rotate_gateway_client_secret",
+            "revoke_gateway_client",
+            "reactivate_gateway_client",
         ]),
     ))
     .expect("tauri-build failed: check tauri.conf.json and the icons folder");

@@ -10,8 +10,9 @@ use patchbay_core::forms::{
 use patchbay_core::logs::{LogEntry, LogExport, LogQuery};
 use patchbay_core::model::{
     ActionView, AppStatus, Attention, ConnectionView, ConsentDecision, DisconnectReport,
-    GatewayConsents, GatewayKeyForm, GatewayKeyView, GatewayTool, GatewayView, GrantView, Health,
-    NewGatewayKey, PendingConsent, TokenView,
+    GatewayClientForm, GatewayClientView, GatewayConsents, GatewayKeyForm, GatewayKeyView,
+    GatewayTool, GatewayView, GrantView, Health, NewGatewayClient, NewGatewayKey, PendingConsent,
+    TokenView,
 };
 use patchbay_core::providers::Provider;
 use patchbay_core::runtime::http_token::TokenTestReport;
@@ -315,6 +316,53 @@ pub async fn add_gateway_key(shell: State<'_, Shell>, form: GatewayKeyForm) -> R
 #[tauri::command]
 pub async fn revoke_gateway_key(shell: State<'_, Shell>, name: String) -> Res<GatewayKeyView> {
     shell.run(move |pb| pb.revoke_gateway_key(&name)).await
+}
+
+/// Every OAuth client of the gateway's own authorization server (never a secret).
+#[tauri::command]
+pub async fn list_gateway_clients(shell: State<'_, Shell>) -> Res<Vec<GatewayClientView>> {
+    shell.run(|pb| pb.list_gateway_clients()).await
+}
+
+/// A new custom OAuth client: a confidential one's secret is in the answer, the only time it
+/// is ever shown.
+#[tauri::command]
+pub async fn add_gateway_client(
+    shell: State<'_, Shell>,
+    form: GatewayClientForm,
+) -> Res<NewGatewayClient> {
+    shell.run(move |pb| pb.add_gateway_client_form(form)).await
+}
+
+/// A new secret for a confidential client (shown once); the old one stops working at once.
+#[tauri::command]
+pub async fn rotate_gateway_client_secret(
+    shell: State<'_, Shell>,
+    name: String,
+) -> Res<NewGatewayClient> {
+    shell
+        .run(move |pb| pb.rotate_gateway_client_secret(&name))
+        .await
+}
+
+/// Revoke a client: every token it holds stops working at once.
+#[tauri::command]
+pub async fn revoke_gateway_client(
+    shell: State<'_, Shell>,
+    name: String,
+) -> Res<GatewayClientView> {
+    shell.run(move |pb| pb.revoke_gateway_client(&name)).await
+}
+
+/// Let a revoked client sign in again (none of its old tokens comes back).
+#[tauri::command]
+pub async fn reactivate_gateway_client(
+    shell: State<'_, Shell>,
+    name: String,
+) -> Res<GatewayClientView> {
+    shell
+        .run(move |pb| pb.reactivate_gateway_client(&name))
+        .await
 }
 
 /// An MCP action's tools, from its server (for limiting a key to some of them).

@@ -243,6 +243,11 @@ pub fn run() {
             commands::add_gateway_key,
             commands::revoke_gateway_key,
             commands::gateway_tools,
+            commands::list_gateway_clients,
+            commands::add_gateway_client,
+            commands::rotate_gateway_client_secret,
+            commands::revoke_gateway_client,
+            commands::reactivate_gateway_client,
         ])
         .setup(move |app| {
             let handle = app.handle().clone();

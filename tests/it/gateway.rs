@@ -1,7 +1,9 @@
 //! The local gateway from the real window: the app serves it while its switch is on (and
 //! stops it when turned off or quit), access keys are made, shown once and revoked there, a
-//! confirmed tool call through the gateway waits for Approve in the window, and a gateway
-//! that another process (`patchbay gateway serve`) already holds is named with its pid.
+//! confirmed tool call through the gateway waits for Approve in the window, a gateway that
+//! another process (`patchbay gateway serve`) already holds is named with its pid, and an
+//! OAuth client made in the window signs in, then lives through rotate, revoke and
+//! re-activate there.
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -445,5 +447,361 @@ async fn the_window_names_what_keeps_it_from_serving_the_gateway() {
         "the app's gateway serving after Try again",
     )
     .await;
+    quit(app, h).await;
+}
+
+/// A local app signing in to the gateway with a third-party OAuth library (oauth4webapi, in
+/// `tests/servers/oauth-app.mjs`): its one JSON line (a token response, or an error).
+fn oauth_app(args: &[&str]) -> Value {
+    let child = Command::new("node")
+        .arg(servers_dir().join("oauth-app.mjs"))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(log_stdio(&log_file("oauth-app")))
+        .spawn()
+        .expect("start the OAuth app");
+    crate::support::client_json(child, "the OAuth app (tests/servers/oauth-app.mjs)")
+}
+
+fn token_of(v: &Value, which: &str) -> String {
+    v[which]
+        .as_str()
+        .unwrap_or_else(|| panic!("no {which} in {v}"))
+        .to_string()
+}
+
+/// `patchbay gateway client list --json`, and the client named `name` in it.
+fn listed_client(home: &Path, name: &str) -> (Value, Value) {
+    let listed: Value =
+        serde_json::from_str(&cli_ok(home, &["--json", "gateway", "client", "list"]))
+            .expect("json");
+    let one = listed
+        .as_array()
+        .and_then(|l| l.iter().find(|c| c["name"] == name).cloned())
+        .unwrap_or_else(|| panic!("no client {name} in {listed}"));
+    (listed, one)
+}
+
+/// The text of a value shown with Copy (its `<code>`).
+async fn shown_value(c: &Client, test_id: &str) -> String {
+    let css = format!("[data-testid={test_id}] code");
+    inner_text(c, &find(c, &css).await).await.trim().to_string()
+}
+
+/// The whole page's text must not hold `secret` (`what` says where the page is).
+async fn nowhere(c: &Client, secret: &str, what: &str) {
+    let page = inner_text(c, &find(c, "body").await).await;
+    assert!(!page.contains(secret), "the secret shows again {what}");
+    let html = crate::support::bounded(
+        "read the page's HTML",
+        c.execute("return document.documentElement.outerHTML;", vec![]),
+    )
+    .await
+    .expect("the page's HTML");
+    assert!(
+        !html.as_str().unwrap_or_default().contains(secret),
+        "the secret is in the page's HTML {what}"
+    );
+}
+
+/// Until nothing on the page is animating (a dialog popping in moves its buttons: a click
+/// aimed at one while it moves lands beside it), bounded.
+async fn settled(c: &Client) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let running = crate::support::bounded(
+            "count the running animations",
+            c.execute(
+                "return document.getAnimations().filter((a) => a.playState === 'running').length;",
+                vec![],
+            ),
+        )
+        .await
+        .expect("count the animations");
+        if running.as_u64() == Some(0) {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the page still animates after 5 s ({running} animations)"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_window_makes_an_oauth_client_shows_its_secret_once_and_rotates_revokes_and_reactivates_it()
+ {
+    let servers = Servers::new(json!({}), json!({}));
+    let home = tempfile::tempdir().expect("tempdir");
+    let h = home.path();
+    let port = free_port();
+    cli_ok(h, &["settings", "set", "gatewayPort", &port.to_string()]);
+    cli_ok(h, &["settings", "set", "gatewayEnabled", "true"]);
+    cli_ok(h, &["action", "add", "notes", "--url", &servers.mcp_url()]);
+    // Another client, made in a terminal, so the table has a public one too.
+    cli_ok(
+        h,
+        &[
+            "gateway",
+            "client",
+            "add",
+            "n8n",
+            "--type",
+            "public",
+            "--redirect-uri",
+            "http://127.0.0.1:5678/rest/oauth2-credential/callback",
+            "--actions",
+            "*",
+        ],
+    );
+    // And an access key, so the screen shows both kinds of credential.
+    cli_ok(h, &["gateway", "key", "add", "codex", "--actions", "*"]);
+    let issuer = format!("http://127.0.0.1:{port}");
+    let redirect = "http://127.0.0.1:8765/callback";
+
+    let app = launch_with(h, Keychain::Shared, &[]).await;
+    let c = &app.client;
+    open_gateway_screen(&app).await;
+    wait_attr(c, STATUS, "data-state", "here").await;
+
+    // The wizard: the app, then what it may use.
+    click(c, "[data-testid=gateway-create-client]").await;
+    let dialog = "[data-testid=gateway-client-dialog]";
+    find(c, dialog).await;
+    settled(c).await;
+    fill(c, &format!("{dialog} input[name=name]"), "e2e-crm").await;
+    // A URI core refuses, caught as typed: the wizard stays on its first step.
+    fill(
+        c,
+        &format!("{dialog} textarea[name=redirectUris]"),
+        "http://crm.example.com/cb",
+    )
+    .await;
+    click(c, "[data-testid=gateway-client-next]").await;
+    wait_text(c, dialog, "uses plain http away from this computer").await;
+    wait_attr(c, "[data-testid=gateway-client-step]", "data-step", "app").await;
+    fill(
+        c,
+        &format!("{dialog} textarea[name=redirectUris]"),
+        redirect,
+    )
+    .await;
+    screenshot(c, "desktop-gateway-oauth-client-new.png").await;
+    click(c, "[data-testid=gateway-client-next]").await;
+    wait_attr(c, "[data-testid=gateway-client-step]", "data-step", "scope").await;
+    click(c, "[data-testid=gateway-client-action-notes]").await;
+    click(c, "[data-testid=gateway-client-save]").await;
+
+    // Shown once: the endpoint, the client id and the secret, each with Copy.
+    find(c, "[data-testid=gateway-client-created]").await;
+    settled(c).await;
+    let endpoint = shown_value(c, "gateway-new-client-endpoint").await;
+    assert_eq!(endpoint, format!("{issuer}/mcp"));
+    let client_id = shown_value(c, "gateway-new-client-id").await;
+    let secret = shown_value(c, "gateway-new-client-secret").await;
+    assert!(client_id.starts_with("pbc_"), "{client_id}");
+    assert!(
+        secret.len() == 48 && secret.starts_with("pbcs_"),
+        "the secret is pbcs_ and 43 base64url characters, got {} characters",
+        secret.len()
+    );
+    wait_text(
+        c,
+        "[data-testid=gateway-client-warning]",
+        "it can’t be shown again",
+    )
+    .await;
+    click(c, "[data-testid=gateway-new-client-secret-copy]").await;
+    wait_text(c, "[data-testid=gateway-new-client-secret]", "Copied").await;
+    assert!(
+        pasted(c, "[data-testid=gateway-client-created]").await == secret,
+        "the clipboard holds the secret (pasted back, it differs)"
+    );
+    screenshot(c, "desktop-gateway-oauth-client-created.png").await;
+    click(c, "[data-testid=gateway-client-done]").await;
+    let row = "[data-testid=gateway-oauth-row][data-name=e2e-crm]";
+    wait_attr(c, row, "data-status", "active").await;
+    nowhere(c, &secret, "once the dialog is closed").await;
+    // Nor after leaving the screen and coming back, nor after reloading the page.
+    go(c, "#/actions").await;
+    find(c, "[data-testid=add-action]").await;
+    go(c, "#/gateway").await;
+    wait_attr(c, row, "data-status", "active").await;
+    nowhere(c, &secret, "on coming back to the screen").await;
+    crate::support::bounded("reload the page", c.refresh())
+        .await
+        .expect("reload");
+    // The page comes back on its route, the Gateway screen.
+    find(c, STATUS).await;
+    wait_attr(c, row, "data-status", "active").await;
+    nowhere(c, &secret, "after a reload").await;
+
+    // The CLI sees it as made in the window, never its secret.
+    let (listed, made) = listed_client(h, "e2e-crm");
+    assert_eq!(
+        (
+            &made["clientId"],
+            &made["type"],
+            &made["kind"],
+            &made["status"],
+            &made["redirectUris"],
+            &made["actions"],
+            &made["secretRotatedAt"],
+        ),
+        (
+            &json!(client_id),
+            &json!("confidential"),
+            &json!("custom"),
+            &json!("active"),
+            &json!([redirect]),
+            &json!(["notes"]),
+            &Value::Null,
+        ),
+        "{listed}"
+    );
+    assert!(!listed.to_string().contains(&secret), "never the secret");
+
+    // An app signs in with it (code + PKCE + the secret) and reaches the gateway.
+    let signed = oauth_app(&["signin", &issuer, &client_id, &secret, redirect]);
+    let access = token_of(&signed, "access_token");
+    let refresh = token_of(&signed, "refresh_token");
+    wait_http(
+        port,
+        Some(&access),
+        Some(200),
+        "the client's access token let in",
+    )
+    .await;
+
+    // Rotate: asked first (the old secret still works until confirmed), then shown once.
+    click(c, &format!("{row} [data-testid=gateway-oauth-menu]")).await;
+    find(c, "[data-testid=gateway-oauth-rotate]").await;
+    settled(c).await;
+    click(c, "[data-testid=gateway-oauth-rotate]").await;
+    wait_text(
+        c,
+        "[data-testid=gateway-oauth-rotate-dialog]",
+        "The old secret stops working at once",
+    )
+    .await;
+    assert_eq!(
+        listed_client(h, "e2e-crm").1["secretRotatedAt"],
+        Value::Null,
+        "nothing rotated before the confirmation"
+    );
+    settled(c).await;
+    click(c, "[data-testid=confirm-ok]").await;
+    find(c, "[data-testid=gateway-client-rotated]").await;
+    settled(c).await;
+    let new_secret = shown_value(c, "gateway-new-client-secret").await;
+    assert!(
+        new_secret.starts_with("pbcs_") && new_secret != secret,
+        "a new secret"
+    );
+    assert_eq!(shown_value(c, "gateway-new-client-id").await, client_id);
+    wait_text(
+        c,
+        "[data-testid=gateway-client-next-steps]",
+        "What to do next",
+    )
+    .await;
+    screenshot(c, "desktop-gateway-oauth-secret-rotated.png").await;
+    click(c, "[data-testid=gateway-client-done]").await;
+    nowhere(c, &new_secret, "once the rotation's dialog is closed").await;
+    let (listed, rotated) = listed_client(h, "e2e-crm");
+    assert!(
+        rotated["secretRotatedAt"].is_string(),
+        "secretRotatedAt is set: {rotated}"
+    );
+    assert!(
+        !listed.to_string().contains(&new_secret),
+        "never the new secret"
+    );
+    // The old secret is refused at the token endpoint; the new one works.
+    let old = oauth_app(&["refresh", &issuer, &client_id, &secret, &refresh]);
+    assert_eq!(
+        (&old["error"], &old["status"]),
+        (&json!("invalid_client"), &json!(401)),
+        "{old}"
+    );
+    let renewed = oauth_app(&["refresh", &issuer, &client_id, &new_secret, &refresh]);
+    let access = token_of(&renewed, "access_token");
+    let refresh = token_of(&renewed, "refresh_token");
+    wait_http(
+        port,
+        Some(&access),
+        Some(200),
+        "the renewed access token let in",
+    )
+    .await;
+    crate::support::bounded(
+        "scroll the OAuth clients into view",
+        c.execute(
+            "document.querySelector('[data-testid=gateway-oauth]').scrollIntoView({block: 'end'});",
+            vec![],
+        ),
+    )
+    .await
+    .expect("scroll");
+    screenshot(c, "desktop-gateway-oauth-clients.png").await;
+
+    // Revoke, after confirming: every token of the client dies at once.
+    click(c, &format!("{row} [data-testid=gateway-oauth-menu]")).await;
+    find(c, "[data-testid=gateway-oauth-revoke]").await;
+    settled(c).await;
+    click(c, "[data-testid=gateway-oauth-revoke]").await;
+    wait_text(
+        c,
+        "[data-testid=gateway-oauth-revoke-dialog]",
+        "Every token of this client stops working at once",
+    )
+    .await;
+    assert_eq!(
+        post_initialize(port, Some(&access)),
+        Some(200),
+        "not revoked before the confirmation"
+    );
+    settled(c).await;
+    click(c, "[data-testid=confirm-ok]").await;
+    wait_attr(c, row, "data-status", "revoked").await;
+    let refused = tokio::task::spawn_blocking({
+        let access = access.clone();
+        move || post_initialize(port, Some(&access))
+    })
+    .await
+    .expect("the HTTP probe");
+    assert_eq!(
+        refused,
+        Some(401),
+        "the revoked client's token is refused at once"
+    );
+    let dead = oauth_app(&["refresh", &issuer, &client_id, &new_secret, &refresh]);
+    assert_eq!(dead["error"], "invalid_client", "{dead}");
+
+    // Re-activate, after being told no old token comes back: a new sign-in works, the old
+    // token stays dead.
+    click(c, &format!("{row} [data-testid=gateway-oauth-menu]")).await;
+    find(c, "[data-testid=gateway-oauth-reactivate]").await;
+    settled(c).await;
+    click(c, "[data-testid=gateway-oauth-reactivate]").await;
+    wait_text(
+        c,
+        "[data-testid=gateway-oauth-reactivate-dialog]",
+        "None of its old tokens comes back",
+    )
+    .await;
+    settled(c).await;
+    click(c, "[data-testid=confirm-ok]").await;
+    wait_attr(c, row, "data-status", "active").await;
+    assert_eq!(
+        post_initialize(port, Some(&access)),
+        Some(401),
+        "the old token stays dead"
+    );
+    let again = oauth_app(&["signin", &issuer, &client_id, &new_secret, redirect]);
+    let access = token_of(&again, "access_token");
+    wait_http(port, Some(&access), Some(200), "a new sign-in let in").await;
     quit(app, h).await;
 }

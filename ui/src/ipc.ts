@@ -27,6 +27,8 @@ import type { ExportClient } from "./bindings/ExportClient";
 import type { ExportReport } from "./bindings/ExportReport";
 import type { ExportVia } from "./bindings/ExportVia";
 import type { FormField } from "./bindings/FormField";
+import type { GatewayClientForm } from "./bindings/GatewayClientForm";
+import type { GatewayClientView } from "./bindings/GatewayClientView";
 import type { GatewayKeyForm } from "./bindings/GatewayKeyForm";
 import type { GatewayKeyView } from "./bindings/GatewayKeyView";
 import type { GatewayTool } from "./bindings/GatewayTool";
@@ -37,6 +39,7 @@ import type { HttpTokenForm } from "./bindings/HttpTokenForm";
 import type { LogEntry } from "./bindings/LogEntry";
 import type { LogExport } from "./bindings/LogExport";
 import type { LogQuery } from "./bindings/LogQuery";
+import type { NewGatewayClient } from "./bindings/NewGatewayClient";
 import type { NewGatewayKey } from "./bindings/NewGatewayKey";
 import type { OwnerKind } from "./bindings/OwnerKind";
 import type { Provider } from "./bindings/Provider";
@@ -526,6 +529,34 @@ export function addGatewayKey(form: GatewayKeyForm): Promise<NewGatewayKey> {
 /** Revokes an access key: the next request with it is refused. */
 export function revokeGatewayKey(name: string): Promise<GatewayKeyView> {
   return call<GatewayKeyView>("revoke_gateway_key", { name });
+}
+
+/** Every OAuth client of the gateway's own authorization server (never a secret). */
+export function listGatewayClients(): Promise<GatewayClientView[]> {
+  return call<GatewayClientView[]>("list_gateway_clients");
+}
+
+/**
+ * Makes a custom OAuth client; a confidential one's `clientSecret` in the answer is the only
+ * copy there will ever be.
+ */
+export function addGatewayClient(form: GatewayClientForm): Promise<NewGatewayClient> {
+  return call<NewGatewayClient>("add_gateway_client", { form });
+}
+
+/** A new secret for a confidential client (shown once); the old one stops working at once. */
+export function rotateGatewayClientSecret(name: string): Promise<NewGatewayClient> {
+  return call<NewGatewayClient>("rotate_gateway_client_secret", { name });
+}
+
+/** Revokes an OAuth client: every token it holds stops working at once. */
+export function revokeGatewayClient(name: string): Promise<GatewayClientView> {
+  return call<GatewayClientView>("revoke_gateway_client", { name });
+}
+
+/** Lets a revoked client sign in again; none of its old tokens comes back. */
+export function reactivateGatewayClient(name: string): Promise<GatewayClientView> {
+  return call<GatewayClientView>("reactivate_gateway_client", { name });
 }
 
 /** The tools of an MCP action, asked of its server (it may be unreachable). */

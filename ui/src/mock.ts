@@ -443,7 +443,12 @@ export async function handle(
     case "list_gateway_keys":
     case "add_gateway_key":
     case "revoke_gateway_key":
-    case "gateway_tools": {
+    case "gateway_tools":
+    case "list_gateway_clients":
+    case "add_gateway_client":
+    case "rotate_gateway_client_secret":
+    case "revoke_gateway_client":
+    case "reactivate_gateway_client": {
       const { gatewayMock } = await import("./screens/gateway/fixtures");
       return gatewayMock(scenario, command, args);
     }

@@ -45,5 +45,8 @@ pub fn export(dir: &Path) -> Result<(), ts_rs::ExportError> {
     GatewayConsents::export_all(&cfg)?;
     ConsentDecision::export_all(&cfg)?;
     Attention::export_all(&cfg)?;
+    GatewayClientView::export_all(&cfg)?;
+    NewGatewayClient::export_all(&cfg)?;
+    GatewayClientForm::export_all(&cfg)?;
     Ok(())
 }

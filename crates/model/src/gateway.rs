@@ -169,3 +169,20 @@ pub struct GatewayClientView {
     pub last_used_at: Option<String>,
     pub secret_rotated_at: Option<String>,
 }
+
+/// The New OAuth client form of the Gateway screen: what `patchbay gateway client add`
+/// takes, as typed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct GatewayClientForm {
+    pub name: String,
+    #[serde(rename = "type")]
+    #[ts(rename = "type")]
+    pub client_type: GatewayClientType,
+    /// The allowed redirect URIs, one per line as typed (blank lines are dropped).
+    pub redirect_uris: Vec<String>,
+    /// Action names, or `["*"]` for every action, present and future.
+    pub actions: Vec<String>,
+    /// `ACTION__TOOL` names limiting those actions to those tools (others: every tool).
+    pub tools: Vec<String>,
+}

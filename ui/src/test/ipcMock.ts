@@ -33,6 +33,8 @@ import type { ErrorCode } from "../bindings/ErrorCode";
 import type { ExportClient } from "../bindings/ExportClient";
 import type { ExportReport } from "../bindings/ExportReport";
 import type { ExportVia } from "../bindings/ExportVia";
+import type { GatewayClientForm } from "../bindings/GatewayClientForm";
+import type { GatewayClientView } from "../bindings/GatewayClientView";
 import type { GatewayKeyForm } from "../bindings/GatewayKeyForm";
 import type { GatewayKeyView } from "../bindings/GatewayKeyView";
 import type { GatewayTool } from "../bindings/GatewayTool";
@@ -43,6 +45,7 @@ import type { HttpTokenForm } from "../bindings/HttpTokenForm";
 import type { LogEntry } from "../bindings/LogEntry";
 import type { LogExport } from "../bindings/LogExport";
 import type { LogQuery } from "../bindings/LogQuery";
+import type { NewGatewayClient } from "../bindings/NewGatewayClient";
 import type { NewGatewayKey } from "../bindings/NewGatewayKey";
 import type { OwnerKind } from "../bindings/OwnerKind";
 import type { Provider } from "../bindings/Provider";
@@ -103,6 +106,11 @@ type Commands = {
   add_gateway_key: [{ form: GatewayKeyForm }, NewGatewayKey];
   revoke_gateway_key: [Named, GatewayKeyView];
   gateway_tools: [Named, GatewayTool[]];
+  list_gateway_clients: [undefined, GatewayClientView[]];
+  add_gateway_client: [{ form: GatewayClientForm }, NewGatewayClient];
+  rotate_gateway_client_secret: [Named, NewGatewayClient];
+  revoke_gateway_client: [Named, GatewayClientView];
+  reactivate_gateway_client: [Named, GatewayClientView];
 };
 
 export type Command = keyof Commands;
@@ -165,6 +173,11 @@ const COMMANDS: Record<Command, true> = {
   add_gateway_key: true,
   revoke_gateway_key: true,
   gateway_tools: true,
+  list_gateway_clients: true,
+  add_gateway_client: true,
+  rotate_gateway_client_secret: true,
+  revoke_gateway_client: true,
+  reactivate_gateway_client: true,
 };
 
 /** An error as the Rust side sends it (`ErrorBody`), for `mockRejectedValue`. */

@@ -4,6 +4,7 @@
 
 mod authz;
 mod cimd;
+mod client_form;
 pub mod clients;
 mod consent;
 pub mod keys;

@@ -33,6 +33,7 @@ beforeEach(() => {
   backend.list_actions.mockResolvedValue(ACTIONS);
   backend.gateway_status.mockResolvedValue(makeGatewayView());
   backend.list_gateway_keys.mockResolvedValue([]);
+  backend.list_gateway_clients.mockResolvedValue([]);
   backend.add_gateway_key.mockImplementation(({ form }: { form: GatewayKeyForm }) =>
     Promise.resolve(newKey(form)),
   );

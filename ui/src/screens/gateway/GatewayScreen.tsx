@@ -23,6 +23,7 @@ import { useActions } from "../../data/queries";
 import { toIpcError, type IpcError } from "../../ipc";
 import { relativeTime } from "../../lib/relativeTime";
 import { useNow } from "../../lib/useNow";
+import { ClientsSection } from "./ClientsSection";
 import { useGateway, useGatewayKeys, useRevokeGatewayKey, useSetGatewayEnabled } from "./data";
 import { KeyCreatedDialog } from "./KeyCreatedDialog";
 import { KeyDialog } from "./KeyDialog";
@@ -37,13 +38,15 @@ import {
   opensText,
   servedActions,
   sortKeys,
+  when,
 } from "./model";
 
 import "./GatewayScreen.css";
 
 /**
  * The local gateway: one endpoint on this computer for every enabled action, served by the
- * app while it is open (the switch), its URLs, who called it lately, and its access keys.
+ * app while it is open (the switch), its URLs, who called it lately, its access keys and its
+ * OAuth clients.
  */
 
 /** How each kind of gateway caller is named. */
@@ -82,6 +85,7 @@ export function GatewayScreen() {
         <Endpoints port={view.status.port} live={view.status.running} />
         <RecentClients clients={view.status.clients} />
         <KeysSection onCreate={() => setCreating((n) => n + 1)} />
+        <ClientsSection />
       </div>
     );
   }
@@ -293,8 +297,8 @@ function Endpoints({ port, live }: { port: number; live: boolean }) {
         </h2>
         <p className="gateway-section__text">
           {live
-            ? "Streamable HTTP on this computer only. Every request needs an access key."
-            : "They answer once the gateway runs. Every request needs an access key."}
+            ? "Streamable HTTP on this computer only. Every request needs an access key or an OAuth client’s token."
+            : "They answer once the gateway runs. Every request needs an access key or an OAuth client’s token."}
         </p>
       </div>
       <div className="gateway-endpoints">
@@ -374,11 +378,6 @@ const KEY_BADGE: Record<KeyState, { label: string; tone: Tone }> = {
   expired: { label: "Expired", tone: "warning" },
   revoked: { label: "Revoked", tone: "neutral" },
 };
-
-function when(iso: string | null, now: number, never: string): string {
-  if (iso === null) return never;
-  return relativeTime(iso, now) ?? iso;
-}
 
 /** The access keys, with Create and Revoke. */
 function KeysSection({ onCreate }: { onCreate: () => void }) {

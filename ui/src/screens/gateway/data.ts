@@ -1,14 +1,21 @@
 /** The Gateway screen's queries and changes. */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
+import type { GatewayClientForm } from "../../bindings/GatewayClientForm";
+import type { GatewayClientView } from "../../bindings/GatewayClientView";
 import type { GatewayKeyForm } from "../../bindings/GatewayKeyForm";
 import type { GatewayKeyView } from "../../bindings/GatewayKeyView";
 import { queryKeys } from "../../data/keys";
 import {
+  addGatewayClient,
   addGatewayKey,
   gatewayStatus,
+  listGatewayClients,
   listGatewayKeys,
+  reactivateGatewayClient,
+  revokeGatewayClient,
   revokeGatewayKey,
+  rotateGatewayClientSecret,
   setGatewayEnabled,
 } from "../../ipc";
 
@@ -61,6 +68,46 @@ export function useRevokeGatewayKey() {
         list?.map((k) => (k.name === revoked.name ? revoked : k)),
       );
       void qc.invalidateQueries({ queryKey: queryKeys.gateway });
+    },
+  });
+}
+
+export function useGatewayClients() {
+  return useQuery({ queryKey: queryKeys.gatewayClients, queryFn: listGatewayClients });
+}
+
+/**
+ * Making a client, and rotating a secret: the answer holds a secret shown once, so the
+ * mutation cache forgets it as soon as nothing shows it (`gcTime: 0`).
+ */
+export function useAddGatewayClient() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (form: GatewayClientForm) => addGatewayClient(form),
+    gcTime: 0,
+    onSuccess: () => void qc.invalidateQueries({ queryKey: queryKeys.gatewayClients }),
+  });
+}
+
+export function useRotateGatewayClientSecret() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (name: string) => rotateGatewayClientSecret(name),
+    gcTime: 0,
+    onSuccess: () => void qc.invalidateQueries({ queryKey: queryKeys.gatewayClients }),
+  });
+}
+
+/** Revoke or re-activate: the answer is the client as it is now. */
+export function useSetGatewayClientRevoked() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ name, revoked }: { name: string; revoked: boolean }) =>
+      revoked ? revokeGatewayClient(name) : reactivateGatewayClient(name),
+    onSuccess: (now) => {
+      qc.setQueryData<GatewayClientView[]>(queryKeys.gatewayClients, (list) =>
+        list?.map((c) => (c.name === now.name ? now : c)),
+      );
     },
   });
 }

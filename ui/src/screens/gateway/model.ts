@@ -8,6 +8,7 @@ import type { FormField } from "../../bindings/FormField";
 import type { GatewayKeyForm } from "../../bindings/GatewayKeyForm";
 import type { GatewayKeyView } from "../../bindings/GatewayKeyView";
 import type { GatewayView } from "../../bindings/GatewayView";
+import { relativeTime } from "../../lib/relativeTime";
 import { nameError } from "../../lib/validate";
 
 /** Between an action and its tool in the gateway's tool names (`ACTION__TOOL`). */
@@ -62,6 +63,12 @@ export function day(iso: string): string {
   });
 }
 
+/** A moment relative to `now` ("2 minutes ago"), or `never` for none. */
+export function when(iso: string | null, now: number, never: string): string {
+  if (iso === null) return never;
+  return relativeTime(iso, now) ?? iso;
+}
+
 export type KeyState = "active" | "expired" | "revoked";
 
 export function keyState(k: GatewayKeyView, now: number): KeyState {
@@ -98,21 +105,28 @@ export type ToolLimit = {
   typed: string;
 };
 
-export type KeyDraft = {
-  name: string;
+/** What a key or an OAuth client may use: some actions or all, some of their tools. */
+export type ScopeDraft = {
   /** Every action, present and future (`*`). */
   all: boolean;
   /** The actions picked when not `all`. */
   actions: string[];
   /** Per action name: its tool limit (absent: every tool). */
   limits: Record<string, ToolLimit>;
+};
+
+/** The scope's fields, as errors name them (core names what is opened `auth`). */
+export type ScopeField = "auth" | "tools";
+
+export type KeyDraft = ScopeDraft & {
+  name: string;
   expiry: Expiry;
   /** The custom lifetime, as `--expires` takes it. */
   custom: string;
 };
 
 /** The form's fields, as errors name them (`auth` is what the key opens, as core says). */
-export type KeyField = "name" | "auth" | "tools" | "expires";
+export type KeyField = "name" | ScopeField | "expires";
 
 export const emptyDraft = (): KeyDraft => ({
   name: "",
@@ -137,7 +151,7 @@ export function limitTools(limit: ToolLimit): string[] {
 }
 
 /** The actions whose tool limits apply: the picked ones, or every MCP action for `*`. */
-export function limitedActions(draft: KeyDraft, actions: readonly ActionView[]): string[] {
+export function limitedActions(draft: ScopeDraft, actions: readonly ActionView[]): string[] {
   const names = draft.all
     ? actions.filter((a) => a.kind === "mcp").map((a) => a.name)
     : draft.actions;
@@ -165,9 +179,25 @@ export function draftProblems(
   const out: Partial<Record<KeyField, string>> = {};
   const name = nameError(d.name);
   if (name) out.name = name;
-  if (!d.all && d.actions.length === 0) {
-    out.auth = "Pick the actions this key opens, or every action.";
+  Object.assign(
+    out,
+    scopeProblems(d, actions, "Pick the actions this key opens, or every action."),
+  );
+  if (d.expiry === "custom") {
+    const e = durationError(d.custom);
+    if (e) out.expires = e;
   }
+  return out;
+}
+
+/** What is wrong with a scope: no action picked (`none` says so), a limit without tools. */
+export function scopeProblems(
+  d: ScopeDraft,
+  actions: readonly ActionView[],
+  none: string,
+): Partial<Record<ScopeField, string>> {
+  const out: Partial<Record<ScopeField, string>> = {};
+  if (!d.all && d.actions.length === 0) out.auth = none;
   const empty = limitedActions(d, actions).filter((n) => {
     const limit = d.limits[n];
     return limit !== undefined && limitTools(limit).length === 0;
@@ -180,10 +210,6 @@ export function draftProblems(
   );
   if (bad.length > 0 && !out.tools) {
     out.tools = `Write a tool's own name, without its action: ${bad.join(", ")}.`;
-  }
-  if (d.expiry === "custom") {
-    const e = durationError(d.custom);
-    if (e) out.expires = e;
   }
   return out;
 }
@@ -205,15 +231,22 @@ export function keyFieldOfError(error: { field?: FormField | undefined }): KeyFi
 
 /** The form as the backend takes it. */
 export function toKeyForm(d: KeyDraft, actions: readonly ActionView[]): GatewayKeyForm {
+  return {
+    name: d.name.trim(),
+    ...scopeForm(d, actions),
+    expires: d.expiry === "never" ? null : d.expiry === "custom" ? d.custom.trim() : d.expiry,
+  };
+}
+
+/** A scope as the backend takes it: `["*"]` or action names, and `ACTION__TOOL` names. */
+export function scopeForm(
+  d: ScopeDraft,
+  actions: readonly ActionView[],
+): { actions: string[]; tools: string[] } {
   const tools = limitedActions(d, actions).flatMap((n) =>
     limitTools(d.limits[n] ?? { picked: [], typed: "" }).map((t) => `${n}${TOOL_SEPARATOR}${t}`),
   );
-  return {
-    name: d.name.trim(),
-    actions: d.all ? ["*"] : d.actions,
-    tools,
-    expires: d.expiry === "never" ? null : d.expiry === "custom" ? d.custom.trim() : d.expiry,
-  };
+  return { actions: d.all ? ["*"] : d.actions, tools };
 }
 
 // ---- The key, shown once ------------------------------------------------------------
