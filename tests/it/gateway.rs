@@ -505,31 +505,6 @@ async fn nowhere(c: &Client, secret: &str, what: &str) {
     );
 }
 
-/// Until nothing on the page is animating (a dialog popping in moves its buttons: a click
-/// aimed at one while it moves lands beside it), bounded.
-async fn settled(c: &Client) {
-    let deadline = std::time::Instant::now() + Duration::from_secs(5);
-    loop {
-        let running = crate::support::bounded(
-            "count the running animations",
-            c.execute(
-                "return document.getAnimations().filter((a) => a.playState === 'running').length;",
-                vec![],
-            ),
-        )
-        .await
-        .expect("count the animations");
-        if running.as_u64() == Some(0) {
-            return;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the page still animates after 5 s ({running} animations)"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_window_makes_an_oauth_client_shows_its_secret_once_and_rotates_revokes_and_reactivates_it()
  {
@@ -570,7 +545,7 @@ async fn the_window_makes_an_oauth_client_shows_its_secret_once_and_rotates_revo
     click(c, "[data-testid=gateway-create-client]").await;
     let dialog = "[data-testid=gateway-client-dialog]";
     find(c, dialog).await;
-    settled(c).await;
+    crate::support::settled(c).await;
     fill(c, &format!("{dialog} input[name=name]"), "e2e-crm").await;
     // A URI core refuses, caught as typed: the wizard stays on its first step.
     fill(
@@ -596,7 +571,7 @@ async fn the_window_makes_an_oauth_client_shows_its_secret_once_and_rotates_revo
 
     // Shown once: the endpoint, the client id and the secret, each with Copy.
     find(c, "[data-testid=gateway-client-created]").await;
-    settled(c).await;
+    crate::support::settled(c).await;
     let endpoint = shown_value(c, "gateway-new-client-endpoint").await;
     assert_eq!(endpoint, format!("{issuer}/mcp"));
     let client_id = shown_value(c, "gateway-new-client-id").await;
@@ -678,7 +653,7 @@ async fn the_window_makes_an_oauth_client_shows_its_secret_once_and_rotates_revo
     // Rotate: asked first (the old secret still works until confirmed), then shown once.
     click(c, &format!("{row} [data-testid=gateway-oauth-menu]")).await;
     find(c, "[data-testid=gateway-oauth-rotate]").await;
-    settled(c).await;
+    crate::support::settled(c).await;
     click(c, "[data-testid=gateway-oauth-rotate]").await;
     wait_text(
         c,
@@ -691,10 +666,10 @@ async fn the_window_makes_an_oauth_client_shows_its_secret_once_and_rotates_revo
         Value::Null,
         "nothing rotated before the confirmation"
     );
-    settled(c).await;
+    crate::support::settled(c).await;
     click(c, "[data-testid=confirm-ok]").await;
     find(c, "[data-testid=gateway-client-rotated]").await;
-    settled(c).await;
+    crate::support::settled(c).await;
     let new_secret = shown_value(c, "gateway-new-client-secret").await;
     assert!(
         new_secret.starts_with("pbcs_") && new_secret != secret,
@@ -750,7 +725,7 @@ async fn the_window_makes_an_oauth_client_shows_its_secret_once_and_rotates_revo
     // Revoke, after confirming: every token of the client dies at once.
     click(c, &format!("{row} [data-testid=gateway-oauth-menu]")).await;
     find(c, "[data-testid=gateway-oauth-revoke]").await;
-    settled(c).await;
+    crate::support::settled(c).await;
     click(c, "[data-testid=gateway-oauth-revoke]").await;
     wait_text(
         c,
@@ -763,7 +738,7 @@ async fn the_window_makes_an_oauth_client_shows_its_secret_once_and_rotates_revo
         Some(200),
         "not revoked before the confirmation"
     );
-    settled(c).await;
+    crate::support::settled(c).await;
     click(c, "[data-testid=confirm-ok]").await;
     wait_attr(c, row, "data-status", "revoked").await;
     let refused = tokio::task::spawn_blocking({
@@ -784,7 +759,7 @@ async fn the_window_makes_an_oauth_client_shows_its_secret_once_and_rotates_revo
     // token stays dead.
     click(c, &format!("{row} [data-testid=gateway-oauth-menu]")).await;
     find(c, "[data-testid=gateway-oauth-reactivate]").await;
-    settled(c).await;
+    crate::support::settled(c).await;
     click(c, "[data-testid=gateway-oauth-reactivate]").await;
     wait_text(
         c,
@@ -792,7 +767,7 @@ async fn the_window_makes_an_oauth_client_shows_its_secret_once_and_rotates_revo
         "None of its old tokens comes back",
     )
     .await;
-    settled(c).await;
+    crate::support::settled(c).await;
     click(c, "[data-testid=confirm-ok]").await;
     wait_attr(c, row, "data-status", "active").await;
     assert_eq!(

@@ -424,7 +424,10 @@ export function pendingGatewayConsents(): Promise<GatewayConsents> {
 }
 
 /** Allow (with the actions chosen; none: what it asked for) or deny a waiting sign-in. */
-export function decideGatewayConsent(id: string, decision: ConsentDecision): Promise<PendingConsent> {
+export function decideGatewayConsent(
+  id: string,
+  decision: ConsentDecision,
+): Promise<PendingConsent> {
   return call<PendingConsent>("decide_gateway_consent", { id, decision });
 }
 

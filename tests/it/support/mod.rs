@@ -707,8 +707,32 @@ pub async fn failure_screenshot(c: &Client) -> String {
     }
 }
 
+/// Until no finite animation runs on the page (a dialog popping in moves its buttons: a click
+/// aimed at one while it moves lands beside it, or the dialog closes with nothing done).
+/// Endless ones (spinners) do not count. Gives up quietly after 2 s: the click then says what
+/// went wrong, if anything.
+pub async fn settled(c: &Client) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(2);
+    while std::time::Instant::now() < deadline {
+        let running = bounded(
+            "count the running animations",
+            c.execute(
+                "return document.getAnimations().filter((a) => a.playState === 'running' \
+                   && a.effect?.getComputedTiming().endTime !== Infinity).length;",
+                vec![],
+            ),
+        )
+        .await;
+        if !matches!(running, Ok(ref n) if n.as_u64() != Some(0)) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 pub async fn click(c: &Client, css: &str) {
     let el = find(c, css).await;
+    settled(c).await;
     // Scrolled into view first: WebKitWebDriver refuses clicks on covered elements.
     let _ = bounded(
         &format!("scroll {css} into view"),

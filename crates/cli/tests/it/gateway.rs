@@ -155,7 +155,7 @@ fn bad_keys_name_the_problem_and_save_nothing() {
         "github__x",
     ])
     .code(1)
-    .stderr(predicates::str::contains("does not open"));
+    .stderr(predicates::str::contains("which --actions leaves out"));
     h.run(&[
         "gateway",
         "key",

@@ -92,7 +92,7 @@ pub fn parse_actions(s: &str) -> Result<KeyActions> {
         .collect();
     if names.is_empty() {
         return Err(Error::invalid_with_hint(
-            "an access key needs the actions it opens",
+            "name the actions it may use: none were given",
             "name them with --actions A,B, or --actions '*' for every action, present and future",
         )
         .at(FormField::Auth));
@@ -173,7 +173,7 @@ pub(super) fn resolve_scope(
         let id = find(action)?;
         if ids.as_ref().is_some_and(|ids| !ids.contains(&id)) {
             return Err(Error::invalid_with_hint(
-                format!("'{t}' is a tool of '{action}', which the key does not open"),
+                format!("'{t}' is a tool of '{action}', which --actions leaves out"),
                 format!("add {action} to --actions, or drop the tool"),
             )
             .at(FormField::Auth));
@@ -629,7 +629,10 @@ mod tests {
         let outside =
             p.pb.add_gateway_key(named("two", &["linear"], &["other__x"]))
                 .expect_err("a tool of an action the key does not open");
-        assert!(outside.to_string().contains("does not open"), "{outside}");
+        assert!(
+            outside.to_string().contains("which --actions leaves out"),
+            "{outside}"
+        );
         assert!(parse_actions(" , ").is_err());
         assert_eq!(parse_actions("*").expect("all"), KeyActions::All);
         assert_eq!(p.pb.list_gateway_keys().expect("list").len(), 1);
