@@ -78,6 +78,11 @@ pub enum Command {
         #[command(subcommand)]
         cmd: Option<SettingsCmd>,
     },
+    /// Diagnose actions step by step: probe, resource metadata, authorization server
+    /// metadata, client, token, MCP handshake, tools (or the HTTP request), each timed, with
+    /// its HTTP exchange (redacted) and a verdict; the failing step says what to do. Never
+    /// opens a browser. Exit 0 when every step passed, 1 when one failed.
+    Doctor(DoctorArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -623,4 +628,14 @@ pub struct KeyAdd {
     /// The key stops working this long after now: 30d, 12h, 90m.
     #[arg(long, value_name = "DURATION")]
     pub expires: Option<String>,
+}
+
+/// `patchbay doctor [NAME...]`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "One NAME: every step, then the fix of the failing one. Several NAMEs or none (none: every action, 4 at a time): one line each.\n--json: for one NAME an object {name, ok, steps: [{step, ok, latencyMs, detail, fix}]}; for several or none, an array of them."
+)]
+pub struct DoctorArgs {
+    /// The actions to diagnose (default: every action).
+    pub names: Vec<String>,
 }

@@ -8,6 +8,7 @@ pub mod attention;
 pub mod browser;
 pub mod clock;
 pub mod connections;
+pub mod doctor;
 pub mod env;
 pub mod error;
 pub mod export;

@@ -48,5 +48,6 @@ pub fn export(dir: &Path) -> Result<(), ts_rs::ExportError> {
     GatewayClientView::export_all(&cfg)?;
     NewGatewayClient::export_all(&cfg)?;
     GatewayClientForm::export_all(&cfg)?;
+    DoctorReport::export_all(&cfg)?;
     Ok(())
 }

@@ -36,6 +36,7 @@ mod provider;
 mod settings;
 mod status;
 mod token;
+mod doctor;
 
 pub use action::*;
 pub use approval::*;
@@ -53,6 +54,7 @@ pub use provider::*;
 pub use settings::*;
 pub use status::*;
 pub use token::*;
+pub use doctor::*;
 
 as_str!(
     ActionKind,

@@ -4,6 +4,7 @@ pub mod action;
 pub mod approvals;
 pub mod connect;
 pub mod connection;
+pub mod doctor;
 pub mod export;
 pub mod gateway;
 pub mod logs;
@@ -58,6 +59,7 @@ pub fn run(cli: Cli, matches: &ArgMatches) -> Result<Status> {
         Command::Gateway(cmd) => gateway::run(cmd, json),
         Command::Settings { cmd } => status::settings(cmd, json),
         Command::Providers => status::providers(json),
+        Command::Doctor(d) => doctor::run(d, json),
     }
 }
 

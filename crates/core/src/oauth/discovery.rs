@@ -199,7 +199,7 @@ pub(crate) fn transport_error(url: &str, e: &reqwest::Error) -> Error {
 }
 
 /// `https://host/.well-known/NAME/path` (path-inserted) and `https://host/.well-known/NAME`.
-fn well_known(base: &Url, name: &str) -> Vec<String> {
+pub(crate) fn well_known(base: &Url, name: &str) -> Vec<String> {
     let origin = base.origin().ascii_serialization();
     let path = base.path().trim_end_matches('/');
     let mut out = Vec::new();
@@ -211,7 +211,7 @@ fn well_known(base: &Url, name: &str) -> Vec<String> {
 }
 
 /// Authorization server metadata URLs in the MCP spec's order.
-fn server_metadata_urls(issuer: &Url) -> Vec<String> {
+pub(crate) fn server_metadata_urls(issuer: &Url) -> Vec<String> {
     let origin = issuer.origin().ascii_serialization();
     let path = issuer.path().trim_end_matches('/');
     if path.is_empty() {

@@ -49,6 +49,8 @@ const ORDER: &[&str] = &[
     "gateway_app",
     // What needs the user now, across all of the above (`patchbay status`, the Actions screen).
     "attention",
+    // Diagnosing an action step by step (`doctor`): discovery, credentials, calls.
+    "doctor",
     // Test-only: a profile on a fixed clock for the unit tests.
     "testing",
 ];
