@@ -36,11 +36,19 @@ const cfg = loadConfig(NAME, 'AUTH_SERVER_CONFIG', {
   clientMetadataDocuments: {},
   refreshDelayMs: 0,
   revocation: true,
+  refreshTokenTtl: 24 * 3600,
+  metadataIssuer: null,
 });
 
 // ---- validate configuration ------------------------------------------------
-if (!['both', 'openid-only', 'oauth-only'].includes(cfg.metadata)) {
-  fail(NAME, `metadata must be "both", "openid-only" or "oauth-only", got ${JSON.stringify(cfg.metadata)}`);
+if (!['both', 'openid-only', 'oauth-only', 'none'].includes(cfg.metadata)) {
+  fail(NAME, `metadata must be "both", "openid-only", "oauth-only" or "none", got ${JSON.stringify(cfg.metadata)}`);
+}
+if (!Number.isInteger(cfg.refreshTokenTtl) || cfg.refreshTokenTtl <= 0) {
+  fail(NAME, 'refreshTokenTtl must be a positive integer (seconds)');
+}
+if (cfg.metadataIssuer !== null && (typeof cfg.metadataIssuer !== 'string' || !URL.canParse(cfg.metadataIssuer))) {
+  fail(NAME, `metadataIssuer must be null or a URL, got ${JSON.stringify(cfg.metadataIssuer)}`);
 }
 if (![true, false, 'forbidden'].includes(cfg.dcr)) {
   fail(NAME, `dcr must be true, false or "forbidden", got ${JSON.stringify(cfg.dcr)}`);
@@ -221,7 +229,7 @@ const provider = new Provider(issuer, {
     AuthorizationCode: 60,
     ClientCredentials: cfg.accessTokenTtl,
     IdToken: 3600,
-    RefreshToken: 24 * 3600,
+    RefreshToken: cfg.refreshTokenTtl,
     Interaction: 600,
     Session: 24 * 3600,
     Grant: 24 * 3600,
@@ -273,7 +281,8 @@ async function revokeAllGrants() {
 provider.use(async (ctx, next) => {
   await next();
   if (ctx.oidc?.route === 'discovery' && ctx.status === 200 && ctx.body) {
-    ctx.body.issuer = issuer;
+    // metadataIssuer: a misconfigured server whose documents name another issuer.
+    ctx.body.issuer = cfg.metadataIssuer ?? issuer;
     ctx.body.scopes_supported = SCOPES_SUPPORTED;
     ctx.body.authorization_response_iss_parameter_supported = true;
     if (!cfg.advertiseS256) delete ctx.body.code_challenge_methods_supported;
@@ -475,7 +484,7 @@ server.on('request', async (req, res) => {
     // RFC 8414 metadata (path-inserted for a path issuer): served by running
     // oidc-provider's own discovery route.
     if (pathname === RFC8414_PATH) {
-      if (cfg.metadata === 'openid-only' || req.method !== 'GET') {
+      if (cfg.metadata === 'openid-only' || cfg.metadata === 'none' || req.method !== 'GET') {
         notFound(res);
         return;
       }
@@ -496,7 +505,7 @@ server.on('request', async (req, res) => {
     }
     const innerPath = new URL(inner, origin).pathname;
 
-    if (innerPath === '/.well-known/openid-configuration' && cfg.metadata === 'oauth-only') {
+    if (innerPath === '/.well-known/openid-configuration' && ['oauth-only', 'none'].includes(cfg.metadata)) {
       notFound(res);
       return;
     }

@@ -24,6 +24,7 @@ mod approval;
 mod attention;
 pub mod bindings;
 mod connection;
+mod doctor;
 mod error;
 mod export;
 mod forms;
@@ -36,12 +37,12 @@ mod provider;
 mod settings;
 mod status;
 mod token;
-mod doctor;
 
 pub use action::*;
 pub use approval::*;
 pub use attention::*;
 pub use connection::*;
+pub use doctor::*;
 pub use error::*;
 pub use export::*;
 pub use forms::*;
@@ -54,7 +55,6 @@ pub use provider::*;
 pub use settings::*;
 pub use status::*;
 pub use token::*;
-pub use doctor::*;
 
 as_str!(
     ActionKind,

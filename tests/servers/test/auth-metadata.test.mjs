@@ -98,6 +98,18 @@ test('metadata modes and advertiseS256=false', async () => {
   }
 });
 
+test('metadata "none" and metadataIssuer', async () => {
+  const none = await startServer('auth-server.mjs', { metadata: 'none' });
+  const wrong = await startServer('auth-server.mjs', { metadataIssuer: 'http://127.0.0.1:9/other' });
+  const o = none.ready.issuer;
+  for (const p of ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']) {
+    assert.equal((await getJson(`${o}${p}`)).status, 404, p);
+    const d = await getJson(`${wrong.ready.issuer}${p}`);
+    assert.equal(d.status, 200, p);
+    assert.equal(d.json.issuer, 'http://127.0.0.1:9/other', p);
+  }
+});
+
 test('DCR: public native client with a loopback redirect; strict about non-loopback http', async () => {
   const as = await startServer('auth-server.mjs', {});
   const meta = (await getJson(`${as.ready.issuer}/.well-known/oauth-authorization-server`)).json;

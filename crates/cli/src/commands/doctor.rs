@@ -89,13 +89,23 @@ pub fn summary(r: &DoctorReport) -> String {
 fn gist(s: &DoctorStep) -> String {
     let d = &s.detail;
     let text = |k: &str| d.get(k).and_then(|v| v.as_str()).map(String::from);
-    if let Some(e) = d.get("error").and_then(|e| e.get("message")).and_then(|m| m.as_str()) {
+    if let Some(e) = d
+        .get("error")
+        .and_then(|e| e.get("message"))
+        .and_then(|m| m.as_str())
+    {
         return e.to_string();
     }
     match s.step.as_str() {
         "probe" => {
-            let status = d["response"]["status"].as_u64().map(|x| format!("HTTP {x}"));
-            [status, text("note")].into_iter().flatten().collect::<Vec<_>>().join(": ")
+            let status = d["response"]["status"]
+                .as_u64()
+                .map(|x| format!("HTTP {x}"));
+            [status, text("note")]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(": ")
         }
         "resource-metadata" | "authorization-server-metadata" => match text("used") {
             Some(u) => match text("issuer") {
@@ -107,7 +117,9 @@ fn gist(s: &DoctorStep) -> String {
         "client" => format!(
             "{}{}",
             text("identity").unwrap_or_default(),
-            text("clientId").map(|c| format!(" ({c})")).unwrap_or_default()
+            text("clientId")
+                .map(|c| format!(" ({c})"))
+                .unwrap_or_default()
         ),
         "token" => {
             let mut parts = vec![text("kind").unwrap_or_default()];

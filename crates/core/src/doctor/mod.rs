@@ -52,7 +52,12 @@ const BODY_CHARS: usize = 600;
 
 /// The steps recorded so far; a failure ends the trace.
 struct Trace {
+    /// The action's name, put in place of `NAME` in the fixes core's hints suggest.
+    name: String,
     steps: Vec<DoctorStep>,
+    /// Credential values the trace held (access token, token value): scrubbed from the whole
+    /// report at the end, wherever a server may have echoed them.
+    secrets: Vec<String>,
 }
 
 /// A step failed: the trace ends.
@@ -83,9 +88,29 @@ impl Trace {
             ok: false,
             latency_ms: started.elapsed().as_millis() as i64,
             detail,
-            fix: Some(fix.into()),
+            fix: Some(fill_name(&fix.into(), &self.name)),
         });
         Stop
+    }
+
+    /// The finished report, every known credential value scrubbed from it.
+    fn report(self) -> DoctorReport {
+        let ok = self.steps.iter().all(|s| s.ok);
+        let secrets = self.secrets;
+        let steps = self
+            .steps
+            .into_iter()
+            .map(|s| DoctorStep {
+                detail: redact::scrub(&s.detail, &secrets),
+                fix: s.fix.map(|f| redact::scrub_text(&f, &secrets)),
+                ..s
+            })
+            .collect();
+        DoctorReport {
+            name: self.name,
+            ok,
+            steps,
+        }
     }
 
     /// Fail with an error: its message and code go into the detail, its hint is the fix.
@@ -106,6 +131,26 @@ impl Trace {
         let fix = e.hint().unwrap_or_else(|| fallback_fix.to_string());
         self.fail(step, started, detail, fix)
     }
+}
+
+/// `NAME` (a whole word, as core's hints write it) replaced by the action's name.
+fn fill_name(fix: &str, name: &str) -> String {
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+    let mut out = String::with_capacity(fix.len());
+    let mut rest = fix;
+    while let Some(i) = rest.find("NAME") {
+        let before = rest[..i].chars().next_back().or(out.chars().next_back());
+        let after = rest[i + 4..].chars().next();
+        out.push_str(&rest[..i]);
+        if word(before) || word(after) {
+            out.push_str("NAME");
+        } else {
+            out.push_str(name);
+        }
+        rest = &rest[i + 4..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// What one GET of a metadata document gave.
@@ -200,14 +245,13 @@ impl Patchbay {
     /// a failing step is an `Ok` report with `ok: false`.
     pub async fn doctor(self: &Arc<Self>, name: &str) -> Result<DoctorReport> {
         let action = self.get_action(name)?;
-        let mut t = Trace { steps: Vec::new() };
+        let mut t = Trace {
+            name: action.name.clone(),
+            steps: Vec::new(),
+            secrets: Vec::new(),
+        };
         let _ = self.trace(&action, &mut t).await;
-        let ok = t.steps.iter().all(|s| s.ok);
-        Ok(DoctorReport {
-            name: action.name,
-            ok,
-            steps: t.steps,
-        })
+        Ok(t.report())
     }
 
     /// Diagnose several actions, [`CONCURRENCY`] at once, in the given order.
@@ -372,7 +416,10 @@ impl Patchbay {
                 step,
                 started,
                 json!({"url": action.url}),
-                format!("the action's URL is not valid ({e}): `patchbay action edit {} --url URL`", action.name),
+                format!(
+                    "the action's URL is not valid ({e}): `patchbay action edit {} --url URL`",
+                    action.name
+                ),
             )
         })?;
         let announced = challenge.and_then(|c| c.resource_metadata.clone());
@@ -436,7 +483,11 @@ impl Patchbay {
         let resource = doc["resource"].as_str().unwrap_or_default().to_string();
         let servers: Vec<String> = doc["authorization_servers"]
             .as_array()
-            .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(String::from))
+                    .collect()
+            })
             .unwrap_or_default();
         let detail = json!({
             "tried": tried,
@@ -734,7 +785,9 @@ impl Patchbay {
             ));
         }
         let mut detail = detail;
-        detail["why"] = json!("no client id is configured: connect registers Patchbay as a public client (RFC 7591); the endpoint accepts registrations");
+        detail["why"] = json!(
+            "no client id is configured: connect registers Patchbay as a public client (RFC 7591); the endpoint accepts registrations"
+        );
         t.pass(step, started, detail);
         Ok(())
     }
@@ -755,7 +808,13 @@ impl Patchbay {
         let before = match self.oauth_status(kind, &owner) {
             Ok(g) => g,
             Err(e) => {
-                return Err(t.fail_with(step, started, json!({"owner": owner}), &e, "check the action's settings"));
+                return Err(t.fail_with(
+                    step,
+                    started,
+                    json!({"owner": owner}),
+                    &e,
+                    "check the action's settings",
+                ));
             }
         };
         let mut detail = json!({
@@ -770,17 +829,30 @@ impl Patchbay {
             "refreshPossible": before.has_refresh_token,
         });
         if before.client_id.is_none() {
-            return Err(t.fail(step, started, detail, format!("not connected: {}", connect_fix(kind, &owner))));
+            return Err(t.fail(
+                step,
+                started,
+                detail,
+                format!("not connected: {}", connect_fix(kind, &owner)),
+            ));
         }
         if before.needs_reconnect {
             detail["reconnectReason"] = json!(before.reconnect_reason);
-            return Err(t.fail(step, started, detail, format!("the grant stopped working: {}", connect_fix(kind, &owner))));
+            return Err(t.fail(
+                step,
+                started,
+                detail,
+                format!("the grant stopped working: {}", connect_fix(kind, &owner)),
+            ));
         }
         match self.access_token(kind, &owner).await {
             Ok(token) => {
                 let after = self.oauth_status(kind, &owner).ok();
-                let refreshed = after.as_ref().is_some_and(|a| a.refreshed_at != before.refreshed_at);
+                let refreshed = after
+                    .as_ref()
+                    .is_some_and(|a| a.refreshed_at != before.refreshed_at);
                 detail["accessToken"] = json!(redact::mark(token.expose_secret()));
+                t.secrets.push(token.expose_secret().to_string());
                 detail["refreshed"] = json!(refreshed);
                 if let Some(a) = after {
                     detail["expiresAt"] = json!(a.expires_at);
@@ -788,7 +860,8 @@ impl Patchbay {
                     detail["scopes"] = json!(a.scopes);
                 }
                 if let Some(exp) = detail["expiresAt"].as_str().and_then(|e| {
-                    time::OffsetDateTime::parse(e, &time::format_description::well_known::Rfc3339).ok()
+                    time::OffsetDateTime::parse(e, &time::format_description::well_known::Rfc3339)
+                        .ok()
                 }) {
                     detail["expiresInS"] = json!((exp - self.clock_now()).whole_seconds());
                 }
@@ -797,8 +870,20 @@ impl Patchbay {
             }
             Err(e) => {
                 let fallback = connect_fix(kind, &owner);
+                let after = self.oauth_status(kind, &owner).ok();
+                let reason = after
+                    .as_ref()
+                    .and_then(|a| a.reconnect_reason.as_deref())
+                    .map(redact::redact_text);
+                if let Some(r) = &reason {
+                    detail["reconnectReason"] = json!(r);
+                }
                 let fix = match e.code() {
-                    ErrorCode::NeedsReconnect | ErrorCode::NotConnected => fallback.clone(),
+                    ErrorCode::NeedsReconnect => format!(
+                        "the authorization server refused the refresh token ({}): it expired or was revoked; sign in again: {fallback}",
+                        reason.as_deref().unwrap_or("invalid_grant")
+                    ),
+                    ErrorCode::NotConnected => fallback.clone(),
                     _ => e.hint().unwrap_or(fallback.clone()),
                 };
                 detail["error"] = json!({"code": e.code().as_str(), "message": redact::redact_text(&e.to_string())});
@@ -818,9 +903,16 @@ impl Patchbay {
         let token = match self.get_token(reference) {
             Ok(tk) => tk,
             Err(e) => {
-                return Err(t.fail_with(step, started, json!({"token": reference}), &e, &format!(
-                    "choose an existing token: `patchbay action edit {} --auth token:NAME`", action.name
-                )));
+                return Err(t.fail_with(
+                    step,
+                    started,
+                    json!({"token": reference}),
+                    &e,
+                    &format!(
+                        "choose an existing token: `patchbay action edit {} --auth token:NAME`",
+                        action.name
+                    ),
+                ));
             }
         };
         let mut detail = json!({
@@ -836,13 +928,29 @@ impl Patchbay {
         };
         match value {
             Ok(v) => {
-                detail["value"] = json!(redact::mark(v.expose_secret()));
+                let full = v.expose_secret();
+                detail["value"] = json!(redact::mark(full));
+                // The header value carries the prefix ("Bearer …"): scrub the bare value too.
+                let bare = token
+                    .prefix
+                    .as_deref()
+                    .and_then(|p| full.strip_prefix(p))
+                    .map(str::trim_start);
+                t.secrets.extend(bare.map(String::from));
+                t.secrets.push(full.to_string());
                 t.pass(step, started, detail);
                 Ok(())
             }
-            Err(e) => Err(t.fail_with(step, started, detail, &e, &format!(
-                "set the token's value: `patchbay token edit {} --value-stdin`", token.name
-            ))),
+            Err(e) => Err(t.fail_with(
+                step,
+                started,
+                detail,
+                &e,
+                &format!(
+                    "set the token's value: `patchbay token edit {} --value-stdin`",
+                    token.name
+                ),
+            )),
         }
     }
 
@@ -974,8 +1082,60 @@ mod tests {
     }
 
     #[test]
+    fn fixes_name_the_action_where_hints_say_name() {
+        assert_eq!(
+            fill_name(
+                "run `patchbay action edit NAME --assume-pkce-s256`",
+                "linear"
+            ),
+            "run `patchbay action edit linear --assume-pkce-s256`"
+        );
+        assert_eq!(
+            fill_name("NAME, then NAME.", "a"),
+            "a, then a.",
+            "at the start, before punctuation"
+        );
+        assert_eq!(
+            fill_name("CLIENT_NAME and NAMES and RENAME stay", "a"),
+            "CLIENT_NAME and NAMES and RENAME stay",
+            "only the whole word"
+        );
+    }
+
+    #[test]
+    fn a_report_scrubs_the_credentials_it_held() {
+        let secret = "opaque-access-token-value-1234";
+        let mut t = Trace {
+            name: "a".into(),
+            steps: Vec::new(),
+            secrets: vec![secret.into()],
+        };
+        t.pass(
+            DoctorStepName::Token,
+            Instant::now(),
+            json!({"echo": format!("server said Bearer {secret}!"), "n": 1}),
+        );
+        let _ = t.fail(
+            DoctorStepName::HttpRequest,
+            Instant::now(),
+            json!({"list": [secret]}),
+            format!("do not print {secret}"),
+        );
+        let text = serde_json::to_string(&t.report()).expect("json");
+        assert!(!text.contains(secret), "{text}");
+        assert!(
+            text.contains("server said Bearer [redacted, 30 chars]!"),
+            "{text}"
+        );
+    }
+
+    #[test]
     fn a_trace_stops_at_the_first_failure_with_its_fix() {
-        let mut t = Trace { steps: Vec::new() };
+        let mut t = Trace {
+            name: "a".into(),
+            steps: Vec::new(),
+            secrets: Vec::new(),
+        };
         let run = |t: &mut Trace| -> Step<()> {
             t.pass(DoctorStepName::Probe, Instant::now(), json!({}));
             let e = Error::oauth(
@@ -1006,11 +1166,8 @@ mod tests {
         assert_eq!(failed.fix.as_deref(), Some("turn on assume PKCE"));
         assert_eq!(failed.detail["error"]["code"], "pkce_unsupported");
         assert_eq!(t.steps[0].fix, None);
-        let report = DoctorReport {
-            name: "a".into(),
-            ok: false,
-            steps: t.steps,
-        };
+        let report = t.report();
+        assert!(!report.ok);
         assert_eq!(
             report.failed().map(|s| s.step),
             Some(DoctorStepName::AuthorizationServerMetadata)

@@ -264,9 +264,18 @@ impl Drop for HttpServer {
 }
 
 pub fn http_server(mode: &str, port: u16) -> HttpServer {
+    start_http_server(mode, port, false)
+}
+
+/// The same over HTTPS with a fresh self-signed certificate, which no client trusts.
+pub fn https_server(mode: &str) -> HttpServer {
+    start_http_server(mode, 0, true)
+}
+
+fn start_http_server(mode: &str, port: u16, tls: bool) -> HttpServer {
     let mut child = std::process::Command::new("node")
         .arg(servers_dir().join("http-server.mjs"))
-        .args([mode, &port.to_string()])
+        .args([mode, &port.to_string(), if tls { "tls" } else { "plain" }])
         .stdout(std::process::Stdio::piped())
         .spawn()
         .expect("node");
@@ -275,6 +284,7 @@ pub fn http_server(mode: &str, port: u16) -> HttpServer {
         &format!("the '{mode}' HTTP test server"),
     )
     .next(std::time::Duration::from_secs(30));
-    let url = format!("http://127.0.0.1:{}/x", line.trim());
+    let scheme = if tls { "https" } else { "http" };
+    let url = format!("{scheme}://127.0.0.1:{}/x", line.trim());
     HttpServer { child, url }
 }
