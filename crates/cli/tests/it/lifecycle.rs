@@ -24,20 +24,6 @@ fn world(auth: Value) -> World {
     w
 }
 
-/// Sleep until the stored access token has expired.
-fn wait_for_expiry(w: &World) {
-    let exp = w.status()["expiresAt"]
-        .as_str()
-        .expect("expiresAt")
-        .to_string();
-    let exp = time::OffsetDateTime::parse(&exp, &time::format_description::well_known::Rfc3339)
-        .expect("rfc3339");
-    let left = exp - time::OffsetDateTime::now_utc();
-    if left.is_positive() {
-        std::thread::sleep(left.unsigned_abs() + Duration::from_millis(300));
-    }
-}
-
 fn access_token(w: &World) -> (i32, String, Option<String>) {
     let out = w
         .cmd()
@@ -95,7 +81,7 @@ fn an_expired_token_is_refreshed_once_and_the_rotated_refresh_token_is_kept() {
     assert_eq!((code, &again), (0, &first));
     assert_eq!(w.refreshes(), 0);
 
-    wait_for_expiry(&w);
+    w.wait_for_expiry();
     let (code, fresh, err) = access_token(&w);
     assert_eq!((code, err), (0, None));
     assert_ne!(fresh, first, "a new access token");
@@ -112,7 +98,7 @@ fn an_expired_token_is_refreshed_once_and_the_rotated_refresh_token_is_kept() {
     // Patchbay holds (the next refresh, after the next expiry, works).
     let issued = issued_refresh_tokens(&w);
     assert_eq!(issued.len(), 2, "{issued:?}");
-    wait_for_expiry(&w);
+    w.wait_for_expiry();
     let (code, third, err) = access_token(&w);
     assert_eq!((code, err), (0, None));
     assert!(mcp_accepts(&w, &third));
@@ -122,7 +108,7 @@ fn an_expired_token_is_refreshed_once_and_the_rotated_refresh_token_is_kept() {
 #[test]
 fn fifty_users_over_two_processes_make_one_refresh() {
     let w = world(json!({}));
-    wait_for_expiry(&w);
+    w.wait_for_expiry();
     reset_stats(&w.issuer());
     let race = crate::support::harness_bin("patchbay-race");
     let start_at = std::time::SystemTime::now()
@@ -174,7 +160,7 @@ fn a_revoked_grant_needs_reconnect_and_reconnecting_heals_it() {
         .json()
         .expect("json");
     assert!(revoked["revoked"].as_u64().unwrap_or(0) >= 1, "{revoked}");
-    wait_for_expiry(&w);
+    w.wait_for_expiry();
     reset_stats(&w.issuer());
     let (code, out, err) = access_token(&w);
     assert_eq!(
@@ -269,7 +255,7 @@ fn disconnect_revokes_at_the_provider_then_deletes_locally() {
 #[test]
 fn a_process_killed_in_the_middle_of_a_refresh_is_recovered_from_or_asks_for_reconnect() {
     let w = world(json!({"refreshDelayMs": 1500}));
-    wait_for_expiry(&w);
+    w.wait_for_expiry();
     reset_stats(&w.issuer());
     let mut victim = Command::new(assert_cmd::cargo::cargo_bin("patchbay"))
         .args(["access-token", "demo"])

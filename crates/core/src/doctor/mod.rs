@@ -880,8 +880,10 @@ impl Patchbay {
                 }
                 let fix = match e.code() {
                     ErrorCode::NeedsReconnect => format!(
-                        "the authorization server refused the refresh token ({}): it expired or was revoked; sign in again: {fallback}",
-                        reason.as_deref().unwrap_or("invalid_grant")
+                        "{}: it expired or was revoked; sign in again: {fallback}",
+                        reason
+                            .as_deref()
+                            .unwrap_or("the authorization server refused the refresh token")
                     ),
                     ErrorCode::NotConnected => fallback.clone(),
                     _ => e.hint().unwrap_or(fallback.clone()),

@@ -129,8 +129,10 @@ pub fn redact_text(s: &str) -> String {
         let param = run.split_once('=').is_some_and(|(k, _)| {
             !k.is_empty() && k.chars().all(|c| c.is_ascii_lowercase() || c == '_')
         });
+        // `missing bearer token`: a short lower-case word is prose, not a credential.
+        let word = run.len() <= 10 && run.chars().all(|c| c.is_ascii_lowercase());
         let shown = match run.split_once('=') {
-            _ if after_scheme && !param => mark(run),
+            _ if after_scheme && !param && !word => mark(run),
             Some((k, v)) if secret_field(k) && !v.is_empty() => format!("{k}={}", mark(v)),
             _ if looks_like_token(run) => mark(run),
             _ => run.clone(),
@@ -364,6 +366,11 @@ mod tests {
             "only right after the scheme word"
         );
         assert_eq!(redact_text("Bearer"), "Bearer", "nothing after it");
+        assert_eq!(
+            redact_text("missing bearer token"),
+            "missing bearer token",
+            "a word after it is prose"
+        );
     }
 
     #[test]

@@ -129,6 +129,19 @@ impl World {
             .as_u64()
             .unwrap_or(0)
     }
+    /// Sleep until the stored access token has expired (and 300 ms more).
+    pub fn wait_for_expiry(&self) {
+        let exp = self.status()["expiresAt"]
+            .as_str()
+            .expect("expiresAt")
+            .to_string();
+        let exp = time::OffsetDateTime::parse(&exp, &time::format_description::well_known::Rfc3339)
+            .expect("rfc3339");
+        let left = exp - time::OffsetDateTime::now_utc();
+        if left.is_positive() {
+            std::thread::sleep(left.unsigned_abs() + Duration::from_millis(300));
+        }
+    }
     pub fn status(&self) -> Value {
         serde_json::from_str(&self.ok(&["--json", "status", "demo"])).expect("status json")
     }
