@@ -49,6 +49,7 @@ fn main() {
             "rotate_gateway_client_secret",
             "revoke_gateway_client",
             "reactivate_gateway_client",
+            "doctor",
         ]),
     ))
     .expect("tauri-build failed: check tauri.conf.json and the icons folder");

@@ -10,9 +10,9 @@ use patchbay_core::forms::{
 use patchbay_core::logs::{LogEntry, LogExport, LogQuery};
 use patchbay_core::model::{
     ActionView, AppStatus, Attention, ConnectionView, ConsentDecision, DisconnectReport,
-    GatewayClientForm, GatewayClientView, GatewayConsents, GatewayKeyForm, GatewayKeyView,
-    GatewayTool, GatewayView, GrantView, Health, NewGatewayClient, NewGatewayKey, PendingConsent,
-    TokenView,
+    DoctorReport, GatewayClientForm, GatewayClientView, GatewayConsents, GatewayKeyForm,
+    GatewayKeyView, GatewayTool, GatewayView, GrantView, Health, NewGatewayClient, NewGatewayKey,
+    PendingConsent, TokenView,
 };
 use patchbay_core::providers::Provider;
 use patchbay_core::runtime::http_token::TokenTestReport;
@@ -378,4 +378,12 @@ pub async fn gateway_tools(shell: State<'_, Shell>, name: String) -> Res<Vec<Gat
 #[tauri::command]
 pub fn app_ready(shell: State<'_, Shell>, marks: Option<PageMarks>) -> u64 {
     shell.ready(marks)
+}
+
+/// Diagnose: the action's step-by-step trace (redacted), as `patchbay doctor NAME`.
+#[tauri::command]
+pub async fn doctor(shell: State<'_, Shell>, name: String) -> Res<DoctorReport> {
+    shell
+        .run_async(move |pb| async move { pb.doctor(&name).await })
+        .await
 }

@@ -248,6 +248,7 @@ pub fn run() {
             commands::rotate_gateway_client_secret,
             commands::revoke_gateway_client,
             commands::reactivate_gateway_client,
+            commands::doctor,
         ])
         .setup(move |app| {
             let handle = app.handle().clone();

@@ -22,6 +22,7 @@ import type { CallbackUrls } from "./bindings/CallbackUrls";
 import type { ConnectionForm } from "./bindings/ConnectionForm";
 import type { ConnectionView } from "./bindings/ConnectionView";
 import type { DisconnectReport } from "./bindings/DisconnectReport";
+import type { DoctorReport } from "./bindings/DoctorReport";
 import type { ErrorCode } from "./bindings/ErrorCode";
 import type { ExportClient } from "./bindings/ExportClient";
 import type { ExportReport } from "./bindings/ExportReport";
@@ -588,4 +589,9 @@ export type { SignInReturned };
 export async function onSignInReturned(cb: (r: SignInReturned) => void): Promise<() => void> {
   if (mockScenario() !== null) return () => {};
   return listen<SignInReturned>(SIGN_IN_RETURNED_EVENT, (event) => cb(event.payload));
+}
+
+/** Diagnose: the action's step-by-step trace (redacted), as `patchbay doctor NAME`. */
+export function doctor(name: string): Promise<DoctorReport> {
+  return call<DoctorReport>("doctor", { name });
 }

@@ -452,6 +452,11 @@ export async function handle(
       const { gatewayMock } = await import("./screens/gateway/fixtures");
       return gatewayMock(scenario, command, args);
     }
+    case "doctor": {
+      const { failingReport, healthyReport } = await import("./screens/actions/diagnose/fixtures");
+      const name = arg<string>(args, "name");
+      return scenario === "denied" ? failingReport(name) : healthyReport(name);
+    }
     default:
       return fail("internal", `mock: unknown command ${command}`);
   }

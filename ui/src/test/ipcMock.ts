@@ -27,6 +27,7 @@ import type { ApprovalView } from "../bindings/ApprovalView";
 import type { CallbackUrls } from "../bindings/CallbackUrls";
 import type { ConnectionForm } from "../bindings/ConnectionForm";
 import type { ConnectionView } from "../bindings/ConnectionView";
+import type { DoctorReport } from "../bindings/DoctorReport";
 import type { DisconnectReport } from "../bindings/DisconnectReport";
 import type { ErrorBody } from "../bindings/ErrorBody";
 import type { ErrorCode } from "../bindings/ErrorCode";
@@ -111,6 +112,7 @@ type Commands = {
   rotate_gateway_client_secret: [Named, NewGatewayClient];
   revoke_gateway_client: [Named, GatewayClientView];
   reactivate_gateway_client: [Named, GatewayClientView];
+  doctor: [Named, DoctorReport];
 };
 
 export type Command = keyof Commands;
@@ -178,6 +180,7 @@ const COMMANDS: Record<Command, true> = {
   rotate_gateway_client_secret: true,
   revoke_gateway_client: true,
   reactivate_gateway_client: true,
+  doctor: true,
 };
 
 /** An error as the Rust side sends it (`ErrorBody`), for `mockRejectedValue`. */

@@ -90,6 +90,7 @@ describe("row menu", () => {
     expect(menuIds(await openMenu(user, "plain"))).toEqual([
       "menu-edit",
       "menu-test",
+      "menu-diagnose",
       "menu-export",
       "menu-toggle",
       "menu-delete",
@@ -98,6 +99,7 @@ describe("row menu", () => {
     expect(menuIds(await openMenu(user, "tok"))).toEqual([
       "menu-edit",
       "menu-test",
+      "menu-diagnose",
       "menu-export",
       "menu-toggle",
       "menu-delete",
@@ -110,6 +112,7 @@ describe("row menu", () => {
     expect(menuIds(menu)).toEqual([
       "menu-edit",
       "menu-test",
+      "menu-diagnose",
       "menu-connect",
       "menu-disconnect",
       "menu-export",

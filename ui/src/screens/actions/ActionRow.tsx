@@ -27,6 +27,7 @@ import { authLabel, KIND_LABELS } from "./format";
 import { BreakerBadge, CheckedAgo, HealthBadge } from "../../components/health/HealthBadge";
 import { testResultToast } from "../../components/health/format";
 import { connectLabel, disconnectToast } from "./messages";
+import { DiagnoseDialog } from "./diagnose/DiagnoseDialog";
 
 /** Which secrets go with the action when it is deleted, in words. */
 function deleteDescription(action: ActionView): string {
@@ -52,6 +53,7 @@ export function ActionRow({ action, now }: { action: ActionView; now: number }) 
   const [connecting, setConnecting] = useState(false);
   const [disconnecting, setDisconnecting] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [diagnosing, setDiagnosing] = useState(false);
 
   function toggle(enabled: boolean) {
     setEnabled.mutateAsync({ name, enabled }).catch((e: unknown) => {
@@ -126,6 +128,7 @@ export function ActionRow({ action, now }: { action: ActionView; now: number }) 
       disabled: test.isPending,
       onSelect: runTest,
     },
+    { label: "Diagnose…", testId: "menu-diagnose", onSelect: () => setDiagnosing(true) },
   ];
   if (isOAuth) {
     items.push({
@@ -245,6 +248,7 @@ export function ActionRow({ action, now }: { action: ActionView; now: number }) 
           busy={remove.isPending}
           onConfirm={() => void runDelete()}
         />
+        {diagnosing && <DiagnoseDialog name={name} onClose={() => setDiagnosing(false)} />}
       </td>
     </tr>
   );
