@@ -93,7 +93,7 @@ fn gateway_status(home: &Path) -> Value {
 /// What the system clipboard holds, pasted (Ctrl+V, as a user would) into a scratch text
 /// area added inside `within` (an open dialog keeps the focus inside itself); WebKitGTK
 /// refuses `navigator.clipboard.readText()` to scripts.
-async fn pasted(c: &Client, within: &str) -> String {
+pub(crate) async fn pasted(c: &Client, within: &str) -> String {
     crate::support::bounded(
         "add a scratch text area",
         c.execute(

@@ -5,5 +5,6 @@ mod support;
 
 mod consent;
 mod desktop;
+mod doctor;
 mod gateway;
 mod window;

@@ -73,8 +73,10 @@ describe("Diagnose", () => {
     );
     const toggle = within(dialog).getByTestId("diagnose-detail-token-toggle");
     expect(toggle).toHaveAttribute("aria-expanded", "false");
+    expect(within(dialog).queryByTestId("diagnose-detail-token")).toBeNull();
     await user.click(toggle);
     expect(toggle).toHaveAttribute("aria-expanded", "true");
+    expect(toggle).toHaveTextContent("Hide details");
     expect(within(dialog).getByTestId("diagnose-detail-token")).toHaveTextContent(
       '"code": "needs_reconnect"',
     );

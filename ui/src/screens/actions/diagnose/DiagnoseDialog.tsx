@@ -6,7 +6,6 @@ import type { DoctorStep } from "../../../bindings/DoctorStep";
 import {
   Button,
   CheckIcon,
-  Collapsible,
   CopyIcon,
   Dialog,
   ErrorIcon,
@@ -100,6 +99,7 @@ function Timeline({ report }: { report: DoctorReport }) {
 function StepItem({ step }: { step: DoctorStep }) {
   const [open, setOpen] = useState(false);
   const gist = stepGist(step);
+  const detailId = `diagnose-detail-${step.step}`;
   return (
     <li
       className={step.ok ? "timeline__step is-ok" : "timeline__step is-failed"}
@@ -116,6 +116,16 @@ function StepItem({ step }: { step: DoctorStep }) {
           <code className="timeline__name">{step.step}</code>
           <span className="timeline__verdict">{step.ok ? "ok" : "failed"}</span>
           <span className="timeline__latency">{step.latencyMs} ms</span>
+          <button
+            type="button"
+            className="timeline__toggle"
+            aria-expanded={open}
+            aria-controls={detailId}
+            onClick={() => setOpen(!open)}
+            data-testid={`${detailId}-toggle`}
+          >
+            {open ? "Hide details" : "Details"}
+          </button>
         </div>
         {gist && (
           <p className="timeline__gist" title={gist}>
@@ -127,14 +137,11 @@ function StepItem({ step }: { step: DoctorStep }) {
             <strong>Fix:</strong> {step.fix}
           </p>
         )}
-        <Collapsible
-          title="Details"
-          open={open}
-          onOpenChange={setOpen}
-          testId={`diagnose-detail-${step.step}`}
-        >
-          <pre className="timeline__detail">{detailJson(step)}</pre>
-        </Collapsible>
+        {open && (
+          <pre className="timeline__detail" id={detailId} data-testid={detailId}>
+            {detailJson(step)}
+          </pre>
+        )}
       </div>
     </li>
   );
