@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use crate::desktop::cli_connect;
 use crate::gateway::pasted;
 use crate::support::{
-    Keychain, Servers, bounded, cli_ok, click, find, launch_with, screenshot, wait_text,
+    Keychain, Servers, bounded, cli_ok, click, find, launch_with, screenshot, settled, wait_text,
 };
 
 const DIALOG: &str = "[data-testid=diagnose-dialog]";
@@ -128,6 +128,7 @@ async fn diagnose_shows_the_timeline_and_copies_a_report_with_no_secret() {
     );
     wait_text(c, "[data-testid=diagnose-step][data-step=tools]", "4 tools").await;
     no_menu(c).await;
+    settled(c).await;
     screenshot(c, "desktop-diagnose.png").await;
     click(c, "[data-testid=diagnose-detail-token-toggle]").await;
     wait_text(
@@ -165,6 +166,7 @@ async fn diagnose_shows_the_timeline_and_copies_a_report_with_no_secret() {
     )
     .await;
     no_menu(c).await;
+    settled(c).await;
     screenshot(c, "desktop-diagnose-failed.png").await;
     app.close().await;
 }
