@@ -351,7 +351,7 @@ fn a_server_that_is_down_fails_at_probe() {
 }
 
 #[test]
-fn a_certificate_nobody_trusts_fails_at_probe_with_tls() {
+fn an_untrusted_certificate_or_plain_http_behind_https_fails_at_probe_with_tls() {
     let tls = https_server("pong");
     let home = Home::new();
     home.ok(&[
@@ -365,6 +365,34 @@ fn a_certificate_nobody_trusts_fails_at_probe_with_tls() {
         (
             "probe".into(),
             "the server's certificate is not trusted (expired, self-signed or for another name); check the URL".into()
+        )
+    );
+    assert_eq!(report["steps"][0]["detail"]["error"]["code"], "tls");
+
+    // An https URL on a port that speaks plain HTTP: TLS too, not "cannot reach".
+    let plain = http_server("pong", 0);
+    let url = plain.url.replacen("http://", "https://", 1);
+    home.ok(&[
+        "action",
+        "add",
+        "wrong-scheme",
+        "--url",
+        &url,
+        "--auth",
+        "oauth",
+    ]);
+    let o = home.out(
+        &mut home.cmd(),
+        &["--json", "doctor", "wrong-scheme"],
+        "",
+        &[],
+    );
+    let report: Value = serde_json::from_str(&o.stdout).expect("json");
+    assert_eq!(
+        failed(&report),
+        (
+            "probe".into(),
+            "the server did not answer TLS (an https URL on a plain-http port?) or its certificate is not trusted; check the URL's scheme and port".into()
         )
     );
     assert_eq!(report["steps"][0]["detail"]["error"]["code"], "tls");
