@@ -19,7 +19,8 @@
 //! What doctor never does: open a browser or start a sign-in (a missing token fails `token`
 //! with `patchbay connect NAME`), register a client (the `client` step sends an empty
 //! registration request, which an open endpoint refuses with 400 and an allow-listed one with
-//! 401/403, so no client is created), or print a credential. It may refresh an access token
+//! 401/403, so no client is created; a lax server that registers it anyway is named in the
+//! step's `note`), or print a credential. It may refresh an access token
 //! that is due, exactly as a call would ("a fresh token if needed"). Every request is bounded
 //! by the OAuth client's or the runtime's timeout.
 
@@ -788,6 +789,13 @@ impl Patchbay {
         detail["why"] = json!(
             "no client id is configured: connect registers Patchbay as a public client (RFC 7591); the endpoint accepts registrations"
         );
+        if status.is_success() {
+            // A lax server registers even an empty request: say so, since that client stays
+            // there unused (Patchbay neither keeps nor uses it).
+            detail["note"] = json!(
+                "the server registered a client for this empty request; Patchbay neither keeps nor uses it"
+            );
+        }
         t.pass(step, started, detail);
         Ok(())
     }
