@@ -83,6 +83,10 @@ pub enum Command {
     /// its HTTP exchange (redacted) and a verdict; the failing step says what to do. Never
     /// opens a browser. Exit 0 when every step passed, 1 when one failed.
     Doctor(DoctorArgs),
+    /// Bring over the remote MCP servers other clients use (Claude Desktop, Claude Code,
+    /// Cursor, VS Code, Windsurf, Codex) and mcp-remote's sign-ins: actions, with their
+    /// tokens moved into the keychain.
+    Import(ImportArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -638,4 +642,28 @@ pub struct KeyAdd {
 pub struct DoctorArgs {
     /// The actions to diagnose (default: every action).
     pub names: Vec<String>,
+}
+
+/// `patchbay import [--from SOURCE|all] [--config PATH] [--dry-run] [--rewrite [--via
+/// proxy|gateway]]`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Each remote server entry becomes an action: a token in a header (or in the entry's env, through ${VAR}) becomes a text token in the keychain; an `mcp-remote URL` command becomes an OAuth action with its flags mapped, and mcp-remote's registration and tokens for it (in $MCP_REMOTE_CONFIG_DIR, else ~/.mcp-auth) move into the keychain: connected, no new sign-in. Entries that already reach Patchbay, local commands and URLs an action already has are skipped.\n--rewrite: each imported entry then reaches Patchbay as `patchbay export --write` writes it (other entries and comments stay; a backup FILE.patchbay-backup-YYYYMMDDTHHMMSSZ, 0600, keeps the old file and its tokens), and mcp-remote's files of a moved sign-in are deleted.\nExit 0 when every file was read and every entry found was handled; 1 when a file could not be parsed or an entry could not be imported (the others still were; the output says which)."
+)]
+pub struct ImportArgs {
+    /// Where to look: one client, mcp-remote's token store, or all of them.
+    #[arg(long, value_name = "SOURCE", default_value = "all", value_parser = ["claude-desktop", "claude-code", "cursor", "vscode", "windsurf", "codex", "mcp-remote", "all"])]
+    pub from: String,
+    /// That source's file instead of its default one (for mcp-remote: the store's folder).
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<std::path::PathBuf>,
+    /// Show what would be imported and rewritten; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Point each imported entry at Patchbay and take its plaintext token out of the file.
+    #[arg(long)]
+    pub rewrite: bool,
+    /// With --rewrite: how the entries reach Patchbay (as `patchbay export --via`).
+    #[arg(long, value_name = "VIA", value_enum, requires = "rewrite")]
+    pub via: Option<ExportVia>,
 }

@@ -36,6 +36,11 @@ pub const NO_SCHEME_REGISTRATION: &str = "PATCHBAY_NO_SCHEME_REGISTRATION";
 /// Tests only: a JSON file mapping Client ID Metadata Document URLs to local files, which the
 /// gateway reads instead of fetching them (every other check applies).
 pub const TEST_CLIENT_METADATA: &str = "PATCHBAY_TEST_CLIENT_METADATA";
+/// Not Patchbay's: where Codex keeps its `config.toml` (export and import read it).
+pub const CODEX_HOME: &str = "CODEX_HOME";
+/// Not Patchbay's: where mcp-remote keeps its token store (else `~/.mcp-auth`), which
+/// `patchbay import` reads.
+pub const MCP_REMOTE_CONFIG_DIR: &str = "MCP_REMOTE_CONFIG_DIR";
 
 /// Every variable above, for documentation and tests.
 pub const ALL: &[&str] = &[
@@ -54,6 +59,8 @@ pub const ALL: &[&str] = &[
     READY_FILE,
     NO_SCHEME_REGISTRATION,
     TEST_CLIENT_METADATA,
+    CODEX_HOME,
+    MCP_REMOTE_CONFIG_DIR,
 ];
 
 /// A positive number from the environment, else `default`.

@@ -16,6 +16,7 @@ pub mod forms;
 pub mod gateway;
 pub mod gateway_app;
 pub(crate) mod http;
+pub mod import;
 pub(crate) mod locks;
 pub mod logs;
 pub mod model;

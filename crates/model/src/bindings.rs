@@ -49,5 +49,7 @@ pub fn export(dir: &Path) -> Result<(), ts_rs::ExportError> {
     NewGatewayClient::export_all(&cfg)?;
     GatewayClientForm::export_all(&cfg)?;
     DoctorReport::export_all(&cfg)?;
+    ImportFileReport::export_all(&cfg)?;
+    ImportForm::export_all(&cfg)?;
     Ok(())
 }

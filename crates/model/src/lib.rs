@@ -32,6 +32,7 @@ mod gateway;
 mod gateway_app;
 mod gateway_consent;
 mod grant;
+mod import;
 mod log;
 mod provider;
 mod settings;
@@ -50,6 +51,7 @@ pub use gateway::*;
 pub use gateway_app::*;
 pub use gateway_consent::*;
 pub use grant::*;
+pub use import::*;
 pub use log::*;
 pub use provider::*;
 pub use settings::*;
@@ -69,7 +71,10 @@ as_str!(
     ExportClient,
     ExportVia,
     ErrorCode,
-    AttentionKind
+    AttentionKind,
+    ImportSource,
+    FoundKind,
+    ImportOutcome
 );
 
 #[cfg(test)]
@@ -140,6 +145,21 @@ mod tests {
         ]);
         check(&ExportClient::ALL);
         check(&[ExportVia::Proxy, ExportVia::Gateway]);
+        check(&ImportSource::ALL);
+        check(&[
+            FoundKind::Http,
+            FoundKind::McpRemote,
+            FoundKind::Stdio,
+            FoundKind::TokenStore,
+        ]);
+        check(&[
+            ImportOutcome::Imported,
+            ImportOutcome::WouldImport,
+            ImportOutcome::Duplicate,
+            ImportOutcome::PatchbayEntry,
+            ImportOutcome::NotRemote,
+            ImportOutcome::Error,
+        ]);
         check(&[
             ErrorCode::InvalidInput,
             ErrorCode::NeedsReconnect,

@@ -7,6 +7,7 @@ pub mod connection;
 pub mod doctor;
 pub mod export;
 pub mod gateway;
+pub mod import;
 pub mod logs;
 pub mod run;
 pub mod status;
@@ -60,6 +61,7 @@ pub fn run(cli: Cli, matches: &ArgMatches) -> Result<Status> {
         Command::Settings { cmd } => status::settings(cmd, json),
         Command::Providers => status::providers(json),
         Command::Doctor(d) => doctor::run(d, json),
+        Command::Import(a) => import::run(a, json),
     }
 }
 

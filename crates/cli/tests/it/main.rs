@@ -8,6 +8,7 @@ mod cli;
 mod doctor;
 mod export;
 mod gateway;
+mod import;
 mod keychain;
 mod lifecycle;
 mod oauth;

@@ -49,7 +49,7 @@ pub(super) fn shape_error(source: &str, what: String) -> Error {
 
 /// JSON as the clients read it: comments and trailing commas (JSONC, what VS Code writes
 /// and people add to the others), nothing looser (a missing comma is an error, not a guess).
-pub(super) fn json_options() -> ParseOptions {
+pub(crate) fn json_options() -> ParseOptions {
     ParseOptions {
         allow_comments: true,
         allow_trailing_commas: true,
@@ -257,7 +257,7 @@ pub(super) fn new_toml_table(want: &[(&str, Field<'_>)]) -> toml_edit::Item {
 }
 
 /// 1-based line and column (in characters) of a byte offset.
-pub(super) fn line_column(text: &str, at: usize) -> (usize, usize) {
+pub(crate) fn line_column(text: &str, at: usize) -> (usize, usize) {
     let before = &text[..text.floor_char_boundary(at.min(text.len()))];
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;

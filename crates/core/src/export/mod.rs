@@ -47,6 +47,8 @@ mod tests;
 mod write;
 
 pub use merge::merge;
+pub(crate) use merge::{json_options, line_column};
+pub(crate) use write::write_private;
 pub use write::{plan, write};
 
 use std::ffi::OsString;
@@ -278,7 +280,7 @@ impl ConfigDirs {
             )
         })?;
         let config = dirs::config_dir().unwrap_or_else(|| home.join(".config"));
-        let codex_home = std::env::var_os("CODEX_HOME")
+        let codex_home = std::env::var_os(crate::env::CODEX_HOME)
             .filter(|v| !v.is_empty())
             .map(PathBuf::from);
         Ok(ConfigDirs {

@@ -103,6 +103,16 @@ pub(super) fn read_text(path: &Path) -> Result<Option<String>> {
 /// new text replaces it atomically with the same permissions. Parent folders are created
 /// for a new file. A file that already holds exactly these entries is not touched.
 pub fn write(plan: &ExportPlan, now: OffsetDateTime) -> Result<ExportReport> {
+    write_with(plan, now, false)
+}
+
+/// [`write`], keeping the backup readable by the user alone (0600): `import --rewrite`'s
+/// backups hold the plaintext tokens the rewrite takes out.
+pub(crate) fn write_private(plan: &ExportPlan, now: OffsetDateTime) -> Result<ExportReport> {
+    write_with(plan, now, true)
+}
+
+fn write_with(plan: &ExportPlan, now: OffsetDateTime, private: bool) -> Result<ExportReport> {
     let Some(path) = &plan.path else {
         return Err(Error::invalid(
             "the generic format has no config file to write",
@@ -143,7 +153,7 @@ pub fn write(plan: &ExportPlan, now: OffsetDateTime) -> Result<ExportReport> {
         None => None,
     };
     if let (Some(text), Some(perms)) = (&original, &permissions) {
-        let backup = write_backup(&target, text.as_bytes(), perms, now)?;
+        let backup = write_backup(&target, text.as_bytes(), (!private).then_some(perms), now)?;
         report.backup = Some(backup.display().to_string());
     }
     let mut tmp = tempfile::Builder::new()
@@ -162,11 +172,11 @@ pub fn write(plan: &ExportPlan, now: OffsetDateTime) -> Result<ExportReport> {
 }
 
 /// `FILE.patchbay-backup-YYYYMMDDTHHMMSSZ` beside the file (`-2`, `-3`... when that name is
-/// taken), with the file's permissions.
+/// taken), with the file's permissions (`None`: 0600).
 pub(super) fn write_backup(
     target: &Path,
     bytes: &[u8],
-    perms: &fs::Permissions,
+    perms: Option<&fs::Permissions>,
     now: OffsetDateTime,
 ) -> Result<PathBuf> {
     let stamp = now
@@ -195,7 +205,9 @@ pub(super) fn write_backup(
                 let io_err = |e| Error::io(format!("cannot write {}", backup.display()), e);
                 f.write_all(bytes).map_err(io_err)?;
                 f.sync_all().map_err(io_err)?;
-                fs::set_permissions(&backup, perms.clone()).map_err(io_err)?;
+                if let Some(perms) = perms {
+                    fs::set_permissions(&backup, perms.clone()).map_err(io_err)?;
+                }
                 return Ok(backup);
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,

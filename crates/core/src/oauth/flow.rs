@@ -597,54 +597,16 @@ impl Patchbay {
                 .filter(|_| client.keep_secret)
                 .map(|s| s.expose_secret().to_string()),
         };
-        let json = serde_json::to_string(&stored)
-            .map_err(|e| Error::Internal(format!("cannot encode tokens: {e}")))?;
-        let now = self.now();
-        let scopes_json = serde_json::to_string(&granted).unwrap_or_else(|_| "[]".into());
-        let has_refresh = stored.refresh_token.is_some();
-        // Replacing the tokens waits for a refresh in progress (any process), so that refresh
-        // cannot overwrite the new grant with tokens of the old one.
-        let mut lock = self.lock_tokens(owner).await?;
-        lock.remember(None);
-        self.write_with_secrets(Entries::MayExist, &[(owner.tokens_key(), SecretString::from(json))], |tx| {
-            tx.execute(
-                "INSERT INTO oauth_grants (owner, action_id, connection_id, issuer, client_id, resource, account, scopes, expires_at, has_refresh, connected_at,
-                    authorization_endpoint, token_endpoint, revocation_endpoint, auth_method, needs_reconnect, refreshed_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, NULL, NULL)
-                 ON CONFLICT (owner) DO UPDATE SET issuer = ?4, client_id = ?5, resource = ?6, account = ?7, scopes = ?8,
-                    expires_at = ?9, has_refresh = ?10, connected_at = ?11, authorization_endpoint = ?12,
-                    token_endpoint = ?13, revocation_endpoint = ?14, auth_method = ?15, needs_reconnect = NULL,
-                    refreshed_at = NULL",
-                params![
-                    owner.key(),
-                    owner.action_id(),
-                    owner.connection_id(),
-                    server.issuer,
-                    client.id,
-                    resource,
-                    account,
-                    scopes_json,
-                    expires_at,
-                    has_refresh,
-                    now,
-                    server.authorization_endpoint,
-                    server.token_endpoint,
-                    server.revocation_endpoint,
-                    client.method.as_str(),
-                ],
-            )?;
-            // A grant that needed reconnecting works again; its actions' health is unknown
-            // until they are tested.
-            let (column, id) = owner.actions_column();
-            tx.execute(
-                &format!(
-                    "UPDATE actions SET health_status = 'unknown', health_reason = NULL, health_message = NULL
-                     WHERE {column} = ?1 AND health_reason = 'needs_reconnect'"
-                ),
-                [id],
-            )?;
-            Ok(())
-        })?;
-        self.grant(owner)
+        self.save_grant(
+            owner,
+            server,
+            &client.id,
+            client.method,
+            resource,
+            account,
+            &granted,
+            &stored,
+        )
+        .await
     }
 }

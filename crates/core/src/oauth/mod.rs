@@ -31,6 +31,7 @@ pub mod discovery;
 mod errors;
 mod flow;
 mod grant;
+pub use grant::AdoptedGrant;
 pub mod lifecycle;
 mod revoke;
 

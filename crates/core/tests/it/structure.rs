@@ -43,6 +43,7 @@ const ORDER: &[&str] = &[
     "providers",
     "forms",
     "export",
+    "import",
     // The local gateway: serves every action to local clients.
     "gateway",
     // What the desktop's Gateway screen asks (the CLI's `gateway key add` shares its form).
