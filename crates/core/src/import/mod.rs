@@ -361,7 +361,7 @@ impl Patchbay {
 
         // Rewrites, file by file.
         let mut emptied: Vec<String> = Vec::new();
-        if let (Some(via), false) = (req.rewrite, req.dry_run) {
+        if let Some(via) = req.rewrite {
             for (report, s) in reports
                 .iter_mut()
                 .zip(scanned.iter().filter(|s| s.in_scope))
@@ -369,13 +369,11 @@ impl Patchbay {
                 let Some(client) = s.source.client() else {
                     continue;
                 };
-                let chosen: Vec<&FoundEntry> = report
-                    .found
-                    .iter()
-                    .filter(|f| f.rewritable)
-                    .filter(|f| {
+                let chosen: Vec<usize> = (0..report.found.len())
+                    .filter(|i| report.found[*i].rewritable)
+                    .filter(|i| {
                         req.rewrite_only.as_ref().is_none_or(|only| {
-                            only.contains(&format!("{}#{}", report.path, f.name))
+                            only.contains(&format!("{}#{}", report.path, report.found[*i].name))
                         })
                     })
                     .collect();
@@ -384,7 +382,8 @@ impl Patchbay {
                 }
                 let gateway = via == ExportVia::Gateway && reads_urls(client);
                 let mut entries = Vec::with_capacity(chosen.len());
-                for f in &chosen {
+                for i in &chosen {
+                    let f = &report.found[*i];
                     let action = f.action.clone().unwrap_or_default();
                     entries.push(if gateway {
                         ExportEntry::url(
@@ -399,6 +398,18 @@ impl Patchbay {
                         e.name = f.name.clone();
                         e
                     });
+                }
+                if req.dry_run {
+                    // What the rewrite would make of each entry, and nothing written.
+                    for (i, e) in chosen.iter().zip(&entries) {
+                        let f = &mut report.found[*i];
+                        let would = format!("--rewrite would make it `{}`", e.target());
+                        f.message = Some(match f.message.take() {
+                            Some(m) => format!("{m}; {would}"),
+                            None => would,
+                        });
+                    }
+                    continue;
                 }
                 notice(&RewriteNotice {
                     client,
@@ -417,7 +428,8 @@ impl Patchbay {
                 report.rewritten = written.written;
                 report.backup = written.backup;
                 if written.written {
-                    for f in &chosen {
+                    for i in &chosen {
+                        let f = &report.found[*i];
                         if let Some(h) = store_matches
                             .iter()
                             .find(|(_, m)| m.signed_in && m.name == f.name && m.action == f.action)
@@ -510,7 +522,10 @@ impl Patchbay {
             f.outcome = ImportOutcome::Duplicate;
             f.action = Some(name.clone());
             f.message = Some(format!("action '{name}' has this URL already"));
-            return none(f);
+            return Taken {
+                found: f,
+                store: item.map(|i| i.hash.clone()),
+            };
         }
         if let Err(err) = crate::validate::url("MCP server URL", &url) {
             f.rewritable = false;
