@@ -50,6 +50,8 @@ fn main() {
             "revoke_gateway_client",
             "reactivate_gateway_client",
             "doctor",
+            "import_scan",
+            "import_apply",
         ]),
     ))
     .expect("tauri-build failed: check tauri.conf.json and the icons folder");

@@ -11,8 +11,8 @@ use patchbay_core::logs::{LogEntry, LogExport, LogQuery};
 use patchbay_core::model::{
     ActionView, AppStatus, Attention, ConnectionView, ConsentDecision, DisconnectReport,
     DoctorReport, GatewayClientForm, GatewayClientView, GatewayConsents, GatewayKeyForm,
-    GatewayKeyView, GatewayTool, GatewayView, GrantView, Health, NewGatewayClient, NewGatewayKey,
-    PendingConsent, TokenView,
+    GatewayKeyView, GatewayTool, GatewayView, GrantView, Health, ImportFileReport, ImportForm,
+    NewGatewayClient, NewGatewayKey, PendingConsent, TokenView,
 };
 use patchbay_core::providers::Provider;
 use patchbay_core::runtime::http_token::TokenTestReport;
@@ -253,6 +253,23 @@ pub async fn export_write(
 ) -> Res<ExportReport> {
     shell
         .run(move |pb| pb.export_from_app(client, &names, via, true))
+        .await
+}
+
+/// The Import card: what the other MCP clients' config files and mcp-remote's store hold,
+/// as a dry run of `patchbay import` (nothing changes).
+#[tauri::command]
+pub async fn import_scan(shell: State<'_, Shell>) -> Res<Vec<ImportFileReport>> {
+    shell
+        .run_async(|pb| async move { pb.import_scan().await })
+        .await
+}
+
+/// The Import button: the entries checked, and the rewrites checked (`patchbay import`).
+#[tauri::command]
+pub async fn import_apply(shell: State<'_, Shell>, form: ImportForm) -> Res<Vec<ImportFileReport>> {
+    shell
+        .run_async(move |pb| async move { pb.import_chosen(form).await })
         .await
 }
 

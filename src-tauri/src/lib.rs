@@ -249,6 +249,8 @@ pub fn run() {
             commands::revoke_gateway_client,
             commands::reactivate_gateway_client,
             commands::doctor,
+            commands::import_scan,
+            commands::import_apply,
         ])
         .setup(move |app| {
             let handle = app.handle().clone();

@@ -7,4 +7,5 @@ mod consent;
 mod desktop;
 mod doctor;
 mod gateway;
+mod import;
 mod window;

@@ -37,6 +37,8 @@ import type { GatewayView } from "./bindings/GatewayView";
 import type { GrantView } from "./bindings/GrantView";
 import type { Health } from "./bindings/Health";
 import type { HttpTokenForm } from "./bindings/HttpTokenForm";
+import type { ImportFileReport } from "./bindings/ImportFileReport";
+import type { ImportForm } from "./bindings/ImportForm";
 import type { LogEntry } from "./bindings/LogEntry";
 import type { LogExport } from "./bindings/LogExport";
 import type { LogQuery } from "./bindings/LogQuery";
@@ -468,6 +470,25 @@ export function exportWrite(
   via: ExportVia,
 ): Promise<ExportReport> {
   return call<ExportReport>("export_write", { client, names, via });
+}
+
+// ---- Import from other MCP clients ------------------------------------------------------
+
+/**
+ * What the other MCP clients' config files (Claude Desktop, Claude Code, Cursor, VS Code,
+ * Windsurf, Codex) and mcp-remote's token store hold: a dry run of `patchbay import`, one
+ * report per file. Changes nothing.
+ */
+export function importScan(): Promise<ImportFileReport[]> {
+  return call<ImportFileReport[]>("import_scan");
+}
+
+/**
+ * Imports the entries `form` names (tokens into the keychain, mcp-remote's sign-ins moved)
+ * and rewrites the ones it names for that, as `patchbay import --rewrite` does.
+ */
+export function importApply(form: ImportForm): Promise<ImportFileReport[]> {
+  return call<ImportFileReport[]>("import_apply", { form });
 }
 
 // ---- Logs ---------------------------------------------------------------------

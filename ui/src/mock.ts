@@ -16,6 +16,7 @@ import type { TokenView } from "./bindings/TokenView";
 import type { Health } from "./bindings/Health";
 import type { HttpActionSpec } from "./bindings/HttpActionSpec";
 import type { LogQuery } from "./bindings/LogQuery";
+import type { ImportForm } from "./bindings/ImportForm";
 
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
 
@@ -415,6 +416,11 @@ export async function handle(
             ]
           : [],
       };
+    }
+    case "import_scan":
+    case "import_apply": {
+      const { importMock } = await import("./screens/import/mockImport");
+      return importMock(command, arg<ImportForm | undefined>(args, "form"));
     }
     case "list_logs": {
       const { listLogsMock } = await import("./screens/logs/mockLogs");

@@ -161,13 +161,15 @@ pub struct ImportFileReport {
     pub error: Option<String>,
 }
 
-/// What the app's import card asks: a dry run of every source, or an import.
+/// What the app's Import card asks once the user chose: the entries to import and the ones
+/// to rewrite (each as `PATH#NAME`, the report's `path` and the entry's `name`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ImportForm {
-    /// Import (false: a dry run that changes nothing).
-    pub apply: bool,
-    /// The entries to rewrite, as `PATH#NAME`.
+    /// The entries to take (the others are left alone and not reported); a duplicate named
+    /// here is only rewritten (to its existing action) when `rewrite` names it too.
+    pub entries: Vec<String>,
+    /// The entries to rewrite to go through Patchbay (a subset of `entries`).
     pub rewrite: Vec<String>,
     /// How rewritten entries reach Patchbay.
     pub via: crate::ExportVia,

@@ -2,15 +2,17 @@
 import type { ExportVia } from "./ExportVia";
 
 /**
- * What the app's import card asks: a dry run of every source, or an import.
+ * What the app's Import card asks once the user chose: the entries to import and the ones
+ * to rewrite (each as `PATH#NAME`, the report's `path` and the entry's `name`).
  */
 export type ImportForm = { 
 /**
- * Import (false: a dry run that changes nothing).
+ * The entries to take (the others are left alone and not reported); a duplicate named
+ * here is only rewritten (to its existing action) when `rewrite` names it too.
  */
-apply: boolean, 
+entries: Array<string>, 
 /**
- * The entries to rewrite, as `PATH#NAME`.
+ * The entries to rewrite to go through Patchbay (a subset of `entries`).
  */
 rewrite: Array<string>, 
 /**

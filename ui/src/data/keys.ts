@@ -32,6 +32,8 @@ export const queryKeys = {
   gatewayKeys: ["gateway-keys"] as const,
   /** OAuth clients of the gateway (a consent may add one). */
   gatewayClients: ["gateway-clients"] as const,
+  /** What the other MCP clients' files hold (the Import card's dry run). */
+  importScan: ["import-scan"] as const,
   /** Browser sign-ins waiting for the user's consent. */
   pendingConsents: ["gateway-consents", "pending"] as const,
 };

@@ -39,6 +39,8 @@ import type { GatewayClientView } from "../bindings/GatewayClientView";
 import type { GatewayKeyForm } from "../bindings/GatewayKeyForm";
 import type { GatewayKeyView } from "../bindings/GatewayKeyView";
 import type { GatewayTool } from "../bindings/GatewayTool";
+import type { ImportFileReport } from "../bindings/ImportFileReport";
+import type { ImportForm } from "../bindings/ImportForm";
 import type { GatewayView } from "../bindings/GatewayView";
 import type { GrantView } from "../bindings/GrantView";
 import type { Health } from "../bindings/Health";
@@ -113,6 +115,8 @@ type Commands = {
   revoke_gateway_client: [Named, GatewayClientView];
   reactivate_gateway_client: [Named, GatewayClientView];
   doctor: [Named, DoctorReport];
+  import_scan: [undefined, ImportFileReport[]];
+  import_apply: [{ form: ImportForm }, ImportFileReport[]];
 };
 
 export type Command = keyof Commands;
@@ -128,7 +132,7 @@ export type Backend = { [C in Command]: CommandMock<C> } & {
   /** How many listeners an event has now. */
   listeners: (event: string) => number;
   /** Answers what the app shell asks for on every screen: an ok keychain, no actions, no
-   * waiting approvals, default settings. */
+   * waiting approvals, default settings, nothing to import. */
   answerShell: () => void;
 };
 
@@ -181,6 +185,8 @@ const COMMANDS: Record<Command, true> = {
   revoke_gateway_client: true,
   reactivate_gateway_client: true,
   doctor: true,
+  import_scan: true,
+  import_apply: true,
 };
 
 /** An error as the Rust side sends it (`ErrorBody`), for `mockRejectedValue`. */
@@ -244,6 +250,7 @@ export function mockBackend(): Backend {
       mocks.pending_approvals.mockResolvedValue([]);
       mocks.pending_gateway_consents.mockResolvedValue({ pending: [] });
       mocks.attention.mockResolvedValue([]);
+      mocks.import_scan.mockResolvedValue([]);
       mocks.get_settings.mockResolvedValue(settingsView());
       mocks.app_ready.mockResolvedValue(0);
     },

@@ -28,6 +28,7 @@ pub fn run(a: ImportArgs, json: bool) -> Result<Status> {
         dry_run: a.dry_run,
         rewrite: a.rewrite.then(|| a.via.unwrap_or_default()),
         rewrite_only: None,
+        only: None,
     };
     let dirs = ImportDirs::from_env()?;
     let pb = open(true)?;

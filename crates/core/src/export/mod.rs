@@ -291,6 +291,26 @@ impl ConfigDirs {
     }
 }
 
+/// The binary proxy entries written from the app run: `PATCHBAY_EXPORT_BIN`, else the
+/// `patchbay` command installed next to the app (an error saying so when it is not there).
+pub fn app_binary() -> Result<PathBuf> {
+    let cli = std::env::current_exe()
+        .map(|app| app.with_file_name(format!("patchbay{}", std::env::consts::EXE_SUFFIX)));
+    if std::env::var_os(BIN_ENV).is_none()
+        && let Ok(p) = &cli
+        && !p.exists()
+    {
+        return Err(Error::invalid_with_hint(
+            format!(
+                "the patchbay command is not installed next to the app ({})",
+                p.display()
+            ),
+            "install Patchbay from its package (it puts both in place), or set PATCHBAY_EXPORT_BIN to the patchbay binary",
+        ));
+    }
+    resolve_binary(std::env::var_os(BIN_ENV), cli)
+}
+
 /// The binary entries run: `PATCHBAY_EXPORT_BIN` when set (it must be absolute), else this
 /// process's own executable, canonicalized.
 pub fn resolve_binary(
@@ -592,24 +612,7 @@ impl Patchbay {
             config: None,
             write,
         };
-        let plan = self.export_plan(&req, || {
-            let cli = std::env::current_exe().map(|app| {
-                app.with_file_name(format!("patchbay{}", std::env::consts::EXE_SUFFIX))
-            });
-            if std::env::var_os(BIN_ENV).is_none()
-                && let Ok(p) = &cli
-                && !p.exists()
-            {
-                return Err(Error::invalid_with_hint(
-                    format!(
-                        "the patchbay command is not installed next to the app ({})",
-                        p.display()
-                    ),
-                    "install Patchbay from its package (it puts both in place), or set PATCHBAY_EXPORT_BIN to the patchbay binary",
-                ));
-            }
-            resolve_binary(std::env::var_os(BIN_ENV), cli)
-        })?;
+        let plan = self.export_plan(&req, app_binary)?;
         if write {
             self.write_export(&plan)
         } else {

@@ -39,7 +39,7 @@ use crate::error::{Error, Result};
 use crate::export::{self, ConfigDirs, Sweep, reads_urls};
 use crate::model::{
     ActionKind, AuthSpec, ExportClient, ExportEntry, ExportVia, FoundEntry, FoundKind,
-    ImportFileReport, ImportOutcome, ImportSource, TokenAuthMethod,
+    ImportFileReport, ImportForm, ImportOutcome, ImportSource, TokenAuthMethod,
 };
 use crate::oauth::AdoptedGrant;
 use crate::tokens::NewTextToken;
@@ -87,6 +87,24 @@ pub struct ImportRequest {
     pub rewrite: Option<ExportVia>,
     /// Only these entries (`PATH#NAME`), when rewriting (the app's checkboxes).
     pub rewrite_only: Option<Vec<String>>,
+    /// Only these entries (`PATH#NAME`) are taken; the others, and the store files of theirs,
+    /// are left alone and not reported (the app's checkboxes).
+    pub only: Option<Vec<String>>,
+}
+
+impl ImportRequest {
+    /// Whether the entry `name` of the file `path` is taken.
+    fn takes(&self, path: &Path, name: &str) -> bool {
+        self.only
+            .as_ref()
+            .is_none_or(|only| only.contains(&entry_key(path, name)))
+    }
+}
+
+/// How the app names one entry of one file: `PATH#NAME` (the report's `path`, the entry's
+/// `name`).
+pub fn entry_key(path: &Path, name: &str) -> String {
+    format!("{}#{}", path.display(), name)
 }
 
 /// What `--rewrite` will write into one file, told before it is written.
@@ -319,6 +337,8 @@ impl Patchbay {
         let mut reports = Vec::new();
         // Store hash → what became of the entry that matched it.
         let mut store_matches: HashMap<String, FoundEntry> = HashMap::new();
+        // Store hashes of the entries the user left out.
+        let mut left_out: Vec<String> = Vec::new();
         for s in &scanned {
             let mut report = ImportFileReport {
                 source: s.source,
@@ -340,6 +360,10 @@ impl Patchbay {
             };
             for e in entries {
                 let hash = store_hash(e);
+                if s.in_scope && !req.takes(&s.path, &e.name) {
+                    left_out.extend(hash);
+                    continue;
+                }
                 let item = hash.as_deref().and_then(|h| store.get(h));
                 if !s.in_scope && item.is_none() {
                     continue;
@@ -373,7 +397,7 @@ impl Patchbay {
                     .filter(|i| report.found[*i].rewritable)
                     .filter(|i| {
                         req.rewrite_only.as_ref().is_none_or(|only| {
-                            only.contains(&format!("{}#{}", report.path, report.found[*i].name))
+                            only.contains(&entry_key(&s.path, &report.found[*i].name))
                         })
                     })
                     .collect();
@@ -456,6 +480,10 @@ impl Patchbay {
                 let matched = store_matches
                     .get(&item.hash)
                     .filter(|_| store.get(&item.hash).is_some_and(|i| i.dir == *dir));
+                if matched.is_none() && (req.only.is_some() || left_out.contains(&item.hash)) {
+                    // Files of an entry left out, or (when only some were chosen) of none.
+                    continue;
+                }
                 let mut f = match matched {
                     Some(m) => FoundEntry {
                         name: item.hash.clone(),
@@ -672,6 +700,34 @@ impl Patchbay {
             return Err(err);
         }
         Ok(())
+    }
+}
+
+impl Patchbay {
+    /// The app's Import card, before the user chooses: a dry run of every source (the files
+    /// under this process's `HOME`, `XDG_CONFIG_HOME`, `CODEX_HOME`, `MCP_REMOTE_CONFIG_DIR`).
+    pub async fn import_scan(&self) -> Result<Vec<ImportFileReport>> {
+        let req = ImportRequest {
+            dry_run: true,
+            ..Default::default()
+        };
+        self.import(&req, &ImportDirs::from_env()?, export::app_binary, |_| {})
+            .await
+    }
+
+    /// The app's Import button: the entries the user checked, and the rewrites of the ones
+    /// checked for it (proxy entries run the `patchbay` command installed next to the app).
+    pub async fn import_chosen(&self, form: ImportForm) -> Result<Vec<ImportFileReport>> {
+        let mut only = form.entries;
+        only.extend(form.rewrite.iter().cloned());
+        let req = ImportRequest {
+            rewrite: (!form.rewrite.is_empty()).then_some(form.via),
+            rewrite_only: Some(form.rewrite),
+            only: Some(only),
+            ..Default::default()
+        };
+        self.import(&req, &ImportDirs::from_env()?, export::app_binary, |_| {})
+            .await
     }
 }
 

@@ -1,10 +1,12 @@
 import { useMemo, useState } from "react";
 
-import { Button, PlusIcon, SearchField } from "../../components/kit";
+import { Button, ExportIcon, PlusIcon, SearchField } from "../../components/kit";
 import { ListScreen, RefreshError } from "../../components/layout/ListScreen";
 import { useActions } from "../../data/queries";
 import { navigate, useSubRoute } from "../../lib/useHashRoute";
 import { ActionForm } from "../action-form/ActionForm";
+import { ImportPanel } from "../import/ImportPanel";
+import { ImportScreen } from "../import/ImportScreen";
 import { ActionsEmpty, ActionsError } from "./ActionsStates";
 import { AttentionBar } from "./AttentionBar";
 import { ActionsTable, ActionsTableSkeleton } from "./ActionsTable";
@@ -12,7 +14,8 @@ import { filterActions } from "./format";
 
 import "./ActionsScreen.css";
 
-/** `#/actions/new` → null (add), `#/actions/NAME/edit` → NAME, anything else → undefined (list). */
+/** `#/actions/new` → null (add), `#/actions/NAME/edit` → NAME, anything else → undefined (list;
+ * `#/actions/import` is the Import screen). */
 export function formTarget(parts: readonly string[]): string | null | undefined {
   if (parts.length === 1 && parts[0] === "new") return null;
   if (parts.length === 2 && parts[1] === "edit") return parts[0];
@@ -20,7 +23,9 @@ export function formTarget(parts: readonly string[]): string | null | undefined 
 }
 
 export function ActionsScreen() {
-  const target = formTarget(useSubRoute());
+  const parts = useSubRoute();
+  if (parts.length === 1 && parts[0] === "import") return <ImportScreen />;
+  const target = formTarget(parts);
   if (target !== undefined) {
     return <ActionForm key={target ?? ""} original={target} onClose={() => navigate("actions")} />;
   }
@@ -33,6 +38,9 @@ function ActionsList() {
   const all = actions.data;
   const visible = useMemo(() => (all ? filterActions(all, query) : []), [all, query]);
   const filtering = query.trim() !== "";
+  // The Import card stays (with what it did) once it made the first actions.
+  const [keepImport, setKeepImport] = useState(false);
+  const importCard = <ImportPanel variant="card" onImported={() => setKeepImport(true)} />;
 
   let body;
   if (actions.isPending) {
@@ -46,7 +54,19 @@ function ActionsList() {
       />
     );
   } else if (!all || all.length === 0) {
-    body = <ActionsEmpty />;
+    body = (
+      <div className="actions-empty-scroll">
+        {importCard}
+        <ActionsEmpty />
+      </div>
+    );
+  } else if (keepImport) {
+    body = (
+      <div className="actions-empty-scroll">
+        {importCard}
+        <ActionsTable actions={visible} query={query} onClearQuery={() => setQuery("")} />
+      </div>
+    );
   } else {
     body = <ActionsTable actions={visible} query={query} onClearQuery={() => setQuery("")} />;
   }
@@ -69,6 +89,10 @@ function ActionsList() {
               data-testid="actions-search"
             />
           )}
+          <Button onClick={() => navigate("actions", "import")} data-testid="open-import">
+            <ExportIcon size={14} />
+            Import…
+          </Button>
           <Button
             variant="primary"
             onClick={() => navigate("actions", "new")}
