@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::support::{
-    Keychain, cli_ok, click, find, inner_text, launch_with, screenshot, wait_attr, wait_text,
+    Keychain, WAIT, bounded, cli_ok, click, find, inner_text, launch_with, screenshot, wait_attr,
+    wait_text,
 };
 
 const GITHUB_TOKEN: &str = "ghp_IMPORT_5e7a9c1d3f";
@@ -30,6 +31,25 @@ fn place(home: &Path, at: &str, fixture_name: &str) -> PathBuf {
     std::fs::write(&to, text.replace("{{MCP_URL}}", "https://mcp.demo.example/mcp"))
         .expect("write the config");
     to
+}
+
+/// Until nothing matches `css` (bounded).
+async fn gone(c: &fantoccini::Client, css: &str) {
+    let deadline = std::time::Instant::now() + WAIT;
+    while std::time::Instant::now() < deadline {
+        let found = bounded(
+            &format!("look for {css} (waiting for it to go)"),
+            c.find_all(fantoccini::Locator::Css(css)),
+        )
+        .await
+        .map(|v| v.len())
+        .unwrap_or(0);
+        if found == 0 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{css} was still shown {WAIT:?} later");
 }
 
 fn row(name: &str) -> String {
@@ -88,10 +108,12 @@ async fn the_empty_actions_screen_offers_the_clients_servers_and_imports_them_wi
     }
     let backup = wait_text(c, "[data-testid=import-backup]", ".patchbay-backup-").await;
     assert!(backup.contains(".cursor/mcp.json"), "{backup}");
-    // The list shows the new actions; the card stays with what it did.
+    // The list shows the new actions; the card stays with what it did until Done.
     find(c, "[data-testid=action-row][data-name=github]").await;
     find(c, "[data-testid=import-result]").await;
     screenshot(c, "desktop-import-done.png").await;
+    click(c, "[data-testid=import-done]").await;
+    gone(c, "[data-testid=import-card]").await;
 
     // The actions, and the tokens in the keychain.
     let actions: Value =

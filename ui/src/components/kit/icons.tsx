@@ -109,6 +109,15 @@ export const ExportIcon = (p: IconProps) => (
   </Icon>
 );
 
+/** Import: an arrow coming down into a tray. */
+export const ImportIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M12 4v10" />
+    <path d="m7.5 9.5 4.5 4.5 4.5-4.5" />
+    <path d="M4.5 14.5v3a2 2 0 0 0 2 2h11a2 2 0 0 0 2-2v-3" />
+  </Icon>
+);
+
 /** Settings: a slider panel. */
 export const SettingsIcon = (p: IconProps) => (
   <Icon {...p}>

@@ -1,6 +1,6 @@
 import { useMemo, useState } from "react";
 
-import { Button, ExportIcon, PlusIcon, SearchField } from "../../components/kit";
+import { Button, ImportIcon, PlusIcon, SearchField } from "../../components/kit";
 import { ListScreen, RefreshError } from "../../components/layout/ListScreen";
 import { useActions } from "../../data/queries";
 import { navigate, useSubRoute } from "../../lib/useHashRoute";
@@ -40,7 +40,13 @@ function ActionsList() {
   const filtering = query.trim() !== "";
   // The Import card stays (with what it did) once it made the first actions.
   const [keepImport, setKeepImport] = useState(false);
-  const importCard = <ImportPanel variant="card" onImported={() => setKeepImport(true)} />;
+  const importCard = (
+    <ImportPanel
+      variant="card"
+      onImported={() => setKeepImport(true)}
+      onDone={() => setKeepImport(false)}
+    />
+  );
 
   let body;
   if (actions.isPending) {
@@ -90,7 +96,7 @@ function ActionsList() {
             />
           )}
           <Button onClick={() => navigate("actions", "import")} data-testid="open-import">
-            <ExportIcon size={14} />
+            <ImportIcon size={14} />
             Import…
           </Button>
           <Button

@@ -179,7 +179,7 @@ describe("ImportPanel", () => {
     });
     const result = await screen.findByTestId("import-result");
     expect(result).toHaveTextContent("Imported 1 server as actions");
-    expect(result).toHaveTextContent("linear: Its token moves into the keychain as linear-token");
+    expect(result).toHaveTextContent("linear: its token is in the keychain as linear-token");
     expect(screen.getAllByTestId("import-rewritten").map((e) => e.textContent)).toEqual([
       expect.stringContaining(DESKTOP),
       expect.stringContaining(CURSOR),
@@ -239,6 +239,11 @@ describe("the Actions screen", () => {
     expect(await screen.findByTestId("import-result")).toHaveTextContent("linear");
     await waitFor(() => expect(screen.queryByTestId("actions-empty")).toBeNull());
     expect(screen.getByTestId("import-result")).toBeInTheDocument();
+    // The list gave way to the summary; Done puts the card away.
+    expect(screen.queryByTestId("import-entry")).toBeNull();
+    await user.click(screen.getByTestId("import-done"));
+    expect(screen.queryByTestId("import-card")).toBeNull();
+    expect(await screen.findByTestId("action-row")).toBeInTheDocument();
   });
 
   it("opens the Import screen from its header", async () => {

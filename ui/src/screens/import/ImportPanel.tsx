@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo, useState } from "react";
+import { useEffect, useId, useMemo, useRef, useState } from "react";
 
 import type { ExportVia } from "../../bindings/ExportVia";
 import type { FoundEntry } from "../../bindings/FoundEntry";
@@ -47,6 +47,8 @@ type Props = {
   variant: "card" | "screen";
   /** After an import that made at least one action. */
   onImported?: () => void;
+  /** The summary's Done button (none: no button). */
+  onDone?: () => void;
 };
 
 type Outcome = { kind: "done"; reports: ImportFileReport[] } | { kind: "failed"; error: IpcError };
@@ -56,8 +58,9 @@ type Outcome = { kind: "done"; reports: ImportFileReport[] } | { kind: "failed";
  * `patchbay import`, asked after the first paint), a checkbox per entry to import and one to
  * rewrite it to go through Patchbay, and what importing did.
  */
-export function ImportPanel({ variant, onImported }: Props) {
+export function ImportPanel({ variant, onImported, onDone }: Props) {
   const titleId = useId();
+  const ref = useRef<HTMLElement>(null);
   const painted = useAfterFirstPaint();
   const scan = useImportScan(painted);
   const apply = useImportApply();
@@ -82,6 +85,8 @@ export function ImportPanel({ variant, onImported }: Props) {
       const done = await apply.mutateAsync(form);
       setOutcome({ kind: "done", reports: done });
       setChoice(null);
+      // The list gives way to the summary: bring its top into view.
+      requestAnimationFrame(() => ref.current?.scrollIntoView?.({ block: "nearest" }));
       if (summarize(done).imported.length > 0) onImported?.();
     } catch (e) {
       setOutcome({ kind: "failed", error: toIpcError(e) });
@@ -95,7 +100,10 @@ export function ImportPanel({ variant, onImported }: Props) {
   }
 
   let body;
-  if (scan.isPending) {
+  if (outcome?.kind === "done") {
+    // What was done, and nothing more to choose (the scan is read again when asked again).
+    body = null;
+  } else if (scan.isPending) {
     body = <LoadingRow>Looking for MCP client config files…</LoadingRow>;
   } else if (scan.isError) {
     body = (
@@ -128,6 +136,7 @@ export function ImportPanel({ variant, onImported }: Props) {
   const rewrites = form.rewrite.length;
   return (
     <section
+      ref={ref}
       className={`import-panel import-panel--${variant}`}
       aria-labelledby={titleId}
       data-testid="import-card"
@@ -148,7 +157,22 @@ export function ImportPanel({ variant, onImported }: Props) {
         <ErrorNotice error={outcome.error} title="Couldn’t import" testId="import-error" />
       )}
       {body}
-      {scan.isSuccess && offers && (
+      {outcome?.kind === "done" && onDone && (
+        <footer className="import-panel__foot">
+          <Button
+            variant="primary"
+            className="import-panel__go"
+            onClick={() => {
+              setOutcome(null);
+              onDone();
+            }}
+            data-testid="import-done"
+          >
+            Done
+          </Button>
+        </footer>
+      )}
+      {outcome?.kind !== "done" && scan.isSuccess && offers && (
         <footer className="import-panel__foot">
           <Segmented
             label="Rewritten entries connect through"

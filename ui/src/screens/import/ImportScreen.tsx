@@ -28,7 +28,7 @@ export function ImportScreen() {
         </div>
       </header>
       <div className="import-screen__scroll">
-        <ImportPanel variant="screen" />
+        <ImportPanel variant="screen" onDone={() => navigate("actions")} />
       </div>
     </section>
   );

@@ -18,7 +18,7 @@ export function useImportScan(enabled: boolean) {
   });
 }
 
-/** Imports; afterwards the actions, tokens and the scan are read again. */
+/** Imports; afterwards the actions, tokens and the files are read again. */
 export function useImportApply() {
   const qc = useQueryClient();
   return useMutation({
@@ -27,6 +27,7 @@ export function useImportApply() {
       await Promise.all([
         qc.invalidateQueries({ queryKey: queryKeys.actions }),
         qc.invalidateQueries({ queryKey: queryKeys.tokens }),
+        qc.invalidateQueries({ queryKey: queryKeys.importScan }),
       ]);
     },
   });

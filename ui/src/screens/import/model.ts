@@ -83,6 +83,14 @@ export function authNote(f: FoundEntry): string | null {
   return null;
 }
 
+/** What importing gave an imported entry. */
+export function doneNote(f: FoundEntry): string | null {
+  if (f.token) return `its token is in the keychain as ${f.token}`;
+  if (f.signedIn) return "signed in: mcp-remote’s sign-in moved over";
+  if (f.auth === "oauth") return "OAuth, not signed in yet";
+  return null;
+}
+
 /** The user's choice per entry (by key). */
 export type Choice = Record<string, { take: boolean; rewrite: boolean }>;
 
@@ -143,7 +151,7 @@ export function summarize(reports: readonly ImportFileReport[]): Summary {
     if (r.source === "mcp-remote") continue;
     for (const f of r.found) {
       if (f.outcome === "imported" && f.action) {
-        s.imported.push({ action: f.action, note: authNote(f) });
+        s.imported.push({ action: f.action, note: doneNote(f) });
         if (f.auth === "oauth" && !f.signedIn) s.toConnect.push(f.action);
       } else if (f.outcome === "error") {
         s.failed.push({ name: f.name, message: f.message ?? "it could not be imported" });
