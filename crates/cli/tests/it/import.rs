@@ -406,6 +406,7 @@ fn a_broken_file_is_named_with_line_and_column_and_the_others_still_import() {
     let c = Clients::new();
     c.place("cursor", "cursor-broken.json", "");
     c.place("claude-code", "claude.json", "");
+    c.place("windsurf", "windsurf-mcp_config.json", "");
     let broken_before = std::fs::read(c.path("cursor")).expect("read");
     w.ok(&[
         "action",
@@ -434,7 +435,24 @@ fn a_broken_file_is_named_with_line_and_column_and_the_others_still_import() {
     let sentry = entry(&r, "claude-code", "sentry");
     assert_eq!(sentry["outcome"], json!("duplicate"), "{sentry}");
     assert_eq!(sentry["action"], json!("sentry-mine"));
-    assert_eq!(actions(&w).len(), 1, "the duplicate added nothing");
+    // The other files were still imported: Windsurf's token is in the keychain.
+    let stripe = entry(&r, "windsurf", "stripe");
+    assert_eq!(stripe["outcome"], json!("imported"), "{stripe}");
+    assert_eq!(stripe["token"], json!("stripe-token"), "{stripe}");
+    let names: Vec<String> = actions(&w)
+        .iter()
+        .filter_map(|a| a["name"].as_str().map(String::from))
+        .collect();
+    assert_eq!(
+        names,
+        ["sentry-mine", "stripe"],
+        "the duplicate added nothing"
+    );
+    let windsurf = std::fs::read_to_string(c.path("windsurf")).expect("read");
+    assert!(
+        !windsurf.contains("sk_live_IMPORT") && windsurf.contains("\"proxy\""),
+        "rewritten: the token left Windsurf's file: {windsurf}"
+    );
 
     // --config without --from: usage.
     let mut cmd = w.cmd();
@@ -457,4 +475,122 @@ fn a_broken_file_is_named_with_line_and_column_and_the_others_still_import() {
     assert_eq!(r.as_array().expect("array").len(), 1, "{r:#}");
     assert_eq!(entry(&r, "codex", "docs")["outcome"], json!("would-import"));
     assert_eq!(entry(&r, "codex", "docs")["token"], json!("docs-token"));
+}
+
+/// A token pasted in a header (a real access token of the test server) becomes a text token
+/// the imported action calls with; `--rewrite --via gateway` points the URL-reading clients'
+/// entries at the gateway (Codex with its key variable) and keeps proxy entries for Claude
+/// Desktop; no token is left in any rewritten file, and every backup is 0600.
+#[test]
+fn a_pasted_token_calls_and_a_gateway_rewrite_leaves_no_token() {
+    let w = World::simple();
+    w.add(&[]);
+    let (code, _, err) = w.connect("consent", &[]);
+    assert_eq!(code, 0, "sign-in: {err:?}");
+    let jwt = w.ok(&["access-token", "demo"]).trim().to_string();
+    assert!(jwt.len() > 20, "an access token");
+    w.ok(&["action", "remove", "demo"]);
+
+    let c = Clients::new();
+    c.place_all("https://mcp.demo.example/mcp");
+    // Claude Code's file, with one more server: the test server, and its token pasted.
+    let mut claude: Value =
+        serde_json::from_str(&std::fs::read_to_string(c.path("claude-code")).expect("claude.json"))
+            .expect("json");
+    claude["mcpServers"]["echo"] = json!({
+        "type": "http",
+        "url": w.url(),
+        "headers": { "Authorization": format!("Bearer {jwt}") }
+    });
+    std::fs::write(
+        c.path("claude-code"),
+        serde_json::to_string_pretty(&claude).expect("json"),
+    )
+    .expect("write");
+
+    let (out, r) = import(&w, &c, &["--rewrite", "--via", "gateway"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(!out.stdout.contains(&jwt) && !out.stderr.contains(&jwt));
+    let echo = entry(&r, "claude-code", "echo");
+    assert_eq!(echo["outcome"], json!("imported"), "{echo}");
+    assert_eq!(echo["token"], json!("echo-token"), "{echo}");
+    // stderr lists every rewritten entry before the file is written, as export does.
+    assert!(
+        out.stderr.contains("will connect to these URLs")
+            && out.stderr.contains("echo: http://127.0.0.1:"),
+        "{}",
+        out.stderr
+    );
+
+    // URL entries for the gateway (`/a/ACTION/mcp`), Codex's with its key variable.
+    let gateway_url = |text: &str, action: &str| {
+        text.contains("http://127.0.0.1:") && text.contains(&format!("/a/{action}/mcp"))
+    };
+    let code_file = std::fs::read_to_string(c.path("claude-code")).expect("read");
+    let v: Value = serde_json::from_str(&code_file).expect("still JSON");
+    assert!(
+        v["mcpServers"]["echo"]["url"]
+            .as_str()
+            .is_some_and(|u| gateway_url(u, "echo")),
+        "{code_file}"
+    );
+    assert!(v["mcpServers"]["echo"]["headers"].is_null(), "{code_file}");
+    assert_eq!(v["mcpServers"]["playwright"]["command"], json!("npx"));
+    assert_eq!(v["numStartups"], json!(42), "other keys stay");
+    let codex = std::fs::read_to_string(c.path("codex")).expect("read");
+    assert!(gateway_url(&codex, "docs"), "{codex}");
+    assert!(codex.contains("PATCHBAY_GATEWAY_KEY"), "{codex}");
+    assert!(codex.contains("# Codex CLI configuration"), "{codex}");
+    let vscode = std::fs::read_to_string(c.path("vscode")).expect("read");
+    assert!(gateway_url(&vscode, "notion"), "{vscode}");
+    assert!(vscode.contains("// VS Code: user mcp.json"), "{vscode}");
+    let cursor = std::fs::read_to_string(c.path("cursor")).expect("read");
+    assert!(gateway_url(&cursor, "github"), "{cursor}");
+    let windsurf = std::fs::read_to_string(c.path("windsurf")).expect("read");
+    assert!(gateway_url(&windsurf, "stripe"), "{windsurf}");
+    // Claude Desktop reads no local URL entries: it keeps proxy entries.
+    let desktop = std::fs::read_to_string(c.path("claude-desktop")).expect("read");
+    assert!(desktop.contains("\"proxy\""), "{desktop}");
+
+    // No token in any file but the backups, which are 0600.
+    let mut backups = 0;
+    for (path, bytes) in all_bytes(&c.home()) {
+        if path.contains(".patchbay-backup-") {
+            backups += 1;
+            let mode = std::fs::metadata(&path)
+                .expect("backup")
+                .permissions()
+                .mode()
+                & 0o777;
+            assert_eq!(mode, 0o600, "{path}");
+            continue;
+        }
+        for t in TOKENS.iter().chain([jwt.as_str()].iter()) {
+            assert!(!contains(&bytes, t), "{path} still holds a token");
+        }
+    }
+    assert_eq!(backups, 6, "one backup per rewritten file");
+    for report in r.as_array().expect("array") {
+        if report["source"] != json!("mcp-remote") {
+            assert_eq!(report["rewritten"], json!(true), "{report}");
+            assert!(report["backup"].is_string(), "{report}");
+        }
+    }
+
+    // The pasted token is in the keychain, and the action calls with it: no sign-in at all.
+    let mut call = w.cmd();
+    call.env("BROWSER", "false");
+    let out = run(
+        call,
+        &[
+            "call",
+            "echo",
+            "echo",
+            "--args",
+            r#"{"text":"pasted token"}"#,
+        ],
+    );
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("pasted token"), "{}", out.stdout);
+    assert!(!out.stdout.contains(&jwt) && !out.stderr.contains(&jwt));
 }
