@@ -28,8 +28,11 @@ fn place(home: &Path, at: &str, fixture_name: &str) -> PathBuf {
     let to = home.join(at);
     std::fs::create_dir_all(to.parent().expect("parent")).expect("folders");
     let text = std::fs::read_to_string(fixture(fixture_name)).expect("fixture");
-    std::fs::write(&to, text.replace("{{MCP_URL}}", "https://mcp.demo.example/mcp"))
-        .expect("write the config");
+    std::fs::write(
+        &to,
+        text.replace("{{MCP_URL}}", "https://mcp.demo.example/mcp"),
+    )
+    .expect("write the config");
     to
 }
 
@@ -69,7 +72,10 @@ async fn the_empty_actions_screen_offers_the_clients_servers_and_imports_them_wi
     let profile = tempfile::tempdir().expect("profile");
     let env = vec![
         ("HOME", home.display().to_string()),
-        ("XDG_CONFIG_HOME", home.join(".config").display().to_string()),
+        (
+            "XDG_CONFIG_HOME",
+            home.join(".config").display().to_string(),
+        ),
         ("CODEX_HOME", home.join(".codex").display().to_string()),
         (
             "MCP_REMOTE_CONFIG_DIR",
@@ -98,7 +104,11 @@ async fn the_empty_actions_screen_offers_the_clients_servers_and_imports_them_wi
 
     // Not demo; github rewritten to go through Patchbay.
     click(c, &format!("{} [data-testid=import-take]", row("demo"))).await;
-    click(c, &format!("{} [data-testid=import-rewrite]", row("github"))).await;
+    click(
+        c,
+        &format!("{} [data-testid=import-rewrite]", row("github")),
+    )
+    .await;
     let go = wait_text(c, "[data-testid=import-go]", "Import").await;
     assert!(go.contains("Import 3 servers"), "{go}");
     click(c, "[data-testid=import-go]").await;
@@ -117,8 +127,7 @@ async fn the_empty_actions_screen_offers_the_clients_servers_and_imports_them_wi
 
     // The actions, and the tokens in the keychain.
     let actions: Value =
-        serde_json::from_str(&cli_ok(profile.path(), &["--json", "action", "list"]))
-            .expect("json");
+        serde_json::from_str(&cli_ok(profile.path(), &["--json", "action", "list"])).expect("json");
     let mut names: Vec<&str> = actions
         .as_array()
         .expect("array")
@@ -138,11 +147,18 @@ async fn the_empty_actions_screen_offers_the_clients_servers_and_imports_them_wi
     let after = std::fs::read_to_string(&cursor).expect("cursor's config");
     assert!(!after.contains(GITHUB_TOKEN), "the token left the file");
     assert!(after.contains("// Cursor: remote servers"), "{after}");
-    assert!(after.contains("\"proxy\"") && after.contains("\"github\""), "{after}");
+    assert!(
+        after.contains("\"proxy\"") && after.contains("\"github\""),
+        "{after}"
+    );
     let copy = std::fs::read_dir(cursor.parent().expect("dir"))
         .expect("dir")
         .flatten()
-        .find(|e| e.file_name().to_string_lossy().contains(".patchbay-backup-"))
+        .find(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .contains(".patchbay-backup-")
+        })
         .expect("a backup");
     let mode = copy.metadata().expect("backup").permissions().mode() & 0o777;
     assert_eq!(mode, 0o600, "the backup holds the plaintext token");

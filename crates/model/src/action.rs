@@ -216,6 +216,17 @@ pub struct OAuthSettings {
     pub callback: CallbackKind,
 }
 
+impl OAuthSettings {
+    /// The RFC 8707 `resource` to send: none, the override, or the discovered one.
+    pub fn resource(&self, discovered: &str) -> Option<String> {
+        (!self.omit_resource).then(|| {
+            self.resource_override
+                .clone()
+                .unwrap_or_else(|| discovered.to_string())
+        })
+    }
+}
+
 /// The redirect URI a sign-in uses: the loopback listener (any front end) or the app link
 /// `dev.patchbay.app:/oauth/callback` (flows started in the desktop app; for providers that
 /// refuse http loopback redirect URIs).

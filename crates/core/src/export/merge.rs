@@ -31,13 +31,34 @@ pub fn merge(
     Ok(merged)
 }
 
-pub(super) fn parse_error(source: &str, line: usize, column: usize, what: &str) -> Error {
+/// A config file that does not parse, where, and what to do (`then`: the command to run
+/// again, `export` or `import`).
+pub(crate) fn parse_error(
+    source: &str,
+    line: usize,
+    column: usize,
+    what: &str,
+    then: &str,
+) -> Error {
     Error::invalid_with_hint(
         format!(
             "cannot parse {source}: {what} at line {line}, column {column}; it was left untouched"
         ),
-        "fix the file (or move it away) and export again",
+        format!("fix the file (or move it away) and {then} again"),
     )
+}
+
+/// A JSONC config file read as the clients read it ([`json_options`]), or where it fails.
+pub(crate) fn parse_jsonc(text: &str, source: &str, then: &str) -> Result<CstRootNode> {
+    CstRootNode::parse(text, &json_options()).map_err(|e| {
+        parse_error(
+            source,
+            e.line_display(),
+            e.column_display(),
+            &e.kind().to_string(),
+            then,
+        )
+    })
 }
 
 pub(super) fn shape_error(source: &str, what: String) -> Error {
@@ -73,14 +94,7 @@ pub(super) fn merge_json(
 ) -> Result<Merged> {
     // Whitespace alone is a new file (and so gets the snippet's layout).
     let text = if text.trim().is_empty() { "" } else { text };
-    let root = CstRootNode::parse(text, &json_options()).map_err(|e| {
-        parse_error(
-            source,
-            e.line_display(),
-            e.column_display(),
-            &e.kind().to_string(),
-        )
-    })?;
+    let root = parse_jsonc(text, source, "export")?;
     let top = match root.value() {
         None => root.object_value_or_set(),
         Some(v) => v
@@ -182,7 +196,7 @@ pub(super) fn merge_toml(
     let mut doc: toml_edit::DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
         let at = e.span().map(|s| s.start).unwrap_or(0);
         let (line, column) = line_column(text, at);
-        parse_error(source, line, column, e.message().trim())
+        parse_error(source, line, column, e.message().trim(), "export")
     })?;
     let key = ExportClient::Codex.servers_key();
     let root = doc.as_table_mut();

@@ -47,7 +47,7 @@ mod tests;
 mod write;
 
 pub use merge::merge;
-pub(crate) use merge::{json_options, line_column};
+pub(crate) use merge::{line_column, parse_error, parse_jsonc};
 pub(crate) use write::write_private;
 pub use write::{plan, write};
 

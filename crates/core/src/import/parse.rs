@@ -3,12 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use jsonc_parser::cst::CstRootNode;
 use serde_json::Value;
 
 use super::mcp_remote;
-use crate::error::{Error, Result};
-use crate::export::{json_options, line_column};
+use crate::error::Result;
+use crate::export::{line_column, parse_error, parse_jsonc};
 use crate::model::{ExportClient, FoundKind};
 
 /// One server entry of a config file.
@@ -153,15 +152,6 @@ pub fn token_of(e: &Entry) -> std::result::Result<Option<FoundToken>, String> {
     }))
 }
 
-fn parse_error(source: &str, line: usize, column: usize, what: &str) -> Error {
-    Error::invalid_with_hint(
-        format!(
-            "cannot parse {source}: {what} at line {line}, column {column}; it was left untouched"
-        ),
-        "fix the file (or move it away) and import again",
-    )
-}
-
 fn strings(v: &Value) -> Vec<String> {
     v.as_array()
         .map(|a| {
@@ -216,7 +206,7 @@ pub fn entries(client: ExportClient, text: &str, source: &str) -> Result<Vec<Ent
         let doc: toml_edit::DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
             let at = e.span().map(|s| s.start).unwrap_or(0);
             let (line, column) = line_column(text, at);
-            parse_error(source, line, column, e.message().trim())
+            parse_error(source, line, column, e.message().trim(), "import")
         })?;
         let Some(table) = doc
             .get(client.servers_key())
@@ -233,14 +223,7 @@ pub fn entries(client: ExportClient, text: &str, source: &str) -> Result<Vec<Ent
         if text.trim().is_empty() {
             return Ok(Vec::new());
         }
-        let root = CstRootNode::parse(text, &json_options()).map_err(|e| {
-            parse_error(
-                source,
-                e.line_display(),
-                e.column_display(),
-                &e.kind().to_string(),
-            )
-        })?;
+        let root = parse_jsonc(text, source, "import")?;
         let top = root
             .value()
             .and_then(|v| v.to_serde_value())

@@ -225,16 +225,7 @@ impl Patchbay {
                 }
             }
         }
-        let resource = if settings.omit_resource {
-            None
-        } else {
-            Some(
-                settings
-                    .resource_override
-                    .clone()
-                    .unwrap_or_else(|| discovered.resource.clone()),
-            )
-        };
+        let resource = settings.resource(&discovered.resource);
         let target = Target {
             owner: Owner::Action(action.id.clone()),
             name: action.name.clone(),

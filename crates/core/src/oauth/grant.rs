@@ -140,16 +140,7 @@ impl Patchbay {
             .unwrap_or_default();
         let http = http_client()?;
         let d = self.discover_for(&action, &settings, &http, None).await?;
-        let resource = if settings.omit_resource {
-            None
-        } else {
-            Some(
-                settings
-                    .resource_override
-                    .clone()
-                    .unwrap_or(d.resource.clone()),
-            )
-        };
+        let resource = settings.resource(&d.resource);
         let method = grant
             .auth_method
             .unwrap_or(if grant.client_secret.is_some() {
