@@ -84,6 +84,9 @@ pub struct App {
     /// Dropped with the app: ends its watchdog thread.
     _watchdog: std::sync::mpsc::Sender<()>,
     _xvfb: Option<Guard>,
+    /// The app's HOME (and XDG_CONFIG_HOME, CODEX_HOME, MCP_REMOTE_CONFIG_DIR in it) unless
+    /// the test gives its own: the Import card never reads the developer's MCP clients' files.
+    _user_home: tempfile::TempDir,
     /// One app at a time per test binary (instances on one D-Bus session are single-instance);
     /// declared last so it is released after the app and its driver are gone.
     _slot: tokio::sync::OwnedMutexGuard<()>,
@@ -382,12 +385,21 @@ pub async fn launch_app(
         panic!("before launching the app: {e}");
     }
     let (display, xvfb) = display();
+    let user_home = tempfile::tempdir().expect("a scratch HOME for the app");
     let mut failures = Vec::new();
     for attempt in 1..=2 {
         let port = free_port();
         let native = free_port();
         let log = log_file("tauri-driver");
-        let driver = spawn_driver(port, native, keychain, &display, home, env, &log);
+        let driver = spawn_driver(
+            port,
+            native,
+            keychain,
+            &display,
+            (home, user_home.path()),
+            env,
+            &log,
+        );
         if let Err(e) =
             patchbay_testsupport::wait_for_port(port, "tauri-driver", Duration::from_secs(30))
         {
@@ -405,6 +417,7 @@ pub async fn launch_app(
                     driver: Some(driver),
                     _watchdog: watchdog,
                     _xvfb: xvfb,
+                    _user_home: user_home,
                     _slot: slot,
                 };
             }
@@ -478,7 +491,7 @@ fn spawn_driver(
     native: u16,
     keychain: Keychain,
     display: &str,
-    home: &Path,
+    (home, user_home): (&Path, &Path),
     env: &[(&str, String)],
     log: &Path,
 ) -> Guard {
@@ -511,6 +524,10 @@ fn spawn_driver(
     };
     cmd.env("DISPLAY", display)
         .env("PATCHBAY_HOME", home)
+        .env("HOME", user_home)
+        .env("XDG_CONFIG_HOME", user_home.join(".config"))
+        .env("CODEX_HOME", user_home.join(".codex"))
+        .env("MCP_REMOTE_CONFIG_DIR", user_home.join(".mcp-auth"))
         .env("PATCHBAY_NO_SCHEME_REGISTRATION", "1")
         .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
         .stdin(Stdio::null())
