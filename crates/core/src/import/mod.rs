@@ -337,8 +337,6 @@ impl Patchbay {
         let mut reports = Vec::new();
         // Store hash → what became of the entry that matched it.
         let mut store_matches: HashMap<String, FoundEntry> = HashMap::new();
-        // Store hashes of the entries the user left out.
-        let mut left_out: Vec<String> = Vec::new();
         for s in &scanned {
             let mut report = ImportFileReport {
                 source: s.source,
@@ -359,11 +357,10 @@ impl Patchbay {
                 }
             };
             for e in entries {
-                let hash = store_hash(e);
                 if s.in_scope && !req.takes(&s.path, &e.name) {
-                    left_out.extend(hash);
                     continue;
                 }
+                let hash = store_hash(e);
                 let item = hash.as_deref().and_then(|h| store.get(h));
                 if !s.in_scope && item.is_none() {
                     continue;
@@ -480,8 +477,8 @@ impl Patchbay {
                 let matched = store_matches
                     .get(&item.hash)
                     .filter(|_| store.get(&item.hash).is_some_and(|i| i.dir == *dir));
-                if matched.is_none() && (req.only.is_some() || left_out.contains(&item.hash)) {
-                    // Files of an entry left out, or (when only some were chosen) of none.
+                if matched.is_none() && req.only.is_some() {
+                    // Only some entries were chosen: the files of the others stay unreported.
                     continue;
                 }
                 let mut f = match matched {
