@@ -24,6 +24,9 @@ const TOKENS: [&str; 5] = [
     "docs_IMPORT_7f1b3d5e9a",
 ];
 
+/// The access token of an older mcp-remote's copy of a sign-in.
+const STALE: &str = "stale_IMPORT_0a1b2c3d4e";
+
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../core/tests/fixtures/import")
@@ -198,6 +201,21 @@ fn import_moves_every_token_and_mcp_remotes_sign_in_and_rewrite_leaves_none_behi
         r#"{"access_token":"orphan-at","token_type":"Bearer"}"#,
     )
     .expect("orphan");
+    // An older mcp-remote's folder (named by its package version, where the one under test
+    // writes `mcp-remote-v1`) with a stale copy of the same sign-in: the newest moves, both
+    // copies go.
+    let older = c.store().join("mcp-remote-0.15.0");
+    std::fs::create_dir_all(&older).expect("older folder");
+    std::fs::write(
+        older.join(format!("{hash}_tokens.json")),
+        format!(r#"{{"access_token":"{STALE}","token_type":"Bearer"}}"#),
+    )
+    .expect("stale tokens");
+    std::fs::copy(
+        tokens_file.with_file_name(format!("{hash}_client_info.json")),
+        older.join(format!("{hash}_client_info.json")),
+    )
+    .expect("client info");
     c.place_all(&w.url());
 
     // A dry run: the report, and not one byte or action changed.
@@ -359,7 +377,7 @@ fn import_moves_every_token_and_mcp_remotes_sign_in_and_rewrite_leaves_none_behi
         }
         for t in TOKENS
             .iter()
-            .chain([access.as_str(), refresh.as_str()].iter())
+            .chain([access.as_str(), refresh.as_str(), STALE].iter())
         {
             assert!(
                 t.is_empty() || !contains(&bytes, t),

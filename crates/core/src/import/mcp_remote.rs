@@ -197,7 +197,9 @@ impl StoreItem {
     }
 }
 
-/// The store's version folders (`mcp-remote-*`), sorted.
+/// The store's version folders (`mcp-remote-*`), oldest first: the package-version folders
+/// of older mcp-remotes by number (`mcp-remote-0.9.0` before `mcp-remote-0.15.1`), then the
+/// store-version folders of newer ones (`mcp-remote-v1`, `-v2`...).
 pub fn version_dirs(base: &Path) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = std::fs::read_dir(base)
         .into_iter()
@@ -207,8 +209,28 @@ pub fn version_dirs(base: &Path) -> Vec<PathBuf> {
         .filter(|e| e.file_name().to_string_lossy().starts_with("mcp-remote-"))
         .map(|e| e.path())
         .collect();
-    out.sort();
+    out.sort_by_key(|p| {
+        let name = p.file_name().map(|n| n.to_string_lossy().to_string());
+        (version_of(name.as_deref().unwrap_or_default()), p.clone())
+    });
     out
+}
+
+/// `mcp-remote-0.1.29` → (false, [0, 1, 29]); `mcp-remote-v1` → (true, [1]) (a part that is
+/// not a number counts as 0).
+fn version_of(folder: &str) -> (bool, Vec<u64>) {
+    let v = folder.trim_start_matches("mcp-remote-");
+    let (store, numbers) = match v.strip_prefix('v') {
+        Some(n) => (true, n),
+        None => (false, v),
+    };
+    (
+        store,
+        numbers
+            .split(['.', '-'])
+            .map(|part| part.parse().unwrap_or(0))
+            .collect(),
+    )
 }
 
 /// The servers with a registration or tokens in one version folder, by hash.
@@ -247,6 +269,35 @@ pub fn items(dir: &Path) -> Vec<StoreItem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn version_folders_sort_old_package_versions_by_number_then_store_versions() {
+        let base = tempfile::tempdir().expect("tempdir");
+        for v in [
+            "mcp-remote-v2",
+            "mcp-remote-0.9.0",
+            "mcp-remote-v1",
+            "mcp-remote-0.15.1",
+            "mcp-remote-0.1.29",
+            "other",
+        ] {
+            std::fs::create_dir(base.path().join(v)).expect("mkdir");
+        }
+        let names: Vec<String> = version_dirs(base.path())
+            .iter()
+            .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().to_string()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "mcp-remote-0.1.29",
+                "mcp-remote-0.9.0",
+                "mcp-remote-0.15.1",
+                "mcp-remote-v1",
+                "mcp-remote-v2"
+            ]
+        );
+    }
 
     fn args(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()

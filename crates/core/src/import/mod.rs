@@ -474,9 +474,9 @@ impl Patchbay {
                 error: None,
             };
             for item in items {
-                let matched = store_matches
-                    .get(&item.hash)
-                    .filter(|_| store.get(&item.hash).is_some_and(|i| i.dir == *dir));
+                let matched = store_matches.get(&item.hash);
+                // Another version folder's copy of a sign-in that moved: it goes with it.
+                let older = store.get(&item.hash).is_some_and(|i| i.dir != *dir);
                 if matched.is_none() && req.only.is_some() {
                     // Only some entries were chosen: the files of the others stay unreported.
                     continue;
@@ -503,6 +503,12 @@ impl Patchbay {
                         ),
                     },
                 };
+                if matched.is_some() && older {
+                    f.message = Some(
+                        "another mcp-remote version's copy of this sign-in (the newest one with tokens moved)"
+                            .into(),
+                    );
+                }
                 if matched.is_some() && emptied.contains(&item.hash) {
                     for file in &item.files {
                         std::fs::remove_file(file).map_err(|e| {
