@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::support::{Home, Lines, World, http_server, servers_dir};
+use crate::support::{Home, Lines, World, http_server, servers_dir, spawn_mcp_remote};
 
 fn seeded() -> Home {
     let h = Home::new();
@@ -1829,24 +1829,13 @@ fn mcp_remote_signs_in_to_the_gateway_and_calls_a_tool() {
             ("FAKE_APP_DECISION", std::ffi::OsStr::new("ignore")),
         ],
     );
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port()
-        .to_string();
     let store = w.home.path().join("mcp-auth");
-    let bridge = Command::new("node")
-        .arg(servers_dir().join("mcp-remote-client.mjs"))
-        .args([gw.url.as_str(), port.as_str()])
-        .arg(&store)
-        .args(["--call", "demo__echo", r#"{"text":"via mcp-remote"}"#])
-        .env("BROWSER", servers_dir().join("browser.mjs"))
-        .env_remove("PATCHBAY_TEST_BROWSER")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("node tests/servers/mcp-remote-client.mjs (scripts/setup.sh --test installs it)");
+    let (bridge, port) = spawn_mcp_remote(
+        &gw.url,
+        &store,
+        "demo__echo",
+        r#"{"text":"via mcp-remote"}"#,
+    );
     let p = waiting_consent(&w);
     assert_eq!(p["client"]["kind"], json!("registered"), "{p}");
     assert_eq!(

@@ -6,7 +6,6 @@
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command as StdCommand, Stdio};
 use std::time::Duration;
 
 use assert_cmd::Command;
@@ -14,7 +13,7 @@ use patchbay_testsupport::{all_bytes, contains};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
-use crate::support::{Out, World, servers_dir};
+use crate::support::{Out, World, spawn_mcp_remote};
 
 const TOKENS: [&str; 5] = [
     "lin_api_IMPORT_3c9e1f7a2b",
@@ -135,23 +134,7 @@ fn actions(w: &World) -> Vec<Value> {
 /// mcp-remote signs in to the test server (its browser consents) and calls `echo`, leaving
 /// its registration and tokens in `store`.
 fn mcp_remote_signs_in(w: &World, store: &Path) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port()
-        .to_string();
-    let bridge = StdCommand::new("node")
-        .arg(servers_dir().join("mcp-remote-client.mjs"))
-        .args([w.url().as_str(), port.as_str()])
-        .arg(store)
-        .args(["--call", "echo", r#"{"text":"before import"}"#])
-        .env("BROWSER", servers_dir().join("browser.mjs"))
-        .env_remove("PATCHBAY_TEST_BROWSER")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("node tests/servers/mcp-remote-client.mjs (scripts/setup.sh --test installs it)");
+    let (bridge, _) = spawn_mcp_remote(&w.url(), store, "echo", r#"{"text":"before import"}"#);
     let out = patchbay_testsupport::output_within(bridge, Duration::from_secs(90), "mcp-remote");
     let r: Value = serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim())
         .unwrap_or_else(|e| {

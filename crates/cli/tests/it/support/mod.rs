@@ -25,6 +25,30 @@ pub fn start(script: &str, env: &str, config: Value) -> Server {
     patchbay_testsupport::start_server(&servers_dir(), script, env, config)
 }
 
+/// Real mcp-remote (npm) through `tests/servers/mcp-remote-client.mjs`: it bridges to `url`
+/// (its callback on a free port, its token store in `store`), signs in through the headless
+/// consent browser when asked, calls `tool` with `args`, and prints JSON once done. Also
+/// returns its callback port.
+pub fn spawn_mcp_remote(url: &str, store: &Path, tool: &str, args: &str) -> (Child, u16) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let child = Command::new("node")
+        .arg(servers_dir().join("mcp-remote-client.mjs"))
+        .args([url, port.to_string().as_str()])
+        .arg(store)
+        .args(["--call", tool, args])
+        .env("BROWSER", servers_dir().join("browser.mjs"))
+        .env_remove("PATCHBAY_TEST_BROWSER")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("node tests/servers/mcp-remote-client.mjs (scripts/setup.sh --test installs it)");
+    (child, port)
+}
+
 pub struct World {
     pub home: TempDir,
     pub auth: Server,
