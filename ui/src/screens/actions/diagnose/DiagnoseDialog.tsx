@@ -48,11 +48,7 @@ export function DiagnoseDialog({ name, onClose }: Props) {
       wide
       footer={
         <>
-          <Button
-            onClick={() => mutate()}
-            busy={run.isPending}
-            data-testid="diagnose-again"
-          >
+          <Button onClick={() => mutate()} busy={run.isPending} data-testid="diagnose-again">
             <RetryIcon size={13} /> Run again
           </Button>
           {report && <CopyReport report={report} />}
@@ -158,11 +154,7 @@ function CopyReport({ report }: { report: DoctorReport }) {
       </pre>
       <Button variant="primary" onClick={() => void copy()} data-testid="diagnose-copy">
         {state === "copied" ? <CheckIcon size={13} /> : <CopyIcon size={13} />}
-        {state === "copied"
-          ? "Copied"
-          : state === "failed"
-            ? "Press ⌘C or Ctrl+C"
-            : "Copy report"}
+        {state === "copied" ? "Copied" : state === "failed" ? "Press ⌘C or Ctrl+C" : "Copy report"}
       </Button>
     </>
   );
