@@ -11,7 +11,8 @@
 // browser (tests/servers/lib/browser-core.mjs) opens it, and the suite's callback gets the
 // code (selection "authorization-server", each check counted on its own).
 // A scenario passes only with no failing and no warning check (the suite's own rule).
-// Scenarios the revision does not score (extensions) are reported, not counted.
+// Scenarios the revision does not score (extensions) are reported, not counted, except those
+// Patchbay holds itself to (`required` below), which count like the scored ones.
 // Known failures are listed with their reason in expected-failures.json; one of those that
 // starts passing is reported as a failure until it is taken off the list.
 //
@@ -39,6 +40,15 @@ const node22 = join(here, 'node_modules', '.bin', 'node');
 const cli = join(here, 'node_modules', '@modelcontextprotocol', 'conformance', 'dist', 'index.js');
 const out = outArg ?? mkdtempSync(join(tmpdir(), 'patchbay-conformance-'));
 const expected = JSON.parse(readFileSync(join(here, 'expected-failures.json'), 'utf8'));
+
+// Scenarios the revision lists as not scored that Patchbay implements and must pass: the
+// client credentials extension (io.modelcontextprotocol/oauth-client-credentials) with
+// client_secret_basic and private_key_jwt, and JSON Schema 2020-12 keyword preservation.
+const required = new Set([
+  'auth/client-credentials-basic',
+  'auth/client-credentials-jwt',
+  'json-schema-2020-12-preservation',
+]);
 
 const selections = [
   { name: 'auth', args: ['--suite', 'auth'] },
@@ -82,11 +92,20 @@ for (const sel of selections.filter((s) => !only || s.name === only)) {
   console.log(`# ${sel.name}: ${results.length} scenarios in ${secs} s (results in ${join(out, sel.name)})`);
   for (const { ok, scenario, detail } of results) {
     const id = `${sel.name} ${scenario}`;
-    if (notScored.has(scenario)) {
+    if (notScored.has(scenario) && !required.has(scenario)) {
       console.log(`# not scored by the revision: ${id} ${ok ? 'passes' : 'fails'} (${detail})`);
       continue;
     }
     count(sel.name, scenario, ok, detail);
+  }
+  // The 2026-07-28 selection runs the extensions too: each required one must have run.
+  if (sel.name === '2026-07-28') {
+    for (const id of required) {
+      if (!results.some((r) => r.scenario === id)) {
+        console.log(`not ok - ${sel.name} ${id}: required, but the suite did not run it`);
+        fail += 1;
+      }
+    }
   }
 }
 // One outcome, counted against expected-failures.json[selection][id].

@@ -130,6 +130,8 @@ const FORM_FIELDS: Record<FormField, true> = {
   prefix: true,
   headerName: true,
   expires: true,
+  grant: true,
+  privateKey: true,
 };
 
 export function isFormField(value: unknown): value is FormField {

@@ -2,7 +2,7 @@
 
 use clap::{Args, Parser, Subcommand};
 use patchbay_core::export::{ExportClient, ExportVia};
-use patchbay_core::model::{CallbackKind, TokenAuthMethod};
+use patchbay_core::model::{CallbackKind, OAuthGrant, TokenAuthMethod};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -221,15 +221,25 @@ pub enum ActionCmd {
 
 #[derive(Debug, Args, Default)]
 pub struct OAuthArgs {
+    /// How the client gets tokens: `authorization-code` (a user signs in in the browser, the
+    /// default) or `client-credentials` (the client asks for itself: no user, no browser;
+    /// needs --client-id and a client secret or a signing key).
+    #[arg(long, value_name = "GRANT", value_enum)]
+    pub grant: Option<OAuthGrant>,
     /// OAuth client id (Advanced configuration); leave out to use dynamic client registration.
     #[arg(long, value_name = "ID")]
     pub client_id: Option<String>,
     /// Read the OAuth client secret from stdin (one line) or a hidden prompt.
     #[arg(long)]
     pub client_secret_stdin: bool,
-    /// How the client authenticates at the token endpoint.
+    /// How the client authenticates at the token endpoint (private_key_jwt: a signing key
+    /// Patchbay generates, or --private-key-stdin; `action show` prints its public JWK).
     #[arg(long, value_name = "METHOD", value_enum)]
     pub token_auth_method: Option<TokenAuthMethod>,
+    /// Import the private_key_jwt signing key: a P-256 private key in PEM (PKCS#8 or SEC1)
+    /// on stdin (or pasted at a hidden prompt), kept only in the keychain.
+    #[arg(long, conflicts_with = "client_secret_stdin")]
+    pub private_key_stdin: bool,
     #[arg(long, value_name = "URL")]
     pub authorization_url: Option<String>,
     #[arg(long, value_name = "URL")]
@@ -388,12 +398,19 @@ pub struct ConnectionAdd {
     pub revocation_url: Option<String>,
     #[arg(long, value_name = "URL")]
     pub registration_url: Option<String>,
-    /// Default: client_secret_basic with a secret, none (public PKCE client) without.
+    /// Default: client_secret_basic with a secret, none (public PKCE client) without
+    /// (private_key_jwt with client credentials and no secret).
     #[arg(long, value_name = "METHOD", value_enum)]
     pub token_auth_method: Option<TokenAuthMethod>,
     /// Scopes, space- or comma-separated.
     #[arg(long)]
     pub scopes: Option<String>,
+    /// `authorization-code` (default: a user signs in) or `client-credentials` (no user).
+    #[arg(long, value_name = "GRANT", value_enum)]
+    pub grant: Option<OAuthGrant>,
+    /// Import the private_key_jwt signing key: a P-256 private key in PEM on stdin.
+    #[arg(long, conflicts_with = "client_secret_stdin")]
+    pub private_key_stdin: bool,
     /// Save, then authorize it right away (as `connection connect`).
     #[arg(long)]
     pub connect: bool,
@@ -437,6 +454,12 @@ pub struct ConnectionEdit {
     pub token_auth_method: Option<TokenAuthMethod>,
     #[arg(long)]
     pub scopes: Option<String>,
+    /// `authorization-code` (a user signs in) or `client-credentials` (no user).
+    #[arg(long, value_name = "GRANT", value_enum)]
+    pub grant: Option<OAuthGrant>,
+    /// Replace the private_key_jwt signing key with a P-256 private key in PEM from stdin.
+    #[arg(long, conflicts_with_all = ["client_secret_stdin", "no_client_secret"])]
+    pub private_key_stdin: bool,
 }
 
 #[derive(Debug, Subcommand)]

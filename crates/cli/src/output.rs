@@ -229,6 +229,9 @@ pub fn action(a: &ActionView) {
         },
     );
     kv("auth", auth_label(a));
+    if let Some(g) = a.grant {
+        kv("grant", g.as_str());
+    }
     if let Some(o) = &a.oauth {
         kv("client id", opt(&o.settings.client_id));
         kv("client secret", set(o.client_secret_set));
@@ -264,6 +267,9 @@ pub fn action(a: &ActionView) {
             kv("assume pkce s256", "yes");
         }
     }
+    if let Some(j) = &a.public_jwk {
+        public_jwk(j);
+    }
     if let Some(h) = &a.http {
         kv("method", &h.method);
         for hd in &h.headers {
@@ -295,6 +301,14 @@ pub fn action(a: &ActionView) {
     kv("checked at", opt(&a.health.checked_at));
     kv("created at", &a.created_at);
     kv("updated at", &a.updated_at);
+}
+
+/// The public key to register with the provider, as one line of JSON (copy it as is).
+fn public_jwk(j: &patchbay_core::model::PublicJwk) {
+    kv(
+        "public jwk",
+        serde_json::to_string(j).unwrap_or_else(|_| "-".into()),
+    );
 }
 
 pub fn connections(list: &[ConnectionView]) {
@@ -332,6 +346,10 @@ pub fn connection(c: &ConnectionView) {
     kv("client id", &c.client_id);
     kv("client secret", set(c.client_secret_set));
     kv("token auth method", c.token_auth_method.as_str());
+    kv("grant", c.grant.as_str());
+    if let Some(j) = &c.public_jwk {
+        public_jwk(j);
+    }
     kv(
         "client type",
         if c.public_client {

@@ -4,8 +4,9 @@
 use rusqlite::{Row, params};
 use secrecy::SecretString;
 
+use crate::actions::{KeyPlan, client_auth};
 use crate::error::{Error, FormField, Kind, Result, at};
-use crate::model::{ConnectionView, TokenAuthMethod};
+use crate::model::{ConnectionView, OAuthGrant, PublicJwk, TokenAuthMethod};
 use crate::store::named;
 use crate::validate;
 use crate::vault::keys;
@@ -25,6 +26,10 @@ pub struct NewConnection {
     pub token_auth_method: Option<TokenAuthMethod>,
     /// Space- or comma-separated.
     pub scopes: Option<String>,
+    /// Default: authorization code (a user signs in).
+    pub grant: Option<OAuthGrant>,
+    /// A PEM private key to import for `private_key_jwt` (else one is generated).
+    pub private_key: Option<SecretString>,
 }
 
 #[derive(Debug, Default)]
@@ -42,6 +47,9 @@ pub struct ConnectionPatch {
     /// `None` keeps the current method while it still fits the secret.
     pub token_auth_method: Option<TokenAuthMethod>,
     pub scopes: Option<String>,
+    pub grant: Option<OAuthGrant>,
+    /// A PEM private key to import (replaces the current one).
+    pub private_key: Option<SecretString>,
 }
 
 fn provider(v: &str) -> Result<String> {
@@ -75,40 +83,53 @@ fn optional_url(field: &str, v: Option<&str>) -> Result<Option<String>> {
     }
 }
 
-/// The method a connection ends up with, checked against whether it has a secret.
+/// The method a connection ends up with, checked against its grant, whether it has a secret
+/// and whether a key is given to import.
 fn method_for(
     requested: Option<TokenAuthMethod>,
     current: Option<TokenAuthMethod>,
     has_secret: bool,
+    grant: OAuthGrant,
+    key_given: bool,
 ) -> Result<TokenAuthMethod> {
+    use TokenAuthMethod as M;
+    let fits = |m: M| {
+        m.uses_secret() == has_secret
+            && !(m == M::None && (grant == OAuthGrant::ClientCredentials || key_given))
+    };
     let m = match (requested, current) {
         (Some(m), _) => m,
         // The current method still fits: keep it.
-        (None, Some(m)) if m.is_public() != has_secret => m,
-        // Adding a secret makes the client confidential; removing it, public.
-        (None, _) if has_secret => TokenAuthMethod::ClientSecretBasic,
-        (None, _) => TokenAuthMethod::None,
+        (None, Some(m)) if fits(m) => m,
+        // Adding a secret makes the client confidential; removing it, public (or, for
+        // client credentials, a signing key).
+        (None, _) if has_secret => M::ClientSecretBasic,
+        (None, _) if grant == OAuthGrant::ClientCredentials || key_given => M::PrivateKeyJwt,
+        (None, _) => M::None,
     };
-    match (m.is_public(), has_secret) {
-        (true, true) => Err(Error::invalid_with_hint(
-            "token auth method 'none' is for public clients, which have no client secret",
-            "use client_secret_basic or client_secret_post with a secret, or drop the secret",
-        )
-        .at(FormField::ClientSecret)),
-        (false, false) => Err(Error::invalid_with_hint(
-            format!("token auth method '{}' needs a client secret", m.as_str()),
-            "pass it with --client-secret-stdin, or use --token-auth-method none for a public PKCE client",
-        )
-        .at(FormField::ClientSecret)),
-        _ => Ok(m),
+    client_auth(Some(m), grant, has_secret, key_given)?;
+    Ok(m)
+}
+
+/// What becomes of a connection's signing key.
+fn key_plan(method: TokenAuthMethod, given: Option<&SecretString>, had: bool) -> KeyPlan {
+    match (method == TokenAuthMethod::PrivateKeyJwt, given) {
+        (true, Some(pem)) => KeyPlan::Import(pem.clone()),
+        (true, None) if had => KeyPlan::Keep,
+        (true, None) => KeyPlan::Generate,
+        (false, _) if had => KeyPlan::Remove,
+        (false, _) => KeyPlan::Keep,
     }
 }
 
 const SELECT: &str = "SELECT id, name, provider, client_id, has_client_secret, authorization_url, token_url,
-        registration_url, revocation_url, token_auth_method, scopes, issuer, resource, created_at, updated_at
+        registration_url, revocation_url, token_auth_method, scopes, issuer, resource, created_at, updated_at,
+        grant_type, public_jwk
      FROM connections";
 
-fn from_row(r: &Row<'_>) -> rusqlite::Result<(ConnectionView, String, String)> {
+type RawConnection = (ConnectionView, String, String, String, Option<String>);
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<RawConnection> {
     Ok((
         ConnectionView {
             id: r.get(0)?,
@@ -122,6 +143,8 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<(ConnectionView, String, String)> {
             revocation_url: r.get(8)?,
             token_auth_method: TokenAuthMethod::None,
             public_client: true,
+            grant: OAuthGrant::AuthorizationCode,
+            public_jwk: None,
             scopes: Vec::new(),
             issuer: r.get(11)?,
             resource: r.get(12)?,
@@ -131,14 +154,23 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<(ConnectionView, String, String)> {
         },
         r.get(9)?,
         r.get(10)?,
+        r.get(15)?,
+        r.get(16)?,
     ))
 }
 
 fn finish(
     c: &rusqlite::Connection,
-    (mut v, method, scopes): (ConnectionView, String, String),
+    (mut v, method, scopes, grant, jwk): RawConnection,
 ) -> Result<ConnectionView> {
     v.token_auth_method = crate::store::from_column("token auth method", &method)?;
+    v.grant = crate::store::from_column("grant type", &grant)?;
+    v.public_jwk = jwk
+        .map(|j| {
+            serde_json::from_str::<PublicJwk>(&j)
+                .map_err(|e| Error::Internal(format!("connections.public_jwk is unreadable: {e}")))
+        })
+        .transpose()?;
     v.public_client = v.token_auth_method.is_public();
     v.scopes = serde_json::from_str(&scopes)
         .map_err(|e| Error::Internal(format!("connections.scopes is unreadable: {e}")))?;
@@ -153,6 +185,10 @@ fn get_in(c: &rusqlite::Connection, name: &str) -> Result<ConnectionView> {
 
 fn ensure_name_free(c: &rusqlite::Connection, name: &str, except: Option<&str>) -> Result<()> {
     named::ensure_free(c, Kind::Connection, name, except)
+}
+
+fn jwk_json(j: &PublicJwk) -> Result<String> {
+    serde_json::to_string(j).map_err(|e| Error::Internal(format!("cannot encode a JWK: {e}")))
 }
 
 fn scopes_json(s: &[String]) -> Result<String> {
@@ -186,22 +222,38 @@ impl Patchbay {
         let revocation_url = optional_url("revocation URL", input.revocation_url.as_deref())
             .map_err(at(FormField::RevocationUrl))?;
         let has_secret = input.client_secret.is_some();
-        let method = method_for(input.token_auth_method, None, has_secret)?;
+        let grant = input.grant.unwrap_or_default();
+        let method = method_for(
+            input.token_auth_method,
+            None,
+            has_secret,
+            grant,
+            input.private_key.is_some(),
+        )?;
+        let key = key_plan(method, input.private_key.as_ref(), false).material()?;
         let scopes = validate::scopes(input.scopes.as_deref().unwrap_or(""))
             .map_err(at(FormField::Scopes))?;
         let id = uuid::Uuid::new_v4().to_string();
         let now = self.now();
-        let secrets: Vec<(String, SecretString)> = input
+        let mut secrets: Vec<(String, SecretString)> = input
             .client_secret
             .into_iter()
             .map(|s| (keys::connection_client_secret(&id), s))
             .collect();
+        let public_jwk = match key {
+            Some((pem, jwk)) => {
+                secrets.push((keys::connection_private_key(&id), pem));
+                Some(jwk_json(&jwk)?)
+            }
+            None => None,
+        };
         self.write_with_secrets(Entries::New, &secrets, |tx| {
             ensure_name_free(tx, &name, None)?;
             tx.execute(
                 "INSERT INTO connections (id, name, provider, client_id, has_client_secret, authorization_url,
-                    token_url, registration_url, revocation_url, token_auth_method, scopes, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+                    token_url, registration_url, revocation_url, token_auth_method, scopes, created_at, updated_at,
+                    grant_type, public_jwk)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, ?14)",
                 params![
                     id,
                     name,
@@ -214,7 +266,9 @@ impl Patchbay {
                     revocation_url,
                     method.as_str(),
                     scopes_json(&scopes)?,
-                    now
+                    now,
+                    grant.as_str(),
+                    public_jwk,
                 ],
             )?;
             get_in(tx, &name)
@@ -276,18 +330,40 @@ impl Patchbay {
             );
         }
         let requested = patch.token_auth_method;
-        // Switching to a public client drops the secret without being asked twice.
-        let switching_public =
-            requested == Some(TokenAuthMethod::None) && patch.client_secret.is_none();
+        // Switching to a public client or a signing key drops the secret without being asked
+        // twice.
+        let switching_public = matches!(
+            requested,
+            Some(TokenAuthMethod::None | TokenAuthMethod::PrivateKeyJwt)
+        ) && patch.client_secret.is_none();
         let has_secret = patch.client_secret.is_some()
             || (cur.client_secret_set && !patch.clear_client_secret && !switching_public);
-        let method = method_for(requested, Some(cur.token_auth_method), has_secret)?;
+        let grant = patch.grant.unwrap_or(cur.grant);
+        let method = method_for(
+            requested,
+            Some(cur.token_auth_method),
+            has_secret,
+            grant,
+            patch.private_key.is_some(),
+        )?;
+        let plan = key_plan(method, patch.private_key.as_ref(), cur.public_jwk.is_some());
+        let keeps_key = matches!(plan, KeyPlan::Keep);
+        let new_key = plan.material()?;
         let key = keys::connection_client_secret(&cur.id);
-        let secrets: Vec<(String, SecretString)> = patch
+        let private_key = keys::connection_private_key(&cur.id);
+        let mut secrets: Vec<(String, SecretString)> = patch
             .client_secret
             .into_iter()
             .map(|s| (key.clone(), s))
             .collect();
+        let public_jwk = match new_key {
+            Some((pem, jwk)) => {
+                secrets.push((private_key.clone(), pem));
+                Some(jwk_json(&jwk)?)
+            }
+            None if keeps_key => cur.public_jwk.as_ref().map(jwk_json).transpose()?,
+            None => None,
+        };
         let final_name = new_name.clone().unwrap_or(cur.name.clone());
         let now = self.now();
         let view = self.write_with_secrets(Entries::MayExist, &secrets, |tx| {
@@ -297,7 +373,7 @@ impl Patchbay {
             tx.execute(
                 "UPDATE connections SET name = ?2, provider = ?3, client_id = ?4, has_client_secret = ?5,
                     authorization_url = ?6, token_url = ?7, registration_url = ?8, revocation_url = ?9,
-                    token_auth_method = ?10, scopes = ?11, updated_at = ?12
+                    token_auth_method = ?10, scopes = ?11, updated_at = ?12, grant_type = ?13, public_jwk = ?14
                  WHERE id = ?1",
                 params![
                     cur.id,
@@ -311,13 +387,18 @@ impl Patchbay {
                     revocation_url,
                     method.as_str(),
                     scopes_json(&scopes)?,
-                    now
+                    now,
+                    grant.as_str(),
+                    public_jwk,
                 ],
             )?;
             get_in(tx, &final_name)
         })?;
         if cur.client_secret_set && !has_secret {
             self.forget_secrets(&[key]);
+        }
+        if cur.public_jwk.is_some() && view.public_jwk.is_none() {
+            self.forget_secrets(&[private_key]);
         }
         Ok(view)
     }
@@ -338,6 +419,7 @@ impl Patchbay {
         })?;
         self.forget_secrets(&[
             keys::connection_client_secret(&view.id),
+            keys::connection_private_key(&view.id),
             keys::connection_oauth_tokens(&view.id),
         ]);
         Ok(view)
@@ -356,6 +438,56 @@ impl Patchbay {
 mod tests {
     use super::*;
     use TokenAuthMethod as M;
+
+    fn method_for(requested: Option<M>, current: Option<M>, has_secret: bool) -> Result<M> {
+        super::method_for(
+            requested,
+            current,
+            has_secret,
+            OAuthGrant::AuthorizationCode,
+            false,
+        )
+    }
+
+    #[test]
+    fn client_credentials_need_a_confidential_client() {
+        let cc = OAuthGrant::ClientCredentials;
+        assert_eq!(
+            super::method_for(None, None, false, cc, false).expect("a key"),
+            M::PrivateKeyJwt,
+            "no secret: a signing key"
+        );
+        assert_eq!(
+            super::method_for(None, None, true, cc, false).expect("basic"),
+            M::ClientSecretBasic
+        );
+        let e = super::method_for(Some(M::None), None, false, cc, false).expect_err("public");
+        assert_eq!(e.body().field, Some(crate::error::FormField::Grant));
+        assert!(e.to_string().contains("confidential"), "{e}");
+        let e = super::method_for(Some(M::PrivateKeyJwt), None, true, cc, false)
+            .expect_err("a key and a secret");
+        assert!(e.to_string().contains("not a client secret"), "{e}");
+        let e = super::method_for(Some(M::ClientSecretPost), None, false, cc, true)
+            .expect_err("a key for a secret method");
+        assert!(e.to_string().contains("needs a client secret"), "{e}");
+        let e = super::method_for(
+            Some(M::None),
+            None,
+            false,
+            OAuthGrant::AuthorizationCode,
+            true,
+        )
+        .expect_err("a key for a public client");
+        assert!(
+            e.to_string()
+                .contains("only used with token auth method private_key_jwt"),
+            "{e}"
+        );
+        assert_eq!(
+            super::method_for(None, Some(M::PrivateKeyJwt), false, cc, false).expect("kept"),
+            M::PrivateKeyJwt
+        );
+    }
 
     #[test]
     fn method_defaults_follow_the_secret() {

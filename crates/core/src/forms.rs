@@ -16,7 +16,7 @@ pub use crate::model::{
 };
 use crate::model::{
     ActionKind, ActionView, AuthRef, AuthSpec, AuthType, CallbackKind, ConnectionView, Header,
-    TokenView,
+    OAuthGrant, TokenView,
 };
 use crate::runtime::http_token::TokenTestReport;
 use crate::tokens::{NewHttpToken, NewTextToken, TokenPatch};
@@ -61,6 +61,8 @@ fn auth_spec(a: &AuthRef) -> Result<AuthSpec> {
 /// Every field of the OAuth form, as a full replacement (empty clears).
 fn oauth_input(o: &OAuthForm) -> OAuthInput {
     OAuthInput {
+        grant: Some(o.grant),
+        private_key: None,
         client_id: Some(o.client_id.trim().to_string()),
         client_secret: secret(o.client_secret.clone()),
         token_auth_method: Some(o.token_auth_method),
@@ -79,6 +81,8 @@ fn oauth_input(o: &OAuthForm) -> OAuthInput {
 /// Only what was filled in (a new action).
 fn oauth_filled(o: &OAuthForm) -> OAuthInput {
     OAuthInput {
+        grant: (o.grant != OAuthGrant::AuthorizationCode).then_some(o.grant),
+        private_key: None,
         client_id: opt(&o.client_id),
         client_secret: secret(o.client_secret.clone()),
         token_auth_method: o.token_auth_method.map(Some),
@@ -204,6 +208,8 @@ impl Patchbay {
                 revocation_url: opt(&f.revocation_url),
                 token_auth_method: f.token_auth_method,
                 scopes: opt(&f.scopes),
+                grant: Some(f.grant),
+                private_key: None,
             });
         };
         let current = self.get_connection(original)?;
@@ -221,6 +227,8 @@ impl Patchbay {
                 revocation_url: Some(f.revocation_url.trim().to_string()),
                 token_auth_method: f.token_auth_method,
                 scopes: Some(f.scopes),
+                grant: Some(f.grant),
+                private_key: None,
             },
         )
     }

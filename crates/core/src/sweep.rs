@@ -26,10 +26,16 @@ impl Patchbay {
             if a.oauth.as_ref().is_some_and(|o| o.client_secret_set) {
                 keys_set.insert(keys::action_client_secret(&a.id));
             }
+            if a.public_jwk.is_some() {
+                keys_set.insert(keys::action_private_key(&a.id));
+            }
         }
         for c in self.list_connections()? {
             if c.client_secret_set {
                 keys_set.insert(keys::connection_client_secret(&c.id));
+            }
+            if c.public_jwk.is_some() {
+                keys_set.insert(keys::connection_private_key(&c.id));
             }
         }
         let granted: Vec<String> = self.store().read(|c| {

@@ -4,6 +4,7 @@
 //! kept in `PATCHBAY_HOME`, so profiles and test runs never see each other's entries.
 //!
 //! Keys name their owner row: `action/<id>/client_secret`, `connection/<id>/client_secret`,
+//! `action/<id>/private_key`, `connection/<id>/private_key`,
 //! `token/<id>/value`, `token/<id>/header/<name>`, `token/<id>/body/<key>`.
 //!
 //! One profile's processes (the app, the CLI, proxies) take turns at the keychain: every
@@ -337,7 +338,7 @@ fn map_err(e: KError) -> Error {
 
 /// The OAuth tokens of a grant owner, kept in the keychain as one JSON entry
 /// ([`keys::oauth_tokens`]).
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Clone, Default, Serialize, Deserialize)]
 pub(crate) struct StoredTokens {
     pub(crate) access_token: String,
     #[serde(default)]
@@ -373,6 +374,13 @@ pub mod keys {
     }
     pub fn connection_client_secret(id: &str) -> String {
         format!("connection/{id}/client_secret")
+    }
+    /// The PKCS#8 PEM private key of a `private_key_jwt` client.
+    pub fn action_private_key(id: &str) -> String {
+        format!("action/{id}/private_key")
+    }
+    pub fn connection_private_key(id: &str) -> String {
+        format!("connection/{id}/private_key")
     }
     pub fn token_value(id: &str) -> String {
         format!("token/{id}/value")

@@ -93,6 +93,10 @@ impl AuthSpec {
 pub enum TokenAuthMethod {
     ClientSecretBasic,
     ClientSecretPost,
+    /// RFC 7523: a JWT signed with a key pair Patchbay keeps (the private half only in the
+    /// keychain); the provider is given the public JWK.
+    #[cfg_attr(feature = "clap", value(alias = "private-key-jwt"))]
+    PrivateKeyJwt,
     None,
 }
 
@@ -100,6 +104,54 @@ impl TokenAuthMethod {
     pub fn is_public(self) -> bool {
         self == TokenAuthMethod::None
     }
+    /// Whether the client authenticates with a client secret (basic or post).
+    pub fn uses_secret(self) -> bool {
+        matches!(
+            self,
+            TokenAuthMethod::ClientSecretBasic | TokenAuthMethod::ClientSecretPost
+        )
+    }
+}
+
+/// How an OAuth client gets its tokens: a user signs in (`authorization-code`, with PKCE), or
+/// the client asks for itself with its own credentials and no user at all
+/// (`client-credentials`, RFC 6749 §4.4; the MCP extension
+/// `io.modelcontextprotocol/oauth-client-credentials`).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    TS,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum OAuthGrant {
+    #[default]
+    AuthorizationCode,
+    ClientCredentials,
+}
+
+/// The public half of a client's signing key (`private_key_jwt`), as a JWK (RFC 7517) to
+/// register with the provider: `kty` EC, `crv` P-256, `x`, `y`, `kid` (its RFC 7638
+/// thumbprint), `alg` ES256, `use` sig. Never a private part.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PublicJwk {
+    pub kty: String,
+    pub crv: String,
+    pub x: String,
+    pub y: String,
+    pub kid: String,
+    pub alg: String,
+    #[serde(rename = "use")]
+    pub use_: String,
 }
 
 #[derive(
@@ -280,6 +332,11 @@ pub struct ActionView {
     pub breaker: BreakerView,
     /// Own OAuth settings when `auth.type` is `oauth`.
     pub oauth: Option<OAuthView>,
+    /// How its own OAuth client gets tokens, when `auth.type` is `oauth` (else `null`).
+    pub grant: Option<OAuthGrant>,
+    /// The public key to register with the provider when its client authenticates with
+    /// `private_key_jwt` (else `null`).
+    pub public_jwk: Option<PublicJwk>,
     /// Request settings when `kind` is `http`.
     pub http: Option<HttpActionSpec>,
     pub created_at: String,

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::TokenAuthMethod;
+use crate::{OAuthGrant, PublicJwk, TokenAuthMethod};
 
 /// A reusable OAuth connection, secret shown only as set / not set.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -21,6 +21,10 @@ pub struct ConnectionView {
     pub token_auth_method: TokenAuthMethod,
     /// `true` exactly when `tokenAuthMethod` is `none`.
     pub public_client: bool,
+    /// How the connection gets tokens: a user signs in, or the client asks for itself.
+    pub grant: OAuthGrant,
+    /// The public key to register with the provider with `private_key_jwt` (else `null`).
+    pub public_jwk: Option<PublicJwk>,
     pub scopes: Vec<String>,
     /// Filled in by discovery / registration.
     pub issuer: Option<String>,

@@ -88,6 +88,10 @@ pub enum FormField {
     HeaderName,
     /// How long something lasts before it stops working (an access key's `--expires`).
     Expires,
+    /// How an OAuth client gets its tokens (authorization code or client credentials).
+    Grant,
+    /// The signing key of a `private_key_jwt` client.
+    PrivateKey,
 }
 
 /// What reaches the UI (and `--json` errors): a code and a one-line message.

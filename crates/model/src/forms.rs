@@ -4,7 +4,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::{
-    ActionKind, AuthRef, CallbackKind, Header, TokenAuthMethod, TokenTestReport, TokenView,
+    ActionKind, AuthRef, CallbackKind, Header, OAuthGrant, TokenAuthMethod, TokenTestReport,
+    TokenView,
 };
 
 /// The Add / Edit Custom Action form.
@@ -38,6 +39,8 @@ fn yes() -> bool {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, TS)]
 #[serde(rename_all = "camelCase", default)]
 pub struct OAuthForm {
+    /// A user signs in (authorization code) or the client asks for itself (client credentials).
+    pub grant: OAuthGrant,
     pub client_id: String,
     /// `null` keeps the stored secret (edits); a value replaces it.
     pub client_secret: Option<String>,
@@ -73,6 +76,7 @@ pub struct ConnectionForm {
     pub revocation_url: String,
     pub token_auth_method: Option<TokenAuthMethod>,
     pub scopes: String,
+    pub grant: OAuthGrant,
 }
 
 /// A text token.

@@ -62,6 +62,7 @@ as_str!(
     ActionKind,
     AuthType,
     TokenAuthMethod,
+    OAuthGrant,
     HealthStatus,
     CallbackKind,
     TokenKind,
@@ -111,8 +112,10 @@ mod tests {
         check(&[
             TokenAuthMethod::ClientSecretBasic,
             TokenAuthMethod::ClientSecretPost,
+            TokenAuthMethod::PrivateKeyJwt,
             TokenAuthMethod::None,
         ]);
+        check(&[OAuthGrant::AuthorizationCode, OAuthGrant::ClientCredentials]);
         check(&[
             HealthStatus::Healthy,
             HealthStatus::Unhealthy,

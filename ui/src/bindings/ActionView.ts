@@ -4,7 +4,9 @@ import type { AuthRef } from "./AuthRef";
 import type { BreakerView } from "./BreakerView";
 import type { Health } from "./Health";
 import type { HttpActionSpec } from "./HttpActionSpec";
+import type { OAuthGrant } from "./OAuthGrant";
 import type { OAuthView } from "./OAuthView";
+import type { PublicJwk } from "./PublicJwk";
 
 /**
  * A custom action as the UI and `action list/show --json` see it.
@@ -23,6 +25,15 @@ breaker: BreakerView,
  * Own OAuth settings when `auth.type` is `oauth`.
  */
 oauth: OAuthView | null, 
+/**
+ * How its own OAuth client gets tokens, when `auth.type` is `oauth` (else `null`).
+ */
+grant: OAuthGrant | null, 
+/**
+ * The public key to register with the provider when its client authenticates with
+ * `private_key_jwt` (else `null`).
+ */
+publicJwk: PublicJwk | null, 
 /**
  * Request settings when `kind` is `http`.
  */

@@ -3,4 +3,4 @@
 /**
  * How the client authenticates at the token endpoint. `none` = a public PKCE client.
  */
-export type TokenAuthMethod = "client_secret_basic" | "client_secret_post" | "none";
+export type TokenAuthMethod = "client_secret_basic" | "client_secret_post" | "private_key_jwt" | "none";

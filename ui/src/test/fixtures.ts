@@ -20,6 +20,8 @@ export function makeAction(overrides: Partial<ActionView> = {}): ActionView {
     health: makeHealth(),
     breaker: { state: "closed", failures: 0, retryAt: null },
     oauth: null,
+    grant: null,
+    publicJwk: null,
     http: null,
     createdAt: "2025-01-01T00:00:00Z",
     updatedAt: "2025-01-01T00:00:00Z",

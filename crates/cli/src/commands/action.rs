@@ -114,7 +114,14 @@ fn oauth_input(a: OAuthArgs, stdin: &mut SecretInput) -> Result<OAuthInput> {
     } else {
         None
     };
+    let private_key = if a.private_key_stdin {
+        Some(stdin.read_pem("private key")?)
+    } else {
+        None
+    };
     Ok(OAuthInput {
+        grant: a.grant,
+        private_key,
         client_id: a.client_id,
         client_secret,
         token_auth_method: a.token_auth_method.map(Some),

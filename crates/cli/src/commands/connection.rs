@@ -43,7 +43,14 @@ pub fn run(cmd: ConnectionCmd, json: bool) -> Result<Status> {
             } else {
                 None
             };
+            let private_key = if a.private_key_stdin {
+                Some(stdin.read_pem("private key")?)
+            } else {
+                None
+            };
             let input = NewConnection {
+                grant: a.grant,
+                private_key,
                 name: a.name,
                 provider: a.provider,
                 client_id: a.client_id,
@@ -69,7 +76,14 @@ pub fn run(cmd: ConnectionCmd, json: bool) -> Result<Status> {
             } else {
                 None
             };
+            let private_key = if e.private_key_stdin {
+                Some(stdin.read_pem("private key")?)
+            } else {
+                None
+            };
             let patch = ConnectionPatch {
+                grant: e.grant,
+                private_key,
                 rename: e.rename,
                 provider: e.provider,
                 client_id: e.client_id,

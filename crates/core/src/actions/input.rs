@@ -13,8 +13,13 @@ pub struct HttpInput {
 /// An action's own OAuth settings (Advanced configuration), as typed.
 #[derive(Debug, Default)]
 pub struct OAuthInput {
+    /// How the client gets tokens (`None` keeps it; new actions: authorization code).
+    pub grant: Option<OAuthGrant>,
     pub client_id: Option<String>,
     pub client_secret: Option<SecretString>,
+    /// A PEM private key to import for `private_key_jwt` (else one is generated when that
+    /// method is chosen and the client has no key yet).
+    pub private_key: Option<SecretString>,
     /// `Some(None)`: automatic (a confidential client with a secret, a public one without).
     pub token_auth_method: Option<Option<TokenAuthMethod>>,
     pub authorization_url: Option<String>,
@@ -34,6 +39,8 @@ pub struct OAuthInput {
 impl OAuthInput {
     pub(super) fn is_empty(&self) -> bool {
         self.assume_pkce_s256.is_none()
+            && self.grant.is_none()
+            && self.private_key.is_none()
             && self.callback.is_none()
             && self.resource_override.is_none()
             && self.omit_resource.is_none()

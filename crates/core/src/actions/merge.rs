@@ -118,14 +118,50 @@ pub(super) fn resolve_auth_row(tx: &Transaction<'_>, spec: &AuthSpec) -> Result<
     Ok(row)
 }
 
-/// Apply typed OAuth settings onto `base`; returns the settings and the secret to store.
-pub(super) fn merge_oauth(
-    base: OAuthSettings,
-    input: &OAuthInput,
-    had_secret: bool,
-    clear_secret: bool,
-) -> Result<(OAuthSettings, bool)> {
-    let mut s = base;
+/// What an action's OAuth client is before an add or edit.
+pub(super) struct Current {
+    pub(super) settings: OAuthSettings,
+    pub(super) grant: OAuthGrant,
+    pub(super) had_secret: bool,
+    /// It has a `private_key_jwt` key in the keychain.
+    pub(super) had_key: bool,
+}
+
+/// What becomes of the client's signing key.
+#[derive(Debug)]
+pub(crate) enum KeyPlan {
+    /// None before, none after; or the one it has stays.
+    Keep,
+    /// Patchbay makes one (`private_key_jwt` chosen, none yet).
+    Generate,
+    /// The PEM the user gave.
+    Import(SecretString),
+    /// The method is no longer `private_key_jwt`: the key goes.
+    Remove,
+}
+
+impl KeyPlan {
+    /// The private key to store and its public JWK, when there is a new one.
+    pub(crate) fn material(&self) -> Result<Option<(SecretString, PublicJwk)>> {
+        match self {
+            KeyPlan::Generate => crate::oauth::client_key::generate().map(Some),
+            KeyPlan::Import(pem) => crate::oauth::client_key::import(pem).map(Some),
+            KeyPlan::Keep | KeyPlan::Remove => Ok(None),
+        }
+    }
+}
+
+/// The outcome of merging: settings, grant, whether a secret is kept, the key's fate.
+pub(super) struct Merged {
+    pub(super) settings: OAuthSettings,
+    pub(super) grant: OAuthGrant,
+    pub(super) has_secret: bool,
+    pub(super) key: KeyPlan,
+}
+
+/// Apply typed OAuth settings onto what the client is now.
+pub(super) fn merge_oauth(base: Current, input: &OAuthInput, clear_secret: bool) -> Result<Merged> {
+    let mut s = base.settings;
     if let Some(id) = &input.client_id {
         let id = id.trim();
         s.client_id = if id.is_empty() {
@@ -178,7 +214,12 @@ pub(super) fn merge_oauth(
                 .at(FormField::ResourceOverride),
         );
     }
-    let has_secret = (had_secret && !clear_secret) || input.client_secret.is_some();
+    let grant = input.grant.unwrap_or(base.grant);
+    // Choosing private_key_jwt (or the automatic method) drops a secret left from before.
+    let switching_to_key = input.token_auth_method == Some(Some(TokenAuthMethod::PrivateKeyJwt))
+        && input.client_secret.is_none();
+    let has_secret =
+        (base.had_secret && !clear_secret && !switching_to_key) || input.client_secret.is_some();
     if has_secret && s.client_id.is_none() {
         return Err(Error::invalid_with_hint(
             "a client secret needs a client id",
@@ -186,30 +227,96 @@ pub(super) fn merge_oauth(
         )
         .at(FormField::ClientId));
     }
-    match (s.token_auth_method, has_secret) {
-        (Some(TokenAuthMethod::None), true) => {
+    let method = client_auth(
+        s.token_auth_method,
+        grant,
+        has_secret,
+        input.private_key.is_some(),
+    )?;
+    s.token_auth_method = method;
+    if grant == OAuthGrant::AuthorizationCode && method.is_none() && s.client_id.is_some() {
+        s.token_auth_method = Some(TokenAuthMethod::None);
+    }
+    let key = match (
+        s.token_auth_method == Some(TokenAuthMethod::PrivateKeyJwt),
+        &input.private_key,
+    ) {
+        (true, Some(pem)) => KeyPlan::Import(pem.clone()),
+        (true, None) if base.had_key => KeyPlan::Keep,
+        (true, None) => KeyPlan::Generate,
+        (false, _) if base.had_key => KeyPlan::Remove,
+        (false, _) => KeyPlan::Keep,
+    };
+    Ok(Merged {
+        settings: s,
+        grant,
+        has_secret,
+        key,
+    })
+}
+
+/// The token endpoint authentication a client ends up with, checked against its grant, its
+/// secret and a key given to import. `None`: automatic, a public client (authorization code
+/// only, when no client id is set either).
+pub(crate) fn client_auth(
+    requested: Option<TokenAuthMethod>,
+    grant: OAuthGrant,
+    has_secret: bool,
+    key_given: bool,
+) -> Result<Option<TokenAuthMethod>> {
+    use TokenAuthMethod as M;
+    let method = match (requested, has_secret) {
+        (Some(m), _) => Some(m),
+        // Default: a confidential client when a secret is given; with client credentials and
+        // no secret, a signing key (imported or generated).
+        (None, true) => Some(M::ClientSecretBasic),
+        (None, false) if grant == OAuthGrant::ClientCredentials || key_given => {
+            Some(M::PrivateKeyJwt)
+        }
+        (None, false) => None,
+    };
+    match (method, has_secret) {
+        (Some(M::None), true) => {
             return Err(Error::invalid_with_hint(
                 "token auth method 'none' is for public clients, which have no client secret",
                 "use client_secret_basic or client_secret_post with a secret, or drop the secret",
             )
             .at(FormField::TokenAuthMethod));
         }
-        (
-            Some(m @ (TokenAuthMethod::ClientSecretBasic | TokenAuthMethod::ClientSecretPost)),
-            false,
-        ) => {
+        (Some(M::PrivateKeyJwt), true) => {
+            return Err(Error::invalid_with_hint(
+                "token auth method 'private_key_jwt' signs with a key, not a client secret",
+                "drop the secret (--no-client-secret), or use client_secret_basic / client_secret_post",
+            )
+            .at(FormField::TokenAuthMethod));
+        }
+        (Some(m @ (M::ClientSecretBasic | M::ClientSecretPost)), false) => {
             return Err(Error::invalid_with_hint(
                 format!("token auth method '{}' needs a client secret", m.as_str()),
-                "pass it with --client-secret-stdin, or use --token-auth-method none for a public PKCE client",
+                "pass it with --client-secret-stdin, use --token-auth-method private_key_jwt for a signing key, or none for a public PKCE client",
             )
             .at(FormField::ClientSecret));
         }
-        // Default: a confidential client when a secret is given, a public one when only an id is.
-        (None, true) => s.token_auth_method = Some(TokenAuthMethod::ClientSecretBasic),
-        (None, false) if s.client_id.is_some() => s.token_auth_method = Some(TokenAuthMethod::None),
         _ => {}
     }
-    Ok((s, has_secret))
+    if key_given && method != Some(M::PrivateKeyJwt) {
+        return Err(Error::invalid_with_hint(
+            format!(
+                "a private key is only used with token auth method private_key_jwt, not {}",
+                method.map(|m| m.as_str()).unwrap_or("none")
+            ),
+            "add --token-auth-method private_key_jwt, or leave out --private-key-stdin",
+        )
+        .at(FormField::PrivateKey));
+    }
+    if grant == OAuthGrant::ClientCredentials && matches!(method, None | Some(M::None)) {
+        return Err(Error::invalid_with_hint(
+            "the client credentials grant needs a confidential client: one with a client secret or a signing key",
+            "use --token-auth-method client_secret_basic (or client_secret_post) with --client-secret-stdin, or private_key_jwt",
+        )
+        .at(FormField::Grant));
+    }
+    Ok(method)
 }
 
 pub(super) fn optional_url(field: &str, v: &str) -> Result<Option<String>> {

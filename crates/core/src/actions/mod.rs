@@ -7,6 +7,7 @@ mod row;
 
 pub use input::*;
 use merge::*;
+pub(crate) use merge::{KeyPlan, client_auth};
 pub(crate) use row::names_using;
 use row::*;
 
@@ -17,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, FormField, Kind, Result, at};
 use crate::model::{
     ActionKind, ActionView, AuthRef, AuthSpec, AuthType, CallbackKind, Header, Health,
-    HttpActionSpec, OAuthSettings, OAuthView, TokenAuthMethod, TokenKind,
+    HttpActionSpec, OAuthGrant, OAuthSettings, OAuthView, PublicJwk, TokenAuthMethod, TokenKind,
 };
 use crate::validate;
 use crate::vault::keys;
@@ -56,32 +57,54 @@ impl Patchbay {
             None if !input.oauth.is_empty() => AuthSpec::OAuth,
             None => AuthSpec::None,
         };
-        let (oauth, has_secret) = if spec == AuthSpec::OAuth {
-            let (s, has) = merge_oauth(OAuthSettings::default(), &input.oauth, false, false)?;
-            require_endpoints_for_http(kind, &s)?;
-            (Some(s), has)
+        let merged = if spec == AuthSpec::OAuth {
+            let m = merge_oauth(
+                Current {
+                    settings: OAuthSettings::default(),
+                    grant: OAuthGrant::AuthorizationCode,
+                    had_secret: false,
+                    had_key: false,
+                },
+                &input.oauth,
+                false,
+            )?;
+            require_endpoints_for_http(kind, &m.settings)?;
+            Some(m)
         } else {
             if !input.oauth.is_empty() {
                 return Err(oauth_only_error());
             }
-            (None, false)
+            None
         };
+        let has_secret = merged.as_ref().is_some_and(|m| m.has_secret);
         let description = input.description.unwrap_or_default();
         let id = uuid::Uuid::new_v4().to_string();
         let now = self.now();
-        let secrets: Vec<(String, SecretString)> = input
+        let mut secrets: Vec<(String, SecretString)> = input
             .oauth
             .client_secret
             .into_iter()
             .map(|s| (keys::action_client_secret(&id), s))
             .collect();
+        let mut public_jwk: Option<PublicJwk> = None;
+        if let Some((pem, jwk)) = merged
+            .as_ref()
+            .map(|m| m.key.material())
+            .transpose()?
+            .flatten()
+        {
+            secrets.push((keys::action_private_key(&id), pem));
+            public_jwk = Some(jwk);
+        }
+        let grant = merged.as_ref().map(|m| m.grant);
+        let oauth = merged.map(|m| m.settings);
         self.write_with_secrets(Entries::New, &secrets, |tx| {
             ensure_name_free(tx, &name, None)?;
             let auth = resolve_auth(tx, &spec)?;
             tx.execute(
                 "INSERT INTO actions (id, name, kind, url, description, enabled, confirm, auth_type, token_id,
-                    connection_id, oauth, has_client_secret, http, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)",
+                    connection_id, oauth, has_client_secret, http, created_at, updated_at, grant_type, public_jwk)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15, ?16)",
                 params![
                     id,
                     name,
@@ -97,6 +120,8 @@ impl Patchbay {
                     has_secret,
                     http.as_ref().map(to_json).transpose()?,
                     now,
+                    grant.map(|g| g.as_str()),
+                    public_jwk.as_ref().map(to_json).transpose()?,
                 ],
             )?;
             get_in(tx, &name, &self.now())
@@ -135,22 +160,43 @@ impl Patchbay {
             },
         };
         let oauth_touched = !patch.oauth.is_empty() || patch.clear_client_secret;
-        let (oauth, has_secret) = if spec == AuthSpec::OAuth {
-            let base = current
-                .oauth
-                .as_ref()
-                .map(|o| o.settings.clone())
-                .unwrap_or_default();
-            let had = current.oauth.as_ref().is_some_and(|o| o.client_secret_set);
-            let (s, has) = merge_oauth(base, &patch.oauth, had, patch.clear_client_secret)?;
-            require_endpoints_for_http(current.kind, &s)?;
-            (Some(s), has)
+        let merged = if spec == AuthSpec::OAuth {
+            let base = Current {
+                settings: current
+                    .oauth
+                    .as_ref()
+                    .map(|o| o.settings.clone())
+                    .unwrap_or_default(),
+                grant: current.grant.unwrap_or_default(),
+                had_secret: current.oauth.as_ref().is_some_and(|o| o.client_secret_set),
+                had_key: current.public_jwk.is_some(),
+            };
+            let m = merge_oauth(base, &patch.oauth, patch.clear_client_secret)?;
+            require_endpoints_for_http(current.kind, &m.settings)?;
+            Some(m)
         } else {
             if oauth_touched {
                 return Err(oauth_only_error());
             }
-            (None, false)
+            None
         };
+        let has_secret = merged.as_ref().is_some_and(|m| m.has_secret);
+        let key_change = merged
+            .as_ref()
+            .map(|m| m.key.material())
+            .transpose()?
+            .flatten();
+        // The key kept, replaced, or gone (with OAuth itself, or when the method changes).
+        let keeps_key = merged
+            .as_ref()
+            .is_some_and(|m| matches!(m.key, KeyPlan::Keep));
+        let public_jwk = match &key_change {
+            Some((_, jwk)) => Some(jwk.clone()),
+            None if keeps_key => current.public_jwk.clone(),
+            None => None,
+        };
+        let grant = merged.as_ref().map(|m| m.grant);
+        let oauth = merged.map(|m| m.settings);
         let http_touched =
             patch.method.is_some() || patch.headers.is_some() || patch.body.is_some();
         let http = match (&current.http, http_touched) {
@@ -181,12 +227,16 @@ impl Patchbay {
             || oauth_touched
             || http_touched;
         let secret_key = keys::action_client_secret(&current.id);
-        let secrets: Vec<(String, SecretString)> = patch
+        let private_key = keys::action_private_key(&current.id);
+        let mut secrets: Vec<(String, SecretString)> = patch
             .oauth
             .client_secret
             .into_iter()
             .map(|s| (secret_key.clone(), s))
             .collect();
+        if let Some((pem, _)) = key_change {
+            secrets.push((private_key.clone(), pem));
+        }
         let now = self.now();
         let id = current.id.clone();
         let final_name = new_name.clone().unwrap_or_else(|| current.name.clone());
@@ -198,7 +248,7 @@ impl Patchbay {
             tx.execute(
                 "UPDATE actions SET name = ?2, url = ?3, description = ?4, enabled = ?5, confirm = ?6,
                     auth_type = ?7, token_id = ?8, connection_id = ?9, oauth = ?10, has_client_secret = ?11,
-                    http = ?12, updated_at = ?13
+                    http = ?12, updated_at = ?13, grant_type = ?14, public_jwk = ?15
                  WHERE id = ?1",
                 params![
                     id,
@@ -214,6 +264,8 @@ impl Patchbay {
                     has_secret,
                     http.as_ref().map(to_json).transpose()?,
                     now,
+                    grant.map(|g| g.as_str()),
+                    public_jwk.as_ref().map(to_json).transpose()?,
                 ],
             )?;
             if config_changed {
@@ -229,6 +281,9 @@ impl Patchbay {
         })?;
         if !has_secret && current.oauth.as_ref().is_some_and(|o| o.client_secret_set) {
             self.forget_secrets(&[secret_key]);
+        }
+        if view.public_jwk.is_none() && current.public_jwk.is_some() {
+            self.forget_secrets(&[private_key]);
         }
         Ok(view)
     }
@@ -259,6 +314,7 @@ impl Patchbay {
         })?;
         self.forget_secrets(&[
             keys::action_client_secret(&view.id),
+            keys::action_private_key(&view.id),
             keys::action_oauth_tokens(&view.id),
         ]);
         Ok(view)

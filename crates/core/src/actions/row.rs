@@ -14,7 +14,7 @@ pub(super) const SELECT: &str =
     "SELECT a.id, a.name, a.kind, a.url, a.description, a.enabled, a.confirm, a.auth_type,
         t.name, c.name, a.oauth, a.has_client_secret, a.http, a.health_status, a.health_reason,
         a.health_message, a.health_checked_at, a.health_latency_ms, a.health_tool_count,
-        a.created_at, a.updated_at, b.failures, b.open_until
+        a.created_at, a.updated_at, b.failures, b.open_until, a.grant_type, a.public_jwk
      FROM actions a
      LEFT JOIN tokens t ON t.id = a.token_id
      LEFT JOIN connections c ON c.id = a.connection_id
@@ -45,6 +45,8 @@ pub(super) fn from_row(r: &Row<'_>) -> rusqlite::Result<RawAction> {
         updated_at: r.get(20)?,
         breaker_failures: r.get(21)?,
         breaker_open_until: r.get(22)?,
+        grant_type: r.get(23)?,
+        public_jwk: r.get(24)?,
     })
 }
 
@@ -72,6 +74,8 @@ pub(super) struct RawAction {
     updated_at: String,
     breaker_failures: Option<i64>,
     breaker_open_until: Option<String>,
+    grant_type: Option<String>,
+    public_jwk: Option<String>,
 }
 
 impl RawAction {
@@ -89,6 +93,14 @@ impl RawAction {
             }),
             _ => None,
         };
+        let grant = match auth_type {
+            AuthType::OAuth => Some(match &self.grant_type {
+                Some(g) => crate::store::from_column::<OAuthGrant>("grant type", g)?,
+                None => OAuthGrant::AuthorizationCode,
+            }),
+            _ => None,
+        };
+        let public_jwk = parse_json::<PublicJwk>(self.public_jwk.as_deref(), "public_jwk")?;
         let http = match parse_json::<HttpColumn>(self.http.as_deref(), "http")? {
             Some(h) => {
                 let params = validate::http_params(
@@ -131,6 +143,8 @@ impl RawAction {
                 tool_count: self.health_tool_count,
             },
             oauth,
+            grant,
+            public_jwk,
             http,
             breaker: crate::model::BreakerView::at(
                 self.breaker_failures.unwrap_or(0),

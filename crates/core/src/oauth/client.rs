@@ -8,14 +8,57 @@ use super::*;
 pub(super) fn base_client(client: &ClientIdentity) -> BaseClient {
     let mut c =
         oauth2::Client::new(ClientId::new(client.id.clone())).set_auth_type(match client.method {
-            // A public client sends its id in the body and no Authorization header.
-            TokenAuthMethod::ClientSecretPost | TokenAuthMethod::None => AuthType::RequestBody,
+            // A public client sends its id in the body and no Authorization header; so does
+            // a private_key_jwt client, beside its assertion (`assertion_params`).
+            TokenAuthMethod::ClientSecretPost
+            | TokenAuthMethod::PrivateKeyJwt
+            | TokenAuthMethod::None => AuthType::RequestBody,
             TokenAuthMethod::ClientSecretBasic => AuthType::BasicAuth,
         });
     if let Some(s) = &client.secret {
         c = c.set_client_secret(ClientSecret::new(s.expose_secret().to_string()));
     }
     c
+}
+
+/// The audience of a client assertion (RFC 7523 §3): the authorization server's issuer when
+/// discovery verified it, else its token endpoint.
+pub(super) fn assertion_audience(server: &ServerMetadata) -> String {
+    if server.issuer_checked {
+        server.issuer.clone()
+    } else {
+        server.token_endpoint.clone()
+    }
+}
+
+/// RFC 7523 §2.2 client authentication for one request to the token (or revocation)
+/// endpoint: `client_assertion_type` and a freshly signed `client_assertion`. Nothing for
+/// other methods.
+pub(super) fn assertion_params(
+    client: &ClientIdentity,
+    audience: &str,
+    now: time::OffsetDateTime,
+) -> Result<Vec<(&'static str, String)>> {
+    if client.method != TokenAuthMethod::PrivateKeyJwt {
+        return Ok(Vec::new());
+    }
+    let Some(key) = &client.key else {
+        return Err(oauth_err(
+            ErrorCode::TokenError,
+            "the keychain holds no private key for this private_key_jwt client",
+            "give it one: `patchbay action edit NAME --token-auth-method private_key_jwt --private-key-stdin` (or leave out --private-key-stdin to generate one, then register its public key)",
+        ));
+    };
+    Ok(vec![
+        (
+            "client_assertion_type",
+            "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".to_string(),
+        ),
+        (
+            "client_assertion",
+            client_key::assertion(key, &client.id, audience, now)?,
+        ),
+    ])
 }
 
 pub(super) fn build_client(
@@ -39,6 +82,23 @@ pub(super) fn build_client(
 }
 
 impl Patchbay {
+    /// The signing key of an owner's client when it authenticates with `private_key_jwt`,
+    /// from the keychain (read for the requests about to be made, then dropped).
+    pub(super) fn client_key(
+        &self,
+        owner: &Owner,
+        method: TokenAuthMethod,
+    ) -> Result<Option<SecretString>> {
+        if method != TokenAuthMethod::PrivateKeyJwt {
+            return Ok(None);
+        }
+        let key = match owner {
+            Owner::Action(id) => crate::vault::keys::action_private_key(id),
+            Owner::Connection(id) => crate::vault::keys::connection_private_key(id),
+        };
+        self.vault().get(&key)
+    }
+
     /// A saved registration for this issuer and redirect URI, else dynamic client
     /// registration (RFC 7591) as a public native client.
     pub(super) async fn registered_client(
@@ -62,6 +122,7 @@ impl Patchbay {
                 secret: None,
                 method: TokenAuthMethod::None,
                 keep_secret: false,
+                key: None,
             });
         }
         let Some(reg) = &server.registration_endpoint else {
@@ -150,6 +211,7 @@ impl Patchbay {
             secret,
             method,
             keep_secret: true,
+            key: None,
         })
     }
 }

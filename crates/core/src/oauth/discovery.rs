@@ -104,6 +104,8 @@ pub struct ServerMetadata {
     pub authorization_response_iss_parameter_supported: Option<bool>,
     #[serde(default)]
     pub client_id_metadata_document_supported: Option<bool>,
+    #[serde(default)]
+    pub grant_types_supported: Option<Vec<String>>,
     /// `issuer` was checked against the issuer the metadata was fetched for (discovery),
     /// so an authorization response's `iss` can be held to it. False for endpoints the user
     /// typed, whose issuer Patchbay does not know.
@@ -139,6 +141,7 @@ impl ServerMetadata {
             token_endpoint_auth_methods_supported: None,
             authorization_response_iss_parameter_supported: None,
             client_id_metadata_document_supported: None,
+            grant_types_supported: None,
             issuer_checked,
         }
     }

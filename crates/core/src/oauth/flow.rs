@@ -1,6 +1,7 @@
 //! The browser flow: discovery, the authorization URL with PKCE S256 and `resource`, the
 //! callback (state, RFC 9207 `iss`), the token exchange, and saving the grant.
 
+use super::grant::NewGrant;
 use super::*;
 
 /// The claims part of a JWT, without verifying it (the token came straight from the token
@@ -165,6 +166,11 @@ impl Patchbay {
             .map(|o| o.settings.clone())
             .unwrap_or_default();
         let http = http_client()?;
+        if action.grant == Some(OAuthGrant::ClientCredentials) {
+            return self
+                .connect_client_credentials(&action, &settings, &req, &http)
+                .await;
+        }
 
         // 1. Where to authorize: the user's endpoints, else what discovery found (cached).
         let mut cached = false;
@@ -207,11 +213,13 @@ impl Patchbay {
                 } else {
                     TokenAuthMethod::None
                 });
+                let key = self.client_key(&Owner::Action(action.id.clone()), method)?;
                 Some(ClientIdentity {
                     id: id.clone(),
                     secret,
                     method,
                     keep_secret: false,
+                    key,
                 })
             }
             None => None,
@@ -364,6 +372,9 @@ impl Patchbay {
     ) -> Result<GrantView> {
         let c = self.get_connection(&req.action)?;
         let http = http_client()?;
+        if c.grant == OAuthGrant::ClientCredentials {
+            return self.connect_connection_client_credentials(&c, &http).await;
+        }
         let secret = self.connection_client_secret(&c)?;
         let server = ServerMetadata::typed(
             &c.authorization_url,
@@ -382,6 +393,7 @@ impl Patchbay {
                 secret,
                 method: c.token_auth_method,
                 keep_secret: false,
+                key: self.client_key(&Owner::Connection(c.id.clone()), c.token_auth_method)?,
             }),
             client_metadata_url: None,
             scopes: c.scopes.clone(),
@@ -428,6 +440,7 @@ impl Patchbay {
                     secret: None,
                     method: TokenAuthMethod::None,
                     keep_secret: false,
+                    key: None,
                 }
             }
             (None, _) => {
@@ -546,6 +559,10 @@ impl Patchbay {
         if let Some(r) = resource {
             exchange = exchange.add_extra_param("resource", r.to_string());
         }
+        let audience = assertion_audience(server);
+        for (k, v) in assertion_params(client, &audience, self.clock_now())? {
+            exchange = exchange.add_extra_param(k, v);
+        }
         let token = exchange
             .request_async(http)
             .await
@@ -580,7 +597,7 @@ impl Patchbay {
             access_token: access,
             refresh_token: token.refresh_token().map(|r| r.secret().clone()),
             token_type: Some("Bearer".into()),
-            expires_at: expires_at.clone(),
+            expires_at,
             issued_at: Some(self.now()),
             client_secret: client
                 .secret
@@ -593,10 +610,14 @@ impl Patchbay {
             server,
             &client.id,
             client.method,
-            resource,
-            account,
-            &granted,
             &stored,
+            NewGrant {
+                account,
+                scopes: granted,
+                resource: resource.map(String::from),
+                grant: OAuthGrant::AuthorizationCode,
+                audience: (client.method == TokenAuthMethod::PrivateKeyJwt).then_some(audience),
+            },
         )
         .await
     }

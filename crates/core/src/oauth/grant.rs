@@ -4,6 +4,16 @@
 use super::flow::{account_from_claims, jwt_claims};
 use super::*;
 
+/// What a new grant records beside its tokens.
+pub(super) struct NewGrant {
+    pub(super) account: Option<String>,
+    pub(super) scopes: Vec<String>,
+    pub(super) resource: Option<String>,
+    pub(super) grant: OAuthGrant,
+    /// The audience of the client's assertions (`private_key_jwt`).
+    pub(super) audience: Option<String>,
+}
+
 impl Patchbay {
     pub(super) fn grant(&self, owner: &Owner) -> Result<GrantView> {
         self.store().read(|c| {
@@ -59,22 +69,19 @@ impl Patchbay {
 
     /// Keep a grant's tokens in the keychain and its row (a sign-in that finished, or a grant
     /// brought over from another client): replaces the owner's previous grant.
-    #[allow(clippy::too_many_arguments)]
     pub(super) async fn save_grant(
         &self,
         owner: &Owner,
         server: &ServerMetadata,
         client_id: &str,
         method: TokenAuthMethod,
-        resource: Option<&str>,
-        account: Option<String>,
-        granted: &[String],
         stored: &StoredTokens,
+        g: NewGrant,
     ) -> Result<GrantView> {
         let json = serde_json::to_string(stored)
             .map_err(|e| Error::Internal(format!("cannot encode tokens: {e}")))?;
         let now = self.now();
-        let scopes_json = serde_json::to_string(granted).unwrap_or_else(|_| "[]".into());
+        let scopes_json = serde_json::to_string(&g.scopes).unwrap_or_else(|_| "[]".into());
         let has_refresh = stored.refresh_token.is_some();
         // Replacing the tokens waits for a refresh in progress (any process), so that refresh
         // cannot overwrite the new grant with tokens of the old one.
@@ -83,20 +90,21 @@ impl Patchbay {
         self.write_with_secrets(Entries::MayExist, &[(owner.tokens_key(), SecretString::from(json))], |tx| {
             tx.execute(
                 "INSERT INTO oauth_grants (owner, action_id, connection_id, issuer, client_id, resource, account, scopes, expires_at, has_refresh, connected_at,
-                    authorization_endpoint, token_endpoint, revocation_endpoint, auth_method, needs_reconnect, refreshed_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, NULL, NULL)
+                    authorization_endpoint, token_endpoint, revocation_endpoint, auth_method, needs_reconnect, refreshed_at,
+                    grant_type, assertion_audience)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, NULL, NULL, ?16, ?17)
                  ON CONFLICT (owner) DO UPDATE SET issuer = ?4, client_id = ?5, resource = ?6, account = ?7, scopes = ?8,
                     expires_at = ?9, has_refresh = ?10, connected_at = ?11, authorization_endpoint = ?12,
                     token_endpoint = ?13, revocation_endpoint = ?14, auth_method = ?15, needs_reconnect = NULL,
-                    refreshed_at = NULL",
+                    refreshed_at = NULL, grant_type = ?16, assertion_audience = ?17",
                 params![
                     owner.key(),
                     owner.action_id(),
                     owner.connection_id(),
                     server.issuer,
                     client_id,
-                    resource,
-                    account,
+                    g.resource,
+                    g.account,
                     scopes_json,
                     stored.expires_at,
                     has_refresh,
@@ -105,6 +113,8 @@ impl Patchbay {
                     server.token_endpoint,
                     server.revocation_endpoint,
                     method.as_str(),
+                    g.grant.as_str(),
+                    g.audience,
                 ],
             )?;
             // A grant that needed reconnecting works again; its actions' health is unknown
@@ -164,10 +174,14 @@ impl Patchbay {
             &d.server,
             &grant.client_id,
             method,
-            resource.as_deref(),
-            account,
-            &grant.scopes,
             &stored,
+            NewGrant {
+                account,
+                scopes: grant.scopes,
+                resource,
+                grant: OAuthGrant::AuthorizationCode,
+                audience: None,
+            },
         )
         .await
     }

@@ -32,7 +32,9 @@ use super::{
 };
 use crate::Patchbay;
 use crate::error::{Error, ErrorCode, Kind, Result};
-use crate::model::{DisconnectReport, GrantView, Revocation, RevocationOutcome, TokenAuthMethod};
+use crate::model::{
+    DisconnectReport, GrantView, OAuthGrant, Revocation, RevocationOutcome, TokenAuthMethod,
+};
 
 /// Refresh when the access token expires within this margin.
 pub const REFRESH_MARGIN: Duration = Duration::from_secs(60);
@@ -63,6 +65,19 @@ struct GrantRow {
     revocation_endpoint: Option<String>,
     auth_method: TokenAuthMethod,
     needs_reconnect: Option<String>,
+    grant: OAuthGrant,
+    scopes: Vec<String>,
+    /// Where `private_key_jwt` assertions are addressed (issuer or token endpoint).
+    assertion_audience: Option<String>,
+}
+
+impl GrantRow {
+    fn audience(&self) -> String {
+        self.assertion_audience
+            .clone()
+            .or_else(|| self.token_endpoint.clone())
+            .unwrap_or_default()
+    }
 }
 
 enum RefreshFailure {
@@ -92,6 +107,18 @@ fn needs_reconnect_err(n: &Names, why: &str) -> Error {
         ErrorCode::NeedsReconnect,
         format!("'{}' needs to be connected again: {why}", n.name),
         format!("run `{}`", n.connect),
+    )
+}
+
+/// How a log row goes on about a renewed token: why, and until when.
+fn renewed(after_401: bool, t: &StoredTokens) -> String {
+    format!(
+        "{}{}",
+        if after_401 { " after a 401" } else { "" },
+        match &t.expires_at {
+            Some(e) => format!(" (expires {e})"),
+            None => String::new(),
+        }
     )
 }
 
@@ -172,7 +199,8 @@ impl Patchbay {
     fn grant_row(&self, owner: &Owner) -> Result<Option<GrantRow>> {
         self.store().read(|c| {
             Ok(c.query_row(
-                "SELECT client_id, resource, token_endpoint, revocation_endpoint, auth_method, needs_reconnect
+                "SELECT client_id, resource, token_endpoint, revocation_endpoint, auth_method, needs_reconnect,
+                    grant_type, scopes, assertion_audience
                  FROM oauth_grants WHERE owner = ?1",
                 [owner.key()],
                 |r| {
@@ -186,6 +214,12 @@ impl Patchbay {
                             .parse()
                             .unwrap_or(TokenAuthMethod::None),
                         needs_reconnect: r.get(5)?,
+                        grant: r
+                            .get::<_, String>(6)?
+                            .parse()
+                            .unwrap_or(OAuthGrant::AuthorizationCode),
+                        scopes: serde_json::from_str(&r.get::<_, String>(7)?).unwrap_or_default(),
+                        assertion_audience: r.get(8)?,
                     })
                 },
             )
@@ -304,6 +338,14 @@ impl Patchbay {
             return Ok(token);
         }
         lock.remember(None);
+        if row.grant == OAuthGrant::ClientCredentials && current.refresh_token.is_none() {
+            let fresh = self
+                .refetch(owner, n, &row, &current, rejected.is_some())
+                .await?;
+            let token = SecretString::from(fresh.access_token.clone());
+            lock.remember(Some(fresh));
+            return Ok(token);
+        }
         let Some(refresh) = current.refresh_token.clone() else {
             let why = if rejected.is_some() {
                 "the server refused its access token, and there is no refresh token to get another"
@@ -328,16 +370,8 @@ impl Patchbay {
             latency_ms: Some(started.elapsed().as_millis() as i64),
             summary: match &result {
                 Ok(f) => format!(
-                    "refreshed the access token{}{}",
-                    if rejected.is_some() {
-                        " after a 401"
-                    } else {
-                        ""
-                    },
-                    match &f.expires_at {
-                        Some(e) => format!(" (expires {e})"),
-                        None => String::new(),
-                    }
+                    "refreshed the access token{}",
+                    renewed(rejected.is_some(), f)
                 ),
                 Err(RefreshFailure::InvalidGrant(said)) => {
                     format!("refresh refused: {said}; needs reconnect")
@@ -404,6 +438,11 @@ impl Patchbay {
             let mut req = oauth.exchange_refresh_token(&refresh_token);
             if let Some(r) = &row.resource {
                 req = req.add_extra_param("resource", r.clone());
+            }
+            for (k, v) in super::assertion_params(&client, &row.audience(), self.clock_now())
+                .map_err(RefreshFailure::Other)?
+            {
+                req = req.add_extra_param(k, v);
             }
             match req.request_async(&http).await {
                 Ok(t) => break t,
@@ -475,6 +514,83 @@ impl Patchbay {
         Ok(stored)
     }
 
+    /// A client credentials grant's next token (before expiry, or after a 401), fetched with
+    /// the client's own credentials under the token lock and logged like a refresh (no
+    /// secret in the log). The new token is in the keychain before it is handed out.
+    async fn refetch(
+        &self,
+        owner: &Owner,
+        n: &Names,
+        row: &GrantRow,
+        current: &StoredTokens,
+        after_401: bool,
+    ) -> Result<StoredTokens> {
+        let started = std::time::Instant::now();
+        let result = self.refetch_inner(owner, row).await;
+        let mut secrets = vec![current.access_token.clone()];
+        if let Ok(f) = &result {
+            secrets.push(f.access_token.clone());
+        }
+        self.log(crate::logs::NewLog {
+            action_id: owner.action_id(),
+            subject: Some(&n.name),
+            kind: Some(crate::logs::LogKind::Refresh),
+            ok: result.is_ok(),
+            latency_ms: Some(started.elapsed().as_millis() as i64),
+            summary: match &result {
+                Ok(f) => format!(
+                    "fetched a new access token with the client's credentials{}",
+                    renewed(after_401, f)
+                ),
+                Err(e) => {
+                    format!("fetching a new access token with the client's credentials failed: {e}")
+                }
+            },
+            error_code: result.as_ref().err().map(|e| e.code().as_str().to_string()),
+            secrets,
+            ..Default::default()
+        });
+        result
+    }
+
+    async fn refetch_inner(&self, owner: &Owner, row: &GrantRow) -> Result<StoredTokens> {
+        let Some(token_endpoint) = row.token_endpoint.clone() else {
+            return Err(Error::Internal(
+                "the grant has no token endpoint recorded".into(),
+            ));
+        };
+        let client = self.grant_client(owner, row, &StoredTokens::default())?;
+        let http = http_client()?;
+        let audience = row.audience();
+        let (stored, granted) = self
+            .client_credentials_token(
+                &super::client_credentials::CcRequest {
+                    token_endpoint: &token_endpoint,
+                    client: &client,
+                    scopes: &row.scopes,
+                    resource: row.resource.as_deref(),
+                    audience: &audience,
+                },
+                &http,
+            )
+            .await?;
+        let json = serde_json::to_string(&stored)
+            .map_err(|e| Error::Internal(format!("cannot encode tokens: {e}")))?;
+        self.vault()
+            .set(&owner.tokens_key(), &SecretString::from(json))?;
+        let now = self.now();
+        let scopes = serde_json::to_string(&granted).unwrap_or_else(|_| "[]".into());
+        self.store().write(|tx| {
+            tx.execute(
+                "UPDATE oauth_grants SET expires_at = ?2, scopes = ?3, refreshed_at = ?4, needs_reconnect = NULL
+                 WHERE owner = ?1",
+                params![owner.key(), stored.expires_at, scopes, now],
+            )?;
+            Ok(())
+        })?;
+        Ok(stored)
+    }
+
     /// The client the grant's tokens were issued to, with its secret when it has one.
     fn grant_client(
         &self,
@@ -482,7 +598,7 @@ impl Patchbay {
         row: &GrantRow,
         current: &StoredTokens,
     ) -> Result<ClientIdentity> {
-        let secret = if row.auth_method == TokenAuthMethod::None {
+        let secret = if !row.auth_method.uses_secret() {
             None
         } else if let Some(s) = &current.client_secret {
             Some(SecretString::from(s.clone()))
@@ -493,11 +609,13 @@ impl Patchbay {
             };
             self.vault().get(&key)?
         };
+        let key = self.client_key(owner, row.auth_method)?;
         Ok(ClientIdentity {
             id: row.client_id.clone(),
             secret,
             method: row.auth_method,
             keep_secret: false,
+            key,
         })
     }
 
@@ -608,7 +726,11 @@ impl Patchbay {
         list.push(("access_token", &tokens.access_token));
         let mut notes = Vec::new();
         for (hint, token) in list {
-            match super::revoke_token(&http, &endpoint, &client, hint, token).await {
+            let auth = match super::assertion_params(&client, &row.audience(), self.clock_now()) {
+                Ok(a) => a,
+                Err(e) => return fail(revoked, e.to_string()),
+            };
+            match super::revoke_token(&http, &endpoint, &client, &auth, hint, token).await {
                 Ok(()) => revoked.push(hint.to_string()),
                 Err(RevokeError::Unsupported(note)) => notes.push(note),
                 Err(RevokeError::Failed(message)) => return fail(revoked, message),

@@ -27,6 +27,8 @@
 
 pub mod callback;
 mod client;
+mod client_credentials;
+pub(crate) mod client_key;
 pub mod discovery;
 mod errors;
 mod flow;
@@ -56,7 +58,9 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorCode, Kind, Result};
-use crate::model::{ActionKind, AuthType as ActionAuth, CallbackKind, GrantView, TokenAuthMethod};
+use crate::model::{
+    ActionKind, AuthType as ActionAuth, CallbackKind, GrantView, OAuthGrant, TokenAuthMethod,
+};
 use crate::{Entries, Patchbay};
 use callback::{CallbackParams, Page};
 use discovery::{Discovered, DiscoveryOptions, ServerMetadata};
@@ -113,6 +117,9 @@ struct ClientIdentity {
     method: TokenAuthMethod,
     /// The secret came from a dynamic registration: keep it with the tokens.
     keep_secret: bool,
+    /// `private_key_jwt`: the signing key (PKCS#8 PEM), read from the keychain for the
+    /// requests about to be made.
+    key: Option<SecretString>,
 }
 
 /// A connect request from a front end.
@@ -221,6 +228,7 @@ mod tests {
             token_endpoint_auth_methods_supported: None,
             authorization_response_iss_parameter_supported: iss_supported,
             client_id_metadata_document_supported: None,
+            grant_types_supported: None,
             issuer_checked: true,
         }
     }

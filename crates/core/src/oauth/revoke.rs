@@ -10,6 +10,7 @@ pub(super) async fn revoke_token(
     http: &reqwest::Client,
     endpoint: &str,
     client: &ClientIdentity,
+    assertion: &[(&'static str, String)],
     hint: &str,
     token: &str,
 ) -> std::result::Result<(), RevokeError> {
@@ -36,7 +37,11 @@ pub(super) async fn revoke_token(
             form.push(("client_id", client.id.clone()));
             form.push(("client_secret", secret.expose_secret().to_string()));
         }
-        _ => form.push(("client_id", client.id.clone())),
+        _ => {
+            form.push(("client_id", client.id.clone()));
+            // private_key_jwt: the signed assertion beside the id (none for a public client).
+            form.extend(assertion.iter().map(|(k, v)| (*k, v.clone())));
+        }
     }
     let resp =
         req.form(&form).send().await.map_err(|e| {

@@ -29,6 +29,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/011_log_kinds.sql"),
     include_str!("migrations/012_gateway_oauth.sql"),
     include_str!("migrations/013_gateway_consent.sql"),
+    include_str!("migrations/014_client_credentials.sql"),
 ];
 
 /// The schema version this build writes.
@@ -102,8 +103,11 @@ impl Store {
         // WAL lets readers (the window) and a writer (a CLI) work at once.
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Foreign keys are not enforced while migrations run (SQLite's way to rebuild a table
+        // that others refer to: a DROP would otherwise cascade), and checked before they commit.
+        conn.pragma_update(None, "foreign_keys", "OFF")?;
         migrate(&mut conn, path, migrations)?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
         Ok(conn)
     }
 

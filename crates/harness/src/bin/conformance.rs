@@ -1,12 +1,22 @@
 //! `patchbay-conformance SERVER_URL`: the client the official MCP conformance suite
 //! (`@modelcontextprotocol/conformance client --command ...`) drives, on Patchbay's own
 //! engine: the action is added and connected exactly as `patchbay action add` + `patchbay
-//! connect` + `patchbay call` do, in a throwaway profile. It never looks at the scenario name.
+//! connect` + `patchbay call` do, in a throwaway profile. It never looks at the scenario
+//! name, with one exception: `json-schema-2020-12-preservation` asks the client to call its
+//! tool `json_schema_echo` with `{"schema": <the input schema it listed for
+//! json_schema_2020_12_tool>}`, so the suite can see what the client kept; what a client
+//! sends a tool is up to its user (here: this driver), so that one call follows the
+//! scenario's instructions (`MCP_CONFORMANCE_SCENARIO`). The schema itself is the one
+//! Patchbay's runtime listed, unchanged.
 //!
 //! Inputs (the suite's contract): the server URL as the last argument;
 //! `MCP_CONFORMANCE_PROTOCOL_VERSION` (the wire revision to speak);
 //! `MCP_CONFORMANCE_CONTEXT` (JSON; pre-registered `client_id` / `client_secret` when the
-//! scenario has them). Authorization is headless, as the suite documents: the "browser" GETs
+//! scenario has them, or `client_id` / `private_key_pem` for a `private_key_jwt` client).
+//! The grant follows what the client holds and what the server offers: a private key, or a
+//! secret for an authorization server that offers `client_credentials` and not
+//! `authorization_code`, means the client credentials grant (no user); anything else the
+//! authorization code. Authorization is headless, as the suite documents: the "browser" GETs
 //! the authorization URL without following redirects and delivers the `Location` it answers
 //! with to Patchbay's loopback callback.
 //!
@@ -17,6 +27,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use patchbay_core::actions::{NewAction, OAuthInput};
+use patchbay_core::model::{OAuthGrant, TokenAuthMethod};
 use patchbay_core::oauth::ConnectRequest;
 use patchbay_core::runtime::McpOptions;
 use patchbay_core::{Error, ErrorCode, Patchbay, Result, SecretString};
@@ -26,6 +37,10 @@ const ACTION: &str = "conformance";
 const CLIENT_METADATA_URL: &str = "https://conformance-test.local/client-metadata.json";
 /// Sign-ins per operation (the spec's bound on step-up).
 const MAX_AUTHORIZATIONS: u32 = 3;
+/// The scenario whose echo tool takes back the schema the client listed.
+const SCHEMA_SCENARIO: &str = "json-schema-2020-12-preservation";
+const SCHEMA_TOOL: &str = "json_schema_2020_12_tool";
+const ECHO_TOOL: &str = "json_schema_echo";
 
 fn log(msg: &str) {
     eprintln!("patchbay-conformance: {msg}");
@@ -138,6 +153,25 @@ async fn run(server_url: String) -> Result<()> {
         oauth.client_secret = context["client_secret"]
             .as_str()
             .map(|s| SecretString::from(s.to_string()));
+        if let Some(pem) = context["private_key_pem"].as_str() {
+            if let Some(alg) = context["signing_algorithm"]
+                .as_str()
+                .filter(|a| *a != "ES256")
+            {
+                log(&format!(
+                    "the scenario's key is for {alg}; Patchbay signs with ES256"
+                ));
+            }
+            oauth.grant = Some(OAuthGrant::ClientCredentials);
+            oauth.token_auth_method = Some(Some(TokenAuthMethod::PrivateKeyJwt));
+            oauth.private_key = Some(SecretString::from(pem.to_string()));
+        } else if oauth.client_secret.is_some() && offers_only_client_credentials(&server_url).await
+        {
+            oauth.grant = Some(OAuthGrant::ClientCredentials);
+        }
+        if oauth.grant.is_some() {
+            log("client credentials: no user, no browser");
+        }
     }
     pb.add_action(NewAction {
         name: ACTION.into(),
@@ -166,6 +200,34 @@ async fn run(server_url: String) -> Result<()> {
     Ok(())
 }
 
+/// Whether the server's authorization server offers the client credentials grant and not
+/// the authorization code (RFC 8414 `grant_types_supported`), as discovery finds it.
+async fn offers_only_client_credentials(server_url: &str) -> bool {
+    let Ok(http) = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(10))
+        .build()
+    else {
+        return false;
+    };
+    let found = patchbay_core::oauth::discovery::discover(
+        &http,
+        server_url,
+        &patchbay_core::oauth::discovery::DiscoveryOptions::default(),
+    )
+    .await;
+    match found {
+        Ok(d) => d.server.grant_types_supported.is_some_and(|g| {
+            g.iter().any(|x| x == "client_credentials")
+                && !g.iter().any(|x| x == "authorization_code")
+        }),
+        Err(e) => {
+            log(&format!("discovery before choosing the grant: {e}"));
+            false
+        }
+    }
+}
+
 /// One session: `tools/list`, then every tool called at once (each with the scenario's
 /// arguments, or minimal ones from its input schema). A tool result with `isError` is
 /// reported, not fatal; an authorization failure is (the caller signs in and retries).
@@ -187,9 +249,21 @@ async fn exercise(
         }
     };
     let mut calls: Vec<(String, serde_json::Map<String, serde_json::Value>)> = Vec::new();
+    let echo = std::env::var("MCP_CONFORMANCE_SCENARIO").is_ok_and(|s| s == SCHEMA_SCENARIO);
+    let listed_schema = tools
+        .iter()
+        .find(|t| t.name == SCHEMA_TOOL)
+        .map(|t| t.input_schema.clone());
     for t in &tools {
         let given: Vec<_> = supplied.iter().filter(|(n, _)| n == &t.name).collect();
-        if given.is_empty() {
+        if echo
+            && t.name == ECHO_TOOL
+            && let Some(schema) = &listed_schema
+        {
+            let mut args = serde_json::Map::new();
+            args.insert("schema".into(), schema.clone());
+            calls.push((t.name.clone(), args));
+        } else if given.is_empty() {
             calls.push((t.name.clone(), minimal_args(&t.input_schema)));
         }
         for (_, args) in given {

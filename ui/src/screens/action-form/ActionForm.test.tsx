@@ -233,6 +233,7 @@ describe("saving a new action", () => {
         body: null,
         auth: { type: "oauth", ref: null },
         oauth: {
+          grant: "authorization-code",
           clientId: "my-client",
           clientSecret: "s3cret",
           clearClientSecret: false,

@@ -9,6 +9,7 @@ import type { ActionView } from "../../bindings/ActionView";
 import type { AuthType } from "../../bindings/AuthType";
 import type { CallbackKind } from "../../bindings/CallbackKind";
 import type { OAuthForm } from "../../bindings/OAuthForm";
+import type { OAuthGrant } from "../../bindings/OAuthGrant";
 import type { Provider } from "../../bindings/Provider";
 import type { TokenAuthMethod } from "../../bindings/TokenAuthMethod";
 
@@ -24,6 +25,8 @@ export function isRefAuth(t: AuthType): t is RefAuthType {
 export type HeaderRow = { key: number; name: string; value: string };
 
 export type OAuthState = {
+  /** A user signs in, or the client asks for itself (no user, no browser). */
+  grant: OAuthGrant;
   clientId: string;
   /** Empty on edit = keep the stored one. Never pre-filled. */
   clientSecret: string;
@@ -69,6 +72,7 @@ export type FieldKey =
   | "body"
   | "auth"
   | "authRef"
+  | "grant"
   | "clientId"
   | "clientSecret"
   | "tokenAuthMethod"
@@ -84,6 +88,7 @@ export type FieldErrors = Partial<Record<FieldKey, string>>;
 
 export function emptyOAuth(): OAuthState {
   return {
+    grant: "authorization-code",
     clientId: "",
     clientSecret: "",
     clearClientSecret: false,
@@ -163,6 +168,7 @@ export function formFromAction(a: ActionView): FormState {
     refs,
     oauth: o
       ? {
+          grant: a.grant ?? "authorization-code",
           clientId: o.clientId ?? "",
           clientSecret: "",
           clearClientSecret: false,
@@ -185,6 +191,7 @@ export function formFromAction(a: ActionView): FormState {
 }
 
 const EMPTY_OAUTH_WIRE: OAuthForm = {
+  grant: "authorization-code",
   clientId: "",
   clientSecret: null,
   clearClientSecret: false,
@@ -225,6 +232,7 @@ export function toWire(s: FormState): ActionFormWire {
     oauth:
       s.auth === "oauth"
         ? {
+            grant: o.grant,
             clientId: o.clientId.trim(),
             clientSecret: o.clientSecret === "" ? null : o.clientSecret,
             clearClientSecret: o.clientSecret === "" && o.clearClientSecret,

@@ -207,6 +207,9 @@ const FORM_FIELD_KEYS: Record<FormField, FieldKey | undefined> = {
   scopes: "scopes",
   resourceOverride: "resourceOverride",
   clientMetadataUrl: "clientMetadataUrl",
+  grant: "grant",
+  // The app generates the key (no import here): its errors show on the method.
+  privateKey: "tokenAuthMethod",
   provider: undefined,
   revocationUrl: undefined,
   value: undefined,

@@ -14,6 +14,8 @@ export function makeConnection(overrides: Partial<ConnectionView> = {}): Connect
     revocationUrl: null,
     tokenAuthMethod: "client_secret_basic",
     publicClient: false,
+    grant: "authorization-code",
+    publicJwk: null,
     scopes: ["crm.objects.contacts.read", "oauth"],
     issuer: null,
     resource: null,

@@ -7,6 +7,7 @@ import type { ConnectionForm } from "../../bindings/ConnectionForm";
 import type { ConnectionView } from "../../bindings/ConnectionView";
 import type { FormField } from "../../bindings/FormField";
 import type { GrantView } from "../../bindings/GrantView";
+import type { OAuthGrant } from "../../bindings/OAuthGrant";
 import type { TokenAuthMethod } from "../../bindings/TokenAuthMethod";
 import type { IpcError } from "../../ipc";
 import { nameError, scopesError, splitScopes, urlError } from "../../lib/validate";
@@ -27,6 +28,8 @@ export type ConnectionDraft = {
   registrationUrl: string;
   tokenAuthMethod: AuthMethodChoice;
   scopes: string;
+  /** Kept as stored (`patchbay connection edit --grant` changes it). */
+  grant: OAuthGrant;
 };
 
 export type ConnectionField = keyof ConnectionDraft;
@@ -55,6 +58,7 @@ export function emptyConnectionDraft(): ConnectionDraft {
     registrationUrl: "",
     tokenAuthMethod: "auto",
     scopes: "",
+    grant: "authorization-code",
   };
 }
 
@@ -72,6 +76,7 @@ export function draftFromConnection(view: ConnectionView): ConnectionDraft {
     registrationUrl: view.registrationUrl ?? "",
     tokenAuthMethod: view.tokenAuthMethod,
     scopes: view.scopes.join(" "),
+    grant: view.grant,
   };
 }
 
@@ -136,6 +141,7 @@ export function toConnectionForm(d: ConnectionDraft): ConnectionForm {
     registrationUrl: d.registrationUrl.trim(),
     tokenAuthMethod: d.tokenAuthMethod === "auto" ? null : d.tokenAuthMethod,
     scopes: splitScopes(d.scopes).join(" "),
+    grant: d.grant,
   };
 }
 
@@ -169,6 +175,8 @@ const FORM_FIELD_KEYS: Record<FormField, ConnectionField | undefined> = {
   prefix: undefined,
   headerName: undefined,
   expires: undefined,
+  grant: undefined,
+  privateKey: "clientSecret",
 };
 
 /** The field a backend rejection is about, so it shows next to what to fix; null: none. */

@@ -248,6 +248,8 @@ const FORM_FIELD_KEYS: Record<FormField, string | undefined> = {
   resourceOverride: undefined,
   clientMetadataUrl: undefined,
   expires: undefined,
+  grant: undefined,
+  privateKey: undefined,
 };
 
 /** The field a backend rejection is about (its `field`), or null for the whole dialog. */
