@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { isInitializeRequest, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { z } from 'zod';
 
@@ -37,6 +37,10 @@ const cfg = loadConfig(NAME, 'MCP_SERVER_CONFIG', {
   // Also offer `tool_1` … `tool_N`, each echoing its text (for the gateway's tools/list
   // benchmark); 0 keeps the server as the tests know it.
   extraTools: 0,
+  // Also offer `schema_2020_12`, whose input schema uses JSON Schema 2020-12 keywords
+  // ($schema, $defs, $anchor, $ref, allOf/anyOf, if/then/else, additionalProperties: false),
+  // listed exactly as SCHEMA_2020_12 (for the tests that clients receive it unchanged).
+  schemaTool: false,
 });
 
 if (!['path', 'root', 'none'].includes(cfg.resourceMetadata)) {
@@ -48,6 +52,7 @@ if (!['full', 'bare'].includes(cfg.challenge)) {
 if (cfg.auth && !cfg.authServer) fail(NAME, 'authServer (the issuer URL) is required when auth is on');
 if (cfg.authServer && !URL.canParse(cfg.authServer)) fail(NAME, `authServer is not a URL: ${cfg.authServer}`);
 if (!Array.isArray(cfg.requiredScopes)) fail(NAME, 'requiredScopes must be an array');
+if (typeof cfg.schemaTool !== 'boolean') fail(NAME, 'schemaTool must be true or false');
 if (!Number.isInteger(cfg.extraTools) || cfg.extraTools < 0 || cfg.extraTools > 10000) {
   fail(NAME, `extraTools must be an integer from 0 to 10000, got ${JSON.stringify(cfg.extraTools)}`);
 }
@@ -189,6 +194,30 @@ async function authenticate(req) {
 }
 
 // ---- the MCP server ----------------------------------------------------------
+const SCHEMA_2020_12 = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  type: 'object',
+  $defs: {
+    address: {
+      $anchor: 'addressDef',
+      type: 'object',
+      properties: { street: { type: 'string' }, city: { type: 'string' } },
+    },
+  },
+  properties: {
+    name: { type: 'string' },
+    address: { $ref: '#/$defs/address' },
+    contactMethod: { type: 'string', enum: ['phone', 'email'] },
+    phone: { type: 'string' },
+    email: { type: 'string' },
+  },
+  allOf: [{ anyOf: [{ required: ['phone'] }, { required: ['email'] }] }],
+  if: { properties: { contactMethod: { const: 'phone' } }, required: ['contactMethod'] },
+  then: { required: ['phone'] },
+  else: { required: ['email'] },
+  additionalProperties: false,
+};
+
 function newMcpServer() {
   const mcp = new McpServer(
     { name: 'patchbay-test-mcp', version: '1.0.0' },
@@ -279,6 +308,21 @@ function newMcpServer() {
       description: `Echo the given text back (extra tool ${i} of ${cfg.extraTools})`,
       inputSchema: { text: z.string() },
     }, async ({ text }) => ({ content: [{ type: 'text', text }] }));
+  }
+  if (cfg.schemaTool) {
+    // The SDK's McpServer writes input schemas from zod; this tool's is listed as written, by
+    // wrapping the SDK's own tools/list handler.
+    mcp.registerTool('schema_2020_12', {
+      description: 'Takes a contact (JSON Schema 2020-12 input schema); answers ok',
+    }, async () => ({ content: [{ type: 'text', text: 'ok' }] }));
+    const listed = mcp.server._requestHandlers.get('tools/list');
+    mcp.server.setRequestHandler(ListToolsRequestSchema, async (request, extra) => {
+      const result = await listed(request, extra);
+      for (const t of result.tools) {
+        if (t.name === 'schema_2020_12') t.inputSchema = structuredClone(SCHEMA_2020_12);
+      }
+      return result;
+    });
   }
   return mcp;
 }

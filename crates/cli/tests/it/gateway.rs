@@ -1861,3 +1861,61 @@ fn mcp_remote_signs_in_to_the_gateway_and_calls_a_tool() {
     );
     drop(gw);
 }
+
+/// A JSON Schema 2020-12 input schema (`$schema`, `$defs` with `$anchor`, `$ref`, `allOf` /
+/// `anyOf`, `if` / `then` / `else`, `additionalProperties: false`) reaches `patchbay tools
+/// --json` and the gateway's clients exactly as the server wrote it.
+#[test]
+fn json_schema_2020_12_tool_schemas_pass_through_unchanged() {
+    let w = World::new(json!({}), json!({"schemaTool": true}));
+    let written = json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "$defs": {"address": {"$anchor": "addressDef", "type": "object",
+            "properties": {"street": {"type": "string"}, "city": {"type": "string"}}}},
+        "properties": {
+            "name": {"type": "string"},
+            "address": {"$ref": "#/$defs/address"},
+            "contactMethod": {"type": "string", "enum": ["phone", "email"]},
+            "phone": {"type": "string"},
+            "email": {"type": "string"},
+        },
+        "allOf": [{"anyOf": [{"required": ["phone"]}, {"required": ["email"]}]}],
+        "if": {"properties": {"contactMethod": {"const": "phone"}}, "required": ["contactMethod"]},
+        "then": {"required": ["phone"]},
+        "else": {"required": ["email"]},
+        "additionalProperties": false,
+    });
+    let key = demo_with_key(&w, "schemas");
+    let tools: Value =
+        serde_json::from_str(&w.ok(&["--json", "tools", "demo"])).expect("tools json");
+    let listed = tools
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|t| t["name"] == "schema_2020_12")
+        .unwrap_or_else(|| panic!("listed: {tools}"));
+    assert_eq!(listed["inputSchema"], written, "patchbay tools --json");
+    let args = json!({"name": "Ann", "contactMethod": "email", "email": "a@example.com"});
+    assert_eq!(
+        w.ok(&[
+            "call",
+            "demo",
+            "schema_2020_12",
+            "--args",
+            &args.to_string()
+        ]),
+        "ok\n"
+    );
+
+    let gw = serve(&w);
+    let r = client(&gw.url, &key, &[("demo__schema_2020_12", args)]);
+    let through = r["tools"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no tools: {r}"))
+        .iter()
+        .find(|t| t["name"] == "demo__schema_2020_12")
+        .unwrap_or_else(|| panic!("the gateway lists it: {r}"));
+    assert_eq!(through["inputSchema"], written, "the gateway's tools/list");
+    assert_eq!(r["calls"][0]["ok"], true, "{r}");
+}

@@ -8,6 +8,7 @@ mod cli;
 mod doctor;
 mod export;
 mod gateway;
+mod grants;
 mod import;
 mod keychain;
 mod lifecycle;

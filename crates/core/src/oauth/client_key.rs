@@ -3,11 +3,14 @@
 //! (`<owner>/private_key`, PKCS#8 PEM) and is read from there only to sign one client assertion;
 //! its public half is shown as a JWK for the user to register with the provider.
 //!
-//! An assertion is a compact JWS (ES256): `{"alg":"ES256","kid":<thumbprint>}` over
+//! An assertion is a compact JWS (ES256): `{"alg":"ES256"}` over
 //! `{iss, sub: the client id, aud: the authorization server's issuer (else its token
 //! endpoint), iat, exp: 2 minutes later, jti: random}`. The three parts are joined by hand
 //! (base64url each, then `.`): p256 signs, and a JWT crate would only add a copy of the key
-//! that is not wiped on drop.
+//! that is not wiped on drop. The header names no `kid`: an imported key may be registered
+//! under the provider's own key id (or none), and servers that select a key by `kid` (such as
+//! oidc-provider) refuse an assertion whose `kid` no registered key has; without one they try
+//! the client's keys.
 
 use base64::Engine;
 use p256::SecretKey;
@@ -173,8 +176,7 @@ pub(crate) fn assertion(
             "the keychain's private key for this client cannot be read as a P-256 key".into(),
         )
     })?;
-    let kid = public_jwk(&key).kid;
-    let header = serde_json::json!({"alg": "ES256", "kid": kid});
+    let header = serde_json::json!({"alg": "ES256"});
     let iat = now.unix_timestamp();
     let claims = serde_json::json!({
         "iss": client_id,
@@ -221,8 +223,7 @@ mod tests {
         };
         let header: serde_json::Value = serde_json::from_slice(&dec(parts[0])).expect("header");
         let claims: serde_json::Value = serde_json::from_slice(&dec(parts[1])).expect("claims");
-        assert_eq!(header["alg"], "ES256");
-        assert_eq!(header["kid"], jwk.kid.as_str());
+        assert_eq!(header, serde_json::json!({"alg": "ES256"}));
         assert_eq!(claims["iss"], "client-1");
         assert_eq!(claims["sub"], "client-1");
         assert_eq!(claims["aud"], "https://as.example.com");
