@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 
 import type { ActionForm as ActionFormWire } from "../../bindings/ActionForm";
 import type { GrantView } from "../../bindings/GrantView";
+import type { OAuthView } from "../../bindings/OAuthView";
 import { clearToasts, Toaster } from "../../components/kit";
 import { deferred } from "../../test/deferred";
 import { makeAction, makeGrant } from "../../test/fixtures";
@@ -97,6 +98,25 @@ async function fill(user: User, name: string, value: string) {
 async function fillBasics(user: User, name = "linear", url = "https://mcp.linear.app/mcp") {
   await fill(user, "name", name);
   await fill(user, "url", url);
+}
+
+/** An action's stored OAuth settings: nothing set but `over`. */
+function oauthView(over: Partial<OAuthView> = {}): OAuthView {
+  return {
+    clientSecretSet: false,
+    clientId: null,
+    tokenAuthMethod: null,
+    authorizationUrl: null,
+    tokenUrl: null,
+    registrationUrl: null,
+    scopes: [],
+    assumePkceS256: false,
+    resourceOverride: null,
+    omitResource: false,
+    clientMetadataUrl: null,
+    callback: "loopback",
+    ...over,
+  };
 }
 
 /** The last `save_action`'s [original, form]. */
@@ -385,20 +405,11 @@ describe("Connect", () => {
         makeAction({
           name: form.name,
           auth: form.auth,
-          oauth: {
+          oauth: oauthView({
             clientSecretSet: true,
             clientId: form.oauth.clientId,
             tokenAuthMethod: "client_secret_basic",
-            authorizationUrl: null,
-            tokenUrl: null,
-            registrationUrl: null,
-            scopes: [],
-            assumePkceS256: false,
-            resourceOverride: null,
-            omitResource: false,
-            clientMetadataUrl: null,
-            callback: "loopback",
-          },
+          }),
         }),
       ),
     );
@@ -609,20 +620,11 @@ describe("editing", () => {
       makeAction({
         name: "linear",
         auth: { type: "oauth", ref: null },
-        oauth: {
+        oauth: oauthView({
           clientSecretSet: true,
           clientId: "cid",
           tokenAuthMethod: "client_secret_basic",
-          authorizationUrl: null,
-          tokenUrl: null,
-          registrationUrl: null,
-          scopes: [],
-          assumePkceS256: false,
-          resourceOverride: null,
-          omitResource: false,
-          clientMetadataUrl: null,
-          callback: "loopback",
-        },
+        }),
       }),
     ]);
     backend.oauth_status.mockResolvedValue(grant());
@@ -722,5 +724,84 @@ describe("editing", () => {
     await user.click(within(notice).getByRole("button", { name: "Retry" }));
     await screen.findByTestId("save-action");
     expect(field("name")).toHaveValue("linear");
+  });
+});
+
+describe("client credentials and private_key_jwt", () => {
+  const jwk = {
+    kty: "EC",
+    crv: "P-256",
+    x: "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+    y: "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0",
+    kid: "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs",
+    alg: "ES256",
+    use: "sig",
+  };
+
+  it("sends the grant and private_key_jwt, then shows the public key to copy", async () => {
+    backend.save_action.mockImplementation(({ form }) =>
+      Promise.resolve(
+        makeAction({
+          name: form.name,
+          url: form.url,
+          auth: form.auth,
+          grant: "client-credentials",
+          publicJwk: jwk,
+        }),
+      ),
+    );
+    const { user } = renderForm();
+    await fillBasics(user);
+    await user.click(screen.getByTestId("advanced-toggle"));
+    await user.selectOptions(field("grant"), "client-credentials");
+    expect(screen.getByText(/no browser/)).toBeInTheDocument();
+    await user.type(field("clientId"), "machine");
+    await user.selectOptions(field("tokenAuthMethod"), "private_key_jwt");
+    expect(screen.getByText(/generates a key pair when you save/)).toBeInTheDocument();
+    expect(screen.queryByTestId("public-jwk")).not.toBeInTheDocument();
+    // Save and stay: Connect saves first.
+    await user.click(screen.getByTestId("connect-button"));
+    await waitFor(() => expect(backend.save_action).toHaveBeenCalledTimes(1));
+    expect(lastSaved()[1].oauth).toMatchObject({
+      grant: "client-credentials",
+      clientId: "machine",
+      clientSecret: null,
+      tokenAuthMethod: "private_key_jwt",
+    });
+    const shown = await screen.findByTestId("public-jwk");
+    expect(within(shown).getByText(JSON.stringify(jwk))).toBeInTheDocument();
+    const writeText = vi.fn().mockResolvedValue(undefined);
+    Object.defineProperty(navigator, "clipboard", { value: { writeText }, configurable: true });
+    await user.click(screen.getByTestId("public-jwk-copy"));
+    await waitFor(() => expect(writeText).toHaveBeenCalledWith(JSON.stringify(jwk)));
+  });
+
+  it("shows a stored key on edit and opens Advanced for a client credentials action", async () => {
+    backend.list_actions.mockResolvedValue([
+      makeAction({
+        name: "machine",
+        auth: { type: "oauth", ref: null },
+        grant: "client-credentials",
+        publicJwk: jwk,
+        oauth: oauthView({ clientId: "machine", tokenAuthMethod: "private_key_jwt" }),
+      }),
+    ]);
+    renderForm("machine");
+    expect(await screen.findByTestId("public-jwk")).toHaveTextContent(jwk.x);
+    expect(field("grant")).toHaveValue("client-credentials");
+    expect(field("tokenAuthMethod")).toHaveValue("private_key_jwt");
+  });
+
+  it("refuses client credentials for a public client before saving", async () => {
+    const { user } = renderForm();
+    await fillBasics(user);
+    await user.click(screen.getByTestId("advanced-toggle"));
+    await user.selectOptions(field("grant"), "client-credentials");
+    await user.selectOptions(field("tokenAuthMethod"), "none");
+    await user.type(field("clientSecret"), "x");
+    await user.clear(field("clientSecret"));
+    await user.click(screen.getByTestId("save-action"));
+    expect(await screen.findByText(/need a confidential client/)).toBeInTheDocument();
+    expect(backend.save_action).not.toHaveBeenCalled();
   });
 });

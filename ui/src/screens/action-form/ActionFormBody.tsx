@@ -93,6 +93,7 @@ export function ActionFormBody(props: ActionFormProps) {
                 errors={errors}
                 isEdit={form.isEdit}
                 secretStored={form.secretStored}
+                publicJwk={form.publicJwk}
                 advancedOpen={form.advancedOpen}
                 onAdvancedOpenChange={form.setAdvancedOpen}
                 onAuthChange={form.changeAuth}

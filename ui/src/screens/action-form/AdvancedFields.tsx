@@ -1,4 +1,5 @@
-import { Checkbox, SecretField, SelectField, TextField } from "../../components/kit";
+import type { PublicJwk } from "../../bindings/PublicJwk";
+import { Checkbox, CopyField, SecretField, SelectField, TextField } from "../../components/kit";
 import { useCallbackUrls } from "../../data/queries";
 import type { FormState, FieldErrors } from "./model";
 import type { UpdateOAuth } from "./useActionForm";
@@ -7,7 +8,13 @@ const METHOD_OPTIONS = [
   { value: "", label: "Automatic" },
   { value: "client_secret_basic", label: "client_secret_basic" },
   { value: "client_secret_post", label: "client_secret_post" },
+  { value: "private_key_jwt", label: "private_key_jwt (a key Patchbay generates)" },
   { value: "none", label: "none (public client)" },
+];
+
+const GRANT_OPTIONS = [
+  { value: "authorization-code", label: "Authorization code (a user signs in in the browser)" },
+  { value: "client-credentials", label: "Client credentials (the client itself, no user)" },
 ];
 
 /** The OAuth settings typed as text (each is also the name of its field). */
@@ -27,12 +34,14 @@ export function AdvancedFields({
   errors,
   isEdit,
   secretStored,
+  publicJwk,
   updateOAuth,
 }: {
   state: FormState;
   errors: FieldErrors;
   isEdit: boolean;
   secretStored: boolean;
+  publicJwk: PublicJwk | null;
   updateOAuth: UpdateOAuth;
 }) {
   const o = state.oauth;
@@ -53,6 +62,19 @@ export function AdvancedFields({
         Only needed when the server doesn’t support discovery or dynamic client registration. Leave
         empty to let Patchbay find everything.
       </p>
+      <SelectField
+        label="Grant"
+        name="grant"
+        value={o.grant}
+        onChange={(v) => updateOAuth({ grant: v as typeof o.grant }, "grant", "tokenAuthMethod")}
+        options={GRANT_OPTIONS}
+        hint={
+          o.grant === "client-credentials"
+            ? "Connect fetches a token with the client’s own credentials: no browser. Needs the client ID and a secret or a signing key."
+            : undefined
+        }
+        error={errors.grant}
+      />
       <TextField label="Client ID" {...bind("clientId")} mono autoComplete="off" />
       <SecretField
         label="Client secret"
@@ -117,9 +139,26 @@ export function AdvancedFields({
           )
         }
         options={METHOD_OPTIONS}
-        hint="Automatic: client_secret_basic with a secret, none (a public PKCE client) without."
+        hint={
+          o.tokenAuthMethod === "private_key_jwt" && publicJwk === null
+            ? "Patchbay generates a key pair when you save; register the public key it shows here with the provider."
+            : "Automatic: client_secret_basic with a secret, none (a public PKCE client) without (a signing key with client credentials)."
+        }
         error={errors.tokenAuthMethod}
       />
+      {publicJwk !== null && (
+        <>
+          <CopyField
+            label="Public key (JWK)"
+            value={JSON.stringify(publicJwk)}
+            testId="public-jwk"
+          />
+          <p className="field__hint">
+            Register this public key with the provider for this client. Its private half stays in
+            your keychain.
+          </p>
+        </>
+      )}
       <TextField
         label="Resource override"
         {...bind("resourceOverride")}

@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 
 import type { AuthType } from "../../bindings/AuthType";
+import type { PublicJwk } from "../../bindings/PublicJwk";
 import {
   Collapsible,
   ErrorNotice,
@@ -23,6 +24,7 @@ type Props = {
   errors: FieldErrors;
   isEdit: boolean;
   secretStored: boolean;
+  publicJwk: PublicJwk | null;
   advancedOpen: boolean;
   onAdvancedOpenChange: (open: boolean) => void;
   onAuthChange: (auth: AuthType) => void;
@@ -39,6 +41,7 @@ export function AuthSection({
   errors,
   isEdit,
   secretStored,
+  publicJwk,
   advancedOpen,
   onAdvancedOpenChange,
   onAuthChange,
@@ -120,6 +123,7 @@ export function AuthSection({
               errors={errors}
               isEdit={isEdit}
               secretStored={secretStored}
+              publicJwk={publicJwk}
               updateOAuth={updateOAuth}
             />
           </Collapsible>

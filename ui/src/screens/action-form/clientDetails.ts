@@ -26,6 +26,7 @@ export function advancedEmpty(o: OAuthState, secretStored = false): boolean {
       o.clientMetadataUrl,
     ].every((v) => v.trim() === "") &&
     o.tokenAuthMethod === "" &&
+    o.grant === "authorization-code" &&
     !(secretStored && !o.clearClientSecret)
   );
 }

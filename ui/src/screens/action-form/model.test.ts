@@ -43,6 +43,7 @@ describe("toWire", () => {
       body: null,
       auth: { type: "oauth", ref: null },
       oauth: {
+        grant: "authorization-code",
         clientId: "cid",
         clientSecret: "s3cret",
         clearClientSecret: false,

@@ -59,6 +59,8 @@ export function useActionForm({ view, onClose, initial, provider }: ActionFormPr
   const isEdit = view !== null;
   const queryClient = useQueryClient();
   const [secretStored, setSecretStored] = useState(view?.oauth?.clientSecretSet ?? false);
+  /** The stored signing key's public half (private_key_jwt), to register with the provider. */
+  const [publicJwk, setPublicJwk] = useState(view?.publicJwk ?? null);
   const { attachForm, ...form } = useFormState<FormState, FieldKey>({
     initial: () => (view ? formFromAction(view) : (initial ?? emptyForm())),
     validate: (s) => validate(s, secretStored),
@@ -149,6 +151,7 @@ export function useActionForm({ view, onClose, initial, provider }: ActionFormPr
     setSavedKey(wireKey(stored));
     setSavedAuth(saved.auth.type);
     setSecretStored(saved.oauth?.clientSecretSet ?? false);
+    setPublicJwk(saved.publicJwk);
     void queryClient.invalidateQueries({ queryKey: queryKeys.actions });
     return saved;
   }
@@ -289,6 +292,7 @@ export function useActionForm({ view, onClose, initial, provider }: ActionFormPr
     updateOAuth,
     attachForm,
     secretStored,
+    publicJwk,
     topError,
     savedName,
     advancedOpen,

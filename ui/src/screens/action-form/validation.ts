@@ -19,6 +19,7 @@ import {
 
 /** The fields inside "Advanced configuration" (an error there opens it). */
 export const ADVANCED_FIELDS: readonly FieldKey[] = [
+  "grant",
   "clientId",
   "clientSecret",
   "tokenAuthMethod",
@@ -46,6 +47,7 @@ export function fieldOrder(state: FormState): FieldKey[] {
     "body",
     "auth",
     "authRef",
+    "grant",
     "clientId",
     "clientSecret",
     "authorizationUrl",
@@ -171,6 +173,15 @@ export function validate(s: FormState, secretStored = false): FieldErrors {
     }
     if (o.tokenAuthMethod === "none" && hasSecret) {
       set("tokenAuthMethod", "'none' is for public clients, which have no client secret.");
+    }
+    if (o.tokenAuthMethod === "private_key_jwt" && o.clientSecret !== "") {
+      set("clientSecret", "private_key_jwt signs with a key, not a secret: leave this empty.");
+    }
+    if (o.grant === "client-credentials" && o.tokenAuthMethod === "none") {
+      set(
+        "grant",
+        "Client credentials need a confidential client: a client secret or a signing key (private_key_jwt).",
+      );
     }
     if (
       (o.tokenAuthMethod === "client_secret_basic" || o.tokenAuthMethod === "client_secret_post") &&
