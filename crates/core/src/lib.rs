@@ -25,6 +25,7 @@ pub mod paths;
 pub mod providers;
 pub mod runtime;
 pub mod settings;
+pub(crate) mod signing_key;
 pub mod store;
 pub mod sweep;
 #[cfg(test)]

@@ -144,8 +144,8 @@ impl KeyPlan {
     /// The private key to store and its public JWK, when there is a new one.
     pub(crate) fn material(&self) -> Result<Option<(SecretString, PublicJwk)>> {
         match self {
-            KeyPlan::Generate => crate::oauth::client_key::generate().map(Some),
-            KeyPlan::Import(pem) => crate::oauth::client_key::import(pem).map(Some),
+            KeyPlan::Generate => crate::signing_key::generate().map(Some),
+            KeyPlan::Import(pem) => crate::signing_key::import(pem).map(Some),
             KeyPlan::Keep | KeyPlan::Remove => Ok(None),
         }
     }

@@ -56,7 +56,7 @@ pub(super) fn assertion_params(
         ),
         (
             "client_assertion",
-            client_key::assertion(key, &client.id, audience, now)?,
+            crate::signing_key::assertion(key, &client.id, audience, now)?,
         ),
     ])
 }

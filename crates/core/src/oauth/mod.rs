@@ -28,7 +28,6 @@
 pub mod callback;
 mod client;
 mod client_credentials;
-pub(crate) mod client_key;
 pub mod discovery;
 mod errors;
 mod flow;

@@ -215,6 +215,67 @@ mod tests {
         assert_eq!(has_x, 0, "the half-applied migration was rolled back");
     }
 
+    /// v14 rebuilds `connections` (which actions and grants refer to) and `oauth_grants`:
+    /// every row and reference survives, and foreign keys hold on the new tables.
+    #[test]
+    fn v14_rebuilds_connections_and_grants_keeping_rows_and_references() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let v13 = Store::open_with(dir.path(), &MIGRATIONS[..13]).expect("v13");
+        v13.write(|tx| {
+            tx.execute_batch(
+                "INSERT INTO connections (id, name, provider, client_id, has_client_secret, authorization_url,
+                    token_url, token_auth_method, created_at, updated_at)
+                 VALUES ('c1', 'gh', 'github', 'cid', 1, 'https://a/auth', 'https://a/token',
+                    'client_secret_post', 't', 't');
+                 INSERT INTO actions (id, name, kind, url, auth_type, connection_id, created_at, updated_at)
+                 VALUES ('a1', 'uses-gh', 'mcp', 'https://m/mcp', 'connection', 'c1', 't', 't');
+                 INSERT INTO oauth_grants (owner, connection_id, issuer, client_id, connected_at, auth_method)
+                 VALUES ('connection/c1', 'c1', 'https://a', 'cid', 't', 'client_secret_post');",
+            )?;
+            Ok(())
+        })
+        .expect("v13 rows");
+        drop(v13);
+        let s = Store::open(dir.path()).expect("migrates to v14");
+        let row: (String, String, Option<String>, String, String) = s
+            .read(|c| {
+                Ok(c.query_row(
+                    "SELECT c.token_auth_method, c.grant_type, c.public_jwk, a.connection_id, g.grant_type
+                     FROM connections c JOIN actions a ON a.connection_id = c.id
+                     JOIN oauth_grants g ON g.connection_id = c.id",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                )?)
+            })
+            .expect("rows kept");
+        assert_eq!(
+            row,
+            (
+                "client_secret_post".into(),
+                "authorization-code".into(),
+                None,
+                "c1".into(),
+                "authorization-code".into()
+            )
+        );
+        let refused = s.write(|tx| {
+            tx.execute("DELETE FROM connections WHERE id = 'c1'", [])?;
+            Ok(())
+        });
+        assert!(
+            refused.is_err(),
+            "the action still refers to the connection"
+        );
+        let no_key = s.write(|tx| {
+            tx.execute(
+                "UPDATE connections SET token_auth_method = 'private_key_jwt', has_client_secret = 0",
+                [],
+            )?;
+            Ok(())
+        });
+        assert!(no_key.is_err(), "private_key_jwt needs its public key");
+    }
+
     #[test]
     fn open_sets_wal_and_foreign_keys() {
         let dir = tempfile::tempdir().expect("tempdir");

@@ -24,6 +24,8 @@ const ORDER: &[&str] = &[
     "http",
     "store",
     "vault",
+    // The P-256 keys of private_key_jwt clients: generated or imported, signing assertions.
+    "signing_key",
     "locks",
     "browser",
     "lib",
