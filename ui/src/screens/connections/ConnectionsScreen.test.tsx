@@ -306,6 +306,7 @@ describe("Connection dialog", () => {
         registrationUrl: "",
         tokenAuthMethod: "client_secret_post",
         scopes: "crm.objects.contacts.read oauth",
+        grant: "authorization-code",
       },
     });
     await waitFor(() => expect(screen.queryByTestId("connection-dialog")).not.toBeInTheDocument());

@@ -115,6 +115,7 @@ describe("toConnectionForm", () => {
       registrationUrl: "",
       tokenAuthMethod: null,
       scopes: "a b c",
+      grant: "authorization-code",
     });
   });
 
@@ -135,6 +136,21 @@ describe("toConnectionForm", () => {
     expect(draft.registrationUrl).toBe("");
     expect(draft.tokenAuthMethod).toBe("none");
     expect(toConnectionForm(draft).revocationUrl).toBe("https://x.example/r");
+  });
+
+  it("keeps a client credentials connection's grant and signing-key method", () => {
+    const draft = draftFromConnection(
+      makeConnection({
+        grant: "client-credentials",
+        tokenAuthMethod: "private_key_jwt",
+        clientSecretSet: false,
+      }),
+    );
+    expect(toConnectionForm(draft)).toMatchObject({
+      grant: "client-credentials",
+      tokenAuthMethod: "private_key_jwt",
+      clientSecret: null,
+    });
   });
 });
 

@@ -42,6 +42,11 @@ export const AUTH_METHOD_OPTIONS: { value: AuthMethodChoice; label: string }[] =
     label: "client_secret_basic (secret in the Authorization header)",
   },
   { value: "client_secret_post", label: "client_secret_post (secret in the request body)" },
+  {
+    value: "private_key_jwt",
+    label:
+      "private_key_jwt (a signing key Patchbay keeps; `patchbay connection show` prints its public key)",
+  },
   { value: "none", label: "none (public PKCE client, no secret)" },
 ];
 
