@@ -2,6 +2,7 @@ import type { ActionView } from "../bindings/ActionView";
 import type { AppStatus } from "../bindings/AppStatus";
 import type { GrantView } from "../bindings/GrantView";
 import type { Health } from "../bindings/Health";
+import type { PublicJwk } from "../bindings/PublicJwk";
 
 let seq = 0;
 
@@ -61,5 +62,18 @@ export function makeGrant(overrides: Partial<GrantView> = {}): GrantView {
     reconnectReason: null,
     refreshedAt: null,
     ...overrides,
+  };
+}
+
+/** A public JWK as `action show` / `connection show` give it (private_key_jwt). */
+export function makePublicJwk(): PublicJwk {
+  return {
+    kty: "EC",
+    crv: "P-256",
+    x: "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+    y: "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0",
+    kid: "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs",
+    alg: "ES256",
+    use: "sig",
   };
 }

@@ -6,7 +6,7 @@ import type { GrantView } from "../../bindings/GrantView";
 import type { OAuthView } from "../../bindings/OAuthView";
 import { clearToasts, Toaster } from "../../components/kit";
 import { deferred } from "../../test/deferred";
-import { makeAction, makeGrant } from "../../test/fixtures";
+import { makeAction, makeGrant, makePublicJwk } from "../../test/fixtures";
 import { mockBackend, wireError, type Backend } from "../../test/ipcMock";
 import { renderApp } from "../../test/render";
 import { makeHttpToken, makeTextToken } from "../tokens/fixtures";
@@ -728,15 +728,7 @@ describe("editing", () => {
 });
 
 describe("client credentials and private_key_jwt", () => {
-  const jwk = {
-    kty: "EC",
-    crv: "P-256",
-    x: "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
-    y: "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0",
-    kid: "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs",
-    alg: "ES256",
-    use: "sig",
-  };
+  const jwk = makePublicJwk();
 
   it("sends the grant and private_key_jwt, then shows the public key to copy", async () => {
     backend.save_action.mockImplementation(({ form }) =>

@@ -1,6 +1,7 @@
 import type { PublicJwk } from "../../bindings/PublicJwk";
 import { Checkbox, CopyField, SecretField, SelectField, TextField } from "../../components/kit";
 import { useCallbackUrls } from "../../data/queries";
+import { CLIENT_CREDENTIALS_HINT, GRANT_OPTIONS } from "../../lib/grants";
 import type { FormState, FieldErrors } from "./model";
 import type { UpdateOAuth } from "./useActionForm";
 
@@ -10,11 +11,6 @@ const METHOD_OPTIONS = [
   { value: "client_secret_post", label: "client_secret_post" },
   { value: "private_key_jwt", label: "private_key_jwt (a key Patchbay generates)" },
   { value: "none", label: "none (public client)" },
-];
-
-const GRANT_OPTIONS = [
-  { value: "authorization-code", label: "Authorization code (a user signs in in the browser)" },
-  { value: "client-credentials", label: "Client credentials (the client itself, no user)" },
 ];
 
 /** The OAuth settings typed as text (each is also the name of its field). */
@@ -68,11 +64,7 @@ export function AdvancedFields({
         value={o.grant}
         onChange={(v) => updateOAuth({ grant: v as typeof o.grant }, "grant", "tokenAuthMethod")}
         options={GRANT_OPTIONS}
-        hint={
-          o.grant === "client-credentials"
-            ? "Connect fetches a token with the client’s own credentials: no browser. Needs the client ID and a secret or a signing key."
-            : undefined
-        }
+        hint={o.grant === "client-credentials" ? CLIENT_CREDENTIALS_HINT : undefined}
         error={errors.grant}
       />
       <TextField label="Client ID" {...bind("clientId")} mono autoComplete="off" />

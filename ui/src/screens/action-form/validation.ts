@@ -3,6 +3,7 @@
  * lib/validate), so most mistakes show inline before anything is sent; which field to focus
  * first; and where a backend error about a field shows.
  */
+import { PUBLIC_CLIENT_CREDENTIALS } from "../../lib/grants";
 import type { AuthType } from "../../bindings/AuthType";
 import type { FormField } from "../../bindings/FormField";
 import type { IpcError } from "../../ipc";
@@ -178,10 +179,7 @@ export function validate(s: FormState, secretStored = false): FieldErrors {
       set("clientSecret", "private_key_jwt signs with a key, not a secret: leave this empty.");
     }
     if (o.grant === "client-credentials" && o.tokenAuthMethod === "none") {
-      set(
-        "grant",
-        "Client credentials need a confidential client: a client secret or a signing key (private_key_jwt).",
-      );
+      set("grant", PUBLIC_CLIENT_CREDENTIALS);
     }
     if (
       (o.tokenAuthMethod === "client_secret_basic" || o.tokenAuthMethod === "client_secret_post") &&

@@ -5,6 +5,7 @@ import type { ConnectionView } from "../../bindings/ConnectionView";
 import {
   Button,
   Checkbox,
+  CopyField,
   Dialog,
   ErrorNotice,
   FormSection,
@@ -17,6 +18,8 @@ import { queryKeys } from "../../data/keys";
 import { saveConnection, toIpcError, type IpcError } from "../../ipc";
 import { DialogForm } from "../../components/layout/DialogForm";
 import { useFormState } from "../../lib/useFormState";
+import { CLIENT_CREDENTIALS_HINT, GRANT_OPTIONS } from "../../lib/grants";
+import type { OAuthGrant } from "../../bindings/OAuthGrant";
 import { SignInPanel } from "./SignInPanel";
 import { useSignIn } from "./useSignIn";
 import {
@@ -43,6 +46,7 @@ const FIELD_ORDER: ConnectionField[] = [
   "clientId",
   "clientSecret",
   "tokenAuthMethod",
+  "grant",
   "authorizationUrl",
   "tokenUrl",
   "revocationUrl",
@@ -207,6 +211,22 @@ export function ConnectionDialog({ editing, onClose }: Props) {
             hint="How Patchbay proves it is your app at the token URL. The provider’s docs say which one."
             error={errors.tokenAuthMethod}
           />
+          <SelectField
+            label="Grant"
+            name="grant"
+            value={draft.grant}
+            onChange={(v) => set("grant", v as OAuthGrant)}
+            options={GRANT_OPTIONS}
+            hint={draft.grant === "client-credentials" ? CLIENT_CREDENTIALS_HINT : undefined}
+            error={errors.grant}
+          />
+          {stored?.publicJwk && (
+            <CopyField
+              label="Public key (JWK): register it with the provider"
+              value={JSON.stringify(stored.publicJwk)}
+              testId="connection-public-jwk"
+            />
+          )}
         </FormSection>
 
         <FormSection title="Endpoints" description="HTTPS URLs from the provider’s OAuth 2.0 docs.">

@@ -2,7 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 import { clearToasts, Toaster } from "../../components/kit";
-import { makeGrant } from "../../test/fixtures";
+import { makeGrant, makePublicJwk } from "../../test/fixtures";
 import { mockBackend, wireError, type Backend } from "../../test/ipcMock";
 import { renderApp } from "../../test/render";
 import { ConnectionsScreen } from "./ConnectionsScreen";
@@ -379,6 +379,42 @@ describe("Connection dialog", () => {
     // A later Save edits what was just created.
     await user.click(screen.getByTestId("connection-done"));
     await waitFor(() => expect(screen.queryByTestId("connection-dialog")).not.toBeInTheDocument());
+  });
+
+  it("shows a client credentials connection's grant and public key, and sends the grant", async () => {
+    const jwk = makePublicJwk();
+    backend.list_connections.mockResolvedValue([
+      makeConnection({
+        grant: "client-credentials",
+        tokenAuthMethod: "private_key_jwt",
+        clientSecretSet: false,
+        publicJwk: jwk,
+      }),
+    ]);
+    backend.save_connection.mockResolvedValue(makeConnection());
+    const { user } = renderScreen();
+    await screen.findByTestId("connection-row");
+    await openMenuItem(user, "hubspot-sales", "connection-edit");
+    await screen.findByTestId("connection-dialog");
+    expect(field("grant")).toHaveValue("client-credentials");
+    expect(field("tokenAuthMethod")).toHaveValue("private_key_jwt");
+    expect(screen.getByTestId("connection-public-jwk")).toHaveTextContent(jwk.x);
+    // A public client cannot use client credentials: refused before anything is sent.
+    await user.selectOptions(field("tokenAuthMethod"), "none");
+    await user.click(screen.getByTestId("connection-save"));
+    expect(await screen.findByText(/need a confidential client/)).toBeInTheDocument();
+    expect(backend.save_connection).not.toHaveBeenCalled();
+    await user.selectOptions(field("tokenAuthMethod"), "private_key_jwt");
+    await user.click(screen.getByTestId("connection-save"));
+    await waitFor(() => expect(backend.save_connection).toHaveBeenCalledTimes(1));
+    expect(backend.save_connection).toHaveBeenCalledWith({
+      original: "hubspot-sales",
+      form: expect.objectContaining({
+        grant: "client-credentials",
+        tokenAuthMethod: "private_key_jwt",
+        clientSecret: null,
+      }) as unknown,
+    });
   });
 
   it("edits with the stored values, keeps an empty secret and sends the original name", async () => {

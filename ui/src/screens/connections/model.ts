@@ -10,6 +10,7 @@ import type { GrantView } from "../../bindings/GrantView";
 import type { OAuthGrant } from "../../bindings/OAuthGrant";
 import type { TokenAuthMethod } from "../../bindings/TokenAuthMethod";
 import type { IpcError } from "../../ipc";
+import { PUBLIC_CLIENT_CREDENTIALS } from "../../lib/grants";
 import { nameError, scopesError, splitScopes, urlError } from "../../lib/validate";
 
 /** "auto": let the backend pick from whether there is a client secret. */
@@ -28,7 +29,7 @@ export type ConnectionDraft = {
   registrationUrl: string;
   tokenAuthMethod: AuthMethodChoice;
   scopes: string;
-  /** Kept as stored (`patchbay connection edit --grant` changes it). */
+  /** A user signs in, or the client asks for itself (no user). */
   grant: OAuthGrant;
 };
 
@@ -114,6 +115,9 @@ export function validateConnection(
   const scopes = scopesError(d.scopes);
   if (scopes) errors.scopes = scopes;
 
+  if (d.grant === "client-credentials" && d.tokenAuthMethod === "none") {
+    errors.grant = PUBLIC_CLIENT_CREDENTIALS;
+  }
   const typed = d.clientSecret.trim() !== "";
   if (typed && d.clearClientSecret) {
     errors.clientSecret = "Enter a new secret or remove the stored one, not both.";
@@ -180,7 +184,7 @@ const FORM_FIELD_KEYS: Record<FormField, ConnectionField | undefined> = {
   prefix: undefined,
   headerName: undefined,
   expires: undefined,
-  grant: undefined,
+  grant: "grant",
   privateKey: "clientSecret",
 };
 
