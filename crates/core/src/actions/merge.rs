@@ -215,7 +215,7 @@ pub(super) fn merge_oauth(base: Current, input: &OAuthInput, clear_secret: bool)
         );
     }
     let grant = input.grant.unwrap_or(base.grant);
-    // Choosing private_key_jwt (or the automatic method) drops a secret left from before.
+    // Choosing private_key_jwt drops a secret left from before (no new secret given).
     let switching_to_key = input.token_auth_method == Some(Some(TokenAuthMethod::PrivateKeyJwt))
         && input.client_secret.is_none();
     let has_secret =

@@ -1,6 +1,8 @@
 //! The token lifecycle: a fresh access token before each use, refreshed at most once however
 //! many users race for it (inside one process and across processes sharing one profile),
-//! `invalid_grant` → "needs reconnect", and disconnect with RFC 7009 revocation.
+//! `invalid_grant` → "needs reconnect", and disconnect with RFC 7009 revocation. A client
+//! credentials grant has no refresh token: its next token is fetched with the client's own
+//! credentials instead, under the same locks and logged like a refresh.
 //!
 //! ## Single flight
 //! Refreshing an owner's tokens (and replacing them after a connect) happens under the
