@@ -441,3 +441,80 @@ WRa90ObDl2cLMX42U8QCdgiR98y5nuNEpVc2idOC7DKHs837X4R513c=
     secrets.push(token.trim());
     assert_profile_holds_none(&w, &secrets);
 }
+
+/// `private_key_jwt` is not only for client credentials: a user's sign-in whose client signs
+/// its code exchange, its refreshes and its revocations with the key Patchbay generated.
+#[test]
+fn a_signing_key_also_authenticates_a_users_sign_in_its_refreshes_and_revocation() {
+    let w = World::new(json!({"accessTokenTtl": 8}), json!({}));
+    let url = w.url();
+    w.ok(&[
+        "action",
+        "add",
+        "user-signer",
+        "--url",
+        &url,
+        "--auth",
+        "oauth",
+        "--token-auth-method",
+        "private_key_jwt",
+    ]);
+    let a = show(&w, "user-signer");
+    assert_eq!(a["grant"], "authorization-code", "{a}");
+    let resp: Value = reqwest::blocking::Client::new()
+        .post(format!("{}/reg", w.issuer()))
+        .json(&json!({
+            "client_name": "patchbay with a key",
+            "application_type": "native",
+            "redirect_uris": ["http://127.0.0.1:1/callback"],
+            "grant_types": ["authorization_code", "refresh_token"],
+            "response_types": ["code"],
+            "token_endpoint_auth_method": "private_key_jwt",
+            "token_endpoint_auth_signing_alg": "ES256",
+            "jwks": { "keys": [a["publicJwk"]] },
+        }))
+        .send()
+        .expect("register")
+        .json()
+        .expect("registration json");
+    let client_id = resp["client_id"].as_str().expect("client_id").to_string();
+    w.ok(&["action", "edit", "user-signer", "--client-id", &client_id]);
+    let out = w
+        .cmd()
+        .env("PATCHBAY_TEST_BROWSER", "consent")
+        .args([
+            "--json",
+            "connect",
+            "user-signer",
+            "--port",
+            "0",
+            "--timeout",
+            "30",
+        ])
+        .write_stdin("")
+        .output()
+        .expect("connect");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let connected = Instant::now();
+    let g: Value = serde_json::from_slice(&out.stdout).expect("grant json");
+    assert_eq!(g["account"], "alice@example.com", "{g}");
+    echo(&w, "user-signer", "signed in");
+    reset_stats(&w.issuer());
+    std::thread::sleep(Duration::from_millis(4500).saturating_sub(connected.elapsed()));
+    echo(&w, "user-signer", "refreshed");
+    assert_eq!(
+        w.refreshes(),
+        1,
+        "the refresh authenticated with an assertion"
+    );
+    let report: Value =
+        serde_json::from_str(&w.ok(&["--json", "disconnect", "user-signer"])).expect("json");
+    assert_eq!(
+        report["revocation"]["outcome"], "revoked",
+        "the revocation authenticated too: {report}"
+    );
+}

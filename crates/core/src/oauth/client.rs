@@ -31,34 +31,10 @@ pub(super) fn assertion_audience(server: &ServerMetadata) -> String {
     }
 }
 
-/// RFC 7523 §2.2 client authentication for one request to the token (or revocation)
-/// endpoint: `client_assertion_type` and a freshly signed `client_assertion`. Nothing for
-/// other methods.
-pub(super) fn assertion_params(
-    client: &ClientIdentity,
-    audience: &str,
-    now: time::OffsetDateTime,
-) -> Result<Vec<(&'static str, String)>> {
-    if client.method != TokenAuthMethod::PrivateKeyJwt {
-        return Ok(Vec::new());
-    }
-    let Some(key) = &client.key else {
-        return Err(oauth_err(
-            ErrorCode::TokenError,
-            "the keychain holds no private key for this private_key_jwt client",
-            "give it one: `patchbay action edit NAME --token-auth-method private_key_jwt --private-key-stdin` (or leave out --private-key-stdin to generate one, then register its public key)",
-        ));
-    };
-    Ok(vec![
-        (
-            "client_assertion_type",
-            "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".to_string(),
-        ),
-        (
-            "client_assertion",
-            crate::signing_key::assertion(key, &client.id, audience, now)?,
-        ),
-    ])
+/// Whose keychain key signs the client's assertions: the owner, when its client
+/// authenticates with `private_key_jwt`.
+pub(super) fn signer(owner: &Owner, method: TokenAuthMethod) -> Option<Owner> {
+    (method == TokenAuthMethod::PrivateKeyJwt).then(|| owner.clone())
 }
 
 pub(super) fn build_client(
@@ -82,21 +58,41 @@ pub(super) fn build_client(
 }
 
 impl Patchbay {
-    /// The signing key of an owner's client when it authenticates with `private_key_jwt`,
-    /// from the keychain (read for the requests about to be made, then dropped).
-    pub(super) fn client_key(
+    /// RFC 7523 §2.2 client authentication for one request to the token (or revocation)
+    /// endpoint: `client_assertion_type` and a freshly signed `client_assertion`. The private
+    /// key is read from the keychain here, signs, and is dropped (wiped) before returning.
+    /// Nothing for other methods.
+    pub(super) fn assertion_params(
         &self,
-        owner: &Owner,
-        method: TokenAuthMethod,
-    ) -> Result<Option<SecretString>> {
-        if method != TokenAuthMethod::PrivateKeyJwt {
-            return Ok(None);
-        }
-        let key = match owner {
+        client: &ClientIdentity,
+        audience: &str,
+    ) -> Result<Vec<(&'static str, String)>> {
+        let Some(owner) = client
+            .signer
+            .as_ref()
+            .filter(|_| client.method == TokenAuthMethod::PrivateKeyJwt)
+        else {
+            return Ok(Vec::new());
+        };
+        let entry = match owner {
             Owner::Action(id) => crate::vault::keys::action_private_key(id),
             Owner::Connection(id) => crate::vault::keys::connection_private_key(id),
         };
-        self.vault().get(&key)
+        let Some(key) = self.vault().get(&entry)? else {
+            return Err(oauth_err(
+                ErrorCode::TokenError,
+                "the keychain holds no private key for this private_key_jwt client",
+                "give it one: `patchbay action edit NAME --token-auth-method private_key_jwt --private-key-stdin` (or leave out --private-key-stdin to generate one, then register its public key)",
+            ));
+        };
+        let signed = crate::signing_key::assertion(&key, &client.id, audience, self.clock_now())?;
+        Ok(vec![
+            (
+                "client_assertion_type",
+                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".to_string(),
+            ),
+            ("client_assertion", signed),
+        ])
     }
 
     /// A saved registration for this issuer and redirect URI, else dynamic client
@@ -122,7 +118,7 @@ impl Patchbay {
                 secret: None,
                 method: TokenAuthMethod::None,
                 keep_secret: false,
-                key: None,
+                signer: None,
             });
         }
         let Some(reg) = &server.registration_endpoint else {
@@ -211,7 +207,7 @@ impl Patchbay {
             secret,
             method,
             keep_secret: true,
-            key: None,
+            signer: None,
         })
     }
 }

@@ -116,7 +116,7 @@ impl Patchbay {
             secret,
             method,
             keep_secret: false,
-            key: self.client_key(&owner, method)?,
+            signer: signer(&owner, method),
         };
         let resource = settings.resource(&discovered.resource);
         let scopes = cc_scopes(&settings.scopes, &discovered, &req.extra_scopes);
@@ -150,7 +150,7 @@ impl Patchbay {
             secret: self.connection_client_secret(c)?,
             method: c.token_auth_method,
             keep_secret: false,
-            key: self.client_key(&owner, c.token_auth_method)?,
+            signer: signer(&owner, c.token_auth_method),
         };
         self.first_client_credentials_token(
             &owner,
@@ -221,7 +221,7 @@ impl Patchbay {
         if let Some(res) = r.resource {
             req = req.add_extra_param("resource", res.to_string());
         }
-        for (k, v) in assertion_params(r.client, r.audience, self.clock_now())? {
+        for (k, v) in self.assertion_params(r.client, r.audience)? {
             req = req.add_extra_param(k, v);
         }
         let token = req

@@ -213,13 +213,13 @@ impl Patchbay {
                 } else {
                     TokenAuthMethod::None
                 });
-                let key = self.client_key(&Owner::Action(action.id.clone()), method)?;
+                let signer = signer(&Owner::Action(action.id.clone()), method);
                 Some(ClientIdentity {
                     id: id.clone(),
                     secret,
                     method,
                     keep_secret: false,
-                    key,
+                    signer,
                 })
             }
             None => None,
@@ -393,7 +393,7 @@ impl Patchbay {
                 secret,
                 method: c.token_auth_method,
                 keep_secret: false,
-                key: self.client_key(&Owner::Connection(c.id.clone()), c.token_auth_method)?,
+                signer: signer(&Owner::Connection(c.id.clone()), c.token_auth_method),
             }),
             client_metadata_url: None,
             scopes: c.scopes.clone(),
@@ -440,7 +440,7 @@ impl Patchbay {
                     secret: None,
                     method: TokenAuthMethod::None,
                     keep_secret: false,
-                    key: None,
+                    signer: None,
                 }
             }
             (None, _) => {
@@ -560,7 +560,7 @@ impl Patchbay {
             exchange = exchange.add_extra_param("resource", r.to_string());
         }
         let audience = assertion_audience(server);
-        for (k, v) in assertion_params(client, &audience, self.clock_now())? {
+        for (k, v) in self.assertion_params(client, &audience)? {
             exchange = exchange.add_extra_param(k, v);
         }
         let token = exchange

@@ -441,7 +441,8 @@ impl Patchbay {
             if let Some(r) = &row.resource {
                 req = req.add_extra_param("resource", r.clone());
             }
-            for (k, v) in super::assertion_params(&client, &row.audience(), self.clock_now())
+            for (k, v) in self
+                .assertion_params(&client, &row.audience())
                 .map_err(RefreshFailure::Other)?
             {
                 req = req.add_extra_param(k, v);
@@ -611,13 +612,13 @@ impl Patchbay {
             };
             self.vault().get(&key)?
         };
-        let key = self.client_key(owner, row.auth_method)?;
+        let signer = super::signer(owner, row.auth_method);
         Ok(ClientIdentity {
             id: row.client_id.clone(),
             secret,
             method: row.auth_method,
             keep_secret: false,
-            key,
+            signer,
         })
     }
 
@@ -728,7 +729,7 @@ impl Patchbay {
         list.push(("access_token", &tokens.access_token));
         let mut notes = Vec::new();
         for (hint, token) in list {
-            let auth = match super::assertion_params(&client, &row.audience(), self.clock_now()) {
+            let auth = match self.assertion_params(&client, &row.audience()) {
                 Ok(a) => a,
                 Err(e) => return fail(revoked, e.to_string()),
             };

@@ -116,9 +116,9 @@ struct ClientIdentity {
     method: TokenAuthMethod,
     /// The secret came from a dynamic registration: keep it with the tokens.
     keep_secret: bool,
-    /// `private_key_jwt`: the signing key (PKCS#8 PEM), read from the keychain for the
-    /// requests about to be made.
-    key: Option<SecretString>,
+    /// `private_key_jwt`: whose keychain key signs each request's assertion (read only to
+    /// sign, in `assertion_params`).
+    signer: Option<Owner>,
 }
 
 /// A connect request from a front end.
