@@ -171,6 +171,37 @@ fn a_client_secret_basic_action_gets_tokens_with_no_user_before_expiry_and_after
     let token = token.trim();
     assert!(token.starts_with("eyJ"), "a JWT for the resource");
     assert!(!logs.contains(token) && !logs.contains("machine-secret-9f3k"));
+
+    // No user, so no `patchbay connect` needed: the first call fetches the first token.
+    let out = run_with(
+        &w,
+        &[
+            "action",
+            "add",
+            "cc-first",
+            "--url",
+            &url,
+            "--grant",
+            "client-credentials",
+            "--client-id",
+            "machine",
+            "--client-secret-stdin",
+        ],
+        "machine-secret-9f3k\n",
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    echo(&w, "cc-first", "first use");
+    assert_eq!(cc_grants(&w), 4, "one token request on first use");
+    echo(&w, "cc-first", "second use");
+    assert_eq!(cc_grants(&w), 4, "and kept");
+    let status: Value =
+        serde_json::from_str(&w.ok(&["--json", "status", "cc-first"])).expect("json");
+    assert_eq!(
+        status["connected"], true,
+        "connected by its first call: {status}"
+    );
+    let first = w.ok(&["logs", "--action", "cc-first", "--kind", "connect"]);
+    assert!(first.contains("connected"), "{first}");
     assert_profile_holds_none(&w, &["machine-secret-9f3k", token]);
 }
 

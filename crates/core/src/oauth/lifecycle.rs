@@ -286,10 +286,52 @@ impl Patchbay {
     }
 
     /// A valid access token for an action (or, with `Kind::Connection`, a connection),
-    /// refreshed first when it expires within [`REFRESH_MARGIN`].
+    /// refreshed first when it expires within [`REFRESH_MARGIN`]. A client-credentials
+    /// grant needs no user, so its first token is fetched here when it has none yet (as
+    /// `patchbay connect` would), rather than asking the user to connect.
     pub async fn access_token(&self, kind: Kind, name: &str) -> Result<SecretString> {
         let (owner, name) = self.owner_of(kind, name)?;
-        self.token_for(&owner, &names(kind, &name), None).await
+        let n = names(kind, &name);
+        match self.token_for(&owner, &n, None).await {
+            Err(e) if e.code() == ErrorCode::NotConnected && self.needs_no_user(kind, &name) => {
+                self.connect_without_user(kind, &name).await?;
+                self.token_for(&owner, &n, None).await
+            }
+            r => r,
+        }
+    }
+
+    /// Whether the grant of `name` is client credentials (no user, no browser).
+    fn needs_no_user(&self, kind: Kind, name: &str) -> bool {
+        match kind {
+            Kind::Connection => self
+                .get_connection(name)
+                .is_ok_and(|c| c.grant == OAuthGrant::ClientCredentials),
+            _ => self
+                .get_action(name)
+                .is_ok_and(|a| a.grant == Some(OAuthGrant::ClientCredentials)),
+        }
+    }
+
+    /// The first token of a client-credentials grant: the connect path, logged as a connect.
+    async fn connect_without_user(&self, kind: Kind, name: &str) -> Result<GrantView> {
+        let req = super::ConnectRequest {
+            action: name.to_string(),
+            port: 0,
+            timeout: Duration::from_secs(30),
+            extra_scopes: Vec::new(),
+            challenge: None,
+            receives_app_links: false,
+        };
+        let no_browser = |_: &str, _: &str| -> Result<()> {
+            Err(Error::Internal(
+                "a client-credentials grant opens no browser".into(),
+            ))
+        };
+        match kind {
+            Kind::Connection => self.connect_connection(req, no_browser).await,
+            _ => self.connect_action(req, no_browser).await,
+        }
     }
 
     /// After the resource refused `rejected` with a 401: one forced refresh, unless another
