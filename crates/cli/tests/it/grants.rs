@@ -83,6 +83,24 @@ fn machine_client(id: &str, extra: Value) -> Value {
     c
 }
 
+/// An action with the `machine` client's secret and the client credentials grant.
+fn add_machine_action(w: &World, name: &str, url: &str) {
+    let args = [
+        "action",
+        "add",
+        name,
+        "--url",
+        url,
+        "--grant",
+        "client-credentials",
+        "--client-id",
+        "machine",
+        "--client-secret-stdin",
+    ];
+    let out = run_with(w, &args, "machine-secret-9f3k\n");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+}
+
 #[test]
 fn a_client_secret_basic_action_gets_tokens_with_no_user_before_expiry_and_after_a_401() {
     // 8 s tokens: fetched again once less than half their life (4 s) is left.
@@ -97,24 +115,7 @@ fn a_client_secret_basic_action_gets_tokens_with_no_user_before_expiry_and_after
         json!({}),
     );
     let url = w.url();
-    let out = run_with(
-        &w,
-        &[
-            "--json",
-            "action",
-            "add",
-            "cc",
-            "--url",
-            &url,
-            "--grant",
-            "client-credentials",
-            "--client-id",
-            "machine",
-            "--client-secret-stdin",
-        ],
-        "machine-secret-9f3k\n",
-    );
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    add_machine_action(&w, "cc", &url);
     let a = show(&w, "cc");
     assert_eq!(a["grant"], "client-credentials", "{a}");
     assert_eq!(a["publicJwk"], Value::Null, "no key for a secret: {a}");
@@ -173,23 +174,7 @@ fn a_client_secret_basic_action_gets_tokens_with_no_user_before_expiry_and_after
     assert!(!logs.contains(token) && !logs.contains("machine-secret-9f3k"));
 
     // No user, so no `patchbay connect` needed: the first call fetches the first token.
-    let out = run_with(
-        &w,
-        &[
-            "action",
-            "add",
-            "cc-first",
-            "--url",
-            &url,
-            "--grant",
-            "client-credentials",
-            "--client-id",
-            "machine",
-            "--client-secret-stdin",
-        ],
-        "machine-secret-9f3k\n",
-    );
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    add_machine_action(&w, "cc-first", &url);
     echo(&w, "cc-first", "first use");
     assert_eq!(cc_grants(&w), 4, "one token request on first use");
     echo(&w, "cc-first", "second use");
