@@ -33,6 +33,8 @@ fn main() {
             "export_write",
             "list_providers",
             "list_logs",
+            "log_histogram",
+            "health_series",
             "get_settings",
             "save_settings",
             "app_ready",

@@ -7,12 +7,13 @@ use patchbay_core::forms::{
     ActionForm, CallbackUrls, ConnectionForm, HttpTokenForm, OwnerKind, SavedHttpToken,
     TextTokenForm,
 };
-use patchbay_core::logs::{LogEntry, LogExport, LogQuery};
+use patchbay_core::logs::{LogEntry, LogExport, LogHistogram, LogQuery};
 use patchbay_core::model::{
-    ActionView, AppStatus, Attention, ConnectionView, ConsentDecision, DisconnectReport,
-    DoctorReport, GatewayClientForm, GatewayClientView, GatewayConsents, GatewayKeyForm,
-    GatewayKeyView, GatewayTool, GatewayView, GrantView, Health, ImportFileReport, ImportForm,
-    NewGatewayClient, NewGatewayKey, PendingConsent, TokenView,
+    ActionSeries, ActionView, AppStatus, Attention, ConnectionView, ConsentDecision,
+    DisconnectReport, DoctorReport, GatewayClientForm, GatewayClientView, GatewayConsents,
+    GatewayKeyForm, GatewayKeyView, GatewayTool, GatewayView, GrantView, Health,
+    ImportFileReport, ImportForm, NewGatewayClient, NewGatewayKey, PendingConsent, SeriesWindow,
+    TokenView,
 };
 use patchbay_core::providers::Provider;
 use patchbay_core::runtime::http_token::TokenTestReport;
@@ -276,6 +277,21 @@ pub async fn import_apply(shell: State<'_, Shell>, form: ImportForm) -> Res<Vec<
 #[tauri::command]
 pub async fn list_logs(shell: State<'_, Shell>, query: LogQuery) -> Res<Vec<LogEntry>> {
     shell.run(move |pb| pb.logs(&query)).await
+}
+
+/// The rows `query` selects, counted per time bucket (the Logs screen's histogram).
+#[tauri::command]
+pub async fn log_histogram(shell: State<'_, Shell>, query: LogQuery) -> Res<LogHistogram> {
+    shell.run(move |pb| pb.log_histogram(&query)).await
+}
+
+/// Every action's calls, errors and latency per hour over the last 24 hours or 7 days.
+#[tauri::command]
+pub async fn health_series(
+    shell: State<'_, Shell>,
+    window: SeriesWindow,
+) -> Res<Vec<ActionSeries>> {
+    shell.run(move |pb| pb.health_series(window)).await
 }
 
 #[tauri::command]

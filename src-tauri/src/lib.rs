@@ -232,6 +232,8 @@ pub fn run() {
             commands::export_write,
             commands::list_providers,
             commands::list_logs,
+            commands::log_histogram,
+            commands::health_series,
             commands::get_settings,
             commands::save_settings,
             commands::app_ready,
@@ -294,6 +296,7 @@ pub fn run() {
                 let sweeper = pb.clone();
                 std::thread::spawn(move || {
                     let _ = sweeper.sweep_orphans();
+                    let _ = sweeper.prune_rollup();
                 });
                 watch_database(app.handle().clone(), pb, gateway);
             }

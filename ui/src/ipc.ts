@@ -13,6 +13,7 @@ import { invoke, type InvokeArgs } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 
 import type { ActionForm } from "./bindings/ActionForm";
+import type { ActionSeries } from "./bindings/ActionSeries";
 import type { ActionView } from "./bindings/ActionView";
 import type { AppStatus } from "./bindings/AppStatus";
 import type { Attention } from "./bindings/Attention";
@@ -41,12 +42,14 @@ import type { ImportFileReport } from "./bindings/ImportFileReport";
 import type { ImportForm } from "./bindings/ImportForm";
 import type { LogEntry } from "./bindings/LogEntry";
 import type { LogExport } from "./bindings/LogExport";
+import type { LogHistogram } from "./bindings/LogHistogram";
 import type { LogQuery } from "./bindings/LogQuery";
 import type { NewGatewayClient } from "./bindings/NewGatewayClient";
 import type { NewGatewayKey } from "./bindings/NewGatewayKey";
 import type { OwnerKind } from "./bindings/OwnerKind";
 import type { Provider } from "./bindings/Provider";
 import type { SavedHttpToken } from "./bindings/SavedHttpToken";
+import type { SeriesWindow } from "./bindings/SeriesWindow";
 import type { Settings } from "./bindings/Settings";
 import type { SettingsView } from "./bindings/SettingsView";
 import type { SignInReturned } from "./bindings/SignInReturned";
@@ -501,6 +504,16 @@ export function importApply(form: ImportForm): Promise<ImportFileReport[]> {
  */
 export function listLogs(query: LogQuery): Promise<LogEntry[]> {
   return call<LogEntry[]>("list_logs", { query });
+}
+
+/** The rows `query` selects, counted per time bucket over its range (the Logs histogram). */
+export function logHistogram(query: LogQuery): Promise<LogHistogram> {
+  return call<LogHistogram>("log_histogram", { query });
+}
+
+/** Every action's calls, errors and p50/p95 latency per hour over the last 24 h or 7 days. */
+export function healthSeries(window: SeriesWindow): Promise<ActionSeries[]> {
+  return call<ActionSeries[]>("health_series", { window });
 }
 
 /** One whole log row (request and response included); null once retention removed it. */

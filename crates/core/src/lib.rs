@@ -23,6 +23,7 @@ pub mod model;
 pub mod oauth;
 pub mod paths;
 pub mod providers;
+pub mod rollup;
 pub mod runtime;
 pub mod settings;
 pub(crate) mod signing_key;

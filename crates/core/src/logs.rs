@@ -9,7 +9,14 @@ use rusqlite::params;
 
 use crate::Patchbay;
 use crate::error::{Error, Result};
-pub use crate::model::{LogEntry, LogExport, LogKind, LogQuery};
+pub use crate::model::{LogBar, LogEntry, LogExport, LogHistogram, LogKind, LogQuery};
+
+/// The Logs screen's histogram has at most this many bars.
+pub const HISTOGRAM_BARS: i64 = 60;
+/// Bar widths in seconds, the narrowest that keeps to [`HISTOGRAM_BARS`] is taken.
+const HISTOGRAM_WIDTHS: [i64; 13] = [
+    60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 604_800,
+];
 
 /// How often (in rows written) the age retention runs.
 const RETENTION_EVERY: i64 = 256;
@@ -142,6 +149,63 @@ fn redact_url(s: &str) -> String {
     u.to_string()
 }
 
+/// The `AND …` conditions of a log query but its `after_id` (each value bound in `args`).
+fn filters(q: &LogQuery, args: &mut Vec<Box<dyn rusqlite::ToSql>>) -> Result<String> {
+    let mut sql = String::new();
+    // Each value gets the next numbered placeholder.
+    let mut bind = |v: Box<dyn rusqlite::ToSql>| {
+        args.push(v);
+        format!("?{}", args.len())
+    };
+    if let Some(s) = &q.subject {
+        sql.push_str(&format!(
+            " AND subject = {} COLLATE NOCASE",
+            bind(Box::new(s.clone()))
+        ));
+    }
+    if let Some(s) = &q.since {
+        sql.push_str(&format!(" AND at >= {}", bind(Box::new(s.clone()))));
+    }
+    if let Some(s) = &q.until {
+        sql.push_str(&format!(" AND at < {}", bind(Box::new(s.clone()))));
+    }
+    if let Some(k) = q.kind {
+        sql.push_str(&format!(" AND kind = {}", bind(Box::new(k.as_str()))));
+    }
+    if let Some(o) = &q.outcome {
+        if o != "ok" && o != "error" {
+            return Err(Error::invalid_with_hint(
+                format!("'{o}' is not an outcome"),
+                "use --outcome ok or --outcome error",
+            ));
+        }
+        sql.push_str(&format!(" AND outcome = {}", bind(Box::new(o.clone()))));
+    }
+    if let Some(text) = q.search.as_deref().filter(|t| !t.is_empty()) {
+        if text.chars().count() >= 3 {
+            // The trigram index: the text as one phrase, any substring, any case.
+            let phrase = format!("\"{}\"", text.replace('"', "\"\""));
+            let p = bind(Box::new(phrase));
+            sql.push_str(&format!(
+                " AND id IN (SELECT rowid FROM logs_fts WHERE logs_fts MATCH {p})"
+            ));
+        } else {
+            // Shorter than a trigram: a scan.
+            let pattern = format!(
+                "%{}%",
+                text.replace('!', "!!")
+                    .replace('%', "!%")
+                    .replace('_', "!_")
+            );
+            let p = bind(Box::new(pattern));
+            sql.push_str(&format!(
+                " AND (summary LIKE {p} ESCAPE '!' OR request LIKE {p} ESCAPE '!' OR response LIKE {p} ESCAPE '!')"
+            ));
+        }
+    }
+    Ok(sql)
+}
+
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<LogEntry> {
     let json = |i: usize| -> rusqlite::Result<Option<serde_json::Value>> {
         Ok(r.get::<_, Option<String>>(i)?
@@ -170,8 +234,10 @@ impl Patchbay {
         let enc =
             |v: &Option<serde_json::Value>| v.as_ref().map(|v| redact(v, secrets).to_string());
         let (request, response) = (enc(&e.request), enc(&e.response));
-        let now = self.now();
-        let kind = e.kind.unwrap_or(LogKind::Call).as_str();
+        let at = self.clock_now();
+        let now = crate::clock::rfc3339(at);
+        let kind_ = e.kind.unwrap_or(LogKind::Call);
+        let kind = kind_.as_str();
         let outcome = if e.ok { "ok" } else { "error" };
         let retention = self.settings();
         let _ = self.store().write(|tx| {
@@ -192,6 +258,12 @@ impl Patchbay {
                     e.error_code
                 ],
             )?;
+            // Health over time: a call counts in its action's hour.
+            if kind_ == LogKind::Call
+                && let Some(action_id) = e.action_id
+            {
+                crate::rollup::record(tx, action_id, crate::rollup::hour_of(at), e.ok, e.latency_ms)?;
+            }
             // Retention: by count on every row (a primary-key range, usually empty), by age
             // every RETENTION_EVERY rows.
             let id = tx.last_insert_rowid();
@@ -204,6 +276,8 @@ impl Patchbay {
                     self.clock.now() - time::Duration::days(retention.log_max_age_days.into()),
                 );
                 tx.execute("DELETE FROM logs WHERE at < ?1", [cutoff])?;
+                // The rollup keeps its 8 days whatever the log keeps.
+                crate::rollup::prune(tx, crate::rollup::hour_of(at))?;
             }
             Ok(())
         });
@@ -218,54 +292,11 @@ impl Patchbay {
             "SELECT id, at, subject, kind, outcome, status, latency_ms, summary, request, response, error_code FROM logs WHERE 1 = 1"
         });
         let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
-        // Each value gets the next numbered placeholder.
+        sql.push_str(&filters(q, &mut args)?);
         let mut bind = |v: Box<dyn rusqlite::ToSql>| {
             args.push(v);
             format!("?{}", args.len())
         };
-        if let Some(s) = &q.subject {
-            sql.push_str(&format!(
-                " AND subject = {} COLLATE NOCASE",
-                bind(Box::new(s.clone()))
-            ));
-        }
-        if let Some(s) = &q.since {
-            sql.push_str(&format!(" AND at >= {}", bind(Box::new(s.clone()))));
-        }
-        if let Some(k) = q.kind {
-            sql.push_str(&format!(" AND kind = {}", bind(Box::new(k.as_str()))));
-        }
-        if let Some(o) = &q.outcome {
-            if o != "ok" && o != "error" {
-                return Err(Error::invalid_with_hint(
-                    format!("'{o}' is not an outcome"),
-                    "use --outcome ok or --outcome error",
-                ));
-            }
-            sql.push_str(&format!(" AND outcome = {}", bind(Box::new(o.clone()))));
-        }
-        if let Some(text) = q.search.as_deref().filter(|t| !t.is_empty()) {
-            if text.chars().count() >= 3 {
-                // The trigram index: the text as one phrase, any substring, any case.
-                let phrase = format!("\"{}\"", text.replace('"', "\"\""));
-                let p = bind(Box::new(phrase));
-                sql.push_str(&format!(
-                    " AND id IN (SELECT rowid FROM logs_fts WHERE logs_fts MATCH {p})"
-                ));
-            } else {
-                // Shorter than a trigram: a scan.
-                let pattern = format!(
-                    "%{}%",
-                    text.replace('!', "!!")
-                        .replace('%', "!%")
-                        .replace('_', "!_")
-                );
-                let p = bind(Box::new(pattern));
-                sql.push_str(&format!(
-                    " AND (summary LIKE {p} ESCAPE '!' OR request LIKE {p} ESCAPE '!' OR response LIKE {p} ESCAPE '!')"
-                ));
-            }
-        }
         let following = q.after_id.is_some();
         if let Some(a) = q.after_id {
             sql.push_str(&format!(" AND id > {}", bind(Box::new(a))));
@@ -288,6 +319,91 @@ impl Patchbay {
                 rows.reverse();
             }
             Ok(rows)
+        })
+    }
+
+    /// The rows `q` selects (its `after_id`, `limit` and `brief` aside), counted per time
+    /// bucket from `since` (else the oldest such row) to `until` (else now): at most
+    /// [`HISTOGRAM_BARS`] bars of a round width, empty ones included.
+    pub fn log_histogram(&self, q: &LogQuery) -> Result<LogHistogram> {
+        let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
+        let cond = filters(q, &mut args)?;
+        let parse = |s: &Option<String>, what: &str| -> Result<Option<i64>> {
+            s.as_deref()
+                .map(|t| {
+                    crate::clock::parse_rfc3339(t)
+                        .map(|t| t.unix_timestamp())
+                        .ok_or_else(|| {
+                            Error::invalid(format!(
+                                "{what} '{}' is not an RFC 3339 time",
+                                crate::validate::printable(t)
+                            ))
+                        })
+                })
+                .transpose()
+        };
+        let since = parse(&q.since, "since")?;
+        let end = parse(&q.until, "until")?.unwrap_or_else(|| self.clock_now().unix_timestamp());
+        self.store().read(|c| {
+            let params: Vec<&dyn rusqlite::ToSql> = args.iter().map(|b| b.as_ref()).collect();
+            let start = match since {
+                Some(s) => s,
+                None => {
+                    let oldest: Option<i64> = c.query_row(
+                        &format!("SELECT unixepoch(min(at)) FROM logs WHERE 1 = 1{cond}"),
+                        params.as_slice(),
+                        |r| r.get(0),
+                    )?;
+                    match oldest {
+                        Some(o) => o,
+                        None => {
+                            return Ok(LogHistogram {
+                                bucket_secs: HISTOGRAM_WIDTHS[0],
+                                bars: Vec::new(),
+                            });
+                        }
+                    }
+                }
+            };
+            let span = (end - start).max(1);
+            let width = HISTOGRAM_WIDTHS
+                .iter()
+                .copied()
+                .find(|w| (span + w - 1) / w <= HISTOGRAM_BARS)
+                .unwrap_or(HISTOGRAM_WIDTHS[HISTOGRAM_WIDTHS.len() - 1]);
+            let first = start.div_euclid(width) * width;
+            let count = ((end - first).max(0) / width + 1).min(HISTOGRAM_BARS * 2);
+            let mut bars: Vec<LogBar> = (0..count)
+                .map(|i| LogBar {
+                    at: first + i * width,
+                    rows: 0,
+                    errors: 0,
+                })
+                .collect();
+            let w = args.len() + 1;
+            let mut stmt = c.prepare(&format!(
+                "SELECT unixepoch(at) / ?{w} * ?{w} AS b, count(*), sum(outcome = 'error')
+                 FROM logs WHERE 1 = 1{cond} GROUP BY b"
+            ))?;
+            let mut params = params;
+            params.push(&width);
+            let mut rows = stmt.query(params.as_slice())?;
+            while let Some(r) = rows.next()? {
+                let Some(b) = r.get::<_, Option<i64>>(0)? else {
+                    continue;
+                };
+                if let Some(bar) = usize::try_from((b - first) / width)
+                    .ok()
+                    .and_then(|i| bars.get_mut(i))
+                {
+                    bar.rows += r.get::<_, i64>(1)?;
+                    bar.errors += r.get::<_, i64>(2)?;
+                }
+            }
+            Ok(LogHistogram {
+                bucket_secs: width,
+                bars,
+            })
         })
     }
 
@@ -494,5 +610,91 @@ mod tests {
             name.starts_with("patchbay-logs-") && name.ends_with("Z.jsonl"),
             "{name}"
         );
+    }
+
+    /// The histogram counts what the filters select per bar over the time range; a bar's
+    /// `since`/`until` selects exactly its rows.
+    #[test]
+    fn the_histogram_counts_rows_per_bar_and_a_bar_selects_its_rows() {
+        let p = crate::testing::profile();
+        let write = |subject: &str, ok: bool| {
+            p.pb.log(NewLog {
+                subject: Some(subject),
+                kind: Some(LogKind::Call),
+                ok,
+                summary: "tools/call t".into(),
+                ..Default::default()
+            })
+        };
+        // 12:00, 12:00, 12:05 (an error), then a quiet while, then 13:30 (beta).
+        write("alpha", true);
+        write("alpha", true);
+        p.clock.advance(time::Duration::minutes(5));
+        write("alpha", false);
+        p.clock.advance(time::Duration::minutes(85));
+        write("beta", true);
+        p.clock.advance(time::Duration::minutes(10));
+        // Last 24 h: half-hour bars from 13:30 yesterday (the range) to 13:40 now.
+        let day = LogQuery {
+            since: Some(p.pb.ago(std::time::Duration::from_secs(86_400))),
+            ..Default::default()
+        };
+        let h = p.pb.log_histogram(&day).expect("histogram");
+        assert_eq!(h.bucket_secs, 1800);
+        assert_eq!(h.bars.len(), 49, "every bar, empty ones too");
+        let busy: Vec<(i64, i64)> = h
+            .bars
+            .iter()
+            .filter(|b| b.rows > 0)
+            .map(|b| (b.rows, b.errors))
+            .collect();
+        assert_eq!(busy, vec![(3, 1), (1, 0)]);
+        assert_eq!(h.bars.iter().map(|b| b.rows).sum::<i64>(), 4);
+        // Filters apply: alpha's errors alone.
+        let errors = LogQuery {
+            subject: Some("ALPHA".into()),
+            outcome: Some("error".into()),
+            ..day.clone()
+        };
+        let h = p.pb.log_histogram(&errors).expect("histogram");
+        assert_eq!(h.bars.iter().map(|b| b.rows).sum::<i64>(), 1);
+        // All time: from the oldest row, minute bars.
+        let all = p.pb.log_histogram(&LogQuery::default()).expect("histogram");
+        assert_eq!(all.bucket_secs, 120, "100 minutes fit 60 two-minute bars");
+        assert_eq!(all.bars.first().map(|b| (b.rows, b.errors)), Some((2, 0)));
+        // A bar's own range lists its rows.
+        let bar = all
+            .bars
+            .iter()
+            .find(|b| b.errors == 1)
+            .expect("the error's bar");
+        let at = |s: i64| {
+            crate::clock::rfc3339(time::OffsetDateTime::from_unix_timestamp(s).expect("time"))
+        };
+        let rows =
+            p.pb.logs(&LogQuery {
+                since: Some(at(bar.at)),
+                until: Some(at(bar.at + all.bucket_secs)),
+                ..Default::default()
+            })
+            .expect("rows");
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].outcome, "error");
+        // Nothing logged: no bars; a bad time is an error, not a panic.
+        let none = LogQuery {
+            subject: Some("nobody".into()),
+            ..Default::default()
+        };
+        assert!(
+            p.pb.log_histogram(&none)
+                .expect("histogram")
+                .bars
+                .is_empty()
+        );
+        let bad = LogQuery {
+            since: Some("yesterday".into()),
+            ..Default::default()
+        };
+        assert!(p.pb.log_histogram(&bad).is_err());
     }
 }

@@ -51,5 +51,7 @@ pub fn export(dir: &Path) -> Result<(), ts_rs::ExportError> {
     DoctorReport::export_all(&cfg)?;
     ImportFileReport::export_all(&cfg)?;
     ImportForm::export_all(&cfg)?;
+    ActionSeries::export_all(&cfg)?;
+    LogHistogram::export_all(&cfg)?;
     Ok(())
 }

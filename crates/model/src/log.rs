@@ -67,6 +67,8 @@ pub struct LogQuery {
     pub subject: Option<String>,
     /// RFC 3339; rows at or after it.
     pub since: Option<String>,
+    /// RFC 3339; rows before it (a bar of the Logs screen's histogram).
+    pub until: Option<String>,
     pub kind: Option<LogKind>,
     /// `ok` or `error`.
     pub outcome: Option<String>,

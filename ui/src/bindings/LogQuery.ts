@@ -8,7 +8,11 @@ export type LogQuery = { subject: string | null,
 /**
  * RFC 3339; rows at or after it.
  */
-since: string | null, kind: LogKind | null, 
+since: string | null, 
+/**
+ * RFC 3339; rows before it (a bar of the Logs screen's histogram).
+ */
+until: string | null, kind: LogKind | null, 
 /**
  * `ok` or `error`.
  */

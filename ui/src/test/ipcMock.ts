@@ -16,6 +16,7 @@ import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { vi, type Mock } from "vitest";
 
 import type { ActionForm } from "../bindings/ActionForm";
+import type { ActionSeries } from "../bindings/ActionSeries";
 import type { ActionView } from "../bindings/ActionView";
 import type { AppStatus } from "../bindings/AppStatus";
 import type { Attention } from "../bindings/Attention";
@@ -47,12 +48,14 @@ import type { Health } from "../bindings/Health";
 import type { HttpTokenForm } from "../bindings/HttpTokenForm";
 import type { LogEntry } from "../bindings/LogEntry";
 import type { LogExport } from "../bindings/LogExport";
+import type { LogHistogram } from "../bindings/LogHistogram";
 import type { LogQuery } from "../bindings/LogQuery";
 import type { NewGatewayClient } from "../bindings/NewGatewayClient";
 import type { NewGatewayKey } from "../bindings/NewGatewayKey";
 import type { OwnerKind } from "../bindings/OwnerKind";
 import type { Provider } from "../bindings/Provider";
 import type { SavedHttpToken } from "../bindings/SavedHttpToken";
+import type { SeriesWindow } from "../bindings/SeriesWindow";
 import type { Settings } from "../bindings/Settings";
 import type { SettingsView } from "../bindings/SettingsView";
 import type { TextTokenForm } from "../bindings/TextTokenForm";
@@ -98,6 +101,8 @@ type Commands = {
   export_preview: [{ client: ExportClient; names: string[]; via: ExportVia }, ExportReport];
   export_write: [{ client: ExportClient; names: string[]; via: ExportVia }, ExportReport];
   list_logs: [{ query: LogQuery }, LogEntry[]];
+  log_histogram: [{ query: LogQuery }, LogHistogram];
+  health_series: [{ window: SeriesWindow }, ActionSeries[]];
   get_log: [{ id: number }, LogEntry | null];
   export_logs: [{ query: LogQuery }, LogExport];
   get_settings: [undefined, SettingsView];
@@ -168,6 +173,8 @@ const COMMANDS: Record<Command, true> = {
   export_preview: true,
   export_write: true,
   list_logs: true,
+  log_histogram: true,
+  health_series: true,
   get_log: true,
   export_logs: true,
   get_settings: true,

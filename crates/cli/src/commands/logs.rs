@@ -18,6 +18,7 @@ pub fn run(l: LogsArgs, json: bool) -> Result<Status> {
     let mut q = LogQuery {
         subject: l.action.clone(),
         since,
+        until: None,
         kind: l.kind.as_deref().map(parse_kind).transpose()?,
         outcome: l.outcome.clone(),
         search: l.search.clone(),

@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 
 /// Schema migrations, in order; `PRAGMA user_version` counts how many were applied.
 /// Append only: never edit one that has shipped.
-const MIGRATIONS: &[&str] = &[
+pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_initial.sql"),
     include_str!("migrations/002_health_details.sql"),
     include_str!("migrations/003_oauth.sql"),
@@ -30,6 +30,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/012_gateway_oauth.sql"),
     include_str!("migrations/013_gateway_consent.sql"),
     include_str!("migrations/014_client_credentials.sql"),
+    include_str!("migrations/015_health_rollup.sql"),
 ];
 
 /// The schema version this build writes.

@@ -29,6 +29,7 @@ const ORDER: &[&str] = &[
     "locks",
     "browser",
     "lib",
+    "rollup",
     "logs",
     // The domain: what the user configures.
     "settings",

@@ -94,6 +94,7 @@ export function toQuery(filters: Filters, now: Date, limit = MAX_ROWS): LogQuery
   return {
     subject: filters.action === ALL ? null : filters.action,
     since: ms === null ? null : new Date(now.getTime() - ms).toISOString(),
+    until: null,
     kind: filters.kind === ALL ? null : filters.kind,
     outcome: filters.outcome === ALL ? null : filters.outcome,
     search: search === "" ? null : search,
