@@ -431,6 +431,14 @@ export async function handle(
       const { listLogsMock } = await import("./screens/logs/mockLogs");
       return listLogsMock(scenario, arg<LogQuery>(args, "query"));
     }
+    case "log_histogram": {
+      const { logHistogramMock } = await import("./screens/logs/mockLogs");
+      return logHistogramMock(scenario, arg<LogQuery>(args, "query"));
+    }
+    case "health_series": {
+      const { healthSeriesMock } = await import("./screens/health/mockSeries");
+      return healthSeriesMock(scenario === "empty" ? [] : ACTIONS, arg(args, "window"));
+    }
     case "get_log": {
       const { getLogMock } = await import("./screens/logs/mockLogs");
       return getLogMock(scenario, arg<number>(args, "id"));

@@ -66,8 +66,9 @@ static BUCKET_COLUMNS: LazyLock<String> = LazyLock::new(|| {
         .join(", ")
 });
 
-/// Count one call in the rollup (inside the log row's transaction).
-pub(crate) fn record(
+/// Count one call in the rollup (inside the log row's transaction; public for the benchmark).
+#[doc(hidden)]
+pub fn record(
     c: &Connection,
     action_id: &str,
     hour: i64,

@@ -6,6 +6,7 @@ import type { ExportClient } from "../bindings/ExportClient";
 import type { ExportVia } from "../bindings/ExportVia";
 import type { LogQuery } from "../bindings/LogQuery";
 import type { OwnerKind } from "../bindings/OwnerKind";
+import type { SeriesWindow } from "../bindings/SeriesWindow";
 
 export const queryKeys = {
   actions: ["actions"] as const,
@@ -23,6 +24,10 @@ export const queryKeys = {
   approvalCounts: ["approval-counts"] as const,
   logs: (query: LogQuery) => ["logs", query] as const,
   log: (id: number | null) => ["log", id] as const,
+  /** The Logs screen's histogram for a query. */
+  logHistogram: (query: LogQuery) => ["log-histogram", query] as const,
+  /** Every action's calls per hour over a window (the Health screen's charts). */
+  healthSeries: (window: SeriesWindow) => ["health-series", window] as const,
   /** Every export preview (the prefix of `exportPreview`). */
   exports: ["export"] as const,
   exportPreview: (client: ExportClient, via: ExportVia, names: readonly string[]) =>

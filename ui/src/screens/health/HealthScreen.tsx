@@ -1,14 +1,17 @@
-import { useMemo } from "react";
+import { Fragment, useMemo, useState } from "react";
 
 import type { ActionView } from "../../bindings/ActionView";
 import type { ApprovalCounts } from "../../bindings/ApprovalCounts";
 import type { BreakerView } from "../../bindings/BreakerView";
+import type { ActionSeries } from "../../bindings/ActionSeries";
+import type { SeriesWindow } from "../../bindings/SeriesWindow";
 import {
   Badge,
   Button,
   EmptyState,
   ErrorNotice,
   PlugIcon,
+  Segmented,
   Spinner,
   type Tone,
 } from "../../components/kit";
@@ -18,7 +21,9 @@ import { useNow } from "../../lib/useNow";
 import { navigate } from "../../lib/useHashRoute";
 import { HealthBadge } from "../../components/health/HealthBadge";
 import { KIND_LABELS } from "../actions/format";
-import { type TestAllProgress, useApprovalCounts, useHealthTests } from "./data";
+import { type TestAllProgress, useApprovalCounts, useHealthSeries, useHealthTests } from "./data";
+import { SeriesChart, Sparkline } from "./HealthCharts";
+import { isWindow, seriesByName, WINDOWS } from "./series";
 import {
   breakerText,
   checkedText,
@@ -35,6 +40,9 @@ import {
 
 import "./HealthScreen.css";
 
+/** The table's columns (a chart row spans them all). */
+const COLUMNS = 10;
+
 /** Relative times ("checked 2 minutes ago", "retry in 30 seconds") are redrawn this often. */
 const CLOCK_MS = 10_000;
 
@@ -49,6 +57,11 @@ export function HealthScreen() {
   const summary = useMemo(() => healthSummary(all ?? []), [all]);
   const countMap = useMemo(() => countsByAction(counts.data ?? []), [counts.data]);
   const enabled = useMemo(() => (all ? testAllNames(all) : []), [all]);
+  const [window, setWindow] = useState<SeriesWindow>("24h");
+  const [opened, setOpened] = useState<string | null>(null);
+  const series = useHealthSeries(window);
+  const byName = useMemo(() => seriesByName(series.data ?? []), [series.data]);
+  const windowLabel = WINDOWS.find((w) => w.value === window)?.label ?? window;
 
   let body;
   if (actions.isPending) {
@@ -100,6 +113,7 @@ export function HealthScreen() {
                 <th scope="col" className="num">
                   Tools
                 </th>
+                <th scope="col">Calls, last {windowLabel}</th>
                 <th scope="col">Last checked</th>
                 <th scope="col">Breaker</th>
                 <th scope="col">Confirmations</th>
@@ -109,16 +123,31 @@ export function HealthScreen() {
               </tr>
             </thead>
             <tbody>
-              {rows.map((action) => (
-                <HealthRow
-                  key={action.id}
-                  action={action}
-                  now={now}
-                  counts={countsFor(countMap, action.name)}
-                  testing={testing.has(action.name)}
-                  onTest={() => testOne(action.name)}
-                />
-              ))}
+              {rows.map((action) => {
+                const s = byName.get(action.name);
+                const open = opened === action.name && s !== undefined;
+                return (
+                  <Fragment key={action.id}>
+                    <HealthRow
+                      action={action}
+                      now={now}
+                      counts={countsFor(countMap, action.name)}
+                      testing={testing.has(action.name)}
+                      onTest={() => testOne(action.name)}
+                      series={s}
+                      open={open}
+                      onToggle={() => setOpened(open ? null : action.name)}
+                    />
+                    {open && (
+                      <tr className="health-detail" data-testid="health-detail">
+                        <td colSpan={COLUMNS}>
+                          <SeriesChart series={s} />
+                        </td>
+                      </tr>
+                    )}
+                  </Fragment>
+                );
+              })}
             </tbody>
           </table>
         </div>
@@ -133,6 +162,14 @@ export function HealthScreen() {
       count={all?.length}
       tools={
         <div className="screen__tools">
+          <Segmented
+            label="History"
+            name="health-window"
+            hideLabel
+            value={window}
+            onChange={(v) => (isWindow(v) ? setWindow(v) : undefined)}
+            options={WINDOWS.map((w) => ({ value: w.value, label: w.label }))}
+          />
           {progress && <Progress progress={progress} />}
           {progress ? (
             <Button onClick={cancel} disabled={progress.cancelling} data-testid="health-cancel">
@@ -233,9 +270,12 @@ type RowProps = {
   counts: ApprovalCounts | undefined;
   testing: boolean;
   onTest: () => void;
+  series: ActionSeries | undefined;
+  open: boolean;
+  onToggle: () => void;
 };
 
-function HealthRow({ action, now, counts, testing, onTest }: RowProps) {
+function HealthRow({ action, now, counts, testing, onTest, series, open, onToggle }: RowProps) {
   const { health } = action;
   return (
     <tr
@@ -263,6 +303,22 @@ function HealthRow({ action, now, counts, testing, onTest }: RowProps) {
       </td>
       <td className="num">{latencyText(health)}</td>
       <td className="num">{toolCountText(health)}</td>
+      <td className="health-table__spark">
+        {series ? (
+          <button
+            type="button"
+            className="health-spark__button"
+            aria-expanded={open}
+            aria-label={`${open ? "Hide" : "Show"} ${action.name}’s calls over time`}
+            onClick={onToggle}
+            data-testid="health-spark-toggle"
+          >
+            <Sparkline series={series} />
+          </button>
+        ) : (
+          <span className="health-muted">—</span>
+        )}
+      </td>
       <td>
         <time dateTime={health.checkedAt ?? undefined}>{checkedText(health, now)}</time>
       </td>

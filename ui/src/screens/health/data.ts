@@ -3,16 +3,27 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
 
 import type { Health } from "../../bindings/Health";
+import type { SeriesWindow } from "../../bindings/SeriesWindow";
 import { errorToast, toast } from "../../components/kit";
 import { queryKeys } from "../../data/keys";
 import { useTestAction } from "../../data/queries";
-import { approvalCounts, toIpcError } from "../../ipc";
+import { approvalCounts, healthSeries, toIpcError } from "../../ipc";
 import { testResultToast } from "../../components/health/format";
 import { runLimited, TEST_ALL_CONCURRENCY, testAllToast, type TestOutcome } from "./model";
 
 /** Approved / denied / expired per action (refetched on db-changed like every query). */
 export function useApprovalCounts() {
   return useQuery({ queryKey: queryKeys.approvalCounts, queryFn: approvalCounts });
+}
+
+/** Every action's calls, errors and latency per hour over `window` (the sparklines, the chart). */
+export function useHealthSeries(window: SeriesWindow) {
+  return useQuery({
+    queryKey: queryKeys.healthSeries(window),
+    queryFn: () => healthSeries(window),
+    // A new hour starts a new point even when nothing was written.
+    refetchInterval: 60_000,
+  });
 }
 
 export type TestAllProgress = { done: number; total: number; cancelling: boolean };

@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo, useState } from "react";
+import { useCallback, useEffect, useId, useMemo, useState } from "react";
 
 import {
   Button,
@@ -12,12 +12,15 @@ import {
   TextField,
 } from "../../components/kit";
 import { useActions } from "../../data/queries";
-import { useExportLogs, useLogs } from "./data";
+import { useExportLogs, useLogHistogram, useLogs } from "./data";
+import { LogHistogram } from "./LogHistogram";
 import { LogDetails } from "./LogDetails";
 import { LogsTable } from "./LogsTable";
 import {
   ALL,
+  barText,
   DEFAULT_FILTERS,
+  histogramQuery,
   isKind,
   isOutcome,
   isRange,
@@ -42,8 +45,9 @@ export function LogsScreen() {
   const [tail, setTail] = useState(false);
   const [selectedId, setSelectedId] = useState<number | null>(null);
 
+  /** Another filter: the picked bar goes (it belonged to the old bars). */
   function update(patch: Partial<Filters>) {
-    setFilters((f) => ({ ...f, ...patch }));
+    setFilters((f) => ({ ...f, bar: null, ...patch }));
     setAnchor(Date.now());
     setSelectedId(null);
   }
@@ -51,7 +55,7 @@ export function LogsScreen() {
   useEffect(() => {
     if (searchText === filters.search) return;
     const t = setTimeout(() => {
-      setFilters((f) => ({ ...f, search: searchText }));
+      setFilters((f) => ({ ...f, search: searchText, bar: null }));
       setAnchor(Date.now());
       setSelectedId(null);
     }, SEARCH_DEBOUNCE_MS);
@@ -60,6 +64,13 @@ export function LogsScreen() {
 
   const query = useMemo(() => toQuery(filters, new Date(anchor)), [filters, anchor]);
   const logs = useLogs(query, tail);
+  const histQuery = useMemo(() => histogramQuery(filters, new Date(anchor)), [filters, anchor]);
+  const histogram = useLogHistogram(histQuery, tail);
+  // Picking a bar keeps the anchor: the histogram stays as it is.
+  const pickBar = useCallback((bar: Filters["bar"]) => {
+    setFilters((f) => ({ ...f, bar }));
+    setSelectedId(null);
+  }, []);
   const exporter = useExportLogs();
   const rows = logs.data;
 
@@ -82,7 +93,8 @@ export function LogsScreen() {
     filters.kind !== ALL ||
     filters.outcome !== ALL ||
     filters.range !== ALL ||
-    filters.search.trim() !== "";
+    filters.search.trim() !== "" ||
+    filters.bar !== null;
 
   let body;
   if (logs.isPending) {
@@ -208,6 +220,23 @@ export function LogsScreen() {
           />
         </div>
       </div>
+      {histogram.data && histogram.data.bars.length > 0 && (
+        <LogHistogram
+          histogram={histogram.data}
+          picked={filters.bar?.from ?? null}
+          onPick={pickBar}
+        />
+      )}
+      {filters.bar && (
+        <p className="logs-bar-filter" data-testid="logs-bar-filter">
+          <span>
+            Showing <strong>{barText(filters.bar)}</strong>
+          </span>
+          <Button size="sm" onClick={() => pickBar(null)} data-testid="logs-bar-clear">
+            Show the whole range
+          </Button>
+        </p>
+      )}
       {rows && logs.isError && (
         <ErrorNotice
           error={logs.error}

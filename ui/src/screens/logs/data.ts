@@ -4,7 +4,7 @@ import type { LogEntry } from "../../bindings/LogEntry";
 import type { LogQuery } from "../../bindings/LogQuery";
 import { errorToast, toast } from "../../components/kit";
 import { queryKeys } from "../../data/keys";
-import { exportLogs, getLog, listLogs } from "../../ipc";
+import { exportLogs, getLog, listLogs, logHistogram } from "../../ipc";
 import { appendRows, followQuery, MAX_ROWS, TAIL_INTERVAL_MS } from "./model";
 
 /**
@@ -27,6 +27,17 @@ export function useLogs(query: LogQuery, tail: boolean) {
     refetchInterval: tail ? TAIL_INTERVAL_MS : false,
     // 100,000 rows: compared by identity, not walked (appendRows keeps the array when nothing is new).
     structuralSharing: false,
+  });
+}
+
+/** The rows `query` selects per time bucket (the histogram above the list). */
+export function useLogHistogram(query: LogQuery, tail: boolean) {
+  return useQuery({
+    queryKey: queryKeys.logHistogram(query),
+    queryFn: () => logHistogram(query),
+    refetchInterval: tail ? TAIL_INTERVAL_MS : false,
+    // The old bars stay while new filters load (no jump to empty).
+    placeholderData: (previous) => previous,
   });
 }
 

@@ -2,7 +2,9 @@
  * Generated log rows for the in-browser mock (`?mock=logs`: 100,000 rows, to try the
  * virtual list; other scenarios: a few hundred; `empty`: none). Filtered like the backend.
  */
+import type { LogBar } from "../../bindings/LogBar";
 import type { LogEntry } from "../../bindings/LogEntry";
+import type { LogHistogram } from "../../bindings/LogHistogram";
 import type { LogKind } from "../../bindings/LogKind";
 import type { LogQuery } from "../../bindings/LogQuery";
 
@@ -83,6 +85,7 @@ export function listLogsMock(scenario: string, q: LogQuery): LogEntry[] {
     (r) =>
       (q.subject === null || r.subject?.toLowerCase() === q.subject.toLowerCase()) &&
       (q.since === null || r.at >= q.since) &&
+      (q.until === null || r.at < q.until) &&
       (q.kind === null || r.kind === q.kind) &&
       (q.outcome === null || r.outcome === q.outcome) &&
       (q.afterId === null || r.id > q.afterId) &&
@@ -101,4 +104,31 @@ export function listLogsMock(scenario: string, q: LogQuery): LogEntry[] {
 
 export function getLogMock(scenario: string, id: number): LogEntry | null {
   return rowsFor(scenario).find((r) => r.id === id) ?? null;
+}
+
+/** Bar widths as the backend picks them (logs.rs): the narrowest giving at most 60 bars. */
+const WIDTHS = [60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 604800];
+
+export function logHistogramMock(scenario: string, q: LogQuery): LogHistogram {
+  const rows = listLogsMock(scenario, { ...q, afterId: null, limit: null, brief: true });
+  const end = Math.floor((q.until ? Date.parse(q.until) : Date.now()) / 1000);
+  const first = rows[0];
+  if (!q.since && !first) return { bucketSecs: 60, bars: [] };
+  const start = Math.floor(Date.parse(q.since ?? first?.at ?? "") / 1000);
+  const span = Math.max(end - start, 1);
+  const width = WIDTHS.find((w) => Math.ceil(span / w) <= 60) ?? 604800;
+  const from = Math.floor(start / width) * width;
+  const bars: LogBar[] = Array.from({ length: Math.floor((end - from) / width) + 1 }, (_, i) => ({
+    at: from + i * width,
+    rows: 0,
+    errors: 0,
+  }));
+  for (const r of rows) {
+    const bar = bars[Math.floor((Math.floor(Date.parse(r.at) / 1000) - from) / width)];
+    if (bar) {
+      bar.rows += 1;
+      if (r.outcome === "error") bar.errors += 1;
+    }
+  }
+  return { bucketSecs: width, bars };
 }

@@ -3,9 +3,12 @@ import { describe, expect, it } from "vitest";
 import { logRow } from "./fixtures";
 import {
   appendRows,
+  barAt,
+  barText,
   DEFAULT_FILTERS,
   followQuery,
   formatLatency,
+  histogramQuery,
   MAX_ROWS,
   moveSelection,
   prettyJson,
@@ -19,6 +22,7 @@ describe("toQuery", () => {
     expect(toQuery(DEFAULT_FILTERS, NOW)).toEqual({
       subject: null,
       since: null,
+      until: null,
       kind: null,
       outcome: null,
       search: null,
@@ -30,13 +34,21 @@ describe("toQuery", () => {
 
   it("maps action, kind, outcome, time range and a trimmed search", () => {
     const q = toQuery(
-      { action: "github", kind: "token_fetch", outcome: "error", range: "1h", search: "  401 " },
+      {
+        action: "github",
+        kind: "token_fetch",
+        outcome: "error",
+        range: "1h",
+        search: "  401 ",
+        bar: null,
+      },
       NOW,
       500,
     );
     expect(q).toEqual({
       subject: "github",
       since: "2026-11-24T08:30:00.000Z",
+      until: null,
       kind: "token_fetch",
       outcome: "error",
       search: "401",
@@ -52,6 +64,21 @@ describe("toQuery", () => {
     ["7d", "2026-11-17T09:30:00.000Z"],
   ] as const)("range %s starts at %s", (range, since) => {
     expect(toQuery({ ...DEFAULT_FILTERS, range }, NOW).since).toBe(since);
+  });
+
+  it("a picked bar narrows the list to its rows; the histogram keeps the whole range", () => {
+    const bar = barAt(Date.parse("2026-11-24T09:00:00Z") / 1000, 1800);
+    const filters = { ...DEFAULT_FILTERS, range: "24h" as const, bar };
+    const q = toQuery(filters, NOW);
+    expect([q.since, q.until]).toEqual(["2026-11-24T09:00:00.000Z", "2026-11-24T09:30:00.000Z"]);
+    const h = histogramQuery(filters, NOW);
+    expect([h.since, h.until, h.limit, h.brief]).toEqual([
+      "2026-11-23T09:30:00.000Z",
+      null,
+      null,
+      null,
+    ]);
+    expect(barText(bar)).toMatch(/–/);
   });
 
   it("sends no search for a blank box", () => {

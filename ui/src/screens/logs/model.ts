@@ -61,7 +61,11 @@ export type Filters = {
   range: Range;
   /** What the search box holds (sent once debounced). */
   search: string;
+  /** A histogram bar picked: its rows alone ([from, to) in Unix seconds). */
+  bar: Bar | null;
 };
+
+export type Bar = { from: number; to: number };
 
 export const DEFAULT_FILTERS: Filters = {
   action: ALL,
@@ -69,6 +73,7 @@ export const DEFAULT_FILTERS: Filters = {
   outcome: ALL,
   range: ALL,
   search: "",
+  bar: null,
 };
 
 export function isKind(value: string): value is LogKind {
@@ -93,8 +98,12 @@ export function toQuery(filters: Filters, now: Date, limit = MAX_ROWS): LogQuery
   const search = filters.search.trim();
   return {
     subject: filters.action === ALL ? null : filters.action,
-    since: ms === null ? null : new Date(now.getTime() - ms).toISOString(),
-    until: null,
+    since: filters.bar
+      ? iso(filters.bar.from)
+      : ms === null
+        ? null
+        : new Date(now.getTime() - ms).toISOString(),
+    until: filters.bar ? iso(filters.bar.to) : null,
     kind: filters.kind === ALL ? null : filters.kind,
     outcome: filters.outcome === ALL ? null : filters.outcome,
     search: search === "" ? null : search,
@@ -103,6 +112,39 @@ export function toQuery(filters: Filters, now: Date, limit = MAX_ROWS): LogQuery
     // The list needs no request / response: the details pane fetches its row whole.
     brief: true,
   };
+}
+
+const iso = (unixSecs: number) => new Date(unixSecs * 1000).toISOString();
+
+/** The histogram's query: the filters over the whole time range (a picked bar aside). */
+export function histogramQuery(filters: Filters, now: Date): LogQuery {
+  return { ...toQuery({ ...filters, bar: null }, now), limit: null, brief: null };
+}
+
+/** The bar starting at `at`, `width` seconds wide. */
+export function barAt(at: number, width: number): Bar {
+  return { from: at, to: at + width };
+}
+
+const SHORT = new Intl.DateTimeFormat(undefined, {
+  month: "short",
+  day: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  hour12: false,
+});
+const CLOCK = new Intl.DateTimeFormat(undefined, {
+  hour: "2-digit",
+  minute: "2-digit",
+  hour12: false,
+});
+
+/** "Dec 5, 10:00 – 10:30" (the end's date too when it is another day). */
+export function barText(bar: Bar): string {
+  const from = new Date(bar.from * 1000);
+  const to = new Date(bar.to * 1000);
+  const sameDay = from.toDateString() === new Date(bar.to * 1000 - 1).toDateString();
+  return `${SHORT.format(from)} – ${sameDay ? CLOCK.format(to) : SHORT.format(to)}`;
 }
 
 /** The same query, for rows newer than the last one loaded. */
