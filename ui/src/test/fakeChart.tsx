@@ -31,3 +31,8 @@ export function FakeUPlotChart({ data, label, testId, onPick }: Props) {
     </div>
   );
 }
+
+/** The series values a fake chart was given (its `data` less the x values). */
+export function chartSeries(el: HTMLElement): (number | null)[][] {
+  return JSON.parse(el.dataset.series ?? "[]") as (number | null)[][];
+}
