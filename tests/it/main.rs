@@ -3,6 +3,7 @@
 
 mod support;
 
+mod charts;
 mod consent;
 mod desktop;
 mod doctor;

@@ -2,7 +2,7 @@
  * Health over time, pure: an action's hourly series → chart data, chart options in the
  * theme's colours, and the words beside a sparkline.
  */
-import uPlot from "uplot";
+import uPlot from "../../components/charts/uplot";
 
 import type { ActionSeries } from "../../bindings/ActionSeries";
 import type { SeriesWindow } from "../../bindings/SeriesWindow";
@@ -64,6 +64,10 @@ export function chartData(s: ActionSeries): uPlot.AlignedData {
   ];
 }
 
+/** Half an hour either side: the first and last bars are drawn whole. */
+const HALF_HOUR = 1800;
+const padded: uPlot.Range.Function = (_u, min, max) => [min - HALF_HOUR, max + HALF_HOUR];
+
 const bars = (size: number) => uPlot.paths.bars?.({ size: [size, 24], gap: 1 });
 
 /** Calls (and errors over them) as tiny bars; no axes, no cursor. */
@@ -75,7 +79,10 @@ export function sparkOptions(c: ChartColors, width: number, height = 26): uPlot.
     cursor: { show: false },
     select: { show: false, left: 0, top: 0, width: 0, height: 0 },
     padding: [2, 0, 0, 0],
-    scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, Math.max(max, 1)] } },
+    scales: {
+      x: { time: false, range: padded },
+      y: { range: (_u, _min, max) => [0, Math.max(max, 1)] },
+    },
     axes: [{ show: false }, { show: false }],
     series: [
       {},
@@ -99,7 +106,7 @@ export function chartOptions(c: ChartColors, width: number, height = 180): uPlot
     legend: { show: false },
     cursor: { drag: { x: false, y: false }, points: { show: false } },
     scales: {
-      x: { time: true },
+      x: { time: true, range: padded },
       y: { range: (_u, _min, max) => [0, Math.max(max, 1)] },
       ms: { range: (_u, _min, max) => [0, Math.max(max ?? 0, 10)] },
     },
@@ -110,7 +117,7 @@ export function chartOptions(c: ChartColors, width: number, height = 180): uPlot
         ...axis,
         scale: "ms",
         side: 1,
-        size: 52,
+        size: 62,
         grid: { show: false },
         values: (_u, v) => v.map((n) => msText(Math.round(n))),
       },

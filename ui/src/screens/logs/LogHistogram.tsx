@@ -1,5 +1,5 @@
 import { useCallback, useMemo } from "react";
-import uPlot from "uplot";
+import uPlot from "../../components/charts/uplot";
 
 import type { LogHistogram as Histogram } from "../../bindings/LogHistogram";
 import { chartColors, type ChartColors } from "../../components/charts/theme";
@@ -14,7 +14,12 @@ type Props = {
 };
 
 /** Rows (errors in red) per bar; the picked bar outlined. */
-export function histogramOptions(c: ChartColors, width: number, height = 72): uPlot.Options {
+export function histogramOptions(
+  c: ChartColors,
+  width: number,
+  bucketSecs: number,
+  height = 72,
+): uPlot.Options {
   const bars = uPlot.paths.bars?.({ size: [0.85, 40], gap: 1 });
   const axis = {
     stroke: c.axis,
@@ -28,7 +33,11 @@ export function histogramOptions(c: ChartColors, width: number, height = 72): uP
     legend: { show: false },
     cursor: { drag: { x: false, y: false }, points: { show: false }, y: false },
     padding: [4, 8, 0, 0],
-    scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(max, 1)] } },
+    scales: {
+      // Half a bar either side: the first and last bars are drawn whole.
+      x: { time: true, range: (_u, min, max) => [min - bucketSecs / 2, max + bucketSecs / 2] },
+      y: { range: (_u, _min, max) => [0, Math.max(max, 1)] },
+    },
     axes: [
       { ...axis, size: 24 },
       { ...axis, size: 36, values: (_u, v) => v.map((n) => (Number.isInteger(n) ? `${n}` : "")) },
@@ -68,7 +77,10 @@ export function LogHistogram({ histogram, picked, onPick }: Props) {
     ],
     [bars, picked],
   );
-  const options = useCallback((w: number) => histogramOptions(chartColors(), w), []);
+  const options = useCallback(
+    (w: number) => histogramOptions(chartColors(), w, bucketSecs),
+    [bucketSecs],
+  );
   const pick = useCallback(
     (i: number) => {
       const b = bars[i];
@@ -80,7 +92,13 @@ export function LogHistogram({ histogram, picked, onPick }: Props) {
   const errors = bars.reduce((n, b) => n + b.errors, 0);
   const busy = bars.filter((b) => b.rows > 0);
   return (
-    <div className="logs-histogram" data-testid="logs-histogram" data-bucket-secs={bucketSecs}>
+    <div
+      className="logs-histogram"
+      data-testid="logs-histogram"
+      data-bucket-secs={bucketSecs}
+      data-first={bars[0]?.at}
+      data-count={bars.length}
+    >
       <UPlotChart
         className="logs-histogram__plot"
         options={options}
@@ -97,6 +115,7 @@ export function LogHistogram({ histogram, picked, onPick }: Props) {
               type="button"
               onClick={() => onPick(barAt(b.at, bucketSecs))}
               aria-pressed={b.at === picked}
+              data-at={b.at}
               data-testid="logs-histogram-bar"
             >
               {`${barText(barAt(b.at, bucketSecs))}: ${b.rows} ${b.rows === 1 ? "row" : "rows"}, ${b.errors} ${b.errors === 1 ? "error" : "errors"}`}
