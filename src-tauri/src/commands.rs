@@ -11,9 +11,8 @@ use patchbay_core::logs::{LogEntry, LogExport, LogHistogram, LogQuery};
 use patchbay_core::model::{
     ActionSeries, ActionView, AppStatus, Attention, ConnectionView, ConsentDecision,
     DisconnectReport, DoctorReport, GatewayClientForm, GatewayClientView, GatewayConsents,
-    GatewayKeyForm, GatewayKeyView, GatewayTool, GatewayView, GrantView, Health,
-    ImportFileReport, ImportForm, NewGatewayClient, NewGatewayKey, PendingConsent, SeriesWindow,
-    TokenView,
+    GatewayKeyForm, GatewayKeyView, GatewayTool, GatewayView, GrantView, Health, ImportFileReport,
+    ImportForm, NewGatewayClient, NewGatewayKey, PendingConsent, SeriesWindow, TokenView,
 };
 use patchbay_core::providers::Provider;
 use patchbay_core::runtime::http_token::TokenTestReport;

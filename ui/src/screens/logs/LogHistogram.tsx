@@ -18,6 +18,9 @@ export function histogramOptions(
   c: ChartColors,
   width: number,
   bucketSecs: number,
+  /** The first and last bars' starts: the x range is set from them (uPlot's own auto range
+   * stretches a range of one or two bars to years). */
+  span: readonly [number, number],
   height = 72,
 ): uPlot.Options {
   const bars = uPlot.paths.bars?.({ size: [0.85, 40], gap: 1 });
@@ -35,7 +38,7 @@ export function histogramOptions(
     padding: [4, 8, 0, 0],
     scales: {
       // Half a bar either side: the first and last bars are drawn whole.
-      x: { time: true, range: (_u, min, max) => [min - bucketSecs / 2, max + bucketSecs / 2] },
+      x: { time: true, range: () => [span[0] - bucketSecs / 2, span[1] + bucketSecs / 2] },
       y: { range: (_u, _min, max) => [0, Math.max(max, 1)] },
     },
     axes: [
@@ -77,9 +80,11 @@ export function LogHistogram({ histogram, picked, onPick }: Props) {
     ],
     [bars, picked],
   );
+  const first = bars[0]?.at ?? 0;
+  const last = bars.at(-1)?.at ?? first;
   const options = useCallback(
-    (w: number) => histogramOptions(chartColors(), w, bucketSecs),
-    [bucketSecs],
+    (w: number) => histogramOptions(chartColors(), w, bucketSecs, [first, last]),
+    [bucketSecs, first, last],
   );
   const pick = useCallback(
     (i: number) => {
