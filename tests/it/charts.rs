@@ -174,6 +174,19 @@ async fn sparklines_an_actions_chart_and_a_histogram_bar_that_filters_the_logs()
     )
     .await;
     screenshot(c, "desktop-health-charts.png").await;
+    // The same chart on the action's edit page.
+    go(c, "#/actions/demo/edit").await;
+    find(
+        c,
+        "[data-testid=action-history] [data-testid=health-chart] canvas",
+    )
+    .await;
+    wait_text(
+        c,
+        "[data-testid=action-history] [data-testid=health-chart-totals]",
+        &format!("Calls\n{total}"),
+    )
+    .await;
 
     // Logs over the last 24 hours: a bar per half hour; the current one holds the 3 real calls.
     go(c, "#/logs").await;

@@ -1,3 +1,5 @@
+import { lazy, Suspense } from "react";
+
 import {
   BackIcon,
   Button,
@@ -15,6 +17,11 @@ import type { FieldKey } from "./model";
 import { OwnAppNotice } from "./OwnAppNotice";
 import { ServerSection } from "./ServerSection";
 import { useActionForm, type ActionFormProps } from "./useActionForm";
+
+/** The action's calls over time: loaded on first edit (the chart library stays out of start-up). */
+const ActionHistory = lazy(() =>
+  import("../health/ActionHistory").then((m) => ({ default: m.ActionHistory })),
+);
 
 const CONFIRM_HINT =
   "Yes: each tool call waits until you approve it in Patchbay (denied after 2 minutes without an answer). No: tools run without asking.";
@@ -144,6 +151,11 @@ export function ActionFormBody(props: ActionFormProps) {
                 />
               )}
             </FormSection>
+            {view !== null && (
+              <Suspense fallback={null}>
+                <ActionHistory name={view.name} />
+              </Suspense>
+            )}
           </div>
         </div>
         <footer className="action-form__footer">

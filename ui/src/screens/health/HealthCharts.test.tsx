@@ -131,3 +131,27 @@ describe("Health over time", () => {
     expect(notion).toHaveTextContent("—");
   });
 });
+
+describe("an action's edit page", () => {
+  it("shows its calls over time, 24 hours or 7 days", async () => {
+    const user = userEvent.setup();
+    const { ActionHistory } = await import("./ActionHistory");
+    renderApp(<ActionHistory name="NOTION" />);
+    const chart = await screen.findByTestId("health-chart");
+    expect(chart).toHaveAttribute("data-name", "notion");
+    expect(within(chart).getByTestId("health-chart-plot")).toHaveAttribute("data-points", "24");
+    await user.click(screen.getByTestId("action-history-window-7d"));
+    await waitFor(() =>
+      expect(
+        within(screen.getByTestId("health-chart")).getByTestId("health-chart-plot"),
+      ).toHaveAttribute("data-points", "168"),
+    );
+  });
+
+  it("shows nothing for an action the series does not know", async () => {
+    const { ActionHistory } = await import("./ActionHistory");
+    renderApp(<ActionHistory name="brand-new" />);
+    await waitFor(() => expect(backend.health_series).toHaveBeenCalled());
+    expect(screen.queryByTestId("action-history")).not.toBeInTheDocument();
+  });
+});
