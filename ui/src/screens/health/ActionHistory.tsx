@@ -1,10 +1,8 @@
 import { useState } from "react";
 
 import type { SeriesWindow } from "../../bindings/SeriesWindow";
-import { Segmented } from "../../components/kit";
 import { useHealthSeries } from "./data";
-import { SeriesChart } from "./HealthCharts";
-import { isWindow, WINDOWS } from "./series";
+import { SeriesChart, WindowToggle } from "./HealthCharts";
 
 import "./HealthScreen.css";
 
@@ -25,14 +23,7 @@ export function ActionHistory({ name }: { name: string }) {
     >
       <div className="action-history__head">
         <h2 className="action-history__title">Calls over time</h2>
-        <Segmented
-          label="History"
-          name="action-history-window"
-          hideLabel
-          value={window}
-          onChange={(v) => (isWindow(v) ? setWindow(v) : undefined)}
-          options={WINDOWS.map((w) => ({ value: w.value, label: w.label }))}
-        />
+        <WindowToggle name="action-history-window" value={window} onChange={setWindow} />
       </div>
       <SeriesChart series={mine} />
     </section>

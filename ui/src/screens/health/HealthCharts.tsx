@@ -1,9 +1,13 @@
 import { useCallback, useMemo } from "react";
 
 import type { ActionSeries } from "../../bindings/ActionSeries";
+import type { SeriesWindow } from "../../bindings/SeriesWindow";
+import { Segmented } from "../../components/kit";
 import { chartColors } from "../../components/charts/theme";
 import { UPlotChart } from "../../components/charts/UPlotChart";
 import {
+  isWindow,
+  WINDOWS,
   chartData,
   chartOptions,
   msText,
@@ -73,5 +77,24 @@ export function SeriesChart({ series }: { series: ActionSeries }) {
         testId="health-chart-plot"
       />
     </div>
+  );
+}
+
+/** 24 hours or 7 days (test ids `${name}-24h`, `${name}-7d`). */
+export function WindowToggle(props: {
+  name: string;
+  value: SeriesWindow;
+  onChange: (w: SeriesWindow) => void;
+}) {
+  const { name, value, onChange } = props;
+  return (
+    <Segmented
+      label="History"
+      name={name}
+      hideLabel
+      value={value}
+      onChange={(v) => (isWindow(v) ? onChange(v) : undefined)}
+      options={WINDOWS.map((w) => ({ value: w.value, label: w.label }))}
+    />
   );
 }

@@ -11,7 +11,6 @@ import {
   EmptyState,
   ErrorNotice,
   PlugIcon,
-  Segmented,
   Spinner,
   type Tone,
 } from "../../components/kit";
@@ -22,8 +21,8 @@ import { navigate } from "../../lib/useHashRoute";
 import { HealthBadge } from "../../components/health/HealthBadge";
 import { KIND_LABELS } from "../actions/format";
 import { type TestAllProgress, useApprovalCounts, useHealthSeries, useHealthTests } from "./data";
-import { SeriesChart, Sparkline } from "./HealthCharts";
-import { isWindow, seriesByName, WINDOWS } from "./series";
+import { SeriesChart, Sparkline, WindowToggle } from "./HealthCharts";
+import { seriesByName, WINDOWS } from "./series";
 import {
   breakerText,
   checkedText,
@@ -162,14 +161,7 @@ export function HealthScreen() {
       count={all?.length}
       tools={
         <div className="screen__tools">
-          <Segmented
-            label="History"
-            name="health-window"
-            hideLabel
-            value={window}
-            onChange={(v) => (isWindow(v) ? setWindow(v) : undefined)}
-            options={WINDOWS.map((w) => ({ value: w.value, label: w.label }))}
-          />
+          <WindowToggle name="health-window" value={window} onChange={setWindow} />
           {progress && <Progress progress={progress} />}
           {progress ? (
             <Button onClick={cancel} disabled={progress.cancelling} data-testid="health-cancel">
