@@ -10,7 +10,7 @@
 //   --progress  call TOOL asking for progress: "progress": [progress values seen]
 //   --cancel    call TOOL and cancel it at its first progress: "cancelled": error message
 //   --grow      call TOOL, wait (10 s at most) for tools/list_changed: "grown": the tools after it
-// Output: {"tools": [{name, description, inputSchema}], "calls": [{tool, ok, isError, text, error}],
+// Output: {"tools": [{name, description, inputSchema, outputSchema?, annotations?}], "calls": [{tool, ok, isError, text, error}],
 //          "prompts": [name], "resources": [uri], "got": [{prompt|uri, ok, text, error}]}
 // (prompts and resources listed when the server offers them)
 // A failure to connect prints {"connectError": message} and exits 0 (the test judges it).
@@ -85,7 +85,11 @@ try {
 }
 const out = { tools: [], calls: [] };
 const listed = await client.listTools();
-out.tools = listed.tools.map((t) => ({ name: t.name, description: t.description ?? null, inputSchema: t.inputSchema }));
+out.tools = listed.tools.map((t) => ({
+  name: t.name, description: t.description ?? null, inputSchema: t.inputSchema,
+  ...(t.outputSchema ? { outputSchema: t.outputSchema } : {}),
+  ...(t.annotations ? { annotations: t.annotations } : {}),
+}));
 const caps = client.getServerCapabilities() ?? {};
 if (caps.prompts) out.prompts = (await client.listPrompts()).prompts.map((p) => p.name);
 if (caps.resources) out.resources = (await client.listResources()).resources.map((r) => r.uri);

@@ -217,6 +217,15 @@ const SCHEMA_2020_12 = {
   else: { required: ['email'] },
   additionalProperties: false,
 };
+// Its output schema (2020-12 too) and annotations, which must reach clients unchanged as well.
+const OUTPUT_2020_12 = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  type: 'object',
+  properties: { status: { type: 'string', enum: ['ok'] } },
+  required: ['status'],
+  additionalProperties: false,
+};
+const SCHEMA_TOOL_ANNOTATIONS = { title: 'Contact check', readOnlyHint: true, openWorldHint: false };
 
 function newMcpServer() {
   const mcp = new McpServer(
@@ -314,12 +323,16 @@ function newMcpServer() {
     // wrapping the SDK's own tools/list handler.
     mcp.registerTool('schema_2020_12', {
       description: 'Takes a contact (JSON Schema 2020-12 input schema); answers ok',
-    }, async () => ({ content: [{ type: 'text', text: 'ok' }] }));
+    }, async () => ({ content: [{ type: 'text', text: 'ok' }], structuredContent: { status: 'ok' } }));
     const listed = mcp.server._requestHandlers.get('tools/list');
     mcp.server.setRequestHandler(ListToolsRequestSchema, async (request, extra) => {
       const result = await listed(request, extra);
       for (const t of result.tools) {
-        if (t.name === 'schema_2020_12') t.inputSchema = structuredClone(SCHEMA_2020_12);
+        if (t.name === 'schema_2020_12') {
+          t.inputSchema = structuredClone(SCHEMA_2020_12);
+          t.outputSchema = structuredClone(OUTPUT_2020_12);
+          t.annotations = structuredClone(SCHEMA_TOOL_ANNOTATIONS);
+        }
       }
       return result;
     });

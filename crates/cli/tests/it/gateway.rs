@@ -1863,8 +1863,9 @@ fn mcp_remote_signs_in_to_the_gateway_and_calls_a_tool() {
 }
 
 /// A JSON Schema 2020-12 input schema (`$schema`, `$defs` with `$anchor`, `$ref`, `allOf` /
-/// `anyOf`, `if` / `then` / `else`, `additionalProperties: false`) reaches `patchbay tools
-/// --json` and the gateway's clients exactly as the server wrote it.
+/// `anyOf`, `if` / `then` / `else`, `additionalProperties: false`), with its output schema and
+/// annotations, reaches `patchbay tools --json` and the gateway's clients exactly as the server
+/// wrote it.
 #[test]
 fn json_schema_2020_12_tool_schemas_pass_through_unchanged() {
     let w = World::new(json!({}), json!({"schemaTool": true}));
@@ -1896,6 +1897,17 @@ fn json_schema_2020_12_tool_schemas_pass_through_unchanged() {
         .find(|t| t["name"] == "schema_2020_12")
         .unwrap_or_else(|| panic!("listed: {tools}"));
     assert_eq!(listed["inputSchema"], written, "patchbay tools --json");
+    let output = json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "properties": {"status": {"type": "string", "enum": ["ok"]}},
+        "required": ["status"],
+        "additionalProperties": false,
+    });
+    let annotations =
+        json!({"title": "Contact check", "readOnlyHint": true, "openWorldHint": false});
+    assert_eq!(listed["outputSchema"], output, "patchbay tools --json");
+    assert_eq!(listed["annotations"], annotations, "patchbay tools --json");
     let args = json!({"name": "Ann", "contactMethod": "email", "email": "a@example.com"});
     assert_eq!(
         w.ok(&[
@@ -1917,5 +1929,10 @@ fn json_schema_2020_12_tool_schemas_pass_through_unchanged() {
         .find(|t| t["name"] == "demo__schema_2020_12")
         .unwrap_or_else(|| panic!("the gateway lists it: {r}"));
     assert_eq!(through["inputSchema"], written, "the gateway's tools/list");
+    assert_eq!(through["outputSchema"], output, "the gateway's tools/list");
+    assert_eq!(
+        through["annotations"], annotations,
+        "the gateway's tools/list"
+    );
     assert_eq!(r["calls"][0]["ok"], true, "{r}");
 }

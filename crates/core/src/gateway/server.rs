@@ -922,6 +922,14 @@ impl GatewayHandler {
                             schema,
                         );
                         tool.title = t.title.clone();
+                        tool.output_schema = match &t.output_schema {
+                            Some(serde_json::Value::Object(m)) => Some(Arc::new(m.clone())),
+                            _ => None,
+                        };
+                        tool.annotations = t
+                            .annotations
+                            .clone()
+                            .and_then(|v| serde_json::from_value(v).ok());
                         out.push((tool, a.clone(), t.name.clone()));
                     }
                 }

@@ -25,6 +25,14 @@ impl McpConnection {
                 title: t.title.clone(),
                 description: t.description.as_ref().map(|d| d.to_string()),
                 input_schema: serde_json::Value::Object((*t.input_schema).clone()),
+                output_schema: t
+                    .output_schema
+                    .as_ref()
+                    .map(|s| serde_json::Value::Object((**s).clone())),
+                annotations: t
+                    .annotations
+                    .as_ref()
+                    .and_then(|a| serde_json::to_value(a).ok()),
             })
             .collect())
     }

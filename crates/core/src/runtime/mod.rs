@@ -58,6 +58,12 @@ pub struct ToolInfo {
     pub title: Option<String>,
     pub description: Option<String>,
     pub input_schema: serde_json::Value,
+    /// The server's `outputSchema`, unchanged; absent when it has none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output_schema: Option<serde_json::Value>,
+    /// The server's `annotations` (`readOnlyHint`, ...), unchanged; absent when it has none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub annotations: Option<serde_json::Value>,
 }
 
 /// The result of `patchbay call NAME TOOL`.
