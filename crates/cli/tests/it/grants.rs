@@ -534,3 +534,48 @@ fn a_signing_key_also_authenticates_a_users_sign_in_its_refreshes_and_revocation
         "the revocation authenticated too: {report}"
     );
 }
+
+/// An HTTP endpoint publishes no OAuth metadata, so its own client is spelled out; with client
+/// credentials there is no user to send anywhere, so the token URL alone is enough.
+#[test]
+fn an_http_action_on_client_credentials_needs_only_its_token_url() {
+    let w = World::new(
+        json!({"clients": [machine_client("machine", json!({
+            "client_secret": "machine-secret-9f3k",
+            "token_endpoint_auth_method": "client_secret_basic",
+        }))]}),
+        json!({}),
+    );
+    let token_url = format!("{}/token", w.issuer());
+    let mut args = vec![
+        "action",
+        "add",
+        "reports",
+        "--http",
+        "--url",
+        "http://127.0.0.1:9/reports",
+        "--grant",
+        "client-credentials",
+        "--client-id",
+        "machine",
+        "--client-secret-stdin",
+    ];
+    let out = run_with(&w, &args, "machine-secret-9f3k\n");
+    assert_eq!(out.code, 1, "an error to fix: {}", out.stderr);
+    assert!(
+        out.stderr.contains("need its token URL") && out.stderr.contains("--token-url"),
+        "{}",
+        out.stderr
+    );
+    args.extend(["--token-url", &token_url]);
+    let out = run_with(&w, &args, "machine-secret-9f3k\n");
+    assert_eq!(
+        out.code, 0,
+        "no authorization URL asked for: {}",
+        out.stderr
+    );
+    // Its first token on first use, no connect.
+    let token = w.ok(&["access-token", "reports"]);
+    assert!(token.trim().starts_with("eyJ"), "a token from the server");
+    assert_profile_holds_none(&w, &["machine-secret-9f3k", token.trim()]);
+}

@@ -328,9 +328,22 @@ pub(super) fn optional_url(field: &str, v: &str) -> Result<Option<String>> {
 }
 
 /// MCP servers publish their OAuth endpoints (discovery); a plain HTTP endpoint does not,
-/// so an HTTP action's own OAuth client needs them spelled out.
-pub(super) fn require_endpoints_for_http(kind: ActionKind, s: &OAuthSettings) -> Result<()> {
-    if kind == ActionKind::Http && (s.authorization_url.is_none() || s.token_url.is_none()) {
+/// so an HTTP action's own OAuth client needs them spelled out: the token URL always, the
+/// authorization URL only where a user signs in (not with client credentials).
+pub(super) fn require_endpoints_for_http(kind: ActionKind, m: &Merged) -> Result<()> {
+    let s = &m.settings;
+    if kind == ActionKind::Http && m.grant == OAuthGrant::ClientCredentials && s.token_url.is_none()
+    {
+        return Err(Error::invalid_with_hint(
+            "client credentials on an HTTP action need its token URL (only MCP servers publish it for discovery)",
+            "add --token-url URL",
+        )
+        .at(FormField::TokenUrl));
+    }
+    if kind == ActionKind::Http
+        && m.grant == OAuthGrant::AuthorizationCode
+        && (s.authorization_url.is_none() || s.token_url.is_none())
+    {
         return Err(Error::invalid_with_hint(
             "OAuth on an HTTP action needs its authorization URL and token URL (only MCP servers publish them for discovery)",
             "add --authorization-url and --token-url, or use a reusable connection with --auth connection:NAME",

@@ -68,7 +68,7 @@ impl Patchbay {
                 &input.oauth,
                 false,
             )?;
-            require_endpoints_for_http(kind, &m.settings)?;
+            require_endpoints_for_http(kind, &m)?;
             Some(m)
         } else {
             if !input.oauth.is_empty() {
@@ -172,7 +172,7 @@ impl Patchbay {
                 had_key: current.public_jwk.is_some(),
             };
             let m = merge_oauth(base, &patch.oauth, patch.clear_client_secret)?;
-            require_endpoints_for_http(current.kind, &m.settings)?;
+            require_endpoints_for_http(current.kind, &m)?;
             Some(m)
         } else {
             if oauth_touched {

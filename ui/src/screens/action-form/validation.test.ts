@@ -74,6 +74,22 @@ describe("validate", () => {
     expect(validate(ok)).toEqual({});
   });
 
+  it("client credentials on an HTTP endpoint need the token URL only", () => {
+    const s = form({
+      kind: "http",
+      url: "https://api.example.com/v1",
+      oauth: {
+        ...emptyOAuth(),
+        grant: "client-credentials",
+        tokenAuthMethod: "client_secret_basic",
+      },
+    });
+    expect(validate(s).authorizationUrl).toBeUndefined();
+    expect(validate(s).tokenUrl).toMatch(/Needed for OAuth/);
+    const full = { ...s.oauth, tokenUrl: "https://a/t", clientId: "svc", clientSecret: "s3cret" };
+    expect(validate({ ...s, oauth: full })).toEqual({});
+  });
+
   it("checks the advanced OAuth fields like the backend", () => {
     const bad = form({
       oauth: {

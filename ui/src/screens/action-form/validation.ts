@@ -157,7 +157,11 @@ export function validate(s: FormState, secretStored = false): FieldErrors {
     if (o.clientId.length > 512) set("clientId", "The client ID is too long.");
     const needEndpoints = s.kind === "http";
     const endpointHint = "Needed for OAuth on an HTTP endpoint (only MCP servers publish it).";
-    if (needEndpoints && o.authorizationUrl.trim() === "") set("authorizationUrl", endpointHint);
+    // Client credentials have no user to send anywhere: the token URL is enough.
+    const userSignsIn = o.grant !== "client-credentials";
+    if (needEndpoints && userSignsIn && o.authorizationUrl.trim() === "") {
+      set("authorizationUrl", endpointHint);
+    }
     if (needEndpoints && o.tokenUrl.trim() === "") set("tokenUrl", endpointHint);
     set("authorizationUrl", urlError(o.authorizationUrl, false));
     set("tokenUrl", urlError(o.tokenUrl, false));
