@@ -415,46 +415,50 @@ WRa90ObDl2cLMX42U8QCdgiR98y5nuNEpVc2idOC7DKHs837X4R513c=
     connect(&w, "imp");
     echo(&w, "imp", "imported key");
 
-    // A reusable connection with the same client, by an imported key too.
+    // A reusable connection with the same client, by an imported key too; a second one is
+    // never connected: its first token is fetched when it is first asked for.
     let issuer = w.issuer();
-    let out = run_with(
-        &w,
-        &[
+    let (auth_url, token_url) = (format!("{issuer}/auth"), format!("{issuer}/token"));
+    let mut secrets = base64_lines(&pem);
+    let mut tokens = Vec::new();
+    for (name, connect_first) in [("machine", true), ("machine-lazy", false)] {
+        let args = [
             "--json",
             "connection",
             "add",
-            "machine",
+            name,
             "--provider",
             "test",
             "--client-id",
             "imported",
             "--authorization-url",
-            &format!("{issuer}/auth"),
+            &auth_url,
             "--token-url",
-            &format!("{issuer}/token"),
+            &token_url,
             "--grant",
             "client-credentials",
             "--private-key-stdin",
-        ],
-        &pem,
-    );
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let c: Value =
-        serde_json::from_str(&w.ok(&["--json", "connection", "show", "machine"])).expect("json");
-    assert_eq!(c["grant"], "client-credentials", "{c}");
-    assert_eq!(c["tokenAuthMethod"], "private_key_jwt");
-    assert_eq!(c["publicJwk"]["x"], jwk["x"]);
-    let out = run_with(
-        &w,
-        &["--json", "connection", "connect", "machine", "--port", "0"],
-        "",
-    );
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let token = w.ok(&["connection", "access-token", "machine"]);
-    assert!(!token.trim().is_empty());
-
-    let mut secrets = base64_lines(&pem);
-    secrets.push(token.trim());
+        ];
+        let out = run_with(&w, &args, &pem);
+        assert_eq!(out.code, 0, "{name}: {}", out.stderr);
+        let c: Value =
+            serde_json::from_str(&w.ok(&["--json", "connection", "show", name])).expect("json");
+        assert_eq!(c["grant"], "client-credentials", "{c}");
+        assert_eq!(c["tokenAuthMethod"], "private_key_jwt");
+        assert_eq!(c["publicJwk"]["x"], jwk["x"]);
+        if connect_first {
+            let out = run_with(
+                &w,
+                &["--json", "connection", "connect", name, "--port", "0"],
+                "",
+            );
+            assert_eq!(out.code, 0, "{}", out.stderr);
+        }
+        let token = w.ok(&["connection", "access-token", name]);
+        assert!(!token.trim().is_empty(), "{name}: a token");
+        tokens.push(token.trim().to_string());
+    }
+    secrets.extend(tokens.iter().map(String::as_str));
     assert_profile_holds_none(&w, &secrets);
 }
 
