@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use crate::Patchbay;
 use crate::error::{Kind, Result};
-use crate::model::{Attention, AttentionKind, AuthType, BreakerState};
+use crate::model::{Attention, AttentionKind, AuthType, BreakerState, OAuthGrant};
 
 impl Patchbay {
     /// Everything that needs the user, reconnects first, then waiting approvals and consents,
@@ -39,6 +39,17 @@ impl Patchbay {
                 continue;
             };
             if g.connected {
+                continue;
+            }
+            // Client credentials need no user: a grant never fetched gets its first token on
+            // first use. Only one the server refused needs the user.
+            let no_user = match kind {
+                Kind::Connection => self
+                    .get_connection(&owner)
+                    .is_ok_and(|c| c.grant == OAuthGrant::ClientCredentials),
+                _ => a.grant == Some(OAuthGrant::ClientCredentials),
+            };
+            if no_user && !g.needs_reconnect {
                 continue;
             }
             let message = match (g.needs_reconnect, &g.reconnect_reason) {
@@ -118,6 +129,20 @@ mod tests {
             ..Default::default()
         })
         .expect("oauth action");
+        // Client credentials fetch their first token on first use: nothing for the user.
+        p.pb.add_action(crate::actions::NewAction {
+            name: "reports".into(),
+            url: "https://mcp.example.com/reports/mcp".into(),
+            auth: Some(crate::model::AuthSpec::OAuth),
+            oauth: crate::actions::OAuthInput {
+                grant: Some(OAuthGrant::ClientCredentials),
+                client_id: Some("svc".into()),
+                client_secret: Some(crate::SecretString::from("s3cret".to_string())),
+                ..Default::default()
+            },
+            ..Default::default()
+        })
+        .expect("client credentials action");
         let a = p.pb.attention().expect("attention");
         assert_eq!(a.len(), 1, "{a:?}");
         assert_eq!(a[0].kind, AttentionKind::Reconnect);
