@@ -38,12 +38,13 @@ function ActionsList() {
   const all = actions.data;
   const visible = useMemo(() => (all ? filterActions(all, query) : []), [all, query]);
   const filtering = query.trim() !== "";
-  // The Import card stays (with what it did) once it made the first actions.
+  // The Import card stays (with what it did) once an import started: the actions it makes
+  // arrive (database change) before its answer, and the card must not go with the empty screen.
   const [keepImport, setKeepImport] = useState(false);
   const importCard = (
     <ImportPanel
       variant="card"
-      onImported={() => setKeepImport(true)}
+      onStart={() => setKeepImport(true)}
       onDone={() => setKeepImport(false)}
     />
   );

@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { FoundEntry } from "../../bindings/FoundEntry";
 import type { ImportFileReport } from "../../bindings/ImportFileReport";
 import { App } from "../../App";
+import { DATA_CHANGED_EVENT } from "../../ipc";
 import { makeAction } from "../../test/fixtures";
 import { mockBackend, wireError, type Backend } from "../../test/ipcMock";
 import { renderApp } from "../../test/render";
@@ -244,6 +245,22 @@ describe("the Actions screen", () => {
     await user.click(screen.getByTestId("import-done"));
     expect(screen.queryByTestId("import-card")).toBeNull();
     expect(await screen.findByTestId("action-row")).toBeInTheDocument();
+  });
+
+  it("keeps the card when the actions it made arrive before the import's answer", async () => {
+    backend.import_scan.mockResolvedValue(scan());
+    const { user } = renderApp(<App />);
+    expect(await screen.findByTestId("import-card")).toBeInTheDocument();
+    let answer: (r: ImportFileReport[]) => void = () => {};
+    backend.import_apply.mockReturnValue(new Promise((r) => (answer = r)));
+    await user.click(screen.getByTestId("import-go"));
+    // The database changed (the new action) while the import had not answered yet.
+    backend.list_actions.mockResolvedValue([makeAction({ name: "linear" })]);
+    backend.emit(DATA_CHANGED_EVENT);
+    expect(await screen.findByTestId("action-row")).toBeInTheDocument();
+    answer([{ ...file(0), found: [{ ...found(0, 0), outcome: "imported" }] }]);
+    expect(await screen.findByTestId("import-result")).toHaveTextContent("linear");
+    expect(screen.queryByTestId("import-entry")).toBeNull();
   });
 
   it("opens the Import screen from its header", async () => {

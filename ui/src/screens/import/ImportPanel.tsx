@@ -45,8 +45,9 @@ type Props = {
   /** `card`: on the empty Actions screen, shown only when the scan found something.
    * `screen`: the Import screen, which also says when nothing was found. */
   variant: "card" | "screen";
-  /** After an import that made at least one action. */
-  onImported?: () => void;
+  /** When an import starts: the host keeps the panel where it is from then on (the actions
+   * it makes change the screen around it before the import's answer arrives). */
+  onStart?: () => void;
   /** The summary's Done button (none: no button). */
   onDone?: () => void;
 };
@@ -58,7 +59,7 @@ type Outcome = { kind: "done"; reports: ImportFileReport[] } | { kind: "failed";
  * `patchbay import`, asked after the first paint), a checkbox per entry to import and one to
  * rewrite it to go through Patchbay, and what importing did.
  */
-export function ImportPanel({ variant, onImported, onDone }: Props) {
+export function ImportPanel({ variant, onStart, onDone }: Props) {
   const titleId = useId();
   const ref = useRef<HTMLElement>(null);
   const painted = useAfterFirstPaint();
@@ -81,13 +82,13 @@ export function ImportPanel({ variant, onImported, onDone }: Props) {
   }
 
   async function run() {
+    onStart?.();
     try {
       const done = await apply.mutateAsync(form);
       setOutcome({ kind: "done", reports: done });
       setChoice(null);
       // The list gives way to the summary: bring its top into view.
       requestAnimationFrame(() => ref.current?.scrollIntoView?.({ block: "nearest" }));
-      if (summarize(done).imported.length > 0) onImported?.();
     } catch (e) {
       setOutcome({ kind: "failed", error: toIpcError(e) });
     }
