@@ -138,13 +138,7 @@ impl Patchbay {
         http: &reqwest::Client,
     ) -> Result<GrantView> {
         let owner = Owner::Connection(c.id.clone());
-        let server = ServerMetadata::typed(
-            &c.authorization_url,
-            &c.token_url,
-            c.registration_url.clone(),
-            c.revocation_url.clone(),
-            c.issuer.clone(),
-        );
+        let server = super::flow::connection_server(c);
         let client = ClientIdentity {
             id: c.client_id.clone(),
             secret: self.connection_client_secret(c)?,

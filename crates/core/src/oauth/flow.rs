@@ -90,6 +90,17 @@ pub(super) async fn userinfo_account(
     account_from_claims(&v)
 }
 
+/// A connection's typed endpoints (a connection never uses discovery).
+pub(super) fn connection_server(c: &crate::model::ConnectionView) -> ServerMetadata {
+    ServerMetadata::typed(
+        &c.authorization_url,
+        &c.token_url,
+        c.registration_url.clone(),
+        c.revocation_url.clone(),
+        c.issuer.clone(),
+    )
+}
+
 impl Patchbay {
     /// Connect an MCP action that uses OAuth: discover, identify the client, open the
     /// browser (through `open`, which the front end supplies), wait for the callback,
@@ -376,13 +387,7 @@ impl Patchbay {
             return self.connect_connection_client_credentials(&c, &http).await;
         }
         let secret = self.connection_client_secret(&c)?;
-        let server = ServerMetadata::typed(
-            &c.authorization_url,
-            &c.token_url,
-            c.registration_url.clone(),
-            c.revocation_url.clone(),
-            c.issuer.clone(),
-        );
+        let server = connection_server(&c);
         let target = Target {
             owner: Owner::Connection(c.id.clone()),
             name: c.name.clone(),
