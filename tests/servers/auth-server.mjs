@@ -38,6 +38,8 @@ const cfg = loadConfig(NAME, 'AUTH_SERVER_CONFIG', {
   revocation: true,
   refreshTokenTtl: 24 * 3600,
   metadataIssuer: null,
+  deviceFlow: false,
+  deviceCodeTtl: 600,
 });
 
 // ---- validate configuration ------------------------------------------------
@@ -49,6 +51,18 @@ if (!Number.isInteger(cfg.refreshTokenTtl) || cfg.refreshTokenTtl <= 0) {
 }
 if (cfg.metadataIssuer !== null && (typeof cfg.metadataIssuer !== 'string' || !URL.canParse(cfg.metadataIssuer))) {
   fail(NAME, `metadataIssuer must be null or a URL, got ${JSON.stringify(cfg.metadataIssuer)}`);
+}
+if (typeof cfg.deviceFlow !== 'boolean') {
+  fail(NAME, `deviceFlow must be true or false, got ${JSON.stringify(cfg.deviceFlow)}`);
+}
+// oidc-provider finds the path it is mounted under by stripping its own route from the
+// request's path; an issuer path that is itself a route name (its device page is /device)
+// confuses that, and its forms then point outside the issuer.
+if (cfg.deviceFlow && /^\/(device|auth|token|reg|me|jwks)(\/|$)/.test(String(cfg.issuerPath ?? ''))) {
+  fail(NAME, `issuerPath ${JSON.stringify(cfg.issuerPath)} collides with oidc-provider's own routes; use e.g. "/rfc8628"`);
+}
+if (!Number.isInteger(cfg.deviceCodeTtl) || cfg.deviceCodeTtl <= 0) {
+  fail(NAME, 'deviceCodeTtl must be a positive integer (seconds)');
 }
 if (![true, false, 'forbidden'].includes(cfg.dcr)) {
   fail(NAME, `dcr must be true, false or "forbidden", got ${JSON.stringify(cfg.dcr)}`);
@@ -189,6 +203,27 @@ const provider = new Provider(issuer, {
     revocation: { enabled: cfg.revocation !== false },
     // For clients registered with grant_types ["client_credentials"] (HTTP request tokens).
     clientCredentials: { enabled: true },
+    // RFC 8628, only in the device mode (its own issuer path in the tests that use it).
+    deviceFlow: {
+      enabled: cfg.deviceFlow,
+      charset: 'base-20',
+      mask: '****-****',
+      userCodeInputSource: async (ctx, form, _out, err) => {
+        const msg = err ? `<p class="error">${htmlEscape(err.userCode || err.name === 'NoCodeError' ? 'the code you entered is incorrect' : (err.name === 'AbortedError' ? 'the sign-in was aborted' : err.message))}</p>` : '';
+        ctx.type = 'html';
+        ctx.body = page('Enter the code', `<h1>Enter the code shown on your device</h1>${msg}${form}`);
+      },
+      userCodeConfirmSource: async (ctx, form, client, _deviceInfo, userCode) => {
+        ctx.type = 'html';
+        ctx.body = page('Confirm the device', `<h1>Confirm the device</h1>
+<p>Client <code class="client_id">${htmlEscape(client.clientName || client.clientId)}</code> shows the code
+<code class="user_code">${htmlEscape(userCode)}</code>.</p>${form}`);
+      },
+      successSource: async (ctx) => {
+        ctx.type = 'html';
+        ctx.body = page('Signed in', '<h1 id="device-done">Signed in</h1><p>You can close this page and return to your device.</p>');
+      },
+    },
     clientIdMetadataDocument: { enabled: cimdEnabled, ack: 'draft-02' },
     introspection: { enabled: true },
     userinfo: { enabled: true },
@@ -228,6 +263,7 @@ const provider = new Provider(issuer, {
     AccessToken: cfg.accessTokenTtl,
     AuthorizationCode: 60,
     ClientCredentials: cfg.accessTokenTtl,
+    DeviceCode: cfg.deviceCodeTtl,
     IdToken: 3600,
     RefreshToken: cfg.refreshTokenTtl,
     Interaction: 600,
@@ -556,4 +592,4 @@ server.on('request', async (req, res) => {
 
 installLifecycle(NAME, server);
 printReady({ issuer, port });
-log(NAME, `listening at ${issuer} (metadata=${cfg.metadata}, dcr=${cfg.dcr}, S256 advertised=${cfg.advertiseS256}) in ${Date.now() - startedAt} ms`);
+log(NAME, `listening at ${issuer} (metadata=${cfg.metadata}, dcr=${cfg.dcr}, S256 advertised=${cfg.advertiseS256}, device flow=${cfg.deviceFlow}) in ${Date.now() - startedAt} ms`);

@@ -10,7 +10,7 @@
 //
 // PATCHBAY_TEST_BROWSER (default "consent"), comma-separated items (or the contents of
 // the file PATCHBAY_TEST_BROWSER_FILE names, read at each launch):
-//   consent | deny | ignore | replay | forge, login-as=EMAIL, capture=FILE
+//   consent | deny | ignore | replay | forge, login-as=EMAIL, capture=FILE, user-code=CODE
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -53,7 +53,7 @@ async function work() {
   try {
     const result = await runBrowser(authUrl, { mode, log });
     if (mode.action === 'ignore') return 0;
-    return result.callbackUrl ? 0 : 1;
+    return result.callbackUrl || result.deviceDone ? 0 : 1;
   } catch (err) {
     log(`failed: ${err.message}`);
     return 1;

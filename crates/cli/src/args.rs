@@ -187,8 +187,16 @@ pub struct CallArgs {
 pub struct ConnectArgs {
     pub name: String,
     /// Do not open a browser: print the authorization URL alone on the first line of stdout.
+    /// On a terminal, the address the browser lands on (on another device) may then be
+    /// pasted back here.
     #[arg(long)]
     pub no_browser: bool,
+    /// Sign in with a code on another device (RFC 8628): the verification URL alone on the
+    /// first line of stdout, the code on the second (with --json, one JSON object
+    /// {verificationUri, userCode, expiresAt} first). Used by itself where the server offers
+    /// it, $BROWSER is unset, there is no display and stdout is a terminal.
+    #[arg(long)]
+    pub device: bool,
     /// Give up when the browser has not come back after this many seconds [default: the
     /// consentTimeoutSecs setting, 300].
     #[arg(long, value_name = "SECS")]

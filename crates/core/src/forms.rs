@@ -358,6 +358,7 @@ impl Patchbay {
             extra_scopes: Vec::new(),
             challenge: None,
             receives_app_links: true,
+            device: None,
         };
         let open = |url: &str, _redirect: &str| crate::browser::open(url);
         let flow = async {

@@ -18,6 +18,7 @@ pub fn export(dir: &Path) -> Result<(), ts_rs::ExportError> {
     ErrorBody::export_all(&cfg)?;
     GrantView::export_all(&cfg)?;
     DisconnectReport::export_all(&cfg)?;
+    DeviceCodePrompt::export_all(&cfg)?;
     TokenTestReport::export_all(&cfg)?;
     LogEntry::export_all(&cfg)?;
     LogQuery::export_all(&cfg)?;

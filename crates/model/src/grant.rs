@@ -27,6 +27,21 @@ pub struct GrantView {
     pub refreshed_at: Option<String>,
 }
 
+/// A device sign-in (RFC 8628) waiting for its user: where to go and the code to type there.
+/// `patchbay connect NAME --device --json` prints it first; the app shows it with Copy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceCodePrompt {
+    /// The page where the user enters the code (on any device with a browser).
+    pub verification_uri: String,
+    /// The same page with the code filled in, when the server offers one.
+    pub verification_uri_complete: Option<String>,
+    /// The code to enter, as the server wrote it (e.g. "WDJB-MJHT").
+    pub user_code: String,
+    /// RFC 3339 UTC: when the code stops working.
+    pub expires_at: String,
+}
+
 /// What `disconnect` did: the grant as it was, and what the provider was told (RFC 7009).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

@@ -77,13 +77,17 @@ function decodeEntities(s) {
     .replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
 
-// modes: { action: 'consent' | 'deny' | 'ignore' | 'replay' | 'forge', loginAs, capture }
+// modes: { action: 'consent' | 'deny' | 'ignore' | 'replay' | 'forge', loginAs, capture,
+//   userCode (typed on a device sign-in's code page, RFC 8628) }
 // Parses PATCHBAY_TEST_BROWSER: comma-separated, e.g. "deny,capture=/tmp/url".
 export function parseMode(spec) {
-  const mode = { action: 'consent', loginAs: 'alice@example.com', capture: undefined };
+  const mode = {
+    action: 'consent', loginAs: 'alice@example.com', capture: undefined, userCode: undefined,
+  };
   for (const part of String(spec ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
     if (['consent', 'deny', 'ignore', 'replay', 'forge'].includes(part)) mode.action = part;
     else if (part.startsWith('login-as=')) mode.loginAs = part.slice('login-as='.length);
+    else if (part.startsWith('user-code=')) mode.userCode = part.slice('user-code='.length);
     else if (part.startsWith('capture=')) mode.capture = part.slice('capture='.length);
     else throw new Error(`unknown PATCHBAY_TEST_BROWSER item ${JSON.stringify(part)}`);
   }
@@ -170,6 +174,7 @@ export async function runBrowser(authUrl, { mode = parseMode(''), log = () => {}
 
   const jar = new CookieJar();
   let refreshes = 0;
+  let codeTyped = false;
   let method = 'GET';
   let url = start.href;
   let body;
@@ -225,7 +230,34 @@ export async function runBrowser(authUrl, { mode = parseMode(''), log = () => {}
     const byId = Object.fromEntries(forms.map((f) => [f.id, f]));
     let form;
     let fields;
-    if (byId.login) {
+    if (text.includes('id="device-done"')) {
+      // A device sign-in (RFC 8628) ends on the server's own page: the device polls for it.
+      log('  -> device sign-in done: the device gets its tokens by polling');
+      return { callbackUrl: undefined, status: res.status, body: text, deviceDone: true };
+    }
+    if (byId['op.deviceInputForm']) {
+      if (text.includes('class="error"') || codeTyped) {
+        log(`  -> the code page came back: ${snippet(text.replace(/<[^>]+>/g, ' '))}`);
+        return { callbackUrl: undefined, status: res.status, body: text, error: 'user code refused' };
+      }
+      if (!mode.userCode) {
+        log('  -> a device code page, but no user-code= was given');
+        return { callbackUrl: undefined, status: res.status, body: text, error: 'no user code' };
+      }
+      form = byId['op.deviceInputForm'];
+      fields = { ...form.inputs, user_code: mode.userCode };
+      codeTyped = true;
+      log(`  -> device code page: typing ${mode.userCode}`);
+    } else if (byId['op.deviceConfirmForm']) {
+      form = byId['op.deviceConfirmForm'];
+      fields = { ...form.inputs };
+      if (mode.action === 'deny') {
+        delete fields.confirm;
+        fields.abort = 'yes';
+      }
+      codeTyped = true;
+      log(`  -> device confirmation page: pressing ${mode.action === 'deny' ? 'Abort' : 'Continue'}`);
+    } else if (byId.login) {
       if (text.includes('class="error"')) {
         log(`  -> login rejected for ${mode.loginAs}`);
         return { callbackUrl: undefined, status: res.status, body: text, error: 'login rejected' };

@@ -1,11 +1,12 @@
 //! `patchbay connect`, `disconnect` and `access-token`, for actions and connections: open the
 //! browser (or print the URL), wait, report.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
+use std::sync::Arc;
 use std::time::Duration;
 
-use patchbay_core::model::GrantView;
-use patchbay_core::oauth::ConnectRequest;
+use patchbay_core::model::{DeviceCodePrompt, GrantView};
+use patchbay_core::oauth::{ConnectRequest, DeviceSignIn};
 use patchbay_core::{Kind, Patchbay, Result};
 
 use super::{Status, open, runtime};
@@ -14,7 +15,7 @@ use crate::{outln, output};
 
 pub fn run(kind: Kind, c: ConnectArgs, json: bool) -> Result<Status> {
     let pb = open(true)?;
-    let grant = authorize(&pb, kind, &c, Vec::new())?;
+    let grant = authorize(&pb, kind, &c, Vec::new(), json)?;
     if json {
         output::json(&grant);
     } else {
@@ -26,16 +27,26 @@ pub fn run(kind: Kind, c: ConnectArgs, json: bool) -> Result<Status> {
     Ok(Status::Done)
 }
 
-/// The browser flow for an action (with `extra_scopes` on a step-up) or a connection.
+/// The sign-in for an action (with `extra_scopes` on a step-up) or a connection: in a
+/// browser here, by URL (`--no-browser`, with paste-back on a terminal), or with a code on
+/// another device (`--device`, or by itself on a terminal with no display).
 pub fn authorize(
     pb: &Patchbay,
     kind: Kind,
     c: &ConnectArgs,
     extra_scopes: Vec<String>,
+    json: bool,
 ) -> Result<GrantView> {
     let runtime = runtime()?;
     let settings = pb.settings();
     let timeout = c.timeout.unwrap_or(settings.consent_timeout_secs.into());
+    let device = (c.device || device_by_itself()).then(|| DeviceSignIn {
+        required: c.device,
+        show: Arc::new(move |p: &DeviceCodePrompt| {
+            show_device_code(p, json);
+            Ok(())
+        }),
+    });
     let req = ConnectRequest {
         action: c.name.clone(),
         port: c.port.unwrap_or(settings.callback_port),
@@ -43,13 +54,18 @@ pub fn authorize(
         extra_scopes,
         challenge: None,
         receives_app_links: false,
+        device,
     };
     let no_browser = c.no_browser;
+    let handle = runtime.handle().clone();
     let open_url = move |url: &str, redirect_uri: &str| {
         if no_browser {
             // The URL alone on the first line of stdout, for scripts.
             outln!("{url}");
             let _ = std::io::stdout().flush();
+            if std::io::stdin().is_terminal() {
+                paste_back(handle.clone(), redirect_uri.to_string());
+            }
         } else {
             eprintln!("Opening the browser to sign in (callback {redirect_uri})...");
             if let Err(e) = patchbay_core::browser::open(url) {
@@ -63,6 +79,70 @@ pub fn authorize(
         Kind::Connection => runtime.block_on(pb.connect_connection(req, open_url)),
         _ => runtime.block_on(pb.connect_action(req, open_url)),
     }
+}
+
+/// RFC 8628 without being asked: only where no browser can open here ($BROWSER unset, no
+/// X11 or Wayland display) and a person reads stdout (a terminal); the server must offer it.
+fn device_by_itself() -> bool {
+    let unset = |v: &str| std::env::var_os(v).is_none_or(|x| x.is_empty());
+    unset("BROWSER")
+        && unset("DISPLAY")
+        && unset("WAYLAND_DISPLAY")
+        && std::io::stdout().is_terminal()
+}
+
+/// The device sign-in's code: the verification URL alone on stdout's first line and the code
+/// on the second (or one JSON object), and a human explanation on stderr.
+fn show_device_code(p: &DeviceCodePrompt, json: bool) {
+    if json {
+        match serde_json::to_string(p) {
+            Ok(s) => outln!("{s}"),
+            Err(e) => eprintln!("error: cannot encode JSON: {e}"),
+        }
+    } else {
+        outln!("{}", p.verification_uri);
+        outln!("{}", p.user_code);
+    }
+    let _ = std::io::stdout().flush();
+    eprintln!(
+        "To sign in, open {} on any device and enter the code {} (it works until {}).",
+        p.verification_uri, p.user_code, p.expires_at
+    );
+    if let Some(complete) = &p.verification_uri_complete {
+        eprintln!("Or open {complete} (the code is filled in).");
+    }
+    eprintln!("Waiting for the sign-in...");
+}
+
+/// Paste-back for `--no-browser` on a terminal: a browser on another device lands on the
+/// loopback callback, which cannot load there; the user pastes that address here and it is
+/// handed to the waiting sign-in. Read on a thread of its own; the process ends with the
+/// sign-in, whichever way it comes back.
+fn paste_back(handle: tokio::runtime::Handle, redirect_uri: String) {
+    eprintln!(
+        "Signing in on another device? The browser there ends on {redirect_uri}?... , which cannot load there: paste that whole address here and press Enter."
+    );
+    std::thread::spawn(move || {
+        for line in std::io::stdin().lines() {
+            let Ok(line) = line else { return };
+            if line.trim().is_empty() {
+                continue;
+            }
+            match handle.block_on(patchbay_core::oauth::callback::paste_back(
+                &line,
+                &redirect_uri,
+            )) {
+                Ok(true) => return,
+                Ok(false) => eprintln!(
+                    "The waiting sign-in refused that address (see below); paste the address of this sign-in."
+                ),
+                Err(e) => match e.hint() {
+                    Some(h) => eprintln!("{e}\nhint: {h}"),
+                    None => eprintln!("{e}"),
+                },
+            }
+        }
+    });
 }
 
 pub fn print_token(kind: Kind, name: &str) -> Result<Status> {

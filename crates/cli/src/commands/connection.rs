@@ -35,6 +35,7 @@ pub fn run(cmd: ConnectionCmd, json: bool) -> Result<Status> {
             let then_connect = a.connect.then(|| ConnectArgs {
                 name: a.name.clone(),
                 no_browser: a.no_browser,
+                device: false,
                 timeout: a.timeout,
                 port: a.port,
             });

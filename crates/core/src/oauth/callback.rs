@@ -280,6 +280,54 @@ pub async fn sign_in_returned(url: &str) -> crate::model::SignInReturned {
     }
 }
 
+/// Paste-back: the address a browser on another device landed on after the sign-in (the
+/// loopback callback, which cannot load there), typed or pasted by the user. It is handed to
+/// this flow's own listener at `redirect_uri` exactly as a browser here would, so every check
+/// (state, `iss`, one use) applies. An error says what was expected; nothing is sent then.
+/// True when the waiting sign-in took it (it then reports how it ended itself).
+pub async fn paste_back(pasted: &str, redirect_uri: &str) -> Result<bool> {
+    let pasted = pasted.trim();
+    let expected = || {
+        Error::invalid_with_hint(
+            "that is not the address the sign-in landed on",
+            format!(
+                "paste the whole address from the browser's address bar after signing in: {redirect_uri}?code=...&state=..."
+            ),
+        )
+    };
+    let url = url::Url::parse(pasted).map_err(|_| expected())?;
+    let redirect = url::Url::parse(redirect_uri).map_err(|_| expected())?;
+    if url.scheme() != "http"
+        || !crate::validate::is_loopback(&url)
+        || url.port_or_known_default() != redirect.port_or_known_default()
+        || url.path().trim_end_matches('/') != redirect.path().trim_end_matches('/')
+    {
+        return Err(expected());
+    }
+    let keys: Vec<String> = url.query_pairs().map(|(k, _)| k.into_owned()).collect();
+    if !keys.iter().any(|k| k == "state") || !keys.iter().any(|k| k == "code" || k == "error") {
+        return Err(expected());
+    }
+    // Sent to this process's own listener, on the redirect URI's host and port.
+    let mut target = redirect.clone();
+    target.set_query(url.query());
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        // The listener answers once the code is exchanged (its own bound is 60 s).
+        .timeout(Duration::from_secs(90))
+        .build()
+        .map_err(|e| Error::Internal(format!("cannot build an HTTP client: {e}")))?;
+    let resp = http.get(target).send().await.map_err(|e| {
+        Error::invalid_with_hint(
+            format!("the sign-in is no longer waiting at {redirect_uri} ({e})"),
+            "run connect again",
+        )
+    })?;
+    // The sign-in itself reports how it ended; this only says whether it took the address.
+    Ok(resp.status().is_success())
+}
+
 /// Where a flow's callback comes back: its own loopback listener, or the app link.
 #[derive(Debug)]
 pub enum Listener {

@@ -57,6 +57,58 @@ pub(super) fn build_client(
         ))
 }
 
+/// The RFC 8628 device code grant type.
+pub(super) const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+
+/// What a dynamic registration is for.
+#[derive(Clone, Copy)]
+pub(super) enum Registration<'a> {
+    /// A browser sign-in coming back to this redirect URI.
+    Browser(&'a str),
+    /// A device sign-in: no redirect URI; saved under the grant type's URN instead.
+    Device,
+}
+
+impl Registration<'_> {
+    /// The key a saved registration is found by (`oauth_clients.redirect_uri`).
+    fn key(&self) -> &str {
+        match self {
+            Registration::Browser(r) => r,
+            Registration::Device => DEVICE_CODE_GRANT,
+        }
+    }
+}
+
+/// Client authentication on a form POST to the token or revocation endpoint, written over
+/// reqwest for the requests the `oauth2` crate does not make for us (revocation on loopback,
+/// device polling with a fresh assertion per request): `client_secret_basic` (RFC 6749
+/// §2.3.1, both parts form-urlencoded before base64), `client_secret_post`, or the client id
+/// in the body with a `private_key_jwt` assertion when there is one.
+pub(super) fn authenticate(
+    req: reqwest::RequestBuilder,
+    form: &mut Vec<(&'static str, String)>,
+    client: &ClientIdentity,
+    assertion: &[(&'static str, String)],
+) -> reqwest::RequestBuilder {
+    match (client.method, &client.secret) {
+        (TokenAuthMethod::ClientSecretBasic, Some(secret)) => {
+            let enc =
+                |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+            req.basic_auth(enc(&client.id), Some(enc(secret.expose_secret())))
+        }
+        (TokenAuthMethod::ClientSecretPost, Some(secret)) => {
+            form.push(("client_id", client.id.clone()));
+            form.push(("client_secret", secret.expose_secret().to_string()));
+            req
+        }
+        _ => {
+            form.push(("client_id", client.id.clone()));
+            form.extend(assertion.iter().map(|(k, v)| (*k, v.clone())));
+            req
+        }
+    }
+}
+
 impl Patchbay {
     /// RFC 7523 §2.2 client authentication for one request to the token (or revocation)
     /// endpoint: `client_assertion_type` and a freshly signed `client_assertion`. The private
@@ -104,6 +156,29 @@ impl Patchbay {
         redirect_uri: &str,
         http: &reqwest::Client,
     ) -> Result<ClientIdentity> {
+        self.registered_client_for(
+            edit_command,
+            server,
+            Registration::Browser(redirect_uri),
+            http,
+        )
+        .await
+    }
+
+    /// [`Self::registered_client`] for a browser sign-in (its redirect URI) or a device
+    /// sign-in (RFC 8628: the device code grant, no redirect URI). Each is saved apart.
+    pub(super) async fn registered_client_for(
+        &self,
+        edit_command: &str,
+        server: &ServerMetadata,
+        registration: Registration<'_>,
+        http: &reqwest::Client,
+    ) -> Result<ClientIdentity> {
+        let redirect_uri = registration.key();
+        let app_kind = match registration {
+            Registration::Browser(r) => format!("with the redirect URI {r}"),
+            Registration::Device => "allowed the device code grant".to_string(),
+        };
         let saved: Option<String> = self.store().read(|c| {
             Ok(c.query_row(
                 "SELECT client_id FROM oauth_clients WHERE issuer = ?1 AND redirect_uri = ?2 AND has_secret = 0",
@@ -129,18 +204,27 @@ impl Patchbay {
                     server.issuer
                 ),
                 format!(
-                    "register an OAuth app with the provider using the redirect URI {redirect_uri}, then: `{edit_command} --client-id ID [--client-secret-stdin]`"
+                    "register an OAuth app with the provider {app_kind}, then: `{edit_command} --client-id ID [--client-secret-stdin]`"
                 ),
             ));
         };
-        let body = serde_json::json!({
-            "client_name": "Patchbay",
-            "redirect_uris": [redirect_uri],
-            "grant_types": ["authorization_code", "refresh_token"],
-            "response_types": ["code"],
-            "token_endpoint_auth_method": "none",
-            "application_type": "native",
-        });
+        let body = match registration {
+            Registration::Browser(_) => serde_json::json!({
+                "client_name": "Patchbay",
+                "redirect_uris": [redirect_uri],
+                "grant_types": ["authorization_code", "refresh_token"],
+                "response_types": ["code"],
+                "token_endpoint_auth_method": "none",
+                "application_type": "native",
+            }),
+            Registration::Device => serde_json::json!({
+                "client_name": "Patchbay",
+                "grant_types": [DEVICE_CODE_GRANT, "refresh_token"],
+                "response_types": [],
+                "token_endpoint_auth_method": "none",
+                "application_type": "native",
+            }),
+        };
         let resp = http
             .post(reg)
             .json(&body)
@@ -159,7 +243,7 @@ impl Patchbay {
                 ErrorCode::RegistrationRefused,
                 format!("the authorization server refused to register Patchbay ({status}: {said})"),
                 format!(
-                    "register an OAuth app with the provider yourself (redirect URI {redirect_uri}) and fill in Advanced configuration: `{edit_command} --client-id ID`"
+                    "register an OAuth app with the provider yourself ({app_kind}) and fill in Advanced configuration: `{edit_command} --client-id ID`"
                 ),
             ));
         }

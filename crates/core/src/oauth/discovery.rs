@@ -106,6 +106,9 @@ pub struct ServerMetadata {
     pub client_id_metadata_document_supported: Option<bool>,
     #[serde(default)]
     pub grant_types_supported: Option<Vec<String>>,
+    /// RFC 8628: where a device sign-in starts, when the server offers one.
+    #[serde(default)]
+    pub device_authorization_endpoint: Option<String>,
     /// `issuer` was checked against the issuer the metadata was fetched for (discovery),
     /// so an authorization response's `iss` can be held to it. False for endpoints the user
     /// typed, whose issuer Patchbay does not know.
@@ -142,6 +145,7 @@ impl ServerMetadata {
             authorization_response_iss_parameter_supported: None,
             client_id_metadata_document_supported: None,
             grant_types_supported: None,
+            device_authorization_endpoint: None,
             issuer_checked,
         }
     }

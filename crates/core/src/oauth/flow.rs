@@ -256,6 +256,30 @@ impl Patchbay {
             resource,
             callback: settings.callback,
         };
+        if let Some(device) = &req.device {
+            let mut target = target.clone();
+            if device.required && target.server.device_authorization_endpoint.is_none() && cached {
+                // Metadata cached before the server offered device sign-in: look again.
+                let fresh = self.discover_for(&action, &settings, &http, None).await?;
+                target.server = fresh.server.clone();
+                discovered_for_cache = Some(fresh);
+            }
+            if target.server.device_authorization_endpoint.is_some() {
+                let result = self.device_authorize(target, device, &req, &http).await;
+                if result.is_ok()
+                    && let Some(d) = &discovered_for_cache
+                {
+                    self.save_discovery(&action.id, &action.url, d)?;
+                }
+                return result;
+            }
+            if device.required {
+                return Err(super::device::no_device_endpoint(
+                    &target.server,
+                    &action.name,
+                ));
+            }
+        }
         // Whether the browser was opened (an atomic, so the future stays `Send`).
         let opened = std::sync::atomic::AtomicBool::new(false);
         let mut open = open;
@@ -385,6 +409,20 @@ impl Patchbay {
         let http = http_client()?;
         if c.grant == OAuthGrant::ClientCredentials {
             return self.connect_connection_client_credentials(&c, &http).await;
+        }
+        if req.device.as_ref().is_some_and(|d| d.required) {
+            // A connection's endpoints are typed, not discovered, so there is no device
+            // authorization endpoint to use.
+            return Err(Error::invalid_with_hint(
+                format!(
+                    "connection '{}' has typed endpoints and no device authorization endpoint; device sign-in is for MCP actions, whose server says where it is",
+                    c.name
+                ),
+                format!(
+                    "sign in in a browser: `patchbay connection connect {0}`, or `patchbay connection connect {0} --no-browser` to open the URL on another device and paste back where it lands",
+                    c.name
+                ),
+            ));
         }
         let secret = self.connection_client_secret(&c)?;
         let server = connection_server(&c);
@@ -572,7 +610,25 @@ impl Patchbay {
             .request_async(http)
             .await
             .map_err(|e| token_error(e, &server.token_endpoint))?;
+        self.save_user_tokens(owner, server, client, token, resource, requested, http)
+            .await
+    }
 
+    /// Save what a user's sign-in got (an authorization code's or a device code's tokens):
+    /// the granted scopes, who signed in (the ID token, else userinfo, else the access
+    /// token's claims), and the tokens in the keychain.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) async fn save_user_tokens(
+        &self,
+        owner: &Owner,
+        server: &ServerMetadata,
+        client: &ClientIdentity,
+        token: TokenResp,
+        resource: Option<&str>,
+        requested: &[String],
+        http: &reqwest::Client,
+    ) -> Result<GrantView> {
+        let audience = assertion_audience(server);
         let access = token.access_token().secret().clone();
         let granted: Vec<String> = match token.scopes() {
             Some(s) => s.iter().map(|x| x.to_string()).collect(),

@@ -322,6 +322,7 @@ impl Patchbay {
             extra_scopes: Vec::new(),
             challenge: None,
             receives_app_links: false,
+            device: None,
         };
         let no_browser = |_: &str, _: &str| -> Result<()> {
             Err(Error::Internal(

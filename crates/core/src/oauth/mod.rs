@@ -28,6 +28,7 @@
 pub mod callback;
 mod client;
 mod client_credentials;
+mod device;
 pub mod discovery;
 mod errors;
 mod flow;
@@ -136,6 +137,31 @@ pub struct ConnectRequest {
     /// This front end receives `dev.patchbay.app:` links (the desktop app); sign-ins whose
     /// callback is the app link are refused elsewhere, with a hint.
     pub receives_app_links: bool,
+    /// Sign in with a code on another device (RFC 8628) instead of a browser here; `None`
+    /// for the browser only.
+    pub device: Option<DeviceSignIn>,
+}
+
+/// A front end's choice of the device sign-in, and how it shows the code.
+#[derive(Clone)]
+pub struct DeviceSignIn {
+    /// The user asked for it (`--device`): a server without a device authorization endpoint
+    /// is an error. Otherwise it is used only where the server offers it, else the browser.
+    pub required: bool,
+    /// Shows the user where to go and the code to type, once the server gave them.
+    pub show: ShowDeviceCode,
+}
+
+/// How a front end shows a device sign-in's code (terminal lines, an app event).
+pub type ShowDeviceCode =
+    std::sync::Arc<dyn Fn(&crate::model::DeviceCodePrompt) -> Result<()> + Send + Sync>;
+
+impl std::fmt::Debug for DeviceSignIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeviceSignIn")
+            .field("required", &self.required)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The client of every OAuth request (no redirects, 30 s).
@@ -228,6 +254,7 @@ mod tests {
             authorization_response_iss_parameter_supported: iss_supported,
             client_id_metadata_document_supported: None,
             grant_types_supported: None,
+            device_authorization_endpoint: None,
             issuer_checked: true,
         }
     }

@@ -21,28 +21,11 @@ pub(super) async fn revoke_token(
     })?;
     discovery::check_endpoint("revocation endpoint", &url)
         .map_err(|e| RevokeError::Failed(e.to_string()))?;
-    let mut form: Vec<(&str, String)> = vec![
+    let mut form: Vec<(&'static str, String)> = vec![
         ("token", token.to_string()),
         ("token_type_hint", hint.to_string()),
     ];
-    let mut req = http.post(url);
-    match (client.method, &client.secret) {
-        (TokenAuthMethod::ClientSecretBasic, Some(secret)) => {
-            // RFC 6749 §2.3.1: both parts form-urlencoded before base64.
-            let enc =
-                |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
-            req = req.basic_auth(enc(&client.id), Some(enc(secret.expose_secret())));
-        }
-        (TokenAuthMethod::ClientSecretPost, Some(secret)) => {
-            form.push(("client_id", client.id.clone()));
-            form.push(("client_secret", secret.expose_secret().to_string()));
-        }
-        _ => {
-            form.push(("client_id", client.id.clone()));
-            // private_key_jwt: the signed assertion beside the id (none for a public client).
-            form.extend(assertion.iter().map(|(k, v)| (*k, v.clone())));
-        }
-    }
+    let req = authenticate(http.post(url), &mut form, client, assertion);
     let resp =
         req.form(&form).send().await.map_err(|e| {
             RevokeError::Failed(discovery::transport_error(endpoint, &e).to_string())

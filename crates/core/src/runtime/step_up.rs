@@ -84,6 +84,7 @@ impl Patchbay {
                 extra_scopes: scopes.clone(),
                 challenge: None,
                 receives_app_links: false,
+                device: None,
             };
             let grant = self.connect_action(req, &mut open).await?;
             notify(StepUpEvent::Granted(&grant));

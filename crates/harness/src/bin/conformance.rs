@@ -91,6 +91,7 @@ async fn authorize(
         extra_scopes,
         challenge,
         receives_app_links: false,
+        device: None,
     };
     let grant = pb
         .connect_action(req, |url: &str, _redirect: &str| {
