@@ -10,7 +10,8 @@
 //
 // PATCHBAY_TEST_BROWSER (default "consent"), comma-separated items (or the contents of
 // the file PATCHBAY_TEST_BROWSER_FILE names, read at each launch):
-//   consent | deny | ignore | replay | forge, login-as=EMAIL, capture=FILE, user-code=CODE
+//   consent | deny | ignore | replay | forge, login-as=EMAIL, capture=FILE, user-code=CODE,
+//   no-deliver (with --foreground: print the landed address on stdout instead of opening it)
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -53,6 +54,10 @@ async function work() {
   try {
     const result = await runBrowser(authUrl, { mode, log });
     if (mode.action === 'ignore') return 0;
+    if (!mode.deliver && result.callbackUrl) {
+      // no-deliver: the address the sign-in landed on, for the caller to paste back.
+      process.stdout.write(`${result.callbackUrl}\n`);
+    }
     return result.callbackUrl || result.deviceDone ? 0 : 1;
   } catch (err) {
     log(`failed: ${err.message}`);

@@ -78,16 +78,19 @@ function decodeEntities(s) {
 }
 
 // modes: { action: 'consent' | 'deny' | 'ignore' | 'replay' | 'forge', loginAs, capture,
-//   userCode (typed on a device sign-in's code page, RFC 8628) }
+//   userCode (typed on a device sign-in's code page, RFC 8628), deliver (false: the address
+//   the sign-in lands on is not opened; the caller pastes it back) }
 // Parses PATCHBAY_TEST_BROWSER: comma-separated, e.g. "deny,capture=/tmp/url".
 export function parseMode(spec) {
   const mode = {
     action: 'consent', loginAs: 'alice@example.com', capture: undefined, userCode: undefined,
+    deliver: true,
   };
   for (const part of String(spec ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
     if (['consent', 'deny', 'ignore', 'replay', 'forge'].includes(part)) mode.action = part;
     else if (part.startsWith('login-as=')) mode.loginAs = part.slice('login-as='.length);
     else if (part.startsWith('user-code=')) mode.userCode = part.slice('user-code='.length);
+    else if (part === 'no-deliver') mode.deliver = false;
     else if (part.startsWith('capture=')) mode.capture = part.slice('capture='.length);
     else throw new Error(`unknown PATCHBAY_TEST_BROWSER item ${JSON.stringify(part)}`);
   }
@@ -155,7 +158,7 @@ async function deliver(url, log) {
  * redirect back to the client (undefined if the flow never got there).
  * Options: mode (see parseMode), log (function), deliverCallback (default true).
  */
-export async function runBrowser(authUrl, { mode = parseMode(''), log = () => {}, deliverCallback = true } = {}) {
+export async function runBrowser(authUrl, { mode = parseMode(''), log = () => {}, deliverCallback = mode.deliver } = {}) {
   const start = new URL(authUrl);
   if (mode.action === 'ignore') {
     log('ignoring the authorization URL (mode ignore)');

@@ -5,6 +5,7 @@
 mod support;
 
 mod cli;
+mod device;
 mod doctor;
 mod export;
 mod gateway;
