@@ -9,6 +9,7 @@ fn main() {
             "remove_action",
             "test_action",
             "connect",
+            "connect_with_code",
             "cancel_connect",
             "oauth_status",
             "disconnect",

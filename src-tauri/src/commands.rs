@@ -73,6 +73,16 @@ pub async fn connect(shell: State<'_, Shell>, kind: OwnerKind, name: String) -> 
 }
 
 #[tauri::command]
+pub async fn connect_with_code(
+    app: tauri::AppHandle,
+    shell: State<'_, Shell>,
+    kind: OwnerKind,
+    name: String,
+) -> Res<GrantView> {
+    shell.connect_with_code(app, kind, name).await
+}
+
+#[tauri::command]
 pub async fn cancel_connect(shell: State<'_, Shell>, kind: OwnerKind, name: String) -> Res<bool> {
     Ok(shell.cancel_connect(kind, &name))
 }

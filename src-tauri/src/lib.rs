@@ -26,6 +26,9 @@ pub const DEEP_LINK: &str = "deep-link";
 /// Event carrying how an app-link sign-in callback ended (`{ok, matched, title, message}`;
 /// `matched`: a pending sign-in took it, and its Connect reports the outcome).
 pub const SIGN_IN_RETURNED: &str = "sign-in-returned";
+/// Event carrying a device sign-in's verification URL and code (`DeviceCodePrompt`) once the
+/// server gave them, for the Sign in with a code dialog that started it.
+pub const DEVICE_CODE: &str = "device-code";
 
 /// The shared state: the core context, or why it could not be opened (the window then shows
 /// the reason instead of failing to start).
@@ -79,6 +82,21 @@ impl Shell {
     /// Connect in the browser; a second Connect for the same target cancels the first.
     pub async fn connect(&self, kind: OwnerKind, name: String) -> Result<GrantView, ErrorBody> {
         self.run_async(move |pb| async move { pb.connect_in_browser(kind, &name).await })
+            .await
+    }
+
+    /// Sign in with a code on another device; `app` hears the code as [`DEVICE_CODE`].
+    pub async fn connect_with_code(
+        &self,
+        app: tauri::AppHandle,
+        kind: OwnerKind,
+        name: String,
+    ) -> Result<GrantView, ErrorBody> {
+        let show: patchbay_core::oauth::ShowDeviceCode = Arc::new(move |p| {
+            let _ = app.emit(DEVICE_CODE, p.clone());
+            Ok(())
+        });
+        self.run_async(move |pb| async move { pb.connect_with_code(kind, &name, show).await })
             .await
     }
 
@@ -208,6 +226,7 @@ pub fn run() {
             commands::remove_action,
             commands::test_action,
             commands::connect,
+            commands::connect_with_code,
             commands::cancel_connect,
             commands::oauth_status,
             commands::disconnect,

@@ -6,6 +6,7 @@ mod support;
 mod charts;
 mod consent;
 mod desktop;
+mod device;
 mod doctor;
 mod gateway;
 mod import;

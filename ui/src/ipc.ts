@@ -22,6 +22,7 @@ import type { ApprovalView } from "./bindings/ApprovalView";
 import type { CallbackUrls } from "./bindings/CallbackUrls";
 import type { ConnectionForm } from "./bindings/ConnectionForm";
 import type { ConnectionView } from "./bindings/ConnectionView";
+import type { DeviceCodePrompt } from "./bindings/DeviceCodePrompt";
 import type { DisconnectReport } from "./bindings/DisconnectReport";
 import type { DoctorReport } from "./bindings/DoctorReport";
 import type { ErrorCode } from "./bindings/ErrorCode";
@@ -317,6 +318,27 @@ export function testAction(name: string): Promise<Health> {
  */
 export function connect(kind: OwnerKind, name: string): Promise<GrantView> {
   return call<GrantView>("connect", { kind, name });
+}
+
+/**
+ * Sign in with a code on another device (RFC 8628): the code arrives as the `device-code`
+ * event (`onDeviceCode`) once the server gave it; resolves once the user approved, or
+ * rejects (refused, expired, `cancelled` through `cancelConnect`).
+ */
+export function connectWithCode(kind: OwnerKind, name: string): Promise<GrantView> {
+  return call<GrantView>("connect_with_code", { kind, name });
+}
+
+/** Event: a device sign-in's verification URL and code. */
+export const DEVICE_CODE_EVENT = "device-code";
+
+/** Calls `cb` when a device sign-in started from this window has its code. */
+export async function onDeviceCode(cb: (p: DeviceCodePrompt) => void): Promise<() => void> {
+  if (mockScenario() !== null) {
+    const mock = await import("./mock");
+    return mock.onDeviceCode(cb);
+  }
+  return listen<DeviceCodePrompt>(DEVICE_CODE_EVENT, (event) => cb(event.payload));
 }
 
 /** Stops a sign-in that waits for the browser. Resolves to false if none was waiting. */

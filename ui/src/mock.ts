@@ -6,6 +6,7 @@
  * (Connect fails), approval (a tool call waits for confirmation), logs (100,000 log rows),
  * gateway-busy (the gateway's port is taken), consent (a local app's browser sign-in waits).
  */
+import type { DeviceCodePrompt } from "./bindings/DeviceCodePrompt";
 import type { ActionView } from "./bindings/ActionView";
 import type { AppStatus } from "./bindings/AppStatus";
 import type { ConnectionView } from "./bindings/ConnectionView";
@@ -228,6 +229,14 @@ const REPORT: TokenTestReport = {
   message: null,
 };
 
+const deviceCodeListeners = new Set<(p: DeviceCodePrompt) => void>();
+
+/** The mock's `device-code` event. */
+export function onDeviceCode(cb: (p: DeviceCodePrompt) => void): () => void {
+  deviceCodeListeners.add(cb);
+  return () => deviceCodeListeners.delete(cb);
+}
+
 function fail(code: ErrorBody["code"], message: string): never {
   const body: ErrorBody = { code, message };
   // Tauri rejects with plain { code, message } objects; mimic that.
@@ -274,6 +283,20 @@ export async function handle(
       await new Promise((resolve) => setTimeout(resolve, 1200));
       if (scenario === "denied") fail("access_denied", "the user denied access at the provider");
       return GRANT;
+    case "connect_with_code": {
+      // The code first (as the app's event), then the user approves on their phone.
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      const prompt: DeviceCodePrompt = {
+        verificationUri: "https://auth.example.com/device",
+        verificationUriComplete: "https://auth.example.com/device?user_code=WDJB-MJHT",
+        userCode: "WDJB-MJHT",
+        expiresAt: new Date(Date.now() + 10 * 60_000).toISOString(),
+      };
+      for (const cb of deviceCodeListeners) cb(prompt);
+      await new Promise((resolve) => setTimeout(resolve, 4000));
+      if (scenario === "denied") fail("access_denied", "the device sign-in was refused");
+      return GRANT;
+    }
     case "cancel_connect":
       return true;
     case "disconnect":

@@ -348,6 +348,31 @@ impl Patchbay {
         kind: OwnerKind,
         name: &str,
     ) -> Result<crate::model::GrantView> {
+        self.connect_from_app(kind, name, None).await
+    }
+
+    /// Sign in with a code on another device (RFC 8628) from the app: `show` gets where to
+    /// go and the code once the server gave them; resolves like [`Self::connect_in_browser`]
+    /// (cancelled the same way). A server without device sign-in is an error with the fix.
+    pub async fn connect_with_code(
+        &self,
+        kind: OwnerKind,
+        name: &str,
+        show: crate::oauth::ShowDeviceCode,
+    ) -> Result<crate::model::GrantView> {
+        let device = crate::oauth::DeviceSignIn {
+            required: true,
+            show,
+        };
+        self.connect_from_app(kind, name, Some(device)).await
+    }
+
+    async fn connect_from_app(
+        &self,
+        kind: OwnerKind,
+        name: &str,
+        device: Option<crate::oauth::DeviceSignIn>,
+    ) -> Result<crate::model::GrantView> {
         let target = format!("{kind:?}:{name}");
         let mut cancel = self.sign_ins.begin(&target);
         let settings = self.settings();
@@ -358,7 +383,7 @@ impl Patchbay {
             extra_scopes: Vec::new(),
             challenge: None,
             receives_app_links: true,
-            device: None,
+            device,
         };
         let open = |url: &str, _redirect: &str| crate::browser::open(url);
         let flow = async {

@@ -78,6 +78,7 @@ type Commands = {
   remove_action: [Named, ActionView];
   test_action: [Named, Health];
   connect: [Owner, GrantView];
+  connect_with_code: [Owner, GrantView];
   cancel_connect: [Owner, boolean];
   oauth_status: [Owner, GrantView];
   disconnect: [Owner, DisconnectReport];
@@ -150,6 +151,7 @@ const COMMANDS: Record<Command, true> = {
   remove_action: true,
   test_action: true,
   connect: true,
+  connect_with_code: true,
   cancel_connect: true,
   oauth_status: true,
   disconnect: true,

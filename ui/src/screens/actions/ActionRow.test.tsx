@@ -114,6 +114,7 @@ describe("row menu", () => {
       "menu-test",
       "menu-diagnose",
       "menu-connect",
+      "menu-connect-code",
       "menu-disconnect",
       "menu-export",
       "menu-toggle",
@@ -311,6 +312,90 @@ describe("test connection", () => {
     expect(t).toHaveTextContent("gh is unhealthy: auth");
     expect(t).toHaveTextContent("401 from the server");
     expect(within(row("gh")).getByTestId("health-badge")).toHaveTextContent("Unhealthy · auth");
+  });
+});
+
+describe("sign in with a code", () => {
+  const PROMPT = {
+    verificationUri: "https://auth.example.com/device",
+    verificationUriComplete: "https://auth.example.com/device?user_code=WDJB-MJHT",
+    userCode: "WDJB-MJHT",
+    expiresAt: "2026-12-05T10:30:00Z",
+  };
+  const oauthAction = () => makeAction({ name: "oa", auth: { type: "oauth", ref: null } });
+
+  it("shows where to go and the code, each with Copy, then says who connected", async () => {
+    const d = deferred<GrantView>();
+    backend.connect_with_code.mockReturnValue(d.promise);
+    const { user } = await setup([oauthAction()]);
+    await openMenu(user, "oa");
+    await user.click(await screen.findByTestId("menu-connect-code"));
+    const dialog = await screen.findByTestId("device-code-dialog");
+    expect(within(dialog).getByTestId("device-code-starting")).toHaveTextContent(
+      "Asking oa’s server for a code",
+    );
+    await waitFor(() => expect(backend.listeners("device-code")).toBe(1));
+    expect(backend.connect_with_code).toHaveBeenCalledWith({ kind: "action", name: "oa" });
+
+    act(() => backend.emit("device-code", PROMPT));
+    expect(await within(dialog).findByTestId("device-code-code")).toHaveTextContent("WDJB-MJHT");
+    expect(within(dialog).getByTestId("device-code-url")).toHaveTextContent(
+      "https://auth.example.com/device",
+    );
+    expect(within(dialog).getByTestId("device-code-url-copy")).toBeInTheDocument();
+    expect(within(dialog).getByTestId("device-code-code-copy")).toBeInTheDocument();
+    expect(within(dialog).getByTestId("device-code-complete")).toHaveTextContent(
+      "user_code=WDJB-MJHT",
+    );
+    expect(within(dialog).getByTestId("device-code-expires")).toHaveAttribute(
+      "datetime",
+      PROMPT.expiresAt,
+    );
+
+    await act(async () => {
+      d.resolve(GRANT_ON);
+      await Promise.resolve();
+    });
+    expect(await screen.findByTestId("toast")).toHaveTextContent("Connected as ada@example.com");
+    expect(screen.queryByTestId("device-code-dialog")).not.toBeInTheDocument();
+    expect(backend.listeners("device-code")).toBe(0);
+  });
+
+  it("Cancel stops the polling and closes", async () => {
+    const d = deferred<GrantView>();
+    backend.connect_with_code.mockReturnValue(d.promise);
+    backend.cancel_connect.mockImplementation(() => {
+      d.reject(wireError("cancelled", "the sign-in was cancelled"));
+      return Promise.resolve(true);
+    });
+    const { user } = await setup([oauthAction()]);
+    await openMenu(user, "oa");
+    await user.click(await screen.findByTestId("menu-connect-code"));
+    await user.click(await screen.findByTestId("device-code-cancel"));
+    expect(backend.cancel_connect).toHaveBeenCalledWith({ kind: "action", name: "oa" });
+    await waitFor(() => expect(screen.queryByTestId("device-code-dialog")).not.toBeInTheDocument());
+  });
+
+  it("a refused or expired code says so and gets a new one", async () => {
+    backend.connect_with_code
+      .mockRejectedValueOnce(wireError("consent_timeout", "the code WDJB-MJHT expired"))
+      .mockReturnValueOnce(new Promise<GrantView>(() => {}));
+    const { user } = await setup([oauthAction()]);
+    await openMenu(user, "oa");
+    await user.click(await screen.findByTestId("menu-connect-code"));
+    const error = await screen.findByTestId("device-code-error");
+    expect(error).toHaveTextContent("the code WDJB-MJHT expired");
+    await user.click(screen.getByTestId("device-code-retry"));
+    expect(await screen.findByTestId("device-code-starting")).toBeInTheDocument();
+    await waitFor(() => expect(backend.connect_with_code).toHaveBeenCalledTimes(2));
+  });
+
+  it("is not offered for a client credentials action (no user signs in)", async () => {
+    const { user } = await setup([
+      makeAction({ name: "oa", auth: { type: "oauth", ref: null }, grant: "client-credentials" }),
+    ]);
+    const menu = await openMenu(user, "oa");
+    expect(within(menu).queryByTestId("menu-connect-code")).not.toBeInTheDocument();
   });
 });
 

@@ -1,7 +1,8 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useCallback, useState } from "react";
 
 import type { ActionView } from "../../bindings/ActionView";
+import type { GrantView } from "../../bindings/GrantView";
 import {
   Badge,
   Button,
@@ -28,6 +29,7 @@ import { BreakerBadge, CheckedAgo, HealthBadge } from "../../components/health/H
 import { testResultToast } from "../../components/health/format";
 import { connectLabel, disconnectToast } from "./messages";
 import { DiagnoseDialog } from "./diagnose/DiagnoseDialog";
+import { DeviceCodeDialog } from "./DeviceCodeDialog";
 
 /** Which secrets go with the action when it is deleted, in words. */
 function deleteDescription(action: ActionView): string {
@@ -54,6 +56,7 @@ export function ActionRow({ action, now }: { action: ActionView; now: number }) 
   const [disconnecting, setDisconnecting] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [diagnosing, setDiagnosing] = useState(false);
+  const [withCode, setWithCode] = useState(false);
 
   function toggle(enabled: boolean) {
     setEnabled.mutateAsync({ name, enabled }).catch((e: unknown) => {
@@ -88,6 +91,18 @@ export function ActionRow({ action, now }: { action: ActionView; now: number }) 
       setConnecting(false);
     }
   }
+
+  const closeWithCode = useCallback(() => setWithCode(false), []);
+  const connectedWithCode = useCallback(
+    (g: GrantView) => {
+      setWithCode(false);
+      toast({
+        title: g.account ? `Connected as ${g.account}` : `Connected ${name}`,
+        tone: "success",
+      });
+    },
+    [name],
+  );
 
   function stopConnect() {
     cancelConnect("action", name).catch((e: unknown) =>
@@ -137,6 +152,14 @@ export function ActionRow({ action, now }: { action: ActionView; now: number }) 
       disabled: connecting,
       onSelect: () => void runConnect(),
     });
+    if (action.kind === "mcp" && action.grant !== "client-credentials") {
+      items.push({
+        label: "Sign in with a code…",
+        testId: "menu-connect-code",
+        disabled: connecting,
+        onSelect: () => setWithCode(true),
+      });
+    }
     if (grant.data?.connected) {
       items.push({
         label: "Disconnect",
@@ -249,6 +272,9 @@ export function ActionRow({ action, now }: { action: ActionView; now: number }) 
           onConfirm={() => void runDelete()}
         />
         {diagnosing && <DiagnoseDialog name={name} onClose={() => setDiagnosing(false)} />}
+        {withCode && (
+          <DeviceCodeDialog name={name} onClose={closeWithCode} onConnected={connectedWithCode} />
+        )}
       </td>
     </tr>
   );
