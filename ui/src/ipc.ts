@@ -135,6 +135,8 @@ const FORM_FIELDS: Record<FormField, true> = {
   headerName: true,
   expires: true,
   grant: true,
+  assertionFile: true,
+  idp: true,
   privateKey: true,
 };
 

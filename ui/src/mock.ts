@@ -67,6 +67,8 @@ const ACTIONS: ActionView[] = [
       omitResource: false,
       clientMetadataUrl: null,
       callback: "loopback",
+      assertionFile: null,
+      idp: null,
       scopes: [],
     },
     health: health({ status: "healthy", checkedAt: minutesAgo(2), latencyMs: 182, toolCount: 23 }),

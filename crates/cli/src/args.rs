@@ -68,6 +68,10 @@ pub enum Command {
     /// The local gateway: every action on one loopback endpoint, and its access keys.
     #[command(subcommand)]
     Gateway(GatewayCmd),
+    /// Enterprise identity providers (OpenID Connect): sign in once there, and actions with
+    /// `--idp NAME` get their servers' tokens through it (enterprise-managed authorization).
+    #[command(subcommand)]
+    Idp(IdpCmd),
     /// The provider gallery: well-known remote MCP servers, their URL and how they sign in
     /// (use one with `patchbay action add NAME --provider ID`).
     Providers,
@@ -230,10 +234,20 @@ pub enum ActionCmd {
 #[derive(Debug, Args, Default)]
 pub struct OAuthArgs {
     /// How the client gets tokens: `authorization-code` (a user signs in in the browser, the
-    /// default) or `client-credentials` (the client asks for itself: no user, no browser;
-    /// needs --client-id and a client secret or a signing key).
+    /// default), `client-credentials` (the client asks for itself: no user, no browser;
+    /// needs --client-id and a client secret or a signing key), `jwt-bearer` (a workload
+    /// presents its identity token from --assertion-file, RFC 7523) or `enterprise-managed`
+    /// (the enterprise identity provider's sign-in, --idp NAME).
     #[arg(long, value_name = "GRANT", value_enum)]
     pub grant: Option<OAuthGrant>,
+    /// The jwt-bearer grant: the file holding the workload's identity token (a JWT its
+    /// platform keeps fresh), read at each token request. "" clears it.
+    #[arg(long, value_name = "PATH")]
+    pub assertion_file: Option<String>,
+    /// Enterprise-managed authorization through this identity provider (`patchbay idp add`);
+    /// sets the grant to enterprise-managed.
+    #[arg(long, value_name = "NAME")]
+    pub idp: Option<String>,
     /// OAuth client id (Advanced configuration); leave out to use dynamic client registration.
     #[arg(long, value_name = "ID")]
     pub client_id: Option<String>,
@@ -697,4 +711,48 @@ pub struct ImportArgs {
     /// With --rewrite: how the entries reach Patchbay (as `patchbay export --via`).
     #[arg(long, value_name = "VIA", value_enum, requires = "rewrite")]
     pub via: Option<ExportVia>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IdpCmd {
+    /// Add an identity provider: its issuer and the client Patchbay signs in with there.
+    Add {
+        name: String,
+        /// Its OpenID Connect issuer (the `iss` of its ID tokens).
+        #[arg(long, value_name = "URL")]
+        issuer: String,
+        #[arg(long, value_name = "ID")]
+        client_id: String,
+        /// Read the client's secret from stdin (one line) or a hidden prompt.
+        #[arg(long)]
+        client_secret_stdin: bool,
+        /// Scopes to ask at sign-in beside openid, space- or comma-separated.
+        #[arg(long, value_name = "SCOPES")]
+        scopes: Option<String>,
+    },
+    /// List identity providers: whether signed in, as whom, until when, used by which actions.
+    #[command(visible_alias = "ls")]
+    List,
+    /// Sign in at the identity provider in the browser (its ID token is kept in the keychain).
+    Login {
+        name: String,
+        /// Do not open a browser: print the authorization URL alone on the first line.
+        #[arg(long)]
+        no_browser: bool,
+        /// Keep this ID token (read from stdin) instead of signing in in a browser: one you
+        /// already have from the provider.
+        #[arg(long, conflicts_with = "no_browser")]
+        id_token_stdin: bool,
+        /// Give up after this many seconds [default: the consentTimeoutSecs setting].
+        #[arg(long, value_name = "SECS")]
+        timeout: Option<u64>,
+        /// Loopback callback port [default: the callbackPort setting].
+        #[arg(long, value_name = "PORT")]
+        port: Option<u16>,
+    },
+    /// Forget the sign-in (servers' tokens already issued stay until they expire).
+    Logout { name: String },
+    /// Remove an identity provider and its sign-in (refused while an action uses it).
+    #[command(visible_alias = "rm")]
+    Remove { name: String },
 }

@@ -233,6 +233,12 @@ pub fn action(a: &ActionView) {
         kv("grant", g.as_str());
     }
     if let Some(o) = &a.oauth {
+        if let Some(f) = &o.settings.assertion_file {
+            kv("assertion file", f);
+        }
+        if let Some(i) = &o.settings.idp {
+            kv("identity provider", i);
+        }
         kv("client id", opt(&o.settings.client_id));
         kv("client secret", set(o.client_secret_set));
         kv(

@@ -93,6 +93,16 @@ fn method_for(
     key_given: bool,
 ) -> Result<TokenAuthMethod> {
     use TokenAuthMethod as M;
+    if matches!(grant, OAuthGrant::JwtBearer | OAuthGrant::EnterpriseManaged) {
+        return Err(Error::invalid_with_hint(
+            format!(
+                "a reusable connection uses the authorization code or client credentials grant, not {}",
+                <&str>::from(grant)
+            ),
+            "give the MCP action its own OAuth instead: `patchbay action edit NAME --auth oauth --grant ...`",
+        )
+        .at(crate::model::FormField::Grant));
+    }
     let fits = |m: M| {
         m.uses_secret() == has_secret
             && !(m == M::None && (grant == OAuthGrant::ClientCredentials || key_given))

@@ -17,6 +17,8 @@ pub enum Kind {
     OAuthClient,
     /// A browser sign-in at the gateway waiting for the user's consent.
     Consent,
+    /// An enterprise identity provider (`patchbay idp`).
+    Idp,
 }
 
 impl std::fmt::Display for Kind {
@@ -29,6 +31,7 @@ impl std::fmt::Display for Kind {
             Kind::AccessKey => "access key",
             Kind::OAuthClient => "OAuth client",
             Kind::Consent => "sign-in waiting for consent",
+            Kind::Idp => "identity provider",
         })
     }
 }
@@ -254,6 +257,10 @@ impl Error {
                 kind: Kind::Consent,
                 ..
             } => Some("it may have expired or been answered; run `patchbay gateway consents` to see what waits".to_string()),
+            Error::NotFound {
+                kind: Kind::Idp,
+                ..
+            } => Some("run `patchbay idp list` to see what exists, or add one with `patchbay idp add`".to_string()),
             Error::NotFound { kind, .. } => Some(format!("run `patchbay {kind} list` to see what exists")),
             Error::Conflict {
                 kind: Kind::AccessKey,
@@ -263,6 +270,10 @@ impl Error {
                 kind: Kind::OAuthClient,
                 ..
             } => Some("pick another name: each OAuth client has its own".to_string()),
+            Error::Conflict {
+                kind: Kind::Idp,
+                ..
+            } => Some("pick another name, or remove the existing one with `patchbay idp remove`".to_string()),
             Error::Conflict { kind, .. } => {
                 Some(format!("pick another name, or change the existing one with `patchbay {kind} edit`"))
             }

@@ -75,6 +75,8 @@ fn oauth_input(o: &OAuthForm) -> OAuthInput {
         omit_resource: Some(o.omit_resource),
         client_metadata_url: Some(o.client_metadata_url.trim().to_string()),
         callback: Some(o.callback),
+        assertion_file: Some(o.assertion_file.trim().to_string()),
+        idp: Some(o.idp.trim().to_string()),
     }
 }
 
@@ -95,6 +97,8 @@ fn oauth_filled(o: &OAuthForm) -> OAuthInput {
         omit_resource: o.omit_resource.then_some(true),
         client_metadata_url: opt(&o.client_metadata_url),
         callback: (o.callback != CallbackKind::Loopback).then_some(o.callback),
+        assertion_file: opt(&o.assertion_file),
+        idp: opt(&o.idp),
     }
 }
 

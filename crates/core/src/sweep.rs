@@ -46,6 +46,7 @@ impl Patchbay {
             Ok(ids)
         })?;
         keys_set.extend(granted.iter().map(|owner| keys::oauth_tokens(owner)));
+        keys_set.extend(self.idp_vault_keys()?);
         for t in self.list_tokens()? {
             debug_assert!(t.kind == TokenKind::Text || t.request.is_some());
             keys_set.extend(crate::tokens::vault_keys(&t));

@@ -134,9 +134,24 @@ impl TokenAuthMethod {
 #[serde(rename_all = "kebab-case")]
 #[strum(serialize_all = "kebab-case")]
 pub enum OAuthGrant {
+    /// A user signs in (in a browser, or with a code on another device).
     #[default]
     AuthorizationCode,
+    /// The client asks for itself (RFC 6749 §4.4).
     ClientCredentials,
+    /// A workload presents its own identity token (RFC 7523 §2.1, workload identity
+    /// federation), read from a file at each token request.
+    JwtBearer,
+    /// Enterprise-managed authorization: the enterprise identity provider's sign-in,
+    /// exchanged there for an ID-JAG (RFC 8693) presented with RFC 7523.
+    EnterpriseManaged,
+}
+
+impl OAuthGrant {
+    /// Tokens are fetched again by repeating the grant (no user, no refresh token needed).
+    pub fn fetched_without_user(self) -> bool {
+        !matches!(self, OAuthGrant::AuthorizationCode)
+    }
 }
 
 /// The public half of a client's signing key (`private_key_jwt`), as a JWK (RFC 7517) to
@@ -266,6 +281,13 @@ pub struct OAuthSettings {
     /// Where the provider sends the browser back after consent.
     #[serde(default)]
     pub callback: CallbackKind,
+    /// The `jwt-bearer` grant: the file holding the workload's identity token (a JWT its
+    /// platform keeps fresh), read at each token request.
+    #[serde(default)]
+    pub assertion_file: Option<String>,
+    /// The `enterprise-managed` grant: the name of the identity provider (`patchbay idp`).
+    #[serde(default)]
+    pub idp: Option<String>,
 }
 
 impl OAuthSettings {

@@ -19,6 +19,7 @@ pub fn export(dir: &Path) -> Result<(), ts_rs::ExportError> {
     GrantView::export_all(&cfg)?;
     DisconnectReport::export_all(&cfg)?;
     DeviceCodePrompt::export_all(&cfg)?;
+    IdpView::export_all(&cfg)?;
     TokenTestReport::export_all(&cfg)?;
     LogEntry::export_all(&cfg)?;
     LogQuery::export_all(&cfg)?;

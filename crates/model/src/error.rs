@@ -90,6 +90,8 @@ pub enum FormField {
     Expires,
     /// How an OAuth client gets its tokens (authorization code or client credentials).
     Grant,
+    AssertionFile,
+    Idp,
     /// The signing key of a `private_key_jwt` client.
     PrivateKey,
 }

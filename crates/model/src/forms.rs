@@ -39,7 +39,9 @@ fn yes() -> bool {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, TS)]
 #[serde(rename_all = "camelCase", default)]
 pub struct OAuthForm {
-    /// A user signs in (authorization code) or the client asks for itself (client credentials).
+    /// A user signs in (authorization code), the client asks for itself (client credentials),
+    /// a workload presents its identity token (jwt-bearer), or the enterprise identity
+    /// provider's sign-in is exchanged (enterprise-managed).
     pub grant: OAuthGrant,
     pub client_id: String,
     /// `null` keeps the stored secret (edits); a value replaces it.
@@ -58,6 +60,10 @@ pub struct OAuthForm {
     pub client_metadata_url: String,
     /// Where the provider sends the browser back: the loopback URL or the app link.
     pub callback: CallbackKind,
+    /// The `jwt-bearer` grant: the file holding the workload's identity token.
+    pub assertion_file: String,
+    /// The `enterprise-managed` grant: the identity provider's name.
+    pub idp: String,
 }
 
 /// The OAuth connection form.

@@ -32,6 +32,7 @@ mod gateway;
 mod gateway_app;
 mod gateway_consent;
 mod grant;
+mod idp;
 mod import;
 mod log;
 mod provider;
@@ -52,6 +53,7 @@ pub use gateway::*;
 pub use gateway_app::*;
 pub use gateway_consent::*;
 pub use grant::*;
+pub use idp::*;
 pub use import::*;
 pub use log::*;
 pub use provider::*;
@@ -117,7 +119,12 @@ mod tests {
             TokenAuthMethod::PrivateKeyJwt,
             TokenAuthMethod::None,
         ]);
-        check(&[OAuthGrant::AuthorizationCode, OAuthGrant::ClientCredentials]);
+        check(&[
+            OAuthGrant::AuthorizationCode,
+            OAuthGrant::ClientCredentials,
+            OAuthGrant::JwtBearer,
+            OAuthGrant::EnterpriseManaged,
+        ]);
         check(&[
             HealthStatus::Healthy,
             HealthStatus::Unhealthy,

@@ -4,4 +4,4 @@
  * The form field an error is about, named as the desktop forms name their fields (the OAuth
  * settings of an action form are flat here: `authorizationUrl`, not `oauth.authorizationUrl`).
  */
-export type FormField = "name" | "kind" | "url" | "method" | "headers" | "body" | "auth" | "description" | "provider" | "clientId" | "clientSecret" | "tokenAuthMethod" | "authorizationUrl" | "tokenUrl" | "registrationUrl" | "revocationUrl" | "scopes" | "resourceOverride" | "clientMetadataUrl" | "value" | "tokenPath" | "prefix" | "headerName" | "expires" | "grant" | "privateKey";
+export type FormField = "name" | "kind" | "url" | "method" | "headers" | "body" | "auth" | "description" | "provider" | "clientId" | "clientSecret" | "tokenAuthMethod" | "authorizationUrl" | "tokenUrl" | "registrationUrl" | "revocationUrl" | "scopes" | "resourceOverride" | "clientMetadataUrl" | "value" | "tokenPath" | "prefix" | "headerName" | "expires" | "grant" | "assertionFile" | "idp" | "privateKey";

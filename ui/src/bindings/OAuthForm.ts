@@ -8,7 +8,9 @@ import type { TokenAuthMethod } from "./TokenAuthMethod";
  */
 export type OAuthForm = { 
 /**
- * A user signs in (authorization code) or the client asks for itself (client credentials).
+ * A user signs in (authorization code), the client asks for itself (client credentials),
+ * a workload presents its identity token (jwt-bearer), or the enterprise identity
+ * provider's sign-in is exchanged (enterprise-managed).
  */
 grant: OAuthGrant, clientId: string, 
 /**
@@ -26,4 +28,12 @@ scopes: string, assumePkceS256: boolean, resourceOverride: string, omitResource:
 /**
  * Where the provider sends the browser back: the loopback URL or the app link.
  */
-callback: CallbackKind, };
+callback: CallbackKind, 
+/**
+ * The `jwt-bearer` grant: the file holding the workload's identity token.
+ */
+assertionFile: string, 
+/**
+ * The `enterprise-managed` grant: the identity provider's name.
+ */
+idp: string, };

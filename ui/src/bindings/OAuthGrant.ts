@@ -6,4 +6,4 @@
  * (`client-credentials`, RFC 6749 §4.4; the MCP extension
  * `io.modelcontextprotocol/oauth-client-credentials`).
  */
-export type OAuthGrant = "authorization-code" | "client-credentials";
+export type OAuthGrant = "authorization-code" | "client-credentials" | "jwt-bearer" | "enterprise-managed";

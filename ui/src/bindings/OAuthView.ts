@@ -23,4 +23,13 @@ clientMetadataUrl: string | null,
 /**
  * Where the provider sends the browser back after consent.
  */
-callback: CallbackKind, };
+callback: CallbackKind, 
+/**
+ * The `jwt-bearer` grant: the file holding the workload's identity token (a JWT its
+ * platform keeps fresh), read at each token request.
+ */
+assertionFile: string | null, 
+/**
+ * The `enterprise-managed` grant: the name of the identity provider (`patchbay idp`).
+ */
+idp: string | null, };

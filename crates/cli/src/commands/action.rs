@@ -134,5 +134,7 @@ fn oauth_input(a: OAuthArgs, stdin: &mut SecretInput) -> Result<OAuthInput> {
         omit_resource: a.no_resource.then_some(true),
         client_metadata_url: a.client_metadata_url,
         callback: a.callback,
+        assertion_file: a.assertion_file,
+        idp: a.idp,
     })
 }

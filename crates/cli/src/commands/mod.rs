@@ -7,6 +7,7 @@ pub mod connection;
 pub mod doctor;
 pub mod export;
 pub mod gateway;
+pub mod idp;
 pub mod import;
 pub mod logs;
 pub mod run;
@@ -58,6 +59,7 @@ pub fn run(cli: Cli, matches: &ArgMatches) -> Result<Status> {
         Command::Deny { id } => approvals::decide(&id, false, json),
         Command::Export(e) => export::run(e, json),
         Command::Gateway(cmd) => gateway::run(cmd, json),
+        Command::Idp(cmd) => idp::run(cmd, json),
         Command::Settings { cmd } => status::settings(cmd, json),
         Command::Providers => status::providers(json),
         Command::Doctor(d) => doctor::run(d, json),

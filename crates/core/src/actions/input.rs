@@ -34,12 +34,18 @@ pub struct OAuthInput {
     /// `Some("")` clears it.
     pub client_metadata_url: Option<String>,
     pub callback: Option<CallbackKind>,
+    /// The `jwt-bearer` grant's token file; `Some("")` clears it.
+    pub assertion_file: Option<String>,
+    /// The `enterprise-managed` grant's identity provider (by name); `Some("")` clears it.
+    pub idp: Option<String>,
 }
 
 impl OAuthInput {
     pub(super) fn is_empty(&self) -> bool {
         self.assume_pkce_s256.is_none()
             && self.grant.is_none()
+            && self.assertion_file.is_none()
+            && self.idp.is_none()
             && self.private_key.is_none()
             && self.callback.is_none()
             && self.resource_override.is_none()

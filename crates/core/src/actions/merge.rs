@@ -214,7 +214,53 @@ pub(super) fn merge_oauth(base: Current, input: &OAuthInput, clear_secret: bool)
                 .at(FormField::ResourceOverride),
         );
     }
-    let grant = input.grant.unwrap_or(base.grant);
+    if let Some(f) = &input.assertion_file {
+        s.assertion_file = assertion_file(f)?;
+    }
+    if let Some(i) = &input.idp {
+        let i = i.trim();
+        s.idp = if i.is_empty() {
+            None
+        } else {
+            Some(validate::name("identity provider", i).map_err(at(FormField::Idp))?)
+        };
+    }
+    // Naming an identity provider chooses enterprise-managed authorization.
+    let grant = match (input.grant, &input.idp) {
+        (None, Some(i)) if !i.trim().is_empty() => OAuthGrant::EnterpriseManaged,
+        (g, _) => g.unwrap_or(base.grant),
+    };
+    match grant {
+        OAuthGrant::JwtBearer if s.assertion_file.is_none() => {
+            return Err(Error::invalid_with_hint(
+                "the jwt-bearer grant presents the workload's identity token: it needs the file that holds it",
+                "add --assertion-file PATH (e.g. a Kubernetes projected service account token)",
+            )
+            .at(FormField::AssertionFile));
+        }
+        OAuthGrant::EnterpriseManaged if s.idp.is_none() => {
+            return Err(Error::invalid_with_hint(
+                "enterprise-managed authorization needs the identity provider to sign in at",
+                "add --idp NAME (see `patchbay idp list`, or add one with `patchbay idp add`)",
+            )
+            .at(FormField::Idp));
+        }
+        _ => {}
+    }
+    // Settings of the other grants do not linger unseen.
+    if grant != OAuthGrant::JwtBearer {
+        s.assertion_file = None;
+    }
+    if grant != OAuthGrant::EnterpriseManaged {
+        s.idp = None;
+    }
+    if grant == OAuthGrant::EnterpriseManaged && s.client_id.is_none() {
+        return Err(Error::invalid_with_hint(
+            "enterprise-managed authorization presents the ID-JAG as a client of the server's authorization server: it needs that client's id",
+            "add --client-id ID (and --client-secret-stdin when it has a secret)",
+        )
+        .at(FormField::ClientId));
+    }
     // Choosing private_key_jwt drops a secret left from before (no new secret given).
     let switching_to_key = input.token_auth_method == Some(Some(TokenAuthMethod::PrivateKeyJwt))
         && input.client_secret.is_none();
@@ -317,6 +363,23 @@ pub(crate) fn client_auth(
         .at(FormField::Grant));
     }
     Ok(method)
+}
+
+/// The jwt-bearer grant's token file: an absolute path (the token itself is read, never
+/// stored, at each token request); empty clears it.
+fn assertion_file(v: &str) -> Result<Option<String>> {
+    let v = v.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    if !std::path::Path::new(v).is_absolute() {
+        return Err(Error::invalid_with_hint(
+            format!("the assertion file '{v}' is not an absolute path"),
+            "give the full path, e.g. /var/run/secrets/tokens/patchbay",
+        )
+        .at(FormField::AssertionFile));
+    }
+    Ok(Some(v.to_string()))
 }
 
 pub(super) fn optional_url(field: &str, v: &str) -> Result<Option<String>> {

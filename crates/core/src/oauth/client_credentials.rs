@@ -74,38 +74,9 @@ impl Patchbay {
         let Some(client_id) = settings.client_id.clone() else {
             return Err(needs_client_id(&edit_command));
         };
-        let discovered = match (&settings.token_url, action.kind) {
-            (Some(t), _) => Discovered {
-                resource: action.url.clone(),
-                server: ServerMetadata::typed(
-                    settings.authorization_url.as_deref().unwrap_or(t),
-                    t,
-                    None,
-                    None,
-                    None,
-                ),
-                challenge_scopes: Vec::new(),
-                resource_scopes: Vec::new(),
-            },
-            (None, ActionKind::Http) => {
-                return Err(Error::invalid_with_hint(
-                    "an HTTP action's client credentials need its token URL",
-                    format!("`{edit_command} --token-url URL`"),
-                ));
-            }
-            _ if req.challenge.is_some() => {
-                self.discover_for(action, settings, http, req.challenge.as_deref())
-                    .await?
-            }
-            _ => match self.cached_discovery(&action.id, &action.url)? {
-                Some(d) => d,
-                None => {
-                    let d = self.discover_for(action, settings, http, None).await?;
-                    self.save_discovery(&action.id, &action.url, &d)?;
-                    d
-                }
-            },
-        };
+        let discovered = self
+            .server_without_user(action, settings, req, http, "client credentials")
+            .await?;
         check_grant_offered(&discovered.server, &edit_command)?;
         let secret = self.action_client_secret(action)?;
         let method = settings
@@ -129,6 +100,51 @@ impl Patchbay {
             http,
         )
         .await
+    }
+
+    /// Where a grant with no user gets its tokens: the typed token URL, else the cached or
+    /// discovered metadata of the MCP server's authorization server (an HTTP action must
+    /// type it).
+    pub(super) async fn server_without_user(
+        &self,
+        action: &crate::model::ActionView,
+        settings: &crate::model::OAuthSettings,
+        req: &ConnectRequest,
+        http: &reqwest::Client,
+        grant_name: &str,
+    ) -> Result<Discovered> {
+        Ok(match (&settings.token_url, action.kind) {
+            (Some(t), _) => Discovered {
+                resource: action.url.clone(),
+                server: ServerMetadata::typed(
+                    settings.authorization_url.as_deref().unwrap_or(t),
+                    t,
+                    None,
+                    None,
+                    None,
+                ),
+                challenge_scopes: Vec::new(),
+                resource_scopes: Vec::new(),
+            },
+            (None, ActionKind::Http) => {
+                return Err(Error::invalid_with_hint(
+                    format!("an HTTP action's {grant_name} grant needs its token URL"),
+                    format!("`patchbay action edit {} --token-url URL`", action.name),
+                ));
+            }
+            _ if req.challenge.is_some() => {
+                self.discover_for(action, settings, http, req.challenge.as_deref())
+                    .await?
+            }
+            _ => match self.cached_discovery(&action.id, &action.url)? {
+                Some(d) => d,
+                None => {
+                    let d = self.discover_for(action, settings, http, None).await?;
+                    self.save_discovery(&action.id, &action.url, &d)?;
+                    d
+                }
+            },
+        })
     }
 
     /// Connect a reusable connection whose client uses client credentials.

@@ -408,6 +408,55 @@ pub async fn discover(
 /// string, or (as the MCP spec allows for metadata published at the root) the same origin
 /// with a path the server's path starts with, segment by segment. The resource is then sent
 /// exactly as published.
+/// The metadata of the authorization server (or OpenID provider) `issuer` (RFC 8414 §3, the
+/// OpenID Connect Discovery document as a fallback), held to that issuer, its authorization
+/// and token endpoints https or loopback. PKCE support is the caller's to check.
+pub async fn authorization_server(http: &reqwest::Client, issuer: &str) -> Result<ServerMetadata> {
+    let issuer_url = Url::parse(issuer)
+        .map_err(|_| Error::invalid(format!("the issuer '{issuer}' is not a URL")))?;
+    check_endpoint("issuer", &issuer_url)?;
+    let mut tried = Vec::new();
+    let mut server: Option<ServerMetadata> = None;
+    for url in server_metadata_urls(&issuer_url) {
+        tried.push(url.clone());
+        if let Some(m) = get_json::<ServerMetadata>(http, &url).await? {
+            server = Some(m);
+            break;
+        }
+    }
+    let Some(mut server) = server else {
+        return Err(fail(
+            ErrorCode::DiscoveryFailed,
+            format!("found no OpenID or OAuth metadata for the issuer {issuer}"),
+            &tried,
+            "check the issuer URL (it is the `iss` of the provider's ID tokens)",
+        ));
+    };
+    if server.issuer != issuer {
+        return Err(Error::oauth(
+            ErrorCode::IssuerMismatch,
+            format!(
+                "the metadata says issuer '{}', but it was fetched for '{issuer}'",
+                server.issuer
+            ),
+            Some("give the issuer exactly as the provider writes it".into()),
+        ));
+    }
+    server.issuer_checked = true;
+    let token = Url::parse(&server.token_endpoint).map_err(|_| {
+        Error::oauth(
+            ErrorCode::DiscoveryFailed,
+            format!(
+                "the token endpoint '{}' is not a URL",
+                server.token_endpoint
+            ),
+            None,
+        )
+    })?;
+    check_endpoint("token endpoint", &token)?;
+    Ok(server)
+}
+
 pub fn resource_covers(resource: &str, server_url: &str) -> bool {
     if resource == server_url {
         return true;

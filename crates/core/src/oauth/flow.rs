@@ -177,10 +177,18 @@ impl Patchbay {
             .map(|o| o.settings.clone())
             .unwrap_or_default();
         let http = http_client()?;
-        if action.grant == Some(OAuthGrant::ClientCredentials) {
-            return self
-                .connect_client_credentials(&action, &settings, &req, &http)
-                .await;
+        match action.grant {
+            Some(OAuthGrant::ClientCredentials) => {
+                return self
+                    .connect_client_credentials(&action, &settings, &req, &http)
+                    .await;
+            }
+            Some(g @ (OAuthGrant::JwtBearer | OAuthGrant::EnterpriseManaged)) => {
+                return self
+                    .connect_jwt_bearer(&action, &settings, g, &req, &http)
+                    .await;
+            }
+            _ => {}
         }
 
         // 1. Where to authorize: the user's endpoints, else what discovery found (cached).

@@ -71,6 +71,8 @@ struct GrantRow {
     scopes: Vec<String>,
     /// Where `private_key_jwt` assertions are addressed (issuer or token endpoint).
     assertion_audience: Option<String>,
+    /// The authorization server that issued the grant (an ID-JAG's audience).
+    issuer: String,
 }
 
 impl GrantRow {
@@ -202,7 +204,7 @@ impl Patchbay {
         self.store().read(|c| {
             Ok(c.query_row(
                 "SELECT client_id, resource, token_endpoint, revocation_endpoint, auth_method, needs_reconnect,
-                    grant_type, scopes, assertion_audience
+                    grant_type, scopes, assertion_audience, issuer
                  FROM oauth_grants WHERE owner = ?1",
                 [owner.key()],
                 |r| {
@@ -222,6 +224,7 @@ impl Patchbay {
                             .unwrap_or(OAuthGrant::AuthorizationCode),
                         scopes: serde_json::from_str(&r.get::<_, String>(7)?).unwrap_or_default(),
                         assertion_audience: r.get(8)?,
+                        issuer: r.get(9)?,
                     })
                 },
             )
@@ -301,15 +304,16 @@ impl Patchbay {
         }
     }
 
-    /// Whether the grant of `name` is client credentials (no user, no browser).
+    /// Whether the grant of `name` needs no user (client credentials, a workload's identity
+    /// token, the enterprise identity provider's sign-in): no browser.
     fn needs_no_user(&self, kind: Kind, name: &str) -> bool {
         match kind {
             Kind::Connection => self
                 .get_connection(name)
-                .is_ok_and(|c| c.grant == OAuthGrant::ClientCredentials),
+                .is_ok_and(|c| c.grant.fetched_without_user()),
             _ => self
                 .get_action(name)
-                .is_ok_and(|a| a.grant == Some(OAuthGrant::ClientCredentials)),
+                .is_ok_and(|a| a.grant.is_some_and(|g| g.fetched_without_user())),
         }
     }
 
@@ -383,7 +387,7 @@ impl Patchbay {
             return Ok(token);
         }
         lock.remember(None);
-        if row.grant == OAuthGrant::ClientCredentials && current.refresh_token.is_none() {
+        if row.grant.fetched_without_user() && current.refresh_token.is_none() {
             let fresh = self
                 .refetch(owner, n, &row, &current, rejected.is_some())
                 .await?;
@@ -605,21 +609,58 @@ impl Patchbay {
                 "the grant has no token endpoint recorded".into(),
             ));
         };
-        let client = self.grant_client(owner, row, &StoredTokens::default())?;
         let http = http_client()?;
-        let audience = row.audience();
-        let (stored, granted) = self
-            .client_credentials_token(
-                &super::client_credentials::CcRequest {
-                    token_endpoint: &token_endpoint,
-                    client: &client,
-                    scopes: &row.scopes,
-                    resource: row.resource.as_deref(),
-                    audience: &audience,
-                },
-                &http,
-            )
-            .await?;
+        let (stored, granted) = match (row.grant, owner) {
+            (g @ (OAuthGrant::JwtBearer | OAuthGrant::EnterpriseManaged), Owner::Action(id)) => {
+                let action = self
+                    .list_actions()?
+                    .into_iter()
+                    .find(|a| &a.id == id)
+                    .ok_or_else(|| Error::Internal("the grant's action is gone".into()))?;
+                let settings = action
+                    .oauth
+                    .as_ref()
+                    .map(|o| o.settings.clone())
+                    .unwrap_or_default();
+                if action.grant != Some(g) {
+                    return Err(needs_reconnect_err(
+                        &names(Kind::Action, &action.name),
+                        "its grant was changed since it connected",
+                    ));
+                }
+                let client = self.jwt_client(&action, &settings)?;
+                let (stored, granted, _) = self
+                    .jwt_bearer_token(
+                        &self.assertion_of(&action, &settings)?,
+                        &super::jwt_bearer::JwtRequest {
+                            token_endpoint: &token_endpoint,
+                            issuer: &row.issuer,
+                            client: client.as_ref(),
+                            scopes: &row.scopes,
+                            resource: row.resource.as_deref(),
+                        },
+                        &format!("patchbay action edit {}", action.name),
+                        &http,
+                    )
+                    .await?;
+                (stored, granted)
+            }
+            _ => {
+                let client = self.grant_client(owner, row, &StoredTokens::default())?;
+                let audience = row.audience();
+                self.client_credentials_token(
+                    &super::client_credentials::CcRequest {
+                        token_endpoint: &token_endpoint,
+                        client: &client,
+                        scopes: &row.scopes,
+                        resource: row.resource.as_deref(),
+                        audience: &audience,
+                    },
+                    &http,
+                )
+                .await?
+            }
+        };
         let json = serde_json::to_string(&stored)
             .map_err(|e| Error::Internal(format!("cannot encode tokens: {e}")))?;
         self.vault()

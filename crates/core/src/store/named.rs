@@ -12,6 +12,7 @@ fn table(kind: Kind) -> Result<&'static str> {
         Kind::Token => Ok("tokens"),
         Kind::AccessKey => Ok("gateway_keys"),
         Kind::OAuthClient => Ok("gateway_clients"),
+        Kind::Idp => Ok("idps"),
         Kind::Provider | Kind::Consent => {
             Err(Error::Internal(format!("{kind}s are not named rows")))
         }

@@ -12,7 +12,10 @@
 //! Inputs (the suite's contract): the server URL as the last argument;
 //! `MCP_CONFORMANCE_PROTOCOL_VERSION` (the wire revision to speak);
 //! `MCP_CONFORMANCE_CONTEXT` (JSON; pre-registered `client_id` / `client_secret` when the
-//! scenario has them, or `client_id` / `private_key_pem` for a `private_key_jwt` client).
+//! scenario has them, or `client_id` / `private_key_pem` for a `private_key_jwt` client;
+//! `valid_jwt` for a workload's identity token, written to a file for the `jwt-bearer` grant;
+//! `idp_issuer` / `idp_client_id` / `idp_id_token` for an identity provider signed in with
+//! that ID token, used by the `enterprise-managed` grant).
 //! The grant follows what the client holds and what the server offers: a private key, or a
 //! secret for an authorization server that offers `client_credentials` and not
 //! `authorization_code`, means the client credentials grant (no user); anything else the
@@ -28,7 +31,7 @@ use std::time::Duration;
 
 use patchbay_core::actions::{NewAction, OAuthInput};
 use patchbay_core::model::{OAuthGrant, TokenAuthMethod};
-use patchbay_core::oauth::ConnectRequest;
+use patchbay_core::oauth::{ConnectRequest, NewIdp};
 use patchbay_core::runtime::McpOptions;
 use patchbay_core::{Error, ErrorCode, Patchbay, Result, SecretString};
 
@@ -166,11 +169,34 @@ async fn run(server_url: String) -> Result<()> {
             oauth.grant = Some(OAuthGrant::ClientCredentials);
             oauth.token_auth_method = Some(Some(TokenAuthMethod::PrivateKeyJwt));
             oauth.private_key = Some(SecretString::from(pem.to_string()));
+        } else if let Some(jwt) = context["valid_jwt"].as_str() {
+            // Workload identity federation: the workload's identity token, where its platform
+            // would write it.
+            let path = home.path().join("workload-token.jwt");
+            std::fs::write(&path, jwt)
+                .map_err(|e| Error::io("cannot write the workload identity token", e))?;
+            oauth.grant = Some(OAuthGrant::JwtBearer);
+            oauth.assertion_file = Some(path.display().to_string());
+            log("jwt-bearer: the workload's identity token, no user");
+        } else if let (Some(id_token), Some(issuer), Some(idp_client)) = (
+            context["idp_id_token"].as_str(),
+            context["idp_issuer"].as_str(),
+            context["idp_client_id"].as_str(),
+        ) {
+            // Enterprise-managed authorization: the enterprise identity provider, signed in
+            // with the ID token the scenario gives (as `patchbay idp login --id-token-stdin`).
+            pb.add_idp(NewIdp {
+                name: "enterprise".into(),
+                issuer: issuer.into(),
+                client_id: idp_client.into(),
+                ..Default::default()
+            })?;
+            pb.idp_login_with_id_token("enterprise", SecretString::from(id_token.to_string()))?;
+            oauth.idp = Some("enterprise".into());
+            log("enterprise-managed: the identity provider's sign-in, exchanged for an ID-JAG");
         } else if oauth.client_secret.is_some() && offers_only_client_credentials(&server_url).await
         {
             oauth.grant = Some(OAuthGrant::ClientCredentials);
-        }
-        if oauth.grant.is_some() {
             log("client credentials: no user, no browser");
         }
     }

@@ -115,6 +115,8 @@ function oauthView(over: Partial<OAuthView> = {}): OAuthView {
     omitResource: false,
     clientMetadataUrl: null,
     callback: "loopback",
+    assertionFile: null,
+    idp: null,
     ...over,
   };
 }
@@ -267,6 +269,8 @@ describe("saving a new action", () => {
           omitResource: false,
           clientMetadataUrl: "",
           callback: "app-link",
+          assertionFile: "",
+          idp: "",
         },
         description: "Linear issues",
         confirm: true,

@@ -1,7 +1,7 @@
 import type { PublicJwk } from "../../bindings/PublicJwk";
 import { Checkbox, CopyField, SecretField, SelectField, TextField } from "../../components/kit";
 import { useCallbackUrls } from "../../data/queries";
-import { CLIENT_CREDENTIALS_HINT, GRANT_OPTIONS } from "../../lib/grants";
+import { ACTION_GRANT_OPTIONS, GRANT_HINTS } from "../../lib/grants";
 import type { FormState, FieldErrors } from "./model";
 import type { UpdateOAuth } from "./useActionForm";
 
@@ -22,7 +22,9 @@ type TextSetting =
   | "registrationUrl"
   | "scopes"
   | "resourceOverride"
-  | "clientMetadataUrl";
+  | "clientMetadataUrl"
+  | "assertionFile"
+  | "idp";
 
 /** The OAuth 2.1 settings a server without discovery or registration needs. */
 export function AdvancedFields({
@@ -63,10 +65,31 @@ export function AdvancedFields({
         name="grant"
         value={o.grant}
         onChange={(v) => updateOAuth({ grant: v as typeof o.grant }, "grant", "tokenAuthMethod")}
-        options={GRANT_OPTIONS}
-        hint={o.grant === "client-credentials" ? CLIENT_CREDENTIALS_HINT : undefined}
+        options={ACTION_GRANT_OPTIONS}
+        hint={GRANT_HINTS[o.grant]}
         error={errors.grant}
       />
+      {o.grant === "jwt-bearer" && (
+        <TextField
+          label="Identity token file"
+          {...bind("assertionFile")}
+          mono
+          autoComplete="off"
+          required
+          placeholder="/var/run/secrets/tokens/patchbay"
+          hint="The file where the workload’s platform keeps its identity token (a JWT); read at each token request."
+        />
+      )}
+      {o.grant === "enterprise-managed" && (
+        <TextField
+          label="Identity provider"
+          {...bind("idp")}
+          autoComplete="off"
+          required
+          placeholder="okta"
+          hint="The name of an identity provider added with `patchbay idp add`; sign in there with `patchbay idp login NAME`."
+        />
+      )}
       <TextField label="Client ID" {...bind("clientId")} mono autoComplete="off" />
       <SecretField
         label="Client secret"

@@ -57,6 +57,8 @@ describe("toWire", () => {
         omitResource: false,
         clientMetadataUrl: "",
         callback: "app-link",
+        assertionFile: "",
+        idp: "",
       },
       description: "Issues",
       confirm: true,
@@ -147,6 +149,8 @@ describe("formFromAction", () => {
           omitResource: true,
           clientMetadataUrl: null,
           callback: "app-link",
+          assertionFile: null,
+          idp: null,
         },
       }),
     );

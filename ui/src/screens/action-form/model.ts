@@ -42,6 +42,10 @@ export type OAuthState = {
   omitResource: boolean;
   clientMetadataUrl: string;
   callback: CallbackKind;
+  /** jwt-bearer: the file holding the workload's identity token. */
+  assertionFile: string;
+  /** enterprise-managed: the identity provider's name. */
+  idp: string;
 };
 
 export type FormState = {
@@ -73,6 +77,8 @@ export type FieldKey =
   | "auth"
   | "authRef"
   | "grant"
+  | "assertionFile"
+  | "idp"
   | "clientId"
   | "clientSecret"
   | "tokenAuthMethod"
@@ -102,6 +108,8 @@ export function emptyOAuth(): OAuthState {
     omitResource: false,
     clientMetadataUrl: "",
     callback: "loopback",
+    assertionFile: "",
+    idp: "",
   };
 }
 
@@ -182,6 +190,8 @@ export function formFromAction(a: ActionView): FormState {
           omitResource: o.omitResource,
           clientMetadataUrl: o.clientMetadataUrl ?? "",
           callback: o.callback,
+          assertionFile: o.assertionFile ?? "",
+          idp: o.idp ?? "",
         }
       : emptyOAuth(),
     description: a.description,
@@ -205,6 +215,8 @@ const EMPTY_OAUTH_WIRE: OAuthForm = {
   omitResource: false,
   clientMetadataUrl: "",
   callback: "loopback",
+  assertionFile: "",
+  idp: "",
 };
 
 /** A header row left empty (it is not sent). */
@@ -246,6 +258,8 @@ export function toWire(s: FormState): ActionFormWire {
             omitResource: o.omitResource,
             clientMetadataUrl: o.clientMetadataUrl.trim(),
             callback: o.callback,
+            assertionFile: o.grant === "jwt-bearer" ? o.assertionFile.trim() : "",
+            idp: o.grant === "enterprise-managed" ? o.idp.trim() : "",
           }
         : { ...EMPTY_OAUTH_WIRE },
     description: s.description.trim(),

@@ -21,6 +21,8 @@ import {
 /** The fields inside "Advanced configuration" (an error there opens it). */
 export const ADVANCED_FIELDS: readonly FieldKey[] = [
   "grant",
+  "assertionFile",
+  "idp",
   "clientId",
   "clientSecret",
   "tokenAuthMethod",
@@ -49,6 +51,8 @@ export function fieldOrder(state: FormState): FieldKey[] {
     "auth",
     "authRef",
     "grant",
+    "assertionFile",
+    "idp",
     "clientId",
     "clientSecret",
     "authorizationUrl",
@@ -221,6 +225,8 @@ const FORM_FIELD_KEYS: Record<FormField, FieldKey | undefined> = {
   resourceOverride: "resourceOverride",
   clientMetadataUrl: "clientMetadataUrl",
   grant: "grant",
+  assertionFile: "assertionFile",
+  idp: "idp",
   // The app generates the key (no import here): its errors show on the method.
   privateKey: "tokenAuthMethod",
   provider: undefined,

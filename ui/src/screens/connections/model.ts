@@ -185,6 +185,8 @@ const FORM_FIELD_KEYS: Record<FormField, ConnectionField | undefined> = {
   headerName: undefined,
   expires: undefined,
   grant: "grant",
+  assertionFile: "grant",
+  idp: "grant",
   privateKey: "clientSecret",
 };
 

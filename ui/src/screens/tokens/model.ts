@@ -249,6 +249,8 @@ const FORM_FIELD_KEYS: Record<FormField, string | undefined> = {
   clientMetadataUrl: undefined,
   expires: undefined,
   grant: undefined,
+  assertionFile: undefined,
+  idp: undefined,
   privateKey: undefined,
 };
 
