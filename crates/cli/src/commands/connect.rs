@@ -59,26 +59,31 @@ pub fn authorize(
     let no_browser = c.no_browser;
     let handle = runtime.handle().clone();
     let open_url = move |url: &str, redirect_uri: &str| {
-        if no_browser {
-            // The URL alone on the first line of stdout, for scripts.
-            outln!("{url}");
-            let _ = std::io::stdout().flush();
-            if std::io::stdin().is_terminal() {
-                paste_back(handle.clone(), redirect_uri.to_string());
-            }
-        } else {
-            eprintln!("Opening the browser to sign in (callback {redirect_uri})...");
-            if let Err(e) = patchbay_core::browser::open(url) {
-                eprintln!("{e}\nOpen this URL yourself:\n{url}");
-            }
+        show_sign_in_url(url, redirect_uri, no_browser, timeout);
+        if no_browser && std::io::stdin().is_terminal() {
+            paste_back(handle.clone(), redirect_uri.to_string());
         }
-        eprintln!("Waiting for the browser (up to {timeout} s)...");
         Ok(())
     };
     match kind {
         Kind::Connection => runtime.block_on(pb.connect_connection(req, open_url)),
         _ => runtime.block_on(pb.connect_action(req, open_url)),
     }
+}
+
+/// A browser sign-in's URL: opened in the browser, or (`no_browser`) alone on the first line
+/// of stdout, for scripts; then what it waits for, on stderr.
+pub(crate) fn show_sign_in_url(url: &str, redirect_uri: &str, no_browser: bool, timeout: u64) {
+    if no_browser {
+        outln!("{url}");
+        let _ = std::io::stdout().flush();
+    } else {
+        eprintln!("Opening the browser to sign in (callback {redirect_uri})...");
+        if let Err(e) = patchbay_core::browser::open(url) {
+            eprintln!("{e}\nOpen this URL yourself:\n{url}");
+        }
+    }
+    eprintln!("Waiting for the browser (up to {timeout} s)...");
 }
 
 /// RFC 8628 without being asked: only where no browser can open here ($BROWSER unset, no

@@ -1,6 +1,5 @@
 //! `patchbay idp ...`: enterprise identity providers for enterprise-managed authorization.
 
-use std::io::Write;
 use std::time::Duration;
 
 use patchbay_core::Result;
@@ -64,16 +63,7 @@ pub fn run(cmd: IdpCmd, json: bool) -> Result<Status> {
                 let settings = pb.settings();
                 let timeout = timeout.unwrap_or(settings.consent_timeout_secs.into());
                 let open_url = move |url: &str, redirect_uri: &str| {
-                    if no_browser {
-                        outln!("{url}");
-                        let _ = std::io::stdout().flush();
-                    } else {
-                        eprintln!("Opening the browser to sign in (callback {redirect_uri})...");
-                        if let Err(e) = patchbay_core::browser::open(url) {
-                            eprintln!("{e}\nOpen this URL yourself:\n{url}");
-                        }
-                    }
-                    eprintln!("Waiting for the browser (up to {timeout} s)...");
+                    super::connect::show_sign_in_url(url, redirect_uri, no_browser, timeout);
                     Ok(())
                 };
                 runtime()?.block_on(pb.idp_login(

@@ -242,18 +242,25 @@ impl Patchbay {
             Some(s) => s.iter().map(|x| x.to_string()).collect(),
             None => r.scopes.to_vec(),
         };
-        let stored = StoredTokens {
+        let mut stored = self.stored_from(&token);
+        // RFC 6749 §4.4.3: no refresh token; a new one is fetched the same way.
+        stored.refresh_token = None;
+        Ok((stored, granted))
+    }
+
+    /// What the keychain keeps of a token response got with no user: the tokens and when
+    /// the access token expires.
+    pub(super) fn stored_from(&self, token: &TokenResp) -> StoredTokens {
+        StoredTokens {
             access_token: token.access_token().secret().clone(),
-            // RFC 6749 §4.4.3: no refresh token; a new one is fetched the same way.
-            refresh_token: None,
+            refresh_token: token.refresh_token().map(|t| t.secret().clone()),
             token_type: Some("Bearer".into()),
             expires_at: token
                 .expires_in()
                 .map(|d| crate::clock::rfc3339(self.clock_now() + d)),
             issued_at: Some(self.now()),
             client_secret: None,
-        };
-        Ok((stored, granted))
+        }
     }
 }
 

@@ -46,11 +46,7 @@ enum Poll {
 
 /// An RFC 8628 §3.5 error answer (status and body) to a device poll.
 fn classify_poll(status: reqwest::StatusCode, body: &serde_json::Value) -> Poll {
-    let said = match (body["error"].as_str(), body["error_description"].as_str()) {
-        (Some(e), Some(d)) => format!("{e}: {d}"),
-        (Some(e), None) => e.to_string(),
-        _ => format!("HTTP {status}"),
-    };
+    let said = error_said(status, body);
     match body["error"].as_str() {
         Some("authorization_pending") => Poll::Pending,
         Some("slow_down") => Poll::SlowDown,
@@ -120,11 +116,7 @@ impl Patchbay {
         let body = resp.bytes().await.unwrap_or_default();
         if !status.is_success() {
             let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
-            let said = match (v["error"].as_str(), v["error_description"].as_str()) {
-                (Some(e), Some(d)) => format!("{e}: {d}"),
-                (Some(e), None) => e.to_string(),
-                _ => format!("HTTP {status}"),
-            };
+            let said = error_said(status, &v);
             return Err(oauth_err(
                 if v["error"] == "invalid_client" || v["error"] == "unauthorized_client" {
                     ErrorCode::TokenError

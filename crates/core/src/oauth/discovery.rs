@@ -353,14 +353,7 @@ pub async fn discover(
         )
     })?;
     check_endpoint("authorization server", &issuer_url)?;
-    let mut server: Option<ServerMetadata> = None;
-    for url in server_metadata_urls(&issuer_url) {
-        tried.push(url.clone());
-        if let Some(m) = get_json::<ServerMetadata>(http, &url).await? {
-            server = Some(m);
-            break;
-        }
-    }
+    let server = first_server_metadata(http, &issuer_url, &mut tried).await?;
     let Some(server) = server else {
         return Err(fail(
             ErrorCode::DiscoveryFailed,
@@ -408,6 +401,22 @@ pub async fn discover(
 /// string, or (as the MCP spec allows for metadata published at the root) the same origin
 /// with a path the server's path starts with, segment by segment. The resource is then sent
 /// exactly as published.
+/// The first metadata document found at the issuer's well-known places (RFC 8414, then
+/// OpenID Connect Discovery), noting each URL tried.
+async fn first_server_metadata(
+    http: &reqwest::Client,
+    issuer: &Url,
+    tried: &mut Vec<String>,
+) -> Result<Option<ServerMetadata>> {
+    for url in server_metadata_urls(issuer) {
+        tried.push(url.clone());
+        if let Some(m) = get_json::<ServerMetadata>(http, &url).await? {
+            return Ok(Some(m));
+        }
+    }
+    Ok(None)
+}
+
 /// The metadata of the authorization server (or OpenID provider) `issuer` (RFC 8414 §3, the
 /// OpenID Connect Discovery document as a fallback), held to that issuer, its authorization
 /// and token endpoints https or loopback. PKCE support is the caller's to check.
@@ -416,14 +425,7 @@ pub async fn authorization_server(http: &reqwest::Client, issuer: &str) -> Resul
         .map_err(|_| Error::invalid(format!("the issuer '{issuer}' is not a URL")))?;
     check_endpoint("issuer", &issuer_url)?;
     let mut tried = Vec::new();
-    let mut server: Option<ServerMetadata> = None;
-    for url in server_metadata_urls(&issuer_url) {
-        tried.push(url.clone());
-        if let Some(m) = get_json::<ServerMetadata>(http, &url).await? {
-            server = Some(m);
-            break;
-        }
-    }
+    let server = first_server_metadata(http, &issuer_url, &mut tried).await?;
     let Some(mut server) = server else {
         return Err(fail(
             ErrorCode::DiscoveryFailed,

@@ -11,6 +11,15 @@ pub(super) fn oauth_err(
     Error::oauth(code, message, Some(hint.into()))
 }
 
+/// What an OAuth error answer says: `error: error_description`, `error`, or the status.
+pub(super) fn error_said(status: reqwest::StatusCode, body: &serde_json::Value) -> String {
+    match (body["error"].as_str(), body["error_description"].as_str()) {
+        (Some(e), Some(d)) => format!("{e}: {d}"),
+        (Some(e), None) => e.to_string(),
+        _ => format!("HTTP {status}"),
+    }
+}
+
 /// Failures that stale cached metadata can explain (moved endpoints, a new server).
 pub(super) fn stale_metadata(e: &Error) -> bool {
     matches!(

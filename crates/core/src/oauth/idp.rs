@@ -84,15 +84,6 @@ fn jwt_expiry(token: &str) -> Option<String> {
     Some(crate::clock::rfc3339(t))
 }
 
-/// The OAuth form of an error answer: `error: description`, else the status.
-fn said(status: reqwest::StatusCode, v: &serde_json::Value) -> String {
-    match (v["error"].as_str(), v["error_description"].as_str()) {
-        (Some(e), Some(d)) => format!("{e}: {d}"),
-        (Some(e), None) => e.to_string(),
-        _ => format!("HTTP {status}"),
-    }
-}
-
 impl Patchbay {
     /// Add an identity provider (nothing is fetched until its first sign-in).
     pub fn add_idp(&self, n: NewIdp) -> Result<IdpView> {
@@ -562,7 +553,7 @@ impl Patchbay {
                 format!(
                     "the identity provider {} refused to issue an identity assertion for {audience} ({})",
                     r.view.name,
-                    said(status, &v)
+                    error_said(status, &v)
                 ),
                 Some(format!(
                     "sign in there again (`patchbay idp login {}`); if it repeats, ask its administrator to allow Patchbay for {audience}",

@@ -220,11 +220,7 @@ impl Patchbay {
         let body = resp.bytes().await.unwrap_or_default();
         if !status.is_success() {
             let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
-            let said = match (v["error"].as_str(), v["error_description"].as_str()) {
-                (Some(e), Some(d)) => format!("{e}: {d}"),
-                (Some(e), None) => e.to_string(),
-                _ => format!("HTTP {status}"),
-            };
+            let said = error_said(status, &v);
             let hint = match (assertion, v["error"].as_str()) {
                 (Assertion::File(_), Some("invalid_grant")) => {
                     "the workload's identity token was refused (expired, or for another audience): check what writes the file and the audience it asks for".to_string()
@@ -263,17 +259,7 @@ impl Patchbay {
             Some(s) => s.iter().map(|x| x.to_string()).collect(),
             None => r.scopes.to_vec(),
         };
-        let stored = StoredTokens {
-            access_token: token.access_token().secret().clone(),
-            refresh_token: token.refresh_token().map(|t| t.secret().clone()),
-            token_type: Some("Bearer".into()),
-            expires_at: token
-                .expires_in()
-                .map(|d| crate::clock::rfc3339(self.clock_now() + d)),
-            issued_at: Some(self.now()),
-            client_secret: None,
-        };
-        Ok((stored, granted, account))
+        Ok((self.stored_from(&token), granted, account))
     }
 }
 

@@ -35,11 +35,7 @@ pub(super) async fn revoke_token(
         return Ok(());
     }
     let body: serde_json::Value = resp.json().await.unwrap_or(serde_json::Value::Null);
-    let said = match (body["error"].as_str(), body["error_description"].as_str()) {
-        (Some(e), Some(d)) => format!("{e}: {d}"),
-        (Some(e), None) => e.to_string(),
-        _ => status.to_string(),
-    };
+    let said = error_said(status, &body);
     let what = hint.replace('_', " ");
     if body["error"] == "unsupported_token_type" {
         // RFC 7009 §2.2.1: this kind of token cannot be revoked here (e.g. JWT access
