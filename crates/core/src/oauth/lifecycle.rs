@@ -297,8 +297,23 @@ impl Patchbay {
         let n = names(kind, &name);
         match self.token_for(&owner, &n, None).await {
             Err(e) if e.code() == ErrorCode::NotConnected && self.needs_no_user(kind, &name) => {
-                self.connect_without_user(kind, &name).await?;
-                self.token_for(&owner, &n, None).await
+                // Single-flight within the process: callers that found no grant at once
+                // queue here; the first fetches it, the others find it (a lock of its own,
+                // since `token_for` takes the owner's).
+                let first = self
+                    .token_locks
+                    .for_owner(&format!("{}#first-token", owner.key()))
+                    .lock_owned()
+                    .await;
+                let r = match self.token_for(&owner, &n, None).await {
+                    Err(e) if e.code() == ErrorCode::NotConnected => {
+                        self.connect_without_user(kind, &name).await?;
+                        self.token_for(&owner, &n, None).await
+                    }
+                    r => r,
+                };
+                drop(first);
+                r
             }
             r => r,
         }

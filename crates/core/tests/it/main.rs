@@ -3,6 +3,7 @@
 
 mod support;
 
+mod first_token;
 mod forms;
 mod store_and_vault;
 mod structure;
