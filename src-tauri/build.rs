@@ -10,6 +10,7 @@ fn main() {
             "test_action",
             "connect",
             "connect_with_code",
+            "list_idps",
             "cancel_connect",
             "oauth_status",
             "disconnect",

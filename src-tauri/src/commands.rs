@@ -11,8 +11,9 @@ use patchbay_core::logs::{LogEntry, LogExport, LogHistogram, LogQuery};
 use patchbay_core::model::{
     ActionSeries, ActionView, AppStatus, Attention, ConnectionView, ConsentDecision,
     DisconnectReport, DoctorReport, GatewayClientForm, GatewayClientView, GatewayConsents,
-    GatewayKeyForm, GatewayKeyView, GatewayTool, GatewayView, GrantView, Health, ImportFileReport,
-    ImportForm, NewGatewayClient, NewGatewayKey, PendingConsent, SeriesWindow, TokenView,
+    GatewayKeyForm, GatewayKeyView, GatewayTool, GatewayView, GrantView, Health, IdpView,
+    ImportFileReport, ImportForm, NewGatewayClient, NewGatewayKey, PendingConsent, SeriesWindow,
+    TokenView,
 };
 use patchbay_core::providers::Provider;
 use patchbay_core::runtime::http_token::TokenTestReport;
@@ -70,6 +71,11 @@ pub async fn test_action(shell: State<'_, Shell>, name: String) -> Res<Health> {
 #[tauri::command]
 pub async fn connect(shell: State<'_, Shell>, kind: OwnerKind, name: String) -> Res<GrantView> {
     shell.connect(kind, name).await
+}
+
+#[tauri::command]
+pub async fn list_idps(shell: State<'_, Shell>) -> Res<Vec<IdpView>> {
+    shell.run(|pb| pb.list_idps()).await
 }
 
 #[tauri::command]

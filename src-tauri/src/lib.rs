@@ -227,6 +227,7 @@ pub fn run() {
             commands::test_action,
             commands::connect,
             commands::connect_with_code,
+            commands::list_idps,
             commands::cancel_connect,
             commands::oauth_status,
             commands::disconnect,

@@ -24,6 +24,7 @@ import type { ConnectionForm } from "./bindings/ConnectionForm";
 import type { ConnectionView } from "./bindings/ConnectionView";
 import type { DeviceCodePrompt } from "./bindings/DeviceCodePrompt";
 import type { DisconnectReport } from "./bindings/DisconnectReport";
+import type { IdpView } from "./bindings/IdpView";
 import type { DoctorReport } from "./bindings/DoctorReport";
 import type { ErrorCode } from "./bindings/ErrorCode";
 import type { ExportClient } from "./bindings/ExportClient";
@@ -329,6 +330,11 @@ export function connect(kind: OwnerKind, name: string): Promise<GrantView> {
  */
 export function connectWithCode(kind: OwnerKind, name: string): Promise<GrantView> {
   return call<GrantView>("connect_with_code", { kind, name });
+}
+
+/** The enterprise identity providers (`patchbay idp`), for the enterprise-managed grant. */
+export function listIdps(): Promise<IdpView[]> {
+  return call<IdpView[]>("list_idps");
 }
 
 /** Event: a device sign-in's verification URL and code. */

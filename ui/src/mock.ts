@@ -299,6 +299,24 @@ export async function handle(
       if (scenario === "denied") fail("access_denied", "the device sign-in was refused");
       return GRANT;
     }
+    case "list_idps":
+      return scenario === "empty"
+        ? []
+        : [
+            {
+              name: "okta",
+              issuer: "https://acme.okta.com",
+              clientId: "0oa1patchbay",
+              hasClientSecret: false,
+              scopes: [],
+              signedIn: true,
+              account: "ada@acme.com",
+              signedInAt: new Date().toISOString(),
+              idTokenExpiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+              actions: [],
+              createdAt: new Date().toISOString(),
+            },
+          ];
     case "cancel_connect":
       return true;
     case "disconnect":

@@ -17,6 +17,7 @@ export const queryKeys = {
   tokens: ["tokens"] as const,
   connections: ["connections"] as const,
   callbackUrls: ["callback-urls"] as const,
+  idps: ["idps"] as const,
   settings: ["settings"] as const,
   pendingApprovals: ["approvals", "pending"] as const,
   /** What needs the user now (the Actions screen's bar). */

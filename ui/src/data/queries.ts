@@ -7,6 +7,7 @@ import { queryKeys } from "./keys";
 import {
   appStatus,
   callbackUrls,
+  listIdps,
   listActions,
   listConnections,
   listProviders,
@@ -48,6 +49,11 @@ export function useConnections(enabled = true) {
 /** The redirect URIs to register with a provider (they follow the port in Settings). */
 export function useCallbackUrls() {
   return useQuery({ queryKey: queryKeys.callbackUrls, queryFn: callbackUrls, staleTime: Infinity });
+}
+
+/** The enterprise identity providers (only fetched when `enabled`). */
+export function useIdps(enabled = true) {
+  return useQuery({ queryKey: queryKeys.idps, queryFn: listIdps, enabled });
 }
 
 /** Whether an OAuth action or connection is connected (only fetched when `enabled`). */

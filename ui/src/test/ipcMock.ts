@@ -15,6 +15,7 @@
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { vi, type Mock } from "vitest";
 
+import type { IdpView } from "../bindings/IdpView";
 import type { ActionForm } from "../bindings/ActionForm";
 import type { ActionSeries } from "../bindings/ActionSeries";
 import type { ActionView } from "../bindings/ActionView";
@@ -79,6 +80,7 @@ type Commands = {
   test_action: [Named, Health];
   connect: [Owner, GrantView];
   connect_with_code: [Owner, GrantView];
+  list_idps: [undefined, IdpView[]];
   cancel_connect: [Owner, boolean];
   oauth_status: [Owner, GrantView];
   disconnect: [Owner, DisconnectReport];
@@ -152,6 +154,7 @@ const COMMANDS: Record<Command, true> = {
   test_action: true,
   connect: true,
   connect_with_code: true,
+  list_idps: true,
   cancel_connect: true,
   oauth_status: true,
   disconnect: true,

@@ -801,3 +801,71 @@ describe("client credentials and private_key_jwt", () => {
     expect(backend.save_action).not.toHaveBeenCalled();
   });
 });
+
+describe("grants that present a JWT", () => {
+  const okta = {
+    name: "okta",
+    issuer: "https://acme.okta.com",
+    clientId: "0oa1patchbay",
+    hasClientSecret: false,
+    scopes: [],
+    signedIn: true,
+    account: "ada@acme.com",
+    signedInAt: "2026-12-05T06:00:00Z",
+    idTokenExpiresAt: "2026-12-05T07:00:00Z",
+    actions: [],
+    createdAt: "2026-12-01T00:00:00Z",
+  };
+
+  it("enterprise-managed offers the identity providers, each with whether it is signed in", async () => {
+    backend.list_idps.mockResolvedValue([okta, { ...okta, name: "entra", signedIn: false }]);
+    backend.save_action.mockImplementation(({ form }) =>
+      Promise.resolve(makeAction({ name: form.name, url: form.url, auth: form.auth })),
+    );
+    const { user } = renderForm();
+    await fillBasics(user);
+    await user.click(screen.getByTestId("advanced-toggle"));
+    await user.selectOptions(field("grant"), "enterprise-managed");
+    const idp = field("idp");
+    await waitFor(() =>
+      expect(
+        within(idp).getByRole("option", { name: "okta (signed in as ada@acme.com)" }),
+      ).toBeInTheDocument(),
+    );
+    expect(within(idp).getByRole("option", { name: "entra (not signed in)" })).toBeInTheDocument();
+    await user.selectOptions(idp, "entra");
+    expect(screen.getByText(/patchbay idp login entra/)).toBeInTheDocument();
+    await user.selectOptions(idp, "okta");
+    await user.type(field("clientId"), "crm-client");
+    await user.click(screen.getByTestId("save-action"));
+    await waitFor(() => expect(backend.save_action).toHaveBeenCalledTimes(1));
+    expect(lastSaved()[1].oauth).toMatchObject({
+      grant: "enterprise-managed",
+      idp: "okta",
+      assertionFile: "",
+      clientId: "crm-client",
+    });
+  });
+
+  it("jwt-bearer asks for the workload's token file, and a backend refusal lands there", async () => {
+    backend.save_action.mockRejectedValue(
+      wireError("invalid_input", "the assertion file 'token' is not an absolute path", {
+        field: "assertionFile",
+      }),
+    );
+    const { user } = renderForm();
+    await fillBasics(user);
+    await user.click(screen.getByTestId("advanced-toggle"));
+    await user.selectOptions(field("grant"), "jwt-bearer");
+    expect(screen.getByText(/identity token \(RFC 7523\)/)).toBeInTheDocument();
+    await user.type(field("assertionFile"), "token");
+    await user.click(screen.getByTestId("save-action"));
+    await waitFor(() => expect(field("assertionFile")).toHaveAttribute("aria-invalid", "true"));
+    expect(screen.getAllByText(/not an absolute path/).length).toBeGreaterThan(0);
+    expect(lastSaved()[1].oauth).toMatchObject({
+      grant: "jwt-bearer",
+      assertionFile: "token",
+      idp: "",
+    });
+  });
+});

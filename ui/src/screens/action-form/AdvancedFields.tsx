@@ -1,6 +1,7 @@
 import type { PublicJwk } from "../../bindings/PublicJwk";
 import { Checkbox, CopyField, SecretField, SelectField, TextField } from "../../components/kit";
 import { useCallbackUrls } from "../../data/queries";
+import { useIdps } from "../../data/queries";
 import { ACTION_GRANT_OPTIONS, GRANT_HINTS } from "../../lib/grants";
 import type { FormState, FieldErrors } from "./model";
 import type { UpdateOAuth } from "./useActionForm";
@@ -23,8 +24,7 @@ type TextSetting =
   | "scopes"
   | "resourceOverride"
   | "clientMetadataUrl"
-  | "assertionFile"
-  | "idp";
+  | "assertionFile";
 
 /** The OAuth 2.1 settings a server without discovery or registration needs. */
 export function AdvancedFields({
@@ -81,13 +81,10 @@ export function AdvancedFields({
         />
       )}
       {o.grant === "enterprise-managed" && (
-        <TextField
-          label="Identity provider"
-          {...bind("idp")}
-          autoComplete="off"
-          required
-          placeholder="okta"
-          hint="The name of an identity provider added with `patchbay idp add`; sign in there with `patchbay idp login NAME`."
+        <IdpField
+          value={o.idp}
+          onChange={(v) => updateOAuth({ idp: v }, "idp")}
+          error={errors.idp}
         />
       )}
       <TextField label="Client ID" {...bind("clientId")} mono autoComplete="off" />
@@ -218,5 +215,48 @@ export function AdvancedFields({
         hint="Where the provider sends your browser back. Register this URL with the provider if it asks."
       />
     </div>
+  );
+}
+
+/** The enterprise-managed grant's identity provider: one of those added (`patchbay idp add`),
+ * each with whether it is signed in. */
+function IdpField({
+  value,
+  onChange,
+  error,
+}: {
+  value: string;
+  onChange: (v: string) => void;
+  error?: string;
+}) {
+  const idps = useIdps();
+  const list = idps.data ?? [];
+  const known = list.some((i) => i.name === value);
+  const options = [
+    ...(known ? [] : [{ value, label: value === "" ? "Choose an identity provider" : value }]),
+    ...list.map((i) => ({
+      value: i.name,
+      label: i.signedIn
+        ? `${i.name} (signed in${i.account ? ` as ${i.account}` : ""})`
+        : `${i.name} (not signed in)`,
+    })),
+  ];
+  const chosen = list.find((i) => i.name === value);
+  const hint =
+    list.length === 0
+      ? "No identity providers yet: add one with `patchbay idp add NAME --issuer URL --client-id ID`, then sign in with `patchbay idp login NAME`."
+      : chosen && !chosen.signedIn
+        ? `Sign in there before connecting: \`patchbay idp login ${chosen.name}\`.`
+        : "Connect exchanges its sign-in for this server’s token.";
+  return (
+    <SelectField
+      label="Identity provider"
+      name="idp"
+      value={value}
+      onChange={onChange}
+      options={options}
+      hint={hint}
+      error={error}
+    />
   );
 }
