@@ -41,15 +41,30 @@ impl Patchbay {
             if g.connected {
                 continue;
             }
-            // Client credentials need no user: a grant never fetched gets its first token on
-            // first use. Only one the server refused needs the user.
+            // Grants with no user (client credentials, a workload's token, the identity
+            // provider's sign-in) get their first token on first use. Only one the server
+            // refused needs the user, or an identity provider nobody is signed in at.
             let no_user = match kind {
                 Kind::Connection => self
                     .get_connection(&owner)
-                    .is_ok_and(|c| c.grant == OAuthGrant::ClientCredentials),
-                _ => a.grant == Some(OAuthGrant::ClientCredentials),
+                    .is_ok_and(|c| c.grant.fetched_without_user()),
+                _ => a.grant.is_some_and(|g| g.fetched_without_user()),
             };
             if no_user && !g.needs_reconnect {
+                let idp = a.oauth.as_ref().and_then(|o| o.settings.idp.clone());
+                if let Some(idp) = idp.filter(|_| a.grant == Some(OAuthGrant::EnterpriseManaged))
+                    && self.get_idp(&idp).is_ok_and(|i| !i.signed_in)
+                {
+                    out.push(Attention {
+                        kind: AttentionKind::Reconnect,
+                        subject: a.name.clone(),
+                        message: format!(
+                            "{kind} '{owner}' gets its tokens through the identity provider {idp}, where nobody is signed in"
+                        ),
+                        fix: format!("patchbay idp login {idp}"),
+                        id: None,
+                    });
+                }
                 continue;
             }
             let message = match (g.needs_reconnect, &g.reconnect_reason) {

@@ -123,6 +123,15 @@ fn an_identity_provider_is_signed_in_once_in_the_browser_kept_apart_and_forgotte
         "{}",
         out.stderr
     );
+    // Status at a glance says where to sign in.
+    let st: Value = serde_json::from_str(&w.ok(&["--json", "status"])).expect("status");
+    let fixes: Vec<&str> = st["attention"]
+        .as_array()
+        .expect("attention")
+        .iter()
+        .filter_map(|a| a["fix"].as_str())
+        .collect();
+    assert_eq!(fixes, ["patchbay idp login corp"], "{st}");
 
     // Moved to another grant, the provider is free to go.
     w.ok(&["action", "edit", "demo", "--grant", "authorization-code"]);
