@@ -13,6 +13,8 @@ pub mod env;
 pub mod error;
 pub mod export;
 pub mod forms;
+#[cfg(test)]
+mod fuzz;
 pub mod gateway;
 pub mod gateway_app;
 pub(crate) mod http;

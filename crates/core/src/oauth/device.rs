@@ -15,17 +15,17 @@ use super::*;
 /// The device authorization response (RFC 8628 §3.2). Not `Debug`: the device code is a
 /// credential until it is used.
 #[derive(Deserialize)]
-struct DeviceAuthorization {
-    device_code: String,
-    user_code: String,
+pub(super) struct DeviceAuthorization {
+    pub(super) device_code: String,
+    pub(super) user_code: String,
     /// Some servers (Google) still say `verification_url`, the draft's name.
     #[serde(alias = "verification_url")]
-    verification_uri: String,
+    pub(super) verification_uri: String,
     #[serde(default)]
-    verification_uri_complete: Option<String>,
-    expires_in: u64,
+    pub(super) verification_uri_complete: Option<String>,
+    pub(super) expires_in: u64,
     #[serde(default)]
-    interval: Option<u64>,
+    pub(super) interval: Option<u64>,
 }
 
 /// RFC 8628 §3.5: the default polling interval, and what `slow_down` adds to it.
@@ -36,7 +36,7 @@ const MIN_INTERVAL: Duration = Duration::from_secs(1);
 
 /// What one poll of the token endpoint said.
 #[derive(Debug, PartialEq)]
-enum Poll {
+pub(super) enum Poll {
     Pending,
     SlowDown,
     Denied(String),
@@ -45,7 +45,7 @@ enum Poll {
 }
 
 /// An RFC 8628 §3.5 error answer (status and body) to a device poll.
-fn classify_poll(status: reqwest::StatusCode, body: &serde_json::Value) -> Poll {
+pub(super) fn classify_poll(status: reqwest::StatusCode, body: &serde_json::Value) -> Poll {
     let said = error_said(status, body);
     match body["error"].as_str() {
         Some("authorization_pending") => Poll::Pending,
@@ -57,7 +57,7 @@ fn classify_poll(status: reqwest::StatusCode, body: &serde_json::Value) -> Poll 
 }
 
 /// A `verification_uri` the user can be sent to: http(s) with a host, https unless loopback.
-fn check_verification_uri(what: &str, u: &str) -> Result<()> {
+pub(super) fn check_verification_uri(what: &str, u: &str) -> Result<()> {
     let parsed = url::Url::parse(u).map_err(|_| {
         oauth_err(
             ErrorCode::AuthorizationFailed,

@@ -29,6 +29,8 @@ pub mod callback;
 mod client;
 mod client_credentials;
 mod device;
+#[cfg(test)]
+mod fuzz;
 mod idp;
 pub use idp::NewIdp;
 pub mod discovery;
