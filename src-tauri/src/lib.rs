@@ -4,6 +4,7 @@
 mod commands;
 mod gateway;
 mod startup;
+mod tray;
 
 use std::collections::HashSet;
 use std::future::Future;
@@ -105,6 +106,11 @@ impl Shell {
         self.gateway_view().await
     }
 
+    /// The core context, when it opened.
+    pub fn core(&self) -> Option<Arc<Patchbay>> {
+        self.core.as_ref().ok().cloned()
+    }
+
     /// The window's first screen rendered (see [`Startup::ready`]).
     pub fn ready(&self, marks: Option<PageMarks>) -> u64 {
         self.startup.ready(marks)
@@ -151,13 +157,19 @@ fn watch_database(app: AppHandle, pb: Arc<Patchbay>, gateway: Arc<gateway::Gatew
                         show_main(&app);
                     }
                     asked = waiting;
+                    app.state::<tray::Tray>().refresh(&app, &pb);
                     let (gateway, pb) = (gateway.clone(), pb.clone());
                     tauri::async_runtime::spawn(async move { gateway.follow(&pb, false).await });
                 }
                 first = false;
-                // Every 2 s: take the gateway over once another process let it go.
+                // Every 2 s: take the gateway over once another process let it go; look for
+                // a tray host (a panel may start after the app) and bring the tray up to
+                // date with what this process changed (its own writes move no data_version).
                 ticks = ticks.wrapping_add(1);
                 if ticks.is_multiple_of(8) {
+                    let tray = app.state::<tray::Tray>();
+                    tray.look_for_host();
+                    tray.refresh(&app, &pb);
                     let (gateway, pb) = (gateway.clone(), pb.clone());
                     tauri::async_runtime::spawn(async move { gateway.take_over(&pb).await });
                 }
@@ -190,8 +202,14 @@ pub fn run() {
     let result = tauri::Builder::default()
         // Must come first: a second launch (e.g. the OS opening a patchbay:// link) hands
         // its arguments to this instance and exits; the deep-link feature forwards URLs.
-        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
-            show_main(app)
+        .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
+            // A second start at login stays in the tray, like the first.
+            if !argv
+                .iter()
+                .any(|a| a == patchbay_core::autostart::HIDDEN_ARG)
+            {
+                show_main(app)
+            }
         }))
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_opener::init())
@@ -199,6 +217,18 @@ pub fn run() {
             core: core.clone(),
             startup: Startup::new(started, core_ms),
             gateway: gateway.clone(),
+        })
+        .manage(tray::Tray::default())
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event
+                && window.label() == "main"
+                && let Some(pb) = window.state::<Shell>().core()
+                && window.state::<tray::Tray>().keep_running(&pb)
+            {
+                api.prevent_close();
+                let _ = window.hide();
+                tray::first_time_hint(&pb);
+            }
         })
         .invoke_handler(tauri::generate_handler![
             commands::list_actions,
@@ -298,6 +328,15 @@ pub fn run() {
                     let _ = sweeper.sweep_orphans();
                     let _ = sweeper.prune_rollup();
                 });
+                let tray = app.state::<tray::Tray>();
+                tray.create(app.handle(), &pb);
+                // Started at login: only the tray, when there is one to come back from.
+                if std::env::args().any(|a| a == patchbay_core::autostart::HIDDEN_ARG)
+                    && tray.has_host()
+                    && let Some(w) = app.get_webview_window("main")
+                {
+                    let _ = w.hide();
+                }
                 watch_database(app.handle().clone(), pb, gateway);
             }
             app.state::<Shell>().startup.setup_done();

@@ -28,6 +28,8 @@ const ORDER: &[&str] = &[
     "signing_key",
     "locks",
     "browser",
+    // Start at login: the user's XDG autostart entry.
+    "autostart",
     "lib",
     "rollup",
     "logs",

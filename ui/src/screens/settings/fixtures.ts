@@ -14,6 +14,8 @@ export const DEFAULT_SETTINGS: Settings = {
   gatewayRefreshTokenDays: 30,
   gatewayRefreshGraceSecs: 60,
   gatewayEnabled: false,
+  closeToTray: true,
+  startAtLogin: false,
 };
 
 export const LIMITS: SettingsView["limits"] = [
