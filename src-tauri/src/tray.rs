@@ -248,7 +248,12 @@ impl Tray {
     /// The window was asked to close: true when the app stays in the tray (the window is
     /// then hidden), false when closing it quits, as without a tray.
     pub fn keep_running(&self, pb: &Patchbay) -> bool {
-        if !self.has_host() || self.icon.lock().map(|i| i.is_none()).unwrap_or(true) {
+        if self.icon.lock().map(|i| i.is_none()).unwrap_or(true) {
+            return false;
+        }
+        // Asked now (bounded): a panel may have come or gone since the last look.
+        self.look_for_host();
+        if !self.has_host() {
             return false;
         }
         let s = pb.settings();

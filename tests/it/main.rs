@@ -9,4 +9,5 @@ mod desktop;
 mod doctor;
 mod gateway;
 mod import;
+mod tray;
 mod window;

@@ -6,10 +6,14 @@
                                         that registers ({"service", "path"}); run until killed
   tray_host.py show SERVICE PATH        print the item's icon, status and menu (dbusmenu
                                         GetLayout) as JSON
-  tray_host.py click SERVICE PATH TEXT  send "clicked" to the menu entry whose label starts
-                                        with TEXT; print its label
+  tray_host.py click SERVICE PATH TEXT  send "clicked" to the menu entry labelled TEXT (else
+                                        the one label containing it); print its label
+  tray_host.py window PID               print the X window of process PID titled "Patchbay"
+                                        and whether it is mapped ({"window", "mapped"})
+  tray_host.py close PID                send that window WM_DELETE_WINDOW, as a window manager
+                                        does when the user closes it
 
-Debian's python3-dbus and python3-gi (scripts/setup.sh --test installs them).
+Debian's python3-dbus, python3-gi and python3-xlib (scripts/setup.sh --test installs them).
 """
 
 import json
@@ -127,18 +131,69 @@ def show(service, path):
 def click(service, path, text):
     bus = dbus.SessionBus()
     _props, menu, entries = layout(bus, service, path)
-    # GTK menus put mnemonic underscores in labels.
-    for e in entries:
-        if e["visible"] and e["label"].replace("_", "").startswith(text):
-            menu.Event(
-                dbus.Int32(e["id"]),
-                "clicked",
-                dbus.Int32(0, variant_level=1),
-                dbus.UInt32(int(time.time())),
-            )
-            out({"clicked": e["label"]})
-            return
-    sys.exit(f"no menu entry starts with {text!r}: {[e['label'] for e in entries]}")
+    visible = [e for e in entries if e["visible"] and e["type"] != "separator"]
+    exact = [e for e in visible if e["label"] == text]
+    within = [e for e in visible if text in e["label"]]
+    chosen = exact or (within if len(within) == 1 else [])
+    if chosen:
+        e = chosen[0]
+        menu.Event(
+            dbus.Int32(e["id"]),
+            "clicked",
+            dbus.Int32(0, variant_level=1),
+            dbus.UInt32(int(time.time())),
+        )
+        out({"clicked": e["label"]})
+        return
+    sys.exit(f"no one menu entry is or contains {text!r}: {[e['label'] for e in visible]}")
+
+
+def app_window(pid):
+    from Xlib import X, display
+
+    d = display.Display()
+    net_pid = d.intern_atom("_NET_WM_PID")
+    net_name = d.intern_atom("_NET_WM_NAME")
+    utf8 = d.intern_atom("UTF8_STRING")
+    found = []
+
+    def walk(w):
+        for child in w.query_tree().children:
+            p = child.get_full_property(net_pid, X.AnyPropertyType)
+            if p is not None and int(p.value[0]) == pid:
+                n = child.get_full_property(net_name, utf8)
+                name = n.value.decode() if n is not None else (child.get_wm_name() or "")
+                if name == "Patchbay":
+                    found.append(child)
+            walk(child)
+
+    walk(d.screen().root)
+    if len(found) != 1:
+        sys.exit(f"wanted one window titled Patchbay of pid {pid}, found {len(found)}")
+    return d, found[0]
+
+
+def window(pid):
+    from Xlib import X
+
+    _d, w = app_window(pid)
+    out({"window": w.id, "mapped": w.get_attributes().map_state == X.IsViewable})
+
+
+def close(pid):
+    from Xlib import X, protocol
+
+    d, w = app_window(pid)
+    protocols = d.intern_atom("WM_PROTOCOLS")
+    delete = d.intern_atom("WM_DELETE_WINDOW")
+    if delete not in (w.get_wm_protocols() or []):
+        sys.exit(f"window {w.id} does not take WM_DELETE_WINDOW")
+    event = protocol.event.ClientMessage(
+        window=w, client_type=protocols, data=(32, [delete, X.CurrentTime, 0, 0, 0])
+    )
+    w.send_event(event, event_mask=X.NoEventMask)
+    d.sync()
+    out({"closed": w.id})
 
 
 if __name__ == "__main__":
@@ -149,5 +204,9 @@ if __name__ == "__main__":
         show(sys.argv[2], sys.argv[3])
     elif cmd == "click" and len(sys.argv) == 5:
         click(sys.argv[2], sys.argv[3], sys.argv[4])
+    elif cmd == "window" and len(sys.argv) == 3:
+        window(int(sys.argv[2]))
+    elif cmd == "close" and len(sys.argv) == 3:
+        close(int(sys.argv[2]))
     else:
         sys.exit(__doc__)

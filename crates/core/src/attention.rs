@@ -174,10 +174,18 @@ impl Patchbay {
     pub fn glance(&self) -> Result<Glance> {
         let attention = self.attention()?;
         let actions = self.list_actions()?;
+        let approvals = self.pending_approvals()?;
         let mut items: Vec<GlanceItem> = attention
             .iter()
             .map(|a| GlanceItem {
-                label: label(&a.message),
+                // A waiting call leads with what it runs (who asks can be long).
+                label: match approvals.iter().find(|p| Some(&p.id) == a.id.as_ref()) {
+                    Some(p) if a.kind == AttentionKind::Approval => label(&format!(
+                        "Confirm {} on {}: {}",
+                        p.tool, p.action, p.requester
+                    )),
+                    _ => label(&a.message),
+                },
                 screen: match a.kind {
                     AttentionKind::Reconnect if a.fix.starts_with("patchbay connection ") => {
                         "connections"
