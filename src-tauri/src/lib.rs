@@ -3,6 +3,7 @@
 
 mod commands;
 mod gateway;
+mod notify;
 mod startup;
 mod tray;
 
@@ -134,6 +135,13 @@ fn watch_database(app: AppHandle, pb: Arc<Patchbay>, gateway: Arc<gateway::Gatew
             let mut asked: HashSet<String> = HashSet::new();
             let mut first = true;
             let mut ticks: u32 = 0;
+            let mut notices = patchbay_core::notices::NoticeWatch::default();
+            let tell = |notices: &mut patchbay_core::notices::NoticeWatch| {
+                let notifier = app.state::<notify::Notifier>();
+                for n in notices.next(&pb).unwrap_or_default() {
+                    notifier.send(&app, &n.summary, &n.body, Some(n.screen));
+                }
+            };
             loop {
                 let now = pb.store().data_version().ok();
                 if now != last || first {
@@ -158,6 +166,7 @@ fn watch_database(app: AppHandle, pb: Arc<Patchbay>, gateway: Arc<gateway::Gatew
                     }
                     asked = waiting;
                     app.state::<tray::Tray>().refresh(&app, &pb);
+                    tell(&mut notices);
                     let (gateway, pb) = (gateway.clone(), pb.clone());
                     tauri::async_runtime::spawn(async move { gateway.follow(&pb, false).await });
                 }
@@ -170,6 +179,7 @@ fn watch_database(app: AppHandle, pb: Arc<Patchbay>, gateway: Arc<gateway::Gatew
                     let tray = app.state::<tray::Tray>();
                     tray.look_for_host();
                     tray.refresh(&app, &pb);
+                    tell(&mut notices);
                     let (gateway, pb) = (gateway.clone(), pb.clone());
                     tauri::async_runtime::spawn(async move { gateway.take_over(&pb).await });
                 }
@@ -219,6 +229,7 @@ pub fn run() {
             gateway: gateway.clone(),
         })
         .manage(tray::Tray::default())
+        .manage(notify::Notifier::default())
         .on_window_event(|window, event| {
             if let tauri::WindowEvent::CloseRequested { api, .. } = event
                 && window.label() == "main"
@@ -227,7 +238,14 @@ pub fn run() {
             {
                 api.prevent_close();
                 let _ = window.hide();
-                tray::first_time_hint(&pb);
+                if let Some((summary, body)) = tray::first_time_hint(&pb) {
+                    // Off the UI thread: the notification service may be slow to answer.
+                    let app = window.app_handle().clone();
+                    std::thread::spawn(move || {
+                        app.state::<notify::Notifier>()
+                            .send(&app, summary, body, None);
+                    });
+                }
             }
         })
         .invoke_handler(tauri::generate_handler![

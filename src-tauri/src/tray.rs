@@ -264,17 +264,20 @@ impl Tray {
     }
 }
 
-/// The first time the window goes to the tray: say where the app went (a desktop
-/// notification where a notification service runs; always on stderr).
-pub fn first_time_hint(pb: &Patchbay) {
+/// The first time the window goes to the tray: what to say about where the app went (a
+/// desktop notification, and on stderr); `None` after that.
+pub fn first_time_hint(pb: &Patchbay) -> Option<(&'static str, &'static str)> {
     let marker = pb.home().join(HINT_SHOWN_FILE);
     if marker.exists() {
-        return;
+        return None;
     }
     let _ = std::fs::write(&marker, b"");
-    eprintln!(
-        "patchbay: Patchbay keeps running in the tray while the gateway is on or an action asks for confirmation; Quit from the tray's menu, or turn off \"Close to tray\" in Settings"
+    let hint = (
+        "Patchbay keeps running in the tray",
+        "While the gateway is on or an action asks for confirmation, closing the window leaves Patchbay in the tray. Quit from its menu, or turn off \u{201c}Close to tray\u{201d} in Settings.",
     );
+    eprintln!("patchbay: {}: {}", hint.0, hint.1);
+    Some(hint)
 }
 
 fn on_menu(app: &AppHandle, event: MenuEvent) {

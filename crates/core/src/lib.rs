@@ -21,6 +21,7 @@ pub mod import;
 pub(crate) mod locks;
 pub mod logs;
 pub mod model;
+pub mod notices;
 pub mod oauth;
 pub mod paths;
 pub mod providers;

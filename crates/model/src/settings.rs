@@ -56,6 +56,13 @@ pub struct Settings {
     /// The desktop app starts, hidden in the tray, when the user logs in. Per OS user, not
     /// per profile: the user's autostart entry, whichever profile changes it.
     pub start_at_login: bool,
+    /// The desktop app notifies when an action turns Unhealthy or must be connected again.
+    pub notify_health: bool,
+    /// The desktop app notifies when a confirmation or a gateway consent waits, and when a
+    /// confirmation expires unanswered.
+    pub notify_approvals: bool,
+    /// The desktop app notifies when a client calls the gateway for the first time.
+    pub notify_gateway_clients: bool,
 }
 
 impl Default for Settings {
@@ -74,6 +81,9 @@ impl Default for Settings {
             gateway_enabled: false,
             close_to_tray: true,
             start_at_login: false,
+            notify_health: true,
+            notify_approvals: true,
+            notify_gateway_clients: true,
         }
     }
 }

@@ -55,4 +55,17 @@ closeToTray: boolean,
  * The desktop app starts, hidden in the tray, when the user logs in. Per OS user, not
  * per profile: the user's autostart entry, whichever profile changes it.
  */
-startAtLogin: boolean, };
+startAtLogin: boolean, 
+/**
+ * The desktop app notifies when an action turns Unhealthy or must be connected again.
+ */
+notifyHealth: boolean, 
+/**
+ * The desktop app notifies when a confirmation or a gateway consent waits, and when a
+ * confirmation expires unanswered.
+ */
+notifyApprovals: boolean, 
+/**
+ * The desktop app notifies when a client calls the gateway for the first time.
+ */
+notifyGatewayClients: boolean, };

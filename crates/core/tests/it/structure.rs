@@ -55,6 +55,8 @@ const ORDER: &[&str] = &[
     "gateway_app",
     // What needs the user now, across all of the above (`patchbay status`, the Actions screen).
     "attention",
+    // What the desktop's notifications say: changes since the last look.
+    "notices",
     // Diagnosing an action step by step (`doctor`): discovery, credentials, calls.
     "doctor",
     // Test-only: a profile on a fixed clock for the unit tests.

@@ -275,6 +275,29 @@ function SettingsForm({ view }: { view: SettingsView }) {
               "settings-start-at-login",
             )}
           </FormSection>
+          <FormSection
+            title="Notifications"
+            description="Desktop notifications while Patchbay runs, in the window or the tray; a click opens the screen that fixes it."
+          >
+            {toggle(
+              "notifyHealth",
+              "Action health",
+              "An action turns Unhealthy or must be connected again.",
+              "settings-notify-health",
+            )}
+            {toggle(
+              "notifyApprovals",
+              "Confirmations and sign-ins",
+              "A tool call waits for your confirmation, a local app’s sign-in to the gateway waits for your consent, or a confirmation expires unanswered.",
+              "settings-notify-approvals",
+            )}
+            {toggle(
+              "notifyGatewayClients",
+              "New gateway clients",
+              "An access key or an OAuth client calls the gateway for the first time.",
+              "settings-notify-gateway-clients",
+            )}
+          </FormSection>
           <FormSection title="Appearance">
             <Segmented
               label="Theme"

@@ -16,6 +16,9 @@ export const DEFAULT_SETTINGS: Settings = {
   gatewayEnabled: false,
   closeToTray: true,
   startAtLogin: false,
+  notifyHealth: true,
+  notifyApprovals: true,
+  notifyGatewayClients: true,
 };
 
 export const LIMITS: SettingsView["limits"] = [

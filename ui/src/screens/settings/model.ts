@@ -8,9 +8,16 @@ import type { Settings } from "../../bindings/Settings";
 import type { Theme } from "../../bindings/Theme";
 
 /** The desktop's switches the form edits. */
-export type SwitchKey = "closeToTray" | "startAtLogin";
+export type SwitchKey =
+  "closeToTray" | "startAtLogin" | "notifyHealth" | "notifyApprovals" | "notifyGatewayClients";
 
-export const SWITCH_KEYS: readonly SwitchKey[] = ["closeToTray", "startAtLogin"];
+export const SWITCH_KEYS: readonly SwitchKey[] = [
+  "closeToTray",
+  "startAtLogin",
+  "notifyHealth",
+  "notifyApprovals",
+  "notifyGatewayClients",
+];
 
 export type NumericKey = Exclude<keyof Settings, "theme" | "gatewayEnabled" | SwitchKey>;
 
@@ -43,6 +50,9 @@ export function toDraft(s: Settings): SettingsDraft {
     gatewayRefreshGraceSecs: String(s.gatewayRefreshGraceSecs),
     closeToTray: s.closeToTray,
     startAtLogin: s.startAtLogin,
+    notifyHealth: s.notifyHealth,
+    notifyApprovals: s.notifyApprovals,
+    notifyGatewayClients: s.notifyGatewayClients,
     theme: s.theme,
   };
 }
@@ -111,6 +121,9 @@ export function fromDraft(
     gatewayRefreshGraceSecs: Number(d.gatewayRefreshGraceSecs.trim()),
     closeToTray: d.closeToTray,
     startAtLogin: d.startAtLogin,
+    notifyHealth: d.notifyHealth,
+    notifyApprovals: d.notifyApprovals,
+    notifyGatewayClients: d.notifyGatewayClients,
     theme: d.theme,
   };
 }
