@@ -9,5 +9,6 @@ mod desktop;
 mod doctor;
 mod gateway;
 mod import;
+mod notify;
 mod tray;
 mod window;

@@ -194,45 +194,70 @@ fn count_in_log(log: &Path, needle: &str) -> usize {
         .count()
 }
 
+/// A profile with the action `guarded` (the test MCP server, OAuth, connected, asking for
+/// confirmation), the gateway on a free port and an access key `e2e` for it.
+pub(crate) struct Guarded {
+    /// The OAuth and MCP servers, running as long as this.
+    _servers: Servers,
+    pub home: tempfile::TempDir,
+    pub port: u16,
+    pub key: String,
+}
+
+impl Guarded {
+    pub fn new() -> Guarded {
+        let servers = Servers::new(json!({}), json!({}));
+        let home = tempfile::tempdir().expect("tempdir");
+        let h = home.path();
+        let port = free_port();
+        cli_ok(h, &["settings", "set", "gatewayPort", &port.to_string()]);
+        cli_ok(h, &["settings", "set", "gatewayEnabled", "true"]);
+        cli_ok(
+            h,
+            &[
+                "action",
+                "add",
+                "guarded",
+                "--url",
+                &servers.mcp_url(),
+                "--auth",
+                "oauth",
+                "--confirm",
+            ],
+        );
+        cli_connect(h, "guarded");
+        let key: Value = serde_json::from_str(&cli_ok(
+            h,
+            &[
+                "gateway",
+                "key",
+                "add",
+                "e2e",
+                "--actions",
+                "guarded",
+                "--json",
+            ],
+        ))
+        .expect("json");
+        Guarded {
+            key: key["key"].as_str().expect("key").to_string(),
+            _servers: servers,
+            home,
+            port,
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}/mcp", self.port)
+    }
+}
+
 const NO_TRAY_SAID: &str = "this desktop shows no tray";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_a_tray_host_closing_the_window_keeps_the_app_serving_and_quit_stops_it() {
-    let servers = Servers::new(json!({}), json!({}));
-    let home = tempfile::tempdir().expect("tempdir");
-    let h = home.path();
-    let port = free_port();
-    cli_ok(h, &["settings", "set", "gatewayPort", &port.to_string()]);
-    cli_ok(h, &["settings", "set", "gatewayEnabled", "true"]);
-    cli_ok(
-        h,
-        &[
-            "action",
-            "add",
-            "guarded",
-            "--url",
-            &servers.mcp_url(),
-            "--auth",
-            "oauth",
-            "--confirm",
-        ],
-    );
-    cli_connect(h, "guarded");
-    let key: Value = serde_json::from_str(&cli_ok(
-        h,
-        &[
-            "gateway",
-            "key",
-            "add",
-            "e2e",
-            "--actions",
-            "guarded",
-            "--json",
-        ],
-    ))
-    .expect("json");
-    let key = key["key"].as_str().expect("key").to_string();
-    let url = format!("http://127.0.0.1:{port}/mcp");
+    let w = Guarded::new();
+    let (h, port, key) = (w.home.path(), w.port, w.key.clone());
 
     let app = launch_with(h, Keychain::Shared, &[]).await;
     let c = &app.client;
@@ -275,7 +300,7 @@ async fn with_a_tray_host_closing_the_window_keeps_the_app_serving_and_quit_stop
     // A confirmed call through the gateway: the tray says it needs you, the window comes back
     // with the prompt.
     let client = gateway_client(
-        &url,
+        &w.url(),
         &key,
         "guarded__echo",
         json!({"text": "from a resident app"}),
