@@ -70,6 +70,12 @@ struct TrayHost {
 impl TrayHost {
     /// Start the watcher and host, and wait (bounded) for the app's item to register.
     fn start(display: &str) -> TrayHost {
+        let (watcher, lines, log) = Self::watcher();
+        Self::wait_item(watcher, lines, &log, display)
+    }
+
+    /// Start the watcher and host; returns once it owns the watcher's name.
+    fn watcher() -> (Guard, Lines, PathBuf) {
         let log = log_file("tray-host");
         let mut watcher = Guard::spawn(
             Command::new(PYTHON)
@@ -91,12 +97,17 @@ impl TrayHost {
             )
         });
         assert!(ready.contains("\"ready\": true"), "{ready}");
-        // The app looks for a host and registers its item when one appears.
+        (watcher, lines, log)
+    }
+
+    /// Until the app's item registers with the host (the app registers it when a host
+    /// appears, or at its start when one is there).
+    fn wait_item(watcher: Guard, mut lines: Lines, log: &Path, display: &str) -> TrayHost {
         let item: Value = match lines.try_next(TRAY_WITHIN) {
             Ok(l) => serde_json::from_str(&l).expect("JSON"),
             Err(e) => panic!(
                 "waited {TRAY_WITHIN:?} for the app's StatusNotifierItem to register with the host: {e:?}{}",
-                describe_log("the host's stderr", &log)
+                describe_log("the host's stderr", log)
             ),
         };
         TrayHost {
@@ -172,9 +183,13 @@ fn app_pid(home: &Path) -> String {
 
 /// Until the window is mapped (`true`) or not, bounded.
 fn wait_mapped(app: &App, pid: &str, want: bool, what: &str) {
+    wait_mapped_on(&app.display, pid, want, what);
+}
+
+fn wait_mapped_on(display: &str, pid: &str, want: bool, what: &str) {
     let mut last = Value::Null;
     let seen = patchbay_testsupport::until(what, Duration::from_secs(15), || {
-        last = helper(&app.display, &["window", pid]).unwrap_or_else(|e| json!(e));
+        last = helper(display, &["window", pid]).unwrap_or_else(|e| json!(e));
         (last["mapped"] == want).then_some(())
     });
     if let Err(e) = seen {
@@ -400,4 +415,56 @@ async fn without_a_tray_host_the_app_says_so_once_and_closing_the_window_quits()
     .unwrap_or_else(|e| panic!("{e}{}", describe_log("the app", &app.log)));
     wait_http(port, None, None, "the gateway gone with the app").await;
     drop(app);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn started_at_login_the_app_shows_only_its_tray_icon_until_opened() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let h = home.path();
+    let user_home = tempfile::tempdir().expect("tempdir");
+    // One app at a time on the run's bus; this one started as the autostart entry does.
+    let _slot = crate::support::app_slot().await;
+    let (display, _xvfb) = crate::support::display();
+    let (watcher, lines, host_log) = TrayHost::watcher();
+    let log = log_file("app-hidden");
+    let mut app = Guard::spawn(
+        Command::new(env!("CARGO_BIN_EXE_patchbay-desktop"))
+            .arg("--hidden")
+            .env("PATCHBAY_HOME", h)
+            .env("DISPLAY", &display)
+            .env("HOME", user_home.path())
+            .env("XDG_CONFIG_HOME", user_home.path().join(".config"))
+            .env("PATCHBAY_NO_SCHEME_REGISTRATION", "1")
+            .stdin(Stdio::null())
+            .stdout(log_stdio(&log))
+            .stderr(log_stdio(&log)),
+        "patchbay-desktop --hidden",
+    );
+    let tray = TrayHost::wait_item(watcher, lines, &host_log, &display);
+    let pid = app.0.id().to_string();
+    tray.wait_menu("All healthy · gateway off", &["Open Patchbay"]);
+    // It stays hidden (looked at twice, a second apart).
+    for _ in 0..2 {
+        let w = helper_ok(&display, &["window", &pid]);
+        assert_eq!(
+            w["mapped"],
+            false,
+            "no window at login: {w}{}",
+            describe_log("the app", &log)
+        );
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    tray.click("Open Patchbay");
+    wait_mapped_on(&display, &pid, true, "Open Patchbay to show the window");
+    tray.click("Quit Patchbay");
+    let status = patchbay_testsupport::wait_child(
+        &mut app.0,
+        Duration::from_secs(20),
+        "the app to quit from the tray",
+    );
+    assert!(
+        status.success(),
+        "{status}{}",
+        describe_log("the app", &log)
+    );
 }

@@ -9,7 +9,8 @@
   tray_host.py click SERVICE PATH TEXT  send "clicked" to the menu entry labelled TEXT (else
                                         the one label containing it); print its label
   tray_host.py window PID               print the X window of process PID titled "Patchbay"
-                                        and whether it is mapped ({"window", "mapped"})
+                                        and whether it is mapped ({"window", "mapped"}; a
+                                        window never shown may not exist: null, false)
   tray_host.py close PID                send that window WM_DELETE_WINDOW, as a window manager
                                         does when the user closes it
 
@@ -148,7 +149,7 @@ def click(service, path, text):
     sys.exit(f"no one menu entry is or contains {text!r}: {[e['label'] for e in visible]}")
 
 
-def app_window(pid):
+def app_window(pid, must=True):
     from Xlib import X, display
 
     d = display.Display()
@@ -168,6 +169,8 @@ def app_window(pid):
             walk(child)
 
     walk(d.screen().root)
+    if not found and not must:
+        return d, None
     if len(found) != 1:
         sys.exit(f"wanted one window titled Patchbay of pid {pid}, found {len(found)}")
     return d, found[0]
@@ -176,7 +179,10 @@ def app_window(pid):
 def window(pid):
     from Xlib import X
 
-    _d, w = app_window(pid)
+    _d, w = app_window(pid, must=False)
+    if w is None:
+        out({"window": None, "mapped": False})
+        return
     out({"window": w.id, "mapped": w.get_attributes().map_state == X.IsViewable})
 
 
