@@ -144,6 +144,10 @@ fn watch_database(app: AppHandle, pb: Arc<Patchbay>, gateway: Arc<gateway::Gatew
             };
             loop {
                 let now = pb.store().data_version().ok();
+                if first {
+                    // Off the start-up path: is there a tray host (said once when not)?
+                    app.state::<tray::Tray>().look_for_host();
+                }
                 if now != last || first {
                     last = now;
                     let _ = app.emit(DATA_CHANGED, ());
@@ -350,7 +354,10 @@ pub fn run() {
                 tray.create(app.handle(), &pb);
                 // Started at login: only the tray, when there is one to come back from.
                 if std::env::args().any(|a| a == patchbay_core::autostart::HIDDEN_ARG)
-                    && tray.has_host()
+                    && {
+                        tray.look_for_host();
+                        tray.has_host()
+                    }
                     && let Some(w) = app.get_webview_window("main")
                 {
                     let _ = w.hide();

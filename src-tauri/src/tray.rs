@@ -163,10 +163,9 @@ fn menu_for(app: &AppHandle, g: &Glance) -> tauri::Result<Menu<Wry>> {
 }
 
 impl Tray {
-    /// Create the icon (it shows once a tray host picks it up) and say once when there is
-    /// no host to show it.
+    /// Create the icon (it shows once a tray host picks it up). Whether there is a host is
+    /// asked off the start-up path ([`Tray::look_for_host`]).
     pub fn create(&self, app: &AppHandle, pb: &Patchbay) {
-        self.look_for_host();
         let glance = match pb.glance() {
             Ok(g) => g,
             Err(e) => return eprintln!("patchbay: no tray icon: {e}"),
