@@ -23,7 +23,7 @@ const NOTIFY_WITHIN: Duration = Duration::from_secs(20);
 
 /// dunst on `display`, owning org.freedesktop.Notifications on the test run's bus, and
 /// dbus-monitor writing every `Notify` call into a log.
-struct Daemon {
+pub(crate) struct Daemon {
     _dunst: Guard,
     _monitor: Guard,
     calls: std::path::PathBuf,
@@ -31,7 +31,7 @@ struct Daemon {
 }
 
 impl Daemon {
-    fn start(display: &str) -> Daemon {
+    pub fn start(display: &str) -> Daemon {
         let calls = log_file("notify-calls");
         let monitor = Guard::spawn(
             Command::new("dbus-monitor")
@@ -96,7 +96,7 @@ impl Daemon {
     }
 
     /// Until a `Notify` call with this summary and body text was on the bus.
-    fn wait(&self, summary: &str, body_part: &str) {
+    pub fn wait(&self, summary: &str, body_part: &str) {
         let deadline = Instant::now() + NOTIFY_WITHIN;
         while Instant::now() < deadline {
             let text = std::fs::read_to_string(&self.calls).unwrap_or_default();
