@@ -468,3 +468,37 @@ async fn started_at_login_the_app_shows_only_its_tray_icon_until_opened() {
         describe_log("the app", &log)
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_harness_ends_an_app_left_resident_in_the_tray_and_the_next_launch_starts_fresh() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let h = home.path();
+    let port = free_port();
+    cli_ok(h, &["settings", "set", "gatewayPort", &port.to_string()]);
+    cli_ok(h, &["settings", "set", "gatewayEnabled", "true"]);
+    let app = launch_with(h, Keychain::Shared, &[]).await;
+    find(&app.client, "[data-testid=add-action]").await;
+    let tray = TrayHost::start(&app.display);
+    let pid = app_pid(h);
+    tray.wait_menu("All healthy", &[]);
+    close_window(&app, &pid);
+    wait_mapped(&app, &pid, false, "the window to hide on close");
+    assert_eq!(apps_of(h).len(), 1, "resident in the tray");
+
+    // A test that ends here (or fails) leaves it resident: dropping the app ends it, the
+    // tray host still there.
+    let dropped = Instant::now();
+    drop(app);
+    let took = dropped.elapsed();
+    assert!(apps_of(h).is_empty(), "the resident app is gone");
+    assert!(
+        took < Duration::from_secs(20),
+        "ending the resident app took {took:?}"
+    );
+    drop(tray);
+    // The next launch gets a window of its own, not a hand-over to a leftover.
+    let app = launch_with(h, Keychain::Shared, &[]).await;
+    find(&app.client, "[data-testid=add-action]").await;
+    assert_eq!(apps_of(h).len(), 1);
+    app.close().await;
+}
