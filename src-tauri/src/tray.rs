@@ -218,17 +218,19 @@ impl Tray {
         self.host.load(Ordering::Relaxed)
     }
 
-    /// Show the current state, when it changed since the last time.
+    /// Show the current state, when it changed since the last time. No lock is held while
+    /// the icon changes: that runs on the main thread, which may be waiting for one.
     pub fn refresh(&self, app: &AppHandle, pb: &Patchbay) {
         let Ok(glance) = pb.glance() else { return };
-        let mut shown = self.shown.lock().unwrap_or_else(|p| p.into_inner());
-        if shown.as_ref() == Some(&glance) {
+        let before = self.shown.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        if before.as_ref() == Some(&glance) {
             return;
         }
-        let icon = self.icon.lock().unwrap_or_else(|p| p.into_inner());
-        let Some(icon) = icon.as_ref() else { return };
+        let Some(icon) = self.icon.lock().unwrap_or_else(|p| p.into_inner()).clone() else {
+            return;
+        };
         if let Some(base) = app.default_window_icon()
-            && shown.as_ref().map(|s| s.state) != Some(glance.state)
+            && before.map(|s| s.state) != Some(glance.state)
             && let Err(e) = icon.set_icon(Some(icon_for(base, glance.state)))
         {
             eprintln!("patchbay: cannot update the tray icon: {e}");
@@ -241,7 +243,7 @@ impl Tray {
             }
             Err(e) => eprintln!("patchbay: cannot build the tray menu: {e}"),
         }
-        *shown = Some(glance);
+        *self.shown.lock().unwrap_or_else(|p| p.into_inner()) = Some(glance);
     }
 
     /// The window was asked to close: true when the app stays in the tray (the window is
