@@ -70,7 +70,8 @@ impl Notifier {
                 Vec::new()
             };
             let mut hints: HashMap<&str, Value<'_>> = HashMap::new();
-            hints.insert("desktop-entry", Value::from("patchbay-desktop"));
+            // The packaged desktop entry (Patchbay.desktop): its name and icon for the service.
+            hints.insert("desktop-entry", Value::from("Patchbay"));
             proxy.call(
                 "Notify",
                 &(
