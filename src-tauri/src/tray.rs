@@ -129,7 +129,8 @@ fn menu_for(app: &AppHandle, g: &Glance) -> tauri::Result<Menu<Wry>> {
         items.push(Box::new(MenuItem::with_id(
             app,
             format!("fix:{n}:{}", item.screen),
-            &item.label,
+            // Shown as written: `&` marks a mnemonic in menus (muda escapes `_` itself).
+            item.label.replace('&', "&&"),
             true,
             None::<&str>,
         )?));

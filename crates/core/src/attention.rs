@@ -305,6 +305,21 @@ mod tests {
         );
         assert_eq!(g.state.words(g.items.len()), "1 thing needs you");
         assert_eq!(GlanceState::NeedsYou.words(3), "3 things need you");
+
+        // A failing check is listed too, with its reason, fixed on Health.
+        let mut h = crate::model::Health::unknown();
+        h.status = HealthStatus::Unhealthy;
+        h.message = Some("connection refused".into());
+        p.pb.record_health("plain", &h).expect("health");
+        let g = p.pb.glance().expect("glance");
+        assert_eq!(
+            g.items[1],
+            GlanceItem {
+                label: "'plain' is unhealthy: connection refused".into(),
+                screen: "health",
+            }
+        );
+        assert_eq!(g.state.words(g.items.len()), "2 things need you");
     }
 
     #[test]
