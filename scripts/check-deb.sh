@@ -70,8 +70,8 @@ check "control: Package is patchbay" test "$(field Package)" = patchbay
 version=$(field Version)
 check "control: Version ($version) is the workspace's" grep -qx "version = \"$version\"" Cargo.toml
 depends=$(field Depends)
-check "control: Depends on libwebkit2gtk-4.1-0 and libgtk-3-0 ($depends)" \
-  bash -c '[[ "$1" == *libwebkit2gtk-4.1-0* && "$1" == *libgtk-3-0* ]]' _ "$depends"
+check "control: Depends on libwebkit2gtk-4.1-0, libgtk-3-0 and libayatana-appindicator3-1 (the tray) ($depends)" \
+  bash -c '[[ "$1" == *libwebkit2gtk-4.1-0* && "$1" == *libgtk-3-0* && "$1" == *libayatana-appindicator3-1* ]]' _ "$depends"
 check "control: has a Description" test -n "$(field Description)"
 
 # --- the binaries -----------------------------------------------------------------------

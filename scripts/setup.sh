@@ -18,8 +18,12 @@ pkgs=(libwebkit2gtk-4.1-dev libsoup-3.0-dev libayatana-appindicator3-dev librsvg
 # x11-utils (xwininfo) and desktop-file-utils: scripts/check-deb.sh looks for the packaged
 # app's window and validates its desktop entry.
 # python3-venv: the Python MCP SDK's client (the gateway's tests) lives in its own venv.
+# python3-dbus, python3-gi: the tray tests' StatusNotifier host (tests/it/tray_host.py, run by
+# /usr/bin/python3); python3-xlib: they close the window as a window manager would
+# (WM_DELETE_WINDOW); dunst: a real notification daemon for the notification tests.
 [ $with_tests = 1 ] && pkgs+=(xvfb webkit2gtk-driver gnome-keyring dbus dbus-daemon openssl
-                             x11-utils desktop-file-utils python3-venv)
+                             x11-utils desktop-file-utils python3-venv python3-dbus python3-gi
+                             python3-xlib dunst)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

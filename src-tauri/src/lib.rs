@@ -3,7 +3,9 @@
 
 mod commands;
 mod gateway;
+mod notify;
 mod startup;
+mod tray;
 
 use std::collections::HashSet;
 use std::future::Future;
@@ -123,6 +125,11 @@ impl Shell {
         self.gateway_view().await
     }
 
+    /// The core context, when it opened.
+    pub fn core(&self) -> Option<Arc<Patchbay>> {
+        self.core.as_ref().ok().cloned()
+    }
+
     /// The window's first screen rendered (see [`Startup::ready`]).
     pub fn ready(&self, marks: Option<PageMarks>) -> u64 {
         self.startup.ready(marks)
@@ -146,8 +153,19 @@ fn watch_database(app: AppHandle, pb: Arc<Patchbay>, gateway: Arc<gateway::Gatew
             let mut asked: HashSet<String> = HashSet::new();
             let mut first = true;
             let mut ticks: u32 = 0;
+            let mut notices = patchbay_core::notices::NoticeWatch::default();
+            let tell = |notices: &mut patchbay_core::notices::NoticeWatch| {
+                let notifier = app.state::<notify::Notifier>();
+                for n in notices.next(&pb).unwrap_or_default() {
+                    notifier.send(&app, &n.summary, &n.body, Some(n.screen));
+                }
+            };
             loop {
                 let now = pb.store().data_version().ok();
+                if first {
+                    // Off the start-up path: is there a tray host (said once when not)?
+                    app.state::<tray::Tray>().look_for_host();
+                }
                 if now != last || first {
                     last = now;
                     let _ = app.emit(DATA_CHANGED, ());
@@ -169,13 +187,21 @@ fn watch_database(app: AppHandle, pb: Arc<Patchbay>, gateway: Arc<gateway::Gatew
                         show_main(&app);
                     }
                     asked = waiting;
+                    app.state::<tray::Tray>().refresh(&app, &pb);
+                    tell(&mut notices);
                     let (gateway, pb) = (gateway.clone(), pb.clone());
                     tauri::async_runtime::spawn(async move { gateway.follow(&pb, false).await });
                 }
                 first = false;
-                // Every 2 s: take the gateway over once another process let it go.
+                // Every 2 s: take the gateway over once another process let it go; look for
+                // a tray host (a panel may start after the app) and bring the tray up to
+                // date with what this process changed (its own writes move no data_version).
                 ticks = ticks.wrapping_add(1);
                 if ticks.is_multiple_of(8) {
+                    let tray = app.state::<tray::Tray>();
+                    tray.look_for_host();
+                    tray.refresh(&app, &pb);
+                    tell(&mut notices);
                     let (gateway, pb) = (gateway.clone(), pb.clone());
                     tauri::async_runtime::spawn(async move { gateway.take_over(&pb).await });
                 }
@@ -208,8 +234,14 @@ pub fn run() {
     let result = tauri::Builder::default()
         // Must come first: a second launch (e.g. the OS opening a patchbay:// link) hands
         // its arguments to this instance and exits; the deep-link feature forwards URLs.
-        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
-            show_main(app)
+        .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
+            // A second start at login stays in the tray, like the first.
+            if !argv
+                .iter()
+                .any(|a| a == patchbay_core::autostart::HIDDEN_ARG)
+            {
+                show_main(app)
+            }
         }))
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_opener::init())
@@ -217,6 +249,26 @@ pub fn run() {
             core: core.clone(),
             startup: Startup::new(started, core_ms),
             gateway: gateway.clone(),
+        })
+        .manage(tray::Tray::default())
+        .manage(notify::Notifier::default())
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event
+                && window.label() == "main"
+                && let Some(pb) = window.state::<Shell>().core()
+                && window.state::<tray::Tray>().keep_running(&pb)
+            {
+                api.prevent_close();
+                let _ = window.hide();
+                if let Some((summary, body)) = tray::first_time_hint(&pb) {
+                    // Off the UI thread: the notification service may be slow to answer.
+                    let app = window.app_handle().clone();
+                    std::thread::spawn(move || {
+                        app.state::<notify::Notifier>()
+                            .send(&app, summary, body, None);
+                    });
+                }
+            }
         })
         .invoke_handler(tauri::generate_handler![
             commands::list_actions,
@@ -318,6 +370,18 @@ pub fn run() {
                     let _ = sweeper.sweep_orphans();
                     let _ = sweeper.prune_rollup();
                 });
+                let tray = app.state::<tray::Tray>();
+                tray.create(app.handle(), &pb);
+                // Started at login: only the tray, when there is one to come back from.
+                if std::env::args().any(|a| a == patchbay_core::autostart::HIDDEN_ARG)
+                    && {
+                        tray.look_for_host();
+                        tray.has_host()
+                    }
+                    && let Some(w) = app.get_webview_window("main")
+                {
+                    let _ = w.hide();
+                }
                 watch_database(app.handle().clone(), pb, gateway);
             }
             app.state::<Shell>().startup.setup_done();

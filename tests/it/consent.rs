@@ -2,7 +2,8 @@
 //! TypeScript SDK's client (its own OAuth) registers and opens the consent page; the window
 //! comes forward with the prompt, showing the app, where it comes from, where the browser
 //! goes back to and the same short code as the page; Allow with one action chosen; the app
-//! then lists and calls only that action's tools.
+//! then lists and calls only that action's tools. A notification daemon (dunst) on the run's
+//! bus is told of the waiting sign-in (with its code) and of the new gateway client.
 
 use std::process::{Command, Stdio};
 
@@ -51,6 +52,7 @@ async fn a_local_apps_browser_sign_in_is_approved_in_the_window() {
         "the app's gateway asking for a sign-in",
     )
     .await;
+    let daemon = crate::notify::Daemon::start(&app.display);
 
     let url = format!("http://127.0.0.1:{port}/mcp");
     let signin = Command::new("node")
@@ -75,6 +77,10 @@ async fn a_local_apps_browser_sign_in_is_approved_in_the_window() {
         .unwrap_or_else(|| panic!("{waiting}"))
         .to_string();
     wait_text(c, "[data-testid=consent-code]", &code).await;
+    daemon.wait(
+        "SDK test app wants to sign in to the gateway",
+        &format!("shows the code {code}"),
+    );
     wait_text(c, "[data-testid=consent-client]", "SDK test app").await;
     wait_text(
         c,
@@ -105,6 +111,10 @@ async fn a_local_apps_browser_sign_in_is_approved_in_the_window() {
         "only demo was given, not other: {r}"
     );
     assert_eq!(r["calls"][0]["ok"], json!(true), "{r}");
+    daemon.wait(
+        "New gateway client: SDK test app",
+        "The OAuth client 'SDK test app' called demo__echo through the gateway.",
+    );
     let page = inner_text(c, &find(c, "body").await).await;
     assert!(
         !page.contains("Let SDK test app use"),

@@ -950,13 +950,60 @@ async fn settings_persist_across_restarts_and_reach_the_cli() {
     .await;
     wait_text(c, "[data-testid=settings-form]", "1 minute 30 seconds").await;
     screenshot(c, "desktop-settings.png").await;
+    // The desktop's switches: keep running in the tray off, start at login on, one kind of
+    // notification off.
+    for switch in [
+        "settings-close-to-tray",
+        "settings-start-at-login",
+        "settings-notify-gateway-clients",
+    ] {
+        click(c, &format!("[data-testid={switch}]")).await;
+    }
+    wait_attr(
+        c,
+        "[data-testid=settings-start-at-login]",
+        "data-state",
+        "checked",
+    )
+    .await;
+    wait_attr(
+        c,
+        "[data-testid=settings-close-to-tray]",
+        "data-state",
+        "unchecked",
+    )
+    .await;
+    crate::support::bounded(
+        "scroll to the Desktop settings",
+        c.execute(
+            "document.querySelector('[data-testid=settings-start-at-login]') \
+               .scrollIntoView({block: 'center'});",
+            vec![],
+        ),
+    )
+    .await
+    .expect("scroll");
+    screenshot(c, "desktop-settings-tray.png").await;
     click(c, "[data-testid=settings-theme-dark]").await;
     wait_attr(c, "html", "data-theme", "dark").await;
     click(c, "[data-testid=settings-save]").await;
     wait_text(c, "body", "Settings saved").await;
-    // Saved in the profile: another process (the CLI) reads them.
-    let v: Value =
-        serde_json::from_str(&cli_ok(home.path(), &["--json", "settings"])).expect("json");
+    // Saved in the profile: another process (the CLI) reads them; start at login from the
+    // user's configuration folder (the CLI is told the app's scratch one).
+    let out = patchbay_testsupport::run(
+        std::process::Command::new(crate::support::cli())
+            .args(["--json", "settings"])
+            .env("PATCHBAY_HOME", home.path())
+            .env("XDG_CONFIG_HOME", app.config_home()),
+        crate::support::CLI_WITHIN,
+        "patchbay --json settings",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(
         v["saved"],
         json!({
@@ -970,9 +1017,32 @@ async fn settings_persist_across_restarts_and_reach_the_cli() {
             "gatewayAccessTokenSecs": 3600,
             "gatewayRefreshTokenDays": 30,
             "gatewayRefreshGraceSecs": 60,
-            "gatewayEnabled": false
+            "gatewayEnabled": false,
+            "closeToTray": false,
+            "startAtLogin": true,
+            "notifyHealth": true,
+            "notifyApprovals": true,
+            "notifyGatewayClients": false
         }),
         "{v}"
+    );
+    // Start at login is the user's XDG autostart entry, starting this app hidden.
+    let entry = app.config_home().join("autostart/dev.patchbay.app.desktop");
+    let text = std::fs::read_to_string(&entry)
+        .unwrap_or_else(|e| panic!("the autostart entry {}: {e}", entry.display()));
+    assert!(
+        text.contains(&format!(
+            "\nExec={} --hidden\n",
+            env!("CARGO_BIN_EXE_patchbay-desktop")
+        )),
+        "{text}"
+    );
+    click(c, "[data-testid=settings-start-at-login]").await;
+    click(c, "[data-testid=settings-save]").await;
+    patchbay_testsupport::must(
+        "the autostart entry to go when the switch is turned off and saved",
+        Duration::from_secs(10),
+        || (!entry.exists()).then_some(()),
     );
     quit(app, home.path()).await;
 
@@ -986,6 +1056,20 @@ async fn settings_persist_across_restarts_and_reach_the_cli() {
     wait_value(c, "[data-testid=settings-consent-timeout]", "90").await;
     wait_value(c, "[data-testid=settings-log-rows]", "5000").await;
     wait_value(c, "[data-testid=settings-log-days]", "7").await;
+    wait_attr(
+        c,
+        "[data-testid=settings-close-to-tray]",
+        "data-state",
+        "unchecked",
+    )
+    .await;
+    wait_attr(
+        c,
+        "[data-testid=settings-notify-gateway-clients]",
+        "data-state",
+        "unchecked",
+    )
+    .await;
     let about = wait_text(c, "[data-testid=settings-about]", "first screen in").await;
     assert!(
         about.contains(&home.path().display().to_string()),

@@ -27,7 +27,7 @@ const HTTP_WITHIN: Duration = Duration::from_secs(10);
 
 /// The status code of a JSON-RPC `initialize` POSTed to `/mcp` with this key (or none);
 /// `None` when nothing listens on the port.
-fn post_initialize(port: u16, key: Option<&str>) -> Option<u16> {
+pub(crate) fn post_initialize(port: u16, key: Option<&str>) -> Option<u16> {
     let mut tcp = TcpStream::connect(("127.0.0.1", port)).ok()?;
     tcp.set_read_timeout(Some(HTTP_WITHIN)).expect("timeout");
     tcp.set_write_timeout(Some(HTTP_WITHIN)).expect("timeout");
@@ -123,7 +123,7 @@ pub(crate) async fn pasted(c: &Client, within: &str) -> String {
 }
 
 /// The MCP TypeScript SDK's client calling `tool` through the gateway, in the background.
-fn gateway_client(url: &str, key: &str, tool: &str, args: Value) -> Child {
+pub(crate) fn gateway_client(url: &str, key: &str, tool: &str, args: Value) -> Child {
     Command::new("node")
         .arg(servers_dir().join("gateway-client.mjs"))
         .args([url, key, "--call", tool, &args.to_string()])
@@ -134,7 +134,7 @@ fn gateway_client(url: &str, key: &str, tool: &str, args: Value) -> Child {
         .expect("start the gateway client")
 }
 
-fn client_report(child: Child) -> Value {
+pub(crate) fn client_report(child: Child) -> Value {
     crate::support::client_json(
         child,
         "the MCP client (gateway-client.mjs) calling through the app's gateway",

@@ -10,4 +10,6 @@ mod device;
 mod doctor;
 mod gateway;
 mod import;
+mod notify;
+mod tray;
 mod window;

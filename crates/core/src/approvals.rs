@@ -289,15 +289,7 @@ impl Patchbay {
         if self.app_running()? {
             return Ok(false);
         }
-        let bin = std::env::var_os(crate::env::DESKTOP_BIN)
-            .map(std::path::PathBuf::from)
-            .or_else(|| {
-                let sibling = std::env::current_exe()
-                    .ok()?
-                    .with_file_name(format!("patchbay-desktop{}", std::env::consts::EXE_SUFFIX));
-                sibling.exists().then_some(sibling)
-            })
-            .unwrap_or_else(|| "patchbay-desktop".into());
+        let bin = crate::autostart::desktop_bin();
         std::process::Command::new(&bin)
             .env(crate::env::HOME, self.home())
             .stdin(std::process::Stdio::null())

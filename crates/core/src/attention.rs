@@ -6,7 +6,61 @@ use std::collections::BTreeSet;
 
 use crate::Patchbay;
 use crate::error::{Kind, Result};
-use crate::model::{Attention, AttentionKind, AuthType, BreakerState, OAuthGrant};
+use crate::model::{Attention, AttentionKind, AuthType, BreakerState, HealthStatus, OAuthGrant};
+
+/// The desktop's tray at a glance: its icon's state and what its menu lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Glance {
+    pub state: GlanceState,
+    /// What needs the user, each with the screen that fixes it.
+    pub items: Vec<GlanceItem>,
+    /// The `gatewayEnabled` setting.
+    pub gateway_on: bool,
+    /// Some enabled action asks for confirmation before its tool calls.
+    pub confirmations: bool,
+}
+
+/// The tray icon's three looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GlanceState {
+    /// Nothing needs the user and the gateway is on.
+    Healthy,
+    /// Something needs the user (this wins over the gateway being off).
+    NeedsYou,
+    /// Nothing needs the user; the gateway is off.
+    GatewayOff,
+}
+
+impl GlanceState {
+    /// The words the tray's menu starts with.
+    pub fn words(self, items: usize) -> String {
+        match self {
+            GlanceState::Healthy => "All healthy".into(),
+            GlanceState::GatewayOff => "All healthy · gateway off".into(),
+            GlanceState::NeedsYou if items == 1 => "1 thing needs you".into(),
+            GlanceState::NeedsYou => format!("{items} things need you"),
+        }
+    }
+}
+
+/// One line of the tray's menu: what needs the user, and the app's screen that fixes it
+/// (`actions`, `connections`, `health`: the window's routes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GlanceItem {
+    pub label: String,
+    pub screen: &'static str,
+}
+
+/// A menu line at most this long (in characters).
+const LABEL_MAX: usize = 80;
+
+fn label(text: &str) -> String {
+    if text.chars().count() <= LABEL_MAX {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(LABEL_MAX - 1).collect();
+    format!("{cut}…")
+}
 
 impl Patchbay {
     /// Everything that needs the user, reconnects first, then waiting approvals and consents,
@@ -129,6 +183,67 @@ impl Patchbay {
     }
 }
 
+impl Patchbay {
+    /// The tray at a glance: [`Patchbay::attention`] plus the enabled actions whose last
+    /// check found them unhealthy, the gateway's switch, and whether confirmations are on.
+    pub fn glance(&self) -> Result<Glance> {
+        let attention = self.attention()?;
+        let actions = self.list_actions()?;
+        let approvals = self.pending_approvals()?;
+        let mut items: Vec<GlanceItem> = attention
+            .iter()
+            .map(|a| GlanceItem {
+                // A waiting call leads with what it runs (who asks can be long).
+                label: match approvals.iter().find(|p| Some(&p.id) == a.id.as_ref()) {
+                    Some(p) if a.kind == AttentionKind::Approval => label(&format!(
+                        "Confirm {} on {}: {}",
+                        p.tool, p.action, p.requester
+                    )),
+                    _ => label(&a.message),
+                },
+                screen: match a.kind {
+                    AttentionKind::Reconnect if a.fix.starts_with("patchbay connection ") => {
+                        "connections"
+                    }
+                    AttentionKind::BreakerOpen => "health",
+                    _ => "actions",
+                },
+            })
+            .collect();
+        for a in actions.iter().filter(|a| {
+            a.enabled
+                && a.health.status == HealthStatus::Unhealthy
+                && !attention.iter().any(|t| t.subject == a.name)
+        }) {
+            let why = a
+                .health
+                .message
+                .as_deref()
+                .or(a.health.reason.as_deref())
+                .map(|m| format!(": {m}"))
+                .unwrap_or_default();
+            items.push(GlanceItem {
+                label: label(&format!("'{}' is unhealthy{why}", a.name)),
+                screen: "health",
+            });
+        }
+        let gateway_on = self.settings().gateway_enabled;
+        let state = if !items.is_empty() {
+            GlanceState::NeedsYou
+        } else if gateway_on {
+            GlanceState::Healthy
+        } else {
+            GlanceState::GatewayOff
+        };
+        Ok(Glance {
+            state,
+            items,
+            gateway_on,
+            confirmations: actions.iter().any(|a| a.enabled && a.confirm),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,5 +283,66 @@ mod tests {
             "{}",
             a[0].message
         );
+    }
+
+    #[test]
+    fn the_glance_says_what_needs_the_user_and_where_it_is_fixed() {
+        let p = crate::testing::profile();
+        let g = p.pb.glance().expect("glance");
+        assert_eq!(
+            g.state,
+            GlanceState::GatewayOff,
+            "nothing there, gateway off"
+        );
+        assert!(g.items.is_empty() && !g.gateway_on && !g.confirmations);
+        p.pb.set_setting("gatewayEnabled", "true").expect("on");
+        assert_eq!(p.pb.glance().expect("glance").state, GlanceState::Healthy);
+        assert_eq!(GlanceState::Healthy.words(0), "All healthy");
+
+        crate::testing::action(&p, "plain");
+        p.pb.add_action(crate::actions::NewAction {
+            name: "mail".into(),
+            url: "https://mcp.example.com/mcp".into(),
+            auth: Some(crate::model::AuthSpec::OAuth),
+            confirm: true,
+            ..Default::default()
+        })
+        .expect("oauth action");
+        let g = p.pb.glance().expect("glance");
+        assert_eq!(g.state, GlanceState::NeedsYou);
+        assert!(g.confirmations, "mail asks for confirmation");
+        assert_eq!(
+            g.items,
+            [GlanceItem {
+                label: "action 'mail' is not connected yet".into(),
+                screen: "actions",
+            }]
+        );
+        assert_eq!(g.state.words(g.items.len()), "1 thing needs you");
+        assert_eq!(GlanceState::NeedsYou.words(3), "3 things need you");
+
+        // A failing check is listed too, with its reason, fixed on Health.
+        let mut h = crate::model::Health::unknown();
+        h.status = HealthStatus::Unhealthy;
+        h.message = Some("connection refused".into());
+        p.pb.record_health("plain", &h).expect("health");
+        let g = p.pb.glance().expect("glance");
+        assert_eq!(
+            g.items[1],
+            GlanceItem {
+                label: "'plain' is unhealthy: connection refused".into(),
+                screen: "health",
+            }
+        );
+        assert_eq!(g.state.words(g.items.len()), "2 things need you");
+    }
+
+    #[test]
+    fn a_long_menu_line_is_cut_with_an_ellipsis() {
+        let long = "x".repeat(200);
+        let l = label(&long);
+        assert_eq!(l.chars().count(), LABEL_MAX);
+        assert!(l.ends_with('…'));
+        assert_eq!(label("short"), "short");
     }
 }

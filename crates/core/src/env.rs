@@ -42,6 +42,10 @@ pub const CODEX_HOME: &str = "CODEX_HOME";
 /// `patchbay import` reads.
 pub const MCP_REMOTE_CONFIG_DIR: &str = "MCP_REMOTE_CONFIG_DIR";
 
+/// Not Patchbay's: the user's configuration folder (else `~/.config`), where the start-at-login
+/// entry goes (`autostart/`).
+pub const XDG_CONFIG_HOME: &str = "XDG_CONFIG_HOME";
+
 /// Every variable above, for documentation and tests.
 pub const ALL: &[&str] = &[
     HOME,
@@ -61,6 +65,7 @@ pub const ALL: &[&str] = &[
     TEST_CLIENT_METADATA,
     CODEX_HOME,
     MCP_REMOTE_CONFIG_DIR,
+    XDG_CONFIG_HOME,
 ];
 
 /// A positive number from the environment, else `default`.

@@ -5,6 +5,7 @@
 pub mod actions;
 pub mod approvals;
 pub mod attention;
+pub mod autostart;
 pub mod browser;
 pub mod clock;
 pub mod connections;
@@ -22,6 +23,7 @@ pub mod import;
 pub(crate) mod locks;
 pub mod logs;
 pub mod model;
+pub mod notices;
 pub mod oauth;
 pub mod paths;
 pub mod providers;
@@ -66,6 +68,9 @@ pub struct Patchbay {
     clock: Arc<dyn Clock>,
     token_locks: locks::TokenLocks,
     sign_ins: locks::SignIns,
+    /// The user's configuration folder (start at login's entry goes under it); in tests, a
+    /// folder in the profile, so they never touch the user's own.
+    config_dir: Option<PathBuf>,
 }
 
 impl Patchbay {
@@ -79,7 +84,9 @@ impl Patchbay {
         paths::ensure_home(home)?;
         let profile_id = paths::profile_id(home)?;
         let vault = Vault::for_profile(&profile_id).with_lock_file(paths::vault_lock(home));
-        Self::assemble(home, profile_id, vault, Arc::new(SystemClock))
+        let mut pb = Self::assemble(home, profile_id, vault, Arc::new(SystemClock))?;
+        pb.config_dir = autostart::user_config_dir();
+        Ok(pb)
     }
 
     /// Open with an injected vault and clock (tests).
@@ -110,11 +117,16 @@ impl Patchbay {
             clock,
             token_locks: Default::default(),
             sign_ins: Default::default(),
+            config_dir: Some(home.join("config")),
         })
     }
 
     pub fn home(&self) -> &Path {
         &self.home
+    }
+    /// The user's configuration folder (`XDG_CONFIG_HOME`, else `~/.config`), if there is one.
+    pub fn config_dir(&self) -> Option<&Path> {
+        self.config_dir.as_deref()
     }
     pub fn profile_id(&self) -> &str {
         &self.profile_id

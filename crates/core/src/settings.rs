@@ -45,6 +45,9 @@ fn switch(v: &str) -> Option<bool> {
     }
 }
 
+/// The one setting kept outside the profile: the user's autostart entry is the value.
+const START_AT_LOGIN: &str = "startAtLogin";
+
 const FIELDS: &[Field] = &[
     Field {
         key: "callbackPort",
@@ -148,6 +151,57 @@ const FIELDS: &[Field] = &[
         set: |s, v| switch(v).map(|b| s.gateway_enabled = b).is_some(),
     },
     Field {
+        key: "closeToTray",
+        env: None,
+        range: None,
+        also: None,
+        words: "true, false",
+        unit: "",
+        get: |s| s.close_to_tray.to_string(),
+        set: |s, v| switch(v).map(|b| s.close_to_tray = b).is_some(),
+    },
+    Field {
+        // Per OS user: the autostart entry, never a row of the profile (see `autostart`).
+        key: START_AT_LOGIN,
+        env: None,
+        range: None,
+        also: None,
+        words: "true, false",
+        unit: "",
+        get: |s| s.start_at_login.to_string(),
+        set: |s, v| switch(v).map(|b| s.start_at_login = b).is_some(),
+    },
+    Field {
+        key: "notifyHealth",
+        env: None,
+        range: None,
+        also: None,
+        words: "true, false",
+        unit: "",
+        get: |s| s.notify_health.to_string(),
+        set: |s, v| switch(v).map(|b| s.notify_health = b).is_some(),
+    },
+    Field {
+        key: "notifyApprovals",
+        env: None,
+        range: None,
+        also: None,
+        words: "true, false",
+        unit: "",
+        get: |s| s.notify_approvals.to_string(),
+        set: |s, v| switch(v).map(|b| s.notify_approvals = b).is_some(),
+    },
+    Field {
+        key: "notifyGatewayClients",
+        env: None,
+        range: None,
+        also: None,
+        words: "true, false",
+        unit: "",
+        get: |s| s.notify_gateway_clients.to_string(),
+        set: |s, v| switch(v).map(|b| s.notify_gateway_clients = b).is_some(),
+    },
+    Field {
         key: "theme",
         env: None,
         range: None,
@@ -244,7 +298,27 @@ impl Patchbay {
                 (f.set)(&mut s, &value);
             }
         }
+        s.start_at_login = self.starts_at_login();
         Ok(s)
+    }
+
+    /// Whether the user's autostart entry is there (`startAtLogin`).
+    fn starts_at_login(&self) -> bool {
+        self.config_dir().is_some_and(crate::autostart::enabled)
+    }
+
+    /// Write or remove the user's autostart entry when `on` differs from what is there.
+    fn follow_start_at_login(&self, on: bool) -> Result<()> {
+        if on == self.starts_at_login() {
+            return Ok(());
+        }
+        let dir = self.config_dir().ok_or_else(|| {
+            Error::invalid_with_hint(
+                "startAtLogin: cannot find the user's configuration folder for the autostart entry",
+                "set HOME (or XDG_CONFIG_HOME) for Patchbay",
+            )
+        })?;
+        crate::autostart::set(dir, on, &crate::autostart::desktop_bin())
     }
 
     /// The settings in effect in this process: saved, with valid environment overrides.
@@ -297,9 +371,10 @@ impl Patchbay {
         // Only what differs from the default is stored, so a later release's better default
         // reaches everyone who never changed that setting.
         let defaults = Settings::default();
+        self.follow_start_at_login(new.start_at_login)?;
         self.store().write(|tx| {
             for (f, v) in &values {
-                if *v == (f.get)(&defaults) {
+                if *v == (f.get)(&defaults) || f.key == START_AT_LOGIN {
                     tx.execute("DELETE FROM settings WHERE key = ?1", [f.key])?;
                 } else {
                     tx.execute(
@@ -345,6 +420,9 @@ impl Patchbay {
                     .key,
             ],
         };
+        if keys.contains(&START_AT_LOGIN) {
+            self.follow_start_at_login(Settings::default().start_at_login)?;
+        }
         self.store().write(|tx| {
             for k in &keys {
                 tx.execute("DELETE FROM settings WHERE key = ?1", [k])?;
@@ -430,8 +508,9 @@ mod tests {
 
     #[test]
     fn only_values_that_differ_from_the_default_are_stored() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let pb = Patchbay::open(dir.path()).expect("open");
+        // A test profile: its configuration folder is its own, never the user's autostart.
+        let p = crate::testing::profile();
+        let pb = &*p.pb;
         let rows = |pb: &Patchbay| -> Vec<String> {
             pb.store()
                 .read(|c| {
@@ -448,13 +527,13 @@ mod tests {
             ..Settings::default()
         })
         .expect("save");
-        assert_eq!(rows(&pb), ["theme"]);
+        assert_eq!(rows(pb), ["theme"]);
         let v = pb.set_setting("logMaxRows", "500").expect("set");
         assert_eq!(v.saved.theme, Theme::Dark);
-        assert_eq!(rows(&pb), ["logMaxRows", "theme"]);
+        assert_eq!(rows(pb), ["logMaxRows", "theme"]);
         pb.set_setting("theme", "system")
             .expect("back to the default");
-        assert_eq!(rows(&pb), ["logMaxRows"]);
+        assert_eq!(rows(pb), ["logMaxRows"]);
         // A bad value saves nothing, not even the good ones next to it.
         let bad = Settings {
             callback_port: 80,
@@ -462,7 +541,52 @@ mod tests {
             ..Settings::default()
         };
         assert!(pb.save_settings(&bad).is_err());
-        assert_eq!(rows(&pb), ["logMaxRows"]);
+        assert_eq!(rows(pb), ["logMaxRows"]);
+    }
+
+    #[test]
+    fn close_to_tray_is_on_by_default_and_saved_like_any_switch() {
+        let p = crate::testing::profile();
+        assert!(p.pb.settings().close_to_tray, "on by default");
+        let v = p.pb.set_setting("closeToTray", "false").expect("off");
+        assert!(!v.saved.close_to_tray && !p.pb.settings().close_to_tray);
+        let e = p.pb.set_setting("closeToTray", "no").expect_err("junk");
+        assert!(
+            e.to_string()
+                .contains("closeToTray: 'no' is not one of true, false"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn start_at_login_is_the_users_autostart_entry_not_a_row_of_the_profile() {
+        let p = crate::testing::profile();
+        let entry = crate::autostart::entry_path(p.pb.config_dir().expect("config dir"));
+        assert!(!p.pb.settings().start_at_login, "off by default");
+        let v = p.pb.set_setting("startAtLogin", "true").expect("on");
+        assert!(v.saved.start_at_login && v.effective.start_at_login);
+        let text = std::fs::read_to_string(&entry).expect("the entry is written");
+        assert!(text.contains(" --hidden\n"), "{text}");
+        let stored: i64 =
+            p.pb.store()
+                .read(|c| {
+                    Ok(c.query_row(
+                        "SELECT count(*) FROM settings WHERE key = 'startAtLogin'",
+                        [],
+                        |r| r.get(0),
+                    )?)
+                })
+                .expect("count");
+        assert_eq!(stored, 0, "nothing of it is stored in the profile");
+        // Another setting saved from the form keeps it, and the entry says it is on.
+        std::fs::remove_file(&entry).expect("the user removes the entry by hand");
+        assert!(!p.pb.settings().start_at_login, "the entry is the value");
+        p.pb.set_setting("startAtLogin", "true").expect("on again");
+        p.pb.reset_settings(Some("startAtLogin")).expect("reset");
+        assert!(!entry.exists(), "reset removes the entry");
+        p.pb.set_setting("startAtLogin", "true").expect("on again");
+        p.pb.set_setting("startAtLogin", "false").expect("off");
+        assert!(!entry.exists(), "off removes the entry");
     }
 
     #[test]

@@ -50,6 +50,19 @@ pub struct Settings {
     pub gateway_refresh_grace_secs: u32,
     /// The desktop app serves the local gateway while it is open.
     pub gateway_enabled: bool,
+    /// Closing the window keeps the app running in the tray while the gateway is on or an
+    /// action asks for confirmation (where the desktop has a tray).
+    pub close_to_tray: bool,
+    /// The desktop app starts, hidden in the tray, when the user logs in. Per OS user, not
+    /// per profile: the user's autostart entry, whichever profile changes it.
+    pub start_at_login: bool,
+    /// The desktop app notifies when an action turns Unhealthy or must be connected again.
+    pub notify_health: bool,
+    /// The desktop app notifies when a confirmation or a gateway consent waits, and when a
+    /// confirmation expires unanswered.
+    pub notify_approvals: bool,
+    /// The desktop app notifies when a client calls the gateway for the first time.
+    pub notify_gateway_clients: bool,
 }
 
 impl Default for Settings {
@@ -66,6 +79,11 @@ impl Default for Settings {
             gateway_refresh_token_days: 30,
             gateway_refresh_grace_secs: 60,
             gateway_enabled: false,
+            close_to_tray: true,
+            start_at_login: false,
+            notify_health: true,
+            notify_approvals: true,
+            notify_gateway_clients: true,
         }
     }
 }

@@ -93,6 +93,11 @@ pub struct App {
 }
 
 impl App {
+    /// The `XDG_CONFIG_HOME` the app sees (in its own scratch HOME).
+    pub fn config_home(&self) -> PathBuf {
+        self._user_home.path().join(".config")
+    }
+
     /// End the WebDriver session (bounded), then stop the driver and wait until the app's
     /// process is gone, so that the next launch never hands over to it.
     pub async fn close(self) {
@@ -656,7 +661,12 @@ pub const CLI_WITHIN: Duration = Duration::from_secs(60);
 /// Run the CLI on `home`; panics with its stderr when it fails.
 pub fn cli_ok(home: &Path, args: &[&str]) -> String {
     let out = patchbay_testsupport::run(
-        Command::new(cli()).args(args).env("PATCHBAY_HOME", home),
+        Command::new(cli())
+            .args(args)
+            .env("PATCHBAY_HOME", home)
+            // Start at login's entry goes under the user's config folder: never the
+            // developer's own.
+            .env("XDG_CONFIG_HOME", home.join("xdg-config")),
         CLI_WITHIN,
         &format!("patchbay {args:?}"),
     );

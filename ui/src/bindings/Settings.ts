@@ -45,4 +45,27 @@ gatewayRefreshGraceSecs: number,
 /**
  * The desktop app serves the local gateway while it is open.
  */
-gatewayEnabled: boolean, };
+gatewayEnabled: boolean, 
+/**
+ * Closing the window keeps the app running in the tray while the gateway is on or an
+ * action asks for confirmation (where the desktop has a tray).
+ */
+closeToTray: boolean, 
+/**
+ * The desktop app starts, hidden in the tray, when the user logs in. Per OS user, not
+ * per profile: the user's autostart entry, whichever profile changes it.
+ */
+startAtLogin: boolean, 
+/**
+ * The desktop app notifies when an action turns Unhealthy or must be connected again.
+ */
+notifyHealth: boolean, 
+/**
+ * The desktop app notifies when a confirmation or a gateway consent waits, and when a
+ * confirmation expires unanswered.
+ */
+notifyApprovals: boolean, 
+/**
+ * The desktop app notifies when a client calls the gateway for the first time.
+ */
+notifyGatewayClients: boolean, };

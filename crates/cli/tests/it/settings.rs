@@ -42,6 +42,62 @@ fn settings_are_listed_saved_reset_and_survive_a_new_process() {
 }
 
 #[test]
+fn start_at_login_writes_and_removes_the_users_xdg_autostart_entry() {
+    let h = Home::new();
+    let entry = h.config_dir().join("autostart/dev.patchbay.app.desktop");
+    let v = h.json(&["settings"]);
+    assert_eq!(v["effective"]["startAtLogin"], false);
+    assert_eq!(v["defaults"]["closeToTray"], true);
+    assert!(!entry.exists());
+
+    let bin = "/opt/Patch bay/patchbay-desktop";
+    let v: Value = serde_json::from_slice(
+        &h.cmd()
+            .env("PATCHBAY_DESKTOP_BIN", bin)
+            .args(["--json", "settings", "set", "startAtLogin", "true"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout,
+    )
+    .expect("JSON");
+    assert_eq!(v["saved"]["startAtLogin"], true);
+    let text = std::fs::read_to_string(&entry).expect("the autostart entry is written");
+    assert!(
+        text.contains("\nExec=\"/opt/Patch bay/patchbay-desktop\" --hidden\n"),
+        "starts the app hidden, its path quoted: {text}"
+    );
+    // Per OS user: another profile sees it on.
+    let other = Home(tempfile::tempdir().expect("tempdir"));
+    let v = other
+        .cmd()
+        .env("XDG_CONFIG_HOME", h.config_dir())
+        .args(["--json", "settings"])
+        .assert()
+        .success();
+    let v: Value = serde_json::from_slice(&v.get_output().stdout).expect("JSON");
+    assert_eq!(v["saved"]["startAtLogin"], true, "the entry is the value");
+    h.cmd().args(["settings"]).assert().success().stdout(
+        predicate::str::is_match(r"(?m)^startAtLogin +true +false +saved$").expect("regex"),
+    );
+
+    h.json(&["settings", "set", "start-at-login", "false"]);
+    assert!(!entry.exists(), "off removes the entry");
+    h.json(&["settings", "set", "startAtLogin", "true"]);
+    assert!(entry.exists());
+    let v = h.json(&["settings", "reset"]);
+    assert_eq!(v["saved"]["startAtLogin"], false);
+    assert!(!entry.exists(), "reset removes the entry");
+    h.cmd()
+        .args(["settings", "set", "startAtLogin", "yes"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "startAtLogin: 'yes' is not one of true, false",
+        ));
+}
+
+#[test]
 fn bad_values_are_refused_with_the_allowed_range_and_change_nothing() {
     let h = Home::new();
     h.json(&["settings", "set", "logMaxAgeDays", "14"]);

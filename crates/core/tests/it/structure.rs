@@ -28,6 +28,8 @@ const ORDER: &[&str] = &[
     "signing_key",
     "locks",
     "browser",
+    // Start at login: the user's XDG autostart entry.
+    "autostart",
     "lib",
     "rollup",
     "logs",
@@ -53,6 +55,8 @@ const ORDER: &[&str] = &[
     "gateway_app",
     // What needs the user now, across all of the above (`patchbay status`, the Actions screen).
     "attention",
+    // What the desktop's notifications say: changes since the last look.
+    "notices",
     // Diagnosing an action step by step (`doctor`): discovery, credentials, calls.
     "doctor",
     // Test-only: a profile on a fixed clock for the unit tests.

@@ -64,6 +64,37 @@ describe("Settings screen", () => {
     expect(screen.queryByTestId("settings-unsaved")).not.toBeInTheDocument();
   });
 
+  it("shows the desktop's switches as saved, and saves the ones flipped", async () => {
+    const { user } = renderScreen();
+    const tray = await screen.findByRole("switch", { name: "Close to tray" });
+    const login = screen.getByRole("switch", { name: "Start at login" });
+    expect(tray).toBeChecked();
+    expect(login).not.toBeChecked();
+    for (const name of ["Action health", "Confirmations and sign-ins", "New gateway clients"]) {
+      expect(screen.getByRole("switch", { name })).toBeChecked();
+    }
+    expect(screen.getByTestId("settings-save")).toBeDisabled();
+
+    await user.click(tray);
+    await user.click(login);
+    await user.click(screen.getByRole("switch", { name: "New gateway clients" }));
+    expect(screen.getByTestId("settings-unsaved")).toBeInTheDocument();
+    await user.click(screen.getByTestId("settings-save"));
+    await waitFor(() =>
+      expect(backend.save_settings).toHaveBeenCalledWith({
+        settings: {
+          ...DEFAULT_SETTINGS,
+          closeToTray: false,
+          startAtLogin: true,
+          notifyGatewayClients: false,
+        },
+      }),
+    );
+    expect(await screen.findByText("Settings saved")).toBeInTheDocument();
+    expect(screen.getByRole("switch", { name: "Close to tray" })).not.toBeChecked();
+    expect(screen.getByRole("switch", { name: "Start at login" })).toBeChecked();
+  });
+
   it("explains a bad value inline and keeps Save off, without losing the text", async () => {
     const { user } = renderScreen();
     const timeout = await screen.findByLabelText("Sign-in timeout (seconds)");

@@ -10,6 +10,7 @@ import {
   FormSection,
   Segmented,
   Spinner,
+  Switch,
   TextField,
   toast,
 } from "../../components/kit";
@@ -23,6 +24,7 @@ import {
   type NumericKey,
   redirectUriFor,
   type SettingsDraft,
+  type SwitchKey,
   toDraft,
 } from "./model";
 import { applyTheme } from "./theme";
@@ -142,6 +144,23 @@ function SettingsForm({ view }: { view: SettingsView }) {
     </div>
   );
 
+  const toggle = (key: SwitchKey, label: string, hint: string, testId: string) => (
+    <div className="settings__switch">
+      <div className="settings__switch-text">
+        <span className="settings__switch-label" id={`${testId}-label`}>
+          {label}
+        </span>
+        <p className="field__hint">{hint}</p>
+      </div>
+      <Switch
+        checked={draft[key]}
+        onCheckedChange={(v) => set({ [key]: v })}
+        label={label}
+        testId={testId}
+      />
+    </div>
+  );
+
   const redirect = redirectUriFor(draft.callbackPort);
   const consent = durationWords(draft.consentTimeoutSecs);
   const confirm = durationWords(draft.confirmTimeoutSecs);
@@ -238,6 +257,46 @@ function SettingsForm({ view }: { view: SettingsView }) {
               </a>
               , where its endpoints and access keys are.
             </p>
+          </FormSection>
+          <FormSection
+            title="Desktop"
+            description="How the app lives on this computer, with its icon in the system tray."
+          >
+            {toggle(
+              "closeToTray",
+              "Close to tray",
+              "Closing the window keeps Patchbay running in the tray while the gateway is on or an action asks for confirmation; Quit is in the tray’s menu. Where the desktop has no tray, closing the window quits.",
+              "settings-close-to-tray",
+            )}
+            {toggle(
+              "startAtLogin",
+              "Start at login",
+              "Starts Patchbay hidden in the tray when you log in to this computer (for your user account, whichever profile sets it).",
+              "settings-start-at-login",
+            )}
+          </FormSection>
+          <FormSection
+            title="Notifications"
+            description="Desktop notifications while Patchbay runs, in the window or the tray; a click opens the screen that fixes it."
+          >
+            {toggle(
+              "notifyHealth",
+              "Action health",
+              "An action turns Unhealthy or must be connected again.",
+              "settings-notify-health",
+            )}
+            {toggle(
+              "notifyApprovals",
+              "Confirmations and sign-ins",
+              "A tool call waits for your confirmation, a local app’s sign-in to the gateway waits for your consent, or a confirmation expires unanswered.",
+              "settings-notify-approvals",
+            )}
+            {toggle(
+              "notifyGatewayClients",
+              "New gateway clients",
+              "An access key or an OAuth client calls the gateway for the first time.",
+              "settings-notify-gateway-clients",
+            )}
           </FormSection>
           <FormSection title="Appearance">
             <Segmented

@@ -14,6 +14,11 @@ export const DEFAULT_SETTINGS: Settings = {
   gatewayRefreshTokenDays: 30,
   gatewayRefreshGraceSecs: 60,
   gatewayEnabled: false,
+  closeToTray: true,
+  startAtLogin: false,
+  notifyHealth: true,
+  notifyApprovals: true,
+  notifyGatewayClients: true,
 };
 
 export const LIMITS: SettingsView["limits"] = [

@@ -1,16 +1,29 @@
 /**
- * The Settings form: text inputs over the numeric settings, checked as the user types. The
- * gateway's switch (`gatewayEnabled`) is the Gateway screen's: the form shows it and saves it
- * as it is saved.
+ * The Settings form: text inputs over the numeric settings, checked as the user types, and
+ * the desktop's switches. The gateway's switch (`gatewayEnabled`) is the Gateway screen's:
+ * the form shows it and saves it as it is saved.
  */
 import type { SettingLimit } from "../../bindings/SettingLimit";
 import type { Settings } from "../../bindings/Settings";
 import type { Theme } from "../../bindings/Theme";
 
-export type NumericKey = Exclude<keyof Settings, "theme" | "gatewayEnabled">;
+/** The desktop's switches the form edits. */
+export type SwitchKey =
+  "closeToTray" | "startAtLogin" | "notifyHealth" | "notifyApprovals" | "notifyGatewayClients";
+
+export const SWITCH_KEYS: readonly SwitchKey[] = [
+  "closeToTray",
+  "startAtLogin",
+  "notifyHealth",
+  "notifyApprovals",
+  "notifyGatewayClients",
+];
+
+export type NumericKey = Exclude<keyof Settings, "theme" | "gatewayEnabled" | SwitchKey>;
 
 /** What the inputs hold: numbers as typed, so a half-typed value is never lost. */
-export type SettingsDraft = Record<NumericKey, string> & { theme: Theme };
+export type SettingsDraft = Record<NumericKey, string> &
+  Record<SwitchKey, boolean> & { theme: Theme };
 
 export const NUMERIC_KEYS: readonly NumericKey[] = [
   "callbackPort",
@@ -35,6 +48,11 @@ export function toDraft(s: Settings): SettingsDraft {
     gatewayAccessTokenSecs: String(s.gatewayAccessTokenSecs),
     gatewayRefreshTokenDays: String(s.gatewayRefreshTokenDays),
     gatewayRefreshGraceSecs: String(s.gatewayRefreshGraceSecs),
+    closeToTray: s.closeToTray,
+    startAtLogin: s.startAtLogin,
+    notifyHealth: s.notifyHealth,
+    notifyApprovals: s.notifyApprovals,
+    notifyGatewayClients: s.notifyGatewayClients,
     theme: s.theme,
   };
 }
@@ -101,6 +119,11 @@ export function fromDraft(
     gatewayAccessTokenSecs: Number(d.gatewayAccessTokenSecs.trim()),
     gatewayRefreshTokenDays: Number(d.gatewayRefreshTokenDays.trim()),
     gatewayRefreshGraceSecs: Number(d.gatewayRefreshGraceSecs.trim()),
+    closeToTray: d.closeToTray,
+    startAtLogin: d.startAtLogin,
+    notifyHealth: d.notifyHealth,
+    notifyApprovals: d.notifyApprovals,
+    notifyGatewayClients: d.notifyGatewayClients,
     theme: d.theme,
   };
 }
@@ -108,6 +131,7 @@ export function fromDraft(
 /** True when the draft differs from what is saved (by value: "0300" equals 300). */
 export function isDirty(d: SettingsDraft, saved: Settings): boolean {
   if (d.theme !== saved.theme) return true;
+  if (SWITCH_KEYS.some((k) => d[k] !== saved[k])) return true;
   return NUMERIC_KEYS.some((k) => d[k].trim() !== String(saved[k]));
 }
 

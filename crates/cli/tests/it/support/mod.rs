@@ -83,6 +83,7 @@ impl World {
         let mut c = Cmd::cargo_bin("patchbay").expect("binary");
         c.timeout(CLI_WITHIN)
             .env("PATCHBAY_HOME", self.home.path())
+            .env("XDG_CONFIG_HOME", self.home.path().join("config"))
             .env(
                 "BROWSER",
                 format!("node {}", servers_dir().join("browser.mjs").display()),
@@ -242,6 +243,8 @@ impl Home {
         let mut c = Cmd::cargo_bin("patchbay").expect("patchbay binary");
         c.timeout(CLI_WITHIN)
             .env("PATCHBAY_HOME", self.0.path())
+            // Start at login writes under the user's config folder: never the developer's.
+            .env("XDG_CONFIG_HOME", self.config_dir())
             .env_remove("BROWSER");
         for var in [
             "PATCHBAY_CALLBACK_PORT",
@@ -253,6 +256,10 @@ impl Home {
             c.env_remove(var);
         }
         c
+    }
+    /// The `XDG_CONFIG_HOME` its commands see.
+    pub fn config_dir(&self) -> std::path::PathBuf {
+        self.0.path().join("config")
     }
     pub fn run(&self, args: &[&str]) -> assert_cmd::assert::Assert {
         self.cmd().args(args).write_stdin("").assert()
