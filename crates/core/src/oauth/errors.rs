@@ -12,11 +12,14 @@ pub(super) fn oauth_err(
 }
 
 /// What an OAuth error answer says: `error: error_description`, `error`, or the status.
+/// Blank fields count as absent (found by fuzzing: `{"error": ""}` said nothing at all).
 pub(super) fn error_said(status: reqwest::StatusCode, body: &serde_json::Value) -> String {
-    match (body["error"].as_str(), body["error_description"].as_str()) {
+    let field = |k: &str| body[k].as_str().map(str::trim).filter(|v| !v.is_empty());
+    match (field("error"), field("error_description")) {
         (Some(e), Some(d)) => format!("{e}: {d}"),
         (Some(e), None) => e.to_string(),
-        _ => format!("HTTP {status}"),
+        (None, Some(d)) => format!("HTTP {status}: {d}"),
+        (None, None) => format!("HTTP {status}"),
     }
 }
 
