@@ -43,10 +43,13 @@ const expected = JSON.parse(readFileSync(join(here, 'expected-failures.json'), '
 
 // Scenarios the revision lists as not scored that Patchbay implements and must pass: the
 // client credentials extension (io.modelcontextprotocol/oauth-client-credentials) with
-// client_secret_basic and private_key_jwt, and JSON Schema 2020-12 keyword preservation.
+// client_secret_basic and private_key_jwt, DPoP (SEP-1932, RFC 9449) with and without server
+// nonces, and JSON Schema 2020-12 keyword preservation.
 const required = new Set([
   'auth/client-credentials-basic',
   'auth/client-credentials-jwt',
+  'auth/dpop',
+  'auth/dpop-nonce',
   'json-schema-2020-12-preservation',
 ]);
 

@@ -16,6 +16,8 @@ pub(super) struct CcRequest<'a> {
     pub(super) resource: Option<&'a str>,
     /// The audience of a `private_key_jwt` assertion.
     pub(super) audience: &'a str,
+    /// The key the token is bound to (DPoP), when the server takes proofs.
+    pub(super) dpop: Option<&'a crate::dpop::DpopKey>,
 }
 
 /// Scopes for a client with no user: the user's, else the challenge's, else the resource's.
@@ -167,6 +169,7 @@ impl Patchbay {
         http: &reqwest::Client,
     ) -> Result<GrantView> {
         let audience = assertion_audience(server);
+        let key = self.dpop_key_for_sign_in(owner, server)?;
         let stored = self
             .client_credentials_token(
                 &CcRequest {
@@ -175,6 +178,7 @@ impl Patchbay {
                     scopes,
                     resource: resource.as_deref(),
                     audience: &audience,
+                    dpop: key.as_ref(),
                 },
                 http,
             )
@@ -219,7 +223,7 @@ impl Patchbay {
             req = req.add_extra_param(k, v);
         }
         let token = req
-            .request_async(http)
+            .request_async(&super::dpop_token::TokenHttp { http, key: r.dpop })
             .await
             .map_err(|e| token_error(e, r.token_endpoint))?;
         let granted: Vec<String> = match token.scopes() {
@@ -230,7 +234,10 @@ impl Patchbay {
             access_token: token.access_token().secret().clone(),
             // RFC 6749 §4.4.3: no refresh token; a new one is fetched the same way.
             refresh_token: None,
-            token_type: Some("Bearer".into()),
+            token_type: Some(super::dpop_token::token_type(
+                r.dpop.is_some(),
+                token.token_type().as_ref(),
+            )),
             expires_at: token
                 .expires_in()
                 .map(|d| crate::clock::rfc3339(self.clock_now() + d)),

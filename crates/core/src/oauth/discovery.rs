@@ -106,6 +106,10 @@ pub struct ServerMetadata {
     pub client_id_metadata_document_supported: Option<bool>,
     #[serde(default)]
     pub grant_types_supported: Option<Vec<String>>,
+    /// RFC 9449 §5.1: the algorithms the server accepts in DPoP proofs; ES256 among them
+    /// makes Patchbay ask for DPoP-bound tokens.
+    #[serde(default)]
+    pub dpop_signing_alg_values_supported: Option<Vec<String>>,
     /// `issuer` was checked against the issuer the metadata was fetched for (discovery),
     /// so an authorization response's `iss` can be held to it. False for endpoints the user
     /// typed, whose issuer Patchbay does not know.
@@ -142,6 +146,7 @@ impl ServerMetadata {
             authorization_response_iss_parameter_supported: None,
             client_id_metadata_document_supported: None,
             grant_types_supported: None,
+            dpop_signing_alg_values_supported: None,
             issuer_checked,
         }
     }

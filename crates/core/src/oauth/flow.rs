@@ -568,8 +568,12 @@ impl Patchbay {
         for (k, v) in self.assertion_params(client, &audience)? {
             exchange = exchange.add_extra_param(k, v);
         }
+        let key = self.dpop_key_for_sign_in(owner, server)?;
         let token = exchange
-            .request_async(http)
+            .request_async(&dpop_token::TokenHttp {
+                http,
+                key: key.as_ref(),
+            })
             .await
             .map_err(|e| token_error(e, &server.token_endpoint))?;
 
@@ -601,7 +605,10 @@ impl Patchbay {
         let stored = StoredTokens {
             access_token: access,
             refresh_token: token.refresh_token().map(|r| r.secret().clone()),
-            token_type: Some("Bearer".into()),
+            token_type: Some(dpop_token::token_type(
+                key.is_some(),
+                token.token_type().as_ref(),
+            )),
             expires_at,
             issued_at: Some(self.now()),
             client_secret: client

@@ -29,6 +29,7 @@ pub mod callback;
 mod client;
 mod client_credentials;
 pub mod discovery;
+mod dpop_token;
 mod errors;
 mod flow;
 mod grant;
@@ -228,6 +229,7 @@ mod tests {
             authorization_response_iss_parameter_supported: iss_supported,
             client_id_metadata_document_supported: None,
             grant_types_supported: None,
+            dpop_signing_alg_values_supported: None,
             issuer_checked: true,
         }
     }

@@ -1,19 +1,80 @@
 //! [`AuthedHttp`]: rmcp's reqwest transport with the action's credentials on every request,
 //! and on a 401 one forced refresh and one retry of that request.
+//!
+//! A DPoP-bound token (RFC 9449) goes as `Authorization: DPoP <token>` with a fresh proof for
+//! the request's method and URL. A resource that wants a nonce answers 401
+//! `DPoP error="use_dpop_nonce"` with the nonce in a `DPoP-Nonce` header; rmcp's transport
+//! keeps only the challenge of a 401, so the nonce is learned from a `ping` sent beside it
+//! (harmless to any server, and refused the same way without the nonce), then the request is
+//! sent once more with it. The retry for the nonce and the one after a forced refresh are
+//! each made at most once.
 
 use super::*;
 
 impl AuthedHttp {
+    /// The headers of one request: the transport's, the credential and, for a DPoP-bound
+    /// token, a fresh proof for `method` `uri`.
     pub(super) fn headers(
         &self,
         base: &HashMap<HeaderName, HeaderValue>,
         cred: &Option<(HeaderName, HeaderValue)>,
-    ) -> HashMap<HeaderName, HeaderValue> {
+        method: &str,
+        uri: &str,
+    ) -> std::result::Result<HashMap<HeaderName, HeaderValue>, HttpErr> {
         let mut h = base.clone();
         if let Some((k, v)) = cred {
             h.insert(k.clone(), v.clone());
         }
-        h
+        if let Some((k, v)) = self
+            .creds
+            .proof(cred, method, uri)
+            .map_err(credential_failure)?
+        {
+            h.insert(k, v);
+        }
+        Ok(h)
+    }
+
+    /// After a 401: whether it asked for a DPoP nonce (RFC 9449 §9) that is now learned, so
+    /// the request is worth sending once more. The nonce comes from a `ping` with the same
+    /// session and credential (its answer, whatever it is, carries the server's nonce).
+    pub(super) async fn learned_nonce(
+        &self,
+        err: &HttpErr,
+        cred: &Option<(HeaderName, HeaderValue)>,
+        uri: &str,
+        session_id: Option<&str>,
+        base: &HashMap<HeaderName, HeaderValue>,
+    ) -> bool {
+        let StreamableHttpError::AuthRequired(a) = err else {
+            return false;
+        };
+        if !crate::dpop::nonce_challenge(&a.www_authenticate_header) {
+            return false;
+        }
+        let Ok(headers) = self.headers(base, cred, "POST", uri) else {
+            return false;
+        };
+        let mut req = self
+            .inner
+            .post(uri)
+            .header(http::header::ACCEPT, "application/json, text/event-stream")
+            .json(&serde_json::json!({"jsonrpc": "2.0", "id": "patchbay-dpop-nonce", "method": "ping"}));
+        for (k, v) in headers {
+            req = req.header(k, v);
+        }
+        if let Some(s) = session_id {
+            req = req.header("mcp-session-id", s);
+        }
+        let Ok(resp) = req.send().await else {
+            return false;
+        };
+        crate::dpop::remember_nonce(
+            uri,
+            resp.headers()
+                .get(crate::dpop::DPOP_NONCE)
+                .and_then(|v| v.to_str().ok()),
+        )
     }
 
     /// The credential for the next request; `Err(Ok(e))` when there is no usable grant (the
@@ -80,16 +141,23 @@ impl StreamableHttpClient for AuthedHttp {
             }
             Err(Err(e)) => return Err(e),
         };
-        let first = self
-            .inner
-            .post_message(
-                uri.clone(),
-                message.clone(),
-                session_id.clone(),
-                None,
-                self.headers(&custom_headers, &cred),
-            )
-            .await;
+        // The message with `cred` (and its proof, for a DPoP-bound token).
+        let post = |cred: &Option<(HeaderName, HeaderValue)>| {
+            let headers = self.headers(&custom_headers, cred, "POST", &uri);
+            let send = headers.map(|h| {
+                self.inner
+                    .post_message(uri.clone(), message.clone(), session_id.clone(), None, h)
+            });
+            async move { send?.await }
+        };
+        let mut first = post(&cred).await;
+        if let Err(e) = &first
+            && self
+                .learned_nonce(e, &cred, &uri, session_id.as_deref(), &custom_headers)
+                .await
+        {
+            first = post(&cred).await;
+        }
         match first {
             Err(StreamableHttpError::AuthRequired(ref a)) if cred.is_some() => {
                 // One forced refresh, one retry; a second 401 is the caller's answer.
@@ -102,15 +170,7 @@ impl StreamableHttpClient for AuthedHttp {
                     }
                     Err(e) => return Err(credential_failure(e)),
                 };
-                self.inner
-                    .post_message(
-                        uri,
-                        message,
-                        session_id,
-                        None,
-                        self.headers(&custom_headers, &Some(fresh)),
-                    )
-                    .await
+                post(&Some(fresh)).await
             }
             other => other,
         }
@@ -128,8 +188,9 @@ impl StreamableHttpClient for AuthedHttp {
             Err(Ok(_)) => None,
             Err(Err(e)) => return Err(e),
         };
+        let headers = self.headers(&custom_headers, &cred, "DELETE", &uri)?;
         self.inner
-            .delete_session(uri, session_id, None, self.headers(&custom_headers, &cred))
+            .delete_session(uri, session_id, None, headers)
             .await
     }
 
@@ -153,14 +214,28 @@ impl StreamableHttpClient for AuthedHttp {
             }
             Err(Err(e)) => return Err(e),
         };
-        self.inner
+        let first = self
+            .inner
             .get_stream(
-                uri,
-                session_id,
-                last_event_id,
+                uri.clone(),
+                session_id.clone(),
+                last_event_id.clone(),
                 None,
-                self.headers(&custom_headers, &cred),
+                self.headers(&custom_headers, &cred, "GET", &uri)?,
             )
-            .await
+            .await;
+        match first {
+            Err(e)
+                if self
+                    .learned_nonce(&e, &cred, &uri, session_id.as_deref(), &custom_headers)
+                    .await =>
+            {
+                let headers = self.headers(&custom_headers, &cred, "GET", &uri)?;
+                self.inner
+                    .get_stream(uri, session_id, last_event_id, None, headers)
+                    .await
+            }
+            other => other,
+        }
     }
 }

@@ -14,6 +14,8 @@ use crate::model::{ActionView, AuthType, TokenView, header_value_with_prefix};
 struct Cached {
     stamp: String,
     token: SecretString,
+    /// The token is DPoP-bound.
+    dpop: bool,
     expires_at: Option<String>,
 }
 
@@ -35,7 +37,12 @@ enum Source {
 pub(crate) struct Credentials {
     pb: Arc<Patchbay>,
     source: Source,
+    /// The OAuth grant's DPoP key, read from the keychain at the first proof of the session.
+    dpop_key: Mutex<Option<Arc<crate::dpop::DpopKey>>>,
 }
+
+/// The scheme of a DPoP-bound token's `Authorization` header (RFC 9449 §7.1).
+const DPOP_SCHEME: &str = "DPoP ";
 
 fn header_value(v: &str) -> Result<HeaderValue> {
     let mut h = HeaderValue::from_str(v)
@@ -57,11 +64,21 @@ fn token_header(t: &TokenView, value: &SecretString) -> Result<Option<(HeaderNam
     )))
 }
 
-fn bearer(token: &SecretString) -> Result<Option<(HeaderName, HeaderValue)>> {
+/// `Authorization: Bearer <token>`, or `DPoP <token>` for a bound token (never `Bearer`).
+fn authorization(token: &SecretString, dpop: bool) -> Result<Option<(HeaderName, HeaderValue)>> {
+    let scheme = if dpop { DPOP_SCHEME } else { "Bearer " };
     Ok(Some((
         http::header::AUTHORIZATION,
-        header_value(&format!("Bearer {}", token.expose_secret()))?,
+        header_value(&format!("{scheme}{}", token.expose_secret()))?,
     )))
+}
+
+/// The DPoP-bound token a credential header carries, if it is one.
+fn dpop_token(cred: &Option<(HeaderName, HeaderValue)>) -> Option<&str> {
+    cred.as_ref()
+        .filter(|(k, _)| k == http::header::AUTHORIZATION)
+        .and_then(|(_, v)| v.to_str().ok())
+        .and_then(|v| v.strip_prefix(DPOP_SCHEME))
 }
 
 impl Credentials {
@@ -71,15 +88,59 @@ impl Credentials {
         &self,
         cache: &Mutex<Option<Cached>>,
         stamp: Option<(String, Option<String>)>,
-        token: &SecretString,
+        access: &crate::oauth::lifecycle::Access,
     ) {
         if let (Some((stamp, expires_at)), Ok(mut c)) = (stamp, cache.lock()) {
             *c = Some(Cached {
                 stamp,
-                token: token.clone(),
+                token: access.token.clone(),
+                dpop: access.dpop,
                 expires_at,
             });
         }
+    }
+
+    /// The DPoP proof (`DPoP` header) a request to `method` `url` carrying `cred` needs: one
+    /// when `cred` is a DPoP-bound token (with its `ath` and the server's latest nonce), none
+    /// otherwise.
+    pub(crate) fn proof(
+        &self,
+        cred: &Option<(HeaderName, HeaderValue)>,
+        method: &str,
+        url: &str,
+    ) -> Result<Option<(HeaderName, HeaderValue)>> {
+        let Some(token) = dpop_token(cred) else {
+            return Ok(None);
+        };
+        let key = self.dpop_key()?;
+        let proof = key.proof(
+            method,
+            url,
+            Some(token),
+            crate::dpop::nonce_for(url).as_deref(),
+        )?;
+        Ok(Some((
+            HeaderName::from_static(crate::dpop::DPOP),
+            header_value(&proof)?,
+        )))
+    }
+
+    fn dpop_key(&self) -> Result<Arc<crate::dpop::DpopKey>> {
+        if let Ok(k) = self.dpop_key.lock()
+            && let Some(k) = k.as_ref()
+        {
+            return Ok(k.clone());
+        }
+        let Source::OAuth(kind, name, _) = &self.source else {
+            return Err(Error::Internal(
+                "a DPoP proof for a credential that is not an OAuth grant".into(),
+            ));
+        };
+        let key = Arc::new(self.pb.dpop_key_of(*kind, name)?);
+        if let Ok(mut k) = self.dpop_key.lock() {
+            *k = Some(key.clone());
+        }
+        Ok(key)
     }
 
     /// The header for the next request.
@@ -98,11 +159,11 @@ impl Credentials {
                     && &c.stamp == s
                     && c.expires_at.as_deref().is_none_or(|e| e > limit.as_str())
                 {
-                    return bearer(&c.token);
+                    return authorization(&c.token, c.dpop);
                 }
-                let token = self.pb.access_token(*kind, name).await?;
-                self.keep(cache, stamp, &token);
-                bearer(&token)
+                let access = self.pb.access(*kind, name).await?;
+                self.keep(cache, stamp, &access);
+                authorization(&access.token, access.dpop)
             }
             Source::HttpToken(t) => {
                 let v = self.pb.http_token_value(t, false).await?;
@@ -133,15 +194,18 @@ impl Credentials {
                 let rejected = used
                     .as_ref()
                     .and_then(|(_, v)| v.to_str().ok())
-                    .and_then(|v| v.strip_prefix("Bearer "))
+                    .and_then(|v| {
+                        v.strip_prefix("Bearer ")
+                            .or_else(|| v.strip_prefix(DPOP_SCHEME))
+                    })
                     .unwrap_or_default()
                     .to_string();
                 let fresh = self
                     .pb
-                    .access_token_after_401(*kind, name, &SecretString::from(rejected))
+                    .access_after_401(*kind, name, &SecretString::from(rejected))
                     .await?;
                 self.keep(cache, stamp, &fresh);
-                bearer(&fresh)
+                authorization(&fresh.token, fresh.dpop)
             }
         }
     }
@@ -172,6 +236,7 @@ impl Patchbay {
         Ok(Credentials {
             pb: self.clone(),
             source,
+            dpop_key: Mutex::default(),
         })
     }
 }
