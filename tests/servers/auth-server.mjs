@@ -38,6 +38,10 @@ const cfg = loadConfig(NAME, 'AUTH_SERVER_CONFIG', {
   revocation: true,
   refreshTokenTtl: 24 * 3600,
   metadataIssuer: null,
+  // DPoP (RFC 9449): false (today's servers), true (proofs accepted, tokens bound), or
+  // "nonce" (as true, and every proof must carry the server's nonce: §8's use_dpop_nonce).
+  // Only the DPoP tests turn it on, each with its own issuer (issuerPath "/dpop").
+  dpop: false,
 });
 
 // ---- validate configuration ------------------------------------------------
@@ -52,6 +56,9 @@ if (cfg.metadataIssuer !== null && (typeof cfg.metadataIssuer !== 'string' || !U
 }
 if (![true, false, 'forbidden'].includes(cfg.dcr)) {
   fail(NAME, `dcr must be true, false or "forbidden", got ${JSON.stringify(cfg.dcr)}`);
+}
+if (![true, false, 'nonce'].includes(cfg.dpop)) {
+  fail(NAME, `dpop must be true, false or "nonce", got ${JSON.stringify(cfg.dpop)}`);
 }
 let issuerPath = String(cfg.issuerPath ?? '');
 if (issuerPath === '/') issuerPath = '';
@@ -191,6 +198,13 @@ const provider = new Provider(issuer, {
     clientCredentials: { enabled: true },
     clientIdMetadataDocument: { enabled: cimdEnabled, ack: 'draft-02' },
     introspection: { enabled: true },
+    dPoP: cfg.dpop
+      ? {
+        enabled: true,
+        nonceSecret: randomBytes(32),
+        requireNonce: () => cfg.dpop === 'nonce',
+      }
+      : { enabled: false },
     userinfo: { enabled: true },
     resourceIndicators: {
       enabled: true,

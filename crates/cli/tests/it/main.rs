@@ -6,6 +6,7 @@ mod support;
 
 mod cli;
 mod doctor;
+mod dpop;
 mod export;
 mod gateway;
 mod grants;

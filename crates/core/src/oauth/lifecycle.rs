@@ -592,8 +592,8 @@ impl Patchbay {
             .write(|tx| {
                 tx.execute(
                     "UPDATE oauth_grants SET expires_at = ?2, scopes = COALESCE(?3, scopes), has_refresh = ?4,
-                        refreshed_at = ?5, needs_reconnect = NULL WHERE owner = ?1",
-                    params![owner.key(), expires_at, scopes, has_refresh, now],
+                        refreshed_at = ?5, needs_reconnect = NULL, dpop = ?6 WHERE owner = ?1",
+                    params![owner.key(), expires_at, scopes, has_refresh, now, crate::dpop::bound(stored.token_type.as_deref())],
                 )?;
                 Ok(())
             })
@@ -681,9 +681,9 @@ impl Patchbay {
         let scopes = serde_json::to_string(&granted).unwrap_or_else(|_| "[]".into());
         self.store().write(|tx| {
             tx.execute(
-                "UPDATE oauth_grants SET expires_at = ?2, scopes = ?3, refreshed_at = ?4, needs_reconnect = NULL
-                 WHERE owner = ?1",
-                params![owner.key(), stored.expires_at, scopes, now],
+                "UPDATE oauth_grants SET expires_at = ?2, scopes = ?3, refreshed_at = ?4, needs_reconnect = NULL,
+                    dpop = ?5 WHERE owner = ?1",
+                params![owner.key(), stored.expires_at, scopes, now, crate::dpop::bound(stored.token_type.as_deref())],
             )?;
             Ok(())
         })?;

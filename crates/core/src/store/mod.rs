@@ -31,6 +31,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/013_gateway_consent.sql"),
     include_str!("migrations/014_client_credentials.sql"),
     include_str!("migrations/015_health_rollup.sql"),
+    include_str!("migrations/016_dpop.sql"),
 ];
 
 /// The schema version this build writes.
