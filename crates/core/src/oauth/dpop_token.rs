@@ -159,6 +159,125 @@ impl Patchbay {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::Engine;
+    use std::sync::{Arc, Mutex};
+
+    /// What a token endpoint saw: each request's proof claims (`None`: no DPoP header).
+    type Seen = Arc<Mutex<Vec<Option<serde_json::Value>>>>;
+
+    /// A token endpoint that answers every request 400 `use_dpop_nonce`, with a new
+    /// `DPoP-Nonce` each time when `gives_nonce`.
+    async fn always_wants_a_nonce(gives_nonce: bool) -> (String, Seen) {
+        let seen: Seen = Arc::default();
+        let s = seen.clone();
+        let app = axum::Router::new().route(
+            "/token",
+            axum::routing::post(move |headers: http::HeaderMap| {
+                let s = s.clone();
+                async move {
+                    let claims = headers.get("dpop").map(|v| {
+                        let p = v.to_str().expect("ascii").split('.').nth(1).expect("jws");
+                        let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                            .decode(p)
+                            .expect("b64");
+                        serde_json::from_slice::<serde_json::Value>(&raw).expect("claims")
+                    });
+                    let n = {
+                        let mut seen = s.lock().expect("lock");
+                        seen.push(claims);
+                        seen.len()
+                    };
+                    let mut h = http::HeaderMap::new();
+                    if gives_nonce {
+                        h.insert("dpop-nonce", format!("nonce-{n}").parse().expect("header"));
+                    }
+                    (
+                        http::StatusCode::BAD_REQUEST,
+                        h,
+                        r#"{"error":"use_dpop_nonce"}"#,
+                    )
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        (format!("http://{addr}/token"), seen)
+    }
+
+    fn token_request(url: &str) -> HttpRequest {
+        http::Request::builder()
+            .method("POST")
+            .uri(format!("{url}?q=1"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(b"grant_type=refresh_token".to_vec())
+            .expect("request")
+    }
+
+    /// One token request to `url` through [`TokenHttp`]; must get an answer.
+    async fn send(url: &str, key: Option<&DpopKey>) -> HttpResponse {
+        let http = reqwest::Client::new();
+        TokenHttp { http: &http, key }
+            .call(token_request(url))
+            .await
+            .expect("an answer")
+    }
+
+    #[tokio::test]
+    async fn a_nonce_asked_for_is_tried_once_and_its_answer_stands() {
+        let (url, seen) = always_wants_a_nonce(true).await;
+        let (key, _) = DpopKey::generate().expect("key");
+        let answer = send(&url, Some(&key)).await;
+        assert_eq!(answer.status(), http::StatusCode::BAD_REQUEST);
+        let two = seen.lock().expect("lock").clone();
+        assert_eq!(
+            two.len(),
+            2,
+            "the request, then once with the nonce: {two:?}"
+        );
+        let first = two[0].as_ref().expect("a proof");
+        let second = two[1].as_ref().expect("a proof");
+        assert!(first.get("nonce").is_none(), "no nonce known yet");
+        assert_eq!(second["nonce"], "nonce-1", "the server's nonce");
+        assert_ne!(first["jti"], second["jti"], "a new proof");
+        for c in [first, second] {
+            assert_eq!(c["htm"], "POST");
+            assert_eq!(c["htu"], url.as_str(), "no query in htu");
+            assert!(
+                c.get("ath").is_none(),
+                "no access token at the token endpoint"
+            );
+        }
+        // The latest nonce is kept for this server: the next request starts with it.
+        let _ = send(&url, Some(&key)).await;
+        let seen = seen.lock().expect("lock").clone();
+        assert_eq!(seen.len(), 4, "again the request and one retry");
+        assert_eq!(
+            seen[2].as_ref().expect("a proof")["nonce"],
+            "nonce-2",
+            "the next request starts with the latest nonce"
+        );
+        assert_eq!(crate::dpop::nonce_for(&url).as_deref(), Some("nonce-4"));
+    }
+
+    #[tokio::test]
+    async fn no_new_nonce_no_retry_and_no_key_no_proof() {
+        let (url, seen) = always_wants_a_nonce(false).await;
+        let (key, _) = DpopKey::generate().expect("key");
+        let answer = send(&url, Some(&key)).await;
+        assert_eq!(answer.status(), http::StatusCode::BAD_REQUEST);
+        assert_eq!(
+            seen.lock().expect("lock").len(),
+            1,
+            "nothing new to retry with"
+        );
+        let _ = send(&url, None).await;
+        let seen = seen.lock().expect("lock").clone();
+        assert_eq!(seen.len(), 2);
+        assert!(seen[1].is_none(), "a server without DPoP sees no proof");
+    }
 
     #[test]
     fn only_a_proven_request_keeps_a_dpop_token() {

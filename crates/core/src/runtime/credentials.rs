@@ -240,3 +240,81 @@ impl Patchbay {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use base64::Engine;
+
+    use super::*;
+    use crate::error::ErrorCode;
+
+    fn claims(proof: &HeaderValue) -> serde_json::Value {
+        let part = proof
+            .to_str()
+            .expect("ascii")
+            .split('.')
+            .nth(1)
+            .expect("a JWS");
+        serde_json::from_slice(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(part)
+                .expect("base64url"),
+        )
+        .expect("claims")
+    }
+
+    #[test]
+    fn a_bound_token_goes_as_dpop_with_its_proof_and_never_falls_back_to_bearer() {
+        let token = SecretString::from("tok-123".to_string());
+        let bound = authorization(&token, true).expect("header");
+        assert_eq!(bound.as_ref().expect("some").1, "DPoP tok-123");
+        assert_eq!(dpop_token(&bound), Some("tok-123"));
+        let bearer = authorization(&token, false).expect("header");
+        assert_eq!(bearer.as_ref().expect("some").1, "Bearer tok-123");
+        assert_eq!(dpop_token(&bearer), None);
+
+        let p = crate::testing::profile();
+        let a = crate::testing::action(&p, "svc");
+        let creds = Credentials {
+            pb: p.pb.clone(),
+            source: Source::OAuth(Kind::Action, a.name.clone(), Mutex::default()),
+            dpop_key: Mutex::default(),
+        };
+        assert!(
+            creds
+                .proof(&bearer, "POST", "https://mcp.example.com/mcp")
+                .expect("no proof")
+                .is_none(),
+            "a Bearer token carries no proof"
+        );
+        // The keychain lost the key: the request fails asking for a new sign-in; it is
+        // never sent as Bearer instead.
+        let e = creds
+            .proof(&bound, "POST", "https://mcp.example.com/mcp")
+            .expect_err("no key");
+        assert_eq!(e.code(), ErrorCode::NeedsReconnect);
+
+        let entry = crate::vault::keys::dpop_key(&format!("action/{}", a.id));
+        let (_, pem) = crate::dpop::DpopKey::generate().expect("key");
+        p.pb.vault().set(&entry, &pem).expect("keychain");
+        let (name, proof) = creds
+            .proof(&bound, "get", "https://mcp.example.com/mcp?cursor=2#x")
+            .expect("signed")
+            .expect("a proof");
+        p.pb.vault().delete(&entry).expect("clean up");
+        assert_eq!(name.as_str(), "dpop");
+        let c = claims(&proof);
+        assert_eq!(c["htm"], "GET");
+        assert_eq!(c["htu"], "https://mcp.example.com/mcp");
+        assert_eq!(c["ath"], crate::dpop::ath("tok-123"));
+        let again = creds
+            .proof(&bound, "POST", "https://mcp.example.com/mcp")
+            .expect("signed with the key kept for the session")
+            .expect("a proof");
+        assert_ne!(
+            claims(&again.1)["jti"],
+            c["jti"],
+            "a fresh proof per request"
+        );
+    }
+}
