@@ -96,3 +96,78 @@ fn a_server_without_dpop_sees_bearer_and_no_proof() {
     let who = w.ok(&["call", "demo", "whoami"]);
     assert!(who.contains(r#""sub":"alice""#), "{who}");
 }
+
+#[test]
+fn a_client_credentials_action_gets_bound_tokens_and_a_new_one_after_a_401() {
+    let w = World::new(
+        json!({
+            "issuerPath": "/dpop",
+            "dpop": "nonce",
+            "clients": [{
+                "client_id": "machine",
+                "client_secret": "machine-secret-9f3k",
+                "token_endpoint_auth_method": "client_secret_basic",
+                "grant_types": ["client_credentials"],
+                "response_types": [],
+                "redirect_uris": [],
+            }],
+        }),
+        json!({"dpop": "nonce"}),
+    );
+    let auth = origin_of(&w.auth);
+    let mcp = w.url().trim_end_matches("/mcp").to_string();
+    let url = w.url();
+    let out = w
+        .cmd()
+        .args([
+            "action",
+            "add",
+            "cc",
+            "--url",
+            &url,
+            "--grant",
+            "client-credentials",
+            "--client-id",
+            "machine",
+            "--client-secret-stdin",
+        ])
+        .write_stdin("machine-secret-9f3k\n")
+        .output()
+        .expect("action add");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // No connect: the first call fetches the first token, with a proof and the server's
+    // nonce (two requests), and presents it as DPoP.
+    let echoed = w.ok(&["call", "cc", "echo", "--args", r#"{"text": "bound"}"#]);
+    assert_eq!(echoed, "bound\n");
+    assert_eq!(
+        tag(&auth, "grant_type:client_credentials"),
+        2,
+        "{}",
+        stats(&auth)
+    );
+    let show: Value =
+        serde_json::from_str(&w.ok(&["--json", "action", "show", "cc"])).expect("show json");
+    assert_eq!(show["dpop"], true, "{show}");
+    assert!(tag(&mcp, "dpop:ok:POST") >= 1, "{}", stats(&mcp));
+
+    // The resource server drops the token: a new bound token (with a proof), one retry.
+    reqwest::blocking::Client::new()
+        .post(format!("{mcp}/__admin/reject-seen-tokens"))
+        .send()
+        .expect("reject");
+    reset_stats(&auth);
+    let echoed = w.ok(&["call", "cc", "echo", "--args", r#"{"text": "again"}"#]);
+    assert_eq!(echoed, "again\n");
+    let fetched = tag(&auth, "grant_type:client_credentials");
+    assert!(
+        (1..=2).contains(&fetched),
+        "one new token (plus at most one retry for a new nonce): {}",
+        stats(&auth)
+    );
+    assert_eq!(tag(&mcp, "dpop:bearer-refused"), 0, "never Bearer");
+}

@@ -150,16 +150,31 @@ impl StreamableHttpClient for AuthedHttp {
             });
             async move { send?.await }
         };
-        let mut first = post(&cred).await;
-        if let Err(e) = &first
-            && self
-                .learned_nonce(e, &cred, &uri, session_id.as_deref(), &custom_headers)
-                .await
-        {
-            first = post(&cred).await;
-        }
+        // ...sent once more when the server asked for a DPoP nonce it has now given.
+        let post_with_nonce = |cred: Option<(HeaderName, HeaderValue)>| {
+            let post = &post;
+            let (uri, session_id, custom_headers) = (&uri, &session_id, &custom_headers);
+            async move {
+                let first = post(&cred).await;
+                match &first {
+                    Err(e)
+                        if self
+                            .learned_nonce(e, &cred, uri, session_id.as_deref(), custom_headers)
+                            .await =>
+                    {
+                        post(&cred).await
+                    }
+                    _ => first,
+                }
+            }
+        };
+        let first = post_with_nonce(cred.clone()).await;
         match first {
-            Err(StreamableHttpError::AuthRequired(ref a)) if cred.is_some() => {
+            // A nonce asked for again after its one retry is the answer: a new token would
+            // not help.
+            Err(StreamableHttpError::AuthRequired(ref a))
+                if cred.is_some() && !crate::dpop::nonce_challenge(&a.www_authenticate_header) =>
+            {
                 // One forced refresh, one retry; a second 401 is the caller's answer.
                 let challenge = a.www_authenticate_header.clone();
                 let fresh = match self.creds.after_401(&cred).await {
@@ -170,7 +185,7 @@ impl StreamableHttpClient for AuthedHttp {
                     }
                     Err(e) => return Err(credential_failure(e)),
                 };
-                post(&Some(fresh)).await
+                post_with_nonce(Some(fresh)).await
             }
             other => other,
         }
@@ -237,5 +252,88 @@ impl StreamableHttpClient for AuthedHttp {
             }
             other => other,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::*;
+
+    /// A resource that answers every POST 401 `DPoP error="use_dpop_nonce"` with a new
+    /// nonce each time; records the JSON-RPC method of each request.
+    async fn always_wants_a_nonce() -> (String, Arc<Mutex<Vec<String>>>) {
+        let seen: Arc<Mutex<Vec<String>>> = Arc::default();
+        let s = seen.clone();
+        let app = axum::Router::new().route(
+            "/mcp",
+            axum::routing::post(move |body: String| {
+                let s = s.clone();
+                async move {
+                    let v: serde_json::Value = serde_json::from_str(&body).expect("json");
+                    let n = {
+                        let mut seen = s.lock().expect("lock");
+                        seen.push(v["method"].as_str().unwrap_or_default().to_string());
+                        seen.len()
+                    };
+                    let mut h = http::HeaderMap::new();
+                    h.insert(
+                        "www-authenticate",
+                        HeaderValue::from_static(r#"DPoP error="use_dpop_nonce""#),
+                    );
+                    h.insert("dpop-nonce", format!("rs-{n}").parse().expect("header"));
+                    (http::StatusCode::UNAUTHORIZED, h, "")
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        (format!("http://{addr}/mcp"), seen)
+    }
+
+    #[tokio::test]
+    async fn a_resource_nonce_is_learned_and_the_request_sent_once_more_only() {
+        let (url, seen) = always_wants_a_nonce().await;
+        let p = crate::testing::profile();
+        let authed = AuthedHttp {
+            inner: crate::http::mcp_client(crate::http::McpPurpose::Session).expect("client"),
+            creds: Arc::new(credentials::static_for_tests(p.pb.clone(), "Bearer tok")),
+        };
+        let message: ClientJsonRpcMessage = serde_json::from_value(
+            serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list"}),
+        )
+        .expect("a request");
+        let answer = authed
+            .post_message(url.as_str().into(), message, None, None, HashMap::new())
+            .await;
+        match answer {
+            Err(StreamableHttpError::AuthRequired(a)) => {
+                assert!(crate::dpop::nonce_challenge(&a.www_authenticate_header));
+            }
+            other => panic!("the server's last answer stands: {other:?}"),
+        }
+        assert_eq!(
+            *seen.lock().expect("lock"),
+            ["tools/list", "ping", "tools/list"],
+            "the request, a ping that brings the nonce, the request once more; no more"
+        );
+        assert_eq!(crate::dpop::nonce_for(&url).as_deref(), Some("rs-2"));
+        // A challenge that asks for no nonce sends nothing more.
+        let other = StreamableHttpError::AuthRequired(
+            rmcp::transport::streamable_http_client::AuthRequiredError::new(
+                r#"Bearer error="invalid_token""#.into(),
+            ),
+        );
+        let cred = authed.creds.header().await.expect("header");
+        assert!(
+            !authed
+                .learned_nonce(&other, &cred, &url, None, &HashMap::new())
+                .await
+        );
+        assert_eq!(seen.lock().expect("lock").len(), 3);
     }
 }

@@ -241,6 +241,19 @@ impl Patchbay {
     }
 }
 
+/// A static credential header, for the transport's tests.
+#[cfg(test)]
+pub(crate) fn static_for_tests(pb: Arc<Patchbay>, header: &str) -> Credentials {
+    Credentials {
+        pb,
+        source: Source::Static(
+            http::header::AUTHORIZATION,
+            SecretString::from(header.to_string()),
+        ),
+        dpop_key: Mutex::default(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use base64::Engine;

@@ -289,6 +289,15 @@ impl Patchbay {
         };
         // The server's DPoP nonce, when it gives one (RFC 9449 §9); `true` when it asks for
         // it with a 401 and it is new: worth one more try.
+        let asks_nonce = |resp: &reqwest::Response| {
+            resp.status() == reqwest::StatusCode::UNAUTHORIZED
+                && resp
+                    .headers()
+                    .get_all(reqwest::header::WWW_AUTHENTICATE)
+                    .iter()
+                    .filter_map(|v| v.to_str().ok())
+                    .any(crate::dpop::nonce_challenge)
+        };
         let nonce_asked = |resp: &reqwest::Response| {
             let learned = crate::dpop::remember_nonce(
                 &url,
@@ -296,14 +305,7 @@ impl Patchbay {
                     .get(crate::dpop::DPOP_NONCE)
                     .and_then(|v| v.to_str().ok()),
             );
-            learned
-                && resp.status() == reqwest::StatusCode::UNAUTHORIZED
-                && resp
-                    .headers()
-                    .get_all(reqwest::header::WWW_AUTHENTICATE)
-                    .iter()
-                    .filter_map(|v| v.to_str().ok())
-                    .any(crate::dpop::nonce_challenge)
+            learned && asks_nonce(resp)
         };
         let started = Instant::now();
         let mut secrets: Vec<String> = Vec::new();
@@ -316,11 +318,21 @@ impl Patchbay {
                 resp = send(cred.clone()).await?;
                 nonce_asked(&resp);
             }
-            if resp.status() == reqwest::StatusCode::UNAUTHORIZED && cred.is_some() {
+            // A nonce asked for again after its one retry is the answer (a new token would
+            // not help); another 401 gets one fresh credential.
+            if resp.status() == reqwest::StatusCode::UNAUTHORIZED
+                && cred.is_some()
+                && !asks_nonce(&resp)
+            {
                 // One fresh credential, one retry.
                 if let Some(fresh) = creds.after_401(&cred).await? {
                     used = Some(fresh.clone());
-                    resp = send(Some(fresh)).await?;
+                    resp = send(Some(fresh.clone())).await?;
+                    if nonce_asked(&resp) {
+                        // The new token's request, once more with the server's nonce.
+                        resp = send(Some(fresh)).await?;
+                        nonce_asked(&resp);
+                    }
                 }
             }
             for (_, v) in cred.iter().chain(used.iter()) {
