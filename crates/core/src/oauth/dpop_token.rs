@@ -164,6 +164,19 @@ mod tests {
 
     /// What a token endpoint saw: each request's proof claims (`None`: no DPoP header).
     type Seen = Arc<Mutex<Vec<Option<serde_json::Value>>>>;
+    /// What a userinfo endpoint saw: each request's `Authorization` and proof claims.
+    type SeenAuth = Arc<Mutex<Vec<(String, Option<serde_json::Value>)>>>;
+
+    /// The claims of a request's DPoP proof, if it has one.
+    fn proof_claims(headers: &http::HeaderMap) -> Option<serde_json::Value> {
+        headers.get("dpop").map(|v| {
+            let p = v.to_str().expect("ascii").split('.').nth(1).expect("jws");
+            let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(p)
+                .expect("b64");
+            serde_json::from_slice::<serde_json::Value>(&raw).expect("claims")
+        })
+    }
 
     /// A token endpoint that answers every request 400 `use_dpop_nonce`, with a new
     /// `DPoP-Nonce` each time when `gives_nonce`.
@@ -175,13 +188,7 @@ mod tests {
             axum::routing::post(move |headers: http::HeaderMap| {
                 let s = s.clone();
                 async move {
-                    let claims = headers.get("dpop").map(|v| {
-                        let p = v.to_str().expect("ascii").split('.').nth(1).expect("jws");
-                        let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
-                            .decode(p)
-                            .expect("b64");
-                        serde_json::from_slice::<serde_json::Value>(&raw).expect("claims")
-                    });
+                    let claims = proof_claims(&headers);
                     let n = {
                         let mut seen = s.lock().expect("lock");
                         seen.push(claims);
@@ -289,5 +296,56 @@ mod tests {
             "the server did not bind it"
         );
         assert_eq!(token_type(false, "Bearer"), "Bearer");
+    }
+
+    #[tokio::test]
+    async fn userinfo_with_a_bound_token_goes_as_dpop_with_a_proof() {
+        let seen: SeenAuth = Arc::default();
+        let s = seen.clone();
+        let app = axum::Router::new().route(
+            "/me",
+            axum::routing::get(move |headers: http::HeaderMap| {
+                let s = s.clone();
+                async move {
+                    let auth = headers
+                        .get("authorization")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or_default()
+                        .to_string();
+                    let claims = proof_claims(&headers);
+                    s.lock().expect("lock").push((auth, claims));
+                    (
+                        [(http::header::CONTENT_TYPE, "application/json")],
+                        r#"{"email":"alice@example.com"}"#,
+                    )
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        let url = format!("http://{addr}/me");
+        let http = reqwest::Client::new();
+        let (key, _) = DpopKey::generate().expect("key");
+        let who = super::super::flow::userinfo_account(&http, &url, "at-1", Some(&key)).await;
+        assert_eq!(who.as_deref(), Some("alice@example.com"));
+        let plain = super::super::flow::userinfo_account(&http, &url, "at-2", None).await;
+        assert_eq!(plain.as_deref(), Some("alice@example.com"));
+        let seen = seen.lock().expect("lock").clone();
+        assert_eq!(
+            seen[0].0, "DPoP at-1",
+            "a bound token is never sent as Bearer"
+        );
+        let c = seen[0].1.as_ref().expect("a proof");
+        assert_eq!(c["htm"], "GET");
+        assert_eq!(c["htu"], url.as_str());
+        assert_eq!(c["ath"], crate::dpop::ath("at-1"));
+        assert_eq!(
+            seen[1],
+            ("Bearer at-2".to_string(), None),
+            "unbound: as before"
+        );
     }
 }

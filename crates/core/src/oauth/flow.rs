@@ -77,12 +77,31 @@ pub(super) fn choose_scopes(user: &[String], d: &Discovered) -> Vec<String> {
     scopes
 }
 
+/// Who signed in, from the userinfo endpoint. A DPoP-bound token (`dpop`: its key) goes as
+/// `DPoP` with a proof (RFC 9449 §7), never as Bearer.
 pub(super) async fn userinfo_account(
     http: &reqwest::Client,
     url: &str,
     access: &str,
+    dpop: Option<&crate::dpop::DpopKey>,
 ) -> Option<String> {
-    let resp = http.get(url).bearer_auth(access).send().await.ok()?;
+    let req = match dpop {
+        None => http.get(url).bearer_auth(access),
+        Some(key) => {
+            let proof = key
+                .proof(
+                    "GET",
+                    url,
+                    Some(access),
+                    crate::dpop::nonce_for(url).as_deref(),
+                )
+                .ok()?;
+            http.get(url)
+                .header(http::header::AUTHORIZATION, format!("DPoP {access}"))
+                .header(crate::dpop::DPOP, proof)
+        }
+    };
+    let resp = req.send().await.ok()?;
     if !resp.status().is_success() {
         return None;
     }
@@ -597,7 +616,12 @@ impl Patchbay {
                 &server.userinfo_endpoint,
                 granted.iter().any(|s| s == "openid"),
             ) {
-                (Some(u), true) => userinfo_account(http, u, &access).await,
+                (Some(u), true) => {
+                    let bound = key
+                        .as_ref()
+                        .filter(|_| crate::dpop::bound(Some(token.token_type().as_ref())));
+                    userinfo_account(http, u, &access, bound).await
+                }
                 _ => None,
             }
             .or_else(|| jwt_claims(&access).and_then(|c| account_from_claims(&c))),
