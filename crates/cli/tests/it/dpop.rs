@@ -22,6 +22,22 @@ fn tag(origin: &str, name: &str) -> u64 {
     stats(origin)["tags"][name].as_u64().unwrap_or(0)
 }
 
+/// `patchbay access-token demo`, which must succeed.
+fn access_token(w: &World) -> std::process::Output {
+    let out = w
+        .cmd()
+        .args(["access-token", "demo"])
+        .write_stdin("")
+        .output()
+        .expect("access-token");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 #[test]
 fn a_dpop_sign_in_calls_a_proof_checking_server_through_nonces_and_a_refresh() {
     let w = World::new(
@@ -53,8 +69,14 @@ fn a_dpop_sign_in_calls_a_proof_checking_server_through_nonces_and_a_refresh() {
     assert!(tag(&mcp, "dpop:ok:POST") >= 2, "{}", stats(&mcp));
     assert_eq!(tag(&mcp, "dpop:bearer-refused"), 0, "never Bearer");
 
-    // The bound token alone is worth nothing as a Bearer token.
-    let token = w.ok(&["access-token", "demo"]);
+    // The bound token alone is worth nothing as a Bearer token, and `access-token` says so.
+    let out = access_token(&w);
+    let token = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("DPoP-bound"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(
         w.mcp_status(token.trim()),
         401,
@@ -91,7 +113,13 @@ fn a_server_without_dpop_sees_bearer_and_no_proof() {
     let show: Value =
         serde_json::from_str(&w.ok(&["--json", "action", "show", "demo"])).expect("show json");
     assert_eq!(show["dpop"], false, "{show}");
-    // Today's Bearer-only server takes the token as Bearer.
+    // Today's Bearer-only server takes the token as Bearer; no note about DPoP.
+    let out = access_token(&w);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "",
+        "nothing but the token"
+    );
     assert_eq!(w.mcp_status_with_token(), 200);
     let who = w.ok(&["call", "demo", "whoami"]);
     assert!(who.contains(r#""sub":"alice""#), "{who}");

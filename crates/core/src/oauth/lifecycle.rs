@@ -309,6 +309,21 @@ impl Patchbay {
         Ok(self.access(kind, name).await?.token)
     }
 
+    /// Whether [`Self::access_token`] is DPoP-bound (RFC 9449): it is worth nothing as a
+    /// Bearer token, only with a proof signed by the key in the keychain. Reads no secret.
+    pub fn access_token_is_dpop(&self, kind: Kind, name: &str) -> Result<bool> {
+        let (owner, _) = self.owner_of(kind, name)?;
+        self.store().read(|c| {
+            Ok(c.query_row(
+                "SELECT dpop FROM oauth_grants WHERE owner = ?1",
+                [owner.key()],
+                |r| r.get::<_, bool>(0),
+            )
+            .optional()?
+            .unwrap_or(false))
+        })
+    }
+
     /// [`Self::access_token`] with the scheme it must be presented with.
     pub(crate) async fn access(&self, kind: Kind, name: &str) -> Result<Access> {
         let (owner, name) = self.owner_of(kind, name)?;
