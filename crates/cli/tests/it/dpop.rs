@@ -102,6 +102,15 @@ fn a_dpop_sign_in_calls_a_proof_checking_server_through_nonces_and_a_refresh() {
     assert_eq!(tag(&mcp, "dpop:bearer-refused"), 0, "never Bearer");
     let logs = w.ok(&["logs", "--kind", "refresh", "--action", "demo"]);
     assert!(logs.contains("ok"), "the refresh is logged: {logs}");
+
+    // Disconnect revokes the bound refresh token and deletes the grant with its key.
+    let report: Value =
+        serde_json::from_str(&w.ok(&["--json", "disconnect", "demo"])).expect("json");
+    assert_eq!(report["revocation"]["outcome"], "revoked", "{report}");
+    assert_eq!(report["revocation"]["revoked"], json!(["refresh_token"]));
+    let show: Value =
+        serde_json::from_str(&w.ok(&["--json", "action", "show", "demo"])).expect("show json");
+    assert_eq!(show["dpop"], false, "no grant, nothing bound: {show}");
 }
 
 #[test]
