@@ -52,7 +52,16 @@ impl AuthedHttp {
         if !crate::dpop::nonce_challenge(&a.www_authenticate_header) {
             return false;
         }
-        let Ok(headers) = self.headers(base, cred, "POST", uri) else {
+        // The request's own routing headers (2026-07-28: `Mcp-Method`, `Mcp-Name`,
+        // `Mcp-Param-*`) would not match a ping: the ping says its own.
+        let mut base = base.clone();
+        let mcp_method = HeaderName::from_static("mcp-method");
+        let routed = base.remove(&mcp_method).is_some();
+        base.retain(|k, _| k != "mcp-name" && !k.as_str().starts_with("mcp-param-"));
+        if routed {
+            base.insert(mcp_method, HeaderValue::from_static("ping"));
+        }
+        let Ok(headers) = self.headers(&base, cred, "POST", uri) else {
             return false;
         };
         let mut req = self
@@ -268,13 +277,25 @@ mod tests {
         let s = seen.clone();
         let app = axum::Router::new().route(
             "/mcp",
-            axum::routing::post(move |body: String| {
+            axum::routing::post(move |headers: http::HeaderMap, body: String| {
                 let s = s.clone();
                 async move {
                     let v: serde_json::Value = serde_json::from_str(&body).expect("json");
+                    let header = |name: &str| {
+                        headers
+                            .get(name)
+                            .and_then(|h| h.to_str().ok())
+                            .unwrap_or("-")
+                            .to_string()
+                    };
                     let n = {
                         let mut seen = s.lock().expect("lock");
-                        seen.push(v["method"].as_str().unwrap_or_default().to_string());
+                        seen.push(format!(
+                            "{} {} {}",
+                            v["method"].as_str().unwrap_or_default(),
+                            header("mcp-method"),
+                            header("mcp-name"),
+                        ));
                         seen.len()
                     };
                     let mut h = http::HeaderMap::new();
@@ -303,12 +324,21 @@ mod tests {
             inner: crate::http::mcp_client(crate::http::McpPurpose::Session).expect("client"),
             creds: Arc::new(credentials::static_for_tests(p.pb.clone(), "Bearer tok")),
         };
-        let message: ClientJsonRpcMessage = serde_json::from_value(
-            serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list"}),
-        )
+        let message: ClientJsonRpcMessage = serde_json::from_value(serde_json::json!({
+            "jsonrpc": "2.0", "id": 1, "method": "tools/call",
+            "params": {"name": "echo", "arguments": {}},
+        }))
         .expect("a request");
+        let routing: HashMap<HeaderName, HeaderValue> = [
+            ("mcp-method", "tools/call"),
+            ("mcp-name", "echo"),
+            ("mcp-param-text", "x"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (HeaderName::from_static(k), HeaderValue::from_static(v)))
+        .collect();
         let answer = authed
-            .post_message(url.as_str().into(), message, None, None, HashMap::new())
+            .post_message(url.as_str().into(), message, None, None, routing)
             .await;
         match answer {
             Err(StreamableHttpError::AuthRequired(a)) => {
@@ -318,8 +348,13 @@ mod tests {
         }
         assert_eq!(
             *seen.lock().expect("lock"),
-            ["tools/list", "ping", "tools/list"],
-            "the request, a ping that brings the nonce, the request once more; no more"
+            [
+                "tools/call tools/call echo",
+                "ping ping -",
+                "tools/call tools/call echo"
+            ],
+            "the request, a ping (with its own routing headers) that brings the nonce, the \
+             request once more; no more"
         );
         assert_eq!(crate::dpop::nonce_for(&url).as_deref(), Some("rs-2"));
         // A challenge that asks for no nonce sends nothing more.
