@@ -43,13 +43,15 @@ const expected = JSON.parse(readFileSync(join(here, 'expected-failures.json'), '
 
 // Scenarios the revision lists as not scored that Patchbay implements and must pass: the
 // client credentials extension (io.modelcontextprotocol/oauth-client-credentials) with
-// client_secret_basic and private_key_jwt, enterprise-managed authorization (SEP-990: an
-// ID-JAG from the identity provider, presented with RFC 7523), workload identity federation
-// (SEP-1933: the workload's token as a jwt-bearer assertion), and JSON Schema 2020-12 keyword
-// preservation.
+// client_secret_basic and private_key_jwt, DPoP (SEP-1932, RFC 9449) with and without server
+// nonces, enterprise-managed authorization (SEP-990: an ID-JAG from the identity provider,
+// presented with RFC 7523), workload identity federation (SEP-1933: the workload's token as a
+// jwt-bearer assertion), and JSON Schema 2020-12 keyword preservation.
 const required = new Set([
   'auth/client-credentials-basic',
   'auth/client-credentials-jwt',
+  'auth/dpop',
+  'auth/dpop-nonce',
   'auth/enterprise-managed-authorization',
   'auth/wif-jwt-bearer',
   'json-schema-2020-12-preservation',

@@ -40,6 +40,10 @@ const cfg = loadConfig(NAME, 'AUTH_SERVER_CONFIG', {
   metadataIssuer: null,
   deviceFlow: false,
   deviceCodeTtl: 600,
+  // DPoP (RFC 9449): false (today's servers), true (proofs accepted, tokens bound), or
+  // "nonce" (as true, and every proof must carry the server's nonce: §8's use_dpop_nonce).
+  // Only the DPoP tests turn it on, each with its own issuer (issuerPath "/dpop").
+  dpop: false,
 });
 
 // ---- validate configuration ------------------------------------------------
@@ -66,6 +70,9 @@ if (!Number.isInteger(cfg.deviceCodeTtl) || cfg.deviceCodeTtl <= 0) {
 }
 if (![true, false, 'forbidden'].includes(cfg.dcr)) {
   fail(NAME, `dcr must be true, false or "forbidden", got ${JSON.stringify(cfg.dcr)}`);
+}
+if (![true, false, 'nonce'].includes(cfg.dpop)) {
+  fail(NAME, `dpop must be true, false or "nonce", got ${JSON.stringify(cfg.dpop)}`);
 }
 let issuerPath = String(cfg.issuerPath ?? '');
 if (issuerPath === '/') issuerPath = '';
@@ -226,6 +233,13 @@ const provider = new Provider(issuer, {
     },
     clientIdMetadataDocument: { enabled: cimdEnabled, ack: 'draft-02' },
     introspection: { enabled: true },
+    dPoP: cfg.dpop
+      ? {
+        enabled: true,
+        nonceSecret: randomBytes(32),
+        requireNonce: () => cfg.dpop === 'nonce',
+      }
+      : { enabled: false },
     userinfo: { enabled: true },
     resourceIndicators: {
       enabled: true,

@@ -4,13 +4,15 @@
 import './lib/stdio-guard.mjs';
 
 import { createServer } from 'node:http';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { isInitializeRequest, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
-import { createRemoteJWKSet, jwtVerify } from 'jose';
+import {
+  calculateJwkThumbprint, createRemoteJWKSet, decodeProtectedHeader, importJWK, jwtVerify,
+} from 'jose';
 import { z } from 'zod';
 
 import {
@@ -41,6 +43,10 @@ const cfg = loadConfig(NAME, 'MCP_SERVER_CONFIG', {
   // ($schema, $defs, $anchor, $ref, allOf/anyOf, if/then/else, additionalProperties: false),
   // listed exactly as SCHEMA_2020_12 (for the tests that clients receive it unchanged).
   schemaTool: false,
+  // DPoP (RFC 9449 §7, §9): false (Bearer only, as today), true (only DPoP-bound tokens, each
+  // request with a valid proof), or "nonce" (as true, and every proof must carry this
+  // server's nonce: a proof without it gets 401 `DPoP error="use_dpop_nonce"`).
+  dpop: false,
 });
 
 if (!['path', 'root', 'none'].includes(cfg.resourceMetadata)) {
@@ -53,6 +59,9 @@ if (cfg.auth && !cfg.authServer) fail(NAME, 'authServer (the issuer URL) is requ
 if (cfg.authServer && !URL.canParse(cfg.authServer)) fail(NAME, `authServer is not a URL: ${cfg.authServer}`);
 if (!Array.isArray(cfg.requiredScopes)) fail(NAME, 'requiredScopes must be an array');
 if (typeof cfg.schemaTool !== 'boolean') fail(NAME, 'schemaTool must be true or false');
+if (![true, false, 'nonce'].includes(cfg.dpop)) {
+  fail(NAME, `dpop must be true, false or "nonce", got ${JSON.stringify(cfg.dpop)}`);
+}
 if (!Number.isInteger(cfg.extraTools) || cfg.extraTools < 0 || cfg.extraTools > 10000) {
   fail(NAME, `extraTools must be an integer from 0 to 10000, got ${JSON.stringify(cfg.extraTools)}`);
 }
@@ -143,21 +152,82 @@ function challengeHeader(err) {
       if (cfg.requiredScopes.length) parts.push(`scope=${quote(cfg.requiredScopes.join(' '))}`);
     }
   }
-  return parts.length ? `Bearer ${parts.join(', ')}` : 'Bearer';
+  const scheme = cfg.dpop ? 'DPoP' : 'Bearer';
+  if (cfg.dpop) parts.push('algs="ES256"');
+  return parts.length ? `${scheme} ${parts.join(', ')}` : scheme;
+}
+
+// ---- DPoP proofs (RFC 9449 §4.3, §7.1) -------------------------------------
+// The nonce this server hands out (mode "nonce"), and the proofs' jti already seen.
+const dpopNonce = randomBytes(16).toString('base64url');
+const seenProofJtis = new Set();
+
+// The request's URL as a proof's htu must name it: no query, no fragment.
+function htuOf(req) {
+  const u = new URL(req.url, origin);
+  return `${origin}${u.pathname}`;
+}
+
+// Checks the proof of a request that presents `token` (a verified access token with
+// `payload`); throws AuthError (401) naming what is wrong.
+async function checkDpopProof(req, token, payload) {
+  const raw = req.headers.dpop;
+  if (!raw) throw new AuthError(401, 'invalid_dpop_proof', 'a DPoP-bound token needs a DPoP proof header');
+  if (Array.isArray(raw) || raw.includes(',')) throw new AuthError(401, 'invalid_dpop_proof', 'exactly one DPoP proof');
+  let header;
+  try {
+    header = decodeProtectedHeader(raw);
+  } catch {
+    throw new AuthError(401, 'invalid_dpop_proof', 'the DPoP proof is not a JWT');
+  }
+  if (header.typ !== 'dpop+jwt') throw new AuthError(401, 'invalid_dpop_proof', 'typ must be dpop+jwt');
+  if (header.alg !== 'ES256') throw new AuthError(401, 'invalid_dpop_proof', 'alg must be ES256');
+  if (!header.jwk || header.jwk.d !== undefined) throw new AuthError(401, 'invalid_dpop_proof', 'jwk must be a public key');
+  let proof;
+  try {
+    ({ payload: proof } = await jwtVerify(raw, await importJWK(header.jwk, 'ES256'), { typ: 'dpop+jwt' }));
+  } catch (err) {
+    throw new AuthError(401, 'invalid_dpop_proof', `the DPoP proof does not verify: ${err.message}`);
+  }
+  if (typeof proof.jti !== 'string' || !proof.jti) throw new AuthError(401, 'invalid_dpop_proof', 'missing jti');
+  if (proof.htm !== req.method) throw new AuthError(401, 'invalid_dpop_proof', `htm ${proof.htm} is not ${req.method}`);
+  if (proof.htu !== htuOf(req)) throw new AuthError(401, 'invalid_dpop_proof', `htu ${proof.htu} is not ${htuOf(req)}`);
+  if (typeof proof.iat !== 'number' || Math.abs(Date.now() / 1000 - proof.iat) > 300) {
+    throw new AuthError(401, 'invalid_dpop_proof', 'iat is not recent');
+  }
+  if (proof.ath !== createHash('sha256').update(token, 'ascii').digest('base64url')) {
+    throw new AuthError(401, 'invalid_dpop_proof', 'ath does not match the access token');
+  }
+  if (payload.cnf?.jkt !== await calculateJwkThumbprint(header.jwk)) {
+    throw new AuthError(401, 'invalid_token', 'the token is not bound to the proof key (cnf.jkt)');
+  }
+  if (seenProofJtis.has(proof.jti)) throw new AuthError(401, 'invalid_dpop_proof', 'a DPoP proof replayed (jti seen before)');
+  seenProofJtis.add(proof.jti);
+  if (cfg.dpop === 'nonce' && proof.nonce !== dpopNonce) {
+    stats.tag('dpop:nonce-challenge');
+    throw new AuthError(401, 'use_dpop_nonce', 'the DPoP proof must carry the nonce of this server');
+  }
+  stats.tag(`dpop:ok:${req.method}`);
 }
 
 function sendAuthError(res, err) {
   const body = err.error
     ? { error: err.error, error_description: err.message }
     : { error: 'unauthorized', error_description: err.message };
-  sendJson(res, err.status, body, { 'www-authenticate': challengeHeader(err) });
+  const headers = { 'www-authenticate': challengeHeader(err) };
+  if (cfg.dpop === 'nonce') headers['dpop-nonce'] = dpopNonce;
+  sendJson(res, err.status, body, headers);
 }
 
 async function authenticate(req) {
   const header = req.headers.authorization;
   if (!header) throw new AuthError(401, undefined, 'missing bearer token');
-  const m = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i.exec(header);
-  if (!m) throw new AuthError(401, 'invalid_token', 'malformed Authorization header');
+  const scheme = cfg.dpop ? 'DPoP' : 'Bearer';
+  const m = new RegExp(`^${scheme} +([A-Za-z0-9\\-._~+/]+=*)$`, 'i').exec(header);
+  if (!m) {
+    if (cfg.dpop && /^Bearer /i.test(header)) stats.tag('dpop:bearer-refused');
+    throw new AuthError(401, 'invalid_token', `malformed Authorization header (this server takes ${scheme} tokens)`);
+  }
   const token = m[1];
   let payload;
   try {
@@ -173,6 +243,7 @@ async function authenticate(req) {
   if (rejectAll || (payload.jti && rejectedJtis.has(payload.jti))) {
     throw new AuthError(401, 'invalid_token', 'token revoked by the resource server');
   }
+  if (cfg.dpop) await checkDpopProof(req, token, payload);
   if (payload.jti) seenJtis.add(payload.jti);
   const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
   if (!aud.includes(resource)) {

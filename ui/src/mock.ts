@@ -39,6 +39,7 @@ const base = {
   oauth: null,
   grant: null,
   publicJwk: null,
+  dpop: false,
   http: null,
   createdAt: "2025-01-06T09:00:00Z",
   updatedAt: "2025-01-06T09:00:00Z",

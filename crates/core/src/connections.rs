@@ -431,6 +431,7 @@ impl Patchbay {
             keys::connection_client_secret(&view.id),
             keys::connection_private_key(&view.id),
             keys::connection_oauth_tokens(&view.id),
+            keys::dpop_key(&format!("connection/{}", view.id)),
         ]);
         Ok(view)
     }

@@ -10,6 +10,7 @@ pub mod browser;
 pub mod clock;
 pub mod connections;
 pub mod doctor;
+pub(crate) mod dpop;
 pub mod env;
 pub mod error;
 pub mod export;

@@ -233,6 +233,10 @@ mod tests {
     use crate::model::LogKind;
     use crate::testing::{Profile, action, profile};
 
+    /// The migration that made `action_hours` and backfills it (v15): the tests open a store
+    /// at the version before it, then let it run (later migrations run after it as usual).
+    const ROLLUP_MIGRATION: usize = 15;
+
     fn call(p: &Profile, a: &crate::model::ActionView, ok: bool, ms: i64) {
         p.pb.log(NewLog {
             action_id: Some(&a.id),
@@ -455,8 +459,7 @@ mod tests {
     fn the_migration_backfills_the_last_eight_days_like_the_writes_would() {
         let old = crate::store::MIGRATIONS;
         let dir = tempfile::tempdir().expect("tempdir");
-        // Through v14: migration 15 is the one that backfills.
-        let before = &old[..14];
+        let before = &old[..ROLLUP_MIGRATION - 1];
         let store = crate::store::Store::open_with(dir.path(), before).expect("v14");
         let calls = store
             .write(|tx| Ok(generate(tx, 20_000, 10)))
@@ -504,8 +507,7 @@ mod tests {
     fn a_million_rows_backfill_and_add_up() {
         let old = crate::store::MIGRATIONS;
         let dir = tempfile::tempdir().expect("tempdir");
-        // Through v14: migration 15 is the one that backfills.
-        let before = &old[..14];
+        let before = &old[..ROLLUP_MIGRATION - 1];
         let store = crate::store::Store::open_with(dir.path(), before).expect("v14");
         let calls = store
             .write(|tx| {

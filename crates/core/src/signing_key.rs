@@ -164,6 +164,37 @@ fn public_jwk(key: &SecretKey) -> PublicJwk {
     }
 }
 
+/// The private key in the keychain's PKCS#8 PEM, for signing.
+fn stored_key(pem: &SecretString, whose: &str) -> Result<SecretKey> {
+    SecretKey::from_pkcs8_pem(pem.expose_secret()).map_err(|_| {
+        Error::Internal(format!(
+            "the keychain's private key for {whose} cannot be read as a P-256 key"
+        ))
+    })
+}
+
+/// The public JWK of a stored key (PKCS#8 PEM).
+pub(crate) fn public_jwk_of(pem: &SecretString, whose: &str) -> Result<PublicJwk> {
+    Ok(public_jwk(&stored_key(pem, whose)?))
+}
+
+/// A compact JWS (ES256) of `header` over `claims`, signed with a stored key.
+pub(crate) fn sign(
+    pem: &SecretString,
+    whose: &str,
+    header: &serde_json::Value,
+    claims: &serde_json::Value,
+) -> Result<String> {
+    let key = stored_key(pem, whose)?;
+    let signing_input = format!(
+        "{}.{}",
+        b64(header.to_string().as_bytes()),
+        b64(claims.to_string().as_bytes())
+    );
+    let signature: Signature = SigningKey::from(&key).sign(signing_input.as_bytes());
+    Ok(format!("{signing_input}.{}", b64(&signature.to_bytes())))
+}
+
 /// A client assertion (RFC 7523 §2.2) for one token request.
 pub(crate) fn assertion(
     pem: &SecretString,
@@ -171,11 +202,6 @@ pub(crate) fn assertion(
     audience: &str,
     now: time::OffsetDateTime,
 ) -> Result<String> {
-    let key = SecretKey::from_pkcs8_pem(pem.expose_secret()).map_err(|_| {
-        Error::Internal(
-            "the keychain's private key for this client cannot be read as a P-256 key".into(),
-        )
-    })?;
     let header = serde_json::json!({"alg": "ES256"});
     let iat = now.unix_timestamp();
     let claims = serde_json::json!({
@@ -186,13 +212,7 @@ pub(crate) fn assertion(
         "exp": iat + ASSERTION_LIFETIME_SECS,
         "jti": uuid::Uuid::new_v4().to_string(),
     });
-    let signing_input = format!(
-        "{}.{}",
-        b64(header.to_string().as_bytes()),
-        b64(claims.to_string().as_bytes())
-    );
-    let signature: Signature = SigningKey::from(&key).sign(signing_input.as_bytes());
-    Ok(format!("{signing_input}.{}", b64(&signature.to_bytes())))
+    sign(pem, "this client", &header, &claims)
 }
 
 #[cfg(test)]

@@ -46,6 +46,8 @@ impl Patchbay {
             Ok(ids)
         })?;
         keys_set.extend(granted.iter().map(|owner| keys::oauth_tokens(owner)));
+        // A grant's DPoP key (when its server takes proofs) lives as long as the grant.
+        keys_set.extend(granted.iter().map(|owner| keys::dpop_key(owner)));
         keys_set.extend(self.idp_vault_keys()?);
         for t in self.list_tokens()? {
             debug_assert!(t.kind == TokenKind::Text || t.request.is_some());

@@ -4,7 +4,8 @@
 //! kept in `PATCHBAY_HOME`, so profiles and test runs never see each other's entries.
 //!
 //! Keys name their owner row: `action/<id>/client_secret`, `connection/<id>/client_secret`,
-//! `action/<id>/private_key`, `connection/<id>/private_key`,
+//! `action/<id>/private_key`, `connection/<id>/private_key`, `action/<id>/dpop_key`,
+//! `connection/<id>/dpop_key`,
 //! `token/<id>/value`, `token/<id>/header/<name>`, `token/<id>/body/<key>`.
 //!
 //! One profile's processes (the app, the CLI, proxies) take turns at the keychain: every
@@ -381,6 +382,11 @@ pub mod keys {
     }
     pub fn connection_private_key(id: &str) -> String {
         format!("connection/{id}/private_key")
+    }
+    /// The PKCS#8 PEM private key a grant owner's (`action/<id>`, `connection/<id>`)
+    /// DPoP proofs are signed with (RFC 9449).
+    pub fn dpop_key(owner_key: &str) -> String {
+        format!("{owner_key}/dpop_key")
     }
     pub fn token_value(id: &str) -> String {
         format!("token/{id}/value")

@@ -359,6 +359,10 @@ pub struct ActionView {
     /// The public key to register with the provider when its client authenticates with
     /// `private_key_jwt` (else `null`).
     pub public_jwk: Option<PublicJwk>,
+    /// Its grant's tokens (its own, or its connection's) are DPoP-bound (RFC 9449): each
+    /// request carries a proof signed with a key only the keychain holds. False when not
+    /// connected, or connected to a server that does not take DPoP.
+    pub dpop: bool,
     /// Request settings when `kind` is `http`.
     pub http: Option<HttpActionSpec>,
     pub created_at: String,

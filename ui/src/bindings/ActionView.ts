@@ -35,6 +35,12 @@ grant: OAuthGrant | null,
  */
 publicJwk: PublicJwk | null, 
 /**
+ * Its grant's tokens (its own, or its connection's) are DPoP-bound (RFC 9449): each
+ * request carries a proof signed with a key only the keychain holds. False when not
+ * connected, or connected to a server that does not take DPoP.
+ */
+dpop: boolean, 
+/**
  * Request settings when `kind` is `http`.
  */
 http: HttpActionSpec | null, createdAt: string, updatedAt: string, };

@@ -23,6 +23,7 @@ export function makeAction(overrides: Partial<ActionView> = {}): ActionView {
     oauth: null,
     grant: null,
     publicJwk: null,
+    dpop: false,
     http: null,
     createdAt: "2025-01-01T00:00:00Z",
     updatedAt: "2025-01-01T00:00:00Z",

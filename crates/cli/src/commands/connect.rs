@@ -154,6 +154,11 @@ pub fn print_token(kind: Kind, name: &str) -> Result<Status> {
     let pb = open(false)?;
     let token = runtime()?.block_on(pb.access_token(kind, name))?;
     outln!("{}", patchbay_core::ExposeSecret::expose_secret(&token));
+    if pb.access_token_is_dpop(kind, name)? {
+        eprintln!(
+            "Note: this token is DPoP-bound (RFC 9449): its server takes it only with a proof signed by the key in Patchbay's keychain, not as a Bearer token. Use it through Patchbay (`patchbay call`, the gateway or the proxy)."
+        );
+    }
     Ok(Status::Done)
 }
 

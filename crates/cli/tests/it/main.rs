@@ -7,6 +7,7 @@ mod support;
 mod cli;
 mod device;
 mod doctor;
+mod dpop;
 mod enterprise;
 mod export;
 mod gateway;

@@ -316,6 +316,7 @@ impl Patchbay {
             keys::action_client_secret(&view.id),
             keys::action_private_key(&view.id),
             keys::action_oauth_tokens(&view.id),
+            keys::dpop_key(&format!("action/{}", view.id)),
         ]);
         Ok(view)
     }

@@ -14,7 +14,9 @@ pub(super) const SELECT: &str =
     "SELECT a.id, a.name, a.kind, a.url, a.description, a.enabled, a.confirm, a.auth_type,
         t.name, c.name, a.oauth, a.has_client_secret, a.http, a.health_status, a.health_reason,
         a.health_message, a.health_checked_at, a.health_latency_ms, a.health_tool_count,
-        a.created_at, a.updated_at, b.failures, b.open_until, a.grant_type, a.public_jwk
+        a.created_at, a.updated_at, b.failures, b.open_until, a.grant_type, a.public_jwk,
+        EXISTS (SELECT 1 FROM oauth_grants g WHERE g.dpop = 1
+            AND (g.action_id = a.id OR g.connection_id = a.connection_id))
      FROM actions a
      LEFT JOIN tokens t ON t.id = a.token_id
      LEFT JOIN connections c ON c.id = a.connection_id
@@ -47,6 +49,7 @@ pub(super) fn from_row(r: &Row<'_>) -> rusqlite::Result<RawAction> {
         breaker_open_until: r.get(22)?,
         grant_type: r.get(23)?,
         public_jwk: r.get(24)?,
+        dpop: r.get(25)?,
     })
 }
 
@@ -76,6 +79,7 @@ pub(super) struct RawAction {
     breaker_open_until: Option<String>,
     grant_type: Option<String>,
     public_jwk: Option<String>,
+    dpop: bool,
 }
 
 impl RawAction {
@@ -145,6 +149,7 @@ impl RawAction {
             oauth,
             grant,
             public_jwk,
+            dpop: self.dpop,
             http,
             breaker: crate::model::BreakerView::at(
                 self.breaker_failures.unwrap_or(0),

@@ -16,6 +16,8 @@ pub(super) struct CcRequest<'a> {
     pub(super) resource: Option<&'a str>,
     /// The audience of a `private_key_jwt` assertion.
     pub(super) audience: &'a str,
+    /// The key the token is bound to (DPoP), when the server takes proofs.
+    pub(super) dpop: Option<&'a crate::dpop::DpopKey>,
 }
 
 /// Scopes for a client with no user: the user's, else the challenge's, else the resource's.
@@ -183,6 +185,7 @@ impl Patchbay {
         http: &reqwest::Client,
     ) -> Result<GrantView> {
         let audience = assertion_audience(server);
+        let key = self.dpop_key_for_sign_in(owner, server)?;
         let stored = self
             .client_credentials_token(
                 &CcRequest {
@@ -191,6 +194,7 @@ impl Patchbay {
                     scopes,
                     resource: resource.as_deref(),
                     audience: &audience,
+                    dpop: key.as_ref(),
                 },
                 http,
             )
@@ -235,26 +239,30 @@ impl Patchbay {
             req = req.add_extra_param(k, v);
         }
         let token = req
-            .request_async(http)
+            .request_async(&super::dpop_token::TokenHttp { http, key: r.dpop })
             .await
             .map_err(|e| token_error(e, r.token_endpoint))?;
         let granted: Vec<String> = match token.scopes() {
             Some(s) => s.iter().map(|x| x.to_string()).collect(),
             None => r.scopes.to_vec(),
         };
-        let mut stored = self.stored_from(&token);
+        let mut stored = self.stored_from(&token, r.dpop.is_some());
         // RFC 6749 §4.4.3: no refresh token; a new one is fetched the same way.
         stored.refresh_token = None;
         Ok((stored, granted))
     }
 
-    /// What the keychain keeps of a token response got with no user: the tokens and when
+    /// What the keychain keeps of a token response got with no user: the tokens, their
+    /// scheme (`DPoP` when the request carried a proof and the server bound them) and when
     /// the access token expires.
-    pub(super) fn stored_from(&self, token: &TokenResp) -> StoredTokens {
+    pub(super) fn stored_from(&self, token: &TokenResp, sent_proof: bool) -> StoredTokens {
         StoredTokens {
             access_token: token.access_token().secret().clone(),
             refresh_token: token.refresh_token().map(|t| t.secret().clone()),
-            token_type: Some("Bearer".into()),
+            token_type: Some(super::dpop_token::token_type(
+                sent_proof,
+                token.token_type().as_ref(),
+            )),
             expires_at: token
                 .expires_in()
                 .map(|d| crate::clock::rfc3339(self.clock_now() + d)),

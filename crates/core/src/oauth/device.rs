@@ -231,6 +231,7 @@ impl Patchbay {
                         target.resource.as_deref(),
                         &target.scopes,
                         http,
+                        None,
                     )
                     .await;
             }

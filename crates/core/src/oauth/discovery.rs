@@ -109,6 +109,10 @@ pub struct ServerMetadata {
     /// RFC 8628: where a device sign-in starts, when the server offers one.
     #[serde(default)]
     pub device_authorization_endpoint: Option<String>,
+    /// RFC 9449 §5.1: the algorithms the server accepts in DPoP proofs; ES256 among them
+    /// makes Patchbay ask for DPoP-bound tokens.
+    #[serde(default)]
+    pub dpop_signing_alg_values_supported: Option<Vec<String>>,
     /// `issuer` was checked against the issuer the metadata was fetched for (discovery),
     /// so an authorization response's `iss` can be held to it. False for endpoints the user
     /// typed, whose issuer Patchbay does not know.
@@ -146,6 +150,7 @@ impl ServerMetadata {
             client_id_metadata_document_supported: None,
             grant_types_supported: None,
             device_authorization_endpoint: None,
+            dpop_signing_alg_values_supported: None,
             issuer_checked,
         }
     }

@@ -77,12 +77,31 @@ pub(super) fn choose_scopes(user: &[String], d: &Discovered) -> Vec<String> {
     scopes
 }
 
+/// Who signed in, from the userinfo endpoint. A DPoP-bound token (`dpop`: its key) goes as
+/// `DPoP` with a proof (RFC 9449 §7), never as Bearer.
 pub(super) async fn userinfo_account(
     http: &reqwest::Client,
     url: &str,
     access: &str,
+    dpop: Option<&crate::dpop::DpopKey>,
 ) -> Option<String> {
-    let resp = http.get(url).bearer_auth(access).send().await.ok()?;
+    let req = match dpop {
+        None => http.get(url).bearer_auth(access),
+        Some(key) => {
+            let proof = key
+                .proof(
+                    "GET",
+                    url,
+                    Some(access),
+                    crate::dpop::nonce_for(url).as_deref(),
+                )
+                .ok()?;
+            http.get(url)
+                .header(http::header::AUTHORIZATION, format!("DPoP {access}"))
+                .header(crate::dpop::DPOP, proof)
+        }
+    };
+    let resp = req.send().await.ok()?;
     if !resp.status().is_success() {
         return None;
     }
@@ -614,12 +633,25 @@ impl Patchbay {
         for (k, v) in self.assertion_params(client, &audience)? {
             exchange = exchange.add_extra_param(k, v);
         }
+        let key = self.dpop_key_for_sign_in(owner, server)?;
         let token = exchange
-            .request_async(http)
+            .request_async(&dpop_token::TokenHttp {
+                http,
+                key: key.as_ref(),
+            })
             .await
             .map_err(|e| token_error(e, &server.token_endpoint))?;
-        self.save_user_tokens(owner, server, client, token, resource, requested, http)
-            .await
+        self.save_user_tokens(
+            owner,
+            server,
+            client,
+            token,
+            resource,
+            requested,
+            http,
+            key.as_ref(),
+        )
+        .await
     }
 
     /// Save what a user's sign-in got (an authorization code's or a device code's tokens):
@@ -635,6 +667,7 @@ impl Patchbay {
         resource: Option<&str>,
         requested: &[String],
         http: &reqwest::Client,
+        key: Option<&crate::dpop::DpopKey>,
     ) -> Result<GrantView> {
         let audience = assertion_audience(server);
         let access = token.access_token().secret().clone();
@@ -657,7 +690,11 @@ impl Patchbay {
                 &server.userinfo_endpoint,
                 granted.iter().any(|s| s == "openid"),
             ) {
-                (Some(u), true) => userinfo_account(http, u, &access).await,
+                (Some(u), true) => {
+                    let bound =
+                        key.filter(|_| crate::dpop::bound(Some(token.token_type().as_ref())));
+                    userinfo_account(http, u, &access, bound).await
+                }
                 _ => None,
             }
             .or_else(|| jwt_claims(&access).and_then(|c| account_from_claims(&c))),
@@ -665,7 +702,10 @@ impl Patchbay {
         let stored = StoredTokens {
             access_token: access,
             refresh_token: token.refresh_token().map(|r| r.secret().clone()),
-            token_type: Some("Bearer".into()),
+            token_type: Some(dpop_token::token_type(
+                key.is_some(),
+                token.token_type().as_ref(),
+            )),
             expires_at,
             issued_at: Some(self.now()),
             client_secret: client

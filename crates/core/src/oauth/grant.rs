@@ -91,12 +91,12 @@ impl Patchbay {
             tx.execute(
                 "INSERT INTO oauth_grants (owner, action_id, connection_id, issuer, client_id, resource, account, scopes, expires_at, has_refresh, connected_at,
                     authorization_endpoint, token_endpoint, revocation_endpoint, auth_method, needs_reconnect, refreshed_at,
-                    grant_type, assertion_audience)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, NULL, NULL, ?16, ?17)
+                    grant_type, assertion_audience, dpop)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, NULL, NULL, ?16, ?17, ?18)
                  ON CONFLICT (owner) DO UPDATE SET issuer = ?4, client_id = ?5, resource = ?6, account = ?7, scopes = ?8,
                     expires_at = ?9, has_refresh = ?10, connected_at = ?11, authorization_endpoint = ?12,
                     token_endpoint = ?13, revocation_endpoint = ?14, auth_method = ?15, needs_reconnect = NULL,
-                    refreshed_at = NULL, grant_type = ?16, assertion_audience = ?17",
+                    refreshed_at = NULL, grant_type = ?16, assertion_audience = ?17, dpop = ?18",
                 params![
                     owner.key(),
                     owner.action_id(),
@@ -115,6 +115,7 @@ impl Patchbay {
                     method.as_str(),
                     g.grant.as_str(),
                     g.audience,
+                    crate::dpop::bound(stored.token_type.as_deref()),
                 ],
             )?;
             // A grant that needed reconnecting works again; its actions' health is unknown

@@ -259,7 +259,7 @@ impl Patchbay {
             Some(s) => s.iter().map(|x| x.to_string()).collect(),
             None => r.scopes.to_vec(),
         };
-        Ok((self.stored_from(&token), granted, account))
+        Ok((self.stored_from(&token, false), granted, account))
     }
 }
 

@@ -84,6 +84,22 @@ impl GrantRow {
     }
 }
 
+/// An access token and the scheme it is presented with.
+pub(crate) struct Access {
+    pub(crate) token: SecretString,
+    /// Bound to the owner's DPoP key: `Authorization: DPoP` with a proof, never `Bearer`.
+    pub(crate) dpop: bool,
+}
+
+impl Access {
+    fn of(t: &StoredTokens) -> Self {
+        Self {
+            token: SecretString::from(t.access_token.clone()),
+            dpop: crate::dpop::bound(t.token_type.as_deref()),
+        }
+    }
+}
+
 enum RefreshFailure {
     /// The server refused the refresh token: only a new sign-in helps.
     InvalidGrant(String),
@@ -293,6 +309,26 @@ impl Patchbay {
     /// grant needs no user, so its first token is fetched here when it has none yet (as
     /// `patchbay connect` would), rather than asking the user to connect.
     pub async fn access_token(&self, kind: Kind, name: &str) -> Result<SecretString> {
+        Ok(self.access(kind, name).await?.token)
+    }
+
+    /// Whether [`Self::access_token`] is DPoP-bound (RFC 9449): it is worth nothing as a
+    /// Bearer token, only with a proof signed by the key in the keychain. Reads no secret.
+    pub fn access_token_is_dpop(&self, kind: Kind, name: &str) -> Result<bool> {
+        let (owner, _) = self.owner_of(kind, name)?;
+        self.store().read(|c| {
+            Ok(c.query_row(
+                "SELECT dpop FROM oauth_grants WHERE owner = ?1",
+                [owner.key()],
+                |r| r.get::<_, bool>(0),
+            )
+            .optional()?
+            .unwrap_or(false))
+        })
+    }
+
+    /// [`Self::access_token`] with the scheme it must be presented with.
+    pub(crate) async fn access(&self, kind: Kind, name: &str) -> Result<Access> {
         let (owner, name) = self.owner_of(kind, name)?;
         let n = names(kind, &name);
         match self.token_for(&owner, &n, None).await {
@@ -363,22 +399,27 @@ impl Patchbay {
         name: &str,
         rejected: &SecretString,
     ) -> Result<SecretString> {
+        Ok(self.access_after_401(kind, name, rejected).await?.token)
+    }
+
+    /// [`Self::access_token_after_401`] with the scheme of the token.
+    pub(crate) async fn access_after_401(
+        &self,
+        kind: Kind,
+        name: &str,
+        rejected: &SecretString,
+    ) -> Result<Access> {
         let (owner, name) = self.owner_of(kind, name)?;
         self.token_for(&owner, &names(kind, &name), Some(rejected.expose_secret()))
             .await
     }
 
-    async fn token_for(
-        &self,
-        owner: &Owner,
-        n: &Names,
-        rejected: Option<&str>,
-    ) -> Result<SecretString> {
+    async fn token_for(&self, owner: &Owner, n: &Names, rejected: Option<&str>) -> Result<Access> {
         let now = self.clock.now();
         // Fast path, no lock: a token that stays valid past the margin.
         let (_, seen) = self.usable(owner, n)?;
         if rejected.is_none() && fresh_enough(&seen, now, REFRESH_MARGIN) {
-            return Ok(SecretString::from(seen.access_token));
+            return Ok(Access::of(&seen));
         }
         let keep = |t: &StoredTokens| {
             let now = self.clock.now();
@@ -391,13 +432,13 @@ impl Patchbay {
         let local = self.token_locks.for_owner(&owner.key()).lock_owned().await;
         // A user of this process refreshed while we queued: take its result.
         if let Some(t) = local.as_ref().filter(|t| keep(t)) {
-            return Ok(SecretString::from(t.access_token.clone()));
+            return Ok(Access::of(t));
         }
         let mut lock = self.lock_file(owner, local).await?;
         // Another process may have refreshed already.
         let (row, current) = self.usable(owner, n)?;
         if keep(&current) {
-            let token = SecretString::from(current.access_token.clone());
+            let token = Access::of(&current);
             lock.remember(Some(current));
             return Ok(token);
         }
@@ -406,7 +447,7 @@ impl Patchbay {
             let fresh = self
                 .refetch(owner, n, &row, &current, rejected.is_some())
                 .await?;
-            let token = SecretString::from(fresh.access_token.clone());
+            let token = Access::of(&fresh);
             lock.remember(Some(fresh));
             return Ok(token);
         }
@@ -452,7 +493,7 @@ impl Patchbay {
         });
         match result {
             Ok(fresh) => {
-                let token = SecretString::from(fresh.access_token.clone());
+                let token = Access::of(&fresh);
                 lock.remember(Some(fresh));
                 Ok(token)
             }
@@ -496,6 +537,19 @@ impl Patchbay {
                 .map_err(|_| RefreshFailure::Other(bad_url("token endpoint", &token_endpoint)))?,
         );
         let http = http_client().map_err(RefreshFailure::Other)?;
+        // A bound grant's refresh proves possession of its key (RFC 9449 §5).
+        let key = if crate::dpop::bound(current.token_type.as_deref()) {
+            Some(
+                self.dpop_key_of_bound_grant(owner)
+                    .map_err(RefreshFailure::Other)?,
+            )
+        } else {
+            None
+        };
+        let token_http = super::dpop_token::TokenHttp {
+            http: &http,
+            key: key.as_ref(),
+        };
         let refresh_token = RefreshToken::new(refresh.to_string());
         let mut attempt = 0;
         let token: TokenResp = loop {
@@ -509,7 +563,7 @@ impl Patchbay {
             {
                 req = req.add_extra_param(k, v);
             }
-            match req.request_async(&http).await {
+            match req.request_async(&token_http).await {
                 Ok(t) => break t,
                 Err(RequestTokenError::ServerResponse(r))
                     if *r.error() == BasicErrorResponseType::InvalidGrant =>
@@ -548,7 +602,10 @@ impl Patchbay {
                 .refresh_token()
                 .map(|r| r.secret().clone())
                 .or_else(|| current.refresh_token.clone()),
-            token_type: Some("Bearer".into()),
+            token_type: Some(super::dpop_token::token_type(
+                key.is_some(),
+                token.token_type().as_ref(),
+            )),
             expires_at: expires_at.clone(),
             issued_at: Some(self.now()),
             client_secret: current.client_secret.clone(),
@@ -570,8 +627,8 @@ impl Patchbay {
             .write(|tx| {
                 tx.execute(
                     "UPDATE oauth_grants SET expires_at = ?2, scopes = COALESCE(?3, scopes), has_refresh = ?4,
-                        refreshed_at = ?5, needs_reconnect = NULL WHERE owner = ?1",
-                    params![owner.key(), expires_at, scopes, has_refresh, now],
+                        refreshed_at = ?5, needs_reconnect = NULL, dpop = ?6 WHERE owner = ?1",
+                    params![owner.key(), expires_at, scopes, has_refresh, now, crate::dpop::bound(stored.token_type.as_deref())],
                 )?;
                 Ok(())
             })
@@ -591,7 +648,7 @@ impl Patchbay {
         after_401: bool,
     ) -> Result<StoredTokens> {
         let started = std::time::Instant::now();
-        let result = self.refetch_inner(owner, row).await;
+        let result = self.refetch_inner(owner, row, current).await;
         let mut secrets = vec![current.access_token.clone()];
         if let Ok(f) = &result {
             secrets.push(f.access_token.clone());
@@ -618,7 +675,12 @@ impl Patchbay {
         result
     }
 
-    async fn refetch_inner(&self, owner: &Owner, row: &GrantRow) -> Result<StoredTokens> {
+    async fn refetch_inner(
+        &self,
+        owner: &Owner,
+        row: &GrantRow,
+        current: &StoredTokens,
+    ) -> Result<StoredTokens> {
         let Some(token_endpoint) = row.token_endpoint.clone() else {
             return Err(Error::Internal(
                 "the grant has no token endpoint recorded".into(),
@@ -663,6 +725,12 @@ impl Patchbay {
             _ => {
                 let client = self.grant_client(owner, row, &StoredTokens::default())?;
                 let audience = row.audience();
+                // A bound grant's next token is bound to the same key.
+                let key = if crate::dpop::bound(current.token_type.as_deref()) {
+                    Some(self.dpop_key_of_bound_grant(owner)?)
+                } else {
+                    None
+                };
                 self.client_credentials_token(
                     &super::client_credentials::CcRequest {
                         token_endpoint: &token_endpoint,
@@ -670,6 +738,7 @@ impl Patchbay {
                         scopes: &row.scopes,
                         resource: row.resource.as_deref(),
                         audience: &audience,
+                        dpop: key.as_ref(),
                     },
                     &http,
                 )
@@ -684,9 +753,9 @@ impl Patchbay {
         let scopes = serde_json::to_string(&granted).unwrap_or_else(|_| "[]".into());
         self.store().write(|tx| {
             tx.execute(
-                "UPDATE oauth_grants SET expires_at = ?2, scopes = ?3, refreshed_at = ?4, needs_reconnect = NULL
-                 WHERE owner = ?1",
-                params![owner.key(), stored.expires_at, scopes, now],
+                "UPDATE oauth_grants SET expires_at = ?2, scopes = ?3, refreshed_at = ?4, needs_reconnect = NULL,
+                    dpop = ?5 WHERE owner = ?1",
+                params![owner.key(), stored.expires_at, scopes, now, crate::dpop::bound(stored.token_type.as_deref())],
             )?;
             Ok(())
         })?;
@@ -764,7 +833,10 @@ impl Patchbay {
             tx.execute("DELETE FROM oauth_grants WHERE owner = ?1", [owner.key()])?;
             Ok(())
         })?;
-        self.forget_secrets(&[owner.tokens_key()]);
+        self.forget_secrets(&[
+            owner.tokens_key(),
+            crate::vault::keys::dpop_key(&owner.key()),
+        ]);
         let was_connected = before.connected || before.needs_reconnect;
         if was_connected {
             self.log(crate::logs::NewLog {

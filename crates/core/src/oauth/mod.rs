@@ -34,6 +34,7 @@ mod fuzz;
 mod idp;
 pub use idp::NewIdp;
 pub mod discovery;
+mod dpop_token;
 mod errors;
 mod flow;
 mod grant;
@@ -260,6 +261,7 @@ mod tests {
             client_id_metadata_document_supported: None,
             grant_types_supported: None,
             device_authorization_endpoint: None,
+            dpop_signing_alg_values_supported: None,
             issuer_checked: true,
         }
     }

@@ -14,6 +14,8 @@ use crate::model::{ActionView, AuthType, TokenView, header_value_with_prefix};
 struct Cached {
     stamp: String,
     token: SecretString,
+    /// The token is DPoP-bound.
+    dpop: bool,
     expires_at: Option<String>,
 }
 
@@ -35,7 +37,12 @@ enum Source {
 pub(crate) struct Credentials {
     pb: Arc<Patchbay>,
     source: Source,
+    /// The OAuth grant's DPoP key, read from the keychain at the first proof of the session.
+    dpop_key: Mutex<Option<Arc<crate::dpop::DpopKey>>>,
 }
+
+/// The scheme of a DPoP-bound token's `Authorization` header (RFC 9449 §7.1).
+const DPOP_SCHEME: &str = "DPoP ";
 
 fn header_value(v: &str) -> Result<HeaderValue> {
     let mut h = HeaderValue::from_str(v)
@@ -57,11 +64,21 @@ fn token_header(t: &TokenView, value: &SecretString) -> Result<Option<(HeaderNam
     )))
 }
 
-fn bearer(token: &SecretString) -> Result<Option<(HeaderName, HeaderValue)>> {
+/// `Authorization: Bearer <token>`, or `DPoP <token>` for a bound token (never `Bearer`).
+fn authorization(token: &SecretString, dpop: bool) -> Result<Option<(HeaderName, HeaderValue)>> {
+    let scheme = if dpop { DPOP_SCHEME } else { "Bearer " };
     Ok(Some((
         http::header::AUTHORIZATION,
-        header_value(&format!("Bearer {}", token.expose_secret()))?,
+        header_value(&format!("{scheme}{}", token.expose_secret()))?,
     )))
+}
+
+/// The DPoP-bound token a credential header carries, if it is one.
+fn dpop_token(cred: &Option<(HeaderName, HeaderValue)>) -> Option<&str> {
+    cred.as_ref()
+        .filter(|(k, _)| k == http::header::AUTHORIZATION)
+        .and_then(|(_, v)| v.to_str().ok())
+        .and_then(|v| v.strip_prefix(DPOP_SCHEME))
 }
 
 impl Credentials {
@@ -71,15 +88,59 @@ impl Credentials {
         &self,
         cache: &Mutex<Option<Cached>>,
         stamp: Option<(String, Option<String>)>,
-        token: &SecretString,
+        access: &crate::oauth::lifecycle::Access,
     ) {
         if let (Some((stamp, expires_at)), Ok(mut c)) = (stamp, cache.lock()) {
             *c = Some(Cached {
                 stamp,
-                token: token.clone(),
+                token: access.token.clone(),
+                dpop: access.dpop,
                 expires_at,
             });
         }
+    }
+
+    /// The DPoP proof (`DPoP` header) a request to `method` `url` carrying `cred` needs: one
+    /// when `cred` is a DPoP-bound token (with its `ath` and the server's latest nonce), none
+    /// otherwise.
+    pub(crate) fn proof(
+        &self,
+        cred: &Option<(HeaderName, HeaderValue)>,
+        method: &str,
+        url: &str,
+    ) -> Result<Option<(HeaderName, HeaderValue)>> {
+        let Some(token) = dpop_token(cred) else {
+            return Ok(None);
+        };
+        let key = self.dpop_key()?;
+        let proof = key.proof(
+            method,
+            url,
+            Some(token),
+            crate::dpop::nonce_for(url).as_deref(),
+        )?;
+        Ok(Some((
+            HeaderName::from_static(crate::dpop::DPOP),
+            header_value(&proof)?,
+        )))
+    }
+
+    fn dpop_key(&self) -> Result<Arc<crate::dpop::DpopKey>> {
+        if let Ok(k) = self.dpop_key.lock()
+            && let Some(k) = k.as_ref()
+        {
+            return Ok(k.clone());
+        }
+        let Source::OAuth(kind, name, _) = &self.source else {
+            return Err(Error::Internal(
+                "a DPoP proof for a credential that is not an OAuth grant".into(),
+            ));
+        };
+        let key = Arc::new(self.pb.dpop_key_of(*kind, name)?);
+        if let Ok(mut k) = self.dpop_key.lock() {
+            *k = Some(key.clone());
+        }
+        Ok(key)
     }
 
     /// The header for the next request.
@@ -98,11 +159,11 @@ impl Credentials {
                     && &c.stamp == s
                     && c.expires_at.as_deref().is_none_or(|e| e > limit.as_str())
                 {
-                    return bearer(&c.token);
+                    return authorization(&c.token, c.dpop);
                 }
-                let token = self.pb.access_token(*kind, name).await?;
-                self.keep(cache, stamp, &token);
-                bearer(&token)
+                let access = self.pb.access(*kind, name).await?;
+                self.keep(cache, stamp, &access);
+                authorization(&access.token, access.dpop)
             }
             Source::HttpToken(t) => {
                 let v = self.pb.http_token_value(t, false).await?;
@@ -133,15 +194,18 @@ impl Credentials {
                 let rejected = used
                     .as_ref()
                     .and_then(|(_, v)| v.to_str().ok())
-                    .and_then(|v| v.strip_prefix("Bearer "))
+                    .and_then(|v| {
+                        v.strip_prefix("Bearer ")
+                            .or_else(|| v.strip_prefix(DPOP_SCHEME))
+                    })
                     .unwrap_or_default()
                     .to_string();
                 let fresh = self
                     .pb
-                    .access_token_after_401(*kind, name, &SecretString::from(rejected))
+                    .access_after_401(*kind, name, &SecretString::from(rejected))
                     .await?;
                 self.keep(cache, stamp, &fresh);
-                bearer(&fresh)
+                authorization(&fresh.token, fresh.dpop)
             }
         }
     }
@@ -172,6 +236,98 @@ impl Patchbay {
         Ok(Credentials {
             pb: self.clone(),
             source,
+            dpop_key: Mutex::default(),
         })
+    }
+}
+
+/// A static credential header, for the transport's tests.
+#[cfg(test)]
+pub(crate) fn static_for_tests(pb: Arc<Patchbay>, header: &str) -> Credentials {
+    Credentials {
+        pb,
+        source: Source::Static(
+            http::header::AUTHORIZATION,
+            SecretString::from(header.to_string()),
+        ),
+        dpop_key: Mutex::default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use base64::Engine;
+
+    use super::*;
+    use crate::error::ErrorCode;
+
+    fn claims(proof: &HeaderValue) -> serde_json::Value {
+        let part = proof
+            .to_str()
+            .expect("ascii")
+            .split('.')
+            .nth(1)
+            .expect("a JWS");
+        serde_json::from_slice(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(part)
+                .expect("base64url"),
+        )
+        .expect("claims")
+    }
+
+    #[test]
+    fn a_bound_token_goes_as_dpop_with_its_proof_and_never_falls_back_to_bearer() {
+        let token = SecretString::from("tok-123".to_string());
+        let bound = authorization(&token, true).expect("header");
+        assert_eq!(bound.as_ref().expect("some").1, "DPoP tok-123");
+        assert_eq!(dpop_token(&bound), Some("tok-123"));
+        let bearer = authorization(&token, false).expect("header");
+        assert_eq!(bearer.as_ref().expect("some").1, "Bearer tok-123");
+        assert_eq!(dpop_token(&bearer), None);
+
+        let p = crate::testing::profile();
+        let a = crate::testing::action(&p, "svc");
+        let creds = Credentials {
+            pb: p.pb.clone(),
+            source: Source::OAuth(Kind::Action, a.name.clone(), Mutex::default()),
+            dpop_key: Mutex::default(),
+        };
+        assert!(
+            creds
+                .proof(&bearer, "POST", "https://mcp.example.com/mcp")
+                .expect("no proof")
+                .is_none(),
+            "a Bearer token carries no proof"
+        );
+        // The keychain lost the key: the request fails asking for a new sign-in; it is
+        // never sent as Bearer instead.
+        let e = creds
+            .proof(&bound, "POST", "https://mcp.example.com/mcp")
+            .expect_err("no key");
+        assert_eq!(e.code(), ErrorCode::NeedsReconnect);
+
+        let entry = crate::vault::keys::dpop_key(&format!("action/{}", a.id));
+        let (_, pem) = crate::dpop::DpopKey::generate().expect("key");
+        p.pb.vault().set(&entry, &pem).expect("keychain");
+        let (name, proof) = creds
+            .proof(&bound, "get", "https://mcp.example.com/mcp?cursor=2#x")
+            .expect("signed")
+            .expect("a proof");
+        p.pb.vault().delete(&entry).expect("clean up");
+        assert_eq!(name.as_str(), "dpop");
+        let c = claims(&proof);
+        assert_eq!(c["htm"], "GET");
+        assert_eq!(c["htu"], "https://mcp.example.com/mcp");
+        assert_eq!(c["ath"], crate::dpop::ath("tok-123"));
+        let again = creds
+            .proof(&bound, "POST", "https://mcp.example.com/mcp")
+            .expect("signed with the key kept for the session")
+            .expect("a proof");
+        assert_ne!(
+            claims(&again.1)["jti"],
+            c["jti"],
+            "a fresh proof per request"
+        );
     }
 }

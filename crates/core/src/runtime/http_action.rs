@@ -265,6 +265,8 @@ impl Patchbay {
             .iter()
             .any(|h| h.name.eq_ignore_ascii_case("content-type"));
         let send = |cred: Option<(http::HeaderName, http::HeaderValue)>| {
+            // A DPoP-bound token's proof for this method and URL (RFC 9449 §7).
+            let proof = creds.proof(&cred, method.as_str(), &url);
             let mut req = http.request(method.clone(), &url);
             for (name, value) in &headers {
                 req = req.header(*name, value.as_str());
@@ -278,21 +280,59 @@ impl Patchbay {
             if let Some((k, v)) = cred {
                 req = req.header(k, v);
             }
-            req.send()
+            async move {
+                if let Some((k, v)) = proof? {
+                    req = req.header(k, v);
+                }
+                req.send().await.map_err(|e| transport(action, &e))
+            }
+        };
+        // The server's DPoP nonce, when it gives one (RFC 9449 §9); `true` when it asks for
+        // it with a 401 and it is new: worth one more try.
+        let asks_nonce = |resp: &reqwest::Response| {
+            resp.status() == reqwest::StatusCode::UNAUTHORIZED
+                && resp
+                    .headers()
+                    .get_all(reqwest::header::WWW_AUTHENTICATE)
+                    .iter()
+                    .filter_map(|v| v.to_str().ok())
+                    .any(crate::dpop::nonce_challenge)
+        };
+        let nonce_asked = |resp: &reqwest::Response| {
+            let learned = crate::dpop::remember_nonce(
+                &url,
+                resp.headers()
+                    .get(crate::dpop::DPOP_NONCE)
+                    .and_then(|v| v.to_str().ok()),
+            );
+            learned && asks_nonce(resp)
         };
         let started = Instant::now();
         let mut secrets: Vec<String> = Vec::new();
         let outcome = async {
             let cred = creds.header().await?;
             let mut used = cred.clone();
-            let mut resp = send(cred.clone())
-                .await
-                .map_err(|e| transport(action, &e))?;
-            if resp.status() == reqwest::StatusCode::UNAUTHORIZED && cred.is_some() {
+            let mut resp = send(cred.clone()).await?;
+            if nonce_asked(&resp) && cred.is_some() {
+                // Once more with the server's nonce.
+                resp = send(cred.clone()).await?;
+                nonce_asked(&resp);
+            }
+            // A nonce asked for again after its one retry is the answer (a new token would
+            // not help); another 401 gets one fresh credential.
+            if resp.status() == reqwest::StatusCode::UNAUTHORIZED
+                && cred.is_some()
+                && !asks_nonce(&resp)
+            {
                 // One fresh credential, one retry.
                 if let Some(fresh) = creds.after_401(&cred).await? {
                     used = Some(fresh.clone());
-                    resp = send(Some(fresh)).await.map_err(|e| transport(action, &e))?;
+                    resp = send(Some(fresh.clone())).await?;
+                    if nonce_asked(&resp) {
+                        // The new token's request, once more with the server's nonce.
+                        resp = send(Some(fresh)).await?;
+                        nonce_asked(&resp);
+                    }
                 }
             }
             for (_, v) in cred.iter().chain(used.iter()) {

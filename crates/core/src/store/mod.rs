@@ -32,6 +32,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/014_client_credentials.sql"),
     include_str!("migrations/015_health_rollup.sql"),
     include_str!("migrations/016_jwt_bearer_grants.sql"),
+    include_str!("migrations/017_dpop.sql"),
 ];
 
 /// The schema version this build writes.

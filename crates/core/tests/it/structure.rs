@@ -26,6 +26,8 @@ const ORDER: &[&str] = &[
     "vault",
     // The P-256 keys of private_key_jwt clients: generated or imported, signing assertions.
     "signing_key",
+    // DPoP (RFC 9449): proofs signed with a grant's own key, the scheme, server nonces.
+    "dpop",
     "locks",
     "browser",
     // Start at login: the user's XDG autostart entry.
