@@ -309,3 +309,33 @@ fn no_browser_on_a_terminal_takes_the_address_the_sign_in_landed_on() {
     assert!(rest.contains("Connected as alice@example.com"), "{rest}");
     echo(&w, "pasted back");
 }
+
+#[test]
+fn a_device_sign_in_at_a_server_that_takes_dpop_gets_a_bound_token() {
+    // Both servers require DPoP nonces: the token endpoint's is answered while polling.
+    let w = World::new(
+        json!({ "issuerPath": "/rfc8628-dpop", "deviceFlow": true, "dpop": "nonce" }),
+        json!({ "dpop": "nonce" }),
+    );
+    w.add(&[]);
+    let (mut child, mut out, mut err) = spawn(
+        &w,
+        &["--json", "connect", "demo", "--device", "--timeout", "60"],
+    );
+    let prompt: Value =
+        serde_json::from_str(&out.next(Duration::from_secs(30))).expect("the first line is JSON");
+    let (rc, _) = browser(
+        prompt["verificationUri"].as_str().expect("uri"),
+        &format!(
+            "consent,user-code={}",
+            prompt["userCode"].as_str().expect("code")
+        ),
+    );
+    assert_eq!(rc, 0);
+    let status = wait_child(&mut child, Duration::from_secs(30), "connect --device");
+    assert!(status.success(), "{}", err.rest(Duration::from_secs(1)));
+    let a: Value =
+        serde_json::from_str(&w.ok(&["--json", "action", "show", "demo"])).expect("show");
+    assert_eq!(a["dpop"], true, "the device's tokens are bound: {a}");
+    echo(&w, "bound from the device");
+}

@@ -154,6 +154,7 @@ impl Patchbay {
         })?;
 
         // 2. Polling (RFC 8628 §3.4, §3.5).
+        let key = self.dpop_key_for_sign_in(&target.owner, &server)?;
         let wait = lifetime.min(req.timeout);
         let deadline = tokio::time::Instant::now() + wait;
         let mut interval = code
@@ -190,27 +191,29 @@ impl Patchbay {
                 form.push(("resource", r.clone()));
             }
             let assertion = self.assertion_params(&client, &audience)?;
-            let sent = authenticate(
+            let req = authenticate(
                 http.post(&server.token_endpoint),
                 &mut form,
                 &client,
                 &assertion,
             )
-            .form(&form)
-            .send()
+            .form(&form);
+            // With a proof when the server takes DPoP (RFC 9449 §5), as a code exchange would.
+            let sent = super::dpop_token::TokenHttp {
+                http,
+                key: key.as_ref(),
+            }
+            .send_built(req)
             .await;
-            let resp = match sent {
+            let (status, body) = match sent {
                 Ok(r) => r,
                 Err(e) => {
                     // A network blip does not end the sign-in: back off and poll again.
-                    last_problem =
-                        Some(discovery::transport_error(&server.token_endpoint, &e).to_string());
+                    last_problem = Some(e);
                     interval = (interval * 2).min(Duration::from_secs(60));
                     continue;
                 }
             };
-            let status = resp.status();
-            let body = resp.bytes().await.unwrap_or_default();
             if status.is_success() {
                 let token: TokenResp = serde_json::from_slice(&body).map_err(|e| {
                     oauth_err(
@@ -231,7 +234,7 @@ impl Patchbay {
                         target.resource.as_deref(),
                         &target.scopes,
                         http,
-                        None,
+                        key.as_ref(),
                     )
                     .await;
             }

@@ -86,6 +86,41 @@ impl TokenHttp<'_> {
     }
 }
 
+impl TokenHttp<'_> {
+    /// A token request written over reqwest (device polling) sent as the `oauth2` crate's
+    /// are: with a proof and the nonce retry when there is a key. The status and the body;
+    /// a transport failure is the reqwest error, for the caller to judge.
+    pub(super) async fn send_built(
+        &self,
+        req: reqwest::RequestBuilder,
+    ) -> std::result::Result<(reqwest::StatusCode, Vec<u8>), String> {
+        let built = req.build().map_err(|e| e.to_string())?;
+        let mut b = http::Request::builder()
+            .method(built.method().clone())
+            .uri(built.url().as_str());
+        for (k, v) in built.headers() {
+            b = b.header(k, v);
+        }
+        let body = built
+            .body()
+            .and_then(|b| b.as_bytes())
+            .map(<[u8]>::to_vec)
+            .unwrap_or_default();
+        let request = b.body(body).map_err(|e| e.to_string())?;
+        match self.send(request).await {
+            Ok(r) => {
+                let status = reqwest::StatusCode::from_u16(r.status().as_u16())
+                    .unwrap_or(reqwest::StatusCode::BAD_GATEWAY);
+                Ok((status, r.into_body()))
+            }
+            Err(HttpClientError::Reqwest(e)) => {
+                Err(discovery::transport_error(built.url().as_str(), &e).to_string())
+            }
+            Err(e) => Err(e.to_string()),
+        }
+    }
+}
+
 impl<'c> AsyncHttpClient<'c> for TokenHttp<'_> {
     type Error = HttpClientError<reqwest::Error>;
     type Future = Pin<Box<dyn Future<Output = Answer> + Send + 'c>>;
