@@ -63,6 +63,8 @@ const ORDER: &[&str] = &[
     "doctor",
     // Test-only: a profile on a fixed clock for the unit tests.
     "testing",
+    // Test-only: property tests over every parser of untrusted input (scripts/fuzz.sh).
+    "fuzz",
 ];
 
 /// Allowed imports against the order: (from, to, why).
