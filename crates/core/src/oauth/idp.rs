@@ -88,7 +88,9 @@ impl Patchbay {
     /// Add an identity provider (nothing is fetched until its first sign-in).
     pub fn add_idp(&self, n: NewIdp) -> Result<IdpView> {
         let name = crate::validate::name("identity provider", n.name.trim())?;
-        let issuer = n.issuer.trim().trim_end_matches('/').to_string();
+        // Kept exactly as given: an issuer is compared character for character with the
+        // metadata's and the ID tokens' `iss` (some providers end theirs with a slash).
+        let issuer = n.issuer.trim().to_string();
         let parsed = url::Url::parse(&issuer).map_err(|_| {
             Error::invalid_with_hint(
                 format!("the issuer '{issuer}' is not a URL"),
