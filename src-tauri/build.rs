@@ -11,6 +11,7 @@ fn main() {
             "connect",
             "connect_with_code",
             "list_idps",
+            "tray_host",
             "cancel_connect",
             "oauth_status",
             "disconnect",

@@ -73,6 +73,12 @@ pub async fn connect(shell: State<'_, Shell>, kind: OwnerKind, name: String) -> 
     shell.connect(kind, name).await
 }
 
+/// Whether the desktop shows a tray (a StatusNotifier host on the session bus), asked now.
+#[tauri::command]
+pub async fn tray_host(tray: State<'_, crate::tray::Tray>) -> Res<bool> {
+    Ok(tray.look_for_host_now())
+}
+
 #[tauri::command]
 pub async fn list_idps(shell: State<'_, Shell>) -> Res<Vec<IdpView>> {
     shell.run(|pb| pb.list_idps()).await

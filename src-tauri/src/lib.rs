@@ -280,6 +280,7 @@ pub fn run() {
             commands::connect,
             commands::connect_with_code,
             commands::list_idps,
+            commands::tray_host,
             commands::cancel_connect,
             commands::oauth_status,
             commands::disconnect,

@@ -214,6 +214,13 @@ impl Tray {
         self.host.store(host, Ordering::Relaxed);
     }
 
+    /// Look for a tray host now (bounded) and say whether there is one: the Settings
+    /// screen's question, answered in the window, not only on stderr.
+    pub fn look_for_host_now(&self) -> bool {
+        self.look_for_host();
+        self.has_host()
+    }
+
     /// Whether a tray host was there at the last look.
     pub fn has_host(&self) -> bool {
         self.host.load(Ordering::Relaxed)

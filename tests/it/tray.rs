@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use crate::desktop::cli_connect;
 use crate::gateway::{client_report, gateway_client, post_initialize, wait_http};
 use crate::support::{
-    App, Keychain, Servers, apps_of, cli_ok, click, describe_log, find, free_port, launch_with,
+    App, Keychain, Servers, apps_of, cli_ok, click, describe_log, find, free_port, go, launch_with,
     log_file, log_stdio, screenshot, wait_text,
 };
 
@@ -406,6 +406,14 @@ async fn without_a_tray_host_the_app_says_so_once_and_closing_the_window_quits()
         "said once{}",
         describe_log("the app", &app.log)
     );
+    // And in the window, where the user looks: beside the Close to tray switch.
+    go(&app.client, "#/settings").await;
+    wait_text(
+        &app.client,
+        "[data-testid=settings-no-tray]",
+        "This desktop shows no system tray: closing the window quits Patchbay.",
+    )
+    .await;
     close_window(&app, &pid);
     patchbay_testsupport::until(
         "the app to quit when its window closed",

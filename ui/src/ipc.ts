@@ -332,6 +332,11 @@ export function connectWithCode(kind: OwnerKind, name: string): Promise<GrantVie
   return call<GrantView>("connect_with_code", { kind, name });
 }
 
+/** Whether this desktop shows a system tray (where closing the window can leave the app). */
+export function trayHost(): Promise<boolean> {
+  return call<boolean>("tray_host");
+}
+
 /** The enterprise identity providers (`patchbay idp`), for the enterprise-managed grant. */
 export function listIdps(): Promise<IdpView[]> {
   return call<IdpView[]>("list_idps");

@@ -300,6 +300,8 @@ export async function handle(
       if (scenario === "denied") fail("access_denied", "the device sign-in was refused");
       return GRANT;
     }
+    case "tray_host":
+      return scenario !== "empty";
     case "list_idps":
       return scenario === "empty"
         ? []

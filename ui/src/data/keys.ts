@@ -18,6 +18,7 @@ export const queryKeys = {
   connections: ["connections"] as const,
   callbackUrls: ["callback-urls"] as const,
   idps: ["idps"] as const,
+  trayHost: ["tray-host"] as const,
   settings: ["settings"] as const,
   pendingApprovals: ["approvals", "pending"] as const,
   /** What needs the user now (the Actions screen's bar). */

@@ -8,6 +8,7 @@ import {
   appStatus,
   callbackUrls,
   listIdps,
+  trayHost,
   listActions,
   listConnections,
   listProviders,
@@ -49,6 +50,11 @@ export function useConnections(enabled = true) {
 /** The redirect URIs to register with a provider (they follow the port in Settings). */
 export function useCallbackUrls() {
   return useQuery({ queryKey: queryKeys.callbackUrls, queryFn: callbackUrls, staleTime: Infinity });
+}
+
+/** Whether the desktop shows a tray (asked each time Settings opens: a panel may come or go). */
+export function useTrayHost() {
+  return useQuery({ queryKey: queryKeys.trayHost, queryFn: trayHost, staleTime: 0 });
 }
 
 /** The enterprise identity providers (only fetched when `enabled`). */

@@ -81,6 +81,7 @@ type Commands = {
   connect: [Owner, GrantView];
   connect_with_code: [Owner, GrantView];
   list_idps: [undefined, IdpView[]];
+  tray_host: [undefined, boolean];
   cancel_connect: [Owner, boolean];
   oauth_status: [Owner, GrantView];
   disconnect: [Owner, DisconnectReport];
@@ -155,6 +156,7 @@ const COMMANDS: Record<Command, true> = {
   connect: true,
   connect_with_code: true,
   list_idps: true,
+  tray_host: true,
   cancel_connect: true,
   oauth_status: true,
   disconnect: true,

@@ -1,4 +1,4 @@
-import { screen, waitFor } from "@testing-library/react";
+import { cleanup, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
@@ -93,6 +93,20 @@ describe("Settings screen", () => {
     expect(await screen.findByText("Settings saved")).toBeInTheDocument();
     expect(screen.getByRole("switch", { name: "Close to tray" })).not.toBeChecked();
     expect(screen.getByRole("switch", { name: "Start at login" })).toBeChecked();
+  });
+
+  it("says so where the desktop shows no tray, and nothing where it does", async () => {
+    backend.tray_host.mockResolvedValue(false);
+    renderScreen();
+    expect(await screen.findByTestId("settings-no-tray")).toHaveTextContent(
+      "This desktop shows no system tray: closing the window quits Patchbay.",
+    );
+    cleanup();
+    backend.tray_host.mockResolvedValue(true);
+    renderScreen();
+    await screen.findByRole("switch", { name: "Close to tray" });
+    await waitFor(() => expect(backend.tray_host).toHaveBeenCalledTimes(2));
+    expect(screen.queryByTestId("settings-no-tray")).not.toBeInTheDocument();
   });
 
   it("explains a bad value inline and keeps Save off, without losing the text", async () => {

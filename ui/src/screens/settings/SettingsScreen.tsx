@@ -14,7 +14,7 @@ import {
   TextField,
   toast,
 } from "../../components/kit";
-import { useAppStatus } from "../../data/queries";
+import { useAppStatus, useTrayHost } from "../../data/queries";
 import { startupTime, useSaveSettings, useSettings } from "./data";
 import {
   draftErrors,
@@ -83,6 +83,7 @@ const THEMES: { value: Theme; label: string }[] = [
 let keptDraft: SettingsDraft | null = null;
 
 function SettingsForm({ view }: { view: SettingsView }) {
+  const tray = useTrayHost();
   const save = useSaveSettings();
   const [draft, setDraft] = useState<SettingsDraft>(() => keptDraft ?? toDraft(view.saved));
   const savedRef = useRef<Settings>(view.saved);
@@ -267,6 +268,11 @@ function SettingsForm({ view }: { view: SettingsView }) {
               "Close to tray",
               "Closing the window keeps Patchbay running in the tray while the gateway is on or an action asks for confirmation; Quit is in the tray’s menu. Where the desktop has no tray, closing the window quits.",
               "settings-close-to-tray",
+            )}
+            {tray.data === false && (
+              <p className="settings__gateway" role="status" data-testid="settings-no-tray">
+                This desktop shows no system tray: closing the window quits Patchbay.
+              </p>
             )}
             {toggle(
               "startAtLogin",
