@@ -7,6 +7,8 @@ mod cimd;
 mod client_form;
 pub mod clients;
 mod consent;
+#[cfg(test)]
+mod fuzz;
 pub mod keys;
 pub mod names;
 mod register;

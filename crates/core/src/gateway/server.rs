@@ -505,7 +505,7 @@ fn refuse(status: StatusCode, message: &str) -> Response {
 }
 
 /// The authorization server's routes (RFC 8414 and 9728 metadata, authorize, token, revoke).
-fn authz_routes(pb: Arc<Patchbay>, port: u16) -> axum::Router {
+pub(super) fn authz_routes(pb: Arc<Patchbay>, port: u16) -> axum::Router {
     use axum::routing::{get, post};
     let a = Arc::new(super::authz::Authz::new(pb, port));
     axum::Router::new()
