@@ -5,10 +5,11 @@
 #   scripts/fuzz.sh                 # 100,000 inputs per property
 #   CASES=1000000 scripts/fuzz.sh   # a longer run
 #
-# The properties: crates/core/src/fuzz.rs (config files, mcp-remote command lines, URLs,
-# names, scopes, headers, templates, JSONPath, WWW-Authenticate challenges, key scopes) and
-# crates/core/src/oauth/fuzz.rs (token, device and error answers, metadata documents, JWT
-# claims, verification URIs). A failing input is shrunk and saved by proptest under
+# The properties: crates/core/src/fuzz.rs (config files, mcp-remote command lines and store
+# files, URLs, names, scopes, headers, templates, JSONPath, WWW-Authenticate challenges, key
+# scopes, settings values), crates/core/src/oauth/fuzz.rs (token, device and error answers,
+# metadata documents, JWT claims, verification URIs) and crates/core/src/gateway/fuzz.rs (the
+# gateway's authorization server endpoints as requests, Client ID Metadata Documents). A failing input is shrunk and saved by proptest under
 # crates/core/proptest-regressions/ (commit it: `make test` replays every saved input first),
 # and the run ends non-zero. A run that exceeds its time bound is reported as a hang.
 # Prints one summary line: properties, inputs tried, failures, hangs, seconds.
@@ -22,7 +23,9 @@ LIMIT="${LIMIT:-$(( CASES / 200 + 600 ))}"
 start=$(date +%s)
 log=$(mktemp)
 status=0
-PROPTEST_CASES="$CASES" timeout "$LIMIT" \
+# The gateway's and the settings' properties open a profile: its keychain is the real Secret
+# Service of a private D-Bus session, as in `make test`.
+PROPTEST_CASES="$CASES" timeout "$LIMIT" scripts/with-keyring.sh \
   cargo test -q -p patchbay-core --lib fuzz:: -- --test-threads=2 >"$log" 2>&1 || status=$?
 secs=$(( $(date +%s) - start ))
 

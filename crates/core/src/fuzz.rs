@@ -232,3 +232,82 @@ proptest! {
         let _ = crate::clock::parse_rfc3339(&s);
     }
 }
+
+/// A JSON value of any shape, with the keys mcp-remote's store files carry.
+fn store_json() -> impl Strategy<Value = serde_json::Value> {
+    let leaf = prop_oneof![
+        Just(serde_json::Value::Null),
+        any::<bool>().prop_map(serde_json::Value::from),
+        any::<f64>().prop_map(serde_json::Value::from),
+        any::<i64>().prop_map(serde_json::Value::from),
+        text().prop_map(serde_json::Value::from),
+    ];
+    leaf.prop_recursive(2, 16, 6, |inner| {
+        prop::collection::btree_map(
+            prop_oneof![
+                Just("access_token".to_string()),
+                Just("refresh_token".to_string()),
+                Just("expires_at".to_string()),
+                Just("scope".to_string()),
+                Just("client_id".to_string()),
+                Just("client_secret".to_string()),
+                Just("token_endpoint_auth_method".to_string()),
+                "[a-z_]{1,10}"
+            ],
+            inner,
+            0..6,
+        )
+        .prop_map(|m| serde_json::Value::Object(m.into_iter().collect()))
+    })
+}
+
+proptest! {
+    #[test]
+    fn mcp_remote_store_files_are_adopted_or_refused_without_their_tokens(
+        tokens in prop_oneof![store_json().prop_map(|v| v.to_string()), text()],
+        info in prop_oneof![store_json().prop_map(|v| v.to_string()), text()],
+    ) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let hash = "0123456789abcdef0123456789abcdef";
+        std::fs::write(dir.path().join(format!("{hash}_tokens.json")), &tokens).expect("write");
+        std::fs::write(dir.path().join(format!("{hash}_client_info.json")), &info)
+            .expect("write");
+        for item in crate::import::mcp_remote::items(dir.path()) {
+            if let Err(e) = crate::import::adopted(&item) {
+                let said = e.to_string();
+                let v: serde_json::Value = serde_json::from_str(&tokens).unwrap_or_default();
+                for secret in ["access_token", "refresh_token"] {
+                    if let Some(s) = v[secret].as_str().filter(|s| s.len() >= 8) {
+                        prop_assert!(!said.contains(s), "{secret} in the error: {said}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn settings_values_are_saved_or_refused_with_the_key(
+        key in prop_oneof![
+            prop::sample::select(crate::settings::keys()).prop_map(String::from),
+            text(),
+        ],
+        value in prop_oneof![
+            text(),
+            "-?[0-9]{1,12}",
+            Just("true".to_string()),
+            Just("false".to_string()),
+            Just(String::new()),
+        ],
+    ) {
+        static P: std::sync::OnceLock<crate::testing::Profile> = std::sync::OnceLock::new();
+        let p = P.get_or_init(crate::testing::profile);
+        match p.pb.set_setting(&key, &value) {
+            Ok(view) => {
+                let _ = view;
+                // Back to the defaults, so the next input starts from them.
+                let _ = p.pb.reset_settings(None);
+            }
+            Err(e) => prop_assert!(!e.to_string().is_empty()),
+        }
+    }
+}

@@ -85,7 +85,7 @@ fn public_v4(ip: Ipv4Addr) -> bool {
 }
 
 /// The URL checked as a client id: https, a host, a path, no credentials or fragment.
-fn checked_url(client_id: &str) -> Result<url::Url> {
+pub(super) fn checked_url(client_id: &str) -> Result<url::Url> {
     let bad = |why: &str| {
         Error::invalid_with_hint(
             format!(
@@ -211,7 +211,7 @@ fn limited(bytes: Vec<u8>) -> Result<Vec<u8>> {
 }
 
 /// What a document says, checked: its name and redirect URIs.
-fn parse(u: &url::Url, bytes: &[u8]) -> Result<(String, Vec<String>)> {
+pub(super) fn parse(u: &url::Url, bytes: &[u8]) -> Result<(String, Vec<String>)> {
     let bad = |why: String| Error::invalid(format!("the app's metadata document at {u} {why}"));
     let v: serde_json::Value =
         serde_json::from_slice(bytes).map_err(|e| bad(format!("is not JSON: {e}")))?;

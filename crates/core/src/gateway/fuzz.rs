@@ -189,3 +189,32 @@ proptest! {
         );
     }
 }
+
+proptest! {
+    #[test]
+    fn client_id_metadata_documents_are_checked_without_panicking(
+        client_id in prop_oneof![
+            Just("https://app.example/client.json".to_string()),
+            "https://[a-z.]{1,12}/[a-z/.]{0,12}",
+            text(),
+        ],
+        doc in prop_oneof![
+            json_body(),
+            text(),
+            (Just("https://app.example/client.json"), json_body()).prop_map(|(id, d)| {
+                let mut v: serde_json::Value = serde_json::from_str(&d).unwrap_or_default();
+                if let Some(o) = v.as_object_mut() {
+                    o.insert("client_id".into(), serde_json::Value::from(id));
+                }
+                v.to_string()
+            }),
+        ],
+    ) {
+        if let Ok(u) = super::cimd::checked_url(&client_id) {
+            prop_assert_eq!(u.scheme(), "https");
+            if let Ok((_, uris)) = super::cimd::parse(&u, doc.as_bytes()) {
+                prop_assert!(!uris.is_empty());
+            }
+        }
+    }
+}

@@ -222,7 +222,7 @@ fn read_json(path: &Path) -> Option<serde_json::Value> {
 }
 
 /// mcp-remote's registration and tokens for one server, as a grant to adopt.
-fn adopted(item: &mcp_remote::StoreItem) -> Result<AdoptedGrant> {
+pub(crate) fn adopted(item: &mcp_remote::StoreItem) -> Result<AdoptedGrant> {
     let tokens = read_json(&item.file("tokens.json"))
         .ok_or_else(|| Error::invalid("its tokens.json cannot be read"))?;
     let info = read_json(&item.file("client_info.json")).ok_or_else(|| {
