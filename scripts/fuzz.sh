@@ -29,8 +29,8 @@ PROPTEST_CASES="$CASES" timeout "$LIMIT" scripts/with-keyring.sh \
   cargo test -q -p patchbay-core --lib fuzz:: -- --test-threads=2 >"$log" 2>&1 || status=$?
 secs=$(( $(date +%s) - start ))
 
-passed=$(sed -n 's/^test result: .* \([0-9]*\) passed; \([0-9]*\) failed.*/\1/p' "$log" | tail -1)
-failed=$(sed -n 's/^test result: .* \([0-9]*\) passed; \([0-9]*\) failed.*/\2/p' "$log" | tail -1)
+passed=$(sed -n 's/.*test result: .* \([0-9]*\) passed; \([0-9]*\) failed.*/\1/p' "$log" | tail -1)
+failed=$(sed -n 's/.*test result: .* \([0-9]*\) passed; \([0-9]*\) failed.*/\2/p' "$log" | tail -1)
 hangs=0
 if [ "$status" = 124 ]; then
   hangs=1
