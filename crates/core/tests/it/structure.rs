@@ -68,7 +68,11 @@ const ORDER: &[&str] = &[
 ];
 
 /// Allowed imports against the order: (from, to, why).
-const SIDEWAYS: &[(&str, &str, &str)] = &[];
+const SIDEWAYS: &[(&str, &str, &str)] = &[(
+    "gateway",
+    "testing",
+    "test-only: gateway/fuzz.rs (compiled only for tests) opens a test profile for its properties",
+)];
 
 /// Items the crate root re-exports, by the module that defines them.
 fn root_item(name: &str) -> Option<&'static str> {
