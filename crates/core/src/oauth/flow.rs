@@ -109,6 +109,25 @@ pub(super) async fn userinfo_account(
     account_from_claims(&v)
 }
 
+/// The code of an authorization response, once its `iss` (RFC 9207) is checked; the
+/// response's own error, or a missing code, as an error.
+pub(super) fn authorization_code(
+    server: &ServerMetadata,
+    params: &CallbackParams,
+) -> Result<String> {
+    check_iss(server, params.iss.as_deref())?;
+    if params.error.is_some() {
+        return Err(callback_error(params));
+    }
+    params.code.clone().ok_or_else(|| {
+        oauth_err(
+            ErrorCode::AuthorizationFailed,
+            "the authorization response has no code",
+            "try again",
+        )
+    })
+}
+
 /// A connection's typed endpoints (a connection never uses discovery).
 pub(super) fn connection_server(c: &crate::model::ConnectionView) -> ServerMetadata {
     ServerMetadata::typed(
@@ -611,18 +630,7 @@ impl Patchbay {
         requested: &[String],
         http: &reqwest::Client,
     ) -> Result<GrantView> {
-        if params.error.is_some() {
-            check_iss(server, params.iss.as_deref())?;
-            return Err(callback_error(&params));
-        }
-        check_iss(server, params.iss.as_deref())?;
-        let Some(code) = params.code.clone() else {
-            return Err(oauth_err(
-                ErrorCode::AuthorizationFailed,
-                "the authorization response has no code",
-                "try again",
-            ));
-        };
+        let code = authorization_code(server, &params)?;
         let mut exchange = oauth
             .exchange_code(AuthorizationCode::new(code))
             .set_pkce_verifier(verifier);

@@ -9,7 +9,7 @@
 //! (`idp/<id>/session`), apart from every server's tokens: logging out there stops new
 //! server tokens without touching the ones already issued.
 
-use super::flow::{account_from_claims, check_iss, jwt_claims};
+use super::flow::{account_from_claims, authorization_code, jwt_claims};
 use super::*;
 use crate::error::Kind;
 use crate::model::IdpView;
@@ -302,17 +302,7 @@ impl Patchbay {
         verifier: oauth2::PkceCodeVerifier,
         http: &reqwest::Client,
     ) -> Result<IdpView> {
-        check_iss(server, params.iss.as_deref())?;
-        if params.error.is_some() {
-            return Err(callback_error(&params));
-        }
-        let Some(code) = params.code.clone() else {
-            return Err(oauth_err(
-                ErrorCode::AuthorizationFailed,
-                "the authorization response has no code",
-                "try again",
-            ));
-        };
+        let code = authorization_code(server, &params)?;
         let mut exchange = oauth
             .exchange_code(AuthorizationCode::new(code))
             .set_pkce_verifier(verifier);

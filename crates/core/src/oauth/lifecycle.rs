@@ -75,6 +75,15 @@ struct GrantRow {
     issuer: String,
 }
 
+/// How a grant with no user gets its next token, as its log rows say it.
+fn fetched_with(grant: OAuthGrant) -> &'static str {
+    match grant {
+        OAuthGrant::JwtBearer => "with the workload's identity token",
+        OAuthGrant::EnterpriseManaged => "through the identity provider's sign-in",
+        _ => "with the client's credentials",
+    }
+}
+
 impl GrantRow {
     fn audience(&self) -> String {
         self.assertion_audience
@@ -661,11 +670,15 @@ impl Patchbay {
             latency_ms: Some(started.elapsed().as_millis() as i64),
             summary: match &result {
                 Ok(f) => format!(
-                    "fetched a new access token with the client's credentials{}",
+                    "fetched a new access token {}{}",
+                    fetched_with(row.grant),
                     renewed(after_401, f)
                 ),
                 Err(e) => {
-                    format!("fetching a new access token with the client's credentials failed: {e}")
+                    format!(
+                        "fetching a new access token {} failed: {e}",
+                        fetched_with(row.grant)
+                    )
                 }
             },
             error_code: result.as_ref().err().map(|e| e.code().as_str().to_string()),

@@ -81,15 +81,16 @@ const USER_ENTRY: &str =
     r#"{"mcpServers": {"mine": {"command": "my-own-server", "args": ["--x"]}}}"#;
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let (Some(bin), Some(kills)) = (args.first(), args.get(1)) else {
+    // argv: the program, then PATCHBAY_BIN KILLS [SEED].
+    let args: Vec<String> = std::env::args().collect();
+    let (Some(bin), Some(kills)) = (args.get(1), args.get(2)) else {
         usage()
     };
     let Ok(kills) = kills.parse::<u32>() else {
         usage()
     };
     let seed = args
-        .get(2)
+        .get(3)
         .and_then(|s| s.parse().ok())
         .unwrap_or(0x9e37_79b9_7f4a_7c15_u64);
     let dir = tempfile::tempdir().unwrap_or_else(|e| {
