@@ -29,6 +29,7 @@ use std::time::{Duration, Instant};
 
 use patchbay_core::runtime::McpOptions;
 use patchbay_core::{ExposeSecret, Kind, Patchbay};
+use patchbay_harness::rss_kib;
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ClientRequest, ContentBlock,
     ErrorData, Implementation, ListToolsResult, PaginatedRequestParams, ServerCapabilities,
@@ -155,16 +156,6 @@ async fn throughput(
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
     v[v.len() / 2]
-}
-
-fn rss_kib(pid: u32) -> Option<u64> {
-    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    s.lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))?
-        .split_whitespace()
-        .next()?
-        .parse()
-        .ok()
 }
 
 /// CPU time (user + system) of `pid` so far, in ms (the kernel counts in 10 ms ticks).
