@@ -13,6 +13,12 @@ export function screenFromDeepLink(url: string, screenIds: readonly string[]): s
   if (parsed.protocol !== "patchbay:") return null;
   // `patchbay://actions` puts the screen in the host; `patchbay:/actions` in the path.
   const first = (parsed.host || parsed.pathname.replace(/^\/+/, "")).split("/")[0] ?? "";
-  const id = decodeURIComponent(first).toLowerCase();
+  let id: string;
+  try {
+    id = decodeURIComponent(first).toLowerCase();
+  } catch {
+    // A broken percent-escape (`patchbay://%E0%A4%A`) names no screen.
+    return null;
+  }
   return screenIds.includes(id) ? id : null;
 }

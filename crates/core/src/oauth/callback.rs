@@ -319,6 +319,8 @@ pub async fn paste_back(pasted: &str, redirect_uri: &str) -> Result<bool> {
         .build()
         .map_err(|e| Error::Internal(format!("cannot build an HTTP client: {e}")))?;
     let resp = http.get(target).send().await.map_err(|e| {
+        // Without the URL: it holds the pasted authorization code.
+        let e = e.without_url();
         Error::invalid_with_hint(
             format!("the sign-in is no longer waiting at {redirect_uri} ({e})"),
             "run connect again",
@@ -432,6 +434,21 @@ mod tests {
         assert!(html.contains("&lt;script&gt;"));
         assert!(!html.contains("<script>"));
         assert!(html.contains("patchbay://"));
+    }
+
+    /// Found by the sign-in link property (`oauth::fuzz`): the error of a paste-back whose
+    /// listener is gone quoted the whole address, authorization code included.
+    #[tokio::test]
+    async fn a_paste_back_nobody_waits_for_never_repeats_the_code() {
+        let e = paste_back(
+            "http://127.0.0.1:1/callback?state=s&code=the-code-itself",
+            "http://127.0.0.1:1/callback",
+        )
+        .await
+        .expect_err("nothing listens on port 1");
+        let said = format!("{e} {}", e.hint().unwrap_or_default());
+        assert!(said.contains("no longer waiting"), "{said}");
+        assert!(!said.contains("the-code-itself"), "{said}");
     }
 
     #[tokio::test]

@@ -109,3 +109,63 @@ proptest! {
         let _ = check_verification_uri("verification URI", &s);
     }
 }
+
+/// A sign-in link as the OS hands it to the app, or a pasted address: shaped like the
+/// callback (with a code that must never be repeated back) or anything at all.
+fn link() -> impl Strategy<Value = String> {
+    let key = prop_oneof![
+        Just("code"),
+        Just("state"),
+        Just("iss"),
+        Just("error"),
+        Just("error_description"),
+        Just("x"),
+    ];
+    let value = prop_oneof![Just("C0DE-never-echoed".to_string()), text()];
+    let query = prop::collection::vec((key, value), 0..6).prop_map(|pairs| {
+        let mut s = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in pairs {
+            s.append_pair(k, &v);
+        }
+        s.finish()
+    });
+    let base = prop_oneof![
+        Just("dev.patchbay.app:/oauth/callback"),
+        Just("dev.patchbay.app:///oauth/callback/"),
+        Just("patchbay://actions"),
+        Just("http://127.0.0.1:1/callback"),
+        Just("http://127.0.0.1:2/other"),
+        Just("https://127.0.0.1:1/callback"),
+    ];
+    prop_oneof![
+        3 => (base, query).prop_map(|(b, q)| format!("{b}?{q}")),
+        1 => text(),
+    ]
+}
+
+proptest! {
+    #[test]
+    fn sign_in_links_and_pasted_addresses_get_an_answer_in_words(s in link()) {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let (returned, pasted) = rt.block_on(async {
+            tokio::time::timeout(std::time::Duration::from_secs(10), async {
+                (
+                    callback::sign_in_returned(&s).await,
+                    callback::paste_back(&s, "http://127.0.0.1:1/callback").await,
+                )
+            })
+            .await
+        })
+        .map_err(|_| TestCaseError::fail(format!("no answer within 10 s for {s:?}")))?;
+        // Nothing is waiting for a sign-in here: no link may claim to have finished one.
+        prop_assert!(!returned.matched && !returned.ok, "{s:?}");
+        prop_assert!(!returned.title.is_empty() && !returned.message.is_empty());
+        prop_assert!(!returned.message.contains("C0DE-never-echoed"), "{}", returned.message);
+        if let Err(e) = pasted {
+            prop_assert!(!e.to_string().contains("C0DE-never-echoed"), "{e}");
+        }
+    }
+}
