@@ -17,6 +17,8 @@ pub mod export;
 pub mod forms;
 #[cfg(test)]
 mod fuzz;
+#[cfg(any(test, feature = "fuzzing"))]
+pub mod fuzz_entry;
 pub mod gateway;
 pub mod gateway_app;
 pub(crate) mod http;

@@ -9,6 +9,8 @@ pub mod clients;
 mod consent;
 #[cfg(test)]
 mod fuzz;
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) mod fuzz_entry;
 pub mod keys;
 pub mod names;
 mod register;

@@ -31,6 +31,8 @@ mod client_credentials;
 mod device;
 #[cfg(test)]
 mod fuzz;
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) mod fuzz_entry;
 mod idp;
 pub use idp::NewIdp;
 pub mod discovery;

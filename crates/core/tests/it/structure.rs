@@ -65,6 +65,8 @@ const ORDER: &[&str] = &[
     "testing",
     // Test-only: property tests over every parser of untrusted input (scripts/fuzz.sh).
     "fuzz",
+    // The entry points of the coverage-guided fuzz targets (feature `fuzzing`, and tests).
+    "fuzz_entry",
 ];
 
 /// Allowed imports against the order: (from, to, why).
