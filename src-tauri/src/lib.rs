@@ -231,6 +231,7 @@ pub fn run() {
     let core_ms = ms_since(started);
     let gateway = Arc::new(gateway::GatewayHost::default());
     let on_exit = gateway.clone();
+    let logs_on_exit = core.as_ref().ok().cloned();
     let result = tauri::Builder::default()
         // Must come first: a second launch (e.g. the OS opening a patchbay:// link) hands
         // its arguments to this instance and exits; the deep-link feature forwards URLs.
@@ -394,6 +395,10 @@ pub fn run() {
             if let RunEvent::Exit = event {
                 // Calls in flight get their bounded time; the gateway's lock goes with it.
                 tauri::async_runtime::block_on(on_exit.stop());
+                // The log rows still queued (Tauri ends the process without dropping it).
+                if let Some(pb) = &logs_on_exit {
+                    pb.flush_logs();
+                }
             }
         }),
         Err(e) => {

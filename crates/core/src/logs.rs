@@ -240,52 +240,60 @@ impl Patchbay {
         let kind = kind_.as_str();
         let outcome = if e.ok { "ok" } else { "error" };
         let retention = self.settings();
-        let _ = self.store().write(|tx| {
-            tx.execute(
+        let (max_rows, max_age_days) = (retention.log_max_rows, retention.log_max_age_days);
+        let cutoff = crate::clock::rfc3339(at - time::Duration::days(max_age_days.into()));
+        let action_id = e.action_id.map(str::to_owned);
+        let subject = e.subject.map(str::to_owned);
+        let (ok, status, latency_ms, error_code) = (e.ok, e.status, e.latency_ms, e.error_code);
+        // Written by the store's writer thread, in a batch (readers below flush first).
+        self.store().defer(Box::new(move |tx| {
+            tx.prepare_cached(
                 "INSERT INTO logs (at, action_id, subject, kind, outcome, status, latency_ms, summary, request, response, error_code)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                params![
-                    now,
-                    e.action_id,
-                    e.subject,
-                    kind,
-                    outcome,
-                    e.status,
-                    e.latency_ms,
-                    summary,
-                    request,
-                    response,
-                    e.error_code
-                ],
-            )?;
+            )?
+            .execute(params![
+                now,
+                action_id,
+                subject,
+                kind,
+                outcome,
+                status,
+                latency_ms,
+                summary,
+                request,
+                response,
+                error_code
+            ])?;
             // Health over time: a call counts in its action's hour.
             if kind_ == LogKind::Call
-                && let Some(action_id) = e.action_id
+                && let Some(action_id) = &action_id
             {
-                crate::rollup::record(tx, action_id, crate::rollup::hour_of(at), e.ok, e.latency_ms)?;
+                crate::rollup::record(tx, action_id, crate::rollup::hour_of(at), ok, latency_ms)?;
             }
             // Retention: by count on every row (a primary-key range, usually empty), by age
             // every RETENTION_EVERY rows.
             let id = tx.last_insert_rowid();
-            tx.execute(
-                "DELETE FROM logs WHERE id <= ?1 - ?2",
-                params![id, retention.log_max_rows],
-            )?;
+            tx.prepare_cached("DELETE FROM logs WHERE id <= ?1 - ?2")?
+                .execute(params![id, max_rows])?;
             if id % RETENTION_EVERY == 0 {
-                let cutoff = crate::clock::rfc3339(
-                    self.clock.now() - time::Duration::days(retention.log_max_age_days.into()),
-                );
                 tx.execute("DELETE FROM logs WHERE at < ?1", [cutoff])?;
                 // The rollup keeps its 8 days whatever the log keeps.
                 crate::rollup::prune(tx, crate::rollup::hour_of(at))?;
             }
             Ok(())
-        });
+        }));
+    }
+
+    /// Write the log rows still queued (every reader of `logs` or the rollup calls this
+    /// first, so it sees every row logged before it asked).
+    pub fn flush_logs(&self) {
+        self.store().flush_deferred();
     }
 
     /// Log rows matching `q`: oldest first when following (`after_id`), else the most
     /// recent `limit` rows, oldest first.
     pub fn logs(&self, q: &LogQuery) -> Result<Vec<LogEntry>> {
+        self.flush_logs();
         let mut sql = String::from(if q.brief == Some(true) {
             "SELECT id, at, subject, kind, outcome, status, latency_ms, summary, NULL, NULL, error_code FROM logs WHERE 1 = 1"
         } else {
@@ -326,6 +334,7 @@ impl Patchbay {
     /// bucket from `since` (else the oldest such row) to `until` (else now): at most
     /// [`HISTOGRAM_BARS`] bars of a round width, empty ones included.
     pub fn log_histogram(&self, q: &LogQuery) -> Result<LogHistogram> {
+        self.flush_logs();
         let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
         let cond = filters(q, &mut args)?;
         let parse = |s: &Option<String>, what: &str| -> Result<Option<i64>> {
@@ -409,6 +418,7 @@ impl Patchbay {
 
     /// One whole log row (the details pane); `None` once retention removed it.
     pub fn log_entry(&self, id: i64) -> Result<Option<LogEntry>> {
+        self.flush_logs();
         use rusqlite::OptionalExtension;
         self.store().read(|c| {
             Ok(c.query_row(

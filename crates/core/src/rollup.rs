@@ -129,6 +129,8 @@ struct HourRow {
 impl Patchbay {
     /// Every action's calls per hour over `window` (ending with the current hour), by name.
     pub fn health_series(&self, window: SeriesWindow) -> Result<Vec<ActionSeries>> {
+        // The calls logged so far count (their rows are written in batches).
+        self.store().flush_deferred();
         let now_hour = hour_of(self.clock_now());
         let first = now_hour - window.hours() + 1;
         let (actions, rows) = self.store().read(|c| {
@@ -175,6 +177,7 @@ impl Patchbay {
     /// Drop rollup hours older than [`KEEP_HOURS`] (the log's writes also do it now and then).
     pub fn prune_rollup(&self) -> Result<usize> {
         let now_hour = hour_of(self.clock_now());
+        self.store().flush_deferred();
         self.store().write(|tx| Ok(prune(tx, now_hour)?))
     }
 }
@@ -364,6 +367,8 @@ mod tests {
         for i in 0..10 {
             call(&p, &a, i % 2 == 0, 20);
         }
+        // The rows are written in batches; counted once written.
+        p.pb.flush_logs();
         let logs: i64 =
             p.pb.store()
                 .read(|c| Ok(c.query_row("SELECT count(*) FROM logs", [], |r| r.get(0))?))

@@ -5,7 +5,7 @@
 use patchbay_core::Result;
 use patchbay_core::model::{GatewayKeyForm, GatewayKeyView};
 
-use super::{Status, open, runtime};
+use super::{Status, open, runtime, stopped};
 use crate::args::{ClientCmd, ClientTypeArg, GatewayCmd, KeyCmd};
 use crate::{outln, output};
 
@@ -202,22 +202,6 @@ fn list(keys: &[GatewayKeyView]) {
 /// How long calls in flight may take to finish after SIGINT or SIGTERM.
 const STOP_WITHIN: std::time::Duration = std::time::Duration::from_secs(10);
 
-/// Until SIGINT or SIGTERM.
-async fn stopped() {
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = term => {}
-    }
-}
-
 fn serve(port: Option<u16>) -> Result<Status> {
     let pb = std::sync::Arc::new(open(true)?);
     let port = port.unwrap_or_else(|| pb.settings().gateway_port);
@@ -252,6 +236,9 @@ fn serve(port: Option<u16>) -> Result<Status> {
             }
         }
     })?;
+    // The last calls' log rows, before the process ends (also done when `pb` is dropped,
+    // unless a task still holds it).
+    pb.flush_logs();
     eprintln!("The gateway stopped.");
     Ok(Status::Done)
 }

@@ -138,8 +138,19 @@ pub fn proxy(name: &str) -> Result<Status> {
         .with_max_level(tracing_subscriber::filter::LevelFilter::WARN)
         .try_init();
     let pb = core()?;
-    let report = runtime()?.block_on(pb.proxy(name, tokio::io::stdin(), tokio::io::stdout()))?;
-    if let Some(f) = &report.failure {
+    // SIGINT or SIGTERM ends the proxy as closing stdin does, but writes the log rows still
+    // queued first (a signal's default action would lose them).
+    let rt = runtime()?;
+    let report = rt.block_on(async {
+        tokio::select! {
+            r = pb.proxy(name, tokio::io::stdin(), tokio::io::stdout()) => r.map(Some),
+            _ = super::stopped() => Ok(None),
+        }
+    });
+    pb.flush_logs();
+    // After a signal, stdin's reader thread may still wait for a line: do not wait for it.
+    rt.shutdown_background();
+    if let Some(f) = report?.and_then(|r| r.failure) {
         eprintln!("patchbay proxy {name}: {f}");
     }
     Ok(Status::Done)
@@ -232,6 +243,8 @@ pub fn call(c: CallArgs, json: bool) -> Result<Status> {
         },
         say_step_up,
     ))?;
+    // The call's log row before any output (a closed stdout ends the process at once).
+    pb.flush_logs();
     if json {
         output::json(&out);
     } else if out.is_error {
@@ -253,6 +266,7 @@ fn http_call(
     json: bool,
 ) -> Result<Status> {
     let out = rt.block_on(pb.http_call(name, args))?;
+    pb.flush_logs();
     let status = Status::failed_unless(out.ok());
     if json {
         output::json(&out);

@@ -498,16 +498,15 @@ fn real_clients_reach_every_action_they_hold_a_key_for_and_nothing_else() {
     assert_eq!(pr["got"][0]["text"], "Say hello to Bo", "{pr}");
 
     // Each call's log row names the client and the key (never the key itself).
-    let logs = w.ok(&["--json", "logs", "--kind", "call", "--action", "demo"]);
-    assert!(
-        logs.contains("tools/call echo (via the gateway: patchbay-gateway-test, access key 'all')"),
-        "{logs}"
+    let via = "tools/call echo (via the gateway: patchbay-gateway-test, access key 'all')";
+    let logs = w.ok_until(
+        &["--json", "logs", "--kind", "call", "--action", "demo"],
+        |l| l.contains(via),
     );
-    let http_logs = w.ok(&["--json", "logs", "--action", "ping"]);
-    assert!(
-        http_logs.contains("(via the gateway: patchbay-gateway-test, access key 'all')"),
-        "{http_logs}"
-    );
+    assert!(logs.contains(via), "{logs}");
+    let via = "(via the gateway: patchbay-gateway-test, access key 'all')";
+    let http_logs = w.ok_until(&["--json", "logs", "--action", "ping"], |l| l.contains(via));
+    assert!(http_logs.contains(via), "{http_logs}");
     assert!(
         !logs.contains(&all) && !http_logs.contains(&all),
         "no key in the log"
@@ -704,14 +703,9 @@ fn real_clients_reach_every_action_they_hold_a_key_for_and_nothing_else() {
 
     // The log tells what the gateway refused (once a minute per kind) and which keys were
     // made and revoked, never a key.
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    let refusals = loop {
-        let log = w.ok(&["logs", "--kind", "gateway"]);
-        if log.contains("a Host other than") || std::time::Instant::now() > deadline {
-            break log;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    };
+    let refusals = w.ok_until(&["logs", "--kind", "gateway"], |l| {
+        l.contains("a Host other than")
+    });
     for said in [
         "gateway listening at",
         "refused a request (403): a Host other than 127.0.0.1 or localhost on its port",
@@ -1180,7 +1174,9 @@ fn a_killed_upstream_costs_only_its_tools_and_tokens_refresh_underneath() {
         err.contains("second") || err.contains(&second_url),
         "a call to the dead upstream names it: {r}"
     );
-    let refreshes = w.ok(&["logs", "--kind", "refresh", "--action", "demo"]);
+    let refreshes = w.ok_until(&["logs", "--kind", "refresh", "--action", "demo"], |l| {
+        l.contains("ok")
+    });
     assert!(
         refreshes.contains("ok"),
         "the token was refreshed: {refreshes}"
@@ -1381,7 +1377,9 @@ fn a_custom_oauth_client_signs_in_and_lives_through_rotate_revoke_and_reactivate
         r["connectError"].is_string(),
         "the whole sign-in ended: {r}"
     );
-    let log = w.ok(&["logs", "--kind", "gateway_auth"]);
+    let log = w.ok_until(&["logs", "--kind", "gateway_auth"], |l| {
+        l.contains("reused a replaced refresh token")
+    });
     assert!(log.contains("reused a replaced refresh token"), "{log}");
 
     // Rotate: asked first (no terminal: exit 2), then the old secret stops at once.

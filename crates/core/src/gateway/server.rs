@@ -908,7 +908,7 @@ impl GatewayHandler {
                     let Some((_, tools)) = mcp.iter().find(|(m, _)| m.id == a.id) else {
                         continue;
                     };
-                    for t in tools {
+                    for t in tools.iter() {
                         if !c.grant.opens_tool(&a.id, &t.name) {
                             continue;
                         }

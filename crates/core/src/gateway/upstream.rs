@@ -4,9 +4,14 @@
 //! session fails in a way a new session may fix (the server forgot the session, restarted,
 //! or dropped the connection), the session is dropped and the call tried once more on a new
 //! one.
+//!
+//! Each session's `tools/list` answer is kept until the server says its tools changed
+//! (`notifications/tools/list_changed`) or the session is replaced (forgotten by the server,
+//! restarted, the action edited); a kept list is served once the session answers a `ping`,
+//! so an upstream that went away still costs its tools.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 
 use crate::Patchbay;
 use crate::error::{ErrorCode, Result};
@@ -25,6 +30,22 @@ pub(crate) struct Upstreams {
     pub(crate) changes: tokio::sync::broadcast::Sender<(String, ListChange)>,
     /// Actions whose listing did not answer in time, and when.
     stalled: std::sync::Mutex<HashMap<String, std::time::Instant>>,
+    /// Each action's last `tools/list` answer (by session key).
+    listed: std::sync::Mutex<HashMap<String, Listed>>,
+}
+
+/// A `tools/list` answer, the session that gave it and its tool changes count then.
+struct Listed {
+    session: Weak<McpConnection>,
+    generation: u64,
+    tools: Arc<Vec<ToolInfo>>,
+}
+
+impl Listed {
+    fn current(&self, s: &Arc<McpConnection>) -> bool {
+        s.list_generation(ListChange::Tools) == Some(self.generation)
+            && self.session.upgrade().is_some_and(|k| Arc::ptr_eq(&k, s))
+    }
 }
 
 /// How long an action that did not answer a listing in time is left out of listings.
@@ -36,6 +57,7 @@ impl Default for Upstreams {
             sessions: tokio::sync::Mutex::new(HashMap::new()),
             changes: tokio::sync::broadcast::channel(64).0,
             stalled: std::sync::Mutex::new(HashMap::new()),
+            listed: std::sync::Mutex::new(HashMap::new()),
         }
     }
 }
@@ -44,6 +66,10 @@ impl std::fmt::Debug for Upstreams {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Upstreams")
     }
+}
+
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 fn key(a: &ActionView) -> String {
@@ -118,10 +144,44 @@ impl Upstreams {
         }
     }
 
-    /// `tools/list` of the action over its shared session.
-    pub(crate) async fn tools(&self, pb: &Arc<Patchbay>, a: &ActionView) -> Result<Vec<ToolInfo>> {
-        self.on_session(pb, a, |s| async move { s.tools().await })
-            .await
+    /// `tools/list` of the action over its shared session: the kept answer while it is
+    /// current and the session answers a `ping`, else asked again (and kept).
+    pub(crate) async fn tools(
+        &self,
+        pb: &Arc<Patchbay>,
+        a: &ActionView,
+    ) -> Result<Arc<Vec<ToolInfo>>> {
+        let k = key(a);
+        self.on_session(pb, a, |s| {
+            let k = k.clone();
+            async move {
+                let kept = lock(&self.listed)
+                    .get(&k)
+                    .filter(|l| l.current(&s))
+                    .map(|l| l.tools.clone());
+                if let Some(tools) = kept {
+                    s.ping().await?;
+                    return Ok(tools);
+                }
+                // Counted before asking: a change during the listing makes it stale at once.
+                let generation = s.list_generation(ListChange::Tools);
+                let tools = Arc::new(s.tools().await?);
+                if let Some(generation) = generation {
+                    let mut listed = lock(&self.listed);
+                    listed.retain(|other, _| !other.starts_with(&format!("{}@", a.id)));
+                    listed.insert(
+                        k,
+                        Listed {
+                            session: Arc::downgrade(&s),
+                            generation,
+                            tools: tools.clone(),
+                        },
+                    );
+                }
+                Ok(tools)
+            }
+        })
+        .await
     }
 
     /// The action's prompts (none when its server offers none).

@@ -181,6 +181,27 @@ impl McpConnection {
         out
     }
 
+    /// How many times the server said `what` changed in this session (`None`: a session
+    /// opened without a [`Relay`], which does not hear list changes).
+    pub fn list_generation(&self, what: ListChange) -> Option<u64> {
+        self.session
+            .service()
+            .relay
+            .as_ref()
+            .map(|r| r.generation(what))
+    }
+
+    /// `ping`: whether the session still answers.
+    pub async fn ping(&self) -> Result<()> {
+        self.bounded(
+            "ping",
+            self.session
+                .send_request(rmcp::model::ClientRequest::PingRequest(Default::default())),
+        )
+        .await
+        .map(|_| ())
+    }
+
     /// Whether the server offers prompts (from its capabilities).
     pub fn offers_prompts(&self) -> bool {
         self.session

@@ -19,6 +19,7 @@
 
 use std::collections::HashMap;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rmcp::model::{
     CreateMessageRequestParams, CreateMessageResult, ElicitRequestParams, ElicitResult, ErrorData,
@@ -65,6 +66,9 @@ pub struct Relay {
     by_request: Mutex<HashMap<RequestId, Route>>,
     by_progress: Mutex<HashMap<ProgressToken, Route>>,
     changes: broadcast::Sender<(String, ListChange)>,
+    /// How many times each list (tools, prompts, resources) changed: a list kept since a
+    /// given count is still current while the count has not moved.
+    generations: [AtomicU64; 3],
 }
 
 impl std::fmt::Debug for Relay {
@@ -90,7 +94,13 @@ impl Relay {
             by_request: Mutex::new(HashMap::new()),
             by_progress: Mutex::new(HashMap::new()),
             changes,
+            generations: Default::default(),
         }
+    }
+
+    /// How many times the server said `what` changed in this session.
+    pub(crate) fn generation(&self, what: ListChange) -> u64 {
+        self.generations[what as usize].load(Ordering::Acquire)
     }
 
     pub(crate) fn enter(&self, id: RequestId, progress: ProgressToken, route: Route) {
@@ -111,6 +121,7 @@ impl Relay {
     }
 
     pub(crate) fn changed(&self, what: ListChange) {
+        self.generations[what as usize].fetch_add(1, Ordering::AcqRel);
         let _ = self.changes.send((self.action_id.clone(), what));
     }
 

@@ -4,11 +4,12 @@
 //! newer Patchbay is refused rather than damaged.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::Arc;
 use std::time::Duration;
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
+pub(crate) mod deferred;
 pub(crate) mod named;
 
 use crate::error::{Error, Result};
@@ -58,7 +59,16 @@ const OPEN_BUSY_FOR: Duration = Duration::from_secs(10);
 #[derive(Debug)]
 pub struct Store {
     path: PathBuf,
-    conn: Mutex<Connection>,
+    /// The connection and the queue of deferred writes (shared with their writer thread).
+    shared: Arc<deferred::Shared>,
+    deferred: deferred::Deferred,
+}
+
+impl Drop for Store {
+    /// A clean exit writes the deferred rows still queued.
+    fn drop(&mut self) {
+        self.deferred.stop(&self.shared);
+    }
 }
 
 impl Store {
@@ -93,7 +103,8 @@ impl Store {
                 Ok(conn) => {
                     return Ok(Store {
                         path,
-                        conn: Mutex::new(conn),
+                        shared: Arc::new(deferred::Shared::new(conn)),
+                        deferred: deferred::Deferred::new(),
                     });
                 }
             }
@@ -119,7 +130,7 @@ impl Store {
     }
 
     fn lock(&self) -> Result<std::sync::MutexGuard<'_, Connection>> {
-        self.conn.lock().map_err(|_| {
+        self.shared.conn.lock().map_err(|_| {
             Error::Internal("the database lock was poisoned by an earlier failure".into())
         })
     }
@@ -138,6 +149,18 @@ impl Store {
         let out = f(&tx)?;
         tx.commit()?;
         Ok(out)
+    }
+
+    /// Queue a write nobody waits for (a log row): written within
+    /// [`deferred::FLUSH_AFTER`] by the writer thread, in a batch's transaction. Readers of
+    /// what such writes write call [`Store::flush_deferred`] first.
+    pub(crate) fn defer(&self, job: deferred::Job) {
+        self.deferred.push(&self.shared, job);
+    }
+
+    /// Write the deferred writes queued so far, before returning.
+    pub fn flush_deferred(&self) {
+        self.deferred.flush(&self.shared);
     }
 
     /// Changes whenever another connection (another process) commits: the window polls it

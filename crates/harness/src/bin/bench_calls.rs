@@ -17,6 +17,13 @@
 //!   directly (`LIST_DIRECT_URL`, no auth);
 //! - with `GATEWAY_PID`: the gateway's resident memory before its first request, the peak
 //!   sampled every 20 ms under the concurrent load, and after it;
+//! - the floor (`--forward URL`, started here): the least any proxy process costs on this
+//!   machine, a pass-through that forwards each MCP HTTP request's bytes upstream with the
+//!   fixed token and streams the answer back, parsing nothing; measured beside direct and the
+//!   gateway in the same rounds (sequential and concurrent), with its CPU per call;
+//! - with `GATEWAY_BEFORE_URL` (and `GATEWAY_BEFORE_PID`): a second gateway, an earlier
+//!   build serving a copy of the same profile, with the same key, in the same rounds
+//!   (`gateway_before`), so a change is measured before and after in one run;
 //! - the breakdown of the gateway's extra time: `ping` (no handler work, no upstream) direct
 //!   and through the gateway, and the same rmcp server as the gateway's with a trivial echo
 //!   tool in a process of its own (`--null-server MODE`), default configuration and variants.
@@ -264,15 +271,40 @@ const NULL_MODES: [&str; 5] = [
     "stateless+json",
 ];
 
+/// A runtime shaped like the gateway's: 2 worker threads.
+fn gateway_shaped() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+}
+
+/// Serve `router` on `listener` as the gateway serves (TCP_NODELAY), its URL alone on the
+/// first line of stdout, until stdin closes.
+async fn serve_on(listener: tokio::net::TcpListener, router: axum::Router) -> Result<(), BoxError> {
+    let port = listener.local_addr()?.port();
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    println!("http://127.0.0.1:{port}/mcp");
+    let stdin_closed = async {
+        let _ = tokio::task::spawn_blocking(|| {
+            let mut sink = Vec::new();
+            let _ = std::io::Read::read_to_end(&mut std::io::stdin(), &mut sink);
+        })
+        .await;
+    };
+    axum::serve(listener, router)
+        .with_graceful_shutdown(stdin_closed)
+        .await?;
+    Ok(())
+}
+
 /// `--null-server MODE`: serve [`Null`] on 127.0.0.1 as the gateway serves (rmcp's
 /// Streamable HTTP service under axum, TCP_NODELAY, a 2-thread runtime), print the URL alone
 /// on the first line, serve until stdin closes.
 fn null_server(mode: &str) -> Result<(), BoxError> {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
-    rt.block_on(async move {
+    gateway_shaped()?.block_on(async move {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let port = listener.local_addr()?.port();
         let mut config = StreamableHttpServerConfig::default()
@@ -303,21 +335,7 @@ fn null_server(mode: &str) -> Result<(), BoxError> {
                 },
             ));
         }
-        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
-        println!("http://127.0.0.1:{port}/mcp");
-        let stdin_closed = async {
-            let _ = tokio::task::spawn_blocking(|| {
-                let mut sink = Vec::new();
-                let _ = std::io::Read::read_to_end(&mut std::io::stdin(), &mut sink);
-            })
-            .await;
-        };
-        axum::serve(listener, router)
-            .with_graceful_shutdown(stdin_closed)
-            .await?;
-        Ok(())
+        serve_on(listener, router).await
     })
 }
 
@@ -335,9 +353,19 @@ impl Drop for NullServer {
 }
 
 fn spawn_null(mode: &str) -> Result<NullServer, BoxError> {
+    spawn_child(
+        &["--null-server", mode],
+        &[],
+        &format!("the null server ({mode})"),
+    )
+}
+
+/// This program with `args` in a process of its own, once it printed its URL.
+fn spawn_child(args: &[&str], env: &[(&str, &str)], what: &str) -> Result<NullServer, BoxError> {
     use std::io::BufRead;
     let mut child = std::process::Command::new(std::env::current_exe()?)
-        .args(["--null-server", mode])
+        .args(args)
+        .envs(env.iter().copied())
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .spawn()?;
@@ -352,11 +380,90 @@ fn spawn_null(mode: &str) -> Result<NullServer, BoxError> {
         child,
         url: String::new(),
     };
-    let line = rx.recv_timeout(Duration::from_secs(30)).map_err(|_| {
-        format!("waited 30 s for the null server ({mode}) to print its URL; it did not")
-    })?;
+    let line = rx
+        .recv_timeout(Duration::from_secs(30))
+        .map_err(|_| format!("waited 30 s for {what} to print its URL; it did not"))?;
     server.url = line.trim().to_string();
     Ok(server)
+}
+
+// ---- the floor: a pass-through proxy that parses nothing -----------------------------------
+
+/// `--forward URL`: serve 127.0.0.1/mcp as a bare pass-through to `URL` (the MCP request's
+/// method, headers and body bytes forwarded, `Authorization` replaced by `FORWARD_TOKEN`;
+/// the answer's status, headers and body streamed back), with the gateway's runtime shape
+/// (2 worker threads, TCP_NODELAY). Prints the URL alone on the first line, serves until
+/// stdin closes.
+fn forwarder(upstream: String) -> Result<(), BoxError> {
+    let token = std::env::var("FORWARD_TOKEN").unwrap_or_default();
+    gateway_shaped()?.block_on(async move {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let state = Arc::new(Forward {
+            client: reqwest013::Client::new(),
+            upstream,
+            token,
+        });
+        let router = axum::Router::new()
+            .route("/mcp", axum::routing::any(forward))
+            .with_state(state);
+        serve_on(listener, router).await
+    })
+}
+
+struct Forward {
+    client: reqwest013::Client,
+    upstream: String,
+    token: String,
+}
+
+/// Headers that belong to one hop, not to the MCP exchange.
+fn hop_header(name: &str) -> bool {
+    matches!(
+        name,
+        "host" | "authorization" | "content-length" | "connection" | "transfer-encoding"
+    )
+}
+
+async fn forward(
+    axum::extract::State(f): axum::extract::State<Arc<Forward>>,
+    req: axum::extract::Request,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let (parts, body) = req.into_parts();
+    let body = match axum::body::to_bytes(body, 4 << 20).await {
+        Ok(b) => b,
+        Err(e) => return (axum::http::StatusCode::BAD_REQUEST, e.to_string()).into_response(),
+    };
+    let mut r = f.client.request(parts.method, &f.upstream);
+    for (name, value) in &parts.headers {
+        if !hop_header(name.as_str()) {
+            r = r.header(name, value);
+        }
+    }
+    if !f.token.is_empty() {
+        r = r.bearer_auth(&f.token);
+    }
+    let up = match r.body(body).send().await {
+        Ok(up) => up,
+        Err(e) => return (axum::http::StatusCode::BAD_GATEWAY, e.to_string()).into_response(),
+    };
+    let mut out = axum::http::Response::builder().status(up.status());
+    for (name, value) in up.headers() {
+        if !hop_header(name.as_str()) {
+            out = out.header(name, value);
+        }
+    }
+    out.body(axum::body::Body::from_stream(up.bytes_stream()))
+        .unwrap_or_else(|e| (axum::http::StatusCode::BAD_GATEWAY, e.to_string()).into_response())
+}
+
+/// The forwarder in a process of its own; killed when dropped.
+fn spawn_forwarder(upstream: &str, token: &str) -> Result<NullServer, BoxError> {
+    spawn_child(
+        &["--forward", upstream],
+        &[("FORWARD_TOKEN", token)],
+        "the forwarder",
+    )
 }
 
 // ---- main -------------------------------------------------------------------------------
@@ -373,9 +480,16 @@ fn main() -> Result<(), BoxError> {
     if a.first().map(String::as_str) == Some("--null-server") {
         return null_server(a.get(1).map_or("default", String::as_str));
     }
+    if a.first().map(String::as_str) == Some("--forward") {
+        return forwarder(
+            a.get(1)
+                .cloned()
+                .ok_or("--forward needs the upstream URL")?,
+        );
+    }
     let (Some(action), Some(n)) = (a.first(), a.get(1).and_then(|n| n.parse::<usize>().ok()))
     else {
-        eprintln!("usage: patchbay-bench-calls ACTION N  (or --null-server MODE)");
+        eprintln!("usage: patchbay-bench-calls ACTION N  (or --null-server MODE, --forward URL)");
         std::process::exit(2)
     };
     tokio::runtime::Builder::new_multi_thread()
@@ -416,15 +530,29 @@ async fn bench(action: String, n: usize) -> Result<(), BoxError> {
         (Some((u, _)), Some(t)) => Some(connect(u, t).await?),
         _ => None,
     };
+    // The floor: a bare pass-through process in front of the same server, the same token.
+    let floor = spawn_forwarder(&url, &token)?;
+    let fl = connect(&floor.url, "").await?;
+    // An earlier gateway build, same key, a copy of the profile.
+    let before_url = std::env::var("GATEWAY_BEFORE_URL").ok();
+    let before_pid: Option<u32> = std::env::var("GATEWAY_BEFORE_PID")
+        .ok()
+        .and_then(|p| p.parse().ok());
+    let gb = match (&before_url, &gateway) {
+        (Some(u), Some((_, k))) => Some(connect(u, k).await?),
+        _ => None,
+    };
     // Warm-up: connections, the gateway's upstream session and caches.
     seq(&direct, Op::Echo, "echo", 20).await?;
     for _ in 0..20 {
         conn.call("echo", echo("echo").arguments).await?;
     }
-    for g in gw.iter().chain(gt.iter()) {
+    for g in gw.iter().chain(gt.iter()).chain(gb.iter()) {
         seq(g, Op::Echo, &gw_tool, 20).await?;
     }
+    seq(&fl, Op::Echo, "echo", 20).await?;
     let (mut d, mut p, mut g, mut t) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut f, mut b) = (Vec::new(), Vec::new());
     for _ in 0..rounds {
         d.extend(seq(&direct, Op::Echo, "echo", n / rounds).await?);
         for _ in 0..n / rounds {
@@ -438,6 +566,10 @@ async fn bench(action: String, n: usize) -> Result<(), BoxError> {
         if let Some(tc) = &gt {
             t.extend(seq(tc, Op::Echo, &gw_tool, n / rounds).await?);
         }
+        f.extend(seq(&fl, Op::Echo, "echo", n / rounds).await?);
+        if let Some(bc) = &gb {
+            b.extend(seq(bc, Op::Echo, &gw_tool, n / rounds).await?);
+        }
     }
     let mut out = serde_json::json!({
         "calls": n,
@@ -445,7 +577,11 @@ async fn bench(action: String, n: usize) -> Result<(), BoxError> {
         "per_client": per,
         "direct": lat(d),
         "patchbay": lat(p),
+        "floor": lat(f),
     });
+    if !b.is_empty() {
+        out["gateway_before"] = lat(b);
+    }
     if !g.is_empty() {
         out["gateway"] = lat(g);
     }
@@ -494,6 +630,10 @@ async fn bench(action: String, n: usize) -> Result<(), BoxError> {
         }
     }
     let _ = direct.cancel().await;
+    let _ = fl.cancel().await;
+    if let Some(bc) = gb {
+        let _ = bc.cancel().await;
+    }
     drop(conn);
     if let Some(g) = gw {
         let _ = g.cancel().await;
@@ -505,12 +645,18 @@ async fn bench(action: String, n: usize) -> Result<(), BoxError> {
     if let Ok(p) = std::env::var("UPSTREAM_PID") {
         pids.push(("upstream", p));
     }
-    if let Some(p) = gw_pid {
-        pids.push(("gateway", p.to_string()));
-    }
-    let (mut td, mut tg) = (Vec::new(), Vec::new());
+    let with = |name: &'static str, pid: Option<String>| {
+        let mut v = pids.clone();
+        v.extend(pid.map(|p| (name, p)));
+        v
+    };
+    let pids_g = with("gateway", gw_pid.map(|p| p.to_string()));
+    let pids_f = with("forwarder", Some(floor.child.id().to_string()));
+    let pids_b = with("gateway", before_pid.map(|p| p.to_string()));
+    let (mut td, mut tg, mut tf, mut tb) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut peak = None;
     let (mut cpu_d, mut cpu_g) = (serde_json::Value::Null, serde_json::Value::Null);
+    let (mut cpu_f, mut cpu_b) = (serde_json::Value::Null, serde_json::Value::Null);
     for _ in 0..3 {
         let (r, c) = cpu_per_call(
             &pids,
@@ -522,11 +668,28 @@ async fn bench(action: String, n: usize) -> Result<(), BoxError> {
         cpu_d = c;
         if let Some((gu, gk)) = &gateway {
             let load = peak_rss(gw_pid, throughput(gu, gk, &gw_tool, clients, per));
-            let ((r, pk), c) = cpu_per_call(&pids, clients * per, load).await;
+            let ((r, pk), c) = cpu_per_call(&pids_g, clients * per, load).await;
             tg.push(r?);
             peak = peak.max(pk);
             cpu_g = c;
         }
+        let load = throughput(&floor.url, "", "echo", clients, per);
+        let (r, c) = cpu_per_call(&pids_f, clients * per, load).await;
+        tf.push(r?);
+        cpu_f = c;
+        if let (Some(bu), Some((_, gk))) = (&before_url, &gateway) {
+            let load = throughput(bu, gk, &gw_tool, clients, per);
+            let (r, c) = cpu_per_call(&pids_b, clients * per, load).await;
+            tb.push(r?);
+            cpu_b = c;
+        }
+    }
+    drop(floor);
+    out["floor"]["calls_per_s"] = median(tf).into();
+    out["floor"]["cpu_ms_per_call"] = cpu_f;
+    if !tb.is_empty() {
+        out["gateway_before"]["calls_per_s"] = median(tb).into();
+        out["gateway_before"]["cpu_ms_per_call"] = cpu_b;
     }
     out["direct"]["calls_per_s"] = median(td).into();
     out["direct"]["cpu_ms_per_call"] = cpu_d;

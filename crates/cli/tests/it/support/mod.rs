@@ -96,6 +96,19 @@ impl World {
         let out = self.cmd().args(args).write_stdin("").assert().success();
         String::from_utf8(out.get_output().stdout.clone()).expect("utf8")
     }
+    /// `patchbay ARGS` until its output satisfies `done`, for at most 10 s (the last output
+    /// either way): a long-running process (the gateway) writes its log rows in batches,
+    /// within a few ms, so another process may read just before they land.
+    pub fn ok_until(&self, args: &[&str], done: impl Fn(&str) -> bool) -> String {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let out = self.ok(args);
+            if done(&out) || std::time::Instant::now() > deadline {
+                return out;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
     pub fn add(&self, extra: &[&str]) {
         let url = self.url();
         let mut args = vec!["action", "add", "demo", "--url", &url, "--auth", "oauth"];
