@@ -10,7 +10,8 @@
 #   gatewayAccessTokenSecs = GATEWAY_TOKEN_SECS, 10), refreshed at /token before they expire;
 # - the upstream action's own tokens expire every UPSTREAM_TOKEN_SECS (5) s (rotating refresh
 #   tokens), so the gateway's runtime refreshes them under the load.
-# Prints the counts (requests, errors by kind, p50 / p99, refreshes, the gateway's memory) as
+# Prints the counts (requests, errors by kind, p50 / p99, refreshes, the gateway's memory:
+# before, peak, right after, 10 s and SETTLE_SECONDS (70) after each round) as
 # Markdown; exits 1 when any request failed in a way it should not have. PROFILE=debug uses
 # the debug builds (quicker to build, slower to run). Keys and tokens are never printed.
 set -euo pipefail
@@ -49,7 +50,7 @@ started=$(date -u +%s)
 echo "== ${CLIENTS:-64} clients × ${SECONDS_PER_ROUND:-60} s × ${ROUNDS:-2} rounds on $url ($profile build); load average: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 rc=0
 ROUND_SECONDS=${SECONDS_PER_ROUND:-60} CLIENT_ID=$client_id REDIRECT_URI=$redirect \
-  timeout $(( (${SECONDS_PER_ROUND:-60} + 90) * ${ROUNDS:-2} + 120 )) \
+  timeout $(( (${SECONDS_PER_ROUND:-60} + ${SETTLE_SECONDS:-70} + 90) * ${ROUNDS:-2} + 120 )) \
   "$bin/patchbay-load-gateway" "$bin/patchbay" "$url" "$gateway_pid" >"$work/load.json" || rc=$?
 [ -s "$work/load.json" ] || { echo "error: patchbay-load-gateway failed (exit $rc) before it reported" >&2; exit 1; }
 [ -n "${LOAD_JSON:-}" ] && cp "$work/load.json" "$LOAD_JSON"
@@ -57,13 +58,13 @@ upstream_refreshes=$("$bin/patchbay" --json logs --action demo --kind refresh --
 logged_calls=$("$bin/patchbay" --json logs --action demo --kind call --limit 1000000 | grep -c . || true)
 alive=yes; kill -0 "$gateway_pid" 2>/dev/null || alive=no
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); the gateway still running: $alive; run took $(( $(date -u +%s) - started )) s" >&2
-UPSTREAM_REFRESHES=$upstream_refreshes LOGGED_CALLS=$logged_calls node -e '
+SETTLE=${SETTLE_SECONDS:-70} UPSTREAM_REFRESHES=$upstream_refreshes LOGGED_CALLS=$logged_calls node -e '
   let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
     const r = JSON.parse(s), f = (x) => x.toFixed(2), n = (x) => Math.round(x).toLocaleString("en-US");
     console.log(`${r.clients} clients (${r.oauth_clients} on OAuth tokens, the rest on ${r.keys} access keys, one replaced and revoked every few seconds)\n`);
-    console.log("| round | seconds | requests | ok | requests/s | unexpected errors | keys revoked | memory before / peak / after / 10 s later |");
+    console.log(`| round | seconds | requests | ok | requests/s | unexpected errors | keys revoked | memory before / peak / after / 10 s / ${process.env.SETTLE} s later |`);
     console.log("|---:|---:|---:|---:|---:|---:|---:|:---|");
-    r.rounds.forEach((x, i) => console.log(`| ${i + 1} | ${x.seconds} | ${n(x.requests)} | ${n(x.ok)} | ${n(x.per_second)} | ${x.unexpected} | ${x.revocations} | ${x.rss_mib.before} / ${x.rss_mib.peak} / ${x.rss_mib.after} / ${x.rss_mib.settled_10s} MiB |`));
+    r.rounds.forEach((x, i) => console.log(`| ${i + 1} | ${x.seconds} | ${n(x.requests)} | ${n(x.ok)} | ${n(x.per_second)} | ${x.unexpected} | ${x.revocations} | ${x.rss_mib.before} / ${x.rss_mib.peak} / ${x.rss_mib.after} / ${x.rss_mib.settled_10s} / ${x.rss_mib.settled_later} MiB |`));
     console.log("\n| round | request | count | p50 | p99 |\n|---:|:---|---:|---:|---:|");
     r.rounds.forEach((x, i) => { for (const [k, v] of Object.entries(x.kinds)) console.log(`| ${i + 1} | ${k} | ${n(v.count)} | ${f(v.p50_ms)} ms | ${f(v.p99_ms)} ms |`); });
     console.log("\n| round | error | count |\n|---:|:---|---:|");

@@ -17,7 +17,9 @@
 //! Counted: requests by kind, errors by kind (a 401 after a revocation or an expiry is
 //! expected and counted apart; anything else is a failure), p50 / p99 of each kind, and the
 //! gateway's resident memory: idle before, the peak (sampled every 100 ms), right after the
-//! round, and 10 s after its clients left. A second round on the same gateway tells growth
+//! round, 10 s after its clients left, and `SETTLE_SECONDS` (70) after (rmcp keeps each
+//! finished request's stream 60 s for a late resume, and a session its client never closed
+//! 300 s). A second round on the same gateway tells growth
 //! that comes back (the allocator keeping pages, sessions not yet expired) from a leak.
 //!
 //! Prints one JSON object; exits 1 when any request failed unexpectedly. Keys and tokens stay
@@ -480,6 +482,7 @@ struct Round {
     rss_peak: Option<u64>,
     rss_after: Option<u64>,
     rss_settled: Option<u64>,
+    rss_later: Option<u64>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -588,6 +591,11 @@ async fn round(
     let rss_after = rss_kib(pid);
     tokio::time::sleep(Duration::from_secs(10)).await;
     let rss_settled = rss_kib(pid);
+    // rmcp keeps each finished request's stream for 60 s (a late client may resume it):
+    // what is still held after that is what the load left behind.
+    let settle = env_num("SETTLE_SECONDS", 70).max(10);
+    tokio::time::sleep(Duration::from_secs(settle - 10)).await;
+    let rss_later = rss_kib(pid);
     // The OAuth clients of the next round sign in afresh.
     Ok(Round {
         tally,
@@ -598,6 +606,7 @@ async fn round(
         rss_peak: Some(peak),
         rss_after,
         rss_settled,
+        rss_later,
     })
 }
 
@@ -630,6 +639,7 @@ fn report(r: &Round) -> serde_json::Value {
             "peak": mib(r.rss_peak),
             "after": mib(r.rss_after),
             "settled_10s": mib(r.rss_settled),
+            "settled_later": mib(r.rss_later),
         },
     })
 }
@@ -638,7 +648,7 @@ fn main() -> Result<(), BoxError> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [bin, url, pid] = args.as_slice() else {
         eprintln!(
-            "usage: patchbay-load-gateway CLI MCP_URL GATEWAY_PID\n(env: ACTION, TOOL, CLIENT_ID, REDIRECT_URI, CLIENTS, OAUTH_CLIENTS, KEYS, ROUND_SECONDS, ROUNDS, REVOKE_EVERY)"
+            "usage: patchbay-load-gateway CLI MCP_URL GATEWAY_PID\n(env: ACTION, TOOL, CLIENT_ID, REDIRECT_URI, CLIENTS, OAUTH_CLIENTS, KEYS, ROUND_SECONDS, ROUNDS, REVOKE_EVERY, SETTLE_SECONDS)"
         );
         std::process::exit(2);
     };
