@@ -425,24 +425,29 @@ pub fn with_browser(cli: Cli) -> Cli {
     .with_env("PATCHBAY_TEST_BROWSER", "consent")
 }
 
-/// `patchbay --json access-token demo`: Ok(token) or Err(error code / why).
-pub fn access_token(cli: &Cli) -> Result<String, String> {
-    let out = cli.run(
-        &["--json", "access-token", "demo"],
-        "",
-        Duration::from_secs(30),
-    )?;
+/// `patchbay --json access-token demo`: Ok(token), or Err((error code or why, stderr)).
+pub fn access_token(cli: &Cli) -> Result<String, (String, String)> {
+    let out = cli
+        .run(
+            &["--json", "access-token", "demo"],
+            "",
+            Duration::from_secs(30),
+        )
+        .map_err(|e| (e, String::new()))?;
     if out.ok() {
         Ok(out.stdout.trim().to_string())
     } else {
-        Err(out.error_code().unwrap_or_else(|| {
-            format!(
-                "exit {} without an error code: {}",
-                out.code,
-                out.stderr.trim()
-            )
-        }))
+        Err((
+            out.error_code()
+                .unwrap_or_else(|| format!("exit {} without an error code", out.code)),
+            out.stderr,
+        ))
     }
+}
+
+/// An answer that asks to reconnect says the command that does it.
+pub fn says_how_to_reconnect(stderr: &str) -> bool {
+    stderr.contains("patchbay connect demo")
 }
 
 /// How long a full run of `f` takes (for the kill window).

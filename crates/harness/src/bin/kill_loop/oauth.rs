@@ -21,7 +21,7 @@ use serde_json::json;
 
 use crate::common::{
     Cli, Rng, Servers, Tally, access_token, check_keychain, check_no_secret_on_disk, connect,
-    connect_args, connected_profile, kill_after, timed, with_browser,
+    connect_args, connected_profile, kill_after, says_how_to_reconnect, timed, with_browser,
 };
 
 /// Access tokens live this long in the refresh group (seconds).
@@ -47,6 +47,7 @@ pub fn connect_group(bin: &Path, kills: u32, rng: &mut Rng) -> Tally {
     }
     let window = took.mul_f32(1.3).max(Duration::from_millis(800));
     let mut tokens: Vec<String> = Vec::new();
+    let mut last = access_token(&cli).unwrap_or_default();
     for i in 0..kills {
         let mut child = match cli.cmd(&connect_args()).spawn() {
             Ok(c) => c,
@@ -59,19 +60,30 @@ pub fn connect_group(bin: &Path, kills: u32, rng: &mut Rng) -> Tally {
         t.killed(ended);
         match access_token(&cli) {
             Ok(tok) if s.accepts(&tok) => {
-                t.count("next access-token works (old or new grant)");
-                tokens.push(tok);
+                t.count(if tok == last {
+                    "next access-token works: the old grant"
+                } else {
+                    "next access-token works: the new grant (saved before the kill)"
+                });
+                tokens.push(tok.clone());
+                last = tok;
             }
             Ok(_) => t.fail(format!(
                 "kill {i}: access-token gave a token the server refuses"
             )),
-            Err(code) if code == "needs_reconnect" || code == "not_connected" => {
+            Err((code, err)) if code == "needs_reconnect" || code == "not_connected" => {
                 t.count("next access-token says to reconnect");
-                if let Err(e) = connect(&cli) {
-                    t.fail(format!("kill {i}: the reconnect it asked for failed: {e}"));
+                if !says_how_to_reconnect(&err) {
+                    t.fail(format!(
+                        "kill {i}: the answer does not say how to reconnect: {err}"
+                    ));
+                }
+                match connect(&cli) {
+                    Ok(_) => last = access_token(&cli).unwrap_or_default(),
+                    Err(e) => t.fail(format!("kill {i}: the reconnect it asked for failed: {e}")),
                 }
             }
-            Err(e) => t.fail(format!("kill {i}: access-token: {e}")),
+            Err((e, err)) => t.fail(format!("kill {i}: access-token: {e} {err}")),
         }
         if let Err(e) = cli.ok(&["--json", "status", "demo"], "", Duration::from_secs(20)) {
             t.fail(format!("kill {i}: {e}"));
@@ -103,7 +115,7 @@ pub fn refresh_group(bin: &Path, kills: u32, rng: &mut Rng) -> Tally {
     let half = Duration::from_millis(TTL * 500 + 150);
     std::thread::sleep(half);
     let (first, took) = timed(|| access_token(&cli));
-    if let Err(e) = first {
+    if let Err((e, _)) = first {
         t.fail(format!("the first refresh failed: {e}"));
         return t;
     }
@@ -128,17 +140,25 @@ pub fn refresh_group(bin: &Path, kills: u32, rng: &mut Rng) -> Tally {
             Ok(_) => t.fail(format!(
                 "kill {i}: access-token gave a token the server refuses"
             )),
-            Err(code) if code == "needs_reconnect" => {
+            Err((code, err)) if code == "needs_reconnect" => {
                 t.count("rotated refresh token lost: says to reconnect");
+                if !says_how_to_reconnect(&err) {
+                    t.fail(format!(
+                        "kill {i}: the answer does not say how to reconnect: {err}"
+                    ));
+                }
                 match connect(&cli) {
                     Ok(_) => match access_token(&cli) {
                         Ok(tok) if s.accepts(&tok) => {}
-                        other => t.fail(format!("kill {i}: after the reconnect: {other:?}")),
+                        Ok(_) => t.fail(format!(
+                            "kill {i}: after the reconnect the token is refused"
+                        )),
+                        Err((e, _)) => t.fail(format!("kill {i}: after the reconnect: {e}")),
                     },
                     Err(e) => t.fail(format!("kill {i}: the reconnect it asked for failed: {e}")),
                 }
             }
-            Err(e) => t.fail(format!("kill {i}: access-token: {e}")),
+            Err((e, err)) => t.fail(format!("kill {i}: access-token: {e} {err}")),
         }
     }
     check_keychain(&cli.home, &mut t);
