@@ -357,6 +357,25 @@ impl Servers {
     }
 }
 
+/// A JWT access token's `exp` (seconds since the epoch), read without checking it.
+pub fn jwt_exp(token: &str) -> Option<u64> {
+    use base64::Engine;
+    let payload = token.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .ok()?;
+    serde_json::from_slice::<Value>(&bytes).ok()?["exp"].as_u64()
+}
+
+/// Whether this JWT's `exp` has passed (the MCP server then rightly refuses it).
+pub fn expired(token: &str) -> bool {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    jwt_exp(token).is_some_and(|exp| now >= exp)
+}
+
 pub fn http() -> reqwest::blocking::Client {
     reqwest::blocking::Client::builder()
         .timeout(Duration::from_secs(20))

@@ -2,7 +2,8 @@
 //! comment, a local server, three remote servers with a plaintext bearer token each, new
 //! URLs every round) and runs `import --from cursor --config FILE`, half the rounds with
 //! `--rewrite` (which also points the entries at Patchbay and takes the tokens out of the
-//! file), killed at a random moment. After each kill:
+//! file), killed at a random moment (half the `--rewrite` rounds in the last 40 % of the
+//! window, where the file is written). After each kill:
 //! - the database opens (`action list`);
 //! - the config file holds the old bytes or a whole new file (a dry run parses it; the new
 //!   one holds no token);
@@ -106,7 +107,13 @@ pub fn run(bin: &Path, kills: u32, rng: &mut Rng) -> Tally {
                 break;
             }
         };
-        let ended = kill_after(&mut child, rng.moment(window));
+        // Half the --rewrite rounds aim at the end of the run, where the file is written.
+        let at = if rewrite && rng.below(2) == 0 {
+            window.mul_f32(0.6) + rng.moment(window.mul_f32(0.4))
+        } else {
+            rng.moment(window)
+        };
+        let ended = kill_after(&mut child, at);
         t.killed(ended);
 
         // The database opens.

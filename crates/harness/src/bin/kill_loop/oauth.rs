@@ -21,7 +21,8 @@ use serde_json::json;
 
 use crate::common::{
     Cli, Rng, Servers, Tally, access_token, check_keychain, check_no_secret_on_disk, connect,
-    connect_args, connected_profile, kill_after, says_how_to_reconnect, timed, with_browser,
+    connect_args, connected_profile, expired, kill_after, says_how_to_reconnect, timed,
+    with_browser,
 };
 
 /// Access tokens live this long in the refresh group (seconds).
@@ -137,9 +138,7 @@ pub fn refresh_group(bin: &Path, kills: u32, rng: &mut Rng) -> Tally {
                 t.count("next access-token works");
                 tokens.push(tok);
             }
-            Ok(_) => t.fail(format!(
-                "kill {i}: access-token gave a token the server refuses"
-            )),
+            Ok(tok) => refused(&tok, i, &mut t),
             Err((code, err)) if code == "needs_reconnect" => {
                 t.count("rotated refresh token lost: says to reconnect");
                 if !says_how_to_reconnect(&err) {
@@ -150,9 +149,7 @@ pub fn refresh_group(bin: &Path, kills: u32, rng: &mut Rng) -> Tally {
                 match connect(&cli) {
                     Ok(_) => match access_token(&cli) {
                         Ok(tok) if s.accepts(&tok) => {}
-                        Ok(_) => t.fail(format!(
-                            "kill {i}: after the reconnect the token is refused"
-                        )),
+                        Ok(tok) => refused(&tok, i, &mut t),
                         Err((e, _)) => t.fail(format!("kill {i}: after the reconnect: {e}")),
                     },
                     Err(e) => t.fail(format!("kill {i}: the reconnect it asked for failed: {e}")),
@@ -165,4 +162,18 @@ pub fn refresh_group(bin: &Path, kills: u32, rng: &mut Rng) -> Tally {
     tokens.extend(s.refresh_tokens());
     check_no_secret_on_disk(&cli.home, &tokens, &mut t);
     t
+}
+
+/// The MCP server refused a token `access-token` gave: fine only when its `exp` has passed
+/// since (2 s tokens whose `exp` is whole seconds, checked on a loaded machine); any other
+/// refusal is a failure.
+fn refused(token: &str, i: u32, t: &mut Tally) {
+    if expired(token) {
+        t.count("token expired before the check could use it (2 s lifetime)");
+    } else {
+        t.fail(format!(
+            "kill {i}: access-token gave a token the server refuses (exp {:?})",
+            crate::common::jwt_exp(token)
+        ));
+    }
 }
