@@ -41,6 +41,24 @@ const REDIRECT: &str = "http://127.0.0.1:8765/callback";
 struct Gateway {
     child: Child,
     _lines: Lines,
+    killed: bool,
+}
+
+impl Gateway {
+    /// SIGKILL its process group (once: a reaped group's id may be reused): whether it had
+    /// ended first.
+    fn kill(&mut self) -> bool {
+        if std::mem::replace(&mut self.killed, true) {
+            return true;
+        }
+        kill_group(&mut self.child)
+    }
+}
+
+impl Drop for Gateway {
+    fn drop(&mut self) {
+        self.kill();
+    }
 }
 
 fn serve(cli: &Cli, port: u16) -> Result<(Gateway, String), String> {
@@ -58,6 +76,7 @@ fn serve(cli: &Cli, port: u16) -> Result<(Gateway, String), String> {
             Gateway {
                 child,
                 _lines: lines,
+                killed: false,
             },
             url.trim().to_string(),
         )),
@@ -243,7 +262,7 @@ pub fn run(bin: &Path, kills: u32, rng: &mut Rng) -> Tally {
     let s = Servers::start(json!({}));
     let cli = with_browser(Cli::new(bin, dir.path().join("home")));
     let within = Duration::from_secs(30);
-    let setup = || -> Result<(String, OAuth, String), String> {
+    let setup = || -> Result<(String, OAuth, u16, Gateway, String), String> {
         connected_profile(&cli, &s)?;
         let key = cli
             .ok(
@@ -291,22 +310,12 @@ pub fn run(bin: &Path, kills: u32, rng: &mut Rng) -> Tally {
             id: made["clientId"].as_str().unwrap_or_default().into(),
             secret: made["clientSecret"].as_str().unwrap_or_default().into(),
         };
-        let mut gw = gw;
-        kill_group(&mut gw.child);
-        Ok((key, oauth, format!("{port}")))
+        Ok((key, oauth, port, gw, url))
     };
-    let (key0, oauth, port) = match setup() {
+    let (key0, oauth, port, mut gw, url) = match setup() {
         Ok(v) => v,
         Err(e) => {
             t.fail(format!("cannot set up the gateway: {e}"));
-            return t;
-        }
-    };
-    let port: u16 = port.parse().unwrap_or(0);
-    let (mut gw, url) = match serve(&cli, port) {
-        Ok(g) => g,
-        Err(e) => {
-            t.fail(e);
             return t;
         }
     };
@@ -342,7 +351,7 @@ pub fn run(bin: &Path, kills: u32, rng: &mut Rng) -> Tally {
                     .stderr(Stdio::piped())
                     .spawn();
                 std::thread::sleep(rng.moment(Duration::from_millis(150)));
-                let ended = kill_group(&mut gw.child);
+                let ended = gw.kill();
                 t.killed(ended);
                 match child
                     .map_err(|e| e.to_string())
@@ -413,7 +422,7 @@ pub fn run(bin: &Path, kills: u32, rng: &mut Rng) -> Tally {
         };
         if let Some(w) = worker {
             std::thread::sleep(rng.moment(Duration::from_millis(400)));
-            let ended = kill_group(&mut gw.child);
+            let ended = gw.kill();
             t.killed(ended);
             stop.store(true, Ordering::Relaxed);
             if let Ok((done, cut)) = w.join() {
@@ -487,7 +496,7 @@ pub fn run(bin: &Path, kills: u32, rng: &mut Rng) -> Tally {
             double_valid(&oauth, &state, &cli.home, rng, i, &mut t);
         }
     }
-    kill_group(&mut gw.child);
+    gw.kill();
     if !restart_ms.is_empty() {
         restart_ms.sort_unstable();
         t.counts.insert(
