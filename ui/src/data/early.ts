@@ -5,12 +5,14 @@
  */
 import { startEarly } from "../ipc";
 
-/** Argument-less commands the first screen (Actions, sidebar, banners, prompt) needs. */
+/** Argument-less commands the first screen (Actions, sidebar, banners, prompts) needs. */
 export const EARLY_COMMANDS = [
   "list_actions",
   "app_status",
   "get_settings",
   "pending_approvals",
+  "attention",
+  "pending_gateway_consents",
 ] as const;
 
 export type EarlyCommand = (typeof EARLY_COMMANDS)[number];

@@ -1,5 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { useCallback, useState } from "react";
+import { lazy, Suspense, useCallback, useState } from "react";
 
 import type { ActionView } from "../../bindings/ActionView";
 import type { GrantView } from "../../bindings/GrantView";
@@ -28,8 +28,14 @@ import { authLabel, KIND_LABELS } from "./format";
 import { BreakerBadge, CheckedAgo, HealthBadge } from "../../components/health/HealthBadge";
 import { testResultToast } from "../../components/health/format";
 import { connectLabel, disconnectToast } from "./messages";
-import { DiagnoseDialog } from "./diagnose/DiagnoseDialog";
-import { DeviceCodeDialog } from "./DeviceCodeDialog";
+
+// Opened from the row's menu only: their code loads when first opened (not at start-up).
+const DiagnoseDialog = lazy(() =>
+  import("./diagnose/DiagnoseDialog").then((m) => ({ default: m.DiagnoseDialog })),
+);
+const DeviceCodeDialog = lazy(() =>
+  import("./DeviceCodeDialog").then((m) => ({ default: m.DeviceCodeDialog })),
+);
 
 /** Which secrets go with the action when it is deleted, in words. */
 function deleteDescription(action: ActionView): string {
@@ -271,10 +277,12 @@ export function ActionRow({ action, now }: { action: ActionView; now: number }) 
           busy={remove.isPending}
           onConfirm={() => void runDelete()}
         />
-        {diagnosing && <DiagnoseDialog name={name} onClose={() => setDiagnosing(false)} />}
-        {withCode && (
-          <DeviceCodeDialog name={name} onClose={closeWithCode} onConnected={connectedWithCode} />
-        )}
+        <Suspense fallback={null}>
+          {diagnosing && <DiagnoseDialog name={name} onClose={() => setDiagnosing(false)} />}
+          {withCode && (
+            <DeviceCodeDialog name={name} onClose={closeWithCode} onConnected={connectedWithCode} />
+          )}
+        </Suspense>
       </td>
     </tr>
   );

@@ -5,7 +5,7 @@ import { useEffect, useLayoutEffect, useRef } from "react";
 import type { Settings } from "../../bindings/Settings";
 import { queryKeys } from "../../data/keys";
 import { appReady, getSettings, saveSettings } from "../../ipc";
-import { markStartup, startupMarks } from "../../lib/startup";
+import { firstScreenShown, markStartup, startupMarks } from "../../lib/startup";
 import { applyTheme } from "./theme";
 
 export function useSettings() {
@@ -71,6 +71,7 @@ export function useReportReady(rendered: boolean): void {
             // Only a measurement: the app works the same without it.
           },
         );
+        firstScreenShown();
       }, 0);
     });
     return () => cancelAnimationFrame(frame);
