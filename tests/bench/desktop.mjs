@@ -376,8 +376,8 @@ const PHASES = [
   ["script", "first script runs (the bundle loaded and parsed)"],
   ["firstCall", "first command reaches the backend"],
   ["evaluated", "all modules evaluated (React, the screens)"],
-  ["fonts", "font stacks measured (the generic family where the first name ends there)"],
   ["seeded", "first screen's answers in the cache (or 250 ms passed)"],
+  ["fonts", "font stacks measured (the generic family where the first name ends there)"],
   ["rendering", "React starts the first render"],
   ["rendered", "first render in the DOM"],
   ["listed", "the list with its answer in the DOM (the first render, once seeded)"],
@@ -446,7 +446,8 @@ function report() {
   const p = (l = "") => out.push(l);
   p(`### Start-up and idle memory, next to a minimal Tauri 2 app`);
   p();
-  p(`${config.machine}; ${c ? "all" : "both"} release builds (same tauri ${config.tauri}, same release profile), `
+  const profile = config.profile ?? "release";
+  p(`${config.machine}; ${c ? "all" : "both"} ${profile} builds (same tauri ${config.tauri}, same ${profile} profile), `
     + `launched ${runs} times each, alternating, under Xvfb (no GPU) with a private D-Bus and keyring. `
     + `Start-up is from spawning the process to the ready file appearing (polled every 1 ms): `
     + `the first screen (Patchbay: the Actions list with ${config.actions} actions; minimal: a 5-item list) `
@@ -472,7 +473,7 @@ function report() {
   p();
   for (const l of breakdown(st, c ? [a, c, b] : [a, b])) p(l);
   p();
-  p(`| release binary (stripped, thin LTO, codegen-units 1) | size |`);
+  p(profile === "release" ? `| release binary (stripped, thin LTO, codegen-units 1) | size |` : `| ${profile} binary | size |`);
   p(`|:---|---:|`);
   for (const [label, bytes] of config.sizes) p(`| ${label} | ${(bytes / 1048576).toFixed(1)} MiB |`);
   if (scrolls.length > 0) {

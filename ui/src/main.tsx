@@ -22,10 +22,6 @@ markStartup("evaluated");
 
 // Paint in the last theme at once; the saved setting confirms it when it loads.
 applyRememberedTheme();
-// While the first screen's answers are on their way: spare the first layout the font look-ups
-// that end in the generic family anyway.
-shortenFontStacks();
-markStartup("fonts");
 
 const root = document.getElementById("root");
 if (!root) throw new Error("#root element missing from index.html");
@@ -38,6 +34,10 @@ const queryClient = createQueryClient();
 // first paint is the finished screen.
 void seedFirstScreen(queryClient, FIRST_SCREEN_WAIT_MS).then((seeded) => {
   markStartup("seeded");
+  // Spare the first layout the font look-ups that end in the generic family anyway (after the
+  // answers: measuring lays the page out, and the answers waited behind that).
+  shortenFontStacks();
+  markStartup("fonts");
   // They ask again once the screen is shown (or after a while: a hidden window draws no frame).
   whenFirstScreenShown(() => refreshFirstScreen(queryClient, seeded));
   setTimeout(firstScreenShown, FIRST_SCREEN_SHOWN_MS);

@@ -11,8 +11,6 @@ export const EARLY_COMMANDS = [
   "app_status",
   "get_settings",
   "pending_approvals",
-  "attention",
-  "pending_gateway_consents",
 ] as const;
 
 export type EarlyCommand = (typeof EARLY_COMMANDS)[number];

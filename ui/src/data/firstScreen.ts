@@ -5,7 +5,7 @@
  * costs 100-300 ms).
  *
  * The seeded answers count as fresh until the first screen is on screen: the queries do not
- * ask again as they mount (six more calls, and their answers, in the middle of the first
+ * ask again as they mount (four more calls, and their answers, in the middle of the first
  * frame), but once it is shown (`refreshFirstScreen`), so nothing changed in between is missed.
  */
 import type { QueryClient, QueryKey } from "@tanstack/react-query";
@@ -23,8 +23,6 @@ const CACHE_KEYS: Record<EarlyCommand, QueryKey> = {
   app_status: queryKeys.appStatus,
   get_settings: queryKeys.settings,
   pending_approvals: queryKeys.pendingApprovals,
-  attention: queryKeys.attention,
-  pending_gateway_consents: queryKeys.pendingConsents,
 };
 
 /**

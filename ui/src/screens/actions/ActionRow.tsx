@@ -1,5 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { lazy, Suspense, useCallback, useState } from "react";
+import { useCallback, useState } from "react";
 
 import type { ActionView } from "../../bindings/ActionView";
 import type { GrantView } from "../../bindings/GrantView";
@@ -28,14 +28,8 @@ import { authLabel, KIND_LABELS } from "./format";
 import { BreakerBadge, CheckedAgo, HealthBadge } from "../../components/health/HealthBadge";
 import { testResultToast } from "../../components/health/format";
 import { connectLabel, disconnectToast } from "./messages";
-
-// Opened from the row's menu only: their code loads when first opened (not at start-up).
-const DiagnoseDialog = lazy(() =>
-  import("./diagnose/DiagnoseDialog").then((m) => ({ default: m.DiagnoseDialog })),
-);
-const DeviceCodeDialog = lazy(() =>
-  import("./DeviceCodeDialog").then((m) => ({ default: m.DeviceCodeDialog })),
-);
+import { DiagnoseDialog } from "./diagnose/DiagnoseDialog";
+import { DeviceCodeDialog } from "./DeviceCodeDialog";
 
 /** Which secrets go with the action when it is deleted, in words. */
 function deleteDescription(action: ActionView): string {
@@ -277,12 +271,10 @@ export function ActionRow({ action, now }: { action: ActionView; now: number }) 
           busy={remove.isPending}
           onConfirm={() => void runDelete()}
         />
-        <Suspense fallback={null}>
-          {diagnosing && <DiagnoseDialog name={name} onClose={() => setDiagnosing(false)} />}
-          {withCode && (
-            <DeviceCodeDialog name={name} onClose={closeWithCode} onConnected={connectedWithCode} />
-          )}
-        </Suspense>
+        {diagnosing && <DiagnoseDialog name={name} onClose={() => setDiagnosing(false)} />}
+        {withCode && (
+          <DeviceCodeDialog name={name} onClose={closeWithCode} onConnected={connectedWithCode} />
+        )}
       </td>
     </tr>
   );

@@ -1,25 +1,18 @@
-import { lazy, useMemo, useState } from "react";
+import { useMemo, useState } from "react";
 
 import { Button, ImportIcon, PlusIcon, SearchField } from "../../components/kit";
 import { ListScreen, RefreshError } from "../../components/layout/ListScreen";
 import { useActions } from "../../data/queries";
 import { navigate, useSubRoute } from "../../lib/useHashRoute";
+import { ActionForm } from "../action-form/ActionForm";
 import { ImportPanel } from "../import/ImportPanel";
+import { ImportScreen } from "../import/ImportScreen";
 import { ActionsEmpty, ActionsError } from "./ActionsStates";
 import { AttentionBar } from "./AttentionBar";
 import { ActionsTable, ActionsTableSkeleton } from "./ActionsTable";
 import { filterActions } from "./format";
 
 import "./ActionsScreen.css";
-
-// The list is the first screen; the form and the Import screen load on first visit (their
-// own chunks), under the app's Suspense.
-const ActionForm = lazy(() =>
-  import("../action-form/ActionForm").then((m) => ({ default: m.ActionForm })),
-);
-const ImportScreen = lazy(() =>
-  import("../import/ImportScreen").then((m) => ({ default: m.ImportScreen })),
-);
 
 /** `#/actions/new` → null (add), `#/actions/NAME/edit` → NAME, anything else → undefined (list;
  * `#/actions/import` is the Import screen). */
