@@ -2,8 +2,8 @@
  * The page's start-up marks, `performance.now()` values (ms since the page began loading),
  * sent with `app_ready` for the start-up benchmark's breakdown. main.tsx imports this module
  * first, so `script` is taken as the bundle starts running. The others, in order:
- * `evaluated` (main.tsx runs: every module evaluated), `fonts` (the font stacks measured,
- * `fontStacks.ts`), `seeded` (the first screen's answers in the cache), `rendering` (App's
+ * `evaluated` (main.tsx runs: every module evaluated), `seeded` (the first screen's answers
+ * in the cache), `fonts` (the font stacks measured, `fontStacks.ts`), `rendering` (App's
  * first render starts), `rendered` (it is in the DOM), `listed` (the actions list with its
  * answer in the DOM), `effects` (its effects ran), `frame` (the next frame starts).
  */
