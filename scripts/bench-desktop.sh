@@ -3,37 +3,49 @@
 # tables for docs/benchmarks.md:
 #  - start-up (spawn to the first rendered list) and idle memory of the whole process tree
 #    (RSS and PSS), next to a minimal Tauri 2 app built the same way (tests/bench/minimal-tauri),
-#    launched alternately, RUNS times each (default 10);
+#    launched alternately, RUNS times each (default 10); BASELINE=PATH adds another build of
+#    the app (say main's, for a before/after table) to the same runs;
 #  - release binary sizes;
 #  - the Logs screen's frame time while scrolling LOG_ROWS rows (default 100,000), through
 #    tauri-driver.
 # Under Xvfb (no GPU), a private D-Bus + keyring (scripts/with-keyring.sh) and a scratch
 # PATCHBAY_HOME; the desktop app is single-instance per D-Bus session, so one app at a time.
 #   RUNS=10 IDLE_SECS=5 LOG_ROWS=100000 scripts/bench-desktop.sh   (LOG_ROWS=0: no scrolling)
+#   BASELINE=/path/to/patchbay-desktop BASELINE_LABEL="Patchbay before" scripts/bench-desktop.sh
+#   PROFILE=debug scripts/bench-desktop.sh   (debug builds of all three: quicker to build, slower
+#   to start; the ratios are not the release ones)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
+target=${CARGO_TARGET_DIR:-$root/target}
+profile=${PROFILE:-release}
+case "$profile" in
+  release) profile_flag=--release ;;
+  debug) profile_flag= ;;
+  *) echo "bench-desktop: PROFILE is release or debug, not $profile" >&2; exit 2 ;;
+esac
 minimal=tests/bench/minimal-tauri
 if [ -z "${PATCHBAY_PRIVATE_BUS:-}" ]; then
   scripts/setup.sh --test
-  echo "== building: the UI, the desktop app and the CLI (release), the minimal Tauri app (release)" >&2
+  echo "== building: the UI, the desktop app and the CLI ($profile), the minimal Tauri app ($profile)" >&2
   npm --prefix ui run --silent build >/dev/null
-  cargo build --release -p patchbay-desktop -p patchbay-cli --quiet
+  cargo build ${profile_flag:+"$profile_flag"} -p patchbay-desktop -p patchbay-cli --quiet
   # The minimal app is its own workspace but shares this target folder: with the same
   # Cargo.lock versions and release profile, its tauri / wry / WebKit crates are the ones
   # already built, so it costs a link instead of a second full build.
-  CARGO_TARGET_DIR="$root/target" cargo build --release --quiet --manifest-path "$minimal/Cargo.toml"
+  CARGO_TARGET_DIR="$target" cargo build ${profile_flag:+"$profile_flag"} --quiet --manifest-path "$minimal/Cargo.toml"
   exec scripts/with-keyring.sh "$0" "$@"
 fi
 
 runs=${RUNS:-10}
 idle_secs=${IDLE_SECS:-5}
 rows=${LOG_ROWS:-100000}
-app="$root/target/release/patchbay-desktop"
-cli="$root/target/release/patchbay"
-mini="$root/target/release/minimal-tauri"
+app="$target/$profile/patchbay-desktop"
+cli="$target/$profile/patchbay"
+mini="$target/$profile/minimal-tauri"
+baseline=${BASELINE:-}
 tauri_driver="${TAURI_DRIVER:-${CARGO_HOME:-$HOME/.cargo}/bin/tauri-driver}"
-for f in "$app" "$cli" "$mini" "$tauri_driver"; do
+for f in "$app" "$cli" "$mini" "$tauri_driver" ${baseline:+"$baseline"}; do
   [ -x "$f" ] || { echo "bench-desktop: $f is missing" >&2; exit 1; }
 done
 
@@ -79,17 +91,18 @@ webkit=$(dpkg-query -W -f='${Version}' libwebkit2gtk-4.1-0 2>/dev/null | sed 's/
 machine="$cores cores (${cpu:-unknown CPU}), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), WebKitGTK ${webkit:-?}"
 
 config=$(node -e '
-  const [work, app, mini, runs, idle, actions, tauri, machine] = process.argv.slice(1);
+  const [work, app, mini, runs, idle, actions, tauri, machine, baseline, baselineLabel, profile] = process.argv.slice(1);
   console.log(JSON.stringify({
     workDir: work, logFile: work + "/apps.log", runs: +runs, idleMs: idle * 1000, pauseMs: 1000,
-    actions: +actions, tauri, machine,
+    actions: +actions, tauri, machine, profile,
     apps: [
       { name: "patchbay", label: "Patchbay", bin: app },
       { name: "minimal", label: "minimal Tauri 2 app", bin: mini },
+      ...(baseline ? [{ name: "baseline", label: baselineLabel, bin: baseline }] : []),
     ],
-  }));' "$work" "$app" "$mini" "$runs" "$idle_secs" "${#actions[@]}" "$tauri" "$machine")
+  }));' "$work" "$app" "$mini" "$runs" "$idle_secs" "${#actions[@]}" "$tauri" "$machine" "$baseline" "${BASELINE_LABEL:-Patchbay (baseline)}" "$profile")
 
-echo "== start-up and idle memory: $runs runs each, alternating (Patchbay, minimal, ...)" >&2
+echo "== start-up and idle memory: $runs runs each, alternating (Patchbay, minimal${baseline:+, baseline}, ...)" >&2
 node tests/bench/desktop.mjs startup "$config" >"$work/startup.json" \
   || { echo "bench-desktop: start-up runs failed; the apps' output:" >&2; tail -n 40 "$work/apps.log" >&2; exit 1; }
 

@@ -32,6 +32,10 @@ pub const SIGN_IN_RETURNED: &str = "sign-in-returned";
 /// server gave them, for the Sign in with a code dialog that started it.
 pub const DEVICE_CODE: &str = "device-code";
 
+/// How long background work waits for the window's first screen before it starts anyway
+/// (a window started hidden in the tray draws none).
+const SHOWN_WAIT: Duration = Duration::from_secs(2);
+
 /// The shared state: the core context, or why it could not be opened (the window then shows
 /// the reason instead of failing to start).
 #[derive(Debug)]
@@ -145,11 +149,16 @@ fn open_core() -> Result<Arc<Patchbay>, ErrorBody> {
 /// the window forward when a tool call starts waiting for the user's confirmation or a local
 /// app's browser sign-in for their consent, and have the
 /// gateway follow its settings (and take it over once another process that held it stops).
+///
+/// It starts once the window's first screen is up (or [`SHOWN_WAIT`] passed): its first pass
+/// (the tray's state and host, notices, the gateway) must not compete with the window for
+/// the CPU while that starts. A change made meanwhile is still seen (`last` is read first).
 fn watch_database(app: AppHandle, pb: Arc<Patchbay>, gateway: Arc<gateway::GatewayHost>) {
     std::thread::Builder::new()
         .name("db-watch".into())
         .spawn(move || {
             let mut last = pb.store().data_version().ok();
+            app.state::<Shell>().startup.wait_shown(SHOWN_WAIT);
             let mut asked: HashSet<String> = HashSet::new();
             let mut first = true;
             let mut ticks: u32 = 0;
@@ -167,8 +176,11 @@ fn watch_database(app: AppHandle, pb: Arc<Patchbay>, gateway: Arc<gateway::Gatew
                     app.state::<tray::Tray>().look_for_host();
                 }
                 if now != last || first {
+                    // Only a change is news to the window (it read everything as it started).
+                    if now != last {
+                        let _ = app.emit(DATA_CHANGED, ());
+                    }
                     last = now;
-                    let _ = app.emit(DATA_CHANGED, ());
                     // A tool call or a browser sign-in newly waiting for the user.
                     let waiting: HashSet<String> = pb
                         .pending_approvals()
@@ -366,9 +378,12 @@ pub fn run() {
                     Ok(None) => {}
                     Err(e) => eprintln!("patchbay: {e}"),
                 }
-                // Remove keychain entries no row owns (left by a crash), off the UI thread.
+                // Remove keychain entries no row owns (left by a crash), off the UI thread,
+                // once the window is up.
                 let sweeper = pb.clone();
+                let handle = app.handle().clone();
                 std::thread::spawn(move || {
+                    handle.state::<Shell>().startup.wait_shown(SHOWN_WAIT);
                     let _ = sweeper.sweep_orphans();
                     let _ = sweeper.prune_rollup();
                 });

@@ -1,8 +1,8 @@
 //! The start-up benchmark's report: when the app began, and when each phase was reached on
 //! the way to the first rendered screen. The app writes it once to `PATCHBAY_READY_FILE`.
 
-use std::sync::OnceLock;
-use std::time::Instant;
+use std::sync::{Condvar, Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 /// With this set to a file path, the app writes there, once, how long it took from its
 /// start to its first rendered screen (what the start-up benchmark waits for), as JSON:
@@ -25,6 +25,9 @@ pub(crate) struct Startup {
     core_ms: u64,
     setup_ms: OnceLock<u64>,
     first_call_ms: OnceLock<u64>,
+    /// The first screen is up (`ready` was called), for the work that waits for it.
+    shown: Mutex<bool>,
+    shown_changed: Condvar,
 }
 
 impl Startup {
@@ -35,7 +38,22 @@ impl Startup {
             core_ms,
             setup_ms: OnceLock::new(),
             first_call_ms: OnceLock::new(),
+            shown: Mutex::new(false),
+            shown_changed: Condvar::new(),
         }
+    }
+
+    /// Block until the window's first screen is up, or `at_most` passed (a window started
+    /// hidden draws none). Background work that the first screen does not show (the tray's
+    /// state, the keychain sweep) waits here, so it does not compete with the window for the
+    /// CPU while it starts. True when the screen is up.
+    pub(crate) fn wait_shown(&self, at_most: Duration) -> bool {
+        let shown = self.shown.lock().unwrap_or_else(|e| e.into_inner());
+        let (shown, _) = self
+            .shown_changed
+            .wait_timeout_while(shown, at_most, |shown| !*shown)
+            .unwrap_or_else(|e| e.into_inner());
+        *shown
     }
 
     pub(crate) fn setup_done(&self) {
@@ -55,7 +73,7 @@ impl Startup {
     /// placed on the app's clock, `page` (the page began loading: `ready - marks.now`) and
     /// each of the page's own marks (listed in `ui/src/lib/startup.ts`).
     pub fn ready(&self, marks: Option<PageMarks>) -> u64 {
-        *self.ready_ms.get_or_init(|| {
+        let ms = *self.ready_ms.get_or_init(|| {
             let ms = ms_since(self.started);
             if let Some(path) = std::env::var_os(READY_FILE_ENV) {
                 let report = self.report(ms, marks);
@@ -64,7 +82,10 @@ impl Startup {
                 }
             }
             ms
-        })
+        });
+        *self.shown.lock().unwrap_or_else(|e| e.into_inner()) = true;
+        self.shown_changed.notify_all();
+        ms
     }
 
     fn report(&self, ms: u64, marks: Option<PageMarks>) -> serde_json::Value {
@@ -106,12 +127,36 @@ mod tests {
 
     fn shell(core_ms: u64) -> Startup {
         Startup {
-            started: Instant::now(),
-            ready_ms: OnceLock::new(),
-            core_ms,
             setup_ms: OnceLock::from(40),
             first_call_ms: OnceLock::from(300),
+            ..Startup::new(Instant::now(), core_ms)
         }
+    }
+
+    #[test]
+    fn work_waiting_for_the_first_screen_goes_on_when_it_is_up_or_after_the_bound() {
+        let s = std::sync::Arc::new(shell(1));
+        // Nothing shown: the wait ends at its bound, saying so.
+        let t = Instant::now();
+        assert!(!s.wait_shown(Duration::from_millis(50)));
+        assert!(t.elapsed() >= Duration::from_millis(50));
+        // Shown while a thread waits: it goes on at once, long before its bound.
+        let waiter = {
+            let s = s.clone();
+            std::thread::spawn(move || {
+                let t = Instant::now();
+                (s.wait_shown(Duration::from_secs(30)), t.elapsed())
+            })
+        };
+        std::thread::sleep(Duration::from_millis(20));
+        s.ready(None);
+        let (shown, waited) = waiter.join().expect("the waiting thread");
+        assert!(shown);
+        assert!(waited < Duration::from_secs(10), "waited {waited:?}");
+        // And later waits do not wait at all.
+        let t = Instant::now();
+        assert!(s.wait_shown(Duration::from_secs(30)));
+        assert!(t.elapsed() < Duration::from_secs(10));
     }
 
     #[test]

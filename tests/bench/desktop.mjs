@@ -377,6 +377,7 @@ const PHASES = [
   ["firstCall", "first command reaches the backend"],
   ["evaluated", "all modules evaluated (React, the screens)"],
   ["seeded", "first screen's answers in the cache (or 250 ms passed)"],
+  ["fonts", "font stacks measured (the generic family where the first name ends there)"],
   ["rendering", "React starts the first render"],
   ["rendered", "first render in the DOM"],
   ["listed", "the list with its answer in the DOM (the first render, once seeded)"],
@@ -385,14 +386,13 @@ const PHASES = [
   ["painted", "that frame painted (the app's own figure)"],
 ];
 
-function breakdown(st, a, b) {
+function breakdown(st, apps) {
   const at = (name) => Object.fromEntries(PHASES.map(([k]) => {
     const xs = st[name].map((r) => r.phases?.[k]).filter((x) => typeof x === "number");
     return [k, xs.length === st[name].length && xs.length > 0 ? median(xs) : null];
   }));
-  const A = at(a.name);
-  const B = at(b.name);
-  if (A.painted === null) return [];
+  const cols = apps.map((app) => ({ app, m: at(app.name) }));
+  if (cols[0].m.painted === null) return [];
   const cell = (m, k) => {
     if (m[k] === null) return "—";
     const prev = PHASES.slice(0, PHASES.findIndex(([x]) => x === k)).reverse().find(([x]) => m[x] !== null);
@@ -405,12 +405,12 @@ function breakdown(st, a, b) {
     `Where the start-up goes (median moment of each phase in ms since the app's \`run()\`, and the step from the phase before it; `
       + `the page's marks are \`performance.now()\` values placed on the app's clock):`,
     "",
-    `| phase | ${a.label} | ${b.label} |`,
-    `|:---|---:|---:|`,
+    `| phase | ${cols.map((c) => c.app.label).join(" | ")} |`,
+    `|:---|${cols.map(() => "---:").join("|")}|`,
   ];
   for (const [k, label] of PHASES) {
-    if (A[k] === null && B[k] === null) continue;
-    out.push(`| ${label} | ${cell(A, k)} | ${cell(B, k)} |`);
+    if (cols.every((c) => c.m[k] === null)) continue;
+    out.push(`| ${label} | ${cols.map((c) => cell(c.m, k)).join(" | ")} |`);
   }
   return out;
 }
@@ -418,7 +418,8 @@ function breakdown(st, a, b) {
 function report() {
   const st = JSON.parse(fs.readFileSync(config.startup, "utf8"));
   const scrolls = (config.scrolls ?? []).map((x) => ({ ...x, data: JSON.parse(fs.readFileSync(x.file, "utf8")) }));
-  const [a, b] = config.apps; // Patchbay, then the minimal app
+  // Patchbay, the minimal app, and maybe another build of Patchbay (BASELINE).
+  const [a, b, c] = config.apps;
   const runs = st[a.name].length;
   const sum = (name) => {
     const r = st[name];
@@ -439,11 +440,14 @@ function report() {
   };
   const A = sum(a.name);
   const B = sum(b.name);
+  const C = c ? sum(c.name) : null;
+  const apps = C ? [A, C] : [A];
   const out = [];
   const p = (l = "") => out.push(l);
   p(`### Start-up and idle memory, next to a minimal Tauri 2 app`);
   p();
-  p(`${config.machine}; both release builds (same tauri ${config.tauri}, same release profile), `
+  const profile = config.profile ?? "release";
+  p(`${config.machine}; ${c ? "all" : "both"} ${profile} builds (same tauri ${config.tauri}, same ${profile} profile), `
     + `launched ${runs} times each, alternating, under Xvfb (no GPU) with a private D-Bus and keyring. `
     + `Start-up is from spawning the process to the ready file appearing (polled every 1 ms): `
     + `the first screen (Patchbay: the Actions list with ${config.actions} actions; minimal: a 5-item list) `
@@ -452,22 +456,24 @@ function report() {
   p();
   p(`| median of ${runs} (min–max) | start to first rendered list | app's own figure | idle RSS, process tree | idle PSS, process tree | processes |`);
   p(`|:---|---:|---:|---:|---:|---:|`);
-  for (const x of [A, B]) {
+  for (const x of [...apps, B]) {
     p(`| ${x.label} | ${ms(x.ready)} (${ms(x.min)}–${ms(x.max)}) | ${ms(x.own)} | ${mib(x.rss)} | ${x.pss === null ? "n/a" : mib(x.pss)} | ${x.procs} |`);
   }
-  p(`| **Patchbay / minimal** | **${ratio(A.ready, B.ready)}** | ${ratio(A.own, B.own)} | **${ratio(A.rss, B.rss)}** | ${A.pss === null || B.pss === null ? "n/a" : `**${ratio(A.pss, B.pss)}**`} | |`);
+  for (const x of apps) {
+    p(`| **${x.label} / minimal** | **${ratio(x.ready, B.ready)}** | ${ratio(x.own, B.own)} | **${ratio(x.rss, B.rss)}** | ${x.pss === null || B.pss === null ? "n/a" : `**${ratio(x.pss, B.pss)}**`} | |`);
+  }
   p();
   p(`The app's own figure runs from the start of its \`main\`/\`run()\` to the same moment, so the `
     + `difference is the process being loaded. RSS counts the WebKit pages shared between the `
     + `processes once per process; PSS divides them among the processes that share them.`);
   p(`"Cold" here is a new process each time, not an empty page cache (that needs root): the `
     + `binaries were just built, so the cache is warm from run 1 on. Run 1 alone: `
-    + `${A.label} ${ms(A.first)}, ${B.label} ${ms(B.first)}`
-    + (A.rest !== null ? ` (runs 2–${runs}: ${ms(A.rest)} and ${ms(B.rest)}).` : "."));
+    + [...apps, B].map((x) => `${x.label} ${ms(x.first)}`).join(", ")
+    + (A.rest !== null ? ` (runs 2–${runs}: ${[...apps, B].map((x) => ms(x.rest)).join(", ")}).` : "."));
   p();
-  for (const l of breakdown(st, a, b)) p(l);
+  for (const l of breakdown(st, c ? [a, c, b] : [a, b])) p(l);
   p();
-  p(`| release binary (stripped, thin LTO, codegen-units 1) | size |`);
+  p(profile === "release" ? `| release binary (stripped, thin LTO, codegen-units 1) | size |` : `| ${profile} binary | size |`);
   p(`|:---|---:|`);
   for (const [label, bytes] of config.sizes) p(`| ${label} | ${(bytes / 1048576).toFixed(1)} MiB |`);
   if (scrolls.length > 0) {

@@ -5,7 +5,7 @@
  */
 import { startEarly } from "../ipc";
 
-/** Argument-less commands the first screen (Actions, sidebar, banners, prompt) needs. */
+/** Argument-less commands the first screen (Actions, sidebar, banners, prompts) needs. */
 export const EARLY_COMMANDS = [
   "list_actions",
   "app_status",

@@ -1,9 +1,11 @@
+import { QueryObserver } from "@tanstack/react-query";
 import { invoke } from "@tauri-apps/api/core";
+import { waitFor } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { appStatus, getSettings, IpcError, listActions, startEarly } from "../ipc";
 import { EARLY_COMMANDS } from "./early";
-import { seedFirstScreen } from "./firstScreen";
+import { refreshFirstScreen, seedFirstScreen } from "./firstScreen";
 import { queryKeys } from "./keys";
 import { createQueryClient } from "./queryClient";
 
@@ -84,5 +86,36 @@ describe("seedFirstScreen", () => {
     expect(performance.now() - t0).toBeLessThan(100);
     expect(qc.getQueryData(queryKeys.actions)).toBeUndefined();
     expect(invokeMock).not.toHaveBeenCalled();
+  });
+
+  it("keeps the seeded answers until the screen is shown, then asks again", async () => {
+    invokeMock.mockImplementation((command: string) =>
+      Promise.resolve(command === "list_actions" ? [{ name: "linear" }] : []),
+    );
+    startEarly(EARLY_COMMANDS);
+    const qc = createQueryClient();
+    const seeded = await seedFirstScreen(qc, 200);
+    expect(seeded).toHaveLength(EARLY_COMMANDS.length);
+    invokeMock.mockClear();
+
+    // The list mounts (as the first render does): no second call in the first frame.
+    const list = new QueryObserver(qc, { queryKey: queryKeys.actions, queryFn: listActions });
+    const stop = list.subscribe(() => undefined);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(invokeMock).not.toHaveBeenCalled();
+    expect(list.getCurrentResult().data).toEqual([{ name: "linear" }]);
+
+    // Shown: it asks again (only what is on screen: the others have no observer), and the
+    // answer replaces the seeded one.
+    invokeMock.mockResolvedValue([{ name: "linear" }, { name: "notion" }]);
+    refreshFirstScreen(qc, seeded);
+    await waitFor(() => expect(list.getCurrentResult().data).toHaveLength(2));
+    expect(invokeMock.mock.calls.map((c) => c[0])).toEqual(["list_actions"]);
+    // And a later mount follows the usual freshness again (stale at once: it asks).
+    stop();
+    const again = new QueryObserver(qc, { queryKey: queryKeys.actions, queryFn: listActions });
+    const stopAgain = again.subscribe(() => undefined);
+    await waitFor(() => expect(invokeMock).toHaveBeenCalledTimes(2));
+    stopAgain();
   });
 });

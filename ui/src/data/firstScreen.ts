@@ -2,8 +2,11 @@
  * Render the first screen once, complete: the answers `data/early.ts` asked for go into the
  * query cache before the first render, so the window's first paint is the list, not a
  * spinner followed by the list (under software rendering a full paint of the window
- * costs 100-300 ms). The queries still ask again as they mount, so nothing changed in between
- * is missed.
+ * costs 100-300 ms).
+ *
+ * The seeded answers count as fresh until the first screen is on screen: the queries do not
+ * ask again as they mount (four more calls, and their answers, in the middle of the first
+ * frame), but once it is shown (`refreshFirstScreen`), so nothing changed in between is missed.
  */
 import type { QueryClient, QueryKey } from "@tanstack/react-query";
 
@@ -24,14 +27,30 @@ const CACHE_KEYS: Record<EarlyCommand, QueryKey> = {
 
 /**
  * Put the early answers that arrive within `ms` into `qc` (a late or failed one is left to
- * its query). Never rejects.
+ * its query), fresh until `refreshFirstScreen`. Returns the keys it filled. Never rejects.
  */
-export async function seedFirstScreen(qc: QueryClient, ms: number): Promise<void> {
+export async function seedFirstScreen(qc: QueryClient, ms: number): Promise<QueryKey[]> {
   const deadline = performance.now() + ms;
-  await Promise.all(
+  const seeded = await Promise.all(
     EARLY_COMMANDS.map(async (command) => {
       const answer = await takeEarly(command, deadline - performance.now());
-      if (answer !== undefined) qc.setQueryData(CACHE_KEYS[command], answer.value);
+      if (answer === undefined) return null;
+      const key = CACHE_KEYS[command];
+      qc.setQueryData(key, answer.value);
+      qc.setQueryDefaults(key, { staleTime: Infinity });
+      return key;
     }),
   );
+  return seeded.filter((key) => key !== null);
+}
+
+/**
+ * The first screen is shown: the seeded queries go back to the usual freshness and ask again
+ * (those on screen at once), as they would have when they mounted.
+ */
+export function refreshFirstScreen(qc: QueryClient, seeded: readonly QueryKey[]): void {
+  for (const key of seeded) {
+    qc.setQueryDefaults(key, {});
+    void qc.invalidateQueries({ queryKey: key, exact: true });
+  }
 }

@@ -15,7 +15,7 @@ import {
   toast,
 } from "../../components/kit";
 import { useAppStatus, useTrayHost } from "../../data/queries";
-import { startupTime, useSaveSettings, useSettings } from "./data";
+import { useSaveSettings, useSettings, useStartupTime } from "./data";
 import {
   draftErrors,
   durationWords,
@@ -369,7 +369,7 @@ function Override({ view, settingKey }: { view: SettingsView; settingKey: Numeri
 
 function About() {
   const status = useAppStatus();
-  const ms = startupTime();
+  const ms = useStartupTime();
   return (
     <FormSection title="About">
       <dl className="settings__about" data-testid="settings-about">

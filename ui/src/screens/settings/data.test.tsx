@@ -1,13 +1,19 @@
-import { render, waitFor } from "@testing-library/react";
+import { render, screen, waitFor } from "@testing-library/react";
 import { StrictMode } from "react";
 import { describe, expect, it } from "vitest";
 
 import { mockBackend } from "../../test/ipcMock";
-import { startupTime, useReportReady } from "./data";
+import { startupTime, useReportReady, useStartupTime } from "./data";
 
 function Probe({ rendered }: { rendered: boolean }) {
   useReportReady(rendered);
   return null;
+}
+
+/** Shows the start-up time as a screen opened before it arrived does. */
+function Shown() {
+  const ms = useStartupTime();
+  return <p data-testid="shown">{ms === null ? "not yet" : `first screen in ${ms} ms`}</p>;
 }
 
 describe("useReportReady", () => {
@@ -17,21 +23,29 @@ describe("useReportReady", () => {
     const { rerender } = render(
       <StrictMode>
         <Probe rendered={false} />
+        <Shown />
       </StrictMode>,
     );
     await new Promise((r) => setTimeout(r, 50));
     expect(backend.app_ready).not.toHaveBeenCalled();
     expect(startupTime()).toBeNull();
+    expect(screen.getByTestId("shown")).toHaveTextContent("not yet");
 
     rerender(
       <StrictMode>
         <Probe rendered />
+        <Shown />
       </StrictMode>,
     );
     await waitFor(() => expect(startupTime()).toBe(420));
+    // A screen already open shows it without anything else re-rendering it.
+    await waitFor(() =>
+      expect(screen.getByTestId("shown")).toHaveTextContent("first screen in 420 ms"),
+    );
     rerender(
       <StrictMode>
         <Probe rendered />
+        <Shown />
       </StrictMode>,
     );
     await new Promise((r) => setTimeout(r, 50));

@@ -1,11 +1,11 @@
 /** Settings: the query, saving, the theme that follows them, and the start-up report. */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useLayoutEffect, useRef } from "react";
+import { useEffect, useLayoutEffect, useRef, useSyncExternalStore } from "react";
 
 import type { Settings } from "../../bindings/Settings";
 import { queryKeys } from "../../data/keys";
 import { appReady, getSettings, saveSettings } from "../../ipc";
-import { markStartup, startupMarks } from "../../lib/startup";
+import { firstScreenShown, markStartup, startupMarks } from "../../lib/startup";
 import { applyTheme } from "./theme";
 
 export function useSettings() {
@@ -37,10 +37,19 @@ export function useThemeFromSettings(): void {
 }
 
 let startupMs: number | null = null;
+const startupListeners = new Set<() => void>();
 
 /** Milliseconds from the app's start to its first rendered screen (null before that). */
 export function startupTime(): number | null {
   return startupMs;
+}
+
+/** `startupTime()`, re-rendering when it arrives (a screen may be open before it does). */
+export function useStartupTime(): number | null {
+  return useSyncExternalStore((changed) => {
+    startupListeners.add(changed);
+    return () => startupListeners.delete(changed);
+  }, startupTime);
 }
 
 /**
@@ -66,11 +75,13 @@ export function useReportReady(rendered: boolean): void {
         appReady({ ...startupMarks(), now: performance.now() }).then(
           (ms) => {
             startupMs = ms;
+            for (const changed of startupListeners) changed();
           },
           () => {
             // Only a measurement: the app works the same without it.
           },
         );
+        firstScreenShown();
       }, 0);
     });
     return () => cancelAnimationFrame(frame);
