@@ -64,7 +64,7 @@ if [ "$ENGINE" = both ] || [ "$ENGINE" = libfuzzer ]; then
   rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
   command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
   start=$(date +%s)
-  (cd fuzz && cargo +nightly fuzz build --quiet)
+  (cd fuzz && cargo +nightly fuzz build >/dev/null 2>&1) || { echo "fuzz: cargo +nightly fuzz build failed (run it in fuzz/ to see why)" >&2; exit 1; }
   targets=0 execs=0 crashes=0 hangs=0
   for t in $(cd fuzz && cargo +nightly fuzz list); do
     targets=$(( targets + 1 ))
