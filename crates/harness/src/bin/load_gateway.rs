@@ -384,7 +384,7 @@ async fn client(
                 Err(_) => t.err("timeout", false, "/token took over 10 s".into()),
             }
             if let Some((c, _)) = session.take() {
-                let _ = c.cancel().await;
+                let _ = tokio::time::timeout(REQUEST_TIMEOUT, c.cancel()).await;
             }
         }
         // A key client keeps its session, and so its key, until a request fails: it learns of
