@@ -410,6 +410,23 @@ pub fn connected_profile(cli: &Cli, s: &Servers) -> Result<(), String> {
 }
 
 /// `patchbay connect demo` to the end with the consent browser.
+/// What a group over a connected action starts from: the test servers (configured by
+/// `config`), the CLI with the test browser on a scratch profile, and `demo` connected.
+pub struct Connected {
+    pub s: Servers,
+    pub cli: Cli,
+    /// The scratch folder the profile lives in (removed last).
+    pub dir: tempfile::TempDir,
+}
+
+pub fn connected_world(bin: &Path, config: Value) -> Result<Connected, String> {
+    let dir = tempfile::tempdir().map_err(|e| format!("no temp folder: {e}"))?;
+    let s = Servers::start(config);
+    let cli = with_browser(Cli::new(bin, dir.path().join("home")));
+    connected_profile(&cli, &s).map_err(|e| format!("cannot set up a connected profile: {e}"))?;
+    Ok(Connected { s, cli, dir })
+}
+
 pub fn connect(cli: &Cli) -> Result<Out, String> {
     let out = cli.run(&connect_args(), "", Duration::from_secs(60))?;
     if out.ok() {

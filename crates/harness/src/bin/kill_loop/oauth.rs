@@ -20,9 +20,8 @@ use std::time::Duration;
 use serde_json::json;
 
 use crate::common::{
-    Cli, Rng, Servers, Tally, access_token, check_keychain, check_no_secret_on_disk, connect,
-    connect_args, connected_profile, expired, kill_after, says_how_to_reconnect, timed,
-    with_browser,
+    Connected, Rng, Tally, access_token, check_keychain, check_no_secret_on_disk, connect,
+    connect_args, connected_world, expired, kill_after, says_how_to_reconnect, timed,
 };
 
 /// Access tokens live this long in the refresh group (seconds).
@@ -30,16 +29,13 @@ const TTL: u64 = 2;
 
 pub fn connect_group(bin: &Path, kills: u32, rng: &mut Rng) -> Tally {
     let mut t = Tally::new();
-    let Ok(dir) = tempfile::tempdir() else {
-        t.fail("no temp folder");
-        return t;
+    let Connected { s, cli, dir: _dir } = match connected_world(bin, json!({})) {
+        Ok(w) => w,
+        Err(e) => {
+            t.fail(e);
+            return t;
+        }
     };
-    let s = Servers::start(json!({}));
-    let cli = with_browser(Cli::new(bin, dir.path().join("home")));
-    if let Err(e) = connected_profile(&cli, &s) {
-        t.fail(format!("cannot set up a connected profile: {e}"));
-        return t;
-    }
     // The kill falls anywhere in a connect's run (over the old grant), a little past its end.
     let (again, took) = timed(|| connect(&cli));
     if let Err(e) = again {
@@ -102,16 +98,14 @@ pub fn connect_group(bin: &Path, kills: u32, rng: &mut Rng) -> Tally {
 
 pub fn refresh_group(bin: &Path, kills: u32, rng: &mut Rng) -> Tally {
     let mut t = Tally::new();
-    let Ok(dir) = tempfile::tempdir() else {
-        t.fail("no temp folder");
-        return t;
-    };
-    let s = Servers::start(json!({"accessTokenTtl": TTL, "refreshDelayMs": 200}));
-    let cli = with_browser(Cli::new(bin, dir.path().join("home")));
-    if let Err(e) = connected_profile(&cli, &s) {
-        t.fail(format!("cannot set up a connected profile: {e}"));
-        return t;
-    }
+    let Connected { s, cli, dir: _dir } =
+        match connected_world(bin, json!({"accessTokenTtl": TTL, "refreshDelayMs": 200})) {
+            Ok(w) => w,
+            Err(e) => {
+                t.fail(e);
+                return t;
+            }
+        };
     // Patchbay refreshes once half the lifetime is gone: wait that long before each run.
     let half = Duration::from_millis(TTL * 500 + 150);
     std::thread::sleep(half);

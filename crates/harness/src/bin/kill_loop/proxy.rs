@@ -14,8 +14,8 @@ use patchbay_testsupport::Lines;
 use serde_json::{Value, json};
 
 use crate::common::{
-    Cli, Rng, Servers, Tally, check_keychain, check_no_secret_on_disk, connected_profile,
-    initialize, kill_after, with_browser,
+    Cli, Connected, Rng, Tally, check_keychain, check_no_secret_on_disk, connected_world,
+    initialize, kill_after,
 };
 
 fn messages(text: &str) -> String {
@@ -68,16 +68,13 @@ fn session(cli: &Cli, text: &str, within: Duration) -> Result<String, String> {
 
 pub fn run(bin: &Path, kills: u32, rng: &mut Rng) -> Tally {
     let mut t = Tally::new();
-    let Ok(dir) = tempfile::tempdir() else {
-        t.fail("no temp folder");
-        return t;
+    let Connected { s, cli, dir: _dir } = match connected_world(bin, json!({})) {
+        Ok(w) => w,
+        Err(e) => {
+            t.fail(e);
+            return t;
+        }
     };
-    let s = Servers::start(json!({}));
-    let cli = with_browser(Cli::new(bin, dir.path().join("home")));
-    if let Err(e) = connected_profile(&cli, &s) {
-        t.fail(format!("cannot set up a connected profile: {e}"));
-        return t;
-    }
     let started = Instant::now();
     match session(&cli, "warm-up", Duration::from_secs(30)) {
         Ok(text) if text == "warm-up" => {}
