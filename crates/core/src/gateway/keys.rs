@@ -422,6 +422,28 @@ impl Patchbay {
             oauth_client: false,
         }))
     }
+
+    /// Which of these key hashes still belong to a key that works (not revoked, not
+    /// expired): the gateway ends the sessions of the others.
+    pub fn gateway_key_hashes_working(
+        &self,
+        hashes: &[String],
+    ) -> Result<std::collections::HashSet<String>> {
+        let now = self.now();
+        self.store().read(|c| {
+            let mut q = c.prepare_cached(
+                "SELECT 1 FROM gateway_keys WHERE hash = ?1 AND revoked_at IS NULL \
+                 AND (expires_at IS NULL OR expires_at > ?2)",
+            )?;
+            let mut working = std::collections::HashSet::new();
+            for h in hashes {
+                if q.exists(params![h, now])? {
+                    working.insert(h.clone());
+                }
+            }
+            Ok(working)
+        })
+    }
 }
 
 impl Patchbay {

@@ -39,6 +39,9 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::model::{ActionKind, ActionView};
 use crate::runtime::{ANSWER_WITHIN, CallOutcome, Inbound, ListChange};
 
+/// The header naming an MCP session.
+const SESSION_HEADER: &str = "mcp-session-id";
+
 /// Request bodies larger than this are refused.
 pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 
@@ -145,6 +148,7 @@ impl BoundGateway {
         let handler_asking = asking.clone();
         let recent = Arc::new(Recent::default());
         let handler_recent = recent.clone();
+        let sessions = Arc::new(session_manager());
         let service = StreamableHttpService::new(
             move || {
                 Ok(GatewayHandler {
@@ -155,20 +159,23 @@ impl BoundGateway {
                     recent: handler_recent.clone(),
                 })
             },
-            Arc::new(LocalSessionManager::default()),
+            sessions.clone(),
             config,
         );
-        let guard = Guard {
+        let guard = Arc::new(Guard {
             pb: self.pb.clone(),
             port: self.port,
             cache,
             refused: std::sync::Mutex::new(std::collections::HashMap::new()),
-        };
+            sessions,
+            owners: Owners::default(),
+            quiet: Quiet::default(),
+        });
         let router = axum::Router::new()
             .route_service("/mcp", service.clone())
             .route_service("/a/{name}/mcp", service)
             .merge(authz_routes(self.pb.clone(), self.port))
-            .layer(axum::middleware::from_fn_with_state(Arc::new(guard), check));
+            .layer(axum::middleware::from_fn_with_state(guard.clone(), check));
         let stop = cancel.clone();
         let url = self.url();
         // No Nagle: a small response must not wait for the client's delayed ACK (~40 ms).
@@ -183,13 +190,21 @@ impl BoundGateway {
             ),
         );
         let flusher = {
-            let (recent, pb) = (recent.clone(), self.pb.clone());
+            let (recent, pb, guard) = (recent.clone(), self.pb.clone(), guard.clone());
             tokio::spawn(async move {
                 let mut every = tokio::time::interval(RECENT_EVERY);
+                let mut ticks: u64 = 0;
                 loop {
                     every.tick().await;
+                    ticks += 1;
                     let (recent, pb) = (recent.clone(), pb.clone());
                     let _ = tokio::task::spawn_blocking(move || recent.flush(&pb)).await;
+                    if ticks.is_multiple_of(SWEEP_EVERY_TICKS) {
+                        guard.end_sessions_of_dead_keys().await;
+                    }
+                    if guard.quiet.due() {
+                        let _ = tokio::task::spawn_blocking(give_back_memory).await;
+                    }
                 }
             })
         };
@@ -298,6 +313,174 @@ struct Guard {
     cache: Arc<Cache>,
     /// When each kind of refusal was last logged (one row per kind a minute).
     refused: std::sync::Mutex<std::collections::HashMap<&'static str, std::time::Instant>>,
+    /// rmcp's sessions, so the guard can end those of a key that stopped working.
+    sessions: Arc<LocalSessionManager>,
+    /// Which access key opened which session.
+    owners: Owners,
+    /// When the last request came, to give memory back once the gateway goes quiet.
+    quiet: Quiet,
+}
+
+/// How long a finished request's stream is kept for a client that lost the answer and asks
+/// again with `Last-Event-ID` (rmcp's default is 60 s). Clients retry after 3 s (the
+/// `retry` the stream announces); every answer kept costs memory, and under load a minute's
+/// worth of answers per session adds up to tens of MiB.
+const COMPLETED_STREAMS_KEPT: std::time::Duration = std::time::Duration::from_secs(15);
+
+fn session_manager() -> LocalSessionManager {
+    let mut m = LocalSessionManager::default();
+    m.session_config.completed_cache_ttl = COMPLETED_STREAMS_KEPT;
+    m
+}
+
+/// How many [`RECENT_EVERY`] ticks between sweeps for sessions of revoked or expired keys
+/// (every tick in tests, which wait for a sweep).
+#[cfg(not(test))]
+const SWEEP_EVERY_TICKS: u64 = 30;
+#[cfg(test)]
+const SWEEP_EVERY_TICKS: u64 = 1;
+
+/// Sessions by the access key that opened them (its SHA-256). A client whose key is revoked
+/// learns it from a 401, and its goodbye (`DELETE`) carries the same dead key, so rmcp would
+/// keep the session, and every answer cached in it, until its idle timeout (5 minutes).
+/// The guard ends such sessions itself: at the first request with the dead key, and in a
+/// sweep every 30 s for clients that never come back.
+#[derive(Default)]
+struct Owners {
+    by_session: std::sync::Mutex<std::collections::HashMap<String, String>>,
+}
+
+impl Owners {
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, String>> {
+        self.by_session.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn insert(&self, session: String, key_hash: String) {
+        self.lock().insert(session, key_hash);
+    }
+
+    fn forget(&self, session: &str) {
+        self.lock().remove(session);
+    }
+
+    /// The sessions `key_hash` opened, forgotten.
+    fn take_key(&self, key_hash: &str) -> Vec<String> {
+        let mut map = self.lock();
+        let ids: Vec<String> = map
+            .iter()
+            .filter(|(_, h)| h.as_str() == key_hash)
+            .map(|(s, _)| s.clone())
+            .collect();
+        for id in &ids {
+            map.remove(id);
+        }
+        ids
+    }
+
+    fn keys(&self) -> Vec<String> {
+        let mut hashes: Vec<String> = self.lock().values().cloned().collect();
+        hashes.sort();
+        hashes.dedup();
+        hashes
+    }
+}
+
+/// Requests seen since the memory was last given back, and when the last one came.
+#[derive(Default)]
+struct Quiet {
+    /// Milliseconds since the Unix epoch of the last request; 0 once memory was given back.
+    last: std::sync::atomic::AtomicU64,
+}
+
+/// How long the gateway must go without a request before it gives memory back.
+const QUIET_FOR: std::time::Duration = std::time::Duration::from_secs(10);
+
+fn epoch_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+impl Quiet {
+    fn request(&self) {
+        self.last
+            .store(epoch_ms(), std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// True once per quiet spell: requests came, then none for [`QUIET_FOR`].
+    fn due(&self) -> bool {
+        let last = self.last.load(std::sync::atomic::Ordering::Relaxed);
+        let quiet_ms = u64::try_from(QUIET_FOR.as_millis()).unwrap_or(u64::MAX);
+        last != 0
+            && epoch_ms().saturating_sub(last) >= quiet_ms
+            && self
+                .last
+                .compare_exchange(
+                    last,
+                    0,
+                    std::sync::atomic::Ordering::Relaxed,
+                    std::sync::atomic::Ordering::Relaxed,
+                )
+                .is_ok()
+    }
+}
+
+/// Hand the heap's free pages back to the system. glibc keeps what a burst of calls freed
+/// (its arenas only shrink from the top), so without this a gateway that once served 64
+/// clients stays at that size however long it then idles.
+#[allow(unsafe_code)]
+fn give_back_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim takes no pointers; it only walks glibc's own arenas under their locks.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+impl Guard {
+    /// End the sessions opened with this key (it stopped working).
+    fn end_sessions_of(&self, key_hash: &str) {
+        let ids = self.owners.take_key(key_hash);
+        if ids.is_empty() {
+            return;
+        }
+        let sessions = self.sessions.clone();
+        tokio::spawn(async move {
+            for id in ids {
+                let id: rmcp::transport::common::server_side_http::SessionId = id.into();
+                let _ = rmcp::transport::streamable_http_server::session::SessionManager::close_session(
+                    sessions.as_ref(),
+                    &id,
+                )
+                .await;
+            }
+        });
+    }
+
+    /// End the sessions of keys revoked or expired since they opened them, and forget the
+    /// sessions rmcp already ended (their clients said goodbye or went idle).
+    async fn end_sessions_of_dead_keys(&self) {
+        {
+            let live = self.sessions.sessions.read().await;
+            self.owners
+                .lock()
+                .retain(|s, _| live.contains_key(s.as_str()));
+        }
+        let hashes = self.owners.keys();
+        if hashes.is_empty() {
+            return;
+        }
+        let pb = self.pb.clone();
+        let asked = hashes.clone();
+        let Ok(Ok(working)) =
+            tokio::task::spawn_blocking(move || pb.gateway_key_hashes_working(&asked)).await
+        else {
+            return;
+        };
+        for h in hashes.iter().filter(|h| !working.contains(*h)) {
+            self.end_sessions_of(h);
+        }
+    }
 }
 
 /// How often one kind of refused request is logged at most.
@@ -424,9 +607,9 @@ impl Drop for Waiting<'_> {
     }
 }
 
-/// What the gateway read from SQLite, kept while nothing changed it: `PRAGMA data_version`
-/// moves when another process commits (a revocation, an edited action), and then everything
-/// here is read again. Key lookups are also read again after [`GRANT_TTL`], which keeps
+/// What the gateway read from SQLite, kept while nothing changed it: the store's change
+/// stamp moves when any process commits (a revocation by the CLI, or by the window of the
+/// app that serves this gateway; an edited action), and then everything here is read again. Key lookups are also read again after [`GRANT_TTL`], which keeps
 /// `lastUsedAt` current; expiry is checked on every request.
 #[derive(Default)]
 struct Cache {
@@ -435,7 +618,7 @@ struct Cache {
 
 #[derive(Default)]
 struct CacheInner {
-    version: Option<i64>,
+    version: Option<(i64, u64)>,
     grants: std::collections::HashMap<String, (Option<KeyGrant>, std::time::Instant)>,
     actions: Option<Arc<Vec<ActionView>>>,
 }
@@ -446,7 +629,7 @@ const GRANT_TTL: std::time::Duration = std::time::Duration::from_secs(30);
 impl Cache {
     /// The cache, emptied first when the database changed since it was filled.
     fn fresh(&self, pb: &Patchbay) -> std::sync::MutexGuard<'_, CacheInner> {
-        let version = pb.store().data_version().ok();
+        let version = pb.store().change_stamp().ok();
         let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         if version.is_none() || inner.version != version {
             *inner = CacheInner {
@@ -565,6 +748,7 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 
 /// Host, Origin and the access key, on every request.
 async fn check(State(g): State<Arc<Guard>>, mut req: Request, next: Next) -> Response {
+    g.quiet.request();
     let headers = req.headers();
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
     if !host.is_some_and(|h| local_authority(h, g.port)) {
@@ -610,6 +794,9 @@ async fn check(State(g): State<Arc<Guard>>, mut req: Request, next: Next) -> Res
     };
     let (pb, cache) = (g.pb.clone(), g.cache.clone());
     let key = key.to_string();
+    let access_key = key
+        .starts_with(super::keys::KEY_PREFIX)
+        .then(|| super::keys::key_hash(&key));
     let port = g.port;
     let resource_path = path.clone();
     // An access key is almost always answered from the cache (a short read otherwise), so
@@ -636,6 +823,9 @@ async fn check(State(g): State<Arc<Guard>>, mut req: Request, next: Next) -> Res
     let grant = match looked_up {
         Ok(Ok(Some(grant))) => grant,
         Ok(Ok(None)) => {
+            if let Some(hash) = &access_key {
+                g.end_sessions_of(hash);
+            }
             return g.refuse(
                 "an unknown, revoked or expired access key",
                 unauthorized(
@@ -669,7 +859,26 @@ async fn check(State(g): State<Arc<Guard>>, mut req: Request, next: Next) -> Res
         }
     }
     req.extensions_mut().insert(grant);
+    let goodbye = (req.method() == axum::http::Method::DELETE)
+        .then(|| {
+            req.headers()
+                .get(SESSION_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .map(String::from)
+        })
+        .flatten();
     let response = next.run(req).await;
+    if let Some(hash) = access_key
+        && let Some(id) = response
+            .headers()
+            .get(SESSION_HEADER)
+            .and_then(|v| v.to_str().ok())
+    {
+        g.owners.insert(id.to_string(), hash);
+    }
+    if let Some(id) = goodbye {
+        g.owners.forget(&id);
+    }
     if response.status() == StatusCode::UNSUPPORTED_MEDIA_TYPE {
         return as_jsonrpc_error(response).await;
     }
@@ -1465,5 +1674,175 @@ mod tests {
         assert_eq!(bearer(&h), Some("pbk_x"));
         h.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic abc"));
         assert_eq!(bearer(&h), None);
+    }
+
+    /// A gateway on a loopback port with one action (its upstream refuses connections) and
+    /// two access keys for every action; returns the base URL and the keys.
+    fn served(
+        rt: &tokio::runtime::Runtime,
+        p: &crate::testing::Profile,
+    ) -> (String, String, String) {
+        p.pb.add_action(crate::actions::NewAction {
+            name: "local".into(),
+            url: "http://127.0.0.1:1/mcp".into(),
+            ..Default::default()
+        })
+        .expect("an action");
+        let key = |name: &str| {
+            p.pb.add_gateway_key(super::super::keys::NewKey {
+                name: name.into(),
+                actions: super::super::keys::KeyActions::All,
+                tools: Vec::new(),
+                expires_in: None,
+            })
+            .expect("a key")
+            .key
+        };
+        let (a, b) = (key("a"), key("b"));
+        let bound = rt
+            .block_on(p.pb.bind_gateway(0))
+            .expect("the gateway binds a loopback port");
+        let base = format!("http://127.0.0.1:{}", bound.port());
+        rt.spawn(bound.serve(std::future::pending()));
+        (base, a, b)
+    }
+
+    fn runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime")
+    }
+
+    async fn initialize(http: &reqwest::Client, base: &str, key: &str) -> String {
+        let init = serde_json::json!({
+            "jsonrpc": "2.0", "id": 1, "method": "initialize",
+            "params": {"protocolVersion": "2025-11-25", "capabilities": {},
+                       "clientInfo": {"name": "test", "version": "1"}},
+        });
+        http.post(format!("{base}/mcp"))
+            .bearer_auth(key)
+            .header("accept", "application/json, text/event-stream")
+            .json(&init)
+            .send()
+            .await
+            .expect("initialize answered")
+            .headers()
+            .get(SESSION_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .expect("a session id")
+            .to_string()
+    }
+
+    /// The status a ping in `session` gets with `key`.
+    async fn ping(http: &reqwest::Client, base: &str, key: &str, session: &str) -> u16 {
+        http.post(format!("{base}/mcp"))
+            .bearer_auth(key)
+            .header("accept", "application/json, text/event-stream")
+            .header(SESSION_HEADER, session)
+            .header("mcp-protocol-version", "2025-11-25")
+            .json(&serde_json::json!({"jsonrpc": "2.0", "id": 2, "method": "ping"}))
+            .send()
+            .await
+            .expect("ping answered")
+            .status()
+            .as_u16()
+    }
+
+    /// Poll until the session no longer exists (a ping with the other key gets 404), at most
+    /// `within`.
+    async fn ended_within(
+        http: &reqwest::Client,
+        base: &str,
+        key: &str,
+        session: &str,
+        within: std::time::Duration,
+    ) -> std::result::Result<(), String> {
+        let until = tokio::time::Instant::now() + within;
+        loop {
+            let status = ping(http, base, key, session).await;
+            if status == 404 {
+                return Ok(());
+            }
+            if tokio::time::Instant::now() >= until {
+                return Err(format!(
+                    "the session of the revoked key still answered {status} after {within:?}"
+                ));
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+
+    #[test]
+    fn a_revoked_keys_session_ends_at_its_next_request() {
+        let rt = runtime();
+        let p = crate::testing::profile();
+        let (base, a, b) = served(&rt, &p);
+        let http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(10))
+            .build()
+            .expect("http client");
+        rt.block_on(async {
+            let session = initialize(&http, &base, &a).await;
+            assert_eq!(ping(&http, &base, &a, &session).await, 200);
+            p.pb.revoke_gateway_key("a").expect("revoked");
+            // The client learns of it, and its goodbye carries the same dead key.
+            assert_eq!(ping(&http, &base, &a, &session).await, 401);
+            ended_within(
+                &http,
+                &base,
+                &b,
+                &session,
+                std::time::Duration::from_secs(5),
+            )
+            .await
+            .expect("the session ended");
+            // Another key's sessions are untouched.
+            let other = initialize(&http, &base, &b).await;
+            assert_eq!(ping(&http, &base, &b, &other).await, 200);
+        });
+    }
+
+    #[test]
+    fn a_revoked_keys_session_ends_even_if_its_client_never_comes_back() {
+        let rt = runtime();
+        let p = crate::testing::profile();
+        let (base, a, b) = served(&rt, &p);
+        let http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(10))
+            .build()
+            .expect("http client");
+        rt.block_on(async {
+            let session = initialize(&http, &base, &a).await;
+            let kept = initialize(&http, &base, &b).await;
+            p.pb.revoke_gateway_key("a").expect("revoked");
+            // The sweep (every tick in tests) finds it without a request from that client.
+            ended_within(
+                &http,
+                &base,
+                &b,
+                &session,
+                std::time::Duration::from_secs(5),
+            )
+            .await
+            .expect("the sweep ended the session");
+            assert_eq!(ping(&http, &base, &b, &kept).await, 200);
+        });
+    }
+
+    #[test]
+    fn memory_is_given_back_once_per_quiet_spell() {
+        let q = Quiet::default();
+        assert!(!q.due(), "no request yet: nothing to give back");
+        q.request();
+        assert!(!q.due(), "a request just came");
+        q.last.store(
+            epoch_ms() - u64::try_from(QUIET_FOR.as_millis()).expect("small") - 1,
+            std::sync::atomic::Ordering::Relaxed,
+        );
+        assert!(q.due());
+        assert!(!q.due(), "once per quiet spell");
+        give_back_memory();
     }
 }

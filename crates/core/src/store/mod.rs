@@ -62,6 +62,9 @@ pub struct Store {
     /// The connection and the queue of deferred writes (shared with their writer thread).
     shared: Arc<deferred::Shared>,
     deferred: deferred::Deferred,
+    /// Transactions this process committed through [`Store::write`]: `PRAGMA data_version`
+    /// moves only for other connections' commits, so [`Store::change_stamp`] adds this.
+    writes: std::sync::atomic::AtomicU64,
 }
 
 impl Drop for Store {
@@ -105,6 +108,7 @@ impl Store {
                         path,
                         shared: Arc::new(deferred::Shared::new(conn)),
                         deferred: deferred::Deferred::new(),
+                        writes: std::sync::atomic::AtomicU64::new(0),
                     });
                 }
             }
@@ -148,6 +152,8 @@ impl Store {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = f(&tx)?;
         tx.commit()?;
+        self.writes
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         Ok(out)
     }
 
@@ -167,6 +173,13 @@ impl Store {
     /// to refresh within a second of a CLI change.
     pub fn data_version(&self) -> Result<i64> {
         self.read(|c| Ok(c.query_row("PRAGMA data_version", [], |r| r.get(0))?))
+    }
+
+    /// Changes whenever anything but a deferred write (a log row) commits, in this process
+    /// or another: what a cache of rows compares to know it must read again.
+    pub fn change_stamp(&self) -> Result<(i64, u64)> {
+        let other = self.data_version()?;
+        Ok((other, self.writes.load(std::sync::atomic::Ordering::SeqCst)))
     }
 
     pub fn schema_version(&self) -> Result<i64> {
@@ -316,6 +329,28 @@ mod tests {
             .expect("pragmas");
         assert_eq!(mode, "wal");
         assert_eq!(fk, 1);
+    }
+
+    #[test]
+    fn the_change_stamp_moves_for_this_processs_writes_too() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let a = Store::open(dir.path()).expect("opens");
+        let before = a.change_stamp().expect("stamp");
+        assert_eq!(
+            a.change_stamp().expect("stamp"),
+            before,
+            "no write, no change"
+        );
+        a.write(|tx| {
+            tx.execute(
+                "INSERT INTO tokens (id, name, kind, header_name, created_at, updated_at)
+                 VALUES ('1', 't', 'text', 'X', 'now', 'now')",
+                [],
+            )?;
+            Ok(())
+        })
+        .expect("write");
+        assert_ne!(a.change_stamp().expect("stamp"), before);
     }
 
     #[test]
