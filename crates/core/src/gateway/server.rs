@@ -1707,6 +1707,13 @@ mod tests {
         (base, a, b)
     }
 
+    fn http() -> reqwest::Client {
+        reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(10))
+            .build()
+            .expect("http client")
+    }
+
     fn runtime() -> tokio::runtime::Runtime {
         tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -1779,10 +1786,7 @@ mod tests {
         let rt = runtime();
         let p = crate::testing::profile();
         let (base, a, b) = served(&rt, &p);
-        let http = reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(10))
-            .build()
-            .expect("http client");
+        let http = http();
         rt.block_on(async {
             let session = initialize(&http, &base, &a).await;
             assert_eq!(ping(&http, &base, &a, &session).await, 200);
@@ -1809,10 +1813,7 @@ mod tests {
         let rt = runtime();
         let p = crate::testing::profile();
         let (base, a, b) = served(&rt, &p);
-        let http = reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(10))
-            .build()
-            .expect("http client");
+        let http = http();
         rt.block_on(async {
             let session = initialize(&http, &base, &a).await;
             let kept = initialize(&http, &base, &b).await;

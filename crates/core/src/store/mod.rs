@@ -331,6 +331,19 @@ mod tests {
         assert_eq!(fk, 1);
     }
 
+    fn insert_a_token(store: &Store) {
+        store
+            .write(|tx| {
+                tx.execute(
+                    "INSERT INTO tokens (id, name, kind, header_name, created_at, updated_at)
+                     VALUES ('1', 't', 'text', 'X', 'now', 'now')",
+                    [],
+                )?;
+                Ok(())
+            })
+            .expect("write");
+    }
+
     #[test]
     fn the_change_stamp_moves_for_this_processs_writes_too() {
         let dir = tempfile::tempdir().expect("tempdir");
@@ -341,15 +354,7 @@ mod tests {
             before,
             "no write, no change"
         );
-        a.write(|tx| {
-            tx.execute(
-                "INSERT INTO tokens (id, name, kind, header_name, created_at, updated_at)
-                 VALUES ('1', 't', 'text', 'X', 'now', 'now')",
-                [],
-            )?;
-            Ok(())
-        })
-        .expect("write");
+        insert_a_token(&a);
         assert_ne!(a.change_stamp().expect("stamp"), before);
     }
 
@@ -359,15 +364,7 @@ mod tests {
         let a = Store::open(dir.path()).expect("opens");
         let b = Store::open(dir.path()).expect("opens again");
         let before = a.data_version().expect("v");
-        b.write(|tx| {
-            tx.execute(
-                "INSERT INTO tokens (id, name, kind, header_name, created_at, updated_at)
-                 VALUES ('1', 't', 'text', 'X', 'now', 'now')",
-                [],
-            )?;
-            Ok(())
-        })
-        .expect("write");
+        insert_a_token(&b);
         assert_ne!(
             a.data_version().expect("v"),
             before,
