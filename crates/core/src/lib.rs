@@ -74,6 +74,9 @@ pub struct Patchbay {
     /// The user's configuration folder (start at login's entry goes under it); in tests, a
     /// folder in the profile, so they never touch the user's own.
     config_dir: Option<PathBuf>,
+    /// The log's retention settings and the store's change stamp they were read at: every
+    /// log row needs them, and they change only with a commit.
+    retention: std::sync::Mutex<Option<logs::KeptRetention>>,
 }
 
 impl Patchbay {
@@ -121,6 +124,7 @@ impl Patchbay {
             token_locks: Default::default(),
             sign_ins: Default::default(),
             config_dir: Some(home.join("config")),
+            retention: std::sync::Mutex::new(None),
         })
     }
 

@@ -226,6 +226,9 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<LogEntry> {
     })
 }
 
+/// The store's change stamp, and `logMaxRows` and `logMaxAgeDays` as read at it.
+pub(crate) type KeptRetention = ((i64, u64), (u32, u32));
+
 impl Patchbay {
     /// Write a log row (redacted here). Best effort: logging never fails an operation.
     pub(crate) fn log(&self, e: NewLog<'_>) {
@@ -239,8 +242,7 @@ impl Patchbay {
         let kind_ = e.kind.unwrap_or(LogKind::Call);
         let kind = kind_.as_str();
         let outcome = if e.ok { "ok" } else { "error" };
-        let retention = self.settings();
-        let (max_rows, max_age_days) = (retention.log_max_rows, retention.log_max_age_days);
+        let (max_rows, max_age_days) = self.log_retention();
         let cutoff = crate::clock::rfc3339(at - time::Duration::days(max_age_days.into()));
         let action_id = e.action_id.map(str::to_owned);
         let subject = e.subject.map(str::to_owned);
@@ -282,6 +284,22 @@ impl Patchbay {
             }
             Ok(())
         }));
+    }
+
+    /// `logMaxRows` and `logMaxAgeDays`, read again only when the store's change stamp moved
+    /// (the environment's overrides are fixed for the process's life).
+    fn log_retention(&self) -> (u32, u32) {
+        let stamp = self.store().change_stamp().ok();
+        let mut kept = self.retention.lock().unwrap_or_else(|p| p.into_inner());
+        if let (Some(stamp), Some((at, values))) = (stamp, *kept)
+            && stamp == at
+        {
+            return values;
+        }
+        let s = self.settings();
+        let values = (s.log_max_rows, s.log_max_age_days);
+        *kept = stamp.map(|at| (at, values));
+        values
     }
 
     /// Write the log rows still queued (every reader of `logs` or the rollup calls this

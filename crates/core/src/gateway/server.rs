@@ -1361,15 +1361,10 @@ impl ServerHandler for GatewayHandler {
                         cancel: &ctx.ct,
                     },
                 );
-                let o = relay_while(call, inbound, &ctx)
+                relay_while(call, inbound, &ctx)
                     .await
-                    .map_err(|e| gateway_error(&e))?;
-                serde_json::from_value(o.result).map_err(|e| {
-                    ErrorData::internal_error(
-                        format!("the upstream result does not parse: {e}"),
-                        None,
-                    )
-                })?
+                    .map_err(|e| gateway_error(&e))?
+                    .result
             }
         };
         Ok(out.into())

@@ -13,6 +13,9 @@ use crate::model::{ActionView, AuthType, TokenView, header_value_with_prefix};
 
 struct Cached {
     stamp: String,
+    /// The store's change stamp when `stamp` was last read: while nothing was committed
+    /// since, the grant cannot have changed and its row is not read again.
+    change: Option<(i64, u64)>,
     token: SecretString,
     /// The token is DPoP-bound.
     dpop: bool,
@@ -88,11 +91,13 @@ impl Credentials {
         &self,
         cache: &Mutex<Option<Cached>>,
         stamp: Option<(String, Option<String>)>,
+        change: Option<(i64, u64)>,
         access: &crate::oauth::lifecycle::Access,
     ) {
         if let (Some((stamp, expires_at)), Ok(mut c)) = (stamp, cache.lock()) {
             *c = Some(Cached {
                 stamp,
+                change,
                 token: access.token.clone(),
                 dpop: access.dpop,
                 expires_at,
@@ -151,18 +156,31 @@ impl Credentials {
                 Ok(Some((name.clone(), header_value(value.expose_secret())?)))
             }
             Source::OAuth(kind, name, cache) => {
-                let stamp = self.pb.grant_stamp(*kind, name)?;
+                // Read before the grant, like the grant's stamp before the token.
+                let change = self.pb.store().change_stamp().ok();
                 let limit = crate::clock::rfc3339(self.pb.clock_now() + KEEP_MARGIN);
-                if let Some((s, _)) = &stamp
+                let fresh_enough =
+                    |c: &Cached| c.expires_at.as_deref().is_none_or(|e| e > limit.as_str());
+                if let Some(change) = change
                     && let Ok(c) = cache.lock()
                     && let Some(c) = c.as_ref()
-                    && &c.stamp == s
-                    && c.expires_at.as_deref().is_none_or(|e| e > limit.as_str())
+                    && c.change == Some(change)
+                    && fresh_enough(c)
                 {
                     return authorization(&c.token, c.dpop);
                 }
+                let stamp = self.pb.grant_stamp(*kind, name)?;
+                if let Some((s, _)) = &stamp
+                    && let Ok(mut c) = cache.lock()
+                    && let Some(c) = c.as_mut()
+                    && &c.stamp == s
+                    && fresh_enough(c)
+                {
+                    c.change = change;
+                    return authorization(&c.token, c.dpop);
+                }
                 let access = self.pb.access(*kind, name).await?;
-                self.keep(cache, stamp, &access);
+                self.keep(cache, stamp, change, &access);
                 authorization(&access.token, access.dpop)
             }
             Source::HttpToken(t) => {
@@ -190,6 +208,7 @@ impl Credentials {
                 if let Ok(mut c) = cache.lock() {
                     *c = None;
                 }
+                let change = self.pb.store().change_stamp().ok();
                 let stamp = self.pb.grant_stamp(*kind, name)?;
                 let rejected = used
                     .as_ref()
@@ -204,7 +223,7 @@ impl Credentials {
                     .pb
                     .access_after_401(*kind, name, &SecretString::from(rejected))
                     .await?;
-                self.keep(cache, stamp, &fresh);
+                self.keep(cache, stamp, change, &fresh);
                 authorization(&fresh.token, fresh.dpop)
             }
         }

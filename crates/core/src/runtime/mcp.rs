@@ -150,7 +150,7 @@ impl McpConnection {
             CallOutcome {
                 is_error: result.is_error.unwrap_or(false),
                 text,
-                result: serde_json::to_value(&result).unwrap_or(serde_json::Value::Null),
+                result,
                 latency_ms,
             }
         });

@@ -73,8 +73,9 @@ pub struct CallOutcome {
     pub is_error: bool,
     /// The result's text content, joined by newlines.
     pub text: String,
-    /// The whole MCP result (`content`, `structuredContent`, `isError`).
-    pub result: serde_json::Value,
+    /// The whole MCP result (`content`, `structuredContent`, `isError`), as the server sent
+    /// it (the gateway passes it on without a round trip through a JSON value).
+    pub result: rmcp::model::CallToolResult,
     pub latency_ms: i64,
 }
 
