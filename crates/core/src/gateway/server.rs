@@ -202,7 +202,8 @@ impl BoundGateway {
                     if ticks.is_multiple_of(SWEEP_EVERY_TICKS) {
                         guard.end_sessions_of_dead_keys().await;
                     }
-                    if guard.quiet.due() {
+                    let live = guard.sessions.sessions.read().await.len();
+                    if guard.quiet.due(live) {
                         let _ = tokio::task::spawn_blocking(give_back_memory).await;
                     }
                 }
@@ -385,15 +386,21 @@ impl Owners {
     }
 }
 
-/// Requests seen since the memory was last given back, and when the last one came.
+/// When the gateway last had a request and last gave memory back, to give it back when it
+/// goes quiet: once after each burst of requests, and again whenever sessions ended since
+/// (rmcp ends an idle session after 5 minutes, and frees the answers it kept for it).
 #[derive(Default)]
 struct Quiet {
-    /// Milliseconds since the Unix epoch of the last request; 0 once memory was given back.
+    /// Milliseconds since the Unix epoch of the last request.
     last: std::sync::atomic::AtomicU64,
+    /// Milliseconds since the Unix epoch of the last time memory was given back.
+    trimmed: std::sync::atomic::AtomicU64,
+    /// Live sessions then.
+    sessions: std::sync::atomic::AtomicUsize,
 }
 
 /// How long the gateway must go without a request before it gives memory back.
-const QUIET_FOR: std::time::Duration = std::time::Duration::from_secs(10);
+const QUIET_FOR: std::time::Duration = std::time::Duration::from_secs(5);
 
 fn epoch_ms() -> u64 {
     std::time::SystemTime::now()
@@ -407,21 +414,24 @@ impl Quiet {
             .store(epoch_ms(), std::sync::atomic::Ordering::Relaxed);
     }
 
-    /// True once per quiet spell: requests came, then none for [`QUIET_FOR`].
-    fn due(&self) -> bool {
-        let last = self.last.load(std::sync::atomic::Ordering::Relaxed);
+    /// Whether to give memory back now, with `live` sessions: no request for [`QUIET_FOR`],
+    /// and requests came or sessions ended since memory was last given back. Called from
+    /// one task.
+    fn due(&self, live: usize) -> bool {
+        use std::sync::atomic::Ordering::Relaxed;
+        let (now, last) = (epoch_ms(), self.last.load(Relaxed));
         let quiet_ms = u64::try_from(QUIET_FOR.as_millis()).unwrap_or(u64::MAX);
-        last != 0
-            && epoch_ms().saturating_sub(last) >= quiet_ms
-            && self
-                .last
-                .compare_exchange(
-                    last,
-                    0,
-                    std::sync::atomic::Ordering::Relaxed,
-                    std::sync::atomic::Ordering::Relaxed,
-                )
-                .is_ok()
+        if last == 0 || now.saturating_sub(last) < quiet_ms {
+            return false;
+        }
+        let requests_since = last >= self.trimmed.load(Relaxed);
+        let sessions_ended = live < self.sessions.load(Relaxed);
+        if !(requests_since || sessions_ended) {
+            return false;
+        }
+        self.trimmed.store(now, Relaxed);
+        self.sessions.store(live, Relaxed);
+        true
     }
 }
 
@@ -1828,17 +1838,24 @@ mod tests {
     }
 
     #[test]
-    fn memory_is_given_back_once_per_quiet_spell() {
+    fn memory_is_given_back_after_a_burst_and_after_sessions_end() {
         let q = Quiet::default();
-        assert!(!q.due(), "no request yet: nothing to give back");
+        assert!(!q.due(0), "no request yet: nothing to give back");
         q.request();
-        assert!(!q.due(), "a request just came");
+        assert!(!q.due(3), "a request just came");
+        let quiet_ms = u64::try_from(QUIET_FOR.as_millis()).expect("small");
         q.last.store(
-            epoch_ms() - u64::try_from(QUIET_FOR.as_millis()).expect("small") - 1,
+            epoch_ms() - quiet_ms - 1,
             std::sync::atomic::Ordering::Relaxed,
         );
-        assert!(q.due());
-        assert!(!q.due(), "once per quiet spell");
+        assert!(q.due(3), "quiet after a burst");
+        assert!(!q.due(3), "once per quiet spell");
+        assert!(q.due(2), "a session ended while quiet");
+        assert!(!q.due(2));
+        assert!(
+            !q.due(4),
+            "more sessions without a request: nothing was freed"
+        );
         give_back_memory();
     }
 }
