@@ -385,10 +385,9 @@ impl Patchbay {
         let hash = key_hash(presented);
         let now = self.now();
         let found = self.store().read(|c| {
-            Ok(
-                c.query_row(&format!("{SELECT} WHERE hash = ?1"), [&hash], row)
-                    .optional()?,
-            )
+            Ok(c.prepare_cached(&format!("{SELECT} WHERE hash = ?1"))?
+                .query_row([&hash], row)
+                .optional()?)
         })?;
         let Some(r) = found else {
             return Ok(None);

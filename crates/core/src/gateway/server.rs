@@ -168,7 +168,7 @@ impl BoundGateway {
             cache,
             refused: std::sync::Mutex::new(std::collections::HashMap::new()),
             sessions,
-            owners: Owners::default(),
+            owners: Arc::new(Owners::default()),
             quiet: Quiet::default(),
         });
         let router = axum::Router::new()
@@ -317,7 +317,7 @@ struct Guard {
     /// rmcp's sessions, so the guard can end those of a key that stopped working.
     sessions: Arc<LocalSessionManager>,
     /// Which access key opened which session.
-    owners: Owners,
+    owners: Arc<Owners>,
     /// When the last request came, to give memory back once the gateway goes quiet.
     quiet: Quiet,
 }
@@ -345,31 +345,65 @@ const SWEEP_EVERY_TICKS: u64 = 1;
 /// learns it from a 401, and its goodbye (`DELETE`) carries the same dead key, so rmcp would
 /// keep the session, and every answer cached in it, until its idle timeout (5 minutes).
 /// The guard ends such sessions itself: at the first request with the dead key, and in a
-/// sweep every 30 s for clients that never come back.
+/// sweep every 30 s for clients that never come back. A session with a request still being
+/// answered (sent before the revocation) is left until that answer has gone out.
 #[derive(Default)]
 struct Owners {
-    by_session: std::sync::Mutex<std::collections::HashMap<String, String>>,
+    by_session: std::sync::Mutex<std::collections::HashMap<String, Owner>>,
+}
+
+struct Owner {
+    key_hash: String,
+    /// Requests of this session being answered (their response bodies not yet done).
+    busy: usize,
+}
+
+/// A request being answered in a session; dropped with its response body.
+struct Busy {
+    owners: Arc<Owners>,
+    session: String,
+}
+
+impl Drop for Busy {
+    fn drop(&mut self) {
+        if let Some(o) = self.owners.lock().get_mut(&self.session) {
+            o.busy = o.busy.saturating_sub(1);
+        }
+    }
 }
 
 impl Owners {
-    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, String>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, Owner>> {
         self.by_session.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     fn insert(&self, session: String, key_hash: String) {
-        self.lock().insert(session, key_hash);
+        self.lock()
+            .entry(session)
+            .or_insert(Owner { key_hash, busy: 0 });
     }
 
     fn forget(&self, session: &str) {
         self.lock().remove(session);
     }
 
-    /// The sessions `key_hash` opened, forgotten.
-    fn take_key(&self, key_hash: &str) -> Vec<String> {
+    /// A request in `session` starts being answered (`None`: not a session a key opened).
+    fn begin(self: &Arc<Self>, session: &str) -> Option<Busy> {
+        let mut map = self.lock();
+        let o = map.get_mut(session)?;
+        o.busy += 1;
+        Some(Busy {
+            owners: self.clone(),
+            session: session.to_string(),
+        })
+    }
+
+    /// The sessions `key_hash` opened that answer nothing now, forgotten.
+    fn take_idle_of(&self, key_hash: &str) -> Vec<String> {
         let mut map = self.lock();
         let ids: Vec<String> = map
             .iter()
-            .filter(|(_, h)| h.as_str() == key_hash)
+            .filter(|(_, o)| o.key_hash == key_hash && o.busy == 0)
             .map(|(s, _)| s.clone())
             .collect();
         for id in &ids {
@@ -379,7 +413,7 @@ impl Owners {
     }
 
     fn keys(&self) -> Vec<String> {
-        let mut hashes: Vec<String> = self.lock().values().cloned().collect();
+        let mut hashes: Vec<String> = self.lock().values().map(|o| o.key_hash.clone()).collect();
         hashes.sort();
         hashes.dedup();
         hashes
@@ -450,7 +484,7 @@ fn give_back_memory() {
 impl Guard {
     /// End the sessions opened with this key (it stopped working).
     fn end_sessions_of(&self, key_hash: &str) {
-        let ids = self.owners.take_key(key_hash);
+        let ids = self.owners.take_idle_of(key_hash);
         if ids.is_empty() {
             return;
         }
@@ -877,7 +911,20 @@ async fn check(State(g): State<Arc<Guard>>, mut req: Request, next: Next) -> Res
                 .map(String::from)
         })
         .flatten();
-    let response = next.run(req).await;
+    // A request answered in a key's session keeps it from being ended under the answer.
+    let busy = (req.method() == axum::http::Method::POST)
+        .then(|| req.headers().get(SESSION_HEADER)?.to_str().ok())
+        .flatten()
+        .and_then(|id| g.owners.begin(id));
+    let mut response = next.run(req).await;
+    if let Some(busy) = busy {
+        let body = std::mem::take(response.body_mut());
+        let guarded = futures::StreamExt::map(body.into_data_stream(), move |chunk| {
+            let _answering = &busy;
+            chunk
+        });
+        *response.body_mut() = axum::body::Body::from_stream(guarded);
+    }
     if let Some(hash) = access_key
         && let Some(id) = response
             .headers()
@@ -1810,6 +1857,84 @@ mod tests {
             // Another key's sessions are untouched.
             let other = initialize(&http, &base, &b).await;
             assert_eq!(ping(&http, &base, &b, &other).await, 200);
+        });
+    }
+
+    /// A loopback HTTP server that answers every request after `delay`.
+    async fn slow_server(delay: std::time::Duration) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a loopback port");
+        let port = listener.local_addr().expect("its address").port();
+        let app = axum::Router::new().fallback(move || async move {
+            tokio::time::sleep(delay).await;
+            (
+                [(header::CONTENT_TYPE, "application/json")],
+                r#"{"done": true}"#,
+            )
+        });
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        format!("http://127.0.0.1:{port}/work")
+    }
+
+    #[test]
+    fn a_call_under_way_when_its_key_is_revoked_still_gets_its_answer() {
+        let rt = runtime();
+        let p = crate::testing::profile();
+        let (base, a, b) = served(&rt, &p);
+        let http = http();
+        rt.block_on(async {
+            let url = slow_server(std::time::Duration::from_millis(1500)).await;
+            p.pb.add_action(crate::actions::NewAction {
+                name: "slow".into(),
+                url,
+                http: Some(crate::actions::HttpInput::default()),
+                ..Default::default()
+            })
+            .expect("an HTTP action");
+            let session = initialize(&http, &base, &a).await;
+            let call = {
+                let (http, base, a, session) =
+                    (http.clone(), base.clone(), a.clone(), session.clone());
+                tokio::spawn(async move {
+                    let r = http
+                        .post(format!("{base}/mcp"))
+                        .bearer_auth(&a)
+                        .header("accept", "application/json, text/event-stream")
+                        .header(SESSION_HEADER, &session)
+                        .header("mcp-protocol-version", "2025-11-25")
+                        .json(&serde_json::json!({
+                            "jsonrpc": "2.0", "id": 7, "method": "tools/call",
+                            "params": {"name": "slow", "arguments": {}},
+                        }))
+                        .send()
+                        .await
+                        .expect("the call answered");
+                    (r.status().as_u16(), r.text().await.expect("its body"))
+                })
+            };
+            tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+            p.pb.revoke_gateway_key("a").expect("revoked");
+            assert_eq!(ping(&http, &base, &a, &session).await, 401);
+            let (status, body) = tokio::time::timeout(std::time::Duration::from_secs(10), call)
+                .await
+                .expect("the call ended within 10 s")
+                .expect("the call's task");
+            assert_eq!(status, 200, "{body}");
+            assert!(
+                body.contains(r#""id":7"#) && body.contains("done") && !body.contains("\"error\""),
+                "the call sent before the revocation got its answer: {body}"
+            );
+            // Then the session ends (the sweep runs every tick in tests).
+            ended_within(
+                &http,
+                &base,
+                &b,
+                &session,
+                std::time::Duration::from_secs(5),
+            )
+            .await
+            .expect("the session ended after its answer");
         });
     }
 

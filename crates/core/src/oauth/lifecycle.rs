@@ -296,8 +296,10 @@ impl Patchbay {
     ) -> Result<Option<(String, Option<String>)>> {
         let (owner, _) = self.owner_of(kind, name)?;
         self.store().read(|c| {
-            Ok(c.query_row(
+            Ok(c.prepare_cached(
                 "SELECT connected_at, refreshed_at, needs_reconnect, expires_at FROM oauth_grants WHERE owner = ?1",
+            )?
+            .query_row(
                 [owner.key()],
                 |r| {
                     let stamp = format!(

@@ -56,12 +56,11 @@ impl Patchbay {
     /// Before a call: refuse while the breaker is open.
     pub(crate) fn breaker_admit(&self, action: &ActionView) -> Result<()> {
         let row: Option<(i64, Option<String>)> = self.store().read(|c| {
-            Ok(c.query_row(
-                "SELECT failures, open_until FROM breakers WHERE action_id = ?1",
-                [&action.id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+            Ok(
+                c.prepare_cached("SELECT failures, open_until FROM breakers WHERE action_id = ?1")?
+                    .query_row([&action.id], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()?,
             )
-            .optional()?)
         })?;
         if let Some((failures, Some(until))) = row
             && until.as_str() > self.now().as_str()
@@ -87,6 +86,18 @@ impl Patchbay {
         let now = self.clock.now();
         let now_s = crate::clock::rfc3339(now);
         let base = base_cooldown();
+        // A success with no failures counted (every call, almost always) changes nothing:
+        // found by a read, without taking the database's write lock.
+        if failure.is_none()
+            && let Ok(false) = self.store().read(|c| {
+                Ok(
+                    c.prepare_cached("SELECT 1 FROM breakers WHERE action_id = ?1")?
+                        .exists([&action.id])?,
+                )
+            })
+        {
+            return;
+        }
         let change = self.store().write(|tx| {
             let (failures, open_until, cooldown): (i64, Option<String>, i64) = tx
                 .query_row(

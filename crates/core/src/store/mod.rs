@@ -62,7 +62,8 @@ pub struct Store {
     /// The connection and the queue of deferred writes (shared with their writer thread).
     shared: Arc<deferred::Shared>,
     deferred: deferred::Deferred,
-    /// Transactions this process committed through [`Store::write`]: `PRAGMA data_version`
+    /// Transactions this process committed through [`Store::write`] that changed rows:
+    /// `PRAGMA data_version`
     /// moves only for other connections' commits, so [`Store::change_stamp`] adds this.
     writes: std::sync::atomic::AtomicU64,
 }
@@ -118,6 +119,9 @@ impl Store {
     fn connect(path: &Path, migrations: &[&str]) -> Result<Connection> {
         let mut conn = Connection::open(path)?;
         conn.busy_timeout(Duration::from_secs(10))?;
+        // A call through the gateway alone runs about a dozen distinct statements; the
+        // default cache (16) would keep preparing them again.
+        conn.set_prepared_statement_cache_capacity(64);
         // WAL lets readers (the window) and a writer (a CLI) work at once.
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -149,11 +153,15 @@ impl Store {
     /// never deadlock upgrading a read lock); commits when `f` succeeds.
     pub fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         let mut conn = self.lock()?;
+        // Only this connection writes while the lock is held (deferred writes take it too).
+        let before = conn.total_changes();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = f(&tx)?;
         tx.commit()?;
-        self.writes
-            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        if conn.total_changes() != before {
+            self.writes
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
         Ok(out)
     }
 
@@ -172,7 +180,10 @@ impl Store {
     /// Changes whenever another connection (another process) commits: the window polls it
     /// to refresh within a second of a CLI change.
     pub fn data_version(&self) -> Result<i64> {
-        self.read(|c| Ok(c.query_row("PRAGMA data_version", [], |r| r.get(0))?))
+        self.read(|c| {
+            Ok(c.prepare_cached("PRAGMA data_version")?
+                .query_row([], |r| r.get(0))?)
+        })
     }
 
     /// Changes whenever anything but a deferred write (a log row) commits, in this process

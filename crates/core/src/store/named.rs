@@ -29,16 +29,13 @@ pub(crate) fn find<T>(
     name: &str,
     row: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
 ) -> Result<T> {
-    c.query_row(
-        &format!("{select} WHERE {name_column} = ?1 COLLATE NOCASE"),
-        [name],
-        row,
-    )
-    .optional()?
-    .ok_or_else(|| Error::NotFound {
-        kind,
-        name: name.to_string(),
-    })
+    c.prepare_cached(&format!("{select} WHERE {name_column} = ?1 COLLATE NOCASE"))?
+        .query_row([name], row)
+        .optional()?
+        .ok_or_else(|| Error::NotFound {
+            kind,
+            name: name.to_string(),
+        })
 }
 
 /// Every row through `select` (which ends before its `ORDER BY`), ordered by `name_column`
