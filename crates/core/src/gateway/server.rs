@@ -1810,14 +1810,14 @@ mod tests {
     }
 
     /// Poll until the session no longer exists (a ping with the other key gets 404), at most
-    /// `within`.
+    /// 5 s.
     async fn ended_within(
         http: &reqwest::Client,
         base: &str,
         key: &str,
         session: &str,
-        within: std::time::Duration,
     ) -> std::result::Result<(), String> {
+        let within = std::time::Duration::from_secs(5);
         let until = tokio::time::Instant::now() + within;
         loop {
             let status = ping(http, base, key, session).await;
@@ -1845,15 +1845,9 @@ mod tests {
             p.pb.revoke_gateway_key("a").expect("revoked");
             // The client learns of it, and its goodbye carries the same dead key.
             assert_eq!(ping(&http, &base, &a, &session).await, 401);
-            ended_within(
-                &http,
-                &base,
-                &b,
-                &session,
-                std::time::Duration::from_secs(5),
-            )
-            .await
-            .expect("the session ended");
+            ended_within(&http, &base, &b, &session)
+                .await
+                .expect("the session ended");
             // Another key's sessions are untouched.
             let other = initialize(&http, &base, &b).await;
             assert_eq!(ping(&http, &base, &b, &other).await, 200);
@@ -1926,15 +1920,9 @@ mod tests {
                 "the call sent before the revocation got its answer: {body}"
             );
             // Then the session ends (the sweep runs every tick in tests).
-            ended_within(
-                &http,
-                &base,
-                &b,
-                &session,
-                std::time::Duration::from_secs(5),
-            )
-            .await
-            .expect("the session ended after its answer");
+            ended_within(&http, &base, &b, &session)
+                .await
+                .expect("the session ended after its answer");
         });
     }
 
@@ -1949,15 +1937,9 @@ mod tests {
             let kept = initialize(&http, &base, &b).await;
             p.pb.revoke_gateway_key("a").expect("revoked");
             // The sweep (every tick in tests) finds it without a request from that client.
-            ended_within(
-                &http,
-                &base,
-                &b,
-                &session,
-                std::time::Duration::from_secs(5),
-            )
-            .await
-            .expect("the sweep ended the session");
+            ended_within(&http, &base, &b, &session)
+                .await
+                .expect("the sweep ended the session");
             assert_eq!(ping(&http, &base, &b, &kept).await, 200);
         });
     }
