@@ -150,15 +150,17 @@ fn open_core() -> Result<Arc<Patchbay>, ErrorBody> {
 /// app's browser sign-in for their consent, and have the
 /// gateway follow its settings (and take it over once another process that held it stops).
 ///
-/// It starts once the window's first screen is up (or [`SHOWN_WAIT`] passed): its first pass
-/// (the tray's state and host, notices, the gateway) must not compete with the window for
-/// the CPU while that starts. A change made meanwhile is still seen (`last` is read first).
+/// It starts once the window's first screen is up (or [`SHOWN_WAIT`] passed), making the tray
+/// icon first (unless a start at login made it already): that and its first pass (the tray's
+/// state and host, notices, the gateway) must not compete with the window for the CPU while
+/// that starts. A change made meanwhile is still seen (`last` is read first).
 fn watch_database(app: AppHandle, pb: Arc<Patchbay>, gateway: Arc<gateway::GatewayHost>) {
     std::thread::Builder::new()
         .name("db-watch".into())
         .spawn(move || {
             let mut last = pb.store().data_version().ok();
             app.state::<Shell>().startup.wait_shown(SHOWN_WAIT);
+            app.state::<tray::Tray>().create_once(&app, &pb);
             let mut asked: HashSet<String> = HashSet::new();
             let mut first = true;
             let mut ticks: u32 = 0;
@@ -341,6 +343,7 @@ pub fn run() {
             commands::import_apply,
         ])
         .setup(move |app| {
+            app.state::<Shell>().startup.window_built();
             let handle = app.handle().clone();
             app.deep_link().on_open_url(move |event| {
                 show_main(&handle);
@@ -387,17 +390,20 @@ pub fn run() {
                     let _ = sweeper.sweep_orphans();
                     let _ = sweeper.prune_rollup();
                 });
-                let tray = app.state::<tray::Tray>();
-                tray.create(app.handle(), &pb);
-                // Started at login: only the tray, when there is one to come back from.
-                if std::env::args().any(|a| a == patchbay_core::autostart::HIDDEN_ARG)
-                    && {
-                        tray.look_for_host();
-                        tray.has_host()
+                // Started at login: only the tray, when there is one to come back from; it is
+                // made now. A window being shown gets it once its first screen is up (the
+                // database watcher makes it): 10-56 ms in a debug build that the window's
+                // start no longer waits for (docs/benchmarks.md).
+                let hidden = std::env::args().any(|a| a == patchbay_core::autostart::HIDDEN_ARG);
+                if hidden {
+                    let tray = app.state::<tray::Tray>();
+                    tray.create(app.handle(), &pb);
+                    tray.look_for_host();
+                    if tray.has_host()
+                        && let Some(w) = app.get_webview_window("main")
+                    {
+                        let _ = w.hide();
                     }
-                    && let Some(w) = app.get_webview_window("main")
-                {
-                    let _ = w.hide();
                 }
                 watch_database(app.handle().clone(), pb, gateway);
             }
