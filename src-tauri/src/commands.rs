@@ -31,7 +31,7 @@ pub async fn list_actions(shell: State<'_, Shell>) -> Res<Vec<ActionView>> {
 
 #[tauri::command]
 pub async fn app_status(shell: State<'_, Shell>) -> Res<AppStatus> {
-    shell.run(|pb| Ok(pb.status())).await
+    shell.app_status().await
 }
 
 #[tauri::command]

@@ -9,11 +9,11 @@ mod tray;
 
 use std::collections::HashSet;
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use patchbay_core::forms::OwnerKind;
-use patchbay_core::model::{GatewayView, GrantView};
+use patchbay_core::model::{AppStatus, GatewayView, GrantView};
 use patchbay_core::{ErrorBody, Patchbay};
 use tauri::{AppHandle, Emitter, Manager, RunEvent};
 use tauri_plugin_deep_link::DeepLinkExt;
@@ -45,6 +45,35 @@ pub struct Shell {
     startup: Startup,
     /// The local gateway this app serves while `gatewayEnabled` is on.
     gateway: Arc<gateway::GatewayHost>,
+    /// The first `app_status` answer, worked out as the app starts ([`early_status`]).
+    early_status: Mutex<Option<EarlyStatus>>,
+}
+
+/// The status begun at start-up, and when it was known.
+type EarlyStatus = mpsc::Receiver<(Instant, AppStatus)>;
+
+/// How long the first `app_status` waits for the status begun at start-up before asking again.
+const EARLY_STATUS_WAIT: Duration = Duration::from_secs(10);
+/// How old that status may be to be the first answer (a window started hidden may ask late).
+const EARLY_STATUS_FRESH: Duration = Duration::from_secs(5);
+
+/// Begin the app's status as the app starts. Its keychain probe (a secret written and
+/// deleted through the Secret Service) took 43-96 ms in a debug build, and the first screen
+/// waited for it after the page had asked; begun here, it runs while the window is built.
+fn early_status(core: &Result<Arc<Patchbay>, ErrorBody>) -> Mutex<Option<EarlyStatus>> {
+    let receiver = core.as_ref().ok().and_then(|pb| {
+        let (tx, rx) = mpsc::channel();
+        let pb = pb.clone();
+        std::thread::Builder::new()
+            .name("early-status".into())
+            .spawn(move || {
+                let status = pb.status();
+                let _ = tx.send((Instant::now(), status));
+            })
+            .ok()
+            .map(|_| rx)
+    });
+    Mutex::new(receiver)
 }
 
 fn internal(e: impl std::fmt::Display) -> ErrorBody {
@@ -68,6 +97,30 @@ impl Shell {
         tauri::async_runtime::spawn_blocking(move || f(&pb).map_err(|e| e.body()))
             .await
             .map_err(internal)?
+    }
+
+    /// The app's status: the first time, the one begun at start-up (waited for, bounded, and
+    /// only while fresh); then a new one each time (the keychain may be locked or unlocked
+    /// meanwhile).
+    pub async fn app_status(&self) -> Result<AppStatus, ErrorBody> {
+        let early = self
+            .early_status
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        self.run(move |pb| {
+            let early = early.and_then(|rx| match rx.recv_timeout(EARLY_STATUS_WAIT) {
+                Ok((at, status)) => (at.elapsed() < EARLY_STATUS_FRESH).then_some(status),
+                Err(e) => {
+                    eprintln!(
+                        "patchbay: no app status from start-up after {EARLY_STATUS_WAIT:?} ({e}): asking the keychain again"
+                    );
+                    None
+                }
+            });
+            Ok(early.unwrap_or_else(|| pb.status()))
+        })
+        .await
     }
 
     /// Run an async core call (network) as a task of the async runtime: the UI thread never
@@ -150,15 +203,17 @@ fn open_core() -> Result<Arc<Patchbay>, ErrorBody> {
 /// app's browser sign-in for their consent, and have the
 /// gateway follow its settings (and take it over once another process that held it stops).
 ///
-/// It starts once the window's first screen is up (or [`SHOWN_WAIT`] passed): its first pass
-/// (the tray's state and host, notices, the gateway) must not compete with the window for
-/// the CPU while that starts. A change made meanwhile is still seen (`last` is read first).
+/// It starts once the window's first screen is up (or [`SHOWN_WAIT`] passed), making the tray
+/// icon first (unless a start at login made it already): that and its first pass (the tray's
+/// state and host, notices, the gateway) must not compete with the window for the CPU while
+/// that starts. A change made meanwhile is still seen (`last` is read first).
 fn watch_database(app: AppHandle, pb: Arc<Patchbay>, gateway: Arc<gateway::GatewayHost>) {
     std::thread::Builder::new()
         .name("db-watch".into())
         .spawn(move || {
             let mut last = pb.store().data_version().ok();
             app.state::<Shell>().startup.wait_shown(SHOWN_WAIT);
+            app.state::<tray::Tray>().create_once(&app, &pb);
             let mut asked: HashSet<String> = HashSet::new();
             let mut first = true;
             let mut ticks: u32 = 0;
@@ -259,6 +314,7 @@ pub fn run() {
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_opener::init())
         .manage(Shell {
+            early_status: early_status(&core),
             core: core.clone(),
             startup: Startup::new(started, core_ms),
             gateway: gateway.clone(),
@@ -341,6 +397,7 @@ pub fn run() {
             commands::import_apply,
         ])
         .setup(move |app| {
+            app.state::<Shell>().startup.window_built();
             let handle = app.handle().clone();
             app.deep_link().on_open_url(move |event| {
                 show_main(&handle);
@@ -387,17 +444,20 @@ pub fn run() {
                     let _ = sweeper.sweep_orphans();
                     let _ = sweeper.prune_rollup();
                 });
-                let tray = app.state::<tray::Tray>();
-                tray.create(app.handle(), &pb);
-                // Started at login: only the tray, when there is one to come back from.
-                if std::env::args().any(|a| a == patchbay_core::autostart::HIDDEN_ARG)
-                    && {
-                        tray.look_for_host();
-                        tray.has_host()
+                // Started at login: only the tray, when there is one to come back from; it is
+                // made now. A window being shown gets it once its first screen is up (the
+                // database watcher makes it): 10-56 ms in a debug build that the window's
+                // start no longer waits for (docs/benchmarks.md).
+                let hidden = std::env::args().any(|a| a == patchbay_core::autostart::HIDDEN_ARG);
+                if hidden {
+                    let tray = app.state::<tray::Tray>();
+                    tray.create(app.handle(), &pb);
+                    tray.look_for_host();
+                    if tray.has_host()
+                        && let Some(w) = app.get_webview_window("main")
+                    {
+                        let _ = w.hide();
                     }
-                    && let Some(w) = app.get_webview_window("main")
-                {
-                    let _ = w.hide();
                 }
                 watch_database(app.handle().clone(), pb, gateway);
             }

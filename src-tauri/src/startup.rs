@@ -23,6 +23,7 @@ pub(crate) struct Startup {
     started: Instant,
     ready_ms: OnceLock<u64>,
     core_ms: u64,
+    window_ms: OnceLock<u64>,
     setup_ms: OnceLock<u64>,
     first_call_ms: OnceLock<u64>,
     /// The first screen is up (`ready` was called), for the work that waits for it.
@@ -36,6 +37,7 @@ impl Startup {
             started,
             ready_ms: OnceLock::new(),
             core_ms,
+            window_ms: OnceLock::new(),
             setup_ms: OnceLock::new(),
             first_call_ms: OnceLock::new(),
             shown: Mutex::new(false),
@@ -56,6 +58,11 @@ impl Startup {
         *shown
     }
 
+    /// The plugins and the window (its web view) are built: the setup hook starts.
+    pub(crate) fn window_built(&self) {
+        self.window_ms.get_or_init(|| ms_since(self.started));
+    }
+
     pub(crate) fn setup_done(&self) {
         self.setup_ms.get_or_init(|| ms_since(self.started));
     }
@@ -68,7 +75,8 @@ impl Startup {
     /// `PATCHBAY_READY_FILE`) the start-up time. Later calls return the first figure.
     ///
     /// The file also breaks the time down, each phase in ms since the start: `core` (the
-    /// database open), `setup` (the window built, then the app's setup hook done),
+    /// database open), `window` (the plugins and the window built), `setup` (the app's setup
+    /// hook done),
     /// `firstCall` (the first command reached the backend), `painted` (the total), and,
     /// placed on the app's clock, `page` (the page began loading: `ready - marks.now`) and
     /// each of the page's own marks (listed in `ui/src/lib/startup.ts`).
@@ -91,6 +99,7 @@ impl Startup {
     fn report(&self, ms: u64, marks: Option<PageMarks>) -> serde_json::Value {
         let mut phases = serde_json::json!({
             "core": self.core_ms,
+            "window": self.window_ms.get(),
             "setup": self.setup_ms.get(),
             "firstCall": self.first_call_ms.get(),
             "painted": ms,
@@ -127,6 +136,7 @@ mod tests {
 
     fn shell(core_ms: u64) -> Startup {
         Startup {
+            window_ms: OnceLock::from(30),
             setup_ms: OnceLock::from(40),
             first_call_ms: OnceLock::from(300),
             ..Startup::new(Instant::now(), core_ms)
@@ -166,7 +176,7 @@ mod tests {
         assert_eq!(
             r,
             serde_json::json!({"ms": 500, "phases": {
-                "core": 12, "setup": 40, "page": 300.0, "script": 350.0,
+                "core": 12, "window": 30, "setup": 40, "page": 300.0, "script": 350.0,
                 "firstCall": 300, "listed": 480.0, "painted": 500,
             }})
         );

@@ -192,6 +192,18 @@ impl Tray {
         }
     }
 
+    /// [`Tray::create`], unless the icon is there already.
+    pub fn create_once(&self, app: &AppHandle, pb: &Patchbay) {
+        let made = self
+            .icon
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some();
+        if !made {
+            self.create(app, pb);
+        }
+    }
+
     /// Ask the session bus whether a tray host is there (a panel may start after the app,
     /// or stop); the first time there is none, say so.
     pub fn look_for_host(&self) {

@@ -371,17 +371,18 @@ const num = (n) => n.toLocaleString("en-US");
 // apps report it) and the step from the phase before, both apps side by side.
 const PHASES = [
   ["core", "database opened (Patchbay's core, migrations)"],
-  ["setup", "window built, setup hook done"],
+  ["window", "plugins and window built (the setup hook starts)"],
+  ["setup", "setup hook done"],
   ["page", "page starts loading"],
   ["script", "first script runs (the bundle loaded and parsed)"],
   ["firstCall", "first command reaches the backend"],
-  ["evaluated", "all modules evaluated (React, the screens)"],
+  ["evaluated", "all modules evaluated (the UI library, the screens)"],
   ["seeded", "first screen's answers in the cache (or 250 ms passed)"],
   ["fonts", "font stacks measured (the generic family where the first name ends there)"],
-  ["rendering", "React starts the first render"],
+  ["rendering", "the first render starts"],
   ["rendered", "first render in the DOM"],
   ["listed", "the list with its answer in the DOM (the first render, once seeded)"],
-  ["effects", "its effects run (after a paint)"],
+  ["effects", "it asks for the next frame (a layout effect; before issue 20 item 5, a passive one)"],
   ["frame", "next frame starts"],
   ["painted", "that frame painted (the app's own figure)"],
 ];

@@ -5,7 +5,8 @@
  * `evaluated` (main.tsx runs: every module evaluated), `seeded` (the first screen's answers
  * in the cache), `fonts` (the font stacks measured, `fontStacks.ts`), `rendering` (App's
  * first render starts), `rendered` (it is in the DOM), `listed` (the actions list with its
- * answer in the DOM), `effects` (its effects ran), `frame` (the next frame starts).
+ * answer in the DOM), `effects` (its layout effect asks for the next frame), `frame` (that
+ * frame starts).
  */
 const marks: Record<string, number> = { script: performance.now() };
 

@@ -4,7 +4,7 @@
  * and the backend's answer per field. A field shows the backend's error until it is edited,
  * else its client-side problem once it may show (see `showProblems`).
  */
-import { useEffect, useState } from "react";
+import { useLayoutEffect, useState } from "react";
 
 export type FieldErrors<K extends string> = Partial<Record<K, string>>;
 
@@ -43,8 +43,9 @@ export function useFormState<V, K extends string>(options: FormStateOptions<V, K
   // The <form> (a callback ref, so the form state holds no ref that rendering could read).
   const [formElement, setFormElement] = useState<HTMLFormElement | null>(null);
 
-  // After the render that asked for it (the field may only now be shown, e.g. in Advanced).
-  useEffect(() => {
+  // Right after the render that asked for it (the field may only now be shown, e.g. in
+  // Advanced); a layout effect, so the focus moves before that render is painted.
+  useLayoutEffect(() => {
     if (focusRequest === null) return;
     formElement?.querySelector<HTMLElement>(focusRequest.selector)?.focus();
   }, [focusRequest, formElement]);

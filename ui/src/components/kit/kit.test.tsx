@@ -363,6 +363,8 @@ describe("Menu", () => {
     await user.keyboard("{Enter}");
     const items = await screen.findAllByRole("menuitem");
     expect(items.map((i) => i.textContent)).toEqual(["Edit", "Delete"]);
+    // Opened by keyboard, the menu focuses its first item (after the frame that shows it).
+    await waitFor(() => expect(items[0]).toHaveFocus());
     await user.keyboard("{ArrowDown}");
     await user.keyboard("{Enter}");
     expect(onDelete).toHaveBeenCalledTimes(1);

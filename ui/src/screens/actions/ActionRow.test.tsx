@@ -167,7 +167,9 @@ describe("row menu", () => {
     const { user } = await setup([makeAction({ name: "linear" })]);
     within(row("linear")).getByTestId("action-menu").focus();
     await user.keyboard("{Enter}");
-    await screen.findByRole("menu");
+    const menu = await screen.findByRole("menu");
+    // The first item has the focus once the menu is shown.
+    await waitFor(() => expect(within(menu).getAllByRole("menuitem")[0]).toHaveFocus());
     await user.keyboard("{Enter}"); // first item: Edit
     expect(window.location.hash).toBe("#/actions/linear/edit");
   });

@@ -35,7 +35,7 @@ describe("GalleryScreen", () => {
     expect(within(lin).getByText("OAuth, automatic")).toBeInTheDocument();
     expect(within(lin).getByText("https://linear.app/docs/mcp")).toBeInTheDocument();
 
-    fireEvent.change(screen.getByRole("searchbox"), { target: { value: "stripe" } });
+    fireEvent.input(screen.getByRole("searchbox"), { target: { value: "stripe" } });
     await waitFor(() => expect(screen.getAllByTestId("provider-tile")).toHaveLength(1));
   });
 

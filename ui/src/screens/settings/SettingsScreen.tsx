@@ -1,4 +1,12 @@
-import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from "react";
+import {
+  useEffect,
+  useId,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type FormEvent,
+} from "react";
 
 import type { Settings } from "../../bindings/Settings";
 import type { SettingsView } from "../../bindings/SettingsView";
@@ -88,7 +96,10 @@ function SettingsForm({ view }: { view: SettingsView }) {
   const [draft, setDraft] = useState<SettingsDraft>(() => keptDraft ?? toDraft(view.saved));
   const savedRef = useRef<Settings>(view.saved);
   const draftRef = useRef(draft);
-  useEffect(() => {
+  // Layout effects (here and below): they run right after the render, where a passive effect
+  // may still wait for a frame when the screen is left (Preact then drops it), and the draft
+  // kept would miss the last keystroke or count a save just made as unsaved.
+  useLayoutEffect(() => {
     draftRef.current = draft;
   }, [draft]);
   useEffect(
@@ -99,13 +110,14 @@ function SettingsForm({ view }: { view: SettingsView }) {
   );
 
   // Another process (the CLI) saved: follow it unless the user is editing.
-  useEffect(() => {
+  useLayoutEffect(() => {
     setDraft((d) => (isDirty(d, savedRef.current) ? d : toDraft(view.saved)));
     savedRef.current = view.saved;
   }, [view.saved]);
 
-  // The theme previews as it is picked; leaving the screen puts the saved one back.
-  useEffect(() => {
+  // The theme previews as it is picked (before the next paint); leaving the screen puts the
+  // saved one back.
+  useLayoutEffect(() => {
     applyTheme(draft.theme, false);
   }, [draft.theme]);
   useEffect(() => () => applyTheme(savedRef.current.theme, false), []);

@@ -65,7 +65,9 @@ export function useReportReady(rendered: boolean): void {
   useLayoutEffect(() => {
     if (rendered) markStartup("listed");
   }, [rendered]);
-  useEffect(() => {
+  // A layout effect too: the frame asked for here is the one that paints the list. (Preact
+  // runs passive effects only after a frame: asked from one, it would be the frame after.)
+  useLayoutEffect(() => {
     if (!rendered || sent.current || startupMs !== null) return;
     markStartup("effects");
     const frame = requestAnimationFrame(() => {
