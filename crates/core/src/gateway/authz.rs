@@ -533,11 +533,14 @@ impl Patchbay {
         let hash = keys::key_hash(token);
         let now = crate::clock::rfc3339(self.clock_now());
         let found = self.store().read(|c| {
+            // Read on every request with an OAuth token: prepared once.
             let grant: Option<(String, Option<String>, Option<String>)> = c
-                .query_row(
+                .prepare_cached(
                     "SELECT g.client, g.actions, g.tools FROM gateway_tokens t JOIN gateway_grants g ON g.id = t.grant_id
                      WHERE t.hash = ?1 AND t.kind = 'access' AND t.revoked_at IS NULL AND t.expires_at > ?2
                        AND g.revoked_at IS NULL AND g.resource = ?3",
+                )?
+                .query_row(
                     params![hash, now, resource],
                     |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
                 )
@@ -546,11 +549,8 @@ impl Patchbay {
                 return Ok(None);
             };
             let row = c
-                .query_row(
-                    &format!("{} WHERE id = ?1", super::clients::SELECT),
-                    [&client],
-                    super::clients::row,
-                )
+                .prepare_cached(&format!("{} WHERE id = ?1", super::clients::SELECT))?
+                .query_row([&client], super::clients::row)
                 .optional()?;
             Ok(row.map(|r| (r, actions, tools)))
         })?;
