@@ -341,19 +341,26 @@ const SWEEP_EVERY_TICKS: u64 = 30;
 #[cfg(test)]
 const SWEEP_EVERY_TICKS: u64 = 1;
 
-/// Sessions by the access key that opened them (its SHA-256). A client whose key is revoked
-/// learns it from a 401, and its goodbye (`DELETE`) carries the same dead key, so rmcp would
-/// keep the session, and every answer cached in it, until its idle timeout (5 minutes).
-/// The guard ends such sessions itself: at the first request with the dead key, and in a
-/// sweep every 30 s for clients that never come back. A session with a request still being
-/// answered (sent before the revocation) is left until that answer has gone out.
+/// Sessions by the credential that opened them (its SHA-256). A client whose key is revoked
+/// or whose token expired learns it from a 401, and its goodbye (`DELETE`) carries the same
+/// dead credential: rmcp would keep the session, and every answer cached in it, until its
+/// idle timeout (5 minutes). So the guard honours a goodbye made with the credential that
+/// opened the session, and ends an access key's sessions itself once the key stops working:
+/// at the first request with the dead key, and in a sweep every 30 s for clients that never
+/// come back. A session still answering a request sent before the revocation is left until
+/// that answer has gone out. (An OAuth token's session outlives the token: its client goes on
+/// in it with the refreshed one.)
 #[derive(Default)]
 struct Owners {
     by_session: std::sync::Mutex<std::collections::HashMap<String, Owner>>,
 }
 
 struct Owner {
+    /// The SHA-256 of the access key or OAuth token that opened the session.
     key_hash: String,
+    /// An access key (ended with the key); an OAuth token's session outlives the token
+    /// (its client goes on with the refreshed one).
+    access_key: bool,
     /// Requests of this session being answered (their response bodies not yet done).
     busy: usize,
 }
@@ -377,10 +384,22 @@ impl Owners {
         self.by_session.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn insert(&self, session: String, key_hash: String) {
-        self.lock()
-            .entry(session)
-            .or_insert(Owner { key_hash, busy: 0 });
+    fn insert(&self, session: String, key_hash: String, access_key: bool) {
+        self.lock().entry(session).or_insert(Owner {
+            key_hash,
+            access_key,
+            busy: 0,
+        });
+    }
+
+    /// Whether `key_hash` opened `session`; if so, the session is forgotten.
+    fn take_if_opened_by(&self, session: &str, key_hash: &str) -> bool {
+        let mut map = self.lock();
+        let opened = map.get(session).is_some_and(|o| o.key_hash == key_hash);
+        if opened {
+            map.remove(session);
+        }
+        opened
     }
 
     fn forget(&self, session: &str) {
@@ -403,7 +422,7 @@ impl Owners {
         let mut map = self.lock();
         let ids: Vec<String> = map
             .iter()
-            .filter(|(_, o)| o.key_hash == key_hash && o.busy == 0)
+            .filter(|(_, o)| o.access_key && o.key_hash == key_hash && o.busy == 0)
             .map(|(s, _)| s.clone())
             .collect();
         for id in &ids {
@@ -413,7 +432,12 @@ impl Owners {
     }
 
     fn keys(&self) -> Vec<String> {
-        let mut hashes: Vec<String> = self.lock().values().map(|o| o.key_hash.clone()).collect();
+        let mut hashes: Vec<String> = self
+            .lock()
+            .values()
+            .filter(|o| o.access_key)
+            .map(|o| o.key_hash.clone())
+            .collect();
         hashes.sort();
         hashes.dedup();
         hashes
@@ -484,7 +508,11 @@ fn give_back_memory() {
 impl Guard {
     /// End the sessions opened with this key (it stopped working).
     fn end_sessions_of(&self, key_hash: &str) {
-        let ids = self.owners.take_idle_of(key_hash);
+        self.close_sessions(self.owners.take_idle_of(key_hash));
+    }
+
+    /// End these sessions (rmcp's worker stops, its cached answers are freed).
+    fn close_sessions(&self, ids: Vec<String>) {
         if ids.is_empty() {
             return;
         }
@@ -838,9 +866,10 @@ async fn check(State(g): State<Arc<Guard>>, mut req: Request, next: Next) -> Res
     };
     let (pb, cache) = (g.pb.clone(), g.cache.clone());
     let key = key.to_string();
-    let access_key = key
-        .starts_with(super::keys::KEY_PREFIX)
-        .then(|| super::keys::key_hash(&key));
+    // The credential's SHA-256: which sessions it opened (an access key's, or an OAuth
+    // token's, which may end the session it opened even once expired).
+    let credential = super::keys::key_hash(&key);
+    let access_key = key.starts_with(super::keys::KEY_PREFIX);
     let port = g.port;
     let resource_path = path.clone();
     // An access key is almost always answered from the cache (a short read otherwise), so
@@ -867,8 +896,21 @@ async fn check(State(g): State<Arc<Guard>>, mut req: Request, next: Next) -> Res
     let grant = match looked_up {
         Ok(Ok(Some(grant))) => grant,
         Ok(Ok(None)) => {
-            if let Some(hash) = &access_key {
-                g.end_sessions_of(hash);
+            // A goodbye with the credential that opened the session is honoured even though
+            // the credential no longer works (a revoked key, an expired token): else the
+            // session would wait for rmcp's 5-minute idle timeout.
+            if req.method() == axum::http::Method::DELETE
+                && let Some(id) = req
+                    .headers()
+                    .get(SESSION_HEADER)
+                    .and_then(|v| v.to_str().ok())
+                && g.owners.take_if_opened_by(id, &credential)
+            {
+                g.close_sessions(vec![id.to_string()]);
+                return StatusCode::ACCEPTED.into_response();
+            }
+            if access_key {
+                g.end_sessions_of(&credential);
             }
             return g.refuse(
                 "an unknown, revoked or expired access key",
@@ -925,13 +967,12 @@ async fn check(State(g): State<Arc<Guard>>, mut req: Request, next: Next) -> Res
         });
         *response.body_mut() = axum::body::Body::from_stream(guarded);
     }
-    if let Some(hash) = access_key
-        && let Some(id) = response
-            .headers()
-            .get(SESSION_HEADER)
-            .and_then(|v| v.to_str().ok())
+    if let Some(id) = response
+        .headers()
+        .get(SESSION_HEADER)
+        .and_then(|v| v.to_str().ok())
     {
-        g.owners.insert(id.to_string(), hash);
+        g.owners.insert(id.to_string(), credential, access_key);
     }
     if let Some(id) = goodbye {
         g.owners.forget(&id);
@@ -1923,6 +1964,41 @@ mod tests {
             ended_within(&http, &base, &b, &session)
                 .await
                 .expect("the session ended after its answer");
+        });
+    }
+
+    #[test]
+    fn a_goodbye_with_the_dead_key_that_opened_the_session_is_honoured() {
+        let rt = runtime();
+        let p = crate::testing::profile();
+        let (base, a, b) = served(&rt, &p);
+        let http = http();
+        rt.block_on(async {
+            let mine = initialize(&http, &base, &a).await;
+            let theirs = initialize(&http, &base, &b).await;
+            p.pb.revoke_gateway_key("a").expect("revoked");
+            let delete = |session: String| {
+                let (http, base, a) = (http.clone(), base.clone(), a.clone());
+                async move {
+                    http.delete(format!("{base}/mcp"))
+                        .bearer_auth(&a)
+                        .header(SESSION_HEADER, session)
+                        .header("mcp-protocol-version", "2025-11-25")
+                        .send()
+                        .await
+                        .expect("the goodbye answered")
+                        .status()
+                        .as_u16()
+                }
+            };
+            // Its own: ended at once.
+            assert_eq!(delete(mine.clone()).await, 202);
+            ended_within(&http, &base, &b, &mine)
+                .await
+                .expect("the session ended");
+            // Not a session this key opened: refused, and it lives on.
+            assert_eq!(delete(theirs.clone()).await, 401);
+            assert_eq!(ping(&http, &base, &b, &theirs).await, 200);
         });
     }
 
