@@ -316,7 +316,7 @@ struct Guard {
     refused: std::sync::Mutex<std::collections::HashMap<&'static str, std::time::Instant>>,
     /// rmcp's sessions, so the guard can end those of a key that stopped working.
     sessions: Arc<LocalSessionManager>,
-    /// Which access key opened which session.
+    /// Which credential opened which session, and what each is answering.
     owners: Arc<Owners>,
     /// When the last request came, to give memory back once the gateway goes quiet.
     quiet: Quiet,
