@@ -1769,12 +1769,22 @@ mod tests {
         assert_eq!(bearer(&h), None);
     }
 
+    /// A gateway on a loopback port, its profile and runtime, and an HTTP client for it.
+    struct Served {
+        rt: tokio::runtime::Runtime,
+        p: crate::testing::Profile,
+        base: String,
+        /// Access keys "a" and "b", both for every action.
+        a: String,
+        b: String,
+        http: reqwest::Client,
+    }
+
     /// A gateway on a loopback port with one action (its upstream refuses connections) and
-    /// two access keys for every action; returns the base URL and the keys.
-    fn served(
-        rt: &tokio::runtime::Runtime,
-        p: &crate::testing::Profile,
-    ) -> (String, String, String) {
+    /// two access keys for every action.
+    fn served() -> Served {
+        let rt = runtime();
+        let p = crate::testing::profile();
         p.pb.add_action(crate::actions::NewAction {
             name: "local".into(),
             url: "http://127.0.0.1:1/mcp".into(),
@@ -1797,7 +1807,14 @@ mod tests {
             .expect("the gateway binds a loopback port");
         let base = format!("http://127.0.0.1:{}", bound.port());
         rt.spawn(bound.serve(std::future::pending()));
-        (base, a, b)
+        Served {
+            rt,
+            p,
+            base,
+            a,
+            b,
+            http: http(),
+        }
     }
 
     fn http() -> reqwest::Client {
@@ -1876,10 +1893,14 @@ mod tests {
 
     #[test]
     fn a_revoked_keys_session_ends_at_its_next_request() {
-        let rt = runtime();
-        let p = crate::testing::profile();
-        let (base, a, b) = served(&rt, &p);
-        let http = http();
+        let Served {
+            rt,
+            p,
+            base,
+            a,
+            b,
+            http,
+        } = served();
         rt.block_on(async {
             let session = initialize(&http, &base, &a).await;
             assert_eq!(ping(&http, &base, &a, &session).await, 200);
@@ -1914,10 +1935,14 @@ mod tests {
 
     #[test]
     fn a_call_under_way_when_its_key_is_revoked_still_gets_its_answer() {
-        let rt = runtime();
-        let p = crate::testing::profile();
-        let (base, a, b) = served(&rt, &p);
-        let http = http();
+        let Served {
+            rt,
+            p,
+            base,
+            a,
+            b,
+            http,
+        } = served();
         rt.block_on(async {
             let url = slow_server(std::time::Duration::from_millis(1500)).await;
             p.pb.add_action(crate::actions::NewAction {
@@ -1969,10 +1994,14 @@ mod tests {
 
     #[test]
     fn a_goodbye_with_the_dead_key_that_opened_the_session_is_honoured() {
-        let rt = runtime();
-        let p = crate::testing::profile();
-        let (base, a, b) = served(&rt, &p);
-        let http = http();
+        let Served {
+            rt,
+            p,
+            base,
+            a,
+            b,
+            http,
+        } = served();
         rt.block_on(async {
             let mine = initialize(&http, &base, &a).await;
             let theirs = initialize(&http, &base, &b).await;
@@ -2004,10 +2033,14 @@ mod tests {
 
     #[test]
     fn a_revoked_keys_session_ends_even_if_its_client_never_comes_back() {
-        let rt = runtime();
-        let p = crate::testing::profile();
-        let (base, a, b) = served(&rt, &p);
-        let http = http();
+        let Served {
+            rt,
+            p,
+            base,
+            a,
+            b,
+            http,
+        } = served();
         rt.block_on(async {
             let session = initialize(&http, &base, &a).await;
             let kept = initialize(&http, &base, &b).await;
