@@ -14,6 +14,9 @@
 #   next to the access key's (same rounds);
 # - the floor: a bare pass-through proxy process (patchbay-bench-calls --forward) in front of
 #   the same server with the same token, in the same rounds: what any proxy costs here;
+# - the rmcp floor: rmcp's server in front of one shared rmcp client session on the same
+#   server (patchbay-bench-calls --relay), nothing else: what any gateway built on rmcp on
+#   both sides costs here, in the same rounds;
 # - with BEFORE_BIN (the `patchbay` binary of an earlier build): a second gateway from it,
 #   serving a copy of the same profile with the same key, in the same rounds, so a change
 #   shows before and after in one run;
@@ -93,9 +96,10 @@ node -e '
     console.log(`| direct rmcp client, fixed token | ${f(d.p50_ms)} ms | ${f(d.p99_ms)} ms | ${n(d.calls_per_s)} |`);
     console.log(`| Patchbay runtime (patchbay call) | ${f(p.p50_ms)} ms | ${f(p.p99_ms)} ms | |`);
     console.log(`| through the gateway, access key | ${f(g.p50_ms)} ms | ${f(g.p99_ms)} ms | ${n(g.calls_per_s)} |`);
-    const b = r.gateway_before, fl = r.floor;
+    const b = r.gateway_before, fl = r.floor, rf = r.rmcp_floor;
     if (b) console.log(`| through the earlier gateway (BEFORE_BIN), access key | ${f(b.p50_ms)} ms | ${f(b.p99_ms)} ms | ${n(b.calls_per_s)} |`);
     console.log(`| the floor: a bare pass-through proxy, fixed token | ${f(fl.p50_ms)} ms | ${f(fl.p99_ms)} ms | ${n(fl.calls_per_s)} |`);
+    console.log(`| the rmcp floor: rmcp server + one shared rmcp client session, fixed token | ${f(rf.p50_ms)} ms | ${f(rf.p99_ms)} ms | ${n(rf.calls_per_s)} |`);
     if (r.gateway_oauth) console.log(`| through the gateway, OAuth access token | ${f(r.gateway_oauth.p50_ms)} ms | ${f(r.gateway_oauth.p99_ms)} ms | |`);
     if (r.gateway_oauth) console.log(`\ngateway with an OAuth token - direct: p50 +${f(r.gateway_oauth.p50_ms - d.p50_ms)} ms (${(r.gateway_oauth.p50_ms / d.p50_ms).toFixed(2)}x); OAuth token / access key through the gateway: ${(r.gateway_oauth.p50_ms / g.p50_ms).toFixed(2)}x`);
     const si = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
@@ -104,13 +108,14 @@ node -e '
     console.log(`gateway - direct: ${vs(g)}`);
     if (b) console.log(`earlier gateway - direct: ${vs(b)}`);
     console.log(`floor (bare pass-through) - direct: ${vs(fl)}`);
+    console.log(`rmcp floor (rmcp server + rmcp client) - direct: ${vs(rf)}`);
     if (r.list) {
       const l = r.list;
       console.log(`tools/list through the gateway, ${l.tools} tools (10 actions): p50 ${f(l.gateway.p50_ms)} ms, p99 ${f(l.gateway.p99_ms)} ms` +
         (l.direct_one_action ? `; one action (50 tools) directly: p50 ${f(l.direct_one_action.p50_ms)} ms, p99 ${f(l.direct_one_action.p99_ms)} ms (gateway / 10 x direct: ${(l.gateway.p50_ms / (10 * l.direct_one_action.p50_ms)).toFixed(2)}x)` : ""));
     }
     const cpu = (c) => Object.entries(c ?? {}).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(", ");
-    console.log(`CPU ms per call under the ${r.clients}-client load: direct: ${cpu(d.cpu_ms_per_call)}; through the gateway: ${cpu(g.cpu_ms_per_call)};${b ? ` through the earlier gateway: ${cpu(b.cpu_ms_per_call)};` : ""} through the floor: ${cpu(fl.cpu_ms_per_call)}; Patchbay runtime, one shared session (${n(p.calls_per_s)} calls/s): ${cpu(p.cpu_ms_per_call)}`);
+    console.log(`CPU ms per call under the ${r.clients}-client load: direct: ${cpu(d.cpu_ms_per_call)}; through the gateway: ${cpu(g.cpu_ms_per_call)};${b ? ` through the earlier gateway: ${cpu(b.cpu_ms_per_call)};` : ""} through the floor: ${cpu(fl.cpu_ms_per_call)}; through the rmcp floor: ${cpu(rf.cpu_ms_per_call)}; Patchbay runtime, one shared session (${n(p.calls_per_s)} calls/s): ${cpu(p.cpu_ms_per_call)}`);
     const m = r.gateway_rss_kib;
     if (m) console.log(`gateway resident memory: ${mib(m.idle)} MiB idle, ${mib(m.peak_under_load)} MiB peak under the ${r.clients}-client load, ${mib(m.after_load)} MiB after it`);
     console.log("\nbreakdown (p50):");

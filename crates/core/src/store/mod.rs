@@ -34,6 +34,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/015_health_rollup.sql"),
     include_str!("migrations/016_jwt_bearer_grants.sql"),
     include_str!("migrations/017_dpop.sql"),
+    include_str!("migrations/018_logs_index_per_batch.sql"),
 ];
 
 /// The schema version this build writes.

@@ -21,6 +21,10 @@
 //!   machine, a pass-through that forwards each MCP HTTP request's bytes upstream with the
 //!   fixed token and streams the answer back, parsing nothing; measured beside direct and the
 //!   gateway in the same rounds (sequential and concurrent), with its CPU per call;
+//! - the rmcp floor (`--relay URL`, started here): rmcp's Streamable HTTP server (the
+//!   gateway's configuration) whose tools are those of one shared rmcp client session on the
+//!   same server with the fixed token, and nothing else (no key, no log row, no breaker):
+//!   what any gateway built on rmcp on both sides costs here, in the same rounds;
 //! - with `GATEWAY_BEFORE_URL` (and `GATEWAY_BEFORE_PID`): a second gateway, an earlier
 //!   build serving a copy of the same profile, with the same key, in the same rounds
 //!   (`gateway_before`), so a change is measured before and after in one run;
@@ -223,10 +227,15 @@ async fn peak_rss<T>(pid: Option<u32>, f: impl Future<Output = T>) -> (T, Option
 #[derive(Clone)]
 struct Null;
 
+/// A server offering tools, named `name`.
+fn tools_server(name: &str) -> ServerConfig {
+    ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+        .with_server_info(Implementation::new(name, "1"))
+}
+
 impl ServerHandler for Null {
     fn get_info(&self) -> ServerConfig {
-        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
-            .with_server_info(Implementation::new("null", "1"))
+        tools_server("null")
     }
 
     async fn list_tools(
@@ -466,6 +475,73 @@ fn spawn_forwarder(upstream: &str, token: &str) -> Result<NullServer, BoxError> 
     )
 }
 
+// ---- the rmcp floor: rmcp's server in front of rmcp's client, and nothing else -------------
+
+/// The rmcp floor's handler: every request passed to one shared upstream client session.
+#[derive(Clone)]
+struct Relay {
+    up: Arc<Client>,
+}
+
+fn relayed(e: rmcp::ServiceError) -> ErrorData {
+    match e {
+        rmcp::ServiceError::McpError(e) => e,
+        other => ErrorData::internal_error(other.to_string(), None),
+    }
+}
+
+impl ServerHandler for Relay {
+    fn get_info(&self) -> ServerConfig {
+        tools_server("relay")
+    }
+
+    async fn list_tools(
+        &self,
+        r: Option<PaginatedRequestParams>,
+        _c: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, ErrorData> {
+        self.up.list_tools(r).await.map_err(relayed)
+    }
+
+    async fn call_tool(
+        &self,
+        r: CallToolRequestParams,
+        _c: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
+        self.up.call_tool(r).await.map(Into::into).map_err(relayed)
+    }
+}
+
+/// `--relay URL`: serve 127.0.0.1/mcp with rmcp's Streamable HTTP server configured as the
+/// gateway's (sessions, allowed hosts), each request passed on over one shared rmcp client
+/// session to `URL` with `FORWARD_TOKEN`; the gateway's runtime shape. Prints the URL alone
+/// on the first line, serves until stdin closes.
+fn relay(upstream: String) -> Result<(), BoxError> {
+    let token = std::env::var("FORWARD_TOKEN").unwrap_or_default();
+    gateway_shaped()?.block_on(async move {
+        let up = Arc::new(connect(&upstream, &token).await?);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let port = listener.local_addr()?.port();
+        let config = StreamableHttpServerConfig::default()
+            .with_allowed_hosts([format!("127.0.0.1:{port}"), format!("localhost:{port}")]);
+        let service = StreamableHttpService::new(
+            move || Ok(Relay { up: up.clone() }),
+            Arc::new(LocalSessionManager::default()),
+            config,
+        );
+        serve_on(listener, axum::Router::new().route_service("/mcp", service)).await
+    })
+}
+
+/// The rmcp floor in a process of its own; killed when dropped.
+fn spawn_relay(upstream: &str, token: &str) -> Result<NullServer, BoxError> {
+    spawn_child(
+        &["--relay", upstream],
+        &[("FORWARD_TOKEN", token)],
+        "the rmcp floor (--relay)",
+    )
+}
+
 // ---- main -------------------------------------------------------------------------------
 
 fn env_usize(name: &str, default: usize) -> usize {
@@ -480,6 +556,9 @@ fn main() -> Result<(), BoxError> {
     if a.first().map(String::as_str) == Some("--null-server") {
         return null_server(a.get(1).map_or("default", String::as_str));
     }
+    if a.first().map(String::as_str) == Some("--relay") {
+        return relay(a.get(1).cloned().ok_or("--relay needs the upstream URL")?);
+    }
     if a.first().map(String::as_str) == Some("--forward") {
         return forwarder(
             a.get(1)
@@ -489,7 +568,9 @@ fn main() -> Result<(), BoxError> {
     }
     let (Some(action), Some(n)) = (a.first(), a.get(1).and_then(|n| n.parse::<usize>().ok()))
     else {
-        eprintln!("usage: patchbay-bench-calls ACTION N  (or --null-server MODE, --forward URL)");
+        eprintln!(
+            "usage: patchbay-bench-calls ACTION N  (or --null-server MODE, --forward URL, --relay URL)"
+        );
         std::process::exit(2)
     };
     tokio::runtime::Builder::new_multi_thread()
@@ -533,6 +614,9 @@ async fn bench(action: String, n: usize) -> Result<(), BoxError> {
     // The floor: a bare pass-through process in front of the same server, the same token.
     let floor = spawn_forwarder(&url, &token)?;
     let fl = connect(&floor.url, "").await?;
+    // The rmcp floor: rmcp's server in front of one shared rmcp client session.
+    let relay_floor = spawn_relay(&url, &token)?;
+    let rl = connect(&relay_floor.url, "").await?;
     // An earlier gateway build, same key, a copy of the profile.
     let before_url = std::env::var("GATEWAY_BEFORE_URL").ok();
     let before_pid: Option<u32> = std::env::var("GATEWAY_BEFORE_PID")
@@ -551,8 +635,9 @@ async fn bench(action: String, n: usize) -> Result<(), BoxError> {
         seq(g, Op::Echo, &gw_tool, 20).await?;
     }
     seq(&fl, Op::Echo, "echo", 20).await?;
+    seq(&rl, Op::Echo, "echo", 20).await?;
     let (mut d, mut p, mut g, mut t) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let (mut f, mut b) = (Vec::new(), Vec::new());
+    let (mut f, mut b, mut rf) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..rounds {
         d.extend(seq(&direct, Op::Echo, "echo", n / rounds).await?);
         for _ in 0..n / rounds {
@@ -567,6 +652,7 @@ async fn bench(action: String, n: usize) -> Result<(), BoxError> {
             t.extend(seq(tc, Op::Echo, &gw_tool, n / rounds).await?);
         }
         f.extend(seq(&fl, Op::Echo, "echo", n / rounds).await?);
+        rf.extend(seq(&rl, Op::Echo, "echo", n / rounds).await?);
         if let Some(bc) = &gb {
             b.extend(seq(bc, Op::Echo, &gw_tool, n / rounds).await?);
         }
@@ -578,6 +664,7 @@ async fn bench(action: String, n: usize) -> Result<(), BoxError> {
         "direct": lat(d),
         "patchbay": lat(p),
         "floor": lat(f),
+        "rmcp_floor": lat(rf),
     });
     if !b.is_empty() {
         out["gateway_before"] = lat(b);
@@ -631,6 +718,7 @@ async fn bench(action: String, n: usize) -> Result<(), BoxError> {
     }
     let _ = direct.cancel().await;
     let _ = fl.cancel().await;
+    let _ = rl.cancel().await;
     if let Some(bc) = gb {
         let _ = bc.cancel().await;
     }
@@ -652,11 +740,13 @@ async fn bench(action: String, n: usize) -> Result<(), BoxError> {
     };
     let pids_g = with("gateway", gw_pid.map(|p| p.to_string()));
     let pids_f = with("forwarder", Some(floor.child.id().to_string()));
+    let pids_r = with("relay", Some(relay_floor.child.id().to_string()));
     let pids_b = with("gateway", before_pid.map(|p| p.to_string()));
     let (mut td, mut tg, mut tf, mut tb) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut peak = None;
     let (mut cpu_d, mut cpu_g) = (serde_json::Value::Null, serde_json::Value::Null);
     let (mut cpu_f, mut cpu_b) = (serde_json::Value::Null, serde_json::Value::Null);
+    let (mut tr, mut cpu_r) = (Vec::new(), serde_json::Value::Null);
     for _ in 0..3 {
         let (r, c) = cpu_per_call(
             &pids,
@@ -677,6 +767,10 @@ async fn bench(action: String, n: usize) -> Result<(), BoxError> {
         let (r, c) = cpu_per_call(&pids_f, clients * per, load).await;
         tf.push(r?);
         cpu_f = c;
+        let load = throughput(&relay_floor.url, "", "echo", clients, per);
+        let (r, c) = cpu_per_call(&pids_r, clients * per, load).await;
+        tr.push(r?);
+        cpu_r = c;
         if let (Some(bu), Some((_, gk))) = (&before_url, &gateway) {
             let load = throughput(bu, gk, &gw_tool, clients, per);
             let (r, c) = cpu_per_call(&pids_b, clients * per, load).await;
@@ -685,8 +779,11 @@ async fn bench(action: String, n: usize) -> Result<(), BoxError> {
         }
     }
     drop(floor);
+    drop(relay_floor);
     out["floor"]["calls_per_s"] = median(tf).into();
     out["floor"]["cpu_ms_per_call"] = cpu_f;
+    out["rmcp_floor"]["calls_per_s"] = median(tr).into();
+    out["rmcp_floor"]["cpu_ms_per_call"] = cpu_r;
     if !tb.is_empty() {
         out["gateway_before"]["calls_per_s"] = median(tb).into();
         out["gateway_before"]["cpu_ms_per_call"] = cpu_b;
