@@ -19,7 +19,8 @@
 #   both sides costs here, in the same rounds;
 # - with BEFORE_BIN (the `patchbay` binary of an earlier build): a second gateway from it,
 #   serving a copy of the same profile with the same key, in the same rounds, so a change
-#   shows before and after in one run;
+#   shows before and after in one run (the build must know the profile's schema: one older
+#   than migration 18 refuses the profile this build makes);
 # - where the gateway's extra time goes: ping direct and through the gateway, and the
 #   gateway's rmcp server alone (a null echo server, default configuration and variants).
 # Prints a Markdown table and the ratios. CALLS (1000), CLIENTS (64), PER_CLIENT (50).
