@@ -4,6 +4,7 @@
 mod commands;
 mod gateway;
 mod notify;
+pub mod rendering;
 mod startup;
 mod tray;
 

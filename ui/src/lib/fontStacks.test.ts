@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 
-import { shortenFontStacks } from "./fontStacks";
+import { applyRememberedFontStacks, readStacks, shortenFontStacks } from "./fontStacks";
 
 /** Give each probe line a width by its font-family (jsdom lays nothing out). */
 function widths(byFamily: Record<string, number>) {
@@ -17,6 +17,7 @@ const root = document.documentElement;
 afterEach(() => {
   root.removeAttribute("style");
   document.head.innerHTML = "";
+  localStorage.clear();
 });
 
 function tokens() {
@@ -60,5 +61,68 @@ describe("shortenFontStacks", () => {
     widths({});
     expect(shortenFontStacks()).toEqual([]);
     expect(root.getAttribute("style")).toBeNull();
+  });
+});
+
+describe("the remembered measurement", () => {
+  const same = {
+    "system-ui, sans-serif": 512.5,
+    "sans-serif": 512.5,
+    "ui-monospace, monospace": 700,
+    monospace: 700,
+  };
+
+  it("is used by the next start at once, without measuring", () => {
+    tokens();
+    widths(same);
+    expect(applyRememberedFontStacks()).toBeNull();
+    shortenFontStacks();
+    root.removeAttribute("style");
+
+    // The next start: nothing lays out (widths of 0), yet the stacks are shortened.
+    widths({});
+    expect(applyRememberedFontStacks()).toEqual(["--font-sans", "--font-mono"]);
+    expect(root.style.getPropertyValue("--font-sans")).toBe("sans-serif");
+    expect(root.style.getPropertyValue("--font-mono")).toBe("monospace");
+  });
+
+  it("is not used once the stacks in the style sheets changed", () => {
+    tokens();
+    widths(same);
+    shortenFontStacks();
+    root.removeAttribute("style");
+    document.head.innerHTML = "";
+
+    const style = document.createElement("style");
+    style.textContent =
+      ":root { --font-sans: Inter, sans-serif; --font-mono: ui-monospace, monospace; }";
+    document.head.appendChild(style);
+    expect(applyRememberedFontStacks()).toBeNull();
+    expect(root.getAttribute("style")).toBeNull();
+  });
+
+  it("is corrected when the fonts changed: the check after the first screen puts the stack back", () => {
+    tokens();
+    widths(same);
+    const stacks = readStacks();
+    shortenFontStacks(document, stacks);
+    expect(applyRememberedFontStacks(document, stacks)).toEqual(["--font-sans", "--font-mono"]);
+
+    // A font for system-ui was installed: measured again (with the stacks of the style
+    // sheets, not the shortened ones on <html>), --font-sans goes back to the full stack.
+    widths({ ...same, "system-ui, sans-serif": 498.25 });
+    expect(shortenFontStacks(document, stacks)).toEqual(["--font-mono"]);
+    expect(root.style.getPropertyValue("--font-sans")).toBe("");
+    expect(getComputedStyle(root).getPropertyValue("--font-sans").trim()).toBe(
+      "system-ui, sans-serif",
+    );
+    expect(applyRememberedFontStacks(document, stacks)).toEqual(["--font-mono"]);
+  });
+
+  it("is not kept from a measurement without layout", () => {
+    tokens();
+    widths({});
+    shortenFontStacks();
+    expect(applyRememberedFontStacks()).toBeNull();
   });
 });

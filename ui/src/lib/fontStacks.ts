@@ -8,11 +8,18 @@
  * and weight on the screen, and each look-up costs a hundred or so fontconfig matches: on the
  * first screen that was about half of the first layout's time.
  *
- * So before the first render, one line of text is measured in each stack and in its generic
- * fallback alone, at the body's size. Equal widths: the first name resolves to the fallback's
- * font, and the stack becomes the fallback alone (the same font, without the failed look-ups).
- * Different widths (San Francisco on macOS, Segoe UI on Windows, Cantarell where installed):
- * the stack stays as it is.
+ * So one line of text is measured in each stack and in its generic fallback alone, at the
+ * body's size. Equal widths: the first name resolves to the fallback's font, and the stack
+ * becomes the fallback alone (the same font, without the failed look-ups). Different widths
+ * (San Francisco on macOS, Segoe UI on Windows, Cantarell where installed): the stack stays as
+ * it is.
+ *
+ * The measurement itself costs those look-ups (13 ms of a 443 ms release start-up), so its
+ * result is remembered (localStorage, as the theme is): a start that knows it shortens the
+ * stacks at once, before the first render, and measures again once the first screen is shown
+ * (off the path to the first paint), correcting the page and the remembered result if the
+ * fonts changed meanwhile. Only the first start, or one after the stacks in the CSS changed,
+ * measures before its first render.
  */
 
 /** Each stack's custom property and the generic family it falls back to. */
@@ -25,14 +32,81 @@ export const FONT_STACKS = [
 const SAMPLE =
   "Patchbay: 0123456789 AaBbCcDdEeFfGgHhIiJjKkLlMmNnOoPpQqRrSsTtUuVvWwXxYyZz {}[]()/@#%&?!";
 
-/**
- * Measure and, where a stack's first name resolves to its fallback, set the property on
- * `<html>` to the fallback. Returns the properties changed. Without layout (widths of 0, as in
- * tests) nothing changes.
- */
-export function shortenFontStacks(doc: Document = document): string[] {
+/** Where the measurement's result is kept between starts. */
+const STORAGE_KEY = "patchbay.fontStacks";
+
+/** Each stack's custom property → its value in the style sheets (`tokens.css`). */
+export type Stacks = Record<string, string>;
+
+/** A measurement: the stacks measured, and the properties found to end in their fallback. */
+type Remembered = { stacks: Stacks; short: string[] };
+
+/** The stacks as the style sheets give them (read before any are shortened on `<html>`). */
+export function readStacks(doc: Document = document): Stacks {
+  const styles = getComputedStyle(doc.documentElement);
+  return Object.fromEntries(
+    FONT_STACKS.map(([property]) => [property, styles.getPropertyValue(property).trim()]),
+  );
+}
+
+function remembered(stacks: Stacks): string[] | null {
+  try {
+    const raw = localStorage.getItem(STORAGE_KEY);
+    if (raw === null) return null;
+    const r = JSON.parse(raw) as Partial<Remembered>;
+    const same =
+      typeof r.stacks === "object" &&
+      r.stacks !== null &&
+      FONT_STACKS.every(([property]) => r.stacks?.[property] === stacks[property]);
+    if (!same || !Array.isArray(r.short)) return null;
+    return FONT_STACKS.map(([property]) => property).filter((p) => r.short?.includes(p));
+  } catch {
+    // No storage, or not ours: measure.
+    return null;
+  }
+}
+
+function remember(stacks: Stacks, short: string[]): void {
+  try {
+    localStorage.setItem(STORAGE_KEY, JSON.stringify({ stacks, short } satisfies Remembered));
+  } catch {
+    // No storage: the next start measures again.
+  }
+}
+
+/** Set the shortened properties on `<html>` and take the override off the others. */
+function apply(doc: Document, short: readonly string[]): void {
   const root = doc.documentElement;
-  const styles = getComputedStyle(root);
+  for (const [property, fallback] of FONT_STACKS) {
+    if (short.includes(property)) root.style.setProperty(property, fallback);
+    else root.style.removeProperty(property);
+  }
+}
+
+/**
+ * Shorten the stacks as the last measurement found, if it measured these same stacks.
+ * Returns the properties shortened, or null when there is no such measurement (the caller
+ * then measures before the first render).
+ */
+export function applyRememberedFontStacks(
+  doc: Document = document,
+  stacks: Stacks = readStacks(doc),
+): string[] | null {
+  const short = remembered(stacks);
+  if (short !== null) apply(doc, short);
+  return short;
+}
+
+/**
+ * Measure `stacks` (by default as the style sheets give them) and, where a stack's first name
+ * resolves to its fallback, set the property on `<html>` to the fallback; take it off where
+ * it does not (any more). Remembers the result for the next start. Returns the properties
+ * shortened. Without layout (widths of 0, as in tests) nothing changes and nothing is kept.
+ */
+export function shortenFontStacks(
+  doc: Document = document,
+  stacks: Stacks = readStacks(doc),
+): string[] {
   const probe = doc.createElement("div");
   probe.setAttribute("aria-hidden", "true");
   // Off screen, out of the flow, at the body's size: the look-ups it causes are ones the
@@ -41,7 +115,7 @@ export function shortenFontStacks(doc: Document = document): string[] {
     "position:absolute;left:-10000px;top:0;visibility:hidden;white-space:nowrap;" +
     "font-size:var(--text-md);font-weight:400;";
   const pairs = FONT_STACKS.map(([property, fallback]) => {
-    const stack = styles.getPropertyValue(property).trim();
+    const stack = stacks[property] ?? "";
     const span = (family: string) => {
       const s = doc.createElement("span");
       s.style.fontFamily = family;
@@ -53,15 +127,17 @@ export function shortenFontStacks(doc: Document = document): string[] {
     return { property, fallback, stack, full: span(stack), alone: span(fallback) };
   });
   doc.body.appendChild(probe);
-  const changed: string[] = [];
+  const short: string[] = [];
+  let laidOut = false;
   for (const { property, fallback, stack, full, alone } of pairs) {
     const a = full.getBoundingClientRect().width;
     const b = alone.getBoundingClientRect().width;
-    if (stack !== "" && stack !== fallback && a > 0 && a === b) {
-      root.style.setProperty(property, fallback);
-      changed.push(property);
-    }
+    if (a > 0 && b > 0) laidOut = true;
+    if (stack !== "" && stack !== fallback && a > 0 && a === b) short.push(property);
   }
   probe.remove();
-  return changed;
+  if (!laidOut) return [];
+  apply(doc, short);
+  remember(stacks, short);
+  return short;
 }

@@ -55,6 +55,9 @@ export function ActionRow({ action, now }: { action: ActionView; now: number }) 
   const [connecting, setConnecting] = useState(false);
   const [disconnecting, setDisconnecting] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  // The delete dialog is mounted once first asked for (and kept, for its closing animation):
+  // five closed Radix dialogs cost the first screen's render a few milliseconds.
+  const [deleteAsked, setDeleteAsked] = useState(false);
   const [diagnosing, setDiagnosing] = useState(false);
   const [withCode, setWithCode] = useState(false);
 
@@ -187,7 +190,10 @@ export function ActionRow({ action, now }: { action: ActionView; now: number }) 
       label: "Delete…",
       testId: "menu-delete",
       destructive: true,
-      onSelect: () => setConfirmDelete(true),
+      onSelect: () => {
+        setDeleteAsked(true);
+        setConfirmDelete(true);
+      },
     },
   );
 
@@ -261,16 +267,18 @@ export function ActionRow({ action, now }: { action: ActionView; now: number }) 
       </td>
       <td className={cellClass.more}>
         <Menu label={`More actions for ${name}`} testId="action-menu" items={items} />
-        <ConfirmDialog
-          open={confirmDelete}
-          onOpenChange={setConfirmDelete}
-          title={`Delete ${name}?`}
-          description={deleteDescription(action)}
-          confirmLabel="Delete"
-          destructive
-          busy={remove.isPending}
-          onConfirm={() => void runDelete()}
-        />
+        {deleteAsked && (
+          <ConfirmDialog
+            open={confirmDelete}
+            onOpenChange={setConfirmDelete}
+            title={`Delete ${name}?`}
+            description={deleteDescription(action)}
+            confirmLabel="Delete"
+            destructive
+            busy={remove.isPending}
+            onConfirm={() => void runDelete()}
+          />
+        )}
         {diagnosing && <DiagnoseDialog name={name} onClose={() => setDiagnosing(false)} />}
         {withCode && (
           <DeviceCodeDialog name={name} onClose={closeWithCode} onConnected={connectedWithCode} />

@@ -1,16 +1,14 @@
-import { useMemo, useState } from "react";
+import { Suspense, useMemo, useState } from "react";
 
 import { Button, ImportIcon, PlusIcon, SearchField } from "../../components/kit";
 import { ListScreen, RefreshError } from "../../components/layout/ListScreen";
 import { useActions } from "../../data/queries";
 import { navigate, useSubRoute } from "../../lib/useHashRoute";
-import { ActionForm } from "../action-form/ActionForm";
-import { ImportPanel } from "../import/ImportPanel";
-import { ImportScreen } from "../import/ImportScreen";
 import { ActionsEmpty, ActionsError } from "./ActionsStates";
 import { AttentionBar } from "./AttentionBar";
 import { ActionsTable, ActionsTableSkeleton } from "./ActionsTable";
 import { filterActions } from "./format";
+import { ActionForm, ImportPanel, ImportScreen } from "./parts";
 
 import "./ActionsScreen.css";
 
@@ -42,11 +40,13 @@ function ActionsList() {
   // arrive (database change) before its answer, and the card must not go with the empty screen.
   const [keepImport, setKeepImport] = useState(false);
   const importCard = (
-    <ImportPanel
-      variant="card"
-      onStart={() => setKeepImport(true)}
-      onDone={() => setKeepImport(false)}
-    />
+    <Suspense fallback={null}>
+      <ImportPanel
+        variant="card"
+        onStart={() => setKeepImport(true)}
+        onDone={() => setKeepImport(false)}
+      />
+    </Suspense>
   );
 
   let body;
