@@ -32,6 +32,25 @@ pub(crate) struct Upstreams {
     stalled: std::sync::Mutex<HashMap<String, std::time::Instant>>,
     /// Each action's last `tools/list` answer (by session key).
     listed: std::sync::Mutex<HashMap<String, Listed>>,
+    /// How many clients' sessions listen to `changes` (one task each).
+    listening: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+/// One client session's listener of list changes, counted while it lives.
+pub(crate) struct Listening(Arc<std::sync::atomic::AtomicUsize>);
+
+impl Listening {
+    pub(crate) fn new(u: &Upstreams) -> Self {
+        u.listening
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Listening(u.listening.clone())
+    }
+}
+
+impl Drop for Listening {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 /// A `tools/list` answer, the session that gave it and its tool changes count then.
@@ -58,6 +77,7 @@ impl Default for Upstreams {
             changes: tokio::sync::broadcast::channel(64).0,
             stalled: std::sync::Mutex::new(HashMap::new()),
             listed: std::sync::Mutex::new(HashMap::new()),
+            listening: Arc::default(),
         }
     }
 }
@@ -85,6 +105,12 @@ fn session_trouble(code: ErrorCode) -> bool {
 }
 
 impl Upstreams {
+    /// How many clients' sessions listen for list changes now.
+    #[cfg(test)]
+    pub(crate) fn listening(&self) -> usize {
+        self.listening.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     async fn session(&self, pb: &Arc<Patchbay>, a: &ActionView) -> Result<Arc<McpConnection>> {
         if let Some(s) = self.sessions.lock().await.get(&key(a)) {
             return Ok(s.clone());
