@@ -14,6 +14,8 @@
 #   BASELINE=/path/to/patchbay-desktop BASELINE_LABEL="Patchbay before" scripts/bench-desktop.sh
 #   PROFILE=debug scripts/bench-desktop.sh   (debug builds of all three: quicker to build, slower
 #   to start; the ratios are not the release ones)
+#   RAW=/path/startup.json scripts/bench-desktop.sh   (also keep every run's figures and page
+#   marks, as JSON, for a closer look than the report's medians)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -53,6 +55,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/patchbay-bench-desktop.XXXXXX")
 xvfb_pid=""
 cleanup() {
   [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null
+  if [ -n "${RAW:-}" ] && [ -s "$work/startup.json" ]; then cp "$work/startup.json" "$RAW"; fi
   rm -rf "$work"
 }
 trap cleanup EXIT

@@ -1,5 +1,5 @@
 import { DropdownMenu } from "radix-ui";
-import { Fragment, useRef, type ReactNode } from "react";
+import { Fragment, useRef, useState, type ReactNode } from "react";
 
 import { MoreIcon } from "./icons";
 
@@ -27,16 +27,60 @@ type Props = {
 /** The keys that open the menu from its button. */
 const OPEN_KEYS = ["Enter", " ", "ArrowDown"];
 
-/** A ⋮ button opening a menu (arrow keys move, Enter picks, Escape closes). */
-export function Menu({ label, trigger, items, testId }: Props) {
+/** How a menu was first opened: by the pointer, or by one of `OPEN_KEYS`. */
+type OpenedBy = "pointer" | "keyboard";
+
+/**
+ * A ⋮ button opening a menu (arrow keys move, Enter picks, Escape closes).
+ *
+ * Until it is first used it is a plain button that looks and reads the same (Radix's trigger
+ * attributes, closed): Radix's menu, mounted for every row of a list, cost the first screen's
+ * render a few milliseconds a row and a second render each (its trigger registers itself as
+ * the popup's anchor). The button's pointer-down or opening key mounts Radix's menu, open, in
+ * its place; from then on it is Radix's.
+ */
+export function Menu(props: Props) {
+  const [openedBy, setOpenedBy] = useState<OpenedBy | null>(null);
+  if (openedBy !== null) return <LiveMenu {...props} openedBy={openedBy} />;
+  const { label, trigger, testId } = props;
+  return (
+    <button
+      type="button"
+      className="menu-trigger"
+      aria-label={label}
+      aria-haspopup="menu"
+      aria-expanded={false}
+      data-state="closed"
+      data-testid={testId}
+      onPointerDown={(event) => {
+        // As Radix's trigger: the main button, without Ctrl (a context click on macOS).
+        if (event.button !== 0 || event.ctrlKey) return;
+        // The menu takes the focus as it opens, not this button.
+        event.preventDefault();
+        setOpenedBy("pointer");
+      }}
+      onKeyDown={(event) => {
+        if (!OPEN_KEYS.includes(event.key)) return;
+        // Not a click as well (Enter and Space would press the button).
+        event.preventDefault();
+        setOpenedBy("keyboard");
+      }}
+    >
+      {trigger ?? <MoreIcon />}
+    </button>
+  );
+}
+
+/** Radix's menu, opened at once (it replaces the plain button that was used). */
+function LiveMenu({ label, trigger, items, testId, openedBy }: Props & { openedBy: OpenedBy }) {
   // Opened from the keyboard, the first item takes the focus (the menu button pattern). Radix
   // does that when the menu gets the focus, if its items have registered by then; under
   // Preact they register a frame later (Radix then leaves the focus on the menu itself), so
   // the menu does it here.
-  const byKeyboard = useRef(false);
+  const byKeyboard = useRef(openedBy === "keyboard");
   const content = useRef<HTMLDivElement>(null);
   return (
-    <DropdownMenu.Root modal={false}>
+    <DropdownMenu.Root modal={false} defaultOpen>
       <DropdownMenu.Trigger
         className="menu-trigger"
         aria-label={label}

@@ -1,5 +1,3 @@
-import { Switch as RadixSwitch } from "radix-ui";
-
 import "./Switch.css";
 
 type Props = {
@@ -11,18 +9,29 @@ type Props = {
   testId?: string;
 };
 
-/** An on/off switch (role=switch, Space toggles). */
+/**
+ * An on/off switch: a button with role=switch and aria-checked (Space and Enter toggle it, as
+ * any button). Written by hand, not Radix's: Radix's renders a hidden form input beside the
+ * button and measures it, which cost each row of the first screen a second render, and the
+ * plain element is all the switch pattern needs. `data-state` ("checked" / "unchecked") and
+ * `data-disabled` are the attributes the styles (and Radix's own switch) use.
+ */
 export function Switch({ checked, onCheckedChange, label, disabled, testId }: Props) {
+  const state = checked ? "checked" : "unchecked";
   return (
-    <RadixSwitch.Root
+    <button
+      type="button"
+      role="switch"
       className="switch"
-      checked={checked}
-      onCheckedChange={onCheckedChange}
-      disabled={disabled}
+      aria-checked={checked}
       aria-label={label}
+      data-state={state}
+      data-disabled={disabled ? "" : undefined}
       data-testid={testId}
+      disabled={disabled}
+      onClick={() => onCheckedChange(!checked)}
     >
-      <RadixSwitch.Thumb className="switch__thumb" />
-    </RadixSwitch.Root>
+      <span className="switch__thumb" data-state={state} />
+    </button>
   );
 }

@@ -341,6 +341,29 @@ describe("Switch", () => {
     await user.click(sw);
     expect(onChange).toHaveBeenCalledWith(false);
   });
+
+  it("toggles from the keyboard, and not while disabled", async () => {
+    const user = userEvent.setup();
+    const onChange = vi.fn();
+    const { rerender } = render(
+      <Switch checked={false} label="Enabled: linear" onCheckedChange={onChange} />,
+    );
+    const sw = screen.getByRole("switch", { name: "Enabled: linear" });
+    expect(sw).toHaveAttribute("aria-checked", "false");
+    expect(sw).toHaveAttribute("data-state", "unchecked");
+    sw.focus();
+    await user.keyboard(" ");
+    expect(onChange).toHaveBeenLastCalledWith(true);
+    await user.keyboard("{Enter}");
+    expect(onChange).toHaveBeenCalledTimes(2);
+    rerender(
+      <Switch checked={false} disabled label="Enabled: linear" onCheckedChange={onChange} />,
+    );
+    expect(sw).toBeDisabled();
+    expect(sw).toHaveAttribute("data-disabled");
+    await user.click(sw);
+    expect(onChange).toHaveBeenCalledTimes(2);
+  });
 });
 
 describe("Menu", () => {
@@ -380,6 +403,35 @@ describe("Menu", () => {
     await user.click(screen.getByRole("button", { name: "More" }));
     await user.click(await screen.findByTestId("menu-edit"));
     expect(onEdit).toHaveBeenCalled();
+  });
+
+  it("is a closed menu button until used, then opens and closes again", async () => {
+    const user = userEvent.setup();
+    const onEdit = vi.fn();
+    render(
+      <Menu label="More" items={[{ label: "Edit", onSelect: onEdit, testId: "menu-edit" }]} />,
+    );
+    const before = screen.getByRole("button", { name: "More" });
+    expect(before).toHaveAttribute("aria-haspopup", "menu");
+    expect(before).toHaveAttribute("aria-expanded", "false");
+    expect(before).toHaveAttribute("data-state", "closed");
+    // Another button than the main one opens nothing.
+    await user.pointer({ keys: "[MouseRight]", target: before });
+    expect(screen.queryByRole("menu")).toBeNull();
+    await user.click(before);
+    expect(await screen.findByRole("menu")).toBeInTheDocument();
+    const trigger = screen.getByRole("button", { name: "More" });
+    expect(trigger).toHaveAttribute("aria-expanded", "true");
+    await user.keyboard("{Escape}");
+    await waitFor(() => expect(screen.queryByRole("menu")).toBeNull());
+    expect(trigger).toHaveAttribute("aria-expanded", "false");
+    await waitFor(() => expect(trigger).toHaveFocus());
+    // Opened again, now as the menu it became.
+    await user.keyboard("{Enter}");
+    const items = await screen.findAllByRole("menuitem");
+    await waitFor(() => expect(items[0]).toHaveFocus());
+    await user.keyboard("{Enter}");
+    expect(onEdit).toHaveBeenCalledTimes(1);
   });
 });
 
