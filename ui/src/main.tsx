@@ -16,6 +16,7 @@ import { App } from "./App";
 import { FIRST_SCREEN_WAIT_MS, refreshFirstScreen, seedFirstScreen } from "./data/firstScreen";
 import { createQueryClient } from "./data/queryClient";
 import { applyRememberedFontStacks, readStacks, shortenFontStacks } from "./lib/fontStacks";
+import { preloadMenu } from "./components/kit";
 import { preloadActionParts } from "./screens/actions/parts";
 import { applyRememberedTheme } from "./screens/settings/theme";
 
@@ -53,7 +54,12 @@ void seedFirstScreen(queryClient, FIRST_SCREEN_WAIT_MS).then((seeded) => {
   markStartup("fonts");
   // They ask again once the screen is shown (or after a while: a hidden window draws no frame).
   whenFirstScreenShown(() => refreshFirstScreen(queryClient, seeded));
-  whenFirstScreenShown(() => setTimeout(preloadActionParts, AFTER_SHOWN_MS));
+  whenFirstScreenShown(() =>
+    setTimeout(() => {
+      preloadMenu();
+      preloadActionParts();
+    }, AFTER_SHOWN_MS),
+  );
   setTimeout(firstScreenShown, FIRST_SCREEN_SHOWN_MS);
   createRoot(root).render(
     <StrictMode>

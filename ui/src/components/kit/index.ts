@@ -16,7 +16,7 @@ export { FormSection } from "./FormSection";
 export * from "./icons";
 export { listState } from "./ListStates";
 export { LoadingRow } from "./LoadingRow";
-export { Menu, type MenuItem } from "./Menu";
+export { Menu, type MenuItem, preloadMenu } from "./Menu";
 export { RadioCards, type RadioCardOption } from "./RadioCards";
 export { SearchField } from "./SearchField";
 export { SecretField } from "./SecretField";
