@@ -39,6 +39,7 @@ if [ -f "$logs/vitest.json" ]; then
 fi
 if [ $vitest_rc -ne 0 ] && [ "${vf:-0}" -eq 0 ]; then failed=$((failed + 1)); failures+=("vitest exited $vitest_rc"); fi
 check "ui: build" npm --prefix ui run --silent build
+check "ui: the first screen loads one script and one style sheet, within budget" scripts/check-ui-bundle.sh
 
 say "test servers: oidc-provider + MCP SDK on 127.0.0.1 (node --test)"
 (cd tests/servers && timeout --kill-after=10 900 node --test --test-concurrency=1 --test-timeout=60000 \

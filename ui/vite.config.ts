@@ -37,6 +37,18 @@ export default defineConfig({
     outDir: "dist",
     emptyOutDir: true,
     target: "es2022",
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          // What the first screen loads is one file: every module the entry imports
+          // statically stays in the entry's chunk, even when a lazily loaded part (a screen,
+          // a dialog, the menu) imports it too. Left to itself the bundler moves such shared
+          // modules (the UI library, the kit) into chunks of their own, more files to fetch
+          // before the first render. scripts/check-ui-bundle.sh checks the result.
+          groups: [{ name: "index", tags: ["$initial"] }],
+        },
+      },
+    },
   },
   test: {
     environment: "jsdom",

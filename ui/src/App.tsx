@@ -10,8 +10,7 @@ import { useSignInReturned } from "./data/useSignInReturned";
 import { markStartup } from "./lib/startup";
 import { useHashRoute } from "./lib/useHashRoute";
 import { SCREENS } from "./screens";
-import { ApprovalPrompt } from "./screens/approvals/ApprovalPrompt";
-import { ConsentPrompt } from "./screens/consent/ConsentPrompt";
+import { Prompts } from "./screens/prompts";
 import { useReportReady, useThemeFromSettings } from "./screens/settings/data";
 
 import "./App.css";
@@ -49,8 +48,7 @@ export function App() {
         </main>
       </div>
       {/* Outside the grid: the toast region and the prompt must not become grid rows. */}
-      <ApprovalPrompt />
-      <ConsentPrompt />
+      <Prompts />
       <Toaster />
     </>
   );

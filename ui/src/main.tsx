@@ -18,6 +18,7 @@ import { createQueryClient } from "./data/queryClient";
 import { applyRememberedFontStacks, readStacks, shortenFontStacks } from "./lib/fontStacks";
 import { preloadMenu } from "./components/kit";
 import { preloadActionParts } from "./screens/actions/parts";
+import { preloadPrompts } from "./screens/prompts";
 import { applyRememberedTheme } from "./screens/settings/theme";
 
 markStartup("evaluated");
@@ -58,6 +59,7 @@ void seedFirstScreen(queryClient, FIRST_SCREEN_WAIT_MS).then((seeded) => {
     setTimeout(() => {
       preloadMenu();
       preloadActionParts();
+      preloadPrompts();
     }, AFTER_SHOWN_MS),
   );
   setTimeout(firstScreenShown, FIRST_SCREEN_SHOWN_MS);

@@ -14,6 +14,8 @@ import {
   listProviders,
   listTokens,
   oauthStatus,
+  pendingApprovals,
+  pendingGatewayConsents,
   removeAction,
   setActionEnabled,
   testAction,
@@ -21,6 +23,28 @@ import {
 
 export function useActions() {
   return useQuery({ queryKey: queryKeys.actions, queryFn: listActions });
+}
+
+/**
+ * Tool calls waiting for the user's confirmation, oldest first. The backend's db-changed
+ * event invalidates this at once; the interval is a fallback that also moves expired
+ * requests out.
+ */
+export function usePendingApprovals() {
+  return useQuery({
+    queryKey: queryKeys.pendingApprovals,
+    queryFn: pendingApprovals,
+    refetchInterval: 2000,
+  });
+}
+
+/** Local apps' browser sign-ins waiting for the user's consent (as `usePendingApprovals`). */
+export function usePendingConsents() {
+  return useQuery({
+    queryKey: queryKeys.pendingConsents,
+    queryFn: pendingGatewayConsents,
+    refetchInterval: 2000,
+  });
 }
 
 export function useAppStatus() {

@@ -1,14 +1,13 @@
 /**
  * Patchbay's component kit: Radix primitives (the `radix-ui` package) with our own styles,
- * on the design tokens in `styles/tokens.css`. Screens import controls from here only.
+ * on the design tokens in `styles/tokens.css`. Screens import controls from here only, and
+ * the dialogs from `dialogs.ts` (kept out of the start-up bundle).
  */
 export { Badge, type Tone } from "./Badge";
 export { Button } from "./Button";
 export { Checkbox } from "./Checkbox";
 export { Collapsible } from "./Collapsible";
-export { ConfirmDialog } from "./ConfirmDialog";
 export { CopyField } from "./CopyField";
-export { Dialog } from "./Dialog";
 export { EmptyState } from "./EmptyState";
 export { ErrorNotice } from "./ErrorNotice";
 export { errorAdvice, errorTitle, errorToast } from "./errors";

@@ -8,8 +8,6 @@ import {
   Button,
   Checkbox,
   Collapsible,
-  ConfirmDialog,
-  Dialog,
   ErrorNotice,
   Menu,
   RadioCards,
@@ -25,6 +23,7 @@ import {
   clearToasts,
   toast,
 } from "./index";
+import { ConfirmDialog, Dialog } from "./dialogs";
 
 afterEach(() => {
   act(() => clearToasts());

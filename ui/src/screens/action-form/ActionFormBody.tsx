@@ -4,13 +4,13 @@ import {
   BackIcon,
   Button,
   Checkbox,
-  ConfirmDialog,
   ErrorNotice,
   FormSection,
   Segmented,
   TextArea,
   TextField,
 } from "../../components/kit";
+import { ConfirmDialog } from "../../components/kit/dialogs";
 import { AuthSection } from "./AuthSection";
 import { ConnectPanel } from "./ConnectPanel";
 import type { FieldKey } from "./model";

@@ -1,12 +1,11 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { useCallback, useState } from "react";
+import { Suspense, useCallback, useState } from "react";
 
 import type { ActionView } from "../../bindings/ActionView";
 import type { GrantView } from "../../bindings/GrantView";
 import {
   Badge,
   Button,
-  ConfirmDialog,
   errorToast,
   Menu,
   type MenuItem,
@@ -28,8 +27,7 @@ import { authLabel, KIND_LABELS } from "./format";
 import { BreakerBadge, CheckedAgo, HealthBadge } from "../../components/health/HealthBadge";
 import { testResultToast } from "../../components/health/format";
 import { connectLabel, disconnectToast } from "./messages";
-import { DiagnoseDialog } from "./diagnose/DiagnoseDialog";
-import { DeviceCodeDialog } from "./DeviceCodeDialog";
+import { ConfirmDialog, DeviceCodeDialog, DiagnoseDialog } from "./parts";
 
 /** Which secrets go with the action when it is deleted, in words. */
 function deleteDescription(action: ActionView): string {
@@ -56,7 +54,8 @@ export function ActionRow({ action, now }: { action: ActionView; now: number }) 
   const [disconnecting, setDisconnecting] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
   // The delete dialog is mounted once first asked for (and kept, for its closing animation):
-  // five closed Radix dialogs cost the first screen's render a few milliseconds.
+  // five closed Radix dialogs cost the first screen's render a few milliseconds, and its
+  // code is not in the start-up bundle (parts.ts).
   const [deleteAsked, setDeleteAsked] = useState(false);
   const [diagnosing, setDiagnosing] = useState(false);
   const [withCode, setWithCode] = useState(false);
@@ -267,22 +266,26 @@ export function ActionRow({ action, now }: { action: ActionView; now: number }) 
       </td>
       <td className={cellClass.more}>
         <Menu label={`More actions for ${name}`} testId="action-menu" items={items} />
-        {deleteAsked && (
-          <ConfirmDialog
-            open={confirmDelete}
-            onOpenChange={setConfirmDelete}
-            title={`Delete ${name}?`}
-            description={deleteDescription(action)}
-            confirmLabel="Delete"
-            destructive
-            busy={remove.isPending}
-            onConfirm={() => void runDelete()}
-          />
-        )}
-        {diagnosing && <DiagnoseDialog name={name} onClose={() => setDiagnosing(false)} />}
-        {withCode && (
-          <DeviceCodeDialog name={name} onClose={closeWithCode} onConnected={connectedWithCode} />
-        )}
+        {/* Each dialog is mounted when first asked for, its code fetched then if it is not yet
+            (parts.ts); the delete dialog stays mounted for its closing animation. */}
+        <Suspense fallback={null}>
+          {deleteAsked && (
+            <ConfirmDialog
+              open={confirmDelete}
+              onOpenChange={setConfirmDelete}
+              title={`Delete ${name}?`}
+              description={deleteDescription(action)}
+              confirmLabel="Delete"
+              destructive
+              busy={remove.isPending}
+              onConfirm={() => void runDelete()}
+            />
+          )}
+          {diagnosing && <DiagnoseDialog name={name} onClose={() => setDiagnosing(false)} />}
+          {withCode && (
+            <DeviceCodeDialog name={name} onClose={closeWithCode} onConnected={connectedWithCode} />
+          )}
+        </Suspense>
       </td>
     </tr>
   );

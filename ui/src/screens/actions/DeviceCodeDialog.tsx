@@ -8,11 +8,11 @@ import {
   CheckIcon,
   CopyField,
   CopyIcon,
-  Dialog,
   ErrorNotice,
   Spinner,
   useCopy,
 } from "../../components/kit";
+import { Dialog } from "../../components/kit/dialogs";
 import { queryKeys } from "../../data/keys";
 import { cancelConnect, connectWithCode, onDeviceCode, toIpcError } from "../../ipc";
 

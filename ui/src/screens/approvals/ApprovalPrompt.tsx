@@ -1,10 +1,12 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 
 import type { ApprovalView } from "../../bindings/ApprovalView";
-import { Button, Dialog, ErrorNotice, toast } from "../../components/kit";
+import { Button, ErrorNotice, toast } from "../../components/kit";
+import { Dialog } from "../../components/kit/dialogs";
 import { queryKeys } from "../../data/keys";
-import { decideApproval, pendingApprovals } from "../../ipc";
+import { usePendingApprovals } from "../../data/queries";
+import { decideApproval } from "../../ipc";
 import { useNow } from "../../lib/useNow";
 
 import "./ApprovalPrompt.css";
@@ -21,13 +23,7 @@ function secondsLeft(a: ApprovalView, now: number): number {
  */
 export function ApprovalPrompt() {
   const qc = useQueryClient();
-  // The backend's db-changed event invalidates this at once; the interval is a fallback
-  // that also moves expired requests out.
-  const pending = useQuery({
-    queryKey: queryKeys.pendingApprovals,
-    queryFn: pendingApprovals,
-    refetchInterval: 2000,
-  });
+  const pending = usePendingApprovals();
   const current = pending.data?.[0];
   const more = (pending.data?.length ?? 0) - 1;
   const now = useNow(1000);

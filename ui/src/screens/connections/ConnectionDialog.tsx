@@ -6,7 +6,6 @@ import {
   Button,
   Checkbox,
   CopyField,
-  Dialog,
   ErrorNotice,
   FormSection,
   SecretField,
@@ -14,6 +13,7 @@ import {
   TextField,
   toast,
 } from "../../components/kit";
+import { Dialog } from "../../components/kit/dialogs";
 import { queryKeys } from "../../data/keys";
 import { saveConnection, toIpcError, type IpcError } from "../../ipc";
 import { DialogForm } from "../../components/layout/DialogForm";

@@ -4,7 +4,6 @@ import { useMemo, useState } from "react";
 import type { ConnectionView } from "../../bindings/ConnectionView";
 import {
   Button,
-  ConfirmDialog,
   CopyField,
   EmptyState,
   ErrorNotice,
@@ -13,6 +12,7 @@ import {
   Spinner,
   toast,
 } from "../../components/kit";
+import { ConfirmDialog } from "../../components/kit/dialogs";
 import { disconnect, removeConnection, toIpcError } from "../../ipc";
 import { ListBody, ListScreen, type ListNotice } from "../../components/layout/ListScreen";
 import { queryKeys } from "../../data/keys";

@@ -1,11 +1,12 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 
 import type { PendingConsent } from "../../bindings/PendingConsent";
-import { Badge, Button, Checkbox, Dialog, ErrorNotice, toast } from "../../components/kit";
-import { useActions } from "../../data/queries";
+import { Badge, Button, Checkbox, ErrorNotice, toast } from "../../components/kit";
+import { Dialog } from "../../components/kit/dialogs";
+import { useActions, usePendingConsents } from "../../data/queries";
 import { queryKeys } from "../../data/keys";
-import { decideGatewayConsent, pendingGatewayConsents } from "../../ipc";
+import { decideGatewayConsent } from "../../ipc";
 import { useNow } from "../../lib/useNow";
 
 import "./ConsentPrompt.css";
@@ -39,11 +40,7 @@ export function redirectPlace(uri: string): string {
  */
 export function ConsentPrompt() {
   const qc = useQueryClient();
-  const pending = useQuery({
-    queryKey: queryKeys.pendingConsents,
-    queryFn: pendingGatewayConsents,
-    refetchInterval: 2000,
-  });
+  const pending = usePendingConsents();
   const current = pending.data?.pending[0];
   const more = (pending.data?.pending.length ?? 0) - 1;
   const now = useNow(1000);

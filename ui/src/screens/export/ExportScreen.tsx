@@ -8,7 +8,6 @@ import {
   Badge,
   Button,
   Checkbox,
-  ConfirmDialog,
   CopyField,
   EmptyState,
   ErrorNotice,
@@ -17,6 +16,7 @@ import {
   Segmented,
   Spinner,
 } from "../../components/kit";
+import { ConfirmDialog } from "../../components/kit/dialogs";
 import { useActions } from "../../data/queries";
 import { toIpcError, type IpcError } from "../../ipc";
 import { navigate, useSubRoute } from "../../lib/useHashRoute";

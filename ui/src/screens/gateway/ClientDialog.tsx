@@ -2,7 +2,8 @@ import { useState } from "react";
 
 import type { GatewayClientType } from "../../bindings/GatewayClientType";
 import type { NewGatewayClient } from "../../bindings/NewGatewayClient";
-import { Button, Dialog, ErrorNotice, RadioCards, TextArea, TextField } from "../../components/kit";
+import { Button, ErrorNotice, RadioCards, TextArea, TextField } from "../../components/kit";
+import { Dialog } from "../../components/kit/dialogs";
 import { DialogForm } from "../../components/layout/DialogForm";
 import { useActions } from "../../data/queries";
 import { toIpcError, type IpcError } from "../../ipc";

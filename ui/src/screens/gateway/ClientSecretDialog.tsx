@@ -1,5 +1,6 @@
 import type { NewGatewayClient } from "../../bindings/NewGatewayClient";
-import { Button, CopyField, Dialog, WarningIcon } from "../../components/kit";
+import { Button, CopyField, WarningIcon } from "../../components/kit";
+import { Dialog } from "../../components/kit/dialogs";
 import { mayUseText } from "./clientModel";
 
 type Props = {

@@ -5,7 +5,6 @@ import type { NewGatewayClient } from "../../bindings/NewGatewayClient";
 import {
   Badge,
   Button,
-  ConfirmDialog,
   EmptyState,
   ErrorNotice,
   LinkIcon,
@@ -14,6 +13,7 @@ import {
   type MenuItem,
   toast,
 } from "../../components/kit";
+import { ConfirmDialog } from "../../components/kit/dialogs";
 import { RefreshError } from "../../components/layout/ListScreen";
 import { toIpcError, type IpcError } from "../../ipc";
 import { useNow } from "../../lib/useNow";

@@ -7,7 +7,6 @@ import type { NewGatewayKey } from "../../bindings/NewGatewayKey";
 import {
   Badge,
   Button,
-  ConfirmDialog,
   CopyField,
   EmptyState,
   ErrorNotice,
@@ -18,6 +17,7 @@ import {
   toast,
   type Tone,
 } from "../../components/kit";
+import { ConfirmDialog } from "../../components/kit/dialogs";
 import { ListScreen, RefreshError } from "../../components/layout/ListScreen";
 import { useActions } from "../../data/queries";
 import { toIpcError, type IpcError } from "../../ipc";

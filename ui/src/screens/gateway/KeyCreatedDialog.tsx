@@ -1,5 +1,6 @@
 import type { NewGatewayKey } from "../../bindings/NewGatewayKey";
-import { Button, CopyField, Dialog, WarningIcon } from "../../components/kit";
+import { Button, CopyField, WarningIcon } from "../../components/kit";
+import { Dialog } from "../../components/kit/dialogs";
 import { day, keySnippets, opensText } from "./model";
 
 type Props = {

@@ -1,7 +1,8 @@
 import { useState } from "react";
 
 import type { NewGatewayKey } from "../../bindings/NewGatewayKey";
-import { Button, Dialog, ErrorNotice, Segmented, TextField } from "../../components/kit";
+import { Button, ErrorNotice, Segmented, TextField } from "../../components/kit";
+import { Dialog } from "../../components/kit/dialogs";
 import { DialogForm } from "../../components/layout/DialogForm";
 import { useActions } from "../../data/queries";
 import { toIpcError, type IpcError } from "../../ipc";

@@ -1,5 +1,6 @@
 import type { TokenView } from "../../bindings/TokenView";
-import { Button, Dialog, ErrorNotice, Segmented } from "../../components/kit";
+import { Button, ErrorNotice, Segmented } from "../../components/kit";
+import { Dialog } from "../../components/kit/dialogs";
 import { DialogForm } from "../../components/layout/DialogForm";
 import { RequestSection, RequestSummary, ResponseSection } from "./HttpTokenFields";
 import { SendingSection, TokenSection } from "./TokenFields";

@@ -6,8 +6,6 @@ import type { TokenView } from "../../bindings/TokenView";
 import {
   Badge,
   Button,
-  ConfirmDialog,
-  Dialog,
   EmptyState,
   ErrorNotice,
   KeyIcon,
@@ -16,6 +14,7 @@ import {
   Menu,
   toast,
 } from "../../components/kit";
+import { ConfirmDialog, Dialog } from "../../components/kit/dialogs";
 import { ListBody, ListScreen, type ListNotice } from "../../components/layout/ListScreen";
 import { queryKeys } from "../../data/keys";
 import { useTokens } from "../../data/queries";

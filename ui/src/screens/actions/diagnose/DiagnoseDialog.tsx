@@ -7,13 +7,13 @@ import {
   Button,
   CheckIcon,
   CopyIcon,
-  Dialog,
   ErrorIcon,
   ErrorNotice,
   RetryIcon,
   Spinner,
   useCopy,
 } from "../../../components/kit";
+import { Dialog } from "../../../components/kit/dialogs";
 import { doctor } from "../../../ipc";
 import { detailJson, headline, reportText, STEP_LABELS, stepGist } from "./model";
 
