@@ -1,7 +1,9 @@
 import type { ActionView } from "../bindings/ActionView";
 import type { AppStatus } from "../bindings/AppStatus";
+import type { ApprovalView } from "../bindings/ApprovalView";
 import type { GrantView } from "../bindings/GrantView";
 import type { Health } from "../bindings/Health";
+import type { PendingConsent } from "../bindings/PendingConsent";
 import type { PublicJwk } from "../bindings/PublicJwk";
 
 let seq = 0;
@@ -76,5 +78,41 @@ export function makePublicJwk(): PublicJwk {
     kid: "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs",
     alg: "ES256",
     use: "sig",
+  };
+}
+
+/** A tool call waiting for the user's confirmation. */
+export function makeApproval(overrides: Partial<ApprovalView> = {}): ApprovalView {
+  return {
+    id: "p1",
+    action: "linear",
+    tool: "create_issue",
+    arguments: { title: "Fix login" },
+    requester: "Claude Desktop (patchbay proxy, pid 1)",
+    requestedAt: new Date().toISOString(),
+    expiresAt: new Date(Date.now() + 90_000).toISOString(),
+    status: "pending",
+    decidedAt: null,
+    ...overrides,
+  };
+}
+
+/** A local app's browser sign-in waiting for consent. */
+export function makeConsent(overrides: Partial<PendingConsent> = {}): PendingConsent {
+  return {
+    id: "c1",
+    code: "KXT-MRW",
+    client: {
+      name: "Visual Studio Code",
+      clientId: "https://vscode.dev/oauth/client-metadata.json",
+      kind: "metadata-document",
+      publisher: "vscode.dev",
+    },
+    redirectUri: "http://127.0.0.1:33418/",
+    scopes: ["mcp"],
+    actions: ["*"],
+    requestedAt: new Date().toISOString(),
+    expiresAt: new Date(Date.now() + 300_000).toISOString(),
+    ...overrides,
   };
 }

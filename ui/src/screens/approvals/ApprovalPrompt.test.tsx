@@ -1,28 +1,13 @@
 import { screen, waitFor } from "@testing-library/react";
 import { beforeEach, describe, expect, it } from "vitest";
 
-import type { ApprovalView } from "../../bindings/ApprovalView";
 import { Toaster } from "../../components/kit";
 import { mockBackend, wireError, type Backend } from "../../test/ipcMock";
+import { makeApproval } from "../../test/fixtures";
 import { renderApp } from "../../test/render";
 import { ApprovalPrompt } from "./ApprovalPrompt";
 
 let backend: Backend;
-
-function approval(overrides: Partial<ApprovalView> = {}): ApprovalView {
-  return {
-    id: "p1",
-    action: "linear",
-    tool: "create_issue",
-    arguments: { title: "Fix login" },
-    requester: "Claude Desktop (patchbay proxy, pid 1)",
-    requestedAt: new Date().toISOString(),
-    expiresAt: new Date(Date.now() + 90_000).toISOString(),
-    status: "pending",
-    decidedAt: null,
-    ...overrides,
-  };
-}
 
 function render() {
   return renderApp(
@@ -46,8 +31,8 @@ describe("ApprovalPrompt", () => {
   });
 
   it("shows the action, tool, arguments and who asks, and approves", async () => {
-    backend.pending_approvals.mockResolvedValueOnce([approval()]).mockResolvedValue([]);
-    backend.decide_approval.mockResolvedValue(approval({ status: "approved" }));
+    backend.pending_approvals.mockResolvedValueOnce([makeApproval()]).mockResolvedValue([]);
+    backend.decide_approval.mockResolvedValue(makeApproval({ status: "approved" }));
     const { user } = render();
     const prompt = await screen.findByTestId("approval-prompt");
     expect(prompt).toHaveTextContent("Allow linear to run create_issue?");
@@ -62,9 +47,9 @@ describe("ApprovalPrompt", () => {
 
   it("denies, and answers several waiting calls one after another", async () => {
     backend.pending_approvals
-      .mockResolvedValueOnce([approval(), approval({ id: "p2", tool: "delete_issue" })])
-      .mockResolvedValue([approval({ id: "p2", tool: "delete_issue" })]);
-    backend.decide_approval.mockResolvedValue(approval({ status: "denied" }));
+      .mockResolvedValueOnce([makeApproval(), makeApproval({ id: "p2", tool: "delete_issue" })])
+      .mockResolvedValue([makeApproval({ id: "p2", tool: "delete_issue" })]);
+    backend.decide_approval.mockResolvedValue(makeApproval({ status: "denied" }));
     const { user } = render();
     expect(await screen.findByTestId("approval-more")).toHaveTextContent("1 more waiting");
     await user.click(screen.getByTestId("approval-deny"));
@@ -75,7 +60,7 @@ describe("ApprovalPrompt", () => {
   });
 
   it("says why a decision was refused and keeps the prompt", async () => {
-    backend.pending_approvals.mockResolvedValue([approval()]);
+    backend.pending_approvals.mockResolvedValue([makeApproval()]);
     backend.decide_approval.mockRejectedValue(
       wireError("invalid_input", "this request to use 'linear' was already expired"),
     );

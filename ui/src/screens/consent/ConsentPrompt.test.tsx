@@ -1,33 +1,14 @@
 import { screen, waitFor } from "@testing-library/react";
 import { beforeEach, describe, expect, it } from "vitest";
 
-import type { PendingConsent } from "../../bindings/PendingConsent";
 import { Toaster } from "../../components/kit";
 import { makeAction } from "../../test/fixtures";
 import { mockBackend, wireError, type Backend } from "../../test/ipcMock";
+import { makeConsent } from "../../test/fixtures";
 import { renderApp } from "../../test/render";
 import { ConsentPrompt, origin, redirectPlace } from "./ConsentPrompt";
 
 let backend: Backend;
-
-function consent(overrides: Partial<PendingConsent> = {}): PendingConsent {
-  return {
-    id: "c1",
-    code: "KXT-MRW",
-    client: {
-      name: "Visual Studio Code",
-      clientId: "https://vscode.dev/oauth/client-metadata.json",
-      kind: "metadata-document",
-      publisher: "vscode.dev",
-    },
-    redirectUri: "http://127.0.0.1:33418/",
-    scopes: ["mcp"],
-    actions: ["*"],
-    requestedAt: new Date().toISOString(),
-    expiresAt: new Date(Date.now() + 300_000).toISOString(),
-    ...overrides,
-  };
-}
 
 function render() {
   return renderApp(
@@ -56,9 +37,9 @@ describe("ConsentPrompt", () => {
 
   it("shows who asks, its publisher, the code and where it goes back; allows every action", async () => {
     backend.pending_gateway_consents
-      .mockResolvedValueOnce({ pending: [consent()] })
+      .mockResolvedValueOnce({ pending: [makeConsent()] })
       .mockResolvedValue({ pending: [] });
-    backend.decide_gateway_consent.mockResolvedValue(consent());
+    backend.decide_gateway_consent.mockResolvedValue(makeConsent());
     const { user } = render();
     const prompt = await screen.findByTestId("consent-prompt");
     expect(prompt).toHaveTextContent("Let Visual Studio Code use your Patchbay gateway?");
@@ -77,12 +58,12 @@ describe("ConsentPrompt", () => {
   it("warns about a self-registered app and gives only the actions picked", async () => {
     backend.pending_gateway_consents.mockResolvedValue({
       pending: [
-        consent({
+        makeConsent({
           client: { name: "Some app", clientId: "pbr_x", kind: "registered", publisher: null },
         }),
       ],
     });
-    backend.decide_gateway_consent.mockResolvedValue(consent());
+    backend.decide_gateway_consent.mockResolvedValue(makeConsent());
     const { user } = render();
     await screen.findByTestId("consent-prompt");
     expect(screen.getByTestId("consent-origin")).toHaveTextContent("registered itself, unverified");
@@ -99,7 +80,7 @@ describe("ConsentPrompt", () => {
   });
 
   it("denies, and shows a refusal from the backend in place", async () => {
-    backend.pending_gateway_consents.mockResolvedValue({ pending: [consent()] });
+    backend.pending_gateway_consents.mockResolvedValue({ pending: [makeConsent()] });
     backend.decide_gateway_consent.mockRejectedValue(
       wireError("not_found", "sign-in waiting for consent 'c1' not found"),
     );
@@ -114,7 +95,7 @@ describe("ConsentPrompt", () => {
   });
 
   it("names the origin and the place the browser returns to", () => {
-    expect(origin(consent()).verified).toBe(true);
+    expect(origin(makeConsent()).verified).toBe(true);
     expect(redirectPlace("https://vscode.dev/redirect")).toBe("vscode.dev");
     expect(redirectPlace("com.example.app:/cb")).toBe("com.example.app");
     expect(redirectPlace("not a url")).toBe("not a url");
