@@ -119,6 +119,21 @@ describe("the remembered measurement", () => {
     expect(applyRememberedFontStacks(document, stacks)).toEqual(["--font-mono"]);
   });
 
+  it("is written again only when a measurement finds something else", () => {
+    tokens();
+    widths(same);
+    const stacks = readStacks();
+    const setItem = vi.spyOn(Storage.prototype, "setItem");
+    shortenFontStacks(document, stacks);
+    expect(setItem).toHaveBeenCalledTimes(1);
+    shortenFontStacks(document, stacks);
+    expect(setItem).toHaveBeenCalledTimes(1);
+    widths({ ...same, "system-ui, sans-serif": 498.25 });
+    shortenFontStacks(document, stacks);
+    expect(setItem).toHaveBeenCalledTimes(2);
+    expect(applyRememberedFontStacks(document, stacks)).toEqual(["--font-mono"]);
+  });
+
   it("is not kept from a measurement without layout", () => {
     tokens();
     widths({});

@@ -138,6 +138,9 @@ export function shortenFontStacks(
   probe.remove();
   if (!laidOut) return [];
   apply(doc, short);
-  remember(stacks, short);
+  // Written only when it changed: the check after each first screen usually finds what
+  // the last start found, and a storage write a quit can cut short is then not made.
+  const before = remembered(stacks);
+  if (before === null || before.join() !== short.join()) remember(stacks, short);
   return short;
 }
