@@ -26,7 +26,7 @@ export function preloadMenu(): void {
  * Until it is first used it is a plain button that looks and reads the same (Radix's trigger
  * attributes, closed): Radix's menu, mounted for every row of a list, cost the first screen's
  * render a few milliseconds a row and a second render each (its trigger registers itself as
- * the popup's anchor), and its code (the menu, the popper, Floating UI: 33 kB) is not in the
+ * the popup's anchor), and its code (the menu, the popper, Floating UI: 37 kB) is not in the
  * start-up bundle. The button's pointer-down or opening key mounts Radix's menu, open, in its
  * place (`LiveMenu.tsx`); from then on it is Radix's.
  */
