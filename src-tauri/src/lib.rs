@@ -36,6 +36,8 @@ pub const DEVICE_CODE: &str = "device-code";
 /// How long background work waits for the window's first screen before it starts anyway
 /// (a window started hidden in the tray draws none).
 const SHOWN_WAIT: Duration = Duration::from_secs(2);
+/// How long the app tries to take its profile's presence lock (`Patchbay::hold_app_presence`).
+const PRESENCE_WAIT: Duration = Duration::from_secs(5);
 
 /// The shared state: the core context, or why it could not be opened (the window then shows
 /// the reason instead of failing to start).
@@ -429,13 +431,19 @@ pub fn run() {
             }
             if let Ok(pb) = core {
                 // Tell proxies the app runs (they start it when it does not, to ask the user).
-                match pb.hold_app_presence() {
+                // Off the UI thread: a proxy or the CLI asking whether the app runs holds the
+                // lock for a moment, and the app waits that out (bounded) rather than give up.
+                let presence = pb.clone();
+                let handle = app.handle().clone();
+                std::thread::spawn(move || match presence.hold_app_presence(PRESENCE_WAIT) {
                     Ok(Some(p)) => {
-                        app.manage(p);
+                        handle.manage(p);
                     }
-                    Ok(None) => {}
+                    Ok(None) => eprintln!(
+                        "patchbay: another Patchbay app held this profile's presence lock for {PRESENCE_WAIT:?}: proxies will ask that one"
+                    ),
                     Err(e) => eprintln!("patchbay: {e}"),
-                }
+                });
                 // Remove keychain entries no row owns (left by a crash), off the UI thread,
                 // once the window is up.
                 let sweeper = pb.clone();

@@ -63,27 +63,46 @@ async fn count(c: &Client) -> i64 {
         .unwrap_or_else(|| panic!("a row count in {text:?}"))
 }
 
-/// A real pointer click on the histogram's bar starting at `at`.
+/// A real pointer click on the histogram's bar starting at `at`. The chart is drawn anew
+/// when its data arrives again (a refetch), which can replace the plot between finding it and
+/// clicking it: then it is found again (at most 5 tries, each bounded).
 async fn click_bar(c: &Client, at: i64) {
+    let mut last = String::new();
+    for _ in 0..5 {
+        match try_click_bar(c, at).await {
+            Ok(()) => return,
+            Err(e) => {
+                last = e;
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+    }
+    panic!("could not click the histogram's bar at {at} in 5 tries: {last}");
+}
+
+async fn try_click_bar(c: &Client, at: i64) -> Result<(), String> {
     let hist = find(c, "[data-testid=logs-histogram]").await;
     let attr = |name: &'static str| {
         let hist = hist.clone();
         async move {
             hist.attr(name)
                 .await
-                .expect("attribute")
+                .map_err(|e| format!("the histogram's {name}: {e}"))?
                 .and_then(|v| v.parse::<i64>().ok())
-                .unwrap_or_else(|| panic!("the histogram's {name}"))
+                .ok_or_else(|| format!("the histogram's {name}"))
         }
     };
     let (first, count, width) = (
-        attr("data-first").await,
-        attr("data-count").await,
-        attr("data-bucket-secs").await,
+        attr("data-first").await?,
+        attr("data-count").await?,
+        attr("data-bucket-secs").await?,
     );
     let index = (at - first) / width;
     let over = find(c, "[data-testid=logs-histogram] .u-over").await;
-    let (_, _, w, h) = over.rectangle().await.expect("the plot's box");
+    let (_, _, w, h) = over
+        .rectangle()
+        .await
+        .map_err(|e| format!("the plot's box: {e}"))?;
     // The plot spans the bars with half a bar either side: bar i's middle is at
     // (i + 0.5) / count of the width.
     let x = ((index as f64 + 0.5) / count.max(1) as f64) * w - w / 2.0;
@@ -102,7 +121,7 @@ async fn click_bar(c: &Client, at: i64) {
         });
     crate::support::bounded("click a bar of the histogram", c.perform_actions(actions))
         .await
-        .expect("pointer actions");
+        .map_err(|e| format!("pointer actions: {e}"))
 }
 
 #[tokio::test(flavor = "multi_thread")]

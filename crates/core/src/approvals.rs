@@ -247,6 +247,9 @@ pub struct AppPresence {
     _file: std::fs::File,
 }
 
+/// How often [`Patchbay::hold_app_presence`] tries the lock again while it is taken.
+pub const PRESENCE_RETRY: Duration = Duration::from_millis(20);
+
 impl Patchbay {
     fn app_lock_file(&self) -> Result<std::fs::File> {
         let dir = self.home().join("locks");
@@ -262,13 +265,28 @@ impl Patchbay {
     }
 
     /// Mark the desktop app as running for as long as the returned value lives; `None` when
-    /// another app instance already holds it.
-    pub fn hold_app_presence(&self) -> Result<Option<AppPresence>> {
+    /// another app instance holds it for all of `within`.
+    ///
+    /// Tried again every [`PRESENCE_RETRY`] until `within` has passed: whoever asks whether
+    /// the app runs ([`Self::app_running`]: a proxy, the CLI) holds the lock shared for a
+    /// moment, and an app starting in that moment must not give up its presence for its
+    /// whole life (a proxy would then start a second app to ask the user).
+    pub fn hold_app_presence(&self, within: Duration) -> Result<Option<AppPresence>> {
         let file = self.app_lock_file()?;
-        match file.try_lock() {
-            Ok(()) => Ok(Some(AppPresence { _file: file })),
-            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
-            Err(std::fs::TryLockError::Error(e)) => Err(Error::io("cannot lock app.lock", e)),
+        let deadline = std::time::Instant::now() + within;
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(Some(AppPresence { _file: file })),
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    if std::time::Instant::now() >= deadline {
+                        return Ok(None);
+                    }
+                    std::thread::sleep(PRESENCE_RETRY);
+                }
+                Err(std::fs::TryLockError::Error(e)) => {
+                    return Err(Error::io("cannot lock app.lock", e));
+                }
+            }
         }
     }
 
@@ -336,5 +354,33 @@ mod tests {
         assert_eq!((counts[0].expired, counts[0].approved), (1, 0));
         let e = p.pb.decide_approval(&r.id, true).expect_err("too late");
         assert_eq!(e.code(), ErrorCode::InvalidInput, "{e}");
+    }
+
+    /// A moment's shared hold (someone asking whether the app runs) does not cost a starting
+    /// app its presence; another app holding it all along does, once the bound has passed.
+    #[test]
+    fn the_app_takes_its_presence_after_a_passing_check_but_not_from_another_app() {
+        let p = crate::testing::profile();
+        let checker = p.pb.app_lock_file().expect("file");
+        checker.lock_shared().expect("shared");
+        let release = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(150));
+            drop(checker);
+        });
+        let held =
+            p.pb.hold_app_presence(Duration::from_secs(5))
+                .expect("lock");
+        assert!(held.is_some(), "taken once the check let go");
+        release.join().expect("join");
+        assert!(p.pb.app_running().expect("running"));
+
+        let started = std::time::Instant::now();
+        let second =
+            p.pb.hold_app_presence(Duration::from_millis(200))
+                .expect("lock");
+        assert!(second.is_none(), "another app holds it");
+        assert!(started.elapsed() >= Duration::from_millis(200));
+        drop(held);
+        assert!(!p.pb.app_running().expect("running"));
     }
 }
