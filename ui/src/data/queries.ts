@@ -25,25 +25,30 @@ export function useActions() {
   return useQuery({ queryKey: queryKeys.actions, queryFn: listActions });
 }
 
+/** How often the waiting approvals and consents are asked for again (see below). */
+const PENDING_POLL_MS = 2000;
+
 /**
  * Tool calls waiting for the user's confirmation, oldest first. The backend's db-changed
- * event invalidates this at once; the interval is a fallback that also moves expired
- * requests out.
+ * event invalidates this at once; polling (`poll`, every 2 s) is a fallback that also moves
+ * expired requests out. One observer polls (`screens/prompts.tsx`, always mounted); the
+ * prompt it mounts reads the same query without a timer of its own, so the backend is not
+ * asked twice as often while a prompt shows.
  */
-export function usePendingApprovals() {
+export function usePendingApprovals(poll = true) {
   return useQuery({
     queryKey: queryKeys.pendingApprovals,
     queryFn: pendingApprovals,
-    refetchInterval: 2000,
+    refetchInterval: poll ? PENDING_POLL_MS : false,
   });
 }
 
 /** Local apps' browser sign-ins waiting for the user's consent (as `usePendingApprovals`). */
-export function usePendingConsents() {
+export function usePendingConsents(poll = true) {
   return useQuery({
     queryKey: queryKeys.pendingConsents,
     queryFn: pendingGatewayConsents,
-    refetchInterval: 2000,
+    refetchInterval: poll ? PENDING_POLL_MS : false,
   });
 }
 

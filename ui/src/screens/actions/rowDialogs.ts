@@ -1,4 +1,4 @@
 /** The dialogs a row of the Actions list opens on request, in one chunk (`parts.ts`). */
-export { ConfirmDialog } from "../../components/kit/ConfirmDialog";
+export { ConfirmDialog } from "../../components/kit/dialogs";
 export { DeviceCodeDialog } from "./DeviceCodeDialog";
 export { DiagnoseDialog } from "./diagnose/DiagnoseDialog";

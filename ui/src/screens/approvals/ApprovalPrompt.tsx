@@ -23,7 +23,8 @@ function secondsLeft(a: ApprovalView, now: number): number {
  */
 export function ApprovalPrompt() {
   const qc = useQueryClient();
-  const pending = usePendingApprovals();
+  // Prompts (screens/prompts.tsx), which mounts this, keeps the query polling.
+  const pending = usePendingApprovals(false);
   const current = pending.data?.[0];
   const more = (pending.data?.length ?? 0) - 1;
   const now = useNow(1000);

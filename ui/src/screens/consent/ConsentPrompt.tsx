@@ -40,7 +40,8 @@ export function redirectPlace(uri: string): string {
  */
 export function ConsentPrompt() {
   const qc = useQueryClient();
-  const pending = usePendingConsents();
+  // Prompts (screens/prompts.tsx), which mounts this, keeps the query polling.
+  const pending = usePendingConsents(false);
   const current = pending.data?.pending[0];
   const more = (pending.data?.pending.length ?? 0) - 1;
   const now = useNow(1000);
